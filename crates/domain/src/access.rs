@@ -1,0 +1,202 @@
+//! Who may see and do what. A [`Scope`] is the region subtree (or the single archive) a caller acts
+//! inside; it is built from the authenticated session only, and every storage function over scoped
+//! data takes one, so no path can forget the filter.
+
+use crate::region::{RegionCode, RegionLevel};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    ProvinceAdmin,
+    CityAdmin,
+    CountyAdmin,
+    StreetAdmin,
+    CommunityHead,
+    Worker,
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Self::ProvinceAdmin,
+        Self::CityAdmin,
+        Self::CountyAdmin,
+        Self::StreetAdmin,
+        Self::CommunityHead,
+        Self::Worker,
+        Self::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ProvinceAdmin => "province_admin",
+            Self::CityAdmin => "city_admin",
+            Self::CountyAdmin => "county_admin",
+            Self::StreetAdmin => "street_admin",
+            Self::CommunityHead => "community_head",
+            Self::Worker => "worker",
+            Self::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ProvinceAdmin => "省民政厅管理员",
+            Self::CityAdmin => "市民政局管理员",
+            Self::CountyAdmin => "县（市、区）民政局管理员",
+            Self::StreetAdmin => "街道（乡镇）管理员",
+            Self::CommunityHead => "社区书记/主任",
+            Self::Worker => "社区工作者",
+            Self::Auditor => "审计/纪检",
+        }
+    }
+
+    /// The level of region this role is bound to; `None` for roles bound at any level.
+    pub fn region_level(self) -> Option<RegionLevel> {
+        match self {
+            Self::ProvinceAdmin => Some(RegionLevel::Province),
+            Self::CityAdmin => Some(RegionLevel::City),
+            Self::CountyAdmin => Some(RegionLevel::County),
+            Self::StreetAdmin => Some(RegionLevel::Street),
+            Self::CommunityHead | Self::Worker => Some(RegionLevel::Community),
+            Self::Auditor => None,
+        }
+    }
+
+    pub fn is_admin(self) -> bool {
+        matches!(
+            self,
+            Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin | Self::StreetAdmin
+        )
+    }
+
+    /// May create and edit workers' archives in scope.
+    pub fn can_edit_workers(self) -> bool {
+        self.is_admin() || self == Self::CommunityHead
+    }
+
+    /// May see full ID numbers on the detail page (each view is audited).
+    pub fn can_see_full_id(self) -> bool {
+        self.is_admin() || self == Self::Auditor
+    }
+
+    pub fn can_manage_users(self) -> bool {
+        self.is_admin()
+    }
+
+    pub fn can_read_audit_log(self) -> bool {
+        self.is_admin() || self == Self::Auditor
+    }
+
+    /// Whether a user of this role may create a user of `other` role: admins create roles bound at
+    /// their own level or below, and auditors; nobody else creates users.
+    pub fn may_grant(self, other: Role) -> bool {
+        if !self.is_admin() {
+            return false;
+        }
+        match (self.region_level(), other.region_level()) {
+            (_, None) => true,
+            (Some(mine), Some(theirs)) => theirs >= mine,
+            _ => false,
+        }
+    }
+}
+
+/// The part of the data a caller may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// A region subtree: every row whose region code starts with this code.
+    Region(RegionCode),
+    /// One worker's own archive (the `worker` role).
+    Own { worker_id: Uuid, region: RegionCode },
+}
+
+impl Scope {
+    /// The region code prefix every visible row must start with.
+    pub fn region(&self) -> &RegionCode {
+        match self {
+            Scope::Region(r) => r,
+            Scope::Own { region, .. } => region,
+        }
+    }
+
+    /// The single worker visible, for the own-record scope.
+    pub fn only_worker(&self) -> Option<Uuid> {
+        match self {
+            Scope::Own { worker_id, .. } => Some(*worker_id),
+            Scope::Region(_) => None,
+        }
+    }
+
+    pub fn allows_region(&self, code: &str) -> bool {
+        self.region().contains(code)
+    }
+
+    pub fn allows_worker(&self, worker_id: Uuid, region_code: &str) -> bool {
+        self.allows_region(region_code) && self.only_worker().is_none_or(|w| w == worker_id)
+    }
+
+    /// Narrows this scope to a sub-region the caller asked for; `None` when it lies outside.
+    pub fn narrow(&self, code: &RegionCode) -> Option<Scope> {
+        if !self.region().contains(code.as_str()) {
+            // Asking for a parent of one's own region narrows to one's own region.
+            return code
+                .as_str()
+                .len()
+                .lt(&self.region().as_str().len())
+                .then(|| self.region().as_str().starts_with(code.as_str()))
+                .filter(|b| *b)
+                .map(|_| self.clone());
+        }
+        Some(match self {
+            Scope::Region(_) => Scope::Region(code.clone()),
+            Scope::Own { .. } => self.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rc(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    #[test]
+    fn region_scope_is_a_subtree() {
+        let s = Scope::Region(rc("330481"));
+        assert!(s.allows_region("330481001001"));
+        assert!(!s.allows_region("330483001001"));
+        assert_eq!(s.narrow(&rc("330481001")), Some(Scope::Region(rc("330481001"))));
+        assert_eq!(s.narrow(&rc("330483")), None);
+        assert_eq!(s.narrow(&rc("33")), Some(s.clone()));
+    }
+
+    #[test]
+    fn own_scope_is_one_worker() {
+        let me = Uuid::now_v7();
+        let s = Scope::Own {
+            worker_id: me,
+            region: rc("330481001001"),
+        };
+        assert!(s.allows_worker(me, "330481001001"));
+        assert!(!s.allows_worker(Uuid::now_v7(), "330481001001"));
+    }
+
+    #[test]
+    fn grants_go_downwards() {
+        assert!(Role::CountyAdmin.may_grant(Role::StreetAdmin));
+        assert!(Role::CountyAdmin.may_grant(Role::CountyAdmin));
+        assert!(!Role::CountyAdmin.may_grant(Role::CityAdmin));
+        assert!(Role::CountyAdmin.may_grant(Role::Auditor));
+        assert!(!Role::CommunityHead.may_grant(Role::Worker));
+        assert!(!Role::Auditor.may_grant(Role::Worker));
+    }
+}

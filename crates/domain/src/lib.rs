@@ -1,0 +1,20 @@
+//! The rules of shegong, as pure functions over parsed values.
+//!
+//! Nothing in this crate does I/O, talks to a database or knows about HTTP: every rule here can be
+//! tested with plain unit and property tests. Values from the outside world are parsed into the
+//! newtypes of this crate at the boundary ("parse, don't validate"); everything inside takes only
+//! parsed values.
+
+pub mod access;
+pub mod codes;
+pub mod error;
+pub mod id_number;
+pub mod person;
+pub mod region;
+pub mod service;
+pub mod worker;
+
+pub use access::{Role, Scope};
+pub use error::FieldError;
+pub use id_number::IdNumber;
+pub use region::{RegionCode, RegionLevel};
