@@ -1,1 +1,267 @@
-fn main() {}
+//! `shegong`: one binary for the server and the operator's commands. Everything lives in the
+//! library crates; this file only parses the command line and calls them.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use shegong_store::{Db, demo, regions, users};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+#[derive(Parser)]
+#[command(name = "shegong", version, about = "社区工作者队伍管理信息系统")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Global {
+    /// 数据目录（内嵌 SQLite 数据库所在目录）
+    #[arg(long, global = true, env = "SHEGONG_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// 数据库连接串，如 postgres://user:pass@host/db；默认使用数据目录中的 SQLite
+    #[arg(long, global = true, env = "SHEGONG_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 迁移数据库后启动服务
+    Serve {
+        /// 监听地址
+        #[arg(long, env = "SHEGONG_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// 数据库为空时先载入演示省份，并打印各角色演示账号
+        #[arg(long)]
+        demo: bool,
+        /// 演示省份代码
+        #[arg(long, default_value = "33")]
+        province: String,
+        /// 演示数据随机种子
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// 执行数据库迁移
+    Migrate,
+    /// 向空数据库载入演示省份
+    Demo {
+        #[arg(long, default_value = "33")]
+        province: String,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// 在线备份内嵌 SQLite 数据库
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 检查服务是否正常（请求 /healthz）
+    Healthcheck {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
+    /// 用户管理
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// 行政区划
+    Regions {
+        #[command(subcommand)]
+        command: RegionsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新增用户（密码从标准输入读取）
+    Add {
+        #[arg(long)]
+        username: String,
+        /// province_admin city_admin county_admin street_admin community_head worker auditor
+        #[arg(long)]
+        role: String,
+        /// 所辖区划代码（worker 角色可省略）
+        #[arg(long, default_value = "")]
+        region: String,
+        /// worker 角色：本人身份证号码
+        #[arg(long, default_value = "")]
+        id_number: String,
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// 从标准输入读取密码
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RegionsCommand {
+    /// 导入区划 CSV（code,name,parent_code,level,households,residents,urban_rural_class）
+    Import { file: PathBuf },
+}
+
+/// A progress bar on a terminal, plain log lines otherwise.
+struct Progress {
+    bar: Option<ProgressBar>,
+    last: Mutex<(String, u64)>,
+}
+
+impl Progress {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = ProgressBar::new(0);
+            b.set_style(ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} ({elapsed})").expect("valid template"));
+            b
+        });
+        Self { bar, last: Mutex::new((String::new(), 0)) }
+    }
+
+    fn update(&self, done: u64, total: u64, what: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(what.to_string());
+            b.set_length(total);
+            b.set_position(done);
+            return;
+        }
+        let mut last = self.last.lock().expect("not poisoned");
+        let pct = done * 100 / total.max(1);
+        if last.0 != what || pct >= last.1 + 10 || done == total {
+            eprintln!("{what}: {done}/{total} ({pct}%)");
+            *last = (what.to_string(), pct);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+async fn open(g: &Global) -> anyhow::Result<Db> {
+    let url = match &g.database_url {
+        Some(u) => u.clone(),
+        None => {
+            std::fs::create_dir_all(&g.data_dir).with_context(|| format!("无法创建数据目录 {}", g.data_dir.display()))?;
+            shegong_store::db::sqlite_url(&g.data_dir)
+        }
+    };
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Result<()> {
+    let p = Progress::new();
+    let started = std::time::Instant::now();
+    let opts = demo::DemoOptions { province: province.into(), seed, today: chrono::Utc::now().date_naive() };
+    let s = demo::load(db, &opts, &|d, t, w| p.update(d, t, w)).await?;
+    p.finish();
+    println!(
+        "已载入演示省份 {}：区划 {} 个（社区 {}，网格 {}），在岗社区工作者 {} 人，已退出 {} 人，用时 {:.1} 秒",
+        demo::province_name(province).unwrap_or_default(),
+        s.regions,
+        s.communities,
+        s.grids,
+        s.workers_active,
+        s.workers_exited,
+        started.elapsed().as_secs_f64()
+    );
+    println!("演示账号（用户名 / 角色 / 密码）：");
+    for (u, r, pw) in &s.logins {
+        println!("  {u:<10} {r:<16} {pw}");
+    }
+    Ok(())
+}
+
+async fn healthcheck(url: &str) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").context("只支持 http:// 地址")?;
+    let host = rest.split('/').next().unwrap_or(rest);
+    let mut s = tokio::time::timeout(std::time::Duration::from_secs(5), tokio::net::TcpStream::connect(host))
+        .await
+        .context("连接超时")??;
+    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await.context("读取超时")??;
+    let text = String::from_utf8_lossy(&buf);
+    anyhow::ensure!(text.starts_with("HTTP/1.1 200"), "服务异常：{}", text.lines().next().unwrap_or(""));
+    println!("ok");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let g = &cli.global;
+    match cli.command {
+        Command::Serve { bind, demo: with_demo, province, seed } => {
+            let db = open(g).await?;
+            if with_demo {
+                if demo::is_empty(&db).await? {
+                    load_demo(&db, &province, seed).await?;
+                } else {
+                    println!("数据库已有数据，未重新载入演示数据（演示账号密码：{}）", demo::DEMO_PASSWORD);
+                }
+            }
+            shegong_web::serve(db, &bind).await
+        }
+        Command::Migrate => {
+            open(g).await?;
+            println!("数据库迁移完成");
+            Ok(())
+        }
+        Command::Demo { province, seed } => {
+            let db = open(g).await?;
+            anyhow::ensure!(demo::is_empty(&db).await?, "数据库已有数据；演示数据只能载入空数据库");
+            load_demo(&db, &province, seed).await
+        }
+        Command::Backup { out } => {
+            let db = open(g).await?;
+            db.backup_sqlite(&out).await?;
+            println!("已备份到 {}", out.display());
+            Ok(())
+        }
+        Command::Healthcheck { url } => healthcheck(&url).await,
+        Command::User { command: UserCommand::Add { username, role, region, id_number, display_name, password_stdin: _ } } => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password).context("无法从标准输入读取密码")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let db = open(g).await?;
+            let new = users::NewUser { username, display_name, role, region, password, id_number };
+            let u = users::create(&db, None, &shegong_store::audit::Actor::system(), new).await.map_err(describe)?;
+            println!("已创建用户 {}（{}，{}）", u.username, u.role, u.region_code);
+            Ok(())
+        }
+        Command::Regions { command: RegionsCommand::Import { file } } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let rows = regions::parse_csv(&text).map_err(describe)?;
+            let db = open(g).await?;
+            let p = Progress::new();
+            let total = rows.len() as u64;
+            let n = regions::import(&db, rows, &|d| p.update(d as u64, total, "区划")).await.map_err(describe)?;
+            p.finish();
+            println!("已导入区划 {n} 条");
+            Ok(())
+        }
+    }
+}
+
+/// A storage error as the operator should read it.
+fn describe(e: shegong_store::StoreError) -> anyhow::Error {
+    use shegong_store::StoreError as E;
+    match e {
+        E::Invalid(errs) => anyhow::anyhow!(errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n")),
+        E::Conflict(e) => anyhow::anyhow!(e.message),
+        other => anyhow::anyhow!(other),
+    }
+}

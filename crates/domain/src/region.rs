@@ -157,6 +157,24 @@ impl RegionCode {
     }
 }
 
+/// The half-open range of codes `[low, high)` that lie in the subtree of `prefix`, for an indexable
+/// `region_code >= low AND region_code < high` on every engine. Codes are digit strings, which sort
+/// the same under every collation; `high` is `None` when the prefix is all nines.
+pub fn prefix_range(prefix: &str) -> (String, Option<String>) {
+    let mut high = prefix.as_bytes().to_vec();
+    while let Some(last) = high.pop() {
+        if last < b'9' {
+            high.push(last + 1);
+            let mut h = String::from_utf8(high).expect("ascii digits");
+            while h.len() < prefix.len() {
+                h.push('0');
+            }
+            return (prefix.to_string(), Some(h));
+        }
+    }
+    (prefix.to_string(), None)
+}
+
 fn strip_padding(s: &str) -> &str {
     for level in [
         RegionLevel::Province,
@@ -220,6 +238,22 @@ mod tests {
         assert!(haining.contains("330481"));
         assert!(!haining.contains("330483001001"));
         assert_eq!(haining.padded(), "330481000000");
+    }
+
+    #[test]
+    fn prefix_ranges() {
+        assert_eq!(prefix_range("3304"), ("3304".into(), Some("3305".into())));
+        assert_eq!(prefix_range("3399"), ("3399".into(), Some("3400".into())));
+        assert_eq!(prefix_range("99"), ("99".into(), None));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn range_matches_containment(prefix in "[0-9]{2,9}", code in "[0-9]{2,15}") {
+            let (low, high) = prefix_range(&prefix);
+            let in_range = code.as_str() >= low.as_str() && high.as_deref().is_none_or(|h| code.as_str() < h);
+            proptest::prop_assert_eq!(in_range, code.starts_with(&prefix));
+        }
     }
 
     #[test]

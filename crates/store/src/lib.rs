@@ -1,1 +1,17 @@
+//! Storage for shegong: one code path over SQLite (embedded default) and PostgreSQL.
+//!
+//! Handlers never see SQL: they call the repository functions here. Every function over scoped
+//! data takes the caller's [`Scope`](shegong_domain::Scope) and filters by it where the data is read.
 
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod entity;
+pub mod error;
+pub mod migration;
+pub mod regions;
+pub mod users;
+pub mod workers;
+
+pub use db::Db;
+pub use error::StoreError;

@@ -1,0 +1,25 @@
+//! SeaORM entities, one per table of the migrations.
+
+pub mod agreement;
+pub mod api_token;
+pub mod appointment;
+pub mod audit;
+pub mod certificate;
+pub mod correction;
+pub mod education;
+pub mod id_registry;
+pub mod region;
+pub mod session;
+pub mod user;
+pub mod worker;
+pub mod worker_change;
+
+/// Boilerplate shared by every entity here: no relations are declared (queries join explicitly).
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, sea_orm::EnumIter, sea_orm::DeriveRelation)]
+        pub enum Relation {}
+        impl sea_orm::ActiveModelBehavior for ActiveModel {}
+    };
+}
+pub(crate) use no_relations;

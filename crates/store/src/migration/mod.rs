@@ -1,0 +1,33 @@
+//! One portable migration set for SQLite and PostgreSQL (and Citus: see docs/scaling.md).
+//! Portable types only: text, integers, booleans, dates, UTC timestamps, UUIDs made by the app.
+//! No triggers, no arrays, no JSON operators. One schema change per step; steps never change once
+//! released.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_regions;
+mod m0002_archive;
+mod m0003_access;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_regions::Migration),
+            Box::new(m0002_archive::Migration),
+            Box::new(m0003_access::Migration),
+        ]
+    }
+}
+
+/// `CREATE INDEX IF NOT EXISTS name ON table (cols…)`.
+pub(crate) fn index(name: &str, table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(table).if_not_exists();
+    for c in cols {
+        i.col(*c);
+    }
+    i.to_owned()
+}
