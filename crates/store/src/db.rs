@@ -49,6 +49,12 @@ impl Db {
         Migrator::up(&self.conn, None).await.context("数据库迁移失败")
     }
 
+    /// A trivial round trip, for health checks.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        self.conn.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }

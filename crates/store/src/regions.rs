@@ -270,3 +270,17 @@ pub async fn search_communities(db: &Db, scope: &Scope, q: &str, limit: u64) -> 
     }
     Ok(query.order_by_asc(region::Column::Code).limit(limit).all(&db.conn).await?)
 }
+
+/// Code → name of every community in a subtree (for exports: a few thousand rows a province).
+pub async fn community_names_in(db: &Db, prefix: &str) -> Result<std::collections::HashMap<String, String>> {
+    let rows: Vec<(String, String)> = region::Entity::find()
+        .select_only()
+        .column(region::Column::Code)
+        .column(region::Column::Name)
+        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
+        .filter(in_subtree(region::Column::Code, prefix))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

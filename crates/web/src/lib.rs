@@ -1,3 +1,125 @@
-pub async fn serve(_db: shegong_store::Db, _bind: &str) -> anyhow::Result<()> {
+//! The HTTP side of shegong: pages in zh-CN (askama + htmx), the JSON API with its OpenAPI document,
+//! Excel exports. Handlers are thin; rules live in `shegong-domain`, data access in `shegong-store`.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod export;
+pub mod openapi;
+pub mod pages;
+pub mod views;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use shegong_store::Db;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub throttle: Arc<auth::Throttle>,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> Self {
+        Self { db, throttle: Arc::new(auth::Throttle::default()) }
+    }
+}
+
+/// Keys a failed login counts against: the username, and the client address when known.
+pub fn login_keys(username: &str, headers: &HeaderMap, addr: Option<SocketAddr>) -> Vec<String> {
+    let _ = headers;
+    let mut keys = vec![format!("u:{}", username.trim().to_lowercase())];
+    if let Some(a) = addr {
+        keys.push(format!("ip:{}", a.ip()));
+    }
+    keys
+}
+
+/// Every route of the application.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/auth/token", post(api::create_token))
+        .route("/auth/tokens/{id}", delete(api::revoke_token))
+        .route("/me", get(api::me))
+        .route("/regions/{code}", get(api::region))
+        .route("/workers", get(api::list_workers).post(api::create_worker))
+        .route("/workers.xlsx", get(api::export_workers))
+        .route("/workers/{id}", get(api::get_worker).patch(api::patch_worker))
+        .route("/workers/{id}/history", get(api::worker_history))
+        .route("/workers/{id}/appointments", post(api::add_appointment))
+        .route("/workers/{id}/educations", post(api::add_education))
+        .route("/workers/{id}/certificates", post(api::add_certificate))
+        .route("/workers/{id}/agreements", post(api::add_agreement))
+        .route("/workers/{id}/exit", post(api::exit_worker))
+        .route("/workers/{id}/corrections", post(api::request_correction))
+        .route("/users", get(api::list_users).post(api::create_user))
+        .route("/audit", get(api::audit_log))
+        .fallback(api::not_found);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/docs", get(openapi::swagger_page))
+        .nest("/api/v1", api)
+        .route("/assets/{*path}", get(asset))
+        .merge(pages::routes())
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    res
+}
+
+async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Response {
+    match st.db.ping().await {
+        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database_unavailable"}))).into_response()
+        }
+    }
+}
+
+/// Embedded assets: our stylesheet and the vendored libraries (no CDN).
+async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Response {
+    let (body, mime): (&'static [u8], &str) = match path.as_str() {
+        "app.css" => (include_bytes!("../assets/app.css"), "text/css; charset=utf-8"),
+        "app.js" => (include_bytes!("../assets/app.js"), "text/javascript; charset=utf-8"),
+        "htmx.min.js" => (include_bytes!("../assets/vendor/htmx/htmx.min.js"), "text/javascript; charset=utf-8"),
+        "echarts.min.js" => (include_bytes!("../assets/vendor/echarts/echarts.min.js"), "text/javascript; charset=utf-8"),
+        "swagger-ui-bundle.js" => (include_bytes!("../assets/vendor/swagger-ui/swagger-ui-bundle.js"), "text/javascript; charset=utf-8"),
+        "swagger-ui.css" => (include_bytes!("../assets/vendor/swagger-ui/swagger-ui.css"), "text/css; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
+}
+
+/// Binds `bind` and serves until Ctrl-C.
+pub async fn serve(db: Db, bind: &str) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("无法监听 {bind}：{e}"))?;
+    let addr = listener.local_addr()?;
+    println!("shegong 已启动：http://{addr}/");
+    tracing::info!(%addr, "listening");
+    axum::serve(listener, router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
+}
+
+/// Starts the application on an already-bound listener (tests bind port 0).
+pub async fn spawn(db: Db, listener: tokio::net::TcpListener) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>()).await;
+    })
 }

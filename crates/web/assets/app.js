@@ -1,0 +1,29 @@
+// shegong: small page helpers. Charts are drawn from data-chart JSON on elements with class "chart".
+(function () {
+  function draw(root) {
+    if (!window.echarts) return;
+    root.querySelectorAll('.chart[data-chart]').forEach(function (el) {
+      if (el.dataset.drawn) return;
+      el.dataset.drawn = '1';
+      var spec = JSON.parse(el.dataset.chart);
+      var chart = echarts.init(el);
+      var palette = ['#b7231b', '#e0620d', '#d9a400', '#3a7d44', '#1456c4', '#7a4fb5', '#8c8c8c'];
+      var option;
+      if (spec.type === 'pie') {
+        option = { color: palette, tooltip: { trigger: 'item', formatter: '{b}：{c}人（{d}%）' },
+          legend: { bottom: 0, type: 'scroll' },
+          series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'],
+            label: { formatter: '{b}\n{d}%' }, data: spec.data.map(function (d) { return { name: d[0], value: d[1] }; }) }] };
+      } else {
+        option = { color: palette, tooltip: { trigger: 'axis' }, grid: { left: 60, right: 20, top: 20, bottom: 40 },
+          xAxis: { type: 'category', data: spec.data.map(function (d) { return d[0]; }), axisLabel: { interval: 0, rotate: spec.data.length > 8 ? 30 : 0 } },
+          yAxis: { type: 'value' },
+          series: [{ type: 'bar', barMaxWidth: 40, data: spec.data.map(function (d) { return d[1]; }) }] };
+      }
+      chart.setOption(option);
+      window.addEventListener('resize', function () { chart.resize(); });
+    });
+  }
+  document.addEventListener('DOMContentLoaded', function () { draw(document); });
+  document.addEventListener('htmx:afterSwap', function (e) { draw(e.target); });
+})();

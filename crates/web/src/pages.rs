@@ -1,0 +1,1017 @@
+//! The pages people work in (zh-CN). Each handler parses, calls the store with the caller's scope
+//! and renders a template; forms post back and redirect (PRG), carrying the session's CSRF token.
+
+use crate::api::{self, AgreementInput, CertificateInput, EducationInput, ListQuery};
+use crate::auth::{Caller, SESSION_COOKIE};
+use crate::error::AppError;
+use crate::views::{self, local_time, today, worker_detail, worker_item, WorkerDetail, WorkerItem};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS, URBAN_RURAL};
+use shegong_domain::worker::{post_category_label, CertificateLevel, NewWorkerInput, POST_CATEGORIES, TITLES};
+use shegong_domain::{FieldError, RegionCode, RegionLevel, Role};
+use shegong_store::entity::region;
+use shegong_store::workers::{self, WorkerFilter, WorkerPatch};
+use shegong_store::{audit, regions, users};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/", get(home))
+        .route("/regions/{code}", get(region_page))
+        .route("/workers", get(workers_page))
+        .route("/workers.xlsx", get(workers_export))
+        .route("/workers/new", get(new_worker_page).post(create_worker))
+        .route("/workers/{id}", get(worker_page))
+        .route("/workers/{id}/edit", get(edit_worker_page).post(update_worker))
+        .route("/workers/{id}/educations", post(add_education))
+        .route("/workers/{id}/certificates", post(add_certificate))
+        .route("/workers/{id}/appointments", post(add_appointment))
+        .route("/workers/{id}/agreements", post(add_agreement))
+        .route("/workers/{id}/exit", post(exit_worker))
+        .route("/workers/{id}/corrections", post(request_correction))
+        .route("/users", get(users_page).post(create_user))
+        .route("/users/{id}/toggle", post(toggle_user))
+        .route("/audit", get(audit_page))
+        .route("/account", get(account_page))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+}
+
+/// An error as a page.
+pub struct PageError(AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    heading: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self.0 {
+            tracing::error!(error = ?e, "internal error");
+        }
+        let status = self.0.status();
+        let body = self.0.body();
+        let heading = match status {
+            StatusCode::NOT_FOUND => "未找到",
+            StatusCode::FORBIDDEN => "无权操作",
+            StatusCode::UNPROCESSABLE_ENTITY => "输入有误",
+            _ => "出错了",
+        };
+        let page = ErrorPage { heading: heading.into(), message: body.message };
+        (status, Html(page.render().unwrap_or_else(|_| "出错了".into()))).into_response()
+    }
+}
+
+type PageResult = Result<Response, PageError>;
+
+fn render(t: impl Template) -> PageResult {
+    Ok(Html(t.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?).into_response())
+}
+
+/// What every page's frame shows.
+pub struct Chrome {
+    pub user: String,
+    pub role: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub admin: bool,
+    pub audit: bool,
+    pub worker_self: Option<String>,
+}
+
+async fn chrome(st: &AppState, c: &Caller, nav: &'static str) -> Result<Chrome, PageError> {
+    let region = regions::get(&st.db, &c.scope, c.scope.region()).await?;
+    Ok(Chrome {
+        user: c.user.display_name.clone(),
+        role: c.role.label().into(),
+        region_code: region.code,
+        region_name: region.name,
+        csrf: c.csrf.clone().unwrap_or_default(),
+        nav,
+        admin: c.role.can_manage_users(),
+        audit: c.role.can_read_audit_log(),
+        worker_self: c.scope.only_worker().map(|w| w.to_string()),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login
+
+/// The client's address when the server knows it (not under in-process tests).
+pub struct ClientAddr(pub Option<SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    error: String,
+    next: String,
+    username: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginQuery {
+    next: String,
+}
+
+async fn login_page(Query(q): Query<LoginQuery>) -> PageResult {
+    render(LoginPage { error: String::new(), next: q.next, username: String::new() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+/// Only local paths are followed after login.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+}
+
+async fn login(State(st): State<AppState>, ClientAddr(addr): ClientAddr, headers: HeaderMap, Form(f): Form<LoginForm>) -> PageResult {
+    let keys = crate::login_keys(&f.username, &headers, addr);
+    let fail = |msg: &str, status: StatusCode| -> PageResult {
+        let page = LoginPage { error: msg.into(), next: f.next.clone(), username: f.username.clone() };
+        Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
+    };
+    if st.throttle.blocked(&keys) {
+        return fail("登录失败次数过多，请15分钟后再试", StatusCode::TOO_MANY_REQUESTS);
+    }
+    let Some(user) = users::authenticate(&st.db, &f.username, &f.password).await? else {
+        st.throttle.fail(&keys);
+        return fail("用户名或密码错误", StatusCode::UNAUTHORIZED);
+    };
+    st.throttle.succeed(&keys);
+    let (token, _csrf) = users::create_session(&st.db, user.id).await?;
+    audit::record(&st.db.conn, &users::actor_of(&user), "auth.login", &user.region_code, None, None).await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
+        users::SESSION_HOURS * 3600
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&f.next))).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CsrfForm {
+    _csrf: String,
+}
+
+async fn logout(State(st): State<AppState>, caller: Caller, headers: HeaderMap, Form(f): Form<CsrfForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string());
+    if let Some(t) = token {
+        users::delete_session(&st.db, &t).await?;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Home and regions
+
+pub struct ChildRow {
+    pub code: String,
+    pub name: String,
+    pub households: i64,
+    pub residents: i64,
+    pub workers: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    path: Vec<region::Model>,
+    region_name: String,
+    s: workers::Summary,
+    totals: regions::RegionTotals,
+    grids: i64,
+    per300: String,
+    per10k: String,
+    pending_corrections: usize,
+    chart_post: String,
+    chart_edu: String,
+    chart_cert: String,
+    children: Vec<ChildRow>,
+}
+
+impl HomePage {
+    fn pct(&self, n: &i64, d: &i64) -> String {
+        pct(*n, *d)
+    }
+}
+
+pub fn pct(n: i64, d: i64) -> String {
+    if d == 0 { "—".into() } else { format!("{:.1}%", n as f64 * 100.0 / d as f64) }
+}
+
+fn chart(kind: &str, data: &[(String, i64)]) -> String {
+    serde_json::json!({ "type": kind, "data": data }).to_string()
+}
+
+async fn child_rows(st: &AppState, caller: &Caller, code: &RegionCode) -> Result<Vec<ChildRow>, PageError> {
+    let children = regions::children(&st.db, &caller.scope, code).await?;
+    let counts = workers::count_by_child(&st.db, &caller.scope, code).await?;
+    Ok(children
+        .into_iter()
+        .map(|r| ChildRow { workers: counts.get(&r.code).copied().unwrap_or(0), code: r.code, name: r.name, households: r.households, residents: r.residents })
+        .collect())
+}
+
+async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
+    if let Some(w) = caller.scope.only_worker() {
+        return Ok(Redirect::to(&format!("/workers/{w}")).into_response());
+    }
+    let c = chrome(&st, &caller, "home").await?;
+    let code = caller.scope.region().clone();
+    let s = workers::summary(&st.db, &caller.scope, &code).await?;
+    let (totals, grids) = regions::totals(&st.db, &caller.scope, &code).await?;
+    let hh = totals.households.unwrap_or(0);
+    let res = totals.residents.unwrap_or(0);
+    let pending = workers::corrections(&st.db, &caller.scope, None).await?.into_iter().filter(|r| r.status == "pending").count();
+    render(HomePage {
+        path: regions::path(&st.db, &caller.scope, &code).await?,
+        region_name: c.region_name.clone(),
+        per300: if hh == 0 { "—".into() } else { format!("{:.2}", s.active as f64 * 300.0 / hh as f64) },
+        per10k: if res == 0 { "—".into() } else { format!("{:.1}", s.active as f64 * 10000.0 / res as f64) },
+        chart_post: chart("pie", &s.by_post_category),
+        chart_edu: chart("bar", &s.by_education),
+        chart_cert: chart("pie", &s.by_certificate),
+        children: child_rows(&st, &caller, &code).await?,
+        pending_corrections: pending,
+        s,
+        totals,
+        grids,
+        c,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "region.html")]
+struct RegionPage {
+    c: Chrome,
+    path: Vec<region::Model>,
+    region: region::Model,
+    level_label: String,
+    child_label: String,
+    urban_rural: String,
+    workers: i64,
+    workers_link: bool,
+    show_workers: bool,
+    children: Vec<ChildRow>,
+}
+
+async fn region_page(State(st): State<AppState>, caller: Caller, Path(code): Path<String>) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let region = regions::get(&st.db, &caller.scope, &code).await?;
+    let level = code.level();
+    let children = child_rows(&st, &caller, &code).await?;
+    let workers = if level == RegionLevel::Grid {
+        0
+    } else {
+        workers::summary(&st.db, &caller.scope, &code).await?.active
+    };
+    render(RegionPage {
+        c: chrome(&st, &caller, "regions").await?,
+        path: regions::path(&st.db, &caller.scope, &code).await?,
+        level_label: code.township_kind().unwrap_or(level.label()).to_string(),
+        child_label: level.child().map_or("下级区划", |l| l.label()).to_string(),
+        urban_rural: region.urban_rural_class.as_deref().and_then(|c| URBAN_RURAL.name(c)).unwrap_or("—").to_string(),
+        workers,
+        workers_link: level != RegionLevel::Grid,
+        show_workers: level < RegionLevel::Community,
+        children,
+        region,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker list
+
+#[derive(Template)]
+#[template(path = "workers.html")]
+struct WorkersPage {
+    c: Chrome,
+    f: WorkerFilter,
+    qs: String,
+    items: Vec<WorkerItem>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    error: String,
+    can_edit: bool,
+    post_categories: Vec<(String, String)>,
+    educations: Vec<(String, String)>,
+    certificates: Vec<(String, String)>,
+    sorts: Vec<(String, String)>,
+}
+
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+async fn workers_page(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> PageResult {
+    if let Some(w) = caller.scope.only_worker() {
+        return Ok(Redirect::to(&format!("/workers/{w}")).into_response());
+    }
+    let c = chrome(&st, &caller, "workers").await?;
+    let today = today();
+    let (page, per_page) = q.paging().unwrap_or((1, 20));
+    let per_page = per_page.min(100);
+    let (items, total, error) = match workers::list(&st.db, &caller.scope, &q.filter, today, page, per_page).await {
+        Ok((rows, total)) => {
+            let names = workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
+            (rows.iter().map(|w| worker_item(w, &names, today)).collect(), total, String::new())
+        }
+        Err(shegong_store::StoreError::Invalid(errs)) => (vec![], 0, errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")),
+        Err(e) => return Err(e.into()),
+    };
+    let qs = serde_urlencoded::to_string(&q.filter).unwrap_or_default();
+    render(WorkersPage {
+        c,
+        qs,
+        items,
+        total,
+        page,
+        pages: total.div_ceil(per_page).max(1),
+        error,
+        can_edit: caller.role.can_edit_workers(),
+        post_categories: pairs(&POST_CATEGORIES[..3]),
+        educations: pairs(&[
+            ("college_or_above", "大专及以上"),
+            ("postgraduate", "研究生"),
+            ("bachelor", "本科"),
+            ("college", "大专"),
+            ("high_school_or_below", "高中及以下"),
+        ]),
+        certificates: pairs(&[("any", "持证"), ("none", "未持证"), ("junior", "助理社会工作师"), ("intermediate", "社会工作师"), ("senior", "高级社会工作师")]),
+        sorts: pairs(&[("region", "按社区"), ("name", "按姓名"), ("age", "年龄从小到大"), ("-age", "年龄从大到小"), ("service", "任职早的在前"), ("-service", "任职晚的在前")]),
+        f: q.filter,
+    })
+}
+
+async fn workers_export(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> PageResult {
+    Ok(crate::export::workers_xlsx(&st, &caller, &q.filter).await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker create and edit
+
+#[derive(Default, Clone)]
+struct FormValues {
+    name: String,
+    id_number: String,
+    gender: String,
+    birth_date: String,
+    ethnicity: String,
+    political_status: String,
+    phone: String,
+    address: String,
+    community_code: String,
+    post_category: String,
+    title: String,
+    start_date: String,
+    two_committees: bool,
+    full_time: bool,
+    party_building: bool,
+    education_code: String,
+    school: String,
+    major: String,
+    certificate_level: String,
+    certificate_number: String,
+    certificate_date: String,
+}
+
+#[derive(Template)]
+#[template(path = "worker_form.html")]
+struct WorkerFormPage {
+    c: Chrome,
+    heading: String,
+    action: String,
+    cancel: String,
+    creating: bool,
+    v: FormValues,
+    errors: HashMap<&'static str, String>,
+    ethnicities: Vec<(String, String)>,
+    political: Vec<(String, String)>,
+    post_categories: Vec<(String, String)>,
+    titles: Vec<&'static str>,
+    educations: Vec<(String, String)>,
+    certificates: Vec<(String, String)>,
+    communities: Vec<(String, String)>,
+}
+
+impl WorkerFormPage {
+    fn err(&self, field: &str) -> &str {
+        self.errors.get(field).map_or("", String::as_str)
+    }
+}
+
+fn code_pairs(list: &shegong_domain::codes::CodeList) -> Vec<(String, String)> {
+    list.entries().map(|(c, n)| (c.to_string(), n.to_string())).collect()
+}
+
+async fn form_page(st: &AppState, caller: &Caller, heading: &str, action: String, cancel: String, creating: bool, v: FormValues, errs: Vec<FieldError>) -> PageResult {
+    let communities = if creating {
+        regions::search_communities(&st.db, &caller.scope, "", 500).await?.into_iter().map(|r| (r.code, r.name)).collect()
+    } else {
+        vec![]
+    };
+    let mut errors = HashMap::new();
+    for e in errs {
+        errors.entry(e.field).or_insert(e.message);
+    }
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = WorkerFormPage {
+        c: chrome(st, caller, "workers").await?,
+        heading: heading.into(),
+        action,
+        cancel,
+        creating,
+        v,
+        errors,
+        ethnicities: code_pairs(&ETHNICITY),
+        political: code_pairs(&POLITICAL_STATUS),
+        post_categories: pairs(&POST_CATEGORIES[..3]),
+        titles: TITLES.to_vec(),
+        educations: EDUCATION.entries().filter(|(c, _)| !c.ends_with('0')).map(|(c, n)| (c.to_string(), n.to_string())).collect(),
+        certificates: CertificateLevel::ALL.iter().map(|l| (l.as_str().to_string(), l.label().to_string())).collect(),
+        communities,
+    };
+    let html = page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    Ok((status, Html(html)).into_response())
+}
+
+async fn new_worker_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+    caller.require(caller.role.can_edit_workers(), "您的角色不能新增人员")?;
+    let v = FormValues {
+        ethnicity: "01".into(),
+        political_status: "13".into(),
+        post_category: "staff".into(),
+        full_time: true,
+        community_code: if caller.scope.region().level() == RegionLevel::Community { caller.scope.region().to_string() } else { String::new() },
+        ..Default::default()
+    };
+    form_page(&st, &caller, "新增社区工作者", "/workers/new".into(), "/workers".into(), true, v, vec![]).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WorkerForm {
+    _csrf: String,
+    name: String,
+    id_number: String,
+    gender: String,
+    birth_date: String,
+    ethnicity: String,
+    political_status: String,
+    phone: String,
+    address: String,
+    community_code: String,
+    post_category: String,
+    title: String,
+    start_date: String,
+    two_committees: Option<String>,
+    full_time: Option<String>,
+    party_building: Option<String>,
+    education_code: String,
+    school: String,
+    major: String,
+    certificate_level: String,
+    certificate_number: String,
+    certificate_date: String,
+}
+
+impl WorkerForm {
+    fn values(&self) -> FormValues {
+        FormValues {
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            gender: self.gender.clone(),
+            birth_date: self.birth_date.clone(),
+            ethnicity: self.ethnicity.clone(),
+            political_status: self.political_status.clone(),
+            phone: self.phone.clone(),
+            address: self.address.clone(),
+            community_code: self.community_code.clone(),
+            post_category: self.post_category.clone(),
+            title: self.title.clone(),
+            start_date: self.start_date.clone(),
+            two_committees: self.two_committees.is_some(),
+            full_time: self.full_time.is_some(),
+            party_building: self.party_building.is_some(),
+            education_code: self.education_code.clone(),
+            school: self.school.clone(),
+            major: self.major.clone(),
+            certificate_level: self.certificate_level.clone(),
+            certificate_number: self.certificate_number.clone(),
+            certificate_date: self.certificate_date.clone(),
+        }
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+async fn create_worker(State(st): State<AppState>, caller: Caller, Form(f): Form<WorkerForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.can_edit_workers(), "您的角色不能新增人员")?;
+    let input = NewWorkerInput {
+        name: f.name.clone(),
+        id_number: f.id_number.clone(),
+        gender: opt(&f.gender),
+        birth_date: opt(&f.birth_date),
+        ethnicity: opt(&f.ethnicity),
+        political_status: opt(&f.political_status),
+        phone: opt(&f.phone),
+        address: opt(&f.address),
+        community_code: f.community_code.clone(),
+        post_category: f.post_category.clone(),
+        title: f.title.clone(),
+        start_date: f.start_date.clone(),
+        education_code: opt(&f.education_code),
+        school: opt(&f.school),
+        major: opt(&f.major),
+        two_committees: Some(f.two_committees.is_some()),
+        full_time: Some(f.full_time.is_some()),
+        party_building: Some(f.party_building.is_some()),
+        certificate_level: opt(&f.certificate_level),
+        certificate_number: opt(&f.certificate_number),
+        certificate_date: opt(&f.certificate_date),
+    };
+    let result = match input.parse(today()) {
+        Ok(new) => workers::create(&st.db, &caller.scope, &caller.actor, new).await.map_err(AppError::from),
+        Err(errs) => Err(AppError::Invalid(errs)),
+    };
+    match result {
+        Ok(w) => Ok(Redirect::to(&format!("/workers/{}?notice=created", w.id)).into_response()),
+        Err(AppError::Invalid(errs)) => form_page(&st, &caller, "新增社区工作者", "/workers/new".into(), "/workers".into(), true, f.values(), errs).await,
+        Err(AppError::Conflict(e)) => form_page(&st, &caller, "新增社区工作者", "/workers/new".into(), "/workers".into(), true, f.values(), vec![e]).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> PageResult {
+    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
+    let w = workers::get(&st.db, &caller.scope, id).await?;
+    let v = FormValues {
+        name: w.name,
+        id_number: w.id_number,
+        gender: w.gender,
+        birth_date: w.birth_date.to_string(),
+        ethnicity: w.ethnicity,
+        political_status: w.political_status,
+        phone: w.phone.unwrap_or_default(),
+        address: w.address.unwrap_or_default(),
+        ..Default::default()
+    };
+    form_page(&st, &caller, "修改基本信息", format!("/workers/{id}/edit"), format!("/workers/{id}"), false, v, vec![]).await
+}
+
+async fn update_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<WorkerForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
+    let patch = WorkerPatch {
+        name: Some(f.name.clone()),
+        id_number: Some(f.id_number.clone()),
+        gender: opt(&f.gender),
+        birth_date: opt(&f.birth_date),
+        ethnicity: Some(f.ethnicity.clone()),
+        political_status: Some(f.political_status.clone()),
+        phone: Some(f.phone.clone()),
+        address: Some(f.address.clone()),
+    };
+    match workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await {
+        Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=saved")).into_response()),
+        Err(shegong_store::StoreError::Invalid(errs)) => form_page(&st, &caller, "修改基本信息", format!("/workers/{id}/edit"), format!("/workers/{id}"), false, f.values(), errs).await,
+        Err(shegong_store::StoreError::Conflict(e)) => form_page(&st, &caller, "修改基本信息", format!("/workers/{id}/edit"), format!("/workers/{id}"), false, f.values(), vec![e]).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker page
+
+type Row4 = (String, String, String, String);
+type Row5 = (String, String, String, String, String);
+
+#[derive(Template)]
+#[template(path = "worker.html")]
+struct WorkerPage {
+    c: Chrome,
+    w: WorkerDetail,
+    tab: String,
+    tabs: Vec<(String, String)>,
+    notice: String,
+    errors: Vec<FieldError>,
+    can_edit: bool,
+    can_exit: bool,
+    is_self: bool,
+    educations: Vec<Row4>,
+    certificates: Vec<Row4>,
+    appointments: Vec<(String, String, String, String, String, String, String, String)>,
+    agreements: Vec<Row5>,
+    history: Vec<Row5>,
+    corrections: Vec<Row5>,
+    education_codes: Vec<(String, String)>,
+    certificate_levels: Vec<(String, String)>,
+    post_categories: Vec<(String, String)>,
+    titles: Vec<&'static str>,
+    exit_reasons: Vec<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct WorkerPageQuery {
+    tab: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn date_str(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+async fn worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Query(q): Query<WorkerPageQuery>) -> PageResult {
+    let today = today();
+    let a = workers::archive(&st.db, &caller.scope, id, today).await?;
+    let full = caller.role.can_see_full_id();
+    let tab = q.tab.unwrap_or_else(|| "basic".into());
+    if full && tab == "basic" {
+        audit::record(&st.db.conn, &caller.actor, "worker.view_id_number", &a.worker.region_code, Some(id.to_string()), Some("page".into())).await?;
+    }
+    let names = workers::community_names(&st.db, a.appointments.iter().map(|x| x.region_code.clone()).collect()).await?;
+    let yes = |b: bool| if b { "是" } else { "否" }.to_string();
+    let history = if tab == "history" {
+        workers::history(&st.db, &caller.scope, id)
+            .await?
+            .into_iter()
+            .map(|h| (local_time(h.changed_at), h.actor, h.field, h.before.unwrap_or_default(), h.after.unwrap_or_default()))
+            .collect()
+    } else {
+        vec![]
+    };
+    let corrections = workers::corrections(&st.db, &caller.scope, Some(id))
+        .await?
+        .into_iter()
+        .map(|r| (local_time(r.created_at), r.requested_by, r.field, r.message, if r.status == "pending" { "待处理" } else { "已处理" }.into()))
+        .collect();
+    let notice = match q.notice.as_deref() {
+        Some("created") => "已建立档案。",
+        Some("saved") => "已保存。",
+        Some("requested") => "更正申请已提交，管理员处理后会更新档案。",
+        _ => "",
+    };
+    let errors = q.error.map(|m| vec![FieldError::new("invalid", "", m)]).unwrap_or_default();
+    render(WorkerPage {
+        c: chrome(&st, &caller, "workers").await?,
+        tabs: pairs(&[("basic", "基本信息"), ("education", "学历"), ("certificate", "证书"), ("appointment", "任职"), ("agreement", "协议"), ("history", "履历/历史")]),
+        notice: notice.into(),
+        errors,
+        can_edit: caller.role.can_edit_workers(),
+        can_exit: caller.role.is_admin(),
+        is_self: caller.scope.only_worker() == Some(id),
+        educations: a
+            .educations
+            .iter()
+            .map(|e| (EDUCATION.name(&e.education_code).unwrap_or(&e.education_code).to_string(), e.school.clone().unwrap_or_default(), e.major.clone().unwrap_or_default(), date_str(e.graduated_on)))
+            .collect(),
+        certificates: a
+            .certificates
+            .iter()
+            .map(|c| (c.name.clone(), views::cert_label(c.level.as_deref()), c.number.clone().unwrap_or_default(), date_str(c.issued_on)))
+            .collect(),
+        appointments: a
+            .appointments
+            .iter()
+            .map(|x| {
+                (
+                    format!("{}（{}）", names.get(&x.region_code).cloned().unwrap_or_default(), x.region_code),
+                    post_category_label(&x.post_category).to_string(),
+                    x.title.clone(),
+                    yes(x.two_committees),
+                    yes(x.full_time),
+                    x.start_date.to_string(),
+                    x.end_date.map_or("至今".into(), |d| d.to_string()),
+                    x.end_reason.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        agreements: a
+            .agreements
+            .iter()
+            .map(|g| (g.term.clone(), g.number.clone().unwrap_or_default(), g.start_date.to_string(), g.end_date.to_string(), date_str(g.signed_on)))
+            .collect(),
+        history,
+        corrections,
+        education_codes: EDUCATION.entries().filter(|(c, _)| !c.ends_with('0')).map(|(c, n)| (c.to_string(), n.to_string())).collect(),
+        certificate_levels: CertificateLevel::ALL.iter().map(|l| (l.as_str().to_string(), l.label().to_string())).collect(),
+        post_categories: pairs(&POST_CATEGORIES[..3]),
+        titles: TITLES.to_vec(),
+        exit_reasons: vec![
+            "连续两年考核不合格",
+            "累计三年考核不合格",
+            "违反党纪政纪或法律法规",
+            "严重失职造成重大损失",
+            "不履行服务协议，经教育仍不改正",
+            "经培训或调整岗位仍不能胜任工作",
+            "个人辞职",
+            "退休",
+            "其他法定情形",
+        ],
+        w: worker_detail(&a, full, today),
+        tab,
+    })
+}
+
+/// After a sub-form: back to the tab, with the first error (if any) shown there.
+fn back(id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&notice=saved")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let q = serde_urlencoded::to_string([("tab", tab), ("error", e.body().message.as_str())]).unwrap_or_default();
+            Ok(Redirect::to(&format!("/workers/{id}?{q}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubForm {
+    _csrf: String,
+    #[serde(flatten)]
+    rest: HashMap<String, String>,
+}
+
+impl SubForm {
+    fn get(&self, k: &str) -> String {
+        self.rest.get(k).cloned().unwrap_or_default()
+    }
+    fn opt(&self, k: &str) -> Option<String> {
+        self.rest.get(k).and_then(|v| opt(v))
+    }
+    fn flag(&self, k: &str) -> bool {
+        self.rest.contains_key(k)
+    }
+}
+
+fn editor(caller: &Caller, f: &SubForm) -> Result<(), AppError> {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")
+}
+
+async fn add_education(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+    editor(&caller, &f)?;
+    let r = async {
+        let e = api::parse_education(&EducationInput { education_code: f.get("education_code"), school: f.opt("school"), major: f.opt("major"), graduated_on: f.opt("graduated_on") })?;
+        workers::add_education(&st.db, &caller.scope, &caller.actor, id, e).await?;
+        Ok(())
+    }
+    .await;
+    back(id, "education", r)
+}
+
+async fn add_certificate(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+    editor(&caller, &f)?;
+    let r = async {
+        let c = api::parse_certificate(&CertificateInput { level: f.get("level"), number: f.opt("number"), issued_on: f.opt("issued_on") })?;
+        workers::add_certificate(&st.db, &caller.scope, &caller.actor, id, c).await?;
+        Ok(())
+    }
+    .await;
+    back(id, "certificate", r)
+}
+
+async fn add_appointment(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+    editor(&caller, &f)?;
+    let r = async {
+        let a = workers::parse_appointment(&f.get("community_code"), &f.get("post_category"), &f.get("title"), &f.get("start_date"), (f.flag("two_committees"), f.flag("full_time"), f.flag("party_building")))
+            .map_err(AppError::Invalid)?;
+        workers::add_appointment(&st.db, &caller.scope, &caller.actor, id, a, true).await?;
+        Ok(())
+    }
+    .await;
+    back(id, "appointment", r)
+}
+
+async fn add_agreement(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+    editor(&caller, &f)?;
+    let r = async {
+        let a = api::parse_agreement(&AgreementInput { term: f.get("term"), number: f.opt("number"), start_date: f.get("start_date"), end_date: f.get("end_date"), signed_on: f.opt("signed_on") })?;
+        workers::add_agreement(&st.db, &caller.scope, &caller.actor, id, a).await?;
+        Ok(())
+    }
+    .await;
+    back(id, "agreement", r)
+}
+
+async fn exit_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.is_admin(), "只有民政管理员可以办理退出")?;
+    let r = async {
+        let on = shegong_domain::worker::parse_date("exited_on", "退出日期", &f.get("exited_on"))?;
+        workers::exit(&st.db, &caller.scope, &caller.actor, id, on, &f.get("reason")).await?;
+        Ok(())
+    }
+    .await;
+    back(id, "basic", r)
+}
+
+async fn request_correction(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    match workers::request_correction(&st.db, &caller.scope, &caller.actor, id, &f.get("field"), &f.get("message")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=requested")).into_response()),
+        Err(e) => back(id, "basic", Err(e.into())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users, audit log, tokens
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    c: Chrome,
+    notice: String,
+    errors: Vec<FieldError>,
+    roles: Vec<(String, String)>,
+    users: Vec<(String, String, String, String, bool, Uuid)>,
+}
+
+async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<FieldError>) -> PageResult {
+    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    let list = users::list(&st.db, &caller.scope).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = UsersPage {
+        c: chrome(st, caller, "users").await?,
+        notice: notice.into(),
+        errors,
+        roles: Role::ALL.iter().filter(|r| caller.role.may_grant(**r)).map(|r| (r.as_str().to_string(), r.label().to_string())).collect(),
+        users: list
+            .into_iter()
+            .map(|u| (u.username, u.display_name, Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string()), u.region_code, u.disabled, u.id))
+            .collect(),
+    };
+    Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
+}
+
+async fn users_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+    users_render(&st, &caller, "", vec![]).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct UserForm {
+    _csrf: String,
+    #[serde(flatten)]
+    new: users::NewUser,
+}
+
+async fn create_user(State(st): State<AppState>, caller: Caller, Form(f): Form<UserForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    match users::create(&st.db, Some((caller.role, &caller.scope)), &caller.actor, f.new).await {
+        Ok(u) => users_render(&st, &caller, &format!("已创建用户 {}。", u.username), vec![]).await,
+        Err(shegong_store::StoreError::Invalid(errs)) => users_render(&st, &caller, "", errs).await,
+        Err(shegong_store::StoreError::Conflict(e)) => users_render(&st, &caller, "", vec![e]).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn toggle_user(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<CsrfForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    let list = users::list(&st.db, &caller.scope).await?;
+    let u = list.into_iter().find(|u| u.id == id).ok_or(AppError::NotFound)?;
+    match users::set_disabled(&st.db, &caller.scope, &caller.actor, id, !u.disabled).await {
+        Ok(_) => Ok(Redirect::to("/users").into_response()),
+        Err(shegong_store::StoreError::Invalid(errs)) => users_render(&st, &caller, "", errs).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    rows: Vec<(String, String, String, String, String, String, String)>,
+    total: u64,
+    page: u64,
+    more: bool,
+}
+
+async fn audit_page(State(st): State<AppState>, caller: Caller, Query(q): Query<api::PageQuery>) -> PageResult {
+    caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
+    let page = q.page.unwrap_or(1).max(1);
+    let (rows, total) = audit::list(&st.db, &caller.scope, page - 1, 50).await?;
+    render(AuditPage {
+        c: chrome(&st, &caller, "audit").await?,
+        rows: rows
+            .into_iter()
+            .map(|r| (local_time(r.at), r.username, Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string()), action_label(&r.action).to_string(), r.region_code, r.target.unwrap_or_default(), r.detail.unwrap_or_default()))
+            .collect(),
+        total,
+        more: page * 50 < total,
+        page,
+    })
+}
+
+fn action_label(a: &str) -> &str {
+    match a {
+        "auth.login" => "登录",
+        "auth.token" => "生成API令牌",
+        "worker.create" => "新增人员",
+        "worker.rehire" => "重新聘用",
+        "worker.update" => "修改档案",
+        "worker.appointment" => "任职变动",
+        "worker.exit" => "办理退出",
+        "worker.export" => "导出名单",
+        "worker.view_id_number" => "查看完整身份证号码",
+        "user.create" => "新增用户",
+        "user.disable" => "停用用户",
+        "user.enable" => "启用用户",
+        "demo.load" => "载入演示数据",
+        other => other,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    c: Chrome,
+    new_token: String,
+    tokens: Vec<(String, String, bool, Uuid)>,
+}
+
+async fn account_render(st: &AppState, caller: &Caller, new_token: String) -> PageResult {
+    let tokens = users::list_tokens(&st.db, caller.user.id).await?;
+    render(AccountPage {
+        c: chrome(st, caller, "account").await?,
+        new_token,
+        tokens: tokens.into_iter().map(|t| (t.name, local_time(t.created_at), t.revoked_at.is_some(), t.id)).collect(),
+    })
+}
+
+async fn account_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+    account_render(&st, &caller, String::new()).await
+}
+
+async fn create_token(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    let name = f.opt("name").ok_or_else(|| AppError::from(FieldError::new("name_required", "name", "请填写令牌用途")))?;
+    let (t, token) = users::create_token(&st.db, caller.user.id, &name).await?;
+    audit::record(&st.db.conn, &caller.actor, "auth.token", &caller.user.region_code, Some(t.id.to_string()), None).await?;
+    account_render(&st, &caller, token).await
+}
+
+async fn revoke_token(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<CsrfForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    users::revoke_token(&st.db, caller.user.id, id).await?;
+    Ok(Redirect::to("/account").into_response())
+}

@@ -1,0 +1,167 @@
+//! What the API and the pages show of stored rows: labels in zh-CN, ID numbers masked.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS};
+use shegong_domain::id_number::mask;
+use shegong_domain::person::Gender;
+use shegong_domain::worker::{post_category_label, years_between, CertificateLevel, WorkerStatus};
+use shegong_store::entity::{region, worker, worker_change};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerItem {
+    pub id: Uuid,
+    pub name: String,
+    /// Masked: `330481********123X`.
+    pub id_number: String,
+    pub gender: String,
+    pub gender_label: String,
+    pub birth_date: NaiveDate,
+    pub age: i32,
+    pub community_code: String,
+    pub community_name: String,
+    pub post_category: String,
+    pub post_category_label: String,
+    pub title: String,
+    pub two_committees: bool,
+    pub full_time: bool,
+    pub party_building: bool,
+    pub education_code: Option<String>,
+    pub education_label: String,
+    pub certificate_level: Option<String>,
+    pub certificate_label: String,
+    pub status: String,
+    pub status_label: String,
+    pub service_start: Option<NaiveDate>,
+    pub political_status_label: String,
+}
+
+pub fn worker_item(w: &worker::Model, names: &HashMap<String, String>, today: NaiveDate) -> WorkerItem {
+    WorkerItem {
+        id: w.id,
+        name: w.name.clone(),
+        id_number: mask(&w.id_number),
+        gender: w.gender.clone(),
+        gender_label: Gender::from_code(&w.gender).map_or("", Gender::label).to_string(),
+        birth_date: w.birth_date,
+        age: years_between(w.birth_date, today),
+        community_code: w.region_code.clone(),
+        community_name: names.get(&w.region_code).cloned().unwrap_or_default(),
+        post_category: w.post_category.clone(),
+        post_category_label: post_category_label(&w.post_category).to_string(),
+        title: w.title.clone(),
+        two_committees: w.two_committees,
+        full_time: w.full_time,
+        party_building: w.party_building,
+        education_code: w.highest_education.clone(),
+        education_label: w.highest_education.as_deref().and_then(|c| EDUCATION.name(c)).unwrap_or("").to_string(),
+        certificate_level: w.certificate_level.clone(),
+        certificate_label: cert_label(w.certificate_level.as_deref()),
+        status: w.status.clone(),
+        status_label: WorkerStatus::parse(&w.status).map_or("", WorkerStatus::label).to_string(),
+        service_start: w.service_start,
+        political_status_label: POLITICAL_STATUS.name(&w.political_status).unwrap_or("").to_string(),
+    }
+}
+
+pub fn cert_label(level: Option<&str>) -> String {
+    level.and_then(|l| CertificateLevel::parse(l).ok()).map_or("无".to_string(), |l| l.label().to_string())
+}
+
+/// The detail view: the list fields plus what only the detail shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkerDetail {
+    #[serde(flatten)]
+    pub item: WorkerItem,
+    /// Full for admins and auditors (each view audited), masked otherwise.
+    pub id_number_full: Option<String>,
+    pub ethnicity: String,
+    pub ethnicity_label: String,
+    pub political_status: String,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub service_years: i64,
+    pub exited_on: Option<NaiveDate>,
+    pub exit_reason: Option<String>,
+    pub appointments: Vec<shegong_store::entity::appointment::Model>,
+    pub educations: Vec<shegong_store::entity::education::Model>,
+    pub certificates: Vec<shegong_store::entity::certificate::Model>,
+    pub agreements: Vec<shegong_store::entity::agreement::Model>,
+}
+
+pub fn worker_detail(a: &shegong_store::workers::Archive, full_id: bool, today: NaiveDate) -> WorkerDetail {
+    let mut names = HashMap::new();
+    names.insert(a.worker.region_code.clone(), a.community_name.clone());
+    let w = &a.worker;
+    WorkerDetail {
+        item: worker_item(w, &names, today),
+        id_number_full: full_id.then(|| w.id_number.clone()),
+        ethnicity: w.ethnicity.clone(),
+        ethnicity_label: ETHNICITY.name(&w.ethnicity).unwrap_or("").to_string(),
+        political_status: w.political_status.clone(),
+        phone: w.phone.clone(),
+        address: w.address.clone(),
+        service_years: a.service_years,
+        exited_on: w.exited_on,
+        exit_reason: w.exit_reason.clone(),
+        appointments: a.appointments.clone(),
+        educations: a.educations.clone(),
+        certificates: a.certificates.clone(),
+        agreements: a.agreements.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionBrief {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionView {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+    pub households: i64,
+    pub residents: i64,
+    pub urban_rural_class: Option<String>,
+    pub children: Vec<RegionBrief>,
+}
+
+pub fn region_view(r: &region::Model, children: &[region::Model]) -> RegionView {
+    RegionView {
+        code: r.code.clone(),
+        name: r.name.clone(),
+        level: r.level.clone(),
+        parent_code: r.parent_code.clone(),
+        households: r.households,
+        residents: r.residents,
+        urban_rural_class: r.urban_rural_class.clone(),
+        children: children.iter().map(|c| RegionBrief { code: c.code.clone(), name: c.name.clone(), level: c.level.clone() }).collect(),
+    }
+}
+
+pub fn change_view(c: &worker_change::Model) -> serde_json::Value {
+    serde_json::json!({
+        "changed_at": c.changed_at,
+        "actor": c.actor,
+        "section": c.section,
+        "field": c.field,
+        "before": c.before,
+        "after": c.after,
+    })
+}
+
+/// A UTC timestamp as shown on screen: Asia/Shanghai (UTC+8, no daylight saving).
+pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Today in Asia/Shanghai.
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}

@@ -1,0 +1,112 @@
+// Browser checks of the main pages, in Debian's headless chromium. Usage:
+//   node shots.mjs BASE_URL OUT_DIR
+// Logs in as demo users, walks the pages people use, asserts what they must show, and keeps a
+// screenshot of each page in OUT_DIR. Prints "N passed, M failed" and exits non-zero on failure.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+
+const [base, out] = process.argv.slice(2);
+fs.mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try { await fn(); passed++; console.log('ok   ' + name); }
+  catch (e) { failed++; console.log('FAIL ' + name + ': ' + e.message); }
+}
+function expect(cond, msg) { if (!cond) throw new Error(msg); }
+
+async function login(user) {
+  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', 'shegong2026');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  return page;
+}
+async function shot(page, name) { await page.screenshot({ path: `${out}/${name}.png`, fullPage: true }); }
+
+const page = await login('haining');
+let workerUrl = '';
+await check('home shows headline figures and charts', async () => {
+  await page.waitForSelector('.chart canvas', { timeout: 10000 });
+  const text = await page.textContent('main');
+  expect(text.includes('在岗社区工作者'), 'no headline');
+  expect(text.includes('海宁市'), 'not the county');
+  await shot(page, '01-home');
+});
+await check('region tree drills down to grids', async () => {
+  await page.goto(base + '/regions/330481');
+  await page.click('table.list tbody tr:first-child a');
+  await page.click('table.list tbody tr:first-child a');
+  const text = await page.textContent('main');
+  expect(text.includes('网格'), 'community page lists no grids');
+  await shot(page, '02-region-community');
+});
+await check('worker list filters and pages', async () => {
+  await page.goto(base + '/workers');
+  const total = await page.textContent('#results .muted');
+  await page.selectOption('select[name=certificate]', 'senior');
+  await page.waitForFunction((t) => document.querySelector('#results .muted').textContent !== t, total);
+  const filtered = await page.textContent('#results .muted');
+  expect(filtered !== total, 'filter did not change the list');
+  expect(page.url().includes('certificate=senior'), 'filter not in the URL');
+  const masked = await page.textContent('#results tbody tr:first-child td:nth-child(2)');
+  expect(masked.includes('********'), 'ID number not masked in the list');
+  await shot(page, '03-workers');
+  workerUrl = await page.getAttribute('#results tbody tr:first-child a', 'href');
+});
+await check('worker archive tabs', async () => {
+  await page.goto(base + workerUrl);
+  expect((await page.textContent('main')).includes('身份证号码'), 'no basic info');
+  await shot(page, '04-worker-basic');
+  await page.goto(base + workerUrl + '?tab=appointment');
+  expect((await page.textContent('main')).includes('开始日期'), 'no appointments');
+  await shot(page, '05-worker-appointments');
+  await page.goto(base + workerUrl + '?tab=history');
+  await shot(page, '06-worker-history');
+});
+await check('new worker form names the bad fields in Chinese', async () => {
+  await page.goto(base + '/workers/new');
+  await page.fill('input[name=name]', '测试');
+  await page.fill('input[name=id_number]', '330481199001011231');
+  await page.click('form.stack button[type=submit]');
+  await page.waitForSelector('.errors');
+  const text = await page.textContent('main');
+  expect(text.includes('身份证号码校验位错误'), 'checksum error not shown');
+  expect(text.includes('请填写所在社区代码') || text.includes('社区'), 'community error not shown');
+  await shot(page, '07-worker-new-errors');
+});
+await check('users and audit log', async () => {
+  await page.goto(base + '/users');
+  expect((await page.textContent('main')).includes('tongxiang') === false, 'sees a user outside the county');
+  await shot(page, '08-users');
+  await page.goto(base + '/audit');
+  expect((await page.textContent('main')).includes('登录'), 'login not audited');
+  await shot(page, '09-audit');
+});
+await check('another county cannot open the archive', async () => {
+  const other = await login('tongxiang');
+  const res = await other.goto(base + workerUrl);
+  expect(res.status() === 404, 'expected 404, got ' + res.status());
+  await shot(other, '10-other-county-404');
+});
+await check('a worker sees only their own archive', async () => {
+  const me = await login('worker');
+  expect(me.url().includes('/workers/'), 'worker not sent to own archive');
+  await shot(me, '11-worker-self');
+  const res = await me.goto(base + workerUrl);
+  expect(res.status() === 404 || me.url() === base + workerUrl && (await me.textContent('main')).includes('申请更正'), 'worker sees another archive');
+});
+await check('API documentation renders', async () => {
+  await page.goto(base + '/api/docs');
+  await page.waitForSelector('.swagger-ui .opblock', { timeout: 10000 });
+  await shot(page, '12-api-docs');
+});
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
