@@ -159,7 +159,7 @@ async fn open(g: &Global) -> anyhow::Result<Db> {
 async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Result<()> {
     let p = Progress::new();
     let started = std::time::Instant::now();
-    let opts = demo::DemoOptions { province: province.into(), seed, today: chrono::Utc::now().date_naive() };
+    let opts = demo::DemoOptions { province: province.into(), seed, today: chrono::Utc::now().date_naive(), only_counties: vec![] };
     let s = demo::load(db, &opts, &|d, t, w| p.update(d, t, w)).await?;
     p.finish();
     println!(

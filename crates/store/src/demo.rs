@@ -90,6 +90,8 @@ pub struct DemoOptions {
     pub seed: u64,
     /// The day the demo is "today" (appointments never start after it).
     pub today: NaiveDate,
+    /// Only these counties get communities and workers (empty: every county). Tests use a few.
+    pub only_counties: Vec<String>,
 }
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -187,6 +189,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let streets: Vec<(RegionCode, String)> = rows
         .iter()
         .filter(|r| matches!(r.code.township_kind(), Some("街道" | "镇")))
+        .filter(|r| opts.only_counties.is_empty() || opts.only_counties.iter().any(|c| r.code.as_str().starts_with(c.as_str())))
         .map(|r| (r.code.clone(), r.name.clone()))
         .collect();
     let mut grid_rows = Vec::new();

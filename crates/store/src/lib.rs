@@ -10,6 +10,7 @@ pub mod entity;
 pub mod error;
 pub mod migration;
 pub mod regions;
+pub mod testing;
 pub mod users;
 pub mod workers;
 

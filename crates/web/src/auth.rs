@@ -84,10 +84,12 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = AuthRejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let api = parts.uri.path().starts_with("/api/");
+        // Inside a nested router the path has lost its prefix: look at the original one.
+        let uri = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+        let api = uri.path().starts_with("/api/");
         let reject = |error: Option<AppError>| AuthRejection {
             api,
-            next: parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default(),
+            next: uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default(),
             error,
         };
         let bearer = parts

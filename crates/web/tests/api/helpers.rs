@@ -1,0 +1,137 @@
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+use shegong_store::demo::{self, DemoOptions};
+use shegong_store::Db;
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+/// Runs one async test body on SQLite and, when configured, on PostgreSQL.
+#[macro_export]
+macro_rules! both_engines {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::TestApp::spawn(false).await).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if shegong_store::testing::pg_url().is_none() {
+                    eprintln!("SHEGONG_TEST_PG_URL not set: PostgreSQL run skipped");
+                    return;
+                }
+                super::$name($crate::helpers::TestApp::spawn(true).await).await;
+            }
+        }
+    };
+}
+
+impl TestApp {
+    /// A fresh database with the demo restricted to 海宁市 and 桐乡市, and the app on port 0.
+    pub async fn spawn(postgres: bool) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (db, _url) = shegong_store::testing::fresh(postgres, dir.path()).await.expect("database");
+        let opts = DemoOptions {
+            province: "33".into(),
+            seed: 7,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            only_counties: vec!["330481".into(), "330483".into()],
+        };
+        demo::load(&db, &opts, &|_, _, _| {}).await.expect("demo");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        shegong_web::spawn(db.clone(), listener).await;
+        Self { base: format!("http://{addr}"), db, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A bearer token for a demo user.
+    pub async fn token(&self, user: &str) -> String {
+        let r = Client::new()
+            .post(self.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({"username": user, "password": demo::DEMO_PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "login of {user}");
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> Response {
+        Client::new().get(self.url(path)).bearer_auth(token).send().await.unwrap()
+    }
+
+    pub async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self.get(token, path).await;
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = Client::new().post(self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn patch_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = Client::new().patch(self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Every worker the token sees (paging through the list).
+    pub async fn all_workers(&self, token: &str, query: &str) -> Vec<Value> {
+        let mut out = Vec::new();
+        for page in 1.. {
+            let (s, v) = self.get_json(token, &format!("/api/v1/workers?per_page=200&page={page}&{query}")).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            let items = v["items"].as_array().unwrap().clone();
+            let done = items.len() < 200;
+            out.extend(items);
+            if done {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Row counts of the archive tables, to prove a rejected write changed nothing.
+    pub async fn counts(&self) -> Vec<u64> {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        use shegong_store::entity::*;
+        vec![
+            worker::Entity::find().count(&self.db.conn).await.unwrap(),
+            appointment::Entity::find().count(&self.db.conn).await.unwrap(),
+            education::Entity::find().count(&self.db.conn).await.unwrap(),
+            certificate::Entity::find().count(&self.db.conn).await.unwrap(),
+            id_registry::Entity::find().count(&self.db.conn).await.unwrap(),
+            worker_change::Entity::find().count(&self.db.conn).await.unwrap(),
+        ]
+    }
+}
+
+/// A valid new-worker body in a community of 海宁市.
+pub fn new_worker(community: &str, id_number: &str) -> Value {
+    serde_json::json!({
+        "name": "测试员",
+        "id_number": id_number,
+        "community_code": community,
+        "post_category": "staff",
+        "title": "专职工作者",
+        "start_date": "2025-03-01",
+        "education_code": "21",
+        "phone": "13800000000",
+    })
+}
+
+/// A fresh valid ID number that no demo worker has.
+pub fn fresh_id(seq: u16) -> String {
+    shegong_domain::IdNumber::compose("330481", chrono::NaiveDate::from_ymd_opt(1995, 2, 3).unwrap(), 900 + seq).to_string()
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real application on port 0 with a fresh database, over HTTP.
+//! Every test runs on SQLite, and on PostgreSQL too when `SHEGONG_TEST_PG_URL` is set.
+
+mod helpers;
+
+mod access;
+mod archive;
+mod auth;
+mod browser;
+mod export;
+mod regions;
