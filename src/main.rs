@@ -115,10 +115,15 @@ impl Progress {
     fn new() -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let b = ProgressBar::new(0);
-            b.set_style(ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} ({elapsed})").expect("valid template"));
+            b.set_style(
+                ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} ({elapsed})").expect("valid template"),
+            );
             b
         });
-        Self { bar, last: Mutex::new((String::new(), 0)) }
+        Self {
+            bar,
+            last: Mutex::new((String::new(), 0)),
+        }
     }
 
     fn update(&self, done: u64, total: u64, what: &str) {
@@ -147,7 +152,8 @@ async fn open(g: &Global) -> anyhow::Result<Db> {
     let url = match &g.database_url {
         Some(u) => u.clone(),
         None => {
-            std::fs::create_dir_all(&g.data_dir).with_context(|| format!("无法创建数据目录 {}", g.data_dir.display()))?;
+            std::fs::create_dir_all(&g.data_dir)
+                .with_context(|| format!("无法创建数据目录 {}", g.data_dir.display()))?;
             shegong_store::db::sqlite_url(&g.data_dir)
         }
     };
@@ -159,7 +165,12 @@ async fn open(g: &Global) -> anyhow::Result<Db> {
 async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Result<()> {
     let p = Progress::new();
     let started = std::time::Instant::now();
-    let opts = demo::DemoOptions { province: province.into(), seed, today: chrono::Utc::now().date_naive(), only_counties: vec![] };
+    let opts = demo::DemoOptions {
+        province: province.into(),
+        seed,
+        today: chrono::Utc::now().date_naive(),
+        only_counties: vec![],
+    };
     let s = demo::load(db, &opts, &|d, t, w| p.update(d, t, w)).await?;
     p.finish();
     println!(
@@ -186,11 +197,18 @@ async fn healthcheck(url: &str) -> anyhow::Result<()> {
     let mut s = tokio::time::timeout(std::time::Duration::from_secs(5), tokio::net::TcpStream::connect(host))
         .await
         .context("连接超时")??;
-    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await?;
     let mut buf = Vec::new();
-    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await.context("读取超时")??;
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf))
+        .await
+        .context("读取超时")??;
     let text = String::from_utf8_lossy(&buf);
-    anyhow::ensure!(text.starts_with("HTTP/1.1 200"), "服务异常：{}", text.lines().next().unwrap_or(""));
+    anyhow::ensure!(
+        text.starts_with("HTTP/1.1 200"),
+        "服务异常：{}",
+        text.lines().next().unwrap_or("")
+    );
     println!("ok");
     Ok(())
 }
@@ -198,19 +216,30 @@ async fn healthcheck(url: &str) -> anyhow::Result<()> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let g = &cli.global;
     match cli.command {
-        Command::Serve { bind, demo: with_demo, province, seed } => {
+        Command::Serve {
+            bind,
+            demo: with_demo,
+            province,
+            seed,
+        } => {
             let db = open(g).await?;
             if with_demo {
                 if demo::is_empty(&db).await? {
                     load_demo(&db, &province, seed).await?;
                 } else {
-                    println!("数据库已有数据，未重新载入演示数据（演示账号密码：{}）", demo::DEMO_PASSWORD);
+                    println!(
+                        "数据库已有数据，未重新载入演示数据（演示账号密码：{}）",
+                        demo::DEMO_PASSWORD
+                    );
                 }
             }
             shegong_web::serve(db, &bind).await
@@ -232,23 +261,48 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Healthcheck { url } => healthcheck(&url).await,
-        Command::User { command: UserCommand::Add { username, role, region, id_number, display_name, password_stdin: _ } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    username,
+                    role,
+                    region,
+                    id_number,
+                    display_name,
+                    password_stdin: _,
+                },
+        } => {
             let mut password = String::new();
-            std::io::stdin().read_to_string(&mut password).context("无法从标准输入读取密码")?;
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("无法从标准输入读取密码")?;
             let password = password.trim_end_matches(['\r', '\n']).to_string();
             let db = open(g).await?;
-            let new = users::NewUser { username, display_name, role, region, password, id_number };
-            let u = users::create(&db, None, &shegong_store::audit::Actor::system(), new).await.map_err(describe)?;
+            let new = users::NewUser {
+                username,
+                display_name,
+                role,
+                region,
+                password,
+                id_number,
+            };
+            let u = users::create(&db, None, &shegong_store::audit::Actor::system(), new)
+                .await
+                .map_err(describe)?;
             println!("已创建用户 {}（{}，{}）", u.username, u.role, u.region_code);
             Ok(())
         }
-        Command::Regions { command: RegionsCommand::Import { file } } => {
+        Command::Regions {
+            command: RegionsCommand::Import { file },
+        } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let rows = regions::parse_csv(&text).map_err(describe)?;
             let db = open(g).await?;
             let p = Progress::new();
             let total = rows.len() as u64;
-            let n = regions::import(&db, rows, &|d| p.update(d as u64, total, "区划")).await.map_err(describe)?;
+            let n = regions::import(&db, rows, &|d| p.update(d as u64, total, "区划"))
+                .await
+                .map_err(describe)?;
             p.finish();
             println!("已导入区划 {n} 条");
             Ok(())

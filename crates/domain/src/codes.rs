@@ -25,11 +25,7 @@ impl CodeList {
                 (code, name)
             })
             .collect();
-        let by_code = entries
-            .iter()
-            .enumerate()
-            .map(|(i, (c, _))| (c.clone(), i))
-            .collect();
+        let by_code = entries.iter().enumerate().map(|(i, (c, _))| (c.clone(), i)).collect();
         Self {
             field,
             title,
@@ -64,11 +60,7 @@ impl CodeList {
 }
 
 pub static EDUCATION: LazyLock<CodeList> = LazyLock::new(|| {
-    let mut l = CodeList::load(
-        "education_code",
-        "学历",
-        include_str!("../data/education-gbt4658.csv"),
-    );
+    let mut l = CodeList::load("education_code", "学历", include_str!("../data/education-gbt4658.csv"));
     // Implementations disagree on the 肄业 codes for 初中 and 小学 (73/83 here, 72/82 elsewhere).
     for (c, n) in [("72", "初中肄业"), ("82", "小学肄业")] {
         l.by_code.insert(c.to_string(), l.entries.len());
@@ -135,9 +127,7 @@ pub fn education_bracket(code: &str) -> EducationBracket {
 /// Rank for "highest education": a lower rank is higher. Graduates outrank 结业/肄业 of the same level.
 pub fn education_rank(code: &str) -> (u8, u8) {
     let level = code.as_bytes().first().map_or(9, |b| b.saturating_sub(b'0'));
-    let graduated = if is_college_or_above(code)
-        || EDUCATION.name(code).is_some_and(|n| n.ends_with("毕业"))
-    {
+    let graduated = if is_college_or_above(code) || EDUCATION.name(code).is_some_and(|n| n.ends_with("毕业")) {
         0
     } else {
         1

@@ -14,11 +14,7 @@ pub struct IdNumber(String);
 
 /// The check character for the first 17 digits of an 18-character number.
 pub fn check_char(first17: &[u8]) -> char {
-    let sum: u32 = first17
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(WEIGHTS).map(|(d, w)| u32::from(d - b'0') * w).sum();
     char::from(CHECK_CHARS[(sum % 11) as usize])
 }
 
@@ -50,13 +46,8 @@ impl IdNumber {
             _ => return Err(err("id_number_length", "身份证号码应为18位（或15位旧号码）")),
         };
         let bytes = s.as_bytes();
-        if !bytes[..17].iter().all(u8::is_ascii_digit)
-            || !(bytes[17].is_ascii_digit() || bytes[17] == b'X')
-        {
-            return Err(err(
-                "id_number_format",
-                "身份证号码前17位应为数字，最后一位为数字或X",
-            ));
+        if !bytes[..17].iter().all(u8::is_ascii_digit) || !(bytes[17].is_ascii_digit() || bytes[17] == b'X') {
+            return Err(err("id_number_format", "身份证号码前17位应为数字，最后一位为数字或X"));
         }
         if birth_date_of(&s).is_none() {
             return Err(err("id_number_birth_date", "身份证号码中的出生日期不存在"));
@@ -109,11 +100,7 @@ impl IdNumber {
     }
 
     /// Checks that the gender and birth date stated on a record agree with this number.
-    pub fn check_agrees(
-        &self,
-        gender: Option<Gender>,
-        birth: Option<NaiveDate>,
-    ) -> Result<(), FieldError> {
+    pub fn check_agrees(&self, gender: Option<Gender>, birth: Option<NaiveDate>) -> Result<(), FieldError> {
         if let Some(g) = gender
             && matches!(g, Gender::Male | Gender::Female)
             && g != self.gender()
@@ -194,10 +181,19 @@ mod tests {
 
     #[test]
     fn rejects_with_a_reason() {
-        assert_eq!(IdNumber::parse("110105194912310021").unwrap_err().code, "id_number_checksum");
+        assert_eq!(
+            IdNumber::parse("110105194912310021").unwrap_err().code,
+            "id_number_checksum"
+        );
         assert_eq!(IdNumber::parse("1101051949123").unwrap_err().code, "id_number_length");
-        assert_eq!(IdNumber::parse("11010519491331002X").unwrap_err().code, "id_number_birth_date");
-        assert_eq!(IdNumber::parse("1101051949123100AX").unwrap_err().code, "id_number_format");
+        assert_eq!(
+            IdNumber::parse("11010519491331002X").unwrap_err().code,
+            "id_number_birth_date"
+        );
+        assert_eq!(
+            IdNumber::parse("1101051949123100AX").unwrap_err().code,
+            "id_number_format"
+        );
         assert_eq!(IdNumber::parse("").unwrap_err().code, "id_number_required");
         // 2023-02-29 does not exist
         let bad = IdNumber::compose("330481", NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(), 1);
@@ -231,10 +227,7 @@ mod tests {
             "id_number_gender_mismatch"
         );
         let other = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
-        assert_eq!(
-            n.check_agrees(None, Some(other)).unwrap_err().field,
-            "birth_date"
-        );
+        assert_eq!(n.check_agrees(None, Some(other)).unwrap_err().field, "birth_date");
     }
 
     proptest! {

@@ -61,11 +61,7 @@ impl PersonName {
             return Err(FieldError::new("name_whitespace", "name", "姓名中不能有空格"));
         }
         if s.chars().any(|c| c.is_ascii_digit() || c.is_ascii_punctuation()) {
-            return Err(FieldError::new(
-                "name_format",
-                "name",
-                "姓名中不能有数字或标点符号",
-            ));
+            return Err(FieldError::new("name_format", "name", "姓名中不能有数字或标点符号"));
         }
         Ok(Self(s))
     }
@@ -81,16 +77,10 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let s: String = input
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-'))
-            .collect();
+        let s: String = input.trim().chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         let s = s.strip_prefix("+86").unwrap_or(&s).to_string();
         let mobile = s.len() == 11 && s.starts_with('1') && s.bytes().all(|b| b.is_ascii_digit());
-        let landline = (10..=12).contains(&s.len())
-            && s.starts_with('0')
-            && s.bytes().all(|b| b.is_ascii_digit());
+        let landline = (10..=12).contains(&s.len()) && s.starts_with('0') && s.bytes().all(|b| b.is_ascii_digit());
         if mobile || landline {
             Ok(Self(s))
         } else {
@@ -114,7 +104,10 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(PersonName::parse(" 王小明 ").unwrap().as_str(), "王小明");
-        assert_eq!(PersonName::parse("阿依古丽.买买提").unwrap().as_str(), "阿依古丽·买买提");
+        assert_eq!(
+            PersonName::parse("阿依古丽.买买提").unwrap().as_str(),
+            "阿依古丽·买买提"
+        );
         assert_eq!(PersonName::parse("王 小明").unwrap_err().code, "name_whitespace");
         assert_eq!(PersonName::parse("").unwrap_err().code, "name_required");
         assert_eq!(PersonName::parse("王2").unwrap_err().code, "name_format");

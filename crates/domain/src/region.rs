@@ -226,7 +226,10 @@ mod tests {
         assert_eq!(c.province(), "33");
         assert_eq!(RegionCode::parse("33").unwrap().parent(), None);
         assert_eq!(RegionCode::parse("330481000000").unwrap().as_str(), "330481");
-        assert_eq!(RegionCode::parse("330000000000").unwrap().level(), RegionLevel::Province);
+        assert_eq!(
+            RegionCode::parse("330000000000").unwrap().level(),
+            RegionLevel::Province
+        );
         assert!(RegionCode::parse("3304811").is_err());
         assert!(RegionCode::parse("33a").is_err());
     }

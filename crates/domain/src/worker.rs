@@ -19,10 +19,7 @@ pub const POST_CATEGORIES: [(&str, &str); 5] = [
 ];
 
 pub fn post_category_label(key: &str) -> &str {
-    POST_CATEGORIES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or(key, |(_, l)| l)
+    POST_CATEGORIES.iter().find(|(k, _)| *k == key).map_or(key, |(_, l)| l)
 }
 
 pub fn parse_post_category(input: &str) -> Result<String, FieldError> {
@@ -236,9 +233,16 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
 /// Parses a community code: it must name a community (12 digits).
 pub fn parse_community(s: &str) -> Result<RegionCode, FieldError> {
     if s.trim().is_empty() {
-        return Err(FieldError::new("community_required", "community_code", "请填写所在社区代码"));
+        return Err(FieldError::new(
+            "community_required",
+            "community_code",
+            "请填写所在社区代码",
+        ));
     }
-    let code = RegionCode::parse(s).map_err(|e| FieldError { field: "community_code", ..e })?;
+    let code = RegionCode::parse(s).map_err(|e| FieldError {
+        field: "community_code",
+        ..e
+    })?;
     if code.level() != RegionLevel::Community {
         return Err(FieldError::new(
             "community_code_level",
@@ -305,7 +309,11 @@ impl NewWorkerInput {
         let post_category = take!(parse_post_category(&self.post_category));
         let title = take!(parse_title(&self.title));
         let start_date = if self.start_date.trim().is_empty() {
-            errors.push(FieldError::new("start_date_required", "start_date", "请填写任职开始日期"));
+            errors.push(FieldError::new(
+                "start_date_required",
+                "start_date",
+                "请填写任职开始日期",
+            ));
             None
         } else {
             take!(parse_date("start_date", "任职开始日期", &self.start_date))
@@ -350,8 +358,7 @@ impl NewWorkerInput {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let (Some(name), Some(id_number), Some(gender), Some(birth_date)) =
-            (name, id_number, gender, birth_date)
+        let (Some(name), Some(id_number), Some(gender), Some(birth_date)) = (name, id_number, gender, birth_date)
         else {
             unreachable!("every missing value pushed an error")
         };
@@ -405,8 +412,7 @@ mod tests {
     fn valid() -> NewWorkerInput {
         NewWorkerInput {
             name: "王小明".into(),
-            id_number: IdNumber::compose("330481", NaiveDate::from_ymd_opt(1990, 5, 17).unwrap(), 123)
-                .to_string(),
+            id_number: IdNumber::compose("330481", NaiveDate::from_ymd_opt(1990, 5, 17).unwrap(), 123).to_string(),
             community_code: "330481001001".into(),
             post_category: "staff".into(),
             title: "专职工作者".into(),
@@ -456,7 +462,10 @@ mod tests {
         assert_eq!(parse_post_category("社区正职").unwrap(), "head");
         assert_eq!(parse_post_category("副职").unwrap(), "deputy");
         assert_eq!(CertificateLevel::parse("中级").unwrap(), CertificateLevel::Intermediate);
-        assert_eq!(CertificateLevel::parse("高级社会工作师").unwrap(), CertificateLevel::Senior);
+        assert_eq!(
+            CertificateLevel::parse("高级社会工作师").unwrap(),
+            CertificateLevel::Senior
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The audit log: who did or looked at what, when.
 
+use crate::Db;
 use crate::entity::audit;
 use crate::error::Result;
 use crate::regions::in_subtree;
-use crate::Db;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use shegong_domain::Scope;
@@ -35,7 +35,11 @@ pub async fn record(
     target: Option<String>,
     detail: Option<String>,
 ) -> Result<()> {
-    let region = if region_code.len() >= 2 { region_code } else { &actor.region_code };
+    let region = if region_code.len() >= 2 {
+        region_code
+    } else {
+        &actor.region_code
+    };
     audit::ActiveModel {
         province_code: Set(region.get(..2).unwrap_or("00").to_string()),
         id: Set(Uuid::now_v7()),

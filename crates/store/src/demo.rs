@@ -1,12 +1,12 @@
 //! The demo province: real prefectures, counties and streets from the statistical list, generated
 //! communities, grids and about one worker per 300 households, deterministic for a seed.
 
+use crate::Db;
 use crate::audit::Actor;
 use crate::entity::{agreement, appointment, certificate, education, id_registry, worker};
 use crate::error::Result;
 use crate::regions::{self, RegionRow};
 use crate::users::{self, NewUser};
-use crate::Db;
 use chrono::{Datelike, NaiveDate, Utc};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -30,7 +30,11 @@ pub fn statistical_regions(province: &str) -> Vec<RegionRow> {
     for (text, prov_col) in [(PROVINCES, 0usize), (CITIES, 2), (AREAS, 3), (STREETS, 3)] {
         for line in text.lines().skip(1) {
             let cols: Vec<&str> = line.split(',').map(|c| c.trim_matches('"')).collect();
-            let in_province = if prov_col == 0 { cols[0] == province } else { cols.get(prov_col) == Some(&province) };
+            let in_province = if prov_col == 0 {
+                cols[0] == province
+            } else {
+                cols.get(prov_col) == Some(&province)
+            };
             if !in_province {
                 continue;
             }
@@ -41,7 +45,13 @@ pub fn statistical_regions(province: &str) -> Vec<RegionRow> {
                     Some("乡") => Some("210".to_string()),
                     _ => None,
                 };
-                rows.push(RegionRow { code, name: cols[1].to_string(), households: 0, residents: 0, urban_rural_class: urc });
+                rows.push(RegionRow {
+                    code,
+                    name: cols[1].to_string(),
+                    households: 0,
+                    residents: 0,
+                    urban_rural_class: urc,
+                });
             }
         }
     }
@@ -56,32 +66,66 @@ pub fn province_name(code: &str) -> Option<String> {
 }
 
 const SURNAMES: &[&str] = &[
-    "陈", "王", "张", "李", "徐", "吴", "周", "沈", "朱", "金", "方", "杨", "黄", "胡", "应", "郑", "林", "叶", "钱", "孙",
-    "赵", "何", "蒋", "俞", "章", "潘", "许", "楼", "顾", "陆", "姚", "戴", "邵", "马", "高", "毛", "汪", "郭", "冯", "施",
-    "卢", "江", "宋", "丁", "程", "褚", "费", "傅", "倪", "屠", "钟", "范", "虞", "袁", "严", "邱", "蔡", "余", "曹", "诸葛",
+    "陈", "王", "张", "李", "徐", "吴", "周", "沈", "朱", "金", "方", "杨", "黄", "胡", "应", "郑", "林", "叶", "钱",
+    "孙", "赵", "何", "蒋", "俞", "章", "潘", "许", "楼", "顾", "陆", "姚", "戴", "邵", "马", "高", "毛", "汪", "郭",
+    "冯", "施", "卢", "江", "宋", "丁", "程", "褚", "费", "傅", "倪", "屠", "钟", "范", "虞", "袁", "严", "邱", "蔡",
+    "余", "曹", "诸葛",
 ];
 const MALE: &[&str] = &[
-    "伟", "强", "军", "磊", "洋", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波", "宇",
-    "浩", "凯", "健", "俊", "帆", "旭", "宁", "龙", "林", "阳", "建", "国", "峰", "志", "文", "东", "海", "亮", "晨", "博",
+    "伟", "强", "军", "磊", "洋", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波",
+    "宇", "浩", "凯", "健", "俊", "帆", "旭", "宁", "龙", "林", "阳", "建", "国", "峰", "志", "文", "东", "海", "亮",
+    "晨", "博",
 ];
 const FEMALE: &[&str] = &[
-    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "婷", "雪", "慧", "颖", "琳", "倩", "洁", "晶", "萍", "红",
-    "梅", "莉", "兰", "琴", "云", "莹", "佳", "欣", "怡", "悦", "雯", "璐", "瑶", "蕾", "丹", "秀", "英", "楠", "晓", "露",
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "婷", "雪", "慧", "颖", "琳", "倩", "洁", "晶", "萍",
+    "红", "梅", "莉", "兰", "琴", "云", "莹", "佳", "欣", "怡", "悦", "雯", "璐", "瑶", "蕾", "丹", "秀", "英", "楠",
+    "晓", "露",
 ];
 const PLACE: &[&str] = &[
-    "东", "西", "南", "北", "新", "文", "和", "平", "康", "华", "兴", "阳", "光", "明", "春", "湖", "山", "桥", "园", "城",
-    "河", "江", "锦", "翠", "金", "龙", "凤", "安", "乐", "福", "宁", "泰", "荣", "盛", "祥", "丰", "瑞", "胜", "利", "民",
-    "梅", "兰", "竹", "柳", "桃", "枫", "松", "青", "景", "月", "星", "海", "丽", "嘉", "德", "仁", "义", "礼", "智", "信",
+    "东", "西", "南", "北", "新", "文", "和", "平", "康", "华", "兴", "阳", "光", "明", "春", "湖", "山", "桥", "园",
+    "城", "河", "江", "锦", "翠", "金", "龙", "凤", "安", "乐", "福", "宁", "泰", "荣", "盛", "祥", "丰", "瑞", "胜",
+    "利", "民", "梅", "兰", "竹", "柳", "桃", "枫", "松", "青", "景", "月", "星", "海", "丽", "嘉", "德", "仁", "义",
+    "礼", "智", "信",
 ];
 const SCHOOLS: &[&str] = &[
-    "浙江大学", "浙江工业大学", "杭州师范大学", "浙江师范大学", "宁波大学", "温州大学", "嘉兴学院", "浙江工商大学",
-    "浙江广播电视大学", "浙江财经大学", "中国计量大学", "浙江树人学院", "杭州职业技术学院", "浙江经济职业技术学院",
+    "浙江大学",
+    "浙江工业大学",
+    "杭州师范大学",
+    "浙江师范大学",
+    "宁波大学",
+    "温州大学",
+    "嘉兴学院",
+    "浙江工商大学",
+    "浙江广播电视大学",
+    "浙江财经大学",
+    "中国计量大学",
+    "浙江树人学院",
+    "杭州职业技术学院",
+    "浙江经济职业技术学院",
 ];
 const MAJORS: &[&str] = &[
-    "社会工作", "社会工作", "社会学", "行政管理", "汉语言文学", "会计学", "法学", "计算机科学与技术", "公共事业管理",
-    "工商管理", "思想政治教育", "市场营销", "护理学",
+    "社会工作",
+    "社会工作",
+    "社会学",
+    "行政管理",
+    "汉语言文学",
+    "会计学",
+    "法学",
+    "计算机科学与技术",
+    "公共事业管理",
+    "工商管理",
+    "思想政治教育",
+    "市场营销",
+    "护理学",
 ];
-const EXIT_REASONS: &[&str] = &["个人辞职", "退休", "考核不合格（连续两年）", "调离社区工作岗位", "不履行服务协议，经教育仍不改正", "经培训或调整岗位仍不能胜任工作"];
+const EXIT_REASONS: &[&str] = &[
+    "个人辞职",
+    "退休",
+    "考核不合格（连续两年）",
+    "调离社区工作岗位",
+    "不履行服务协议，经教育仍不改正",
+    "经培训或调整岗位仍不能胜任工作",
+];
 
 /// Settings for the generator.
 #[derive(Debug, Clone)]
@@ -113,7 +157,12 @@ struct Community {
 }
 
 fn v7(rng: &mut ChaCha8Rng, at: NaiveDate) -> Uuid {
-    let ms = at.and_hms_opt(9, 0, 0).expect("valid").and_utc().timestamp_millis().max(0) as u64;
+    let ms = at
+        .and_hms_opt(9, 0, 0)
+        .expect("valid")
+        .and_utc()
+        .timestamp_millis()
+        .max(0) as u64;
     let mut bytes = [0u8; 10];
     rng.fill(&mut bytes);
     uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid()
@@ -147,6 +196,17 @@ struct Batch {
     agreements: Vec<agreement::ActiveModel>,
 }
 
+/// (community, start, end, post category, title, 两委, party-building post)
+type DemoAppointment = (
+    String,
+    NaiveDate,
+    Option<NaiveDate>,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+);
+
 struct Post {
     category: &'static str,
     title: &'static str,
@@ -155,7 +215,12 @@ struct Post {
 }
 
 fn posts_for(n: usize) -> Vec<Post> {
-    let p = |category, title, two_committees, party_building| Post { category, title, two_committees, party_building };
+    let p = |category, title, two_committees, party_building| Post {
+        category,
+        title,
+        two_committees,
+        party_building,
+    };
     let mut v = vec![
         p("head", "书记", true, false),
         p("head", "主任", true, false),
@@ -167,7 +232,11 @@ fn posts_for(n: usize) -> Vec<Post> {
     ];
     let mut i = 0;
     while v.len() < n {
-        v.push(if i % 2 == 0 { p("staff", "专职工作者", false, false) } else { p("staff", "网格员", false, false) });
+        v.push(if i % 2 == 0 {
+            p("staff", "专职工作者", false, false)
+        } else {
+            p("staff", "网格员", false, false)
+        });
         i += 1;
     }
     v.truncate(n.max(4));
@@ -182,19 +251,33 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     if rows.is_empty() {
         return Err(anyhow::anyhow!("区划数据中没有省级代码 {}", opts.province).into());
     }
-    let counties: HashSet<String> = rows.iter().filter(|r| r.code.as_str().len() == 6).map(|r| r.code.to_string()).collect();
+    let counties: HashSet<String> = rows
+        .iter()
+        .filter(|r| r.code.as_str().len() == 6)
+        .map(|r| r.code.to_string())
+        .collect();
 
     // Communities under streets (街道) and towns (镇), and grids under communities.
     let mut communities: Vec<Community> = Vec::new();
     let streets: Vec<(RegionCode, String)> = rows
         .iter()
         .filter(|r| matches!(r.code.township_kind(), Some("街道" | "镇")))
-        .filter(|r| opts.only_counties.is_empty() || opts.only_counties.iter().any(|c| r.code.as_str().starts_with(c.as_str())))
+        .filter(|r| {
+            opts.only_counties.is_empty()
+                || opts
+                    .only_counties
+                    .iter()
+                    .any(|c| r.code.as_str().starts_with(c.as_str()))
+        })
         .map(|r| (r.code.clone(), r.name.clone()))
         .collect();
     let mut grid_rows = Vec::new();
     for (street, street_name) in &streets {
-        let n = if street.township_kind() == Some("街道") { rng.random_range(5..=7) } else { rng.random_range(1..=2) };
+        let n = if street.township_kind() == Some("街道") {
+            rng.random_range(5..=7)
+        } else {
+            rng.random_range(1..=2)
+        };
         let mut used = HashSet::new();
         for i in 1..=n {
             let name = loop {
@@ -224,9 +307,22 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 name: name.clone(),
                 households,
                 residents,
-                urban_rural_class: Some(if street.township_kind() == Some("街道") { "111" } else { "121" }.into()),
+                urban_rural_class: Some(
+                    if street.township_kind() == Some("街道") {
+                        "111"
+                    } else {
+                        "121"
+                    }
+                    .into(),
+                ),
             });
-            communities.push(Community { code, name, street_name: street_name.clone(), county: street.as_str()[..6].to_string(), households });
+            communities.push(Community {
+                code,
+                name,
+                street_name: street_name.clone(),
+                county: street.as_str()[..6].to_string(),
+                households,
+            });
         }
     }
     summary.communities = communities.len();
@@ -274,7 +370,12 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         let exited = (0..n).filter(|_| rng.random_bool(0.07)).count();
         for (k, post) in posts.iter().map(Some).chain((0..exited).map(|_| None)).enumerate() {
             let active = post.is_some();
-            let post = post.unwrap_or(&Post { category: "staff", title: "专职工作者", two_committees: false, party_building: false });
+            let post = post.unwrap_or(&Post {
+                category: "staff",
+                title: "专职工作者",
+                two_committees: false,
+                party_building: false,
+            });
             let female = rng.random_bool(0.62);
             let birth = date_between(&mut rng, ymd(1966, 1, 1), ymd(2002, 12, 31));
             let id_number = loop {
@@ -286,17 +387,45 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             };
             let surname = SURNAMES.choose(&mut rng).expect("non-empty");
             let pool = if female { FEMALE } else { MALE };
-            let given: String = (0..rng.random_range(1..=2)).map(|_| *pool.choose(&mut rng).expect("non-empty")).collect();
+            let given: String = (0..rng.random_range(1..=2))
+                .map(|_| *pool.choose(&mut rng).expect("non-empty"))
+                .collect();
             let name = format!("{surname}{given}");
             let earliest = ymd(2010, 1, 1).max(ymd(birth.year() + 20, birth.month(), 1));
-            let latest = if active { today - chrono::Duration::days(30) } else { ymd(2024, 6, 30) };
-            let start = date_between(&mut rng, earliest.min(latest - chrono::Duration::days(400)), latest - chrono::Duration::days(365));
+            let latest = if active {
+                today - chrono::Duration::days(30)
+            } else {
+                ymd(2024, 6, 30)
+            };
+            let start = date_between(
+                &mut rng,
+                earliest.min(latest - chrono::Duration::days(400)),
+                latest - chrono::Duration::days(365),
+            );
             let id = v7(&mut rng, start);
             let full_time = post.two_committees && post.category == "head" || rng.random_bool(0.85);
             let edu_roll: f64 = rng.random();
-            let edu = if edu_roll < 0.007 { "14" } else if edu_roll < 0.37 { "21" } else if edu_roll < 0.80 { "31" } else if edu_roll < 0.95 { "61" } else { "41" };
+            let edu = if edu_roll < 0.007 {
+                "14"
+            } else if edu_roll < 0.37 {
+                "21"
+            } else if edu_roll < 0.80 {
+                "31"
+            } else if edu_roll < 0.95 {
+                "61"
+            } else {
+                "41"
+            };
             let cert_roll: f64 = rng.random();
-            let cert = if cert_roll < 0.02 { Some("senior") } else if cert_roll < 0.18 { Some("intermediate") } else if cert_roll < 0.43 { Some("junior") } else { None };
+            let cert = if cert_roll < 0.02 {
+                Some("senior")
+            } else if cert_roll < 0.18 {
+                Some("intermediate")
+            } else if cert_roll < 0.43 {
+                Some("junior")
+            } else {
+                None
+            };
             let political = if post.two_committees || post.party_building || rng.random_bool(0.35) {
                 "01"
             } else if rng.random_bool(0.2) {
@@ -304,22 +433,55 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             } else {
                 "13"
             };
-            let ethnicity = if rng.random_bool(0.985) { "01" } else { ["19", "22", "03", "15"].choose(&mut rng).expect("non-empty") };
+            let ethnicity = if rng.random_bool(0.985) {
+                "01"
+            } else {
+                ["19", "22", "03", "15"].choose(&mut rng).expect("non-empty")
+            };
             let province = c.code[..2].to_string();
             // Some moved here from another community of the same county.
-            let mut appts: Vec<(String, NaiveDate, Option<NaiveDate>, &str, &str, bool, bool)> = Vec::new();
+            let mut appts: Vec<DemoAppointment> = Vec::new();
             let peers = &by_county[c.county.as_str()];
-            let exit_on = (!active).then(|| date_between(&mut rng, start + chrono::Duration::days(200), ymd(2025, 12, 31)));
+            let exit_on =
+                (!active).then(|| date_between(&mut rng, start + chrono::Duration::days(200), ymd(2025, 12, 31)));
             if active && peers.len() > 1 && rng.random_bool(0.15) && (today - start).num_days() > 1500 {
                 let other = &communities[*peers.choose(&mut rng).expect("non-empty")];
                 if other.code != c.code {
-                    let moved = date_between(&mut rng, start + chrono::Duration::days(365), today - chrono::Duration::days(100));
-                    appts.push((other.code.clone(), start, Some(moved), "staff", "专职工作者", false, false));
-                    appts.push((c.code.clone(), moved, None, post.category, post.title, post.two_committees, post.party_building));
+                    let moved = date_between(
+                        &mut rng,
+                        start + chrono::Duration::days(365),
+                        today - chrono::Duration::days(100),
+                    );
+                    appts.push((
+                        other.code.clone(),
+                        start,
+                        Some(moved),
+                        "staff",
+                        "专职工作者",
+                        false,
+                        false,
+                    ));
+                    appts.push((
+                        c.code.clone(),
+                        moved,
+                        None,
+                        post.category,
+                        post.title,
+                        post.two_committees,
+                        post.party_building,
+                    ));
                 }
             }
             if appts.is_empty() {
-                appts.push((c.code.clone(), start, exit_on, post.category, post.title, post.two_committees, post.party_building));
+                appts.push((
+                    c.code.clone(),
+                    start,
+                    exit_on,
+                    post.category,
+                    post.title,
+                    post.two_committees,
+                    post.party_building,
+                ));
             }
             let exit_reason = exit_on.map(|_| EXIT_REASONS.choose(&mut rng).expect("non-empty").to_string());
             if active && ci == 0 && k == posts.len() - 1 {
@@ -335,8 +497,18 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 birth_date: Set(birth),
                 ethnicity: Set(ethnicity.into()),
                 political_status: Set(political.into()),
-                phone: Set(Some(format!("1{}{:09}", ["3", "5", "8", "9"].choose(&mut rng).expect("non-empty"), rng.random_range(0..1_000_000_000u32)))),
-                address: Set(Some(format!("{}{}{}幢{}室", c.street_name, c.name, rng.random_range(1..40), rng.random_range(1..7) * 100 + rng.random_range(1..4)))),
+                phone: Set(Some(format!(
+                    "1{}{:09}",
+                    ["3", "5", "8", "9"].choose(&mut rng).expect("non-empty"),
+                    rng.random_range(0..1_000_000_000u32)
+                ))),
+                address: Set(Some(format!(
+                    "{}{}{}幢{}室",
+                    c.street_name,
+                    c.name,
+                    rng.random_range(1..40),
+                    rng.random_range(1..7) * 100 + rng.random_range(1..4)
+                ))),
                 status: Set(if active { "active" } else { "exited" }.into()),
                 post_category: Set(post.category.into()),
                 title: Set(post.title.into()),
@@ -351,7 +523,11 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 created_at: Set(created),
                 updated_at: Set(created),
             });
-            batch.registry.push(id_registry::ActiveModel { id_number: Set(id_number.to_string()), province_code: Set(province.clone()), worker_id: Set(id) });
+            batch.registry.push(id_registry::ActiveModel {
+                id_number: Set(id_number.to_string()),
+                province_code: Set(province.clone()),
+                worker_id: Set(id),
+            });
             for (code, s, e, cat, title, tc, pb) in &appts {
                 let reason = match (e, &exit_on) {
                     (Some(_), Some(_)) if appts.len() == 1 => Some("退出".to_string()),
@@ -374,14 +550,25 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 });
             }
             // Education: the highest, and for some an earlier one (学历提升).
-            let grad_year = (birth.year() + match edu { "14" => 25, "21" => 22, "31" => 21, _ => 18 }).min(today.year() - 1);
+            let grad_year = (birth.year()
+                + match edu {
+                    "14" => 25,
+                    "21" => 22,
+                    "31" => 21,
+                    _ => 18,
+                })
+            .min(today.year() - 1);
             if edu == "21" && rng.random_bool(0.3) {
-                batch.educations.push(edu_row(&mut rng, &province, id, "31", grad_year - 2));
+                batch
+                    .educations
+                    .push(edu_row(&mut rng, &province, id, "31", grad_year - 2));
             }
             batch.educations.push(edu_row(&mut rng, &province, id, edu, grad_year));
             if let Some(level) = cert {
                 let year = rng.random_range(2012..=today.year() - 1);
-                let label = shegong_domain::worker::CertificateLevel::parse(level).expect("known").label();
+                let label = shegong_domain::worker::CertificateLevel::parse(level)
+                    .expect("known")
+                    .label();
                 batch.certificates.push(certificate::ActiveModel {
                     province_code: Set(province.clone()),
                     id: Set(v7(&mut rng, ymd(year, 6, 15))),
@@ -402,7 +589,11 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                         id: Set(v7(&mut rng, s)),
                         worker_id: Set(id),
                         region_code: Set(c.code.clone()),
-                        number: Set(Some(format!("XY{}{:06}", &c.code[..6], rng.random_range(0..1_000_000u32)))),
+                        number: Set(Some(format!(
+                            "XY{}{:06}",
+                            &c.code[..6],
+                            rng.random_range(0..1_000_000u32)
+                        ))),
                         term: Set(term.into()),
                         start_date: Set(s),
                         end_date: Set(te),
@@ -428,8 +619,17 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let county = &first.code[..6];
     let city = &first.code[..4];
     let prov = &first.code[..2];
-    let other_county = counties.iter().filter(|c| c.starts_with(city) && *c != county).min().cloned().unwrap_or_else(|| county.to_string());
-    let haining = if opts.province == "33" { ("haining", "330481".to_string(), "tongxiang", "330483".to_string()) } else { ("county", county.to_string(), "county2", other_county) };
+    let other_county = counties
+        .iter()
+        .filter(|c| c.starts_with(city) && *c != county)
+        .min()
+        .cloned()
+        .unwrap_or_else(|| county.to_string());
+    let haining = if opts.province == "33" {
+        ("haining", "330481".to_string(), "tongxiang", "330483".to_string())
+    } else {
+        ("county", county.to_string(), "county2", other_county)
+    };
     let (hc, hcc) = (haining.1.clone(), haining.3.clone());
     let hc_first = communities.iter().find(|c| c.code.starts_with(&hc)).unwrap_or(first);
     let hc_street = hc_first.code[..9].to_string();
@@ -457,13 +657,27 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 role: role.as_str().into(),
                 region,
                 password: DEMO_PASSWORD.into(),
-                id_number: if role == Role::Worker { worker_id_number.clone().unwrap_or_default() } else { String::new() },
+                id_number: if role == Role::Worker {
+                    worker_id_number.clone().unwrap_or_default()
+                } else {
+                    String::new()
+                },
             },
         )
         .await?;
-        summary.logins.push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
+        summary
+            .logins
+            .push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
-    crate::audit::record(&db.conn, &actor, "demo.load", prov, None, Some(format!("seed {}", opts.seed))).await?;
+    crate::audit::record(
+        &db.conn,
+        &actor,
+        "demo.load",
+        prov,
+        None,
+        Some(format!("seed {}", opts.seed)),
+    )
+    .await?;
     Ok(summary)
 }
 
@@ -485,7 +699,9 @@ fn edu_row(rng: &mut ChaCha8Rng, province: &str, worker: Uuid, code: &str, year:
     } else {
         None
     };
-    let major = school.as_ref().map(|_| MAJORS.choose(rng).expect("non-empty").to_string());
+    let major = school
+        .as_ref()
+        .map(|_| MAJORS.choose(rng).expect("non-empty").to_string());
     education::ActiveModel {
         province_code: Set(province.into()),
         id: Set(v7(rng, ymd(year.max(1980), 7, 1))),
@@ -504,7 +720,9 @@ async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
         A: ActiveModelTrait + Send + Clone,
     {
         for c in rows.chunks(chunk) {
-            <A::Entity as EntityTrait>::insert_many(c.to_vec()).exec_without_returning(txn).await?;
+            <A::Entity as EntityTrait>::insert_many(c.to_vec())
+                .exec_without_returning(txn)
+                .await?;
         }
         Ok(())
     }

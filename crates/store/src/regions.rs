@@ -1,12 +1,11 @@
 //! The region tree: a reference table, read through the caller's scope.
 
+use crate::Db;
 use crate::entity::region;
 use crate::error::{Result, StoreError};
-use crate::Db;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use shegong_domain::region::prefix_range;
 use shegong_domain::{FieldError, RegionCode, RegionLevel, Scope};
@@ -34,7 +33,13 @@ pub struct RegionRow {
 /// Inserts or updates region rows in one transaction, parents before children. Every row's parent
 /// must be in the file or already stored.
 pub async fn import(db: &Db, mut rows: Vec<RegionRow>, progress: &dyn Fn(usize)) -> Result<usize> {
-    rows.sort_by(|a, b| a.code.as_str().len().cmp(&b.code.as_str().len()).then(a.code.cmp(&b.code)));
+    rows.sort_by(|a, b| {
+        a.code
+            .as_str()
+            .len()
+            .cmp(&b.code.as_str().len())
+            .then(a.code.cmp(&b.code))
+    });
     let known: std::collections::HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     let mut missing_parents = Vec::new();
     for r in &rows {
@@ -102,16 +107,21 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| anyhow::anyhow!("无法读取表头：{e}"))?
-        .clone();
+    let headers = rdr.headers().map_err(|e| anyhow::anyhow!("无法读取表头：{e}"))?.clone();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim()));
     let code_i = col(&["code", "区划代码", "代码"]).ok_or_else(|| {
-        StoreError::invalid(FieldError::new("region_csv_header", "code", "区划文件缺少“code”（区划代码）列"))
+        StoreError::invalid(FieldError::new(
+            "region_csv_header",
+            "code",
+            "区划文件缺少“code”（区划代码）列",
+        ))
     })?;
     let name_i = col(&["name", "名称"]).ok_or_else(|| {
-        StoreError::invalid(FieldError::new("region_csv_header", "name", "区划文件缺少“name”（名称）列"))
+        StoreError::invalid(FieldError::new(
+            "region_csv_header",
+            "name",
+            "区划文件缺少“name”（名称）列",
+        ))
     })?;
     let hh_i = col(&["households", "户数"]);
     let res_i = col(&["residents", "人口", "常住人口"]);
@@ -125,7 +135,10 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
         let code = match RegionCode::parse(get(Some(code_i))) {
             Ok(c) => c,
             Err(e) => {
-                errors.push(FieldError { message: format!("第{line}行：{}", e.message), ..e });
+                errors.push(FieldError {
+                    message: format!("第{line}行：{}", e.message),
+                    ..e
+                });
                 continue;
             }
         };
@@ -135,7 +148,11 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
                 return 0;
             }
             s.parse::<i64>().unwrap_or_else(|_| {
-                errors.push(FieldError::new("number_format", field, format!("第{line}行：{label}“{s}”不是整数")));
+                errors.push(FieldError::new(
+                    "number_format",
+                    field,
+                    format!("第{line}行：{label}“{s}”不是整数"),
+                ));
                 0
             })
         };
@@ -148,14 +165,21 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
             match shegong_domain::codes::URBAN_RURAL.parse(urc) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    errors.push(FieldError { message: format!("第{line}行：{}", e.message), ..e });
+                    errors.push(FieldError {
+                        message: format!("第{line}行：{}", e.message),
+                        ..e
+                    });
                     None
                 }
             }
         };
         let name = get(Some(name_i));
         if name.is_empty() {
-            errors.push(FieldError::new("region_name_required", "name", format!("第{line}行：缺少名称")));
+            errors.push(FieldError::new(
+                "region_name_required",
+                "name",
+                format!("第{line}行：缺少名称"),
+            ));
         }
         rows.push(RegionRow {
             code,
@@ -268,7 +292,11 @@ pub async fn search_communities(db: &Db, scope: &Scope, q: &str, limit: u64) -> 
                 .add(region::Column::Code.starts_with(q)),
         );
     }
-    Ok(query.order_by_asc(region::Column::Code).limit(limit).all(&db.conn).await?)
+    Ok(query
+        .order_by_asc(region::Column::Code)
+        .limit(limit)
+        .all(&db.conn)
+        .await?)
 }
 
 /// Code → name of every community in a subtree (for exports: a few thousand rows a province).

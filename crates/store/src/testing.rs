@@ -44,8 +44,14 @@ pub fn replace_db_name(url: &str, name: &str) -> String {
 mod tests {
     #[test]
     fn replaces_names() {
-        assert_eq!(super::replace_db_name("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
-        assert_eq!(super::replace_db_name("postgres://u@h/postgres?host=/tmp", "x"), "postgres://u@h/x?host=/tmp");
+        assert_eq!(
+            super::replace_db_name("postgres://u@h:5432/postgres", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            super::replace_db_name("postgres://u@h/postgres?host=/tmp", "x"),
+            "postgres://u@h/x?host=/tmp"
+        );
         assert_eq!(super::replace_db_name("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }

@@ -1,12 +1,12 @@
 //! Users, passwords (argon2id), sessions and API tokens.
 
+use crate::Db;
 use crate::audit::Actor;
 use crate::entity::{api_token, id_registry, region, session, user, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
-use crate::Db;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
@@ -89,9 +89,15 @@ fn invalid(code: &'static str, field: &'static str, msg: impl Into<String>) -> S
 pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new: NewUser) -> Result<user::Model> {
     let username = new.username.trim().to_string();
     if !(3..=64).contains(&username.len())
-        || !username.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        || !username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
     {
-        return Err(invalid("username_format", "username", "用户名应为3至64位字母、数字、下划线、点或连字符"));
+        return Err(invalid(
+            "username_format",
+            "username",
+            "用户名应为3至64位字母、数字、下划线、点或连字符",
+        ));
     }
     let role = Role::parse(&new.role).ok_or_else(|| invalid("role_unknown", "role", "角色无效"))?;
     if new.password.chars().count() < 8 {
@@ -102,7 +108,13 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
         let reg = id_registry::Entity::find_by_id(id.to_string())
             .one(&db.conn)
             .await?
-            .ok_or_else(|| invalid("worker_not_found", "id_number", "未找到该身份证号码对应的社区工作者档案"))?;
+            .ok_or_else(|| {
+                invalid(
+                    "worker_not_found",
+                    "id_number",
+                    "未找到该身份证号码对应的社区工作者档案",
+                )
+            })?;
         let w = worker::Entity::find()
             .filter(worker::Column::ProvinceCode.eq(reg.province_code))
             .filter(worker::Column::Id.eq(reg.worker_id))
@@ -111,7 +123,8 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
             .ok_or(StoreError::NotFound)?;
         (w.region_code, Some(w.id))
     } else {
-        let code = RegionCode::parse(&new.region).map_err(|e| StoreError::invalid(FieldError { field: "region", ..e }))?;
+        let code =
+            RegionCode::parse(&new.region).map_err(|e| StoreError::invalid(FieldError { field: "region", ..e }))?;
         if let Some(level) = role.region_level()
             && code.level() != level
         {
@@ -131,17 +144,38 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
             return Err(invalid("region_out_of_scope", "region", "所选区划不在您的管辖范围内"));
         }
     }
-    if region::Entity::find_by_id(region_code.clone()).one(&db.conn).await?.is_none() {
-        return Err(invalid("region_not_found", "region", format!("区划 {region_code} 不存在")));
+    if region::Entity::find_by_id(region_code.clone())
+        .one(&db.conn)
+        .await?
+        .is_none()
+    {
+        return Err(invalid(
+            "region_not_found",
+            "region",
+            format!("区划 {region_code} 不存在"),
+        ));
     }
-    if user::Entity::find().filter(user::Column::Username.eq(&username)).one(&db.conn).await?.is_some() {
-        return Err(StoreError::Conflict(FieldError::new("username_taken", "username", "该用户名已被使用")));
+    if user::Entity::find()
+        .filter(user::Column::Username.eq(&username))
+        .one(&db.conn)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Conflict(FieldError::new(
+            "username_taken",
+            "username",
+            "该用户名已被使用",
+        )));
     }
     let password = new.password.clone();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| anyhow::anyhow!(e))??;
-    let display = if new.display_name.trim().is_empty() { username.clone() } else { new.display_name.trim().to_string() };
+    let display = if new.display_name.trim().is_empty() {
+        username.clone()
+    } else {
+        new.display_name.trim().to_string()
+    };
     let u = user::ActiveModel {
         id: Set(Uuid::now_v7()),
         username: Set(username),
@@ -155,7 +189,15 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
     }
     .insert(&db.conn)
     .await?;
-    crate::audit::record(&db.conn, actor, "user.create", &region_code, Some(u.username.clone()), Some(role.as_str().into())).await?;
+    crate::audit::record(
+        &db.conn,
+        actor,
+        "user.create",
+        &region_code,
+        Some(u.username.clone()),
+        Some(role.as_str().into()),
+    )
+    .await?;
     Ok(u)
 }
 
@@ -165,7 +207,9 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Opt
         .filter(user::Column::Username.eq(username.trim()))
         .one(&db.conn)
         .await?;
-    let hash = u.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+    let hash = u
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
     let password = password.to_string();
     let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
         .await
@@ -285,7 +329,15 @@ pub async fn set_disabled(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, disab
     let mut am = u.into_active_model();
     am.disabled = Set(disabled);
     let u = am.update(&db.conn).await?;
-    crate::audit::record(&db.conn, actor, if disabled { "user.disable" } else { "user.enable" }, &u.region_code, Some(u.username.clone()), None).await?;
+    crate::audit::record(
+        &db.conn,
+        actor,
+        if disabled { "user.disable" } else { "user.enable" },
+        &u.region_code,
+        Some(u.username.clone()),
+        None,
+    )
+    .await?;
     if disabled {
         crate::entity::session::Entity::delete_many()
             .filter(session::Column::UserId.eq(u.id))

@@ -1,23 +1,25 @@
 //! The workers' archives, read and written through the caller's scope.
 
+use crate::Db;
 use crate::audit::Actor;
-use crate::entity::{agreement, appointment, certificate, correction, education, id_registry, region, worker, worker_change};
+use crate::entity::{
+    agreement, appointment, certificate, correction, education, id_registry, region, worker, worker_change,
+};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
-use crate::Db;
 use chrono::{Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use shegong_domain::codes::{education_rank, ETHNICITY, POLITICAL_STATUS};
+use shegong_domain::codes::{ETHNICITY, POLITICAL_STATUS, education_rank};
 use shegong_domain::person::{Gender, PersonName, Phone};
-use shegong_domain::service::{service_years, Period};
+use shegong_domain::service::{Period, service_years};
 use shegong_domain::worker::{
-    parse_community, parse_date, AppointmentFields, CertificateFields, CertificateLevel, EducationFields,
-    NewWorker, WorkerStatus,
+    AppointmentFields, CertificateFields, CertificateLevel, EducationFields, NewWorker, WorkerStatus, parse_community,
+    parse_date,
 };
 use shegong_domain::{FieldError, IdNumber, RegionCode, Scope};
 use uuid::Uuid;
@@ -90,9 +92,10 @@ impl WorkerFilter {
                 "college_or_above" => vec!["10", "11", "14", "17", "20", "21", "28", "30", "31"],
                 "high_school_or_below" => {
                     c = c.add(
-                        Condition::any()
-                            .add(worker::Column::HighestEducation.is_null())
-                            .add(worker::Column::HighestEducation.is_not_in(["10", "11", "14", "17", "20", "21", "28", "30", "31"])),
+                        Condition::any().add(worker::Column::HighestEducation.is_null()).add(
+                            worker::Column::HighestEducation
+                                .is_not_in(["10", "11", "14", "17", "20", "21", "28", "30", "31"]),
+                        ),
                     );
                     vec![]
                 }
@@ -106,11 +109,9 @@ impl WorkerFilter {
             c = c.add(match cert {
                 "any" => worker::Column::CertificateLevel.is_not_null(),
                 "none" => worker::Column::CertificateLevel.is_null(),
-                l => worker::Column::CertificateLevel.eq(
-                    CertificateLevel::parse(l)
-                        .map_err(|_| bad_filter("certificate", "社工证筛选条件无效"))?
-                        .as_str(),
-                ),
+                l => worker::Column::CertificateLevel.eq(CertificateLevel::parse(l)
+                    .map_err(|_| bad_filter("certificate", "社工证筛选条件无效"))?
+                    .as_str()),
             });
         }
         if let Some(f) = set_str(&self.full_time) {
@@ -264,7 +265,13 @@ pub async fn archive(db: &Db, scope: &Scope, id: Uuid, today: NaiveDate) -> Resu
     let mut codes: Vec<String> = appointments.iter().map(|a| a.region_code.clone()).collect();
     codes.push(w.region_code.clone());
     let names = crate::regions::names(&db.conn, codes).await?;
-    let periods: Vec<Period> = appointments.iter().map(|a| Period { start: a.start_date, end: a.end_date }).collect();
+    let periods: Vec<Period> = appointments
+        .iter()
+        .map(|a| Period {
+            start: a.start_date,
+            end: a.end_date,
+        })
+        .collect();
     Ok(Archive {
         community_name: names.get(&w.region_code).cloned().unwrap_or_default(),
         service_years: service_years(&periods, today),
@@ -303,7 +310,12 @@ struct Changes<'a> {
 
 impl<'a> Changes<'a> {
     fn new(worker: &'a worker::Model, actor: &'a Actor) -> Self {
-        Self { worker, actor, at: Utc::now(), rows: Vec::new() }
+        Self {
+            worker,
+            actor,
+            at: Utc::now(),
+            rows: Vec::new(),
+        }
     }
 
     fn push(&mut self, section: &str, field: &str, before: Option<String>, after: Option<String>) {
@@ -326,7 +338,9 @@ impl<'a> Changes<'a> {
 
     async fn save(self, txn: &DatabaseTransaction) -> Result<()> {
         if !self.rows.is_empty() {
-            worker_change::Entity::insert_many(self.rows).exec_without_returning(txn).await?;
+            worker_change::Entity::insert_many(self.rows)
+                .exec_without_returning(txn)
+                .await?;
         }
         Ok(())
     }
@@ -364,10 +378,18 @@ pub async fn create(db: &Db, scope: &Scope, actor: &Actor, new: NewWorker) -> Re
 }
 
 /// [`create`] inside a caller's transaction (imports use one transaction for a whole file).
-pub async fn create_in(txn: &DatabaseTransaction, scope: &Scope, actor: &Actor, new: NewWorker) -> Result<worker::Model> {
+pub async fn create_in(
+    txn: &DatabaseTransaction,
+    scope: &Scope,
+    actor: &Actor,
+    new: NewWorker,
+) -> Result<worker::Model> {
     let community = community_in_scope(txn, scope, &new.appointment.community).await?;
     let now = Utc::now();
-    if let Some(existing) = id_registry::Entity::find_by_id(new.id_number.to_string()).one(txn).await? {
+    if let Some(existing) = id_registry::Entity::find_by_id(new.id_number.to_string())
+        .one(txn)
+        .await?
+    {
         let held = worker::Entity::find()
             .filter(worker::Column::ProvinceCode.eq(&existing.province_code))
             .filter(worker::Column::Id.eq(existing.worker_id))
@@ -441,9 +463,22 @@ pub async fn create_in(txn: &DatabaseTransaction, scope: &Scope, actor: &Actor, 
         insert_certificate(txn, &model, c).await?;
     }
     let mut ch = Changes::new(&model, actor);
-    ch.push("archive", "建档", None, Some(format!("{} 在 {} 建立档案", model.name, community.name)));
+    ch.push(
+        "archive",
+        "建档",
+        None,
+        Some(format!("{} 在 {} 建立档案", model.name, community.name)),
+    );
     ch.save(txn).await?;
-    crate::audit::record(txn, actor, "worker.create", &model.region_code, Some(id.to_string()), None).await?;
+    crate::audit::record(
+        txn,
+        actor,
+        "worker.create",
+        &model.region_code,
+        Some(id.to_string()),
+        None,
+    )
+    .await?;
     Ok(model)
 }
 
@@ -476,13 +511,30 @@ async fn rehire(
     }
     let model = refresh_derived(txn, model).await?;
     let mut ch = Changes::new(&model, actor);
-    ch.push("archive", "状态", Some(WorkerStatus::Exited.label().into()), Some(format!("重新聘用（{}）", d(a.start_date))));
+    ch.push(
+        "archive",
+        "状态",
+        Some(WorkerStatus::Exited.label().into()),
+        Some(format!("重新聘用（{}）", d(a.start_date))),
+    );
     ch.save(txn).await?;
-    crate::audit::record(txn, actor, "worker.rehire", &model.region_code, Some(model.id.to_string()), None).await?;
+    crate::audit::record(
+        txn,
+        actor,
+        "worker.rehire",
+        &model.region_code,
+        Some(model.id.to_string()),
+        None,
+    )
+    .await?;
     Ok(model)
 }
 
-async fn insert_appointment(txn: &DatabaseTransaction, w: &worker::Model, a: &AppointmentFields) -> Result<appointment::Model> {
+async fn insert_appointment(
+    txn: &DatabaseTransaction,
+    w: &worker::Model,
+    a: &AppointmentFields,
+) -> Result<appointment::Model> {
     Ok(appointment::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -501,7 +553,11 @@ async fn insert_appointment(txn: &DatabaseTransaction, w: &worker::Model, a: &Ap
     .await?)
 }
 
-async fn insert_education(txn: &DatabaseTransaction, w: &worker::Model, e: &EducationFields) -> Result<education::Model> {
+async fn insert_education(
+    txn: &DatabaseTransaction,
+    w: &worker::Model,
+    e: &EducationFields,
+) -> Result<education::Model> {
     Ok(education::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -516,7 +572,11 @@ async fn insert_education(txn: &DatabaseTransaction, w: &worker::Model, e: &Educ
     .await?)
 }
 
-async fn insert_certificate(txn: &DatabaseTransaction, w: &worker::Model, c: &CertificateFields) -> Result<certificate::Model> {
+async fn insert_certificate(
+    txn: &DatabaseTransaction,
+    w: &worker::Model,
+    c: &CertificateFields,
+) -> Result<certificate::Model> {
     Ok(certificate::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -661,7 +721,12 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
     if let Some(e) = trimmed(&patch.ethnicity) {
         match ETHNICITY.parse(&e) {
             Ok(c) => {
-                ch.push("basic", "民族", ETHNICITY.name(&w.ethnicity).map(Into::into), ETHNICITY.name(&c).map(Into::into));
+                ch.push(
+                    "basic",
+                    "民族",
+                    ETHNICITY.name(&w.ethnicity).map(Into::into),
+                    ETHNICITY.name(&c).map(Into::into),
+                );
                 am.ethnicity = Set(c);
             }
             Err(e) => errors.push(e),
@@ -708,16 +773,18 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
         return Err(StoreError::Invalid(errors));
     }
     if id_number.as_str() != w.id_number {
-        if let Some(other) = id_registry::Entity::find_by_id(id_number.to_string()).one(&txn).await? {
-            if other.worker_id != w.id {
-                return Err(StoreError::Conflict(FieldError::new(
-                    "id_number_taken",
-                    "id_number",
-                    "该身份证号码已属于另一份档案",
-                )));
-            }
+        if let Some(other) = id_registry::Entity::find_by_id(id_number.to_string()).one(&txn).await?
+            && other.worker_id != w.id
+        {
+            return Err(StoreError::Conflict(FieldError::new(
+                "id_number_taken",
+                "id_number",
+                "该身份证号码已属于另一份档案",
+            )));
         }
-        id_registry::Entity::delete_by_id(w.id_number.clone()).exec(&txn).await?;
+        id_registry::Entity::delete_by_id(w.id_number.clone())
+            .exec(&txn)
+            .await?;
         id_registry::ActiveModel {
             id_number: Set(id_number.to_string()),
             province_code: Set(w.province_code.clone()),
@@ -725,11 +792,21 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
         }
         .insert(&txn)
         .await?;
-        ch.push("basic", "身份证号码", Some(w.id_number.clone()), Some(id_number.to_string()));
+        ch.push(
+            "basic",
+            "身份证号码",
+            Some(w.id_number.clone()),
+            Some(id_number.to_string()),
+        );
         am.id_number = Set(id_number.to_string());
     }
     if let Some(g) = gender {
-        ch.push("basic", "性别", Gender::from_code(&w.gender).map(|g| g.label().into()), Some(g.label().into()));
+        ch.push(
+            "basic",
+            "性别",
+            Gender::from_code(&w.gender).map(|g| g.label().into()),
+            Some(g.label().into()),
+        );
         am.gender = Set(g.code().into());
     }
     if let Some(b) = birth {
@@ -742,7 +819,15 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
     am.updated_at = Set(Utc::now());
     let updated = am.update(&txn).await?;
     ch.save(&txn).await?;
-    crate::audit::record(&txn, actor, "worker.update", &updated.region_code, Some(id.to_string()), None).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "worker.update",
+        &updated.region_code,
+        Some(id.to_string()),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -761,13 +846,21 @@ pub async fn add_appointment(
     let txn = db.conn.begin().await?;
     let w = find_scoped(&txn, scope, id).await?;
     if w.status != WorkerStatus::Active.as_str() {
-        return Err(StoreError::invalid(FieldError::new("worker_exited", "status", "该人员已退出，请通过“新增人员”重新聘用")));
+        return Err(StoreError::invalid(FieldError::new(
+            "worker_exited",
+            "status",
+            "该人员已退出，请通过“新增人员”重新聘用",
+        )));
     }
     community_in_scope(&txn, scope, &a.community).await?;
     if let Some(end) = a.end_date
         && end <= a.start_date
     {
-        return Err(StoreError::invalid(FieldError::new("end_before_start", "end_date", "任职结束日期应晚于开始日期")));
+        return Err(StoreError::invalid(FieldError::new(
+            "end_before_start",
+            "end_date",
+            "任职结束日期应晚于开始日期",
+        )));
     }
     let mut ch = Changes::new(&w, actor);
     if transfer {
@@ -785,7 +878,12 @@ pub async fn add_appointment(
                     format!("新任职开始日期应晚于现任职开始日期（{}）", d(o.start_date)),
                 )));
             }
-            ch.push("appointment", "任职结束", None, Some(format!("{} {} 至 {}", o.region_code, o.title, d(a.start_date))));
+            ch.push(
+                "appointment",
+                "任职结束",
+                None,
+                Some(format!("{} {} 至 {}", o.region_code, o.title, d(a.start_date))),
+            );
             let mut om = o.into_active_model();
             om.end_date = Set(Some(a.start_date));
             om.end_reason = Set(Some("调动".into()));
@@ -797,16 +895,35 @@ pub async fn add_appointment(
         "appointment",
         "新增任职",
         None,
-        Some(format!("{} {} 自 {}", created.region_code, created.title, d(created.start_date))),
+        Some(format!(
+            "{} {} 自 {}",
+            created.region_code,
+            created.title,
+            d(created.start_date)
+        )),
     );
     let updated = refresh_derived(&txn, w.clone()).await?;
     ch.save(&txn).await?;
-    crate::audit::record(&txn, actor, "worker.appointment", &updated.region_code, Some(id.to_string()), None).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "worker.appointment",
+        &updated.region_code,
+        Some(id.to_string()),
+        None,
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
-pub async fn add_education(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, e: EducationFields) -> Result<worker::Model> {
+pub async fn add_education(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    e: EducationFields,
+) -> Result<worker::Model> {
     editable(scope)?;
     let txn = db.conn.begin().await?;
     let w = find_scoped(&txn, scope, id).await?;
@@ -829,13 +946,24 @@ pub async fn add_education(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, e: E
     Ok(updated)
 }
 
-pub async fn add_certificate(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, c: CertificateFields) -> Result<worker::Model> {
+pub async fn add_certificate(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    c: CertificateFields,
+) -> Result<worker::Model> {
     editable(scope)?;
     let txn = db.conn.begin().await?;
     let w = find_scoped(&txn, scope, id).await?;
     insert_certificate(&txn, &w, &c).await?;
     let mut ch = Changes::new(&w, actor);
-    ch.push("certificate", "新增证书", None, Some(format!("{} {}", c.level.label(), c.number.clone().unwrap_or_default())));
+    ch.push(
+        "certificate",
+        "新增证书",
+        None,
+        Some(format!("{} {}", c.level.label(), c.number.clone().unwrap_or_default())),
+    );
     let updated = refresh_derived(&txn, w.clone()).await?;
     ch.save(&txn).await?;
     txn.commit().await?;
@@ -852,13 +980,27 @@ pub struct AgreementFields {
     pub signed_on: Option<NaiveDate>,
 }
 
-pub async fn add_agreement(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, a: AgreementFields) -> Result<agreement::Model> {
+pub async fn add_agreement(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    a: AgreementFields,
+) -> Result<agreement::Model> {
     editable(scope)?;
     if a.end_date <= a.start_date {
-        return Err(StoreError::invalid(FieldError::new("end_before_start", "end_date", "协议结束日期应晚于开始日期")));
+        return Err(StoreError::invalid(FieldError::new(
+            "end_before_start",
+            "end_date",
+            "协议结束日期应晚于开始日期",
+        )));
     }
     if a.term.trim().is_empty() {
-        return Err(StoreError::invalid(FieldError::new("term_required", "term", "请填写届次")));
+        return Err(StoreError::invalid(FieldError::new(
+            "term_required",
+            "term",
+            "请填写届次",
+        )));
     }
     let txn = db.conn.begin().await?;
     let w = find_scoped(&txn, scope, id).await?;
@@ -876,22 +1018,42 @@ pub async fn add_agreement(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, a: A
     .insert(&txn)
     .await?;
     let mut ch = Changes::new(&w, actor);
-    ch.push("agreement", "签订服务协议", None, Some(format!("{} {} 至 {}", m.term, d(m.start_date), d(m.end_date))));
+    ch.push(
+        "agreement",
+        "签订服务协议",
+        None,
+        Some(format!("{} {} 至 {}", m.term, d(m.start_date), d(m.end_date))),
+    );
     ch.save(&txn).await?;
     txn.commit().await?;
     Ok(m)
 }
 
 /// Records an exit: open appointments end, the archive stays (read-only) and leaves active lists.
-pub async fn exit(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, on: NaiveDate, reason: &str) -> Result<worker::Model> {
+pub async fn exit(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<worker::Model> {
     editable(scope)?;
     if reason.trim().is_empty() {
-        return Err(StoreError::invalid(FieldError::new("exit_reason_required", "exit_reason", "请填写退出原因")));
+        return Err(StoreError::invalid(FieldError::new(
+            "exit_reason_required",
+            "exit_reason",
+            "请填写退出原因",
+        )));
     }
     let txn = db.conn.begin().await?;
     let w = find_scoped(&txn, scope, id).await?;
     if w.status != WorkerStatus::Active.as_str() {
-        return Err(StoreError::invalid(FieldError::new("worker_exited", "status", "该人员已退出")));
+        return Err(StoreError::invalid(FieldError::new(
+            "worker_exited",
+            "status",
+            "该人员已退出",
+        )));
     }
     let open = appointment::Entity::find()
         .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
@@ -901,7 +1063,11 @@ pub async fn exit(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, on: NaiveDate
         .await?;
     for o in open {
         if o.start_date >= on {
-            return Err(StoreError::invalid(FieldError::new("exit_before_start", "exited_on", "退出日期应晚于任职开始日期")));
+            return Err(StoreError::invalid(FieldError::new(
+                "exit_before_start",
+                "exited_on",
+                "退出日期应晚于任职开始日期",
+            )));
         }
         let mut om = o.into_active_model();
         om.end_date = Set(Some(on));
@@ -915,20 +1081,48 @@ pub async fn exit(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, on: NaiveDate
     am.updated_at = Set(Utc::now());
     let updated = am.update(&txn).await?;
     let mut ch = Changes::new(&w, actor);
-    ch.push("archive", "状态", Some(WorkerStatus::Active.label().into()), Some(format!("退出（{}，{}）", d(on), reason.trim())));
+    ch.push(
+        "archive",
+        "状态",
+        Some(WorkerStatus::Active.label().into()),
+        Some(format!("退出（{}，{}）", d(on), reason.trim())),
+    );
     ch.save(&txn).await?;
-    crate::audit::record(&txn, actor, "worker.exit", &updated.region_code, Some(id.to_string()), Some(reason.trim().into())).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "worker.exit",
+        &updated.region_code,
+        Some(id.to_string()),
+        Some(reason.trim().into()),
+    )
+    .await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// A worker asks for a correction of their own archive.
-pub async fn request_correction(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, field: &str, message: &str) -> Result<correction::Model> {
+pub async fn request_correction(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    field: &str,
+    message: &str,
+) -> Result<correction::Model> {
     if message.trim().is_empty() {
-        return Err(StoreError::invalid(FieldError::new("message_required", "message", "请说明需要更正的内容")));
+        return Err(StoreError::invalid(FieldError::new(
+            "message_required",
+            "message",
+            "请说明需要更正的内容",
+        )));
     }
     if message.chars().count() > 1000 {
-        return Err(StoreError::invalid(FieldError::new("message_too_long", "message", "说明不能超过1000个字")));
+        return Err(StoreError::invalid(FieldError::new(
+            "message_too_long",
+            "message",
+            "说明不能超过1000个字",
+        )));
     }
     let w = get(db, scope, id).await?;
     Ok(correction::ActiveModel {
@@ -953,7 +1147,10 @@ pub async fn corrections(db: &Db, scope: &Scope, worker_id: Option<Uuid>) -> Res
     if let Some(w) = scope.only_worker().or(worker_id) {
         q = q.filter(correction::Column::WorkerId.eq(w));
     }
-    Ok(q.order_by_desc(correction::Column::CreatedAt).limit(200).all(&db.conn).await?)
+    Ok(q.order_by_desc(correction::Column::CreatedAt)
+        .limit(200)
+        .all(&db.conn)
+        .await?)
 }
 
 /// Parses the appointment part of a form or request.
@@ -966,20 +1163,28 @@ pub fn parse_appointment(
 ) -> std::result::Result<AppointmentFields, Vec<FieldError>> {
     let mut errors = Vec::new();
     let community = parse_community(community).map_err(|e| errors.push(e)).ok();
-    let post = shegong_domain::worker::parse_post_category(post_category).map_err(|e| errors.push(e)).ok();
-    let title = shegong_domain::worker::parse_title(title).map_err(|e| errors.push(e)).ok();
-    let start = parse_date("start_date", "任职开始日期", start).map_err(|e| errors.push(e)).ok();
+    let post = shegong_domain::worker::parse_post_category(post_category)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let title = shegong_domain::worker::parse_title(title)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let start = parse_date("start_date", "任职开始日期", start)
+        .map_err(|e| errors.push(e))
+        .ok();
     match (community, post, title, start) {
-        (Some(community), Some(post_category), Some(title), Some(start_date)) if errors.is_empty() => Ok(AppointmentFields {
-            community,
-            post_category,
-            title,
-            two_committees: flags.0,
-            full_time: flags.1,
-            party_building: flags.2,
-            start_date,
-            end_date: None,
-        }),
+        (Some(community), Some(post_category), Some(title), Some(start_date)) if errors.is_empty() => {
+            Ok(AppointmentFields {
+                community,
+                post_category,
+                title,
+                two_committees: flags.0,
+                full_time: flags.1,
+                party_building: flags.2,
+                start_date,
+                end_date: None,
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -1034,7 +1239,9 @@ pub async fn summary(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
     let active: i64 = by_post.iter().map(|(_, n)| n).sum();
     let mut brackets: std::collections::BTreeMap<shegong_domain::codes::EducationBracket, i64> = Default::default();
     for (code, n) in &by_edu {
-        *brackets.entry(shegong_domain::codes::education_bracket(code.as_deref().unwrap_or(""))).or_default() += n;
+        *brackets
+            .entry(shegong_domain::codes::education_bracket(code.as_deref().unwrap_or("")))
+            .or_default() += n;
     }
     let college_or_above = by_edu
         .iter()
@@ -1044,7 +1251,15 @@ pub async fn summary(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
     let certified = by_cert.iter().filter(|(c, _)| c.is_some()).map(|(_, n)| n).sum();
     let mut by_certificate: Vec<(String, i64)> = by_cert
         .iter()
-        .map(|(c, n)| (c.as_deref().and_then(|c| CertificateLevel::parse(c).ok()).map_or("无证书", |l| l.label()).to_string(), *n))
+        .map(|(c, n)| {
+            (
+                c.as_deref()
+                    .and_then(|c| CertificateLevel::parse(c).ok())
+                    .map_or("无证书", |l| l.label())
+                    .to_string(),
+                *n,
+            )
+        })
         .collect();
     by_certificate.sort();
     Ok(Summary {
@@ -1055,19 +1270,36 @@ pub async fn summary(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
         certified,
         by_post_category: by_post
             .into_iter()
-            .map(|(c, n)| (shegong_domain::worker::post_category_label(c.as_deref().unwrap_or("")).to_string(), n))
+            .map(|(c, n)| {
+                (
+                    shegong_domain::worker::post_category_label(c.as_deref().unwrap_or("")).to_string(),
+                    n,
+                )
+            })
             .collect(),
         by_education: brackets.into_iter().map(|(b, n)| (b.label().to_string(), n)).collect(),
         by_certificate,
         by_gender: by_gender
             .into_iter()
-            .map(|(g, n)| (g.as_deref().and_then(Gender::from_code).map_or("未知", |g| g.label()).to_string(), n))
+            .map(|(g, n)| {
+                (
+                    g.as_deref()
+                        .and_then(Gender::from_code)
+                        .map_or("未知", |g| g.label())
+                        .to_string(),
+                    n,
+                )
+            })
             .collect(),
     })
 }
 
 /// Active workers per child region of `region` (the children are one level down).
-pub async fn count_by_child(db: &Db, scope: &Scope, region: &RegionCode) -> Result<std::collections::HashMap<String, i64>> {
+pub async fn count_by_child(
+    db: &Db,
+    scope: &Scope,
+    region: &RegionCode,
+) -> Result<std::collections::HashMap<String, i64>> {
     if !scope.allows_region(region.as_str()) || scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }

@@ -4,15 +4,15 @@
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::views::{self, today, worker_detail, worker_item};
-use crate::{export, AppState};
+use crate::{AppState, export};
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use shegong_domain::codes::EDUCATION;
-use shegong_domain::worker::{parse_date, CertificateFields, CertificateLevel, EducationFields, NewWorkerInput};
+use shegong_domain::worker::{CertificateFields, CertificateLevel, EducationFields, NewWorkerInput, parse_date};
 use shegong_domain::{FieldError, RegionCode};
 use shegong_store::workers::{self, AgreementFields, WorkerFilter, WorkerPatch};
 use shegong_store::{audit, regions, users};
@@ -29,7 +29,12 @@ pub struct TokenRequest {
 }
 
 /// `POST /api/v1/auth/token`: a bearer token for a username and password.
-pub async fn create_token(State(st): State<AppState>, crate::pages::ClientAddr(addr): crate::pages::ClientAddr, headers: HeaderMap, Json(req): Json<TokenRequest>) -> ApiResult<Response> {
+pub async fn create_token(
+    State(st): State<AppState>,
+    crate::pages::ClientAddr(addr): crate::pages::ClientAddr,
+    headers: HeaderMap,
+    Json(req): Json<TokenRequest>,
+) -> ApiResult<Response> {
     let keys = crate::login_keys(&req.username, &headers, addr);
     if st.throttle.blocked(&keys) {
         return Err(AppError::TooManyAttempts);
@@ -40,8 +45,20 @@ pub async fn create_token(State(st): State<AppState>, crate::pages::ClientAddr(a
     };
     st.throttle.succeed(&keys);
     let (t, token) = users::create_token(&st.db, user.id, req.name.as_deref().unwrap_or("API")).await?;
-    audit::record(&st.db.conn, &users::actor_of(&user), "auth.token", &user.region_code, Some(t.id.to_string()), None).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "token": token, "id": t.id, "role": user.role, "region": user.region_code }))).into_response())
+    audit::record(
+        &st.db.conn,
+        &users::actor_of(&user),
+        "auth.token",
+        &user.region_code,
+        Some(t.id.to_string()),
+        None,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "token": token, "id": t.id, "role": user.role, "region": user.region_code })),
+    )
+        .into_response())
 }
 
 /// `DELETE /api/v1/auth/tokens/{id}`: revoke one of one's own tokens.
@@ -70,7 +87,9 @@ pub async fn region(State(st): State<AppState>, caller: Caller, Path(code): Path
     let code = parse_region(&code)?;
     let r = regions::get(&st.db, &caller.scope, &code).await?;
     let children = regions::children(&st.db, &caller.scope, &code).await?;
-    Ok(Json(serde_json::to_value(views::region_view(&r, &children)).map_err(anyhow::Error::from)?))
+    Ok(Json(
+        serde_json::to_value(views::region_view(&r, &children)).map_err(anyhow::Error::from)?,
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -93,24 +112,43 @@ impl ListQuery {
                 },
             }
         };
-        Ok((num(&self.page, "page", 1, 1_000_000)?, num(&self.per_page, "per_page", 20, 200)?))
+        Ok((
+            num(&self.page, "page", 1, 1_000_000)?,
+            num(&self.per_page, "per_page", 20, 200)?,
+        ))
     }
 }
 
 /// `GET /api/v1/workers`.
-pub async fn list_workers(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> ApiResult<Json<Value>> {
+pub async fn list_workers(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Json<Value>> {
     let (page, per_page) = q.paging()?;
     let today = today();
     let (rows, total) = workers::list(&st.db, &caller.scope, &q.filter, today, page, per_page).await?;
     let names = workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
     let items: Vec<_> = rows.iter().map(|w| worker_item(w, &names, today)).collect();
-    Ok(Json(json!({ "items": items, "total": total, "page": page, "per_page": per_page })))
+    Ok(Json(
+        json!({ "items": items, "total": total, "page": page, "per_page": per_page }),
+    ))
 }
 
 /// `POST /api/v1/workers`.
-pub async fn create_worker(State(st): State<AppState>, caller: Caller, body: Result<Json<NewWorkerInput>, axum::extract::rejection::JsonRejection>) -> ApiResult<Response> {
+pub async fn create_worker(
+    State(st): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewWorkerInput>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<Response> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能新增人员")?;
-    let Json(input) = body.map_err(|e| FieldError::new("json_invalid", "body", format!("请求体不是有效的 JSON：{}", e.body_text())))?;
+    let Json(input) = body.map_err(|e| {
+        FieldError::new(
+            "json_invalid",
+            "body",
+            format!("请求体不是有效的 JSON：{}", e.body_text()),
+        )
+    })?;
     let new = input.parse(today()).map_err(AppError::Invalid)?;
     let w = workers::create(&st.db, &caller.scope, &caller.actor, new).await?;
     let a = workers::archive(&st.db, &caller.scope, w.id, today()).await?;
@@ -122,23 +160,52 @@ pub async fn get_worker(State(st): State<AppState>, caller: Caller, Path(id): Pa
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let full = caller.role.can_see_full_id();
     if full {
-        audit::record(&st.db.conn, &caller.actor, "worker.view_id_number", &a.worker.region_code, Some(id.to_string()), Some("api".into())).await?;
+        audit::record(
+            &st.db.conn,
+            &caller.actor,
+            "worker.view_id_number",
+            &a.worker.region_code,
+            Some(id.to_string()),
+            Some("api".into()),
+        )
+        .await?;
     }
-    Ok(Json(serde_json::to_value(worker_detail(&a, full, today())).map_err(anyhow::Error::from)?))
+    Ok(Json(
+        serde_json::to_value(worker_detail(&a, full, today())).map_err(anyhow::Error::from)?,
+    ))
 }
 
 /// `PATCH /api/v1/workers/{id}`.
-pub async fn patch_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, body: Result<Json<WorkerPatch>, axum::extract::rejection::JsonRejection>) -> ApiResult<Json<Value>> {
+pub async fn patch_worker(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    body: Result<Json<WorkerPatch>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
-    let Json(patch) = body.map_err(|e| FieldError::new("json_invalid", "body", format!("请求体不是有效的 JSON：{}", e.body_text())))?;
+    let Json(patch) = body.map_err(|e| {
+        FieldError::new(
+            "json_invalid",
+            "body",
+            format!("请求体不是有效的 JSON：{}", e.body_text()),
+        )
+    })?;
     workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await?;
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
-    Ok(Json(serde_json::to_value(worker_detail(&a, false, today())).map_err(anyhow::Error::from)?))
+    Ok(Json(
+        serde_json::to_value(worker_detail(&a, false, today())).map_err(anyhow::Error::from)?,
+    ))
 }
 
-pub async fn worker_history(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+pub async fn worker_history(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Value>> {
     let rows = workers::history(&st.db, &caller.scope, id).await?;
-    Ok(Json(json!({ "items": rows.iter().map(views::change_view).collect::<Vec<_>>() })))
+    Ok(Json(
+        json!({ "items": rows.iter().map(views::change_view).collect::<Vec<_>>() }),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -155,9 +222,21 @@ pub struct AppointmentInput {
     pub transfer: Option<bool>,
 }
 
-pub async fn add_appointment(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Json(i): Json<AppointmentInput>) -> ApiResult<Json<Value>> {
+pub async fn add_appointment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<AppointmentInput>,
+) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
-    let a = workers::parse_appointment(&i.community_code, &i.post_category, &i.title, &i.start_date, (i.two_committees, i.full_time.unwrap_or(true), i.party_building)).map_err(AppError::Invalid)?;
+    let a = workers::parse_appointment(
+        &i.community_code,
+        &i.post_category,
+        &i.title,
+        &i.start_date,
+        (i.two_committees, i.full_time.unwrap_or(true), i.party_building),
+    )
+    .map_err(AppError::Invalid)?;
     workers::add_appointment(&st.db, &caller.scope, &caller.actor, id, a, i.transfer.unwrap_or(true)).await?;
     get_worker(State(st), caller, Path(id)).await
 }
@@ -177,11 +256,26 @@ pub fn parse_education(i: &EducationInput) -> ApiResult<EducationFields> {
         Some(d) => Some(parse_date("graduated_on", "毕业日期", d)?),
         None => None,
     };
-    let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(100).collect());
-    Ok(EducationFields { code, school: clean(&i.school), major: clean(&i.major), graduated_on })
+    let clean = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(100).collect())
+    };
+    Ok(EducationFields {
+        code,
+        school: clean(&i.school),
+        major: clean(&i.major),
+        graduated_on,
+    })
 }
 
-pub async fn add_education(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Json(i): Json<EducationInput>) -> ApiResult<Json<Value>> {
+pub async fn add_education(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<EducationInput>,
+) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
     workers::add_education(&st.db, &caller.scope, &caller.actor, id, parse_education(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
@@ -201,10 +295,24 @@ pub fn parse_certificate(i: &CertificateInput) -> ApiResult<CertificateFields> {
         Some(d) => Some(parse_date("issued_on", "发证日期", d)?),
         None => None,
     };
-    Ok(CertificateFields { level, number: i.number.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(60).collect()), issued_on })
+    Ok(CertificateFields {
+        level,
+        number: i
+            .number
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(60).collect()),
+        issued_on,
+    })
 }
 
-pub async fn add_certificate(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Json(i): Json<CertificateInput>) -> ApiResult<Json<Value>> {
+pub async fn add_certificate(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<CertificateInput>,
+) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
     workers::add_certificate(&st.db, &caller.scope, &caller.actor, id, parse_certificate(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
@@ -222,7 +330,12 @@ pub struct AgreementInput {
 
 pub fn parse_agreement(i: &AgreementInput) -> ApiResult<AgreementFields> {
     Ok(AgreementFields {
-        number: i.number.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
+        number: i
+            .number
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         term: i.term.trim().to_string(),
         start_date: parse_date("start_date", "协议开始日期", &i.start_date)?,
         end_date: parse_date("end_date", "协议结束日期", &i.end_date)?,
@@ -233,7 +346,12 @@ pub fn parse_agreement(i: &AgreementInput) -> ApiResult<AgreementFields> {
     })
 }
 
-pub async fn add_agreement(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Json(i): Json<AgreementInput>) -> ApiResult<Json<Value>> {
+pub async fn add_agreement(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<AgreementInput>,
+) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
     workers::add_agreement(&st.db, &caller.scope, &caller.actor, id, parse_agreement(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
@@ -246,7 +364,12 @@ pub struct ExitInput {
     pub reason: String,
 }
 
-pub async fn exit_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Json(i): Json<ExitInput>) -> ApiResult<Json<Value>> {
+pub async fn exit_worker(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<ExitInput>,
+) -> ApiResult<Json<Value>> {
     caller.require(caller.role.is_admin(), "只有民政管理员可以办理退出")?;
     let on = parse_date("exited_on", "退出日期", &i.exited_on)?;
     workers::exit(&st.db, &caller.scope, &caller.actor, id, on, &i.reason).await?;
@@ -260,13 +383,22 @@ pub struct CorrectionInput {
     pub message: String,
 }
 
-pub async fn request_correction(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Json(i): Json<CorrectionInput>) -> ApiResult<Response> {
+pub async fn request_correction(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<CorrectionInput>,
+) -> ApiResult<Response> {
     let c = workers::request_correction(&st.db, &caller.scope, &caller.actor, id, &i.field, &i.message).await?;
     Ok((StatusCode::CREATED, Json(c)).into_response())
 }
 
 /// `GET /api/v1/workers.xlsx`: the scoped, filtered list as an Excel file.
-pub async fn export_workers(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> ApiResult<Response> {
+pub async fn export_workers(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Response> {
     export::workers_xlsx(&st, &caller, &q.filter).await
 }
 
@@ -280,10 +412,17 @@ pub async fn list_users(State(st): State<AppState>, caller: Caller) -> ApiResult
     Ok(Json(json!({ "items": items, "total": items.len() })))
 }
 
-pub async fn create_user(State(st): State<AppState>, caller: Caller, Json(new): Json<users::NewUser>) -> ApiResult<Response> {
+pub async fn create_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(new): Json<users::NewUser>,
+) -> ApiResult<Response> {
     caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
     let u = users::create(&st.db, Some((caller.role, &caller.scope)), &caller.actor, new).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": u.id, "username": u.username, "role": u.role, "region": u.region_code})))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": u.id, "username": u.username, "role": u.role, "region": u.region_code})),
+    )
         .into_response())
 }
 
@@ -294,7 +433,11 @@ pub struct PageQuery {
     pub per_page: Option<u64>,
 }
 
-pub async fn audit_log(State(st): State<AppState>, caller: Caller, Query(q): Query<PageQuery>) -> ApiResult<Json<Value>> {
+pub async fn audit_log(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
     let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
     let (rows, total) = audit::list(&st.db, &caller.scope, q.page.unwrap_or(1).max(1) - 1, per_page).await?;

@@ -1,11 +1,11 @@
 //! Who is calling: a browser session (cookie) or an API bearer token. The caller's [`Scope`] comes
 //! from here and nowhere else.
 
-use crate::error::AppError;
 use crate::AppState;
+use crate::error::AppError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use shegong_domain::{Role, Scope};
 use shegong_store::audit::Actor;
@@ -85,7 +85,10 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // Inside a nested router the path has lost its prefix: look at the original one.
-        let uri = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
         let api = uri.path().starts_with("/api/");
         let reject = |error: Option<AppError>| AuthRejection {
             api,
@@ -118,14 +121,24 @@ impl FromRequestParts<AppState> for Caller {
             && let Some(t) = &csrf
             && !matches!(parts.method, Method::GET | Method::HEAD)
         {
-            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !constant_eq(t.as_bytes(), sent.as_bytes()) {
                 return Err(reject(Some(AppError::Csrf)));
             }
         }
         let scope = users::scope_of(&user).map_err(|e| reject(Some(e.into())))?;
         let role = Role::parse(&user.role).ok_or_else(|| reject(Some(AppError::Unauthorized)))?;
-        Ok(Caller { actor: users::actor_of(&user), role, scope, user, csrf })
+        Ok(Caller {
+            actor: users::actor_of(&user),
+            role,
+            scope,
+            user,
+            csrf,
+        })
     }
 }
 
@@ -142,7 +155,10 @@ const WINDOW: Duration = Duration::from_secs(15 * 60);
 impl Throttle {
     pub fn blocked(&self, keys: &[String]) -> bool {
         let map = self.failures.lock().expect("not poisoned");
-        keys.iter().any(|k| map.get(k).is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW))
+        keys.iter().any(|k| {
+            map.get(k)
+                .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
+        })
     }
 
     pub fn fail(&self, keys: &[String]) {

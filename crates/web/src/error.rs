@@ -1,9 +1,9 @@
 //! The one edge error type: every failure becomes `{"code","field","message"}` with a zh-CN message.
 //! Internal causes are logged, never sent.
 
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Serialize;
 use shegong_domain::FieldError;
 use shegong_store::StoreError;
@@ -72,19 +72,42 @@ impl AppError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        let simple = |code, message: &str| ErrorBody { code, field: None, message: message.into(), errors: vec![] };
+        let simple = |code, message: &str| ErrorBody {
+            code,
+            field: None,
+            message: message.into(),
+            errors: vec![],
+        };
         match self {
             Self::NotFound => simple("not_found", "未找到该记录，或不在您的管辖范围内"),
             Self::Unauthorized => simple("unauthorized", "请先登录"),
-            Self::LoginFailed => ErrorBody { code: "login_failed", field: Some("password"), message: "用户名或密码错误".into(), errors: vec![] },
+            Self::LoginFailed => ErrorBody {
+                code: "login_failed",
+                field: Some("password"),
+                message: "用户名或密码错误".into(),
+                errors: vec![],
+            },
             Self::Forbidden(m) => simple("forbidden", m),
             Self::TooManyAttempts => simple("too_many_attempts", "登录失败次数过多，请15分钟后再试"),
             Self::Csrf => simple("csrf", "页面已过期，请刷新后重试"),
             Self::Invalid(errs) => {
-                let first = errs.first().cloned().unwrap_or_else(|| FieldError::new("invalid", "", "输入有误"));
-                ErrorBody { code: first.code, field: Some(first.field), message: first.message, errors: errs.clone() }
+                let first = errs
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| FieldError::new("invalid", "", "输入有误"));
+                ErrorBody {
+                    code: first.code,
+                    field: Some(first.field),
+                    message: first.message,
+                    errors: errs.clone(),
+                }
             }
-            Self::Conflict(e) => ErrorBody { code: e.code, field: Some(e.field), message: e.message.clone(), errors: vec![] },
+            Self::Conflict(e) => ErrorBody {
+                code: e.code,
+                field: Some(e.field),
+                message: e.message.clone(),
+                errors: vec![],
+            },
             Self::Internal(_) => simple("internal", "系统内部错误，请稍后再试"),
         }
     }

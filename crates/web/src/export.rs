@@ -1,10 +1,10 @@
 //! Excel exports. Rows are read a page at a time and written to a constant-memory worksheet, so a
 //! province-wide export never holds every row in memory at once.
 
+use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::views::{today, worker_item};
-use crate::AppState;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rust_xlsxwriter::{Format, Workbook};
@@ -84,7 +84,15 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
     if let Some(e) = failure {
         return Err(xerr(e));
     }
-    audit::record(&st.db.conn, &caller.actor, "worker.export", caller.scope.region().as_str(), None, Some(format!("{n} 行"))).await?;
+    audit::record(
+        &st.db.conn,
+        &caller.actor,
+        "worker.export",
+        caller.scope.region().as_str(),
+        None,
+        Some(format!("{n} 行")),
+    )
+    .await?;
     let bytes = tokio::task::spawn_blocking(move || wb.save_to_buffer())
         .await
         .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?
@@ -93,8 +101,17 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
     let encoded: String = serde_urlencoded::to_string([("f", filename.as_str())]).unwrap_or_default();
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"workers.xlsx\"; filename*=UTF-8''{}", &encoded[2..])),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"workers.xlsx\"; filename*=UTF-8''{}",
+                    &encoded[2..]
+                ),
+            ),
         ],
         bytes,
     )

@@ -9,10 +9,10 @@ pub mod openapi;
 pub mod pages;
 pub mod views;
 
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::Router;
 use shegong_store::Db;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -25,7 +25,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        Self { db, throttle: Arc::new(auth::Throttle::default()) }
+        Self {
+            db,
+            throttle: Arc::new(auth::Throttle::default()),
+        }
     }
 }
 
@@ -84,7 +87,11 @@ async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Re
         Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
         Err(e) => {
             tracing::error!(error = ?e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "database_unavailable"}))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "database_unavailable"})),
+            )
+                .into_response()
         }
     }
 }
@@ -94,32 +101,60 @@ async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Respon
     let (body, mime): (&'static [u8], &str) = match path.as_str() {
         "app.css" => (include_bytes!("../assets/app.css"), "text/css; charset=utf-8"),
         "app.js" => (include_bytes!("../assets/app.js"), "text/javascript; charset=utf-8"),
-        "htmx.min.js" => (include_bytes!("../assets/vendor/htmx/htmx.min.js"), "text/javascript; charset=utf-8"),
-        "echarts.min.js" => (include_bytes!("../assets/vendor/echarts/echarts.min.js"), "text/javascript; charset=utf-8"),
-        "swagger-ui-bundle.js" => (include_bytes!("../assets/vendor/swagger-ui/swagger-ui-bundle.js"), "text/javascript; charset=utf-8"),
-        "swagger-ui.css" => (include_bytes!("../assets/vendor/swagger-ui/swagger-ui.css"), "text/css; charset=utf-8"),
+        "htmx.min.js" => (
+            include_bytes!("../assets/vendor/htmx/htmx.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "echarts.min.js" => (
+            include_bytes!("../assets/vendor/echarts/echarts.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "swagger-ui-bundle.js" => (
+            include_bytes!("../assets/vendor/swagger-ui/swagger-ui-bundle.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "swagger-ui.css" => (
+            include_bytes!("../assets/vendor/swagger-ui/swagger-ui.css"),
+            "text/css; charset=utf-8",
+        ),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// Binds `bind` and serves until Ctrl-C.
 pub async fn serve(db: Db, bind: &str) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("无法监听 {bind}：{e}"))?;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| anyhow::anyhow!("无法监听 {bind}：{e}"))?;
     let addr = listener.local_addr()?;
     println!("shegong 已启动：http://{addr}/");
     tracing::info!(%addr, "listening");
-    axum::serve(listener, router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
 /// Starts the application on an already-bound listener (tests bind port 0).
 pub async fn spawn(db: Db, listener: tokio::net::TcpListener) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>()).await;
+        let _ = axum::serve(
+            listener,
+            router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await;
     })
 }

@@ -1,9 +1,9 @@
 //! The OpenAPI 3.1 document of the JSON API, and Swagger UI (vendored) to read it.
 //! A test checks that every API route is described here.
 
-use axum::response::Html;
 use axum::Json;
-use serde_json::{json, Value};
+use axum::response::Html;
+use serde_json::{Value, json};
 
 fn error_response(desc: &str) -> Value {
     json!({ "description": desc, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
@@ -27,11 +27,28 @@ fn worker_post(summary: &str, schema: &str) -> Value {
 
 /// The document (also used by the route test).
 pub fn spec() -> Value {
-    let filters = ["region", "q", "post_category", "education", "certificate", "full_time", "two_committees", "status", "age_min", "age_max", "sort"];
-    let mut list_params: Vec<Value> = filters.iter().map(|f| json!({ "name": f, "in": "query", "schema": { "type": "string" } })).collect();
+    let filters = [
+        "region",
+        "q",
+        "post_category",
+        "education",
+        "certificate",
+        "full_time",
+        "two_committees",
+        "status",
+        "age_min",
+        "age_max",
+        "sort",
+    ];
+    let mut list_params: Vec<Value> = filters
+        .iter()
+        .map(|f| json!({ "name": f, "in": "query", "schema": { "type": "string" } }))
+        .collect();
     let export_params = list_params.clone();
     list_params.push(json!({ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }));
-    list_params.push(json!({ "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }));
+    list_params.push(
+        json!({ "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }),
+    );
     json!({
         "openapi": "3.1.0",
         "info": { "title": "社区工作者队伍管理信息系统 API", "version": env!("CARGO_PKG_VERSION"),

@@ -1,20 +1,20 @@
 //! The pages people work in (zh-CN). Each handler parses, calls the store with the caller's scope
 //! and renders a template; forms post back and redirect (PRG), carrying the session's CSRF token.
 
+use crate::AppState;
 use crate::api::{self, AgreementInput, CertificateInput, EducationInput, ListQuery};
 use crate::auth::{Caller, SESSION_COOKIE};
 use crate::error::AppError;
-use crate::views::{self, local_time, today, worker_detail, worker_item, WorkerDetail, WorkerItem};
-use crate::AppState;
+use crate::views::{self, WorkerDetail, WorkerItem, local_time, today, worker_detail, worker_item};
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS, URBAN_RURAL};
-use shegong_domain::worker::{post_category_label, CertificateLevel, NewWorkerInput, POST_CATEGORIES, TITLES};
+use shegong_domain::worker::{CertificateLevel, NewWorkerInput, POST_CATEGORIES, TITLES, post_category_label};
 use shegong_domain::{FieldError, RegionCode, RegionLevel, Role};
 use shegong_store::entity::region;
 use shegong_store::workers::{self, WorkerFilter, WorkerPatch};
@@ -77,7 +77,10 @@ impl IntoResponse for PageError {
             StatusCode::UNPROCESSABLE_ENTITY => "输入有误",
             _ => "出错了",
         };
-        let page = ErrorPage { heading: heading.into(), message: body.message };
+        let page = ErrorPage {
+            heading: heading.into(),
+            message: body.message,
+        };
         (status, Html(page.render().unwrap_or_else(|_| "出错了".into()))).into_response()
     }
 }
@@ -144,7 +147,11 @@ struct LoginQuery {
 }
 
 async fn login_page(Query(q): Query<LoginQuery>) -> PageResult {
-    render(LoginPage { error: String::new(), next: q.next, username: String::new() })
+    render(LoginPage {
+        error: String::new(),
+        next: q.next,
+        username: String::new(),
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -157,14 +164,31 @@ struct LoginForm {
 
 /// Only local paths are followed after login.
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
 }
 
-async fn login(State(st): State<AppState>, ClientAddr(addr): ClientAddr, headers: HeaderMap, Form(f): Form<LoginForm>) -> PageResult {
+async fn login(
+    State(st): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> PageResult {
     let keys = crate::login_keys(&f.username, &headers, addr);
     let fail = |msg: &str, status: StatusCode| -> PageResult {
-        let page = LoginPage { error: msg.into(), next: f.next.clone(), username: f.username.clone() };
-        Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
+        let page = LoginPage {
+            error: msg.into(),
+            next: f.next.clone(),
+            username: f.username.clone(),
+        };
+        Ok((
+            status,
+            Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?),
+        )
+            .into_response())
     };
     if st.throttle.blocked(&keys) {
         return fail("登录失败次数过多，请15分钟后再试", StatusCode::TOO_MANY_REQUESTS);
@@ -175,7 +199,15 @@ async fn login(State(st): State<AppState>, ClientAddr(addr): ClientAddr, headers
     };
     st.throttle.succeed(&keys);
     let (token, _csrf) = users::create_session(&st.db, user.id).await?;
-    audit::record(&st.db.conn, &users::actor_of(&user), "auth.login", &user.region_code, None, None).await?;
+    audit::record(
+        &st.db.conn,
+        &users::actor_of(&user),
+        "auth.login",
+        &user.region_code,
+        None,
+        None,
+    )
+    .await?;
     let cookie = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
         users::SESSION_HOURS * 3600
@@ -242,7 +274,11 @@ impl HomePage {
 }
 
 pub fn pct(n: i64, d: i64) -> String {
-    if d == 0 { "—".into() } else { format!("{:.1}%", n as f64 * 100.0 / d as f64) }
+    if d == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", n as f64 * 100.0 / d as f64)
+    }
 }
 
 fn chart(kind: &str, data: &[(String, i64)]) -> String {
@@ -254,7 +290,13 @@ async fn child_rows(st: &AppState, caller: &Caller, code: &RegionCode) -> Result
     let counts = workers::count_by_child(&st.db, &caller.scope, code).await?;
     Ok(children
         .into_iter()
-        .map(|r| ChildRow { workers: counts.get(&r.code).copied().unwrap_or(0), code: r.code, name: r.name, households: r.households, residents: r.residents })
+        .map(|r| ChildRow {
+            workers: counts.get(&r.code).copied().unwrap_or(0),
+            code: r.code,
+            name: r.name,
+            households: r.households,
+            residents: r.residents,
+        })
         .collect())
 }
 
@@ -268,12 +310,24 @@ async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
     let (totals, grids) = regions::totals(&st.db, &caller.scope, &code).await?;
     let hh = totals.households.unwrap_or(0);
     let res = totals.residents.unwrap_or(0);
-    let pending = workers::corrections(&st.db, &caller.scope, None).await?.into_iter().filter(|r| r.status == "pending").count();
+    let pending = workers::corrections(&st.db, &caller.scope, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == "pending")
+        .count();
     render(HomePage {
         path: regions::path(&st.db, &caller.scope, &code).await?,
         region_name: c.region_name.clone(),
-        per300: if hh == 0 { "—".into() } else { format!("{:.2}", s.active as f64 * 300.0 / hh as f64) },
-        per10k: if res == 0 { "—".into() } else { format!("{:.1}", s.active as f64 * 10000.0 / res as f64) },
+        per300: if hh == 0 {
+            "—".into()
+        } else {
+            format!("{:.2}", s.active as f64 * 300.0 / hh as f64)
+        },
+        per10k: if res == 0 {
+            "—".into()
+        } else {
+            format!("{:.1}", s.active as f64 * 10000.0 / res as f64)
+        },
         chart_post: chart("pie", &s.by_post_category),
         chart_edu: chart("bar", &s.by_education),
         chart_cert: chart("pie", &s.by_certificate),
@@ -319,7 +373,12 @@ async fn region_page(State(st): State<AppState>, caller: Caller, Path(code): Pat
         path: regions::path(&st.db, &caller.scope, &code).await?,
         level_label: code.township_kind().unwrap_or(level.label()).to_string(),
         child_label: level.child().map_or("下级区划", |l| l.label()).to_string(),
-        urban_rural: region.urban_rural_class.as_deref().and_then(|c| URBAN_RURAL.name(c)).unwrap_or("—").to_string(),
+        urban_rural: region
+            .urban_rural_class
+            .as_deref()
+            .and_then(|c| URBAN_RURAL.name(c))
+            .unwrap_or("—")
+            .to_string(),
         workers,
         workers_link: level != RegionLevel::Grid,
         show_workers: level < RegionLevel::Community,
@@ -364,9 +423,17 @@ async fn workers_page(State(st): State<AppState>, caller: Caller, Query(q): Quer
     let (items, total, error) = match workers::list(&st.db, &caller.scope, &q.filter, today, page, per_page).await {
         Ok((rows, total)) => {
             let names = workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
-            (rows.iter().map(|w| worker_item(w, &names, today)).collect(), total, String::new())
+            (
+                rows.iter().map(|w| worker_item(w, &names, today)).collect(),
+                total,
+                String::new(),
+            )
         }
-        Err(shegong_store::StoreError::Invalid(errs)) => (vec![], 0, errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")),
+        Err(shegong_store::StoreError::Invalid(errs)) => (
+            vec![],
+            0,
+            errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
+        ),
         Err(e) => return Err(e.into()),
     };
     let qs = serde_urlencoded::to_string(&q.filter).unwrap_or_default();
@@ -387,8 +454,21 @@ async fn workers_page(State(st): State<AppState>, caller: Caller, Query(q): Quer
             ("college", "大专"),
             ("high_school_or_below", "高中及以下"),
         ]),
-        certificates: pairs(&[("any", "持证"), ("none", "未持证"), ("junior", "助理社会工作师"), ("intermediate", "社会工作师"), ("senior", "高级社会工作师")]),
-        sorts: pairs(&[("region", "按社区"), ("name", "按姓名"), ("age", "年龄从小到大"), ("-age", "年龄从大到小"), ("service", "任职早的在前"), ("-service", "任职晚的在前")]),
+        certificates: pairs(&[
+            ("any", "持证"),
+            ("none", "未持证"),
+            ("junior", "助理社会工作师"),
+            ("intermediate", "社会工作师"),
+            ("senior", "高级社会工作师"),
+        ]),
+        sorts: pairs(&[
+            ("region", "按社区"),
+            ("name", "按姓名"),
+            ("age", "年龄从小到大"),
+            ("-age", "年龄从大到小"),
+            ("service", "任职早的在前"),
+            ("-service", "任职晚的在前"),
+        ]),
         f: q.filter,
     })
 }
@@ -454,9 +534,42 @@ fn code_pairs(list: &shegong_domain::codes::CodeList) -> Vec<(String, String)> {
     list.entries().map(|(c, n)| (c.to_string(), n.to_string())).collect()
 }
 
-async fn form_page(st: &AppState, caller: &Caller, heading: &str, action: String, cancel: String, creating: bool, v: FormValues, errs: Vec<FieldError>) -> PageResult {
+/// Which worker form: a new archive, or the basic information of an existing one.
+#[derive(Clone, Copy)]
+enum FormKind {
+    New,
+    Edit(Uuid),
+}
+
+impl FormKind {
+    fn heading(self) -> &'static str {
+        match self {
+            Self::New => "新增社区工作者",
+            Self::Edit(_) => "修改基本信息",
+        }
+    }
+    fn action(self) -> String {
+        match self {
+            Self::New => "/workers/new".into(),
+            Self::Edit(id) => format!("/workers/{id}/edit"),
+        }
+    }
+    fn cancel(self) -> String {
+        match self {
+            Self::New => "/workers".into(),
+            Self::Edit(id) => format!("/workers/{id}"),
+        }
+    }
+}
+
+async fn form_page(st: &AppState, caller: &Caller, kind: FormKind, v: FormValues, errs: Vec<FieldError>) -> PageResult {
+    let creating = matches!(kind, FormKind::New);
     let communities = if creating {
-        regions::search_communities(&st.db, &caller.scope, "", 500).await?.into_iter().map(|r| (r.code, r.name)).collect()
+        regions::search_communities(&st.db, &caller.scope, "", 500)
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect()
     } else {
         vec![]
     };
@@ -464,12 +577,16 @@ async fn form_page(st: &AppState, caller: &Caller, heading: &str, action: String
     for e in errs {
         errors.entry(e.field).or_insert(e.message);
     }
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = WorkerFormPage {
         c: chrome(st, caller, "workers").await?,
-        heading: heading.into(),
-        action,
-        cancel,
+        heading: kind.heading().into(),
+        action: kind.action(),
+        cancel: kind.cancel(),
         creating,
         v,
         errors,
@@ -477,8 +594,15 @@ async fn form_page(st: &AppState, caller: &Caller, heading: &str, action: String
         political: code_pairs(&POLITICAL_STATUS),
         post_categories: pairs(&POST_CATEGORIES[..3]),
         titles: TITLES.to_vec(),
-        educations: EDUCATION.entries().filter(|(c, _)| !c.ends_with('0')).map(|(c, n)| (c.to_string(), n.to_string())).collect(),
-        certificates: CertificateLevel::ALL.iter().map(|l| (l.as_str().to_string(), l.label().to_string())).collect(),
+        educations: EDUCATION
+            .entries()
+            .filter(|(c, _)| !c.ends_with('0'))
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+            .collect(),
+        certificates: CertificateLevel::ALL
+            .iter()
+            .map(|l| (l.as_str().to_string(), l.label().to_string()))
+            .collect(),
         communities,
     };
     let html = page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
@@ -492,10 +616,14 @@ async fn new_worker_page(State(st): State<AppState>, caller: Caller) -> PageResu
         political_status: "13".into(),
         post_category: "staff".into(),
         full_time: true,
-        community_code: if caller.scope.region().level() == RegionLevel::Community { caller.scope.region().to_string() } else { String::new() },
+        community_code: if caller.scope.region().level() == RegionLevel::Community {
+            caller.scope.region().to_string()
+        } else {
+            String::new()
+        },
         ..Default::default()
     };
-    form_page(&st, &caller, "新增社区工作者", "/workers/new".into(), "/workers".into(), true, v, vec![]).await
+    form_page(&st, &caller, FormKind::New, v, vec![]).await
 }
 
 #[derive(Deserialize, Default)]
@@ -585,13 +713,15 @@ async fn create_worker(State(st): State<AppState>, caller: Caller, Form(f): Form
         certificate_date: opt(&f.certificate_date),
     };
     let result = match input.parse(today()) {
-        Ok(new) => workers::create(&st.db, &caller.scope, &caller.actor, new).await.map_err(AppError::from),
+        Ok(new) => workers::create(&st.db, &caller.scope, &caller.actor, new)
+            .await
+            .map_err(AppError::from),
         Err(errs) => Err(AppError::Invalid(errs)),
     };
     match result {
         Ok(w) => Ok(Redirect::to(&format!("/workers/{}?notice=created", w.id)).into_response()),
-        Err(AppError::Invalid(errs)) => form_page(&st, &caller, "新增社区工作者", "/workers/new".into(), "/workers".into(), true, f.values(), errs).await,
-        Err(AppError::Conflict(e)) => form_page(&st, &caller, "新增社区工作者", "/workers/new".into(), "/workers".into(), true, f.values(), vec![e]).await,
+        Err(AppError::Invalid(errs)) => form_page(&st, &caller, FormKind::New, f.values(), errs).await,
+        Err(AppError::Conflict(e)) => form_page(&st, &caller, FormKind::New, f.values(), vec![e]).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -610,10 +740,15 @@ async fn edit_worker_page(State(st): State<AppState>, caller: Caller, Path(id): 
         address: w.address.unwrap_or_default(),
         ..Default::default()
     };
-    form_page(&st, &caller, "修改基本信息", format!("/workers/{id}/edit"), format!("/workers/{id}"), false, v, vec![]).await
+    form_page(&st, &caller, FormKind::Edit(id), v, vec![]).await
 }
 
-async fn update_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<WorkerForm>) -> PageResult {
+async fn update_worker(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<WorkerForm>,
+) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
     let patch = WorkerPatch {
@@ -628,8 +763,12 @@ async fn update_worker(State(st): State<AppState>, caller: Caller, Path(id): Pat
     };
     match workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await {
         Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=saved")).into_response()),
-        Err(shegong_store::StoreError::Invalid(errs)) => form_page(&st, &caller, "修改基本信息", format!("/workers/{id}/edit"), format!("/workers/{id}"), false, f.values(), errs).await,
-        Err(shegong_store::StoreError::Conflict(e)) => form_page(&st, &caller, "修改基本信息", format!("/workers/{id}/edit"), format!("/workers/{id}"), false, f.values(), vec![e]).await,
+        Err(shegong_store::StoreError::Invalid(errs)) => {
+            form_page(&st, &caller, FormKind::Edit(id), f.values(), errs).await
+        }
+        Err(shegong_store::StoreError::Conflict(e)) => {
+            form_page(&st, &caller, FormKind::Edit(id), f.values(), vec![e]).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -639,6 +778,8 @@ async fn update_worker(State(st): State<AppState>, caller: Caller, Path(id): Pat
 
 type Row4 = (String, String, String, String);
 type Row5 = (String, String, String, String, String);
+/// community, post category, title, 两委, full-time, start, end, end reason
+type AppointmentRow = (String, String, String, String, String, String, String, String);
 
 #[derive(Template)]
 #[template(path = "worker.html")]
@@ -654,7 +795,7 @@ struct WorkerPage {
     is_self: bool,
     educations: Vec<Row4>,
     certificates: Vec<Row4>,
-    appointments: Vec<(String, String, String, String, String, String, String, String)>,
+    appointments: Vec<AppointmentRow>,
     agreements: Vec<Row5>,
     history: Vec<Row5>,
     corrections: Vec<Row5>,
@@ -677,21 +818,43 @@ fn date_str(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-async fn worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Query(q): Query<WorkerPageQuery>) -> PageResult {
+async fn worker_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Query(q): Query<WorkerPageQuery>,
+) -> PageResult {
     let today = today();
     let a = workers::archive(&st.db, &caller.scope, id, today).await?;
     let full = caller.role.can_see_full_id();
     let tab = q.tab.unwrap_or_else(|| "basic".into());
     if full && tab == "basic" {
-        audit::record(&st.db.conn, &caller.actor, "worker.view_id_number", &a.worker.region_code, Some(id.to_string()), Some("page".into())).await?;
+        audit::record(
+            &st.db.conn,
+            &caller.actor,
+            "worker.view_id_number",
+            &a.worker.region_code,
+            Some(id.to_string()),
+            Some("page".into()),
+        )
+        .await?;
     }
-    let names = workers::community_names(&st.db, a.appointments.iter().map(|x| x.region_code.clone()).collect()).await?;
+    let names =
+        workers::community_names(&st.db, a.appointments.iter().map(|x| x.region_code.clone()).collect()).await?;
     let yes = |b: bool| if b { "是" } else { "否" }.to_string();
     let history = if tab == "history" {
         workers::history(&st.db, &caller.scope, id)
             .await?
             .into_iter()
-            .map(|h| (local_time(h.changed_at), h.actor, h.field, h.before.unwrap_or_default(), h.after.unwrap_or_default()))
+            .map(|h| {
+                (
+                    local_time(h.changed_at),
+                    h.actor,
+                    h.field,
+                    h.before.unwrap_or_default(),
+                    h.after.unwrap_or_default(),
+                )
+            })
             .collect()
     } else {
         vec![]
@@ -699,7 +862,20 @@ async fn worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<
     let corrections = workers::corrections(&st.db, &caller.scope, Some(id))
         .await?
         .into_iter()
-        .map(|r| (local_time(r.created_at), r.requested_by, r.field, r.message, if r.status == "pending" { "待处理" } else { "已处理" }.into()))
+        .map(|r| {
+            (
+                local_time(r.created_at),
+                r.requested_by,
+                r.field,
+                r.message,
+                if r.status == "pending" {
+                    "待处理"
+                } else {
+                    "已处理"
+                }
+                .into(),
+            )
+        })
         .collect();
     let notice = match q.notice.as_deref() {
         Some("created") => "已建立档案。",
@@ -707,10 +883,20 @@ async fn worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<
         Some("requested") => "更正申请已提交，管理员处理后会更新档案。",
         _ => "",
     };
-    let errors = q.error.map(|m| vec![FieldError::new("invalid", "", m)]).unwrap_or_default();
+    let errors = q
+        .error
+        .map(|m| vec![FieldError::new("invalid", "", m)])
+        .unwrap_or_default();
     render(WorkerPage {
         c: chrome(&st, &caller, "workers").await?,
-        tabs: pairs(&[("basic", "基本信息"), ("education", "学历"), ("certificate", "证书"), ("appointment", "任职"), ("agreement", "协议"), ("history", "履历/历史")]),
+        tabs: pairs(&[
+            ("basic", "基本信息"),
+            ("education", "学历"),
+            ("certificate", "证书"),
+            ("appointment", "任职"),
+            ("agreement", "协议"),
+            ("history", "履历/历史"),
+        ]),
         notice: notice.into(),
         errors,
         can_edit: caller.role.can_edit_workers(),
@@ -719,19 +905,40 @@ async fn worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<
         educations: a
             .educations
             .iter()
-            .map(|e| (EDUCATION.name(&e.education_code).unwrap_or(&e.education_code).to_string(), e.school.clone().unwrap_or_default(), e.major.clone().unwrap_or_default(), date_str(e.graduated_on)))
+            .map(|e| {
+                (
+                    EDUCATION
+                        .name(&e.education_code)
+                        .unwrap_or(&e.education_code)
+                        .to_string(),
+                    e.school.clone().unwrap_or_default(),
+                    e.major.clone().unwrap_or_default(),
+                    date_str(e.graduated_on),
+                )
+            })
             .collect(),
         certificates: a
             .certificates
             .iter()
-            .map(|c| (c.name.clone(), views::cert_label(c.level.as_deref()), c.number.clone().unwrap_or_default(), date_str(c.issued_on)))
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    views::cert_label(c.level.as_deref()),
+                    c.number.clone().unwrap_or_default(),
+                    date_str(c.issued_on),
+                )
+            })
             .collect(),
         appointments: a
             .appointments
             .iter()
             .map(|x| {
                 (
-                    format!("{}（{}）", names.get(&x.region_code).cloned().unwrap_or_default(), x.region_code),
+                    format!(
+                        "{}（{}）",
+                        names.get(&x.region_code).cloned().unwrap_or_default(),
+                        x.region_code
+                    ),
                     post_category_label(&x.post_category).to_string(),
                     x.title.clone(),
                     yes(x.two_committees),
@@ -745,12 +952,27 @@ async fn worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<
         agreements: a
             .agreements
             .iter()
-            .map(|g| (g.term.clone(), g.number.clone().unwrap_or_default(), g.start_date.to_string(), g.end_date.to_string(), date_str(g.signed_on)))
+            .map(|g| {
+                (
+                    g.term.clone(),
+                    g.number.clone().unwrap_or_default(),
+                    g.start_date.to_string(),
+                    g.end_date.to_string(),
+                    date_str(g.signed_on),
+                )
+            })
             .collect(),
         history,
         corrections,
-        education_codes: EDUCATION.entries().filter(|(c, _)| !c.ends_with('0')).map(|(c, n)| (c.to_string(), n.to_string())).collect(),
-        certificate_levels: CertificateLevel::ALL.iter().map(|l| (l.as_str().to_string(), l.label().to_string())).collect(),
+        education_codes: EDUCATION
+            .entries()
+            .filter(|(c, _)| !c.ends_with('0'))
+            .map(|(c, n)| (c.to_string(), n.to_string()))
+            .collect(),
+        certificate_levels: CertificateLevel::ALL
+            .iter()
+            .map(|l| (l.as_str().to_string(), l.label().to_string()))
+            .collect(),
         post_categories: pairs(&POST_CATEGORIES[..3]),
         titles: TITLES.to_vec(),
         exit_reasons: vec![
@@ -774,7 +996,8 @@ fn back(id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&notice=saved")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let q = serde_urlencoded::to_string([("tab", tab), ("error", e.body().message.as_str())]).unwrap_or_default();
+            let q =
+                serde_urlencoded::to_string([("tab", tab), ("error", e.body().message.as_str())]).unwrap_or_default();
             Ok(Redirect::to(&format!("/workers/{id}?{q}")).into_response())
         }
         Err(e) => Err(e.into()),
@@ -806,10 +1029,20 @@ fn editor(caller: &Caller, f: &SubForm) -> Result<(), AppError> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")
 }
 
-async fn add_education(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+async fn add_education(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
     editor(&caller, &f)?;
     let r = async {
-        let e = api::parse_education(&EducationInput { education_code: f.get("education_code"), school: f.opt("school"), major: f.opt("major"), graduated_on: f.opt("graduated_on") })?;
+        let e = api::parse_education(&EducationInput {
+            education_code: f.get("education_code"),
+            school: f.opt("school"),
+            major: f.opt("major"),
+            graduated_on: f.opt("graduated_on"),
+        })?;
         workers::add_education(&st.db, &caller.scope, &caller.actor, id, e).await?;
         Ok(())
     }
@@ -817,10 +1050,19 @@ async fn add_education(State(st): State<AppState>, caller: Caller, Path(id): Pat
     back(id, "education", r)
 }
 
-async fn add_certificate(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+async fn add_certificate(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
     editor(&caller, &f)?;
     let r = async {
-        let c = api::parse_certificate(&CertificateInput { level: f.get("level"), number: f.opt("number"), issued_on: f.opt("issued_on") })?;
+        let c = api::parse_certificate(&CertificateInput {
+            level: f.get("level"),
+            number: f.opt("number"),
+            issued_on: f.opt("issued_on"),
+        })?;
         workers::add_certificate(&st.db, &caller.scope, &caller.actor, id, c).await?;
         Ok(())
     }
@@ -828,11 +1070,22 @@ async fn add_certificate(State(st): State<AppState>, caller: Caller, Path(id): P
     back(id, "certificate", r)
 }
 
-async fn add_appointment(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+async fn add_appointment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
     editor(&caller, &f)?;
     let r = async {
-        let a = workers::parse_appointment(&f.get("community_code"), &f.get("post_category"), &f.get("title"), &f.get("start_date"), (f.flag("two_committees"), f.flag("full_time"), f.flag("party_building")))
-            .map_err(AppError::Invalid)?;
+        let a = workers::parse_appointment(
+            &f.get("community_code"),
+            &f.get("post_category"),
+            &f.get("title"),
+            &f.get("start_date"),
+            (f.flag("two_committees"), f.flag("full_time"), f.flag("party_building")),
+        )
+        .map_err(AppError::Invalid)?;
         workers::add_appointment(&st.db, &caller.scope, &caller.actor, id, a, true).await?;
         Ok(())
     }
@@ -840,10 +1093,21 @@ async fn add_appointment(State(st): State<AppState>, caller: Caller, Path(id): P
     back(id, "appointment", r)
 }
 
-async fn add_agreement(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+async fn add_agreement(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
     editor(&caller, &f)?;
     let r = async {
-        let a = api::parse_agreement(&AgreementInput { term: f.get("term"), number: f.opt("number"), start_date: f.get("start_date"), end_date: f.get("end_date"), signed_on: f.opt("signed_on") })?;
+        let a = api::parse_agreement(&AgreementInput {
+            term: f.get("term"),
+            number: f.opt("number"),
+            start_date: f.get("start_date"),
+            end_date: f.get("end_date"),
+            signed_on: f.opt("signed_on"),
+        })?;
         workers::add_agreement(&st.db, &caller.scope, &caller.actor, id, a).await?;
         Ok(())
     }
@@ -851,7 +1115,12 @@ async fn add_agreement(State(st): State<AppState>, caller: Caller, Path(id): Pat
     back(id, "agreement", r)
 }
 
-async fn exit_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+async fn exit_worker(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.require(caller.role.is_admin(), "只有民政管理员可以办理退出")?;
     let r = async {
@@ -863,9 +1132,23 @@ async fn exit_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<
     back(id, "basic", r)
 }
 
-async fn request_correction(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<SubForm>) -> PageResult {
+async fn request_correction(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    match workers::request_correction(&st.db, &caller.scope, &caller.actor, id, &f.get("field"), &f.get("message")).await {
+    match workers::request_correction(
+        &st.db,
+        &caller.scope,
+        &caller.actor,
+        id,
+        &f.get("field"),
+        &f.get("message"),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=requested")).into_response()),
         Err(e) => back(id, "basic", Err(e.into())),
     }
@@ -887,18 +1170,39 @@ struct UsersPage {
 async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<FieldError>) -> PageResult {
     caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
     let list = users::list(&st.db, &caller.scope).await?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = UsersPage {
         c: chrome(st, caller, "users").await?,
         notice: notice.into(),
         errors,
-        roles: Role::ALL.iter().filter(|r| caller.role.may_grant(**r)).map(|r| (r.as_str().to_string(), r.label().to_string())).collect(),
+        roles: Role::ALL
+            .iter()
+            .filter(|r| caller.role.may_grant(**r))
+            .map(|r| (r.as_str().to_string(), r.label().to_string()))
+            .collect(),
         users: list
             .into_iter()
-            .map(|u| (u.username, u.display_name, Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string()), u.region_code, u.disabled, u.id))
+            .map(|u| {
+                (
+                    u.username,
+                    u.display_name,
+                    Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string()),
+                    u.region_code,
+                    u.disabled,
+                    u.id,
+                )
+            })
             .collect(),
     };
-    Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
+    Ok((
+        status,
+        Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?),
+    )
+        .into_response())
 }
 
 async fn users_page(State(st): State<AppState>, caller: Caller) -> PageResult {
@@ -924,7 +1228,12 @@ async fn create_user(State(st): State<AppState>, caller: Caller, Form(f): Form<U
     }
 }
 
-async fn toggle_user(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<CsrfForm>) -> PageResult {
+async fn toggle_user(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
     let list = users::list(&st.db, &caller.scope).await?;
@@ -954,7 +1263,17 @@ async fn audit_page(State(st): State<AppState>, caller: Caller, Query(q): Query<
         c: chrome(&st, &caller, "audit").await?,
         rows: rows
             .into_iter()
-            .map(|r| (local_time(r.at), r.username, Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string()), action_label(&r.action).to_string(), r.region_code, r.target.unwrap_or_default(), r.detail.unwrap_or_default()))
+            .map(|r| {
+                (
+                    local_time(r.at),
+                    r.username,
+                    Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string()),
+                    action_label(&r.action).to_string(),
+                    r.region_code,
+                    r.target.unwrap_or_default(),
+                    r.detail.unwrap_or_default(),
+                )
+            })
             .collect(),
         total,
         more: page * 50 < total,
@@ -994,7 +1313,10 @@ async fn account_render(st: &AppState, caller: &Caller, new_token: String) -> Pa
     render(AccountPage {
         c: chrome(st, caller, "account").await?,
         new_token,
-        tokens: tokens.into_iter().map(|t| (t.name, local_time(t.created_at), t.revoked_at.is_some(), t.id)).collect(),
+        tokens: tokens
+            .into_iter()
+            .map(|t| (t.name, local_time(t.created_at), t.revoked_at.is_some(), t.id))
+            .collect(),
     })
 }
 
@@ -1004,13 +1326,28 @@ async fn account_page(State(st): State<AppState>, caller: Caller) -> PageResult 
 
 async fn create_token(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    let name = f.opt("name").ok_or_else(|| AppError::from(FieldError::new("name_required", "name", "请填写令牌用途")))?;
+    let name = f
+        .opt("name")
+        .ok_or_else(|| AppError::from(FieldError::new("name_required", "name", "请填写令牌用途")))?;
     let (t, token) = users::create_token(&st.db, caller.user.id, &name).await?;
-    audit::record(&st.db.conn, &caller.actor, "auth.token", &caller.user.region_code, Some(t.id.to_string()), None).await?;
+    audit::record(
+        &st.db.conn,
+        &caller.actor,
+        "auth.token",
+        &caller.user.region_code,
+        Some(t.id.to_string()),
+        None,
+    )
+    .await?;
     account_render(&st, &caller, token).await
 }
 
-async fn revoke_token(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>, Form(f): Form<CsrfForm>) -> PageResult {
+async fn revoke_token(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     users::revoke_token(&st.db, caller.user.id, id).await?;
     Ok(Redirect::to("/account").into_response())

@@ -5,7 +5,7 @@ use serde::Serialize;
 use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS};
 use shegong_domain::id_number::mask;
 use shegong_domain::person::Gender;
-use shegong_domain::worker::{post_category_label, years_between, CertificateLevel, WorkerStatus};
+use shegong_domain::worker::{CertificateLevel, WorkerStatus, post_category_label, years_between};
 use shegong_store::entity::{region, worker, worker_change};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -56,18 +56,27 @@ pub fn worker_item(w: &worker::Model, names: &HashMap<String, String>, today: Na
         full_time: w.full_time,
         party_building: w.party_building,
         education_code: w.highest_education.clone(),
-        education_label: w.highest_education.as_deref().and_then(|c| EDUCATION.name(c)).unwrap_or("").to_string(),
+        education_label: w
+            .highest_education
+            .as_deref()
+            .and_then(|c| EDUCATION.name(c))
+            .unwrap_or("")
+            .to_string(),
         certificate_level: w.certificate_level.clone(),
         certificate_label: cert_label(w.certificate_level.as_deref()),
         status: w.status.clone(),
-        status_label: WorkerStatus::parse(&w.status).map_or("", WorkerStatus::label).to_string(),
+        status_label: WorkerStatus::parse(&w.status)
+            .map_or("", WorkerStatus::label)
+            .to_string(),
         service_start: w.service_start,
         political_status_label: POLITICAL_STATUS.name(&w.political_status).unwrap_or("").to_string(),
     }
 }
 
 pub fn cert_label(level: Option<&str>) -> String {
-    level.and_then(|l| CertificateLevel::parse(l).ok()).map_or("无".to_string(), |l| l.label().to_string())
+    level
+        .and_then(|l| CertificateLevel::parse(l).ok())
+        .map_or("无".to_string(), |l| l.label().to_string())
 }
 
 /// The detail view: the list fields plus what only the detail shows.
@@ -141,7 +150,14 @@ pub fn region_view(r: &region::Model, children: &[region::Model]) -> RegionView 
         households: r.households,
         residents: r.residents,
         urban_rural_class: r.urban_rural_class.clone(),
-        children: children.iter().map(|c| RegionBrief { code: c.code.clone(), name: c.name.clone(), level: c.level.clone() }).collect(),
+        children: children
+            .iter()
+            .map(|c| RegionBrief {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                level: c.level.clone(),
+            })
+            .collect(),
     }
 }
 

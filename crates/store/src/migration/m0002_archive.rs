@@ -57,7 +57,11 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
                 .primary_key(Index::create().col("province_code").col("id"))
-                .foreign_key(ForeignKey::create().from("workers", "region_code").to("regions", "code"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("workers", "region_code")
+                        .to("regions", "code"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -94,8 +98,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_appointments_worker", "appointments", &["worker_id", "start_date"]))
-            .await?;
+        m.create_index(index(
+            "idx_appointments_worker",
+            "appointments",
+            &["worker_id", "start_date"],
+        ))
+        .await?;
         m.create_index(index("idx_appointments_region", "appointments", &["region_code"]))
             .await?;
 
@@ -153,8 +161,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_worker_changes_worker", "worker_changes", &["worker_id", "changed_at"]))
-            .await?;
+        m.create_index(index(
+            "idx_worker_changes_worker",
+            "worker_changes",
+            &["worker_id", "changed_at"],
+        ))
+        .await?;
 
         m.create_table(
             child("correction_requests")
@@ -169,8 +181,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("idx_corrections_region", "correction_requests", &["region_code", "status"]))
-            .await
+        m.create_index(index(
+            "idx_corrections_region",
+            "correction_requests",
+            &["region_code", "status"],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

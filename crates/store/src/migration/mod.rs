@@ -8,6 +8,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_regions;
 mod m0002_archive;
 mod m0003_access;
+mod m0004_worker_list_index;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_regions::Migration),
             Box::new(m0002_archive::Migration),
             Box::new(m0003_access::Migration),
+            Box::new(m0004_worker_list_index::Migration),
         ]
     }
 }

@@ -12,8 +12,15 @@ async fn county_sees_nothing_of_the_neighbour(app: TestApp) {
     let mine = app.all_workers(&haining, "status=all").await;
     let theirs = app.all_workers(&tongxiang, "status=all").await;
     assert!(mine.len() > 100 && theirs.len() > 100, "both counties have workers");
-    assert!(mine.iter().all(|w| w["community_code"].as_str().unwrap().starts_with("330481")));
-    assert!(theirs.iter().all(|w| w["community_code"].as_str().unwrap().starts_with("330483")));
+    assert!(
+        mine.iter()
+            .all(|w| w["community_code"].as_str().unwrap().starts_with("330481"))
+    );
+    assert!(
+        theirs
+            .iter()
+            .all(|w| w["community_code"].as_str().unwrap().starts_with("330483"))
+    );
 
     // List narrowed to the neighbour: nothing.
     let (s, v) = app.get_json(&haining, "/api/v1/workers?region=330483").await;
@@ -22,22 +29,54 @@ async fn county_sees_nothing_of_the_neighbour(app: TestApp) {
     // Search by a neighbour's name and by their ID-number prefix: nothing of theirs.
     let other = &theirs[0];
     let name = other["name"].as_str().unwrap();
-    let (_, v) = app.get_json(&haining, &format!("/api/v1/workers?status=all&q={}", urlencode(name))).await;
-    assert!(v["items"].as_array().unwrap().iter().all(|w| w["community_code"].as_str().unwrap().starts_with("330481")));
+    let (_, v) = app
+        .get_json(&haining, &format!("/api/v1/workers?status=all&q={}", urlencode(name)))
+        .await;
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["community_code"].as_str().unwrap().starts_with("330481"))
+    );
     let (_, v) = app.get_json(&haining, "/api/v1/workers?status=all&q=330483").await;
     assert_eq!(v["total"], 0, "ID prefix search leaks: {v}");
     // Detail, history, edit, sub-records: 404, and nothing changes.
     let id = other["id"].as_str().unwrap();
-    for path in [format!("/api/v1/workers/{id}"), format!("/api/v1/workers/{id}/history"), format!("/workers/{id}"), format!("/workers/{id}?tab=history"), format!("/workers/{id}/edit")] {
+    for path in [
+        format!("/api/v1/workers/{id}"),
+        format!("/api/v1/workers/{id}/history"),
+        format!("/workers/{id}"),
+        format!("/workers/{id}?tab=history"),
+        format!("/workers/{id}/edit"),
+    ] {
         let r = app.get(&haining, &path).await;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
     let before = app.counts().await;
-    let (s, _) = app.patch_json(&haining, &format!("/api/v1/workers/{id}"), json!({"phone": "13911112222"})).await;
+    let (s, _) = app
+        .patch_json(
+            &haining,
+            &format!("/api/v1/workers/{id}"),
+            json!({"phone": "13911112222"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app.post_json(&haining, &format!("/api/v1/workers/{id}/educations"), json!({"education_code": "14"})).await;
+    let (s, _) = app
+        .post_json(
+            &haining,
+            &format!("/api/v1/workers/{id}/educations"),
+            json!({"education_code": "14"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app.post_json(&haining, &format!("/api/v1/workers/{id}/exit"), json!({"exited_on": "2026-01-01", "reason": "个人辞职"})).await;
+    let (s, _) = app
+        .post_json(
+            &haining,
+            &format!("/api/v1/workers/{id}/exit"),
+            json!({"exited_on": "2026-01-01", "reason": "个人辞职"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert_eq!(app.counts().await, before);
     // Moving one of mine into their community is refused.
@@ -55,9 +94,21 @@ async fn county_sees_nothing_of_the_neighbour(app: TestApp) {
     assert!(!html.contains("桐乡"), "home shows the neighbour");
     // Users and the audit log.
     let (_, users) = app.get_json(&haining, "/api/v1/users").await;
-    assert!(users["items"].as_array().unwrap().iter().all(|u| u["region"].as_str().unwrap().starts_with("330481")));
+    assert!(
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["region"].as_str().unwrap().starts_with("330481"))
+    );
     let (_, log) = app.get_json(&haining, "/api/v1/audit?per_page=500").await;
-    assert!(log["items"].as_array().unwrap().iter().all(|e| e["region_code"].as_str().unwrap().starts_with("330481")));
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["region_code"].as_str().unwrap().starts_with("330481"))
+    );
 }
 both_engines!(county_sees_nothing_of_the_neighbour);
 
@@ -70,7 +121,10 @@ async fn roles_inside_a_county(app: TestApp) {
     let ws = app.all_workers(&street, "").await;
     assert!(!ws.is_empty());
     let street_code = &ws[0]["community_code"].as_str().unwrap()[..9];
-    assert!(ws.iter().all(|w| w["community_code"].as_str().unwrap().starts_with(street_code)));
+    assert!(
+        ws.iter()
+            .all(|w| w["community_code"].as_str().unwrap().starts_with(street_code))
+    );
 
     // A worker sees only their own archive and cannot edit it, but may ask for a correction.
     let worker = app.token("worker").await;
@@ -79,13 +133,38 @@ async fn roles_inside_a_county(app: TestApp) {
     let me = mine[0]["id"].as_str().unwrap();
     let (s, d) = app.get_json(&worker, &format!("/api/v1/workers/{me}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(d["id_number_full"].is_null(), "a worker sees the masked number in the API detail");
-    let neighbour = app.all_workers(&street, "").await.into_iter().find(|w| w["id"] != me).unwrap();
-    let (s, _) = app.get_json(&worker, &format!("/api/v1/workers/{}", neighbour["id"].as_str().unwrap())).await;
+    assert!(
+        d["id_number_full"].is_null(),
+        "a worker sees the masked number in the API detail"
+    );
+    let neighbour = app
+        .all_workers(&street, "")
+        .await
+        .into_iter()
+        .find(|w| w["id"] != me)
+        .unwrap();
+    let (s, _) = app
+        .get_json(
+            &worker,
+            &format!("/api/v1/workers/{}", neighbour["id"].as_str().unwrap()),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app.patch_json(&worker, &format!("/api/v1/workers/{me}"), json!({"phone": "13911112222"})).await;
+    let (s, _) = app
+        .patch_json(
+            &worker,
+            &format!("/api/v1/workers/{me}"),
+            json!({"phone": "13911112222"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, _) = app.post_json(&worker, &format!("/api/v1/workers/{me}/corrections"), json!({"field": "手机号码", "message": "号码已更换为13911112222"})).await;
+    let (s, _) = app
+        .post_json(
+            &worker,
+            &format!("/api/v1/workers/{me}/corrections"),
+            json!({"field": "手机号码", "message": "号码已更换为13911112222"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, _) = app.get_json(&worker, "/api/v1/regions/330481").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -94,19 +173,49 @@ async fn roles_inside_a_county(app: TestApp) {
     let auditor = app.token("auditor").await;
     let (_, v) = app.get_json(&auditor, "/api/v1/audit").await;
     assert!(v["total"].as_u64().unwrap() > 0);
-    let (s, _) = app.post_json(&auditor, "/api/v1/workers", crate::helpers::new_worker("330481001001", &crate::helpers::fresh_id(3))).await;
+    let (s, _) = app
+        .post_json(
+            &auditor,
+            "/api/v1/workers",
+            crate::helpers::new_worker("330481001001", &crate::helpers::fresh_id(3)),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
     // Admins create users only at or below their level and inside their region.
     let haining = app.token("haining").await;
-    let (s, v) = app.post_json(&haining, "/api/v1/users", json!({"username": "hn_street", "role": "street_admin", "region": "330481002", "password": "longenough"})).await;
+    let (s, v) = app
+        .post_json(
+            &haining,
+            "/api/v1/users",
+            json!({"username": "hn_street", "role": "street_admin", "region": "330481002", "password": "longenough"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (s, _) = app.post_json(&haining, "/api/v1/users", json!({"username": "hn_city", "role": "city_admin", "region": "3304", "password": "longenough"})).await;
+    let (s, _) = app
+        .post_json(
+            &haining,
+            "/api/v1/users",
+            json!({"username": "hn_city", "role": "city_admin", "region": "3304", "password": "longenough"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = app.post_json(&haining, "/api/v1/users", json!({"username": "tx_street", "role": "street_admin", "region": "330483001", "password": "longenough"})).await;
+    let (s, v) = app
+        .post_json(
+            &haining,
+            "/api/v1/users",
+            json!({"username": "tx_street", "role": "street_admin", "region": "330483001", "password": "longenough"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["field"], "region");
-    let (s, _) = app.post_json(&haining, "/api/v1/users", json!({"username": "hn_street", "role": "street_admin", "region": "330481002", "password": "longenough"})).await;
+    let (s, _) = app
+        .post_json(
+            &haining,
+            "/api/v1/users",
+            json!({"username": "hn_street", "role": "street_admin", "region": "330481002", "password": "longenough"}),
+        )
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
 }
 both_engines!(roles_inside_a_county);
@@ -114,4 +223,3 @@ both_engines!(roles_inside_a_county);
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_string()
 }
-

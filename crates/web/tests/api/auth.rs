@@ -5,7 +5,12 @@ use serde_json::json;
 
 async fn tokens_and_throttling(app: TestApp) {
     // Wrong password: 401 with the error shape.
-    let r = Client::new().post(app.url("/api/v1/auth/token")).json(&json!({"username": "haining", "password": "nope"})).send().await.unwrap();
+    let r = Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"username": "haining", "password": "nope"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["code"], "login_failed");
@@ -14,43 +19,90 @@ async fn tokens_and_throttling(app: TestApp) {
     let r = Client::new().get(app.url("/api/v1/workers")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // A bad token: 401.
-    let r = Client::new().get(app.url("/api/v1/workers")).bearer_auth("sg_forged").send().await.unwrap();
+    let r = Client::new()
+        .get(app.url("/api/v1/workers"))
+        .bearer_auth("sg_forged")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // A good token works, and a revoked one does not.
     let t = app.token("haining").await;
     let (s, me) = app.get_json(&t, "/api/v1/me").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(me["region"], "330481");
-    let r = Client::new().post(app.url("/api/v1/auth/token")).json(&json!({"username": "haining", "password": "shegong2026"})).send().await.unwrap();
+    let r = Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"username": "haining", "password": "shegong2026"}))
+        .send()
+        .await
+        .unwrap();
     let v: serde_json::Value = r.json().await.unwrap();
-    let (tok2, id2) = (v["token"].as_str().unwrap().to_string(), v["id"].as_str().unwrap().to_string());
-    let r = Client::new().delete(app.url(&format!("/api/v1/auth/tokens/{id2}"))).bearer_auth(&tok2).send().await.unwrap();
+    let (tok2, id2) = (
+        v["token"].as_str().unwrap().to_string(),
+        v["id"].as_str().unwrap().to_string(),
+    );
+    let r = Client::new()
+        .delete(app.url(&format!("/api/v1/auth/tokens/{id2}")))
+        .bearer_auth(&tok2)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get(&tok2, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
     // Stored hashed: the token itself is nowhere in the table.
     use sea_orm::EntityTrait;
-    let stored = shegong_store::entity::api_token::Entity::find().all(&app.db.conn).await.unwrap();
+    let stored = shegong_store::entity::api_token::Entity::find()
+        .all(&app.db.conn)
+        .await
+        .unwrap();
     assert!(stored.iter().all(|s| s.token_hash != t && s.token_hash.len() == 64));
     // Five failures, then 429 even with the right password.
     for _ in 0..5 {
-        Client::new().post(app.url("/api/v1/auth/token")).json(&json!({"username": "street", "password": "bad"})).send().await.unwrap();
+        Client::new()
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({"username": "street", "password": "bad"}))
+            .send()
+            .await
+            .unwrap();
     }
-    let r = Client::new().post(app.url("/api/v1/auth/token")).json(&json!({"username": "street", "password": "shegong2026"})).send().await.unwrap();
+    let r = Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"username": "street", "password": "shegong2026"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 both_engines!(tokens_and_throttling);
 
 async fn browser_session_cookie_and_csrf(app: TestApp) {
-    let client = Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     // Pages redirect to the login page.
     let r = client.get(app.url("/workers")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
-    let r = client.post(app.url("/login")).form(&[("username", "haining"), ("password", "shegong2026"), ("next", "//evil.example")]).send().await.unwrap();
+    let r = client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "haining"),
+            ("password", "shegong2026"),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/", "an outside next is not followed");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
     let r = client.get(app.url("/workers")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
@@ -59,29 +111,75 @@ async fn browser_session_cookie_and_csrf(app: TestApp) {
     let before = app.counts().await;
     let r = client
         .post(app.url("/workers/new"))
-        .form(&[("name", "张三"), ("id_number", &crate::helpers::fresh_id(1)), ("community_code", "330481001001"), ("post_category", "staff"), ("title", "专职工作者"), ("start_date", "2025-01-01")])
+        .form(&[
+            ("name", "张三"),
+            ("id_number", &crate::helpers::fresh_id(1)),
+            ("community_code", "330481001001"),
+            ("post_category", "staff"),
+            ("title", "专职工作者"),
+            ("start_date", "2025-01-01"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.counts().await, before);
     // The API called with the session cookie also needs the token header.
-    let r = client.post(app.url("/api/v1/workers")).json(&crate::helpers::new_worker("330481001001", &crate::helpers::fresh_id(1))).send().await.unwrap();
+    let r = client
+        .post(app.url("/api/v1/workers"))
+        .json(&crate::helpers::new_worker(
+            "330481001001",
+            &crate::helpers::fresh_id(1),
+        ))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.counts().await, before);
     // With the token from the page, the form works.
-    let page = client.get(app.url("/workers/new")).send().await.unwrap().text().await.unwrap();
-    let csrf = page.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let page = client
+        .get(app.url("/workers/new"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = page
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let r = client
         .post(app.url("/workers/new"))
-        .form(&[("_csrf", csrf.as_str()), ("name", "张三"), ("id_number", &crate::helpers::fresh_id(1)), ("community_code", "330481001001"), ("post_category", "staff"), ("title", "专职工作者"), ("start_date", "2025-01-01"), ("full_time", "true")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "张三"),
+            ("id_number", &crate::helpers::fresh_id(1)),
+            ("community_code", "330481001001"),
+            ("post_category", "staff"),
+            ("title", "专职工作者"),
+            ("start_date", "2025-01-01"),
+            ("full_time", "true"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     // Logout ends the session.
-    client.post(app.url("/logout")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
-    assert_eq!(client.get(app.url("/workers")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    client
+        .post(app.url("/logout"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        client.get(app.url("/workers")).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
 }
 both_engines!(browser_session_cookie_and_csrf);
 
@@ -96,7 +194,11 @@ async fn every_api_route_is_in_the_openapi_document() {
         if path.starts_with("/assets") || path == "/api/openapi.json" || path == "/api/docs" {
             continue;
         }
-        let full = if path.starts_with('/') && (path == "/healthz") { path.to_string() } else { format!("/api/v1{path}") };
+        let full = if path.starts_with('/') && (path == "/healthz") {
+            path.to_string()
+        } else {
+            format!("/api/v1{path}")
+        };
         assert!(paths.contains_key(&full), "route {full} is not in the OpenAPI document");
         n += 1;
     }

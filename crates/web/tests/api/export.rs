@@ -11,7 +11,10 @@ async fn export_is_scoped_and_in_chinese(app: TestApp) {
     let bytes = r.bytes().await.unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let sheet = wb.worksheet_range("社区工作者").unwrap();
-    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
     assert_eq!(rows[0][0], "姓名");
     assert_eq!(rows[0][1], "身份证号码");
     assert_eq!(rows[0][7], "所在社区代码");

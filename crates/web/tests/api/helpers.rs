@@ -1,7 +1,7 @@
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
-use shegong_store::demo::{self, DemoOptions};
 use shegong_store::Db;
+use shegong_store::demo::{self, DemoOptions};
 
 pub struct TestApp {
     pub base: String,
@@ -34,7 +34,9 @@ impl TestApp {
     /// A fresh database with the demo restricted to 海宁市 and 桐乡市, and the app on port 0.
     pub async fn spawn(postgres: bool) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (db, _url) = shegong_store::testing::fresh(postgres, dir.path()).await.expect("database");
+        let (db, _url) = shegong_store::testing::fresh(postgres, dir.path())
+            .await
+            .expect("database");
         let opts = DemoOptions {
             province: "33".into(),
             seed: 7,
@@ -45,7 +47,11 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
         shegong_web::spawn(db.clone(), listener).await;
-        Self { base: format!("http://{addr}"), db, _dir: dir }
+        Self {
+            base: format!("http://{addr}"),
+            db,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -65,7 +71,12 @@ impl TestApp {
     }
 
     pub async fn get(&self, token: &str, path: &str) -> Response {
-        Client::new().get(self.url(path)).bearer_auth(token).send().await.unwrap()
+        Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
@@ -75,13 +86,25 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = Client::new().post(self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
+        let r = Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let s = r.status();
         (s, r.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn patch_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = Client::new().patch(self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
+        let r = Client::new()
+            .patch(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let s = r.status();
         (s, r.json().await.unwrap_or(Value::Null))
     }
@@ -90,7 +113,9 @@ impl TestApp {
     pub async fn all_workers(&self, token: &str, query: &str) -> Vec<Value> {
         let mut out = Vec::new();
         for page in 1.. {
-            let (s, v) = self.get_json(token, &format!("/api/v1/workers?per_page=200&page={page}&{query}")).await;
+            let (s, v) = self
+                .get_json(token, &format!("/api/v1/workers?per_page=200&page={page}&{query}"))
+                .await;
             assert_eq!(s, StatusCode::OK, "{v}");
             let items = v["items"].as_array().unwrap().clone();
             let done = items.len() < 200;
@@ -133,5 +158,10 @@ pub fn new_worker(community: &str, id_number: &str) -> Value {
 
 /// A fresh valid ID number that no demo worker has.
 pub fn fresh_id(seq: u16) -> String {
-    shegong_domain::IdNumber::compose("330481", chrono::NaiveDate::from_ymd_opt(1995, 2, 3).unwrap(), 900 + seq).to_string()
+    shegong_domain::IdNumber::compose(
+        "330481",
+        chrono::NaiveDate::from_ymd_opt(1995, 2, 3).unwrap(),
+        900 + seq,
+    )
+    .to_string()
 }

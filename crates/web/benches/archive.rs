@@ -1,0 +1,217 @@
+//! The archive's figures at province scale (issue 2), printed:
+//!   cargo bench -p shegong-web --bench archive
+//! - loading the demo province (about 40,000 workers) on SQLite;
+//! - server-side latency of the filtered worker list (page 1) and of a worker's page/archive,
+//!   measured in-process through the router (no network), median and p95;
+//! - 200 concurrent clients on the list endpoint over loopback, counting errors.
+//! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs it against an empty PostgreSQL database instead.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use shegong_store::Db;
+use shegong_store::demo::{self, DemoOptions};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
+    v.sort();
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn time_requests(app: &axum::Router, token: &str, path: &str, n: usize) -> (Duration, Duration) {
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n + 10 {
+        let req = Request::get(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let t = Instant::now();
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let _ = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let e = t.elapsed();
+        assert_eq!(status, StatusCode::OK, "{path}");
+        if i >= 10 {
+            times.push(e);
+        }
+    }
+    (percentile(times.clone(), 0.5), percentile(times, 0.95))
+}
+
+async fn token(app: &axum::Router, user: &str) -> String {
+    let body = serde_json::json!({"username": user, "password": demo::DEMO_PASSWORD}).to_string();
+    let req = Request::post("/api/v1/auth/token")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+/// One HTTP/1.1 keep-alive client doing `n` GETs; returns (ok, errors, latencies).
+async fn client(addr: std::net::SocketAddr, token: String, path: String, n: usize) -> (usize, usize, Vec<Duration>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let mut ok = 0;
+    let mut errors = 0;
+    let mut lat = Vec::new();
+    let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
+        return (0, n, lat);
+    };
+    let mut stream = BufReader::new(stream);
+    for _ in 0..n {
+        let t = Instant::now();
+        let req = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n");
+        if stream.get_mut().write_all(req.as_bytes()).await.is_err() {
+            errors += 1;
+            continue;
+        }
+        let mut status = String::new();
+        if stream.read_line(&mut status).await.is_err() {
+            errors += 1;
+            continue;
+        }
+        let mut len = 0usize;
+        loop {
+            let mut line = String::new();
+            if stream.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0u8; len];
+        if stream.read_exact(&mut body).await.is_err() {
+            errors += 1;
+            continue;
+        }
+        lat.push(t.elapsed());
+        if status.starts_with("HTTP/1.1 200") {
+            ok += 1
+        } else {
+            errors += 1
+        }
+    }
+    (ok, errors, lat)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));
+    let engine = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let opts = DemoOptions {
+        province: "33".into(),
+        seed: 2026,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        only_counties: vec![],
+    };
+    let t = Instant::now();
+    let summary = demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    let load = t.elapsed();
+    println!("engine: {engine}");
+    println!(
+        "demo province loaded: {} active + {} exited workers, {} regions in {:.1} s (target ≤ 60 s)",
+        summary.workers_active,
+        summary.workers_exited,
+        summary.regions,
+        load.as_secs_f64()
+    );
+
+    let app = shegong_web::router(shegong_web::AppState::new(db.clone()));
+    let province = token(&app, "province").await;
+    let county = token(&app, "haining").await;
+    let filtered = "/api/v1/workers?region=3304&certificate=any&post_category=staff&page=1";
+    let (m, p) = time_requests(&app, &province, filtered, 300).await;
+    println!(
+        "worker list, filtered, page 1 (province admin, 嘉兴市): median {}, p95 {} (target median ≤ 15 ms)",
+        ms(m),
+        ms(p)
+    );
+    let (m, p) = time_requests(&app, &province, "/api/v1/workers?page=1", 300).await;
+    println!("worker list, whole province, page 1: median {}, p95 {}", ms(m), ms(p));
+    let (m, p) = time_requests(
+        &app,
+        &province,
+        "/api/v1/workers?q=王&age_min=30&age_max=45&page=1",
+        300,
+    )
+    .await;
+    println!(
+        "worker list, name search + age range, province: median {}, p95 {}",
+        ms(m),
+        ms(p)
+    );
+    let (m, p) = time_requests(&app, &county, "/workers?education=college_or_above&page=1", 300).await;
+    println!("worker list page (HTML), county admin: median {}, p95 {}", ms(m), ms(p));
+    let body = app
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/workers?per_page=1")
+                .header("authorization", format!("Bearer {county}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&axum::body::to_bytes(body.into_body(), usize::MAX).await.unwrap()).unwrap();
+    let id = v["items"][0]["id"].as_str().unwrap().to_string();
+    let (m, p) = time_requests(&app, &county, &format!("/workers/{id}?tab=appointment"), 300).await;
+    println!(
+        "worker page (HTML, 任职 tab): median {}, p95 {} (target median ≤ 5 ms)",
+        ms(m),
+        ms(p)
+    );
+    let (m, p) = time_requests(&app, &county, &format!("/api/v1/workers/{id}"), 300).await;
+    println!(
+        "worker archive (API, full ID number viewed and audited): median {}, p95 {}",
+        ms(m),
+        ms(p)
+    );
+
+    // 200 concurrent clients over loopback.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    shegong_web::spawn(db.clone(), listener).await;
+    let clients = 200;
+    let per_client = 10;
+    let t = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|_| {
+            tokio::spawn(client(
+                addr,
+                county.clone(),
+                "/api/v1/workers?certificate=any&page=1".into(),
+                per_client,
+            ))
+        })
+        .collect();
+    let (mut ok, mut errors, mut lat) = (0, 0, Vec::new());
+    for h in handles {
+        let (o, e, l) = h.await.unwrap();
+        ok += o;
+        errors += e;
+        lat.extend(l);
+    }
+    let wall = t.elapsed();
+    println!(
+        "{clients} concurrent clients × {per_client} list requests over loopback: {ok} ok, {errors} errors, {:.0} req/s, latency median {}, p99 {}",
+        ok as f64 / wall.as_secs_f64(),
+        ms(percentile(lat.clone(), 0.5)),
+        ms(percentile(lat, 0.99))
+    );
+    assert_eq!(errors, 0, "errors under concurrency");
+}
