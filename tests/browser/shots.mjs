@@ -55,6 +55,7 @@ await check('worker list filters and pages', async () => {
   const filtered = await page.textContent('#results .muted');
   expect(filtered !== total, 'filter did not change the list');
   expect(page.url().includes('certificate=senior'), 'filter not in the URL');
+  expect((await page.getAttribute('#export', 'href')).includes('certificate=senior'), 'export ignores the filter');
   const masked = await page.textContent('#results tbody tr:first-child td:nth-child(2)');
   expect(masked.includes('********'), 'ID number not masked in the list');
   await shot(page, '03-workers');

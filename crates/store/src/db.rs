@@ -55,6 +55,12 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (after bulk loads). `ANALYZE` means the same on both engines.
+    pub async fn analyze(&self) -> anyhow::Result<()> {
+        self.conn.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }

@@ -10,11 +10,21 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.create_index(index("idx_workers_status_region_name", "workers", &["status", "region_code", "name", "id"]))
-            .await
+        m.create_index(index(
+            "idx_workers_status_region_name",
+            "workers",
+            &["province_code", "status", "region_code", "name", "id"],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("idx_workers_status_region_name").table("workers").to_owned()).await
+        m.drop_index(
+            Index::drop()
+                .name("idx_workers_status_region_name")
+                .table("workers")
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -1,0 +1,128 @@
+//! The operator's commands, run as a user would run them.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn shegong(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shegong"))
+        .args(args)
+        .env_remove("SHEGONG_DATABASE_URL")
+        .env_remove("SHEGONG_DATA_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn migrate_import_users_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    // Global options before or after the subcommand.
+    let o = shegong(&["--data-dir", d, "migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = shegong(&["migrate", "--data-dir", d], None);
+    assert!(o.status.success(), "{}", text(&o));
+
+    // Regions: a bad file is refused whole, naming the line; a good one loads.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "code,name,parent_code,level,households,residents,urban_rural_class\n33,浙江省,,province,,,\n3304x,嘉兴市,33,city,,,\n").unwrap();
+    let o = shegong(&["regions", "import", bad.to_str().unwrap(), "--data-dir", d], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("第3行"), "{}", text(&o));
+    let orphan = dir.path().join("orphan.csv");
+    std::fs::write(&orphan, "code,name\n330481001,硖石街道\n").unwrap();
+    let o = shegong(&["regions", "import", orphan.to_str().unwrap(), "--data-dir", d], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("上级区划"), "{}", text(&o));
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "\u{feff}code,name,parent_code,level,households,residents,urban_rural_class\n33,浙江省,,province,,,\n3304,嘉兴市,33,city,,,\n330481,海宁市,3304,county,,,\n330481001,硖石街道,330481,street,,,111\n330481001001,示范社区,330481001,community,3000,8000,111\n",
+    )
+    .unwrap();
+    let o = shegong(&["regions", "import", good.to_str().unwrap(), "--data-dir", d], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已导入区划 5 条"), "{}", text(&o));
+
+    // Users: the password from standard input; the role must match the region's level.
+    let o = shegong(
+        &[
+            "user",
+            "add",
+            "--username",
+            "haining",
+            "--role",
+            "county_admin",
+            "--region",
+            "330481",
+            "--password-stdin",
+            "--data-dir",
+            d,
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = shegong(
+        &[
+            "user",
+            "add",
+            "--username",
+            "haining2",
+            "--role",
+            "county_admin",
+            "--region",
+            "3304",
+            "--password-stdin",
+            "--data-dir",
+            d,
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("应绑定"), "{}", text(&o));
+    let o = shegong(
+        &[
+            "user",
+            "add",
+            "--username",
+            "haining",
+            "--role",
+            "county_admin",
+            "--region",
+            "330481",
+            "--password-stdin",
+            "--data-dir",
+            d,
+        ],
+        Some("a-long-password\n"),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("用户名已被使用"), "{}", text(&o));
+
+    // Online backup.
+    let out = dir.path().join("copy.db");
+    let o = shegong(&["backup", "--out", out.to_str().unwrap(), "--data-dir", d], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    let o = shegong(&["backup", "--out", out.to_str().unwrap(), "--data-dir", d], None);
+    assert!(!o.status.success(), "an existing file is not overwritten");
+
+    // Healthcheck against nothing fails.
+    let o = shegong(&["healthcheck", "--url", "http://127.0.0.1:9"], None);
+    assert!(!o.status.success());
+}
