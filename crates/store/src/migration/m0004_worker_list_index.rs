@@ -13,7 +13,7 @@ impl MigrationTrait for Migration {
         m.create_index(index(
             "idx_workers_status_region_name",
             "workers",
-            &["province_code", "status", "region_code", "name", "id"],
+            &["status", "province_code", "region_code", "name", "id"],
         ))
         .await
     }
