@@ -1324,3 +1324,19 @@ pub async fn count_by_child(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Marks a correction request handled (after the archive was corrected, or with no change needed).
+pub async fn resolve_correction(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<correction::Model> {
+    editable(scope)?;
+    let c = correction::Entity::find()
+        .filter(correction::Column::Id.eq(id))
+        .filter(in_subtree(correction::Column::RegionCode, scope.region().as_str()))
+        .one(&db.conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let mut am = c.into_active_model();
+    am.status = Set("handled".into());
+    am.handled_by = Set(Some(actor.username.clone()));
+    am.handled_at = Set(Some(Utc::now()));
+    Ok(am.update(&db.conn).await?)
+}

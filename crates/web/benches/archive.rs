@@ -4,6 +4,7 @@
 //! - server-side latency of the filtered worker list (page 1) and of a worker's page/archive,
 //!   measured in-process through the router (no network), median and p95;
 //! - 200 concurrent clients on the list endpoint over loopback, counting errors.
+//!
 //! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs it against an empty PostgreSQL database instead.
 
 use axum::body::Body;

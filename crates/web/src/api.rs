@@ -393,6 +393,17 @@ pub async fn request_correction(
     Ok((StatusCode::CREATED, Json(c)).into_response())
 }
 
+/// `POST /api/v1/workers/{id}/corrections/{cid}/resolve`: mark a correction request handled.
+pub async fn resolve_correction(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((_id, cid)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<Value>> {
+    caller.require(caller.role.can_edit_workers(), "您的角色不能处理更正申请")?;
+    let c = workers::resolve_correction(&st.db, &caller.scope, &caller.actor, cid).await?;
+    Ok(Json(serde_json::to_value(c).map_err(anyhow::Error::from)?))
+}
+
 /// `GET /api/v1/workers.xlsx`: the scoped, filtered list as an Excel file.
 pub async fn export_workers(
     State(st): State<AppState>,

@@ -59,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/workers/{id}/agreements", post(api::add_agreement))
         .route("/workers/{id}/exit", post(api::exit_worker))
         .route("/workers/{id}/corrections", post(api::request_correction))
+        .route("/workers/{id}/corrections/{cid}/resolve", post(api::resolve_correction))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/audit", get(api::audit_log))
         .fallback(api::not_found);

@@ -91,6 +91,9 @@ pub fn spec() -> Value {
             "/api/v1/workers/{id}/agreements": worker_post("签订服务协议（一届一签）", "Agreement"),
             "/api/v1/workers/{id}/exit": worker_post("办理退出（档案保留、只读）", "Exit"),
             "/api/v1/workers/{id}/corrections": worker_post("本人申请更正档案", "Correction"),
+            "/api/v1/workers/{id}/corrections/{cid}/resolve": { "post": { "summary": "标记更正申请为已处理", "tags": ["社区工作者"],
+                "parameters": [id_param(), { "name": "cid", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                "responses": { "200": ok_json("更正申请", json!({"type": "object"})), "404": error_response("不存在或不在管辖范围内") } } },
             "/api/v1/users": {
                 "get": { "summary": "管辖范围内的用户", "tags": ["用户"], "responses": { "200": ok_json("用户", json!({"type": "object"})) } },
                 "post": { "summary": "新增用户", "tags": ["用户"],

@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}/agreements", post(add_agreement))
         .route("/workers/{id}/exit", post(exit_worker))
         .route("/workers/{id}/corrections", post(request_correction))
+        .route("/workers/{id}/corrections/{cid}/resolve", post(resolve_correction))
         .route("/users", get(users_page).post(create_user))
         .route("/users/{id}/toggle", post(toggle_user))
         .route("/audit", get(audit_page))
@@ -798,7 +799,8 @@ struct WorkerPage {
     appointments: Vec<AppointmentRow>,
     agreements: Vec<Row5>,
     history: Vec<Row5>,
-    corrections: Vec<Row5>,
+    /// submitted, by, field, message, status, id, pending
+    corrections: Vec<(String, String, String, String, String, Uuid, bool)>,
     education_codes: Vec<(String, String)>,
     certificate_levels: Vec<(String, String)>,
     post_categories: Vec<(String, String)>,
@@ -863,17 +865,19 @@ async fn worker_page(
         .await?
         .into_iter()
         .map(|r| {
+            let pending = r.status == "pending";
+            let status = match (&r.handled_by, r.handled_at) {
+                (Some(by), Some(at)) => format!("已处理（{by}，{}）", local_time(at)),
+                _ => "待处理".into(),
+            };
             (
                 local_time(r.created_at),
                 r.requested_by,
                 r.field,
                 r.message,
-                if r.status == "pending" {
-                    "待处理"
-                } else {
-                    "已处理"
-                }
-                .into(),
+                status,
+                r.id,
+                pending,
             )
         })
         .collect();
@@ -1130,6 +1134,18 @@ async fn exit_worker(
     }
     .await;
     back(id, "basic", r)
+}
+
+async fn resolve_correction(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, cid)): Path<(Uuid, Uuid)>,
+    Form(f): Form<CsrfForm>,
+) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.can_edit_workers(), "您的角色不能处理更正申请")?;
+    workers::resolve_correction(&st.db, &caller.scope, &caller.actor, cid).await?;
+    back(id, "basic", Ok(()))
 }
 
 async fn request_correction(

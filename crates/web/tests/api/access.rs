@@ -166,6 +166,49 @@ async fn roles_inside_a_county(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED);
+    let (s, c) = app
+        .post_json(
+            &worker,
+            &format!("/api/v1/workers/{me}/corrections"),
+            json!({"message": "  "}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{c}");
+    let (_, c) = app
+        .post_json(
+            &worker,
+            &format!("/api/v1/workers/{me}/corrections"),
+            json!({"field": "住址", "message": "已搬家"}),
+        )
+        .await;
+    let cid = c["id"].as_str().unwrap().to_string();
+    let (s, _) = app
+        .post_json(
+            &worker,
+            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a worker cannot close their own request");
+    let tongxiang = app.token("tongxiang").await;
+    let (s, _) = app
+        .post_json(
+            &tongxiang,
+            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another county cannot see the request");
+    let (s, r) = app
+        .post_json(
+            &street,
+            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["status"], "handled");
+    assert_eq!(r["handled_by"], "street");
     let (s, _) = app.get_json(&worker, "/api/v1/regions/330481").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
