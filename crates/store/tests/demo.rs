@@ -1,0 +1,67 @@
+//! The demo is deterministic for a seed and has the shape the seeds report for Zhejiang.
+
+use sea_orm::EntityTrait;
+use shegong_domain::IdNumber;
+use shegong_domain::person::Gender;
+use shegong_store::demo::{self, DemoOptions};
+use shegong_store::entity::{appointment, worker};
+
+async fn load(seed: u64) -> (Vec<worker::Model>, Vec<appointment::Model>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = shegong_store::testing::fresh(false, dir.path()).await.unwrap();
+    let opts = DemoOptions {
+        province: "33".into(),
+        seed,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        only_counties: vec!["3301".into()],
+    };
+    demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    let mut w = worker::Entity::find().all(&db.conn).await.unwrap();
+    w.sort_by_key(|w| w.id);
+    (w, appointment::Entity::find().all(&db.conn).await.unwrap())
+}
+
+#[tokio::test]
+async fn same_seed_same_province() {
+    let (a, appts) = load(5).await;
+    let (b, _) = load(5).await;
+    let key = |w: &worker::Model| (w.id, w.name.clone(), w.id_number.clone(), w.region_code.clone());
+    assert_eq!(
+        a.iter().map(key).collect::<Vec<_>>(),
+        b.iter().map(key).collect::<Vec<_>>()
+    );
+    let (c, _) = load(6).await;
+    assert_ne!(
+        a.iter().map(key).collect::<Vec<_>>(),
+        c.iter().map(key).collect::<Vec<_>>()
+    );
+
+    // Valid ID numbers agreeing with the record, from the community's county.
+    for w in &a {
+        let id = IdNumber::parse(&w.id_number).expect("valid ID number");
+        assert_eq!(id.birth_date(), w.birth_date);
+        assert_eq!(Some(id.gender()), Gender::from_code(&w.gender));
+        assert_eq!(id.address_code(), &w.region_code[..6]);
+    }
+    // The shape: ≈86% full-time, ≈80% college or above, ≈43% certified (杭州市 alone, so loose bounds).
+    let active: Vec<_> = a.iter().filter(|w| w.status == "active").collect();
+    let share =
+        |f: &dyn Fn(&&worker::Model) -> bool| active.iter().filter(|w| f(w)).count() as f64 / active.len() as f64;
+    assert!((0.80..0.92).contains(&share(&|w| w.full_time)), "full-time");
+    assert!(
+        (0.74..0.86).contains(&share(&|w| w
+            .highest_education
+            .as_deref()
+            .is_some_and(shegong_domain::codes::is_college_or_above))),
+        "college or above"
+    );
+    assert!(
+        (0.37..0.49).contains(&share(&|w| w.certificate_level.is_some())),
+        "certified"
+    );
+    // Secretaries and directors in every community; people who moved and who left.
+    assert!(active.iter().any(|w| w.title == "书记") && active.iter().any(|w| w.title == "主任"));
+    assert!(a.iter().any(|w| w.status == "exited"));
+    assert!(appts.iter().any(|x| x.end_reason.as_deref() == Some("调动")));
+    assert!(appts.iter().any(|x| x.start_date.format("%Y").to_string() == "2010"));
+}
