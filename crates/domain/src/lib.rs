@@ -6,12 +6,14 @@
 //! parsed values.
 
 pub mod access;
+pub mod career;
 pub mod codes;
 pub mod error;
 pub mod id_number;
 pub mod person;
 pub mod region;
 pub mod service;
+pub mod staffing;
 pub mod worker;
 
 pub use access::{Role, Scope};
