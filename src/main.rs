@@ -2,7 +2,8 @@
 //! library crates; this file only parses the command line and calls them.
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use shegong_store::{Db, demo, regions, users};
 use std::io::{IsTerminal, Read};
@@ -20,6 +21,9 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct Global {
+    /// 配置文件（TOML）；默认读取数据目录中的 shegong.toml（如存在）
+    #[arg(long, global = true, env = "SHEGONG_CONFIG")]
+    config: Option<PathBuf>,
     /// 数据目录（内嵌 SQLite 数据库所在目录）
     #[arg(long, global = true, env = "SHEGONG_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
@@ -222,7 +226,9 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    apply_config_file(&mut cli, &matches)?;
     let g = &cli.global;
     match cli.command {
         Command::Serve {
@@ -308,6 +314,51 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Settings a configuration file may hold. Layers: built-in defaults < file < `SHEGONG_*`
+/// environment < command line.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    bind: Option<String>,
+}
+
+fn from_default(m: &clap::ArgMatches, id: &str) -> bool {
+    matches!(m.value_source(id), None | Some(ValueSource::DefaultValue))
+}
+
+fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
+    let explicit = cli.global.config.clone();
+    let path = explicit
+        .clone()
+        .unwrap_or_else(|| cli.global.data_dir.join("shegong.toml"));
+    if explicit.is_none() && !path.exists() {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("无法读取配置文件 {}", path.display()))?;
+    let file: FileConfig =
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("配置文件 {} 有误：{e}", path.display()))?;
+    if let Some(d) = file.data_dir
+        && from_default(matches, "data_dir")
+    {
+        cli.global.data_dir = d;
+    }
+    if let Some(u) = file.database_url
+        && from_default(matches, "database_url")
+    {
+        cli.global.database_url = Some(u);
+    }
+    if let (Some(b), Command::Serve { bind, .. }) = (file.bind, &mut cli.command)
+        && matches
+            .subcommand_matches("serve")
+            .is_some_and(|m| from_default(m, "bind"))
+    {
+        *bind = b;
+    }
+    Ok(())
 }
 
 /// A storage error as the operator should read it.

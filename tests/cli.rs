@@ -122,6 +122,31 @@ fn migrate_import_users_backup() {
     let o = shegong(&["backup", "--out", out.to_str().unwrap(), "--data-dir", d], None);
     assert!(!o.status.success(), "an existing file is not overwritten");
 
+    // A configuration file names the data directory; the command line still wins.
+    let conf = dir.path().join("conf.toml");
+    let other = dir.path().join("other");
+    std::fs::write(&conf, format!("data_dir = {:?}\n", other.to_str().unwrap())).unwrap();
+    let o = shegong(&["--config", conf.to_str().unwrap(), "migrate"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(other.join("shegong.db").exists(), "data_dir from the file");
+    let third = dir.path().join("third");
+    let o = shegong(
+        &[
+            "migrate",
+            "--config",
+            conf.to_str().unwrap(),
+            "--data-dir",
+            third.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(third.join("shegong.db").exists(), "the flag wins over the file");
+    std::fs::write(&conf, "data_dri = \"x\"\n").unwrap();
+    let o = shegong(&["--config", conf.to_str().unwrap(), "migrate"], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("配置文件"), "{}", text(&o));
+
     // Healthcheck against nothing fails.
     let o = shegong(&["healthcheck", "--url", "http://127.0.0.1:9"], None);
     assert!(!o.status.success());
