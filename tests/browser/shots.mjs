@@ -37,6 +37,7 @@ await check('home shows headline figures and charts', async () => {
   const text = await page.textContent('main');
   expect(text.includes('在岗社区工作者'), 'no headline');
   expect(text.includes('海宁市'), 'not the county');
+  expect(text.includes('预警') && text.includes('持证人数低于3人的社区'), 'no alerts on the home page');
   await shot(page, '01-home');
 });
 await check('region tree drills down to grids', async () => {
@@ -68,6 +69,9 @@ await check('worker archive tabs', async () => {
   await page.goto(base + workerUrl + '?tab=appointment');
   expect((await page.textContent('main')).includes('开始日期'), 'no appointments');
   await shot(page, '05-worker-appointments');
+  await page.goto(base + workerUrl + '?tab=assessment');
+  expect((await page.textContent('main')).includes('发布年度考核等次'), 'no assessment form for the county admin');
+  await shot(page, '05b-worker-assessment');
   await page.goto(base + workerUrl + '?tab=history');
   await shot(page, '06-worker-history');
 });

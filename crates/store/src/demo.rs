@@ -3,7 +3,7 @@
 
 use crate::Db;
 use crate::audit::Actor;
-use crate::entity::{agreement, appointment, certificate, education, id_registry, worker};
+use crate::entity::{agreement, appointment, assessment, certificate, education, id_registry, worker};
 use crate::error::Result;
 use crate::regions::{self, RegionRow};
 use crate::users::{self, NewUser};
@@ -194,6 +194,7 @@ struct Batch {
     educations: Vec<education::ActiveModel>,
     certificates: Vec<certificate::ActiveModel>,
     agreements: Vec<agreement::ActiveModel>,
+    assessments: Vec<assessment::ActiveModel>,
 }
 
 /// (community, start, end, post category, title, 两委, party-building post)
@@ -601,6 +602,35 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                     });
                 }
             }
+            // Yearly grades since 2021; a few workers trip the exit rule (不合格 two years running).
+            if active {
+                let last = today.year() - 1;
+                let trips = ci % 150 == 7 && k + 1 == posts.len();
+                for year in start.year().max(2021) + 1..=last {
+                    let roll: f64 = rng.random();
+                    let grade = if trips && year >= last - 1 {
+                        "incompetent"
+                    } else if roll < 0.15 {
+                        "excellent"
+                    } else if roll < 0.94 {
+                        "competent"
+                    } else if roll < 0.99 {
+                        "basically_competent"
+                    } else {
+                        "incompetent"
+                    };
+                    batch.assessments.push(assessment::ActiveModel {
+                        province_code: Set(province.clone()),
+                        id: Set(v7(&mut rng, ymd(year + 1, 1, 15))),
+                        worker_id: Set(id),
+                        region_code: Set(c.code.clone()),
+                        year: Set(year),
+                        grade: Set(grade.into()),
+                        recorded_by: Set("demo".into()),
+                        recorded_at: Set(created),
+                    });
+                }
+            }
             if active {
                 summary.workers_active += 1;
             } else {
@@ -732,6 +762,7 @@ async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
     many(txn, b.educations, 2500).await?;
     many(txn, b.certificates, 2500).await?;
     many(txn, b.agreements, 2500).await?;
+    many(txn, b.assessments, 3000).await?;
     Ok(())
 }
 

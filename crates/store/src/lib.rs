@@ -4,6 +4,7 @@
 //! data takes the caller's [`Scope`](shegong_domain::Scope) and filters by it where the data is read.
 
 pub mod audit;
+pub mod career;
 pub mod db;
 pub mod demo;
 pub mod entity;

@@ -223,7 +223,7 @@ pub struct Archive {
     pub service_years: i64,
 }
 
-async fn find_scoped(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<worker::Model> {
+pub(crate) async fn find_scoped(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<worker::Model> {
     worker::Entity::find()
         .filter(worker::Column::Id.eq(id))
         .filter(scope_condition(scope))
@@ -302,7 +302,7 @@ pub async fn history(db: &Db, scope: &Scope, id: Uuid) -> Result<Vec<worker_chan
 }
 
 /// Collects history rows for one write and inserts them together.
-struct Changes<'a> {
+pub(crate) struct Changes<'a> {
     worker: &'a worker::Model,
     actor: &'a Actor,
     at: chrono::DateTime<Utc>,
@@ -310,7 +310,7 @@ struct Changes<'a> {
 }
 
 impl<'a> Changes<'a> {
-    fn new(worker: &'a worker::Model, actor: &'a Actor) -> Self {
+    pub(crate) fn new(worker: &'a worker::Model, actor: &'a Actor) -> Self {
         Self {
             worker,
             actor,
@@ -319,7 +319,7 @@ impl<'a> Changes<'a> {
         }
     }
 
-    fn push(&mut self, section: &str, field: &str, before: Option<String>, after: Option<String>) {
+    pub(crate) fn push(&mut self, section: &str, field: &str, before: Option<String>, after: Option<String>) {
         if before == after {
             return;
         }
@@ -337,7 +337,7 @@ impl<'a> Changes<'a> {
         });
     }
 
-    async fn save(self, txn: &DatabaseTransaction) -> Result<()> {
+    pub(crate) async fn save(self, txn: &DatabaseTransaction) -> Result<()> {
         if !self.rows.is_empty() {
             worker_change::Entity::insert_many(self.rows)
                 .exec_without_returning(txn)
@@ -655,7 +655,7 @@ pub struct WorkerPatch {
     pub address: Option<String>,
 }
 
-fn editable(scope: &Scope) -> Result<()> {
+pub(crate) fn editable(scope: &Scope) -> Result<()> {
     if scope.only_worker().is_some() {
         return Err(StoreError::Forbidden("本人只能查看档案并申请更正"));
     }

@@ -15,7 +15,7 @@ use shegong_domain::codes::EDUCATION;
 use shegong_domain::worker::{CertificateFields, CertificateLevel, EducationFields, NewWorkerInput, parse_date};
 use shegong_domain::{FieldError, RegionCode};
 use shegong_store::workers::{self, AgreementFields, WorkerFilter, WorkerPatch};
-use shegong_store::{audit, regions, users};
+use shegong_store::{audit, career, regions, users};
 use uuid::Uuid;
 
 #[derive(Deserialize)]
@@ -152,12 +152,14 @@ pub async fn create_worker(
     let new = input.parse(today()).map_err(AppError::Invalid)?;
     let w = workers::create(&st.db, &caller.scope, &caller.actor, new).await?;
     let a = workers::archive(&st.db, &caller.scope, w.id, today()).await?;
-    Ok((StatusCode::CREATED, Json(worker_detail(&a, false, today()))).into_response())
+    let grades = career::grades(&st.db, &caller.scope, w.id).await?;
+    Ok((StatusCode::CREATED, Json(worker_detail(&a, &grades, false, today()))).into_response())
 }
 
 /// `GET /api/v1/workers/{id}`: the whole archive. Full ID numbers for admins and auditors, audited.
 pub async fn get_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
+    let grades = career::grades(&st.db, &caller.scope, id).await?;
     let full = caller.role.can_see_full_id();
     if full {
         audit::record(
@@ -171,7 +173,7 @@ pub async fn get_worker(State(st): State<AppState>, caller: Caller, Path(id): Pa
         .await?;
     }
     Ok(Json(
-        serde_json::to_value(worker_detail(&a, full, today())).map_err(anyhow::Error::from)?,
+        serde_json::to_value(worker_detail(&a, &grades, full, today())).map_err(anyhow::Error::from)?,
     ))
 }
 
@@ -192,8 +194,9 @@ pub async fn patch_worker(
     })?;
     workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await?;
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
+    let grades = career::grades(&st.db, &caller.scope, id).await?;
     Ok(Json(
-        serde_json::to_value(worker_detail(&a, false, today())).map_err(anyhow::Error::from)?,
+        serde_json::to_value(worker_detail(&a, &grades, false, today())).map_err(anyhow::Error::from)?,
     ))
 }
 
@@ -402,6 +405,70 @@ pub async fn resolve_correction(
     caller.require(caller.role.can_edit_workers(), "您的角色不能处理更正申请")?;
     let c = workers::resolve_correction(&st.db, &caller.scope, &caller.actor, cid).await?;
     Ok(Json(serde_json::to_value(c).map_err(anyhow::Error::from)?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssessmentInput {
+    pub year: Option<i32>,
+    pub grade: String,
+}
+
+/// `POST /api/v1/workers/{id}/assessments`: record the published grade of a year (admins in scope).
+pub async fn add_assessment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<AssessmentInput>,
+) -> ApiResult<Response> {
+    caller.require(caller.role.is_admin(), "只有民政管理员可以发布考核等次")?;
+    let year = i
+        .year
+        .ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
+    let grade = shegong_domain::career::Grade::parse(&i.grade).ok_or_else(|| {
+        FieldError::new(
+            "grade_unknown",
+            "grade",
+            "考核等次应为：优秀、合格、基本合格或不合格（excellent|competent|basically_competent|incompetent）",
+        )
+    })?;
+    let a = career::record_grade(&st.db, &caller.scope, &caller.actor, id, year, grade, today()).await?;
+    Ok((StatusCode::CREATED, Json(views::assessment_view(&a))).into_response())
+}
+
+/// `GET /api/v1/workers/{id}/assessments`.
+pub async fn list_assessments(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Value>> {
+    let grades = career::grades(&st.db, &caller.scope, id).await?;
+    let flag = career::flag_of(&grades, shegong_domain::career::ExitRule::default());
+    Ok(Json(json!({
+        "items": grades.iter().map(views::assessment_view).collect::<Vec<_>>(),
+        "exit_flag": flag.is_some(),
+        "exit_rule": flag.map(|t| t.message),
+    })))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RegionQuery {
+    pub region: Option<String>,
+}
+
+/// `GET /api/v1/alerts?region=CODE`: what needs acting on in the region.
+pub async fn alerts(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RegionQuery>,
+) -> ApiResult<Json<Value>> {
+    let scope = match q.region.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(r) => caller.scope.narrow(&parse_region(r)?).ok_or(AppError::NotFound)?,
+        None => caller.scope.clone(),
+    };
+    let items = career::alerts(&st.db, &scope, today(), career::AlertRules::default()).await?;
+    Ok(Json(json!({ "items": items, "total": items.len() })))
 }
 
 /// `GET /api/v1/workers.xlsx`: the scoped, filtered list as an Excel file.

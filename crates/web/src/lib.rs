@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The HTTP side of shegong: pages in zh-CN (askama + htmx), the JSON API with its OpenAPI document,
 //! Excel exports. Handlers are thin; rules live in `shegong-domain`, data access in `shegong-store`.
 
@@ -60,6 +61,11 @@ pub fn router(state: AppState) -> Router {
         .route("/workers/{id}/exit", post(api::exit_worker))
         .route("/workers/{id}/corrections", post(api::request_correction))
         .route("/workers/{id}/corrections/{cid}/resolve", post(api::resolve_correction))
+        .route(
+            "/workers/{id}/assessments",
+            get(api::list_assessments).post(api::add_assessment),
+        )
+        .route("/alerts", get(api::alerts))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/audit", get(api::audit_log))
         .fallback(api::not_found);

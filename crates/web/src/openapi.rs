@@ -94,6 +94,18 @@ pub fn spec() -> Value {
             "/api/v1/workers/{id}/corrections/{cid}/resolve": { "post": { "summary": "标记更正申请为已处理", "tags": ["社区工作者"],
                 "parameters": [id_param(), { "name": "cid", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
                 "responses": { "200": ok_json("更正申请", json!({"type": "object"})), "404": error_response("不存在或不在管辖范围内") } } },
+            "/api/v1/workers/{id}/assessments": {
+                "get": { "summary": "年度考核等次及退出标记", "tags": ["考核"], "parameters": [id_param()],
+                    "responses": { "200": ok_json("考核", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}, "exit_flag": {"type": "boolean"}, "exit_rule": {"type": ["string", "null"]}}})), "404": error_response("不存在或不在管辖范围内") } },
+                "post": { "summary": "发布年度考核等次（管理员）；已发布的年度不能再改", "tags": ["考核"], "parameters": [id_param()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["year", "grade"], "properties": {
+                        "year": {"type": "integer", "example": 2024}, "grade": {"type": "string", "enum": ["excellent", "competent", "basically_competent", "incompetent"]} } } } } },
+                    "responses": { "201": ok_json("考核等次", json!({"type": "object"})), "409": error_response("该年度已发布"), "422": error_response("输入有误") } } },
+            "/api/v1/alerts": { "get": { "summary": "预警：退出情形、协议到期（90天内）、持证人数低于目标的社区", "tags": ["考核"],
+                "parameters": [{ "name": "region", "in": "query", "schema": { "type": "string" } }],
+                "responses": { "200": ok_json("预警", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
+                    "kind": {"type": "string", "enum": ["exit_flag", "agreement_expiring", "certificate_goal"]}, "worker_id": {"type": "string"}, "region_code": {"type": "string"},
+                    "message": {"type": "string"}, "since": {"type": ["string", "null"], "format": "date"} }}}}})) } } },
             "/api/v1/users": {
                 "get": { "summary": "管辖范围内的用户", "tags": ["用户"], "responses": { "200": ok_json("用户", json!({"type": "object"})) } },
                 "post": { "summary": "新增用户", "tags": ["用户"],
@@ -117,6 +129,8 @@ pub fn spec() -> Value {
                     "post_category": {"type": "string", "enum": ["head", "deputy", "staff", "committee", "station"]}, "title": {"type": "string"}, "two_committees": {"type": "boolean"}, "full_time": {"type": "boolean"},
                     "education_code": {"type": ["string", "null"]}, "certificate_level": {"type": ["string", "null"], "enum": ["junior", "intermediate", "senior", null]}, "status": {"type": "string", "enum": ["active", "exited"]} } },
                 "WorkerDetail": { "allOf": [{ "$ref": "#/components/schemas/WorkerItem" }, { "type": "object", "properties": {
+                    "exit_flag": {"type": "boolean", "description": "退出情形标记（连续两年或累计三年考核不合格）"}, "exit_rule": {"type": ["string", "null"]},
+                    "assessments": {"type": "array", "items": {"type": "object"}},
                     "id_number_full": {"type": ["string", "null"], "description": "管理员和审计人员可见，每次查看记入审计日志"}, "ethnicity": {"type": "string"}, "political_status": {"type": "string"},
                     "phone": {"type": ["string", "null"]}, "address": {"type": ["string", "null"]}, "service_years": {"type": "integer"},
                     "appointments": {"type": "array", "items": {"type": "object"}}, "educations": {"type": "array", "items": {"type": "object"}},

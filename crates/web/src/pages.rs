@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}/appointments", post(add_appointment))
         .route("/workers/{id}/agreements", post(add_agreement))
         .route("/workers/{id}/exit", post(exit_worker))
+        .route("/workers/{id}/assessments", post(add_assessment))
         .route("/workers/{id}/corrections", post(request_correction))
         .route("/workers/{id}/corrections/{cid}/resolve", post(resolve_correction))
         .route("/users", get(users_page).post(create_user))
@@ -262,6 +263,10 @@ struct HomePage {
     per300: String,
     per10k: String,
     pending_corrections: usize,
+    /// kind label, count
+    alert_counts: Vec<(String, usize)>,
+    /// message, link
+    alerts: Vec<(String, String)>,
     chart_post: String,
     chart_edu: String,
     chart_cert: String,
@@ -316,6 +321,41 @@ async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
         .into_iter()
         .filter(|r| r.status == "pending")
         .count();
+    let all_alerts = shegong_store::career::alerts(
+        &st.db,
+        &caller.scope,
+        today(),
+        shegong_store::career::AlertRules::default(),
+    )
+    .await?;
+    let alert_counts = [
+        ("exit_flag", "符合退出情形"),
+        ("agreement_expiring", "服务协议90天内到期"),
+        ("certificate_goal", "持证人数低于3人的社区"),
+    ]
+    .iter()
+    .map(|(k, l)| (l.to_string(), all_alerts.iter().filter(|a| a.kind == *k).count()))
+    .collect();
+    let alerts = all_alerts
+        .iter()
+        .filter(|a| a.kind != "certificate_goal")
+        .take(15)
+        .map(|a| {
+            let link = match (&a.worker_id, &a.region_code) {
+                (Some(w), _) => format!(
+                    "/workers/{w}{}",
+                    if a.kind == "exit_flag" {
+                        "?tab=assessment"
+                    } else {
+                        "?tab=agreement"
+                    }
+                ),
+                (None, Some(r)) => format!("/regions/{r}"),
+                _ => "/".into(),
+            };
+            (a.message.clone(), link)
+        })
+        .collect();
     render(HomePage {
         path: regions::path(&st.db, &caller.scope, &code).await?,
         region_name: c.region_name.clone(),
@@ -334,6 +374,8 @@ async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
         chart_cert: chart("pie", &s.by_certificate),
         children: child_rows(&st, &caller, &code).await?,
         pending_corrections: pending,
+        alert_counts,
+        alerts,
         s,
         totals,
         grids,
@@ -828,6 +870,7 @@ async fn worker_page(
 ) -> PageResult {
     let today = today();
     let a = workers::archive(&st.db, &caller.scope, id, today).await?;
+    let grades = shegong_store::career::grades(&st.db, &caller.scope, id).await?;
     let full = caller.role.can_see_full_id();
     let tab = q.tab.unwrap_or_else(|| "basic".into());
     if full && tab == "basic" {
@@ -899,6 +942,7 @@ async fn worker_page(
             ("certificate", "证书"),
             ("appointment", "任职"),
             ("agreement", "协议"),
+            ("assessment", "考核"),
             ("history", "履历/历史"),
         ]),
         notice: notice.into(),
@@ -990,7 +1034,7 @@ async fn worker_page(
             "退休",
             "其他法定情形",
         ],
-        w: worker_detail(&a, full, today),
+        w: worker_detail(&a, &grades, full, today),
         tab,
     })
 }
@@ -1146,6 +1190,29 @@ async fn resolve_correction(
     caller.require(caller.role.can_edit_workers(), "您的角色不能处理更正申请")?;
     workers::resolve_correction(&st.db, &caller.scope, &caller.actor, cid).await?;
     back(id, "basic", Ok(()))
+}
+
+async fn add_assessment(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.is_admin(), "只有民政管理员可以发布考核等次")?;
+    let r = async {
+        let year: i32 = f
+            .get("year")
+            .trim()
+            .parse()
+            .map_err(|_| AppError::from(FieldError::new("year_invalid", "year", "考核年度应为四位年份")))?;
+        let grade = shegong_domain::career::Grade::parse(&f.get("grade"))
+            .ok_or_else(|| AppError::from(FieldError::new("grade_unknown", "grade", "考核等次无效")))?;
+        shegong_store::career::record_grade(&st.db, &caller.scope, &caller.actor, id, year, grade, today()).await?;
+        Ok(())
+    }
+    .await;
+    back(id, "assessment", r)
 }
 
 async fn request_correction(

@@ -98,9 +98,42 @@ pub struct WorkerDetail {
     pub educations: Vec<shegong_store::entity::education::Model>,
     pub certificates: Vec<shegong_store::entity::certificate::Model>,
     pub agreements: Vec<shegong_store::entity::agreement::Model>,
+    /// Published yearly grades, newest first.
+    pub assessments: Vec<AssessmentView>,
+    /// Raised by the exit rule (不合格 two years running or three in total).
+    pub exit_flag: bool,
+    /// The rule that raised the flag, when set.
+    pub exit_rule: Option<String>,
 }
 
-pub fn worker_detail(a: &shegong_store::workers::Archive, full_id: bool, today: NaiveDate) -> WorkerDetail {
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentView {
+    pub year: i32,
+    pub grade: String,
+    pub grade_label: String,
+    pub recorded_by: String,
+}
+
+pub fn assessment_view(a: &shegong_store::entity::assessment::Model) -> AssessmentView {
+    AssessmentView {
+        year: a.year,
+        grade: a.grade.clone(),
+        grade_label: shegong_domain::career::Grade::parse(&a.grade)
+            .map_or("", |g| g.label())
+            .to_string(),
+        recorded_by: a.recorded_by.clone(),
+    }
+}
+
+pub fn worker_detail(
+    a: &shegong_store::workers::Archive,
+    grades: &[shegong_store::entity::assessment::Model],
+    full_id: bool,
+    today: NaiveDate,
+) -> WorkerDetail {
+    let trigger = (a.worker.status == "active")
+        .then(|| shegong_store::career::flag_of(grades, shegong_domain::career::ExitRule::default()))
+        .flatten();
     let mut names = HashMap::new();
     names.insert(a.worker.region_code.clone(), a.community_name.clone());
     let w = &a.worker;
@@ -119,6 +152,9 @@ pub fn worker_detail(a: &shegong_store::workers::Archive, full_id: bool, today: 
         educations: a.educations.clone(),
         certificates: a.certificates.clone(),
         agreements: a.agreements.clone(),
+        assessments: grades.iter().map(assessment_view).collect(),
+        exit_flag: trigger.is_some(),
+        exit_rule: trigger.map(|t| t.message),
     }
 }
 

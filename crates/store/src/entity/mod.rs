@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod api_token;
 pub mod appointment;
+pub mod assessment;
 pub mod audit;
 pub mod certificate;
 pub mod correction;

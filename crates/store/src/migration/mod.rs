@@ -9,6 +9,7 @@ mod m0001_regions;
 mod m0002_archive;
 mod m0003_access;
 mod m0004_worker_list_index;
+mod m0005_assessments;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_archive::Migration),
             Box::new(m0003_access::Migration),
             Box::new(m0004_worker_list_index::Migration),
+            Box::new(m0005_assessments::Migration),
         ]
     }
 }

@@ -7,5 +7,6 @@ mod access;
 mod archive;
 mod auth;
 mod browser;
+mod career;
 mod export;
 mod regions;

@@ -1,0 +1,276 @@
+//! Assessment grades, the exit flag they raise, and the alerts a region sees.
+
+use crate::Db;
+use crate::audit::Actor;
+use crate::entity::{agreement, assessment, region, worker};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use crate::workers::{Changes, editable, find_scoped};
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::Serialize;
+use shegong_domain::career::{ExitRule, ExitTrigger, Grade, exit_flag};
+use shegong_domain::{FieldError, RegionLevel, Scope};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+/// Records the published grade of one year. A published grade is final: a second grade for the same
+/// year is refused (corrections go through an amendment, not a silent edit).
+pub async fn record_grade(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    worker_id: Uuid,
+    year: i32,
+    grade: Grade,
+    today: NaiveDate,
+) -> Result<assessment::Model> {
+    editable(scope)?;
+    if !(2000..=chrono::Datelike::year(&today)).contains(&year) {
+        return Err(StoreError::invalid(FieldError::new(
+            "year_invalid",
+            "year",
+            "考核年度应在2000年至今年之间",
+        )));
+    }
+    let txn = db.conn.begin().await?;
+    let w = find_scoped(&txn, scope, worker_id).await?;
+    if w.service_start.is_some_and(|d| chrono::Datelike::year(&d) > year) {
+        return Err(StoreError::invalid(FieldError::new(
+            "year_before_service",
+            "year",
+            format!("{year}年度该人员尚未任职"),
+        )));
+    }
+    let existing = assessment::Entity::find()
+        .filter(assessment::Column::ProvinceCode.eq(&w.province_code))
+        .filter(assessment::Column::WorkerId.eq(worker_id))
+        .filter(assessment::Column::Year.eq(year))
+        .one(&txn)
+        .await?;
+    if let Some(e) = existing {
+        let label = Grade::parse(&e.grade).map_or_else(|| e.grade.clone(), |g| g.label().to_string());
+        return Err(StoreError::Conflict(FieldError::new(
+            "assessment_published",
+            "year",
+            format!("{year}年度考核等次已发布为“{label}”，发布后不能直接修改"),
+        )));
+    }
+    let m = assessment::ActiveModel {
+        province_code: Set(w.province_code.clone()),
+        id: Set(Uuid::now_v7()),
+        worker_id: Set(worker_id),
+        region_code: Set(w.region_code.clone()),
+        year: Set(year),
+        grade: Set(grade.as_str().into()),
+        recorded_by: Set(actor.username.clone()),
+        recorded_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let mut ch = Changes::new(&w, actor);
+    ch.push(
+        "assessment",
+        "年度考核",
+        None,
+        Some(format!("{year}年度：{}", grade.label())),
+    );
+    ch.save(&txn).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "worker.assessment",
+        &w.region_code,
+        Some(worker_id.to_string()),
+        Some(format!("{year} {}", grade.as_str())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// A worker's grades, newest first.
+pub async fn grades(db: &Db, scope: &Scope, worker_id: Uuid) -> Result<Vec<assessment::Model>> {
+    let w = find_scoped(&db.conn, scope, worker_id).await?;
+    Ok(assessment::Entity::find()
+        .filter(assessment::Column::ProvinceCode.eq(w.province_code))
+        .filter(assessment::Column::WorkerId.eq(worker_id))
+        .order_by_desc(assessment::Column::Year)
+        .all(&db.conn)
+        .await?)
+}
+
+/// The exit flag of one worker under the rule.
+pub fn flag_of(grades: &[assessment::Model], rule: ExitRule) -> Option<ExitTrigger> {
+    let gs: Vec<(i32, Grade)> = grades
+        .iter()
+        .filter_map(|a| Grade::parse(&a.grade).map(|g| (a.year, g)))
+        .collect();
+    exit_flag(&gs, rule)
+}
+
+/// Active workers in scope whom the exit rule flags, with the trigger.
+pub async fn exit_flags(db: &Db, scope: &Scope, rule: ExitRule) -> Result<Vec<(worker::Model, ExitTrigger)>> {
+    let bad = assessment::Entity::find()
+        .filter(assessment::Column::Grade.eq(Grade::Incompetent.as_str()))
+        .filter(in_subtree(assessment::Column::RegionCode, scope.region().as_str()))
+        .all(&db.conn)
+        .await?;
+    let mut by_worker: HashMap<Uuid, Vec<assessment::Model>> = HashMap::new();
+    for a in bad {
+        by_worker.entry(a.worker_id).or_default().push(a);
+    }
+    let flagged: Vec<(Uuid, ExitTrigger)> = by_worker
+        .iter()
+        .filter_map(|(w, gs)| flag_of(gs, rule).map(|t| (*w, t)))
+        .collect();
+    if flagged.is_empty() {
+        return Ok(vec![]);
+    }
+    let workers = worker::Entity::find()
+        .filter(worker::Column::Id.is_in(flagged.iter().map(|(w, _)| *w).collect::<Vec<_>>()))
+        .filter(worker::Column::Status.eq("active"))
+        .filter(in_subtree(worker::Column::RegionCode, scope.region().as_str()))
+        .all(&db.conn)
+        .await?;
+    let mut triggers: HashMap<Uuid, ExitTrigger> = flagged.into_iter().collect();
+    let mut out: Vec<(worker::Model, ExitTrigger)> = workers
+        .into_iter()
+        .filter_map(|w| triggers.remove(&w.id).map(|t| (w, t)))
+        .collect();
+    out.sort_by(|a, b| a.0.region_code.cmp(&b.0.region_code).then(a.0.name.cmp(&b.0.name)));
+    Ok(out)
+}
+
+/// One alert for a region: something to act on, linked to the record behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alert {
+    /// exit_flag | agreement_expiring | certificate_goal
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker_id: Option<Uuid>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_code: Option<String>,
+    pub message: String,
+    pub since: Option<NaiveDate>,
+}
+
+/// Parameters the region's policy sets (吉林's numbers by default).
+#[derive(Debug, Clone, Copy)]
+pub struct AlertRules {
+    pub exit: ExitRule,
+    pub agreement_days_ahead: i64,
+    pub certificate_goal: i64,
+}
+
+impl Default for AlertRules {
+    fn default() -> Self {
+        Self {
+            exit: ExitRule::default(),
+            agreement_days_ahead: 90,
+            certificate_goal: 3,
+        }
+    }
+}
+
+/// Every alert in scope: exit flags, agreements ending within the window, communities below the
+/// certificate goal.
+pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules) -> Result<Vec<Alert>> {
+    if scope.only_worker().is_some() {
+        return Ok(vec![]);
+    }
+    let prefix = scope.region().as_str();
+    let mut out = Vec::new();
+    for (w, t) in exit_flags(db, scope, rules.exit).await? {
+        out.push(Alert {
+            kind: "exit_flag",
+            worker_id: Some(w.id),
+            region_code: None,
+            message: format!("{}：{}，符合退出情形", w.name, t.message),
+            since: t.years.last().and_then(|y| NaiveDate::from_ymd_opt(*y + 1, 1, 1)),
+        });
+    }
+    // Agreements: the latest agreement of each active worker, ending within the window.
+    let horizon = today + chrono::Duration::days(rules.agreement_days_ahead);
+    let ending = agreement::Entity::find()
+        .filter(in_subtree(agreement::Column::RegionCode, prefix))
+        .filter(agreement::Column::EndDate.gte(today))
+        .filter(agreement::Column::EndDate.lte(horizon))
+        .all(&db.conn)
+        .await?;
+    if !ending.is_empty() {
+        let ids: Vec<Uuid> = ending.iter().map(|a| a.worker_id).collect();
+        let later: Vec<Uuid> = agreement::Entity::find()
+            .select_only()
+            .column(agreement::Column::WorkerId)
+            .filter(agreement::Column::WorkerId.is_in(ids.clone()))
+            .filter(agreement::Column::EndDate.gt(horizon))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        let active: HashMap<Uuid, String> = worker::Entity::find()
+            .select_only()
+            .column(worker::Column::Id)
+            .column(worker::Column::Name)
+            .filter(worker::Column::Id.is_in(ids))
+            .filter(worker::Column::Status.eq("active"))
+            .into_tuple::<(Uuid, String)>()
+            .all(&db.conn)
+            .await?
+            .into_iter()
+            .collect();
+        for a in ending {
+            if later.contains(&a.worker_id) {
+                continue;
+            }
+            if let Some(name) = active.get(&a.worker_id) {
+                out.push(Alert {
+                    kind: "agreement_expiring",
+                    worker_id: Some(a.worker_id),
+                    region_code: None,
+                    message: format!("{name}的服务协议（{}）将于{}到期", a.term, a.end_date),
+                    since: Some(a.end_date),
+                });
+            }
+        }
+    }
+    // Communities below the certificate goal.
+    let certified: BTreeMap<String, i64> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::RegionCode)
+        .column_as(Expr::col(worker::Column::Id).count(), "n")
+        .filter(in_subtree(worker::Column::RegionCode, prefix))
+        .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::CertificateLevel.is_not_null())
+        .group_by(worker::Column::RegionCode)
+        .into_tuple::<(String, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    let communities = region::Entity::find()
+        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
+        .filter(in_subtree(region::Column::Code, prefix))
+        .order_by_asc(region::Column::Code)
+        .all(&db.conn)
+        .await?;
+    for c in communities {
+        let n = certified.get(&c.code).copied().unwrap_or(0);
+        if n < rules.certificate_goal {
+            out.push(Alert {
+                kind: "certificate_goal",
+                worker_id: None,
+                message: format!(
+                    "{}持证社会工作者{}人，低于{}人的目标",
+                    c.name, n, rules.certificate_goal
+                ),
+                region_code: Some(c.code),
+                since: None,
+            });
+        }
+    }
+    Ok(out)
+}
