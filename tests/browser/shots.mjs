@@ -72,6 +72,14 @@ await check('worker archive tabs', async () => {
   await page.goto(base + workerUrl + '?tab=assessment');
   expect((await page.textContent('main')).includes('发布年度考核等次'), 'no assessment form for the county admin');
   await shot(page, '05b-worker-assessment');
+  await page.goto(base + workerUrl + '?tab=reward');
+  await page.selectOption('select[name=kind]', 'reward');
+  await page.fill('input[name=title]', '优秀社区工作者');
+  await page.fill('input[name=issuer]', '海宁市民政局');
+  await page.fill('input[name=issued_on]', '2025-12-01');
+  await Promise.all([page.waitForNavigation(), page.click('form.inline button[type=submit]')]);
+  expect((await page.textContent('main')).includes('优秀社区工作者'), 'reward not recorded from the form');
+  await shot(page, '05c-worker-rewards');
   await page.goto(base + workerUrl + '?tab=history');
   await shot(page, '06-worker-history');
 });

@@ -274,3 +274,91 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
     }
     Ok(out)
 }
+
+/// A reward or sanction, as given.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RewardInput {
+    /// reward | sanction
+    pub kind: String,
+    pub title: String,
+    pub issuer: String,
+    pub issued_on: String,
+    pub note: Option<String>,
+}
+
+/// Records a reward (奖励) or a sanction (处分) in the archive, with its history row.
+pub async fn add_reward(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    worker_id: Uuid,
+    i: &RewardInput,
+) -> Result<crate::entity::reward::Model> {
+    editable(scope)?;
+    let mut errors = Vec::new();
+    let kind = match i.kind.trim() {
+        "reward" | "奖励" => "reward",
+        "sanction" | "处分" => "sanction",
+        _ => {
+            errors.push(FieldError::new("reward_kind", "kind", "类别应为“奖励”或“处分”"));
+            ""
+        }
+    };
+    let title = i.title.trim();
+    if title.is_empty() || title.chars().count() > 100 {
+        errors.push(FieldError::new("reward_title", "title", "请填写名称（100字以内）"));
+    }
+    let issuer = i.issuer.trim();
+    if issuer.is_empty() || issuer.chars().count() > 100 {
+        errors.push(FieldError::new(
+            "reward_issuer",
+            "issuer",
+            "请填写决定机关（100字以内）",
+        ));
+    }
+    let issued_on = shegong_domain::worker::parse_date("issued_on", "决定日期", &i.issued_on)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let issued_on = issued_on.expect("no error");
+    let txn = db.conn.begin().await?;
+    let w = find_scoped(&txn, scope, worker_id).await?;
+    let m = crate::entity::reward::ActiveModel {
+        province_code: Set(w.province_code.clone()),
+        id: Set(Uuid::now_v7()),
+        worker_id: Set(worker_id),
+        region_code: Set(w.region_code.clone()),
+        kind: Set(kind.into()),
+        title: Set(title.into()),
+        issuer: Set(issuer.into()),
+        issued_on: Set(issued_on),
+        note: Set(i
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)),
+    }
+    .insert(&txn)
+    .await?;
+    let mut ch = Changes::new(&w, actor);
+    let label = if kind == "reward" { "奖励" } else { "处分" };
+    ch.push("reward", label, None, Some(format!("{issued_on} {issuer}：{title}")));
+    ch.save(&txn).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// A worker's rewards and sanctions, newest first.
+pub async fn rewards(db: &Db, scope: &Scope, worker_id: Uuid) -> Result<Vec<crate::entity::reward::Model>> {
+    let w = find_scoped(&db.conn, scope, worker_id).await?;
+    Ok(crate::entity::reward::Entity::find()
+        .filter(crate::entity::reward::Column::ProvinceCode.eq(w.province_code))
+        .filter(crate::entity::reward::Column::WorkerId.eq(worker_id))
+        .order_by_desc(crate::entity::reward::Column::IssuedOn)
+        .all(&db.conn)
+        .await?)
+}

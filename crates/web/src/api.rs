@@ -451,6 +451,24 @@ pub async fn list_assessments(
     })))
 }
 
+/// `POST /api/v1/workers/{id}/rewards`: a reward (奖励) or sanction (处分).
+pub async fn add_reward(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(i): Json<career::RewardInput>,
+) -> ApiResult<Response> {
+    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
+    let r = career::add_reward(&st.db, &caller.scope, &caller.actor, id, &i).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+/// `GET /api/v1/workers/{id}/rewards`.
+pub async fn list_rewards(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+    let items = career::rewards(&st.db, &caller.scope, id).await?;
+    Ok(Json(json!({ "items": items })))
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RegionQuery {

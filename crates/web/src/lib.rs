@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
             "/workers/{id}/assessments",
             get(api::list_assessments).post(api::add_assessment),
         )
+        .route("/workers/{id}/rewards", get(api::list_rewards).post(api::add_reward))
         .route("/alerts", get(api::alerts))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/audit", get(api::audit_log))

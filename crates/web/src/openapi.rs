@@ -101,6 +101,13 @@ pub fn spec() -> Value {
                     "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["year", "grade"], "properties": {
                         "year": {"type": "integer", "example": 2024}, "grade": {"type": "string", "enum": ["excellent", "competent", "basically_competent", "incompetent"]} } } } } },
                     "responses": { "201": ok_json("考核等次", json!({"type": "object"})), "409": error_response("该年度已发布"), "422": error_response("输入有误") } } },
+            "/api/v1/workers/{id}/rewards": {
+                "get": { "summary": "奖励和处分", "tags": ["社区工作者"], "parameters": [id_param()], "responses": { "200": ok_json("奖惩", json!({"type": "object"})), "404": error_response("不存在或不在管辖范围内") } },
+                "post": { "summary": "记录奖励或处分", "tags": ["社区工作者"], "parameters": [id_param()],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["kind", "title", "issuer", "issued_on"], "properties": {
+                        "kind": {"type": "string", "enum": ["reward", "sanction"]}, "title": {"type": "string"}, "issuer": {"type": "string", "description": "决定机关"},
+                        "issued_on": {"type": "string", "format": "date"}, "note": {"type": "string"} } } } } },
+                    "responses": { "201": ok_json("奖惩", json!({"type": "object"})), "404": error_response("不存在或不在管辖范围内"), "422": error_response("输入有误") } } },
             "/api/v1/alerts": { "get": { "summary": "预警：退出情形、协议到期（90天内）、持证人数低于目标的社区", "tags": ["考核"],
                 "parameters": [{ "name": "region", "in": "query", "schema": { "type": "string" } }],
                 "responses": { "200": ok_json("预警", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {

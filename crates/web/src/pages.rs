@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}/agreements", post(add_agreement))
         .route("/workers/{id}/exit", post(exit_worker))
         .route("/workers/{id}/assessments", post(add_assessment))
+        .route("/workers/{id}/rewards", post(add_reward))
         .route("/workers/{id}/corrections", post(request_correction))
         .route("/workers/{id}/corrections/{cid}/resolve", post(resolve_correction))
         .route("/users", get(users_page).post(create_user))
@@ -841,6 +842,8 @@ struct WorkerPage {
     appointments: Vec<AppointmentRow>,
     agreements: Vec<Row5>,
     history: Vec<Row5>,
+    /// kind label, title, issuer, date, note
+    rewards: Vec<Row5>,
     /// submitted, by, field, message, status, id, pending
     corrections: Vec<(String, String, String, String, String, Uuid, bool)>,
     education_codes: Vec<(String, String)>,
@@ -871,8 +874,26 @@ async fn worker_page(
     let today = today();
     let a = workers::archive(&st.db, &caller.scope, id, today).await?;
     let grades = shegong_store::career::grades(&st.db, &caller.scope, id).await?;
+    let tab = q.tab.clone().unwrap_or_else(|| "basic".into());
+    let rewards = if tab == "reward" {
+        shegong_store::career::rewards(&st.db, &caller.scope, id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let kind = if r.kind == "reward" { "奖励" } else { "处分" };
+                (
+                    kind.to_string(),
+                    r.title,
+                    r.issuer,
+                    r.issued_on.to_string(),
+                    r.note.unwrap_or_default(),
+                )
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let full = caller.role.can_see_full_id();
-    let tab = q.tab.unwrap_or_else(|| "basic".into());
     if full && tab == "basic" {
         audit::record(
             &st.db.conn,
@@ -943,6 +964,7 @@ async fn worker_page(
             ("appointment", "任职"),
             ("agreement", "协议"),
             ("assessment", "考核"),
+            ("reward", "奖惩"),
             ("history", "履历/历史"),
         ]),
         notice: notice.into(),
@@ -1011,6 +1033,7 @@ async fn worker_page(
             })
             .collect(),
         history,
+        rewards,
         corrections,
         education_codes: EDUCATION
             .entries()
@@ -1213,6 +1236,27 @@ async fn add_assessment(
     }
     .await;
     back(id, "assessment", r)
+}
+
+async fn add_reward(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
+    editor(&caller, &f)?;
+    let input = shegong_store::career::RewardInput {
+        kind: f.get("kind"),
+        title: f.get("title"),
+        issuer: f.get("issuer"),
+        issued_on: f.get("issued_on"),
+        note: f.opt("note"),
+    };
+    let r = shegong_store::career::add_reward(&st.db, &caller.scope, &caller.actor, id, &input)
+        .await
+        .map(|_| ())
+        .map_err(AppError::from);
+    back(id, "reward", r)
 }
 
 async fn request_correction(

@@ -10,6 +10,7 @@ pub mod correction;
 pub mod education;
 pub mod id_registry;
 pub mod region;
+pub mod reward;
 pub mod session;
 pub mod user;
 pub mod worker;

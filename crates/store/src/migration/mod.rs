@@ -10,6 +10,7 @@ mod m0002_archive;
 mod m0003_access;
 mod m0004_worker_list_index;
 mod m0005_assessments;
+mod m0006_rewards;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_access::Migration),
             Box::new(m0004_worker_list_index::Migration),
             Box::new(m0005_assessments::Migration),
+            Box::new(m0006_rewards::Migration),
         ]
     }
 }

@@ -116,6 +116,44 @@ async fn grades_raise_the_exit_flag_and_alerts(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     let (_, al) = app.get_json(&t, "/api/v1/alerts").await;
     assert!(!has_expiring(&al), "a renewed agreement is no longer alerted");
+    // Rewards and sanctions: checked, scoped, and in the history.
+    let rpath = format!("/api/v1/workers/{id}/rewards");
+    let (s, v) = app
+        .post_json(
+            &t,
+            &rpath,
+            json!({"kind": "praise", "title": "", "issuer": "海宁市民政局", "issued_on": "2024-13-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 3, "{v}");
+    let (s, _) = app
+        .post_json(
+            &tongxiang,
+            &rpath,
+            json!({"kind": "reward", "title": "优秀社区工作者", "issuer": "桐乡市民政局", "issued_on": "2024-12-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, r) = app
+        .post_json(
+            &t,
+            &rpath,
+            json!({"kind": "reward", "title": "优秀社区工作者", "issuer": "海宁市民政局", "issued_on": "2024-12-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, list) = app.get_json(&t, &rpath).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let (_, h) = app.get_json(&t, &format!("/api/v1/workers/{id}/history")).await;
+    assert!(h["items"].as_array().unwrap().iter().any(|c| c["field"] == "奖励"));
+    let html = app
+        .get(&t, &format!("/workers/{id}?tab=reward"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("优秀社区工作者"));
     // Exit removes the flag from the alerts.
     let (s, _) = app
         .post_json(
