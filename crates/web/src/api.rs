@@ -7,7 +7,7 @@ use crate::views::{self, today, worker_detail, worker_item};
 use crate::{AppState, export};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -32,10 +32,9 @@ pub struct TokenRequest {
 pub async fn create_token(
     State(st): State<AppState>,
     crate::pages::ClientAddr(addr): crate::pages::ClientAddr,
-    headers: HeaderMap,
     Json(req): Json<TokenRequest>,
 ) -> ApiResult<Response> {
-    let keys = crate::login_keys(&req.username, &headers, addr);
+    let keys = crate::login_keys(&req.username, addr);
     if st.throttle.blocked(&keys) {
         return Err(AppError::TooManyAttempts);
     }

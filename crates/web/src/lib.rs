@@ -11,7 +11,7 @@ pub mod pages;
 pub mod views;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use shegong_store::Db;
@@ -34,8 +34,7 @@ impl AppState {
 }
 
 /// Keys a failed login counts against: the username, and the client address when known.
-pub fn login_keys(username: &str, headers: &HeaderMap, addr: Option<SocketAddr>) -> Vec<String> {
-    let _ = headers;
+pub fn login_keys(username: &str, addr: Option<SocketAddr>) -> Vec<String> {
     let mut keys = vec![format!("u:{}", username.trim().to_lowercase())];
     if let Some(a) = addr {
         keys.push(format!("ip:{}", a.ip()));

@@ -174,13 +174,8 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
-async fn login(
-    State(st): State<AppState>,
-    ClientAddr(addr): ClientAddr,
-    headers: HeaderMap,
-    Form(f): Form<LoginForm>,
-) -> PageResult {
-    let keys = crate::login_keys(&f.username, &headers, addr);
+async fn login(State(st): State<AppState>, ClientAddr(addr): ClientAddr, Form(f): Form<LoginForm>) -> PageResult {
+    let keys = crate::login_keys(&f.username, addr);
     let fail = |msg: &str, status: StatusCode| -> PageResult {
         let page = LoginPage {
             error: msg.into(),
