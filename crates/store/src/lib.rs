@@ -12,6 +12,7 @@ pub mod error;
 pub mod migration;
 pub mod regions;
 pub mod testing;
+pub mod training;
 pub mod users;
 pub mod workers;
 

@@ -468,6 +468,77 @@ pub async fn list_rewards(State(st): State<AppState>, caller: Caller, Path(id): 
     Ok(Json(json!({ "items": items })))
 }
 
+/// `POST /api/v1/trainings`: a course or class organised by a region in scope.
+pub async fn create_training(
+    State(st): State<AppState>,
+    caller: Caller,
+    Json(i): Json<shegong_store::training::TrainingInput>,
+) -> ApiResult<Response> {
+    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    let t = shegong_store::training::create(&st.db, &caller.scope, &caller.actor, &i).await?;
+    Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+/// `GET /api/v1/trainings`: trainings organised inside the caller's region, with participant counts.
+pub async fn list_trainings(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound);
+    }
+    let rows = shegong_store::training::list(&st.db, &caller.scope).await?;
+    let items: Vec<Value> = rows
+        .into_iter()
+        .map(|(t, n)| {
+            let mut v = serde_json::to_value(&t).unwrap_or(Value::Null);
+            v["participants"] = json!(n);
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "items": items, "total": items.len() })))
+}
+
+/// `POST /api/v1/trainings/{id}/enrol`: record the training for every active worker the filter
+/// selects (bulk enrolment of a region or a filtered list).
+pub async fn enrol_training(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(filter): Json<WorkerFilter>,
+) -> ApiResult<Json<Value>> {
+    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    let added = shegong_store::training::enrol(&st.db, &caller.scope, &caller.actor, id, &filter, today()).await?;
+    Ok(Json(json!({ "added": added })))
+}
+
+/// `GET /api/v1/training/overdue?region=`: who is behind the training rotation, and since when.
+pub async fn training_overdue(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RegionQuery>,
+) -> ApiResult<Json<Value>> {
+    let scope = narrowed(&caller, &q)?;
+    let rows = shegong_store::training::overdue(&st.db, &scope, today(), Default::default()).await?;
+    Ok(Json(json!({ "items": rows, "total": rows.len() })))
+}
+
+/// `GET /api/v1/training/overdue.xlsx?region=`.
+pub async fn training_overdue_xlsx(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RegionQuery>,
+) -> ApiResult<Response> {
+    let scope = narrowed(&caller, &q)?;
+    let rows = shegong_store::training::overdue(&st.db, &scope, today(), Default::default()).await?;
+    let names = regions::community_names_in(&st.db, scope.region().as_str()).await?;
+    export::overdue_xlsx(&rows, &names)
+}
+
+fn narrowed(caller: &Caller, q: &RegionQuery) -> ApiResult<shegong_domain::Scope> {
+    match q.region.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(r) => caller.scope.narrow(&parse_region(r)?).ok_or(AppError::NotFound),
+        None => Ok(caller.scope.clone()),
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RegionQuery {
@@ -480,10 +551,7 @@ pub async fn alerts(
     caller: Caller,
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<Json<Value>> {
-    let scope = match q.region.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(r) => caller.scope.narrow(&parse_region(r)?).ok_or(AppError::NotFound)?,
-        None => caller.scope.clone(),
-    };
+    let scope = narrowed(&caller, &q)?;
     let items = career::alerts(&st.db, &scope, today(), career::AlertRules::default()).await?;
     Ok(Json(json!({ "items": items, "total": items.len() })))
 }

@@ -117,3 +117,59 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
     )
         .into_response())
 }
+
+/// The training-compliance list (who is behind the rotation) as Excel.
+pub fn overdue_xlsx(
+    rows: &[shegong_store::training::Overdue],
+    names: &std::collections::HashMap<String, String>,
+) -> ApiResult<Response> {
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name("培训逾期人员").map_err(xerr)?;
+    let headers = [
+        "姓名",
+        "所在社区代码",
+        "所在社区",
+        "职务",
+        "最近一次参训",
+        "应训日期（逾期自）",
+        "本年度学分",
+    ];
+    for (i, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(xerr)?;
+        ws.set_column_width(i as u16, 16).map_err(xerr)?;
+    }
+    for (r, o) in rows.iter().enumerate() {
+        let row = r as u32 + 1;
+        let cells = [
+            o.name.clone(),
+            o.community_code.clone(),
+            names.get(&o.community_code).cloned().unwrap_or_default(),
+            o.title.clone(),
+            o.last_trained
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "从未参训".into()),
+            o.overdue_since.to_string(),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(row, c as u16, v).map_err(xerr)?;
+        }
+        ws.write_number(row, 6, o.credits_this_year as f64).map_err(xerr)?;
+    }
+    let bytes = wb.save_to_buffer().map_err(xerr)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"training-overdue.xlsx\"".to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -66,6 +66,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/workers/{id}/rewards", get(api::list_rewards).post(api::add_reward))
         .route("/alerts", get(api::alerts))
+        .route("/trainings", get(api::list_trainings).post(api::create_training))
+        .route("/trainings/{id}/enrol", post(api::enrol_training))
+        .route("/training/overdue", get(api::training_overdue))
+        .route("/training/overdue.xlsx", get(api::training_overdue_xlsx))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/audit", get(api::audit_log))
         .fallback(api::not_found);

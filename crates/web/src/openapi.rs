@@ -108,6 +108,23 @@ pub fn spec() -> Value {
                         "kind": {"type": "string", "enum": ["reward", "sanction"]}, "title": {"type": "string"}, "issuer": {"type": "string", "description": "决定机关"},
                         "issued_on": {"type": "string", "format": "date"}, "note": {"type": "string"} } } } } },
                     "responses": { "201": ok_json("奖惩", json!({"type": "object"})), "404": error_response("不存在或不在管辖范围内"), "422": error_response("输入有误") } } },
+            "/api/v1/trainings": {
+                "get": { "summary": "本辖区组织的培训及参训人数", "tags": ["培训"], "responses": { "200": ok_json("培训", json!({"type": "object"})) } },
+                "post": { "summary": "新建培训班次（管理员）", "tags": ["培训"],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "required": ["name", "kind", "start_date", "end_date"], "properties": {
+                        "region": {"type": "string", "description": "组织区划，默认本人辖区"}, "name": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["initial", "duty", "degree", "topic", "online"]}, "organiser": {"type": "string"},
+                        "start_date": {"type": "string", "format": "date"}, "end_date": {"type": "string", "format": "date"}, "hours": {"type": "integer"}, "credits": {"type": "integer"} } } } } },
+                    "responses": { "201": ok_json("培训", json!({"type": "object"})), "422": error_response("输入有误") } } },
+            "/api/v1/trainings/{id}/enrol": { "post": { "summary": "批量记录参训（按筛选条件选中的在岗人员）", "tags": ["培训"], "parameters": [id_param()],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "object", "description": "与名单筛选相同的条件：region、post_category、certificate 等" } } } },
+                "responses": { "200": ok_json("新增参训人数", json!({"type": "object", "properties": {"added": {"type": "integer"}}})), "404": error_response("不存在或不在管辖范围内") } } },
+            "/api/v1/training/overdue": { "get": { "summary": "培训逾期人员（书记、主任每年一训，其他人员至少每两年一训）", "tags": ["培训"],
+                "parameters": [{ "name": "region", "in": "query", "schema": { "type": "string" } }],
+                "responses": { "200": ok_json("逾期人员", json!({"type": "object"})) } } },
+            "/api/v1/training/overdue.xlsx": { "get": { "summary": "导出培训逾期人员", "tags": ["培训"],
+                "parameters": [{ "name": "region", "in": "query", "schema": { "type": "string" } }],
+                "responses": { "200": { "description": "xlsx 文件" } } } },
             "/api/v1/alerts": { "get": { "summary": "预警：退出情形、协议到期（90天内）、持证人数低于目标的社区", "tags": ["考核"],
                 "parameters": [{ "name": "region", "in": "query", "schema": { "type": "string" } }],
                 "responses": { "200": ok_json("预警", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {

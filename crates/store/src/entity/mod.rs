@@ -12,6 +12,8 @@ pub mod id_registry;
 pub mod region;
 pub mod reward;
 pub mod session;
+pub mod training;
+pub mod training_record;
 pub mod user;
 pub mod worker;
 pub mod worker_change;

@@ -11,6 +11,7 @@ mod m0003_access;
 mod m0004_worker_list_index;
 mod m0005_assessments;
 mod m0006_rewards;
+mod m0007_training;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_worker_list_index::Migration),
             Box::new(m0005_assessments::Migration),
             Box::new(m0006_rewards::Migration),
+            Box::new(m0007_training::Migration),
         ]
     }
 }

@@ -10,3 +10,4 @@ mod browser;
 mod career;
 mod export;
 mod regions;
+mod training;

@@ -1,0 +1,342 @@
+//! Training (培训): courses and classes, enrolment of a whole filtered list, and who is behind.
+
+use crate::Db;
+use crate::audit::Actor;
+use crate::entity::{training, training_record, worker};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use crate::workers::{WorkerFilter, editable};
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use shegong_domain::career::training_overdue_since;
+use shegong_domain::worker::parse_date;
+use shegong_domain::{FieldError, RegionCode, Scope};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub const KINDS: [(&str, &str); 5] = [
+    ("initial", "初任培训"),
+    ("duty", "履职培训"),
+    ("degree", "学历提升"),
+    ("topic", "专题培训"),
+    ("online", "网络培训"),
+];
+
+pub fn kind_label(k: &str) -> &str {
+    KINDS.iter().find(|(key, _)| *key == k).map_or(k, |(_, l)| l)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TrainingInput {
+    pub region: String,
+    pub name: String,
+    pub kind: String,
+    pub organiser: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub hours: Option<i32>,
+    pub credits: Option<i32>,
+}
+
+/// Creates a course or class organised by a region in scope. Every field is checked first.
+pub async fn create(db: &Db, scope: &Scope, actor: &Actor, i: &TrainingInput) -> Result<training::Model> {
+    editable(scope)?;
+    let mut errors = Vec::new();
+    let region = match RegionCode::parse(if i.region.trim().is_empty() {
+        scope.region().as_str()
+    } else {
+        &i.region
+    }) {
+        Ok(r) if scope.allows_region(r.as_str()) => Some(r),
+        _ => {
+            errors.push(FieldError::new(
+                "region_out_of_scope",
+                "region",
+                "组织区划无效或不在您的管辖范围内",
+            ));
+            None
+        }
+    };
+    let name = i.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("training_name", "name", "请填写培训名称（100字以内）"));
+    }
+    if !KINDS.iter().any(|(k, _)| *k == i.kind.trim()) {
+        errors.push(FieldError::new(
+            "training_kind",
+            "kind",
+            "培训类别应为：初任、履职、学历提升、专题或网络培训",
+        ));
+    }
+    let start = parse_date("start_date", "开始日期", &i.start_date)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let end = parse_date("end_date", "结束日期", &i.end_date)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        errors.push(FieldError::new(
+            "end_before_start",
+            "end_date",
+            "结束日期不能早于开始日期",
+        ));
+    }
+    let hours = i.hours.unwrap_or(0);
+    let credits = i.credits.unwrap_or(0);
+    if !(0..=2000).contains(&hours) {
+        errors.push(FieldError::new("training_hours", "hours", "学时应在0至2000之间"));
+    }
+    if !(0..=100).contains(&credits) {
+        errors.push(FieldError::new("training_credits", "credits", "学分应在0至100之间"));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let region = region.expect("checked");
+    let m = training::ActiveModel {
+        province_code: Set(region.province().to_string()),
+        id: Set(Uuid::now_v7()),
+        region_code: Set(region.to_string()),
+        name: Set(name.into()),
+        kind: Set(i.kind.trim().into()),
+        organiser: Set(if i.organiser.trim().is_empty() {
+            actor.username.clone()
+        } else {
+            i.organiser.trim().chars().take(100).collect()
+        }),
+        start_date: Set(start.expect("checked")),
+        end_date: Set(end.expect("checked")),
+        hours: Set(hours),
+        credits: Set(credits),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&db.conn)
+    .await?;
+    crate::audit::record(
+        &db.conn,
+        actor,
+        "training.create",
+        &m.region_code,
+        Some(m.id.to_string()),
+        Some(m.name.clone()),
+    )
+    .await?;
+    Ok(m)
+}
+
+/// Trainings organised inside the scope, newest first, with their participant counts.
+pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>> {
+    let rows = training::Entity::find()
+        .filter(in_subtree(training::Column::RegionCode, scope.region().as_str()))
+        .order_by_desc(training::Column::StartDate)
+        .limit(500)
+        .all(&db.conn)
+        .await?;
+    let counts: HashMap<Uuid, i64> = training_record::Entity::find()
+        .select_only()
+        .column(training_record::Column::TrainingId)
+        .column_as(Expr::col(training_record::Column::Id).count(), "n")
+        .filter(training_record::Column::TrainingId.is_in(rows.iter().map(|t| t.id).collect::<Vec<_>>()))
+        .filter(in_subtree(training_record::Column::RegionCode, scope.region().as_str()))
+        .group_by(training_record::Column::TrainingId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            let n = counts.get(&t.id).copied().unwrap_or(0);
+            (t, n)
+        })
+        .collect())
+}
+
+async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<training::Model> {
+    training::Entity::find()
+        .filter(training::Column::Id.eq(id))
+        .filter(in_subtree(training::Column::RegionCode, scope.region().as_str()))
+        .one(&db.conn)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Records completion of a training for every active worker the filter selects inside both the
+/// caller's scope and the organising region (bulk enrolment). One transaction; workers already
+/// recorded are skipped. Returns how many were added.
+pub async fn enrol(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    filter: &WorkerFilter,
+    today: NaiveDate,
+) -> Result<u64> {
+    editable(scope)?;
+    let t = get(db, scope, id).await?;
+    let inner = scope
+        .narrow(&RegionCode::parse(&t.region_code).map_err(|e| anyhow::anyhow!("{e}"))?)
+        .ok_or(StoreError::NotFound)?;
+    let mut f = filter.clone();
+    f.status = Some("active".into());
+    let cond = f.condition(&inner, today)?;
+    let ids: Vec<(Uuid, String, String)> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::ProvinceCode)
+        .column(worker::Column::RegionCode)
+        .filter(cond)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let txn = db.conn.begin().await?;
+    let mut added = 0;
+    for chunk in ids.chunks(2000) {
+        let rows = chunk.iter().map(|(w, p, r)| training_record::ActiveModel {
+            province_code: Set(p.clone()),
+            id: Set(Uuid::now_v7()),
+            training_id: Set(t.id),
+            worker_id: Set(*w),
+            region_code: Set(r.clone()),
+            completed_on: Set(t.end_date),
+            credits: Set(t.credits),
+        });
+        let res = training_record::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::columns([
+                    training_record::Column::ProvinceCode,
+                    training_record::Column::TrainingId,
+                    training_record::Column::WorkerId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        added += res;
+    }
+    crate::audit::record(
+        &txn,
+        actor,
+        "training.enrol",
+        &t.region_code,
+        Some(t.id.to_string()),
+        Some(format!("{added} 人")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(added)
+}
+
+/// One worker behind on training.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overdue {
+    pub worker_id: Uuid,
+    pub name: String,
+    pub community_code: String,
+    pub title: String,
+    pub last_trained: Option<NaiveDate>,
+    pub overdue_since: NaiveDate,
+    pub credits_this_year: i64,
+}
+
+/// Rotation rule parameters (吉林: secretaries and directors every year, others every 2 years).
+#[derive(Debug, Clone, Copy)]
+pub struct Rotation {
+    pub head_every_years: u32,
+    pub others_every_years: u32,
+}
+
+impl Default for Rotation {
+    fn default() -> Self {
+        Self {
+            head_every_years: 1,
+            others_every_years: 2,
+        }
+    }
+}
+
+/// Active workers in scope who are behind the rotation on `as_of`, longest overdue first.
+pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotation) -> Result<Vec<Overdue>> {
+    if scope.only_worker().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    let prefix = scope.region().as_str();
+    let workers: Vec<(Uuid, String, String, String, Option<NaiveDate>)> = worker::Entity::find()
+        .select_only()
+        .columns([
+            worker::Column::Id,
+            worker::Column::Name,
+            worker::Column::RegionCode,
+            worker::Column::Title,
+            worker::Column::ServiceStart,
+        ])
+        .filter(in_subtree(worker::Column::RegionCode, prefix))
+        .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(worker::Column::Status.eq("active"))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let last: HashMap<Uuid, NaiveDate> = training_record::Entity::find()
+        .select_only()
+        .column(training_record::Column::WorkerId)
+        .column_as(Expr::col(training_record::Column::CompletedOn).max(), "last")
+        .filter(in_subtree(training_record::Column::RegionCode, prefix))
+        .group_by(training_record::Column::WorkerId)
+        .into_tuple::<(Uuid, NaiveDate)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).expect("valid");
+    let credits: HashMap<Uuid, i64> = training_record::Entity::find()
+        .select_only()
+        .column(training_record::Column::WorkerId)
+        .column_as(Expr::col(training_record::Column::Credits).sum().cast_as("bigint"), "c")
+        .filter(in_subtree(training_record::Column::RegionCode, prefix))
+        .filter(training_record::Column::CompletedOn.gte(year_start))
+        .group_by(training_record::Column::WorkerId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out: Vec<Overdue> = workers
+        .into_iter()
+        .filter_map(|(id, name, region, title, start)| {
+            let head = matches!(title.as_str(), "书记" | "主任" | "书记兼主任");
+            let since = training_overdue_since(
+                head,
+                last.get(&id).copied(),
+                start.unwrap_or(as_of),
+                as_of,
+                rotation.head_every_years,
+                rotation.others_every_years,
+            )?;
+            Some(Overdue {
+                worker_id: id,
+                name,
+                community_code: region,
+                title,
+                last_trained: last.get(&id).copied(),
+                overdue_since: since,
+                credits_this_year: credits.get(&id).copied().unwrap_or(0),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        a.overdue_since
+            .cmp(&b.overdue_since)
+            .then(a.community_code.cmp(&b.community_code))
+    });
+    Ok(out)
+}

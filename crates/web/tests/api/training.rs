@@ -1,0 +1,92 @@
+use crate::both_engines;
+use crate::helpers::TestApp;
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn training_enrolment_and_overdue(app: TestApp) {
+    let t = app.token("haining").await;
+    // Bad input is named and nothing is created.
+    let (s, v) = app
+        .post_json(
+            &t,
+            "/api/v1/trainings",
+            json!({"name": "", "kind": "x", "start_date": "2026-05-01", "end_date": "2026-04-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"name") && fields.contains(&"kind") && fields.contains(&"end_date"),
+        "{v}"
+    );
+    let (s, _) = app.post_json(&t, "/api/v1/trainings", json!({"region": "330483", "name": "x", "kind": "duty", "start_date": "2026-05-01", "end_date": "2026-05-02"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, list) = app.get_json(&t, "/api/v1/trainings").await;
+    assert_eq!(list["total"], 0);
+
+    // Everyone is overdue before any training (the demo has none); heads and directors first.
+    let (s, before) = app.get_json(&t, "/api/v1/training/overdue").await;
+    assert_eq!(s, StatusCode::OK);
+    let n_before = before["total"].as_u64().unwrap();
+    assert!(n_before > 100);
+    assert!(
+        before["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["community_code"].as_str().unwrap().starts_with("330481"))
+    );
+
+    // A training for one street, enrolled by filter: those workers are no longer overdue.
+    let today = chrono::Utc::now().date_naive();
+    let (s, tr) = app
+        .post_json(&t, "/api/v1/trainings", json!({"region": "330481001", "name": "2026年度履职培训", "kind": "duty", "start_date": today.to_string(), "end_date": today.to_string(), "hours": 16, "credits": 8}))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{tr}");
+    let id = tr["id"].as_str().unwrap();
+    let street_workers = app.all_workers(&t, "region=330481001").await.len() as u64;
+    let (s, r) = app
+        .post_json(&t, &format!("/api/v1/trainings/{id}/enrol"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(
+        r["added"].as_u64().unwrap(),
+        street_workers,
+        "the whole organising street, nobody outside it"
+    );
+    let (_, r) = app
+        .post_json(&t, &format!("/api/v1/trainings/{id}/enrol"), json!({}))
+        .await;
+    assert_eq!(r["added"], 0, "enrolling again adds nobody");
+    let (_, after) = app.get_json(&t, "/api/v1/training/overdue").await;
+    let items = after["items"].as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .all(|o| !o["community_code"].as_str().unwrap().starts_with("330481001"))
+    );
+    assert!(after["total"].as_u64().unwrap() < n_before);
+    let (_, list) = app.get_json(&t, "/api/v1/trainings").await;
+    assert_eq!(list["items"][0]["participants"].as_u64().unwrap(), street_workers);
+
+    // Another county sees neither the training nor can enrol into it.
+    let tongxiang = app.token("tongxiang").await;
+    let (_, list) = app.get_json(&tongxiang, "/api/v1/trainings").await;
+    assert_eq!(list["total"], 0);
+    let (s, _) = app
+        .post_json(&tongxiang, &format!("/api/v1/trainings/{id}/enrol"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.get_json(&t, "/api/v1/training/overdue?region=330483").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // The export.
+    let r = app.get(&t, "/api/v1/training/overdue.xlsx?region=330481002").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().len() > 1000);
+}
+both_engines!(training_enrolment_and_overdue);
