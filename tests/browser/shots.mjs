@@ -94,6 +94,20 @@ await check('new worker form names the bad fields in Chinese', async () => {
   expect(text.includes('请填写所在社区代码') || text.includes('社区'), 'community error not shown');
   await shot(page, '07-worker-new-errors');
 });
+await check('training: create, enrol, overdue list', async () => {
+  await page.goto(base + '/trainings');
+  await page.fill('input[name=name]', '2026年度社区工作者履职培训');
+  await page.fill('input[name=start_date]', '2026-11-01');
+  await page.fill('input[name=end_date]', '2026-11-02');
+  await Promise.all([page.waitForNavigation(), page.click('form.inline button[type=submit]')]);
+  expect((await page.textContent('main')).includes('已创建培训'), 'training not created');
+  await Promise.all([page.waitForNavigation(), page.click('table.list tbody tr:first-child button')]);
+  expect(/已记录 \d+ 人参训/.test(await page.textContent('main')), 'enrolment not recorded');
+  await shot(page, '08a-trainings');
+  await page.goto(base + '/training/overdue');
+  expect((await page.textContent('main')).includes('逾期'), 'no overdue page');
+  await shot(page, '08b-training-overdue');
+});
 await check('users and audit log', async () => {
   await page.goto(base + '/users');
   expect((await page.textContent('main')).includes('tongxiang') === false, 'sees a user outside the county');

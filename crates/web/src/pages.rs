@@ -46,6 +46,9 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users_page).post(create_user))
         .route("/users/{id}/toggle", post(toggle_user))
         .route("/audit", get(audit_page))
+        .route("/trainings", get(trainings_page).post(create_training))
+        .route("/trainings/{id}/enrol", post(enrol_training))
+        .route("/training/overdue", get(overdue_page))
         .route("/account", get(account_page))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
@@ -1473,4 +1476,170 @@ async fn revoke_token(
     caller.check_csrf(&f._csrf)?;
     users::revoke_token(&st.db, caller.user.id, id).await?;
     Ok(Redirect::to("/account").into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+#[derive(Template)]
+#[template(path = "trainings.html")]
+struct TrainingsPage {
+    c: Chrome,
+    notice: String,
+    errors: Vec<FieldError>,
+    can_edit: bool,
+    overdue: usize,
+    kinds: Vec<(String, String)>,
+    post_categories: Vec<(String, String)>,
+    rows: Vec<TrainingRow>,
+}
+
+struct TrainingRow {
+    id: Uuid,
+    name: String,
+    kind: String,
+    region: String,
+    organiser: String,
+    dates: String,
+    hours: i32,
+    credits: i32,
+    participants: i64,
+}
+
+async fn trainings_render(st: &AppState, caller: &Caller, notice: String, errors: Vec<FieldError>) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    use shegong_store::training;
+    let rows = training::list(&st.db, &caller.scope).await?;
+    let overdue = training::overdue(&st.db, &caller.scope, today(), Default::default())
+        .await?
+        .len();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = TrainingsPage {
+        c: chrome(st, caller, "trainings").await?,
+        notice,
+        errors,
+        can_edit: caller.role.is_admin(),
+        overdue,
+        kinds: pairs(&training::KINDS),
+        post_categories: pairs(&POST_CATEGORIES[..3]),
+        rows: rows
+            .into_iter()
+            .map(|(t, n)| {
+                let dates = if t.start_date == t.end_date {
+                    t.start_date.to_string()
+                } else {
+                    format!("{} 至 {}", t.start_date, t.end_date)
+                };
+                TrainingRow {
+                    id: t.id,
+                    kind: training::kind_label(&t.kind).to_string(),
+                    name: t.name,
+                    region: t.region_code,
+                    organiser: t.organiser,
+                    dates,
+                    hours: t.hours,
+                    credits: t.credits,
+                    participants: n,
+                }
+            })
+            .collect(),
+    };
+    Ok((
+        status,
+        Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?),
+    )
+        .into_response())
+}
+
+async fn trainings_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+    trainings_render(&st, &caller, String::new(), vec![]).await
+}
+
+async fn create_training(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    // Blank means 0; anything else that is not a number is refused by the range check.
+    let num = |k: &str| {
+        let v = f.get(k);
+        let v = v.trim();
+        if v.is_empty() {
+            Some(0)
+        } else {
+            Some(v.parse::<i32>().unwrap_or(-1))
+        }
+    };
+    let input = shegong_store::training::TrainingInput {
+        region: f.get("region"),
+        name: f.get("name"),
+        kind: f.get("kind"),
+        organiser: f.get("organiser"),
+        start_date: f.get("start_date"),
+        end_date: f.get("end_date"),
+        hours: num("hours"),
+        credits: num("credits"),
+    };
+    match shegong_store::training::create(&st.db, &caller.scope, &caller.actor, &input).await {
+        Ok(t) => trainings_render(&st, &caller, format!("已创建培训“{}”。", t.name), vec![]).await,
+        Err(shegong_store::StoreError::Invalid(errs)) => trainings_render(&st, &caller, String::new(), errs).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn enrol_training(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    let filter = WorkerFilter {
+        post_category: f.opt("post_category"),
+        ..Default::default()
+    };
+    let n = shegong_store::training::enrol(&st.db, &caller.scope, &caller.actor, id, &filter, today()).await?;
+    trainings_render(&st, &caller, format!("已记录 {n} 人参训。"), vec![]).await
+}
+
+#[derive(Template)]
+#[template(path = "training_overdue.html")]
+struct OverduePage {
+    c: Chrome,
+    total: usize,
+    /// worker id, name, community, title, last trained, overdue since, credits this year
+    rows: Vec<(Uuid, String, String, String, String, String, i64)>,
+}
+
+async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    let all = shegong_store::training::overdue(&st.db, &caller.scope, today(), Default::default()).await?;
+    let names =
+        workers::community_names(&st.db, all.iter().take(500).map(|o| o.community_code.clone()).collect()).await?;
+    render(OverduePage {
+        c: chrome(&st, &caller, "trainings").await?,
+        total: all.len(),
+        rows: all
+            .iter()
+            .take(500)
+            .map(|o| {
+                (
+                    o.worker_id,
+                    o.name.clone(),
+                    names.get(&o.community_code).cloned().unwrap_or_default(),
+                    o.title.clone(),
+                    o.last_trained.map_or("从未参训".into(), |d| d.to_string()),
+                    o.overdue_since.to_string(),
+                    o.credits_this_year,
+                )
+            })
+            .collect(),
+    })
 }
