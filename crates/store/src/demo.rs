@@ -3,7 +3,9 @@
 
 use crate::Db;
 use crate::audit::Actor;
-use crate::entity::{agreement, appointment, assessment, certificate, education, id_registry, worker};
+use crate::entity::{
+    agreement, appointment, assessment, certificate, education, id_registry, training, training_record, worker,
+};
 use crate::error::Result;
 use crate::regions::{self, RegionRow};
 use crate::users::{self, NewUser};
@@ -195,6 +197,7 @@ struct Batch {
     certificates: Vec<certificate::ActiveModel>,
     agreements: Vec<agreement::ActiveModel>,
     assessments: Vec<assessment::ActiveModel>,
+    training_records: Vec<training_record::ActiveModel>,
 }
 
 /// (community, start, end, post category, title, 两委, party-building post)
@@ -363,6 +366,38 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let today = opts.today;
     let created = Utc::now();
     let txn = db.conn.begin().await?;
+    // Each county's yearly 履职培训 (two days in October) since 2023.
+    let mut county_trainings: std::collections::HashMap<String, Vec<(Uuid, NaiveDate, i32)>> = Default::default();
+    let mut training_rows = Vec::new();
+    let mut county_list: Vec<String> = by_county.keys().map(|k| k.to_string()).collect();
+    county_list.sort();
+    for county in &county_list {
+        for year in 2023..today.year() {
+            let start = ymd(year, 10, rng.random_range(8..=25));
+            let end = start + chrono::Duration::days(1);
+            let id = v7(&mut rng, start);
+            county_trainings.entry(county.clone()).or_default().push((id, end, 8));
+            training_rows.push(training::ActiveModel {
+                province_code: Set(county[..2].to_string()),
+                id: Set(id),
+                region_code: Set(county.clone()),
+                name: Set(format!("{year}年度社区工作者履职培训")),
+                kind: Set("duty".into()),
+                organiser: Set("县（市、区）民政局".into()),
+                start_date: Set(start),
+                end_date: Set(end),
+                hours: Set(16),
+                credits: Set(8),
+                created_by: Set("demo".into()),
+                created_at: Set(created),
+            });
+        }
+    }
+    for chunk in training_rows.chunks(500) {
+        training::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
     let total = communities.len() as u64;
     let mut first_worker_of_first: Option<String> = None;
     for (ci, c) in communities.iter().enumerate() {
@@ -602,6 +637,23 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                     });
                 }
             }
+            // Attendance at the county's yearly training: heads nearly always, others about 60%.
+            if active {
+                let p = if post.category == "head" { 0.92 } else { 0.6 };
+                for (tid, end, credits) in county_trainings.get(&c.county).into_iter().flatten() {
+                    if *end > start && rng.random_bool(p) {
+                        batch.training_records.push(training_record::ActiveModel {
+                            province_code: Set(province.clone()),
+                            id: Set(v7(&mut rng, *end)),
+                            training_id: Set(*tid),
+                            worker_id: Set(id),
+                            region_code: Set(c.code.clone()),
+                            completed_on: Set(*end),
+                            credits: Set(*credits),
+                        });
+                    }
+                }
+            }
             // Yearly grades since 2021; a few workers trip the exit rule (不合格 two years running).
             if active {
                 let last = today.year() - 1;
@@ -763,6 +815,7 @@ async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
     many(txn, b.certificates, 2500).await?;
     many(txn, b.agreements, 2500).await?;
     many(txn, b.assessments, 3000).await?;
+    many(txn, b.training_records, 3000).await?;
     Ok(())
 }
 
