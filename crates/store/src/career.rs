@@ -148,7 +148,7 @@ pub async fn exit_flags(db: &Db, scope: &Scope, rule: ExitRule) -> Result<Vec<(w
 /// One alert for a region: something to act on, linked to the record behind it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Alert {
-    /// exit_flag | agreement_expiring | certificate_goal
+    /// exit_flag | agreement_expiring | training_overdue | certificate_goal
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worker_id: Option<Uuid>,
@@ -162,6 +162,7 @@ pub struct Alert {
 #[derive(Debug, Clone, Copy)]
 pub struct AlertRules {
     pub exit: ExitRule,
+    pub rotation: crate::training::Rotation,
     pub agreement_days_ahead: i64,
     pub certificate_goal: i64,
 }
@@ -170,6 +171,7 @@ impl Default for AlertRules {
     fn default() -> Self {
         Self {
             exit: ExitRule::default(),
+            rotation: Default::default(),
             agreement_days_ahead: 90,
             certificate_goal: 3,
         }
@@ -236,6 +238,23 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
                 });
             }
         }
+    }
+    // Training overdue under the rotation rule.
+    for o in crate::training::overdue(db, scope, today, rules.rotation).await? {
+        out.push(Alert {
+            kind: "training_overdue",
+            worker_id: Some(o.worker_id),
+            region_code: None,
+            message: format!(
+                "{}（{}）{}，应于{}前参加培训",
+                o.name,
+                o.title,
+                o.last_trained
+                    .map_or("从未参训".to_string(), |d| format!("最近一次参训{d}")),
+                o.overdue_since
+            ),
+            since: Some(o.overdue_since),
+        });
     }
     // Communities below the certificate goal.
     let certified: BTreeMap<String, i64> = worker::Entity::find()

@@ -125,10 +125,10 @@ pub fn spec() -> Value {
             "/api/v1/training/overdue.xlsx": { "get": { "summary": "导出培训逾期人员", "tags": ["培训"],
                 "parameters": [{ "name": "region", "in": "query", "schema": { "type": "string" } }],
                 "responses": { "200": { "description": "xlsx 文件" } } } },
-            "/api/v1/alerts": { "get": { "summary": "预警：退出情形、协议到期（90天内）、持证人数低于目标的社区", "tags": ["考核"],
+            "/api/v1/alerts": { "get": { "summary": "预警：退出情形、协议到期（90天内）、培训逾期、持证人数低于目标的社区", "tags": ["考核"],
                 "parameters": [{ "name": "region", "in": "query", "schema": { "type": "string" } }],
                 "responses": { "200": ok_json("预警", json!({"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {
-                    "kind": {"type": "string", "enum": ["exit_flag", "agreement_expiring", "certificate_goal"]}, "worker_id": {"type": "string"}, "region_code": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["exit_flag", "agreement_expiring", "training_overdue", "certificate_goal"]}, "worker_id": {"type": "string"}, "region_code": {"type": "string"},
                     "message": {"type": "string"}, "since": {"type": ["string", "null"], "format": "date"} }}}}})) } } },
             "/api/v1/users": {
                 "get": { "summary": "管辖范围内的用户", "tags": ["用户"], "responses": { "200": ok_json("用户", json!({"type": "object"})) } },

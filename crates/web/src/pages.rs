@@ -330,6 +330,7 @@ async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
     let alert_counts = [
         ("exit_flag", "符合退出情形"),
         ("agreement_expiring", "服务协议90天内到期"),
+        ("training_overdue", "培训逾期"),
         ("certificate_goal", "持证人数低于3人的社区"),
     ]
     .iter()
@@ -337,7 +338,7 @@ async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
     .collect();
     let alerts = all_alerts
         .iter()
-        .filter(|a| a.kind != "certificate_goal")
+        .filter(|a| matches!(a.kind, "exit_flag" | "agreement_expiring"))
         .take(15)
         .map(|a| {
             let link = match (&a.worker_id, &a.region_code) {

@@ -37,8 +37,17 @@ async fn training_enrolment_and_overdue(app: TestApp) {
             .all(|x| x["region_code"].as_str().unwrap().starts_with("330481"))
     );
 
-    // Some are behind the rotation in the demo.
+    // Some are behind the rotation in the demo, and the alerts say so.
     let (s, before) = app.get_json(&t, "/api/v1/training/overdue").await;
+    let (_, al) = app.get_json(&t, "/api/v1/alerts").await;
+    let first = before["items"][0]["worker_id"].clone();
+    assert!(
+        al["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["kind"] == "training_overdue" && a["worker_id"] == first)
+    );
     assert_eq!(s, StatusCode::OK);
     let n_before = before["total"].as_u64().unwrap();
     assert!(n_before > 0);
