@@ -165,6 +165,9 @@ pub struct AlertRules {
     pub rotation: crate::training::Rotation,
     pub agreement_days_ahead: i64,
     pub certificate_goal: i64,
+    /// List every worker behind on training (thousands in a province); pages that only need the
+    /// count ask `training::overdue` instead.
+    pub include_training: bool,
 }
 
 impl Default for AlertRules {
@@ -174,6 +177,7 @@ impl Default for AlertRules {
             rotation: Default::default(),
             agreement_days_ahead: 90,
             certificate_goal: 3,
+            include_training: true,
         }
     }
 }
@@ -240,7 +244,12 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
         }
     }
     // Training overdue under the rotation rule.
-    for o in crate::training::overdue(db, scope, today, rules.rotation).await? {
+    let overdue = if rules.include_training {
+        crate::training::overdue(db, scope, today, rules.rotation).await?
+    } else {
+        vec![]
+    };
+    for o in overdue {
         out.push(Alert {
             kind: "training_overdue",
             worker_id: Some(o.worker_id),

@@ -372,9 +372,12 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let mut county_list: Vec<String> = by_county.keys().map(|k| k.to_string()).collect();
     county_list.sort();
     for county in &county_list {
-        for year in 2023..today.year() {
+        for year in 2023..=today.year() {
             let start = ymd(year, 10, rng.random_range(8..=25));
             let end = start + chrono::Duration::days(1);
+            if end >= today {
+                continue;
+            }
             let id = v7(&mut rng, start);
             county_trainings.entry(county.clone()).or_default().push((id, end, 8));
             training_rows.push(training::ActiveModel {

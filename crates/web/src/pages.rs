@@ -320,21 +320,28 @@ async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
         .into_iter()
         .filter(|r| r.status == "pending")
         .count();
-    let all_alerts = shegong_store::career::alerts(
-        &st.db,
-        &caller.scope,
-        today(),
-        shegong_store::career::AlertRules::default(),
-    )
-    .await?;
+    let rules = shegong_store::career::AlertRules {
+        include_training: false,
+        ..Default::default()
+    };
+    let all_alerts = shegong_store::career::alerts(&st.db, &caller.scope, today(), rules).await?;
+    let training_overdue = shegong_store::training::overdue(&st.db, &caller.scope, today(), rules.rotation)
+        .await?
+        .len();
     let alert_counts = [
         ("exit_flag", "符合退出情形"),
         ("agreement_expiring", "服务协议90天内到期"),
-        ("training_overdue", "培训逾期"),
         ("certificate_goal", "持证人数低于3人的社区"),
     ]
     .iter()
-    .map(|(k, l)| (l.to_string(), all_alerts.iter().filter(|a| a.kind == *k).count()))
+    .map(|(k, l)| {
+        let n = if *k == "training_overdue" {
+            training_overdue
+        } else {
+            all_alerts.iter().filter(|a| a.kind == *k).count()
+        };
+        (l.to_string(), n)
+    })
     .collect();
     let alerts = all_alerts
         .iter()
