@@ -1,0 +1,445 @@
+//! Pay (薪酬, DOMAIN.md §6): a worker's level under a policy, explained step by step, and the
+//! monthly payslip in integer fen. Pure functions; the payroll run stores what they return.
+
+use crate::career::Grade;
+use crate::policy::{BasePay, EducationKey, Fen, Policy};
+use crate::worker::CertificateLevel;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+/// What the pay rules need to know of a worker.
+#[derive(Debug, Clone)]
+pub struct PayInput<'a> {
+    pub post: &'a str,
+    pub education: Option<EducationKey>,
+    pub certificate: Option<CertificateLevel>,
+    pub service_start: NaiveDate,
+    /// Published grades, any order, one per year.
+    pub grades: &'a [(i32, Grade)],
+}
+
+/// One change of level, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelStep {
+    pub from: NaiveDate,
+    pub delta: i32,
+    pub level: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LevelResult {
+    pub level: u32,
+    pub steps: Vec<LevelStep>,
+}
+
+/// Why pay could not be computed for a worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PayError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn unknown_post(post: &str, policy: &Policy) -> PayError {
+    PayError {
+        code: "post_not_in_policy",
+        message: format!("岗位类别“{post}”不在政策“{}”中", policy.title),
+    }
+}
+
+/// The level on `as_of` (steps take effect on 1 January after the years that earn them).
+///
+/// Entry: the post's lowest level plus the policy's entry levels for education. Progression: one
+/// level per `years_per_level` full calendar years of service whose grade is at least the policy's
+/// minimum (a year without a published grade counts; a 不合格 year never does). Two (or the policy's
+/// number of) consecutive 优秀 years earn one early level, up to the policy's cap. A certificate adds
+/// the policy's extra levels for the highest level held. Never above the post's highest level.
+pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<LevelResult, PayError> {
+    let post = policy.post(w.post).ok_or_else(|| unknown_post(w.post, policy))?;
+    let unit = &policy.pay.unit;
+    let mut steps = Vec::new();
+    let mut lvl = post.min_level;
+    let mut reason = format!("{}起点第{}{unit}", post.label, post.min_level);
+    if let Some(extra) = w
+        .education
+        .and_then(|e| policy.pay.entry_education_levels.get(&e))
+        .copied()
+        && extra > 0
+    {
+        lvl += extra;
+        reason.push_str(&format!("，学历加{extra}{unit}"));
+    }
+    let top = post.max_level;
+    lvl = lvl.min(top);
+    steps.push(LevelStep {
+        from: w.service_start,
+        delta: lvl as i32,
+        level: lvl,
+        reason,
+    });
+    let prog = &policy.pay.progression;
+    let grade_of = |y: i32| w.grades.iter().find(|(gy, _)| *gy == y).map(|(_, g)| *g);
+    // Full calendar years: the first is the year after the start unless service began on 1 January.
+    let first = if w.service_start.ordinal() == 1 {
+        w.service_start.year()
+    } else {
+        w.service_start.year() + 1
+    };
+    let mut counted: Vec<(i32, Option<Grade>)> = Vec::new();
+    let mut excellent_run = 0u32;
+    let mut early = 0u32;
+    for y in first..as_of.year() {
+        let g = grade_of(y);
+        let counts = g.is_none_or(|g| g <= prog.min_grade);
+        let effective = NaiveDate::from_ymd_opt(y + 1, 1, 1).expect("valid");
+        if counts {
+            counted.push((y, g));
+        }
+        if counted.len() as u32 == prog.years_per_level {
+            let years: Vec<String> = counted
+                .iter()
+                .map(|(y, g)| format!("{y}{}", g.map_or("无考核记录", Grade::label)))
+                .collect();
+            counted.clear();
+            if lvl < top {
+                lvl += 1;
+                steps.push(LevelStep {
+                    from: effective,
+                    delta: 1,
+                    level: lvl,
+                    reason: format!("满{}年，考核{}", prog.years_per_level, years.join("/")),
+                });
+            }
+        }
+        if g == Some(Grade::Excellent) {
+            excellent_run += 1;
+        } else {
+            excellent_run = 0;
+        }
+        if prog.early_after_excellent >= 2 && excellent_run == prog.early_after_excellent {
+            excellent_run = 0;
+            if early < prog.early_max && lvl < top {
+                early += 1;
+                lvl += 1;
+                steps.push(LevelStep {
+                    from: effective,
+                    delta: 1,
+                    level: lvl,
+                    reason: format!("连续{}年优秀，提前晋升", prog.early_after_excellent),
+                });
+            }
+        }
+    }
+    if let Some(c) = w.certificate
+        && let Some(extra) = policy.pay.certificate_levels.get(&c).copied()
+        && extra > 0
+    {
+        let before = lvl;
+        lvl = (lvl + extra).min(top);
+        if lvl > before {
+            steps.push(LevelStep {
+                from: w
+                    .service_start
+                    .max(NaiveDate::from_ymd_opt(as_of.year(), 1, 1).expect("valid")),
+                delta: (lvl - before) as i32,
+                level: lvl,
+                reason: format!("持{}证，加{}{unit}（取最高证书）", c.short_label(), lvl - before),
+            });
+        }
+    }
+    Ok(LevelResult { level: lvl, steps })
+}
+
+/// A month's pay, component by component, in fen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Payslip {
+    pub level: u32,
+    /// 级别薪酬 / 档 base.
+    pub base: Fen,
+    /// 岗位薪酬.
+    pub post_pay: Fen,
+    /// 岗位津贴.
+    pub allowance: Fen,
+    /// 学历津贴.
+    pub education: Fen,
+    /// 职业资格津贴.
+    pub certificate: Fen,
+    /// 绩效薪酬 (after the street's split).
+    pub performance: Fen,
+    pub total: Fen,
+}
+
+impl Payslip {
+    pub fn components(&self) -> [Fen; 6] {
+        [
+            self.base,
+            self.post_pay,
+            self.allowance,
+            self.education,
+            self.certificate,
+            self.performance,
+        ]
+    }
+
+    fn sum(&mut self) {
+        self.total = self.components().iter().sum();
+    }
+
+    /// Replaces the performance component and keeps the total in step.
+    pub fn with_performance(mut self, performance: Fen) -> Self {
+        self.performance = performance;
+        self.sum();
+        self
+    }
+}
+
+/// The base pay of a level; `reference_annual` is the region's yearly reference wage (fen) for
+/// policies that reference one.
+pub fn base_pay(policy: &Policy, level: u32, reference_annual: Option<Fen>) -> Result<Fen, PayError> {
+    let i = level.clamp(1, policy.pay.levels) as usize - 1;
+    match &policy.pay.base {
+        BasePay::Table { amounts } => Ok(amounts[i]),
+        BasePay::Reference {
+            key,
+            start_permille,
+            step_permille,
+        } => {
+            let annual = reference_annual.ok_or_else(|| PayError {
+                code: "reference_wage_missing",
+                message: format!("未录入参照工资“{key}”，无法按比例计算级别薪酬"),
+            })?;
+            let permille = i64::from(*start_permille) + i as i64 * i64::from(*step_permille);
+            Ok(annual * permille / 12_000)
+        }
+    }
+}
+
+/// One worker's month before the performance pool is split. `performance` holds the worker's
+/// performance target (their share of the pool, before grades); [`split_pool`] turns targets into pay.
+pub fn monthly(
+    policy: &Policy,
+    post: &str,
+    level: u32,
+    education: Option<EducationKey>,
+    certificate: Option<CertificateLevel>,
+    reference_annual: Option<Fen>,
+) -> Result<Payslip, PayError> {
+    let p = policy.post(post).ok_or_else(|| unknown_post(post, policy))?;
+    let level = level.clamp(p.min_level, p.max_level);
+    let base = base_pay(policy, level, reference_annual)?;
+    let education = education
+        .and_then(|e| policy.pay.education_allowance.get(&e))
+        .copied()
+        .unwrap_or(0);
+    let certificate = certificate
+        .and_then(|c| policy.pay.certificate_allowance.get(&c))
+        .copied()
+        .unwrap_or(0);
+    let fixed = base + p.post_pay + p.allowance;
+    let pct = i64::from(policy.pay.performance_pct);
+    let performance = if pct > 0 { fixed * pct / (100 - pct) } else { 0 };
+    let mut s = Payslip {
+        level,
+        base,
+        post_pay: p.post_pay,
+        allowance: p.allowance,
+        education,
+        certificate,
+        performance,
+        total: 0,
+    };
+    s.sum();
+    Ok(s)
+}
+
+/// Splits a performance pool among workers in proportion to target × grade factor, exactly: the
+/// parts sum to the pool (largest remainder), unless every weight is zero, when nothing is paid.
+pub fn split_pool(pool: Fen, weights: &[i64]) -> Vec<Fen> {
+    let total: i128 = weights.iter().map(|w| i128::from((*w).max(0))).sum();
+    if total == 0 || pool <= 0 {
+        return vec![0; weights.len()];
+    }
+    let mut parts: Vec<Fen> = Vec::with_capacity(weights.len());
+    let mut rema: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
+    let mut given: i128 = 0;
+    for (i, w) in weights.iter().enumerate() {
+        let num = i128::from(pool) * i128::from((*w).max(0));
+        let q = num / total;
+        given += q;
+        parts.push(q as Fen);
+        rema.push((num % total, i));
+    }
+    let mut left = i128::from(pool) - given;
+    rema.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (_, i) in rema {
+        if left == 0 {
+            break;
+        }
+        if weights[i] > 0 {
+            parts[i] += 1;
+            left -= 1;
+        }
+    }
+    parts
+}
+
+/// The factor (per cent) of a worker's performance target for last year's grade; 100 without one.
+pub fn performance_factor(policy: &Policy, last_grade: Option<Grade>) -> i64 {
+    last_grade.map_or(100, |g| {
+        i64::from(policy.pay.performance_factors.get(&g).copied().unwrap_or(100))
+    })
+}
+
+/// The yearly floor (fen) under a policy, given last year's reference wage.
+pub fn yearly_floor(policy: &Policy, last_year_reference: Option<Fen>) -> Option<Fen> {
+    let f = policy.pay.floor.as_ref()?;
+    Some(last_year_reference? * i64::from(f.permille) / 1000)
+}
+
+/// Formats fen as yuan with two decimals: 324000 → "3240.00".
+pub fn yuan(fen: Fen) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)
+}
+
+/// Parses a yuan amount ("3240", "3240.5", "-12.30") to fen; at most two decimals.
+pub fn parse_yuan(s: &str) -> Option<Fen> {
+    let s = s.trim();
+    let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() || frac.len() > 2 || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = int.parse().ok()?;
+    let cents: i64 = format!("{frac:0<2}").parse().ok()?;
+    let v = whole.checked_mul(100)?.checked_add(cents)?;
+    Some(if neg { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::shipped;
+    use Grade::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    #[test]
+    fn the_worked_check_xiamen_head_at_step_5() {
+        let p = shipped("xiamen-xiangan-2013").unwrap();
+        let s = monthly(&p, "head", 5, None, None, None).unwrap();
+        assert_eq!((s.base, s.post_pay, s.allowance), (134_000, 110_000, 80_000));
+        assert_eq!(s.total, 324_000);
+        assert_eq!(yuan(s.total), "3240.00");
+    }
+
+    #[test]
+    fn levels_are_explained() {
+        let p = shipped("xiamen-xiangan-2013").unwrap();
+        // Started 2016-03-01: full years 2017.. ; 2 per step.
+        let grades = [
+            (2017, Competent),
+            (2018, Incompetent),
+            (2019, Competent),
+            (2020, Excellent),
+        ];
+        let w = PayInput {
+            post: "head",
+            education: None,
+            certificate: None,
+            service_start: d(2016, 3, 1),
+            grades: &grades,
+        };
+        let r = level(&p, &w, d(2021, 6, 1)).unwrap();
+        // 2017 + 2019 count (2018 不合格 does not) → step 2 from 2020; 2020 alone is not yet two.
+        assert_eq!(r.level, 2);
+        assert_eq!(r.steps[1].from, d(2020, 1, 1));
+        assert_eq!(r.steps[1].reason, "满2年，考核2017合格/2019合格");
+        let j = shipped("jilin-2020").unwrap();
+        let grades = [(2021, Excellent), (2022, Excellent), (2023, Competent)];
+        let w = PayInput {
+            post: "staff",
+            education: Some(EducationKey::Bachelor),
+            certificate: None,
+            service_start: d(2021, 1, 1),
+            grades: &grades,
+        };
+        let r = level(&j, &w, d(2024, 2, 1)).unwrap();
+        // entry 1 + bachelor 1 = 2; 2021–2023 three years → 3; two 优秀 in a row → early step → 4
+        assert_eq!(r.level, 4, "{:?}", r.steps);
+        assert!(r.steps.iter().any(|s| s.reason.contains("连续2年优秀")));
+        assert!(level(&j, &PayInput { post: "committee", ..w }, d(2024, 1, 1)).is_err());
+    }
+
+    #[test]
+    fn performance_pool_splits_exactly() {
+        assert_eq!(split_pool(100, &[1, 1, 1]), vec![34, 33, 33]);
+        assert_eq!(split_pool(100, &[0, 0]), vec![0, 0]);
+        assert_eq!(split_pool(1000, &[120, 100, 0]), vec![545, 455, 0]);
+        assert_eq!(parse_yuan("3240.5"), Some(324_050));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(yuan(-5), "-0.05");
+    }
+
+    fn policies() -> Vec<Policy> {
+        crate::policy::SHIPPED
+            .iter()
+            .map(|(n, _)| shipped(n).unwrap())
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn components_sum_to_the_total_and_pay_never_falls_as_level_rises(
+            pi in 0usize..5, post in 0usize..5, lvl in 1u32..40, edu in 0usize..5, cert in 0usize..4,
+            wage in 3_000_000i64..30_000_000,
+        ) {
+            let ps = policies();
+            let p = &ps[pi];
+            let post = &p.posts[post % p.posts.len()];
+            let edu = [None, Some(EducationKey::Postgraduate), Some(EducationKey::Bachelor), Some(EducationKey::College), Some(EducationKey::HighSchool)][edu];
+            let cert = [None, Some(CertificateLevel::Junior), Some(CertificateLevel::Intermediate), Some(CertificateLevel::Senior)][cert];
+            let a = monthly(p, &post.key, lvl, edu, cert, Some(wage)).unwrap();
+            prop_assert_eq!(a.components().iter().sum::<i64>(), a.total);
+            prop_assert!(a.components().iter().all(|c| *c >= 0));
+            let b = monthly(p, &post.key, lvl + 1, edu, cert, Some(wage)).unwrap();
+            prop_assert!(b.total >= a.total);
+        }
+
+        #[test]
+        fn the_pool_is_paid_out_exactly(pool in 0i64..10_000_000, ws in proptest::collection::vec(0i64..1_000_000, 1..50)) {
+            let parts = split_pool(pool, &ws);
+            let paid: i64 = parts.iter().sum();
+            if ws.iter().any(|w| *w > 0) {
+                prop_assert_eq!(paid, pool);
+            } else {
+                prop_assert_eq!(paid, 0);
+            }
+            for (p, w) in parts.iter().zip(&ws) {
+                prop_assert!(*w > 0 || *p == 0);
+            }
+        }
+
+        #[test]
+        fn levels_stay_in_the_post_range_and_never_fall_with_time(
+            pi in 0usize..5, start in 2000i32..2024, gs in proptest::collection::vec(0usize..4, 0..25), years in 0i32..25,
+        ) {
+            let ps = policies();
+            let p = &ps[pi];
+            let grades: Vec<(i32, Grade)> = gs.iter().enumerate().map(|(i, g)| (start + 1 + i as i32, Grade::ALL[*g])).collect();
+            let w = PayInput { post: "staff", education: Some(EducationKey::Bachelor), certificate: Some(CertificateLevel::Junior), service_start: d(start, 7, 1), grades: &grades };
+            let a = level(p, &w, d(start + years, 1, 1)).unwrap();
+            let b = level(p, &w, d(start + years + 1, 1, 1)).unwrap();
+            let post = p.post("staff").unwrap();
+            prop_assert!(a.level >= post.min_level && a.level <= post.max_level);
+            prop_assert!(b.level >= a.level);
+            prop_assert_eq!(a.steps.last().unwrap().level, a.level);
+        }
+    }
+}
