@@ -126,6 +126,29 @@ pub fn combined_score_tenths(organisation: u32, residents: u32, organisation_wei
     (organisation.min(100) * w * 10 + residents.min(100) * (100 - w) * 10) / 100
 }
 
+/// Weighted score in tenths of a point: each (score 0–100, weight in per cent), weights summing
+/// to 100. Rounded down.
+pub fn weighted_score_tenths(parts: &[(u32, u32)]) -> u32 {
+    parts.iter().map(|(s, w)| s.min(&100) * w).sum::<u32>() / 10
+}
+
+/// Proposes grades for a round: each score (tenths) gets the grade its thresholds give; when more
+/// than `cap` would be 优秀, the lowest-scored of them (ties: the later in the list) drop to the
+/// next grade. Returns the grades in input order.
+pub fn propose_grades(scores: &[u32], grade_for: impl Fn(u32) -> Grade, cap: Option<u32>) -> Vec<Grade> {
+    let mut grades: Vec<Grade> = scores.iter().map(|s| grade_for(*s)).collect();
+    if let Some(cap) = cap {
+        let mut excellent: Vec<usize> = (0..scores.len()).filter(|i| grades[*i] == Grade::Excellent).collect();
+        if excellent.len() as u32 > cap {
+            excellent.sort_by(|a, b| scores[*b].cmp(&scores[*a]).then(a.cmp(b)));
+            for i in excellent.into_iter().skip(cap as usize) {
+                grades[i] = Grade::Competent;
+            }
+        }
+    }
+    grades
+}
+
 /// The most 优秀 grades a group of `n` may receive under a cap in per cent (rounded down, at least
 /// one when the group is not empty and the cap is positive).
 pub fn excellent_cap(n: u32, cap_pct: u32) -> u32 {
@@ -179,6 +202,7 @@ mod tests {
     #[test]
     fn scores_caps_and_rotation() {
         assert_eq!(combined_score_tenths(90, 80, 70), 870);
+        assert_eq!(weighted_score_tenths(&[(90, 60), (80, 30), (85, 10)]), 865);
         assert_eq!(excellent_cap(12, 20), 2);
         assert_eq!(excellent_cap(3, 20), 1);
         let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
@@ -214,6 +238,25 @@ mod tests {
             prop_assert_eq!(flag.is_some(), holds);
             if let Some(t) = flag {
                 prop_assert!(t.years.iter().all(|y| bad.contains(y)));
+            }
+        }
+
+        #[test]
+        fn the_cap_holds_and_drops_only_the_lowest(scores in proptest::collection::vec(0u32..=1000, 0..60), cap_pct in 1u32..=100) {
+            let cap = excellent_cap(scores.len() as u32, cap_pct);
+            let by = |s: u32| if s >= 900 { Excellent } else if s >= 700 { Competent } else { Incompetent };
+            let g = propose_grades(&scores, by, Some(cap));
+            let n = g.iter().filter(|g| **g == Excellent).count() as u32;
+            prop_assert!(n <= cap);
+            let uncapped = scores.iter().filter(|s| **s >= 900).count() as u32;
+            prop_assert_eq!(n, uncapped.min(cap));
+            // every 优秀 scores at least as much as every capped-out one
+            for (i, gi) in g.iter().enumerate() {
+                for (j, gj) in g.iter().enumerate() {
+                    if *gi == Excellent && *gj != Excellent && scores[j] >= 900 {
+                        prop_assert!(scores[i] >= scores[j]);
+                    }
+                }
             }
         }
 

@@ -46,7 +46,10 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        Migrator::up(&self.conn, None).await.context("数据库迁移失败")
+        Migrator::up(&self.conn, None).await.context("数据库迁移失败")?;
+        crate::policies::install_shipped(&self.conn)
+            .await
+            .context("安装内置政策失败")
     }
 
     /// A trivial round trip, for health checks.

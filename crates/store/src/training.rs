@@ -209,6 +209,8 @@ pub async fn enrol(
             region_code: Set(r.clone()),
             completed_on: Set(t.end_date),
             credits: Set(t.credits),
+            attendance: Set("attended".into()),
+            result: Set(None),
         });
         let res = training_record::Entity::insert_many(rows)
             .on_conflict(

@@ -13,5 +13,9 @@ pub struct Model {
     pub region_code: String,
     pub completed_on: Date,
     pub credits: i32,
+    /// attended | absent
+    pub attendance: String,
+    /// passed | failed, when examined
+    pub result: Option<String>,
 }
 super::no_relations!();

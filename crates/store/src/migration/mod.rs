@@ -12,6 +12,10 @@ mod m0004_worker_list_index;
 mod m0005_assessments;
 mod m0006_rewards;
 mod m0007_training;
+mod m0008_policies;
+mod m0009_assessment_rounds;
+mod m0010_reserves;
+mod m0011_payroll;
 
 pub struct Migrator;
 
@@ -26,6 +30,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_assessments::Migration),
             Box::new(m0006_rewards::Migration),
             Box::new(m0007_training::Migration),
+            Box::new(m0008_policies::Migration),
+            Box::new(m0009_assessment_rounds::Migration),
+            Box::new(m0010_reserves::Migration),
+            Box::new(m0011_payroll::Migration),
         ]
     }
 }
@@ -38,4 +46,20 @@ pub(crate) fn index(name: &str, table: &'static str, cols: &[&'static str]) -> I
         i.col(*c);
     }
     i.to_owned()
+}
+
+/// `CREATE UNIQUE INDEX IF NOT EXISTS name ON table (cols…)`.
+pub(crate) fn unique(name: &str, table: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut i = index(name, table, cols);
+    i.unique();
+    i
+}
+
+/// A foreign key from `table (province_code, col)` to `to (province_code, id)`: distribution-key
+/// aligned, so it holds on Citus.
+pub(crate) fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(table, ("province_code", col))
+        .to(to, ("province_code", "id"))
+        .to_owned()
 }

@@ -1,0 +1,431 @@
+//! Policies as data: versioned policy files, which one a region applies from which date (inherited
+//! down the tree, the nearest region's assignment winning), and the yearly reference wages.
+
+use crate::Db;
+use crate::audit::Actor;
+use crate::entity::{policy, policy_assignment, reference_wage};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use crate::workers::editable;
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+use shegong_domain::policy::{Fen, Policy, SHIPPED};
+use shegong_domain::{FieldError, RegionCode, Scope};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Stores version 1 of every shipped policy that is not there yet (run after migrations).
+pub async fn install_shipped(db: &impl ConnectionTrait) -> Result<()> {
+    for (name, body) in SHIPPED {
+        let p = Policy::parse(body).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        policy::Entity::insert(policy::ActiveModel {
+            name: Set(name.into()),
+            version: Set(1),
+            title: Set(p.title),
+            source: Set(p.source),
+            body: Set(body.into()),
+            created_by: Set("system".into()),
+            created_at: Set(Utc::now()),
+        })
+        .on_conflict(
+            OnConflict::columns([policy::Column::Name, policy::Column::Version])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every stored version, newest version of each name first.
+pub async fn list(db: &Db) -> Result<Vec<policy::Model>> {
+    Ok(policy::Entity::find()
+        .order_by_asc(policy::Column::Name)
+        .order_by_desc(policy::Column::Version)
+        .all(&db.conn)
+        .await?)
+}
+
+/// One version (the latest when `version` is `None`), with its parsed rules.
+pub async fn get(db: &impl ConnectionTrait, name: &str, version: Option<i32>) -> Result<(policy::Model, Policy)> {
+    let mut q = policy::Entity::find().filter(policy::Column::Name.eq(name));
+    if let Some(v) = version {
+        q = q.filter(policy::Column::Version.eq(v));
+    }
+    let m = q
+        .order_by_desc(policy::Column::Version)
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let p = Policy::parse(&m.body).map_err(|e| anyhow::anyhow!("stored policy {name} v{}: {e}", m.version))?;
+    Ok((m, p))
+}
+
+/// Checks a policy file without storing it.
+pub fn check(body: &str) -> Result<Policy> {
+    Policy::parse(body).map_err(|e| {
+        StoreError::invalid(FieldError::new(
+            "policy_invalid",
+            "body",
+            format!("政策文件{e}"),
+        ))
+    })
+}
+
+/// Stores a policy file as the next version of its name (a province administrator's act: policy
+/// files are shared by every region that applies them). The same text again stores nothing.
+pub async fn upload(db: &Db, scope: &Scope, actor: &Actor, body: &str) -> Result<policy::Model> {
+    editable(scope)?;
+    if scope.region().as_str().len() > 2 {
+        return Err(StoreError::Forbidden("只有省级管理员可以新增或修改政策文件"));
+    }
+    let p = check(body)?;
+    let latest = policy::Entity::find()
+        .filter(policy::Column::Name.eq(&p.name))
+        .order_by_desc(policy::Column::Version)
+        .one(&db.conn)
+        .await?;
+    if let Some(l) = &latest
+        && l.body == body
+    {
+        return Ok(l.clone());
+    }
+    let m = policy::ActiveModel {
+        name: Set(p.name.clone()),
+        version: Set(latest.map_or(1, |l| l.version + 1)),
+        title: Set(p.title.chars().take(200).collect()),
+        source: Set(p.source.chars().take(400).collect()),
+        body: Set(body.into()),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&db.conn)
+    .await?;
+    crate::audit::record(
+        &db.conn,
+        actor,
+        "policy.upload",
+        scope.region().as_str(),
+        Some(format!("{} v{}", m.name, m.version)),
+        None,
+    )
+    .await?;
+    Ok(m)
+}
+
+/// Applies the latest version of a policy to a region in scope from a date. A later assignment of
+/// the same region and date replaces nothing: it is refused, so history stays as it was.
+pub async fn apply(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    region: &str,
+    name: &str,
+    from: NaiveDate,
+) -> Result<policy_assignment::Model> {
+    editable(scope)?;
+    let region = RegionCode::parse(region)
+        .ok()
+        .filter(|r| scope.allows_region(r.as_str()) && r.as_str().len() <= 12)
+        .ok_or_else(|| {
+            StoreError::invalid(FieldError::new(
+                "region_out_of_scope",
+                "region",
+                "区划无效或不在您的管辖范围内",
+            ))
+        })?;
+    let (version, _) = get(&db.conn, name, None).await.map_err(|e| match e {
+        StoreError::NotFound => StoreError::invalid(FieldError::new(
+            "policy_unknown",
+            "policy",
+            format!("没有名为“{name}”的政策"),
+        )),
+        e => e,
+    })?;
+    let exists = policy_assignment::Entity::find()
+        .filter(policy_assignment::Column::ProvinceCode.eq(region.province()))
+        .filter(policy_assignment::Column::RegionCode.eq(region.as_str()))
+        .filter(policy_assignment::Column::EffectiveFrom.eq(from))
+        .one(&db.conn)
+        .await?;
+    if let Some(e) = exists {
+        return Err(StoreError::Conflict(FieldError::new(
+            "policy_assignment_exists",
+            "from",
+            format!("该区划自{from}起已适用“{}”，请选择其他生效日期", e.policy_name),
+        )));
+    }
+    let m = policy_assignment::ActiveModel {
+        province_code: Set(region.province().into()),
+        id: Set(Uuid::now_v7()),
+        region_code: Set(region.to_string()),
+        policy_name: Set(version.name.clone()),
+        policy_version: Set(version.version),
+        effective_from: Set(from),
+        assigned_by: Set(actor.username.clone()),
+        assigned_at: Set(Utc::now()),
+    }
+    .insert(&db.conn)
+    .await?;
+    crate::audit::record(
+        &db.conn,
+        actor,
+        "policy.apply",
+        region.as_str(),
+        Some(format!("{} v{}", version.name, version.version)),
+        Some(format!("自{from}起")),
+    )
+    .await?;
+    Ok(m)
+}
+
+/// The ancestors of a region, itself included, longest first: `330481001001` → 330481001001,
+/// 330481001, 330481, 3304, 33.
+fn path_of(region: &str) -> Vec<String> {
+    [15usize, 12, 9, 6, 4, 2]
+        .into_iter()
+        .filter(|n| *n <= region.len())
+        .map(|n| region[..n].to_string())
+        .collect()
+}
+
+/// Assignments that bear on a region: its own and its ancestors', newest first.
+pub async fn history(db: &Db, scope: &Scope, region: &str) -> Result<Vec<policy_assignment::Model>> {
+    if !scope.allows_region(region) && !scope.region().as_str().starts_with(region) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(policy_assignment::Entity::find()
+        .filter(policy_assignment::Column::RegionCode.is_in(path_of(region)))
+        .order_by_desc(policy_assignment::Column::EffectiveFrom)
+        .all(&db.conn)
+        .await?)
+}
+
+/// The policy in force for a region on a day, and the assignment that puts it there.
+#[derive(Debug, Clone, Serialize)]
+pub struct InForce {
+    pub policy: Arc<Policy>,
+    pub name: String,
+    pub version: i32,
+    pub assigned_at_region: String,
+    pub effective_from: NaiveDate,
+}
+
+/// Resolves policies for many regions at once: the nearest region on the path with an assignment
+/// effective on the day wins; within a region the latest effective date wins.
+pub struct Resolver {
+    assignments: HashMap<String, Vec<policy_assignment::Model>>,
+    parsed: HashMap<(String, i32), Arc<Policy>>,
+    on: NaiveDate,
+}
+
+impl Resolver {
+    /// Loads every assignment on the path of `region` and inside its subtree.
+    pub async fn load(db: &impl ConnectionTrait, region: &str, on: NaiveDate) -> Result<Resolver> {
+        let mut rows = policy_assignment::Entity::find()
+            .filter(policy_assignment::Column::RegionCode.is_in(path_of(region)))
+            .filter(policy_assignment::Column::EffectiveFrom.lte(on))
+            .all(db)
+            .await?;
+        rows.extend(
+            policy_assignment::Entity::find()
+                .filter(in_subtree(policy_assignment::Column::RegionCode, region))
+                .filter(policy_assignment::Column::RegionCode.ne(region))
+                .filter(policy_assignment::Column::EffectiveFrom.lte(on))
+                .all(db)
+                .await?,
+        );
+        let mut assignments: HashMap<String, Vec<policy_assignment::Model>> = HashMap::new();
+        let mut parsed = HashMap::new();
+        for a in rows {
+            let key = (a.policy_name.clone(), a.policy_version);
+            if !parsed.contains_key(&key) {
+                let (_, p) = get(db, &a.policy_name, Some(a.policy_version)).await?;
+                parsed.insert(key, Arc::new(p));
+            }
+            assignments.entry(a.region_code.clone()).or_default().push(a);
+        }
+        for v in assignments.values_mut() {
+            v.sort_by(|a, b| b.effective_from.cmp(&a.effective_from));
+        }
+        Ok(Resolver {
+            assignments,
+            parsed,
+            on,
+        })
+    }
+
+    pub fn resolve(&self, region: &str) -> Option<InForce> {
+        for p in path_of(region) {
+            if let Some(a) = self
+                .assignments
+                .get(&p)
+                .and_then(|v| v.iter().find(|a| a.effective_from <= self.on))
+            {
+                return Some(InForce {
+                    policy: self.parsed[&(a.policy_name.clone(), a.policy_version)].clone(),
+                    name: a.policy_name.clone(),
+                    version: a.policy_version,
+                    assigned_at_region: a.region_code.clone(),
+                    effective_from: a.effective_from,
+                });
+            }
+        }
+        None
+    }
+}
+
+/// The policy in force for one region on a day.
+pub async fn in_force(db: &impl ConnectionTrait, region: &str, on: NaiveDate) -> Result<Option<InForce>> {
+    Ok(Resolver::load(db, region, on).await?.resolve(region))
+}
+
+/// The policy in force, or a clear refusal naming the region.
+pub async fn require_in_force(db: &impl ConnectionTrait, region: &str, on: NaiveDate) -> Result<InForce> {
+    in_force(db, region, on).await?.ok_or_else(|| {
+        StoreError::invalid(FieldError::new(
+            "policy_missing",
+            "region",
+            format!("区划 {region} 在{on}没有适用的政策，请先在“政策配置”中为其上级或本级指定政策"),
+        ))
+    })
+}
+
+/// Sets a region's reference wage (e.g. last year's average wage) for a year, in fen.
+pub async fn set_reference_wage(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    region: &str,
+    key: &str,
+    year: i32,
+    annual_fen: Fen,
+) -> Result<reference_wage::Model> {
+    editable(scope)?;
+    let mut errors = Vec::new();
+    let region = RegionCode::parse(region).ok().filter(|r| scope.allows_region(r.as_str()));
+    if region.is_none() {
+        errors.push(FieldError::new(
+            "region_out_of_scope",
+            "region",
+            "区划无效或不在您的管辖范围内",
+        ));
+    }
+    if key.is_empty() || key.len() > 40 || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+        errors.push(FieldError::new("wage_key", "key", "参照工资的键只能由小写字母和“_”组成"));
+    }
+    if !(2000..=2100).contains(&year) {
+        errors.push(FieldError::new("year_invalid", "year", "年度应在2000至2100之间"));
+    }
+    if !(100_000..=100_000_000).contains(&annual_fen) {
+        errors.push(FieldError::new(
+            "wage_amount",
+            "annual_yuan",
+            "年平均工资应在1000元至100万元之间",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let region = region.expect("checked");
+    let existing = reference_wage::Entity::find()
+        .filter(reference_wage::Column::ProvinceCode.eq(region.province()))
+        .filter(reference_wage::Column::RegionCode.eq(region.as_str()))
+        .filter(reference_wage::Column::Key.eq(key))
+        .filter(reference_wage::Column::Year.eq(year))
+        .one(&db.conn)
+        .await?;
+    let m = match existing {
+        Some(e) => {
+            let mut am: reference_wage::ActiveModel = e.into();
+            am.annual_fen = Set(annual_fen);
+            am.set_by = Set(actor.username.clone());
+            am.set_at = Set(Utc::now());
+            am.update(&db.conn).await?
+        }
+        None => {
+            reference_wage::ActiveModel {
+                province_code: Set(region.province().into()),
+                id: Set(Uuid::now_v7()),
+                region_code: Set(region.to_string()),
+                key: Set(key.into()),
+                year: Set(year),
+                annual_fen: Set(annual_fen),
+                set_by: Set(actor.username.clone()),
+                set_at: Set(Utc::now()),
+            }
+            .insert(&db.conn)
+            .await?
+        }
+    };
+    crate::audit::record(
+        &db.conn,
+        actor,
+        "policy.reference_wage",
+        region.as_str(),
+        Some(format!("{key} {year}")),
+        Some(shegong_domain::pay::yuan(annual_fen)),
+    )
+    .await?;
+    Ok(m)
+}
+
+/// Reference wages for many regions: the nearest region on the path that has one wins.
+pub struct Wages {
+    rows: HashMap<(String, String, i32), Fen>,
+}
+
+impl Wages {
+    pub async fn load(db: &impl ConnectionTrait, region: &str) -> Result<Wages> {
+        let mut rows = reference_wage::Entity::find()
+            .filter(reference_wage::Column::RegionCode.is_in(path_of(region)))
+            .all(db)
+            .await?;
+        rows.extend(
+            reference_wage::Entity::find()
+                .filter(in_subtree(reference_wage::Column::RegionCode, region))
+                .filter(reference_wage::Column::RegionCode.ne(region))
+                .all(db)
+                .await?,
+        );
+        Ok(Wages {
+            rows: rows
+                .into_iter()
+                .map(|r| ((r.region_code, r.key, r.year), r.annual_fen))
+                .collect(),
+        })
+    }
+
+    pub fn get(&self, region: &str, key: &str, year: i32) -> Option<Fen> {
+        path_of(region)
+            .into_iter()
+            .find_map(|p| self.rows.get(&(p, key.to_string(), year)).copied())
+    }
+
+    /// Every stored row, for display.
+    pub fn all(&self) -> Vec<(String, String, i32, Fen)> {
+        let mut v: Vec<_> = self
+            .rows
+            .iter()
+            .map(|((r, k, y), f)| (r.clone(), k.clone(), *y, *f))
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paths_run_from_the_region_up() {
+        assert_eq!(
+            super::path_of("330481001001"),
+            ["330481001001", "330481001", "330481", "3304", "33"]
+        );
+        assert_eq!(super::path_of("33"), ["33"]);
+    }
+}
