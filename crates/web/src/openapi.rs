@@ -25,8 +25,81 @@ fn worker_post(summary: &str, schema: &str) -> Value {
     }})
 }
 
-/// The document (also used by the route test).
-pub fn spec() -> Value {
+fn op(summary: &str, tag: &str, params: &[&str], body: Option<Value>, ok: &str) -> Value {
+    let mut parameters: Vec<Value> = params
+        .iter()
+        .map(|p| {
+            let (name, place) = p.split_once(':').unwrap_or((p, "query"));
+            let schema = if name == "id" || name == "worker_id" { json!({"type": "string", "format": "uuid"}) } else if name == "year" && place == "path" { json!({"type": "integer"}) } else { json!({"type": "string"}) };
+            json!({ "name": name, "in": place, "required": place == "path", "schema": schema })
+        })
+        .collect();
+    parameters.retain(|p| !p["name"].as_str().unwrap_or("").is_empty());
+    let mut o = json!({ "summary": summary, "tags": [tag], "parameters": parameters,
+        "responses": { "200": ok_json(ok, json!({"type": "object"})), "201": ok_json(ok, json!({"type": "object"})),
+                       "404": error_response("不存在或不在管辖范围内"), "409": error_response("与现有状态冲突，未作任何修改"), "422": error_response("输入有误，未作任何修改") } });
+    if let Some(b) = body {
+        o["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": b } } });
+    }
+    o
+}
+
+fn obj(props: &[(&str, &str)]) -> Value {
+    let mut m = serde_json::Map::new();
+    for (k, t) in props {
+        m.insert((*k).into(), json!({ "type": t }));
+    }
+    json!({ "type": "object", "properties": m })
+}
+
+/// Policies, staffing, pay, assessment rounds and the reserve pool.
+fn career_paths() -> Value {
+    json!({
+        "/api/v1/policies": {
+            "get": op("政策文件（各版本）", "政策配置", &[], None, "政策列表"),
+            "post": op("新增政策文件或新版本（省级管理员）；格式或内容有误时返回 422，message 指明行号和原因", "政策配置", &[], Some(obj(&[("body", "string")])), "已保存的名称和版本")
+        },
+        "/api/v1/policies/check": { "post": op("检查政策文件，不保存", "政策配置", &[], Some(obj(&[("body", "string")])), "解析后的规则") },
+        "/api/v1/policies/{name}": { "get": op("一个政策文件及其解析后的规则", "政策配置", &["name:path", "version"], None, "政策") },
+        "/api/v1/regions/{code}/policy": {
+            "get": op("区划在某日适用的政策、适用历史和参照工资", "政策配置", &["code:path", "date"], None, "适用情况"),
+            "post": op("为区划指定政策及生效日期（下级区划继承，县级可覆盖省级）", "政策配置", &["code:path"], Some(obj(&[("name", "string"), ("from", "string")])), "指定记录")
+        },
+        "/api/v1/regions/{code}/reference-wages": { "post": op("录入区划某年度的参照工资（如上年度平均工资）", "政策配置", &["code:path"], Some(obj(&[("key", "string"), ("year", "integer"), ("annual_yuan", "string")])), "参照工资") },
+        "/api/v1/regions/{code}/staffing": { "get": op("员额：社区的定额范围、实有人数、所需与现有网格、党建专职岗位；上级区划为汇总，并列出下级", "员额", &["code:path", "date"], None,
+            "{\"min\",\"max\",\"actual\",\"grids_needed\",\"grids\",\"party_building_posts\",\"children\"}") },
+        "/api/v1/regions/{code}/budget": { "get": op("年度薪酬预算及测算（不改变任何数据），按下级区划列出差额", "薪酬", &["code:path", "year", "reference_wage_change_pct", "start_pct", "step_pct", "certificate_junior_yuan", "certificate_intermediate_yuan", "certificate_senior_yuan"], None, "预算") },
+        "/api/v1/payroll/runs": {
+            "get": op("管辖范围内的月度薪酬", "薪酬", &[], None, "列表"),
+            "post": op("计算某区划某月薪酬（未锁定时可重算）", "薪酬", &[], Some(obj(&[("region", "string"), ("month", "string")])), "计算结果及合计（分）")
+        },
+        "/api/v1/payroll/runs/{id}": { "get": op("月度薪酬：各项合计与工资条（分页）", "薪酬", &["id:path", "page", "per_page"], None, "月度薪酬") },
+        "/api/v1/payroll/runs/{id}/review": { "post": op("审核（已计算 → 已审核）", "薪酬", &["id:path"], None, "月度薪酬") },
+        "/api/v1/payroll/runs/{id}/lock": { "post": op("锁定（已审核 → 已锁定，此后不可更改）", "薪酬", &["id:path"], None, "月度薪酬") },
+        "/api/v1/payroll/runs/{id}/adjustments": { "post": op("已锁定月份的调整项", "薪酬", &["id:path"], Some(obj(&[("worker_id", "string"), ("amount_yuan", "string"), ("reason", "string")])), "调整项") },
+        "/api/v1/payroll/runs/{id}/payslips.xlsx": { "get": { "summary": "导出工资表（Excel）", "tags": ["薪酬"], "parameters": [id_param()], "responses": { "200": { "description": "xlsx" }, "404": error_response("不存在或不在管辖范围内") } } },
+        "/api/v1/workers/{id}/payslips": { "get": op("本人或管辖范围内人员的工资条：各项（分）与合计", "薪酬", &["id:path", "month"], None, "工资条") },
+        "/api/v1/workers/{id}/level": { "get": op("按适用政策计算的等级及每次变动的说明", "薪酬", &["id:path"], None, "等级") },
+        "/api/v1/workers/{id}/assessments/{year}/amend": { "post": op("更正已发布的考核等次（留痕）", "考核", &["id:path", "year:path"], Some(obj(&[("grade", "string"), ("reason", "string")])), "更正记录") },
+        "/api/v1/assessment-rounds": {
+            "get": op("管辖范围内的年度考核", "考核", &[], None, "列表"),
+            "post": op("街道创建年度考核（名单为所辖社区的在职人员）", "考核", &[], Some(obj(&[("region", "string"), ("year", "integer")])), "考核")
+        },
+        "/api/v1/assessment-rounds/{id}": { "get": op("考核及名单、评分、等次", "考核", &["id:path"], None, "考核") },
+        "/api/v1/assessment-rounds/{id}/scores": { "put": op("批量录入评分（全部成功或全部不保存）", "考核", &["id:path"], Some(json!({"type": "object", "properties": {"items": {"type": "array", "items": obj(&[("worker_id", "string"), ("organisation", "integer"), ("residents", "integer"), ("routine", "integer"), ("note", "string")])}}})), "已保存人数") },
+        "/api/v1/assessment-rounds/{id}/score": { "post": op("评定等次（评分中 → 已评定），按政策权重、分数线和优秀比例上限", "考核", &["id:path"], None, "考核") },
+        "/api/v1/assessment-rounds/{id}/grades": { "post": op("调整拟定等次（已评定状态，仍受优秀比例上限约束）", "考核", &["id:path"], Some(obj(&[("worker_id", "string"), ("grade", "string")])), "名单条目") },
+        "/api/v1/assessment-rounds/{id}/publish": { "post": op("发布（等次写入档案，不可直接修改）；返回触发退出情形的人员", "考核", &["id:path"], None, "考核及退出提示") },
+        "/api/v1/reserves": {
+            "get": op("后备力量名单", "后备力量", &["region"], None, "名单"),
+            "post": op("新增后备人选", "后备力量", &[], Some(obj(&[("community_code", "string"), ("name", "string"), ("gender", "string"), ("birth_date", "string"), ("education", "string"), ("political_status", "string"), ("current_post", "string"), ("note", "string")])), "后备人选")
+        },
+        "/api/v1/reserves/coverage": { "get": op("各社区两委职数、后备人数与按比例应有人数", "后备力量", &["region"], None, "覆盖情况") },
+        "/api/v1/reserves/{id}": { "delete": { "summary": "移出后备名单（保留记录）", "tags": ["后备力量"], "parameters": [id_param()], "responses": { "204": { "description": "已移出" }, "404": error_response("不存在或不在管辖范围内") } } }
+    })
+}
+
+fn base_spec() -> Value {
     let filters = [
         "region",
         "q",
@@ -187,6 +260,15 @@ pub fn spec() -> Value {
 
 pub async fn document() -> Json<Value> {
     Json(spec())
+}
+
+/// The document (also used by the route test): the archive's paths and the career system's.
+pub fn spec() -> Value {
+    let mut s = base_spec();
+    if let (Some(p), Value::Object(more)) = (s["paths"].as_object_mut(), career_paths()) {
+        p.extend(more);
+    }
+    s
 }
 
 pub async fn swagger_page() -> Html<&'static str> {

@@ -9,5 +9,6 @@ mod auth;
 mod browser;
 mod career;
 mod export;
+mod pay;
 mod regions;
 mod training;
