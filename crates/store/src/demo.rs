@@ -994,7 +994,11 @@ async fn career_and_pay(
     let mut reserves = Vec::new();
     for c in communities {
         let s = seats.get(&c.code).copied().unwrap_or(0);
-        let n = if rng.random_bool(0.85) { s * 3 } else { rng.random_range(0..=s * 2) };
+        let n = if rng.random_bool(0.85) {
+            s * 3
+        } else {
+            rng.random_range(0..=s * 2)
+        };
         for _ in 0..n {
             let female = rng.random_bool(0.6);
             let surname = SURNAMES.choose(rng).expect("non-empty");
@@ -1008,10 +1012,24 @@ async fn career_and_pay(
                 region_code: Set(c.code.clone()),
                 name: Set(format!("{surname}{given}")),
                 gender: Set(if female { "2" } else { "1" }.into()),
-                birth_date: Set(ymd(rng.random_range(1985..=2000), rng.random_range(1..=12), rng.random_range(1..=28))),
-                education: Set(Some(["21", "21", "31", "14"].choose(rng).expect("non-empty").to_string())),
-                political_status: Set(["01", "01", "02", "03", "13"].choose(rng).expect("non-empty").to_string()),
-                current_post: Set(Some(["网格员", "专职工作者", "居民小组长", "志愿者骨干"].choose(rng).expect("non-empty").to_string())),
+                birth_date: Set(ymd(
+                    rng.random_range(1985..=2000),
+                    rng.random_range(1..=12),
+                    rng.random_range(1..=28),
+                )),
+                education: Set(Some(
+                    ["21", "21", "31", "14"].choose(rng).expect("non-empty").to_string(),
+                )),
+                political_status: Set(["01", "01", "02", "03", "13"]
+                    .choose(rng)
+                    .expect("non-empty")
+                    .to_string()),
+                current_post: Set(Some(
+                    ["网格员", "专职工作者", "居民小组长", "志愿者骨干"]
+                        .choose(rng)
+                        .expect("non-empty")
+                        .to_string(),
+                )),
                 note: Set(None),
                 added_by: Set("demo".into()),
                 added_on: Set(ymd(last, 6, 1)),
@@ -1025,15 +1043,24 @@ async fn career_and_pay(
             .await?;
     }
     txn.commit().await?;
-    // A year of locked payroll: last year's twelve months, one run per county.
+    // A year of locked payroll: last year's twelve months, one run per county. Levels change on
+    // 1 January, so December's computation serves every month, less those not yet in service
+    // (the demo's policy has no performance pool, whose split would depend on the month's members).
     let mut counties: Vec<String> = communities.iter().map(|c| c.county.clone()).collect();
     counties.dedup();
     let total = counties.len() as u64;
     for (i, county) in counties.iter().enumerate() {
         let txn = db.conn.begin().await?;
+        let (december, _) = crate::payroll::compute_month(&txn, county, ymd(last, 12, 1), None).await?;
         for m in 1..=12 {
             let month = ymd(last, m, 1);
-            let (computed, _) = crate::payroll::compute_month(&txn, county, month, None).await?;
+            let month_end =
+                month.checked_add_months(chrono::Months::new(1)).expect("valid") - chrono::Duration::days(1);
+            let computed: Vec<_> = december
+                .iter()
+                .filter(|c| c.service_start <= month_end)
+                .cloned()
+                .collect();
             let at = Utc::now();
             let run = payroll_run::ActiveModel {
                 province_code: Set(province.clone()),

@@ -67,13 +67,8 @@ pub async fn get(db: &impl ConnectionTrait, name: &str, version: Option<i32>) ->
 
 /// Checks a policy file without storing it.
 pub fn check(body: &str) -> Result<Policy> {
-    Policy::parse(body).map_err(|e| {
-        StoreError::invalid(FieldError::new(
-            "policy_invalid",
-            "body",
-            format!("政策文件{e}"),
-        ))
-    })
+    Policy::parse(body)
+        .map_err(|e| StoreError::invalid(FieldError::new("policy_invalid", "body", format!("政策文件{e}"))))
 }
 
 /// Stores a policy file as the next version of its name (a province administrator's act: policy
@@ -307,7 +302,9 @@ pub async fn set_reference_wage(
 ) -> Result<reference_wage::Model> {
     editable(scope)?;
     let mut errors = Vec::new();
-    let region = RegionCode::parse(region).ok().filter(|r| scope.allows_region(r.as_str()));
+    let region = RegionCode::parse(region)
+        .ok()
+        .filter(|r| scope.allows_region(r.as_str()));
     if region.is_none() {
         errors.push(FieldError::new(
             "region_out_of_scope",
@@ -316,7 +313,11 @@ pub async fn set_reference_wage(
         ));
     }
     if key.is_empty() || key.len() > 40 || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-        errors.push(FieldError::new("wage_key", "key", "参照工资的键只能由小写字母和“_”组成"));
+        errors.push(FieldError::new(
+            "wage_key",
+            "key",
+            "参照工资的键只能由小写字母和“_”组成",
+        ));
     }
     if !(2000..=2100).contains(&year) {
         errors.push(FieldError::new("year_invalid", "year", "年度应在2000至2100之间"));

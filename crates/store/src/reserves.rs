@@ -169,6 +169,7 @@ pub async fn coverage(db: &Db, scope: &Scope, on: NaiveDate) -> Result<Vec<Cover
         .column_as(Expr::col(worker::Column::Id).count(), "n")
         .filter(in_subtree(worker::Column::RegionCode, prefix))
         .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
         .filter(worker::Column::TwoCommittees.eq(true))
         .group_by(worker::Column::RegionCode)
         .into_tuple::<(String, i64)>()

@@ -11,8 +11,8 @@ use crate::regions::in_subtree;
 use crate::workers::{Changes, editable, find_scoped};
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use shegong_domain::career::{Grade, excellent_cap, propose_grades, weighted_score_tenths};
@@ -146,7 +146,10 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<assessment_round::Model>
         return Err(StoreError::NotFound);
     }
     Ok(assessment_round::Entity::find()
-        .filter(in_subtree(assessment_round::Column::RegionCode, scope.region().as_str()))
+        .filter(in_subtree(
+            assessment_round::Column::RegionCode,
+            scope.region().as_str(),
+        ))
         .order_by_desc(assessment_round::Column::Year)
         .order_by_asc(assessment_round::Column::RegionCode)
         .all(&db.conn)
@@ -178,7 +181,10 @@ async fn find(db: &impl sea_orm::ConnectionTrait, scope: &Scope, id: Uuid) -> Re
     }
     assessment_round::Entity::find()
         .filter(assessment_round::Column::Id.eq(id))
-        .filter(in_subtree(assessment_round::Column::RegionCode, scope.region().as_str()))
+        .filter(in_subtree(
+            assessment_round::Column::RegionCode,
+            scope.region().as_str(),
+        ))
         .one(db)
         .await?
         .ok_or(StoreError::NotFound)
@@ -204,7 +210,10 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
     let entries = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))
-        .filter(in_subtree(assessment_entry::Column::RegionCode, scope.region().as_str()))
+        .filter(in_subtree(
+            assessment_entry::Column::RegionCode,
+            scope.region().as_str(),
+        ))
         .all(&db.conn)
         .await?;
     let names: HashMap<Uuid, (String, String)> = worker::Entity::find()
@@ -221,12 +230,7 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
             EntryView { entry: e, name, title }
         })
         .collect();
-    entries.sort_by(|a, b| {
-        a.entry
-            .region_code
-            .cmp(&b.entry.region_code)
-            .then(a.name.cmp(&b.name))
-    });
+    entries.sort_by(|a, b| a.entry.region_code.cmp(&b.entry.region_code).then(a.name.cmp(&b.name)));
     let (_, policy) = crate::policies::get(&db.conn, &round.policy_name, Some(round.policy_version)).await?;
     let n = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
@@ -280,7 +284,10 @@ pub async fn save_scores(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, items:
     let entries: HashMap<Uuid, assessment_entry::Model> = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))
-        .filter(in_subtree(assessment_entry::Column::RegionCode, scope.region().as_str()))
+        .filter(in_subtree(
+            assessment_entry::Column::RegionCode,
+            scope.region().as_str(),
+        ))
         .all(&txn)
         .await?
         .into_iter()
@@ -342,17 +349,17 @@ pub async fn compute(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<
             missing += 1;
             continue;
         }
-        let p: Vec<(u32, u32)> = parts
-            .iter()
-            .map(|(s, w)| (s.unwrap_or(0).max(0) as u32, *w))
-            .collect();
+        let p: Vec<(u32, u32)> = parts.iter().map(|(s, w)| (s.unwrap_or(0).max(0) as u32, *w)).collect();
         scores.push(weighted_score_tenths(&p));
     }
     if missing > 0 {
         return Err(bad(
             "scores_missing",
             "scores",
-            format!("还有{missing}人未录入全部评分（组织评价、群众评议{}），不能评定等次", if a.routine_weight > 0 { "、平时考核" } else { "" }),
+            format!(
+                "还有{missing}人未录入全部评分（组织评价、群众评议{}），不能评定等次",
+                if a.routine_weight > 0 { "、平时考核" } else { "" }
+            ),
         ));
     }
     let cap = a.excellent_cap_pct.map(|c| excellent_cap(entries.len() as u32, c));
@@ -379,7 +386,10 @@ pub async fn compute(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<
     Ok(round)
 }
 
-async fn round_entries(txn: &DatabaseTransaction, round: &assessment_round::Model) -> Result<Vec<assessment_entry::Model>> {
+async fn round_entries(
+    txn: &DatabaseTransaction,
+    round: &assessment_round::Model,
+) -> Result<Vec<assessment_entry::Model>> {
     Ok(assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))

@@ -105,6 +105,7 @@ pub async fn report(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
         .column_as(Expr::col(worker::Column::Id).count(), "n")
         .filter(in_subtree(worker::Column::RegionCode, prefix))
         .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
         .group_by(worker::Column::RegionCode)
         .group_by(worker::Column::Title)
         .group_by(worker::Column::PartyBuilding)

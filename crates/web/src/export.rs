@@ -187,7 +187,8 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
     headers.extend(["应发合计", "低于保障线差额（月）"]);
     for (i, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, &bold).map_err(xerr)?;
-        ws.set_column_width(i as u16, if i == 1 { 15 } else { 12 }).map_err(xerr)?;
+        ws.set_column_width(i as u16, if i == 1 { 15 } else { 12 })
+            .map_err(xerr)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
     let names = regions::community_names_in(&st.db, caller.scope.region().as_str()).await?;
@@ -238,7 +239,10 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"paysheet-{}-{}.xlsx\"", run.region_code, run.month),
+                format!(
+                    "attachment; filename=\"paysheet-{}-{}.xlsx\"",
+                    run.region_code, run.month
+                ),
             ),
         ],
         bytes,

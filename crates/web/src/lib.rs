@@ -71,10 +71,16 @@ pub fn router(state: AppState) -> Router {
         .route("/trainings/{id}/enrol", post(api::enrol_training))
         .route("/training/overdue", get(api::training_overdue))
         .route("/training/overdue.xlsx", get(api::training_overdue_xlsx))
-        .route("/policies", get(policy_api::list_policies).post(policy_api::upload_policy))
+        .route(
+            "/policies",
+            get(policy_api::list_policies).post(policy_api::upload_policy),
+        )
         .route("/policies/check", post(policy_api::check_policy))
         .route("/policies/{name}", get(policy_api::get_policy))
-        .route("/regions/{code}/policy", get(policy_api::region_policy).post(policy_api::apply_policy))
+        .route(
+            "/regions/{code}/policy",
+            get(policy_api::region_policy).post(policy_api::apply_policy),
+        )
         .route("/regions/{code}/reference-wages", post(policy_api::set_wage))
         .route("/regions/{code}/staffing", get(policy_api::region_staffing))
         .route("/regions/{code}/budget", get(policy_api::region_budget))
@@ -87,13 +93,19 @@ pub fn router(state: AppState) -> Router {
         .route("/workers/{id}/payslips", get(policy_api::worker_payslips))
         .route("/workers/{id}/level", get(policy_api::worker_level))
         .route("/workers/{id}/assessments/{year}/amend", post(policy_api::amend_grade))
-        .route("/assessment-rounds", get(policy_api::list_rounds).post(policy_api::create_round))
+        .route(
+            "/assessment-rounds",
+            get(policy_api::list_rounds).post(policy_api::create_round),
+        )
         .route("/assessment-rounds/{id}", get(policy_api::get_round))
         .route("/assessment-rounds/{id}/scores", put(policy_api::save_scores))
         .route("/assessment-rounds/{id}/score", post(policy_api::score_round))
         .route("/assessment-rounds/{id}/grades", post(policy_api::set_round_grade))
         .route("/assessment-rounds/{id}/publish", post(policy_api::publish_round))
-        .route("/reserves", get(policy_api::list_reserves).post(policy_api::add_reserve))
+        .route(
+            "/reserves",
+            get(policy_api::list_reserves).post(policy_api::add_reserve),
+        )
         .route("/reserves/coverage", get(policy_api::reserve_coverage))
         .route("/reserves/{id}", delete(policy_api::remove_reserve))
         .route("/users", get(api::list_users).post(api::create_user))

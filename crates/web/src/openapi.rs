@@ -30,7 +30,13 @@ fn op(summary: &str, tag: &str, params: &[&str], body: Option<Value>, ok: &str) 
         .iter()
         .map(|p| {
             let (name, place) = p.split_once(':').unwrap_or((p, "query"));
-            let schema = if name == "id" || name == "worker_id" { json!({"type": "string", "format": "uuid"}) } else if name == "year" && place == "path" { json!({"type": "integer"}) } else { json!({"type": "string"}) };
+            let schema = if name == "id" || name == "worker_id" {
+                json!({"type": "string", "format": "uuid"})
+            } else if name == "year" && place == "path" {
+                json!({"type": "integer"})
+            } else {
+                json!({"type": "string"})
+            };
             json!({ "name": name, "in": place, "required": place == "path", "schema": schema })
         })
         .collect();

@@ -55,7 +55,9 @@ pub async fn get_policy(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Json<Value>> {
     let (m, p) = policies::get(&st.db.conn, &name, q.version).await?;
-    Ok(Json(json!({"name": m.name, "version": m.version, "body": m.body, "rules": p})))
+    Ok(Json(
+        json!({"name": m.name, "version": m.version, "body": m.body, "rules": p}),
+    ))
 }
 
 /// `POST /api/v1/policies/check`: checks a file, stores nothing.
@@ -72,8 +74,7 @@ pub async fn upload_policy(
 ) -> ApiResult<Response> {
     admin(&caller)?;
     let m = policies::upload(&st.db, &caller.scope, &caller.actor, &b.body).await?;
-    Ok((StatusCode::CREATED, Json(json!({"name": m.name, "version": m.version})))
-        .into_response())
+    Ok((StatusCode::CREATED, Json(json!({"name": m.name, "version": m.version}))).into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -154,7 +155,8 @@ pub async fn set_wage(
     admin(&caller)?;
     let fen = parse_yuan(&i.annual_yuan)
         .ok_or_else(|| FieldError::new("wage_amount", "annual_yuan", "年平均工资应为元金额，最多两位小数"))?;
-    let m = policies::set_reference_wage(&st.db, &caller.scope, &caller.actor, &code, i.key.trim(), i.year, fen).await?;
+    let m =
+        policies::set_reference_wage(&st.db, &caller.scope, &caller.actor, &code, i.key.trim(), i.year, fen).await?;
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
 }
 
@@ -212,7 +214,10 @@ pub async fn region_budget(
     Path(code): Path<String>,
     Query(q): Query<BudgetQuery>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.is_admin() || caller.role.as_str() == "auditor", "只有管理员可以查看预算")?;
+    caller.require(
+        caller.role.is_admin() || caller.role.as_str() == "auditor",
+        "只有管理员可以查看预算",
+    )?;
     let code = region_of(&code)?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
     let b = payroll::budget(&st.db, &caller.scope, &code, year, &q.what_if()).await?;
@@ -227,11 +232,7 @@ pub struct RunInput {
 }
 
 /// `POST /api/v1/payroll/runs`: computes (or recomputes, unless locked) a month for a region.
-pub async fn create_run(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(i): Json<RunInput>,
-) -> ApiResult<Response> {
+pub async fn create_run(State(st): State<AppState>, caller: Caller, Json(i): Json<RunInput>) -> ApiResult<Response> {
     admin(&caller)?;
     let region = if i.region.trim().is_empty() {
         caller.scope.region().to_string()
@@ -273,17 +274,23 @@ pub async fn get_run(
             v
         })
         .collect();
-    Ok(Json(json!({"run": run, "totals": totals, "payslips": items, "total": total})))
+    Ok(Json(
+        json!({"run": run, "totals": totals, "payslips": items, "total": total}),
+    ))
 }
 
 pub async fn review_run(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     admin(&caller)?;
-    Ok(Json(json!(payroll::review(&st.db, &caller.scope, &caller.actor, id).await?)))
+    Ok(Json(json!(
+        payroll::review(&st.db, &caller.scope, &caller.actor, id).await?
+    )))
 }
 
 pub async fn lock_run(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     admin(&caller)?;
-    Ok(Json(json!(payroll::lock(&st.db, &caller.scope, &caller.actor, id).await?)))
+    Ok(Json(json!(
+        payroll::lock(&st.db, &caller.scope, &caller.actor, id).await?
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -344,7 +351,9 @@ pub async fn worker_payslips(
 /// `GET /api/v1/workers/{id}/level`: the level under the policy in force, explained.
 pub async fn worker_level(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     let l = payroll::level_of(&st.db, &caller.scope, id, today()).await?;
-    Ok(Json(json!({ "level": l.as_ref().map(|l| l.level), "steps": l.map(|l| l.steps).unwrap_or_default() })))
+    Ok(Json(
+        json!({ "level": l.as_ref().map(|l| l.level), "steps": l.map(|l| l.steps).unwrap_or_default() }),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -398,7 +407,9 @@ pub async fn save_scores(
 /// `POST /api/v1/assessment-rounds/{id}/score`: draft → scored.
 pub async fn score_round(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     admin(&caller)?;
-    Ok(Json(json!(rounds::compute(&st.db, &caller.scope, &caller.actor, id).await?)))
+    Ok(Json(json!(
+        rounds::compute(&st.db, &caller.scope, &caller.actor, id).await?
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -434,11 +445,7 @@ pub async fn set_round_grade(
 }
 
 /// `POST /api/v1/assessment-rounds/{id}/publish`: scored → published; returns who the exit rule flags.
-pub async fn publish_round(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<Value>> {
+pub async fn publish_round(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     admin(&caller)?;
     let (r, flagged) = rounds::publish(&st.db, &caller.scope, &caller.actor, id).await?;
     let flagged: Vec<Value> = flagged
@@ -463,7 +470,16 @@ pub async fn amend_grade(
     Json(i): Json<AmendInput>,
 ) -> ApiResult<Response> {
     admin(&caller)?;
-    let m = rounds::amend(&st.db, &caller.scope, &caller.actor, id, year, grade_of(&i.grade)?, &i.reason).await?;
+    let m = rounds::amend(
+        &st.db,
+        &caller.scope,
+        &caller.actor,
+        id,
+        year,
+        grade_of(&i.grade)?,
+        &i.reason,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
 }
 

@@ -36,8 +36,12 @@ impl MigrationTrait for Migration {
             &["province_code", "region_code", "year"],
         ))
         .await?;
-        m.create_index(index("idx_assessment_rounds_region", "assessment_rounds", &["region_code", "year"]))
-            .await?;
+        m.create_index(index(
+            "idx_assessment_rounds_region",
+            "assessment_rounds",
+            &["region_code", "year"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("assessment_entries")

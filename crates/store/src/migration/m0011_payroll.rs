@@ -42,8 +42,12 @@ impl MigrationTrait for Migration {
             &["province_code", "region_code", "month"],
         ))
         .await?;
-        m.create_index(index("idx_payroll_runs_month", "payroll_runs", &["month", "region_code"]))
-            .await?;
+        m.create_index(index(
+            "idx_payroll_runs_month",
+            "payroll_runs",
+            &["month", "region_code"],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table("payslips")
@@ -69,8 +73,12 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(unique("uq_payslips_run_worker", "payslips", &["province_code", "run_id", "worker_id"]))
-            .await?;
+        m.create_index(unique(
+            "uq_payslips_run_worker",
+            "payslips",
+            &["province_code", "run_id", "worker_id"],
+        ))
+        .await?;
         m.create_index(index("idx_payslips_worker_month", "payslips", &["worker_id", "month"]))
             .await?;
         m.create_table(

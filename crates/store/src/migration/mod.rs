@@ -16,6 +16,7 @@ mod m0008_policies;
 mod m0009_assessment_rounds;
 mod m0010_reserves;
 mod m0011_payroll;
+mod m0012_assessment_region_index;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_assessment_rounds::Migration),
             Box::new(m0010_reserves::Migration),
             Box::new(m0011_payroll::Migration),
+            Box::new(m0012_assessment_region_index::Migration),
         ]
     }
 }
