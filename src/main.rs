@@ -78,6 +78,34 @@ enum Command {
         #[command(subcommand)]
         command: RegionsCommand,
     },
+    /// 政策配置（员额、薪酬、培训、考核、退出、后备力量）
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// 列出已有政策及版本
+    List,
+    /// 显示政策文件全文
+    Show {
+        name: String,
+        #[arg(long)]
+        version: Option<i32>,
+    },
+    /// 检查政策文件（不需要数据库）；有误时指明行号和原因
+    Check { file: PathBuf },
+    /// 自某日起对某区划适用政策（下级区划继承）
+    Apply {
+        name: String,
+        #[arg(long)]
+        region: String,
+        /// 生效日期 YYYY-MM-DD
+        #[arg(long)]
+        from: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -298,6 +326,7 @@ async fn main() -> anyhow::Result<()> {
             println!("已创建用户 {}（{}，{}）", u.username, u.role, u.region_code);
             Ok(())
         }
+        Command::Policy { command } => policy_command(g, command).await,
         Command::Regions {
             command: RegionsCommand::Import { file },
         } => {
@@ -311,6 +340,55 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(describe)?;
             p.finish();
             println!("已导入区划 {n} 条");
+            Ok(())
+        }
+    }
+}
+
+async fn policy_command(g: &Global, command: PolicyCommand) -> anyhow::Result<()> {
+    use shegong_store::policies;
+    match command {
+        PolicyCommand::Check { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let p = shegong_domain::policy::Policy::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}：{e}", file.display()))?;
+            println!(
+                "{}：政策“{}”（{}）格式正确，岗位类别 {} 个，{}{}，依据：{}",
+                file.display(),
+                p.name,
+                p.title,
+                p.posts.len(),
+                p.pay.levels,
+                p.pay.unit,
+                p.source
+            );
+            Ok(())
+        }
+        PolicyCommand::List => {
+            let db = open(g).await?;
+            for p in policies::list(&db).await.map_err(describe)? {
+                println!("{}\tv{}\t{}\t{}", p.name, p.version, p.title, p.source);
+            }
+            Ok(())
+        }
+        PolicyCommand::Show { name, version } => {
+            let db = open(g).await?;
+            let (m, _) = policies::get(&db.conn, &name, version).await.map_err(|e| match e {
+                shegong_store::StoreError::NotFound => anyhow::anyhow!("没有名为“{name}”的政策"),
+                e => describe(e),
+            })?;
+            print!("{}", m.body);
+            Ok(())
+        }
+        PolicyCommand::Apply { name, region, from } => {
+            let from = shegong_domain::worker::parse_date("from", "生效日期", &from).map_err(|e| anyhow::anyhow!(e.message))?;
+            let code = shegong_domain::RegionCode::parse(&region).map_err(|e| anyhow::anyhow!(e.message))?;
+            let db = open(g).await?;
+            let scope = shegong_domain::Scope::Region(shegong_domain::RegionCode::parse(code.province()).map_err(|e| anyhow::anyhow!(e.message))?);
+            let a = policies::apply(&db, &scope, &shegong_store::audit::Actor::system(), code.as_str(), &name, from)
+                .await
+                .map_err(describe)?;
+            println!("区划 {} 自 {} 起适用政策 {} v{}", a.region_code, a.effective_from, a.policy_name, a.policy_version);
             Ok(())
         }
     }

@@ -151,3 +151,43 @@ fn migrate_import_users_backup() {
     let o = shegong(&["healthcheck", "--url", "http://127.0.0.1:9"], None);
     assert!(!o.status.success());
 }
+
+#[test]
+fn policy_list_show_check_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/domain/policies/xiamen-xiangan-2013.toml");
+    let o = shegong(&["policy", "check", shipped], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("xiamen-xiangan-2013"), "{}", text(&o));
+    // A malformed file: the line and the reason.
+    let body = std::fs::read_to_string(shipped).unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, body.replace("levels = 12", "levels = 0")).unwrap();
+    let o = shegong(&["policy", "check", bad.to_str().unwrap()], None);
+    assert!(!o.status.success());
+    let line = body.lines().position(|l| l.trim() == "[pay]").unwrap() + 1;
+    assert!(text(&o).contains(&format!("第{line}行")), "{}", text(&o));
+    assert!(text(&o).contains("pay.levels"), "{}", text(&o));
+    // The shipped policies are in a new database; apply one to a region from a date.
+    let o = shegong(&["--data-dir", d, "policy", "list"], None);
+    assert!(o.status.success(), "{}", text(&o));
+    for n in ["jilin-2020", "haining-2020", "liupanshui-2021", "xinzhou-2020", "xiamen-xiangan-2013"] {
+        assert!(text(&o).contains(n), "{n}: {}", text(&o));
+    }
+    let o = shegong(&["--data-dir", d, "policy", "show", "haining-2020"], None);
+    assert!(text(&o).contains("seeds/004"), "{}", text(&o));
+    let o = shegong(&["--data-dir", d, "policy", "show", "nope"], None);
+    assert!(!o.status.success());
+    let o = shegong(
+        &["--data-dir", d, "policy", "apply", "haining-2020", "--region", "330481", "--from", "2024-01-01"],
+        None,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("haining-2020 v1"), "{}", text(&o));
+    let o = shegong(
+        &["--data-dir", d, "policy", "apply", "haining-2020", "--region", "330481", "--from", "2024-01-01"],
+        None,
+    );
+    assert!(!o.status.success(), "the same region and date twice is refused");
+}
