@@ -350,8 +350,8 @@ async fn policy_command(g: &Global, command: PolicyCommand) -> anyhow::Result<()
     match command {
         PolicyCommand::Check { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
-            let p = shegong_domain::policy::Policy::parse(&text)
-                .map_err(|e| anyhow::anyhow!("{}：{e}", file.display()))?;
+            let p =
+                shegong_domain::policy::Policy::parse(&text).map_err(|e| anyhow::anyhow!("{}：{e}", file.display()))?;
             println!(
                 "{}：政策“{}”（{}）格式正确，岗位类别 {} 个，{}{}，依据：{}",
                 file.display(),
@@ -381,14 +381,27 @@ async fn policy_command(g: &Global, command: PolicyCommand) -> anyhow::Result<()
             Ok(())
         }
         PolicyCommand::Apply { name, region, from } => {
-            let from = shegong_domain::worker::parse_date("from", "生效日期", &from).map_err(|e| anyhow::anyhow!(e.message))?;
+            let from = shegong_domain::worker::parse_date("from", "生效日期", &from)
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             let code = shegong_domain::RegionCode::parse(&region).map_err(|e| anyhow::anyhow!(e.message))?;
             let db = open(g).await?;
-            let scope = shegong_domain::Scope::Region(shegong_domain::RegionCode::parse(code.province()).map_err(|e| anyhow::anyhow!(e.message))?);
-            let a = policies::apply(&db, &scope, &shegong_store::audit::Actor::system(), code.as_str(), &name, from)
-                .await
-                .map_err(describe)?;
-            println!("区划 {} 自 {} 起适用政策 {} v{}", a.region_code, a.effective_from, a.policy_name, a.policy_version);
+            let scope = shegong_domain::Scope::Region(
+                shegong_domain::RegionCode::parse(code.province()).map_err(|e| anyhow::anyhow!(e.message))?,
+            );
+            let a = policies::apply(
+                &db,
+                &scope,
+                &shegong_store::audit::Actor::system(),
+                code.as_str(),
+                &name,
+                from,
+            )
+            .await
+            .map_err(describe)?;
+            println!(
+                "区划 {} 自 {} 起适用政策 {} v{}",
+                a.region_code, a.effective_from, a.policy_name, a.policy_version
+            );
             Ok(())
         }
     }

@@ -156,7 +156,10 @@ fn migrate_import_users_backup() {
 fn policy_list_show_check_apply() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/domain/policies/xiamen-xiangan-2013.toml");
+    let shipped = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crates/domain/policies/xiamen-xiangan-2013.toml"
+    );
     let o = shegong(&["policy", "check", shipped], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("xiamen-xiangan-2013"), "{}", text(&o));
@@ -172,7 +175,13 @@ fn policy_list_show_check_apply() {
     // The shipped policies are in a new database; apply one to a region from a date.
     let o = shegong(&["--data-dir", d, "policy", "list"], None);
     assert!(o.status.success(), "{}", text(&o));
-    for n in ["jilin-2020", "haining-2020", "liupanshui-2021", "xinzhou-2020", "xiamen-xiangan-2013"] {
+    for n in [
+        "jilin-2020",
+        "haining-2020",
+        "liupanshui-2021",
+        "xinzhou-2020",
+        "xiamen-xiangan-2013",
+    ] {
         assert!(text(&o).contains(n), "{n}: {}", text(&o));
     }
     let o = shegong(&["--data-dir", d, "policy", "show", "haining-2020"], None);
@@ -180,13 +189,33 @@ fn policy_list_show_check_apply() {
     let o = shegong(&["--data-dir", d, "policy", "show", "nope"], None);
     assert!(!o.status.success());
     let o = shegong(
-        &["--data-dir", d, "policy", "apply", "haining-2020", "--region", "330481", "--from", "2024-01-01"],
+        &[
+            "--data-dir",
+            d,
+            "policy",
+            "apply",
+            "haining-2020",
+            "--region",
+            "330481",
+            "--from",
+            "2024-01-01",
+        ],
         None,
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("haining-2020 v1"), "{}", text(&o));
     let o = shegong(
-        &["--data-dir", d, "policy", "apply", "haining-2020", "--region", "330481", "--from", "2024-01-01"],
+        &[
+            "--data-dir",
+            d,
+            "policy",
+            "apply",
+            "haining-2020",
+            "--region",
+            "330481",
+            "--from",
+            "2024-01-01",
+        ],
         None,
     );
     assert!(!o.status.success(), "the same region and date twice is refused");

@@ -116,6 +116,61 @@ await check('users and audit log', async () => {
   expect((await page.textContent('main')).includes('登录'), 'login not audited');
   await shot(page, '09-audit');
 });
+await check('staffing: norm against headcount, chart and drill-down', async () => {
+  await page.goto(base + '/staffing');
+  await page.waitForSelector('.chart canvas', { timeout: 10000 });
+  const text = await page.textContent('main');
+  expect(text.includes('员额范围') && text.includes('员额下限') && text.includes('海宁市'), 'no staffing table');
+  await shot(page, '13-staffing');
+  await page.click('table.list tbody tr:first-child td:nth-child(2) a');
+  await page.waitForSelector('table.list');
+  expect((await page.textContent('main')).includes('各社区'), 'no community level');
+});
+await check('policy in force, its rules and history', async () => {
+  await page.goto(base + '/policies');
+  const text = await page.textContent('main');
+  expect(text.includes('haining-2020') && text.includes('适用历史') && text.includes('参照工资'), 'no policy page');
+  await shot(page, '14-policies');
+  await page.goto(base + '/policies/xiamen-xiangan-2013');
+  expect((await page.textContent('pre.policy')).includes('1340'), 'no policy text');
+});
+await check('payroll: locked months, a run with payslips, the budget what-if', async () => {
+  await page.goto(base + '/payroll');
+  let text = await page.textContent('main');
+  expect(text.includes('已锁定'), 'no locked month');
+  await shot(page, '15-payroll');
+  await page.click('table.list tbody tr:first-child td:first-child a');
+  await page.waitForSelector('table.list');
+  text = await page.textContent('main');
+  expect(text.includes('工资条') && text.includes('应发合计') && text.includes('导出工资表'), 'no run page');
+  await shot(page, '16-payroll-run');
+  await page.goto(base + '/budget?reference_wage_change_pct=5');
+  await page.waitForSelector('.chart canvas', { timeout: 10000 });
+  text = await page.textContent('main');
+  expect(text.includes('测算后') && text.includes('差额'), 'no budget');
+  await shot(page, '17-budget');
+});
+await check('a street publishes its assessment round', async () => {
+  const st = await login('street');
+  await st.goto(base + '/assessments');
+  await st.click('table.list tbody tr:first-child td:first-child a');
+  await st.waitForSelector('text=发布（发布后等次不可直接修改）');
+  expect((await st.textContent('main')).includes('综合得分'), 'no entries');
+  await shot(st, '18-assessment-round');
+  await Promise.all([st.waitForNavigation(), st.click('text=发布（发布后等次不可直接修改）')]);
+  expect((await st.textContent('.notice')).includes('已发布'), 'not published');
+  await shot(st, '19-assessment-published');
+  await st.context().close();
+});
+await check('reserve pool against the 1:3 ratio', async () => {
+  await page.goto(base + '/reserves');
+  const text = await page.textContent('main');
+  expect(text.includes('未达比例的社区') && text.includes('两委职数'), 'no reserve coverage');
+  await shot(page, '20-reserves');
+  await page.click('table.list tbody tr:first-child td:nth-child(2) a');
+  await page.waitForSelector('text=加入后备名单');
+  await shot(page, '21-reserves-community');
+});
 await check('another county cannot open the archive', async () => {
   const other = await login('tongxiang');
   const res = await other.goto(base + workerUrl);

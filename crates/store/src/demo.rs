@@ -405,7 +405,16 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let total = communities.len() as u64;
     let mut first_worker_of_first: Option<String> = None;
     for (ci, c) in communities.iter().enumerate() {
-        let n = ((c.households + 299) / 300) as usize;
+        // About the norm of one per 300 households: some communities have vacancies, a few more.
+        let norm = ((c.households + 299) / 300) as usize;
+        let roll: f64 = rng.random();
+        let n = if roll < 0.18 {
+            norm.saturating_sub(rng.random_range(1..=2)).max(3)
+        } else if roll < 0.23 {
+            norm + 1
+        } else {
+            norm
+        };
         let posts = posts_for(n);
         let exited = (0..n).filter(|_| rng.random_bool(0.07)).count();
         for (k, post) in posts.iter().map(Some).chain((0..exited).map(|_| None)).enumerate() {

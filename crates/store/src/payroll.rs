@@ -472,6 +472,9 @@ fn totals_of(c: &[Computed]) -> Totals {
     t
 }
 
+/// A payslip's six components, total and shortfall.
+type Amounts = (i64, i64, i64, i64, i64, i64, i64, i64);
+
 async fn find(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<payroll_run::Model> {
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
@@ -501,7 +504,7 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<payroll_run::Model>> {
 /// A run with its component totals (from the stored payslips) and adjustments.
 pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<(payroll_run::Model, Totals)> {
     let run = find(&db.conn, scope, id).await?;
-    let slips: Vec<(i64, i64, i64, i64, i64, i64, i64, i64)> = payslip::Entity::find()
+    let slips: Vec<Amounts> = payslip::Entity::find()
         .select_only()
         .columns([
             payslip::Column::BaseFen,

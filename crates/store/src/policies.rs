@@ -238,14 +238,14 @@ impl Resolver {
         let mut parsed = HashMap::new();
         for a in rows {
             let key = (a.policy_name.clone(), a.policy_version);
-            if !parsed.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(e) = parsed.entry(key) {
                 let (_, p) = get(db, &a.policy_name, Some(a.policy_version)).await?;
-                parsed.insert(key, Arc::new(p));
+                e.insert(Arc::new(p));
             }
             assignments.entry(a.region_code.clone()).or_default().push(a);
         }
         for v in assignments.values_mut() {
-            v.sort_by(|a, b| b.effective_from.cmp(&a.effective_from));
+            v.sort_by_key(|a| std::cmp::Reverse(a.effective_from));
         }
         Ok(Resolver {
             assignments,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod career_pages;
 pub mod error;
 pub mod export;
 pub mod openapi;
@@ -118,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/assets/{*path}", get(asset))
         .merge(pages::routes())
+        .merge(career_pages::routes())
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)

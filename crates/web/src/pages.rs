@@ -91,9 +91,9 @@ impl IntoResponse for PageError {
     }
 }
 
-type PageResult = Result<Response, PageError>;
+pub(crate) type PageResult = Result<Response, PageError>;
 
-fn render(t: impl Template) -> PageResult {
+pub(crate) fn render(t: impl Template) -> PageResult {
     Ok(Html(t.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?).into_response())
 }
 
@@ -110,7 +110,7 @@ pub struct Chrome {
     pub worker_self: Option<String>,
 }
 
-async fn chrome(st: &AppState, c: &Caller, nav: &'static str) -> Result<Chrome, PageError> {
+pub(crate) async fn chrome(st: &AppState, c: &Caller, nav: &'static str) -> Result<Chrome, PageError> {
     let region = regions::get(&st.db, &c.scope, c.scope.region()).await?;
     Ok(Chrome {
         user: c.user.display_name.clone(),
@@ -1083,17 +1083,17 @@ fn back(id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct SubForm {
-    _csrf: String,
+pub(crate) struct SubForm {
+    pub(crate) _csrf: String,
     #[serde(flatten)]
-    rest: HashMap<String, String>,
+    pub(crate) rest: HashMap<String, String>,
 }
 
 impl SubForm {
-    fn get(&self, k: &str) -> String {
+    pub(crate) fn get(&self, k: &str) -> String {
         self.rest.get(k).cloned().unwrap_or_default()
     }
-    fn opt(&self, k: &str) -> Option<String> {
+    pub(crate) fn opt(&self, k: &str) -> Option<String> {
         self.rest.get(k).and_then(|v| opt(v))
     }
     fn flag(&self, k: &str) -> bool {
