@@ -80,6 +80,13 @@ await check('worker archive tabs', async () => {
   await Promise.all([page.waitForNavigation(), page.click('form.inline button[type=submit]')]);
   expect((await page.textContent('main')).includes('优秀社区工作者'), 'reward not recorded from the form');
   await shot(page, '05c-worker-rewards');
+  await page.goto(base + workerUrl + '?tab=training');
+  expect((await page.textContent('main')).includes('完成日期'), 'no training list');
+  await shot(page, '05d-worker-training');
+  await page.goto(base + workerUrl + '?tab=pay');
+  const pay = await page.textContent('main');
+  expect(pay.includes('薪酬等级') && pay.includes('已锁定') && pay.includes('级别薪酬'), 'no level or payslips');
+  await shot(page, '05e-worker-pay');
   await page.goto(base + workerUrl + '?tab=history');
   await shot(page, '06-worker-history');
 });

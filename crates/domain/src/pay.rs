@@ -98,7 +98,7 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
         if counted.len() as u32 == prog.years_per_level {
             let years: Vec<String> = counted
                 .iter()
-                .map(|(y, g)| format!("{y}{}", g.map_or("无考核记录", Grade::label)))
+                .map(|(y, g)| format!("{y}{}", g.map_or("未考核", Grade::label)))
                 .collect();
             counted.clear();
             if lvl < top {

@@ -7,14 +7,13 @@ use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::workers::{Changes, editable, find_scoped};
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde::Serialize;
 use shegong_domain::career::{ExitRule, ExitTrigger, Grade, exit_flag};
 use shegong_domain::{FieldError, RegionLevel, Scope};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Records the published grade of one year. A published grade is final: a second grade for the same
@@ -170,6 +169,27 @@ pub struct AlertRules {
     pub include_training: bool,
 }
 
+impl AlertRules {
+    /// The numbers of a policy (exit rule, training, certificate goal, agreement window, reserve
+    /// ratio is read per community from the policies themselves).
+    pub fn from_policy(p: &shegong_domain::policy::Policy) -> Self {
+        Self {
+            exit: p.exit,
+            rotation: crate::training::Rotation::from_policy(p),
+            agreement_days_ahead: i64::from(p.agreement_alert_days),
+            certificate_goal: i64::from(p.training.certificate_goal),
+            include_training: true,
+        }
+    }
+}
+
+/// The alert rules of the policy in force for a region today (吉林's numbers when none applies).
+pub async fn rules_in_force(db: &Db, region: &str, today: NaiveDate) -> Result<AlertRules> {
+    Ok(crate::policies::in_force(&db.conn, region, today)
+        .await?
+        .map_or_else(AlertRules::default, |f| AlertRules::from_policy(&f.policy)))
+}
+
 impl Default for AlertRules {
     fn default() -> Self {
         Self {
@@ -250,35 +270,34 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
         vec![]
     };
     for o in overdue {
+        let rotation = o.overdue_since.map(|d| {
+            format!(
+                "{}，应于{d}前参加培训",
+                o.last_trained
+                    .map_or("从未参训".to_string(), |d| format!("最近一次参训{d}"))
+            )
+        });
+        let credits = (o.credits_behind > 0).then(|| {
+            format!(
+                "本年度学分{}分，距{}分的要求还差{}分",
+                o.credits_this_year, o.credits_required, o.credits_behind
+            )
+        });
         out.push(Alert {
             kind: "training_overdue",
             worker_id: Some(o.worker_id),
             region_code: None,
             message: format!(
-                "{}（{}）{}，应于{}前参加培训",
+                "{}（{}）{}",
                 o.name,
                 o.title,
-                o.last_trained
-                    .map_or("从未参训".to_string(), |d| format!("最近一次参训{d}")),
-                o.overdue_since
+                [rotation, credits].into_iter().flatten().collect::<Vec<_>>().join("；")
             ),
-            since: Some(o.overdue_since),
+            since: o.overdue_since,
         });
     }
     // Communities below the certificate goal.
-    let certified: BTreeMap<String, i64> = worker::Entity::find()
-        .select_only()
-        .column(worker::Column::RegionCode)
-        .column_as(Expr::col(worker::Column::Id).count(), "n")
-        .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq("active"))
-        .filter(worker::Column::CertificateLevel.is_not_null())
-        .group_by(worker::Column::RegionCode)
-        .into_tuple::<(String, i64)>()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    let certified = crate::workers::certified_by_community(&db.conn, prefix).await?;
     let communities = region::Entity::find()
         .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
         .filter(in_subtree(region::Column::Code, prefix))
@@ -296,6 +315,25 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
                     c.name, n, rules.certificate_goal
                 ),
                 region_code: Some(c.code),
+                since: None,
+            });
+        }
+    }
+    // Communities short of the reserve ratio.
+    for c in crate::reserves::coverage(db, scope, today).await? {
+        if c.short() > 0 {
+            out.push(Alert {
+                kind: "reserve_ratio",
+                worker_id: None,
+                message: format!(
+                    "{}两委职位{}个，后备人选{}人，按每职{}人还差{}人",
+                    c.name,
+                    c.seats,
+                    c.candidates,
+                    c.per_seat,
+                    c.short()
+                ),
+                region_code: Some(c.community_code),
                 since: None,
             });
         }

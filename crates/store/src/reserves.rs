@@ -163,20 +163,14 @@ pub async fn coverage(db: &Db, scope: &Scope, on: NaiveDate) -> Result<Vec<Cover
         return Err(StoreError::NotFound);
     }
     let prefix = scope.region().as_str();
-    let seats: HashMap<String, i64> = worker::Entity::find()
-        .select_only()
-        .column(worker::Column::RegionCode)
-        .column_as(Expr::col(worker::Column::Id).count(), "n")
-        .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq("active"))
-        .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
-        .filter(worker::Column::TwoCommittees.eq(true))
-        .group_by(worker::Column::RegionCode)
-        .into_tuple::<(String, i64)>()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    let seats: HashMap<String, i64> = crate::workers::active_count_by_community(
+        &db.conn,
+        prefix,
+        sea_orm::Condition::all().add(worker::Column::TwoCommittees.eq(true)),
+    )
+    .await?
+    .into_iter()
+    .collect();
     let candidates: HashMap<String, i64> = reserve::Entity::find()
         .select_only()
         .column(reserve::Column::RegionCode)

@@ -34,6 +34,9 @@ pub struct Staffing {
     /// Active full-time party-building workers, and the norm's minimum.
     pub party_building_posts: i64,
     pub party_building_min: i64,
+    /// Active workers holding a social-work certificate, and communities below the policy's goal.
+    pub certified: i64,
+    pub below_certificate_goal: i64,
     /// Communities above the norm's maximum / below its minimum.
     pub over: i64,
     pub under: i64,
@@ -56,6 +59,8 @@ impl Staffing {
         self.grid_workers += o.grid_workers;
         self.party_building_posts += o.party_building_posts;
         self.party_building_min += o.party_building_min;
+        self.certified += o.certified;
+        self.below_certificate_goal += o.below_certificate_goal;
         self.over += o.over;
         self.under += o.under;
         self.without_policy += o.without_policy;
@@ -112,6 +117,7 @@ pub async fn report(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
         .into_tuple()
         .all(&db.conn)
         .await?;
+    let certified = crate::workers::certified_by_community(&db.conn, prefix).await?;
     let mut people: HashMap<String, (i64, i64, i64)> = HashMap::new();
     for (r, title, pb, n) in heads {
         let e = people.entry(r).or_default();
@@ -159,6 +165,7 @@ pub async fn report(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
             grids: grids.get(&c.code).copied().unwrap_or(0),
             grid_workers,
             party_building_posts: pb,
+            certified: certified.get(&c.code).copied().unwrap_or(0),
             ..Default::default()
         };
         match resolver.resolve(&c.code) {
@@ -178,6 +185,7 @@ pub async fn report(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
                 s.over = i64::from(actual > s.max);
                 s.under = i64::from(actual < s.min);
                 s.policies.insert(f.name.clone());
+                s.below_certificate_goal = i64::from(s.certified < i64::from(f.policy.training.certificate_goal));
             }
             None => s.without_policy = 1,
         }

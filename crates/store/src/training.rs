@@ -247,15 +247,22 @@ pub struct Overdue {
     pub community_code: String,
     pub title: String,
     pub last_trained: Option<NaiveDate>,
-    pub overdue_since: NaiveDate,
+    /// When the rotation made them overdue; `None` when only behind on credits.
+    pub overdue_since: Option<NaiveDate>,
     pub credits_this_year: i64,
+    /// The year's quota (0: none) and how many credits short of it.
+    pub credits_required: i64,
+    pub credits_behind: i64,
 }
 
-/// Rotation rule parameters (吉林: secretaries and directors every year, others every 2 years).
+/// Training rules of the policy (吉林 by default: secretaries and directors every year, others
+/// every 2 years, no credit quota).
 #[derive(Debug, Clone, Copy)]
 pub struct Rotation {
     pub head_every_years: u32,
     pub others_every_years: u32,
+    /// Credits each worker must earn in a calendar year (0: no quota).
+    pub credits_per_year: u32,
 }
 
 impl Default for Rotation {
@@ -263,11 +270,23 @@ impl Default for Rotation {
         Self {
             head_every_years: 1,
             others_every_years: 2,
+            credits_per_year: 0,
         }
     }
 }
 
-/// Active workers in scope who are behind the rotation on `as_of`, longest overdue first.
+impl Rotation {
+    pub fn from_policy(p: &shegong_domain::policy::Policy) -> Self {
+        Self {
+            head_every_years: p.training.head_every_years,
+            others_every_years: p.training.others_every_years,
+            credits_per_year: p.training.credits_per_year,
+        }
+    }
+}
+
+/// Active workers in scope who are behind on `as_of`: overdue under the rotation, or short of the
+/// year's credit quota. Longest overdue first, then the furthest behind on credits.
 pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotation) -> Result<Vec<Overdue>> {
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
@@ -312,6 +331,7 @@ pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
         .await?
         .into_iter()
         .collect();
+    let quota = i64::from(rotation.credits_per_year);
     let mut out: Vec<Overdue> = workers
         .into_iter()
         .filter_map(|(id, name, region, title, start)| {
@@ -323,7 +343,12 @@ pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
                 as_of,
                 rotation.head_every_years,
                 rotation.others_every_years,
-            )?;
+            );
+            let earned = credits.get(&id).copied().unwrap_or(0);
+            let behind = std::cmp::max(quota - earned, 0);
+            if since.is_none() && behind == 0 {
+                return None;
+            }
             Some(Overdue {
                 worker_id: id,
                 name,
@@ -331,14 +356,44 @@ pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
                 title,
                 last_trained: last.get(&id).copied(),
                 overdue_since: since,
-                credits_this_year: credits.get(&id).copied().unwrap_or(0),
+                credits_this_year: earned,
+                credits_required: quota,
+                credits_behind: behind,
             })
         })
         .collect();
     out.sort_by(|a, b| {
-        a.overdue_since
-            .cmp(&b.overdue_since)
+        (a.overdue_since.is_none(), a.overdue_since)
+            .cmp(&(b.overdue_since.is_none(), b.overdue_since))
+            .then(b.credits_behind.cmp(&a.credits_behind))
             .then(a.community_code.cmp(&b.community_code))
     });
     Ok(out)
+}
+
+/// A worker's training records with their courses, newest first.
+pub async fn of_worker(
+    db: &Db,
+    scope: &Scope,
+    worker_id: Uuid,
+) -> Result<Vec<(training_record::Model, training::Model)>> {
+    let w = crate::workers::get(db, scope, worker_id).await?;
+    let records = training_record::Entity::find()
+        .filter(training_record::Column::ProvinceCode.eq(&w.province_code))
+        .filter(training_record::Column::WorkerId.eq(worker_id))
+        .order_by_desc(training_record::Column::CompletedOn)
+        .all(&db.conn)
+        .await?;
+    let courses: HashMap<Uuid, training::Model> = training::Entity::find()
+        .filter(training::Column::ProvinceCode.eq(&w.province_code))
+        .filter(training::Column::Id.is_in(records.iter().map(|r| r.training_id).collect::<Vec<_>>()))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    Ok(records
+        .into_iter()
+        .filter_map(|r| courses.get(&r.training_id).cloned().map(|t| (r, t)))
+        .collect())
 }

@@ -1340,3 +1340,39 @@ pub async fn resolve_correction(db: &Db, scope: &Scope, actor: &Actor, id: Uuid)
     am.handled_at = Set(Some(Utc::now()));
     Ok(am.update(&db.conn).await?)
 }
+
+/// Active workers per community under `prefix` who also meet `extra` (e.g. certified, 两委).
+pub(crate) async fn active_count_by_community(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+    extra: sea_orm::Condition,
+) -> Result<std::collections::HashMap<String, i64>> {
+    Ok(worker::Entity::find()
+        .select_only()
+        .column(worker::Column::RegionCode)
+        .column_as(Expr::col(worker::Column::Id).count(), "n")
+        .filter(crate::regions::in_subtree(worker::Column::RegionCode, prefix))
+        .filter(worker::Column::Status.eq("active"))
+        // Lets the (status, province_code, region_code, …) index seek the subtree's range.
+        .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
+        .filter(extra)
+        .group_by(worker::Column::RegionCode)
+        .into_tuple::<(String, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Active certified social workers (社工证 holders) per community under `prefix`.
+pub(crate) async fn certified_by_community(
+    db: &impl ConnectionTrait,
+    prefix: &str,
+) -> Result<std::collections::HashMap<String, i64>> {
+    active_count_by_community(
+        db,
+        prefix,
+        sea_orm::Condition::all().add(worker::Column::CertificateLevel.is_not_null()),
+    )
+    .await
+}

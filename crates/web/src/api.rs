@@ -516,7 +516,10 @@ pub async fn training_overdue(
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<Json<Value>> {
     let scope = narrowed(&caller, &q)?;
-    let rows = shegong_store::training::overdue(&st.db, &scope, today(), Default::default()).await?;
+    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today())
+        .await?
+        .rotation;
+    let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
     Ok(Json(json!({ "items": rows, "total": rows.len() })))
 }
 
@@ -527,7 +530,10 @@ pub async fn training_overdue_xlsx(
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<Response> {
     let scope = narrowed(&caller, &q)?;
-    let rows = shegong_store::training::overdue(&st.db, &scope, today(), Default::default()).await?;
+    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today())
+        .await?
+        .rotation;
+    let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
     let names = regions::community_names_in(&st.db, scope.region().as_str()).await?;
     export::overdue_xlsx(&rows, &names)
 }
@@ -552,7 +558,8 @@ pub async fn alerts(
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<Json<Value>> {
     let scope = narrowed(&caller, &q)?;
-    let items = career::alerts(&st.db, &scope, today(), career::AlertRules::default()).await?;
+    let rules = career::rules_in_force(&st.db, scope.region().as_str(), today()).await?;
+    let items = career::alerts(&st.db, &scope, today(), rules).await?;
     Ok(Json(json!({ "items": items, "total": items.len() })))
 }
 

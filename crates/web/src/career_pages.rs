@@ -30,9 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/staffing", get(staffing_page))
         .route("/payroll", get(payroll_page).post(create_run))
         .route("/payroll/{id}", get(run_page))
-        .route("/payroll/{id}/review", post(review_run))
-        .route("/payroll/{id}/lock", post(lock_run))
-        .route("/payroll/{id}/adjust", post(adjust_run))
+        .route("/payroll/{id}/{action}", post(run_step))
         .route("/budget", get(budget_page))
         .route("/assessments", get(rounds_page).post(create_round))
         .route("/assessments/{id}", get(round_page))
@@ -678,6 +676,9 @@ async fn staffing_page(State(st): State<AppState>, caller: Caller, Query(m): Que
             n(k.grids),
             n(k.grid_workers),
             n(format!("{}（{}）", k.party_building_posts, k.party_building_min)),
+            n(k.certified),
+            n(pct(k.certified, k.actual)),
+            n(k.below_certificate_goal),
         ]);
         r.flag = k.actual < k.min || k.actual > k.max;
         table.rows.push(r);
@@ -950,7 +951,7 @@ async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what:
             "lock" => {
                 store(payroll::lock(&st.db, &caller.scope, &caller.actor, id).await).map(|_| "已锁定".to_string())
             }
-            _ => {
+            "adjust" => {
                 let w = f.get("worker_id").trim().parse::<Uuid>().map_err(|_| {
                     AppError::Invalid(vec![shegong_domain::FieldError::new(
                         "adjust_worker",
@@ -968,37 +969,21 @@ async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what:
                 store(payroll::adjust(&st.db, &caller.scope, &caller.actor, id, w, fen, &f.get("reason")).await)
                     .map(|a| format!("已添加调整项 {} 元", yuan(a.amount_fen)))
             }
+            _ => Err(AppError::NotFound),
         }
     }
     .await;
     back(&format!("/payroll/{id}"), r)
 }
 
-async fn review_run(
+/// `POST /payroll/{id}/review|lock|adjust`.
+async fn run_step(
     State(st): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path((id, action)): Path<(Uuid, String)>,
     axum::Form(f): axum::Form<SubForm>,
 ) -> impl IntoResponse {
-    run_action(&st, &caller, id, &f, "review").await
-}
-
-async fn lock_run(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    run_action(&st, &caller, id, &f, "lock").await
-}
-
-async fn adjust_run(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    run_action(&st, &caller, id, &f, "adjust").await
+    run_action(&st, &caller, id, &f, &action).await
 }
 
 async fn budget_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
@@ -1113,6 +1098,14 @@ fn money(fen: i64) -> String {
         out.push(ch);
     }
     format!("{sign}{out}.{frac}")
+}
+
+fn pct(a: i64, b: i64) -> String {
+    if b == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", a as f64 * 100.0 / b as f64)
+    }
 }
 
 fn esc(s: &str) -> String {

@@ -135,6 +135,8 @@ pub fn overdue_xlsx(
         "最近一次参训",
         "应训日期（逾期自）",
         "本年度学分",
+        "年度学分要求",
+        "学分差额",
     ];
     for (i, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, &bold).map_err(xerr)?;
@@ -150,12 +152,14 @@ pub fn overdue_xlsx(
             o.last_trained
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "从未参训".into()),
-            o.overdue_since.to_string(),
+            o.overdue_since.map_or(String::new(), |d| d.to_string()),
         ];
         for (c, v) in cells.iter().enumerate() {
             ws.write_string(row, c as u16, v).map_err(xerr)?;
         }
         ws.write_number(row, 6, o.credits_this_year as f64).map_err(xerr)?;
+        ws.write_number(row, 7, o.credits_required as f64).map_err(xerr)?;
+        ws.write_number(row, 8, o.credits_behind as f64).map_err(xerr)?;
     }
     let bytes = wb.save_to_buffer().map_err(xerr)?;
     Ok((

@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}/exit", post(exit_worker))
         .route("/workers/{id}/assessments", post(add_assessment))
         .route("/workers/{id}/rewards", post(add_reward))
+        .route("/workers/{id}/amend", post(amend_grade))
         .route("/workers/{id}/corrections", post(request_correction))
         .route("/workers/{id}/corrections/{cid}/resolve", post(resolve_correction))
         .route("/users", get(users_page).post(create_user))
@@ -322,7 +323,7 @@ async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
         .count();
     let rules = shegong_store::career::AlertRules {
         include_training: false,
-        ..Default::default()
+        ..shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today()).await?
     };
     let all_alerts = shegong_store::career::alerts(&st.db, &caller.scope, today(), rules).await?;
     let training_overdue = shegong_store::training::overdue(&st.db, &caller.scope, today(), rules.rotation)
@@ -857,6 +858,13 @@ struct WorkerPage {
     post_categories: Vec<(String, String)>,
     titles: Vec<&'static str>,
     exit_reasons: Vec<&'static str>,
+    /// course, kind, completed on, credits, attendance/result
+    trainings: Vec<Row5>,
+    /// the level under the policy in force, and each change: from, change, reason
+    level: String,
+    level_steps: Vec<(String, String, String)>,
+    /// month, status, level, components, total, paid
+    payslips: Vec<(String, String, i32, String, String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -931,6 +939,72 @@ async fn worker_page(
     } else {
         vec![]
     };
+    let trainings = if tab == "training" {
+        shegong_store::training::of_worker(&st.db, &caller.scope, id)
+            .await?
+            .into_iter()
+            .map(|(r, t)| {
+                let result = match (r.attendance.as_str(), r.result.as_deref()) {
+                    ("absent", _) => "缺勤",
+                    (_, Some("failed")) => "未通过",
+                    (_, Some("passed")) => "通过",
+                    _ => "已参训",
+                };
+                (
+                    t.name,
+                    shegong_store::training::kind_label(&t.kind).to_string(),
+                    r.completed_on.to_string(),
+                    r.credits.to_string(),
+                    result.to_string(),
+                )
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let (level, level_steps, payslips) = if tab == "pay" {
+        let l = shegong_store::payroll::level_of(&st.db, &caller.scope, id, today).await?;
+        let slips = shegong_store::payroll::payslips(&st.db, &caller.scope, id, None).await?;
+        (
+            l.as_ref()
+                .map_or("无适用政策".into(), |l| format!("第{}级/档", l.level)),
+            l.map(|l| l.steps)
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let change = if i == 0 {
+                        format!("起点第{}级/档", s.level)
+                    } else {
+                        format!("{:+}", s.delta)
+                    };
+                    (s.from.format("%Y-%m").to_string(), change, s.reason)
+                })
+                .collect(),
+            slips
+                .into_iter()
+                .map(|p| {
+                    let parts = p
+                        .components
+                        .iter()
+                        .filter(|c| c.fen != 0)
+                        .map(|c| format!("{} {}", c.label, shegong_domain::pay::yuan(c.fen)))
+                        .collect::<Vec<_>>()
+                        .join("，");
+                    (
+                        p.month,
+                        shegong_store::payroll::status_label(&p.status).to_string(),
+                        p.level,
+                        parts,
+                        shegong_domain::pay::yuan(p.total),
+                        shegong_domain::pay::yuan(p.paid),
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        (String::new(), vec![], vec![])
+    };
     let corrections = workers::corrections(&st.db, &caller.scope, Some(id))
         .await?
         .into_iter()
@@ -970,9 +1044,15 @@ async fn worker_page(
             ("appointment", "任职"),
             ("agreement", "协议"),
             ("assessment", "考核"),
+            ("training", "培训"),
+            ("pay", "薪酬"),
             ("reward", "奖惩"),
             ("history", "履历/历史"),
         ]),
+        trainings,
+        level,
+        level_steps,
+        payslips,
         notice: notice.into(),
         errors,
         can_edit: caller.role.can_edit_workers(),
@@ -1265,6 +1345,26 @@ async fn add_reward(
     back(id, "reward", r)
 }
 
+async fn amend_grade(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.require(caller.role.is_admin(), "只有民政管理员可以更正考核等次")?;
+    let r = async {
+        let grade = shegong_domain::career::Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
+        let year = f.get("year").trim().parse().unwrap_or(0);
+        shegong_store::rounds::amend(&st.db, &caller.scope, &caller.actor, id, year, grade, &f.get("reason"))
+            .await
+            .map(|_| ())
+            .map_err(AppError::from)
+    }
+    .await;
+    back(id, "assessment", r)
+}
+
 async fn request_correction(
     State(st): State<AppState>,
     caller: Caller,
@@ -1520,9 +1620,10 @@ async fn trainings_render(st: &AppState, caller: &Caller, notice: String, errors
     }
     use shegong_store::training;
     let rows = training::list(&st.db, &caller.scope).await?;
-    let overdue = training::overdue(&st.db, &caller.scope, today(), Default::default())
+    let rotation = shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today())
         .await?
-        .len();
+        .rotation;
+    let overdue = training::overdue(&st.db, &caller.scope, today(), rotation).await?.len();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -1620,19 +1721,33 @@ async fn enrol_training(
 struct OverduePage {
     c: Chrome,
     total: usize,
+    rule: String,
     /// worker id, name, community, title, last trained, overdue since, credits this year
-    rows: Vec<(Uuid, String, String, String, String, String, i64)>,
+    rows: Vec<(Uuid, String, String, String, String, String, String)>,
 }
 
 async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult {
     if caller.scope.only_worker().is_some() {
         return Err(AppError::NotFound.into());
     }
-    let all = shegong_store::training::overdue(&st.db, &caller.scope, today(), Default::default()).await?;
+    let rotation = shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today())
+        .await?
+        .rotation;
+    let all = shegong_store::training::overdue(&st.db, &caller.scope, today(), rotation).await?;
     let names =
         workers::community_names(&st.db, all.iter().take(500).map(|o| o.community_code.clone()).collect()).await?;
     render(OverduePage {
         c: chrome(&st, &caller, "trainings").await?,
+        rule: format!(
+            "书记、主任每{}年至少参加一次培训，其他社区工作者至少每{}年一次{}（按适用政策）",
+            rotation.head_every_years,
+            rotation.others_every_years,
+            if rotation.credits_per_year > 0 {
+                format!("；每人每年应修满{}学分", rotation.credits_per_year)
+            } else {
+                String::new()
+            }
+        ),
         total: all.len(),
         rows: all
             .iter()
@@ -1644,8 +1759,12 @@ async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult 
                     names.get(&o.community_code).cloned().unwrap_or_default(),
                     o.title.clone(),
                     o.last_trained.map_or("从未参训".into(), |d| d.to_string()),
-                    o.overdue_since.to_string(),
-                    o.credits_this_year,
+                    o.overdue_since.map_or("—".to_string(), |d| d.to_string()),
+                    if o.credits_required > 0 {
+                        format!("{}（差{}）", o.credits_this_year, o.credits_behind)
+                    } else {
+                        o.credits_this_year.to_string()
+                    },
                 )
             })
             .collect(),

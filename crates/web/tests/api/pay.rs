@@ -547,6 +547,41 @@ async fn reserves_against_the_ratio(app: TestApp) {
         .get_json(&hn, &format!("/api/v1/reserves/coverage?region={code}"))
         .await;
     assert_eq!(cov["items"][0]["candidates"].as_i64().unwrap(), before + 1);
+    // Communities short of the ratio are alerts, linked to the community.
+    let (_, all) = app.get_json(&hn, "/api/v1/reserves/coverage").await;
+    let short: Vec<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["candidates"].as_i64() < c["wanted"].as_i64())
+        .map(|c| c["community_code"].as_str().unwrap().to_string())
+        .collect();
+    let (_, alerts) = app.get_json(&hn, "/api/v1/alerts").await;
+    let flagged: Vec<&str> = alerts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "reserve_ratio")
+        .map(|a| a["region_code"].as_str().unwrap())
+        .collect();
+    assert!(!short.is_empty());
+    for c in &short {
+        assert!(flagged.contains(&c.as_str()), "{c} is short but not alerted");
+    }
+    // The policy's credit quota (海宁: 4 a year) says by how much each worker is behind.
+    let (_, od) = app.get_json(&hn, "/api/v1/training/overdue").await;
+    let items = od["items"].as_array().unwrap();
+    assert!(items.iter().all(|o| o["credits_required"] == 4));
+    assert!(
+        items
+            .iter()
+            .any(|o| o["credits_behind"].as_i64().unwrap() > 0 && o["overdue_since"].is_null())
+    );
+    for o in items {
+        let behind = o["credits_behind"].as_i64().unwrap();
+        assert_eq!(behind, (4 - o["credits_this_year"].as_i64().unwrap()).max(0));
+        assert!(behind > 0 || !o["overdue_since"].is_null());
+    }
     let (_, list) = app.get_json(&tx, "/api/v1/reserves").await;
     assert!(
         list["items"]
