@@ -312,6 +312,8 @@ pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
         .column(training_record::Column::WorkerId)
         .column_as(Expr::col(training_record::Column::CompletedOn).max(), "last")
         .filter(in_subtree(training_record::Column::RegionCode, prefix))
+        // Absence is not training.
+        .filter(training_record::Column::Attendance.eq("attended"))
         .group_by(training_record::Column::WorkerId)
         .into_tuple::<(Uuid, NaiveDate)>()
         .all(&db.conn)
@@ -396,4 +398,81 @@ pub async fn of_worker(
         .into_iter()
         .filter_map(|r| courses.get(&r.training_id).cloned().map(|t| (r, t)))
         .collect())
+}
+
+/// Records one worker's attendance and result for a training (absent or failed earns no credits).
+pub async fn set_result(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    worker_id: Uuid,
+    attendance: &str,
+    result: Option<&str>,
+) -> Result<training_record::Model> {
+    editable(scope)?;
+    let mut errors = Vec::new();
+    if !matches!(attendance, "attended" | "absent") {
+        errors.push(FieldError::new(
+            "attendance",
+            "attendance",
+            "出勤应为 attended（参训）或 absent（缺勤）",
+        ));
+    }
+    if !matches!(result, None | Some("passed") | Some("failed")) {
+        errors.push(FieldError::new(
+            "training_result",
+            "result",
+            "结果应为 passed（通过）或 failed（未通过）",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let t = get(db, scope, id).await?;
+    let w = crate::workers::get(db, scope, worker_id).await?;
+    let txn = db.conn.begin().await?;
+    let existing = training_record::Entity::find()
+        .filter(training_record::Column::ProvinceCode.eq(&w.province_code))
+        .filter(training_record::Column::TrainingId.eq(t.id))
+        .filter(training_record::Column::WorkerId.eq(worker_id))
+        .one(&txn)
+        .await?;
+    let earns = attendance == "attended" && result != Some("failed");
+    let credits = if earns { t.credits } else { 0 };
+    let m = match existing {
+        Some(r) => {
+            let mut am: training_record::ActiveModel = r.into();
+            am.attendance = Set(attendance.into());
+            am.result = Set(result.map(str::to_string));
+            am.credits = Set(credits);
+            am.update(&txn).await?
+        }
+        None => {
+            training_record::ActiveModel {
+                province_code: Set(w.province_code.clone()),
+                id: Set(Uuid::now_v7()),
+                training_id: Set(t.id),
+                worker_id: Set(worker_id),
+                region_code: Set(w.region_code.clone()),
+                completed_on: Set(t.end_date),
+                credits: Set(credits),
+                attendance: Set(attendance.into()),
+                result: Set(result.map(str::to_string)),
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    crate::audit::record(
+        &txn,
+        actor,
+        "training.result",
+        &w.region_code,
+        Some(worker_id.to_string()),
+        Some(format!("{} {attendance} {}", t.name, result.unwrap_or("-"))),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
 }

@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router {
         .route("/alerts", get(api::alerts))
         .route("/trainings", get(api::list_trainings).post(api::create_training))
         .route("/trainings/{id}/enrol", post(api::enrol_training))
+        .route(
+            "/trainings/{id}/records/{worker_id}",
+            put(policy_api::set_training_result),
+        )
         .route("/training/overdue", get(api::training_overdue))
         .route("/training/overdue.xlsx", get(api::training_overdue_xlsx))
         .route(

@@ -100,6 +100,7 @@ fn career_paths() -> Value {
             "get": op("后备力量名单", "后备力量", &["region"], None, "名单"),
             "post": op("新增后备人选", "后备力量", &[], Some(obj(&[("community_code", "string"), ("name", "string"), ("gender", "string"), ("birth_date", "string"), ("education", "string"), ("political_status", "string"), ("current_post", "string"), ("note", "string")])), "后备人选")
         },
+        "/api/v1/trainings/{id}/records/{worker_id}": { "put": op("记录一名人员的出勤和结果（缺勤或未通过不计学分）", "培训", &["id:path", "worker_id:path"], Some(obj(&[("attendance", "string"), ("result", "string")])), "培训记录") },
         "/api/v1/reserves/coverage": { "get": op("各社区两委职数、后备人数与按比例应有人数", "后备力量", &["region"], None, "覆盖情况") },
         "/api/v1/reserves/{id}": { "delete": { "summary": "移出后备名单（保留记录）", "tags": ["后备力量"], "parameters": [id_param()], "responses": { "204": { "description": "已移出" }, "404": error_response("不存在或不在管辖范围内") } } }
     })

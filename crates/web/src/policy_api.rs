@@ -531,3 +531,31 @@ pub async fn reserve_coverage(
     let short = rows.iter().filter(|c| c.short() > 0).count();
     Ok(Json(json!({ "items": rows, "communities_short": short })))
 }
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResultInput {
+    pub attendance: Option<String>,
+    pub result: Option<String>,
+}
+
+/// `PUT /api/v1/trainings/{id}/records/{worker_id}`: one worker's attendance and result.
+pub async fn set_training_result(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, worker)): Path<(Uuid, Uuid)>,
+    Json(i): Json<ResultInput>,
+) -> ApiResult<Json<Value>> {
+    admin(&caller)?;
+    let r = shegong_store::training::set_result(
+        &st.db,
+        &caller.scope,
+        &caller.actor,
+        id,
+        worker,
+        i.attendance.as_deref().unwrap_or("attended"),
+        i.result.as_deref().filter(|s| !s.is_empty()),
+    )
+    .await?;
+    Ok(Json(json!(r)))
+}

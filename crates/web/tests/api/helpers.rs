@@ -85,9 +85,16 @@ impl TestApp {
         (s, r.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn post_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    /// Sends JSON with a method and returns the status and the JSON answer (null when none).
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let r = Client::new()
-            .post(self.url(path))
+            .request(method, self.url(path))
             .bearer_auth(token)
             .json(&body)
             .send()
@@ -97,16 +104,16 @@ impl TestApp {
         (s, r.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn post_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::POST, token, path, body).await
+    }
+
+    pub async fn put_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send_json(reqwest::Method::PUT, token, path, body).await
+    }
+
     pub async fn patch_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = Client::new()
-            .patch(self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
+        self.send_json(reqwest::Method::PATCH, token, path, body).await
     }
 
     /// Every worker the token sees (paging through the list).

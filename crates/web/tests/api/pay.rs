@@ -2,20 +2,8 @@
 
 use crate::both_engines;
 use crate::helpers::TestApp;
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn put_json(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let r = Client::new()
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
 
 async fn street_of_haining(app: &TestApp) -> String {
     let t = app.token("street").await;
@@ -439,13 +427,13 @@ async fn a_street_runs_the_assessment_round(app: TestApp) {
         })
         .collect();
     items[0]["residents"] = json!(101);
-    let (s, _) = put_json(
-        &app,
-        &st,
-        &format!("/api/v1/assessment-rounds/{id}/scores"),
-        json!({"items": items}),
-    )
-    .await;
+    let (s, _) = app
+        .put_json(
+            &st,
+            &format!("/api/v1/assessment-rounds/{id}/scores"),
+            json!({"items": items}),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, unchanged) = app.get_json(&st, &format!("/api/v1/assessment-rounds/{id}")).await;
     assert!(
@@ -460,13 +448,13 @@ async fn a_street_runs_the_assessment_round(app: TestApp) {
     } else {
         95
     });
-    let (s, v) = put_json(
-        &app,
-        &st,
-        &format!("/api/v1/assessment-rounds/{id}/scores"),
-        json!({"items": items}),
-    )
-    .await;
+    let (s, v) = app
+        .put_json(
+            &st,
+            &format!("/api/v1/assessment-rounds/{id}/scores"),
+            json!({"items": items}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (s, v) = app
         .post_json(&st, &format!("/api/v1/assessment-rounds/{id}/score"), json!({}))

@@ -91,6 +91,42 @@ async fn training_enrolment_and_overdue(app: TestApp) {
     let (_, list) = app.get_json(&t, "/api/v1/trainings").await;
     assert_eq!(list["items"][0]["participants"].as_u64().unwrap(), street_workers);
 
+    // A worker who was behind before failed the exam: no credits, so still behind on the quota.
+    let w = before["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["community_code"].as_str().unwrap().starts_with("330481001"))
+        .expect("someone in the street was behind")["worker_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/trainings/{id}/records/{w}");
+    let (s, _) = app.put_json(&t, &path, json!({"attendance": "maybe"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, r) = app
+        .put_json(&t, &path, json!({"attendance": "attended", "result": "failed"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["credits"], 0);
+    let (_, after) = app.get_json(&t, "/api/v1/training/overdue").await;
+    let me = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["worker_id"] == w.as_str())
+        .cloned();
+    let me = me.expect("a failed exam leaves the worker behind on credits");
+    assert_eq!(me["credits_required"], 4);
+    assert_eq!(
+        me["credits_behind"].as_i64().unwrap(),
+        4 - me["credits_this_year"].as_i64().unwrap()
+    );
+    let (s, _) = app
+        .put_json(&app.token("tongxiang").await, &path, json!({"attendance": "absent"}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
     // Another county sees neither the training nor can enrol into it.
     let tongxiang = app.token("tongxiang").await;
     let (_, list) = app.get_json(&tongxiang, "/api/v1/trainings").await;
