@@ -1286,7 +1286,8 @@ async fn round_page(
         ]),
         ..Default::default()
     };
-    let draft = r.status == "draft" && caller.role.can_edit_workers();
+    // Scores are entered by the organising street (or above); community heads read their community.
+    let draft = r.status == "draft" && admin;
     let scored = r.status == "scored" && admin;
     let score = |x: Option<i32>| x.map(|v| v.to_string()).unwrap_or_default();
     for e in &v.entries {
