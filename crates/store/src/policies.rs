@@ -9,7 +9,9 @@ use crate::regions::in_subtree;
 use crate::workers::editable;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use serde::Serialize;
 use shegong_domain::policy::{Fen, Policy, SHIPPED};
 use shegong_domain::{FieldError, RegionCode, Scope};
@@ -89,6 +91,7 @@ pub async fn upload(db: &Db, scope: &Scope, actor: &Actor, body: &str) -> Result
     {
         return Ok(l.clone());
     }
+    let txn = db.conn.begin().await?;
     let m = policy::ActiveModel {
         name: Set(p.name.clone()),
         version: Set(latest.map_or(1, |l| l.version + 1)),
@@ -98,10 +101,10 @@ pub async fn upload(db: &Db, scope: &Scope, actor: &Actor, body: &str) -> Result
         created_by: Set(actor.username.clone()),
         created_at: Set(Utc::now()),
     }
-    .insert(&db.conn)
+    .insert(&txn)
     .await?;
     crate::audit::record(
-        &db.conn,
+        &txn,
         actor,
         "policy.upload",
         scope.region().as_str(),
@@ -109,6 +112,7 @@ pub async fn upload(db: &Db, scope: &Scope, actor: &Actor, body: &str) -> Result
         None,
     )
     .await?;
+    txn.commit().await?;
     Ok(m)
 }
 
@@ -154,6 +158,7 @@ pub async fn apply(
             format!("该区划自{from}起已适用“{}”，请选择其他生效日期", e.policy_name),
         )));
     }
+    let txn = db.conn.begin().await?;
     let m = policy_assignment::ActiveModel {
         province_code: Set(region.province().into()),
         id: Set(Uuid::now_v7()),
@@ -164,10 +169,10 @@ pub async fn apply(
         assigned_by: Set(actor.username.clone()),
         assigned_at: Set(Utc::now()),
     }
-    .insert(&db.conn)
+    .insert(&txn)
     .await?;
     crate::audit::record(
-        &db.conn,
+        &txn,
         actor,
         "policy.apply",
         region.as_str(),
@@ -175,6 +180,7 @@ pub async fn apply(
         Some(format!("自{from}起")),
     )
     .await?;
+    txn.commit().await?;
     Ok(m)
 }
 
@@ -333,12 +339,13 @@ pub async fn set_reference_wage(
         return Err(StoreError::Invalid(errors));
     }
     let region = region.expect("checked");
+    let txn = db.conn.begin().await?;
     let existing = reference_wage::Entity::find()
         .filter(reference_wage::Column::ProvinceCode.eq(region.province()))
         .filter(reference_wage::Column::RegionCode.eq(region.as_str()))
         .filter(reference_wage::Column::Key.eq(key))
         .filter(reference_wage::Column::Year.eq(year))
-        .one(&db.conn)
+        .one(&txn)
         .await?;
     let m = match existing {
         Some(e) => {
@@ -346,7 +353,7 @@ pub async fn set_reference_wage(
             am.annual_fen = Set(annual_fen);
             am.set_by = Set(actor.username.clone());
             am.set_at = Set(Utc::now());
-            am.update(&db.conn).await?
+            am.update(&txn).await?
         }
         None => {
             reference_wage::ActiveModel {
@@ -359,12 +366,12 @@ pub async fn set_reference_wage(
                 set_by: Set(actor.username.clone()),
                 set_at: Set(Utc::now()),
             }
-            .insert(&db.conn)
+            .insert(&txn)
             .await?
         }
     };
     crate::audit::record(
-        &db.conn,
+        &txn,
         actor,
         "policy.reference_wage",
         region.as_str(),
@@ -372,6 +379,7 @@ pub async fn set_reference_wage(
         Some(shegong_domain::pay::yuan(annual_fen)),
     )
     .await?;
+    txn.commit().await?;
     Ok(m)
 }
 

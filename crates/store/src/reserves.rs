@@ -10,7 +10,10 @@ use crate::regions::in_subtree;
 use crate::workers::editable;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use shegong_domain::codes::{EDUCATION, POLITICAL_STATUS};
 use shegong_domain::person::{Gender, PersonName};
@@ -74,6 +77,7 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
     }
     let community = community.expect("checked");
     crate::regions::get(db, scope, &community).await?;
+    let txn = db.conn.begin().await?;
     let m = reserve::ActiveModel {
         province_code: Set(community.province().into()),
         id: Set(Uuid::now_v7()),
@@ -89,10 +93,10 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
         added_on: Set(today),
         removed_on: Set(None),
     }
-    .insert(&db.conn)
+    .insert(&txn)
     .await?;
     crate::audit::record(
-        &db.conn,
+        &txn,
         actor,
         "reserve.add",
         &m.region_code,
@@ -100,6 +104,7 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
         Some(m.name.clone()),
     )
     .await?;
+    txn.commit().await?;
     Ok(m)
 }
 

@@ -349,16 +349,9 @@ async fn policies_page(State(st): State<AppState>, caller: Caller, Query(m): Que
         headers: headers(&["区划", "政策", "版本", "生效日期", "指定人", "指定时间"]),
         ..Default::default()
     };
-    let names = regions::names(
-        &st.db.conn,
-        policies::history(&st.db, &caller.scope, code.as_str())
-            .await?
-            .iter()
-            .map(|a| a.region_code.clone())
-            .collect(),
-    )
-    .await?;
-    for a in policies::history(&st.db, &caller.scope, code.as_str()).await? {
+    let history = policies::history(&st.db, &caller.scope, code.as_str()).await?;
+    let names = regions::names(&st.db.conn, history.iter().map(|a| a.region_code.clone()).collect()).await?;
+    for a in history {
         hist.rows.push(row(vec![
             t(format!(
                 "{}（{}）",
