@@ -16,6 +16,7 @@ pub mod policy;
 pub mod region;
 pub mod service;
 pub mod staffing;
+pub mod stats;
 pub mod worker;
 
 pub use access::{Role, Scope};

@@ -49,7 +49,8 @@ impl Db {
         Migrator::up(&self.conn, None).await.context("数据库迁移失败")?;
         crate::policies::install_shipped(&self.conn)
             .await
-            .context("安装内置政策失败")
+            .context("安装内置政策失败")?;
+        crate::stats::backfill(self).await.context("建立统计表失败")
     }
 
     /// A trivial round trip, for health checks.

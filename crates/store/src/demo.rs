@@ -716,6 +716,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         }
     }
     txn.commit().await?;
+    crate::stats::rebuild_province(db, &opts.province).await?;
     career_and_pay(db, opts, &mut rng, &communities, last_year, progress).await?;
 
     // One login per role.

@@ -4,6 +4,7 @@
 //! data takes the caller's [`Scope`](shegong_domain::Scope) and filters by it where the data is read.
 
 pub mod audit;
+mod bulk;
 pub mod career;
 pub mod db;
 pub mod demo;
@@ -16,6 +17,7 @@ pub mod regions;
 pub mod reserves;
 pub mod rounds;
 pub mod staffing;
+pub mod stats;
 pub mod testing;
 pub mod training;
 pub mod users;

@@ -404,56 +404,46 @@ pub(crate) async fn store_slips(
 ) -> Result<()> {
     // One multi-row INSERT per chunk, written directly: the statement builder's per-value cost
     // dominated a year of province payroll (480,000 rows).
-    use sea_orm::{Statement, Value};
-    const COLS: &str = "province_code, id, run_id, worker_id, region_code, month, post_category, level, base_fen, \
-        post_pay_fen, allowance_fen, education_fen, certificate_fen, performance_fen, total_fen, floor_shortfall_fen";
-    let backend = db.get_database_backend();
-    for chunk in computed.chunks(1000) {
-        let mut sql = String::with_capacity(chunk.len() * 80 + 200);
-        sql.push_str("INSERT INTO payslips (");
-        sql.push_str(COLS);
-        sql.push_str(") VALUES ");
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 16);
-        for (i, c) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for k in 0..16 {
-                if k > 0 {
-                    sql.push(',');
-                }
-                match backend {
-                    sea_orm::DbBackend::Postgres => {
-                        sql.push('$');
-                        sql.push_str(&(values.len() + k + 1).to_string());
-                    }
-                    _ => sql.push('?'),
-                }
-            }
-            sql.push(')');
-            values.extend([
-                Value::from(c.province_code.clone()),
-                Value::from(Uuid::now_v7()),
-                Value::from(run.id),
-                Value::from(c.worker_id),
-                Value::from(c.region_code.clone()),
-                Value::from(run.month.clone()),
-                Value::from(c.post.clone()),
-                Value::from(c.slip.level as i32),
-                Value::from(c.slip.base),
-                Value::from(c.slip.post_pay),
-                Value::from(c.slip.allowance),
-                Value::from(c.slip.education),
-                Value::from(c.slip.certificate),
-                Value::from(c.slip.performance),
-                Value::from(c.slip.total),
-                Value::from(c.floor_shortfall),
-            ]);
-        }
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
-    }
+    use sea_orm::Value;
+    const COLS: [&str; 16] = [
+        "province_code",
+        "id",
+        "run_id",
+        "worker_id",
+        "region_code",
+        "month",
+        "post_category",
+        "level",
+        "base_fen",
+        "post_pay_fen",
+        "allowance_fen",
+        "education_fen",
+        "certificate_fen",
+        "performance_fen",
+        "total_fen",
+        "floor_shortfall_fen",
+    ];
+    let rows = computed.iter().map(|c| {
+        vec![
+            Value::from(c.province_code.clone()),
+            Value::from(Uuid::now_v7()),
+            Value::from(run.id),
+            Value::from(c.worker_id),
+            Value::from(c.region_code.clone()),
+            Value::from(run.month.clone()),
+            Value::from(c.post.clone()),
+            Value::from(c.slip.level as i32),
+            Value::from(c.slip.base),
+            Value::from(c.slip.post_pay),
+            Value::from(c.slip.allowance),
+            Value::from(c.slip.education),
+            Value::from(c.slip.certificate),
+            Value::from(c.slip.performance),
+            Value::from(c.slip.total),
+            Value::from(c.floor_shortfall),
+        ]
+    });
+    crate::bulk::insert(db, "payslips", &COLS, rows).await?;
     Ok(())
 }
 

@@ -463,6 +463,7 @@ pub async fn create_in(
     if let Some(c) = &new.certificate {
         insert_certificate(txn, &model, c).await?;
     }
+    crate::stats::rebuild_worker(txn, &model).await?;
     let mut ch = Changes::new(&model, actor);
     ch.push(
         "archive",
@@ -638,7 +639,9 @@ async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model) -> Result<
         am.party_building = Set(c.party_building);
     }
     am.updated_at = Set(Utc::now());
-    Ok(am.update(txn).await?)
+    let updated = am.update(txn).await?;
+    crate::stats::rebuild_worker(txn, &updated).await?;
+    Ok(updated)
 }
 
 /// Changes to a worker's identity fields; absent fields stay as they are.
@@ -819,6 +822,7 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
     }
     am.updated_at = Set(Utc::now());
     let updated = am.update(&txn).await?;
+    crate::stats::rebuild_worker(&txn, &updated).await?;
     ch.save(&txn).await?;
     crate::audit::record(
         &txn,
@@ -1081,6 +1085,7 @@ pub async fn exit(
     am.exit_reason = Set(Some(reason.trim().into()));
     am.updated_at = Set(Utc::now());
     let updated = am.update(&txn).await?;
+    crate::stats::rebuild_worker(&txn, &updated).await?;
     let mut ch = Changes::new(&w, actor);
     ch.push(
         "archive",

@@ -12,6 +12,7 @@ pub mod certificate;
 pub mod correction;
 pub mod education;
 pub mod id_registry;
+pub mod import;
 pub mod payroll_run;
 pub mod payslip;
 pub mod payslip_adjustment;
@@ -27,6 +28,7 @@ pub mod training_record;
 pub mod user;
 pub mod worker;
 pub mod worker_change;
+pub mod worker_spell;
 
 /// Boilerplate shared by every entity here: no relations are declared (queries join explicitly).
 macro_rules! no_relations {

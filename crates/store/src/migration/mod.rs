@@ -17,6 +17,7 @@ mod m0009_assessment_rounds;
 mod m0010_reserves;
 mod m0011_payroll;
 mod m0012_assessment_region_index;
+mod m0013_statistics;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_reserves::Migration),
             Box::new(m0011_payroll::Migration),
             Box::new(m0012_assessment_region_index::Migration),
+            Box::new(m0013_statistics::Migration),
         ]
     }
 }

@@ -1,0 +1,28 @@
+//! An uploaded roster, kept between its check and its commit.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "imports")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub province_code: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub region_code: String,
+    pub username: String,
+    pub filename: String,
+    pub created_at: DateTimeUtc,
+    pub rows: i32,
+    pub error_count: i32,
+    pub status: String,
+    pub committed_at: Option<DateTimeUtc>,
+    pub created: Option<i32>,
+    pub updated: Option<i32>,
+    /// The errors found by the check, as JSON (`[{"row","field","message"}]`).
+    #[sea_orm(column_type = "Text")]
+    pub errors: String,
+    pub file: Vec<u8>,
+}
+
+super::no_relations!();
