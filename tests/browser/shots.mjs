@@ -133,6 +133,23 @@ await check('staffing: norm against headcount, chart and drill-down', async () =
   await page.waitForSelector('table.list');
   expect((await page.textContent('main')).includes('各社区'), 'no community level');
 });
+await check('figures for a date against a base date, charts, trend and drill-down', async () => {
+  await page.goto(base + '/stats');
+  await page.fill('input[name=date]', '2025-12-31');
+  await page.fill('input[name=base_date]', '2020-12-31');
+  await Promise.all([page.waitForNavigation(), page.click('#stats-filter button[type=submit]')]);
+  await page.waitForSelector('#trend-chart canvas', { timeout: 10000 });
+  const text = await page.textContent('#sentences');
+  expect(/截至2025年底，海宁市共有\d+名社区工作者，相比2020年(增加|减少)了\d+名/.test(text), 'no generated sentence: ' + text);
+  expect((await page.$$('.chart canvas')).length >= 8, 'charts missing');
+  expect((await page.getAttribute('a[href*="part=children"]', 'href')).includes('date=2025-12-31'), 'export ignores the date');
+  await shot(page, '05b-stats-county');
+  await page.click('#children tbody tr:first-child td:nth-child(2) a');
+  await page.waitForSelector('#trend-chart canvas', { timeout: 10000 });
+  expect(page.url().includes('date=2025-12-31'), 'drill-down loses the date');
+  expect((await page.textContent('#children')).includes('社区'), 'street lists no communities');
+  await shot(page, '05c-stats-street');
+});
 await check('policy in force, its rules and history', async () => {
   await page.goto(base + '/policies');
   const text = await page.textContent('main');

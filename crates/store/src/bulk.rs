@@ -48,7 +48,7 @@ pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     table: &str,
     cols: &[&str],
-    rows: impl IntoIterator<Item = Vec<Value>>,
+    rows: Vec<Vec<Value>>,
 ) -> Result<u64> {
     let per_chunk = (30_000 / cols.len()).clamp(1, 1000);
     let head = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));

@@ -423,26 +423,29 @@ pub(crate) async fn store_slips(
         "total_fen",
         "floor_shortfall_fen",
     ];
-    let rows = computed.iter().map(|c| {
-        vec![
-            Value::from(c.province_code.clone()),
-            Value::from(Uuid::now_v7()),
-            Value::from(run.id),
-            Value::from(c.worker_id),
-            Value::from(c.region_code.clone()),
-            Value::from(run.month.clone()),
-            Value::from(c.post.clone()),
-            Value::from(c.slip.level as i32),
-            Value::from(c.slip.base),
-            Value::from(c.slip.post_pay),
-            Value::from(c.slip.allowance),
-            Value::from(c.slip.education),
-            Value::from(c.slip.certificate),
-            Value::from(c.slip.performance),
-            Value::from(c.slip.total),
-            Value::from(c.floor_shortfall),
-        ]
-    });
+    let rows: Vec<Vec<Value>> = computed
+        .iter()
+        .map(|c| {
+            vec![
+                Value::from(c.province_code.clone()),
+                Value::from(Uuid::now_v7()),
+                Value::from(run.id),
+                Value::from(c.worker_id),
+                Value::from(c.region_code.clone()),
+                Value::from(run.month.clone()),
+                Value::from(c.post.clone()),
+                Value::from(c.slip.level as i32),
+                Value::from(c.slip.base),
+                Value::from(c.slip.post_pay),
+                Value::from(c.slip.allowance),
+                Value::from(c.slip.education),
+                Value::from(c.slip.certificate),
+                Value::from(c.slip.performance),
+                Value::from(c.slip.total),
+                Value::from(c.floor_shortfall),
+            ]
+        })
+        .collect();
     crate::bulk::insert(db, "payslips", &COLS, rows).await?;
     Ok(())
 }

@@ -200,9 +200,10 @@ pub async fn rebuild_province(db: &Db, province: &str) -> Result<u64> {
         .order_by_asc(worker::Column::Id)
         .all(&db.conn)
         .await?;
-    let rows = workers
+    let rows: Vec<Vec<Value>> = workers
         .iter()
-        .flat_map(|w| by_worker.get(&w.id).map(|h| h.rows(w)).unwrap_or_default());
+        .flat_map(|w| by_worker.get(&w.id).map(|h| h.rows(w)).unwrap_or_default())
+        .collect();
     let txn = db.conn.begin().await?;
     worker_spell::Entity::delete_many()
         .filter(worker_spell::Column::ProvinceCode.eq(province))

@@ -535,7 +535,7 @@ pub async fn training_overdue_xlsx(
         .rotation;
     let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
     let names = regions::community_names_in(&st.db, scope.region().as_str()).await?;
-    export::overdue_xlsx(&rows, &names)
+    export::overdue_xlsx(&rows, &names).await
 }
 
 fn narrowed(caller: &Caller, q: &RegionQuery) -> ApiResult<shegong_domain::Scope> {

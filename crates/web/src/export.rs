@@ -32,8 +32,41 @@ const HEADERS: [(&str, f64); 17] = [
     ("状态", 8.0),
 ];
 
-fn xerr(e: rust_xlsxwriter::XlsxError) -> AppError {
+pub(crate) fn xerr(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::Internal(anyhow::anyhow!("xlsx: {e}"))
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Finishes a workbook into an anonymous temporary file and streams it to the client, so a large
+/// export is never held in memory whole (the constant-memory sheets spill rows to disk as they are
+/// written; the finished file goes out in 64 KiB pieces). `ascii` is the fallback file name,
+/// `name` the Chinese one.
+pub(crate) async fn xlsx_response(mut wb: Workbook, ascii: &str, name: &str) -> ApiResult<Response> {
+    let file = tokio::task::spawn_blocking(move || -> Result<std::fs::File, AppError> {
+        use std::io::Seek;
+        let mut f = tempfile::tempfile().map_err(|e| AppError::Internal(e.into()))?;
+        wb.save_to_writer(&mut f).map_err(xerr)?;
+        f.rewind().map_err(|e| AppError::Internal(e.into()))?;
+        Ok(f)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))??;
+    let len = file.metadata().map_err(|e| AppError::Internal(e.into()))?.len();
+    let stream = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 64 * 1024);
+    let encoded: String = serde_urlencoded::to_string([("f", name)]).unwrap_or_default();
+    Ok((
+        [
+            (header::CONTENT_TYPE, XLSX.to_string()),
+            (header::CONTENT_LENGTH, len.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", &encoded[2..]),
+            ),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
 }
 
 pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter) -> ApiResult<Response> {
@@ -93,33 +126,12 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
         Some(format!("{n} 行")),
     )
     .await?;
-    let bytes = tokio::task::spawn_blocking(move || wb.save_to_buffer())
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?
-        .map_err(xerr)?;
     let filename = format!("社区工作者名单-{}.xlsx", today.format("%Y%m%d"));
-    let encoded: String = serde_urlencoded::to_string([("f", filename.as_str())]).unwrap_or_default();
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"workers.xlsx\"; filename*=UTF-8''{}",
-                    &encoded[2..]
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    xlsx_response(wb, "workers.xlsx", &filename).await
 }
 
 /// The training-compliance list (who is behind the rotation) as Excel.
-pub fn overdue_xlsx(
+pub async fn overdue_xlsx(
     rows: &[shegong_store::training::Overdue],
     names: &std::collections::HashMap<String, String>,
 ) -> ApiResult<Response> {
@@ -161,21 +173,7 @@ pub fn overdue_xlsx(
         ws.write_number(row, 7, o.credits_required as f64).map_err(xerr)?;
         ws.write_number(row, 8, o.credits_behind as f64).map_err(xerr)?;
     }
-    let bytes = wb.save_to_buffer().map_err(xerr)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"training-overdue.xlsx\"".to_string(),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    xlsx_response(wb, "training-overdue.xlsx", "培训逾期人员.xlsx").await
 }
 
 /// The pay sheet of a run: one row per worker, every component in yuan (numbers with two
@@ -234,22 +232,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
         Some(format!("{} 行", row - 1)),
     )
     .await?;
-    let bytes = wb.save_to_buffer().map_err(xerr)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"paysheet-{}-{}.xlsx\"",
-                    run.region_code, run.month
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    let ascii = format!("paysheet-{}-{}.xlsx", run.region_code, run.month);
+    let name = format!("工资表-{}-{}.xlsx", run.region_code, run.month);
+    xlsx_response(wb, &ascii, &name).await
 }

@@ -10,6 +10,7 @@ pub mod export;
 pub mod openapi;
 pub mod pages;
 pub mod policy_api;
+pub mod stats;
 pub mod views;
 
 use axum::Router;
@@ -53,6 +54,9 @@ pub fn router(state: AppState) -> Router {
         .route("/regions/{code}", get(api::region))
         .route("/workers", get(api::list_workers).post(api::create_worker))
         .route("/workers.xlsx", get(api::export_workers))
+        .route("/stats", get(stats::api_stats))
+        .route("/stats.xlsx", get(stats::api_stats_xlsx))
+        .route("/stats/trend", get(stats::api_trend))
         .route("/workers/{id}", get(api::get_worker).patch(api::patch_worker))
         .route("/workers/{id}/history", get(api::worker_history))
         .route("/workers/{id}/appointments", post(api::add_appointment))
@@ -122,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/docs", get(openapi::swagger_page))
         .nest("/api/v1", api)
         .route("/assets/{*path}", get(asset))
+        .route("/stats", get(stats::stats_page))
         .merge(pages::routes())
         .merge(career_pages::routes())
         .layer(tower_http::compression::CompressionLayer::new())

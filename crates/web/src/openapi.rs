@@ -270,10 +270,27 @@ pub async fn document() -> Json<Value> {
 }
 
 /// The document (also used by the route test): the archive's paths and the career system's.
+/// Figures (统计分析) and roster import (导入).
+fn figures_paths() -> Value {
+    let xlsx = |summary: &str, tag: &str, params: &[&str]| {
+        let mut o = op(summary, tag, params, None, "xlsx");
+        o["responses"]["200"] = json!({ "description": "Excel 文件（xlsx）" });
+        o
+    };
+    json!({
+        "/api/v1/stats": { "get": op("某区划某日的队伍统计（按历史记录计算，非当前状态）：人数、专职、岗位类别、学历、证书、年龄、性别、政治面貌、工作年限，大专以上与持证占比，每万常住人口与每300户人数，相对对比日期的增减与增幅，生成的情况说明，以及各下级区划（计数为下级之和）", "统计分析", &["region", "date", "base_date", "urban"], None,
+            "{\"region\",\"date\",\"base_date\",\"figures\",\"base\",\"change\",\"sentences\",\"children\"}") },
+        "/api/v1/stats/trend": { "get": op("历年年底人数及专职人数", "统计分析", &["region", "date", "from_year", "urban"], None, "[{\"date\",\"workers\",\"full_time\"}]") },
+        "/api/v1/stats.xlsx": { "get": xlsx("统计分析导出 Excel（part=summary|structure|children|trend，缺省为全部）", "统计分析", &["region", "date", "base_date", "urban", "part"]) },
+    })
+}
+
 pub fn spec() -> Value {
     let mut s = base_spec();
-    if let (Some(p), Value::Object(more)) = (s["paths"].as_object_mut(), career_paths()) {
-        p.extend(more);
+    for more in [career_paths(), figures_paths()] {
+        if let (Some(p), Value::Object(more)) = (s["paths"].as_object_mut(), more) {
+            p.extend(more);
+        }
     }
     s
 }

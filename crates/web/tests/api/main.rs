@@ -11,4 +11,5 @@ mod career;
 mod export;
 mod pay;
 mod regions;
+mod stats;
 mod training;
