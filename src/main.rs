@@ -78,6 +78,16 @@ enum Command {
         #[command(subcommand)]
         command: RegionsCommand,
     },
+    /// 导入社区工作者花名册（.xlsx 或 CSV：UTF-8 / GB18030）：先检查全部行，无误才一次性全部导入
+    Import {
+        file: PathBuf,
+        /// 导入范围（区划代码）：社区须在此范围内
+        #[arg(long)]
+        region: String,
+        /// 只检查，不导入
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// 政策配置（员额、薪酬、培训、考核、退出、后备力量）
     Policy {
         #[command(subcommand)]
@@ -327,6 +337,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Policy { command } => policy_command(g, command).await,
+        Command::Import { file, region, dry_run } => import_command(g, &file, &region, dry_run).await,
         Command::Regions {
             command: RegionsCommand::Import { file },
         } => {
@@ -340,6 +351,73 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(describe)?;
             p.finish();
             println!("已导入区划 {n} 条");
+            Ok(())
+        }
+    }
+}
+
+async fn import_command(g: &Global, file: &std::path::Path, region: &str, dry_run: bool) -> anyhow::Result<()> {
+    use shegong_store::imports;
+    let code = shegong_domain::RegionCode::parse(region).map_err(|e| anyhow::anyhow!(e.message))?;
+    let scope = shegong_domain::Scope::Region(code);
+    let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let db = open(g).await?;
+    let p = Progress::new();
+    let started = std::time::Instant::now();
+    p.update(0, 3, "读取");
+    let table = imports::read_table(&name, &bytes).map_err(describe)?;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let actor = shegong_store::audit::Actor {
+        username: "cli".into(),
+        role: "system".into(),
+        region_code: scope.region().to_string(),
+    };
+    let total = table.rows.len() as u64;
+    p.update(0, total, "检查");
+    let (checked, done) = if dry_run {
+        (
+            imports::check(&db.conn, &scope, &table, today)
+                .await
+                .map_err(describe)?,
+            None,
+        )
+    } else {
+        imports::commit(&db, &scope, &actor, &table, today, &|d, t| {
+            p.update(d as u64, t as u64, "导入")
+        })
+        .await
+        .map_err(describe)?
+    };
+    p.finish();
+    for e in checked.errors.iter().take(100) {
+        eprintln!("第{}行 {}：{}", e.row, e.field, e.message);
+    }
+    if checked.errors.len() > 100 {
+        eprintln!("……另有 {} 处错误", checked.errors.len() - 100);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    match (checked.errors.is_empty(), done) {
+        (false, _) => anyhow::bail!(
+            "{} 行中有 {} 处错误，未导入，未作任何修改",
+            checked.rows,
+            checked.errors.len()
+        ),
+        (true, None) => {
+            println!(
+                "检查通过：{} 行（其中 {} 人已有档案，导入时更新），用时 {secs:.1} 秒；去掉 --dry-run 即可导入",
+                checked.rows, checked.existing
+            );
+            Ok(())
+        }
+        (true, Some(c)) => {
+            println!(
+                "已导入 {} 行：新建 {}，更新 {}，未变 {}，用时 {secs:.1} 秒",
+                checked.rows, c.created, c.updated, c.unchanged
+            );
             Ok(())
         }
     }

@@ -150,6 +150,21 @@ await check('figures for a date against a base date, charts, trend and drill-dow
   expect((await page.textContent('#children')).includes('社区'), 'street lists no communities');
   await shot(page, '05c-stats-street');
 });
+await check('import: upload a roster, see every bad row, no change', async () => {
+  await page.goto(base + '/imports');
+  expect(await page.getAttribute('#template', 'href') === '/api/v1/imports/template.xlsx', 'no template link');
+  const csv = '姓名,身份证号,所在社区代码,岗位类别,职务,任职开始日期,学历代码,社工证等级,手机号码\n' +
+    '测试甲,330481199001011230,330481001001,其他工作人员,专职工作者,2024-01-01,21,,13900000001\n' +
+    '测试乙,110101199001011234,330483001001,其他工作人员,专职工作者,2024-01-01,21,,13900000002\n';
+  await page.setInputFiles('#upload input[type=file]', { name: '花名册.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await Promise.all([page.waitForNavigation(), page.click('#upload button[type=submit]')]);
+  const text = await page.textContent('#preview');
+  expect(text.includes('未导入') || text.includes('错误'), 'no preview');
+  expect((await page.$$('#errors tbody tr')).length >= 2, 'bad rows not listed');
+  expect(await page.$('#commit') === null, 'commit offered despite errors');
+  expect(await page.$('#error-sheet') !== null, 'no error sheet');
+  await shot(page, '05d-import-preview');
+});
 await check('policy in force, its rules and history', async () => {
   await page.goto(base + '/policies');
   const text = await page.textContent('main');

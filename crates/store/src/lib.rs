@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod entity;
 pub mod error;
+pub mod imports;
 pub mod migration;
 pub mod payroll;
 pub mod policies;

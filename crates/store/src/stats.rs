@@ -26,7 +26,7 @@ use shegong_domain::{RegionCode, RegionLevel, Scope};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-const COLS: [&str; 15] = [
+pub(crate) const COLS: [&str; 15] = [
     "province_code",
     "worker_id",
     "seq",

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod career_pages;
 pub mod error;
 pub mod export;
+pub mod imports;
 pub mod openapi;
 pub mod pages;
 pub mod policy_api;
@@ -14,6 +15,7 @@ pub mod stats;
 pub mod views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -54,6 +56,13 @@ pub fn router(state: AppState) -> Router {
         .route("/regions/{code}", get(api::region))
         .route("/workers", get(api::list_workers).post(api::create_worker))
         .route("/workers.xlsx", get(api::export_workers))
+        .route("/imports/template.xlsx", get(imports::template))
+        .route(
+            "/imports",
+            post(imports::api_upload).layer(DefaultBodyLimit::max(imports::MAX_UPLOAD)),
+        )
+        .route("/imports/{id}/commit", post(imports::api_commit))
+        .route("/imports/{id}/errors.xlsx", get(imports::api_errors))
         .route("/stats", get(stats::api_stats))
         .route("/stats.xlsx", get(stats::api_stats_xlsx))
         .route("/stats/trend", get(stats::api_trend))
@@ -126,7 +135,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/docs", get(openapi::swagger_page))
         .nest("/api/v1", api)
         .route("/assets/{*path}", get(asset))
-        .route("/stats", get(stats::stats_page))
+        .merge(stats::routes())
+        .merge(imports::routes())
         .merge(pages::routes())
         .merge(career_pages::routes())
         .layer(tower_http::compression::CompressionLayer::new())

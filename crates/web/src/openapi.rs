@@ -281,6 +281,19 @@ fn figures_paths() -> Value {
         "/api/v1/stats": { "get": op("某区划某日的队伍统计（按历史记录计算，非当前状态）：人数、专职、岗位类别、学历、证书、年龄、性别、政治面貌、工作年限，大专以上与持证占比，每万常住人口与每300户人数，相对对比日期的增减与增幅，生成的情况说明，以及各下级区划（计数为下级之和）", "统计分析", &["region", "date", "base_date", "urban"], None,
             "{\"region\",\"date\",\"base_date\",\"figures\",\"base\",\"change\",\"sentences\",\"children\"}") },
         "/api/v1/stats/trend": { "get": op("历年年底人数及专职人数", "统计分析", &["region", "date", "from_year", "urban"], None, "[{\"date\",\"workers\",\"full_time\"}]") },
+        "/api/v1/imports/template.xlsx": { "get": xlsx("导入模板：中文表头（含必需的 姓名、身份证号、所在社区代码、岗位类别、职务、任职开始日期、学历代码、社工证等级、手机号码），国家标准代码下拉列表，填写说明和示例行", "导入", &[]) },
+        "/api/v1/imports": { "post": {
+            "summary": "上传花名册（multipart：file 为 .xlsx 或 .csv（UTF-8/GB18030），dry_run=true 只检查）。检查全部行；dry_run=false 且无错误时一次性全部导入（同一身份证号更新原档案，不重复建档），有错误时不作任何修改",
+            "tags": ["导入"],
+            "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": { "type": "object", "properties": { "file": { "type": "string", "format": "binary" }, "dry_run": { "type": "string", "enum": ["true", "false"] } }, "required": ["file"] } } } },
+            "responses": {
+                "200": ok_json("{\"id\",\"rows\",\"errors\":[{\"row\",\"field\",\"message\"}],\"committed\",\"created\",\"updated\",\"unchanged\"}", json!({"type": "object"})),
+                "422": ok_json("有错误的行（未作任何修改），格式同上；或文件本身无法读取", json!({"type": "object"})),
+                "403": error_response("无导入权限")
+            }
+        } },
+        "/api/v1/imports/{id}/commit": { "post": op("确认导入已检查的文件（重新检查后全部导入或不作任何修改）", "导入", &["id:path"], None, "{\"rows\",\"errors\",\"committed\"}") },
+        "/api/v1/imports/{id}/errors.xlsx": { "get": xlsx("下载检查出的错误表（行号、列、原因）", "导入", &["id:path"]) },
         "/api/v1/stats.xlsx": { "get": xlsx("统计分析导出 Excel（part=summary|structure|children|trend，缺省为全部）", "统计分析", &["region", "date", "base_date", "urban", "part"]) },
     })
 }

@@ -414,6 +414,11 @@ pub async fn api_stats_xlsx(
 // ---------------------------------------------------------------------------------------------
 // Page
 
+/// The dashboard page.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/stats", axum::routing::get(stats_page))
+}
+
 pub struct Chart {
     pub title: String,
     pub spec: String,

@@ -2,6 +2,7 @@
 //! Every test runs on SQLite, and on PostgreSQL too when `SHEGONG_TEST_PG_URL` is set.
 
 mod helpers;
+mod imports;
 
 mod access;
 mod archive;

@@ -1,0 +1,295 @@
+//! Issue 5's figures, printed:
+//!   cargo bench -p shegong-store --bench figures
+//! 1. the demo province (about 40,000 workers): province-level figures (`stats::figures`, one
+//!    aggregate over the spells, with child regions) for several dates, median (target ≤ 200 ms);
+//! 2. a 100,000-row roster (.xlsx written by rust_xlsxwriter) read, checked and committed into it,
+//!    then the same file again (target ≤ 30 s on SQLite; the second import must create nobody);
+//! 3. with `SHEGONG_BENCH_NATIONAL=1`: a national-size statistics table (4.4 million workers in 31
+//!    provinces, generated straight into `worker_spells` and `regions`), province figures, median
+//!    (target ≤ 1 s).
+//!
+//! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs against an empty PostgreSQL database instead.
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use shegong_domain::{IdNumber, RegionCode, Scope};
+use shegong_store::Db;
+use shegong_store::audit::Actor;
+use shegong_store::demo::{self, DemoOptions};
+use shegong_store::entity::{region, worker};
+use shegong_store::{imports, stats};
+use std::time::Instant;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+async fn figures(db: &Db, province: &str, label: &str) {
+    let scope = Scope::Region(RegionCode::parse(province).unwrap());
+    let code = RegionCode::parse(province).unwrap();
+    let days = [
+        d(2015, 12, 31),
+        d(2019, 12, 31),
+        d(2022, 6, 30),
+        d(2025, 12, 31),
+        d(2026, 11, 1),
+    ];
+    let mut times = Vec::new();
+    let mut workers = 0;
+    for _ in 0..3 {
+        for day in days {
+            let t = Instant::now();
+            let f = stats::figures(db, &scope, &code, day, false).await.unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            workers = workers.max(f.counts.workers);
+        }
+    }
+    println!(
+        "{label}: province {province} figures for any date (5 dates × 3): median {:.1} ms, max {:.1} ms ({workers} workers at most)",
+        median(times.clone()),
+        times.iter().cloned().fold(0.0, f64::max)
+    );
+}
+
+/// A roster of `n` new workers in the province's communities, as an .xlsx file.
+fn roster(n: usize, communities: &[String]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet_with_constant_memory().unwrap();
+    let heads = [
+        "姓名",
+        "身份证号",
+        "所在社区代码",
+        "岗位类别",
+        "职务",
+        "任职开始日期",
+        "学历代码",
+        "社工证等级",
+        "手机号码",
+    ];
+    for (i, h) in heads.iter().enumerate() {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    let surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周"];
+    let given = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳"];
+    let edus = ["21", "31", "61", "11"];
+    let certs = ["", "初级", "中级"];
+    for i in 0..n {
+        let r = i as u32 + 1;
+        let c = &communities[i % communities.len()];
+        let birth = d(1965 + (i % 35) as i32, 1 + (i % 12) as u32, 1 + (i % 28) as u32);
+        let id = IdNumber::compose("110101", birth, (i / 420) as u16).to_string();
+        let cells = [
+            format!("{}{}{}", surnames[i % 10], given[i / 10 % 10], given[i / 100 % 10]),
+            id,
+            c.clone(),
+            "其他工作人员".into(),
+            "专职工作者".into(),
+            format!("{}-03-01", 2010 + i % 15),
+            edus[i % 4].into(),
+            certs[i % 3].into(),
+            format!("139{:08}", i),
+        ];
+        for (k, v) in cells.iter().enumerate() {
+            ws.write_string(r, k as u16, v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+async fn import_bench(db: &Db) {
+    let communities: Vec<String> = region::Entity::find()
+        .all(&db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.level == "community")
+        .map(|r| r.code)
+        .collect();
+    let n = 100_000;
+    let bytes = roster(n, &communities);
+    let scope = Scope::Region(RegionCode::parse("33").unwrap());
+    let before = worker::Entity::find().count(&db.conn).await.unwrap();
+    let today = d(2026, 11, 1);
+    for pass in ["first import", "same file again"] {
+        let t = Instant::now();
+        let table = imports::read_table("roster.xlsx", &bytes).unwrap();
+        let read = t.elapsed().as_secs_f64();
+        let (checked, done) = imports::commit(db, &scope, &Actor::system(), &table, today, &|_, _| {})
+            .await
+            .unwrap();
+        let total = t.elapsed().as_secs_f64();
+        assert!(
+            checked.errors.is_empty(),
+            "{:?}",
+            &checked.errors[..3.min(checked.errors.len())]
+        );
+        let done = done.unwrap();
+        let after = worker::Entity::find().count(&db.conn).await.unwrap();
+        println!(
+            "import, {pass}: {n} rows ({:.1} MB xlsx) read in {read:.1} s, checked and committed in {total:.1} s in all; created {}, updated {}, unchanged {}; workers {before} → {after}",
+            bytes.len() as f64 / 1e6,
+            done.created,
+            done.updated,
+            done.unchanged
+        );
+    }
+}
+
+/// 4.4 million workers across 31 provinces, straight into the statistics table.
+async fn national(db: &Db) {
+    const PROVINCES: [(&str, u32); 31] = [
+        ("11", 9),
+        ("12", 6),
+        ("13", 27),
+        ("14", 13),
+        ("15", 9),
+        ("21", 16),
+        ("22", 9),
+        ("23", 12),
+        ("31", 12),
+        ("32", 32),
+        ("33", 25),
+        ("34", 22),
+        ("35", 15),
+        ("36", 16),
+        ("37", 36),
+        ("41", 35),
+        ("42", 22),
+        ("43", 24),
+        ("44", 48),
+        ("45", 18),
+        ("46", 4),
+        ("50", 12),
+        ("51", 30),
+        ("52", 14),
+        ("53", 17),
+        ("54", 2),
+        ("61", 14),
+        ("62", 9),
+        ("63", 2),
+        ("64", 3),
+        ("65", 9),
+    ];
+    let weights: u32 = PROVINCES.iter().map(|p| p.1).sum();
+    let total = 4_400_000u64;
+    let t = Instant::now();
+    let backend = db.conn.get_database_backend();
+    let mut seq = 0u64;
+    for (p, w) in PROVINCES {
+        let n = total * w as u64 / weights as u64;
+        // 10 cities × 10 counties × 10 streets × 10 communities per province.
+        let mut regs = vec![(p.to_string(), None::<String>, "province")];
+        for c in 1..=10 {
+            let city = format!("{p}{c:02}");
+            regs.push((city.clone(), Some(p.to_string()), "city"));
+            for k in 1..=10 {
+                let county = format!("{city}{k:02}");
+                regs.push((county.clone(), Some(city.clone()), "county"));
+                for s in 1..=10 {
+                    let street = format!("{county}{s:03}");
+                    regs.push((street.clone(), Some(county.clone()), "street"));
+                    for m in 1..=10 {
+                        regs.push((format!("{street}{m:03}"), Some(street.clone()), "community"));
+                    }
+                }
+            }
+        }
+        for chunk in regs.chunks(1000) {
+            let mut sql = String::from(
+                "INSERT INTO regions (code, parent_code, level, name, households, residents, urban_rural_class) VALUES ",
+            );
+            for (i, (code, parent, level)) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                let parent = parent.as_ref().map_or("NULL".to_string(), |p| format!("'{p}'"));
+                let (h, r) = if *level == "community" { (3000, 8000) } else { (0, 0) };
+                sql.push_str(&format!(
+                    "('{code}', {parent}, '{level}', '区划{code}', {h}, {r}, '111')"
+                ));
+            }
+            db.conn.execute_unprepared(&sql).await.unwrap();
+        }
+        let communities: Vec<&String> = regs.iter().filter(|r| r.2 == "community").map(|r| &r.0).collect();
+        let mut i = 0u64;
+        while i < n {
+            let k = (n - i).min(2000);
+            let mut sql = String::from(
+                "INSERT INTO worker_spells (province_code, worker_id, seq, region_code, valid_from, valid_to, post, full_time, two_committees, education, certificate, gender, political, birth_date, service_start) VALUES ",
+            );
+            for j in 0..k {
+                seq += 1;
+                let x = i + j;
+                if j > 0 {
+                    sql.push(',');
+                }
+                let c = communities[(x % communities.len() as u64) as usize];
+                let from = format!("{}-{:02}-01", 2008 + x % 18, 1 + x % 12);
+                let birth = format!("{}-{:02}-15", 1962 + x % 38, 1 + x % 12);
+                let id = uuid::Uuid::from_u128(seq as u128);
+                let (t, f) = match backend {
+                    sea_orm::DbBackend::Postgres => ("true", "false"),
+                    _ => ("1", "0"),
+                };
+                sql.push_str(&format!(
+                    "('{p}', '{id}', 0, '{c}', '{from}', NULL, {}, {}, {}, {}, {}, {}, {}, '{birth}', '{from}')",
+                    x % 4,
+                    if !x.is_multiple_of(8) { t } else { f },
+                    if x.is_multiple_of(3) { t } else { f },
+                    x % 5,
+                    x % 4,
+                    x % 2,
+                    1 + x % 5
+                ));
+            }
+            db.conn.execute_unprepared(&sql).await.unwrap();
+            i += k;
+        }
+    }
+    db.analyze().await.unwrap();
+    println!(
+        "national dataset: {total} workers in 31 provinces generated in {:.0} s",
+        t.elapsed().as_secs_f64()
+    );
+    for p in ["44", "37", "11"] {
+        figures(db, p, "national dataset").await;
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));
+    println!(
+        "engine: {}",
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    if std::env::var("SHEGONG_BENCH_NATIONAL").is_ok() {
+        national(&db).await;
+        return;
+    }
+    let opts = DemoOptions {
+        province: "33".into(),
+        seed: 1,
+        today: d(2026, 11, 1),
+        only_counties: vec![],
+    };
+    let t = Instant::now();
+    demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    db.analyze().await.unwrap();
+    println!("demo province loaded in {:.1} s", t.elapsed().as_secs_f64());
+    figures(&db, "33", "demo").await;
+    import_bench(&db).await;
+    figures(&db, "33", "demo + 100,000 imported").await;
+}

@@ -1,0 +1,1029 @@
+//! Roster import (导入): an Excel or CSV file of workers, checked row by row, then committed all or
+//! nothing.
+//!
+//! Reading accepts what offices produce: `.xlsx` from Excel or WPS (a title or merged cells above
+//! the header row, blank rows, dates as Excel serial numbers or text, numbers where text was meant),
+//! and CSV in UTF-8 or GB18030 (what Chinese Excel writes). The check names every bad row with its
+//! column and the reason in Chinese. The commit re-checks against the database inside one
+//! transaction, creates new workers in bulk and updates existing ones by ID number, so importing the
+//! same file twice changes nothing the second time.
+
+use crate::Db;
+use crate::audit::Actor;
+use crate::entity::{certificate, education, id_registry, import, region, worker};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, Value,
+};
+use serde::Serialize;
+use shegong_domain::worker::{NewWorker, NewWorkerInput, WorkerStatus};
+use shegong_domain::{RegionLevel, Scope};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// The columns of the roster: header, the field of [`NewWorkerInput`] it fills, whether required,
+/// and the other headers offices use for it.
+pub const COLUMNS: [(&str, &str, bool, &[&str]); 21] = [
+    ("姓名", "name", true, &[]),
+    ("身份证号", "id_number", true, &["身份证号码", "公民身份号码"]),
+    ("性别", "gender", false, &[]),
+    ("出生日期", "birth_date", false, &[]),
+    ("民族", "ethnicity", false, &[]),
+    ("政治面貌", "political_status", false, &[]),
+    ("手机号码", "phone", true, &["手机号", "联系电话"]),
+    ("住址", "address", false, &["家庭住址"]),
+    ("所在社区代码", "community_code", true, &["社区代码"]),
+    ("岗位类别", "post_category", true, &[]),
+    ("职务", "title", true, &[]),
+    ("任职开始日期", "start_date", true, &["任职日期"]),
+    ("两委成员", "two_committees", false, &["是否两委成员"]),
+    ("专职", "full_time", false, &["是否专职"]),
+    ("学历代码", "education_code", true, &["学历", "最高学历"]),
+    ("毕业学校", "school", false, &[]),
+    ("专业", "major", false, &[]),
+    ("社工证等级", "certificate_level", true, &["社会工作职业水平证书等级"]),
+    ("证书编号", "certificate_number", false, &[]),
+    ("发证日期", "certificate_date", false, &[]),
+    ("备注", "", false, &[]),
+];
+
+const DATE_FIELDS: [&str; 3] = ["birth_date", "start_date", "certificate_date"];
+
+/// The header of a field, for error messages.
+pub fn header_of(field: &str) -> &'static str {
+    COLUMNS.iter().find(|c| c.1 == field).map_or("（整行）", |c| c.0)
+}
+
+/// One problem in the file: the spreadsheet row (1-based, as the office program shows it), the
+/// column header, and the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct RowError {
+    pub row: usize,
+    pub field: String,
+    pub message: String,
+}
+
+impl RowError {
+    fn new(row: usize, field: &str, message: impl Into<String>) -> Self {
+        Self {
+            row,
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A cell as read: text, a number, or a date the program stored as a date.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+/// The rows of a file under its header row.
+#[derive(Debug, Default)]
+pub struct Table {
+    pub headers: Vec<String>,
+    /// (spreadsheet row number, cells)
+    pub rows: Vec<(usize, Vec<Cell>)>,
+}
+
+fn file_error(message: impl Into<String>) -> StoreError {
+    StoreError::invalid(shegong_domain::FieldError::new("import_file", "file", message))
+}
+
+fn is_header_row(cells: &[Cell]) -> bool {
+    let texts: Vec<&str> = cells
+        .iter()
+        .filter_map(|c| match c {
+            Cell::Text(t) => Some(t.trim()),
+            _ => None,
+        })
+        .collect();
+    texts.contains(&"姓名")
+        && texts
+            .iter()
+            .any(|t| matches!(*t, "身份证号" | "身份证号码" | "公民身份号码"))
+}
+
+fn table_from(rows: impl Iterator<Item = (usize, Vec<Cell>)>) -> Result<Table> {
+    let mut t = Table::default();
+    let mut found = false;
+    for (n, cells) in rows {
+        if !found {
+            if is_header_row(&cells) {
+                t.headers = cells
+                    .iter()
+                    .map(|c| match c {
+                        // "姓名*" and "姓名\n（必填）" mean 姓名.
+                        Cell::Text(s) => s.split(['*', '\n', '（', '(']).next().unwrap_or("").trim().to_string(),
+                        _ => String::new(),
+                    })
+                    .collect();
+                found = true;
+            } else if n > 10 {
+                break;
+            }
+            continue;
+        }
+        if cells.iter().all(|c| match c {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }) {
+            continue;
+        }
+        t.rows.push((n, cells));
+    }
+    if !found {
+        return Err(file_error("未找到表头：前10行中应有一行包含“姓名”和“身份证号”"));
+    }
+    let missing: Vec<&str> = COLUMNS
+        .iter()
+        .filter(|c| c.2)
+        .filter(|c| !t.headers.iter().any(|h| h == c.0 || c.3.contains(&h.as_str())))
+        .map(|c| c.0)
+        .collect();
+    if !missing.is_empty() {
+        return Err(file_error(format!("缺少必需的列：{}", missing.join("、"))));
+    }
+    Ok(t)
+}
+
+/// Reads an `.xlsx` (first sheet) or a CSV file, by name and content.
+pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table> {
+    let lower = filename.to_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        return read_csv(bytes);
+    }
+    if bytes.starts_with(b"PK") {
+        return read_xlsx(bytes);
+    }
+    if lower.ends_with(".xls") {
+        return Err(file_error(
+            "不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后上传",
+        ));
+    }
+    Err(file_error("文件格式无法识别：请上传 .xlsx 或 .csv 文件"))
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|e| file_error(format!("无法读取 Excel 文件：{e}")))?;
+    let Some(name) = wb.sheet_names().first().cloned() else {
+        return Err(file_error("Excel 文件中没有工作表"));
+    };
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| file_error(format!("无法读取工作表“{name}”：{e}")))?;
+    let start_row = range.start().map_or(0, |(r, _)| r as usize);
+    let start_col = range.start().map_or(0, |(_, c)| c as usize);
+    let rows = range.rows().enumerate().map(|(i, r)| {
+        let mut cells = vec![Cell::Empty; start_col];
+        cells.extend(r.iter().map(|c| match c {
+            Data::Empty => Cell::Empty,
+            Data::String(s) => Cell::Text(s.clone()),
+            Data::Float(f) => Cell::Number(*f),
+            Data::Int(i) => Cell::Number(*i as f64),
+            Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+            Data::DateTime(d) => excel_serial_date(d.as_f64()).map_or(Cell::Number(d.as_f64()), Cell::Date),
+            Data::DateTimeIso(s) => Cell::Text(s.chars().take(10).collect()),
+            Data::DurationIso(s) => Cell::Text(s.clone()),
+            Data::Error(e) => Cell::Text(format!("#{e:?}")),
+        }));
+        (start_row + i + 1, cells)
+    });
+    table_from(rows)
+}
+
+/// UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GB18030.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(b).0.into_owned(),
+    }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table> {
+    let text = decode_text(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| file_error(format!("CSV 第{}行格式有误：{e}", i + 1)))?;
+        rows.push((
+            i + 1,
+            rec.iter()
+                .map(|s| {
+                    if s.trim().is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(s.to_string())
+                    }
+                })
+                .collect(),
+        ));
+    }
+    table_from(rows.into_iter())
+}
+
+/// Excel's day count (1900 system): serial 1 is 1900-01-01, with the phantom 1900-02-29.
+pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let days = if days < 60 { days + 1 } else { days };
+    base.checked_add_signed(chrono::Duration::days(days))
+}
+
+fn cell_text(field: &str, cell: &Cell, row: usize, errors: &mut Vec<RowError>) -> Option<String> {
+    match cell {
+        Cell::Empty => None,
+        Cell::Text(s) => {
+            let s = s.trim();
+            if s.is_empty() {
+                return None;
+            }
+            // Dropdown values read "21 大学本科毕业": the code comes first.
+            if field == "education_code"
+                && let Some((code, _)) = s.split_once(' ')
+                && code.chars().all(|c| c.is_ascii_digit())
+            {
+                return Some(code.to_string());
+            }
+            Some(s.trim_start_matches('\'').to_string())
+        }
+        Cell::Date(d) => Some(d.format("%Y-%m-%d").to_string()),
+        Cell::Number(f) => {
+            if DATE_FIELDS.contains(&field) {
+                return match excel_serial_date(*f) {
+                    Some(d) => Some(d.format("%Y-%m-%d").to_string()),
+                    None => {
+                        errors.push(RowError::new(row, header_of(field), format!("日期数值“{f}”无效")));
+                        None
+                    }
+                };
+            }
+            if field == "id_number" {
+                errors.push(RowError::new(
+                    row,
+                    "身份证号",
+                    "身份证号被存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写",
+                ));
+                return None;
+            }
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                Some(format!("{}", *f as i64))
+            } else {
+                Some(f.to_string())
+            }
+        }
+    }
+}
+
+fn yes_no(field: &str, s: Option<String>, row: usize, errors: &mut Vec<RowError>) -> Option<bool> {
+    match s.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("是" | "Y" | "y" | "1" | "true" | "TRUE") => Some(true),
+        Some("否" | "N" | "n" | "0" | "false" | "FALSE") => Some(false),
+        Some(other) => {
+            errors.push(RowError::new(row, header_of(field), format!("“{other}”应填“是”或“否”")));
+            None
+        }
+    }
+}
+
+/// One row of the table as the archive's input form.
+fn row_input(
+    t: &Table,
+    cols: &HashMap<&'static str, usize>,
+    row: usize,
+    cells: &[Cell],
+    errors: &mut Vec<RowError>,
+) -> NewWorkerInput {
+    let _ = t;
+    let mut get = |field: &'static str| -> Option<String> {
+        cols.get(field)
+            .and_then(|&i| cells.get(i))
+            .and_then(|c| cell_text(field, c, row, errors))
+    };
+    let mut i = NewWorkerInput {
+        name: get("name").unwrap_or_default(),
+        id_number: get("id_number").unwrap_or_default(),
+        gender: get("gender"),
+        birth_date: get("birth_date"),
+        ethnicity: get("ethnicity"),
+        political_status: get("political_status"),
+        phone: get("phone"),
+        address: get("address"),
+        community_code: get("community_code").unwrap_or_default(),
+        post_category: get("post_category").unwrap_or_default(),
+        title: get("title").unwrap_or_default(),
+        start_date: get("start_date").unwrap_or_default(),
+        education_code: get("education_code"),
+        school: get("school"),
+        major: get("major"),
+        two_committees: None,
+        full_time: None,
+        party_building: None,
+        certificate_level: get("certificate_level").filter(|s| !matches!(s.as_str(), "无" | "无证书")),
+        certificate_number: get("certificate_number"),
+        certificate_date: get("certificate_date"),
+    };
+    let tc = get("two_committees");
+    let ft = get("full_time");
+    i.two_committees = yes_no("two_committees", tc, row, errors);
+    i.full_time = yes_no("full_time", ft, row, errors);
+    i
+}
+
+/// The result of checking a file.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Data rows in the file (blank rows not counted).
+    pub rows: usize,
+    pub errors: Vec<RowError>,
+    /// Rows that passed, with their spreadsheet row number.
+    pub valid: Vec<(usize, NewWorker)>,
+    /// How many valid rows name a worker already in the archive (they will be updated).
+    pub existing: usize,
+}
+
+/// Checks every row: each field, the community (exists, is a community, inside the importer's
+/// scope), duplicates inside the file, and ID numbers held by an active worker outside the scope or
+/// in another province. Nothing is written.
+pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: NaiveDate) -> Result<Checked> {
+    if scope.only_worker().is_some() {
+        return Err(StoreError::Forbidden("只有管理员可以导入"));
+    }
+    let mut cols: HashMap<&'static str, usize> = HashMap::new();
+    for (i, h) in t.headers.iter().enumerate() {
+        if let Some(c) = COLUMNS.iter().find(|c| c.0 == h || c.3.contains(&h.as_str())) {
+            cols.entry(c.1).or_insert(i);
+        }
+    }
+    let communities: HashSet<String> = region::Entity::find()
+        .select_only()
+        .column(region::Column::Code)
+        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
+        .filter(in_subtree(region::Column::Code, scope.region().as_str()))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out = Checked {
+        rows: t.rows.len(),
+        ..Default::default()
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (row, cells) in &t.rows {
+        let mut errs = Vec::new();
+        let input = row_input(t, &cols, *row, cells, &mut errs);
+        match input.parse(today) {
+            Ok(w) => {
+                let code = w.appointment.community.as_str();
+                if !communities.contains(code) {
+                    errs.push(RowError::new(
+                        *row,
+                        "所在社区代码",
+                        format!("社区代码 {code} 不存在或不在您的管辖范围内"),
+                    ));
+                }
+                if let Some(first) = seen.insert(w.id_number.to_string(), *row) {
+                    errs.push(RowError::new(*row, "身份证号", format!("与第{first}行的身份证号重复")));
+                }
+                if errs.is_empty() {
+                    out.valid.push((*row, w));
+                }
+            }
+            Err(fe) => errs.extend(
+                fe.into_iter()
+                    .map(|e| RowError::new(*row, header_of(e.field), e.message)),
+            ),
+        }
+        out.errors.extend(errs);
+    }
+    // Against the archive: an ID number active outside the scope, or kept in another province.
+    let holders = registry(db, out.valid.iter().map(|(_, w)| w.id_number.to_string()).collect()).await?;
+    let mut keep = Vec::with_capacity(out.valid.len());
+    for (row, w) in std::mem::take(&mut out.valid) {
+        if let Some(h) = holders.get(w.id_number.as_str()) {
+            if h.province_code != w.appointment.community.as_str()[..2] {
+                out.errors.push(RowError::new(
+                    row,
+                    "身份证号",
+                    "该人员档案在其他省份，请由原省份办理档案转移",
+                ));
+                continue;
+            }
+            if h.status == WorkerStatus::Active.as_str() && !scope.allows_region(&h.region_code) {
+                out.errors.push(RowError::new(
+                    row,
+                    "身份证号",
+                    format!(
+                        "该身份证号码对应人员已在其他地区（{}）登记在岗，不能导入",
+                        &h.region_code[..6.min(h.region_code.len())]
+                    ),
+                ));
+                continue;
+            }
+            out.existing += 1;
+        }
+        keep.push((row, w));
+    }
+    out.valid = keep;
+    out.errors.sort_by_key(|e| e.row);
+    Ok(out)
+}
+
+struct Holder {
+    worker_id: Uuid,
+    province_code: String,
+    region_code: String,
+    status: String,
+}
+
+/// Who holds each of these ID numbers now.
+async fn registry(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, Holder>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let regs = id_registry::Entity::find()
+            .filter(id_registry::Column::IdNumber.is_in(chunk.to_vec()))
+            .all(db)
+            .await?;
+        let mut by_province: HashMap<String, Vec<Uuid>> = HashMap::new();
+        for r in &regs {
+            by_province
+                .entry(r.province_code.clone())
+                .or_default()
+                .push(r.worker_id);
+        }
+        let mut state: HashMap<Uuid, (String, String)> = HashMap::new();
+        for (p, ids) in by_province {
+            let rows: Vec<(Uuid, String, String)> = worker::Entity::find()
+                .select_only()
+                .columns([worker::Column::Id, worker::Column::RegionCode, worker::Column::Status])
+                .filter(worker::Column::ProvinceCode.eq(p))
+                .filter(worker::Column::Id.is_in(ids))
+                .into_tuple()
+                .all(db)
+                .await?;
+            state.extend(rows.into_iter().map(|(id, r, s)| (id, (r, s))));
+        }
+        for r in regs {
+            if let Some((region_code, status)) = state.remove(&r.worker_id) {
+                out.insert(
+                    r.id_number,
+                    Holder {
+                        worker_id: r.worker_id,
+                        province_code: r.province_code,
+                        region_code,
+                        status,
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What a commit did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Committed {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Checks again and writes every row in one transaction: all rows or none. New ID numbers become
+/// new archives (written in bulk); known ones are updated (identity fields; a new post from the
+/// row's start date; education and certificate added when not held); a worker who left is rehired.
+pub async fn commit(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    t: &Table,
+    today: NaiveDate,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(Checked, Option<Committed>)> {
+    let txn = db.conn.begin().await?;
+    let checked = check(&txn, scope, t, today).await?;
+    if !checked.errors.is_empty() {
+        return Ok((checked, None));
+    }
+    let holders = registry(
+        &txn,
+        checked.valid.iter().map(|(_, w)| w.id_number.to_string()).collect(),
+    )
+    .await?;
+    let mut done = Committed::default();
+    let (known, new): (Vec<_>, Vec<_>) = checked
+        .valid
+        .iter()
+        .partition(|(_, w)| holders.contains_key(w.id_number.as_str()));
+    let total = checked.valid.len();
+    create_many(&txn, actor, &new.iter().map(|(_, w)| w).collect::<Vec<_>>()).await?;
+    done.created = new.len();
+    progress(new.len(), total);
+    let current = known_state(
+        &txn,
+        &known
+            .iter()
+            .map(|(_, w)| &holders[w.id_number.as_str()])
+            .collect::<Vec<_>>(),
+    )
+    .await?;
+    for (i, (_, w)) in known.iter().enumerate() {
+        let h = &holders[w.id_number.as_str()];
+        if let Some((m, edus, certs)) = current.get(&h.worker_id)
+            && crate::workers::import_unchanged(m, edus, certs, w)
+        {
+            done.unchanged += 1;
+            continue;
+        }
+        if crate::workers::import_update(&txn, scope, actor, h.worker_id, &h.province_code, &h.status, w).await? {
+            done.updated += 1;
+        } else {
+            done.unchanged += 1;
+        }
+        if i % 200 == 199 {
+            progress(new.len() + i + 1, total);
+        }
+    }
+    crate::audit::record(
+        &txn,
+        actor,
+        "worker.import",
+        scope.region().as_str(),
+        None,
+        Some(format!(
+            "{} 行：新建 {}，更新 {}，未变 {}",
+            checked.rows, done.created, done.updated, done.unchanged
+        )),
+    )
+    .await?;
+    txn.commit().await?;
+    progress(total, total);
+    Ok((checked, Some(done)))
+}
+
+/// New archives in bulk: workers, the ID registry, appointments, education, certificates, the
+/// history row and the spells, with multi-row inserts.
+async fn create_many(txn: &DatabaseTransaction, actor: &Actor, new: &[&NewWorker]) -> Result<()> {
+    let now = Utc::now();
+    let mut workers = Vec::with_capacity(new.len());
+    let mut registry = Vec::with_capacity(new.len());
+    let mut appts = Vec::with_capacity(new.len());
+    let mut edus = Vec::new();
+    let mut certs = Vec::new();
+    let mut changes = Vec::with_capacity(new.len());
+    let mut spells = Vec::with_capacity(new.len());
+    for w in new {
+        let id = Uuid::now_v7();
+        let a = &w.appointment;
+        let province = a.community.as_str()[..2].to_string();
+        let region = a.community.to_string();
+        workers.push(vec![
+            Value::from(province.clone()),
+            Value::from(id),
+            Value::from(region.clone()),
+            Value::from(w.name.as_str().to_string()),
+            Value::from(w.id_number.to_string()),
+            Value::from(w.gender.code().to_string()),
+            Value::from(w.birth_date),
+            Value::from(w.ethnicity.clone()),
+            Value::from(w.political_status.clone()),
+            Value::from(w.phone.as_ref().map(|p| p.as_str().to_string())),
+            Value::from(w.address.clone()),
+            Value::from(WorkerStatus::Active.as_str().to_string()),
+            Value::from(a.post_category.clone()),
+            Value::from(a.title.clone()),
+            Value::from(a.two_committees),
+            Value::from(a.full_time),
+            Value::from(a.party_building),
+            Value::from(w.education.as_ref().map(|e| e.code.clone())),
+            Value::from(w.certificate.as_ref().map(|c| c.level.as_str().to_string())),
+            Value::from(Some(a.start_date)),
+            Value::from(now),
+            Value::from(now),
+        ]);
+        registry.push(vec![
+            Value::from(w.id_number.to_string()),
+            Value::from(province.clone()),
+            Value::from(id),
+        ]);
+        appts.push(vec![
+            Value::from(province.clone()),
+            Value::from(Uuid::now_v7()),
+            Value::from(id),
+            Value::from(region.clone()),
+            Value::from(a.post_category.clone()),
+            Value::from(a.title.clone()),
+            Value::from(a.two_committees),
+            Value::from(a.full_time),
+            Value::from(a.party_building),
+            Value::from(a.start_date),
+        ]);
+        if let Some(e) = &w.education {
+            edus.push(vec![
+                Value::from(province.clone()),
+                Value::from(Uuid::now_v7()),
+                Value::from(id),
+                Value::from(e.code.clone()),
+                Value::from(e.school.clone()),
+                Value::from(e.major.clone()),
+                Value::from(e.graduated_on),
+                Value::from(true),
+            ]);
+        }
+        if let Some(c) = &w.certificate {
+            certs.push(vec![
+                Value::from(province.clone()),
+                Value::from(Uuid::now_v7()),
+                Value::from(id),
+                Value::from("social_work".to_string()),
+                Value::from(Some(c.level.as_str().to_string())),
+                Value::from(c.level.label().to_string()),
+                Value::from(c.number.clone()),
+                Value::from(c.issued_on),
+            ]);
+        }
+        changes.push(vec![
+            Value::from(province.clone()),
+            Value::from(Uuid::now_v7()),
+            Value::from(id),
+            Value::from(region.clone()),
+            Value::from(now),
+            Value::from(actor.username.clone()),
+            Value::from("archive".to_string()),
+            Value::from("建档".to_string()),
+            Value::from(None::<String>),
+            Value::from(Some(format!("{} 经批量导入建立档案", w.name.as_str()))),
+        ]);
+        let facts = shegong_domain::stats::WorkerFacts {
+            gender: w.gender.code().to_string(),
+            birth_date: w.birth_date,
+            political_status: w.political_status.clone(),
+            service_start: a.start_date,
+        };
+        let history = shegong_domain::stats::spells(
+            &[shegong_domain::stats::AppointmentSpan {
+                region_code: region.clone(),
+                post_category: a.post_category.clone(),
+                full_time: a.full_time,
+                two_committees: a.two_committees,
+                start: a.start_date,
+                end: None,
+            }],
+            &w.education
+                .iter()
+                .map(|e| (e.code.clone(), e.graduated_on))
+                .collect::<Vec<_>>(),
+            &w.certificate.iter().map(|c| (c.level, c.issued_on)).collect::<Vec<_>>(),
+        );
+        for (i, s) in history.iter().enumerate() {
+            spells.push(crate::stats::spell_row(&province, id, i, s, &facts));
+        }
+    }
+    use crate::bulk::insert;
+    insert(
+        txn,
+        "workers",
+        &[
+            "province_code",
+            "id",
+            "region_code",
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "political_status",
+            "phone",
+            "address",
+            "status",
+            "post_category",
+            "title",
+            "two_committees",
+            "full_time",
+            "party_building",
+            "highest_education",
+            "certificate_level",
+            "service_start",
+            "created_at",
+            "updated_at",
+        ],
+        workers,
+    )
+    .await?;
+    insert(
+        txn,
+        "id_registry",
+        &["id_number", "province_code", "worker_id"],
+        registry,
+    )
+    .await?;
+    insert(
+        txn,
+        "appointments",
+        &[
+            "province_code",
+            "id",
+            "worker_id",
+            "region_code",
+            "post_category",
+            "title",
+            "two_committees",
+            "full_time",
+            "party_building",
+            "start_date",
+        ],
+        appts,
+    )
+    .await?;
+    insert(
+        txn,
+        "educations",
+        &[
+            "province_code",
+            "id",
+            "worker_id",
+            "education_code",
+            "school",
+            "major",
+            "graduated_on",
+            "full_time_study",
+        ],
+        edus,
+    )
+    .await?;
+    insert(
+        txn,
+        "certificates",
+        &[
+            "province_code",
+            "id",
+            "worker_id",
+            "kind",
+            "level",
+            "name",
+            "number",
+            "issued_on",
+        ],
+        certs,
+    )
+    .await?;
+    insert(
+        txn,
+        "worker_changes",
+        &[
+            "province_code",
+            "id",
+            "worker_id",
+            "region_code",
+            "changed_at",
+            "actor",
+            "section",
+            "field",
+            "before",
+            "after",
+        ],
+        changes,
+    )
+    .await?;
+    insert(txn, "worker_spells", &crate::stats::COLS, spells).await?;
+    Ok(())
+}
+
+type Known = HashMap<Uuid, (worker::Model, Vec<String>, Vec<String>)>;
+
+/// The known workers' records with the education codes and certificate levels they hold, read in
+/// chunks.
+async fn known_state(txn: &DatabaseTransaction, holders: &[&Holder]) -> Result<Known> {
+    let mut out: Known = HashMap::new();
+    let mut by_province: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    for h in holders {
+        by_province
+            .entry(h.province_code.as_str())
+            .or_default()
+            .push(h.worker_id);
+    }
+    for (p, ids) in by_province {
+        for chunk in ids.chunks(500) {
+            for w in worker::Entity::find()
+                .filter(worker::Column::ProvinceCode.eq(p))
+                .filter(worker::Column::Id.is_in(chunk.to_vec()))
+                .all(txn)
+                .await?
+            {
+                out.insert(w.id, (w, Vec::new(), Vec::new()));
+            }
+            let edus: Vec<(Uuid, String)> = education::Entity::find()
+                .select_only()
+                .columns([education::Column::WorkerId, education::Column::EducationCode])
+                .filter(education::Column::ProvinceCode.eq(p))
+                .filter(education::Column::WorkerId.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(txn)
+                .await?;
+            for (id, code) in edus {
+                if let Some(e) = out.get_mut(&id) {
+                    e.1.push(code);
+                }
+            }
+            let certs: Vec<(Uuid, Option<String>)> = certificate::Entity::find()
+                .select_only()
+                .columns([certificate::Column::WorkerId, certificate::Column::Level])
+                .filter(certificate::Column::ProvinceCode.eq(p))
+                .filter(certificate::Column::WorkerId.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(txn)
+                .await?;
+            for (id, level) in certs {
+                if let (Some(e), Some(l)) = (out.get_mut(&id), level) {
+                    e.2.push(l);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Educations and certificate levels a worker holds (for the update of a known worker).
+pub(crate) async fn held(
+    txn: &DatabaseTransaction,
+    province: &str,
+    id: Uuid,
+) -> Result<(Vec<String>, Vec<Option<String>>)> {
+    let edus = education::Entity::find()
+        .select_only()
+        .column(education::Column::EducationCode)
+        .filter(education::Column::ProvinceCode.eq(province))
+        .filter(education::Column::WorkerId.eq(id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let certs = certificate::Entity::find()
+        .select_only()
+        .column(certificate::Column::Level)
+        .filter(certificate::Column::ProvinceCode.eq(province))
+        .filter(certificate::Column::WorkerId.eq(id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok((edus, certs))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Uploaded files between check and commit
+
+/// Keeps an uploaded file with the result of its check (and of its commit, when it was one step).
+pub async fn record(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    filename: &str,
+    bytes: Vec<u8>,
+    checked: &Checked,
+    committed: Option<&Committed>,
+) -> Result<import::Model> {
+    let region = scope.region().as_str();
+    let province = if region.len() >= 2 { &region[..2] } else { "00" };
+    let name: String = filename
+        .chars()
+        .rev()
+        .take(200)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Ok(import::ActiveModel {
+        province_code: Set(province.to_string()),
+        id: Set(Uuid::now_v7()),
+        region_code: Set(region.to_string()),
+        username: Set(actor.username.clone()),
+        filename: Set(name),
+        created_at: Set(Utc::now()),
+        rows: Set(checked.rows as i32),
+        error_count: Set(checked.errors.len() as i32),
+        status: Set(if committed.is_some() { "committed" } else { "checked" }.into()),
+        committed_at: Set(committed.map(|_| Utc::now())),
+        created: Set(committed.map(|c| c.created as i32)),
+        updated: Set(committed.map(|c| (c.updated + c.unchanged) as i32)),
+        errors: Set(serde_json::to_string(&checked.errors).unwrap_or_else(|_| "[]".into())),
+        file: Set(bytes),
+    }
+    .insert(&db.conn)
+    .await?)
+}
+
+/// A kept upload, if it is inside the caller's scope.
+pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<import::Model> {
+    import::Entity::find()
+        .filter(import::Column::Id.eq(id))
+        .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
+        .one(&db.conn)
+        .await?
+        .filter(|_| scope.only_worker().is_none())
+        .ok_or(StoreError::NotFound)
+}
+
+/// The errors a kept check found.
+pub fn errors_of(m: &import::Model) -> Vec<RowError> {
+    serde_json::from_str(&m.errors).unwrap_or_default()
+}
+
+/// Recent uploads in the caller's scope (without their files).
+pub async fn recent(db: &Db, scope: &Scope, limit: u64) -> Result<Vec<import::Model>> {
+    if scope.only_worker().is_some() {
+        return Ok(Vec::new());
+    }
+    let mut rows = import::Entity::find()
+        .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
+        .order_by_desc(import::Column::CreatedAt)
+        .limit(limit)
+        .all(&db.conn)
+        .await?;
+    for r in &mut rows {
+        r.file = Vec::new();
+    }
+    Ok(rows)
+}
+
+/// Commits a kept upload (checked again first): all rows or none.
+pub async fn commit_kept(
+    db: &Db,
+    scope: &Scope,
+    actor: &Actor,
+    id: Uuid,
+    today: NaiveDate,
+) -> Result<(import::Model, Checked, Option<Committed>)> {
+    let m = get(db, scope, id).await?;
+    if m.status == "committed" {
+        return Err(StoreError::Conflict(shegong_domain::FieldError::new(
+            "import_committed",
+            "id",
+            "该文件已经导入，如需更新请重新上传",
+        )));
+    }
+    let t = read_table(&m.filename, &m.file)?;
+    let (checked, done) = commit(db, scope, actor, &t, today, &|_, _| {}).await?;
+    let mut am: import::ActiveModel = m.clone().into();
+    am.rows = Set(checked.rows as i32);
+    am.error_count = Set(checked.errors.len() as i32);
+    am.errors = Set(serde_json::to_string(&checked.errors).unwrap_or_else(|_| "[]".into()));
+    if let Some(c) = &done {
+        am.status = Set("committed".into());
+        am.committed_at = Set(Some(Utc::now()));
+        am.created = Set(Some(c.created as i32));
+        am.updated = Set(Some((c.updated + c.unchanged) as i32));
+    }
+    let m = am.update(&db.conn).await?;
+    Ok((m, checked, done))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_dates() {
+        assert_eq!(excel_serial_date(43831.0), NaiveDate::from_ymd_opt(2020, 1, 1));
+        assert_eq!(excel_serial_date(1.0), NaiveDate::from_ymd_opt(1900, 1, 1));
+        assert_eq!(excel_serial_date(61.0), NaiveDate::from_ymd_opt(1900, 3, 1));
+        assert_eq!(excel_serial_date(0.0), None);
+    }
+
+    #[test]
+    fn gb18030_and_utf8() {
+        let (gb, _, _) = encoding_rs::GB18030.encode("姓名,身份证号\n张三,1\n");
+        assert_eq!(decode_text(&gb), "姓名,身份证号\n张三,1\n");
+        assert_eq!(decode_text("\u{feff}姓名".as_bytes()), "姓名");
+    }
+
+    #[test]
+    fn header_row_is_found_under_a_title_and_blank_rows_are_skipped() {
+        let csv = "社区工作者花名册,,,,,,,,\n\
+                   姓名,身份证号,所在社区代码,岗位类别,职务,任职开始日期,学历代码,社工证等级,手机号码\n\
+                   ,,,,,,,,\n\
+                   张三,1,2,3,4,5,6,7,8\n";
+        let t = read_table("a.csv", csv.as_bytes()).unwrap();
+        assert_eq!(t.headers[0], "姓名");
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(t.rows[0].0, 4);
+        let missing = read_table("a.csv", "姓名,身份证号\n张三,1\n".as_bytes()).unwrap_err();
+        assert!(format!("{missing:?}").contains("缺少必需的列"));
+    }
+}
