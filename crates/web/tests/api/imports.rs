@@ -122,11 +122,7 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
         assert!(heads.iter().any(|x| x == h), "template lacks {h}");
     }
     let codes = wb.worksheet_range("代码表").unwrap();
-    assert!(
-        codes
-            .rows()
-            .any(|r| r.iter().any(|c| *c == "21 大学本科毕业"))
-    );
+    assert!(codes.rows().any(|r| r.iter().any(|c| *c == "21 大学本科毕业")));
 
     let before = app.counts().await;
     let (a, b, c) = (fresh_id(11), fresh_id(12), fresh_id(13));
