@@ -10,7 +10,7 @@
 
 use crate::Db;
 use crate::audit::Actor;
-use crate::entity::{certificate, education, id_registry, import, region, worker};
+use crate::entity::{appointment, certificate, education, id_registry, import, region, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use chrono::{NaiveDate, Utc};
@@ -417,6 +417,7 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     }
     // Against the archive: an ID number active outside the scope, or kept in another province.
     let holders = registry(db, out.valid.iter().map(|(_, w)| w.id_number.to_string()).collect()).await?;
+    let open = open_posts(db, holders.values().filter(|h| h.status == WorkerStatus::Active.as_str())).await?;
     let mut keep = Vec::with_capacity(out.valid.len());
     for (row, w) in std::mem::take(&mut out.valid) {
         if let Some(h) = holders.get(w.id_number.as_str()) {
@@ -439,6 +440,21 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
                 ));
                 continue;
             }
+            if let Some((start, post)) = open.get(&h.worker_id) {
+                let a = &w.appointment;
+                let differs = (post.0.as_str(), post.1.as_str(), post.2.as_str())
+                    != (a.community.as_str(), a.post_category.as_str(), a.title.as_str());
+                if differs && a.start_date < *start {
+                    out.errors.push(RowError::new(
+                        row,
+                        "任职开始日期",
+                        format!(
+                            "该人员现任职务自{start}起，社区、岗位或职务变动的开始日期不能早于此日（同日视为更正现任职务）"
+                        ),
+                    ));
+                    continue;
+                }
+            }
             out.existing += 1;
         }
         keep.push((row, w));
@@ -453,6 +469,44 @@ struct Holder {
     province_code: String,
     region_code: String,
     status: String,
+}
+
+/// The open appointment of each of these workers: its start, and (community, post, title).
+async fn open_posts<'a>(
+    db: &impl ConnectionTrait,
+    holders: impl Iterator<Item = &'a Holder>,
+) -> Result<HashMap<Uuid, (NaiveDate, (String, String, String))>> {
+    let mut by_province: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    for h in holders {
+        by_province.entry(h.province_code.as_str()).or_default().push(h.worker_id);
+    }
+    let mut out: HashMap<Uuid, (NaiveDate, (String, String, String))> = HashMap::new();
+    for (p, ids) in by_province {
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(Uuid, NaiveDate, String, String, String)> = appointment::Entity::find()
+                .select_only()
+                .columns([
+                    appointment::Column::WorkerId,
+                    appointment::Column::StartDate,
+                    appointment::Column::RegionCode,
+                    appointment::Column::PostCategory,
+                    appointment::Column::Title,
+                ])
+                .filter(appointment::Column::ProvinceCode.eq(p))
+                .filter(appointment::Column::WorkerId.is_in(chunk.to_vec()))
+                .filter(appointment::Column::EndDate.is_null())
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (id, start, region, post, title) in rows {
+                // The latest open post is the one in force.
+                if out.get(&id).is_none_or(|(s, _)| start > *s) {
+                    out.insert(id, (start, (region, post, title)));
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Who holds each of these ID numbers now.
@@ -931,8 +985,24 @@ pub async fn record(
 
 /// A kept upload, if it is inside the caller's scope.
 pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<import::Model> {
-    import::Entity::find()
-        .filter(import::Column::Id.eq(id))
+    find_kept(db, scope, id, true).await
+}
+
+/// A kept upload without its file (for showing it).
+pub async fn get_summary(db: &Db, scope: &Scope, id: Uuid) -> Result<import::Model> {
+    find_kept(db, scope, id, false).await
+}
+
+async fn find_kept(db: &Db, scope: &Scope, id: Uuid, with_file: bool) -> Result<import::Model> {
+    use sea_orm::{Iterable, sea_query::Expr};
+    let mut q = import::Entity::find();
+    if !with_file {
+        q = q
+            .select_only()
+            .columns(import::Column::iter().filter(|c| !matches!(c, import::Column::File)))
+            .column_as(Expr::val(Vec::<u8>::new()), "file");
+    }
+    q.filter(import::Column::Id.eq(id))
         .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
         .one(&db.conn)
         .await?
@@ -950,16 +1020,16 @@ pub async fn recent(db: &Db, scope: &Scope, limit: u64) -> Result<Vec<import::Mo
     if scope.only_worker().is_some() {
         return Ok(Vec::new());
     }
-    let mut rows = import::Entity::find()
+    use sea_orm::{Iterable, sea_query::Expr};
+    Ok(import::Entity::find()
+        .select_only()
+        .columns(import::Column::iter().filter(|c| !matches!(c, import::Column::File)))
+        .column_as(Expr::val(Vec::<u8>::new()), "file")
         .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(import::Column::CreatedAt)
         .limit(limit)
         .all(&db.conn)
-        .await?;
-    for r in &mut rows {
-        r.file = Vec::new();
-    }
-    Ok(rows)
+        .await?)
 }
 
 /// Commits a kept upload (checked again first): all rows or none.

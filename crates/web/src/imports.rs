@@ -287,7 +287,7 @@ pub async fn api_commit(State(st): State<AppState>, caller: Caller, Path(id): Pa
 
 /// `GET /api/v1/imports/{id}/errors.xlsx`.
 pub async fn api_errors(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
-    let m = imports::get(&st.db, &caller.scope, id).await?;
+    let m = imports::get_summary(&st.db, &caller.scope, id).await?;
     errors_xlsx(&imports::errors_of(&m), &m.filename).await
 }
 
@@ -337,7 +337,7 @@ async fn page(st: &AppState, caller: &Caller, current: Option<Uuid>, error: Stri
     let c = chrome(st, caller, "workers").await?;
     let current = match current {
         Some(id) => {
-            let m = imports::get(&st.db, &caller.scope, id).await?;
+            let m = imports::get_summary(&st.db, &caller.scope, id).await?;
             let mut errors = imports::errors_of(&m);
             let more = errors.len().saturating_sub(500);
             errors.truncate(500);

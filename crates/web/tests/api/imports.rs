@@ -197,6 +197,16 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     assert_eq!(v["updated"], 1, "{v}");
     assert_eq!(app.counts().await[0], after[0]);
 
+    // A move that would start before the current post is flagged at its row by the dry run.
+    let mut earlier = rows[2].clone();
+    earlier[2] = "330481001001".into();
+    earlier[5] = "2023-01-01".into();
+    let (s, v) = upload(&app, &t, "调动.xlsx", workbook(&[earlier]), true).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["errors"][0]["row"], 4);
+    assert_eq!(v["errors"][0]["field"], "任职开始日期");
+    assert_eq!(app.counts().await[1], after[1], "no appointment written");
+
     // GB18030 CSV as Chinese Excel saves it, with a blank line.
     let csv = format!(
         "姓名,身份证号,所在社区代码,岗位类别,职务,任职开始日期,学历代码,社工证等级,手机号码\r\n\
