@@ -417,7 +417,11 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     }
     // Against the archive: an ID number active outside the scope, or kept in another province.
     let holders = registry(db, out.valid.iter().map(|(_, w)| w.id_number.to_string()).collect()).await?;
-    let open = open_posts(db, holders.values().filter(|h| h.status == WorkerStatus::Active.as_str())).await?;
+    let open = open_posts(
+        db,
+        holders.values().filter(|h| h.status == WorkerStatus::Active.as_str()),
+    )
+    .await?;
     let mut keep = Vec::with_capacity(out.valid.len());
     for (row, w) in std::mem::take(&mut out.valid) {
         if let Some(h) = holders.get(w.id_number.as_str()) {
@@ -478,7 +482,10 @@ async fn open_posts<'a>(
 ) -> Result<HashMap<Uuid, (NaiveDate, (String, String, String))>> {
     let mut by_province: HashMap<&str, Vec<Uuid>> = HashMap::new();
     for h in holders {
-        by_province.entry(h.province_code.as_str()).or_default().push(h.worker_id);
+        by_province
+            .entry(h.province_code.as_str())
+            .or_default()
+            .push(h.worker_id);
     }
     let mut out: HashMap<Uuid, (NaiveDate, (String, String, String))> = HashMap::new();
     for (p, ids) in by_province {

@@ -13,7 +13,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shegong_domain::career::Grade;
 use shegong_domain::pay::{parse_yuan, yuan};
 use shegong_domain::{RegionCode, RegionLevel, Scope};
@@ -164,9 +164,67 @@ struct SectionsPage {
     error: String,
     kpis: Vec<(String, String, String)>,
     sections: Vec<Section>,
+    /// The page's query with `format=xlsx`: each table links to its export (empty: no export).
+    export_query: String,
 }
 
 impl SectionsPage {
+    /// Renders the page, or with `format=xlsx` writes its tables to Excel (one sheet a table, what
+    /// the page shows: the same handler, filters and scope).
+    async fn finish(self, m: &Msg) -> PageResult {
+        if m.format.as_deref() == Some("xlsx") {
+            return Ok(self.xlsx().await?);
+        }
+        render(self)
+    }
+
+    async fn xlsx(&self) -> Result<axum::response::Response, AppError> {
+        use crate::export::{xerr, xlsx_response};
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        let mut names = std::collections::HashSet::new();
+        for (i, sec) in self.sections.iter().filter(|s| !s.headers.is_empty()).enumerate() {
+            let ws = wb.add_worksheet();
+            // Sheet names: at most 31 characters, unique, without []:*?/\.
+            let base: String = if sec.title.is_empty() {
+                self.title.clone()
+            } else {
+                sec.title.clone()
+            }
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(28)
+            .collect();
+            let name = if names.insert(base.clone()) {
+                base
+            } else {
+                format!("{base}{}", i + 1)
+            };
+            ws.set_name(&name).map_err(xerr)?;
+            for (c, (h, _)) in sec.headers.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, h, &bold).map_err(xerr)?;
+                ws.set_column_width(c as u16, 14).map_err(xerr)?;
+            }
+            for (r, row) in sec.rows.iter().enumerate() {
+                for (c, cell) in row.cells.iter().enumerate() {
+                    let (r, c) = (r as u32 + 1, c as u16);
+                    // Figures stay numbers in Excel (money shown as "1,234.50").
+                    match cell.text.replace(',', "").parse::<f64>() {
+                        Ok(v) if cell.num => ws.write_number(r, c, v),
+                        _ => ws.write_string(r, c, &cell.text),
+                    }
+                    .map_err(xerr)?;
+                }
+            }
+        }
+        let name = format!("{}.xlsx", self.title);
+        xlsx_response(wb, "table.xlsx", &name).await
+    }
+
+    /// Whether the request asks for the Excel file.
+    fn wants_xlsx(m: &Msg) -> bool {
+        m.format.as_deref() == Some("xlsx")
+    }
     async fn new(
         st: &AppState,
         caller: &Caller,
@@ -184,22 +242,42 @@ impl SectionsPage {
             error: m.error.clone().unwrap_or_default(),
             kpis: vec![],
             sections: vec![],
+            export_query: {
+                let q = serde_urlencoded::to_string(m).unwrap_or_default();
+                if q.is_empty() {
+                    "format=xlsx".into()
+                } else {
+                    format!("{q}&format=xlsx")
+                }
+            },
         })
     }
 }
 
-/// Messages carried back to a page after a form.
-#[derive(Deserialize, Default)]
+/// Messages carried back to a page after a form, and the page's own query (filters, page,
+/// `format=xlsx` for the export of its tables).
+#[derive(Deserialize, Serialize, Default)]
 #[serde(default)]
 pub struct Msg {
+    #[serde(skip_serializing)]
     notice: Option<String>,
+    #[serde(skip_serializing)]
     error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     page: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     year: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     reference_wage_change_pct: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     start_pct: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     step_pct: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     certificate_intermediate_yuan: Option<String>,
 }
 
@@ -460,7 +538,7 @@ async fn policies_page(State(st): State<AppState>, caller: Caller, Query(m): Que
         (format!("/staffing?region={}", code), "员额".into()),
         (format!("/budget?region={}", code), "薪酬预算".into()),
     ];
-    render(p)
+    p.finish(&m).await
 }
 
 #[derive(Deserialize, Default)]
@@ -478,6 +556,7 @@ async fn policy_page(
     not_for_workers(&caller)?;
     let (m, pol) = policies::get(&st.db.conn, &name, q.version).await?;
     let mut p = SectionsPage::new(&st, &caller, "policies", &pol.title, &Msg::default()).await?;
+    p.export_query.clear();
     p.subtitle = format!("{} v{}", m.name, m.version);
     p.crumbs = vec![("/policies".into(), "政策配置".into())];
     p.sections.push(Section {
@@ -679,7 +758,7 @@ async fn staffing_page(State(st): State<AppState>, caller: Caller, Query(m): Que
     table.text = "标色行为在岗人数超出员额范围；员额由各社区适用政策的标准计算，县级汇总用于总量控制。".into();
     p.sections.push(table);
     p.links = vec![(format!("/policies?region={code}"), "适用政策".into())];
-    render(p)
+    p.finish(&m).await
 }
 
 // ---- payroll -------------------------------------------------------------------------------
@@ -742,7 +821,7 @@ async fn payroll_page(State(st): State<AppState>, caller: Caller, Query(m): Quer
     }
     p.sections.push(s);
     p.links = vec![("/budget".into(), "年度预算测算".into())];
-    render(p)
+    p.finish(&m).await
 }
 
 async fn create_run(
@@ -930,7 +1009,7 @@ async fn run_page(
         ),
     ];
     p.sections.push(s);
-    render(p)
+    p.finish(&m).await
 }
 
 async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what: &str) -> axum::response::Response {
@@ -1065,6 +1144,9 @@ async fn budget_page(State(st): State<AppState>, caller: Caller, Query(m): Query
     });
     p.sections.push(form);
     p.links = vec![(format!("/policies?region={code}"), "适用政策".into())];
+    if SectionsPage::wants_xlsx(&m) {
+        return Ok(p.xlsx().await?);
+    }
     let html = p.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     // The what-if form is a GET form: inserted here so it keeps the query in the address.
     let form_html = format!(
@@ -1164,7 +1246,7 @@ async fn rounds_page(State(st): State<AppState>, caller: Caller, Query(m): Query
         ]));
     }
     p.sections.push(s);
-    render(p)
+    p.finish(&m).await
 }
 
 async fn create_round(
@@ -1344,7 +1426,7 @@ async fn round_page(
         s.rows.push(rr);
     }
     p.sections.push(s);
-    render(p)
+    p.finish(&m).await
 }
 
 async fn save_scores(
@@ -1567,7 +1649,7 @@ async fn reserves_page(State(st): State<AppState>, caller: Caller, Query(m): Que
         s.rows.push(r);
     }
     p.sections.push(s);
-    render(p)
+    p.finish(&m).await
 }
 
 async fn add_reserve(

@@ -236,3 +236,51 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
     let name = format!("工资表-{}-{}.xlsx", run.region_code, run.month);
     xlsx_response(wb, &ascii, &name).await
 }
+
+/// A cell of a simple table export.
+pub(crate) enum XCell {
+    T(String),
+    N(f64),
+}
+
+/// Writes rows under Chinese headers into a constant-memory sheet, `next_rows` called until it
+/// gives an empty batch (so a long list is read and written a page at a time), then streams it.
+pub(crate) async fn table_xlsx<F, Fut>(
+    sheet: &str,
+    headers: &[(&str, f64)],
+    mut next_rows: F,
+    ascii: &str,
+    name: &str,
+) -> ApiResult<Response>
+where
+    F: FnMut(u64) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<Vec<Vec<XCell>>>>,
+{
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
+    ws.set_name(sheet).map_err(xerr)?;
+    for (i, (h, w)) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &bold).map_err(xerr)?;
+        ws.set_column_width(i as u16, *w).map_err(xerr)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    let mut row = 1u32;
+    for batch in 0.. {
+        let rows = next_rows(batch).await?;
+        if rows.is_empty() {
+            break;
+        }
+        for cells in rows {
+            for (c, v) in cells.into_iter().enumerate() {
+                match v {
+                    XCell::T(t) => ws.write_string(row, c as u16, t),
+                    XCell::N(n) => ws.write_number(row, c as u16, n),
+                }
+                .map_err(xerr)?;
+            }
+            row += 1;
+        }
+    }
+    xlsx_response(wb, ascii, name).await
+}

@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}/corrections", post(request_correction))
         .route("/workers/{id}/corrections/{cid}/resolve", post(resolve_correction))
         .route("/users", get(users_page).post(create_user))
+        .route("/users.xlsx", get(users_xlsx))
+        .route("/audit.xlsx", get(audit_xlsx))
+        .route("/trainings.xlsx", get(trainings_xlsx))
+        .route("/regions/{code}/children.xlsx", get(region_children_xlsx))
         .route("/users/{id}/toggle", post(toggle_user))
         .route("/audit", get(audit_page))
         .route("/trainings", get(trainings_page).post(create_training))
@@ -1769,4 +1773,168 @@ async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult 
             })
             .collect(),
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exports of the list pages: what the page lists, in the caller's scope.
+
+use crate::export::{XCell, table_xlsx};
+
+async fn users_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
+    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    let mut list = Some(users::list(&st.db, &caller.scope).await?);
+    let headers = [
+        ("用户名", 14.0),
+        ("姓名", 12.0),
+        ("角色", 24.0),
+        ("所辖区划", 14.0),
+        ("状态", 8.0),
+    ];
+    Ok(table_xlsx(
+        "用户",
+        &headers,
+        |_| {
+            let rows = list.take().unwrap_or_default();
+            async move {
+                Ok(rows
+                    .into_iter()
+                    .map(|u| {
+                        vec![
+                            XCell::T(u.username),
+                            XCell::T(u.display_name),
+                            XCell::T(Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string())),
+                            XCell::T(u.region_code),
+                            XCell::T(if u.disabled { "已停用" } else { "正常" }.into()),
+                        ]
+                    })
+                    .collect())
+            }
+        },
+        "users.xlsx",
+        "用户.xlsx",
+    )
+    .await?)
+}
+
+/// The whole audit log in scope, newest first, read 1,000 rows at a time.
+async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
+    caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
+    let headers = [
+        ("时间", 18.0),
+        ("用户", 12.0),
+        ("角色", 20.0),
+        ("操作", 16.0),
+        ("区划", 14.0),
+        ("对象", 38.0),
+        ("说明", 40.0),
+    ];
+    let (db, scope) = (&st.db, &caller.scope);
+    Ok(table_xlsx(
+        "审计日志",
+        &headers,
+        |page| async move {
+            let (rows, _) = audit::list(db, scope, page, 1000).await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        XCell::T(local_time(r.at)),
+                        XCell::T(r.username),
+                        XCell::T(Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string())),
+                        XCell::T(action_label(&r.action).to_string()),
+                        XCell::T(r.region_code),
+                        XCell::T(r.target.unwrap_or_default()),
+                        XCell::T(r.detail.unwrap_or_default()),
+                    ]
+                })
+                .collect())
+        },
+        "audit.xlsx",
+        "审计日志.xlsx",
+    )
+    .await?)
+}
+
+async fn trainings_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    use shegong_store::training;
+    let mut list = Some(training::list(&st.db, &caller.scope).await?);
+    let headers = [
+        ("培训名称", 28.0),
+        ("类别", 12.0),
+        ("组织区划", 14.0),
+        ("组织单位", 20.0),
+        ("开始日期", 12.0),
+        ("结束日期", 12.0),
+        ("学时", 8.0),
+        ("学分", 8.0),
+        ("参训人数", 10.0),
+    ];
+    Ok(table_xlsx(
+        "培训",
+        &headers,
+        |_| {
+            let rows = list.take().unwrap_or_default();
+            async move {
+                Ok(rows
+                    .into_iter()
+                    .map(|(t, n)| {
+                        vec![
+                            XCell::T(t.name),
+                            XCell::T(training::kind_label(&t.kind).to_string()),
+                            XCell::T(t.region_code),
+                            XCell::T(t.organiser),
+                            XCell::T(t.start_date.to_string()),
+                            XCell::T(t.end_date.to_string()),
+                            XCell::N(f64::from(t.hours)),
+                            XCell::N(f64::from(t.credits)),
+                            XCell::N(n as f64),
+                        ]
+                    })
+                    .collect())
+            }
+        },
+        "trainings.xlsx",
+        "培训.xlsx",
+    )
+    .await?)
+}
+
+async fn region_children_xlsx(State(st): State<AppState>, caller: Caller, Path(code): Path<String>) -> PageResult {
+    let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
+    let region = regions::get(&st.db, &caller.scope, &code).await?;
+    let mut list = Some(child_rows(&st, &caller, &code).await?);
+    let headers = [
+        ("代码", 16.0),
+        ("名称", 20.0),
+        ("户数", 10.0),
+        ("人口", 10.0),
+        ("在岗社区工作者", 14.0),
+    ];
+    Ok(table_xlsx(
+        "下级区划",
+        &headers,
+        |_| {
+            let rows = list.take().unwrap_or_default();
+            async move {
+                Ok(rows
+                    .into_iter()
+                    .map(|r| {
+                        vec![
+                            XCell::T(r.code),
+                            XCell::T(r.name),
+                            XCell::N(r.households as f64),
+                            XCell::N(r.residents as f64),
+                            XCell::N(r.workers as f64),
+                        ]
+                    })
+                    .collect())
+            }
+        },
+        "regions.xlsx",
+        &format!("{}-下级区划.xlsx", region.name),
+    )
+    .await?)
 }

@@ -31,3 +31,78 @@ async fn export_is_scoped_and_in_chinese(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
 }
 both_engines!(export_is_scoped_and_in_chinese);
+
+fn sheet_rows(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    wb.sheet_names()
+        .into_iter()
+        .map(|n| {
+            let r = wb.worksheet_range(&n).unwrap();
+            let rows = r.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+            (n, rows)
+        })
+        .collect()
+}
+
+async fn xlsx(app: &TestApp, t: &str, path: &str) -> Vec<(String, Vec<Vec<String>>)> {
+    let r = app.get(t, path).await;
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    assert!(
+        r.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"),
+        "{path}"
+    );
+    sheet_rows(&r.bytes().await.unwrap())
+}
+
+async fn every_list_page_exports_what_it_shows(app: TestApp) {
+    let t = app.token("haining").await;
+    // The career pages' tables: the same handler with format=xlsx, one sheet a table.
+    let staffing = xlsx(&app, &t, "/staffing?region=330481&format=xlsx").await;
+    let (_, v) = app.get_json(&t, "/api/v1/regions/330481/staffing").await;
+    let table = &staffing.iter().find(|(_, rows)| rows[0][0] == "代码").unwrap().1;
+    assert_eq!(
+        table.len() - 1,
+        v["children"].as_array().unwrap().len(),
+        "one row per street"
+    );
+    assert!(table[1..].iter().all(|r| r[0].starts_with("330481")));
+    for path in [
+        "/reserves?format=xlsx",
+        "/assessments?format=xlsx",
+        "/payroll?format=xlsx",
+        "/budget?format=xlsx",
+    ] {
+        let sheets = xlsx(&app, &t, path).await;
+        assert!(!sheets.is_empty(), "{path}");
+    }
+    // Outside the caller's region: 404, as the page.
+    assert_eq!(
+        app.get(&t, "/staffing?region=330483&format=xlsx").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // Region children, users, trainings, audit log.
+    let kids = xlsx(&app, &t, "/regions/330481/children.xlsx").await;
+    let (_, region) = app.get_json(&t, "/api/v1/regions/330481").await;
+    assert_eq!(kids[0].1.len() - 1, region["children"].as_array().unwrap().len());
+    assert_eq!(
+        app.get(&t, "/regions/330483/children.xlsx").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let users = xlsx(&app, &t, "/users.xlsx").await;
+    assert!(
+        users[0].1[1..].iter().all(|r| r[3].starts_with("330481")),
+        "{:?}",
+        users[0].1
+    );
+    let trainings = xlsx(&app, &t, "/trainings.xlsx").await;
+    assert!(trainings[0].1.len() > 1);
+    let audit = xlsx(&app, &t, "/audit.xlsx").await;
+    assert!(audit[0].1[1..].iter().all(|r| r[4].starts_with("330481")));
+    let (_, log) = app.get_json(&t, "/api/v1/audit?per_page=1").await;
+    assert_eq!(
+        (audit[0].1.len() - 1) as u64,
+        log["total"].as_u64().unwrap(),
+        "the whole log, not a page"
+    );
+}
+both_engines!(every_list_page_exports_what_it_shows);
