@@ -726,6 +726,9 @@ async fn staffing_page(State(st): State<AppState>, caller: Caller, Query(m): Que
             "#现有网格",
             "#网格员",
             "#党建专职（应有）",
+            "#持证人数",
+            "#持证率",
+            "#持证不足社区",
         ]),
         ..Default::default()
     };

@@ -67,6 +67,7 @@ async fn every_list_page_exports_what_it_shows(app: TestApp) {
     );
     assert!(table[1..].iter().all(|r| r[0].starts_with("330481")));
     for path in [
+        "/staffing?region=330481&format=xlsx",
         "/reserves?format=xlsx",
         "/assessments?format=xlsx",
         "/payroll?format=xlsx",
@@ -74,6 +75,14 @@ async fn every_list_page_exports_what_it_shows(app: TestApp) {
     ] {
         let sheets = xlsx(&app, &t, path).await;
         assert!(!sheets.is_empty(), "{path}");
+        for (name, rows) in &sheets {
+            // Every column the page shows has its header.
+            assert!(
+                rows[0].iter().all(|h| !h.is_empty()),
+                "{path} sheet {name}: {:?}",
+                rows[0]
+            );
+        }
     }
     // Outside the caller's region: 404, as the page.
     assert_eq!(
