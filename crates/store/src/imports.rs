@@ -358,6 +358,8 @@ pub struct Checked {
     pub valid: Vec<(usize, NewWorker)>,
     /// How many valid rows name a worker already in the archive (they will be updated).
     pub existing: usize,
+    /// Who holds the valid rows' ID numbers now (read once by the check, used by the commit).
+    holders: HashMap<String, Holder>,
 }
 
 /// Checks every row: each field, the community (exists, is a community, inside the importer's
@@ -464,10 +466,12 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
         keep.push((row, w));
     }
     out.valid = keep;
+    out.holders = holders;
     out.errors.sort_by_key(|e| e.row);
     Ok(out)
 }
 
+#[derive(Debug)]
 struct Holder {
     worker_id: Uuid,
     province_code: String,
@@ -584,11 +588,7 @@ pub async fn commit(
     if !checked.errors.is_empty() {
         return Ok((checked, None));
     }
-    let holders = registry(
-        &txn,
-        checked.valid.iter().map(|(_, w)| w.id_number.to_string()).collect(),
-    )
-    .await?;
+    let holders = &checked.holders;
     let mut done = Committed::default();
     let (known, new): (Vec<_>, Vec<_>) = checked
         .valid
@@ -1055,7 +1055,10 @@ pub async fn commit_kept(
             "该文件已经导入，如需更新请重新上传",
         )));
     }
-    let t = read_table(&m.filename, &m.file)?;
+    let (name, file) = (m.filename.clone(), m.file.clone());
+    let t = tokio::task::spawn_blocking(move || read_table(&name, &file))
+        .await
+        .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))??;
     let (checked, done) = commit(db, scope, actor, &t, today, &|_, _| {}).await?;
     let mut am: import::ActiveModel = m.clone().into();
     am.rows = Set(checked.rows as i32);

@@ -237,7 +237,15 @@ async fn run(
     up: Upload,
     dry_run: bool,
 ) -> ApiResult<(Uuid, Checked, Option<Committed>)> {
-    let table = imports::read_table(&up.filename, &up.bytes)?;
+    // Reading a large workbook is CPU work: off the async workers.
+    let Upload { filename, bytes, .. } = up;
+    let (table, filename, bytes) = tokio::task::spawn_blocking(move || {
+        let t = imports::read_table(&filename, &bytes);
+        (t, filename, bytes)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let table = table?;
     let (checked, done) = if dry_run {
         (imports::check(&st.db.conn, &caller.scope, &table, today()).await?, None)
     } else {
@@ -247,8 +255,8 @@ async fn run(
         &st.db,
         &caller.scope,
         &caller.actor,
-        &up.filename,
-        up.bytes,
+        &filename,
+        bytes,
         &checked,
         done.as_ref(),
     )

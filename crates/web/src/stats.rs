@@ -259,7 +259,6 @@ pub async fn api_stats_xlsx(
     Query(q): Query<StatsQuery>,
 ) -> ApiResult<Response> {
     let a = q.ask(&caller, false)?;
-    let (now, base) = load(&st, &caller, &a).await?;
     let part = q.part.as_deref().unwrap_or("all");
     if !matches!(part, "all" | "summary" | "structure" | "children" | "trend") {
         return Err(AppError::Invalid(vec![FieldError::new(
@@ -268,6 +267,7 @@ pub async fn api_stats_xlsx(
             "导出内容应为 summary、structure、children 或 trend",
         )]));
     }
+    let (now, base) = load(&st, &caller, &a).await?;
     let trend = if matches!(part, "all" | "trend") {
         let from = a.base.map_or(a.date.year() - 10, |b| b.year());
         stats::trend(&st.db, &caller.scope, &a.region, &trend_days(from, a.date), a.urban).await?
