@@ -59,9 +59,13 @@ fn workbook(rows: &[[String; 10]]) -> Vec<u8> {
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 3;
         for (c, v) in row.iter().enumerate() {
-            if (c == 5 || c == 9) && !v.is_empty() {
+            if c == 5 && !v.is_empty() {
                 let d = ExcelDateTime::parse_from_str(v).unwrap();
                 ws.write_datetime_with_format(r, c as u16, &d, &date).unwrap();
+            } else if c == 9 && !v.is_empty() {
+                // A date typed as a bare serial number, without a date format.
+                let d = ExcelDateTime::parse_from_str(v).unwrap();
+                ws.write_number(r, c as u16, d.to_excel()).unwrap();
             } else if c == 8 {
                 // A phone number typed as a number.
                 ws.write_number(r, c as u16, v.parse::<f64>().unwrap()).unwrap();
@@ -185,7 +189,9 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     assert_eq!(after[0], before[0] + 3);
     let (_, list) = app.get_json(&t, &format!("/api/v1/workers?q={c}")).await;
     let w = &list["items"][0];
-    assert_eq!(w["service_start"], "2024-03-01", "serial date read as a date: {w}");
+    assert_eq!(w["service_start"], "2024-03-01", "date cell read as a date: {w}");
+    let (_, archive) = app.get_json(&t, &format!("/api/v1/workers/{}", w["id"].as_str().unwrap())).await;
+    assert!(archive.to_string().contains("2023-06-20"), "serial number read as the certificate date: {archive}");
     let (s, v) = upload(&app, &t, "花名册.xlsx", good, false).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!((v["created"].as_u64(), v["unchanged"].as_u64()), (Some(0), Some(3)));
