@@ -190,8 +190,13 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     let (_, list) = app.get_json(&t, &format!("/api/v1/workers?q={c}")).await;
     let w = &list["items"][0];
     assert_eq!(w["service_start"], "2024-03-01", "date cell read as a date: {w}");
-    let (_, archive) = app.get_json(&t, &format!("/api/v1/workers/{}", w["id"].as_str().unwrap())).await;
-    assert!(archive.to_string().contains("2023-06-20"), "serial number read as the certificate date: {archive}");
+    let (_, archive) = app
+        .get_json(&t, &format!("/api/v1/workers/{}", w["id"].as_str().unwrap()))
+        .await;
+    assert!(
+        archive.to_string().contains("2023-06-20"),
+        "serial number read as the certificate date: {archive}"
+    );
     let (s, v) = upload(&app, &t, "花名册.xlsx", good, false).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!((v["created"].as_u64(), v["unchanged"].as_u64()), (Some(0), Some(3)));
