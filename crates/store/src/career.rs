@@ -7,9 +7,7 @@ use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::workers::{Changes, editable, find_scoped};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 use shegong_domain::career::{ExitRule, ExitTrigger, Grade, exit_flag};
 use shegong_domain::{FieldError, RegionLevel, Scope};
@@ -35,7 +33,7 @@ pub async fn record_grade(
             "考核年度应在2000年至今年之间",
         )));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, worker_id).await?;
     if w.service_start.is_some_and(|d| chrono::Datelike::year(&d) > year) {
         return Err(StoreError::invalid(FieldError::new(
@@ -390,7 +388,7 @@ pub async fn add_reward(
         return Err(StoreError::Invalid(errors));
     }
     let issued_on = issued_on.expect("no error");
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, worker_id).await?;
     let m = crate::entity::reward::ActiveModel {
         province_code: Set(w.province_code.clone()),

@@ -2,16 +2,30 @@
 
 use crate::migration::Migrator;
 use anyhow::Context;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::path::Path;
 use std::time::Duration;
 
 /// A handle on the database; cheap to clone.
+///
+/// `conn` is for reads. Every write goes through [`Db::begin_write`] (or, for a single autocommit
+/// statement, through `writer`): on SQLite that is one dedicated connection whose transactions begin
+/// with `BEGIN IMMEDIATE`, so writers queue in order on the pool instead of failing with
+/// `database is locked` (a deferred transaction that read first cannot upgrade to a write lock once
+/// another writer committed, whatever the busy timeout). On PostgreSQL both are the same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     pub conn: DatabaseConnection,
+    pub writer: DatabaseConnection,
 }
+
+/// How long a write may wait for the writer connection before it is given up (a long import commit
+/// ahead of it in the queue takes seconds, not minutes).
+const WRITER_WAIT: Duration = Duration::from_secs(120);
 
 /// The SQLite URL for a data directory: `<data-dir>/shegong.db`.
 pub fn sqlite_url(data_dir: &Path) -> String {
@@ -26,23 +40,64 @@ impl Db {
         opts.sqlx_logging(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10));
-        if url.starts_with("sqlite:") {
+        let sqlite = url.starts_with("sqlite:");
+        if sqlite {
             opts.max_connections(8).min_connections(1);
-            opts.map_sqlx_sqlite_opts(|o| {
-                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-                    .pragma("cache_size", "-65536")
-                    .pragma("temp_store", "memory")
-            });
+            opts.map_sqlx_sqlite_opts(sqlite_options);
         } else {
             opts.max_connections(32).min_connections(1);
         }
         let conn = Database::connect(opts)
             .await
             .with_context(|| format!("无法连接数据库 {}", redact(url)))?;
-        Ok(Self { conn })
+        let writer = if sqlite {
+            let mut w = ConnectOptions::new(url.to_string());
+            w.sqlx_logging(false)
+                .max_connections(1)
+                .min_connections(1)
+                .acquire_timeout(WRITER_WAIT)
+                .connect_timeout(Duration::from_secs(10))
+                .map_sqlx_sqlite_opts(sqlite_options);
+            Database::connect(w)
+                .await
+                .with_context(|| format!("无法连接数据库 {}", redact(url)))?
+        } else {
+            conn.clone()
+        };
+        Ok(Self { conn, writer })
+    }
+
+    /// Begins a write transaction holding the write lock from its first statement: on SQLite the one
+    /// writer connection with `BEGIN IMMEDIATE`; on PostgreSQL an ordinary transaction (row locks are
+    /// taken by the statements themselves, see [`Db::lock_province`]).
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        match self.backend() {
+            DbBackend::Sqlite => {
+                self.writer
+                    .begin_with_options(TransactionOptions {
+                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                        ..Default::default()
+                    })
+                    .await
+            }
+            _ => self.writer.begin().await,
+        }
+    }
+
+    /// Inside a write transaction, serialises the writers of one province whose check-then-write must
+    /// not interleave (e.g. two overlapping payroll runs): on PostgreSQL it locks the province's
+    /// region row until the transaction ends; on SQLite the transaction already holds the database's
+    /// write lock.
+    pub async fn lock_province(txn: &DatabaseTransaction, province: &str) -> Result<(), DbErr> {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            txn.query_one_raw(sea_orm::Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT code FROM regions WHERE code = $1 FOR UPDATE",
+                [province.into()],
+            ))
+            .await?;
+        }
+        Ok(())
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -83,6 +138,16 @@ impl Db {
             .context("备份失败")?;
         Ok(())
     }
+}
+
+/// The same pragmas on every SQLite connection, readers and the writer alike.
+fn sqlite_options(o: sea_orm::sqlx::sqlite::SqliteConnectOptions) -> sea_orm::sqlx::sqlite::SqliteConnectOptions {
+    o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .pragma("cache_size", "-65536")
+        .pragma("temp_store", "memory")
 }
 
 /// A URL with its password hidden, for messages and logs.

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use shegong_domain::{IdNumber, RegionCode, Role};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -366,7 +366,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let mut batch = Batch::default();
     let today = opts.today;
     let created = Utc::now();
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     // Each county's yearly 履职培训 (two days in October) since 2023.
     let mut county_trainings: std::collections::HashMap<String, Vec<(Uuid, NaiveDate, i32)>> = Default::default();
     let mut training_rows = Vec::new();
@@ -775,7 +775,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             .push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
     crate::audit::record(
-        &db.conn,
+        &db.writer,
         &actor,
         "demo.load",
         prov,
@@ -867,7 +867,7 @@ async fn career_and_pay(
     let last = today.year() - 1;
     let policy_name = "haining-2020";
     let (_, policy) = crate::policies::get(&db.conn, policy_name, None).await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     policy_assignment::ActiveModel {
         province_code: Set(province.clone()),
         id: Set(v7(rng, ymd(2019, 12, 1))),
@@ -1060,7 +1060,7 @@ async fn career_and_pay(
     counties.dedup();
     let total = counties.len() as u64;
     for (i, county) in counties.iter().enumerate() {
-        let txn = db.conn.begin().await?;
+        let txn = db.begin_write().await?;
         let (december, _) = crate::payroll::compute_month(&txn, county, ymd(last, 12, 1), None).await?;
         for m in 1..=12 {
             let month = ymd(last, m, 1);

@@ -16,7 +16,7 @@ use crate::regions::in_subtree;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, Value,
+    QueryOrder, QuerySelect, Value,
 };
 use serde::Serialize;
 use shegong_domain::worker::{NewWorker, NewWorkerInput, WorkerStatus};
@@ -583,7 +583,7 @@ pub async fn commit(
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Checked, Option<Committed>)> {
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let checked = check(&txn, scope, t, today).await?;
     if !checked.errors.is_empty() {
         return Ok((checked, None));
@@ -986,7 +986,7 @@ pub async fn record(
         errors: Set(serde_json::to_string(&checked.errors).unwrap_or_else(|_| "[]".into())),
         file: Set(bytes),
     }
-    .insert(&db.conn)
+    .insert(&db.writer)
     .await?)
 }
 
@@ -1070,7 +1070,7 @@ pub async fn commit_kept(
         am.created = Set(Some(c.created as i32));
         am.updated = Set(Some((c.updated + c.unchanged) as i32));
     }
-    let m = am.update(&db.conn).await?;
+    let m = am.update(&db.writer).await?;
     Ok((m, checked, done))
 }
 

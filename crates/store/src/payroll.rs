@@ -12,7 +12,7 @@ use crate::workers::{editable, find_scoped};
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::{Deserialize, Serialize};
 use shegong_domain::career::Grade;
@@ -319,8 +319,9 @@ pub async fn run(db: &Db, scope: &Scope, actor: &Actor, region: &str, month: &st
             )
         })?;
     let policy = crate::policies::require_in_force(&db.conn, region.as_str(), first).await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let province = region.province().to_string();
+    Db::lock_province(&txn, &province).await?;
     let same_month = payroll_run::Entity::find()
         .filter(payroll_run::Column::ProvinceCode.eq(&province))
         .filter(payroll_run::Column::Month.eq(&month))
@@ -611,7 +612,7 @@ async fn transition(
     to: &str,
 ) -> Result<payroll_run::Model> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let run = find(&txn, scope, id).await?;
     if run.status != from {
         return Err(StoreError::Conflict(FieldError::new(
@@ -683,7 +684,7 @@ pub async fn adjust(
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let run = find(&txn, scope, id).await?;
     if run.status != "locked" {
         return Err(StoreError::Conflict(FieldError::new(

@@ -9,9 +9,7 @@ use crate::regions::in_subtree;
 use crate::workers::editable;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 use shegong_domain::policy::{Fen, Policy, SHIPPED};
 use shegong_domain::{FieldError, RegionCode, Scope};
@@ -91,7 +89,7 @@ pub async fn upload(db: &Db, scope: &Scope, actor: &Actor, body: &str) -> Result
     {
         return Ok(l.clone());
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let m = policy::ActiveModel {
         name: Set(p.name.clone()),
         version: Set(latest.map_or(1, |l| l.version + 1)),
@@ -158,7 +156,7 @@ pub async fn apply(
             format!("该区划自{from}起已适用“{}”，请选择其他生效日期", e.policy_name),
         )));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let m = policy_assignment::ActiveModel {
         province_code: Set(region.province().into()),
         id: Set(Uuid::now_v7()),
@@ -339,7 +337,7 @@ pub async fn set_reference_wage(
         return Err(StoreError::Invalid(errors));
     }
     let region = region.expect("checked");
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let existing = reference_wage::Entity::find()
         .filter(reference_wage::Column::ProvinceCode.eq(region.province()))
         .filter(reference_wage::Column::RegionCode.eq(region.as_str()))

@@ -69,7 +69,7 @@ pub async fn import(db: &Db, mut rows: Vec<RegionRow>, progress: &dyn Fn(usize))
             format!("上级区划 {p} 不存在，请先导入上级区划"),
         )));
     }
-    let txn = sea_orm::TransactionTrait::begin(&db.conn).await?;
+    let txn = db.begin_write().await?;
     let n = rows.len();
     for (i, chunk) in rows.chunks(1000).enumerate() {
         let models = chunk.iter().map(|r| region::ActiveModel {

@@ -10,10 +10,7 @@ use crate::regions::in_subtree;
 use crate::workers::editable;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use shegong_domain::codes::{EDUCATION, POLITICAL_STATUS};
 use shegong_domain::person::{Gender, PersonName};
@@ -77,7 +74,7 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
     }
     let community = community.expect("checked");
     crate::regions::get(db, scope, &community).await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let m = reserve::ActiveModel {
         province_code: Set(community.province().into()),
         id: Set(Uuid::now_v7()),
@@ -121,7 +118,7 @@ pub async fn remove(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, today: Naiv
     let region = r.region_code.clone();
     let mut am = r.into_active_model();
     am.removed_on = Set(Some(today));
-    am.update(&db.conn).await?;
+    am.update(&db.writer).await?;
     crate::audit::record(&db.conn, actor, "reserve.remove", &region, Some(id.to_string()), None).await?;
     Ok(())
 }

@@ -12,7 +12,6 @@ use crate::workers::{Changes, editable, find_scoped};
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use shegong_domain::career::{Grade, excellent_cap, propose_grades, weighted_score_tenths};
@@ -63,7 +62,8 @@ pub async fn create(
     }
     let on = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid").min(today);
     let policy = crate::policies::require_in_force(&db.conn, street.as_str(), on).await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
+    Db::lock_province(&txn, street.province()).await?;
     let exists = assessment_round::Entity::find()
         .filter(assessment_round::Column::ProvinceCode.eq(street.province()))
         .filter(assessment_round::Column::RegionCode.eq(street.as_str()))
@@ -276,7 +276,7 @@ pub async fn save_scores(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, items:
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
     if round.status != "draft" {
         return Err(wrong_state(&round, "draft"));
@@ -329,7 +329,7 @@ pub async fn save_scores(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, items:
 /// nothing, while any entry lacks a score the weights need.
 pub async fn compute(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<assessment_round::Model> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
     if round.status != "draft" {
         return Err(wrong_state(&round, "draft"));
@@ -408,7 +408,7 @@ pub async fn set_grade(
     grade: Grade,
 ) -> Result<assessment_entry::Model> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
     if round.status != "scored" {
         return Err(wrong_state(&round, "scored"));
@@ -465,7 +465,7 @@ pub async fn publish(
     id: Uuid,
 ) -> Result<(assessment_round::Model, Vec<(Uuid, String)>)> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
     if round.status != "scored" {
         return Err(wrong_state(&round, "scored"));
@@ -584,7 +584,7 @@ pub async fn amend(
     if reason.chars().count() < 2 || reason.chars().count() > 200 {
         return Err(bad("amend_reason", "reason", "请填写更正理由（2至200字）"));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, worker_id).await?;
     let a = assessment::Entity::find()
         .filter(assessment::Column::ProvinceCode.eq(&w.province_code))

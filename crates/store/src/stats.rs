@@ -12,8 +12,7 @@ use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value, sea_query::Expr,
 };
 use serde::Serialize;
 use shegong_domain::region::prefix_range;
@@ -204,7 +203,7 @@ pub async fn rebuild_province(db: &Db, province: &str) -> Result<u64> {
         .iter()
         .flat_map(|w| by_worker.get(&w.id).map(|h| h.rows(w)).unwrap_or_default())
         .collect();
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     worker_spell::Entity::delete_many()
         .filter(worker_spell::Column::ProvinceCode.eq(province))
         .exec(&txn)

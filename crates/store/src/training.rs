@@ -8,9 +8,7 @@ use crate::regions::in_subtree;
 use crate::workers::{WorkerFilter, editable};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use shegong_domain::career::training_overdue_since;
 use shegong_domain::worker::parse_date;
@@ -118,10 +116,10 @@ pub async fn create(db: &Db, scope: &Scope, actor: &Actor, i: &TrainingInput) ->
         created_by: Set(actor.username.clone()),
         created_at: Set(Utc::now()),
     }
-    .insert(&db.conn)
+    .insert(&db.writer)
     .await?;
     crate::audit::record(
-        &db.conn,
+        &db.writer,
         actor,
         "training.create",
         &m.region_code,
@@ -198,7 +196,7 @@ pub async fn enrol(
         .into_tuple()
         .all(&db.conn)
         .await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let mut added = 0;
     for chunk in ids.chunks(2000) {
         let rows = chunk.iter().map(|(w, p, r)| training_record::ActiveModel {
@@ -431,7 +429,7 @@ pub async fn set_result(
     }
     let t = get(db, scope, id).await?;
     let w = crate::workers::get(db, scope, worker_id).await?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let existing = training_record::Entity::find()
         .filter(training_record::Column::ProvinceCode.eq(&w.province_code))
         .filter(training_record::Column::TrainingId.eq(t.id))

@@ -187,10 +187,10 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
         disabled: Set(false),
         created_at: Set(Utc::now()),
     }
-    .insert(&db.conn)
+    .insert(&db.writer)
     .await?;
     crate::audit::record(
-        &db.conn,
+        &db.writer,
         actor,
         "user.create",
         &region_code,
@@ -229,7 +229,7 @@ pub async fn create_session(db: &Db, user_id: Uuid) -> Result<(String, String)> 
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(SESSION_HOURS)),
     }
-    .insert(&db.conn)
+    .insert(&db.writer)
     .await?;
     Ok((token, csrf))
 }
@@ -240,7 +240,7 @@ pub async fn session_user(db: &Db, token: &str) -> Result<Option<(user::Model, s
         return Ok(None);
     };
     if s.expires_at < Utc::now() {
-        session::Entity::delete_by_id(s.token_hash).exec(&db.conn).await?;
+        session::Entity::delete_by_id(s.token_hash).exec(&db.writer).await?;
         return Ok(None);
     }
     let u = user::Entity::find_by_id(s.user_id).one(&db.conn).await?;
@@ -248,7 +248,9 @@ pub async fn session_user(db: &Db, token: &str) -> Result<Option<(user::Model, s
 }
 
 pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
-    session::Entity::delete_by_id(hash_token(token)).exec(&db.conn).await?;
+    session::Entity::delete_by_id(hash_token(token))
+        .exec(&db.writer)
+        .await?;
     Ok(())
 }
 
@@ -264,7 +266,7 @@ pub async fn create_token(db: &Db, user_id: Uuid, name: &str) -> Result<(api_tok
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
-    .insert(&db.conn)
+    .insert(&db.writer)
     .await?;
     Ok((m, token))
 }
@@ -302,7 +304,7 @@ pub async fn revoke_token(db: &Db, user_id: Uuid, token_id: Uuid) -> Result<()> 
         .ok_or(StoreError::NotFound)?;
     let mut am = t.into_active_model();
     am.revoked_at = Set(Some(Utc::now()));
-    am.update(&db.conn).await?;
+    am.update(&db.writer).await?;
     Ok(())
 }
 
@@ -328,9 +330,9 @@ pub async fn set_disabled(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, disab
     }
     let mut am = u.into_active_model();
     am.disabled = Set(disabled);
-    let u = am.update(&db.conn).await?;
+    let u = am.update(&db.writer).await?;
     crate::audit::record(
-        &db.conn,
+        &db.writer,
         actor,
         if disabled { "user.disable" } else { "user.enable" },
         &u.region_code,
@@ -341,7 +343,7 @@ pub async fn set_disabled(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, disab
     if disabled {
         crate::entity::session::Entity::delete_many()
             .filter(session::Column::UserId.eq(u.id))
-            .exec(&db.conn)
+            .exec(&db.writer)
             .await?;
     }
     Ok(u)

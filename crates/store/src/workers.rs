@@ -11,7 +11,7 @@ use chrono::{Months, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use shegong_domain::codes::{ETHNICITY, POLITICAL_STATUS, education_rank};
@@ -372,7 +372,7 @@ async fn community_in_scope(db: &impl ConnectionTrait, scope: &Scope, code: &Reg
 /// Registers a new worker (or re-hires one who left: the same archive reopens). One transaction:
 /// on any error nothing is written.
 pub async fn create(db: &Db, scope: &Scope, actor: &Actor, new: NewWorker) -> Result<worker::Model> {
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = create_in(&txn, scope, actor, new).await?;
     txn.commit().await?;
     Ok(w)
@@ -820,7 +820,7 @@ pub(crate) fn editable(scope: &Scope) -> Result<()> {
 /// with one history row per changed field.
 pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &WorkerPatch) -> Result<worker::Model> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     let mut errors = Vec::new();
     let mut am = w.clone().into_active_model();
@@ -999,7 +999,7 @@ pub async fn add_appointment(
     transfer: bool,
 ) -> Result<worker::Model> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     if w.status != WorkerStatus::Active.as_str() {
         return Err(StoreError::invalid(FieldError::new(
@@ -1081,7 +1081,7 @@ pub async fn add_education(
     e: EducationFields,
 ) -> Result<worker::Model> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     insert_education(&txn, &w, &e).await?;
     let mut ch = Changes::new(&w, actor);
@@ -1110,7 +1110,7 @@ pub async fn add_certificate(
     c: CertificateFields,
 ) -> Result<worker::Model> {
     editable(scope)?;
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     insert_certificate(&txn, &w, &c).await?;
     let mut ch = Changes::new(&w, actor);
@@ -1158,7 +1158,7 @@ pub async fn add_agreement(
             "请填写届次",
         )));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     let m = agreement::ActiveModel {
         province_code: Set(w.province_code.clone()),
@@ -1202,7 +1202,7 @@ pub async fn exit(
             "请填写退出原因",
         )));
     }
-    let txn = db.conn.begin().await?;
+    let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     if w.status != WorkerStatus::Active.as_str() {
         return Err(StoreError::invalid(FieldError::new(
@@ -1295,7 +1295,7 @@ pub async fn request_correction(
         handled_by: Set(None),
         handled_at: Set(None),
     }
-    .insert(&db.conn)
+    .insert(&db.writer)
     .await?)
 }
 
@@ -1494,7 +1494,7 @@ pub async fn resolve_correction(db: &Db, scope: &Scope, actor: &Actor, id: Uuid)
     am.status = Set("handled".into());
     am.handled_by = Set(Some(actor.username.clone()));
     am.handled_at = Set(Some(Utc::now()));
-    Ok(am.update(&db.conn).await?)
+    Ok(am.update(&db.writer).await?)
 }
 
 /// Active workers per community under `prefix` who also meet `extra` (e.g. certified, 两委).

@@ -45,7 +45,7 @@ pub async fn create_token(
     st.throttle.succeed(&keys);
     let (t, token) = users::create_token(&st.db, user.id, req.name.as_deref().unwrap_or("API")).await?;
     audit::record(
-        &st.db.conn,
+        &st.db.writer,
         &users::actor_of(&user),
         "auth.token",
         &user.region_code,
@@ -162,7 +162,7 @@ pub async fn get_worker(State(st): State<AppState>, caller: Caller, Path(id): Pa
     let full = caller.role.can_see_full_id();
     if full {
         audit::record(
-            &st.db.conn,
+            &st.db.writer,
             &caller.actor,
             "worker.view_id_number",
             &a.worker.region_code,

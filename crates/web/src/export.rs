@@ -118,7 +118,7 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
         return Err(xerr(e));
     }
     audit::record(
-        &st.db.conn,
+        &st.db.writer,
         &caller.actor,
         "worker.export",
         caller.scope.region().as_str(),
@@ -224,7 +224,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
     })
     .await?;
     audit::record(
-        &st.db.conn,
+        &st.db.writer,
         &caller.actor,
         "payroll.export",
         &run.region_code,

@@ -206,7 +206,7 @@ async fn login(State(st): State<AppState>, ClientAddr(addr): ClientAddr, Form(f)
     st.throttle.succeed(&keys);
     let (token, _csrf) = users::create_session(&st.db, user.id).await?;
     audit::record(
-        &st.db.conn,
+        &st.db.writer,
         &users::actor_of(&user),
         "auth.login",
         &user.region_code,
@@ -914,7 +914,7 @@ async fn worker_page(
     let full = caller.role.can_see_full_id();
     if full && tab == "basic" {
         audit::record(
-            &st.db.conn,
+            &st.db.writer,
             &caller.actor,
             "worker.view_id_number",
             &a.worker.region_code,
@@ -1568,7 +1568,7 @@ async fn create_token(State(st): State<AppState>, caller: Caller, Form(f): Form<
         .ok_or_else(|| AppError::from(FieldError::new("name_required", "name", "请填写令牌用途")))?;
     let (t, token) = users::create_token(&st.db, caller.user.id, &name).await?;
     audit::record(
-        &st.db.conn,
+        &st.db.writer,
         &caller.actor,
         "auth.token",
         &caller.user.region_code,

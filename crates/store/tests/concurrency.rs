@@ -1,0 +1,176 @@
+//! Writers queue, they never fail: 20 writers patching different workers (and computing overlapping
+//! payroll months) at once for 30 s, beside readers, answer no error, and every acknowledged write is
+//! there afterwards. On SQLite, and on PostgreSQL when `SHEGONG_TEST_PG_URL` is set.
+//! `SHEGONG_CONCURRENCY_SECS` shortens or lengthens the run (default 30).
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use shegong_domain::{RegionCode, Scope};
+use shegong_store::audit::Actor;
+use shegong_store::demo::{self, DemoOptions};
+use shegong_store::entity::worker;
+use shegong_store::workers::{self, WorkerFilter, WorkerPatch};
+use shegong_store::{Db, StoreError, payroll};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+const WRITERS: usize = 20;
+const READERS: usize = 8;
+
+fn seconds() -> u64 {
+    std::env::var("SHEGONG_CONCURRENCY_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30)
+}
+
+async fn demo_db(postgres: bool, dir: &std::path::Path) -> Db {
+    let (db, _) = shegong_store::testing::fresh(postgres, dir).await.unwrap();
+    let opts = DemoOptions {
+        province: "33".into(),
+        seed: 5,
+        today: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        only_counties: vec!["330481".into(), "330483".into()],
+    };
+    demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    db
+}
+
+fn admin(region: &str) -> (Scope, Actor) {
+    (
+        Scope::Region(RegionCode::parse(region).unwrap()),
+        Actor {
+            username: format!("admin-{region}"),
+            role: "county_admin".into(),
+            region_code: region.into(),
+        },
+    )
+}
+
+async fn run(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(postgres, dir.path()).await;
+    // Two counties' active workers, a disjoint slice for each writer.
+    let mut ids: Vec<(Uuid, String)> = Vec::new();
+    for county in ["330481", "330483"] {
+        let ws = worker::Entity::find()
+            .filter(worker::Column::RegionCode.starts_with(county))
+            .filter(worker::Column::Status.eq("active"))
+            .order_by_asc(worker::Column::Id)
+            .limit(200)
+            .all(&db.conn)
+            .await
+            .unwrap();
+        ids.extend(ws.into_iter().map(|w| (w.id, county.to_string())));
+    }
+    assert!(ids.len() >= WRITERS * 4, "the demo has too few workers: {}", ids.len());
+    let ids = Arc::new(ids);
+    let deadline = Instant::now() + Duration::from_secs(seconds());
+
+    let mut writers = Vec::new();
+    for k in 0..WRITERS {
+        let db = db.clone();
+        let ids = ids.clone();
+        writers.push(tokio::spawn(async move {
+            let mut acknowledged: HashMap<Uuid, String> = HashMap::new();
+            let mut errors = Vec::new();
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                n += 1;
+                // Writer 0 recomputes overlapping payroll months: a county's and its street's.
+                if k == 0 {
+                    let (scope, actor) = admin("330481");
+                    let region = if n % 2 == 0 { "330481" } else { "330481001" };
+                    match payroll::run(&db, &scope, &actor, region, "2026-10").await {
+                        Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_)) => {}
+                        Err(e) => errors.push(format!("payroll: {e:?}")),
+                    }
+                    continue;
+                }
+                let (id, county) = &ids[k + WRITERS * (n as usize % (ids.len() / WRITERS))];
+                let (scope, actor) = admin(county);
+                let phone = format!("139{:04}{:04}", k, n % 10_000);
+                let patch = WorkerPatch {
+                    phone: Some(phone.clone()),
+                    ..Default::default()
+                };
+                match workers::update(&db, &scope, &actor, *id, &patch).await {
+                    Ok(_) => {
+                        acknowledged.insert(*id, phone);
+                    }
+                    Err(e) => errors.push(format!("patch {id}: {e:?}")),
+                }
+            }
+            (acknowledged, errors, n)
+        }));
+    }
+    let mut readers = Vec::new();
+    for r in 0..READERS {
+        let db = db.clone();
+        readers.push(tokio::spawn(async move {
+            let (scope, _) = admin(if r % 2 == 0 { "330481" } else { "330483" });
+            let mut errors = Vec::new();
+            let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+            while Instant::now() < deadline {
+                let f = WorkerFilter::default();
+                if let Err(e) = workers::list(&db, &scope, &f, today, 1, 50).await {
+                    errors.push(format!("list: {e:?}"));
+                }
+            }
+            errors
+        }));
+    }
+    let mut all: HashMap<Uuid, String> = HashMap::new();
+    let mut errors = Vec::new();
+    let mut total = 0;
+    for w in writers {
+        let (ack, errs, n) = w.await.unwrap();
+        total += n;
+        all.extend(ack);
+        errors.extend(errs);
+    }
+    for r in readers {
+        errors.extend(r.await.unwrap());
+    }
+    eprintln!(
+        "{total} writes, {} acknowledged workers, {} errors",
+        all.len(),
+        errors.len()
+    );
+    assert!(
+        errors.is_empty(),
+        "{} of {total} writes failed, first: {:?}",
+        errors.len(),
+        errors.first()
+    );
+    assert!(total > WRITERS as u64, "the writers made only {total} writes");
+    for (id, phone) in &all {
+        let w = worker::Entity::find()
+            .filter(worker::Column::Id.eq(*id))
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            w.phone.as_deref(),
+            Some(phone.as_str()),
+            "acknowledged write of {id} is lost"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_writers_queue_and_never_fail() {
+    run(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_writers_queue_and_never_fail() {
+    if shegong_store::testing::pg_url().is_none() {
+        eprintln!("SHEGONG_TEST_PG_URL not set: PostgreSQL skipped");
+        return;
+    }
+    run(true).await;
+}
