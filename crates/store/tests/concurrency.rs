@@ -82,7 +82,7 @@ async fn run(postgres: bool) {
                 // Writer 0 recomputes overlapping payroll months: a county's and its street's.
                 if k == 0 {
                     let (scope, actor) = admin("330481");
-                    let region = if n % 2 == 0 { "330481" } else { "330481001" };
+                    let region = if n.is_multiple_of(2) { "330481" } else { "330481001" };
                     match payroll::run(&db, &scope, &actor, region, "2026-10").await {
                         Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_)) => {}
                         Err(e) => errors.push(format!("payroll: {e:?}")),
