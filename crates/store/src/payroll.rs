@@ -57,6 +57,36 @@ pub struct WhatIf {
 }
 
 impl WhatIf {
+    /// Refuses numbers no budget means: not finite, or outside what a what-if can ask.
+    pub fn check(&self) -> Result<()> {
+        for (field, v, lo, hi) in [
+            (
+                "reference_wage_change_pct",
+                self.reference_wage_change_pct,
+                -100.0,
+                1000.0,
+            ),
+            ("start_pct", self.start_pct, 0.0, 10_000.0),
+            ("step_pct", self.step_pct, 0.0, 10_000.0),
+        ] {
+            if let Some(v) = v
+                && !(v.is_finite() && (lo..=hi).contains(&v))
+            {
+                return Err(bad("what_if_invalid", field, format!("应为{lo}至{hi}之间的数")));
+            }
+        }
+        for (level, yuan) in &self.certificate_allowance_yuan {
+            if !(0..=100_000).contains(yuan) {
+                return Err(bad(
+                    "what_if_invalid",
+                    "certificate_allowance_yuan",
+                    format!("{}津贴应为0至100000元之间的整数", level.label()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn is_empty(&self) -> bool {
         self.reference_wage_change_pct.is_none()
             && self.start_pct.is_none()
@@ -556,7 +586,7 @@ pub async fn slips(
     let rows = q
         .order_by_asc(payslip::Column::RegionCode)
         .order_by_asc(payslip::Column::WorkerId)
-        .offset(page.saturating_sub(1) * per_page)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page)
         .all(&db.conn)
         .await?;
@@ -872,6 +902,10 @@ pub async fn budget(db: &Db, scope: &Scope, code: &RegionCode, year: i32, w: &Wh
         return Err(StoreError::NotFound);
     }
     let here = crate::regions::get(db, scope, code).await?;
+    w.check()?;
+    if !(2000..=2100).contains(&year) {
+        return Err(bad("year_invalid", "year", "年度应在2000年至2100年之间"));
+    }
     let month = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad("year_invalid", "year", "年度无效"))?;
     let (now, problems) = compute_month(&db.conn, code.as_str(), month, None).await?;
     let (alt, _) = compute_month(&db.conn, code.as_str(), month, Some(w)).await?;

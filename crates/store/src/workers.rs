@@ -170,7 +170,7 @@ pub async fn list(
     let total = base.clone().count(&db.conn).await?;
     let q = sorted(base, filter.sort.as_deref());
     let rows = q
-        .offset(page.saturating_sub(1) * per_page)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page)
         .all(&db.conn)
         .await?;

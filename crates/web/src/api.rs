@@ -3,10 +3,11 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
+use crate::extract::Json;
+use crate::extract::{Path, Query};
 use crate::views::{self, today, worker_detail, worker_item};
 use crate::{AppState, export};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -102,18 +103,9 @@ pub struct ListQuery {
 
 impl ListQuery {
     pub fn paging(&self) -> ApiResult<(u64, u64)> {
-        let num = |s: &Option<String>, field: &'static str, default: u64, max: u64| -> ApiResult<u64> {
-            match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => Ok(default),
-                Some(v) => match v.parse::<u64>() {
-                    Ok(n) if (1..=max).contains(&n) => Ok(n),
-                    _ => Err(FieldError::new("paging_invalid", field, format!("应为1至{max}之间的整数")).into()),
-                },
-            }
-        };
         Ok((
-            num(&self.page, "page", 1, 1_000_000)?,
-            num(&self.per_page, "per_page", 20, 200)?,
+            crate::extract::bounded(&self.page, "page", 1, crate::extract::MAX_PAGE)?,
+            crate::extract::bounded(&self.per_page, "per_page", 20, 200)?,
         ))
     }
 }
@@ -138,16 +130,10 @@ pub async fn list_workers(
 pub async fn create_worker(
     State(st): State<AppState>,
     caller: Caller,
-    body: Result<Json<NewWorkerInput>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<NewWorkerInput>, AppError>,
 ) -> ApiResult<Response> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能新增人员")?;
-    let Json(input) = body.map_err(|e| {
-        FieldError::new(
-            "json_invalid",
-            "body",
-            format!("请求体不是有效的 JSON：{}", e.body_text()),
-        )
-    })?;
+    let Json(input) = body?;
     let new = input.parse(today()).map_err(AppError::Invalid)?;
     let w = workers::create(&st.db, &caller.scope, &caller.actor, new).await?;
     let a = workers::archive(&st.db, &caller.scope, w.id, today()).await?;
@@ -181,16 +167,10 @@ pub async fn patch_worker(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
-    body: Result<Json<WorkerPatch>, axum::extract::rejection::JsonRejection>,
+    body: Result<Json<WorkerPatch>, AppError>,
 ) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
-    let Json(patch) = body.map_err(|e| {
-        FieldError::new(
-            "json_invalid",
-            "body",
-            format!("请求体不是有效的 JSON：{}", e.body_text()),
-        )
-    })?;
+    let Json(patch) = body?;
     workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await?;
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, id).await?;
@@ -596,12 +576,7 @@ pub async fn create_user(
         .into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct PageQuery {
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
+pub use crate::extract::PageQuery;
 
 pub async fn audit_log(
     State(st): State<AppState>,
@@ -609,8 +584,8 @@ pub async fn audit_log(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
-    let per_page = q.per_page.unwrap_or(50).clamp(1, 500);
-    let (rows, total) = audit::list(&st.db, &caller.scope, q.page.unwrap_or(1).max(1) - 1, per_page).await?;
+    let (page, per_page) = q.paging(50, 500)?;
+    let (rows, total) = audit::list(&st.db, &caller.scope, page - 1, per_page).await?;
     Ok(Json(json!({ "items": rows, "total": total })))
 }
 

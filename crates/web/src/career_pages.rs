@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use shegong_domain::career::Grade;
 use shegong_domain::pay::{parse_yuan, yuan};
-use shegong_domain::{RegionCode, RegionLevel, Scope};
+use shegong_domain::{FieldError, RegionCode, RegionLevel, Scope};
 use shegong_store::{StoreError, payroll, policies, regions, reserves, rounds, staffing};
 use uuid::Uuid;
 
@@ -875,7 +875,15 @@ async fn run_page(
 ) -> PageResult {
     not_for_workers(&caller)?;
     let (run, tot) = payroll::get(&st.db, &caller.scope, id).await?;
-    let page = m.page.unwrap_or(1).max(1);
+    let page = m.page.unwrap_or(1);
+    if !(1..=crate::extract::MAX_PAGE).contains(&page) {
+        return Err(FieldError::new(
+            "paging_invalid",
+            "page",
+            format!("应为1至{}之间的整数", crate::extract::MAX_PAGE),
+        )
+        .into());
+    }
     let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, 100).await?;
     let names = regions::community_names_in(&st.db, caller.scope.region().as_str()).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", &format!("{} 月度薪酬", run.month), &m).await?;

@@ -26,6 +26,15 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("conflict: {0}")]
     Conflict(FieldError),
+    /// A request refused before it reached a handler (malformed JSON, a bad query value, a body over
+    /// the limit…), already in zh-CN.
+    #[error("rejected: {message}")]
+    Rejected {
+        status: StatusCode,
+        code: &'static str,
+        field: Option<String>,
+        message: String,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -33,7 +42,7 @@ pub enum AppError {
 #[derive(Serialize)]
 pub struct ErrorBody {
     pub code: &'static str,
-    pub field: Option<&'static str>,
+    pub field: Option<String>,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
@@ -67,6 +76,7 @@ impl AppError {
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Rejected { status, .. } => *status,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -83,7 +93,7 @@ impl AppError {
             Self::Unauthorized => simple("unauthorized", "请先登录"),
             Self::LoginFailed => ErrorBody {
                 code: "login_failed",
-                field: Some("password"),
+                field: Some("password".into()),
                 message: "用户名或密码错误".into(),
                 errors: vec![],
             },
@@ -97,15 +107,23 @@ impl AppError {
                     .unwrap_or_else(|| FieldError::new("invalid", "", "输入有误"));
                 ErrorBody {
                     code: first.code,
-                    field: Some(first.field),
+                    field: Some(first.field.into()),
                     message: first.message,
                     errors: errs.clone(),
                 }
             }
             Self::Conflict(e) => ErrorBody {
                 code: e.code,
-                field: Some(e.field),
+                field: Some(e.field.into()),
                 message: e.message.clone(),
+                errors: vec![],
+            },
+            Self::Rejected {
+                code, field, message, ..
+            } => ErrorBody {
+                code,
+                field: field.clone(),
+                message: message.clone(),
                 errors: vec![],
             },
             Self::Internal(_) => simple("internal", "系统内部错误，请稍后再试"),

@@ -6,11 +6,12 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::export::{xerr, xlsx_response};
+use crate::extract::Json;
+use crate::extract::Path;
 use crate::pages::{Chrome, PageResult, chrome, render};
 use crate::views::today;
 use askama::Template;
-use axum::Json;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use rust_xlsxwriter::{Color, DataValidation, Format, Formula, Workbook};
 use serde_json::{Value, json};
@@ -21,7 +22,7 @@ use shegong_store::imports::{self, COLUMNS, Checked, Committed, RowError};
 use uuid::Uuid;
 
 /// Largest upload accepted (a 100,000-row roster is about 10 MB as .xlsx, 15 MB as CSV).
-pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+pub const MAX_UPLOAD: usize = shegong_store::upload_limits::MAX_FILE_BYTES + (1 << 20);
 
 const EXAMPLE: [&str; 21] = [
     "张三",
@@ -204,7 +205,7 @@ async fn read_upload(mut m: Multipart) -> ApiResult<Upload> {
             up.bytes = f
                 .bytes()
                 .await
-                .map_err(|e| bad(format!("文件上传失败（最大 64 MB）：{e}")))?
+                .map_err(|_| bad(shegong_store::upload_limits::too_big_file()))?
                 .to_vec();
         } else {
             let v = f.text().await.map_err(|e| bad(e.to_string()))?;
@@ -221,7 +222,8 @@ fn outcome(id: Uuid, checked: &Checked, done: Option<&Committed>) -> Value {
     json!({
         "id": id,
         "rows": checked.rows,
-        "errors": checked.errors,
+        "error_count": checked.errors.len(),
+        "errors": &checked.errors[..checked.errors.len().min(shegong_store::upload_limits::MAX_KEPT_ERRORS)],
         "committed": done.is_some(),
         "existing": checked.existing,
         "created": done.map(|d| d.created),

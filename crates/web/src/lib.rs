@@ -7,6 +7,7 @@ pub mod auth;
 pub mod career_pages;
 pub mod error;
 pub mod export;
+pub mod extract;
 pub mod imports;
 pub mod openapi;
 pub mod pages;
@@ -139,9 +140,23 @@ pub fn router(state: AppState) -> Router {
         .merge(imports::routes())
         .merge(pages::routes())
         .merge(career_pages::routes())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::from_fn(extract::plain_errors))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// A handler that panicked answers 500 in the error shape instead of dropping the connection; the
+/// panic is logged. (No request should get here: this is the last net, not the rule.)
+fn panicked(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = detail, "handler panicked");
+    error::AppError::Internal(anyhow::anyhow!("panic: {detail}")).into_response()
 }
 
 async fn security_headers(mut res: Response) -> Response {

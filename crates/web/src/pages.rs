@@ -1494,7 +1494,7 @@ struct AuditPage {
 
 async fn audit_page(State(st): State<AppState>, caller: Caller, Query(q): Query<api::PageQuery>) -> PageResult {
     caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
-    let page = q.page.unwrap_or(1).max(1);
+    let (page, _) = q.paging(50, 50)?;
     let (rows, total) = audit::list(&st.db, &caller.scope, page - 1, 50).await?;
     render(AuditPage {
         c: chrome(&st, &caller, "audit").await?,

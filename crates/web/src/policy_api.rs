@@ -3,10 +3,11 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
+use crate::extract::Json;
+use crate::extract::{Path, Query};
 use crate::views::today;
 use crate::{AppState, export};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -199,7 +200,7 @@ impl BudgetQuery {
             (Senior, self.certificate_senior_yuan),
         ] {
             if let Some(v) = v {
-                w.certificate_allowance_yuan.insert(l, v.max(0));
+                w.certificate_allowance_yuan.insert(l, v);
             }
         }
         w
@@ -249,12 +250,7 @@ pub async fn list_runs(State(st): State<AppState>, caller: Caller) -> ApiResult<
     Ok(Json(json!({ "items": rows, "total": rows.len() })))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct PageQuery {
-    pub page: Option<u64>,
-    pub per_page: Option<u64>,
-}
+use crate::extract::PageQuery;
 
 /// `GET /api/v1/payroll/runs/{id}`: totals by component and one page of payslips.
 pub async fn get_run(
@@ -264,8 +260,8 @@ pub async fn get_run(
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
     let (run, totals) = payroll::get(&st.db, &caller.scope, id).await?;
-    let per = q.per_page.unwrap_or(50).clamp(1, 500);
-    let (slips, total) = payroll::slips(&st.db, &caller.scope, id, q.page.unwrap_or(1).max(1), per).await?;
+    let (page, per) = q.paging(50, 500)?;
+    let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, per).await?;
     let items: Vec<Value> = slips
         .into_iter()
         .map(|(s, n)| {

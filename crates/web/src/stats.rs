@@ -6,11 +6,12 @@ use crate::AppState;
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::export::{xerr, xlsx_response};
+use crate::extract::Json;
+use crate::extract::Query;
 use crate::pages::{Chrome, PageResult, chrome, render};
 use crate::views::today;
 use askama::Template;
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Format, Workbook};
@@ -78,6 +79,15 @@ impl StatsQuery {
                 "统计日期不能晚于今天",
             )]));
         }
+        for (field, d) in [("date", Some(date)), ("base_date", base)] {
+            if d.is_some_and(|d| d.year() < FIRST_YEAR) {
+                return Err(AppError::Invalid(vec![FieldError::new(
+                    "date_too_early",
+                    field,
+                    format!("统计日期不能早于{FIRST_YEAR}年"),
+                )]));
+            }
+        }
         let urban = matches!(self.urban.as_deref(), Some("true" | "1" | "on"));
         Ok(Ask {
             region,
@@ -87,6 +97,9 @@ impl StatsQuery {
         })
     }
 }
+
+/// The earliest year figures are asked for (the archive's histories start later).
+const FIRST_YEAR: i32 = 1990;
 
 /// Figures on the day and on the base day.
 pub async fn load(st: &AppState, caller: &Caller, a: &Ask) -> ApiResult<(Figures, Option<Figures>)> {
@@ -223,7 +236,17 @@ pub async fn api_trend(
         ..Default::default()
     }
     .ask(&caller, false)?;
-    let from = q.from_year.unwrap_or(a.date.year() - 10).clamp(1990, a.date.year());
+    let from = match q.from_year {
+        None => (a.date.year() - 10).max(FIRST_YEAR),
+        Some(y) if (FIRST_YEAR..=a.date.year()).contains(&y) => y,
+        Some(_) => {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "from_year_invalid",
+                "from_year",
+                format!("起始年份应在{FIRST_YEAR}年至统计日期所在年份之间"),
+            )]));
+        }
+    };
     let t = stats::trend(&st.db, &caller.scope, &a.region, &trend_days(from, a.date), a.urban).await?;
     Ok(Json(json!(
         t.iter()

@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod career;
 mod export;
+mod hostile;
 mod pay;
 mod regions;
 mod stats;
