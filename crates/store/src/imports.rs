@@ -173,33 +173,78 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table> {
-    use calamine::{Data, Reader, Xlsx};
+    use crate::upload_limits::{self as limits, MAX_COLS, MAX_ROWS, TextBudget};
+    use calamine::{DataRef, Reader, Xlsx};
+    limits::check_xlsx_container(bytes).map_err(file_error)?;
     let mut wb: Xlsx<_> =
-        Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|e| file_error(format!("无法读取 Excel 文件：{e}")))?;
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| file_error(format!("无法读取 Excel 文件：{e}")))?;
     let Some(name) = wb.sheet_names().first().cloned() else {
         return Err(file_error("Excel 文件中没有工作表"));
     };
-    let range = wb
-        .worksheet_range(&name)
+    let mut reader = wb
+        .worksheet_cells_reader(&name)
         .map_err(|e| file_error(format!("无法读取工作表“{name}”：{e}")))?;
-    let start_row = range.start().map_or(0, |(r, _)| r as usize);
-    let start_col = range.start().map_or(0, |(_, c)| c as usize);
-    let rows = range.rows().enumerate().map(|(i, r)| {
-        let mut cells = vec![Cell::Empty; start_col];
-        cells.extend(r.iter().map(|c| match c {
-            Data::Empty => Cell::Empty,
-            Data::String(s) => Cell::Text(s.clone()),
-            Data::Float(f) => Cell::Number(*f),
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
-            Data::DateTime(d) => excel_serial_date(d.as_f64()).map_or(Cell::Number(d.as_f64()), Cell::Date),
-            Data::DateTimeIso(s) => Cell::Text(s.chars().take(10).collect()),
-            Data::DurationIso(s) => Cell::Text(s.clone()),
-            Data::Error(e) => Cell::Text(format!("#{e:?}")),
-        }));
-        (start_row + i + 1, cells)
-    });
-    table_from(rows)
+    // Cells arrive row by row; the used range the file declares is never allocated.
+    let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
+    let mut budget = TextBudget::default();
+    let mut current: Option<(usize, Vec<Cell>)> = None;
+    loop {
+        let cell = reader
+            .next_cell()
+            .map_err(|e| file_error(format!("无法读取工作表“{name}”：{e}")))?;
+        let Some(cell) = cell else { break };
+        let (r, c) = cell.get_position();
+        let (row, col) = (r as usize + 1, c as usize);
+        // Blank rows are allowed between rows, but not a sheet reaching twice the rows allowed.
+        if row > 2 * MAX_ROWS {
+            return Err(file_error(limits::too_many_rows()));
+        }
+        if col >= MAX_COLS {
+            continue;
+        }
+        let value = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                budget.take(s, row, col).map_err(file_error)?;
+                match cell.get_value() {
+                    DataRef::DateTimeIso(_) => Cell::Text(s.chars().take(10).collect()),
+                    _ => Cell::Text(s.clone()),
+                }
+            }
+            DataRef::SharedString(s) => {
+                budget.take(s, row, col).map_err(file_error)?;
+                Cell::Text((*s).to_string())
+            }
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::Int(i) => Cell::Number(*i as f64),
+            DataRef::Bool(b) => Cell::Text(if *b { "是" } else { "否" }.into()),
+            DataRef::DateTime(d) => excel_serial_date(d.as_f64()).map_or(Cell::Number(d.as_f64()), Cell::Date),
+            DataRef::Error(e) => Cell::Text(format!("#{e:?}")),
+        };
+        if current.as_ref().is_none_or(|(n, _)| *n != row) {
+            if let Some(done) = current.take() {
+                rows.push(done);
+            }
+            // The header may sit up to 10 rows down, so data rows are counted from there on.
+            if rows.len() > MAX_ROWS + 10 {
+                return Err(file_error(limits::too_many_rows()));
+            }
+            current = Some((row, Vec::new()));
+        }
+        if let Some((_, cells)) = current.as_mut() {
+            if cells.len() <= col {
+                cells.resize(col + 1, Cell::Empty);
+            }
+            cells[col] = value;
+        }
+    }
+    rows.extend(current);
+    rows.sort_by_key(|(n, _)| *n);
+    let t = table_from(rows.into_iter())?;
+    if t.rows.len() > MAX_ROWS {
+        return Err(file_error(limits::too_many_rows()));
+    }
+    Ok(t)
 }
 
 /// UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GB18030.
@@ -212,28 +257,38 @@ pub fn decode_text(bytes: &[u8]) -> String {
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Table> {
+    use crate::upload_limits::{self as limits, MAX_COLS, MAX_ROWS, TextBudget};
+    if bytes.len() > limits::MAX_FILE_BYTES {
+        return Err(file_error(limits::too_big_file()));
+    }
     let text = decode_text(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
+    let mut budget = TextBudget::default();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| file_error(format!("CSV 第{}行格式有误：{e}", i + 1)))?;
-        rows.push((
-            i + 1,
-            rec.iter()
-                .map(|s| {
-                    if s.trim().is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(s.to_string())
-                    }
-                })
-                .collect(),
-        ));
+        if rows.len() > MAX_ROWS + 10 {
+            return Err(file_error(limits::too_many_rows()));
+        }
+        let mut cells = Vec::with_capacity(rec.len().min(MAX_COLS));
+        for (col, s) in rec.iter().take(MAX_COLS).enumerate() {
+            budget.take(s, i + 1, col).map_err(file_error)?;
+            cells.push(if s.trim().is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.to_string())
+            });
+        }
+        rows.push((i + 1, cells));
     }
-    table_from(rows.into_iter())
+    let t = table_from(rows.into_iter())?;
+    if t.rows.len() > MAX_ROWS {
+        return Err(file_error(limits::too_many_rows()));
+    }
+    Ok(t)
 }
 
 /// Excel's day count (1900 system): serial 1 is 1900-01-01, with the phantom 1900-02-29.
@@ -983,11 +1038,18 @@ pub async fn record(
         committed_at: Set(committed.map(|_| Utc::now())),
         created: Set(committed.map(|c| c.created as i32)),
         updated: Set(committed.map(|c| (c.updated + c.unchanged) as i32)),
-        errors: Set(serde_json::to_string(&checked.errors).unwrap_or_else(|_| "[]".into())),
+        errors: Set(kept_errors(&checked.errors)),
         file: Set(bytes),
     }
     .insert(&db.writer)
     .await?)
+}
+
+/// The errors kept with an upload: the first [`MAX_KEPT_ERRORS`](crate::upload_limits::MAX_KEPT_ERRORS)
+/// in row order, as JSON (the count of all of them is kept in `error_count`).
+fn kept_errors(errors: &[RowError]) -> String {
+    let kept = &errors[..errors.len().min(crate::upload_limits::MAX_KEPT_ERRORS)];
+    serde_json::to_string(kept).unwrap_or_else(|_| "[]".into())
 }
 
 /// A kept upload, if it is inside the caller's scope.
@@ -1063,7 +1125,7 @@ pub async fn commit_kept(
     let mut am: import::ActiveModel = m.clone().into();
     am.rows = Set(checked.rows as i32);
     am.error_count = Set(checked.errors.len() as i32);
-    am.errors = Set(serde_json::to_string(&checked.errors).unwrap_or_else(|_| "[]".into()));
+    am.errors = Set(kept_errors(&checked.errors));
     if let Some(c) = &done {
         am.status = Set("committed".into());
         am.committed_at = Set(Some(Utc::now()));

@@ -21,6 +21,7 @@ pub mod staffing;
 pub mod stats;
 pub mod testing;
 pub mod training;
+pub mod upload_limits;
 pub mod users;
 pub mod workers;
 
