@@ -48,6 +48,15 @@ enum Command {
         /// 演示数据随机种子
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// 为 Cookie 加上 Secure 标记（经 HTTPS 访问时开启）
+        #[arg(long, env = "SHEGONG_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// API 令牌自创建起的有效天数
+        #[arg(long, env = "SHEGONG_TOKEN_DAYS", default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        token_days: u32,
+        /// 上传的花名册文件及其错误清单的保留天数
+        #[arg(long, env = "SHEGONG_UPLOAD_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        upload_retention_days: u32,
     },
     /// 执行数据库迁移
     Migrate,
@@ -138,6 +147,17 @@ enum UserCommand {
         /// 从标准输入读取密码
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+    /// 设置用户密码（新密码从标准输入读取）；该用户的网页登录全部退出
+    SetPassword {
+        #[arg(long)]
+        username: String,
+        /// 从标准输入读取密码
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// 要求该用户下次登录时修改密码
+        #[arg(long)]
+        must_change: bool,
     },
 }
 
@@ -274,6 +294,9 @@ async fn main() -> anyhow::Result<()> {
             demo: with_demo,
             province,
             seed,
+            secure_cookies,
+            token_days,
+            upload_retention_days,
         } => {
             let db = open(g).await?;
             if with_demo {
@@ -286,7 +309,12 @@ async fn main() -> anyhow::Result<()> {
                     );
                 }
             }
-            shegong_web::serve(db, &bind).await
+            let settings = shegong_web::Settings {
+                secure_cookies,
+                token_days,
+                upload_retention_days,
+            };
+            shegong_web::serve(db, &bind, settings).await
         }
         Command::Migrate => {
             open(g).await?;
@@ -316,11 +344,7 @@ async fn main() -> anyhow::Result<()> {
                     password_stdin: _,
                 },
         } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .read_to_string(&mut password)
-                .context("无法从标准输入读取密码")?;
-            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let password = read_password()?;
             let db = open(g).await?;
             let new = users::NewUser {
                 username,
@@ -334,6 +358,26 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(describe)?;
             println!("已创建用户 {}（{}，{}）", u.username, u.role, u.region_code);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::SetPassword {
+                    username,
+                    password_stdin: _,
+                    must_change,
+                },
+        } => {
+            let password = read_password()?;
+            let db = open(g).await?;
+            let u = users::set_password(&db, &username, &password, must_change)
+                .await
+                .map_err(describe)?;
+            println!(
+                "已设置用户 {} 的密码{}",
+                u.username,
+                if must_change { "，下次登录时须修改" } else { "" }
+            );
             Ok(())
         }
         Command::Policy { command } => policy_command(g, command).await,
@@ -354,6 +398,16 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// A password from standard input (one line; the line end is not part of it).
+fn read_password() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut password)
+        .context("无法从标准输入读取密码")?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_string())
 }
 
 async fn import_command(g: &Global, file: &std::path::Path, region: &str, dry_run: bool) -> anyhow::Result<()> {
@@ -493,6 +547,9 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     bind: Option<String>,
+    secure_cookies: Option<bool>,
+    token_days: Option<u32>,
+    upload_retention_days: Option<u32>,
 }
 
 fn from_default(m: &clap::ArgMatches, id: &str) -> bool {
@@ -520,12 +577,46 @@ fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> anyhow::Resul
     {
         cli.global.database_url = Some(u);
     }
-    if let (Some(b), Command::Serve { bind, .. }) = (file.bind, &mut cli.command)
-        && matches
-            .subcommand_matches("serve")
-            .is_some_and(|m| from_default(m, "bind"))
+    let serve = matches.subcommand_matches("serve");
+    let unset = |id: &str| serve.is_some_and(|m| from_default(m, id));
+    if let Command::Serve {
+        bind,
+        secure_cookies,
+        token_days,
+        upload_retention_days,
+        ..
+    } = &mut cli.command
     {
-        *bind = b;
+        if let Some(b) = file.bind
+            && unset("bind")
+        {
+            *bind = b;
+        }
+        if let Some(v) = file.secure_cookies
+            && unset("secure_cookies")
+        {
+            *secure_cookies = v;
+        }
+        if let Some(v) = file.token_days
+            && unset("token_days")
+        {
+            anyhow::ensure!(
+                (1..=3650).contains(&v),
+                "配置文件 {} 有误：token_days 应为1至3650",
+                path.display()
+            );
+            *token_days = v;
+        }
+        if let Some(v) = file.upload_retention_days
+            && unset("upload_retention_days")
+        {
+            anyhow::ensure!(
+                (1..=3650).contains(&v),
+                "配置文件 {} 有误：upload_retention_days 应为1至3650",
+                path.display()
+            );
+            *upload_retention_days = v;
+        }
     }
     Ok(())
 }

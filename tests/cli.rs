@@ -113,6 +113,85 @@ fn migrate_import_users_backup() {
     );
     assert!(!o.status.success());
     assert!(text(&o).contains("用户名已被使用"), "{}", text(&o));
+    // The password rule holds on the command line too.
+    let o = shegong(
+        &[
+            "user",
+            "add",
+            "--username",
+            "weak",
+            "--role",
+            "county_admin",
+            "--region",
+            "330481",
+            "--password-stdin",
+            "--data-dir",
+            d,
+        ],
+        Some("12345678\n"),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("密码至少需要10个字符"), "{}", text(&o));
+
+    // Setting a password: the rule applies, the user must exist, and the new password is the one
+    // that works (checked against the stored hash).
+    let o = shegong(
+        &[
+            "user",
+            "set-password",
+            "--username",
+            "haining",
+            "--password-stdin",
+            "--data-dir",
+            d,
+        ],
+        Some("password123\n"),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("常被猜中"), "{}", text(&o));
+    let o = shegong(
+        &[
+            "user",
+            "set-password",
+            "--username",
+            "nobody",
+            "--password-stdin",
+            "--data-dir",
+            d,
+        ],
+        Some("a-new-long-password\n"),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("不存在"), "{}", text(&o));
+    let o = shegong(
+        &[
+            "user",
+            "set-password",
+            "--username",
+            "haining",
+            "--password-stdin",
+            "--must-change",
+            "--data-dir",
+            d,
+        ],
+        Some("a-new-long-password\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("下次登录时须修改"), "{}", text(&o));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = shegong_store::Db::connect(&shegong_store::db::sqlite_url(dir.path()))
+            .await
+            .unwrap();
+        let u = shegong_store::users::authenticate(&db, "haining", "a-new-long-password")
+            .await
+            .unwrap();
+        assert!(u.is_some_and(|u| u.must_change_password));
+        let old = shegong_store::users::authenticate(&db, "haining", "a-long-password")
+            .await
+            .unwrap();
+        assert!(old.is_none());
+    });
 
     // Online backup.
     let out = dir.path().join("copy.db");

@@ -10,6 +10,7 @@ pub mod career;
 pub mod codes;
 pub mod error;
 pub mod id_number;
+pub mod password;
 pub mod pay;
 pub mod person;
 pub mod policy;

@@ -752,7 +752,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     ];
     let actor = Actor::system();
     for (username, role, region, display) in logins {
-        let u = users::create(
+        let u = users::create_unchecked(
             db,
             None,
             &actor,

@@ -494,10 +494,7 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
                 out.errors.push(RowError::new(
                     row,
                     "身份证号",
-                    format!(
-                        "该身份证号码对应人员已在其他地区（{}）登记在岗，不能导入",
-                        &h.region_code[..6.min(h.region_code.len())]
-                    ),
+                    "该身份证号码对应人员已在其他地区登记在岗，不能导入",
                 ));
                 continue;
             }
@@ -1050,6 +1047,15 @@ pub async fn record(
 fn kept_errors(errors: &[RowError]) -> String {
     let kept = &errors[..errors.len().min(crate::upload_limits::MAX_KEPT_ERRORS)];
     serde_json::to_string(kept).unwrap_or_else(|_| "[]".into())
+}
+
+/// Deletes kept uploads (files and their error lists) made before `before`; returns how many.
+pub async fn expire(db: &Db, before: chrono::DateTime<Utc>) -> Result<u64> {
+    let r = import::Entity::delete_many()
+        .filter(import::Column::CreatedAt.lt(before))
+        .exec(&db.writer)
+        .await?;
+    Ok(r.rows_affected)
 }
 
 /// A kept upload, if it is inside the caller's scope.

@@ -261,8 +261,14 @@ pub async fn totals(db: &Db, scope: &Scope, code: &RegionCode) -> Result<(Region
     let t = region::Entity::find()
         .select_only()
         .column_as(Expr::col(region::Column::Code).count(), "communities")
-        .column_as(Expr::col(region::Column::Households).sum(), "households")
-        .column_as(Expr::col(region::Column::Residents).sum(), "residents")
+        .column_as(
+            Expr::col(region::Column::Households).sum().cast_as("bigint"),
+            "households",
+        )
+        .column_as(
+            Expr::col(region::Column::Residents).sum().cast_as("bigint"),
+            "residents",
+        )
         .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
         .filter(in_subtree(region::Column::Code, code.as_str()))
         .into_model::<RegionTotals>()

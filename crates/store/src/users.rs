@@ -2,7 +2,7 @@
 
 use crate::Db;
 use crate::audit::Actor;
-use crate::entity::{api_token, id_registry, region, session, user, worker};
+use crate::entity::{api_token, id_registry, login_device, region, session, user, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use argon2::Argon2;
@@ -86,7 +86,19 @@ fn invalid(code: &'static str, field: &'static str, msg: impl Into<String>) -> S
 }
 
 /// Creates a user. `creator` is the creating user's role and scope; `None` for the operator's CLI.
+/// The password must pass the password rule.
 pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new: NewUser) -> Result<user::Model> {
+    shegong_domain::password::check(&new.password, &new.username, "password").map_err(StoreError::invalid)?;
+    create_unchecked(db, creator, actor, new).await
+}
+
+/// Creates a user without the password rule: only the demo's accounts, whose password is public.
+pub(crate) async fn create_unchecked(
+    db: &Db,
+    creator: Option<(Role, &Scope)>,
+    actor: &Actor,
+    new: NewUser,
+) -> Result<user::Model> {
     let username = new.username.trim().to_string();
     if !(3..=64).contains(&username.len())
         || !username
@@ -100,8 +112,8 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
         ));
     }
     let role = Role::parse(&new.role).ok_or_else(|| invalid("role_unknown", "role", "角色无效"))?;
-    if new.password.chars().count() < 8 {
-        return Err(invalid("password_too_short", "password", "密码至少8位"));
+    if new.password.chars().count() > shegong_domain::password::MAX_CHARS {
+        return Err(invalid("password_too_long", "password", "密码过长"));
     }
     let (region_code, worker_id) = if role == Role::Worker {
         let id = IdNumber::parse(&new.id_number).map_err(StoreError::invalid)?;
@@ -121,6 +133,16 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
             .one(&db.conn)
             .await?
             .ok_or(StoreError::NotFound)?;
+        // An archive outside the creator's region is as absent as one that does not exist.
+        if let Some((_, scope)) = creator
+            && !scope.allows_region(&w.region_code)
+        {
+            return Err(invalid(
+                "worker_not_found",
+                "id_number",
+                "未找到该身份证号码对应的社区工作者档案",
+            ));
+        }
         (w.region_code, Some(w.id))
     } else {
         let code =
@@ -186,6 +208,8 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
         worker_id: Set(worker_id),
         disabled: Set(false),
         created_at: Set(Utc::now()),
+        must_change_password: Set(false),
+        password_changed_at: Set(None),
     }
     .insert(&db.writer)
     .await?;
@@ -203,6 +227,10 @@ pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new
 
 /// Checks a username and password; the same work whether the user exists or not.
 pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Option<user::Model>> {
+    // No stored password is this long: refuse before hashing what an attacker sent.
+    if password.chars().count() > shegong_domain::password::MAX_CHARS || username.len() > 64 {
+        return Ok(None);
+    }
     let u = user::Entity::find()
         .filter(user::Column::Username.eq(username.trim()))
         .one(&db.conn)
@@ -271,8 +299,9 @@ pub async fn create_token(db: &Db, user_id: Uuid, name: &str) -> Result<(api_tok
     Ok((m, token))
 }
 
-/// The user behind a bearer token, unless it was revoked.
-pub async fn token_user(db: &Db, token: &str) -> Result<Option<user::Model>> {
+/// The user behind a bearer token, unless it was revoked, is older than `max_age`, or its user is
+/// disabled.
+pub async fn token_user(db: &Db, token: &str, max_age: Duration) -> Result<Option<user::Model>> {
     let Some(t) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash_token(token)))
         .one(&db.conn)
@@ -280,7 +309,7 @@ pub async fn token_user(db: &Db, token: &str) -> Result<Option<user::Model>> {
     else {
         return Ok(None);
     };
-    if t.revoked_at.is_some() {
+    if t.revoked_at.is_some() || t.created_at + max_age < Utc::now() {
         return Ok(None);
     }
     let u = user::Entity::find_by_id(t.user_id).one(&db.conn).await?;
@@ -341,12 +370,186 @@ pub async fn set_disabled(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, disab
     )
     .await?;
     if disabled {
-        crate::entity::session::Entity::delete_many()
-            .filter(session::Column::UserId.eq(u.id))
-            .exec(&db.writer)
-            .await?;
+        // Everything that lets the user in dies with the account and does not come back with it.
+        end_sessions(db, u.id, None).await?;
+        revoke_tokens(db, u.id).await?;
     }
     Ok(u)
+}
+
+/// Ends the user's browser sessions, all but `keep` (a cookie token) when given.
+async fn end_sessions(db: &Db, user_id: Uuid, keep: Option<&str>) -> Result<()> {
+    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(k) = keep {
+        q = q.filter(session::Column::TokenHash.ne(hash_token(k)));
+    }
+    q.exec(&db.writer).await?;
+    Ok(())
+}
+
+/// Revokes every API token of the user.
+async fn revoke_tokens(db: &Db, user_id: Uuid) -> Result<()> {
+    api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Some(Utc::now())),
+        )
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(&db.writer)
+        .await?;
+    Ok(())
+}
+
+async fn store_password(db: &Db, u: user::Model, password: &str, must_change: bool) -> Result<user::Model> {
+    let password = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| anyhow::anyhow!(e))??;
+    let mut am = u.into_active_model();
+    am.password_hash = Set(hash);
+    am.must_change_password = Set(must_change);
+    am.password_changed_at = Set(Some(Utc::now()));
+    Ok(am.update(&db.writer).await?)
+}
+
+/// A user changes their own password: the current one must be right and the new one must pass the
+/// rule. The old password stops working at once, and every other session of the user ends;
+/// `keep_session` (the cookie token of the session making the change) stays logged in.
+pub async fn change_password(
+    db: &Db,
+    user: &user::Model,
+    keep_session: Option<&str>,
+    current: &str,
+    new: &str,
+) -> Result<user::Model> {
+    let hash = user.password_hash.clone();
+    let sent = current.to_string();
+    let ok = current.chars().count() <= shegong_domain::password::MAX_CHARS
+        && tokio::task::spawn_blocking(move || verify_password(&hash, &sent))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
+    if !ok {
+        return Err(invalid("current_password_wrong", "current_password", "当前密码不正确"));
+    }
+    shegong_domain::password::check(new, &user.username, "new_password").map_err(StoreError::invalid)?;
+    if new == current {
+        return Err(invalid(
+            "password_unchanged",
+            "new_password",
+            "新密码不能与当前密码相同",
+        ));
+    }
+    let u = store_password(db, user.clone(), new, false).await?;
+    end_sessions(db, u.id, keep_session).await?;
+    crate::audit::record(
+        &db.writer,
+        &actor_of(&u),
+        "user.password_change",
+        &u.region_code,
+        Some(u.username.clone()),
+        None,
+    )
+    .await?;
+    Ok(u)
+}
+
+/// An admin sets a new password for a user in scope whose role they may grant; the user must change
+/// it at their next login. Their sessions end and their API tokens are revoked.
+pub async fn reset_password(
+    db: &Db,
+    creator: (Role, &Scope),
+    actor: &Actor,
+    id: Uuid,
+    new: &str,
+) -> Result<user::Model> {
+    let u = user::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .filter(|u| creator.1.allows_region(&u.region_code))
+        .ok_or(StoreError::NotFound)?;
+    let role = Role::parse(&u.role).ok_or_else(|| anyhow::anyhow!("bad role {}", u.role))?;
+    if u.username == actor.username {
+        return Err(invalid("reset_self", "id", "请在“账号”页面修改自己的密码"));
+    }
+    if !creator.0.may_grant(role) {
+        return Err(StoreError::Forbidden("无权重置该用户的密码"));
+    }
+    shegong_domain::password::check(new, &u.username, "new_password").map_err(StoreError::invalid)?;
+    let u = store_password(db, u, new, true).await?;
+    end_sessions(db, u.id, None).await?;
+    revoke_tokens(db, u.id).await?;
+    crate::audit::record(
+        &db.writer,
+        actor,
+        "user.password_reset",
+        &u.region_code,
+        Some(u.username.clone()),
+        None,
+    )
+    .await?;
+    Ok(u)
+}
+
+/// The operator sets a user's password from the command line (`must_change`: at the next login).
+pub async fn set_password(db: &Db, username: &str, new: &str, must_change: bool) -> Result<user::Model> {
+    let u = user::Entity::find()
+        .filter(user::Column::Username.eq(username.trim()))
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| invalid("user_not_found", "username", format!("用户 {username} 不存在")))?;
+    shegong_domain::password::check(new, &u.username, "password").map_err(StoreError::invalid)?;
+    let u = store_password(db, u, new, must_change).await?;
+    end_sessions(db, u.id, None).await?;
+    crate::audit::record(
+        &db.writer,
+        &Actor::system(),
+        "user.password_set",
+        &u.region_code,
+        Some(u.username.clone()),
+        None,
+    )
+    .await?;
+    Ok(u)
+}
+
+/// Remembers the device a user has just logged in from; returns its cookie token.
+pub async fn remember_device(db: &Db, user_id: Uuid) -> Result<String> {
+    let token = random_token();
+    let now = Utc::now();
+    login_device::ActiveModel {
+        token_hash: Set(hash_token(&token)),
+        user_id: Set(user_id),
+        created_at: Set(now),
+        last_used_at: Set(now),
+    }
+    .insert(&db.writer)
+    .await?;
+    Ok(token)
+}
+
+/// The username a known-device cookie was issued to, if it is still valid (a year since issue) and
+/// the user is enabled.
+pub async fn device_username(db: &Db, token: &str) -> Result<Option<String>> {
+    let Some(d) = login_device::Entity::find_by_id(hash_token(token))
+        .one(&db.conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if d.created_at + Duration::days(365) < Utc::now() {
+        return Ok(None);
+    }
+    let u = user::Entity::find_by_id(d.user_id).one(&db.conn).await?;
+    Ok(u.filter(|u| !u.disabled).map(|u| u.username))
+}
+
+/// Forgets one known device (after too many failures from it).
+pub async fn forget_device(db: &Db, token: &str) -> Result<()> {
+    login_device::Entity::delete_by_id(hash_token(token))
+        .exec(&db.writer)
+        .await?;
+    Ok(())
 }
 
 pub async fn count(db: &Db) -> Result<u64> {

@@ -46,6 +46,30 @@ pub struct WorkerFilter {
     pub age_max: Option<String>,
     /// name | -name | age | -age | service | -service | region (default)
     pub sort: Option<String>,
+    /// Whether the caller may see full ID numbers: then `q` matches ID numbers by prefix; otherwise
+    /// only a whole ID number matches, so that nobody can recover a number digit by digit. Set by
+    /// the caller's role, never from the query.
+    #[serde(skip)]
+    pub id_prefix_search: bool,
+}
+
+/// The longest text a `q` search takes.
+const MAX_QUERY_CHARS: usize = 50;
+/// Ages the filters accept.
+const MAX_AGE: u32 = 150;
+
+/// `col LIKE '%text%'` with the text taken literally (`%`, `_` and `\` escaped).
+pub(crate) fn contains_literally<C: ColumnTrait>(col: C, text: &str) -> sea_orm::sea_query::SimpleExpr {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    Expr::col(col).like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
 }
 
 fn set_str(s: &Option<String>) -> Option<&str> {
@@ -76,11 +100,19 @@ impl WorkerFilter {
             }
         }
         if let Some(q) = set_str(&self.q) {
+            if q.chars().count() > MAX_QUERY_CHARS || q.chars().any(char::is_control) {
+                return Err(bad_filter("q", "搜索内容过长或含有无效字符"));
+            }
             let upper = q.to_ascii_uppercase();
             if upper.len() >= 4 && upper.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
-                c = c.add(worker::Column::IdNumber.starts_with(upper.as_str()));
+                if self.id_prefix_search {
+                    c = c.add(worker::Column::IdNumber.starts_with(upper.as_str()));
+                } else {
+                    // Only the whole number: a prefix would let the number be guessed digit by digit.
+                    c = c.add(worker::Column::IdNumber.eq(upper.as_str()));
+                }
             } else {
-                c = c.add(worker::Column::Name.contains(q));
+                c = c.add(contains_literally(worker::Column::Name, q));
             }
         }
         if let Some(p) = set_str(&self.post_category) {
@@ -130,19 +162,37 @@ impl WorkerFilter {
             }
         }
         // Age a..=b years today means a birth date in (today - (b+1) years, today - a years].
+        let age = |v: &str, field: &'static str| -> Result<u32> {
+            v.parse::<u32>()
+                .ok()
+                .filter(|a| *a <= MAX_AGE)
+                .ok_or_else(|| bad_filter(field, &format!("年龄应为0至{MAX_AGE}之间的整数")))
+        };
+        if let (Some(a), Some(b)) = (set_str(&self.age_min), set_str(&self.age_max))
+            && age(a, "age_min")? > age(b, "age_max")?
+        {
+            return Err(bad_filter("age_max", "最大年龄不能小于最小年龄"));
+        }
         if let Some(a) = set_str(&self.age_min) {
-            let a: u32 = a.parse().map_err(|_| bad_filter("age_min", "最小年龄应为整数"))?;
+            let a = age(a, "age_min")?;
             let latest = today.checked_sub_months(Months::new(12 * a)).unwrap_or(today);
             c = c.add(worker::Column::BirthDate.lte(latest));
         }
         if let Some(b) = set_str(&self.age_max) {
-            let b: u32 = b.parse().map_err(|_| bad_filter("age_max", "最大年龄应为整数"))?;
+            let b = age(b, "age_max")?;
             let earliest = today.checked_sub_months(Months::new(12 * (b + 1))).unwrap_or(today);
             c = c.add(worker::Column::BirthDate.gt(earliest));
+        }
+        if let Some(sort) = set_str(&self.sort)
+            && !SORTS.contains(&sort)
+        {
+            return Err(bad_filter("sort", "排序方式无效"));
         }
         Ok(c)
     }
 }
+
+const SORTS: [&str; 7] = ["name", "-name", "age", "-age", "service", "-service", "region"];
 
 fn bad_filter(field: &'static str, message: &str) -> StoreError {
     StoreError::invalid(FieldError::new("filter_invalid", field, message))
@@ -290,15 +340,26 @@ pub async fn community_names(db: &Db, codes: Vec<String>) -> Result<std::collect
 }
 
 /// The field-by-field history of an archive, newest first.
-pub async fn history(db: &Db, scope: &Scope, id: Uuid) -> Result<Vec<worker_change::Model>> {
+/// The field name of an ID-number correction in the history.
+pub const ID_NUMBER_FIELD: &str = "身份证号码";
+
+/// A worker's history, newest first. ID numbers in it (corrections) are masked unless `full_id`.
+pub async fn history(db: &Db, scope: &Scope, id: Uuid, full_id: bool) -> Result<Vec<worker_change::Model>> {
     let w = find_scoped(&db.conn, scope, id).await?;
-    Ok(worker_change::Entity::find()
+    let mut rows = worker_change::Entity::find()
         .filter(worker_change::Column::ProvinceCode.eq(w.province_code))
         .filter(worker_change::Column::WorkerId.eq(id))
         .order_by_desc(worker_change::Column::ChangedAt)
         .order_by_desc(worker_change::Column::Id)
         .all(&db.conn)
-        .await?)
+        .await?;
+    if !full_id {
+        for r in rows.iter_mut().filter(|r| r.field == ID_NUMBER_FIELD) {
+            r.before = r.before.as_deref().map(shegong_domain::id_number::mask);
+            r.after = r.after.as_deref().map(shegong_domain::id_number::mask);
+        }
+    }
+    Ok(rows)
 }
 
 /// Collects history rows for one write and inserts them together.
@@ -378,6 +439,9 @@ pub async fn create(db: &Db, scope: &Scope, actor: &Actor, new: NewWorker) -> Re
     Ok(w)
 }
 
+/// What someone outside the holding region is told about a person registered and active there.
+pub const ACTIVE_ELSEWHERE: &str = "该身份证号码对应人员已在其他地区登记在岗，不能重复登记";
+
 /// [`create`] inside a caller's transaction (imports use one transaction for a whole file).
 pub async fn create_in(
     txn: &DatabaseTransaction,
@@ -398,15 +462,21 @@ pub async fn create_in(
             .await?
             .ok_or_else(|| anyhow::anyhow!("id_registry points at a missing worker"))?;
         if held.status == WorkerStatus::Active.as_str() {
-            let names = crate::regions::names(txn, vec![held.region_code.clone()]).await?;
+            // Where the person works is said only to those who may see that community.
+            let message = if scope.allows_region(&held.region_code) {
+                let names = crate::regions::names(txn, vec![held.region_code.clone()]).await?;
+                format!(
+                    "该身份证号码对应人员已在{}（{}）登记在岗，不能重复登记",
+                    names.get(&held.region_code).map_or("本辖区其他社区", String::as_str),
+                    held.region_code
+                )
+            } else {
+                ACTIVE_ELSEWHERE.to_string()
+            };
             return Err(StoreError::Conflict(FieldError::new(
                 "id_number_active_elsewhere",
                 "id_number",
-                format!(
-                    "该身份证号码对应人员已在{}（{}）登记在岗，不能重复登记",
-                    names.get(&held.region_code).map_or("其他社区", String::as_str),
-                    held.region_code
-                ),
+                message,
             )));
         }
         if held.province_code != community.code[..2] {
@@ -949,7 +1019,7 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
         .await?;
         ch.push(
             "basic",
-            "身份证号码",
+            ID_NUMBER_FIELD,
             Some(w.id_number.clone()),
             Some(id_number.to_string()),
         );

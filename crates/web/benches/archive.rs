@@ -138,7 +138,7 @@ async fn main() {
         db.conn.execute_unprepared("VACUUM ANALYZE").await.unwrap();
     }
 
-    let app = shegong_web::router(shegong_web::AppState::new(db.clone()));
+    let app = shegong_web::router(shegong_web::AppState::new(db.clone(), shegong_web::Settings::default()));
     let province = token(&app, "province").await;
     let county = token(&app, "haining").await;
     let filtered = "/api/v1/workers?region=3304&certificate=any&post_category=staff&page=1";

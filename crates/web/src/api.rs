@@ -19,65 +19,6 @@ use shegong_store::workers::{self, AgreementFields, WorkerFilter, WorkerPatch};
 use shegong_store::{audit, career, regions, users};
 use uuid::Uuid;
 
-#[derive(Deserialize)]
-pub struct TokenRequest {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    name: Option<String>,
-}
-
-/// `POST /api/v1/auth/token`: a bearer token for a username and password.
-pub async fn create_token(
-    State(st): State<AppState>,
-    crate::pages::ClientAddr(addr): crate::pages::ClientAddr,
-    Json(req): Json<TokenRequest>,
-) -> ApiResult<Response> {
-    let keys = crate::login_keys(&req.username, addr);
-    if st.throttle.blocked(&keys) {
-        return Err(AppError::TooManyAttempts);
-    }
-    let Some(user) = users::authenticate(&st.db, &req.username, &req.password).await? else {
-        st.throttle.fail(&keys);
-        return Err(AppError::LoginFailed);
-    };
-    st.throttle.succeed(&keys);
-    let (t, token) = users::create_token(&st.db, user.id, req.name.as_deref().unwrap_or("API")).await?;
-    audit::record(
-        &st.db.writer,
-        &users::actor_of(&user),
-        "auth.token",
-        &user.region_code,
-        Some(t.id.to_string()),
-        None,
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "token": token, "id": t.id, "role": user.role, "region": user.region_code })),
-    )
-        .into_response())
-}
-
-/// `DELETE /api/v1/auth/tokens/{id}`: revoke one of one's own tokens.
-pub async fn revoke_token(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    users::revoke_token(&st.db, caller.user.id, id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-pub async fn me(caller: Caller) -> Json<Value> {
-    Json(json!({
-        "username": caller.user.username,
-        "display_name": caller.user.display_name,
-        "role": caller.role.as_str(),
-        "role_label": caller.role.label(),
-        "region": caller.scope.region().as_str(),
-        "worker_id": caller.user.worker_id,
-    }))
-}
-
 fn parse_region(code: &str) -> ApiResult<RegionCode> {
     RegionCode::parse(code).map_err(|_| AppError::NotFound)
 }
@@ -102,6 +43,14 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
+    /// The filter as this caller may search: ID numbers by prefix only for roles that see them.
+    pub fn filter_for(&self, caller: &Caller) -> WorkerFilter {
+        WorkerFilter {
+            id_prefix_search: caller.role.can_see_full_id(),
+            ..self.filter.clone()
+        }
+    }
+
     pub fn paging(&self) -> ApiResult<(u64, u64)> {
         Ok((
             crate::extract::bounded(&self.page, "page", 1, crate::extract::MAX_PAGE)?,
@@ -118,7 +67,7 @@ pub async fn list_workers(
 ) -> ApiResult<Json<Value>> {
     let (page, per_page) = q.paging()?;
     let today = today();
-    let (rows, total) = workers::list(&st.db, &caller.scope, &q.filter, today, page, per_page).await?;
+    let (rows, total) = workers::list(&st.db, &caller.scope, &q.filter_for(&caller), today, page, per_page).await?;
     let names = workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
     let items: Vec<_> = rows.iter().map(|w| worker_item(w, &names, today)).collect();
     Ok(Json(
@@ -171,6 +120,10 @@ pub async fn patch_worker(
 ) -> ApiResult<Json<Value>> {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
     let Json(patch) = body?;
+    caller.require(
+        patch.id_number.is_none() || caller.role.can_see_full_id(),
+        "您的角色不能更正身份证号码，请由民政管理员办理",
+    )?;
     workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await?;
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, id).await?;
@@ -184,7 +137,19 @@ pub async fn worker_history(
     caller: Caller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Value>> {
-    let rows = workers::history(&st.db, &caller.scope, id).await?;
+    let full = caller.role.can_see_full_id();
+    let rows = workers::history(&st.db, &caller.scope, id, full).await?;
+    if full && let Some(r) = rows.iter().find(|r| r.field == workers::ID_NUMBER_FIELD) {
+        audit::record(
+            &st.db.writer,
+            &caller.actor,
+            "worker.view_id_number",
+            &r.region_code,
+            Some(id.to_string()),
+            Some("history".into()),
+        )
+        .await?;
+    }
     Ok(Json(
         json!({ "items": rows.iter().map(views::change_view).collect::<Vec<_>>() }),
     ))
@@ -485,6 +450,10 @@ pub async fn enrol_training(
     Json(filter): Json<WorkerFilter>,
 ) -> ApiResult<Json<Value>> {
     caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    let filter = WorkerFilter {
+        id_prefix_search: caller.role.can_see_full_id(),
+        ..filter
+    };
     let added = shegong_store::training::enrol(&st.db, &caller.scope, &caller.actor, id, &filter, today()).await?;
     Ok(Json(json!({ "added": added })))
 }

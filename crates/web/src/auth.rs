@@ -16,6 +16,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub const SESSION_COOKIE: &str = "sg_session";
+/// The login form's CSRF token (double submit: cookie and form field).
+pub const LOGIN_CSRF_COOKIE: &str = "sg_login";
+/// A browser's known-device token, issued at a successful login.
+pub const DEVICE_COOKIE: &str = "sg_device";
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -43,13 +47,17 @@ impl Caller {
     }
 }
 
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// A cookie's value from request headers.
+pub fn cookie_in<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -64,7 +72,18 @@ pub struct AuthRejection {
     api: bool,
     next: String,
     error: Option<AppError>,
+    /// Where a page request goes instead of the login page.
+    to: Option<&'static str>,
 }
+
+/// What a user who must change their password may still reach.
+const PASSWORD_PATHS: &[&str] = &[
+    "/account",
+    "/account/password",
+    "/logout",
+    "/api/v1/me",
+    "/api/v1/me/password",
+];
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
@@ -73,6 +92,8 @@ impl IntoResponse for AuthRejection {
         }
         if self.api {
             AppError::Unauthorized.into_response()
+        } else if let Some(to) = self.to {
+            Redirect::to(to).into_response()
         } else {
             let next: String = serde_urlencoded::to_string([("next", self.next.as_str())]).unwrap_or_default();
             Redirect::to(&format!("/login?{next}")).into_response()
@@ -94,6 +115,7 @@ impl FromRequestParts<AppState> for Caller {
             api,
             next: uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default(),
             error,
+            to: None,
         };
         let bearer = parts
             .headers
@@ -102,7 +124,8 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let (user, csrf) = if let Some(token) = bearer {
-            match users::token_user(&state.db, token).await {
+            let max_age = chrono::Duration::days(i64::from(state.settings.token_days));
+            match users::token_user(&state.db, token, max_age).await {
                 Ok(Some(u)) => (u, None),
                 Ok(None) => return Err(reject(Some(AppError::Unauthorized))),
                 Err(e) => return Err(reject(Some(e.into()))),
@@ -130,6 +153,19 @@ impl FromRequestParts<AppState> for Caller {
                 return Err(reject(Some(AppError::Csrf)));
             }
         }
+        // After an admin's reset, nothing but the password form until the password is changed.
+        if user.must_change_password && !PASSWORD_PATHS.contains(&uri.path()) {
+            return Err(if api {
+                reject(Some(AppError::PasswordChangeRequired))
+            } else {
+                AuthRejection {
+                    api,
+                    next: String::new(),
+                    error: None,
+                    to: Some("/account/password"),
+                }
+            });
+        }
         let scope = users::scope_of(&user).map_err(|e| reject(Some(e.into())))?;
         let role = Role::parse(&user.role).ok_or_else(|| reject(Some(AppError::Unauthorized)))?;
         Ok(Caller {
@@ -142,43 +178,224 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Failed-login throttling: after `MAX_FAILURES` failures for a username or an address within the
-/// window, further attempts answer 429 until the window has passed.
+/// Failed-login throttling. Each attempt is reserved under every limit it counts against *before*
+/// the password is hashed, so simultaneous guesses count as they arrive; a failure then counts
+/// for 15 minutes from the first, a success clears the user's (or device's) count but not the
+/// address's.
 #[derive(Default)]
 pub struct Throttle {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    entries: Mutex<HashMap<String, Entry>>,
 }
 
-const MAX_FAILURES: u32 = 5;
-const WINDOW: Duration = Duration::from_secs(15 * 60);
+#[derive(Clone, Copy)]
+struct Entry {
+    failures: u32,
+    in_flight: u32,
+    since: Instant,
+}
+
+/// One limit an attempt counts against.
+#[derive(Clone, Debug)]
+pub struct Limit {
+    key: String,
+    max: u32,
+    /// Cleared by a successful login.
+    personal: bool,
+}
+
+/// Failures a username (or a known device) may have in the window.
+pub const USER_FAILURES: u32 = 5;
+/// Failures an address may have in the window (an office behind one address has many clerks).
+pub const ADDRESS_FAILURES: u32 = 20;
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+impl Limit {
+    /// The limits of a login attempt: a known device's own, else the username's and the address's.
+    pub fn for_login(username: &str, addr: Option<std::net::SocketAddr>, device: Option<&str>) -> Vec<Limit> {
+        if let Some(d) = device {
+            return vec![Limit {
+                key: format!("d:{}", users::hash_token(d)),
+                max: USER_FAILURES,
+                personal: true,
+            }];
+        }
+        let mut v = vec![Limit {
+            key: format!(
+                "u:{}",
+                username.trim().to_lowercase().chars().take(64).collect::<String>()
+            ),
+            max: USER_FAILURES,
+            personal: true,
+        }];
+        if let Some(a) = addr {
+            v.push(Limit {
+                key: format!("ip:{}", a.ip()),
+                max: ADDRESS_FAILURES,
+                personal: false,
+            });
+        }
+        v
+    }
+}
+
+/// A reserved attempt; dropping it without an outcome (an error on the way) counts nothing.
+pub struct Attempt<'a> {
+    throttle: &'a Throttle,
+    limits: Vec<Limit>,
+    done: bool,
+}
 
 impl Throttle {
-    pub fn blocked(&self, keys: &[String]) -> bool {
-        let map = self.failures.lock().expect("not poisoned");
-        keys.iter().any(|k| {
-            map.get(k)
-                .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Reserves an attempt under every limit, or `None` when one of them is reached (failures and
+    /// attempts still in flight together).
+    pub fn begin(&self, limits: &[Limit]) -> Option<Attempt<'_>> {
+        let mut map = self.lock();
+        if map.len() > 100_000 {
+            map.retain(|_, e| e.in_flight > 0 || e.since.elapsed() < WINDOW);
+        }
+        for l in limits {
+            if let Some(e) = map.get_mut(&l.key) {
+                if e.in_flight == 0 && e.since.elapsed() >= WINDOW {
+                    e.failures = 0;
+                }
+                if e.failures + e.in_flight >= l.max {
+                    return None;
+                }
+            }
+        }
+        for l in limits {
+            let e = map.entry(l.key.clone()).or_insert(Entry {
+                failures: 0,
+                in_flight: 0,
+                since: Instant::now(),
+            });
+            e.in_flight += 1;
+        }
+        Some(Attempt {
+            throttle: self,
+            limits: limits.to_vec(),
+            done: false,
         })
     }
 
-    pub fn fail(&self, keys: &[String]) {
-        let mut map = self.failures.lock().expect("not poisoned");
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() < WINDOW);
-        }
-        for k in keys {
-            let e = map.entry(k.clone()).or_insert((0, Instant::now()));
-            if e.1.elapsed() >= WINDOW {
-                *e = (0, Instant::now());
+    /// Whether any of the limits is reached now.
+    pub fn blocked(&self, limits: &[Limit]) -> bool {
+        let map = self.lock();
+        limits.iter().any(|l| {
+            map.get(&l.key)
+                .is_some_and(|e| e.failures + e.in_flight >= l.max && e.since.elapsed() < WINDOW)
+        })
+    }
+}
+
+impl Attempt<'_> {
+    fn release(&mut self, outcome: Option<bool>) -> bool {
+        self.done = true;
+        let mut map = self.throttle.lock();
+        let mut exhausted = false;
+        for l in &self.limits {
+            let Some(e) = map.get_mut(&l.key) else { continue };
+            e.in_flight = e.in_flight.saturating_sub(1);
+            match outcome {
+                Some(false) => {
+                    if e.failures == 0 || e.since.elapsed() >= WINDOW {
+                        e.failures = 0;
+                        e.since = Instant::now();
+                    }
+                    e.failures += 1;
+                    exhausted |= l.personal && e.failures >= l.max;
+                }
+                Some(true) if l.personal => e.failures = 0,
+                _ => {}
             }
-            e.0 += 1;
         }
+        exhausted
     }
 
-    pub fn succeed(&self, keys: &[String]) {
-        let mut map = self.failures.lock().expect("not poisoned");
-        for k in keys {
-            map.remove(k);
+    /// A wrong password: counts under every limit. True when a personal limit is now reached.
+    pub fn failed(mut self) -> bool {
+        self.release(Some(false))
+    }
+
+    /// The right password: clears the user's (or device's) failures.
+    pub fn succeeded(mut self) {
+        self.release(Some(true));
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.release(None);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(ip: &str) -> Option<std::net::SocketAddr> {
+        Some(format!("{ip}:1000").parse().unwrap())
+    }
+
+    #[test]
+    fn attempts_in_flight_count_before_their_outcome() {
+        let t = Throttle::default();
+        let limits = Limit::for_login("clerk", addr("10.0.0.1"), None);
+        let held: Vec<_> = (0..USER_FAILURES).map(|_| t.begin(&limits).expect("open")).collect();
+        assert!(
+            t.begin(&limits).is_none(),
+            "a sixth simultaneous guess waits for none of them"
+        );
+        for a in held {
+            a.failed();
+        }
+        assert!(t.begin(&limits).is_none());
+    }
+
+    #[test]
+    fn a_known_device_is_not_locked_out_by_a_stranger() {
+        let t = Throttle::default();
+        for _ in 0..USER_FAILURES {
+            t.begin(&Limit::for_login("clerk", addr("10.9.9.9"), None))
+                .unwrap()
+                .failed();
+        }
+        assert!(t.blocked(&Limit::for_login("clerk", addr("10.0.0.1"), None)));
+        let device = Limit::for_login("clerk", addr("10.0.0.1"), Some("device-token"));
+        t.begin(&device)
+            .expect("the clerk's own computer still logs in")
+            .succeeded();
+    }
+
+    #[test]
+    fn made_up_usernames_lock_an_address_only_for_unknown_devices() {
+        let t = Throttle::default();
+        for i in 0..ADDRESS_FAILURES {
+            t.begin(&Limit::for_login(&format!("nobody{i}"), addr("10.0.0.1"), None))
+                .unwrap()
+                .failed();
+        }
+        assert!(t.begin(&Limit::for_login("clerk", addr("10.0.0.1"), None)).is_none());
+        assert!(
+            t.begin(&Limit::for_login("clerk", addr("10.0.0.1"), Some("d")))
+                .is_some()
+        );
+        assert!(t.begin(&Limit::for_login("clerk", addr("10.0.0.2"), None)).is_some());
+    }
+
+    #[test]
+    fn an_error_on_the_way_counts_nothing() {
+        let t = Throttle::default();
+        let limits = Limit::for_login("clerk", None, None);
+        for _ in 0..20 {
+            drop(t.begin(&limits).unwrap());
+        }
+        assert!(!t.blocked(&limits));
     }
 }

@@ -11,7 +11,7 @@ use crate::views::today;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use shegong_domain::career::Grade;
@@ -238,8 +238,8 @@ impl SectionsPage {
             subtitle: String::new(),
             crumbs: vec![],
             links: vec![],
-            notice: m.notice.clone().unwrap_or_default(),
-            error: m.error.clone().unwrap_or_default(),
+            notice: crate::flash::verified("notice", m.notice.as_deref(), m.sig.as_deref()),
+            error: crate::flash::verified("error", m.error.as_deref(), m.sig.as_deref()),
             kpis: vec![],
             sections: vec![],
             export_query: {
@@ -263,6 +263,9 @@ pub struct Msg {
     notice: Option<String>,
     #[serde(skip_serializing)]
     error: Option<String>,
+    /// The server's signature over the message (see `flash`).
+    #[serde(skip_serializing)]
+    sig: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -282,13 +285,7 @@ pub struct Msg {
 }
 
 fn back(to: &str, r: Result<String, AppError>) -> axum::response::Response {
-    let sep = if to.contains('?') { '&' } else { '?' };
-    let (k, v) = match r {
-        Ok(n) => ("notice", n),
-        Err(e) => ("error", e.body().message),
-    };
-    let q = serde_urlencoded::to_string([(k, v)]).unwrap_or_default();
-    Redirect::to(&format!("{to}{sep}{q}")).into_response()
+    crate::flash::back(to, r)
 }
 
 fn store<T>(r: Result<T, StoreError>) -> Result<T, AppError> {

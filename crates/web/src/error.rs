@@ -22,6 +22,8 @@ pub enum AppError {
     TooManyAttempts,
     #[error("csrf")]
     Csrf,
+    #[error("password change required")]
+    PasswordChangeRequired,
     #[error("invalid: {0:?}")]
     Invalid(Vec<FieldError>),
     #[error("conflict: {0}")]
@@ -72,7 +74,7 @@ impl AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized | Self::LoginFailed => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::Csrf | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -100,6 +102,10 @@ impl AppError {
             Self::Forbidden(m) => simple("forbidden", m),
             Self::TooManyAttempts => simple("too_many_attempts", "登录失败次数过多，请15分钟后再试"),
             Self::Csrf => simple("csrf", "页面已过期，请刷新后重试"),
+            Self::PasswordChangeRequired => simple(
+                "password_change_required",
+                "管理员已重置您的密码，请先修改密码（POST /api/v1/me/password）",
+            ),
             Self::Invalid(errs) => {
                 let first = errs
                     .first()

@@ -70,6 +70,10 @@ pub(crate) async fn xlsx_response(mut wb: Workbook, ascii: &str, name: &str) -> 
 }
 
 pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter) -> ApiResult<Response> {
+    let filter = &WorkerFilter {
+        id_prefix_search: caller.role.can_see_full_id(),
+        ..filter.clone()
+    };
     let today = today();
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();

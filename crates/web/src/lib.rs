@@ -2,12 +2,14 @@
 //! The HTTP side of shegong: pages in zh-CN (askama + htmx), the JSON API with its OpenAPI document,
 //! Excel exports. Handlers are thin; rules live in `shegong-domain`, data access in `shegong-store`.
 
+pub mod account;
 pub mod api;
 pub mod auth;
 pub mod career_pages;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod flash;
 pub mod imports;
 pub mod openapi;
 pub mod pages;
@@ -24,36 +26,47 @@ use shegong_store::Db;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub throttle: Arc<auth::Throttle>,
+/// What the server is configured with beyond the database (see the README's configuration table).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Days an API token lasts from its creation.
+    pub token_days: u32,
+    /// Days a kept upload (roster file and its errors) is kept.
+    pub upload_retention_days: u32,
 }
 
-impl AppState {
-    pub fn new(db: Db) -> Self {
+impl Default for Settings {
+    fn default() -> Self {
         Self {
-            db,
-            throttle: Arc::new(auth::Throttle::default()),
+            secure_cookies: false,
+            token_days: 90,
+            upload_retention_days: 30,
         }
     }
 }
 
-/// Keys a failed login counts against: the username, and the client address when known.
-pub fn login_keys(username: &str, addr: Option<SocketAddr>) -> Vec<String> {
-    let mut keys = vec![format!("u:{}", username.trim().to_lowercase())];
-    if let Some(a) = addr {
-        keys.push(format!("ip:{}", a.ip()));
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub throttle: Arc<auth::Throttle>,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        Self {
+            db,
+            throttle: Arc::new(auth::Throttle::default()),
+            settings: Arc::new(settings),
+        }
     }
-    keys
 }
 
 /// Every route of the application.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/auth/token", post(api::create_token))
-        .route("/auth/tokens/{id}", delete(api::revoke_token))
-        .route("/me", get(api::me))
         .route("/regions/{code}", get(api::region))
         .route("/workers", get(api::list_workers).post(api::create_worker))
         .route("/workers.xlsx", get(api::export_workers))
@@ -129,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reserves/{id}", delete(policy_api::remove_reserve))
         .route("/users", get(api::list_users).post(api::create_user))
         .route("/audit", get(api::audit_log))
+        .merge(account::api_routes())
         .fallback(api::not_found);
     Router::new()
         .route("/healthz", get(healthz))
@@ -138,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", get(asset))
         .merge(stats::routes())
         .merge(imports::routes())
+        .merge(account::routes())
         .merge(pages::routes())
         .merge(career_pages::routes())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
@@ -215,16 +230,17 @@ async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Respon
 }
 
 /// Binds `bind` and serves until Ctrl-C.
-pub async fn serve(db: Db, bind: &str) -> anyhow::Result<()> {
+pub async fn serve(db: Db, bind: &str, settings: Settings) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| anyhow::anyhow!("无法监听 {bind}：{e}"))?;
     let addr = listener.local_addr()?;
+    spawn_upload_expiry(db.clone(), settings.upload_retention_days);
     println!("shegong 已启动：http://{addr}/");
     tracing::info!(%addr, "listening");
     axum::serve(
         listener,
-        router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>(),
+        router(AppState::new(db, settings)).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
@@ -233,12 +249,33 @@ pub async fn serve(db: Db, bind: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Deletes kept uploads older than the retention, at start and every six hours.
+fn spawn_upload_expiry(db: Db, days: u32) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+        loop {
+            every.tick().await;
+            let before = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+            match shegong_store::imports::expire(&db, before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, days, "expired kept uploads"),
+                Err(e) => tracing::warn!(error = ?e, "could not expire kept uploads"),
+            }
+        }
+    });
+}
+
 /// Starts the application on an already-bound listener (tests bind port 0).
 pub async fn spawn(db: Db, listener: tokio::net::TcpListener) -> tokio::task::JoinHandle<()> {
+    spawn_with(db, listener, Settings::default()).await
+}
+
+/// The same, with settings.
+pub async fn spawn_with(db: Db, listener: tokio::net::TcpListener, settings: Settings) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let _ = axum::serve(
             listener,
-            router(AppState::new(db)).into_make_service_with_connect_info::<SocketAddr>(),
+            router(AppState::new(db, settings)).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .await;
     })

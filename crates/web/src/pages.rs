@@ -3,12 +3,12 @@
 
 use crate::AppState;
 use crate::api::{self, AgreementInput, CertificateInput, EducationInput, ListQuery};
-use crate::auth::{Caller, SESSION_COOKIE};
+use crate::auth::Caller;
 use crate::error::AppError;
 use crate::views::{self, WorkerDetail, WorkerItem, local_time, today, worker_detail, worker_item};
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -25,8 +25,6 @@ use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/login", get(login_page).post(login))
-        .route("/logout", post(logout))
         .route("/", get(home))
         .route("/regions/{code}", get(region_page))
         .route("/workers", get(workers_page))
@@ -54,9 +52,6 @@ pub fn routes() -> Router<AppState> {
         .route("/trainings", get(trainings_page).post(create_training))
         .route("/trainings/{id}/enrol", post(enrol_training))
         .route("/training/overdue", get(overdue_page))
-        .route("/account", get(account_page))
-        .route("/account/tokens", post(create_token))
-        .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
 /// An error as a page.
@@ -143,105 +138,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-#[derive(Template)]
-#[template(path = "login.html")]
-struct LoginPage {
-    error: String,
-    next: String,
-    username: String,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct LoginQuery {
-    next: String,
-}
-
-async fn login_page(Query(q): Query<LoginQuery>) -> PageResult {
-    render(LoginPage {
-        error: String::new(),
-        next: q.next,
-        username: String::new(),
-    })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct LoginForm {
-    username: String,
-    password: String,
-    next: String,
-}
-
-/// Only local paths are followed after login.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
-}
-
-async fn login(State(st): State<AppState>, ClientAddr(addr): ClientAddr, Form(f): Form<LoginForm>) -> PageResult {
-    let keys = crate::login_keys(&f.username, addr);
-    let fail = |msg: &str, status: StatusCode| -> PageResult {
-        let page = LoginPage {
-            error: msg.into(),
-            next: f.next.clone(),
-            username: f.username.clone(),
-        };
-        Ok((
-            status,
-            Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?),
-        )
-            .into_response())
-    };
-    if st.throttle.blocked(&keys) {
-        return fail("登录失败次数过多，请15分钟后再试", StatusCode::TOO_MANY_REQUESTS);
-    }
-    let Some(user) = users::authenticate(&st.db, &f.username, &f.password).await? else {
-        st.throttle.fail(&keys);
-        return fail("用户名或密码错误", StatusCode::UNAUTHORIZED);
-    };
-    st.throttle.succeed(&keys);
-    let (token, _csrf) = users::create_session(&st.db, user.id).await?;
-    audit::record(
-        &st.db.writer,
-        &users::actor_of(&user),
-        "auth.login",
-        &user.region_code,
-        None,
-        None,
-    )
-    .await?;
-    let cookie = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}",
-        users::SESSION_HOURS * 3600
-    );
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(safe_next(&f.next))).into_response())
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct CsrfForm {
     _csrf: String,
-}
-
-async fn logout(State(st): State<AppState>, caller: Caller, headers: HeaderMap, Form(f): Form<CsrfForm>) -> PageResult {
-    caller.check_csrf(&f._csrf)?;
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
-    if let Some(t) = token {
-        users::delete_session(&st.db, &t).await?;
-    }
-    let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,22 +375,24 @@ async fn workers_page(State(st): State<AppState>, caller: Caller, Query(q): Quer
     let today = today();
     let (page, per_page) = q.paging().unwrap_or((1, 20));
     let per_page = per_page.min(100);
-    let (items, total, error) = match workers::list(&st.db, &caller.scope, &q.filter, today, page, per_page).await {
-        Ok((rows, total)) => {
-            let names = workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
-            (
-                rows.iter().map(|w| worker_item(w, &names, today)).collect(),
-                total,
-                String::new(),
-            )
-        }
-        Err(shegong_store::StoreError::Invalid(errs)) => (
-            vec![],
-            0,
-            errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
-        ),
-        Err(e) => return Err(e.into()),
-    };
+    let (items, total, error) =
+        match workers::list(&st.db, &caller.scope, &q.filter_for(&caller), today, page, per_page).await {
+            Ok((rows, total)) => {
+                let names =
+                    workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
+                (
+                    rows.iter().map(|w| worker_item(w, &names, today)).collect(),
+                    total,
+                    String::new(),
+                )
+            }
+            Err(shegong_store::StoreError::Invalid(errs)) => (
+                vec![],
+                0,
+                errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
+            ),
+            Err(e) => return Err(e.into()),
+        };
     let qs = serde_urlencoded::to_string(&q.filter).unwrap_or_default();
     render(WorkersPage {
         c,
@@ -784,9 +686,25 @@ async fn create_worker(State(st): State<AppState>, caller: Caller, Form(f): Form
 async fn edit_worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> PageResult {
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
     let w = workers::get(&st.db, &caller.scope, id).await?;
+    // The form shows the full number only to roles that may see it, and that view is audited; the
+    // others see it masked and cannot change it.
+    let id_number = if caller.role.can_see_full_id() {
+        audit::record(
+            &st.db.writer,
+            &caller.actor,
+            "worker.view_id_number",
+            &w.region_code,
+            Some(id.to_string()),
+            Some("edit".into()),
+        )
+        .await?;
+        w.id_number
+    } else {
+        shegong_domain::id_number::mask(&w.id_number)
+    };
     let v = FormValues {
         name: w.name,
-        id_number: w.id_number,
+        id_number,
         gender: w.gender,
         birth_date: w.birth_date.to_string(),
         ethnicity: w.ethnicity,
@@ -808,7 +726,7 @@ async fn update_worker(
     caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
     let patch = WorkerPatch {
         name: Some(f.name.clone()),
-        id_number: Some(f.id_number.clone()),
+        id_number: caller.role.can_see_full_id().then(|| f.id_number.clone()),
         gender: opt(&f.gender),
         birth_date: opt(&f.birth_date),
         ethnicity: Some(f.ethnicity.clone()),
@@ -877,6 +795,7 @@ struct WorkerPageQuery {
     tab: Option<String>,
     notice: Option<String>,
     error: Option<String>,
+    sig: Option<String>,
 }
 
 fn date_str(d: Option<chrono::NaiveDate>) -> String {
@@ -927,7 +846,7 @@ async fn worker_page(
         workers::community_names(&st.db, a.appointments.iter().map(|x| x.region_code.clone()).collect()).await?;
     let yes = |b: bool| if b { "是" } else { "否" }.to_string();
     let history = if tab == "history" {
-        workers::history(&st.db, &caller.scope, id)
+        workers::history(&st.db, &caller.scope, id, full)
             .await?
             .into_iter()
             .map(|h| {
@@ -943,6 +862,17 @@ async fn worker_page(
     } else {
         vec![]
     };
+    if full && history.iter().any(|h| h.2 == workers::ID_NUMBER_FIELD) {
+        audit::record(
+            &st.db.writer,
+            &caller.actor,
+            "worker.view_id_number",
+            &a.worker.region_code,
+            Some(id.to_string()),
+            Some("history".into()),
+        )
+        .await?;
+    }
     let trainings = if tab == "training" {
         shegong_store::training::of_worker(&st.db, &caller.scope, id)
             .await?
@@ -1035,10 +965,12 @@ async fn worker_page(
         Some("requested") => "更正申请已提交，管理员处理后会更新档案。",
         _ => "",
     };
-    let errors = q
-        .error
-        .map(|m| vec![FieldError::new("invalid", "", m)])
-        .unwrap_or_default();
+    let error = crate::flash::verified("error", q.error.as_deref(), q.sig.as_deref());
+    let errors = if error.is_empty() {
+        vec![]
+    } else {
+        vec![FieldError::new("invalid", "", error)]
+    };
     render(WorkerPage {
         c: chrome(&st, &caller, "workers").await?,
         tabs: pairs(&[
@@ -1157,9 +1089,8 @@ fn back(id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&notice=saved")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let q =
-                serde_urlencoded::to_string([("tab", tab), ("error", e.body().message.as_str())]).unwrap_or_default();
-            Ok(Redirect::to(&format!("/workers/{id}?{q}")).into_response())
+            let q = crate::flash::query("error", &e.body().message);
+            Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&{q}")).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -1442,8 +1373,23 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
         .into_response())
 }
 
-async fn users_page(State(st): State<AppState>, caller: Caller) -> PageResult {
-    users_render(&st, &caller, "", vec![]).await
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FlashQuery {
+    notice: Option<String>,
+    error: Option<String>,
+    sig: Option<String>,
+}
+
+async fn users_page(State(st): State<AppState>, caller: Caller, Query(q): Query<FlashQuery>) -> PageResult {
+    let notice = crate::flash::verified("notice", q.notice.as_deref(), q.sig.as_deref());
+    let error = crate::flash::verified("error", q.error.as_deref(), q.sig.as_deref());
+    let errors = if error.is_empty() {
+        vec![]
+    } else {
+        vec![FieldError::new("invalid", "", error)]
+    };
+    users_render(&st, &caller, &notice, errors).await
 }
 
 #[derive(Deserialize, Default)]
@@ -1532,62 +1478,12 @@ fn action_label(a: &str) -> &str {
         "user.create" => "新增用户",
         "user.disable" => "停用用户",
         "user.enable" => "启用用户",
+        "user.password_change" => "修改密码",
+        "user.password_reset" => "重置用户密码",
+        "user.password_set" => "设置用户密码（命令行）",
         "demo.load" => "载入演示数据",
         other => other,
     }
-}
-
-#[derive(Template)]
-#[template(path = "account.html")]
-struct AccountPage {
-    c: Chrome,
-    new_token: String,
-    tokens: Vec<(String, String, bool, Uuid)>,
-}
-
-async fn account_render(st: &AppState, caller: &Caller, new_token: String) -> PageResult {
-    let tokens = users::list_tokens(&st.db, caller.user.id).await?;
-    render(AccountPage {
-        c: chrome(st, caller, "account").await?,
-        new_token,
-        tokens: tokens
-            .into_iter()
-            .map(|t| (t.name, local_time(t.created_at), t.revoked_at.is_some(), t.id))
-            .collect(),
-    })
-}
-
-async fn account_page(State(st): State<AppState>, caller: Caller) -> PageResult {
-    account_render(&st, &caller, String::new()).await
-}
-
-async fn create_token(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> PageResult {
-    caller.check_csrf(&f._csrf)?;
-    let name = f
-        .opt("name")
-        .ok_or_else(|| AppError::from(FieldError::new("name_required", "name", "请填写令牌用途")))?;
-    let (t, token) = users::create_token(&st.db, caller.user.id, &name).await?;
-    audit::record(
-        &st.db.writer,
-        &caller.actor,
-        "auth.token",
-        &caller.user.region_code,
-        Some(t.id.to_string()),
-        None,
-    )
-    .await?;
-    account_render(&st, &caller, token).await
-}
-
-async fn revoke_token(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Form(f): Form<CsrfForm>,
-) -> PageResult {
-    caller.check_csrf(&f._csrf)?;
-    users::revoke_token(&st.db, caller.user.id, id).await?;
-    Ok(Redirect::to("/account").into_response())
 }
 
 // ---------------------------------------------------------------------------------------------

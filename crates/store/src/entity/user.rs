@@ -13,5 +13,8 @@ pub struct Model {
     pub worker_id: Option<Uuid>,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
+    /// Set by an admin's reset: every page but the password form waits until it is changed.
+    pub must_change_password: bool,
+    pub password_changed_at: Option<DateTimeUtc>,
 }
 super::no_relations!();

@@ -18,6 +18,7 @@ mod m0010_reserves;
 mod m0011_payroll;
 mod m0012_assessment_region_index;
 mod m0013_statistics;
+mod m0014_accounts;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_payroll::Migration),
             Box::new(m0012_assessment_region_index::Migration),
             Box::new(m0013_statistics::Migration),
+            Box::new(m0014_accounts::Migration),
         ]
     }
 }

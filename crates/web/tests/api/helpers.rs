@@ -33,6 +33,10 @@ macro_rules! both_engines {
 impl TestApp {
     /// A fresh database with the demo restricted to 海宁市 and 桐乡市, and the app on port 0.
     pub async fn spawn(postgres: bool) -> Self {
+        // RUST_LOG=… shows the server's log under a test.
+        if std::env::var_os("RUST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt().with_test_writer().try_init();
+        }
         let dir = tempfile::tempdir().expect("tempdir");
         let (db, _url) = shegong_store::testing::fresh(postgres, dir.path())
             .await
@@ -147,6 +151,41 @@ impl TestApp {
             worker_change::Entity::find().count(&self.db.conn).await.unwrap(),
         ]
     }
+}
+
+/// The value of the first hidden `_csrf` field of a page.
+pub fn csrf_of(html: &str) -> String {
+    html.split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Logs a browser-like client (cookie store on, redirects off) in through the login form: the form
+/// first, for its CSRF token, then the post. Returns the answer to the post.
+pub async fn browser_login(app: &TestApp, client: &Client, username: &str, password: &str, next: &str) -> Response {
+    let page = client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = csrf_of(&page);
+    assert!(!csrf.is_empty(), "the login form has a CSRF token");
+    client
+        .post(app.url("/login"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap()
 }
 
 /// A valid new-worker body in a community of 海宁市.

@@ -5,8 +5,10 @@ mod helpers;
 mod imports;
 
 mod access;
+mod accounts;
 mod archive;
 mod auth;
+mod boundary;
 mod browser;
 mod career;
 mod export;

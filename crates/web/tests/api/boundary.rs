@@ -1,0 +1,151 @@
+//! The region boundary where a number or a person could leak through: full ID numbers only for the
+//! roles that may see them, on every path (search, edit form, history, API), each full view
+//! audited; searches that take text literally; filters out of range refused.
+
+use crate::both_engines;
+use crate::helpers::{TestApp, browser_login};
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use shegong_store::demo::DEMO_PASSWORD;
+
+async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp) {
+    let head = app.token("community").await;
+    let admin = app.token("haining").await;
+    let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{id}")).await;
+    let number = full["id_number_full"].as_str().unwrap().to_string();
+    let (_, seen) = app.get_json(&head, &format!("/api/v1/workers/{id}")).await;
+    assert!(seen["id_number_full"].is_null(), "{seen}");
+
+    // Search: a prefix finds nothing for a role without full view, the whole number finds the one.
+    let (_, v) = app
+        .get_json(&head, &format!("/api/v1/workers?q={}", &number[..8]))
+        .await;
+    assert_eq!(v["total"], 0, "a prefix search leaks the number: {v}");
+    let (_, v) = app.get_json(&head, &format!("/api/v1/workers?q={number}")).await;
+    assert_eq!(v["total"], 1);
+    let (_, v) = app
+        .get_json(&admin, &format!("/api/v1/workers?q={}", &number[..8]))
+        .await;
+    assert!(v["total"].as_u64().unwrap() >= 1, "admins search by prefix");
+
+    // The edit form shows the number masked to the head, who cannot change it.
+    let b = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    browser_login(&app, &b, "community", DEMO_PASSWORD, "/").await;
+    let form = b
+        .get(app.url(&format!("/workers/{id}/edit")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!form.contains(&number), "the edit form shows the full number");
+    let (s, v) = app
+        .patch_json(&head, &format!("/api/v1/workers/{id}"), json!({"id_number": number}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+
+    // An admin corrects the number: the history shows both numbers to admins only.
+    let corrected = shegong_domain::IdNumber::compose(
+        &number[..6],
+        shegong_domain::IdNumber::parse(&number).unwrap().birth_date(),
+        777,
+    )
+    .to_string();
+    let (s, v) = app
+        .patch_json(
+            &admin,
+            &format!("/api/v1/workers/{id}"),
+            json!({"id_number": corrected}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, h) = app.get_json(&head, &format!("/api/v1/workers/{id}/history")).await;
+    let text = h.to_string();
+    assert!(
+        !text.contains(&number) && !text.contains(&corrected),
+        "the history leaks: {text}"
+    );
+    let page = b
+        .get(app.url(&format!("/workers/{id}?tab=history")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains(&number) && !page.contains(&corrected),
+        "the history page leaks"
+    );
+    let (_, h) = app.get_json(&admin, &format!("/api/v1/workers/{id}/history")).await;
+    assert!(h.to_string().contains(&corrected));
+    // Every full view is in the audit log: the API detail, the history.
+    let (_, log) = app.get_json(&admin, "/api/v1/audit?per_page=200").await;
+    let views: Vec<String> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "worker.view_id_number")
+        .filter_map(|r| r["detail"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        views.iter().any(|d| d == "api") && views.iter().any(|d| d == "history"),
+        "{views:?}"
+    );
+}
+both_engines!(id_numbers_leave_the_store_only_to_those_who_may_see_them);
+
+async fn searches_take_text_literally_and_filters_are_bounded(app: TestApp) {
+    let t = app.token("haining").await;
+    let (_, all) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
+    assert!(all["total"].as_u64().unwrap() > 100);
+    for q in ["%25", "_", "%5C", "%25%25"] {
+        let (s, v) = app.get_json(&t, &format!("/api/v1/workers?q={q}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["total"], 0, "q={q} matched {}", v["total"]);
+    }
+    for (q, field) in [
+        ("age_max=4294967295", "age_max"),
+        ("age_min=-1", "age_min"),
+        ("age_min=50&age_max=30", "age_max"),
+        ("sort=password", "sort"),
+        ("q=%00abc", "q"),
+    ] {
+        let (s, v) = app.get_json(&t, &format!("/api/v1/workers?{q}")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {v}");
+        assert_eq!(v["field"], field, "{q}: {v}");
+    }
+    let long = "张".repeat(51);
+    let (s, _) = app.get_json(&t, &format!("/api/v1/workers?q={long}")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+both_engines!(searches_take_text_literally_and_filters_are_bounded);
+
+async fn no_oracle_across_the_boundary(app: TestApp) {
+    // A worker user cannot be created for an archive outside the admin's county: the answer is the
+    // same as for an ID number nobody has.
+    let haining = app.token("haining").await;
+    let tongxiang = app.token("tongxiang").await;
+    let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
+    let their_id = theirs["items"][0]["id"].as_str().unwrap();
+    let (_, full) = app.get_json(&tongxiang, &format!("/api/v1/workers/{their_id}")).await;
+    let theirs = full["id_number_full"].as_str().unwrap();
+    let body = |n: &str| json!({"username": format!("w{}", &n[12..]), "role": "worker", "id_number": n, "password": "一个足够长的密码"});
+    let (s1, v1) = app.post_json(&haining, "/api/v1/users", body(theirs)).await;
+    let (s2, v2) = app
+        .post_json(&haining, "/api/v1/users", body(&crate::helpers::fresh_id(77)))
+        .await;
+    assert_eq!(
+        (s1, &v1["code"], &v1["message"]),
+        (s2, &v2["code"], &v2["message"]),
+        "{v1} vs {v2}"
+    );
+}
+both_engines!(no_oracle_across_the_boundary);
