@@ -18,6 +18,7 @@ pub mod region;
 pub mod service;
 pub mod staffing;
 pub mod stats;
+pub mod text;
 pub mod worker;
 
 pub use access::{Role, Scope};

@@ -57,6 +57,13 @@ impl PersonName {
         if n > 30 {
             return Err(FieldError::new("name_too_long", "name", "姓名不能超过30个字"));
         }
+        if crate::text::has_hidden(&s, false) {
+            return Err(FieldError::new(
+                "name_hidden_characters",
+                "name",
+                "姓名中含有不可见的控制字符",
+            ));
+        }
         if s.chars().any(char::is_whitespace) {
             return Err(FieldError::new("name_whitespace", "name", "姓名中不能有空格"));
         }

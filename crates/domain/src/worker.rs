@@ -212,6 +212,27 @@ pub struct CertificateFields {
     pub issued_on: Option<NaiveDate>,
 }
 
+impl EducationFields {
+    /// The free-text fields within their limits (every path that writes an education calls this).
+    pub fn checked(&self) -> Result<Self, FieldError> {
+        Ok(Self {
+            school: crate::text::line("school", "毕业学校", self.school.as_deref().unwrap_or(""), 100)?,
+            major: crate::text::line("major", "专业", self.major.as_deref().unwrap_or(""), 100)?,
+            ..self.clone()
+        })
+    }
+}
+
+impl CertificateFields {
+    /// The certificate number within its limits (every path that writes a certificate calls this).
+    pub fn checked(&self) -> Result<Self, FieldError> {
+        Ok(Self {
+            number: crate::text::line("number", "证书编号", self.number.as_deref().unwrap_or(""), 60)?,
+            ..self.clone()
+        })
+    }
+}
+
 pub fn parse_date(field: &'static str, label: &str, s: &str) -> Result<NaiveDate, FieldError> {
     let t = s.trim();
     let t = t.replace(['/', '.'], "-");
@@ -270,6 +291,12 @@ impl NewWorkerInput {
         }
         let name = take!(PersonName::parse(&self.name));
         let id_number = take!(IdNumber::parse(&self.id_number));
+        let address = take!(crate::text::line(
+            "address",
+            "住址",
+            self.address.as_deref().unwrap_or(""),
+            200
+        ));
         let gender = match non_empty(&self.gender) {
             Some(g) => take!(Gender::from_code(g).ok_or_else(|| FieldError::new(
                 "gender_unknown",
@@ -374,7 +401,7 @@ impl NewWorkerInput {
             ethnicity: ethnicity.expect("no error"),
             political_status: political_status.expect("no error"),
             phone: phone.expect("no error"),
-            address: non_empty(&self.address).map(str::to_string),
+            address: address.flatten(),
             appointment: AppointmentFields {
                 community: community.expect("no error"),
                 post_category,

@@ -5,7 +5,9 @@ use crate::entity::audit;
 use crate::error::Result;
 use crate::regions::in_subtree;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 use shegong_domain::Scope;
 use uuid::Uuid;
 
@@ -48,12 +50,42 @@ pub async fn record(
         role: Set(actor.role.clone()),
         action: Set(action.to_string()),
         region_code: Set(region.to_string()),
-        target: Set(target),
-        detail: Set(detail),
+        target: Set(target.map(|t| shegong_domain::text::clipped(&t, 64).into_owned())),
+        // Details quote what was typed; the log keeps a bounded excerpt.
+        detail: Set(detail.map(|d| shegong_domain::text::clipped(&d, 2000).into_owned())),
     }
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Entries in scope older than `after` (an entry's time and id; `None` for the newest), newest first,
+/// at most `n`: a keyset read, so that reading the whole log is linear in its length.
+pub async fn older_than(
+    db: &Db,
+    scope: &Scope,
+    after: Option<(chrono::DateTime<Utc>, Uuid)>,
+    n: u64,
+) -> Result<Vec<audit::Model>> {
+    use sea_orm::{Condition, QuerySelect};
+    let mut q = audit::Entity::find().filter(in_subtree(audit::Column::RegionCode, scope.region().as_str()));
+    if scope.region().as_str().len() >= 2 {
+        q = q.filter(audit::Column::ProvinceCode.eq(scope.region().province()));
+    }
+    if let Some((at, id)) = after {
+        q = q.filter(
+            Condition::any().add(audit::Column::At.lt(at)).add(
+                Condition::all()
+                    .add(audit::Column::At.eq(at))
+                    .add(audit::Column::Id.lt(id)),
+            ),
+        );
+    }
+    Ok(q.order_by_desc(audit::Column::At)
+        .order_by_desc(audit::Column::Id)
+        .limit(n)
+        .all(&db.conn)
+        .await?)
 }
 
 /// The newest entries in scope, a page at a time.

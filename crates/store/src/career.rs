@@ -370,6 +370,14 @@ pub async fn add_reward(
         }
     };
     let title = i.title.trim();
+    for (field, label, v) in [("title", "名称", &i.title), ("issuer", "决定机关", &i.issuer)] {
+        if let Err(e) = shegong_domain::text::line(field, label, v, 100) {
+            errors.push(e);
+        }
+    }
+    if let Err(e) = shegong_domain::text::lines("note", "备注", i.note.as_deref().unwrap_or(""), 500) {
+        errors.push(e);
+    }
     if title.is_empty() || title.chars().count() > 100 {
         errors.push(FieldError::new("reward_title", "title", "请填写名称（100字以内）"));
     }

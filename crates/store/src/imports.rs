@@ -461,6 +461,19 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
                 if let Some(first) = seen.insert(w.id_number.to_string(), *row) {
                     errs.push(RowError::new(*row, "身份证号", format!("与第{first}行的身份证号重复")));
                 }
+                // The same text limits as every other path that writes these records.
+                let text = [
+                    w.education.as_ref().and_then(|e| e.checked().err()),
+                    w.certificate.as_ref().and_then(|c| c.checked().err()),
+                ];
+                for e in text.into_iter().flatten() {
+                    let header = match e.field {
+                        "school" => "毕业学校",
+                        "major" => "专业",
+                        _ => "证书编号",
+                    };
+                    errs.push(RowError::new(*row, header, e.message));
+                }
                 if errs.is_empty() {
                     out.valid.push((*row, w));
                 }

@@ -69,6 +69,15 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
         .parse(&i.political_status)
         .map_err(|e| errors.push(e))
         .ok();
+    let current_post =
+        shegong_domain::text::line("current_post", "现任职务", i.current_post.as_deref().unwrap_or(""), 100)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
+    let note = shegong_domain::text::lines("note", "备注", i.note.as_deref().unwrap_or(""), 200)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
@@ -84,8 +93,8 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
         birth_date: Set(birth.expect("checked")),
         education: Set(education),
         political_status: Set(political.expect("checked")),
-        current_post: Set(opt(&i.current_post, 100)),
-        note: Set(opt(&i.note, 200)),
+        current_post: Set(current_post),
+        note: Set(note),
         added_by: Set(actor.username.clone()),
         added_on: Set(today),
         removed_on: Set(None),
@@ -119,26 +128,43 @@ pub async fn remove(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, today: Naiv
     let mut am = r.into_active_model();
     am.removed_on = Set(Some(today));
     am.update(&db.writer).await?;
-    crate::audit::record(&db.conn, actor, "reserve.remove", &region, Some(id.to_string()), None).await?;
+    crate::audit::record(&db.writer, actor, "reserve.remove", &region, Some(id.to_string()), None).await?;
     Ok(())
 }
 
-/// Current candidates in scope (optionally one community), by community and name.
-pub async fn list(db: &Db, scope: &Scope, community: Option<&str>) -> Result<Vec<reserve::Model>> {
+/// Current candidates in scope (or in one region of it), by community and name, one page at a time
+/// (`page` from 1), with the total. A region outside the scope is not found.
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    region: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<reserve::Model>, u64)> {
+    use sea_orm::PaginatorTrait;
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }
-    let prefix = community
-        .filter(|c| scope.allows_region(c))
-        .unwrap_or(scope.region().as_str());
-    Ok(reserve::Entity::find()
-        .filter(in_subtree(reserve::Column::RegionCode, prefix))
-        .filter(reserve::Column::RemovedOn.is_null())
+    let prefix = match region.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => {
+            let code = shegong_domain::RegionCode::parse(r).map_err(|_| StoreError::NotFound)?;
+            scope.narrow(&code).ok_or(StoreError::NotFound)?.region().to_string()
+        }
+        None => scope.region().to_string(),
+    };
+    let q = reserve::Entity::find()
+        .filter(in_subtree(reserve::Column::RegionCode, &prefix))
+        .filter(reserve::Column::RemovedOn.is_null());
+    let total = q.clone().count(&db.conn).await?;
+    let rows = q
         .order_by_asc(reserve::Column::RegionCode)
         .order_by_asc(reserve::Column::Name)
-        .limit(2000)
+        .order_by_asc(reserve::Column::Id)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
         .all(&db.conn)
-        .await?)
+        .await?;
+    Ok((rows, total))
 }
 
 /// One community's pool against the ratio.

@@ -40,6 +40,110 @@ pub fn replace_db_name(url: &str, name: &str) -> String {
     }
 }
 
+/// Hand-made `.xlsx` files for tests and benchmarks of the upload limits: a workbook is a zip of
+/// XML parts, written here part by part so that a test can declare what a real program never would.
+pub mod hostile {
+    use std::io::Write;
+
+    const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+    const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+
+    /// A workbook of one sheet from its XML parts, deflated.
+    pub fn xlsx(sheet: &str, shared: Option<&str>) -> Vec<u8> {
+        xlsx_padded(sheet, shared, 0)
+    }
+
+    /// The same, with `padding_mb` megabytes of blanks streamed into the sheet before its end (never
+    /// held in memory).
+    pub fn xlsx_padded(sheet: &str, shared: Option<&str>, padding_mb: usize) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut out);
+            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            let mut parts = vec![
+                ("[Content_Types].xml", CONTENT_TYPES),
+                ("_rels/.rels", RELS),
+                ("xl/workbook.xml", WORKBOOK),
+                ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+                ("xl/worksheets/sheet1.xml", sheet),
+            ];
+            if let Some(s) = shared {
+                parts.push(("xl/sharedStrings.xml", s));
+            }
+            let blanks = vec![b' '; 1 << 20];
+            for (name, body) in parts {
+                z.start_file(name, opts).unwrap();
+                if name.ends_with("sheet1.xml") && padding_mb > 0 {
+                    let cut = body.find("</sheetData>").unwrap();
+                    z.write_all(&body.as_bytes()[..cut]).unwrap();
+                    for _ in 0..padding_mb {
+                        z.write_all(&blanks).unwrap();
+                    }
+                    z.write_all(&body.as_bytes()[cut..]).unwrap();
+                } else {
+                    z.write_all(body.as_bytes()).unwrap();
+                }
+            }
+            z.finish().unwrap();
+        }
+        out.into_inner()
+    }
+
+    pub fn sheet(dimension: &str, rows: &str) -> String {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{rows}</sheetData></worksheet>"#
+        )
+    }
+
+    pub fn header_row() -> String {
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>身份证号</t></is></c></row>"#.into()
+    }
+
+    /// The files an attacker would send, by name: each must be refused with a reason.
+    pub fn files() -> Vec<(&'static str, Vec<u8>)> {
+        let far = xlsx(
+            &sheet(
+                "A1:XFD1048576",
+                &format!(
+                    r#"{}<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
+                    header_row()
+                ),
+            ),
+            None,
+        );
+        let big = "字".repeat(1 << 18);
+        let shared = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000" uniqueCount="1"><si><t>{big}</t></si></sst>"#
+        );
+        let rows: String = (2..1002)
+            .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c><c r="B{r}" t="s"><v>0</v></c></row>"#))
+            .collect();
+        let strings = xlsx(&sheet("A1:B1001", &format!("{}{rows}", header_row())), Some(&shared));
+        let announced = xlsx(
+            &sheet("A1:B1", &header_row()),
+            Some(
+                r#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1000000000000" uniqueCount="1000000000000"><si><t>x</t></si></sst>"#,
+            ),
+        );
+        let bomb = xlsx_padded(&sheet("A1:B1", &header_row()), None, 300);
+        let mut csv = String::from("姓名,身份证号,手机号码\n");
+        for i in 0..200_000 {
+            csv.push_str(&format!("张{i},110101199001011234,13800000000\n"));
+        }
+        let long = format!("姓名,身份证号\n{},1\n", "长".repeat(5_000));
+        vec![
+            ("far.xlsx", far),
+            ("strings.xlsx", strings),
+            ("announced.xlsx", announced),
+            ("bomb.xlsx", bomb),
+            ("rows.csv", csv.into_bytes()),
+            ("long.csv", long.into_bytes()),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -61,6 +61,9 @@ pub async fn create(db: &Db, scope: &Scope, actor: &Actor, i: &TrainingInput) ->
         }
     };
     let name = i.name.trim();
+    if let Err(e) = shegong_domain::text::line("name", "培训名称", name, 100) {
+        errors.push(e);
+    }
     if name.is_empty() || name.chars().count() > 100 {
         errors.push(FieldError::new("training_name", "name", "请填写培训名称（100字以内）"));
     }

@@ -193,6 +193,7 @@ pub(crate) async fn create_unchecked(
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| anyhow::anyhow!(e))??;
+    shegong_domain::text::line("display_name", "姓名", &new.display_name, 60).map_err(StoreError::invalid)?;
     let display = if new.display_name.trim().is_empty() {
         username.clone()
     } else {

@@ -249,14 +249,17 @@ pub async fn for_each(
     today: NaiveDate,
     mut each: impl FnMut(&worker::Model),
 ) -> Result<u64> {
+    use futures_util::TryStreamExt;
     let cond = filter.condition(scope, today)?;
-    let mut pages = sorted(worker::Entity::find().filter(cond), filter.sort.as_deref()).paginate(&db.conn, 2000);
+    // One query read as a stream: linear in the rows, where pages with OFFSET re-read every row
+    // before the page (quadratic over a province's export).
+    let mut rows = sorted(worker::Entity::find().filter(cond), filter.sort.as_deref())
+        .stream(&db.conn)
+        .await?;
     let mut n = 0;
-    while let Some(rows) = pages.fetch_and_next().await? {
-        for r in &rows {
-            each(r);
-            n += 1;
-        }
+    while let Some(r) = rows.try_next().await? {
+        each(&r);
+        n += 1;
     }
     Ok(n)
 }
@@ -630,6 +633,7 @@ async fn insert_education(
     w: &worker::Model,
     e: &EducationFields,
 ) -> Result<education::Model> {
+    let e = &e.checked().map_err(StoreError::invalid)?;
     Ok(education::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -649,6 +653,7 @@ async fn insert_certificate(
     w: &worker::Model,
     c: &CertificateFields,
 ) -> Result<certificate::Model> {
+    let c = &c.checked().map_err(StoreError::invalid)?;
     Ok(certificate::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -1228,6 +1233,14 @@ pub async fn add_agreement(
             "请填写届次",
         )));
     }
+    let a = AgreementFields {
+        term: shegong_domain::text::line("term", "届次", &a.term, 40)
+            .map_err(StoreError::invalid)?
+            .unwrap_or_default(),
+        number: shegong_domain::text::line("number", "协议编号", a.number.as_deref().unwrap_or(""), 60)
+            .map_err(StoreError::invalid)?,
+        ..a
+    };
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     let m = agreement::ActiveModel {
@@ -1265,13 +1278,16 @@ pub async fn exit(
     reason: &str,
 ) -> Result<worker::Model> {
     editable(scope)?;
-    if reason.trim().is_empty() {
+    let Some(reason) =
+        shegong_domain::text::lines("exit_reason", "退出原因", reason, 200).map_err(StoreError::invalid)?
+    else {
         return Err(StoreError::invalid(FieldError::new(
             "exit_reason_required",
             "exit_reason",
             "请填写退出原因",
         )));
-    }
+    };
+    let reason = reason.as_str();
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     if w.status != WorkerStatus::Active.as_str() {
@@ -1343,6 +1359,9 @@ pub async fn request_correction(
             "message",
             "请说明需要更正的内容",
         )));
+    }
+    if let Err(e) = shegong_domain::text::lines("message", "更正说明", message, 1000) {
+        return Err(StoreError::invalid(e));
     }
     if message.chars().count() > 1000 {
         return Err(StoreError::invalid(FieldError::new(

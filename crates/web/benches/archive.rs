@@ -5,6 +5,11 @@
 //!   measured in-process through the router (no network), median and p95;
 //! - 200 concurrent clients on the list endpoint over loopback, counting errors.
 //!
+//! - 20 writers (PATCH, each on its own workers, as the county admins) and 200 readers (the list) at
+//!   once over loopback for `SHEGONG_BENCH_MIXED_SECS` seconds (default 60): errors, throughput,
+//!   p50/p95/p99;
+//! - the province's worker export after the archive is grown to 200,000 workers.
+//!
 //! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs it against an empty PostgreSQL database instead.
 
 use axum::body::Body;
@@ -53,6 +58,97 @@ async fn token(app: &axum::Router, user: &str) -> String {
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
     let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     v["token"].as_str().unwrap().to_string()
+}
+
+/// One request on a keep-alive connection: the status line's code and the latency, or `None` when
+/// the connection failed.
+async fn round_trip(
+    stream: &mut tokio::io::BufReader<tokio::net::TcpStream>,
+    request: &str,
+) -> Option<(u16, Duration)> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let t = Instant::now();
+    stream.get_mut().write_all(request.as_bytes()).await.ok()?;
+    let mut status = String::new();
+    stream.read_line(&mut status).await.ok()?;
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        if stream.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).await.ok()?;
+    let code = status.split_whitespace().nth(1)?.parse().ok()?;
+    Some((code, t.elapsed()))
+}
+
+/// Requests `make(i)` in a loop until `until`: (ok, errors, latencies, first error seen).
+async fn keep_going(
+    addr: std::net::SocketAddr,
+    until: Instant,
+    make: impl Fn(usize) -> String,
+) -> (usize, usize, Vec<Duration>, Option<String>) {
+    let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
+    let Ok(s) = tokio::net::TcpStream::connect(addr).await else {
+        return (0, 1, lat, Some("connect".into()));
+    };
+    let mut stream = tokio::io::BufReader::new(s);
+    let mut i = 0;
+    while Instant::now() < until {
+        match round_trip(&mut stream, &make(i)).await {
+            Some((code, d)) if (200..300).contains(&code) => {
+                ok += 1;
+                lat.push(d);
+            }
+            Some((code, _)) => {
+                errors += 1;
+                first.get_or_insert(format!("status {code}"));
+            }
+            None => {
+                errors += 1;
+                first.get_or_insert("connection".into());
+                break;
+            }
+        }
+        i += 1;
+    }
+    (ok, errors, lat, first)
+}
+
+/// Grows the archive to `target` workers with copies of the demo's (new ids and ID numbers), written
+/// straight into `workers` (what the export reads).
+async fn grow_workers(db: &Db, target: u64) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect};
+    use shegong_store::entity::worker;
+    let have = worker::Entity::find().count(&db.conn).await.unwrap();
+    let templates = worker::Entity::find().limit(2000).all(&db.conn).await.unwrap();
+    let mut n = have;
+    let mut seq = 0u32;
+    while n < target {
+        let batch: Vec<worker::ActiveModel> = (0..500.min(target - n))
+            .map(|_| {
+                let t = &templates[seq as usize % templates.len()];
+                let birth =
+                    chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap() + chrono::Duration::days(i64::from(seq / 900));
+                let id_number = shegong_domain::IdNumber::compose("330481", birth, (seq % 900 + 50) as u16).to_string();
+                seq += 1;
+                let mut m = t.clone();
+                m.id = uuid::Uuid::now_v7();
+                m.id_number = id_number;
+                m.birth_date = birth;
+                worker::ActiveModel::from(m)
+            })
+            .collect();
+        let k = batch.len() as u64;
+        worker::Entity::insert_many(batch).exec(&db.writer).await.unwrap();
+        n += k;
+    }
+    n
 }
 
 /// One HTTP/1.1 keep-alive client doing `n` GETs; returns (ok, errors, latencies).
@@ -222,4 +318,95 @@ async fn main() {
         ms(percentile(lat, 0.99))
     );
     assert_eq!(errors, 0, "errors under concurrency");
+
+    // 20 writers and 200 readers at once.
+    let secs: u64 = std::env::var("SHEGONG_BENCH_MIXED_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let tongxiang = token(&app, "tongxiang").await;
+    let mut targets = Vec::new();
+    for (tok, region) in [(&county, "330481"), (&tongxiang, "330483")] {
+        let req = Request::get(format!("/api/v1/workers?region={region}&per_page=200"))
+            .header("authorization", format!("Bearer {tok}"))
+            .body(Body::empty())
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        let v: serde_json::Value =
+            serde_json::from_slice(&axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()).unwrap();
+        for w in v["items"].as_array().unwrap() {
+            targets.push((tok.clone(), w["id"].as_str().unwrap().to_string()));
+        }
+    }
+    let until = Instant::now() + Duration::from_secs(secs);
+    let t = Instant::now();
+    let writers: Vec<_> = (0..20)
+        .map(|k| {
+            let mine: Vec<(String, String)> = targets.iter().skip(k).step_by(20).cloned().collect();
+            tokio::spawn(keep_going(addr, until, move |i| {
+                let (tok, id) = &mine[i % mine.len()];
+                let body = format!("{{\"phone\":\"139{:04}{:04}\"}}", k, i % 10_000);
+                format!(
+                    "PATCH /api/v1/workers/{id} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {tok}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+            }))
+        })
+        .collect();
+    let readers: Vec<_> = (0..200)
+        .map(|k| {
+            let tok = if k % 2 == 0 { county.clone() } else { province.clone() };
+            tokio::spawn(keep_going(addr, until, move |i| {
+                format!(
+                    "GET /api/v1/workers?certificate=any&page={} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {tok}\r\n\r\n",
+                    1 + i % 5
+                )
+            }))
+        })
+        .collect();
+    let mut report = Vec::new();
+    for (what, handles) in [("writes", writers), ("reads", readers)] {
+        let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
+        for h in handles {
+            let (o, e, l, f) = h.await.unwrap();
+            ok += o;
+            errors += e;
+            lat.extend(l);
+            first = first.or(f);
+        }
+        report.push((what, ok, errors, lat, first));
+    }
+    let wall = t.elapsed();
+    for (what, ok, errors, lat, first) in report {
+        println!(
+            "20 writers + 200 readers for {secs} s, {what}: {ok} ok, {errors} errors{}, {:.0}/s, p50 {}, p95 {}, p99 {}",
+            first.map(|f| format!(" (first: {f})")).unwrap_or_default(),
+            ok as f64 / wall.as_secs_f64(),
+            ms(percentile(lat.clone(), 0.5)),
+            ms(percentile(lat.clone(), 0.95)),
+            ms(percentile(lat, 0.99))
+        );
+        assert_eq!(errors, 0, "{what} failed under concurrent writers");
+    }
+
+    // The province's export at 200,000 workers.
+    let n = grow_workers(&db, 200_000).await;
+    let t = Instant::now();
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/workers.xlsx?status=all")
+                .header("authorization", format!("Bearer {province}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    println!(
+        "worker export, whole province, {n} workers: {:.1} s, {:.1} MB (target ≤ 20 s)",
+        t.elapsed().as_secs_f64(),
+        bytes.len() as f64 / 1e6
+    );
 }

@@ -207,7 +207,7 @@ pub fn parse_education(i: &EducationInput) -> ApiResult<EducationFields> {
         s.as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| s.chars().take(100).collect())
+            .map(str::to_string)
     };
     Ok(EducationFields {
         code,
@@ -249,7 +249,7 @@ pub fn parse_certificate(i: &CertificateInput) -> ApiResult<CertificateFields> {
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| s.chars().take(60).collect()),
+            .map(str::to_string),
         issued_on,
     })
 }

@@ -211,7 +211,7 @@ impl SectionsPage {
                     // Figures stay numbers in Excel (money shown as "1,234.50").
                     match cell.text.replace(',', "").parse::<f64>() {
                         Ok(v) if cell.num => ws.write_number(r, c, v),
-                        _ => ws.write_string(r, c, &cell.text),
+                        _ => ws.write_string(r, c, crate::export::cell(&cell.text)),
                     }
                     .map_err(xerr)?;
                 }
@@ -1570,7 +1570,8 @@ async fn reserves_page(State(st): State<AppState>, caller: Caller, Query(m): Que
     ];
     let community = code.level() == RegionLevel::Community;
     if community {
-        let list = reserves::list(&st.db, &caller.scope, Some(code.as_str())).await?;
+        // A community's pool is a few dozen; the page shows all of it (1,000 at most, said below).
+        let (list, total) = reserves::list(&st.db, &caller.scope, Some(code.as_str()), 1, 1000).await?;
         let mut s = Section {
             title: "后备人选".into(),
             headers: headers(&["姓名", "性别", "#年龄", "学历", "政治面貌", "现任", "入库日期"]),
@@ -1618,6 +1619,12 @@ async fn reserves_page(State(st): State<AppState>, caller: Caller, Query(m): Que
             });
         }
         let today = today();
+        if total > list.len() as u64 {
+            s.text = format!(
+                "共{total}人，此处列出前{}人；完整名单请导出或使用接口分页读取。",
+                list.len()
+            );
+        }
         for r in list {
             s.rows.push(row(vec![
                 t(&r.name),

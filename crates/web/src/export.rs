@@ -32,6 +32,15 @@ const HEADERS: [(&str, f64); 17] = [
     ("状态", 8.0),
 ];
 
+/// Excel's limit on the characters of a cell.
+pub const CELL_CHARS: usize = 32_767;
+
+/// A text cell that always fits: a longer text is cut with a marker saying how long it was, so an
+/// export never fails on one long value.
+pub(crate) fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+    shegong_domain::text::clipped(s, CELL_CHARS)
+}
+
 pub(crate) fn xerr(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::Internal(anyhow::anyhow!("xlsx: {e}"))
 }
@@ -111,7 +120,7 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
             &it.status_label,
         ];
         for (c, v) in cells.iter().enumerate() {
-            if let Err(e) = ws.write_string(row, c as u16, *v) {
+            if let Err(e) = ws.write_string(row, c as u16, cell(v)) {
                 failure = Some(e);
             }
         }
@@ -171,7 +180,7 @@ pub async fn overdue_xlsx(
             o.overdue_since.map_or(String::new(), |d| d.to_string()),
         ];
         for (c, v) in cells.iter().enumerate() {
-            ws.write_string(row, c as u16, v).map_err(xerr)?;
+            ws.write_string(row, c as u16, cell(v)).map_err(xerr)?;
         }
         ws.write_number(row, 6, o.credits_this_year as f64).map_err(xerr)?;
         ws.write_number(row, 7, o.credits_required as f64).map_err(xerr)?;
@@ -207,7 +216,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
             shegong_domain::worker::post_category_label(&s.post_category).to_string(),
         ];
         for (c, v) in text.iter().enumerate() {
-            ws.write_string(row, c as u16, v)?;
+            ws.write_string(row, c as u16, cell(v))?;
         }
         ws.write_number(row, 4, f64::from(s.level))?;
         let amounts = [
@@ -278,7 +287,7 @@ where
         for cells in rows {
             for (c, v) in cells.into_iter().enumerate() {
                 match v {
-                    XCell::T(t) => ws.write_string(row, c as u16, t),
+                    XCell::T(t) => ws.write_string(row, c as u16, cell(&t)),
                     XCell::N(n) => ws.write_number(row, c as u16, n),
                 }
                 .map_err(xerr)?;

@@ -172,7 +172,7 @@ pub async fn errors_xlsx(errors: &[RowError], name: &str) -> ApiResult<Response>
         let r = i as u32 + 1;
         ws.write_number(r, 0, e.row as f64).map_err(xerr)?;
         ws.write_string(r, 1, &e.field).map_err(xerr)?;
-        ws.write_string(r, 2, &e.message).map_err(xerr)?;
+        ws.write_string(r, 2, crate::export::cell(&e.message)).map_err(xerr)?;
     }
     xlsx_response(wb, "import-errors.xlsx", &format!("导入错误-{name}.xlsx")).await
 }

@@ -1725,11 +1725,18 @@ async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
         ("说明", 40.0),
     ];
     let (db, scope) = (&st.db, &caller.scope);
+    // Read by keyset (the last entry's time and id), never by OFFSET.
+    let cursor = std::sync::Mutex::new(None);
+    let cursor = &cursor;
     Ok(table_xlsx(
         "审计日志",
         &headers,
-        |page| async move {
-            let (rows, _) = audit::list(db, scope, page, 1000).await?;
+        |_| async move {
+            let after = *cursor.lock().unwrap_or_else(|p| p.into_inner());
+            let rows = audit::older_than(db, scope, after, 1000).await?;
+            if let Some(last) = rows.last() {
+                *cursor.lock().unwrap_or_else(|p| p.into_inner()) = Some((last.at, last.id));
+            }
             Ok(rows
                 .into_iter()
                 .map(|r| {

@@ -489,10 +489,21 @@ pub struct RegionQuery {
 pub async fn list_reserves(
     State(st): State<AppState>,
     caller: Caller,
-    Query(q): Query<RegionQuery>,
+    Query(q): Query<ReserveQuery>,
 ) -> ApiResult<Json<Value>> {
-    let rows = reserves::list(&st.db, &caller.scope, q.region.as_deref()).await?;
-    Ok(Json(json!({ "items": rows, "total": rows.len() })))
+    let (page, per_page) = q.paging.paging(200, 1000)?;
+    let (rows, total) = reserves::list(&st.db, &caller.scope, q.region.as_deref(), page, per_page).await?;
+    Ok(Json(
+        json!({ "items": rows, "total": total, "page": page, "per_page": per_page }),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReserveQuery {
+    pub region: Option<String>,
+    #[serde(flatten)]
+    pub paging: PageQuery,
 }
 
 /// `POST /api/v1/reserves`.

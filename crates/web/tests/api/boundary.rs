@@ -122,6 +122,22 @@ async fn searches_take_text_literally_and_filters_are_bounded(app: TestApp) {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{q}: {v}");
         assert_eq!(v["field"], field, "{q}: {v}");
     }
+    // Another county's reserves are not found (not the caller's own list instead), and the list
+    // pages through all of its rows, never stopping silently.
+    let (s, _) = app.get_json(&t, "/api/v1/reserves?region=330483").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, first) = app.get_json(&t, "/api/v1/reserves?per_page=100").await;
+    assert_eq!(s, StatusCode::OK);
+    let total = first["total"].as_u64().unwrap();
+    assert!(total > 100, "the demo county has {total} candidates");
+    let mut seen = 0;
+    for page in 1..=total.div_ceil(100) {
+        let (_, v) = app
+            .get_json(&t, &format!("/api/v1/reserves?per_page=100&page={page}"))
+            .await;
+        seen += v["items"].as_array().unwrap().len() as u64;
+    }
+    assert_eq!(seen, total);
     let long = "张".repeat(51);
     let (s, _) = app.get_json(&t, &format!("/api/v1/workers?q={long}")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -149,3 +165,109 @@ async fn no_oracle_across_the_boundary(app: TestApp) {
     );
 }
 both_engines!(no_oracle_across_the_boundary);
+
+/// Free text has one limit on every path, hidden characters are refused, and an export never fails
+/// on a long value already stored.
+async fn free_text_is_bounded_on_every_path(app: TestApp) {
+    let t = app.token("haining").await;
+    let (_, mine) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_string();
+    let before = app.counts().await;
+    let long = "长".repeat(40_000);
+    let cases = [
+        (
+            format!("/api/v1/workers/{id}/exit"),
+            json!({"exited_on": "2026-06-30", "reason": long}),
+            "exit_reason",
+        ),
+        (
+            format!("/api/v1/workers/{id}/educations"),
+            json!({"education_code": "21", "school": "学".repeat(101)}),
+            "school",
+        ),
+        (
+            format!("/api/v1/workers/{id}/educations"),
+            json!({"education_code": "21", "school": "浙江\u{202E}大学"}),
+            "school",
+        ),
+        (
+            format!("/api/v1/workers/{id}/certificates"),
+            json!({"level": "junior", "number": "Z".repeat(61)}),
+            "number",
+        ),
+        (
+            format!("/api/v1/workers/{id}/agreements"),
+            json!({"term": "届".repeat(41), "start_date": "2026-03-01", "end_date": "2031-02-28"}),
+            "term",
+        ),
+        (
+            "/api/v1/workers".to_string(),
+            {
+                let mut w = crate::helpers::new_worker("330481001001", &crate::helpers::fresh_id(31));
+                w["name"] = json!("王\u{200B}小明");
+                w
+            },
+            "name",
+        ),
+        (
+            "/api/v1/workers".to_string(),
+            {
+                let mut w = crate::helpers::new_worker("330481001001", &crate::helpers::fresh_id(32));
+                w["address"] = json!("路".repeat(201));
+                w
+            },
+            "address",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let (s, v) = app.post_json(&t, &path, body).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {v}");
+        let fields: Vec<&str> = v["errors"]
+            .as_array()
+            .map_or(vec![], |e| e.iter().filter_map(|x| x["field"].as_str()).collect());
+        assert!(v["field"] == field || fields.contains(&field), "{path}: {v}");
+    }
+    let (s, v) = app
+        .patch_json(
+            &t,
+            &format!("/api/v1/workers/{id}"),
+            json!({"address": "路".repeat(201)}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("address"))
+    );
+    assert_eq!(app.counts().await, before, "a refused write changes nothing");
+
+    // A value longer than a cell holds, already in the log: the export still answers.
+    use sea_orm::ActiveModelTrait;
+    shegong_store::entity::audit::ActiveModel {
+        province_code: sea_orm::Set("33".into()),
+        id: sea_orm::Set(uuid::Uuid::now_v7()),
+        at: sea_orm::Set(chrono::Utc::now()),
+        username: sea_orm::Set("haining".into()),
+        role: sea_orm::Set("county_admin".into()),
+        action: sea_orm::Set("worker.exit".into()),
+        region_code: sea_orm::Set("330481".into()),
+        target: sea_orm::Set(None),
+        detail: sea_orm::Set(Some("长".repeat(40_000))),
+    }
+    .insert(&app.db.writer)
+    .await
+    .unwrap();
+    let province = app.token("province").await;
+    let r = app.get(&province, "/audit.xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let name = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&name).unwrap();
+    let cut = range
+        .rows()
+        .flat_map(|r| r.iter())
+        .any(|c| c.to_string().contains("已截断，全文共40000字"));
+    assert!(cut, "the long value is cut with a marker");
+}
+both_engines!(free_text_is_bounded_on_every_path);
