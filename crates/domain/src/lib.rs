@@ -8,6 +8,7 @@
 pub mod access;
 pub mod career;
 pub mod codes;
+pub mod dates;
 pub mod error;
 pub mod id_number;
 pub mod password;

@@ -213,8 +213,12 @@ pub struct CertificateFields {
 }
 
 impl EducationFields {
-    /// The free-text fields within their limits (every path that writes an education calls this).
-    pub fn checked(&self) -> Result<Self, FieldError> {
+    /// The free-text fields within their limits and the graduation not in the future (every path
+    /// that writes an education calls this).
+    pub fn checked(&self, today: NaiveDate) -> Result<Self, FieldError> {
+        if let Some(g) = self.graduated_on {
+            crate::dates::past("graduated_on", "毕业日期", g, today)?;
+        }
         Ok(Self {
             school: crate::text::line("school", "毕业学校", self.school.as_deref().unwrap_or(""), 100)?,
             major: crate::text::line("major", "专业", self.major.as_deref().unwrap_or(""), 100)?,
@@ -224,8 +228,12 @@ impl EducationFields {
 }
 
 impl CertificateFields {
-    /// The certificate number within its limits (every path that writes a certificate calls this).
-    pub fn checked(&self) -> Result<Self, FieldError> {
+    /// The certificate number within its limits and the issue not in the future (every path that
+    /// writes a certificate calls this).
+    pub fn checked(&self, today: NaiveDate) -> Result<Self, FieldError> {
+        if let Some(d) = self.issued_on {
+            crate::dates::past("issued_on", "发证日期", d, today)?;
+        }
         Ok(Self {
             number: crate::text::line("number", "证书编号", self.number.as_deref().unwrap_or(""), 60)?,
             ..self.clone()
@@ -353,6 +361,11 @@ impl NewWorkerInput {
                 "start_date",
                 "任职开始日期不能晚于今天",
             ));
+        } else if let (Some(d), Some(b)) = (start_date, birth_date) {
+            take!(crate::dates::in_service("start_date", "任职开始日期", d, b, today, 0));
+        }
+        if let Some(b) = birth_date {
+            take!(crate::dates::past("birth_date", "出生日期", b, today));
         }
         let education = match non_empty(&self.education_code) {
             Some(code) => take!(EDUCATION.parse(code)).map(|code| {
@@ -369,7 +382,14 @@ impl NewWorkerInput {
             Some(l) => {
                 let level = take!(CertificateLevel::parse(l));
                 let issued_on = match non_empty(&self.certificate_date) {
-                    Some(d) => take!(parse_date("certificate_date", "发证日期", d)),
+                    Some(d) => take!(
+                        parse_date("certificate_date", "发证日期", d).and_then(|d| crate::dates::past(
+                            "certificate_date",
+                            "发证日期",
+                            d,
+                            today
+                        ))
+                    ),
                     None => None,
                 };
                 level.map(|level| {

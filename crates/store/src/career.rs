@@ -390,6 +390,7 @@ pub async fn add_reward(
         ));
     }
     let issued_on = shegong_domain::worker::parse_date("issued_on", "决定日期", &i.issued_on)
+        .and_then(|d| shegong_domain::dates::past("issued_on", "决定日期", d, crate::clock::today()))
         .map_err(|e| errors.push(e))
         .ok();
     if !errors.is_empty() {

@@ -463,13 +463,14 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
                 }
                 // The same text limits as every other path that writes these records.
                 let text = [
-                    w.education.as_ref().and_then(|e| e.checked().err()),
-                    w.certificate.as_ref().and_then(|c| c.checked().err()),
+                    w.education.as_ref().and_then(|e| e.checked(today).err()),
+                    w.certificate.as_ref().and_then(|c| c.checked(today).err()),
                 ];
                 for e in text.into_iter().flatten() {
                     let header = match e.field {
                         "school" => "毕业学校",
                         "major" => "专业",
+                        "issued_on" => "发证日期",
                         _ => "证书编号",
                     };
                     errs.push(RowError::new(*row, header, e.message));

@@ -6,6 +6,7 @@
 pub mod audit;
 mod bulk;
 pub mod career;
+pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod entity;

@@ -337,6 +337,8 @@ pub struct Totals {
 pub async fn run(db: &Db, scope: &Scope, actor: &Actor, region: &str, month: &str) -> Result<RunSummary> {
     editable(scope)?;
     let first = parse_month(month)?;
+    shegong_domain::dates::month_begun("month", "发薪月份", first, crate::clock::today())
+        .map_err(StoreError::invalid)?;
     let month = first.format("%Y-%m").to_string();
     let region = RegionCode::parse(region)
         .ok()

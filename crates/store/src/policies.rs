@@ -125,6 +125,16 @@ pub async fn apply(
     from: NaiveDate,
 ) -> Result<policy_assignment::Model> {
     editable(scope)?;
+    // A policy may be applied from a coming date (up to five years ahead) and takes effect then.
+    shegong_domain::dates::plan("from", "生效日期", from, crate::clock::today(), 5 * 366)
+        .map_err(StoreError::invalid)?;
+    if chrono::Datelike::year(&from) < 2000 {
+        return Err(StoreError::invalid(FieldError::new(
+            "date_too_early",
+            "from",
+            "生效日期不能早于2000年",
+        )));
+    }
     let region = RegionCode::parse(region)
         .ok()
         .filter(|r| scope.allows_region(r.as_str()) && r.as_str().len() <= 12)

@@ -59,6 +59,17 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
         errors.push(FieldError::new("gender_invalid", "gender", "性别应为“男”或“女”"));
     }
     let birth = parse_date("birth_date", "出生日期", &i.birth_date)
+        .and_then(|b| {
+            let b = shegong_domain::dates::past("birth_date", "出生日期", b, today)?;
+            if shegong_domain::dates::birthday(b, 18) > today {
+                return Err(FieldError::new(
+                    "reserve_too_young",
+                    "birth_date",
+                    "后备人选应年满18周岁",
+                ));
+            }
+            Ok(b)
+        })
         .map_err(|e| errors.push(e))
         .ok();
     let education = match opt(&i.education, 2) {

@@ -74,10 +74,27 @@ pub async fn create(db: &Db, scope: &Scope, actor: &Actor, i: &TrainingInput) ->
             "培训类别应为：初任、履职、学历提升、专题或网络培训",
         ));
     }
-    let start = parse_date("start_date", "开始日期", &i.start_date)
+    // A training may be planned up to two years ahead; none before 2000.
+    let today = crate::clock::today();
+    let when = |field: &'static str, label: &str, v: &str| {
+        parse_date(field, label, v)
+            .and_then(|d| shegong_domain::dates::plan(field, label, d, today, 730))
+            .and_then(|d| {
+                if chrono::Datelike::year(&d) < 2000 {
+                    Err(FieldError::new(
+                        "date_too_early",
+                        field,
+                        format!("{label}不能早于2000年"),
+                    ))
+                } else {
+                    Ok(d)
+                }
+            })
+    };
+    let start = when("start_date", "开始日期", &i.start_date)
         .map_err(|e| errors.push(e))
         .ok();
-    let end = parse_date("end_date", "结束日期", &i.end_date)
+    let end = when("end_date", "结束日期", &i.end_date)
         .map_err(|e| errors.push(e))
         .ok();
     if let (Some(s), Some(e)) = (start, end)

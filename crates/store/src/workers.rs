@@ -489,7 +489,7 @@ pub async fn create_in(
                 "该人员档案在其他省份，请由原省份办理档案转移",
             )));
         }
-        return rehire(txn, held, actor, new, now).await;
+        return rehire(txn, scope, held, actor, new, now).await;
     }
     let id = Uuid::now_v7();
     let province = community.code[..2].to_string();
@@ -557,15 +557,54 @@ pub async fn create_in(
     Ok(model)
 }
 
+/// Registers again a person whose archive is kept (they left). The archive follows the person: the
+/// name typed must be the archive's, and the new post must start after the earlier service ended.
+/// When the archive was last held outside the registering admin's region, this is a transfer of
+/// the archive into that region: recorded in the history and in both regions' audit logs, with the
+/// earlier service (appointments, education, certificates, grades, agreements) kept, and the
+/// contact details (phone, address) replaced by those given now, so that nothing the other region
+/// recorded about where the person lives passes over.
 async fn rehire(
     txn: &DatabaseTransaction,
+    scope: &Scope,
     held: worker::Model,
     actor: &Actor,
     new: NewWorker,
     now: chrono::DateTime<Utc>,
 ) -> Result<worker::Model> {
     let a = &new.appointment;
+    if new.name.as_str() != held.name {
+        return Err(StoreError::Conflict(FieldError::new(
+            "name_mismatch",
+            "name",
+            "姓名与该身份证号码已有档案中的姓名不一致；如姓名确有变更，请由原档案所在地先更正档案",
+        )));
+    }
+    let last_end = appointment::Entity::find()
+        .filter(appointment::Column::ProvinceCode.eq(&held.province_code))
+        .filter(appointment::Column::WorkerId.eq(held.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|x| x.end_date.unwrap_or(x.start_date))
+        .chain(held.exited_on)
+        .max();
+    if let Some(end) = last_end
+        && a.start_date <= end
+    {
+        return Err(StoreError::invalid(FieldError::new(
+            "start_date_overlaps",
+            "start_date",
+            "任职开始日期应晚于此人此前任职的结束日期",
+        )));
+    }
+    let transfer = !scope.allows_region(&held.region_code);
+    let from_county = held.region_code.chars().take(6).collect::<String>();
     let mut am = held.clone().into_active_model();
+    if transfer {
+        am.phone = Set(new.phone.as_ref().map(|p| p.as_str().to_string()));
+        am.address = Set(new.address.clone());
+    }
     am.status = Set(WorkerStatus::Active.as_str().to_string());
     am.region_code = Set(a.community.to_string());
     am.post_category = Set(a.post_category.clone());
@@ -592,16 +631,50 @@ async fn rehire(
         Some(WorkerStatus::Exited.label().into()),
         Some(format!("重新聘用（{}）", d(a.start_date))),
     );
+    if transfer {
+        ch.push(
+            "archive",
+            "档案转入",
+            Some(format!("原所在县（市、区）{from_county}")),
+            Some(format!("{}，{}", model.region_code, d(a.start_date))),
+        );
+    }
     ch.save(txn).await?;
-    crate::audit::record(
-        txn,
-        actor,
-        "worker.rehire",
-        &model.region_code,
-        Some(model.id.to_string()),
-        None,
-    )
-    .await?;
+    if transfer {
+        let detail = Some(format!(
+            "档案自 {from_county} 转入 {}，{}",
+            model.region_code,
+            d(a.start_date)
+        ));
+        crate::audit::record(
+            txn,
+            actor,
+            "worker.transfer_in",
+            &model.region_code,
+            Some(model.id.to_string()),
+            detail.clone(),
+        )
+        .await?;
+        crate::audit::record(
+            txn,
+            actor,
+            "worker.transfer_out",
+            &held.region_code,
+            Some(model.id.to_string()),
+            detail,
+        )
+        .await?;
+    } else {
+        crate::audit::record(
+            txn,
+            actor,
+            "worker.rehire",
+            &model.region_code,
+            Some(model.id.to_string()),
+            None,
+        )
+        .await?;
+    }
     Ok(model)
 }
 
@@ -633,7 +706,7 @@ async fn insert_education(
     w: &worker::Model,
     e: &EducationFields,
 ) -> Result<education::Model> {
-    let e = &e.checked().map_err(StoreError::invalid)?;
+    let e = &e.checked(crate::clock::today()).map_err(StoreError::invalid)?;
     Ok(education::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -653,7 +726,7 @@ async fn insert_certificate(
     w: &worker::Model,
     c: &CertificateFields,
 ) -> Result<certificate::Model> {
-    let c = &c.checked().map_err(StoreError::invalid)?;
+    let c = &c.checked(crate::clock::today()).map_err(StoreError::invalid)?;
     Ok(certificate::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -933,7 +1006,9 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
         None => Gender::from_code(&w.gender),
     };
     let birth = match trimmed(&patch.birth_date) {
-        Some(b) => match parse_date("birth_date", "出生日期", &b) {
+        Some(b) => match parse_date("birth_date", "出生日期", &b)
+            .and_then(|b| shegong_domain::dates::past("birth_date", "出生日期", b, crate::clock::today()))
+        {
             Ok(b) => Some(b),
             Err(e) => {
                 errors.push(e);
@@ -1084,6 +1159,13 @@ pub async fn add_appointment(
         )));
     }
     community_in_scope(&txn, scope, &a.community).await?;
+    // A move takes effect on its date: not in the future, not before the person could serve.
+    let today = crate::clock::today();
+    shegong_domain::dates::in_service("start_date", "任职开始日期", a.start_date, w.birth_date, today, 0)
+        .map_err(StoreError::invalid)?;
+    if let Some(end) = a.end_date {
+        shegong_domain::dates::past("end_date", "任职结束日期", end, today).map_err(StoreError::invalid)?;
+    }
     if let Some(end) = a.end_date
         && end <= a.start_date
     {
@@ -1243,6 +1325,19 @@ pub async fn add_agreement(
     };
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
+    // The next term may be signed ahead (a year at most); a term is at most ten years.
+    let today = crate::clock::today();
+    let dates = || -> std::result::Result<(), FieldError> {
+        shegong_domain::dates::in_service("start_date", "协议开始日期", a.start_date, w.birth_date, today, 366)?;
+        if a.end_date > shegong_domain::dates::birthday(a.start_date, 10) {
+            return Err(FieldError::new("term_too_long", "end_date", "协议期限不能超过10年"));
+        }
+        if let Some(s) = a.signed_on {
+            shegong_domain::dates::past("signed_on", "签订日期", s, today)?;
+        }
+        Ok(())
+    };
+    dates().map_err(StoreError::invalid)?;
     let m = agreement::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -1297,6 +1392,8 @@ pub async fn exit(
             "该人员已退出",
         )));
     }
+    // An exit takes effect on its date, so it is recorded on or after that date, never ahead.
+    shegong_domain::dates::past("exited_on", "退出日期", on, crate::clock::today()).map_err(StoreError::invalid)?;
     let open = appointment::Entity::find()
         .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
         .filter(appointment::Column::WorkerId.eq(id))

@@ -1329,6 +1329,8 @@ async fn request_correction(
 #[template(path = "users.html")]
 struct UsersPage {
     c: Chrome,
+    /// The caller's username: no disable or reset on their own row.
+    me: String,
     notice: String,
     errors: Vec<FieldError>,
     roles: Vec<(String, String)>,
@@ -1345,6 +1347,7 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
     };
     let page = UsersPage {
         c: chrome(st, caller, "users").await?,
+        me: caller.user.username.clone(),
         notice: notice.into(),
         errors,
         roles: Role::ALL
@@ -1470,6 +1473,8 @@ fn action_label(a: &str) -> &str {
         "auth.token" => "生成API令牌",
         "worker.create" => "新增人员",
         "worker.rehire" => "重新聘用",
+        "worker.transfer_in" => "档案转入",
+        "worker.transfer_out" => "档案转出",
         "worker.update" => "修改档案",
         "worker.appointment" => "任职变动",
         "worker.exit" => "办理退出",

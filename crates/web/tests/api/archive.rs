@@ -118,9 +118,12 @@ async fn create_read_edit_with_history(app: TestApp) {
     assert_eq!(d["status"], "exited");
     let (_, v) = app.get_json(&t, &format!("/api/v1/workers?q={id_number}")).await;
     assert_eq!(v["total"], 0);
-    let (s, again) = app
-        .post_json(&t, "/api/v1/workers", new_worker("330481001002", &id_number))
-        .await;
+    // The new post starts after the earlier service (an overlap is refused).
+    let mut rehire = new_worker("330481001002", &id_number);
+    let (s, _) = app.post_json(&t, "/api/v1/workers", rehire.clone()).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a start before the exit overlaps");
+    rehire["start_date"] = json!("2026-07-01");
+    let (s, again) = app.post_json(&t, "/api/v1/workers", rehire).await;
     assert_eq!(s, StatusCode::CREATED, "{again}");
     assert_eq!(again["id"], id.as_str(), "re-hiring reopens the same archive");
     assert_eq!(again["status"], "active");

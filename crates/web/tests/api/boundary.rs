@@ -271,3 +271,177 @@ async fn free_text_is_bounded_on_every_path(app: TestApp) {
     assert!(cut, "the long value is cut with a marker");
 }
 both_engines!(free_text_is_bounded_on_every_path);
+
+/// One date policy on every path: facts not in the future, service not before 16, plans within a
+/// horizon; each refusal names the field and changes nothing.
+async fn impossible_dates_are_refused_everywhere(app: TestApp) {
+    let t = app.token("haining").await;
+    let (_, mine) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, w) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
+    let community = w["community_code"].as_str().unwrap().to_string();
+    let before = app.counts().await;
+    let appointment = |start: &str| json!({"community_code": community, "post_category": "staff", "title": "专职工作者", "start_date": start});
+    let cases = vec![
+        (
+            format!("/api/v1/workers/{id}/appointments"),
+            appointment("9999-12-31"),
+            "start_date",
+        ),
+        (
+            format!("/api/v1/workers/{id}/appointments"),
+            appointment("1800-01-01"),
+            "start_date",
+        ),
+        (
+            format!("/api/v1/workers/{id}/appointments"),
+            appointment("1985-01-01"),
+            "start_date",
+        ),
+        (
+            format!("/api/v1/workers/{id}/exit"),
+            json!({"exited_on": "9999-01-01", "reason": "个人辞职"}),
+            "exited_on",
+        ),
+        (
+            format!("/api/v1/workers/{id}/educations"),
+            json!({"education_code": "21", "graduated_on": "9999-07-01"}),
+            "graduated_on",
+        ),
+        (
+            format!("/api/v1/workers/{id}/certificates"),
+            json!({"level": "junior", "issued_on": "9999-01-01"}),
+            "issued_on",
+        ),
+        (
+            format!("/api/v1/workers/{id}/agreements"),
+            json!({"term": "9999届", "start_date": "9999-01-01", "end_date": "9999-12-31"}),
+            "start_date",
+        ),
+        (
+            format!("/api/v1/workers/{id}/agreements"),
+            json!({"term": "长期", "start_date": "2026-03-01", "end_date": "2099-12-31"}),
+            "end_date",
+        ),
+        (
+            format!("/api/v1/workers/{id}/rewards"),
+            json!({"kind": "reward", "title": "优秀社区工作者", "issuer": "海宁市民政局", "issued_on": "9999-01-01"}),
+            "issued_on",
+        ),
+        (
+            "/api/v1/reserves".to_string(),
+            json!({"community_code": community, "name": "王晓燕", "gender": "女", "birth_date": "9999-05-01", "education": "21", "political_status": "01"}),
+            "birth_date",
+        ),
+        (
+            "/api/v1/trainings".to_string(),
+            json!({"name": "履职培训", "kind": "duty", "start_date": "9999-05-01", "end_date": "9999-05-02"}),
+            "start_date",
+        ),
+        (
+            "/api/v1/payroll/runs".to_string(),
+            json!({"region": "330481", "month": "9999-01"}),
+            "month",
+        ),
+        (
+            "/api/v1/regions/330481/policy".to_string(),
+            json!({"name": "jilin-2020", "from": "9999-01-01"}),
+            "from",
+        ),
+    ];
+    for (path, body, field) in cases {
+        let (s, v) = app.post_json(&t, &path, body.clone()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path} {body}: {v}");
+        let fields: Vec<&str> = v["errors"]
+            .as_array()
+            .map_or(vec![], |e| e.iter().filter_map(|x| x["field"].as_str()).collect());
+        assert!(v["field"] == field || fields.contains(&field), "{path} {body}: {v}");
+    }
+    let (s, v) = app
+        .patch_json(
+            &t,
+            &format!("/api/v1/workers/{id}"),
+            json!({"birth_date": "9999-01-01"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let mut new = crate::helpers::new_worker(&community, &crate::helpers::fresh_id(41));
+    new["start_date"] = json!("1800-01-01");
+    let (s, v) = app.post_json(&t, "/api/v1/workers", new).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("start_date")),
+        "{v}"
+    );
+    assert_eq!(app.counts().await, before, "a refused date changes nothing");
+    let (_, after) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
+    assert_eq!(after["status"], "active");
+    assert_eq!(after["community_code"], w["community_code"]);
+}
+both_engines!(impossible_dates_are_refused_everywhere);
+
+/// Registering a person who left another county is a transfer of their archive: the name must be
+/// the archive's, the new post must start after the earlier service, both counties' logs record it,
+/// and the other county's contact details do not pass over.
+async fn registering_someone_who_left_elsewhere_is_a_transfer(app: TestApp) {
+    let haining = app.token("haining").await;
+    let tongxiang = app.token("tongxiang").await;
+    let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
+    let id = theirs["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, w) = app.get_json(&tongxiang, &format!("/api/v1/workers/{id}")).await;
+    let number = w["id_number_full"].as_str().unwrap().to_string();
+    let name = w["name"].as_str().unwrap().to_string();
+    let old_address = w["address"].as_str().unwrap_or_default().to_string();
+    let (s, v) = app
+        .post_json(
+            &tongxiang,
+            &format!("/api/v1/workers/{id}/exit"),
+            json!({"exited_on": "2026-06-30", "reason": "调离"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let mut body = crate::helpers::new_worker("330481001001", &number);
+    body["name"] = json!("冒名顶替");
+    let (s, v) = app.post_json(&haining, "/api/v1/workers", body.clone()).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("name_mismatch")),
+        "{v}"
+    );
+    assert!(!v.to_string().contains(&name), "the archive's name leaks: {v}");
+    body["name"] = json!(name);
+    body["start_date"] = json!("2026-06-01");
+    let (s, v) = app.post_json(&haining, "/api/v1/workers", body.clone()).await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("start_date")),
+        "{v}"
+    );
+    body["start_date"] = json!("2026-07-01");
+    body["phone"] = json!("13912345678");
+    let (s, v) = app.post_json(&haining, "/api/v1/workers", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["id"], id.as_str(), "the archive follows the person");
+    assert_eq!(v["phone"], "13912345678");
+    assert!(
+        v["address"].is_null() || (!old_address.is_empty() && v["address"] != old_address.as_str()),
+        "{v}"
+    );
+    let (_, h) = app.get_json(&haining, &format!("/api/v1/workers/{id}/history")).await;
+    assert!(h.to_string().contains("档案转入"), "{h}");
+    // Both counties' logs say so.
+    for (token, action) in [(&haining, "worker.transfer_in"), (&tongxiang, "worker.transfer_out")] {
+        let (_, log) = app.get_json(token, "/api/v1/audit?per_page=50").await;
+        assert!(
+            log["items"].as_array().unwrap().iter().any(|r| r["action"] == action),
+            "{action} missing"
+        );
+    }
+    // And the county it left no longer sees the archive.
+    assert_eq!(
+        app.get(&tongxiang, &format!("/api/v1/workers/{id}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+both_engines!(registering_someone_who_left_elsewhere_is_a_transfer);
