@@ -425,11 +425,16 @@ async fn import_command(g: &Global, file: &std::path::Path, region: &str, dry_ru
     p.update(0, 3, "读取");
     let table = imports::read_table(&name, &bytes).map_err(describe)?;
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
-    let actor = shegong_store::audit::Actor {
-        username: "cli".into(),
-        role: "system".into(),
-        region_code: scope.region().to_string(),
-    };
+    // The operator at the command line acts with a province admin's powers inside `--region`.
+    let access = shegong_store::Access::new(
+        scope.clone(),
+        shegong_domain::Role::ProvinceAdmin,
+        shegong_store::audit::Actor {
+            username: "cli".into(),
+            role: "system".into(),
+            region_code: scope.region().to_string(),
+        },
+    );
     let total = table.rows.len() as u64;
     p.update(0, total, "检查");
     let (checked, done) = if dry_run {
@@ -440,7 +445,7 @@ async fn import_command(g: &Global, file: &std::path::Path, region: &str, dry_ru
             None,
         )
     } else {
-        imports::commit(&db, &scope, &actor, &table, today, &|d, t| {
+        imports::commit(&db, &access, &table, today, &|d, t| {
             p.update(d as u64, t as u64, "导入")
         })
         .await
@@ -517,19 +522,12 @@ async fn policy_command(g: &Global, command: PolicyCommand) -> anyhow::Result<()
                 .map_err(|e| anyhow::anyhow!(e.message))?;
             let code = shegong_domain::RegionCode::parse(&region).map_err(|e| anyhow::anyhow!(e.message))?;
             let db = open(g).await?;
-            let scope = shegong_domain::Scope::Region(
+            let access = shegong_store::Access::system(
                 shegong_domain::RegionCode::parse(code.province()).map_err(|e| anyhow::anyhow!(e.message))?,
             );
-            let a = policies::apply(
-                &db,
-                &scope,
-                &shegong_store::audit::Actor::system(),
-                code.as_str(),
-                &name,
-                from,
-            )
-            .await
-            .map_err(describe)?;
+            let a = policies::apply(&db, &access, code.as_str(), &name, from)
+                .await
+                .map_err(describe)?;
             println!(
                 "区划 {} 自 {} 起适用政策 {} v{}",
                 a.region_code, a.effective_from, a.policy_name, a.policy_version

@@ -18,7 +18,87 @@ pub enum Role {
     Auditor,
 }
 
+/// What a caller may do, one capability per kind of act. Each role's capabilities are
+/// [`Role::may`]; the store asks before every command, and `docs/permissions.md` is the same matrix
+/// for people (a test drives every write route as every role against it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Register workers and record their archive: identity, education, certificates, appointments,
+    /// agreements, rewards; import rosters.
+    EditArchive,
+    /// Correct an ID number (needs the full number in view).
+    CorrectIdNumber,
+    /// Record a worker's exit.
+    ExitWorker,
+    /// Ask for a correction of an archive (the worker of their own, staff of theirs in scope).
+    RequestCorrection,
+    /// Handle correction requests.
+    ResolveCorrection,
+    /// Record, publish and amend yearly grades; open, grade and publish assessment rounds.
+    ManageAssessment,
+    /// Enter scores in an assessment round.
+    ScoreAssessment,
+    /// Organise trainings: courses, enrolment, results.
+    ManageTraining,
+    /// Maintain the reserve pool.
+    ManageReserves,
+    /// Apply policies to regions and record reference wages.
+    ApplyPolicy,
+    /// Compute, review, lock and adjust payroll.
+    RunPayroll,
+    /// See budgets and what-ifs.
+    ViewBudget,
+    /// See the region's pages beyond one's own archive (figures, career pages).
+    ViewRegion,
+    /// Create, disable and reset users.
+    ManageUsers,
+    /// Read the audit log.
+    ReadAuditLog,
+    /// See full ID numbers (each view audited).
+    ViewFullIdNumber,
+}
+
+impl Permission {
+    /// The zh-CN refusal when a role lacks this capability.
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Self::EditArchive => "您的角色不能修改社区工作者档案",
+            Self::CorrectIdNumber => "您的角色不能更正身份证号码，请由民政管理员办理",
+            Self::ExitWorker => "只有民政管理员可以办理退出",
+            Self::RequestCorrection => "您的角色不能提交更正申请",
+            Self::ResolveCorrection => "您的角色不能处理更正申请",
+            Self::ManageAssessment => "只有民政管理员可以组织考核、评定和更正考核等次",
+            Self::ScoreAssessment => "您的角色不能录入考核评分",
+            Self::ManageTraining => "只有民政管理员可以组织培训",
+            Self::ManageReserves => "您的角色不能维护后备力量",
+            Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
+            Self::RunPayroll => "只有民政管理员可以计算、审核、锁定和调整薪酬",
+            Self::ViewBudget => "只有管理员和审计人员可以查看预算",
+            Self::ViewRegion => "社区工作者只能查看本人档案",
+            Self::ManageUsers => "只有管理员可以管理用户",
+            Self::ReadAuditLog => "只有管理员和审计人员可以查看审计日志",
+            Self::ViewFullIdNumber => "您的角色不能查看完整的身份证号码",
+        }
+    }
+}
+
 impl Role {
+    /// The permission matrix.
+    pub fn may(self, p: Permission) -> bool {
+        use Permission::*;
+        let admin = self.is_admin();
+        let head = self == Self::CommunityHead;
+        let auditor = self == Self::Auditor;
+        match p {
+            EditArchive | ResolveCorrection | ScoreAssessment | ManageReserves => admin || head,
+            CorrectIdNumber | ExitWorker | ManageAssessment | ManageTraining | ApplyPolicy | RunPayroll
+            | ManageUsers => admin,
+            RequestCorrection => !auditor,
+            ViewBudget | ReadAuditLog | ViewFullIdNumber => admin || auditor,
+            ViewRegion => self != Self::Worker,
+        }
+    }
+
     pub const ALL: [Role; 7] = [
         Self::ProvinceAdmin,
         Self::CityAdmin,
@@ -78,20 +158,20 @@ impl Role {
 
     /// May create and edit workers' archives in scope.
     pub fn can_edit_workers(self) -> bool {
-        self.is_admin() || self == Self::CommunityHead
+        self.may(Permission::EditArchive)
     }
 
     /// May see full ID numbers on the detail page (each view is audited).
     pub fn can_see_full_id(self) -> bool {
-        self.is_admin() || self == Self::Auditor
+        self.may(Permission::ViewFullIdNumber)
     }
 
     pub fn can_manage_users(self) -> bool {
-        self.is_admin()
+        self.may(Permission::ManageUsers)
     }
 
     pub fn can_read_audit_log(self) -> bool {
-        self.is_admin() || self == Self::Auditor
+        self.may(Permission::ReadAuditLog)
     }
 
     /// Whether a user of this role may create a user of `other` role: admins create roles bound at

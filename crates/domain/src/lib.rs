@@ -22,7 +22,7 @@ pub mod stats;
 pub mod text;
 pub mod worker;
 
-pub use access::{Role, Scope};
+pub use access::{Permission, Role, Scope};
 pub use error::FieldError;
 pub use id_number::IdNumber;
 pub use region::{RegionCode, RegionLevel};

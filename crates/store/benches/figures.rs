@@ -14,7 +14,6 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use shegong_domain::{IdNumber, RegionCode, Scope};
 use shegong_store::Db;
-use shegong_store::audit::Actor;
 use shegong_store::demo::{self, DemoOptions};
 use shegong_store::entity::{region, worker};
 use shegong_store::{imports, stats};
@@ -119,9 +118,15 @@ async fn import_bench(db: &Db) {
         let t = Instant::now();
         let table = imports::read_table("roster.xlsx", &bytes).unwrap();
         let read = t.elapsed().as_secs_f64();
-        let (checked, done) = imports::commit(db, &scope, &Actor::system(), &table, today, &|_, _| {})
-            .await
-            .unwrap();
+        let (checked, done) = imports::commit(
+            db,
+            &shegong_store::Access::system(scope.region().clone()),
+            &table,
+            today,
+            &|_, _| {},
+        )
+        .await
+        .unwrap();
         let total = t.elapsed().as_secs_f64();
         assert!(
             checked.errors.is_empty(),

@@ -15,7 +15,6 @@ use shegong_domain::policy::{EducationKey, shipped};
 use shegong_domain::worker::CertificateLevel;
 use shegong_domain::{RegionCode, Scope};
 use shegong_store::Db;
-use shegong_store::audit::Actor;
 use shegong_store::demo::{self, DemoOptions};
 use std::hint::black_box;
 use std::time::Instant;
@@ -120,7 +119,7 @@ async fn main() {
     let mut times = Vec::new();
     for month in ["2026-01", "2026-02", "2026-03"] {
         let t = Instant::now();
-        let r = shegong_store::payroll::run(&db, &scope, &Actor::system(), "33", month)
+        let r = shegong_store::payroll::run(&db, &shegong_store::Access::system(scope.region().clone()), "33", month)
             .await
             .unwrap();
         let e = t.elapsed();

@@ -1,6 +1,7 @@
 //! The audit log: who did or looked at what, when.
 
 use crate::Db;
+use crate::access::Access;
 use crate::entity::audit;
 use crate::error::Result;
 use crate::regions::in_subtree;
@@ -8,7 +9,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
-use shegong_domain::Scope;
+use shegong_domain::Permission;
 use uuid::Uuid;
 
 /// The acting user, as storage records it.
@@ -63,10 +64,12 @@ pub async fn record(
 /// at most `n`: a keyset read, so that reading the whole log is linear in its length.
 pub async fn older_than(
     db: &Db,
-    scope: &Scope,
+    access: &Access,
     after: Option<(chrono::DateTime<Utc>, Uuid)>,
     n: u64,
 ) -> Result<Vec<audit::Model>> {
+    access.require(Permission::ReadAuditLog)?;
+    let scope = &access.scope;
     use sea_orm::{Condition, QuerySelect};
     let mut q = audit::Entity::find().filter(in_subtree(audit::Column::RegionCode, scope.region().as_str()));
     if scope.region().as_str().len() >= 2 {
@@ -89,7 +92,9 @@ pub async fn older_than(
 }
 
 /// The newest entries in scope, a page at a time.
-pub async fn list(db: &Db, scope: &Scope, page: u64, per_page: u64) -> Result<(Vec<audit::Model>, u64)> {
+pub async fn list(db: &Db, access: &Access, page: u64, per_page: u64) -> Result<(Vec<audit::Model>, u64)> {
+    access.require(Permission::ReadAuditLog)?;
+    let scope = &access.scope;
     let q = audit::Entity::find().filter(in_subtree(audit::Column::RegionCode, scope.region().as_str()));
     let total = q.clone().count(&db.conn).await?;
     let rows = q

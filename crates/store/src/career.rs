@@ -1,7 +1,7 @@
 //! Assessment grades, the exit flag they raise, and the alerts a region sees.
 
 use crate::Db;
-use crate::audit::Actor;
+use crate::access::Access;
 use crate::entity::{agreement, assessment, region, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
@@ -9,6 +9,7 @@ use crate::workers::{Changes, editable, find_scoped};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
+use shegong_domain::Permission;
 use shegong_domain::career::{ExitRule, ExitTrigger, Grade, exit_flag};
 use shegong_domain::{FieldError, RegionLevel, Scope};
 use std::collections::HashMap;
@@ -18,13 +19,14 @@ use uuid::Uuid;
 /// year is refused (corrections go through an amendment, not a silent edit).
 pub async fn record_grade(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     worker_id: Uuid,
     year: i32,
     grade: Grade,
     today: NaiveDate,
 ) -> Result<assessment::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     if !(2000..=chrono::Datelike::year(&today)).contains(&year) {
         return Err(StoreError::invalid(FieldError::new(
@@ -354,11 +356,12 @@ pub struct RewardInput {
 /// Records a reward (奖励) or a sanction (处分) in the archive, with its history row.
 pub async fn add_reward(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     worker_id: Uuid,
     i: &RewardInput,
 ) -> Result<crate::entity::reward::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
     let kind = match i.kind.trim() {
@@ -399,6 +402,7 @@ pub async fn add_reward(
     let issued_on = issued_on.expect("no error");
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, worker_id).await?;
+    crate::workers::still_serving(&w)?;
     let m = crate::entity::reward::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),

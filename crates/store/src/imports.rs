@@ -9,6 +9,7 @@
 //! same file twice changes nothing the second time.
 
 use crate::Db;
+use crate::access::Access;
 use crate::audit::Actor;
 use crate::entity::{appointment, certificate, education, id_registry, import, region, worker};
 use crate::error::{Result, StoreError};
@@ -19,6 +20,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Value,
 };
 use serde::Serialize;
+use shegong_domain::Permission;
 use shegong_domain::worker::{NewWorker, NewWorkerInput, WorkerStatus};
 use shegong_domain::{RegionLevel, Scope};
 use std::collections::{HashMap, HashSet};
@@ -643,12 +645,13 @@ pub struct Committed {
 /// row's start date; education and certificate added when not held); a worker who left is rehired.
 pub async fn commit(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     t: &Table,
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Checked, Option<Committed>)> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     let txn = db.begin_write().await?;
     let checked = check(&txn, scope, t, today).await?;
     if !checked.errors.is_empty() {
@@ -1019,13 +1022,14 @@ pub(crate) async fn held(
 /// Keeps an uploaded file with the result of its check (and of its commit, when it was one step).
 pub async fn record(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     filename: &str,
     bytes: Vec<u8>,
     checked: &Checked,
     committed: Option<&Committed>,
 ) -> Result<import::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     let region = scope.region().as_str();
     let province = if region.len() >= 2 { &region[..2] } else { "00" };
     let name: String = filename
@@ -1124,11 +1128,12 @@ pub async fn recent(db: &Db, scope: &Scope, limit: u64) -> Result<Vec<import::Mo
 /// Commits a kept upload (checked again first): all rows or none.
 pub async fn commit_kept(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     id: Uuid,
     today: NaiveDate,
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
+    access.require(Permission::EditArchive)?;
+    let scope = &access.scope;
     let m = get(db, scope, id).await?;
     if m.status == "committed" {
         return Err(StoreError::Conflict(shegong_domain::FieldError::new(
@@ -1141,7 +1146,7 @@ pub async fn commit_kept(
     let t = tokio::task::spawn_blocking(move || read_table(&name, &file))
         .await
         .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))??;
-    let (checked, done) = commit(db, scope, actor, &t, today, &|_, _| {}).await?;
+    let (checked, done) = commit(db, access, &t, today, &|_, _| {}).await?;
     let mut am: import::ActiveModel = m.clone().into();
     am.rows = Set(checked.rows as i32);
     am.error_count = Set(checked.errors.len() as i32);

@@ -3,6 +3,7 @@
 //! Handlers never see SQL: they call the repository functions here. Every function over scoped
 //! data takes the caller's [`Scope`](shegong_domain::Scope) and filters by it where the data is read.
 
+pub mod access;
 pub mod audit;
 mod bulk;
 pub mod career;
@@ -26,5 +27,6 @@ pub mod upload_limits;
 pub mod users;
 pub mod workers;
 
+pub use access::Access;
 pub use db::Db;
 pub use error::StoreError;

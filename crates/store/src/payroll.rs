@@ -3,7 +3,7 @@
 //! computation, unstored and with changed parameters, answers the budget's what-if.
 
 use crate::Db;
-use crate::audit::Actor;
+use crate::access::Access;
 use crate::entity::{assessment, payroll_run, payslip, payslip_adjustment, region, worker};
 use crate::error::{Result, StoreError};
 use crate::policies::{Resolver, Wages};
@@ -15,6 +15,7 @@ use sea_orm::{
     Set,
 };
 use serde::{Deserialize, Serialize};
+use shegong_domain::Permission;
 use shegong_domain::career::Grade;
 use shegong_domain::codes::education_bracket;
 use shegong_domain::pay::{self, PayInput, Payslip};
@@ -334,7 +335,9 @@ pub struct Totals {
 
 /// Computes (or recomputes, while not locked) the month for a region in scope and stores it, in one
 /// transaction. Runs may not overlap: a street's month cannot be run inside a county's run.
-pub async fn run(db: &Db, scope: &Scope, actor: &Actor, region: &str, month: &str) -> Result<RunSummary> {
+pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<RunSummary> {
+    access.require(Permission::RunPayroll)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let first = parse_month(month)?;
     shegong_domain::dates::month_begun("month", "发薪月份", first, crate::clock::today())
@@ -635,14 +638,9 @@ pub async fn for_each_slip(
     Ok(run)
 }
 
-async fn transition(
-    db: &Db,
-    scope: &Scope,
-    actor: &Actor,
-    id: Uuid,
-    from: &str,
-    to: &str,
-) -> Result<payroll_run::Model> {
+async fn transition(db: &Db, access: &Access, id: Uuid, from: &str, to: &str) -> Result<payroll_run::Model> {
+    access.require(Permission::RunPayroll)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let run = find(&txn, scope, id).await?;
@@ -682,24 +680,25 @@ async fn transition(
     Ok(run)
 }
 
-pub async fn review(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<payroll_run::Model> {
-    transition(db, scope, actor, id, "computed", "reviewed").await
+pub async fn review(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {
+    transition(db, access, id, "computed", "reviewed").await
 }
 
-pub async fn lock(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<payroll_run::Model> {
-    transition(db, scope, actor, id, "reviewed", "locked").await
+pub async fn lock(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {
+    transition(db, access, id, "reviewed", "locked").await
 }
 
 /// Adds an adjustment line to a locked month (the only change a locked month takes).
 pub async fn adjust(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     id: Uuid,
     worker_id: Uuid,
     amount_fen: Fen,
     reason: &str,
 ) -> Result<payslip_adjustment::Model> {
+    access.require(Permission::RunPayroll)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let reason = reason.trim();
     let mut errors = Vec::new();
@@ -899,7 +898,9 @@ pub struct Budget {
 
 /// The year's cost (12 × January's pay under the policy in force) per child region, and the same
 /// with the what-if applied. Nothing stored changes.
-pub async fn budget(db: &Db, scope: &Scope, code: &RegionCode, year: i32, w: &WhatIf) -> Result<Budget> {
+pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &WhatIf) -> Result<Budget> {
+    access.require(Permission::ViewBudget)?;
+    let scope = &access.scope;
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }

@@ -2,7 +2,7 @@
 //! down the tree, the nearest region's assignment winning), and the yearly reference wages.
 
 use crate::Db;
-use crate::audit::Actor;
+use crate::access::Access;
 use crate::entity::{policy, policy_assignment, reference_wage};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
@@ -11,6 +11,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
+use shegong_domain::Permission;
 use shegong_domain::policy::{Fen, Policy, SHIPPED};
 use shegong_domain::{FieldError, RegionCode, Scope};
 use std::collections::HashMap;
@@ -73,7 +74,9 @@ pub fn check(body: &str) -> Result<Policy> {
 
 /// Stores a policy file as the next version of its name (a province administrator's act: policy
 /// files are shared by every region that applies them). The same text again stores nothing.
-pub async fn upload(db: &Db, scope: &Scope, actor: &Actor, body: &str) -> Result<policy::Model> {
+pub async fn upload(db: &Db, access: &Access, body: &str) -> Result<policy::Model> {
+    access.require(Permission::ApplyPolicy)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     if scope.region().as_str().len() > 2 {
         return Err(StoreError::Forbidden("只有省级管理员可以新增或修改政策文件"));
@@ -118,12 +121,13 @@ pub async fn upload(db: &Db, scope: &Scope, actor: &Actor, body: &str) -> Result
 /// the same region and date replaces nothing: it is refused, so history stays as it was.
 pub async fn apply(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     region: &str,
     name: &str,
     from: NaiveDate,
 ) -> Result<policy_assignment::Model> {
+    access.require(Permission::ApplyPolicy)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     // A policy may be applied from a coming date (up to five years ahead) and takes effect then.
     shegong_domain::dates::plan("from", "生效日期", from, crate::clock::today(), 5 * 366)
@@ -307,13 +311,14 @@ pub async fn require_in_force(db: &impl ConnectionTrait, region: &str, on: Naive
 /// Sets a region's reference wage (e.g. last year's average wage) for a year, in fen.
 pub async fn set_reference_wage(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     region: &str,
     key: &str,
     year: i32,
     annual_fen: Fen,
 ) -> Result<reference_wage::Model> {
+    access.require(Permission::ApplyPolicy)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
     let region = RegionCode::parse(region)

@@ -2,7 +2,7 @@
 //! in force asks for (六盘水: 1∶3, read as three candidates per 两委 seat).
 
 use crate::Db;
-use crate::audit::Actor;
+use crate::access::Access;
 use crate::entity::{region, reserve, worker};
 use crate::error::{Result, StoreError};
 use crate::policies::Resolver;
@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
+use shegong_domain::Permission;
 use shegong_domain::codes::{EDUCATION, POLITICAL_STATUS};
 use shegong_domain::person::{Gender, PersonName};
 use shegong_domain::worker::parse_date;
@@ -40,7 +41,9 @@ fn opt(s: &Option<String>, max: usize) -> Option<String> {
 }
 
 /// Adds a candidate to a community's reserve pool; every field is checked first.
-pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today: NaiveDate) -> Result<reserve::Model> {
+pub async fn add(db: &Db, access: &Access, i: &ReserveInput, today: NaiveDate) -> Result<reserve::Model> {
+    access.require(Permission::ManageReserves)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
     let community = RegionCode::parse(&i.community_code)
@@ -126,7 +129,9 @@ pub async fn add(db: &Db, scope: &Scope, actor: &Actor, i: &ReserveInput, today:
 }
 
 /// Takes a candidate out of the pool (kept, dated).
-pub async fn remove(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, today: NaiveDate) -> Result<()> {
+pub async fn remove(db: &Db, access: &Access, id: Uuid, today: NaiveDate) -> Result<()> {
+    access.require(Permission::ManageReserves)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let r = reserve::Entity::find()
         .filter(reserve::Column::Id.eq(id))

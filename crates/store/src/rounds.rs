@@ -4,7 +4,7 @@
 //! grade changes only through a recorded amendment.
 
 use crate::Db;
-use crate::audit::Actor;
+use crate::access::Access;
 use crate::entity::{assessment, assessment_amendment, assessment_entry, assessment_round, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
@@ -14,6 +14,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
+use shegong_domain::Permission;
 use shegong_domain::career::{Grade, excellent_cap, propose_grades, weighted_score_tenths};
 use shegong_domain::policy::Policy;
 use shegong_domain::{FieldError, RegionCode, RegionLevel, Scope};
@@ -46,12 +47,13 @@ fn wrong_state(round: &assessment_round::Model, want: &str) -> StoreError {
 /// who served in that year. The policy in force on 31 December of that year (or today) applies.
 pub async fn create(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     street: &str,
     year: i32,
     today: NaiveDate,
 ) -> Result<assessment_round::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let street = RegionCode::parse(street)
         .ok()
@@ -258,7 +260,9 @@ pub struct ScoreInput {
 }
 
 /// Saves scores for many entries at once, all or nothing, while the round is a draft.
-pub async fn save_scores(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, items: &[ScoreInput]) -> Result<u64> {
+pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput]) -> Result<u64> {
+    access.require(Permission::ScoreAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
     for (i, s) in items.iter().enumerate() {
@@ -327,7 +331,9 @@ pub async fn save_scores(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, items:
 /// Draft → scored: every entry's combined score under the policy's weights, the grade its
 /// thresholds give, and the 优秀 cap applied (lowest-scored 优秀 drop to 合格). Refused, changing
 /// nothing, while any entry lacks a score the weights need.
-pub async fn compute(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<assessment_round::Model> {
+pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_round::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
@@ -401,12 +407,13 @@ async fn round_entries(
 /// Adjusts one proposed grade while the round is scored; the 优秀 cap still holds.
 pub async fn set_grade(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     id: Uuid,
     worker_id: Uuid,
     grade: Grade,
 ) -> Result<assessment_entry::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
@@ -458,12 +465,9 @@ pub async fn set_grade(
 
 /// Scored → published: every grade is written to its worker's archive, final. Returns the workers
 /// whom the exit rule flags once these grades stand.
-pub async fn publish(
-    db: &Db,
-    scope: &Scope,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<(assessment_round::Model, Vec<(Uuid, String)>)> {
+pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<(assessment_round::Model, Vec<(Uuid, String)>)> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
@@ -572,13 +576,14 @@ pub async fn publish(
 /// Changes a published grade through a recorded amendment (who, when, from what, why).
 pub async fn amend(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     worker_id: Uuid,
     year: i32,
     grade: Grade,
     reason: &str,
 ) -> Result<assessment_amendment::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let reason = reason.trim();
     if reason.chars().count() < 2 || reason.chars().count() > 200 {

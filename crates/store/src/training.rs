@@ -1,7 +1,7 @@
 //! Training (培训): courses and classes, enrolment of a whole filtered list, and who is behind.
 
 use crate::Db;
-use crate::audit::Actor;
+use crate::access::Access;
 use crate::entity::{training, training_record, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
@@ -10,6 +10,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
+use shegong_domain::Permission;
 use shegong_domain::career::training_overdue_since;
 use shegong_domain::worker::parse_date;
 use shegong_domain::{FieldError, RegionCode, Scope};
@@ -42,7 +43,9 @@ pub struct TrainingInput {
 }
 
 /// Creates a course or class organised by a region in scope. Every field is checked first.
-pub async fn create(db: &Db, scope: &Scope, actor: &Actor, i: &TrainingInput) -> Result<training::Model> {
+pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<training::Model> {
+    access.require(Permission::ManageTraining)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
     let region = match RegionCode::parse(if i.region.trim().is_empty() {
@@ -191,14 +194,9 @@ async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<training::Model> {
 /// Records completion of a training for every active worker the filter selects inside both the
 /// caller's scope and the organising region (bulk enrolment). One transaction; workers already
 /// recorded are skipped. Returns how many were added.
-pub async fn enrol(
-    db: &Db,
-    scope: &Scope,
-    actor: &Actor,
-    id: Uuid,
-    filter: &WorkerFilter,
-    today: NaiveDate,
-) -> Result<u64> {
+pub async fn enrol(db: &Db, access: &Access, id: Uuid, filter: &WorkerFilter, today: NaiveDate) -> Result<u64> {
+    access.require(Permission::ManageTraining)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let t = get(db, scope, id).await?;
     let inner = scope
@@ -421,13 +419,14 @@ pub async fn of_worker(
 /// Records one worker's attendance and result for a training (absent or failed earns no credits).
 pub async fn set_result(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     id: Uuid,
     worker_id: Uuid,
     attendance: &str,
     result: Option<&str>,
 ) -> Result<training_record::Model> {
+    access.require(Permission::ManageTraining)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
     if !matches!(attendance, "attended" | "absent") {

@@ -1,6 +1,7 @@
 //! Users, passwords (argon2id), sessions and API tokens.
 
 use crate::Db;
+use crate::access::Access;
 use crate::audit::Actor;
 use crate::entity::{api_token, id_registry, login_device, region, session, user, worker};
 use crate::error::{Result, StoreError};
@@ -11,6 +12,7 @@ use chrono::{Duration, Utc};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
+use shegong_domain::Permission;
 use shegong_domain::{FieldError, IdNumber, RegionCode, Role, Scope};
 use std::sync::LazyLock;
 use uuid::Uuid;
@@ -339,7 +341,9 @@ pub async fn revoke_token(db: &Db, user_id: Uuid, token_id: Uuid) -> Result<()> 
 }
 
 /// Users whose region lies in the scope.
-pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<user::Model>> {
+pub async fn list(db: &Db, access: &Access) -> Result<Vec<user::Model>> {
+    access.require(Permission::ManageUsers)?;
+    let scope = &access.scope;
     Ok(user::Entity::find()
         .filter(in_subtree(user::Column::RegionCode, scope.region().as_str()))
         .order_by_asc(user::Column::RegionCode)
@@ -349,7 +353,9 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<user::Model>> {
 }
 
 /// Enables or disables a user in scope (never oneself).
-pub async fn set_disabled(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, disabled: bool) -> Result<user::Model> {
+pub async fn set_disabled(db: &Db, access: &Access, id: Uuid, disabled: bool) -> Result<user::Model> {
+    access.require(Permission::ManageUsers)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     let u = user::Entity::find_by_id(id)
         .one(&db.conn)
         .await?

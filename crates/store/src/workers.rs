@@ -1,6 +1,7 @@
 //! The workers' archives, read and written through the caller's scope.
 
 use crate::Db;
+use crate::access::Access;
 use crate::audit::Actor;
 use crate::entity::{
     agreement, appointment, certificate, correction, education, id_registry, region, worker, worker_change,
@@ -14,6 +15,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
+use shegong_domain::Permission;
 use shegong_domain::codes::{ETHNICITY, POLITICAL_STATUS, education_rank};
 use shegong_domain::person::{Gender, PersonName, Phone};
 use shegong_domain::service::{Period, service_years};
@@ -435,7 +437,9 @@ async fn community_in_scope(db: &impl ConnectionTrait, scope: &Scope, code: &Reg
 
 /// Registers a new worker (or re-hires one who left: the same archive reopens). One transaction:
 /// on any error nothing is written.
-pub async fn create(db: &Db, scope: &Scope, actor: &Actor, new: NewWorker) -> Result<worker::Model> {
+pub async fn create(db: &Db, access: &Access, new: NewWorker) -> Result<worker::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     let txn = db.begin_write().await?;
     let w = create_in(&txn, scope, actor, new).await?;
     txn.commit().await?;
@@ -957,6 +961,20 @@ pub struct WorkerPatch {
     pub address: Option<String>,
 }
 
+/// An archive whose person has left is read-only: it changes again only when they are registered
+/// again (or through a correction request that an admin handles after re-registration).
+pub(crate) fn still_serving(w: &worker::Model) -> Result<()> {
+    if w.status == WorkerStatus::Active.as_str() {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(FieldError::new(
+            "worker_exited",
+            "status",
+            "该人员已退出，档案只读；如需修改请先重新聘用",
+        )))
+    }
+}
+
 pub(crate) fn editable(scope: &Scope) -> Result<()> {
     if scope.only_worker().is_some() {
         return Err(StoreError::Forbidden("本人只能查看档案并申请更正"));
@@ -966,10 +984,18 @@ pub(crate) fn editable(scope: &Scope) -> Result<()> {
 
 /// Applies a patch: every field is checked first, then everything is written in one transaction,
 /// with one history row per changed field.
-pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &WorkerPatch) -> Result<worker::Model> {
+pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> Result<worker::Model> {
+    access.require(Permission::EditArchive)?;
+    // Sending an ID number at all needs the right to correct it: otherwise whether the answer is a
+    // refusal or "nothing changed" would tell a guess from the real number.
+    if patch.id_number.is_some() {
+        access.require(Permission::CorrectIdNumber)?;
+    }
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
+    still_serving(&w)?;
     let mut errors = Vec::new();
     let mut am = w.clone().into_active_model();
     let mut ch = Changes::new(&w, actor);
@@ -1142,12 +1168,13 @@ pub async fn update(db: &Db, scope: &Scope, actor: &Actor, id: Uuid, patch: &Wor
 /// between communities or posts); the target community must be in scope too.
 pub async fn add_appointment(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     id: Uuid,
     a: AppointmentFields,
     transfer: bool,
 ) -> Result<worker::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
@@ -1230,16 +1257,13 @@ pub async fn add_appointment(
     Ok(updated)
 }
 
-pub async fn add_education(
-    db: &Db,
-    scope: &Scope,
-    actor: &Actor,
-    id: Uuid,
-    e: EducationFields,
-) -> Result<worker::Model> {
+pub async fn add_education(db: &Db, access: &Access, id: Uuid, e: EducationFields) -> Result<worker::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
+    still_serving(&w)?;
     insert_education(&txn, &w, &e).await?;
     let mut ch = Changes::new(&w, actor);
     ch.push(
@@ -1259,16 +1283,13 @@ pub async fn add_education(
     Ok(updated)
 }
 
-pub async fn add_certificate(
-    db: &Db,
-    scope: &Scope,
-    actor: &Actor,
-    id: Uuid,
-    c: CertificateFields,
-) -> Result<worker::Model> {
+pub async fn add_certificate(db: &Db, access: &Access, id: Uuid, c: CertificateFields) -> Result<worker::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
+    still_serving(&w)?;
     insert_certificate(&txn, &w, &c).await?;
     let mut ch = Changes::new(&w, actor);
     ch.push(
@@ -1293,13 +1314,9 @@ pub struct AgreementFields {
     pub signed_on: Option<NaiveDate>,
 }
 
-pub async fn add_agreement(
-    db: &Db,
-    scope: &Scope,
-    actor: &Actor,
-    id: Uuid,
-    a: AgreementFields,
-) -> Result<agreement::Model> {
+pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementFields) -> Result<agreement::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     if a.end_date <= a.start_date {
         return Err(StoreError::invalid(FieldError::new(
@@ -1325,6 +1342,7 @@ pub async fn add_agreement(
     };
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
+    still_serving(&w)?;
     // The next term may be signed ahead (a year at most); a term is at most ten years.
     let today = crate::clock::today();
     let dates = || -> std::result::Result<(), FieldError> {
@@ -1364,14 +1382,9 @@ pub async fn add_agreement(
 }
 
 /// Records an exit: open appointments end, the archive stays (read-only) and leaves active lists.
-pub async fn exit(
-    db: &Db,
-    scope: &Scope,
-    actor: &Actor,
-    id: Uuid,
-    on: NaiveDate,
-    reason: &str,
-) -> Result<worker::Model> {
+pub async fn exit(db: &Db, access: &Access, id: Uuid, on: NaiveDate, reason: &str) -> Result<worker::Model> {
+    access.require(Permission::ExitWorker)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let Some(reason) =
         shegong_domain::text::lines("exit_reason", "退出原因", reason, 200).map_err(StoreError::invalid)?
@@ -1444,12 +1457,13 @@ pub async fn exit(
 /// A worker asks for a correction of their own archive.
 pub async fn request_correction(
     db: &Db,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     id: Uuid,
     field: &str,
     message: &str,
 ) -> Result<correction::Model> {
+    access.require(Permission::RequestCorrection)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     if message.trim().is_empty() {
         return Err(StoreError::invalid(FieldError::new(
             "message_required",
@@ -1668,7 +1682,9 @@ pub async fn count_by_child(
 }
 
 /// Marks a correction request handled (after the archive was corrected, or with no change needed).
-pub async fn resolve_correction(db: &Db, scope: &Scope, actor: &Actor, id: Uuid) -> Result<correction::Model> {
+pub async fn resolve_correction(db: &Db, access: &Access, id: Uuid) -> Result<correction::Model> {
+    access.require(Permission::ResolveCorrection)?;
+    let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let c = correction::Entity::find()
         .filter(correction::Column::Id.eq(id))

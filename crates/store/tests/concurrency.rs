@@ -5,12 +5,10 @@
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use shegong_domain::{RegionCode, Scope};
-use shegong_store::audit::Actor;
 use shegong_store::demo::{self, DemoOptions};
 use shegong_store::entity::worker;
 use shegong_store::workers::{self, WorkerFilter, WorkerPatch};
-use shegong_store::{Db, StoreError, payroll};
+use shegong_store::{Access, Db, StoreError, payroll};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -38,15 +36,8 @@ async fn demo_db(postgres: bool, dir: &std::path::Path) -> Db {
     db
 }
 
-fn admin(region: &str) -> (Scope, Actor) {
-    (
-        Scope::Region(RegionCode::parse(region).unwrap()),
-        Actor {
-            username: format!("admin-{region}"),
-            role: "county_admin".into(),
-            region_code: region.into(),
-        },
-    )
+fn admin(region: &str) -> Access {
+    Access::admin(region, &format!("admin-{region}"))
 }
 
 async fn run(postgres: bool) {
@@ -81,22 +72,22 @@ async fn run(postgres: bool) {
                 n += 1;
                 // Writer 0 recomputes overlapping payroll months: a county's and its street's.
                 if k == 0 {
-                    let (scope, actor) = admin("330481");
+                    let access = admin("330481");
                     let region = if n.is_multiple_of(2) { "330481" } else { "330481001" };
-                    match payroll::run(&db, &scope, &actor, region, "2026-10").await {
+                    match payroll::run(&db, &access, region, "2026-10").await {
                         Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_)) => {}
                         Err(e) => errors.push(format!("payroll: {e:?}")),
                     }
                     continue;
                 }
                 let (id, county) = &ids[k + WRITERS * (n as usize % (ids.len() / WRITERS))];
-                let (scope, actor) = admin(county);
+                let access = admin(county);
                 let phone = format!("139{:04}{:04}", k, n % 10_000);
                 let patch = WorkerPatch {
                     phone: Some(phone.clone()),
                     ..Default::default()
                 };
-                match workers::update(&db, &scope, &actor, *id, &patch).await {
+                match workers::update(&db, &access, *id, &patch).await {
                     Ok(_) => {
                         acknowledged.insert(*id, phone);
                     }
@@ -110,7 +101,8 @@ async fn run(postgres: bool) {
     for r in 0..READERS {
         let db = db.clone();
         readers.push(tokio::spawn(async move {
-            let (scope, _) = admin(if r % 2 == 0 { "330481" } else { "330483" });
+            let access = admin(if r % 2 == 0 { "330481" } else { "330483" });
+            let scope = access.scope.clone();
             let mut errors = Vec::new();
             let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
             while Instant::now() < deadline {

@@ -4,9 +4,8 @@
 
 use proptest::prelude::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use shegong_domain::RegionCode;
 use shegong_domain::career::Grade;
-use shegong_domain::{RegionCode, Scope};
-use shegong_store::audit::Actor;
 use shegong_store::demo::{self, DemoOptions};
 use shegong_store::entity::{payslip, worker};
 use shegong_store::{Db, payroll, policies, rounds};
@@ -44,17 +43,16 @@ async fn slips(db: &Db, run: uuid::Uuid) -> Vec<payslip::Model> {
 }
 
 async fn scenario(db: &Db, street: &str, month_index: u32, ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let scope = Scope::Region(RegionCode::parse("33").unwrap());
-    let actor = Actor::system();
+    let access = shegong_store::Access::system(RegionCode::parse("33").unwrap());
     // A fresh month for every case (shrinking included), counting back from 2024-12: months that
     // have begun (a run for a month to come is refused), before the demo's locked year.
     let m = 2024 * 12 + 11 - month_index;
     let month = format!("{}-{:02}", m / 12, m % 12 + 1);
-    let summary = payroll::run(db, &scope, &actor, street, &month).await.unwrap();
+    let summary = payroll::run(db, &access, street, &month).await.unwrap();
     prop_assert!(summary.run.workers > 0, "{:?}", summary.problems.first());
     let run = summary.run;
-    payroll::review(db, &scope, &actor, run.id).await.unwrap();
-    payroll::lock(db, &scope, &actor, run.id).await.unwrap();
+    payroll::review(db, &access, run.id).await.unwrap();
+    payroll::lock(db, &access, run.id).await.unwrap();
     let locked = slips(db, run.id).await;
     prop_assert!(!locked.is_empty());
     let workers: Vec<worker::Model> = worker::Entity::find()
@@ -67,11 +65,11 @@ async fn scenario(db: &Db, street: &str, month_index: u32, ops: Vec<Op>) -> Resu
     let mut adjusted = 0;
     for (i, o) in ops.into_iter().enumerate() {
         match o {
-            Op::Recompute => prop_assert!(payroll::run(db, &scope, &actor, street, &month).await.is_err()),
-            Op::Review => prop_assert!(payroll::review(db, &scope, &actor, run.id).await.is_err()),
-            Op::Lock => prop_assert!(payroll::lock(db, &scope, &actor, run.id).await.is_err()),
+            Op::Recompute => prop_assert!(payroll::run(db, &access, street, &month).await.is_err()),
+            Op::Review => prop_assert!(payroll::review(db, &access, run.id).await.is_err()),
+            Op::Lock => prop_assert!(payroll::lock(db, &access, run.id).await.is_err()),
             Op::Adjust(fen) => {
-                payroll::adjust(db, &scope, &actor, run.id, locked[0].worker_id, fen, "补发或扣回")
+                payroll::adjust(db, &access, run.id, locked[0].worker_id, fen, "补发或扣回")
                     .await
                     .unwrap();
                 adjusted += 1;
@@ -79,13 +77,13 @@ async fn scenario(db: &Db, street: &str, month_index: u32, ops: Vec<Op>) -> Resu
             Op::GradeWorker(w, g) => {
                 let w = &workers[w % workers.len()];
                 // An amendment or a new grade of any year; refusals are fine too.
-                let _ = rounds::amend(db, &scope, &actor, w.id, 2024, Grade::ALL[g], "复核更正").await;
+                let _ = rounds::amend(db, &access, w.id, 2024, Grade::ALL[g], "复核更正").await;
             }
             Op::NewPolicy(p) => {
                 // Policies whose wages the demo has (a table, or the average wage).
                 let name = ["xiamen-xiangan-2013", "haining-2020"][p];
                 let from = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(i as i64 + 1);
-                let _ = policies::apply(db, &scope, &actor, street, name, from).await;
+                let _ = policies::apply(db, &access, street, name, from).await;
             }
         }
         prop_assert_eq!(
@@ -95,10 +93,10 @@ async fn scenario(db: &Db, street: &str, month_index: u32, ops: Vec<Op>) -> Resu
             i
         );
     }
-    let (r, totals) = payroll::get(db, &scope, run.id).await.unwrap();
+    let (r, totals) = payroll::get(db, &access.scope, run.id).await.unwrap();
     prop_assert_eq!(r.status, "locked");
     prop_assert_eq!(r.total_fen, locked.iter().map(|s| s.total_fen).sum::<i64>());
-    let view = payroll::payslips(db, &scope, locked[0].worker_id, Some(&month))
+    let view = payroll::payslips(db, &access.scope, locked[0].worker_id, Some(&month))
         .await
         .unwrap();
     prop_assert_eq!(view[0].adjustments.len(), adjusted);

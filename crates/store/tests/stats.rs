@@ -8,7 +8,6 @@ use shegong_domain::stats::{AppointmentSpan, Counts, WorkerFacts, spells};
 use shegong_domain::worker::{CertificateFields, CertificateLevel};
 use shegong_domain::{RegionCode, Scope};
 use shegong_store::Db;
-use shegong_store::audit::Actor;
 use shegong_store::demo::{self, DemoOptions};
 use shegong_store::entity::{appointment, certificate, education, worker};
 use shegong_store::{stats, workers};
@@ -124,8 +123,7 @@ async fn check(postgres: bool) {
         .unwrap();
     workers::add_certificate(
         &db,
-        &scope,
-        &Actor::system(),
+        &shegong_store::Access::system(scope.region().clone()),
         w.id,
         CertificateFields {
             level: CertificateLevel::Junior,

@@ -23,6 +23,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shegong_domain::FieldError;
+use shegong_domain::Permission;
 use shegong_store::entity::user;
 use shegong_store::{StoreError, audit, users};
 use uuid::Uuid;
@@ -393,7 +394,7 @@ async fn reset_password_page(
     Form(f): Form<ResetForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    caller.access.require(Permission::ManageUsers)?;
     let r = users::reset_password(&st.db, (caller.role, &caller.scope), &caller.actor, id, &f.new_password)
         .await
         .map(|u| format!("已重置 {} 的密码，该用户下次登录时须修改密码。", u.username))
@@ -495,7 +496,7 @@ pub async fn reset_password(
     Path(id): Path<Uuid>,
     Json(p): Json<PasswordReset>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    caller.access.require(Permission::ManageUsers)?;
     let u = users::reset_password(&st.db, (caller.role, &caller.scope), &caller.actor, id, &p.new_password).await?;
     Ok(Json(
         json!({"id": u.id, "username": u.username, "must_change_password": u.must_change_password}),

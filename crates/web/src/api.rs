@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use shegong_domain::Permission;
 use shegong_domain::codes::EDUCATION;
 use shegong_domain::worker::{CertificateFields, CertificateLevel, EducationFields, NewWorkerInput, parse_date};
 use shegong_domain::{FieldError, RegionCode};
@@ -46,7 +47,7 @@ impl ListQuery {
     /// The filter as this caller may search: ID numbers by prefix only for roles that see them.
     pub fn filter_for(&self, caller: &Caller) -> WorkerFilter {
         WorkerFilter {
-            id_prefix_search: caller.role.can_see_full_id(),
+            id_prefix_search: caller.role.may(Permission::ViewFullIdNumber),
             ..self.filter.clone()
         }
     }
@@ -81,10 +82,10 @@ pub async fn create_worker(
     caller: Caller,
     body: Result<Json<NewWorkerInput>, AppError>,
 ) -> ApiResult<Response> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能新增人员")?;
+    caller.access.require(Permission::EditArchive)?;
     let Json(input) = body?;
     let new = input.parse(today()).map_err(AppError::Invalid)?;
-    let w = workers::create(&st.db, &caller.scope, &caller.actor, new).await?;
+    let w = workers::create(&st.db, &caller.access, new).await?;
     let a = workers::archive(&st.db, &caller.scope, w.id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, w.id).await?;
     Ok((StatusCode::CREATED, Json(worker_detail(&a, &grades, false, today()))).into_response())
@@ -94,7 +95,7 @@ pub async fn create_worker(
 pub async fn get_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, id).await?;
-    let full = caller.role.can_see_full_id();
+    let full = caller.role.may(Permission::ViewFullIdNumber);
     if full {
         audit::record(
             &st.db.writer,
@@ -118,13 +119,9 @@ pub async fn patch_worker(
     Path(id): Path<Uuid>,
     body: Result<Json<WorkerPatch>, AppError>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
+    caller.access.require(Permission::EditArchive)?;
     let Json(patch) = body?;
-    caller.require(
-        patch.id_number.is_none() || caller.role.can_see_full_id(),
-        "您的角色不能更正身份证号码，请由民政管理员办理",
-    )?;
-    workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await?;
+    workers::update(&st.db, &caller.access, id, &patch).await?;
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, id).await?;
     Ok(Json(
@@ -137,7 +134,7 @@ pub async fn worker_history(
     caller: Caller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Json<Value>> {
-    let full = caller.role.can_see_full_id();
+    let full = caller.role.may(Permission::ViewFullIdNumber);
     let rows = workers::history(&st.db, &caller.scope, id, full).await?;
     if full && let Some(r) = rows.iter().find(|r| r.field == workers::ID_NUMBER_FIELD) {
         audit::record(
@@ -175,7 +172,7 @@ pub async fn add_appointment(
     Path(id): Path<Uuid>,
     Json(i): Json<AppointmentInput>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
+    caller.access.require(Permission::EditArchive)?;
     let a = workers::parse_appointment(
         &i.community_code,
         &i.post_category,
@@ -184,7 +181,7 @@ pub async fn add_appointment(
         (i.two_committees, i.full_time.unwrap_or(true), i.party_building),
     )
     .map_err(AppError::Invalid)?;
-    workers::add_appointment(&st.db, &caller.scope, &caller.actor, id, a, i.transfer.unwrap_or(true)).await?;
+    workers::add_appointment(&st.db, &caller.access, id, a, i.transfer.unwrap_or(true)).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
@@ -223,8 +220,8 @@ pub async fn add_education(
     Path(id): Path<Uuid>,
     Json(i): Json<EducationInput>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
-    workers::add_education(&st.db, &caller.scope, &caller.actor, id, parse_education(&i)?).await?;
+    caller.access.require(Permission::EditArchive)?;
+    workers::add_education(&st.db, &caller.access, id, parse_education(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
@@ -260,8 +257,8 @@ pub async fn add_certificate(
     Path(id): Path<Uuid>,
     Json(i): Json<CertificateInput>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
-    workers::add_certificate(&st.db, &caller.scope, &caller.actor, id, parse_certificate(&i)?).await?;
+    caller.access.require(Permission::EditArchive)?;
+    workers::add_certificate(&st.db, &caller.access, id, parse_certificate(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
@@ -299,8 +296,8 @@ pub async fn add_agreement(
     Path(id): Path<Uuid>,
     Json(i): Json<AgreementInput>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
-    workers::add_agreement(&st.db, &caller.scope, &caller.actor, id, parse_agreement(&i)?).await?;
+    caller.access.require(Permission::EditArchive)?;
+    workers::add_agreement(&st.db, &caller.access, id, parse_agreement(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
@@ -317,9 +314,9 @@ pub async fn exit_worker(
     Path(id): Path<Uuid>,
     Json(i): Json<ExitInput>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.is_admin(), "只有民政管理员可以办理退出")?;
+    caller.access.require(Permission::ExitWorker)?;
     let on = parse_date("exited_on", "退出日期", &i.exited_on)?;
-    workers::exit(&st.db, &caller.scope, &caller.actor, id, on, &i.reason).await?;
+    workers::exit(&st.db, &caller.access, id, on, &i.reason).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
@@ -336,7 +333,7 @@ pub async fn request_correction(
     Path(id): Path<Uuid>,
     Json(i): Json<CorrectionInput>,
 ) -> ApiResult<Response> {
-    let c = workers::request_correction(&st.db, &caller.scope, &caller.actor, id, &i.field, &i.message).await?;
+    let c = workers::request_correction(&st.db, &caller.access, id, &i.field, &i.message).await?;
     Ok((StatusCode::CREATED, Json(c)).into_response())
 }
 
@@ -346,8 +343,8 @@ pub async fn resolve_correction(
     caller: Caller,
     Path((_id, cid)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能处理更正申请")?;
-    let c = workers::resolve_correction(&st.db, &caller.scope, &caller.actor, cid).await?;
+    caller.access.require(Permission::ResolveCorrection)?;
+    let c = workers::resolve_correction(&st.db, &caller.access, cid).await?;
     Ok(Json(serde_json::to_value(c).map_err(anyhow::Error::from)?))
 }
 
@@ -365,7 +362,7 @@ pub async fn add_assessment(
     Path(id): Path<Uuid>,
     Json(i): Json<AssessmentInput>,
 ) -> ApiResult<Response> {
-    caller.require(caller.role.is_admin(), "只有民政管理员可以发布考核等次")?;
+    caller.access.require(Permission::ManageAssessment)?;
     let year = i
         .year
         .ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
@@ -376,7 +373,7 @@ pub async fn add_assessment(
             "考核等次应为：优秀、合格、基本合格或不合格（excellent|competent|basically_competent|incompetent）",
         )
     })?;
-    let a = career::record_grade(&st.db, &caller.scope, &caller.actor, id, year, grade, today()).await?;
+    let a = career::record_grade(&st.db, &caller.access, id, year, grade, today()).await?;
     Ok((StatusCode::CREATED, Json(views::assessment_view(&a))).into_response())
 }
 
@@ -402,8 +399,8 @@ pub async fn add_reward(
     Path(id): Path<Uuid>,
     Json(i): Json<career::RewardInput>,
 ) -> ApiResult<Response> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
-    let r = career::add_reward(&st.db, &caller.scope, &caller.actor, id, &i).await?;
+    caller.access.require(Permission::EditArchive)?;
+    let r = career::add_reward(&st.db, &caller.access, id, &i).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
@@ -419,8 +416,8 @@ pub async fn create_training(
     caller: Caller,
     Json(i): Json<shegong_store::training::TrainingInput>,
 ) -> ApiResult<Response> {
-    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
-    let t = shegong_store::training::create(&st.db, &caller.scope, &caller.actor, &i).await?;
+    caller.access.require(Permission::ManageTraining)?;
+    let t = shegong_store::training::create(&st.db, &caller.access, &i).await?;
     Ok((StatusCode::CREATED, Json(t)).into_response())
 }
 
@@ -449,12 +446,12 @@ pub async fn enrol_training(
     Path(id): Path<Uuid>,
     Json(filter): Json<WorkerFilter>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    caller.access.require(Permission::ManageTraining)?;
     let filter = WorkerFilter {
-        id_prefix_search: caller.role.can_see_full_id(),
+        id_prefix_search: caller.role.may(Permission::ViewFullIdNumber),
         ..filter
     };
-    let added = shegong_store::training::enrol(&st.db, &caller.scope, &caller.actor, id, &filter, today()).await?;
+    let added = shegong_store::training::enrol(&st.db, &caller.access, id, &filter, today()).await?;
     Ok(Json(json!({ "added": added })))
 }
 
@@ -522,8 +519,8 @@ pub async fn export_workers(
 }
 
 pub async fn list_users(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
-    let rows = users::list(&st.db, &caller.scope).await?;
+    caller.access.require(Permission::ManageUsers)?;
+    let rows = users::list(&st.db, &caller.access).await?;
     let items: Vec<Value> = rows
         .iter()
         .map(|u| json!({"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "region": u.region_code, "disabled": u.disabled}))
@@ -536,7 +533,7 @@ pub async fn create_user(
     caller: Caller,
     Json(new): Json<users::NewUser>,
 ) -> ApiResult<Response> {
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    caller.access.require(Permission::ManageUsers)?;
     let u = users::create(&st.db, Some((caller.role, &caller.scope)), &caller.actor, new).await?;
     Ok((
         StatusCode::CREATED,
@@ -552,9 +549,9 @@ pub async fn audit_log(
     caller: Caller,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
+    caller.access.require(Permission::ReadAuditLog)?;
     let (page, per_page) = q.paging(50, 500)?;
-    let (rows, total) = audit::list(&st.db, &caller.scope, page - 1, per_page).await?;
+    let (rows, total) = audit::list(&st.db, &caller.access, page - 1, per_page).await?;
     Ok(Json(json!({ "items": rows, "total": total })))
 }
 

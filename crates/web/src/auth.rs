@@ -28,6 +28,8 @@ pub struct Caller {
     pub role: Role,
     pub scope: Scope,
     pub actor: Actor,
+    /// Scope, role and actor together, as every command of the store takes them.
+    pub access: shegong_store::Access,
     /// The session's CSRF token (browser sessions only).
     pub csrf: Option<String>,
 }
@@ -168,8 +170,10 @@ impl FromRequestParts<AppState> for Caller {
         }
         let scope = users::scope_of(&user).map_err(|e| reject(Some(e.into())))?;
         let role = Role::parse(&user.role).ok_or_else(|| reject(Some(AppError::Unauthorized)))?;
+        let actor = users::actor_of(&user);
         Ok(Caller {
-            actor: users::actor_of(&user),
+            access: shegong_store::Access::new(scope.clone(), role, actor.clone()),
+            actor,
             role,
             scope,
             user,

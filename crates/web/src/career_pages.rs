@@ -14,6 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
+use shegong_domain::Permission;
 use shegong_domain::career::Grade;
 use shegong_domain::pay::{parse_yuan, yuan};
 use shegong_domain::{FieldError, RegionCode, RegionLevel, Scope};
@@ -304,10 +305,7 @@ fn region_in(caller: &Caller, q: Option<&str>) -> Result<(RegionCode, Scope), Ap
 }
 
 fn not_for_workers(caller: &Caller) -> Result<(), AppError> {
-    if caller.scope.only_worker().is_some() {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
+    Ok(caller.access.require(Permission::ViewRegion)?)
 }
 
 fn region_options(st_children: &[(String, String)], own: &(String, String)) -> Vec<(String, String)> {
@@ -450,7 +448,7 @@ async fn policies_page(State(st): State<AppState>, caller: Caller, Query(m): Que
             latest.push((v.name.clone(), format!("{}（v{}）", v.title, v.version)));
         }
     }
-    if caller.role.is_admin() {
+    if caller.role.may(Permission::ApplyPolicy) {
         hist.forms.push(FormSpec {
             action: "/policies/apply".into(),
             fields: vec![
@@ -484,7 +482,7 @@ async fn policies_page(State(st): State<AppState>, caller: Caller, Query(m): Que
     {
         w.rows.push(row(vec![t(r), t(k), t(y), n(money(fen))]));
     }
-    if caller.role.is_admin() {
+    if caller.role.may(Permission::ApplyPolicy) {
         w.forms.push(FormSpec {
             action: "/policies/wages".into(),
             fields: vec![
@@ -517,7 +515,7 @@ async fn policies_page(State(st): State<AppState>, caller: Caller, Query(m): Que
             t(&v.source),
         ]));
     }
-    if caller.role.is_admin() && caller.scope.region().as_str().len() == 2 {
+    if caller.role.may(Permission::ApplyPolicy) && caller.scope.region().as_str().len() == 2 {
         list.forms.push(FormSpec {
             action: "/policies/upload".into(),
             fields: vec![Field {
@@ -579,10 +577,10 @@ async fn apply_policy(
     let to = format!("/policies?region={region}");
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以指定政策")?;
+        caller.access.require(Permission::ApplyPolicy)?;
         let from = shegong_domain::worker::parse_date("from", "生效日期", &f.get("from"))
             .map_err(|e| AppError::Invalid(vec![e]))?;
-        let a = store(policies::apply(&st.db, &caller.scope, &caller.actor, &region, &f.get("name"), from).await)?;
+        let a = store(policies::apply(&st.db, &caller.access, &region, &f.get("name"), from).await)?;
         Ok(format!(
             "已指定：区划 {} 自 {} 起适用 {} v{}",
             a.region_code, a.effective_from, a.policy_name, a.policy_version
@@ -597,7 +595,7 @@ async fn set_wage(State(st): State<AppState>, caller: Caller, axum::Form(f): axu
     let to = format!("/policies?region={region}");
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以录入参照工资")?;
+        caller.access.require(Permission::ApplyPolicy)?;
         let fen = parse_yuan(&f.get("annual_yuan")).ok_or_else(|| {
             AppError::Invalid(vec![shegong_domain::FieldError::new(
                 "wage_amount",
@@ -606,18 +604,7 @@ async fn set_wage(State(st): State<AppState>, caller: Caller, axum::Form(f): axu
             )])
         })?;
         let year = f.get("year").trim().parse().unwrap_or(0);
-        store(
-            policies::set_reference_wage(
-                &st.db,
-                &caller.scope,
-                &caller.actor,
-                &region,
-                f.get("key").trim(),
-                year,
-                fen,
-            )
-            .await,
-        )?;
+        store(policies::set_reference_wage(&st.db, &caller.access, &region, f.get("key").trim(), year, fen).await)?;
         Ok(format!("已保存 {year} 年度参照工资 {} 元", yuan(fen)))
     }
     .await;
@@ -631,16 +618,8 @@ async fn upload_policy(
 ) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以修改政策")?;
-        let m = store(
-            policies::upload(
-                &st.db,
-                &caller.scope,
-                &caller.actor,
-                &f.get("body").replace("\r\n", "\n"),
-            )
-            .await,
-        )?;
+        caller.access.require(Permission::ApplyPolicy)?;
+        let m = store(policies::upload(&st.db, &caller.access, &f.get("body").replace("\r\n", "\n")).await)?;
         Ok(format!("已保存政策 {} v{}", m.name, m.version))
     }
     .await;
@@ -781,7 +760,7 @@ async fn payroll_page(State(st): State<AppState>, caller: Caller, Query(m): Quer
         ]),
         ..Default::default()
     };
-    if caller.role.is_admin() {
+    if caller.role.may(Permission::RunPayroll) {
         let own = (
             caller.scope.region().to_string(),
             format!("{}（本级）", caller.scope.region()),
@@ -831,8 +810,8 @@ async fn create_run(
 ) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以计算薪酬")?;
-        let s = store(payroll::run(&st.db, &caller.scope, &caller.actor, &f.get("region"), &f.get("month")).await)?;
+        caller.access.require(Permission::RunPayroll)?;
+        let s = store(payroll::run(&st.db, &caller.access, &f.get("region"), &f.get("month")).await)?;
         Ok((
             s.run.id,
             format!(
@@ -927,7 +906,7 @@ async fn run_page(
         ),
     ];
     let mut actions = Section::default();
-    if caller.role.is_admin() {
+    if caller.role.may(Permission::RunPayroll) {
         match run.status.as_str() {
             "computed" => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/review"),
@@ -1023,14 +1002,10 @@ async fn run_page(
 async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what: &str) -> axum::response::Response {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以审核、锁定薪酬")?;
+        caller.access.require(Permission::RunPayroll)?;
         match what {
-            "review" => {
-                store(payroll::review(&st.db, &caller.scope, &caller.actor, id).await).map(|_| "已审核".to_string())
-            }
-            "lock" => {
-                store(payroll::lock(&st.db, &caller.scope, &caller.actor, id).await).map(|_| "已锁定".to_string())
-            }
+            "review" => store(payroll::review(&st.db, &caller.access, id).await).map(|_| "已审核".to_string()),
+            "lock" => store(payroll::lock(&st.db, &caller.access, id).await).map(|_| "已锁定".to_string()),
             "adjust" => {
                 let w = f.get("worker_id").trim().parse::<Uuid>().map_err(|_| {
                     AppError::Invalid(vec![shegong_domain::FieldError::new(
@@ -1046,7 +1021,7 @@ async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what:
                         "调整金额应为元金额，最多两位小数",
                     )])
                 })?;
-                store(payroll::adjust(&st.db, &caller.scope, &caller.actor, id, w, fen, &f.get("reason")).await)
+                store(payroll::adjust(&st.db, &caller.access, id, w, fen, &f.get("reason")).await)
                     .map(|a| format!("已添加调整项 {} 元", yuan(a.amount_fen)))
             }
             _ => Err(AppError::NotFound),
@@ -1068,10 +1043,7 @@ async fn run_step(
 
 async fn budget_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
     not_for_workers(&caller)?;
-    caller.require(
-        caller.role.is_admin() || caller.role.as_str() == "auditor",
-        "只有管理员可以查看预算",
-    )?;
+    caller.access.require(Permission::ViewBudget)?;
     let (code, _) = region_in(&caller, m.region.as_deref())?;
     let year = m.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
     let num = |s: &Option<String>| {
@@ -1088,7 +1060,7 @@ async fn budget_page(State(st): State<AppState>, caller: Caller, Query(m): Query
         certificate_intermediate_yuan: num(&m.certificate_intermediate_yuan).map(|v| v as i64),
         ..Default::default()
     };
-    let b = payroll::budget(&st.db, &caller.scope, &code, year, &q.what_if()).await?;
+    let b = payroll::budget(&st.db, &caller.access, &code, year, &q.what_if()).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", "年度薪酬预算测算", &m).await?;
     p.subtitle = format!("{}（{}），{} 年", b.total.name, b.total.region_code, year);
     p.kpis = vec![
@@ -1210,7 +1182,7 @@ async fn rounds_page(State(st): State<AppState>, caller: Caller, Query(m): Query
         headers: headers(&["年度", "街道（乡镇）", "状态", "政策", "发布"]),
         ..Default::default()
     };
-    if caller.role.is_admin() {
+    if caller.role.may(Permission::ManageAssessment) {
         let streets: Vec<(String, String)> = if caller.scope.region().level() == RegionLevel::Street {
             vec![(caller.scope.region().to_string(), "本街道".into())]
         } else if caller.scope.region().level() == RegionLevel::County {
@@ -1264,9 +1236,9 @@ async fn create_round(
 ) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以组织考核")?;
+        caller.access.require(Permission::ManageAssessment)?;
         let year = f.get("year").trim().parse().unwrap_or(0);
-        store(rounds::create(&st.db, &caller.scope, &caller.actor, &f.get("region"), year, today()).await)
+        store(rounds::create(&st.db, &caller.access, &f.get("region"), year, today()).await)
     }
     .await;
     match r {
@@ -1335,7 +1307,7 @@ async fn round_page(
             format!("基本合格 {} 人", count(Grade::BasicallyCompetent)),
         ),
     ];
-    let admin = caller.role.is_admin();
+    let admin = caller.role.may(Permission::ManageAssessment);
     let mut actions = Section::default();
     match r.status.as_str() {
         "draft" if admin => actions.forms.push(FormSpec {
@@ -1445,7 +1417,7 @@ async fn save_scores(
 ) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.can_edit_workers(), "您的角色不能录入评分")?;
+        caller.access.require(Permission::ScoreAssessment)?;
         let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
         let v = rounds::get(&st.db, &caller.scope, id).await.map_err(AppError::from)?;
         let e = v
@@ -1471,7 +1443,7 @@ async fn save_scores(
             "residents" => i.residents = val,
             _ => i.routine = val,
         }
-        store(rounds::save_scores(&st.db, &caller.scope, &caller.actor, id, &[i]).await)?;
+        store(rounds::save_scores(&st.db, &caller.access, id, &[i]).await)?;
         Ok(format!("已保存{}的评分", e.name))
     }
     .await;
@@ -1486,8 +1458,8 @@ async fn score_round(
 ) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以评定等次")?;
-        store(rounds::compute(&st.db, &caller.scope, &caller.actor, id).await)?;
+        caller.access.require(Permission::ManageAssessment)?;
+        store(rounds::compute(&st.db, &caller.access, id).await)?;
         Ok("已评定等次，请核对后发布".to_string())
     }
     .await;
@@ -1502,10 +1474,10 @@ async fn set_grade(
 ) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以调整等次")?;
+        caller.access.require(Permission::ManageAssessment)?;
         let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
         let g = Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
-        store(rounds::set_grade(&st.db, &caller.scope, &caller.actor, id, w, g).await)?;
+        store(rounds::set_grade(&st.db, &caller.access, id, w, g).await)?;
         Ok(format!("已调整为{}", g.label()))
     }
     .await;
@@ -1520,8 +1492,8 @@ async fn publish_round(
 ) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.is_admin(), "只有民政管理员可以发布考核")?;
-        let (_, flagged) = store(rounds::publish(&st.db, &caller.scope, &caller.actor, id).await)?;
+        caller.access.require(Permission::ManageAssessment)?;
+        let (_, flagged) = store(rounds::publish(&st.db, &caller.access, id).await)?;
         Ok(if flagged.is_empty() {
             "已发布，等次已写入档案".to_string()
         } else {
@@ -1577,7 +1549,7 @@ async fn reserves_page(State(st): State<AppState>, caller: Caller, Query(m): Que
             headers: headers(&["姓名", "性别", "#年龄", "学历", "政治面貌", "现任", "入库日期"]),
             ..Default::default()
         };
-        if caller.role.can_edit_workers() {
+        if caller.role.may(Permission::ManageReserves) {
             s.forms.push(FormSpec {
                 action: "/reserves".into(),
                 fields: vec![
@@ -1675,7 +1647,7 @@ async fn add_reserve(
     let code = f.get("community_code");
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        caller.require(caller.role.can_edit_workers(), "您的角色不能维护后备力量")?;
+        caller.access.require(Permission::ManageReserves)?;
         let i = reserves::ReserveInput {
             community_code: code.clone(),
             name: f.get("name"),
@@ -1686,7 +1658,7 @@ async fn add_reserve(
             current_post: f.opt("current_post"),
             note: f.opt("note"),
         };
-        let r = store(reserves::add(&st.db, &caller.scope, &caller.actor, &i, today()).await)?;
+        let r = store(reserves::add(&st.db, &caller.access, &i, today()).await)?;
         Ok(format!("已将{}加入后备名单", r.name))
     }
     .await;

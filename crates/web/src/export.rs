@@ -80,7 +80,7 @@ pub(crate) async fn xlsx_response(mut wb: Workbook, ascii: &str, name: &str) -> 
 
 pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter) -> ApiResult<Response> {
     let filter = &WorkerFilter {
-        id_prefix_search: caller.role.can_see_full_id(),
+        id_prefix_search: caller.role.may(shegong_domain::Permission::ViewFullIdNumber),
         ..filter.clone()
     };
     let today = today();

@@ -15,6 +15,7 @@ use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use rust_xlsxwriter::{Color, DataValidation, Format, Formula, Workbook};
 use serde_json::{Value, json};
+use shegong_domain::Permission;
 use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS};
 use shegong_domain::worker::{CertificateLevel, POST_CATEGORIES};
 use shegong_domain::{FieldError, IdNumber};
@@ -178,7 +179,7 @@ pub async fn errors_xlsx(errors: &[RowError], name: &str) -> ApiResult<Response>
 }
 
 fn admin_only(caller: &Caller) -> ApiResult<()> {
-    caller.require(caller.role.can_edit_workers(), "只有民政管理员可以导入")
+    Ok(caller.access.require(Permission::EditArchive)?)
 }
 
 struct Upload {
@@ -251,18 +252,9 @@ async fn run(
     let (checked, done) = if dry_run {
         (imports::check(&st.db.conn, &caller.scope, &table, today()).await?, None)
     } else {
-        imports::commit(&st.db, &caller.scope, &caller.actor, &table, today(), &|_, _| {}).await?
+        imports::commit(&st.db, &caller.access, &table, today(), &|_, _| {}).await?
     };
-    let m = imports::record(
-        &st.db,
-        &caller.scope,
-        &caller.actor,
-        &filename,
-        bytes,
-        &checked,
-        done.as_ref(),
-    )
-    .await?;
+    let m = imports::record(&st.db, &caller.access, &filename, bytes, &checked, done.as_ref()).await?;
     Ok((m.id, checked, done))
 }
 
@@ -286,7 +278,7 @@ pub async fn api_upload(State(st): State<AppState>, caller: Caller, m: Multipart
 /// `POST /api/v1/imports/{id}/commit`: commits a checked upload.
 pub async fn api_commit(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
     admin_only(&caller)?;
-    let (m, checked, done) = imports::commit_kept(&st.db, &caller.scope, &caller.actor, id, today()).await?;
+    let (m, checked, done) = imports::commit_kept(&st.db, &caller.access, id, today()).await?;
     let status = if done.is_some() {
         axum::http::StatusCode::OK
     } else {
@@ -387,7 +379,7 @@ async fn page(st: &AppState, caller: &Caller, current: Option<Uuid>, error: Stri
         .collect();
     render(ImportsPage {
         c,
-        can_import: caller.role.can_edit_workers(),
+        can_import: caller.role.may(Permission::EditArchive),
         current,
         recent,
         error,
@@ -448,7 +440,7 @@ pub async fn commit_page(
 ) -> PageResult {
     admin_only(&caller)?;
     caller.check_csrf(&f._csrf)?;
-    match imports::commit_kept(&st.db, &caller.scope, &caller.actor, id, today()).await {
+    match imports::commit_kept(&st.db, &caller.access, id, today()).await {
         Ok(_) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Err(e) => {
             let e: AppError = e.into();

@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use shegong_domain::Permission;
 use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS, URBAN_RURAL};
 use shegong_domain::worker::{CertificateLevel, NewWorkerInput, POST_CATEGORIES, TITLES, post_category_label};
 use shegong_domain::{FieldError, RegionCode, RegionLevel, Role};
@@ -119,8 +120,8 @@ pub(crate) async fn chrome(st: &AppState, c: &Caller, nav: &'static str) -> Resu
         region_name: region.name,
         csrf: c.csrf.clone().unwrap_or_default(),
         nav,
-        admin: c.role.can_manage_users(),
-        audit: c.role.can_read_audit_log(),
+        admin: c.role.may(Permission::ManageUsers),
+        audit: c.role.may(Permission::ReadAuditLog),
         worker_self: c.scope.only_worker().map(|w| w.to_string()),
     })
 }
@@ -402,7 +403,7 @@ async fn workers_page(State(st): State<AppState>, caller: Caller, Query(q): Quer
         page,
         pages: total.div_ceil(per_page).max(1),
         error,
-        can_edit: caller.role.can_edit_workers(),
+        can_edit: caller.role.may(Permission::EditArchive),
         post_categories: pairs(&POST_CATEGORIES[..3]),
         educations: pairs(&[
             ("college_or_above", "大专及以上"),
@@ -567,7 +568,7 @@ async fn form_page(st: &AppState, caller: &Caller, kind: FormKind, v: FormValues
 }
 
 async fn new_worker_page(State(st): State<AppState>, caller: Caller) -> PageResult {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能新增人员")?;
+    caller.access.require(Permission::EditArchive)?;
     let v = FormValues {
         ethnicity: "01".into(),
         political_status: "13".into(),
@@ -645,7 +646,7 @@ fn opt(s: &str) -> Option<String> {
 
 async fn create_worker(State(st): State<AppState>, caller: Caller, Form(f): Form<WorkerForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.can_edit_workers(), "您的角色不能新增人员")?;
+    caller.access.require(Permission::EditArchive)?;
     let input = NewWorkerInput {
         name: f.name.clone(),
         id_number: f.id_number.clone(),
@@ -670,7 +671,7 @@ async fn create_worker(State(st): State<AppState>, caller: Caller, Form(f): Form
         certificate_date: opt(&f.certificate_date),
     };
     let result = match input.parse(today()) {
-        Ok(new) => workers::create(&st.db, &caller.scope, &caller.actor, new)
+        Ok(new) => workers::create(&st.db, &caller.access, new)
             .await
             .map_err(AppError::from),
         Err(errs) => Err(AppError::Invalid(errs)),
@@ -684,11 +685,11 @@ async fn create_worker(State(st): State<AppState>, caller: Caller, Form(f): Form
 }
 
 async fn edit_worker_page(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> PageResult {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
+    caller.access.require(Permission::EditArchive)?;
     let w = workers::get(&st.db, &caller.scope, id).await?;
     // The form shows the full number only to roles that may see it, and that view is audited; the
     // others see it masked and cannot change it.
-    let id_number = if caller.role.can_see_full_id() {
+    let id_number = if caller.role.may(Permission::ViewFullIdNumber) {
         audit::record(
             &st.db.writer,
             &caller.actor,
@@ -723,10 +724,13 @@ async fn update_worker(
     Form(f): Form<WorkerForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")?;
+    caller.access.require(Permission::EditArchive)?;
     let patch = WorkerPatch {
         name: Some(f.name.clone()),
-        id_number: caller.role.can_see_full_id().then(|| f.id_number.clone()),
+        id_number: caller
+            .role
+            .may(Permission::ViewFullIdNumber)
+            .then(|| f.id_number.clone()),
         gender: opt(&f.gender),
         birth_date: opt(&f.birth_date),
         ethnicity: Some(f.ethnicity.clone()),
@@ -734,7 +738,7 @@ async fn update_worker(
         phone: Some(f.phone.clone()),
         address: Some(f.address.clone()),
     };
-    match workers::update(&st.db, &caller.scope, &caller.actor, id, &patch).await {
+    match workers::update(&st.db, &caller.access, id, &patch).await {
         Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=saved")).into_response()),
         Err(shegong_store::StoreError::Invalid(errs)) => {
             form_page(&st, &caller, FormKind::Edit(id), f.values(), errs).await
@@ -830,7 +834,7 @@ async fn worker_page(
     } else {
         vec![]
     };
-    let full = caller.role.can_see_full_id();
+    let full = caller.role.may(Permission::ViewFullIdNumber);
     if full && tab == "basic" {
         audit::record(
             &st.db.writer,
@@ -991,8 +995,8 @@ async fn worker_page(
         payslips,
         notice: notice.into(),
         errors,
-        can_edit: caller.role.can_edit_workers(),
-        can_exit: caller.role.is_admin(),
+        can_edit: caller.role.may(Permission::EditArchive),
+        can_exit: caller.role.may(Permission::ExitWorker),
         is_self: caller.scope.only_worker() == Some(id),
         educations: a
             .educations
@@ -1118,7 +1122,7 @@ impl SubForm {
 
 fn editor(caller: &Caller, f: &SubForm) -> Result<(), AppError> {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.can_edit_workers(), "您的角色不能修改档案")
+    Ok(caller.access.require(Permission::EditArchive)?)
 }
 
 async fn add_education(
@@ -1135,7 +1139,7 @@ async fn add_education(
             major: f.opt("major"),
             graduated_on: f.opt("graduated_on"),
         })?;
-        workers::add_education(&st.db, &caller.scope, &caller.actor, id, e).await?;
+        workers::add_education(&st.db, &caller.access, id, e).await?;
         Ok(())
     }
     .await;
@@ -1155,7 +1159,7 @@ async fn add_certificate(
             number: f.opt("number"),
             issued_on: f.opt("issued_on"),
         })?;
-        workers::add_certificate(&st.db, &caller.scope, &caller.actor, id, c).await?;
+        workers::add_certificate(&st.db, &caller.access, id, c).await?;
         Ok(())
     }
     .await;
@@ -1178,7 +1182,7 @@ async fn add_appointment(
             (f.flag("two_committees"), f.flag("full_time"), f.flag("party_building")),
         )
         .map_err(AppError::Invalid)?;
-        workers::add_appointment(&st.db, &caller.scope, &caller.actor, id, a, true).await?;
+        workers::add_appointment(&st.db, &caller.access, id, a, true).await?;
         Ok(())
     }
     .await;
@@ -1200,7 +1204,7 @@ async fn add_agreement(
             end_date: f.get("end_date"),
             signed_on: f.opt("signed_on"),
         })?;
-        workers::add_agreement(&st.db, &caller.scope, &caller.actor, id, a).await?;
+        workers::add_agreement(&st.db, &caller.access, id, a).await?;
         Ok(())
     }
     .await;
@@ -1214,10 +1218,10 @@ async fn exit_worker(
     Form(f): Form<SubForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.is_admin(), "只有民政管理员可以办理退出")?;
+    caller.access.require(Permission::ExitWorker)?;
     let r = async {
         let on = shegong_domain::worker::parse_date("exited_on", "退出日期", &f.get("exited_on"))?;
-        workers::exit(&st.db, &caller.scope, &caller.actor, id, on, &f.get("reason")).await?;
+        workers::exit(&st.db, &caller.access, id, on, &f.get("reason")).await?;
         Ok(())
     }
     .await;
@@ -1231,8 +1235,8 @@ async fn resolve_correction(
     Form(f): Form<CsrfForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.can_edit_workers(), "您的角色不能处理更正申请")?;
-    workers::resolve_correction(&st.db, &caller.scope, &caller.actor, cid).await?;
+    caller.access.require(Permission::ResolveCorrection)?;
+    workers::resolve_correction(&st.db, &caller.access, cid).await?;
     back(id, "basic", Ok(()))
 }
 
@@ -1243,7 +1247,7 @@ async fn add_assessment(
     Form(f): Form<SubForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.is_admin(), "只有民政管理员可以发布考核等次")?;
+    caller.access.require(Permission::ManageAssessment)?;
     let r = async {
         let year: i32 = f
             .get("year")
@@ -1252,7 +1256,7 @@ async fn add_assessment(
             .map_err(|_| AppError::from(FieldError::new("year_invalid", "year", "考核年度应为四位年份")))?;
         let grade = shegong_domain::career::Grade::parse(&f.get("grade"))
             .ok_or_else(|| AppError::from(FieldError::new("grade_unknown", "grade", "考核等次无效")))?;
-        shegong_store::career::record_grade(&st.db, &caller.scope, &caller.actor, id, year, grade, today()).await?;
+        shegong_store::career::record_grade(&st.db, &caller.access, id, year, grade, today()).await?;
         Ok(())
     }
     .await;
@@ -1273,7 +1277,7 @@ async fn add_reward(
         issued_on: f.get("issued_on"),
         note: f.opt("note"),
     };
-    let r = shegong_store::career::add_reward(&st.db, &caller.scope, &caller.actor, id, &input)
+    let r = shegong_store::career::add_reward(&st.db, &caller.access, id, &input)
         .await
         .map(|_| ())
         .map_err(AppError::from);
@@ -1287,11 +1291,11 @@ async fn amend_grade(
     Form(f): Form<SubForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.is_admin(), "只有民政管理员可以更正考核等次")?;
+    caller.access.require(Permission::ManageAssessment)?;
     let r = async {
         let grade = shegong_domain::career::Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
         let year = f.get("year").trim().parse().unwrap_or(0);
-        shegong_store::rounds::amend(&st.db, &caller.scope, &caller.actor, id, year, grade, &f.get("reason"))
+        shegong_store::rounds::amend(&st.db, &caller.access, id, year, grade, &f.get("reason"))
             .await
             .map(|_| ())
             .map_err(AppError::from)
@@ -1307,16 +1311,7 @@ async fn request_correction(
     Form(f): Form<SubForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    match workers::request_correction(
-        &st.db,
-        &caller.scope,
-        &caller.actor,
-        id,
-        &f.get("field"),
-        &f.get("message"),
-    )
-    .await
-    {
+    match workers::request_correction(&st.db, &caller.access, id, &f.get("field"), &f.get("message")).await {
         Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=requested")).into_response()),
         Err(e) => back(id, "basic", Err(e.into())),
     }
@@ -1338,8 +1333,8 @@ struct UsersPage {
 }
 
 async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<FieldError>) -> PageResult {
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
-    let list = users::list(&st.db, &caller.scope).await?;
+    caller.access.require(Permission::ManageUsers)?;
+    let list = users::list(&st.db, &caller.access).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -1405,7 +1400,7 @@ struct UserForm {
 
 async fn create_user(State(st): State<AppState>, caller: Caller, Form(f): Form<UserForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
+    caller.access.require(Permission::ManageUsers)?;
     match users::create(&st.db, Some((caller.role, &caller.scope)), &caller.actor, f.new).await {
         Ok(u) => users_render(&st, &caller, &format!("已创建用户 {}。", u.username), vec![]).await,
         Err(shegong_store::StoreError::Invalid(errs)) => users_render(&st, &caller, "", errs).await,
@@ -1421,10 +1416,10 @@ async fn toggle_user(
     Form(f): Form<CsrfForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
-    let list = users::list(&st.db, &caller.scope).await?;
+    caller.access.require(Permission::ManageUsers)?;
+    let list = users::list(&st.db, &caller.access).await?;
     let u = list.into_iter().find(|u| u.id == id).ok_or(AppError::NotFound)?;
-    match users::set_disabled(&st.db, &caller.scope, &caller.actor, id, !u.disabled).await {
+    match users::set_disabled(&st.db, &caller.access, id, !u.disabled).await {
         Ok(_) => Ok(Redirect::to("/users").into_response()),
         Err(shegong_store::StoreError::Invalid(errs)) => users_render(&st, &caller, "", errs).await,
         Err(e) => Err(e.into()),
@@ -1442,9 +1437,9 @@ struct AuditPage {
 }
 
 async fn audit_page(State(st): State<AppState>, caller: Caller, Query(q): Query<api::PageQuery>) -> PageResult {
-    caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
+    caller.access.require(Permission::ReadAuditLog)?;
     let (page, _) = q.paging(50, 50)?;
-    let (rows, total) = audit::list(&st.db, &caller.scope, page - 1, 50).await?;
+    let (rows, total) = audit::list(&st.db, &caller.access, page - 1, 50).await?;
     render(AuditPage {
         c: chrome(&st, &caller, "audit").await?,
         rows: rows
@@ -1538,7 +1533,7 @@ async fn trainings_render(st: &AppState, caller: &Caller, notice: String, errors
         c: chrome(st, caller, "trainings").await?,
         notice,
         errors,
-        can_edit: caller.role.is_admin(),
+        can_edit: caller.role.may(Permission::ManageTraining),
         overdue,
         kinds: pairs(&training::KINDS),
         post_categories: pairs(&POST_CATEGORIES[..3]),
@@ -1577,7 +1572,7 @@ async fn trainings_page(State(st): State<AppState>, caller: Caller) -> PageResul
 
 async fn create_training(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    caller.access.require(Permission::ManageTraining)?;
     // Blank means 0; anything else that is not a number is refused by the range check.
     let num = |k: &str| {
         let v = f.get(k);
@@ -1598,7 +1593,7 @@ async fn create_training(State(st): State<AppState>, caller: Caller, Form(f): Fo
         hours: num("hours"),
         credits: num("credits"),
     };
-    match shegong_store::training::create(&st.db, &caller.scope, &caller.actor, &input).await {
+    match shegong_store::training::create(&st.db, &caller.access, &input).await {
         Ok(t) => trainings_render(&st, &caller, format!("已创建培训“{}”。", t.name), vec![]).await,
         Err(shegong_store::StoreError::Invalid(errs)) => trainings_render(&st, &caller, String::new(), errs).await,
         Err(e) => Err(e.into()),
@@ -1612,12 +1607,12 @@ async fn enrol_training(
     Form(f): Form<SubForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
-    caller.require(caller.role.is_admin(), "只有民政管理员可以组织培训")?;
+    caller.access.require(Permission::ManageTraining)?;
     let filter = WorkerFilter {
         post_category: f.opt("post_category"),
         ..Default::default()
     };
-    let n = shegong_store::training::enrol(&st.db, &caller.scope, &caller.actor, id, &filter, today()).await?;
+    let n = shegong_store::training::enrol(&st.db, &caller.access, id, &filter, today()).await?;
     trainings_render(&st, &caller, format!("已记录 {n} 人参训。"), vec![]).await
 }
 
@@ -1682,8 +1677,8 @@ async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult 
 use crate::export::{XCell, table_xlsx};
 
 async fn users_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
-    caller.require(caller.role.can_manage_users(), "只有管理员可以管理用户")?;
-    let mut list = Some(users::list(&st.db, &caller.scope).await?);
+    caller.access.require(Permission::ManageUsers)?;
+    let mut list = Some(users::list(&st.db, &caller.access).await?);
     let headers = [
         ("用户名", 14.0),
         ("姓名", 12.0),
@@ -1719,7 +1714,7 @@ async fn users_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
 
 /// The whole audit log in scope, newest first, read 1,000 rows at a time.
 async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
-    caller.require(caller.role.can_read_audit_log(), "只有管理员和审计人员可以查看审计日志")?;
+    caller.access.require(Permission::ReadAuditLog)?;
     let headers = [
         ("时间", 18.0),
         ("用户", 12.0),
@@ -1729,7 +1724,7 @@ async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
         ("对象", 38.0),
         ("说明", 40.0),
     ];
-    let (db, scope) = (&st.db, &caller.scope);
+    let (db, access) = (&st.db, &caller.access);
     // Read by keyset (the last entry's time and id), never by OFFSET.
     let cursor = std::sync::Mutex::new(None);
     let cursor = &cursor;
@@ -1738,7 +1733,7 @@ async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
         &headers,
         |_| async move {
             let after = *cursor.lock().unwrap_or_else(|p| p.into_inner());
-            let rows = audit::older_than(db, scope, after, 1000).await?;
+            let rows = audit::older_than(db, access, after, 1000).await?;
             if let Some(last) = rows.last() {
                 *cursor.lock().unwrap_or_else(|p| p.into_inner()) = Some((last.at, last.id));
             }

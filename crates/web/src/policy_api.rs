@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use shegong_domain::Permission;
 use shegong_domain::career::Grade;
 use shegong_domain::pay::parse_yuan;
 use shegong_domain::{FieldError, RegionCode};
@@ -20,10 +21,6 @@ use uuid::Uuid;
 
 fn region_of(code: &str) -> ApiResult<RegionCode> {
     RegionCode::parse(code).map_err(|e| AppError::Invalid(vec![e]))
-}
-
-fn admin(caller: &Caller) -> ApiResult<()> {
-    caller.require(caller.role.is_admin(), "只有民政管理员可以办理此事项")
 }
 
 #[derive(Deserialize, Default)]
@@ -73,8 +70,8 @@ pub async fn upload_policy(
     caller: Caller,
     Json(b): Json<PolicyBody>,
 ) -> ApiResult<Response> {
-    admin(&caller)?;
-    let m = policies::upload(&st.db, &caller.scope, &caller.actor, &b.body).await?;
+    caller.access.require(Permission::ApplyPolicy)?;
+    let m = policies::upload(&st.db, &caller.access, &b.body).await?;
     Ok((StatusCode::CREATED, Json(json!({"name": m.name, "version": m.version}))).into_response())
 }
 
@@ -132,9 +129,9 @@ pub async fn apply_policy(
     Path(code): Path<String>,
     Json(i): Json<ApplyInput>,
 ) -> ApiResult<Response> {
-    admin(&caller)?;
+    caller.access.require(Permission::ApplyPolicy)?;
     let from = shegong_domain::worker::parse_date("from", "生效日期", &i.from)?;
-    let a = policies::apply(&st.db, &caller.scope, &caller.actor, &code, i.name.trim(), from).await?;
+    let a = policies::apply(&st.db, &caller.access, &code, i.name.trim(), from).await?;
     Ok((StatusCode::CREATED, Json(json!(a))).into_response())
 }
 
@@ -153,11 +150,10 @@ pub async fn set_wage(
     Path(code): Path<String>,
     Json(i): Json<WageInput>,
 ) -> ApiResult<Response> {
-    admin(&caller)?;
+    caller.access.require(Permission::ApplyPolicy)?;
     let fen = parse_yuan(&i.annual_yuan)
         .ok_or_else(|| FieldError::new("wage_amount", "annual_yuan", "年平均工资应为元金额，最多两位小数"))?;
-    let m =
-        policies::set_reference_wage(&st.db, &caller.scope, &caller.actor, &code, i.key.trim(), i.year, fen).await?;
+    let m = policies::set_reference_wage(&st.db, &caller.access, &code, i.key.trim(), i.year, fen).await?;
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
 }
 
@@ -215,13 +211,10 @@ pub async fn region_budget(
     Path(code): Path<String>,
     Query(q): Query<BudgetQuery>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(
-        caller.role.is_admin() || caller.role.as_str() == "auditor",
-        "只有管理员可以查看预算",
-    )?;
+    caller.access.require(Permission::ViewBudget)?;
     let code = region_of(&code)?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
-    let b = payroll::budget(&st.db, &caller.scope, &code, year, &q.what_if()).await?;
+    let b = payroll::budget(&st.db, &caller.access, &code, year, &q.what_if()).await?;
     Ok(Json(json!(b)))
 }
 
@@ -234,13 +227,13 @@ pub struct RunInput {
 
 /// `POST /api/v1/payroll/runs`: computes (or recomputes, unless locked) a month for a region.
 pub async fn create_run(State(st): State<AppState>, caller: Caller, Json(i): Json<RunInput>) -> ApiResult<Response> {
-    admin(&caller)?;
+    caller.access.require(Permission::RunPayroll)?;
     let region = if i.region.trim().is_empty() {
         caller.scope.region().to_string()
     } else {
         i.region.trim().to_string()
     };
-    let s = payroll::run(&st.db, &caller.scope, &caller.actor, &region, &i.month).await?;
+    let s = payroll::run(&st.db, &caller.access, &region, &i.month).await?;
     Ok((StatusCode::CREATED, Json(json!(s))).into_response())
 }
 
@@ -276,17 +269,13 @@ pub async fn get_run(
 }
 
 pub async fn review_run(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
-    admin(&caller)?;
-    Ok(Json(json!(
-        payroll::review(&st.db, &caller.scope, &caller.actor, id).await?
-    )))
+    caller.access.require(Permission::RunPayroll)?;
+    Ok(Json(json!(payroll::review(&st.db, &caller.access, id).await?)))
 }
 
 pub async fn lock_run(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
-    admin(&caller)?;
-    Ok(Json(json!(
-        payroll::lock(&st.db, &caller.scope, &caller.actor, id).await?
-    )))
+    caller.access.require(Permission::RunPayroll)?;
+    Ok(Json(json!(payroll::lock(&st.db, &caller.access, id).await?)))
 }
 
 #[derive(Deserialize, Default)]
@@ -304,13 +293,13 @@ pub async fn adjust_run(
     Path(id): Path<Uuid>,
     Json(i): Json<AdjustInput>,
 ) -> ApiResult<Response> {
-    admin(&caller)?;
+    caller.access.require(Permission::RunPayroll)?;
     let worker = i
         .worker_id
         .ok_or_else(|| FieldError::new("adjust_worker", "worker_id", "请指定人员"))?;
     let fen = parse_yuan(&i.amount_yuan)
         .ok_or_else(|| FieldError::new("adjust_amount", "amount_yuan", "调整金额应为元金额，最多两位小数"))?;
-    let m = payroll::adjust(&st.db, &caller.scope, &caller.actor, id, worker, fen, &i.reason).await?;
+    let m = payroll::adjust(&st.db, &caller.access, id, worker, fen, &i.reason).await?;
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
 }
 
@@ -365,11 +354,11 @@ pub async fn create_round(
     caller: Caller,
     Json(i): Json<RoundInput>,
 ) -> ApiResult<Response> {
-    admin(&caller)?;
+    caller.access.require(Permission::ManageAssessment)?;
     let year = i
         .year
         .ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
-    let r = rounds::create(&st.db, &caller.scope, &caller.actor, i.region.trim(), year, today()).await?;
+    let r = rounds::create(&st.db, &caller.access, i.region.trim(), year, today()).await?;
     Ok((StatusCode::CREATED, Json(json!(r))).into_response())
 }
 
@@ -395,17 +384,15 @@ pub async fn save_scores(
     Path(id): Path<Uuid>,
     Json(i): Json<ScoresInput>,
 ) -> ApiResult<Json<Value>> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能录入考核评分")?;
-    let n = rounds::save_scores(&st.db, &caller.scope, &caller.actor, id, &i.items).await?;
+    caller.access.require(Permission::ScoreAssessment)?;
+    let n = rounds::save_scores(&st.db, &caller.access, id, &i.items).await?;
     Ok(Json(json!({ "saved": n })))
 }
 
 /// `POST /api/v1/assessment-rounds/{id}/score`: draft → scored.
 pub async fn score_round(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
-    admin(&caller)?;
-    Ok(Json(json!(
-        rounds::compute(&st.db, &caller.scope, &caller.actor, id).await?
-    )))
+    caller.access.require(Permission::ManageAssessment)?;
+    Ok(Json(json!(rounds::compute(&st.db, &caller.access, id).await?)))
 }
 
 #[derive(Deserialize, Default)]
@@ -432,18 +419,18 @@ pub async fn set_round_grade(
     Path(id): Path<Uuid>,
     Json(i): Json<GradeInput>,
 ) -> ApiResult<Json<Value>> {
-    admin(&caller)?;
+    caller.access.require(Permission::ManageAssessment)?;
     let w = i
         .worker_id
         .ok_or_else(|| FieldError::new("round_entry", "worker_id", "请指定人员"))?;
-    let e = rounds::set_grade(&st.db, &caller.scope, &caller.actor, id, w, grade_of(&i.grade)?).await?;
+    let e = rounds::set_grade(&st.db, &caller.access, id, w, grade_of(&i.grade)?).await?;
     Ok(Json(json!(e)))
 }
 
 /// `POST /api/v1/assessment-rounds/{id}/publish`: scored → published; returns who the exit rule flags.
 pub async fn publish_round(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
-    admin(&caller)?;
-    let (r, flagged) = rounds::publish(&st.db, &caller.scope, &caller.actor, id).await?;
+    caller.access.require(Permission::ManageAssessment)?;
+    let (r, flagged) = rounds::publish(&st.db, &caller.access, id).await?;
     let flagged: Vec<Value> = flagged
         .into_iter()
         .map(|(w, m)| json!({"worker_id": w, "message": m}))
@@ -465,17 +452,8 @@ pub async fn amend_grade(
     Path((id, year)): Path<(Uuid, i32)>,
     Json(i): Json<AmendInput>,
 ) -> ApiResult<Response> {
-    admin(&caller)?;
-    let m = rounds::amend(
-        &st.db,
-        &caller.scope,
-        &caller.actor,
-        id,
-        year,
-        grade_of(&i.grade)?,
-        &i.reason,
-    )
-    .await?;
+    caller.access.require(Permission::ManageAssessment)?;
+    let m = rounds::amend(&st.db, &caller.access, id, year, grade_of(&i.grade)?, &i.reason).await?;
     Ok((StatusCode::CREATED, Json(json!(m))).into_response())
 }
 
@@ -512,15 +490,15 @@ pub async fn add_reserve(
     caller: Caller,
     Json(i): Json<reserves::ReserveInput>,
 ) -> ApiResult<Response> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能维护后备力量")?;
-    let r = reserves::add(&st.db, &caller.scope, &caller.actor, &i, today()).await?;
+    caller.access.require(Permission::ManageReserves)?;
+    let r = reserves::add(&st.db, &caller.access, &i, today()).await?;
     Ok((StatusCode::CREATED, Json(json!(r))).into_response())
 }
 
 /// `DELETE /api/v1/reserves/{id}`: takes a candidate out of the pool (kept, dated).
 pub async fn remove_reserve(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
-    caller.require(caller.role.can_edit_workers(), "您的角色不能维护后备力量")?;
-    reserves::remove(&st.db, &caller.scope, &caller.actor, id, today()).await?;
+    caller.access.require(Permission::ManageReserves)?;
+    reserves::remove(&st.db, &caller.access, id, today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -553,11 +531,10 @@ pub async fn set_training_result(
     Path((id, worker)): Path<(Uuid, Uuid)>,
     Json(i): Json<ResultInput>,
 ) -> ApiResult<Json<Value>> {
-    admin(&caller)?;
+    caller.access.require(Permission::ManageTraining)?;
     let r = shegong_store::training::set_result(
         &st.db,
-        &caller.scope,
-        &caller.actor,
+        &caller.access,
         id,
         worker,
         i.attendance.as_deref().unwrap_or("attended"),

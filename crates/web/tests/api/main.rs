@@ -14,6 +14,7 @@ mod career;
 mod export;
 mod hostile;
 mod pay;
+mod permissions;
 mod regions;
 mod stats;
 mod training;
