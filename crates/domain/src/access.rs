@@ -30,6 +30,8 @@ pub enum Permission {
     CorrectIdNumber,
     /// Record a worker's exit.
     ExitWorker,
+    /// Take over the kept archive of a person who left another region (a transfer).
+    TransferArchive,
     /// Ask for a correction of an archive (the worker of their own, staff of theirs in scope).
     RequestCorrection,
     /// Handle correction requests.
@@ -65,6 +67,7 @@ impl Permission {
             Self::EditArchive => "您的角色不能修改社区工作者档案",
             Self::CorrectIdNumber => "您的角色不能更正身份证号码，请由民政管理员办理",
             Self::ExitWorker => "只有民政管理员可以办理退出",
+            Self::TransferArchive => "此人的档案在其他地区，档案转入须由县（市、区）以上民政部门管理员办理",
             Self::RequestCorrection => "您的角色不能提交更正申请",
             Self::ResolveCorrection => "您的角色不能处理更正申请",
             Self::ManageAssessment => "只有民政管理员可以组织考核、评定和更正考核等次",
@@ -96,6 +99,7 @@ impl Role {
             RequestCorrection => !auditor,
             ViewBudget | ReadAuditLog | ViewFullIdNumber => admin || auditor,
             ViewRegion => self != Self::Worker,
+            TransferArchive => matches!(self, Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin),
         }
     }
 

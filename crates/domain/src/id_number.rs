@@ -127,12 +127,14 @@ impl IdNumber {
     }
 }
 
-/// Masks any stored number for display in lists: `330481********123X`.
+/// Masks a stored number for those who may not see it whole: `330481************`. Only the region
+/// part stays: the birth date is shown beside the number anyway, so keeping the last four digits
+/// too would leave nothing hidden.
 pub fn mask(s: &str) -> String {
     if s.len() < 10 || !s.is_ascii() {
         return "*".repeat(s.chars().count());
     }
-    format!("{}{}{}", &s[..6], "*".repeat(s.len() - 10), &s[s.len() - 4..])
+    format!("{}{}", &s[..6], "*".repeat(s.len() - 6))
 }
 
 fn birth_date_of(s: &str) -> Option<NaiveDate> {
@@ -214,7 +216,7 @@ mod tests {
     #[test]
     fn masks_the_middle() {
         let n = IdNumber::parse("11010519491231002X").unwrap();
-        assert_eq!(n.masked(), "110105********002X");
+        assert_eq!(n.masked(), "110105************");
         assert!(!format!("{n:?}").contains("19491231"));
     }
 

@@ -64,7 +64,25 @@ const WEAK: &[&str] = &[
     "xiaomi",
     "baidu",
     "taobao",
+    "1qaz2wsx3edc",
+    "1qaz2wsx3edc4rfv",
+    "q1w2e3r4t5",
+    "q1w2e3r4t5y6",
+    "zaq12wsx",
+    "zaq1xsw2",
+    "qweasdzxc",
+    "1234qwer",
+    "qwer1234",
+    "a1s2d3f4",
+    "asdfghjkl;",
+    "asdf1234",
+    "qwertyui",
+    "1q2w3e4r5t6y",
+    "qazwsxedc",
 ];
+
+/// Fewest different characters a password must have.
+const MIN_DISTINCT: usize = 5;
 
 /// Checks a new password; `username` may not be part of it. The error names the field `field`.
 pub fn check(password: &str, username: &str, field: &'static str) -> Result<(), FieldError> {
@@ -91,8 +109,8 @@ pub fn check(password: &str, username: &str, field: &'static str) -> Result<(), 
     if !user.is_empty() && lower.contains(&user) {
         return Err(FieldError::new("password_weak", field, "密码不能包含用户名"));
     }
-    let first = lower.chars().next().unwrap_or(' ');
-    if lower.chars().all(|c| c == first) || is_run(&lower) {
+    let distinct: std::collections::HashSet<char> = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if distinct.len() < MIN_DISTINCT || is_repeated_unit(&lower) || longest_run(&lower) + 2 >= chars {
         return Err(FieldError::new(
             "password_weak",
             field,
@@ -106,10 +124,23 @@ pub fn check(password: &str, username: &str, field: &'static str) -> Result<(), 
     Ok(())
 }
 
-/// `1234567890`, `abcdefghij`, `9876543210`: each character one more (or less) than the one before.
-fn is_run(s: &str) -> bool {
+/// The longest stretch like `123456` or `fedcba`: each character one more (or less) than the one
+/// before.
+fn longest_run(s: &str) -> usize {
     let v: Vec<u32> = s.chars().map(u32::from).collect();
-    v.len() > 1 && (v.windows(2).all(|w| w[1] == w[0] + 1) || v.windows(2).all(|w| w[0] == w[1] + 1))
+    let (mut best, mut up, mut down) = (v.len().min(1), 1, 1);
+    for w in v.windows(2) {
+        up = if w[1] == w[0] + 1 { up + 1 } else { 1 };
+        down = if w[0] == w[1] + 1 { down + 1 } else { 1 };
+        best = best.max(up).max(down);
+    }
+    best
+}
+
+/// `abc123abc123`, `a1a1a1a1`: one short piece said again and again.
+fn is_repeated_unit(s: &str) -> bool {
+    let v: Vec<char> = s.chars().collect();
+    (1..=v.len() / 2).any(|k| v.iter().enumerate().all(|(i, c)| *c == v[i % k]))
 }
 
 #[cfg(test)]
@@ -144,5 +175,18 @@ mod tests {
         assert_eq!(code(&"x".repeat(1 << 20)), "password_too_long");
         assert_eq!(code("abc\u{0}defghijk"), "password_invalid");
         assert_eq!(check("a", "u", "new_password").unwrap_err().field, "new_password");
+        for weak in [
+            "1qaz2wsx3edc",
+            "q1w2e3r4t5",
+            "asdfghjkl;",
+            "a1a1a1a1a1",
+            "abcabcabca",
+            "abc123abc123",
+            "111111aaaaa",
+            "987654321a",
+            "  a        ",
+        ] {
+            assert_eq!(code(weak), "password_weak", "{weak}");
+        }
     }
 }

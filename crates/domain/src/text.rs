@@ -8,12 +8,16 @@ use crate::FieldError;
 /// bidirectional embeddings, overrides and isolates, word joiners, the byte-order mark, soft hyphens.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
-        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180E}'
         | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{FEFF}')
+        | '\u{2066}'..='\u{206F}'
+        | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{E0000}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}')
+        || matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
 }
 
 /// Whether `s` holds a control character (line breaks and tabs allowed when `multiline`) or an
@@ -92,7 +96,16 @@ mod tests {
             line("school", "毕业学校", &"学".repeat(101), 100).unwrap_err().code,
             "text_too_long"
         );
-        for bad in ["浙江\u{202E}大学", "浙\u{200B}江", "a\u{0007}b", "a\nb"] {
+        for bad in [
+            "浙江\u{202E}大学",
+            "浙\u{200B}江",
+            "a\u{0007}b",
+            "a\nb",
+            "王\u{034F}明",
+            "王\u{E0041}明",
+            "王\u{3164}明",
+            "王\u{115F}明",
+        ] {
             assert_eq!(
                 line("x", "x", bad, 100).unwrap_err().code,
                 "text_hidden_characters",

@@ -60,6 +60,19 @@ pub async fn record(
     Ok(())
 }
 
+/// Records that `actor` saw a worker's full ID number, and where (`api`, `page`, `edit`, `history`).
+pub async fn full_id_viewed(db: &Db, actor: &Actor, region_code: &str, worker_id: Uuid, place: &str) -> Result<()> {
+    record(
+        &db.writer,
+        actor,
+        "worker.view_id_number",
+        region_code,
+        Some(worker_id.to_string()),
+        Some(place.to_string()),
+    )
+    .await
+}
+
 /// Entries in scope older than `after` (an entry's time and id; `None` for the newest), newest first,
 /// at most `n`: a keyset read, so that reading the whole log is linear in its length.
 pub async fn older_than(

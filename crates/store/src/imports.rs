@@ -178,22 +178,30 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table> {
     use crate::upload_limits::{self as limits, MAX_COLS, MAX_ROWS, TextBudget};
     use calamine::{DataRef, Reader, Xlsx};
     limits::check_xlsx_container(bytes).map_err(file_error)?;
-    let mut wb: Xlsx<_> =
-        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| file_error(format!("无法读取 Excel 文件：{e}")))?;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        tracing::info!(error = %e, "unreadable workbook");
+        file_error("无法读取 Excel 文件：文件已损坏，或不是 Excel 保存的 .xlsx 文件")
+    })?;
     let Some(name) = wb.sheet_names().first().cloned() else {
         return Err(file_error("Excel 文件中没有工作表"));
     };
-    let mut reader = wb
-        .worksheet_cells_reader(&name)
-        .map_err(|e| file_error(format!("无法读取工作表“{name}”：{e}")))?;
+    let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| {
+        tracing::info!(error = %e, "unreadable worksheet");
+        file_error(format!(
+            "无法读取工作表“{name}”：内容已损坏，请在 Excel 或 WPS 中打开后另存为 .xlsx 再上传"
+        ))
+    })?;
     // Cells arrive row by row; the used range the file declares is never allocated.
     let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
     let mut budget = TextBudget::default();
     let mut current: Option<(usize, Vec<Cell>)> = None;
     loop {
-        let cell = reader
-            .next_cell()
-            .map_err(|e| file_error(format!("无法读取工作表“{name}”：{e}")))?;
+        let cell = reader.next_cell().map_err(|e| {
+            tracing::info!(error = %e, "unreadable worksheet");
+            file_error(format!(
+                "无法读取工作表“{name}”：内容已损坏，请在 Excel 或 WPS 中打开后另存为 .xlsx 再上传"
+            ))
+        })?;
         let Some(cell) = cell else { break };
         let (r, c) = cell.get_position();
         let (row, col) = (r as usize + 1, c as usize);
@@ -271,7 +279,7 @@ fn read_csv(bytes: &[u8]) -> Result<Table> {
     let mut rows = Vec::new();
     let mut budget = TextBudget::default();
     for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| file_error(format!("CSV 第{}行格式有误：{e}", i + 1)))?;
+        let rec = rec.map_err(|_| file_error(format!("CSV 第{}行格式有误（引号或分隔符不匹配）", i + 1)))?;
         if rows.len() > MAX_ROWS + 10 {
             return Err(file_error(limits::too_many_rows()));
         }
@@ -683,7 +691,7 @@ pub async fn commit(
             done.unchanged += 1;
             continue;
         }
-        if crate::workers::import_update(&txn, scope, actor, h.worker_id, &h.province_code, &h.status, w).await? {
+        if crate::workers::import_update(&txn, access, h.worker_id, &h.province_code, &h.status, w).await? {
             done.updated += 1;
         } else {
             done.unchanged += 1;

@@ -377,10 +377,15 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
             return Err(StoreError::Conflict(FieldError::new(
                 "payroll_overlap",
                 "region",
-                format!(
-                    "{month}已有覆盖该区划的薪酬计算（区划 {}），不能重复发放",
-                    r.region_code
-                ),
+                // The other run's region is named only when the caller can see it.
+                if scope.allows_region(&r.region_code) {
+                    format!(
+                        "{month}已有覆盖该区划的薪酬计算（区划 {}），不能重复发放",
+                        r.region_code
+                    )
+                } else {
+                    format!("{month}的薪酬已由上级区划统一计算，不能重复发放")
+                },
             )));
         }
     }
@@ -708,6 +713,9 @@ pub async fn adjust(
             "amount_yuan",
             "调整金额应不为0且绝对值不超过10万元",
         ));
+    }
+    if let Err(e) = shegong_domain::text::lines("reason", "调整原因", reason, 200) {
+        errors.push(e);
     }
     if reason.chars().count() < 2 || reason.chars().count() > 200 {
         errors.push(FieldError::new("adjust_reason", "reason", "请填写调整原因（2至200字）"));

@@ -101,6 +101,44 @@ pub mod hostile {
         r#"<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c><c r="B1" t="inlineStr"><is><t>身份证号</t></is></c></row>"#.into()
     }
 
+    /// A workbook from named parts; a part's body is `head`, then `unit` repeated `times` (streamed,
+    /// never held whole), then `tail`.
+    pub fn xlsx_parts(parts: &[(&str, &str, &str, usize, &str)]) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut out);
+            let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            for (name, head, unit, times, tail) in parts {
+                z.start_file(*name, opts).unwrap();
+                z.write_all(head.as_bytes()).unwrap();
+                let chunk = unit.repeat((1 << 16) / unit.len().max(1) + 1);
+                let per_chunk = (1 << 16) / unit.len().max(1) + 1;
+                let mut left = *times;
+                while left > 0 {
+                    let k = left.min(per_chunk);
+                    z.write_all(&chunk.as_bytes()[..k * unit.len()]).unwrap();
+                    left -= k;
+                }
+                z.write_all(tail.as_bytes()).unwrap();
+            }
+            z.finish().unwrap();
+        }
+        out.into_inner()
+    }
+
+    /// A workbook whose shared-string part is named `name` and holds `sst` as its text.
+    fn with_shared(name: &str, sst: &str) -> Vec<u8> {
+        let sheet = sheet("A1:B1", &header_row());
+        xlsx_parts(&[
+            ("[Content_Types].xml", CONTENT_TYPES, "", 0, ""),
+            ("_rels/.rels", RELS, "", 0, ""),
+            ("xl/workbook.xml", WORKBOOK, "", 0, ""),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS, "", 0, ""),
+            ("xl/worksheets/sheet1.xml", &sheet, "", 0, ""),
+            (name, sst, "", 0, ""),
+        ])
+    }
+
     /// The files an attacker would send, by name: each must be refused with a reason.
     pub fn files() -> Vec<(&'static str, Vec<u8>)> {
         let far = xlsx(
@@ -133,7 +171,49 @@ pub mod hostile {
             csv.push_str(&format!("张{i},110101199001011234,13800000000\n"));
         }
         let long = format!("姓名,身份证号\n{},1\n", "长".repeat(5_000));
+        let huge = "10000000000000";
+        let quoted = with_shared(
+            "xl/sharedStrings.xml",
+            &format!("<sst uniqueCount='{huge}'><si><t>x</t></si></sst>"),
+        );
+        let cased = with_shared(
+            "xl/SharedStrings.xml",
+            &format!(r#"<sst uniqueCount="{huge}"><si><t>x</t></si></sst>"#),
+        );
+        let commented = with_shared(
+            "xl/sharedStrings.xml",
+            &format!(
+                r#"<!--{}--><sst uniqueCount="{huge}"><si><t>x</t></si></sst>"#,
+                "x".repeat(100_000)
+            ),
+        );
+        let prefixed = with_shared(
+            "xl/sharedStrings.xml",
+            &format!(
+                r#"<x:sst xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="{huge}"><x:si><x:t>x</x:t></x:si></x:sst>"#
+            ),
+        );
+        let sheet = sheet("A1:B1", &header_row());
+        let styles = xlsx_parts(&[
+            ("[Content_Types].xml", CONTENT_TYPES, "", 0, ""),
+            ("_rels/.rels", RELS, "", 0, ""),
+            ("xl/workbook.xml", WORKBOOK, "", 0, ""),
+            ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS, "", 0, ""),
+            ("xl/worksheets/sheet1.xml", &sheet, "", 0, ""),
+            (
+                "xl/styles.xml",
+                r#"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>"#,
+                r#"<xf fontId="0" fillId="0" borderId="0"/>"#,
+                6_000_000,
+                "</cellXfs></styleSheet>",
+            ),
+        ]);
         vec![
+            ("sst-quoted.xlsx", quoted),
+            ("sst-case.xlsx", cased),
+            ("sst-comment.xlsx", commented),
+            ("sst-prefix.xlsx", prefixed),
+            ("styles.xlsx", styles),
             ("far.xlsx", far),
             ("strings.xlsx", strings),
             ("announced.xlsx", announced),

@@ -67,6 +67,9 @@ pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<train
     if let Err(e) = shegong_domain::text::line("name", "培训名称", name, 100) {
         errors.push(e);
     }
+    if let Err(e) = shegong_domain::text::line("organiser", "主办单位", &i.organiser, 100) {
+        errors.push(e);
+    }
     if name.is_empty() || name.chars().count() > 100 {
         errors.push(FieldError::new("training_name", "name", "请填写培训名称（100字以内）"));
     }

@@ -22,6 +22,8 @@ pub const MAX_FILE_BYTES: usize = 32 << 20;
 pub const MAX_INFLATED_BYTES: u64 = 256 << 20;
 /// Inflated bytes of the shared-string table.
 pub const MAX_SHARED_STRING_BYTES: u64 = 32 << 20;
+/// Inflated bytes of any other part (styles, workbook, relationships), which the reader builds whole.
+pub const MAX_OTHER_PART_BYTES: u64 = 4 << 20;
 /// Shared strings the table may announce (calamine reserves that many up front).
 pub const MAX_SHARED_STRINGS: u64 = (MAX_ROWS * MAX_COLS) as u64;
 /// Entries in the zip.
@@ -45,54 +47,82 @@ pub fn check_xlsx_container(bytes: &[u8]) -> Result<(), String> {
         let mut entry = zip
             .by_index(i)
             .map_err(|_| "无法读取 Excel 文件：文件已损坏".to_string())?;
-        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
-        let shared = name.ends_with("sharedStrings.xml");
+        let name = entry.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        // Part names are matched as the reader matches them: without regard to case.
+        let shared = name.ends_with("sharedstrings.xml");
         let cap = if shared {
             MAX_SHARED_STRING_BYTES
-        } else {
+        } else if name.contains("worksheets/") {
             MAX_INFLATED_BYTES
+        } else {
+            // Styles, the workbook, relationships, themes: parts the reader builds whole in memory.
+            MAX_OTHER_PART_BYTES
         };
         if entry.size() > cap || total.saturating_add(entry.size()) > MAX_INFLATED_BYTES {
             return Err(too_much_content());
         }
-        // Inflate for real: the declared size may lie. Read at most one byte past the cap.
-        let mut head = Vec::new();
-        let mut limited = (&mut entry).take(cap + 1);
-        if shared {
-            (&mut limited)
-                .take(64 << 10)
-                .read_to_end(&mut head)
-                .map_err(|_| "无法读取 Excel 文件：文件已损坏".to_string())?;
-            if announced_strings(&head).is_some_and(|n| n > MAX_SHARED_STRINGS) {
-                return Err(too_much_content());
-            }
+        // Inflate for real (the declared size may lie), reading at most one byte past the cap.
+        let mut counted = CountingReader {
+            inner: (&mut entry).take(cap + 1),
+            n: 0,
+        };
+        if shared && announced_strings(&mut counted)?.is_some_and(|n| n > MAX_SHARED_STRINGS) {
+            return Err(too_much_content());
         }
-        let rest = std::io::copy(&mut limited, &mut std::io::sink())
-            .map_err(|_| "无法读取 Excel 文件：文件已损坏".to_string())?;
-        let inflated = head.len() as u64 + rest;
-        total = total.saturating_add(inflated);
-        if inflated > cap || total > MAX_INFLATED_BYTES {
+        std::io::copy(&mut counted, &mut std::io::sink()).map_err(|_| "无法读取 Excel 文件：文件已损坏".to_string())?;
+        total = total.saturating_add(counted.n);
+        if counted.n > cap || total > MAX_INFLATED_BYTES {
             return Err(too_much_content());
         }
     }
     Ok(())
 }
 
-/// The `uniqueCount` (or `count`) the shared-string table announces in its opening tag.
-fn announced_strings(head: &[u8]) -> Option<u64> {
-    let text = String::from_utf8_lossy(head);
-    let sst = text.find("<sst")?;
-    let tag_end = text[sst..].find('>').map_or(text.len(), |e| sst + e);
-    let tag = &text[sst..tag_end];
-    ["uniqueCount=\"", "count=\""]
-        .iter()
-        .filter_map(|attr| {
-            let at = tag.find(attr)? + attr.len();
-            let digits: String = tag[at..].chars().take_while(char::is_ascii_digit).collect();
-            // More digits than u64 holds is certainly too many.
-            Some(digits.parse::<u64>().unwrap_or(u64::MAX))
-        })
-        .max()
+/// A reader that counts what passes through it.
+struct CountingReader<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n += k as u64;
+        Ok(k)
+    }
+}
+
+/// The `uniqueCount` the shared-string table announces (what the reader reserves room for), read
+/// with an XML parser as the reader reads it: any quoting, prefix, comments or declarations before
+/// the element. `Err` when the part is not XML.
+fn announced_strings<R: Read>(r: &mut R) -> Result<Option<u64>, String> {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(r));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                if e.local_name().into_inner() != "sst" {
+                    return Ok(None);
+                }
+                let mut most = None;
+                for a in e.attributes().flatten() {
+                    if matches!(a.key.local_name().into_inner(), "uniqueCount" | "count") {
+                        let v = a.value.trim().to_string();
+                        // Anything the reader could take for a number it would reserve; what is not
+                        // a plain number here is refused rather than guessed at.
+                        let n = v.parse::<u64>().unwrap_or(u64::MAX);
+                        most = Some(most.map_or(n, |m: u64| m.max(n)));
+                    }
+                }
+                return Ok(most);
+            }
+            Ok(Event::Eof) => return Ok(None),
+            Ok(_) => {}
+            Err(_) => return Err("无法读取 Excel 文件：共享字符串部分已损坏".into()),
+        }
+    }
 }
 
 pub fn too_big_file() -> String {
@@ -134,12 +164,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_the_announced_string_count() {
-        let head = br#"<?xml version="1.0"?><sst xmlns="x" count="12" uniqueCount="7"><si>"#;
-        assert_eq!(announced_strings(head), Some(12));
-        let huge = br#"<sst uniqueCount="99999999999999999999999">"#;
-        assert_eq!(announced_strings(huge), Some(u64::MAX));
-        assert_eq!(announced_strings(b"<sst>"), None);
+    fn reads_the_announced_string_count_as_the_reader_would() {
+        let count = |x: &str| announced_strings(&mut x.as_bytes()).unwrap();
+        assert_eq!(
+            count(r#"<?xml version="1.0"?><sst xmlns="x" count="12" uniqueCount="7"><si>"#),
+            Some(12)
+        );
+        assert_eq!(count(r#"<sst uniqueCount="99999999999999999999999">"#), Some(u64::MAX));
+        assert_eq!(count("<sst uniqueCount='10000000000000'>"), Some(10_000_000_000_000));
+        assert_eq!(
+            count(r#"<x:sst xmlns:x="m" uniqueCount="10000000000000">"#),
+            Some(10_000_000_000_000)
+        );
+        let comment = format!("<!--{}--><sst uniqueCount=\"10000000000000\">", "x".repeat(100_000));
+        assert_eq!(count(&comment), Some(10_000_000_000_000));
+        assert_eq!(count("<sst>"), None);
     }
 
     #[test]

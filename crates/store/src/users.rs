@@ -421,8 +421,9 @@ async fn store_password(db: &Db, u: user::Model, password: &str, must_change: bo
 }
 
 /// A user changes their own password: the current one must be right and the new one must pass the
-/// rule. The old password stops working at once, and every other session of the user ends;
-/// `keep_session` (the cookie token of the session making the change) stays logged in.
+/// rule. The old password stops working at once, every API token of the user is revoked and every
+/// other session ends; `keep_session` (the cookie token of the session making the change) stays
+/// logged in.
 pub async fn change_password(
     db: &Db,
     user: &user::Model,
@@ -449,6 +450,8 @@ pub async fn change_password(
     }
     let u = store_password(db, user.clone(), new, false).await?;
     end_sessions(db, u.id, keep_session).await?;
+    // Tokens made with the old password (a temporary one an admin set, say) die with it.
+    revoke_tokens(db, u.id).await?;
     crate::audit::record(
         &db.writer,
         &actor_of(&u),

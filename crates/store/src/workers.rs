@@ -439,9 +439,8 @@ async fn community_in_scope(db: &impl ConnectionTrait, scope: &Scope, code: &Reg
 /// on any error nothing is written.
 pub async fn create(db: &Db, access: &Access, new: NewWorker) -> Result<worker::Model> {
     access.require(Permission::EditArchive)?;
-    let (scope, actor) = (&access.scope, &access.actor);
     let txn = db.begin_write().await?;
-    let w = create_in(&txn, scope, actor, new).await?;
+    let w = create_in(&txn, access, new).await?;
     txn.commit().await?;
     Ok(w)
 }
@@ -450,12 +449,8 @@ pub async fn create(db: &Db, access: &Access, new: NewWorker) -> Result<worker::
 pub const ACTIVE_ELSEWHERE: &str = "该身份证号码对应人员已在其他地区登记在岗，不能重复登记";
 
 /// [`create`] inside a caller's transaction (imports use one transaction for a whole file).
-pub async fn create_in(
-    txn: &DatabaseTransaction,
-    scope: &Scope,
-    actor: &Actor,
-    new: NewWorker,
-) -> Result<worker::Model> {
+pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorker) -> Result<worker::Model> {
+    let (scope, actor) = (&access.scope, &access.actor);
     let community = community_in_scope(txn, scope, &new.appointment.community).await?;
     let now = Utc::now();
     if let Some(existing) = id_registry::Entity::find_by_id(new.id_number.to_string())
@@ -493,7 +488,7 @@ pub async fn create_in(
                 "该人员档案在其他省份，请由原省份办理档案转移",
             )));
         }
-        return rehire(txn, scope, held, actor, new, now).await;
+        return rehire(txn, access, held, new, now).await;
     }
     let id = Uuid::now_v7();
     let province = community.code[..2].to_string();
@@ -570,12 +565,12 @@ pub async fn create_in(
 /// recorded about where the person lives passes over.
 async fn rehire(
     txn: &DatabaseTransaction,
-    scope: &Scope,
+    access: &Access,
     held: worker::Model,
-    actor: &Actor,
     new: NewWorker,
     now: chrono::DateTime<Utc>,
 ) -> Result<worker::Model> {
+    let (scope, actor) = (&access.scope, &access.actor);
     let a = &new.appointment;
     if new.name.as_str() != held.name {
         return Err(StoreError::Conflict(FieldError::new(
@@ -603,6 +598,10 @@ async fn rehire(
         )));
     }
     let transfer = !scope.allows_region(&held.region_code);
+    // Taking over another region's archive is a county's decision, not a street's or a community's.
+    if transfer {
+        access.require(Permission::TransferArchive)?;
+    }
     let from_county = held.region_code.chars().take(6).collect::<String>();
     let mut am = held.clone().into_active_model();
     if transfer {
@@ -826,17 +825,17 @@ pub(crate) fn import_unchanged(w: &worker::Model, edus: &[String], certs: &[Stri
 /// Returns whether anything changed (importing the same row twice changes nothing).
 pub(crate) async fn import_update(
     txn: &DatabaseTransaction,
-    scope: &Scope,
-    actor: &Actor,
+    access: &Access,
     id: Uuid,
     province: &str,
     status: &str,
     new: &NewWorker,
 ) -> Result<bool> {
     if status != WorkerStatus::Active.as_str() {
-        create_in(txn, scope, actor, new.clone()).await?;
+        create_in(txn, access, new.clone()).await?;
         return Ok(true);
     }
+    let actor = &access.actor;
     let w = worker::Entity::find()
         .filter(worker::Column::ProvinceCode.eq(province))
         .filter(worker::Column::Id.eq(id))
@@ -1092,12 +1091,12 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
         }
     }
     if let Some(a) = trimmed(&patch.address) {
-        if a.chars().count() > 200 {
-            errors.push(FieldError::new("address_too_long", "address", "住址不能超过200个字"));
-        } else {
-            let a = (!a.is_empty()).then_some(a);
-            ch.push("basic", "住址", w.address.clone(), a.clone());
-            am.address = Set(a);
+        match shegong_domain::text::line("address", "住址", &a, 200) {
+            Err(e) => errors.push(e),
+            Ok(a) => {
+                ch.push("basic", "住址", w.address.clone(), a.clone());
+                am.address = Set(a);
+            }
         }
     }
     if !errors.is_empty() {
@@ -1472,6 +1471,9 @@ pub async fn request_correction(
         )));
     }
     if let Err(e) = shegong_domain::text::lines("message", "更正说明", message, 1000) {
+        return Err(StoreError::invalid(e));
+    }
+    if let Err(e) = shegong_domain::text::line("field", "更正项目", field, 30) {
         return Err(StoreError::invalid(e));
     }
     if message.chars().count() > 1000 {

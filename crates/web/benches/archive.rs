@@ -153,46 +153,19 @@ async fn grow_workers(db: &Db, target: u64) -> u64 {
 
 /// One HTTP/1.1 keep-alive client doing `n` GETs; returns (ok, errors, latencies).
 async fn client(addr: std::net::SocketAddr, token: String, path: String, n: usize) -> (usize, usize, Vec<Duration>) {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-    let mut ok = 0;
-    let mut errors = 0;
-    let mut lat = Vec::new();
+    let (mut ok, mut errors, mut lat) = (0, 0, Vec::new());
     let Ok(stream) = tokio::net::TcpStream::connect(addr).await else {
         return (0, n, lat);
     };
-    let mut stream = BufReader::new(stream);
+    let mut stream = tokio::io::BufReader::new(stream);
+    let req = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n");
     for _ in 0..n {
-        let t = Instant::now();
-        let req = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n");
-        if stream.get_mut().write_all(req.as_bytes()).await.is_err() {
-            errors += 1;
-            continue;
-        }
-        let mut status = String::new();
-        if stream.read_line(&mut status).await.is_err() {
-            errors += 1;
-            continue;
-        }
-        let mut len = 0usize;
-        loop {
-            let mut line = String::new();
-            if stream.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
-                break;
+        match round_trip(&mut stream, &req).await {
+            Some((200, d)) => {
+                ok += 1;
+                lat.push(d);
             }
-            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                len = v.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0u8; len];
-        if stream.read_exact(&mut body).await.is_err() {
-            errors += 1;
-            continue;
-        }
-        lat.push(t.elapsed());
-        if status.starts_with("HTTP/1.1 200") {
-            ok += 1
-        } else {
-            errors += 1
+            _ => errors += 1,
         }
     }
     (ok, errors, lat)

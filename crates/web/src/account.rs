@@ -295,8 +295,23 @@ async fn account_render(
     })
 }
 
-async fn account_page(State(st): State<AppState>, caller: Caller) -> PageResult {
-    account_render(&st, &caller, String::new(), "", vec![]).await
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FlashQuery {
+    notice: Option<String>,
+    t: Option<String>,
+    sig: Option<String>,
+}
+
+async fn account_page(State(st): State<AppState>, caller: Caller, Query(q): Query<FlashQuery>) -> PageResult {
+    let notice = crate::flash::verified(
+        "notice",
+        q.notice.as_deref(),
+        q.t.as_deref(),
+        q.sig.as_deref(),
+        caller.user.id,
+    );
+    account_render(&st, &caller, String::new(), &notice, vec![]).await
 }
 
 async fn password_page(State(st): State<AppState>, caller: Caller) -> PageResult {
@@ -324,20 +339,46 @@ async fn change_password_page(
         return account_render(&st, &caller, String::new(), "", vec![e]).await;
     }
     let keep = cookie_in(&headers, SESSION_COOKIE);
-    match users::change_password(&st.db, &caller.user, keep, &f.current_password, &f.new_password).await {
-        Ok(u) => {
-            let caller = Caller { user: u, ..caller };
-            account_render(
-                &st,
-                &caller,
-                String::new(),
-                "密码已修改，其他设备上的登录已退出。",
-                vec![],
-            )
-            .await
-        }
-        Err(StoreError::Invalid(errs)) => account_render(&st, &caller, String::new(), "", errs).await,
+    match throttled_change(&st, &caller, keep, &f.current_password, &f.new_password).await {
+        // After a forced change, on to the home page; otherwise back to the account page.
+        Ok(_) if caller.user.must_change_password => Ok(crate::flash::back(
+            caller.user.id,
+            "/",
+            Ok("密码已修改，可以正常使用系统了。".into()),
+        )),
+        Ok(_) => Ok(crate::flash::back(
+            caller.user.id,
+            "/account",
+            Ok("密码已修改，其他设备上的登录已退出。".into()),
+        )),
+        Err(AppError::Invalid(errs)) => account_render(&st, &caller, String::new(), "", errs).await,
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Changes the caller's password with the current password counted like a login attempt, so that a
+/// stolen session cannot guess it without limit.
+async fn throttled_change(
+    st: &AppState,
+    caller: &Caller,
+    keep: Option<&str>,
+    current: &str,
+    new: &str,
+) -> Result<user::Model, AppError> {
+    let limits = Limit::for_login(&caller.user.username, None, None);
+    let Some(attempt) = st.throttle.begin(&limits) else {
+        return Err(AppError::TooManyAttempts);
+    };
+    match users::change_password(&st.db, &caller.user, keep, current, new).await {
+        Err(StoreError::Invalid(errs)) if errs.iter().any(|e| e.field == "current_password") => {
+            attempt.failed();
+            Err(AppError::Invalid(errs))
+        }
+        Err(e) => Err(e.into()),
+        Ok(u) => {
+            attempt.succeeded();
+            Ok(u)
+        }
     }
 }
 
@@ -384,6 +425,7 @@ async fn revoke_token_page(
 struct ResetForm {
     _csrf: String,
     new_password: String,
+    confirm_password: String,
 }
 
 /// An admin's reset from the users page; back to that page with the outcome.
@@ -395,11 +437,19 @@ async fn reset_password_page(
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::ManageUsers)?;
+    if f.new_password != f.confirm_password {
+        let e = FieldError::new(
+            "password_mismatch",
+            "confirm_password",
+            "两次输入的新密码不一致，未重置",
+        );
+        return Ok(crate::flash::back(caller.user.id, "/users", Err(e.into())));
+    }
     let r = users::reset_password(&st.db, (caller.role, &caller.scope), &caller.actor, id, &f.new_password)
         .await
         .map(|u| format!("已重置 {} 的密码，该用户下次登录时须修改密码。", u.username))
         .map_err(AppError::from);
-    Ok(crate::flash::back("/users", r))
+    Ok(crate::flash::back(caller.user.id, "/users", r))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,13 +522,14 @@ pub struct PasswordChange {
 }
 
 /// `POST /api/v1/me/password {"current_password","new_password"}`: 204; the old password stops
-/// working at once and the user's browser sessions end.
+/// working at once, the user's browser sessions end and their API tokens (this one included) are
+/// revoked. A wrong current password counts like a failed login.
 pub async fn change_password(
     State(st): State<AppState>,
     caller: Caller,
     Json(p): Json<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    users::change_password(&st.db, &caller.user, None, &p.current_password, &p.new_password).await?;
+    throttled_change(&st, &caller, None, &p.current_password, &p.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

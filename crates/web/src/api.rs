@@ -97,15 +97,7 @@ pub async fn get_worker(State(st): State<AppState>, caller: Caller, Path(id): Pa
     let grades = career::grades(&st.db, &caller.scope, id).await?;
     let full = caller.role.may(Permission::ViewFullIdNumber);
     if full {
-        audit::record(
-            &st.db.writer,
-            &caller.actor,
-            "worker.view_id_number",
-            &a.worker.region_code,
-            Some(id.to_string()),
-            Some("api".into()),
-        )
-        .await?;
+        audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, "api").await?;
     }
     Ok(Json(
         serde_json::to_value(worker_detail(&a, &grades, full, today())).map_err(anyhow::Error::from)?,
@@ -137,15 +129,7 @@ pub async fn worker_history(
     let full = caller.role.may(Permission::ViewFullIdNumber);
     let rows = workers::history(&st.db, &caller.scope, id, full).await?;
     if full && let Some(r) = rows.iter().find(|r| r.field == workers::ID_NUMBER_FIELD) {
-        audit::record(
-            &st.db.writer,
-            &caller.actor,
-            "worker.view_id_number",
-            &r.region_code,
-            Some(id.to_string()),
-            Some("history".into()),
-        )
-        .await?;
+        audit::full_id_viewed(&st.db, &caller.actor, &r.region_code, id, "history").await?;
     }
     Ok(Json(
         json!({ "items": rows.iter().map(views::change_view).collect::<Vec<_>>() }),

@@ -239,8 +239,20 @@ impl SectionsPage {
             subtitle: String::new(),
             crumbs: vec![],
             links: vec![],
-            notice: crate::flash::verified("notice", m.notice.as_deref(), m.sig.as_deref()),
-            error: crate::flash::verified("error", m.error.as_deref(), m.sig.as_deref()),
+            notice: crate::flash::verified(
+                "notice",
+                m.notice.as_deref(),
+                m.t.as_deref(),
+                m.sig.as_deref(),
+                caller.user.id,
+            ),
+            error: crate::flash::verified(
+                "error",
+                m.error.as_deref(),
+                m.t.as_deref(),
+                m.sig.as_deref(),
+                caller.user.id,
+            ),
             kpis: vec![],
             sections: vec![],
             export_query: {
@@ -264,7 +276,9 @@ pub struct Msg {
     notice: Option<String>,
     #[serde(skip_serializing)]
     error: Option<String>,
-    /// The server's signature over the message (see `flash`).
+    /// The time and the server's signature of the message (see `flash`).
+    #[serde(skip_serializing)]
+    t: Option<String>,
     #[serde(skip_serializing)]
     sig: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -285,8 +299,8 @@ pub struct Msg {
     certificate_intermediate_yuan: Option<String>,
 }
 
-fn back(to: &str, r: Result<String, AppError>) -> axum::response::Response {
-    crate::flash::back(to, r)
+fn back(caller: &Caller, to: &str, r: Result<String, AppError>) -> axum::response::Response {
+    crate::flash::back(caller.user.id, to, r)
 }
 
 fn store<T>(r: Result<T, StoreError>) -> Result<T, AppError> {
@@ -587,7 +601,7 @@ async fn apply_policy(
         ))
     }
     .await;
-    back(&to, r)
+    back(&caller, &to, r)
 }
 
 async fn set_wage(State(st): State<AppState>, caller: Caller, axum::Form(f): axum::Form<SubForm>) -> impl IntoResponse {
@@ -608,7 +622,7 @@ async fn set_wage(State(st): State<AppState>, caller: Caller, axum::Form(f): axu
         Ok(format!("已保存 {year} 年度参照工资 {} 元", yuan(fen)))
     }
     .await;
-    back(&to, r)
+    back(&caller, &to, r)
 }
 
 async fn upload_policy(
@@ -623,7 +637,7 @@ async fn upload_policy(
         Ok(format!("已保存政策 {} v{}", m.name, m.version))
     }
     .await;
-    back("/policies", r)
+    back(&caller, "/policies", r)
 }
 
 // ---- staffing ------------------------------------------------------------------------------
@@ -838,8 +852,8 @@ async fn create_run(
     }
     .await;
     match r {
-        Ok((id, msg)) => back(&format!("/payroll/{id}"), Ok(msg)),
-        Err(e) => back("/payroll", Err(e)),
+        Ok((id, msg)) => back(&caller, &format!("/payroll/{id}"), Ok(msg)),
+        Err(e) => back(&caller, "/payroll", Err(e)),
     }
 }
 
@@ -1028,7 +1042,7 @@ async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what:
         }
     }
     .await;
-    back(&format!("/payroll/{id}"), r)
+    back(caller, &format!("/payroll/{id}"), r)
 }
 
 /// `POST /payroll/{id}/review|lock|adjust`.
@@ -1243,10 +1257,11 @@ async fn create_round(
     .await;
     match r {
         Ok(r) => back(
+            &caller,
             &format!("/assessments/{}", r.id),
             Ok(format!("已创建{}年度考核", r.year)),
         ),
-        Err(e) => back("/assessments", Err(e)),
+        Err(e) => back(&caller, "/assessments", Err(e)),
     }
 }
 
@@ -1447,7 +1462,7 @@ async fn save_scores(
         Ok(format!("已保存{}的评分", e.name))
     }
     .await;
-    back(&format!("/assessments/{id}"), r)
+    back(&caller, &format!("/assessments/{id}"), r)
 }
 
 async fn score_round(
@@ -1463,7 +1478,7 @@ async fn score_round(
         Ok("已评定等次，请核对后发布".to_string())
     }
     .await;
-    back(&format!("/assessments/{id}"), r)
+    back(&caller, &format!("/assessments/{id}"), r)
 }
 
 async fn set_grade(
@@ -1481,7 +1496,7 @@ async fn set_grade(
         Ok(format!("已调整为{}", g.label()))
     }
     .await;
-    back(&format!("/assessments/{id}"), r)
+    back(&caller, &format!("/assessments/{id}"), r)
 }
 
 async fn publish_round(
@@ -1504,7 +1519,7 @@ async fn publish_round(
         })
     }
     .await;
-    back(&format!("/assessments/{id}"), r)
+    back(&caller, &format!("/assessments/{id}"), r)
 }
 
 // ---- reserves ------------------------------------------------------------------------------
@@ -1662,7 +1677,7 @@ async fn add_reserve(
         Ok(format!("已将{}加入后备名单", r.name))
     }
     .await;
-    back(&format!("/reserves?region={code}"), r)
+    back(&caller, &format!("/reserves?region={code}"), r)
 }
 
 #[cfg(test)]

@@ -107,7 +107,11 @@ pub fn bounded(s: &Option<String>, field: &'static str, default: u64, max: u64) 
         Some(v) => match v.parse::<u64>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => {
-                Err(shegong_domain::FieldError::new("paging_invalid", field, format!("应为1至{max}之间的整数")).into())
+                let label = if field == "page" { "页码" } else { "每页条数" };
+                Err(
+                    shegong_domain::FieldError::new("paging_invalid", field, format!("{label}应为1至{max}之间的整数"))
+                        .into(),
+                )
             }
         },
     }
@@ -235,11 +239,11 @@ fn path_rejection(e: PathRejection) -> AppError {
 fn status_message(status: StatusCode) -> (&'static str, &'static str) {
     match status {
         StatusCode::NOT_FOUND => ("not_found", "未找到该页面或记录"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "不支持该请求方法"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该地址不能这样访问，请从页面上的链接或按钮进入"),
         StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "请求内容过大"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("content_type", "请求内容的格式不受支持"),
         StatusCode::UNPROCESSABLE_ENTITY => ("invalid", "提交的内容有误"),
-        StatusCode::BAD_REQUEST => ("bad_request", "请求有误"),
+        StatusCode::BAD_REQUEST => ("bad_request", "提交的内容或地址有误，请返回后重试"),
         s if s.is_server_error() => ("internal", "系统内部错误，请稍后再试"),
         _ => ("bad_request", "请求有误"),
     }
@@ -249,6 +253,7 @@ fn status_message(status: StatusCode) -> (&'static str, &'static str) {
 /// error shape: JSON under `/api`, an error page elsewhere.
 pub async fn plain_errors(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
+    let method = req.method().clone();
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -261,6 +266,12 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
     if !plain {
         return res;
     }
+    // A malformed identifier or value in a page's address names nothing that exists.
+    let status = if !api && status == StatusCode::BAD_REQUEST && method == axum::http::Method::GET {
+        StatusCode::NOT_FOUND
+    } else {
+        status
+    };
     let (code, message) = status_message(status);
     let err = rejected(status, code, None, message.into());
     if api {

@@ -1,6 +1,8 @@
 //! Messages carried to the page a form redirects to. They travel in the address
-//! (`?notice=…&sig=…`), signed with a key this process made at start, so that a page shows only
-//! messages the server wrote: a link with `?error=<any text>` shows no banner.
+//! (`?notice=…&t=…&sig=…`), signed with a key this process made at start over the message, the user
+//! it was written for and the time, so that a page shows only messages the server wrote for this
+//! user in the last ten minutes: a link with `?error=<any text>` shows no banner, and neither does a
+//! signed message passed on to someone else.
 
 use crate::error::AppError;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -15,35 +17,42 @@ static KEY: LazyLock<[u8; 32]> = LazyLock::new(|| {
     k
 });
 
-fn mac(kind: &str, message: &str) -> Hmac<Sha256> {
+/// How long a message stays showable.
+const FRESH_SECS: i64 = 600;
+
+fn mac(kind: &str, message: &str, user: uuid::Uuid, t: i64) -> Hmac<Sha256> {
     let mut m = Hmac::<Sha256>::new_from_slice(KEY.as_slice()).expect("HMAC takes any key length");
-    m.update(kind.as_bytes());
-    m.update(&[0]);
-    m.update(message.as_bytes());
+    for part in [kind.as_bytes(), message.as_bytes(), user.as_bytes(), &t.to_be_bytes()] {
+        m.update(&(part.len() as u64).to_be_bytes());
+        m.update(part);
+    }
     m
 }
 
-/// `kind=<message>&sig=<signature>` for an address.
-pub fn query(kind: &str, message: &str) -> String {
-    let sig = hex::encode(mac(kind, message).finalize().into_bytes());
-    serde_urlencoded::to_string([(kind, message), ("sig", sig.as_str())]).unwrap_or_default()
+/// `kind=<message>&t=<time>&sig=<signature>` for an address, for `user` only.
+pub fn query(kind: &str, message: &str, user: uuid::Uuid) -> String {
+    let t = chrono::Utc::now().timestamp();
+    let sig = hex::encode(mac(kind, message, user, t).finalize().into_bytes());
+    serde_urlencoded::to_string([(kind, message), ("t", &t.to_string()), ("sig", sig.as_str())]).unwrap_or_default()
 }
 
-/// The message of `kind` if its signature is the server's, else empty.
-pub fn verified(kind: &str, message: Option<&str>, sig: Option<&str>) -> String {
-    match (message, sig.and_then(|s| hex::decode(s).ok())) {
-        (Some(m), Some(sig)) if mac(kind, m).verify_slice(&sig).is_ok() => m.to_string(),
+/// The message of `kind` if the server signed it for `user` in the last ten minutes, else empty.
+pub fn verified(kind: &str, message: Option<&str>, t: Option<&str>, sig: Option<&str>, user: uuid::Uuid) -> String {
+    let t = t.and_then(|t| t.parse::<i64>().ok());
+    let fresh = t.is_some_and(|t| (0..=FRESH_SECS).contains(&(chrono::Utc::now().timestamp() - t)));
+    match (message, t, sig.and_then(|s| hex::decode(s).ok())) {
+        (Some(m), Some(t), Some(sig)) if fresh && mac(kind, m, user, t).verify_slice(&sig).is_ok() => m.to_string(),
         _ => String::new(),
     }
 }
 
-/// Back to `to` with the outcome: a notice on success, the error's message on rejected input;
-/// other errors are answered as they are.
-pub fn back(to: &str, r: Result<String, AppError>) -> Response {
+/// Back to `to` with the outcome for `user`: a notice on success, the error's message on rejected
+/// input; other errors are answered as they are.
+pub fn back(user: uuid::Uuid, to: &str, r: Result<String, AppError>) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     let q = match r {
-        Ok(n) => query("notice", &n),
-        Err(e) => query("error", &e.body().message),
+        Ok(n) => query("notice", &n, user),
+        Err(e) => query("error", &e.body().message, user),
     };
     Redirect::to(&format!("{to}{sep}{q}")).into_response()
 }
@@ -53,14 +62,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_signed_messages_show() {
-        let q = query("error", "身份证号码校验位错误");
+    fn only_messages_signed_for_this_user_and_recently_show() {
+        let me = uuid::Uuid::now_v7();
+        let q = query("error", "身份证号码校验位错误", me);
         let parsed: Vec<(String, String)> = serde_urlencoded::from_str(&q).unwrap();
-        let (msg, sig) = (&parsed[0].1, &parsed[1].1);
-        assert_eq!(verified("error", Some(msg), Some(sig)), "身份证号码校验位错误");
-        assert_eq!(verified("notice", Some(msg), Some(sig)), "", "signed for another kind");
-        assert_eq!(verified("error", Some("请拨打 400-000-0000 领取补贴"), Some(sig)), "");
-        assert_eq!(verified("error", Some(msg), None), "");
-        assert_eq!(verified("error", Some(msg), Some("zz")), "");
+        let (msg, t, sig) = (&parsed[0].1, &parsed[1].1, &parsed[2].1);
+        let v = |kind: &str, m: &str, t: &str, s: Option<&str>, u| verified(kind, Some(m), Some(t), s, u);
+        assert_eq!(v("error", msg, t, Some(sig), me), "身份证号码校验位错误");
+        assert_eq!(v("notice", msg, t, Some(sig), me), "", "signed for another kind");
+        assert_eq!(
+            v("error", msg, t, Some(sig), uuid::Uuid::now_v7()),
+            "",
+            "passed on to someone else"
+        );
+        assert_eq!(v("error", "请拨打 400-000-0000 领取补贴", t, Some(sig), me), "");
+        assert_eq!(v("error", msg, "0", Some(sig), me), "", "another time");
+        assert_eq!(v("error", msg, t, None, me), "");
+        assert_eq!(v("error", msg, t, Some("zz"), me), "");
+        let old = chrono::Utc::now().timestamp() - 3600;
+        let stale = hex::encode(mac("error", msg, me, old).finalize().into_bytes());
+        assert_eq!(v("error", msg, &old.to_string(), Some(&stale), me), "", "an hour old");
     }
 }

@@ -22,6 +22,9 @@ use shegong_domain::{FieldError, IdNumber};
 use shegong_store::imports::{self, COLUMNS, Checked, Committed, RowError};
 use uuid::Uuid;
 
+/// Uploads read at the same time.
+static READING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Largest upload accepted (a 100,000-row roster is about 10 MB as .xlsx, 15 MB as CSV).
 pub const MAX_UPLOAD: usize = shegong_store::upload_limits::MAX_FILE_BYTES + (1 << 20);
 
@@ -198,7 +201,7 @@ async fn read_upload(mut m: Multipart) -> ApiResult<Upload> {
     while let Some(f) = m
         .next_field()
         .await
-        .map_err(|e| bad(format!("上传内容无法读取：{e}")))?
+        .map_err(|_| bad("上传内容无法读取：请重新选择文件上传".into()))?
     {
         let name = f.name().unwrap_or_default().to_string();
         if name == "file" {
@@ -240,7 +243,19 @@ async fn run(
     up: Upload,
     dry_run: bool,
 ) -> ApiResult<(Uuid, Checked, Option<Committed>)> {
-    // Reading a large workbook is CPU work: off the async workers.
+    // Reading a large workbook is CPU and memory work: off the async workers, and two at a time at
+    // most, so that many uploads at once queue for a moment instead of adding up.
+    let _slot = match tokio::time::timeout(std::time::Duration::from_secs(30), READING.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            return Err(AppError::Rejected {
+                status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                code: "uploads_busy",
+                field: Some("file".into()),
+                message: "系统正在处理其他人的导入，请稍后再试".into(),
+            });
+        }
+    };
     let Upload { filename, bytes, .. } = up;
     let (table, filename, bytes) = tokio::task::spawn_blocking(move || {
         let t = imports::read_table(&filename, &bytes);

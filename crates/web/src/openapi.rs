@@ -237,7 +237,7 @@ fn base_spec() -> Value {
                 "Region": { "type": "object", "properties": { "code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "city", "county", "street", "community", "grid"]},
                     "parent_code": {"type": ["string", "null"]}, "households": {"type": "integer"}, "residents": {"type": "integer"},
                     "children": {"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string"}}}} } },
-                "WorkerItem": { "type": "object", "properties": { "id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "id_number": {"type": "string", "description": "脱敏，如 330481********123X"},
+                "WorkerItem": { "type": "object", "properties": { "id": {"type": "string", "format": "uuid"}, "name": {"type": "string"}, "id_number": {"type": "string", "description": "脱敏，如 330481************"},
                     "gender": {"type": "string"}, "birth_date": {"type": "string", "format": "date"}, "age": {"type": "integer"}, "community_code": {"type": "string"}, "community_name": {"type": "string"},
                     "post_category": {"type": "string", "enum": ["head", "deputy", "staff", "committee", "station"]}, "title": {"type": "string"}, "two_committees": {"type": "boolean"}, "full_time": {"type": "boolean"},
                     "education_code": {"type": ["string", "null"]}, "certificate_level": {"type": ["string", "null"], "enum": ["junior", "intermediate", "senior", null]}, "status": {"type": "string", "enum": ["active", "exited"]} } },

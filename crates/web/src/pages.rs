@@ -690,15 +690,7 @@ async fn edit_worker_page(State(st): State<AppState>, caller: Caller, Path(id): 
     // The form shows the full number only to roles that may see it, and that view is audited; the
     // others see it masked and cannot change it.
     let id_number = if caller.role.may(Permission::ViewFullIdNumber) {
-        audit::record(
-            &st.db.writer,
-            &caller.actor,
-            "worker.view_id_number",
-            &w.region_code,
-            Some(id.to_string()),
-            Some("edit".into()),
-        )
-        .await?;
+        audit::full_id_viewed(&st.db, &caller.actor, &w.region_code, id, "edit").await?;
         w.id_number
     } else {
         shegong_domain::id_number::mask(&w.id_number)
@@ -799,6 +791,7 @@ struct WorkerPageQuery {
     tab: Option<String>,
     notice: Option<String>,
     error: Option<String>,
+    t: Option<String>,
     sig: Option<String>,
 }
 
@@ -836,15 +829,7 @@ async fn worker_page(
     };
     let full = caller.role.may(Permission::ViewFullIdNumber);
     if full && tab == "basic" {
-        audit::record(
-            &st.db.writer,
-            &caller.actor,
-            "worker.view_id_number",
-            &a.worker.region_code,
-            Some(id.to_string()),
-            Some("page".into()),
-        )
-        .await?;
+        audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, "page").await?;
     }
     let names =
         workers::community_names(&st.db, a.appointments.iter().map(|x| x.region_code.clone()).collect()).await?;
@@ -867,15 +852,7 @@ async fn worker_page(
         vec![]
     };
     if full && history.iter().any(|h| h.2 == workers::ID_NUMBER_FIELD) {
-        audit::record(
-            &st.db.writer,
-            &caller.actor,
-            "worker.view_id_number",
-            &a.worker.region_code,
-            Some(id.to_string()),
-            Some("history".into()),
-        )
-        .await?;
+        audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, "history").await?;
     }
     let trainings = if tab == "training" {
         shegong_store::training::of_worker(&st.db, &caller.scope, id)
@@ -969,7 +946,13 @@ async fn worker_page(
         Some("requested") => "更正申请已提交，管理员处理后会更新档案。",
         _ => "",
     };
-    let error = crate::flash::verified("error", q.error.as_deref(), q.sig.as_deref());
+    let error = crate::flash::verified(
+        "error",
+        q.error.as_deref(),
+        q.t.as_deref(),
+        q.sig.as_deref(),
+        caller.user.id,
+    );
     let errors = if error.is_empty() {
         vec![]
     } else {
@@ -1089,11 +1072,11 @@ async fn worker_page(
 }
 
 /// After a sub-form: back to the tab, with the first error (if any) shown there.
-fn back(id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
+fn back(user: Uuid, id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
     match r {
         Ok(()) => Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&notice=saved")).into_response()),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let q = crate::flash::query("error", &e.body().message);
+            let q = crate::flash::query("error", &e.body().message, user);
             Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&{q}")).into_response())
         }
         Err(e) => Err(e.into()),
@@ -1143,7 +1126,7 @@ async fn add_education(
         Ok(())
     }
     .await;
-    back(id, "education", r)
+    back(caller.user.id, id, "education", r)
 }
 
 async fn add_certificate(
@@ -1163,7 +1146,7 @@ async fn add_certificate(
         Ok(())
     }
     .await;
-    back(id, "certificate", r)
+    back(caller.user.id, id, "certificate", r)
 }
 
 async fn add_appointment(
@@ -1186,7 +1169,7 @@ async fn add_appointment(
         Ok(())
     }
     .await;
-    back(id, "appointment", r)
+    back(caller.user.id, id, "appointment", r)
 }
 
 async fn add_agreement(
@@ -1208,7 +1191,7 @@ async fn add_agreement(
         Ok(())
     }
     .await;
-    back(id, "agreement", r)
+    back(caller.user.id, id, "agreement", r)
 }
 
 async fn exit_worker(
@@ -1225,7 +1208,7 @@ async fn exit_worker(
         Ok(())
     }
     .await;
-    back(id, "basic", r)
+    back(caller.user.id, id, "basic", r)
 }
 
 async fn resolve_correction(
@@ -1237,7 +1220,7 @@ async fn resolve_correction(
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::ResolveCorrection)?;
     workers::resolve_correction(&st.db, &caller.access, cid).await?;
-    back(id, "basic", Ok(()))
+    back(caller.user.id, id, "basic", Ok(()))
 }
 
 async fn add_assessment(
@@ -1260,7 +1243,7 @@ async fn add_assessment(
         Ok(())
     }
     .await;
-    back(id, "assessment", r)
+    back(caller.user.id, id, "assessment", r)
 }
 
 async fn add_reward(
@@ -1281,7 +1264,7 @@ async fn add_reward(
         .await
         .map(|_| ())
         .map_err(AppError::from);
-    back(id, "reward", r)
+    back(caller.user.id, id, "reward", r)
 }
 
 async fn amend_grade(
@@ -1301,7 +1284,7 @@ async fn amend_grade(
             .map_err(AppError::from)
     }
     .await;
-    back(id, "assessment", r)
+    back(caller.user.id, id, "assessment", r)
 }
 
 async fn request_correction(
@@ -1313,7 +1296,7 @@ async fn request_correction(
     caller.check_csrf(&f._csrf)?;
     match workers::request_correction(&st.db, &caller.access, id, &f.get("field"), &f.get("message")).await {
         Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=requested")).into_response()),
-        Err(e) => back(id, "basic", Err(e.into())),
+        Err(e) => back(caller.user.id, id, "basic", Err(e.into())),
     }
 }
 
@@ -1376,12 +1359,25 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
 struct FlashQuery {
     notice: Option<String>,
     error: Option<String>,
+    t: Option<String>,
     sig: Option<String>,
 }
 
 async fn users_page(State(st): State<AppState>, caller: Caller, Query(q): Query<FlashQuery>) -> PageResult {
-    let notice = crate::flash::verified("notice", q.notice.as_deref(), q.sig.as_deref());
-    let error = crate::flash::verified("error", q.error.as_deref(), q.sig.as_deref());
+    let notice = crate::flash::verified(
+        "notice",
+        q.notice.as_deref(),
+        q.t.as_deref(),
+        q.sig.as_deref(),
+        caller.user.id,
+    );
+    let error = crate::flash::verified(
+        "error",
+        q.error.as_deref(),
+        q.t.as_deref(),
+        q.sig.as_deref(),
+        caller.user.id,
+    );
     let errors = if error.is_empty() {
         vec![]
     } else {

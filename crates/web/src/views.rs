@@ -14,7 +14,7 @@ use uuid::Uuid;
 pub struct WorkerItem {
     pub id: Uuid,
     pub name: String,
-    /// Masked: `330481********123X`.
+    /// Masked: `330481************`.
     pub id_number: String,
     pub gender: String,
     pub gender_label: String,

@@ -154,7 +154,15 @@ async fn change_and_reset_passwords(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(app.get(&fresh, "/api/v1/workers").await.status(), StatusCode::OK);
+    // The token made with the temporary password dies with it; a new one works.
+    assert_eq!(
+        app.get(&fresh, "/api/v1/workers").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let (s, v) = token_for(&app, "street", "街道干部自己的新密码").await;
+    assert_eq!(s, StatusCode::CREATED);
+    let mine = v["token"].as_str().unwrap().to_string();
+    assert_eq!(app.get(&mine, "/api/v1/workers").await.status(), StatusCode::OK);
     // The audit log names both.
     let (_, log) = app.get_json(&admin, "/api/v1/audit?per_page=50").await;
     let actions: Vec<&str> = log["items"]
@@ -190,7 +198,7 @@ async fn change_and_reset_passwords(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("管理员已重置您的密码"));
+    assert!(page.contains("管理员已为您重置了密码"));
 }
 both_engines!(change_and_reset_passwords);
 

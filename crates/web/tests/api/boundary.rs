@@ -153,7 +153,7 @@ async fn no_oracle_across_the_boundary(app: TestApp) {
     let their_id = theirs["items"][0]["id"].as_str().unwrap();
     let (_, full) = app.get_json(&tongxiang, &format!("/api/v1/workers/{their_id}")).await;
     let theirs = full["id_number_full"].as_str().unwrap();
-    let body = |n: &str| json!({"username": format!("w{}", &n[12..]), "role": "worker", "id_number": n, "password": "一个足够长的密码"});
+    let body = |n: &str| json!({"username": format!("w{}", &n[12..]), "role": "worker", "id_number": n, "password": "一个足够长的好密码呀"});
     let (s1, v1) = app.post_json(&haining, "/api/v1/users", body(theirs)).await;
     let (s2, v2) = app
         .post_json(&haining, "/api/v1/users", body(&crate::helpers::fresh_id(77)))
