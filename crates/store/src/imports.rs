@@ -514,6 +514,15 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
                 ));
                 continue;
             }
+            if h.status != WorkerStatus::Active.as_str() && h.name != w.name.as_str() {
+                // The same rule as registering one person again: the name must be the archive's.
+                out.errors.push(RowError::new(
+                    row,
+                    "姓名",
+                    "姓名与该身份证号码已有档案中的姓名不一致；如姓名确有变更，请先更正档案",
+                ));
+                continue;
+            }
             if h.status == WorkerStatus::Active.as_str() && !scope.allows_region(&h.region_code) {
                 out.errors.push(RowError::new(
                     row,
@@ -553,6 +562,7 @@ struct Holder {
     province_code: String,
     region_code: String,
     status: String,
+    name: String,
 }
 
 /// The open appointment of each of these workers: its start, and (community, post, title).
@@ -611,20 +621,25 @@ async fn registry(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap
                 .or_default()
                 .push(r.worker_id);
         }
-        let mut state: HashMap<Uuid, (String, String)> = HashMap::new();
+        let mut state: HashMap<Uuid, (String, String, String)> = HashMap::new();
         for (p, ids) in by_province {
-            let rows: Vec<(Uuid, String, String)> = worker::Entity::find()
+            let rows: Vec<(Uuid, String, String, String)> = worker::Entity::find()
                 .select_only()
-                .columns([worker::Column::Id, worker::Column::RegionCode, worker::Column::Status])
+                .columns([
+                    worker::Column::Id,
+                    worker::Column::RegionCode,
+                    worker::Column::Status,
+                    worker::Column::Name,
+                ])
                 .filter(worker::Column::ProvinceCode.eq(p))
                 .filter(worker::Column::Id.is_in(ids))
                 .into_tuple()
                 .all(db)
                 .await?;
-            state.extend(rows.into_iter().map(|(id, r, s)| (id, (r, s))));
+            state.extend(rows.into_iter().map(|(id, r, s, n)| (id, (r, s, n))));
         }
         for r in regs {
-            if let Some((region_code, status)) = state.remove(&r.worker_id) {
+            if let Some((region_code, status, name)) = state.remove(&r.worker_id) {
                 out.insert(
                     r.id_number,
                     Holder {
@@ -632,6 +647,7 @@ async fn registry(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap
                         province_code: r.province_code,
                         region_code,
                         status,
+                        name,
                     },
                 );
             }

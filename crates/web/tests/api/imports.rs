@@ -239,3 +239,30 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND);
 }
 both_engines!(import_checks_every_row_and_commits_all_or_nothing);
+
+/// A row naming a person whose archive is kept (they left) with another name is refused at its row
+/// by the check, as registering them one by one would be, not later by the commit as a whole.
+async fn import_checks_the_name_of_a_kept_archive(app: TestApp) {
+    let t = app.token("haining").await;
+    let (_, mine) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, w) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
+    let number = w["id_number_full"].as_str().unwrap().to_string();
+    let (s, v) = app
+        .post_json(
+            &t,
+            &format!("/api/v1/workers/{id}/exit"),
+            serde_json::json!({"exited_on": "2026-06-30", "reason": "个人辞职"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let csv = format!(
+        "姓名,身份证号,所在社区代码,岗位类别,职务,任职开始日期,学历代码,社工证等级,手机号码\n\
+         冒名顶替,{number},330481001001,其他工作人员,专职工作者,2026-07-01,31,,13900000001\n"
+    );
+    let (s, v) = upload(&app, &t, "名单.csv", csv.into_bytes(), true).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["errors"][0]["row"], 2, "{v}");
+    assert_eq!(v["errors"][0]["field"], "姓名", "{v}");
+}
+both_engines!(import_checks_the_name_of_a_kept_archive);
