@@ -295,22 +295,8 @@ async fn account_render(
     })
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct FlashQuery {
-    notice: Option<String>,
-    t: Option<String>,
-    sig: Option<String>,
-}
-
-async fn account_page(State(st): State<AppState>, caller: Caller, Query(q): Query<FlashQuery>) -> PageResult {
-    let notice = crate::flash::verified(
-        "notice",
-        q.notice.as_deref(),
-        q.t.as_deref(),
-        q.sig.as_deref(),
-        caller.user.id,
-    );
+async fn account_page(State(st): State<AppState>, caller: Caller, Query(q): Query<crate::flash::Flash>) -> PageResult {
+    let notice = q.notice(caller.user.id);
     account_render(&st, &caller, String::new(), &notice, vec![]).await
 }
 

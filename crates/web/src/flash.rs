@@ -46,6 +46,45 @@ pub fn verified(kind: &str, message: Option<&str>, t: Option<&str>, sig: Option<
     }
 }
 
+/// The message parameters of a page's address, as a page reads them back.
+#[derive(serde::Deserialize, Default, Debug)]
+#[serde(default)]
+pub struct Flash {
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub t: Option<String>,
+    pub sig: Option<String>,
+}
+
+impl Flash {
+    /// The notice the server signed for `user`, or empty.
+    pub fn notice(&self, user: uuid::Uuid) -> String {
+        verified(
+            "notice",
+            self.notice.as_deref(),
+            self.t.as_deref(),
+            self.sig.as_deref(),
+            user,
+        )
+    }
+
+    /// The error the server signed for `user`, as the list a page shows (empty when none).
+    pub fn errors(&self, user: uuid::Uuid) -> Vec<shegong_domain::FieldError> {
+        let e = verified(
+            "error",
+            self.error.as_deref(),
+            self.t.as_deref(),
+            self.sig.as_deref(),
+            user,
+        );
+        if e.is_empty() {
+            vec![]
+        } else {
+            vec![shegong_domain::FieldError::new("invalid", "", e)]
+        }
+    }
+}
+
 /// Back to `to` with the outcome for `user`: a notice on success, the error's message on rejected
 /// input; other errors are answered as they are.
 pub fn back(user: uuid::Uuid, to: &str, r: Result<String, AppError>) -> Response {

@@ -789,10 +789,8 @@ struct WorkerPage {
 #[serde(default)]
 struct WorkerPageQuery {
     tab: Option<String>,
-    notice: Option<String>,
-    error: Option<String>,
-    t: Option<String>,
-    sig: Option<String>,
+    #[serde(flatten)]
+    flash: crate::flash::Flash,
 }
 
 fn date_str(d: Option<chrono::NaiveDate>) -> String {
@@ -940,24 +938,13 @@ async fn worker_page(
             )
         })
         .collect();
-    let notice = match q.notice.as_deref() {
+    let notice = match q.flash.notice.as_deref() {
         Some("created") => "已建立档案。",
         Some("saved") => "已保存。",
         Some("requested") => "更正申请已提交，管理员处理后会更新档案。",
         _ => "",
     };
-    let error = crate::flash::verified(
-        "error",
-        q.error.as_deref(),
-        q.t.as_deref(),
-        q.sig.as_deref(),
-        caller.user.id,
-    );
-    let errors = if error.is_empty() {
-        vec![]
-    } else {
-        vec![FieldError::new("invalid", "", error)]
-    };
+    let errors = q.flash.errors(caller.user.id);
     render(WorkerPage {
         c: chrome(&st, &caller, "workers").await?,
         tabs: pairs(&[
@@ -1354,35 +1341,8 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
         .into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct FlashQuery {
-    notice: Option<String>,
-    error: Option<String>,
-    t: Option<String>,
-    sig: Option<String>,
-}
-
-async fn users_page(State(st): State<AppState>, caller: Caller, Query(q): Query<FlashQuery>) -> PageResult {
-    let notice = crate::flash::verified(
-        "notice",
-        q.notice.as_deref(),
-        q.t.as_deref(),
-        q.sig.as_deref(),
-        caller.user.id,
-    );
-    let error = crate::flash::verified(
-        "error",
-        q.error.as_deref(),
-        q.t.as_deref(),
-        q.sig.as_deref(),
-        caller.user.id,
-    );
-    let errors = if error.is_empty() {
-        vec![]
-    } else {
-        vec![FieldError::new("invalid", "", error)]
-    };
+async fn users_page(State(st): State<AppState>, caller: Caller, Query(q): Query<crate::flash::Flash>) -> PageResult {
+    let (notice, errors) = (q.notice(caller.user.id), q.errors(caller.user.id));
     users_render(&st, &caller, &notice, errors).await
 }
 
