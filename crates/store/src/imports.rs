@@ -556,7 +556,7 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     Ok(out)
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Holder {
     worker_id: Uuid,
     province_code: String,
@@ -676,10 +676,20 @@ pub async fn commit(
 ) -> Result<(Checked, Option<Committed>)> {
     access.require(Permission::EditArchive)?;
     let (scope, actor) = (&access.scope, &access.actor);
-    let txn = db.begin_write().await?;
-    let checked = check(&txn, scope, t, today).await?;
+    // The check (parsing every row, reading the registry) runs before the write lock, so that other
+    // writers wait only for the writing. Under the lock the registry is read again for the file's
+    // ID numbers; if anything changed in between, the whole check runs again there.
+    let mut checked = check(&db.conn, scope, t, today).await?;
     if !checked.errors.is_empty() {
         return Ok((checked, None));
+    }
+    let txn = db.begin_write().await?;
+    let ids: Vec<String> = checked.valid.iter().map(|(_, w)| w.id_number.to_string()).collect();
+    if registry(&txn, ids).await? != checked.holders {
+        checked = check(&txn, scope, t, today).await?;
+        if !checked.errors.is_empty() {
+            return Ok((checked, None));
+        }
     }
     let holders = &checked.holders;
     let mut done = Committed::default();
