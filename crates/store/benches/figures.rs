@@ -11,7 +11,7 @@
 //! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs against an empty PostgreSQL database instead.
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use shegong_domain::{IdNumber, RegionCode, Scope};
 use shegong_store::Db;
 use shegong_store::demo::{self, DemoOptions};
@@ -114,7 +114,37 @@ async fn import_bench(db: &Db) {
     let scope = Scope::Region(RegionCode::parse("33").unwrap());
     let before = worker::Entity::find().count(&db.conn).await.unwrap();
     let today = d(2026, 11, 1);
+    // A clerk elsewhere keeps saving one worker while the import commits: the longest wait.
+    let clerk_worker = worker::Entity::find()
+        .filter(worker::Column::RegionCode.starts_with("330483"))
+        .filter(worker::Column::Status.eq("active"))
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     for pass in ["first import", "same file again"] {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let clerk = {
+            let (db, stop) = (db.clone(), stop.clone());
+            tokio::spawn(async move {
+                let access = shegong_store::Access::admin("330483", "clerk");
+                let (mut longest, mut n, mut k) = (0f64, 0u32, 0u32);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    k += 1;
+                    let patch = shegong_store::workers::WorkerPatch {
+                        phone: Some(format!("1390000{:04}", k % 10_000)),
+                        ..Default::default()
+                    };
+                    let t = Instant::now();
+                    shegong_store::workers::update(&db, &access, clerk_worker, &patch).await.unwrap();
+                    longest = longest.max(t.elapsed().as_secs_f64());
+                    n += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                (n, longest)
+            })
+        };
         let t = Instant::now();
         let table = imports::read_table("roster.xlsx", &bytes).unwrap();
         let read = t.elapsed().as_secs_f64();
@@ -134,6 +164,9 @@ async fn import_bench(db: &Db) {
             &checked.errors[..3.min(checked.errors.len())]
         );
         let done = done.unwrap();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let (saves, longest) = clerk.await.unwrap();
+        println!("  meanwhile another county saved a worker {saves} times, the longest save took {longest:.2} s (none failed)");
         let after = worker::Entity::find().count(&db.conn).await.unwrap();
         println!(
             "import, {pass}: {n} rows ({:.1} MB xlsx) read in {read:.1} s, checked and committed in {total:.1} s in all; created {}, updated {}, unchanged {}; workers {before} → {after}",
