@@ -88,7 +88,8 @@ fn roster(n: usize, communities: &[String]) -> Vec<u8> {
             c.clone(),
             "其他工作人员".into(),
             "专职工作者".into(),
-            format!("{}-03-01", 2010 + i % 15),
+            // Service starts at 18 at the earliest (the archive refuses a start before 16).
+            format!("{}-03-01", (2010 + i % 15).max(1965 + i % 35 + 18)),
             edus[i % 4].into(),
             certs[i % 3].into(),
             format!("139{:08}", i),
