@@ -138,7 +138,9 @@ async fn import_bench(db: &Db) {
                         ..Default::default()
                     };
                     let t = Instant::now();
-                    shegong_store::workers::update(&db, &access, clerk_worker, &patch).await.unwrap();
+                    shegong_store::workers::update(&db, &access, clerk_worker, &patch)
+                        .await
+                        .unwrap();
                     longest = longest.max(t.elapsed().as_secs_f64());
                     n += 1;
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -167,7 +169,9 @@ async fn import_bench(db: &Db) {
         let done = done.unwrap();
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let (saves, longest) = clerk.await.unwrap();
-        println!("  meanwhile another county saved a worker {saves} times, the longest save took {longest:.2} s (none failed)");
+        println!(
+            "  meanwhile another county saved a worker {saves} times, the longest save took {longest:.2} s (none failed)"
+        );
         let after = worker::Entity::find().count(&db.conn).await.unwrap();
         println!(
             "import, {pass}: {n} rows ({:.1} MB xlsx) read in {read:.1} s, checked and committed in {total:.1} s in all; created {}, updated {}, unchanged {}; workers {before} → {after}",
