@@ -2,7 +2,6 @@
 //! the store takes an [`Access`] and asks it for the [`Permission`] the command needs before doing
 //! anything, so that no path (page, API, CLI, import) can skip a check the web layer forgot.
 
-use crate::audit::Actor;
 use crate::error::{Result, StoreError};
 use shegong_domain::{Permission, RegionCode, Role, Scope};
 
@@ -55,6 +54,24 @@ impl Access {
             Ok(())
         } else {
             Err(StoreError::Forbidden(p.refusal()))
+        }
+    }
+}
+
+/// The acting user, as storage records it.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub username: String,
+    pub role: String,
+    pub region_code: String,
+}
+
+impl Actor {
+    pub fn system() -> Self {
+        Self {
+            username: "system".into(),
+            role: "system".into(),
+            region_code: "00".into(),
         }
     }
 }

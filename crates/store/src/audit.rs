@@ -12,23 +12,7 @@ use sea_orm::{
 use shegong_domain::Permission;
 use uuid::Uuid;
 
-/// The acting user, as storage records it.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub username: String,
-    pub role: String,
-    pub region_code: String,
-}
-
-impl Actor {
-    pub fn system() -> Self {
-        Self {
-            username: "system".into(),
-            role: "system".into(),
-            region_code: "00".into(),
-        }
-    }
-}
+pub use crate::access::Actor;
 
 pub async fn record(
     db: &impl ConnectionTrait,

@@ -364,11 +364,12 @@ pub async fn set_disabled(db: &Db, access: &Access, id: Uuid, disabled: bool) ->
     if u.username == actor.username {
         return Err(invalid("cannot_disable_self", "disabled", "不能停用自己的账号"));
     }
+    let txn = db.begin_write().await?;
     let mut am = u.into_active_model();
     am.disabled = Set(disabled);
-    let u = am.update(&db.writer).await?;
+    let u = am.update(&txn).await?;
     crate::audit::record(
-        &db.writer,
+        &txn,
         actor,
         if disabled { "user.disable" } else { "user.enable" },
         &u.region_code,
@@ -378,24 +379,25 @@ pub async fn set_disabled(db: &Db, access: &Access, id: Uuid, disabled: bool) ->
     .await?;
     if disabled {
         // Everything that lets the user in dies with the account and does not come back with it.
-        end_sessions(db, u.id, None).await?;
-        revoke_tokens(db, u.id).await?;
+        end_sessions(&txn, u.id, None).await?;
+        revoke_tokens(&txn, u.id).await?;
     }
+    txn.commit().await?;
     Ok(u)
 }
 
 /// Ends the user's browser sessions, all but `keep` (a cookie token) when given.
-async fn end_sessions(db: &Db, user_id: Uuid, keep: Option<&str>) -> Result<()> {
+async fn end_sessions(db: &impl sea_orm::ConnectionTrait, user_id: Uuid, keep: Option<&str>) -> Result<()> {
     let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(k) = keep {
         q = q.filter(session::Column::TokenHash.ne(hash_token(k)));
     }
-    q.exec(&db.writer).await?;
+    q.exec(db).await?;
     Ok(())
 }
 
 /// Revokes every API token of the user.
-async fn revoke_tokens(db: &Db, user_id: Uuid) -> Result<()> {
+async fn revoke_tokens(db: &impl sea_orm::ConnectionTrait, user_id: Uuid) -> Result<()> {
     api_token::Entity::update_many()
         .col_expr(
             api_token::Column::RevokedAt,
@@ -403,21 +405,46 @@ async fn revoke_tokens(db: &Db, user_id: Uuid) -> Result<()> {
         )
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
-        .exec(&db.writer)
+        .exec(db)
         .await?;
     Ok(())
 }
 
-async fn store_password(db: &Db, u: user::Model, password: &str, must_change: bool) -> Result<user::Model> {
+/// What else a new password ends.
+struct Reach<'a> {
+    /// The session making the change, which stays (the others end).
+    keep_session: Option<&'a str>,
+    revoke_tokens: bool,
+}
+
+/// Stores a new password (hashed before the write lock is taken) and, in the same transaction, ends
+/// the sessions and tokens it ends and writes the audit row.
+async fn store_password(
+    db: &Db,
+    u: user::Model,
+    password: &str,
+    must_change: bool,
+    reach: Reach<'_>,
+    actor: &Actor,
+    action: &str,
+) -> Result<user::Model> {
     let password = password.to_string();
     let hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| anyhow::anyhow!(e))??;
+    let txn = db.begin_write().await?;
     let mut am = u.into_active_model();
     am.password_hash = Set(hash);
     am.must_change_password = Set(must_change);
     am.password_changed_at = Set(Some(Utc::now()));
-    Ok(am.update(&db.writer).await?)
+    let u = am.update(&txn).await?;
+    end_sessions(&txn, u.id, reach.keep_session).await?;
+    if reach.revoke_tokens {
+        revoke_tokens(&txn, u.id).await?;
+    }
+    crate::audit::record(&txn, actor, action, &u.region_code, Some(u.username.clone()), None).await?;
+    txn.commit().await?;
+    Ok(u)
 }
 
 /// A user changes their own password: the current one must be right and the new one must pass the
@@ -448,20 +475,21 @@ pub async fn change_password(
             "新密码不能与当前密码相同",
         ));
     }
-    let u = store_password(db, user.clone(), new, false).await?;
-    end_sessions(db, u.id, keep_session).await?;
     // Tokens made with the old password (a temporary one an admin set, say) die with it.
-    revoke_tokens(db, u.id).await?;
-    crate::audit::record(
-        &db.writer,
-        &actor_of(&u),
+    let reach = Reach {
+        keep_session,
+        revoke_tokens: true,
+    };
+    store_password(
+        db,
+        user.clone(),
+        new,
+        false,
+        reach,
+        &actor_of(user),
         "user.password_change",
-        &u.region_code,
-        Some(u.username.clone()),
-        None,
     )
-    .await?;
-    Ok(u)
+    .await
 }
 
 /// An admin sets a new password for a user in scope whose role they may grant; the user must change
@@ -486,19 +514,11 @@ pub async fn reset_password(
         return Err(StoreError::Forbidden("无权重置该用户的密码"));
     }
     shegong_domain::password::check(new, &u.username, "new_password").map_err(StoreError::invalid)?;
-    let u = store_password(db, u, new, true).await?;
-    end_sessions(db, u.id, None).await?;
-    revoke_tokens(db, u.id).await?;
-    crate::audit::record(
-        &db.writer,
-        actor,
-        "user.password_reset",
-        &u.region_code,
-        Some(u.username.clone()),
-        None,
-    )
-    .await?;
-    Ok(u)
+    let reach = Reach {
+        keep_session: None,
+        revoke_tokens: true,
+    };
+    store_password(db, u, new, true, reach, actor, "user.password_reset").await
 }
 
 /// The operator sets a user's password from the command line (`must_change`: at the next login).
@@ -509,18 +529,11 @@ pub async fn set_password(db: &Db, username: &str, new: &str, must_change: bool)
         .await?
         .ok_or_else(|| invalid("user_not_found", "username", format!("用户 {username} 不存在")))?;
     shegong_domain::password::check(new, &u.username, "password").map_err(StoreError::invalid)?;
-    let u = store_password(db, u, new, must_change).await?;
-    end_sessions(db, u.id, None).await?;
-    crate::audit::record(
-        &db.writer,
-        &Actor::system(),
-        "user.password_set",
-        &u.region_code,
-        Some(u.username.clone()),
-        None,
-    )
-    .await?;
-    Ok(u)
+    let reach = Reach {
+        keep_session: None,
+        revoke_tokens: false,
+    };
+    store_password(db, u, new, must_change, reach, &Actor::system(), "user.password_set").await
 }
 
 /// Remembers the device a user has just logged in from; returns its cookie token.

@@ -1,9 +1,10 @@
 //! The one edge error type: every failure becomes `{"code","field","message"}` with a zh-CN message.
 //! Internal causes are logged, never sent.
 
+use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use shegong_domain::FieldError;
 use shegong_store::StoreError;
@@ -147,3 +148,40 @@ impl IntoResponse for AppError {
 }
 
 pub type ApiResult<T> = Result<T, AppError>;
+
+/// An error as a page.
+pub struct PageError(AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    heading: String,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self.0 {
+            tracing::error!(error = ?e, "internal error");
+        }
+        let status = self.0.status();
+        let body = self.0.body();
+        let heading = match status {
+            StatusCode::NOT_FOUND => "未找到",
+            StatusCode::FORBIDDEN => "无权操作",
+            StatusCode::UNPROCESSABLE_ENTITY => "输入有误",
+            _ => "出错了",
+        };
+        let page = ErrorPage {
+            heading: heading.into(),
+            message: body.message,
+        };
+        (status, Html(page.render().unwrap_or_else(|_| "出错了".into()))).into_response()
+    }
+}

@@ -277,7 +277,7 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
     if api {
         err.into_response()
     } else {
-        crate::pages::PageError::from(err).into_response()
+        crate::error::PageError::from(err).into_response()
     }
 }
 

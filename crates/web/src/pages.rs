@@ -55,42 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/training/overdue", get(overdue_page))
 }
 
-/// An error as a page.
-pub struct PageError(AppError);
-
-impl<E: Into<AppError>> From<E> for PageError {
-    fn from(e: E) -> Self {
-        Self(e.into())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    heading: String,
-    message: String,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        if let AppError::Internal(e) = &self.0 {
-            tracing::error!(error = ?e, "internal error");
-        }
-        let status = self.0.status();
-        let body = self.0.body();
-        let heading = match status {
-            StatusCode::NOT_FOUND => "未找到",
-            StatusCode::FORBIDDEN => "无权操作",
-            StatusCode::UNPROCESSABLE_ENTITY => "输入有误",
-            _ => "出错了",
-        };
-        let page = ErrorPage {
-            heading: heading.into(),
-            message: body.message,
-        };
-        (status, Html(page.render().unwrap_or_else(|_| "出错了".into()))).into_response()
-    }
-}
+pub use crate::error::PageError;
 
 pub(crate) type PageResult = Result<Response, PageError>;
 
