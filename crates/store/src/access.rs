@@ -27,7 +27,8 @@ impl Access {
         }
     }
 
-    /// An admin of `region` of the role bound to its level, named `username` (tests and benches).
+    /// An admin of `region` of the role bound to its level, named `username` (tests, benches, and
+    /// finishing an import its clerk started before the process stopped).
     pub fn admin(region: &str, username: &str) -> Self {
         let code = RegionCode::parse(region).expect("a valid region code");
         let role = match code.level() {

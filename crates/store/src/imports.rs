@@ -4,9 +4,10 @@
 //! Reading accepts what offices produce: `.xlsx` from Excel or WPS (a title or merged cells above
 //! the header row, blank rows, dates as Excel serial numbers or text, numbers where text was meant),
 //! and CSV in UTF-8 or GB18030 (what Chinese Excel writes). The check names every bad row with its
-//! column and the reason in Chinese. The commit re-checks against the database inside one
-//! transaction, creates new workers in bulk and updates existing ones by ID number, so importing the
-//! same file twice changes nothing the second time.
+//! column and the reason in Chinese. The commit re-checks against the database, reserves the new
+//! people's ID numbers, then creates new workers in bulk and updates existing ones by ID number in
+//! short transactions (see [`commit_run`]: all rows or none, finished after a crash), so that other
+//! clerks' saves wait for one chunk, and importing the same file twice changes nothing the second time.
 
 use crate::Db;
 use crate::access::Access;
@@ -664,9 +665,16 @@ pub struct Committed {
     pub unchanged: usize,
 }
 
-/// Checks again and writes every row in one transaction: all rows or none. New ID numbers become
-/// new archives (written in bulk); known ones are updated (identity fields; a new post from the
-/// row's start date; education and certificate added when not held); a worker who left is rehired.
+/// Rows written per write transaction of a commit: another clerk's save waits for one chunk at
+/// most, never for the whole file.
+const NEW_PER_TXN: usize = 1000;
+const UPDATES_PER_TXN: usize = 200;
+
+/// What a clerk is told when a row's person is being registered by another import right now.
+const RESERVED_ELSEWHERE: &str = "该身份证号码正在由另一批导入建档，请稍后再试";
+
+/// Checks the file and writes it: all rows or none (see [`commit_run`]). Without a kept upload to
+/// resume from (the command line, benches); the server commits kept uploads.
 pub async fn commit(
     db: &Db,
     access: &Access,
@@ -674,15 +682,42 @@ pub async fn commit(
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(Checked, Option<Committed>)> {
+    commit_run(db, access, t, today, progress, None).await
+}
+
+/// A commit in short write transactions, so that other writers wait for one chunk, not the file:
+///
+/// 1. every row is checked, without the write lock;
+/// 2. one transaction reads again who holds the file's ID numbers (if anything changed, the whole
+///    check runs again there), reserves each new person's ID number in the registry for the
+///    archive about to be made (so nobody can register that person meanwhile), and marks the kept
+///    upload `committing`;
+/// 3. the new archives are written [`NEW_PER_TXN`] at a time, then the known ones updated
+///    [`UPDATES_PER_TXN`] at a time;
+/// 4. the last transaction writes the audit row and marks the upload `committed`.
+///
+/// Nothing is written unless step 2 commits; after it every row is valid and every new person
+/// reserved, so the file is then written whole: if the process stops in between, the upload stays
+/// `committing` and is finished at the next start (or when committed again). A resumed run finds
+/// the archives already made as known ones (unchanged) and its own reservations for the rest.
+/// While step 3 runs, the archives already written are visible; a reserved person is refused to
+/// other registrations with [`RESERVED_ELSEWHERE`].
+async fn commit_run(
+    db: &Db,
+    access: &Access,
+    t: &Table,
+    today: NaiveDate,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    run: Option<(Uuid, bool)>,
+) -> Result<(Checked, Option<Committed>)> {
     access.require(Permission::EditArchive)?;
     let (scope, actor) = (&access.scope, &access.actor);
-    // The check (parsing every row, reading the registry) runs before the write lock, so that other
-    // writers wait only for the writing. Under the lock the registry is read again for the file's
-    // ID numbers; if anything changed in between, the whole check runs again there.
+    let resuming = run.is_some_and(|(_, r)| r);
     let mut checked = check(&db.conn, scope, t, today).await?;
     if !checked.errors.is_empty() {
         return Ok((checked, None));
     }
+    // 2. Re-check and reserve.
     let txn = db.begin_write().await?;
     let ids: Vec<String> = checked.valid.iter().map(|(_, w)| w.id_number.to_string()).collect();
     if registry(&txn, ids).await? != checked.holders {
@@ -692,40 +727,95 @@ pub async fn commit(
         }
     }
     let holders = &checked.holders;
-    let mut done = Committed::default();
     let (known, new): (Vec<_>, Vec<_>) = checked
         .valid
         .iter()
         .partition(|(_, w)| holders.contains_key(w.id_number.as_str()));
-    let total = checked.valid.len();
-    create_many(&txn, actor, &new.iter().map(|(_, w)| w).collect::<Vec<_>>()).await?;
-    done.created = new.len();
-    progress(new.len(), total);
-    let current = known_state(
+    // Registry rows for a "new" person point at no archive: reservations of a commit under way.
+    let reserved = reservations(&txn, new.iter().map(|(_, w)| w.id_number.to_string()).collect()).await?;
+    if !reserved.is_empty() && !resuming {
+        let refused = Checked {
+            rows: checked.rows,
+            errors: new
+                .iter()
+                .filter(|(_, w)| reserved.contains_key(w.id_number.as_str()))
+                .map(|(row, _)| RowError::new(*row, "身份证号", RESERVED_ELSEWHERE))
+                .collect(),
+            ..Default::default()
+        };
+        return Ok((refused, None));
+    }
+    let plan: Vec<(Uuid, &NewWorker)> = new
+        .iter()
+        .map(|(_, w)| {
+            let id = reserved.get(w.id_number.as_str()).copied();
+            (id.unwrap_or_else(Uuid::now_v7), w)
+        })
+        .collect();
+    let reserve: Vec<Vec<Value>> = plan
+        .iter()
+        .filter(|(_, w)| !reserved.contains_key(w.id_number.as_str()))
+        .map(|(id, w)| {
+            vec![
+                Value::from(w.id_number.to_string()),
+                Value::from(w.appointment.community.as_str()[..2].to_string()),
+                Value::from(*id),
+            ]
+        })
+        .collect();
+    crate::bulk::insert(
         &txn,
-        &known
-            .iter()
-            .map(|(_, w)| &holders[w.id_number.as_str()])
-            .collect::<Vec<_>>(),
+        "id_registry",
+        &["id_number", "province_code", "worker_id"],
+        reserve,
     )
     .await?;
-    for (i, (_, w)) in known.iter().enumerate() {
-        let h = &holders[w.id_number.as_str()];
-        if let Some((m, edus, certs)) = current.get(&h.worker_id)
-            && crate::workers::import_unchanged(m, edus, certs, w)
-        {
-            done.unchanged += 1;
-            continue;
-        }
-        if crate::workers::import_update(&txn, access, h.worker_id, &h.province_code, &h.status, w).await? {
-            done.updated += 1;
-        } else {
-            done.unchanged += 1;
-        }
-        if i % 200 == 199 {
-            progress(new.len() + i + 1, total);
-        }
+    if let Some((id, _)) = run {
+        set_status(&txn, id, "committing").await?;
     }
+    txn.commit().await?;
+    // 3. Write, a chunk per transaction.
+    let total = checked.valid.len();
+    let mut done = Committed::default();
+    for chunk in plan.chunks(NEW_PER_TXN) {
+        let txn = db.begin_write().await?;
+        create_many(&txn, actor, chunk).await?;
+        txn.commit().await?;
+        done.created += chunk.len();
+        progress(done.created, total);
+    }
+    for chunk in known.chunks(UPDATES_PER_TXN) {
+        let of = |w: &NewWorker| &holders[w.id_number.as_str()];
+        // Which rows change anything is read without the lock; each update reads its worker again.
+        let current = known_state(&db.conn, &chunk.iter().map(|(_, w)| of(w)).collect::<Vec<_>>()).await?;
+        let mut changed = Vec::new();
+        for (_, w) in chunk {
+            match current.get(&of(w).worker_id) {
+                Some((m, edus, certs)) if crate::workers::import_unchanged(m, edus, certs, w) => done.unchanged += 1,
+                Some((m, _, _)) => changed.push((w, m.status.clone())),
+                None => {
+                    return Err(StoreError::Other(anyhow::anyhow!(
+                        "an archive vanished during an import"
+                    )));
+                }
+            }
+        }
+        if !changed.is_empty() {
+            let txn = db.begin_write().await?;
+            for (w, status) in changed {
+                let h = of(w);
+                if crate::workers::import_update(&txn, access, h.worker_id, &h.province_code, &status, w).await? {
+                    done.updated += 1;
+                } else {
+                    done.unchanged += 1;
+                }
+            }
+            txn.commit().await?;
+        }
+        progress(done.created + done.updated + done.unchanged, total);
+    }
+    // 4. Done.
+    let txn = db.begin_write().await?;
     crate::audit::record(
         &txn,
         actor,
@@ -738,24 +828,54 @@ pub async fn commit(
         )),
     )
     .await?;
+    if let Some((id, _)) = run {
+        set_status(&txn, id, "committed").await?;
+    }
     txn.commit().await?;
     progress(total, total);
     Ok((checked, Some(done)))
 }
 
-/// New archives in bulk: workers, the ID registry, appointments, education, certificates, the
+/// The registry rows of these ID numbers (for ID numbers no archive holds: reservations).
+async fn reservations(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, Uuid>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for r in id_registry::Entity::find()
+            .filter(id_registry::Column::IdNumber.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.insert(r.id_number, r.worker_id);
+        }
+    }
+    Ok(out)
+}
+
+async fn set_status(txn: &DatabaseTransaction, id: Uuid, status: &str) -> Result<()> {
+    use sea_orm::sea_query::Expr;
+    import::Entity::update_many()
+        .col_expr(import::Column::Status, Expr::value(status))
+        .col_expr(
+            import::Column::CommittedAt,
+            Expr::value(Some(Utc::now()).filter(|_| status == "committed")),
+        )
+        .filter(import::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// New archives in bulk (their ID numbers already reserved): workers, appointments, education, certificates, the
 /// history row and the spells, with multi-row inserts.
-async fn create_many(txn: &DatabaseTransaction, actor: &Actor, new: &[&NewWorker]) -> Result<()> {
+async fn create_many(txn: &DatabaseTransaction, actor: &Actor, new: &[(Uuid, &NewWorker)]) -> Result<()> {
     let now = Utc::now();
     let mut workers = Vec::with_capacity(new.len());
-    let mut registry = Vec::with_capacity(new.len());
     let mut appts = Vec::with_capacity(new.len());
     let mut edus = Vec::new();
     let mut certs = Vec::new();
     let mut changes = Vec::with_capacity(new.len());
     let mut spells = Vec::with_capacity(new.len());
-    for w in new {
-        let id = Uuid::now_v7();
+    for &(id, w) in new {
         let a = &w.appointment;
         let province = a.community.as_str()[..2].to_string();
         let region = a.community.to_string();
@@ -782,11 +902,6 @@ async fn create_many(txn: &DatabaseTransaction, actor: &Actor, new: &[&NewWorker
             Value::from(Some(a.start_date)),
             Value::from(now),
             Value::from(now),
-        ]);
-        registry.push(vec![
-            Value::from(w.id_number.to_string()),
-            Value::from(province.clone()),
-            Value::from(id),
         ]);
         appts.push(vec![
             Value::from(province.clone()),
@@ -894,13 +1009,6 @@ async fn create_many(txn: &DatabaseTransaction, actor: &Actor, new: &[&NewWorker
     .await?;
     insert(
         txn,
-        "id_registry",
-        &["id_number", "province_code", "worker_id"],
-        registry,
-    )
-    .await?;
-    insert(
-        txn,
         "appointments",
         &[
             "province_code",
@@ -975,7 +1083,7 @@ type Known = HashMap<Uuid, (worker::Model, Vec<String>, Vec<String>)>;
 
 /// The known workers' records with the education codes and certificate levels they hold, read in
 /// chunks.
-async fn known_state(txn: &DatabaseTransaction, holders: &[&Holder]) -> Result<Known> {
+async fn known_state(db: &impl ConnectionTrait, holders: &[&Holder]) -> Result<Known> {
     let mut out: Known = HashMap::new();
     let mut by_province: HashMap<&str, Vec<Uuid>> = HashMap::new();
     for h in holders {
@@ -989,7 +1097,7 @@ async fn known_state(txn: &DatabaseTransaction, holders: &[&Holder]) -> Result<K
             for w in worker::Entity::find()
                 .filter(worker::Column::ProvinceCode.eq(p))
                 .filter(worker::Column::Id.is_in(chunk.to_vec()))
-                .all(txn)
+                .all(db)
                 .await?
             {
                 out.insert(w.id, (w, Vec::new(), Vec::new()));
@@ -1000,7 +1108,7 @@ async fn known_state(txn: &DatabaseTransaction, holders: &[&Holder]) -> Result<K
                 .filter(education::Column::ProvinceCode.eq(p))
                 .filter(education::Column::WorkerId.is_in(chunk.to_vec()))
                 .into_tuple()
-                .all(txn)
+                .all(db)
                 .await?;
             for (id, code) in edus {
                 if let Some(e) = out.get_mut(&id) {
@@ -1013,7 +1121,7 @@ async fn known_state(txn: &DatabaseTransaction, holders: &[&Holder]) -> Result<K
                 .filter(certificate::Column::ProvinceCode.eq(p))
                 .filter(certificate::Column::WorkerId.is_in(chunk.to_vec()))
                 .into_tuple()
-                .all(txn)
+                .all(db)
                 .await?;
             for (id, level) in certs {
                 if let (Some(e), Some(l)) = (out.get_mut(&id), level) {
@@ -1105,6 +1213,7 @@ fn kept_errors(errors: &[RowError]) -> String {
 pub async fn expire(db: &Db, before: chrono::DateTime<Utc>) -> Result<u64> {
     let r = import::Entity::delete_many()
         .filter(import::Column::CreatedAt.lt(before))
+        .filter(import::Column::Status.ne("committing"))
         .exec(&db.writer)
         .await?;
     Ok(r.rows_affected)
@@ -1159,7 +1268,8 @@ pub async fn recent(db: &Db, scope: &Scope, limit: u64) -> Result<Vec<import::Mo
         .await?)
 }
 
-/// Commits a kept upload (checked again first): all rows or none.
+/// Commits a kept upload (checked again first): all rows or none. An upload left `committing` (the
+/// process stopped in the middle) is finished.
 pub async fn commit_kept(
     db: &Db,
     access: &Access,
@@ -1167,8 +1277,7 @@ pub async fn commit_kept(
     today: NaiveDate,
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
     access.require(Permission::EditArchive)?;
-    let scope = &access.scope;
-    let m = get(db, scope, id).await?;
+    let m = get(db, &access.scope, id).await?;
     if m.status == "committed" {
         return Err(StoreError::Conflict(shegong_domain::FieldError::new(
             "import_committed",
@@ -1180,19 +1289,75 @@ pub async fn commit_kept(
     let t = tokio::task::spawn_blocking(move || read_table(&name, &file))
         .await
         .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))??;
-    let (checked, done) = commit(db, access, &t, today, &|_, _| {}).await?;
-    let mut am: import::ActiveModel = m.clone().into();
+    commit_recorded(db, access, m, &t, today, &|_, _| {}).await
+}
+
+/// Keeps an uploaded file, then commits it (so that a commit the process could not finish is
+/// finished from the kept file). `progress(done, total)` is called between the write transactions.
+pub async fn commit_upload(
+    db: &Db,
+    access: &Access,
+    filename: &str,
+    bytes: Vec<u8>,
+    t: &Table,
+    today: NaiveDate,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(import::Model, Checked, Option<Committed>)> {
+    let pending = Checked {
+        rows: t.rows.len(),
+        ..Default::default()
+    };
+    let m = record(db, access, filename, bytes, &pending, None).await?;
+    commit_recorded(db, access, m, t, today, progress).await
+}
+
+async fn commit_recorded(
+    db: &Db,
+    access: &Access,
+    m: import::Model,
+    t: &Table,
+    today: NaiveDate,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(import::Model, Checked, Option<Committed>)> {
+    let resuming = m.status == "committing";
+    let (checked, done) = commit_run(db, access, t, today, progress, Some((m.id, resuming))).await?;
+    let mut am: import::ActiveModel = m.into();
     am.rows = Set(checked.rows as i32);
     am.error_count = Set(checked.errors.len() as i32);
     am.errors = Set(kept_errors(&checked.errors));
     if let Some(c) = &done {
         am.status = Set("committed".into());
-        am.committed_at = Set(Some(Utc::now()));
         am.created = Set(Some(c.created as i32));
         am.updated = Set(Some((c.updated + c.unchanged) as i32));
     }
     let m = am.update(&db.writer).await?;
     Ok((m, checked, done))
+}
+
+/// Finishes the commits the process stopped in the middle of (uploads left `committing`), as the
+/// clerk who started each; returns how many were finished.
+pub async fn resume_unfinished(db: &Db, today: NaiveDate) -> Result<usize> {
+    let ids: Vec<(Uuid, String, String)> = import::Entity::find()
+        .select_only()
+        .columns([import::Column::Id, import::Column::RegionCode, import::Column::Username])
+        .filter(import::Column::Status.eq("committing"))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut n = 0;
+    for (id, region, username) in ids {
+        let Ok(code) = shegong_domain::RegionCode::parse(&region) else {
+            continue;
+        };
+        let access = Access::admin(code.as_str(), &username);
+        let (_, checked, done) = commit_kept(db, &access, id, today).await?;
+        if done.is_some() {
+            n += 1;
+        } else {
+            tracing::warn!(%id, errors = checked.errors.len(), "an unfinished import could not be finished");
+        }
+    }
+    Ok(n)
 }
 
 #[cfg(test)]

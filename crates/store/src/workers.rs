@@ -448,7 +448,7 @@ pub async fn create(db: &Db, access: &Access, new: NewWorker) -> Result<worker::
 /// What someone outside the holding region is told about a person registered and active there.
 pub const ACTIVE_ELSEWHERE: &str = "该身份证号码对应人员已在其他地区登记在岗，不能重复登记";
 
-/// [`create`] inside a caller's transaction (imports use one transaction for a whole file).
+/// [`create`] inside a caller's transaction (an import's update of a worker who left rehires them).
 pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorker) -> Result<worker::Model> {
     let (scope, actor) = (&access.scope, &access.actor);
     let community = community_in_scope(txn, scope, &new.appointment.community).await?;
@@ -457,12 +457,19 @@ pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorke
         .one(txn)
         .await?
     {
+        // A registry row with no archive yet: an import is making that archive right now.
         let held = worker::Entity::find()
             .filter(worker::Column::ProvinceCode.eq(&existing.province_code))
             .filter(worker::Column::Id.eq(existing.worker_id))
             .one(txn)
             .await?
-            .ok_or_else(|| anyhow::anyhow!("id_registry points at a missing worker"))?;
+            .ok_or_else(|| {
+                StoreError::Conflict(FieldError::new(
+                    "id_number_being_imported",
+                    "id_number",
+                    "该身份证号码正在由批量导入建档，请稍后再试",
+                ))
+            })?;
         if held.status == WorkerStatus::Active.as_str() {
             // Where the person works is said only to those who may see that community.
             let message = if scope.allows_region(&held.region_code) {

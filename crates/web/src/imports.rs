@@ -264,12 +264,13 @@ async fn run(
     .await
     .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let table = table?;
-    let (checked, done) = if dry_run {
-        (imports::check(&st.db.conn, &caller.scope, &table, today()).await?, None)
-    } else {
-        imports::commit(&st.db, &caller.access, &table, today(), &|_, _| {}).await?
-    };
-    let m = imports::record(&st.db, &caller.access, &filename, bytes, &checked, done.as_ref()).await?;
+    if dry_run {
+        let checked = imports::check(&st.db.conn, &caller.scope, &table, today()).await?;
+        let m = imports::record(&st.db, &caller.access, &filename, bytes, &checked, None).await?;
+        return Ok((m.id, checked, None));
+    }
+    let (m, checked, done) =
+        imports::commit_upload(&st.db, &caller.access, &filename, bytes, &table, today(), &|_, _| {}).await?;
     Ok((m.id, checked, done))
 }
 
@@ -386,6 +387,7 @@ async fn page(st: &AppState, caller: &Caller, current: Option<Uuid>, error: Stri
                 m.rows.to_string(),
                 match (m.status.as_str(), m.error_count) {
                     ("committed", _) => "已导入".to_string(),
+                    ("committing", _) => "导入中".to_string(),
                     (_, 0) => "检查通过，待确认".to_string(),
                     (_, n) => format!("{n} 处错误"),
                 },

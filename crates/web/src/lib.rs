@@ -236,6 +236,7 @@ pub async fn serve(db: Db, bind: &str, settings: Settings) -> anyhow::Result<()>
         .map_err(|e| anyhow::anyhow!("无法监听 {bind}：{e}"))?;
     let addr = listener.local_addr()?;
     spawn_upload_expiry(db.clone(), settings.upload_retention_days);
+    spawn_import_resume(db.clone());
     println!("shegong 已启动：http://{addr}/");
     tracing::info!(%addr, "listening");
     axum::serve(
@@ -247,6 +248,17 @@ pub async fn serve(db: Db, bind: &str, settings: Settings) -> anyhow::Result<()>
     })
     .await?;
     Ok(())
+}
+
+/// Finishes the imports the last run stopped in the middle of (see `imports::commit_kept`).
+fn spawn_import_resume(db: Db) {
+    tokio::spawn(async move {
+        match shegong_store::imports::resume_unfinished(&db, views::today()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "finished imports left unfinished"),
+            Err(e) => tracing::warn!(error = ?e, "could not finish the imports left unfinished"),
+        }
+    });
 }
 
 /// Deletes kept uploads older than the retention, at start and every six hours.
