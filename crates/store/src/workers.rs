@@ -403,6 +403,10 @@ impl<'a> Changes<'a> {
         });
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     pub(crate) async fn save(self, txn: &DatabaseTransaction) -> Result<()> {
         if !self.rows.is_empty() {
             worker_change::Entity::insert_many(self.rows)
@@ -413,7 +417,7 @@ impl<'a> Changes<'a> {
     }
 }
 
-fn d(x: NaiveDate) -> String {
+pub(crate) fn d(x: NaiveDate) -> String {
     x.format("%Y-%m-%d").to_string()
 }
 
@@ -688,7 +692,7 @@ async fn rehire(
     Ok(model)
 }
 
-async fn insert_appointment(
+pub(crate) async fn insert_appointment(
     txn: &DatabaseTransaction,
     w: &worker::Model,
     a: &AppointmentFields,
@@ -711,7 +715,7 @@ async fn insert_appointment(
     .await?)
 }
 
-async fn insert_education(
+pub(crate) async fn insert_education(
     txn: &DatabaseTransaction,
     w: &worker::Model,
     e: &EducationFields,
@@ -731,7 +735,7 @@ async fn insert_education(
     .await?)
 }
 
-async fn insert_certificate(
+pub(crate) async fn insert_certificate(
     txn: &DatabaseTransaction,
     w: &worker::Model,
     c: &CertificateFields,
@@ -752,7 +756,7 @@ async fn insert_certificate(
 }
 
 /// Recomputes the list columns derived from appointments, educations and certificates.
-async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model) -> Result<worker::Model> {
+pub(crate) async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model) -> Result<worker::Model> {
     let appts = appointment::Entity::find()
         .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
         .filter(appointment::Column::WorkerId.eq(w.id))
@@ -800,157 +804,6 @@ async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model) -> Result<
     let updated = am.update(txn).await?;
     crate::stats::rebuild_worker(txn, &updated).await?;
     Ok(updated)
-}
-
-/// Whether an import row would change nothing for this worker (checked in memory, so that
-/// re-importing a large file costs no query per row).
-pub(crate) fn import_unchanged(w: &worker::Model, edus: &[String], certs: &[String], new: &NewWorker) -> bool {
-    let a = &new.appointment;
-    w.status == WorkerStatus::Active.as_str()
-        && w.name == new.name.as_str()
-        && w.gender == new.gender.code()
-        && w.ethnicity == new.ethnicity
-        && w.political_status == new.political_status
-        && w.birth_date == new.birth_date
-        && new
-            .phone
-            .as_ref()
-            .is_none_or(|p| w.phone.as_deref() == Some(p.as_str()))
-        && new.address.as_ref().is_none_or(|x| w.address.as_ref() == Some(x))
-        && (w.region_code.as_str(), w.post_category.as_str(), w.title.as_str())
-            == (a.community.as_str(), a.post_category.as_str(), a.title.as_str())
-        && new.education.as_ref().is_none_or(|e| edus.contains(&e.code))
-        && new
-            .certificate
-            .as_ref()
-            .is_none_or(|c| certs.iter().any(|l| l == c.level.as_str()))
-}
-
-/// Applies an import row to a known worker inside the import's transaction. A worker who left is
-/// rehired; an active one gets the row's identity fields, a new post from the row's start date when
-/// community, post or title differ, and the row's education and certificate when not yet held.
-/// Returns whether anything changed (importing the same row twice changes nothing).
-pub(crate) async fn import_update(
-    txn: &DatabaseTransaction,
-    access: &Access,
-    id: Uuid,
-    province: &str,
-    status: &str,
-    new: &NewWorker,
-) -> Result<bool> {
-    if status != WorkerStatus::Active.as_str() {
-        create_in(txn, access, new.clone()).await?;
-        return Ok(true);
-    }
-    let actor = &access.actor;
-    let w = worker::Entity::find()
-        .filter(worker::Column::ProvinceCode.eq(province))
-        .filter(worker::Column::Id.eq(id))
-        .one(txn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let mut ch = Changes::new(&w, actor);
-    let mut am = w.clone().into_active_model();
-    let phone = new.phone.as_ref().map(|p| p.as_str().to_string());
-    let fields: [(&str, String, String); 5] = [
-        ("姓名", w.name.clone(), new.name.as_str().to_string()),
-        ("性别", w.gender.clone(), new.gender.code().to_string()),
-        ("民族", w.ethnicity.clone(), new.ethnicity.clone()),
-        ("政治面貌", w.political_status.clone(), new.political_status.clone()),
-        ("出生日期", d(w.birth_date), d(new.birth_date)),
-    ];
-    for (label, before, after) in fields {
-        ch.push("identity", label, Some(before), Some(after));
-    }
-    if phone.is_some() {
-        ch.push("identity", "手机号码", w.phone.clone(), phone.clone());
-        am.phone = Set(phone);
-    }
-    if new.address.is_some() {
-        ch.push("identity", "住址", w.address.clone(), new.address.clone());
-        am.address = Set(new.address.clone());
-    }
-    am.name = Set(new.name.as_str().to_string());
-    am.gender = Set(new.gender.code().to_string());
-    am.ethnicity = Set(new.ethnicity.clone());
-    am.political_status = Set(new.political_status.clone());
-    am.birth_date = Set(new.birth_date);
-    let mut changed = !ch.rows.is_empty();
-    let a = &new.appointment;
-    if (w.region_code.as_str(), w.post_category.as_str(), w.title.as_str())
-        != (a.community.as_str(), a.post_category.as_str(), a.title.as_str())
-    {
-        let open = appointment::Entity::find()
-            .filter(appointment::Column::ProvinceCode.eq(province))
-            .filter(appointment::Column::WorkerId.eq(id))
-            .filter(appointment::Column::EndDate.is_null())
-            .all(txn)
-            .await?;
-        let mut corrected = false;
-        for o in open {
-            if o.start_date == a.start_date {
-                // Same start: the row corrects the current post rather than starting a new one.
-                let mut om = o.into_active_model();
-                om.region_code = Set(a.community.to_string());
-                om.post_category = Set(a.post_category.clone());
-                om.title = Set(a.title.clone());
-                om.two_committees = Set(a.two_committees);
-                om.full_time = Set(a.full_time);
-                om.update(txn).await?;
-                corrected = true;
-                continue;
-            }
-            if o.start_date > a.start_date {
-                return Err(StoreError::invalid(FieldError::new(
-                    "import_start_date",
-                    "start_date",
-                    format!(
-                        "身份证号 {}：任职开始日期 {} 应晚于现任职务的开始日期 {}",
-                        new.id_number,
-                        d(a.start_date),
-                        d(o.start_date)
-                    ),
-                )));
-            }
-            let mut om = o.into_active_model();
-            om.end_date = Set(Some(a.start_date));
-            om.end_reason = Set(Some("批量导入：任职变动".into()));
-            om.update(txn).await?;
-        }
-        ch.push(
-            "appointment",
-            "任职",
-            Some(format!("{} {}", w.region_code, w.title)),
-            Some(format!("{} {}（{}起）", a.community, a.title, d(a.start_date))),
-        );
-        if !corrected {
-            insert_appointment(txn, &w, a).await?;
-        }
-        changed = true;
-    }
-    let (edus, certs) = crate::imports::held(txn, province, id).await?;
-    if let Some(e) = &new.education
-        && !edus.contains(&e.code)
-    {
-        insert_education(txn, &w, e).await?;
-        ch.push("education", "学历", None, Some(e.code.clone()));
-        changed = true;
-    }
-    if let Some(c) = &new.certificate
-        && !certs.iter().flatten().any(|l| l == c.level.as_str())
-    {
-        insert_certificate(txn, &w, c).await?;
-        ch.push("certificate", "社工证", None, Some(c.level.label().to_string()));
-        changed = true;
-    }
-    if !changed {
-        return Ok(false);
-    }
-    am.updated_at = Set(Utc::now());
-    let updated = am.update(txn).await?;
-    refresh_derived(txn, updated).await?;
-    ch.save(txn).await?;
-    Ok(true)
 }
 
 /// Changes to a worker's identity fields; absent fields stay as they are.

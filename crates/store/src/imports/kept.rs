@@ -1,0 +1,219 @@
+//! Uploaded files between check and commit, and commits left unfinished.
+
+use super::RowError;
+use super::check::Checked;
+use super::commit::{Committed, commit_run};
+use super::read::{Table, read_table};
+
+use crate::Db;
+use crate::access::Access;
+use crate::entity::import;
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use shegong_domain::Permission;
+use shegong_domain::Scope;
+use uuid::Uuid;
+
+// ---------------------------------------------------------------------------------------------
+// Uploaded files between check and commit
+
+/// Keeps an uploaded file with the result of its check (and of its commit, when it was one step).
+pub async fn record(
+    db: &Db,
+    access: &Access,
+    filename: &str,
+    bytes: Vec<u8>,
+    checked: &Checked,
+    committed: Option<&Committed>,
+) -> Result<import::Model> {
+    access.require(Permission::EditArchive)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    let region = scope.region().as_str();
+    let province = if region.len() >= 2 { &region[..2] } else { "00" };
+    let name: String = filename
+        .chars()
+        .rev()
+        .take(200)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Ok(import::ActiveModel {
+        province_code: Set(province.to_string()),
+        id: Set(Uuid::now_v7()),
+        region_code: Set(region.to_string()),
+        username: Set(actor.username.clone()),
+        filename: Set(name),
+        created_at: Set(Utc::now()),
+        rows: Set(checked.rows as i32),
+        error_count: Set(checked.errors.len() as i32),
+        status: Set(if committed.is_some() { "committed" } else { "checked" }.into()),
+        committed_at: Set(committed.map(|_| Utc::now())),
+        created: Set(committed.map(|c| c.created as i32)),
+        updated: Set(committed.map(|c| (c.updated + c.unchanged) as i32)),
+        errors: Set(kept_errors(&checked.errors)),
+        file: Set(bytes),
+    }
+    .insert(&db.writer)
+    .await?)
+}
+
+/// The errors kept with an upload: the first [`MAX_KEPT_ERRORS`](crate::upload_limits::MAX_KEPT_ERRORS)
+/// in row order, as JSON (the count of all of them is kept in `error_count`).
+pub(super) fn kept_errors(errors: &[RowError]) -> String {
+    let kept = &errors[..errors.len().min(crate::upload_limits::MAX_KEPT_ERRORS)];
+    serde_json::to_string(kept).unwrap_or_else(|_| "[]".into())
+}
+
+/// Deletes kept uploads (files and their error lists) made before `before`; returns how many.
+pub async fn expire(db: &Db, before: chrono::DateTime<Utc>) -> Result<u64> {
+    let r = import::Entity::delete_many()
+        .filter(import::Column::CreatedAt.lt(before))
+        .filter(import::Column::Status.ne("committing"))
+        .exec(&db.writer)
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// A kept upload, if it is inside the caller's scope.
+pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<import::Model> {
+    find_kept(db, scope, id, true).await
+}
+
+/// A kept upload without its file (for showing it).
+pub async fn get_summary(db: &Db, scope: &Scope, id: Uuid) -> Result<import::Model> {
+    find_kept(db, scope, id, false).await
+}
+
+pub(super) async fn find_kept(db: &Db, scope: &Scope, id: Uuid, with_file: bool) -> Result<import::Model> {
+    use sea_orm::{Iterable, sea_query::Expr};
+    let mut q = import::Entity::find();
+    if !with_file {
+        q = q
+            .select_only()
+            .columns(import::Column::iter().filter(|c| !matches!(c, import::Column::File)))
+            .column_as(Expr::val(Vec::<u8>::new()), "file");
+    }
+    q.filter(import::Column::Id.eq(id))
+        .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
+        .one(&db.conn)
+        .await?
+        .filter(|_| scope.only_worker().is_none())
+        .ok_or(StoreError::NotFound)
+}
+
+/// The errors a kept check found.
+pub fn errors_of(m: &import::Model) -> Vec<RowError> {
+    serde_json::from_str(&m.errors).unwrap_or_default()
+}
+
+/// Recent uploads in the caller's scope (without their files).
+pub async fn recent(db: &Db, scope: &Scope, limit: u64) -> Result<Vec<import::Model>> {
+    if scope.only_worker().is_some() {
+        return Ok(Vec::new());
+    }
+    use sea_orm::{Iterable, sea_query::Expr};
+    Ok(import::Entity::find()
+        .select_only()
+        .columns(import::Column::iter().filter(|c| !matches!(c, import::Column::File)))
+        .column_as(Expr::val(Vec::<u8>::new()), "file")
+        .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
+        .order_by_desc(import::Column::CreatedAt)
+        .limit(limit)
+        .all(&db.conn)
+        .await?)
+}
+
+/// Commits a kept upload (checked again first): all rows or none. An upload left `committing` (the
+/// process stopped in the middle) is finished.
+pub async fn commit_kept(
+    db: &Db,
+    access: &Access,
+    id: Uuid,
+    today: NaiveDate,
+) -> Result<(import::Model, Checked, Option<Committed>)> {
+    access.require(Permission::EditArchive)?;
+    let m = get(db, &access.scope, id).await?;
+    if m.status == "committed" {
+        return Err(StoreError::Conflict(shegong_domain::FieldError::new(
+            "import_committed",
+            "id",
+            "该文件已经导入，如需更新请重新上传",
+        )));
+    }
+    let (name, file) = (m.filename.clone(), m.file.clone());
+    let t = tokio::task::spawn_blocking(move || read_table(&name, &file))
+        .await
+        .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))??;
+    commit_recorded(db, access, m, &t, today, &|_, _| {}).await
+}
+
+/// Keeps an uploaded file, then commits it (so that a commit the process could not finish is
+/// finished from the kept file). `progress(done, total)` is called between the write transactions.
+pub async fn commit_upload(
+    db: &Db,
+    access: &Access,
+    filename: &str,
+    bytes: Vec<u8>,
+    t: &Table,
+    today: NaiveDate,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(import::Model, Checked, Option<Committed>)> {
+    let pending = Checked {
+        rows: t.rows.len(),
+        ..Default::default()
+    };
+    let m = record(db, access, filename, bytes, &pending, None).await?;
+    commit_recorded(db, access, m, t, today, progress).await
+}
+
+pub(super) async fn commit_recorded(
+    db: &Db,
+    access: &Access,
+    m: import::Model,
+    t: &Table,
+    today: NaiveDate,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<(import::Model, Checked, Option<Committed>)> {
+    let resuming = m.status == "committing";
+    let (checked, done) = commit_run(db, access, t, today, progress, Some((m.id, resuming))).await?;
+    let mut am: import::ActiveModel = m.into();
+    am.rows = Set(checked.rows as i32);
+    am.error_count = Set(checked.errors.len() as i32);
+    am.errors = Set(kept_errors(&checked.errors));
+    if let Some(c) = &done {
+        am.status = Set("committed".into());
+        am.created = Set(Some(c.created as i32));
+        am.updated = Set(Some((c.updated + c.unchanged) as i32));
+    }
+    let m = am.update(&db.writer).await?;
+    Ok((m, checked, done))
+}
+
+/// Finishes the commits the process stopped in the middle of (uploads left `committing`), as the
+/// clerk who started each; returns how many were finished.
+pub async fn resume_unfinished(db: &Db, today: NaiveDate) -> Result<usize> {
+    let ids: Vec<(Uuid, String, String)> = import::Entity::find()
+        .select_only()
+        .columns([import::Column::Id, import::Column::RegionCode, import::Column::Username])
+        .filter(import::Column::Status.eq("committing"))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut n = 0;
+    for (id, region, username) in ids {
+        let Ok(code) = shegong_domain::RegionCode::parse(&region) else {
+            continue;
+        };
+        let access = Access::admin(code.as_str(), &username);
+        let (_, checked, done) = commit_kept(db, &access, id, today).await?;
+        if done.is_some() {
+            n += 1;
+        } else {
+            tracing::warn!(%id, errors = checked.errors.len(), "an unfinished import could not be finished");
+        }
+    }
+    Ok(n)
+}
