@@ -1,0 +1,252 @@
+//! The worker list: filters, sorting, paging, and streaming every match.
+
+use crate::Db;
+use crate::entity::worker;
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use chrono::{Months, NaiveDate};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+use shegong_domain::worker::{CertificateLevel, WorkerStatus};
+use shegong_domain::{FieldError, RegionCode, Scope};
+
+/// Filters of the worker list; every one optional.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct WorkerFilter {
+    /// Narrow to a sub-region of the caller's scope.
+    pub region: Option<String>,
+    /// Name (contains) or ID number (prefix).
+    pub q: Option<String>,
+    pub post_category: Option<String>,
+    /// postgraduate | bachelor | college | high_school_or_below | college_or_above
+    pub education: Option<String>,
+    /// any | none | junior | intermediate | senior
+    pub certificate: Option<String>,
+    /// "true" | "false"
+    pub full_time: Option<String>,
+    pub two_committees: Option<String>,
+    /// active (default) | exited | all
+    pub status: Option<String>,
+    pub age_min: Option<String>,
+    pub age_max: Option<String>,
+    /// name | -name | age | -age | service | -service | region (default)
+    pub sort: Option<String>,
+    /// Whether the caller may see full ID numbers: then `q` matches ID numbers by prefix; otherwise
+    /// only a whole ID number matches, so that nobody can recover a number digit by digit. Set by
+    /// the caller's role, never from the query.
+    #[serde(skip)]
+    pub id_prefix_search: bool,
+}
+
+/// The longest text a `q` search takes.
+pub(super) const MAX_QUERY_CHARS: usize = 50;
+/// Ages the filters accept.
+pub(super) const MAX_AGE: u32 = 150;
+
+/// `col LIKE '%text%'` with the text taken literally (`%`, `_` and `\` escaped).
+fn contains_literally<C: ColumnTrait>(col: C, text: &str) -> sea_orm::sea_query::SimpleExpr {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    Expr::col(col).like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
+}
+
+pub(super) fn set_str(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The caller's scope as a condition on `workers`.
+pub(super) fn scope_condition(scope: &Scope) -> Condition {
+    // The province column routes the query to one shard group on a distributed engine.
+    let mut c = in_subtree(worker::Column::RegionCode, scope.region().as_str())
+        .add(worker::Column::ProvinceCode.eq(scope.region().province()));
+    if let Some(w) = scope.only_worker() {
+        c = c.add(worker::Column::Id.eq(w));
+    }
+    c
+}
+
+impl WorkerFilter {
+    /// The filters as a condition (scope included), or the error naming a bad filter.
+    pub fn condition(&self, scope: &Scope, today: NaiveDate) -> Result<Condition> {
+        let mut c = scope_condition(scope);
+        if let Some(r) = set_str(&self.region) {
+            let code = RegionCode::parse(r).map_err(|e| StoreError::invalid(FieldError { field: "region", ..e }))?;
+            // A region outside the scope yields nothing, like a 404; an ancestor means the whole scope.
+            match scope.narrow(&code) {
+                Some(s) => c = c.add(in_subtree(worker::Column::RegionCode, s.region().as_str())),
+                None => c = c.add(Expr::val(1).eq(0)),
+            }
+        }
+        if let Some(q) = set_str(&self.q) {
+            if q.chars().count() > MAX_QUERY_CHARS || q.chars().any(char::is_control) {
+                return Err(bad_filter("q", "搜索内容过长或含有无效字符"));
+            }
+            let upper = q.to_ascii_uppercase();
+            if upper.len() >= 4 && upper.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
+                if self.id_prefix_search {
+                    c = c.add(worker::Column::IdNumber.starts_with(upper.as_str()));
+                } else {
+                    // Only the whole number: a prefix would let the number be guessed digit by digit.
+                    c = c.add(worker::Column::IdNumber.eq(upper.as_str()));
+                }
+            } else {
+                c = c.add(contains_literally(worker::Column::Name, q));
+            }
+        }
+        if let Some(p) = set_str(&self.post_category) {
+            c = c.add(worker::Column::PostCategory.eq(p));
+        }
+        if let Some(e) = set_str(&self.education) {
+            let codes: Vec<&str> = match e {
+                "postgraduate" => vec!["10", "11", "14", "17"],
+                "bachelor" => vec!["20", "21", "28"],
+                "college" => vec!["30", "31"],
+                "college_or_above" => vec!["10", "11", "14", "17", "20", "21", "28", "30", "31"],
+                "high_school_or_below" => {
+                    c = c.add(
+                        Condition::any().add(worker::Column::HighestEducation.is_null()).add(
+                            worker::Column::HighestEducation
+                                .is_not_in(["10", "11", "14", "17", "20", "21", "28", "30", "31"]),
+                        ),
+                    );
+                    vec![]
+                }
+                _ => return Err(bad_filter("education", "学历筛选条件无效")),
+            };
+            if !codes.is_empty() {
+                c = c.add(worker::Column::HighestEducation.is_in(codes));
+            }
+        }
+        if let Some(cert) = set_str(&self.certificate) {
+            c = c.add(match cert {
+                "any" => worker::Column::CertificateLevel.is_not_null(),
+                "none" => worker::Column::CertificateLevel.is_null(),
+                l => worker::Column::CertificateLevel.eq(CertificateLevel::parse(l)
+                    .map_err(|_| bad_filter("certificate", "社工证筛选条件无效"))?
+                    .as_str()),
+            });
+        }
+        if let Some(f) = set_str(&self.full_time) {
+            c = c.add(worker::Column::FullTime.eq(parse_bool(f, "full_time")?));
+        }
+        if let Some(f) = set_str(&self.two_committees) {
+            c = c.add(worker::Column::TwoCommittees.eq(parse_bool(f, "two_committees")?));
+        }
+        match set_str(&self.status).unwrap_or("active") {
+            "all" => {}
+            s => {
+                let st = WorkerStatus::parse(s).ok_or_else(|| bad_filter("status", "状态筛选条件无效"))?;
+                c = c.add(worker::Column::Status.eq(st.as_str()));
+            }
+        }
+        // Age a..=b years today means a birth date in (today - (b+1) years, today - a years].
+        let age = |v: &str, field: &'static str| -> Result<u32> {
+            v.parse::<u32>()
+                .ok()
+                .filter(|a| *a <= MAX_AGE)
+                .ok_or_else(|| bad_filter(field, &format!("年龄应为0至{MAX_AGE}之间的整数")))
+        };
+        if let (Some(a), Some(b)) = (set_str(&self.age_min), set_str(&self.age_max))
+            && age(a, "age_min")? > age(b, "age_max")?
+        {
+            return Err(bad_filter("age_max", "最大年龄不能小于最小年龄"));
+        }
+        if let Some(a) = set_str(&self.age_min) {
+            let a = age(a, "age_min")?;
+            let latest = today.checked_sub_months(Months::new(12 * a)).unwrap_or(today);
+            c = c.add(worker::Column::BirthDate.lte(latest));
+        }
+        if let Some(b) = set_str(&self.age_max) {
+            let b = age(b, "age_max")?;
+            let earliest = today.checked_sub_months(Months::new(12 * (b + 1))).unwrap_or(today);
+            c = c.add(worker::Column::BirthDate.gt(earliest));
+        }
+        if let Some(sort) = set_str(&self.sort)
+            && !SORTS.contains(&sort)
+        {
+            return Err(bad_filter("sort", "排序方式无效"));
+        }
+        Ok(c)
+    }
+}
+
+pub(super) const SORTS: [&str; 7] = ["name", "-name", "age", "-age", "service", "-service", "region"];
+
+pub(super) fn bad_filter(field: &'static str, message: &str) -> StoreError {
+    StoreError::invalid(FieldError::new("filter_invalid", field, message))
+}
+
+pub(super) fn parse_bool(s: &str, field: &'static str) -> Result<bool> {
+    match s {
+        "true" | "1" | "是" => Ok(true),
+        "false" | "0" | "否" => Ok(false),
+        _ => Err(bad_filter(field, "应为 true 或 false")),
+    }
+}
+
+/// One page of the scoped, filtered list, and the total.
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    filter: &WorkerFilter,
+    today: NaiveDate,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<worker::Model>, u64)> {
+    let cond = filter.condition(scope, today)?;
+    let base = worker::Entity::find().filter(cond);
+    let total = base.clone().count(&db.conn).await?;
+    let q = sorted(base, filter.sort.as_deref());
+    let rows = q
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(&db.conn)
+        .await?;
+    Ok((rows, total))
+}
+
+pub(super) fn sorted(q: sea_orm::Select<worker::Entity>, sort: Option<&str>) -> sea_orm::Select<worker::Entity> {
+    use worker::Column as C;
+    match sort.unwrap_or("region") {
+        "name" => q.order_by_asc(C::Name).order_by_asc(C::Id),
+        "-name" => q.order_by_desc(C::Name).order_by_asc(C::Id),
+        // older first = earlier birth date
+        "-age" => q.order_by_asc(C::BirthDate).order_by_asc(C::Id),
+        "age" => q.order_by_desc(C::BirthDate).order_by_asc(C::Id),
+        "service" => q.order_by_asc(C::ServiceStart).order_by_asc(C::Id),
+        "-service" => q.order_by_desc(C::ServiceStart).order_by_asc(C::Id),
+        _ => q.order_by_asc(C::RegionCode).order_by_asc(C::Name).order_by_asc(C::Id),
+    }
+}
+
+/// Streams every row of the scoped, filtered list to `each` in pages (for exports).
+pub async fn for_each(
+    db: &Db,
+    scope: &Scope,
+    filter: &WorkerFilter,
+    today: NaiveDate,
+    mut each: impl FnMut(&worker::Model),
+) -> Result<u64> {
+    use futures_util::TryStreamExt;
+    let cond = filter.condition(scope, today)?;
+    // One query read as a stream: linear in the rows, where pages with OFFSET re-read every row
+    // before the page (quadratic over a province's export).
+    let mut rows = sorted(worker::Entity::find().filter(cond), filter.sort.as_deref())
+        .stream(&db.conn)
+        .await?;
+    let mut n = 0;
+    while let Some(r) = rows.try_next().await? {
+        each(&r);
+        n += 1;
+    }
+    Ok(n)
+}
