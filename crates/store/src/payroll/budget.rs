@@ -1,0 +1,112 @@
+//! The budget: a year's pay bill per region, and what it would be under changed parameters (what-if).
+
+use super::compute::WhatIf;
+
+use super::bad;
+use super::compute::compute_month;
+
+use crate::Db;
+use crate::access::Access;
+use crate::entity::region;
+use crate::error::{Result, StoreError};
+use chrono::NaiveDate;
+use serde::Serialize;
+use shegong_domain::Permission;
+use shegong_domain::RegionCode;
+use shegong_domain::policy::Fen;
+use std::collections::{BTreeMap, HashMap};
+
+/// A year's cost for each child region, under the stored parameters and under a what-if.
+#[derive(Debug, Clone, Serialize)]
+pub struct BudgetRow {
+    pub region_code: String,
+    pub name: String,
+    pub workers: i64,
+    pub current: Fen,
+    pub what_if: Fen,
+    pub difference: Fen,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Budget {
+    pub year: i32,
+    pub rows: Vec<BudgetRow>,
+    pub total: BudgetRow,
+    pub problems: usize,
+}
+
+/// The year's cost (12 × January's pay under the policy in force) per child region, and the same
+/// with the what-if applied. Nothing stored changes.
+pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &WhatIf) -> Result<Budget> {
+    access.require(Permission::ViewBudget)?;
+    let scope = &access.scope;
+    if scope.only_worker().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    let here = crate::regions::get(db, scope, code).await?;
+    w.check()?;
+    if !(2000..=2100).contains(&year) {
+        return Err(bad("year_invalid", "year", "年度应在2000年至2100年之间"));
+    }
+    let month = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad("year_invalid", "year", "年度无效"))?;
+    let (now, problems) = compute_month(&db.conn, code.as_str(), month, None).await?;
+    let (alt, _) = compute_month(&db.conn, code.as_str(), month, Some(w)).await?;
+    let child_len = here
+        .code
+        .len()
+        .max(2)
+        .saturating_add(if here.code.len() >= 6 { 3 } else { 2 })
+        .min(12);
+    let children: Vec<region::Model> = crate::regions::children(db, scope, code).await?;
+    let names: HashMap<String, String> = children.into_iter().map(|c| (c.code, c.name)).collect();
+    let mut rows: BTreeMap<String, BudgetRow> = BTreeMap::new();
+    let row = |rows: &mut BTreeMap<String, BudgetRow>, r: &str| {
+        let k = r[..child_len.min(r.len())].to_string();
+        rows.entry(k.clone())
+            .or_insert_with(|| BudgetRow {
+                name: names.get(&k).cloned().unwrap_or_else(|| k.clone()),
+                region_code: k,
+                workers: 0,
+                current: 0,
+                what_if: 0,
+                difference: 0,
+            })
+            .region_code
+            .clone()
+    };
+    for c in &now {
+        let k = row(&mut rows, &c.region_code);
+        let e = rows.get_mut(&k).expect("inserted");
+        e.workers += 1;
+        e.current += c.slip.total * 12;
+    }
+    for c in &alt {
+        let k = row(&mut rows, &c.region_code);
+        rows.get_mut(&k).expect("inserted").what_if += c.slip.total * 12;
+    }
+    let mut total = BudgetRow {
+        region_code: here.code.clone(),
+        name: here.name.clone(),
+        workers: 0,
+        current: 0,
+        what_if: 0,
+        difference: 0,
+    };
+    let rows: Vec<BudgetRow> = rows
+        .into_values()
+        .map(|mut r| {
+            r.difference = r.what_if - r.current;
+            total.workers += r.workers;
+            total.current += r.current;
+            total.what_if += r.what_if;
+            r
+        })
+        .collect();
+    total.difference = total.what_if - total.current;
+    Ok(Budget {
+        year,
+        rows,
+        total,
+        problems: problems.len(),
+    })
+}

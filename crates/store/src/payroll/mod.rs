@@ -1,0 +1,38 @@
+//! Monthly payroll (月度薪酬): compute a month for a region under the policies in force, review,
+//! lock. A locked month never changes; a correction is a new adjustment line. The same
+//! computation, unstored and with changed parameters, answers the budget's what-if.
+
+mod budget;
+mod compute;
+mod payslips;
+mod review;
+mod run;
+
+pub use budget::{Budget, BudgetRow, budget};
+pub use compute::{Computed, Problem, WhatIf, compute_month};
+pub use payslips::{COMPONENTS, Component, PayslipView, components_of, level_of, payslips};
+pub use review::{adjust, for_each_slip, get, list, lock, review, slips};
+pub(crate) use run::store_slips;
+pub use run::{RunSummary, Totals, run};
+
+use crate::error::{Result, StoreError};
+use chrono::NaiveDate;
+use shegong_domain::FieldError;
+
+pub const STATUSES: [(&str, &str); 3] = [("computed", "已计算"), ("reviewed", "已审核"), ("locked", "已锁定")];
+
+pub fn status_label(s: &str) -> &str {
+    STATUSES.iter().find(|(k, _)| *k == s).map_or(s, |(_, l)| l)
+}
+
+fn bad(code: &'static str, field: &'static str, msg: impl Into<String>) -> StoreError {
+    StoreError::invalid(FieldError::new(code, field, msg))
+}
+
+/// `YYYY-MM` to the month's first day.
+pub fn parse_month(s: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.trim().len() == 7)
+        .ok_or_else(|| bad("month_invalid", "month", "月份格式应为 YYYY-MM，例如 2025-01"))
+}

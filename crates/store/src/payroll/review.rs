@@ -1,0 +1,280 @@
+//! Runs as they are reviewed and locked: listing, the sheet, the slips, adjustments after locking.
+
+use super::run::{Amounts, Totals};
+use super::{bad, status_label};
+
+use crate::Db;
+use crate::access::Access;
+use crate::entity::{payroll_run, payslip, payslip_adjustment, worker};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use crate::workers::editable;
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+use shegong_domain::Permission;
+use shegong_domain::pay;
+use shegong_domain::policy::Fen;
+use shegong_domain::{FieldError, Scope};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+pub(super) async fn find(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<payroll_run::Model> {
+    if scope.only_worker().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    payroll_run::Entity::find()
+        .filter(payroll_run::Column::Id.eq(id))
+        .filter(in_subtree(payroll_run::Column::RegionCode, scope.region().as_str()))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Runs in scope, newest month first.
+pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<payroll_run::Model>> {
+    if scope.only_worker().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(payroll_run::Entity::find()
+        .filter(in_subtree(payroll_run::Column::RegionCode, scope.region().as_str()))
+        .order_by_desc(payroll_run::Column::Month)
+        .order_by_asc(payroll_run::Column::RegionCode)
+        .limit(500)
+        .all(&db.conn)
+        .await?)
+}
+
+/// A run with its component totals (from the stored payslips) and adjustments.
+pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<(payroll_run::Model, Totals)> {
+    let run = find(&db.conn, scope, id).await?;
+    let slips: Vec<Amounts> = payslip::Entity::find()
+        .select_only()
+        .columns([
+            payslip::Column::BaseFen,
+            payslip::Column::PostPayFen,
+            payslip::Column::AllowanceFen,
+            payslip::Column::EducationFen,
+            payslip::Column::CertificateFen,
+            payslip::Column::PerformanceFen,
+            payslip::Column::TotalFen,
+            payslip::Column::FloorShortfallFen,
+        ])
+        .filter(payslip::Column::ProvinceCode.eq(&run.province_code))
+        .filter(payslip::Column::RunId.eq(run.id))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut t = Totals::default();
+    for s in slips {
+        t.base += s.0;
+        t.post_pay += s.1;
+        t.allowance += s.2;
+        t.education += s.3;
+        t.certificate += s.4;
+        t.performance += s.5;
+        t.total += s.6;
+        t.floor_shortfall_workers += i64::from(s.7 > 0);
+    }
+    t.adjustments = adjustments_of_run(db, &run).await?.iter().map(|a| a.amount_fen).sum();
+    Ok((run, t))
+}
+
+pub(super) async fn adjustments_of_run(db: &Db, run: &payroll_run::Model) -> Result<Vec<payslip_adjustment::Model>> {
+    Ok(payslip_adjustment::Entity::find()
+        .filter(payslip_adjustment::Column::ProvinceCode.eq(&run.province_code))
+        .filter(payslip_adjustment::Column::RunId.eq(run.id))
+        .order_by_asc(payslip_adjustment::Column::CreatedAt)
+        .all(&db.conn)
+        .await?)
+}
+
+/// A run's payslips with worker names, by community and name; one page at a time.
+pub async fn slips(
+    db: &Db,
+    scope: &Scope,
+    id: Uuid,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<(payslip::Model, String)>, u64)> {
+    let run = find(&db.conn, scope, id).await?;
+    let q = payslip::Entity::find()
+        .filter(payslip::Column::ProvinceCode.eq(&run.province_code))
+        .filter(payslip::Column::RunId.eq(run.id))
+        .filter(in_subtree(payslip::Column::RegionCode, scope.region().as_str()));
+    let total = sea_orm::PaginatorTrait::count(q.clone(), &db.conn).await?;
+    let rows = q
+        .order_by_asc(payslip::Column::RegionCode)
+        .order_by_asc(payslip::Column::WorkerId)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(&db.conn)
+        .await?;
+    let names: HashMap<Uuid, String> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::Name)
+        .filter(worker::Column::Id.is_in(rows.iter().map(|r| r.worker_id).collect::<Vec<_>>()))
+        .into_tuple::<(Uuid, String)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    Ok((
+        rows.into_iter()
+            .map(|r| {
+                let n = names.get(&r.worker_id).cloned().unwrap_or_default();
+                (r, n)
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// Every payslip of a run in scope, streamed to `f` in pages (for exports).
+pub async fn for_each_slip(
+    db: &Db,
+    scope: &Scope,
+    id: Uuid,
+    mut f: impl FnMut(&payslip::Model, &str) -> anyhow::Result<()>,
+) -> Result<payroll_run::Model> {
+    let run = find(&db.conn, scope, id).await?;
+    let mut page = 1;
+    loop {
+        let (rows, _) = slips(db, scope, id, page, 5000).await?;
+        if rows.is_empty() {
+            break;
+        }
+        for (s, n) in &rows {
+            f(s, n)?;
+        }
+        page += 1;
+    }
+    Ok(run)
+}
+
+pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, from: &str, to: &str) -> Result<payroll_run::Model> {
+    access.require(Permission::RunPayroll)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    editable(scope)?;
+    let txn = db.begin_write().await?;
+    let run = find(&txn, scope, id).await?;
+    if run.status != from {
+        return Err(StoreError::Conflict(FieldError::new(
+            "payroll_state",
+            "status",
+            format!(
+                "该月薪酬当前为“{}”，只有“{}”的才能{}",
+                status_label(&run.status),
+                status_label(from),
+                if to == "reviewed" { "审核" } else { "锁定" }
+            ),
+        )));
+    }
+    let region = run.region_code.clone();
+    let mut am = run.into_active_model();
+    am.status = Set(to.into());
+    if to == "reviewed" {
+        am.reviewed_by = Set(Some(actor.username.clone()));
+        am.reviewed_at = Set(Some(Utc::now()));
+    } else {
+        am.locked_by = Set(Some(actor.username.clone()));
+        am.locked_at = Set(Some(Utc::now()));
+    }
+    let run = am.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        &format!("payroll.{to}"),
+        &region,
+        Some(id.to_string()),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+pub async fn review(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {
+    transition(db, access, id, "computed", "reviewed").await
+}
+
+pub async fn lock(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {
+    transition(db, access, id, "reviewed", "locked").await
+}
+
+/// Adds an adjustment line to a locked month (the only change a locked month takes).
+pub async fn adjust(
+    db: &Db,
+    access: &Access,
+    id: Uuid,
+    worker_id: Uuid,
+    amount_fen: Fen,
+    reason: &str,
+) -> Result<payslip_adjustment::Model> {
+    access.require(Permission::RunPayroll)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    editable(scope)?;
+    let reason = reason.trim();
+    let mut errors = Vec::new();
+    if amount_fen == 0 || amount_fen.abs() > 10_000_000 {
+        errors.push(FieldError::new(
+            "adjust_amount",
+            "amount_yuan",
+            "调整金额应不为0且绝对值不超过10万元",
+        ));
+    }
+    if let Err(e) = shegong_domain::text::lines("reason", "调整原因", reason, 200) {
+        errors.push(e);
+    }
+    if reason.chars().count() < 2 || reason.chars().count() > 200 {
+        errors.push(FieldError::new("adjust_reason", "reason", "请填写调整原因（2至200字）"));
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let txn = db.begin_write().await?;
+    let run = find(&txn, scope, id).await?;
+    if run.status != "locked" {
+        return Err(StoreError::Conflict(FieldError::new(
+            "payroll_not_locked",
+            "status",
+            "未锁定的月份请直接重算，调整项只用于已锁定的月份",
+        )));
+    }
+    let slip = payslip::Entity::find()
+        .filter(payslip::Column::ProvinceCode.eq(&run.province_code))
+        .filter(payslip::Column::RunId.eq(run.id))
+        .filter(payslip::Column::WorkerId.eq(worker_id))
+        .filter(in_subtree(payslip::Column::RegionCode, scope.region().as_str()))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| bad("adjust_worker", "worker_id", "该人员不在本月薪酬名单中"))?;
+    let m = payslip_adjustment::ActiveModel {
+        province_code: Set(run.province_code.clone()),
+        id: Set(Uuid::now_v7()),
+        run_id: Set(run.id),
+        worker_id: Set(worker_id),
+        region_code: Set(slip.region_code.clone()),
+        month: Set(run.month.clone()),
+        amount_fen: Set(amount_fen),
+        reason: Set(reason.into()),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "payroll.adjust",
+        &slip.region_code,
+        Some(worker_id.to_string()),
+        Some(format!("{} {} 元：{reason}", run.month, pay::yuan(amount_fen))),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m)
+}
