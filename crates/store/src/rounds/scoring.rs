@@ -1,0 +1,235 @@
+//! Scores, the grades they propose under the policy's thresholds and cap, and changes within the cap.
+
+use super::view::find;
+use super::{bad, wrong_state};
+
+use crate::Db;
+use crate::access::Access;
+use crate::entity::{assessment_entry, assessment_round};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use crate::workers::editable;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+};
+use serde::Deserialize;
+use shegong_domain::FieldError;
+use shegong_domain::Permission;
+use shegong_domain::career::{Grade, excellent_cap, propose_grades, weighted_score_tenths};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Scores for one worker, 0–100 each; a component whose weight is zero may be left out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ScoreInput {
+    pub worker_id: Uuid,
+    pub organisation: Option<i32>,
+    pub residents: Option<i32>,
+    pub routine: Option<i32>,
+    pub note: Option<String>,
+}
+
+/// Saves scores for many entries at once, all or nothing, while the round is a draft.
+pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput]) -> Result<u64> {
+    access.require(Permission::ScoreAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    editable(scope)?;
+    let mut errors = Vec::new();
+    for (i, s) in items.iter().enumerate() {
+        for v in [s.organisation, s.residents, s.routine].into_iter().flatten() {
+            if !(0..=100).contains(&v) {
+                errors.push(FieldError::new(
+                    "score_range",
+                    "score",
+                    format!("第{}行：分数应在0至100之间", i + 1),
+                ));
+                break;
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
+    let txn = db.begin_write().await?;
+    let round = find(&txn, scope, id).await?;
+    if round.status != "draft" {
+        return Err(wrong_state(&round, "draft"));
+    }
+    let entries: HashMap<Uuid, assessment_entry::Model> = assessment_entry::Entity::find()
+        .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
+        .filter(assessment_entry::Column::RoundId.eq(round.id))
+        .filter(in_subtree(
+            assessment_entry::Column::RegionCode,
+            scope.region().as_str(),
+        ))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|e| (e.worker_id, e))
+        .collect();
+    let mut n = 0;
+    for s in items {
+        let Some(e) = entries.get(&s.worker_id) else {
+            return Err(bad("round_entry", "worker_id", "该人员不在本次考核名单中"));
+        };
+        let mut am = e.clone().into_active_model();
+        am.organisation_score = Set(s.organisation);
+        am.residents_score = Set(s.residents);
+        am.routine_score = Set(s.routine);
+        am.note = Set(s
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| n.chars().take(200).collect()));
+        am.update(&txn).await?;
+        n += 1;
+    }
+    crate::audit::record(
+        &txn,
+        actor,
+        "assessment.round.scores",
+        &round.region_code,
+        Some(round.id.to_string()),
+        Some(format!("{n} 人")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// Draft → scored: every entry's combined score under the policy's weights, the grade its
+/// thresholds give, and the 优秀 cap applied (lowest-scored 优秀 drop to 合格). Refused, changing
+/// nothing, while any entry lacks a score the weights need.
+pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_round::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    editable(scope)?;
+    let txn = db.begin_write().await?;
+    let round = find(&txn, scope, id).await?;
+    if round.status != "draft" {
+        return Err(wrong_state(&round, "draft"));
+    }
+    let (_, policy) = crate::policies::get(&txn, &round.policy_name, Some(round.policy_version)).await?;
+    let a = &policy.assessment;
+    let entries = round_entries(&txn, &round).await?;
+    let mut scores = Vec::with_capacity(entries.len());
+    let mut missing = 0;
+    for e in &entries {
+        let parts = [
+            (e.organisation_score, a.organisation_weight),
+            (e.residents_score, a.residents_weight),
+            (e.routine_score, a.routine_weight),
+        ];
+        if parts.iter().any(|(s, w)| *w > 0 && s.is_none()) {
+            missing += 1;
+            continue;
+        }
+        let p: Vec<(u32, u32)> = parts.iter().map(|(s, w)| (s.unwrap_or(0).max(0) as u32, *w)).collect();
+        scores.push(weighted_score_tenths(&p));
+    }
+    if missing > 0 {
+        return Err(bad(
+            "scores_missing",
+            "scores",
+            format!(
+                "还有{missing}人未录入全部评分（组织评价、群众评议{}），不能评定等次",
+                if a.routine_weight > 0 { "、平时考核" } else { "" }
+            ),
+        ));
+    }
+    let cap = a.excellent_cap_pct.map(|c| excellent_cap(entries.len() as u32, c));
+    let grades = propose_grades(&scores, |s| policy.grade_for_score(s), cap);
+    for ((e, s), g) in entries.into_iter().zip(scores).zip(grades) {
+        let mut am = e.into_active_model();
+        am.combined_tenths = Set(Some(s as i32));
+        am.grade = Set(Some(g.as_str().into()));
+        am.update(&txn).await?;
+    }
+    let mut am = round.into_active_model();
+    am.status = Set("scored".into());
+    let round = am.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "assessment.round.score",
+        &round.region_code,
+        Some(round.id.to_string()),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(round)
+}
+
+pub(super) async fn round_entries(
+    txn: &DatabaseTransaction,
+    round: &assessment_round::Model,
+) -> Result<Vec<assessment_entry::Model>> {
+    Ok(assessment_entry::Entity::find()
+        .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
+        .filter(assessment_entry::Column::RoundId.eq(round.id))
+        .order_by_asc(assessment_entry::Column::Id)
+        .all(txn)
+        .await?)
+}
+
+/// Adjusts one proposed grade while the round is scored; the 优秀 cap still holds.
+pub async fn set_grade(
+    db: &Db,
+    access: &Access,
+    id: Uuid,
+    worker_id: Uuid,
+    grade: Grade,
+) -> Result<assessment_entry::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    editable(scope)?;
+    let txn = db.begin_write().await?;
+    let round = find(&txn, scope, id).await?;
+    if round.status != "scored" {
+        return Err(wrong_state(&round, "scored"));
+    }
+    let (_, policy) = crate::policies::get(&txn, &round.policy_name, Some(round.policy_version)).await?;
+    if !policy.assessment.grades.contains(&grade) {
+        return Err(bad("grade_not_in_policy", "grade", "该等次不在本地考核政策中"));
+    }
+    let entries = round_entries(&txn, &round).await?;
+    let Some(e) = entries.iter().find(|e| e.worker_id == worker_id).cloned() else {
+        return Err(StoreError::NotFound);
+    };
+    if !scope.allows_region(&e.region_code) {
+        return Err(StoreError::NotFound);
+    }
+    if grade == Grade::Excellent
+        && let Some(pct) = policy.assessment.excellent_cap_pct
+    {
+        let cap = excellent_cap(entries.len() as u32, pct);
+        let now = entries
+            .iter()
+            .filter(|x| x.worker_id != worker_id && x.grade.as_deref() == Some("excellent"))
+            .count() as u32;
+        if now + 1 > cap {
+            return Err(StoreError::Conflict(FieldError::new(
+                "excellent_cap",
+                "grade",
+                format!("优秀等次不得超过参评人数的{pct}%（本次最多{cap}人），请先调整其他人员"),
+            )));
+        }
+    }
+    let mut am = e.into_active_model();
+    am.grade = Set(Some(grade.as_str().into()));
+    let e = am.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        "assessment.round.grade",
+        &e.region_code,
+        Some(worker_id.to_string()),
+        Some(grade.as_str().into()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(e)
+}

@@ -1,0 +1,123 @@
+//! Rounds as their readers see them: the list, one round with its entries.
+
+use crate::Db;
+use crate::entity::{assessment_entry, assessment_round, worker};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use shegong_domain::Scope;
+use shegong_domain::career::excellent_cap;
+use shegong_domain::policy::Policy;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Rounds in scope (a street's own, and every street's below a county), newest first.
+pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<assessment_round::Model>> {
+    if scope.only_worker().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(assessment_round::Entity::find()
+        .filter(in_subtree(
+            assessment_round::Column::RegionCode,
+            scope.region().as_str(),
+        ))
+        .order_by_desc(assessment_round::Column::Year)
+        .order_by_asc(assessment_round::Column::RegionCode)
+        .all(&db.conn)
+        .await?)
+}
+
+/// One entry with the worker it belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryView {
+    #[serde(flatten)]
+    pub entry: assessment_entry::Model,
+    pub name: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundView {
+    #[serde(flatten)]
+    pub round: assessment_round::Model,
+    pub entries: Vec<EntryView>,
+    pub excellent_cap: Option<u32>,
+    #[serde(skip)]
+    pub policy: Policy,
+}
+
+pub(super) async fn find(
+    db: &impl sea_orm::ConnectionTrait,
+    scope: &Scope,
+    id: Uuid,
+) -> Result<assessment_round::Model> {
+    if scope.only_worker().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    assessment_round::Entity::find()
+        .filter(assessment_round::Column::Id.eq(id))
+        .filter(in_subtree(
+            assessment_round::Column::RegionCode,
+            scope.region().as_str(),
+        ))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// A round in scope with its entries (only those inside the caller's scope: a community head of
+/// one community sees that community's entries).
+pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
+    let round = if let Ok(r) = find(&db.conn, scope, id).await {
+        r
+    } else {
+        // A community head sees the round of their street, limited to their community.
+        let r = assessment_round::Entity::find()
+            .filter(assessment_round::Column::Id.eq(id))
+            .one(&db.conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if scope.only_worker().is_some() || !scope.region().as_str().starts_with(&r.region_code) {
+            return Err(StoreError::NotFound);
+        }
+        r
+    };
+    let entries = assessment_entry::Entity::find()
+        .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
+        .filter(assessment_entry::Column::RoundId.eq(round.id))
+        .filter(in_subtree(
+            assessment_entry::Column::RegionCode,
+            scope.region().as_str(),
+        ))
+        .all(&db.conn)
+        .await?;
+    let names: HashMap<Uuid, (String, String)> = worker::Entity::find()
+        .filter(worker::Column::Id.is_in(entries.iter().map(|e| e.worker_id).collect::<Vec<_>>()))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, (w.name, w.title)))
+        .collect();
+    let mut entries: Vec<EntryView> = entries
+        .into_iter()
+        .map(|e| {
+            let (name, title) = names.get(&e.worker_id).cloned().unwrap_or_default();
+            EntryView { entry: e, name, title }
+        })
+        .collect();
+    entries.sort_by(|a, b| a.entry.region_code.cmp(&b.entry.region_code).then(a.name.cmp(&b.name)));
+    let (_, policy) = crate::policies::get(&db.conn, &round.policy_name, Some(round.policy_version)).await?;
+    let n = assessment_entry::Entity::find()
+        .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
+        .filter(assessment_entry::Column::RoundId.eq(round.id))
+        .all(&db.conn)
+        .await?
+        .len() as u32;
+    Ok(RoundView {
+        excellent_cap: policy.assessment.excellent_cap_pct.map(|c| excellent_cap(n, c)),
+        round,
+        entries,
+        policy,
+    })
+}
