@@ -1,0 +1,223 @@
+//! User accounts: creating one (inside the creator's reach), the list, disabling.
+
+use super::invalid;
+
+use super::hash_password;
+use super::passwords::{end_sessions, revoke_tokens};
+
+use crate::Db;
+use crate::access::Access;
+use crate::audit::Actor;
+use crate::entity::{id_registry, region, user, worker};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
+use shegong_domain::Permission;
+use shegong_domain::{FieldError, IdNumber, RegionCode, Role, Scope};
+use uuid::Uuid;
+
+/// A user to create, as given.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub region: String,
+    pub password: String,
+    /// For `worker` users: the ID number of their own archive.
+    pub id_number: String,
+}
+
+/// Creates a user. `creator` is the creating user's role and scope; `None` for the operator's CLI.
+/// The password must pass the password rule.
+pub async fn create(db: &Db, creator: Option<(Role, &Scope)>, actor: &Actor, new: NewUser) -> Result<user::Model> {
+    shegong_domain::password::check(&new.password, &new.username, "password").map_err(StoreError::invalid)?;
+    create_unchecked(db, creator, actor, new).await
+}
+
+/// Creates a user without the password rule: only the demo's accounts, whose password is public.
+pub(crate) async fn create_unchecked(
+    db: &Db,
+    creator: Option<(Role, &Scope)>,
+    actor: &Actor,
+    new: NewUser,
+) -> Result<user::Model> {
+    let username = new.username.trim().to_string();
+    if !(3..=64).contains(&username.len())
+        || !username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    {
+        return Err(invalid(
+            "username_format",
+            "username",
+            "用户名应为3至64位字母、数字、下划线、点或连字符",
+        ));
+    }
+    let role = Role::parse(&new.role).ok_or_else(|| invalid("role_unknown", "role", "角色无效"))?;
+    if new.password.chars().count() > shegong_domain::password::MAX_CHARS {
+        return Err(invalid("password_too_long", "password", "密码过长"));
+    }
+    let (region_code, worker_id) = if role == Role::Worker {
+        let id = IdNumber::parse(&new.id_number).map_err(StoreError::invalid)?;
+        let reg = id_registry::Entity::find_by_id(id.to_string())
+            .one(&db.conn)
+            .await?
+            .ok_or_else(|| {
+                invalid(
+                    "worker_not_found",
+                    "id_number",
+                    "未找到该身份证号码对应的社区工作者档案",
+                )
+            })?;
+        let w = worker::Entity::find()
+            .filter(worker::Column::ProvinceCode.eq(reg.province_code))
+            .filter(worker::Column::Id.eq(reg.worker_id))
+            .one(&db.conn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        // An archive outside the creator's region is as absent as one that does not exist.
+        if let Some((_, scope)) = creator
+            && !scope.allows_region(&w.region_code)
+        {
+            return Err(invalid(
+                "worker_not_found",
+                "id_number",
+                "未找到该身份证号码对应的社区工作者档案",
+            ));
+        }
+        (w.region_code, Some(w.id))
+    } else {
+        let code =
+            RegionCode::parse(&new.region).map_err(|e| StoreError::invalid(FieldError { field: "region", ..e }))?;
+        if let Some(level) = role.region_level()
+            && code.level() != level
+        {
+            return Err(invalid(
+                "role_region_level",
+                "region",
+                format!("{}应绑定{}级区划", role.label(), level.label()),
+            ));
+        }
+        (code.to_string(), None)
+    };
+    if let Some((creator_role, scope)) = creator {
+        if !creator_role.may_grant(role) {
+            return Err(StoreError::Forbidden("无权创建该角色的用户"));
+        }
+        if !scope.allows_region(&region_code) {
+            return Err(invalid("region_out_of_scope", "region", "所选区划不在您的管辖范围内"));
+        }
+    }
+    if region::Entity::find_by_id(region_code.clone())
+        .one(&db.conn)
+        .await?
+        .is_none()
+    {
+        return Err(invalid(
+            "region_not_found",
+            "region",
+            format!("区划 {region_code} 不存在"),
+        ));
+    }
+    if user::Entity::find()
+        .filter(user::Column::Username.eq(&username))
+        .one(&db.conn)
+        .await?
+        .is_some()
+    {
+        return Err(StoreError::Conflict(FieldError::new(
+            "username_taken",
+            "username",
+            "该用户名已被使用",
+        )));
+    }
+    let password = new.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| anyhow::anyhow!(e))??;
+    shegong_domain::text::line("display_name", "姓名", &new.display_name, 60).map_err(StoreError::invalid)?;
+    let display = if new.display_name.trim().is_empty() {
+        username.clone()
+    } else {
+        new.display_name.trim().to_string()
+    };
+    let u = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        username: Set(username),
+        display_name: Set(display),
+        password_hash: Set(hash),
+        role: Set(role.as_str().into()),
+        region_code: Set(region_code.clone()),
+        worker_id: Set(worker_id),
+        disabled: Set(false),
+        created_at: Set(Utc::now()),
+        must_change_password: Set(false),
+        password_changed_at: Set(None),
+    }
+    .insert(&db.writer)
+    .await?;
+    crate::audit::record(
+        &db.writer,
+        actor,
+        "user.create",
+        &region_code,
+        Some(u.username.clone()),
+        Some(role.as_str().into()),
+    )
+    .await?;
+    Ok(u)
+}
+
+/// Users whose region lies in the scope.
+pub async fn list(db: &Db, access: &Access) -> Result<Vec<user::Model>> {
+    access.require(Permission::ManageUsers)?;
+    let scope = &access.scope;
+    Ok(user::Entity::find()
+        .filter(in_subtree(user::Column::RegionCode, scope.region().as_str()))
+        .order_by_asc(user::Column::RegionCode)
+        .order_by_asc(user::Column::Username)
+        .all(&db.conn)
+        .await?)
+}
+
+/// Enables or disables a user in scope (never oneself).
+pub async fn set_disabled(db: &Db, access: &Access, id: Uuid, disabled: bool) -> Result<user::Model> {
+    access.require(Permission::ManageUsers)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    let u = user::Entity::find_by_id(id)
+        .one(&db.conn)
+        .await?
+        .filter(|u| scope.allows_region(&u.region_code))
+        .ok_or(StoreError::NotFound)?;
+    if u.username == actor.username {
+        return Err(invalid("cannot_disable_self", "disabled", "不能停用自己的账号"));
+    }
+    let txn = db.begin_write().await?;
+    let mut am = u.into_active_model();
+    am.disabled = Set(disabled);
+    let u = am.update(&txn).await?;
+    crate::audit::record(
+        &txn,
+        actor,
+        if disabled { "user.disable" } else { "user.enable" },
+        &u.region_code,
+        Some(u.username.clone()),
+        None,
+    )
+    .await?;
+    if disabled {
+        // Everything that lets the user in dies with the account and does not come back with it.
+        end_sessions(&txn, u.id, None).await?;
+        revoke_tokens(&txn, u.id).await?;
+    }
+    txn.commit().await?;
+    Ok(u)
+}
+
+pub async fn count(db: &Db) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(user::Entity::find().count(&db.conn).await?)
+}
