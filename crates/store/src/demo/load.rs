@@ -1,5 +1,11 @@
-//! The demo province: real prefectures, counties and streets from the statistical list, generated
-//! communities, grids and about one worker per 300 households, deterministic for a seed.
+//! Loading the demo province: regions, users, communities with their workers' archives, in batches.
+
+use super::Community;
+
+use super::career::career_and_pay;
+use super::people::{EXIT_REASONS, FEMALE, MAJORS, MALE, PLACE, SCHOOLS, SURNAMES, date_between, terms, v7, ymd};
+use super::regions::statistical_regions;
+use super::{DEMO_PASSWORD, DemoOptions, DemoSummary};
 
 use crate::Db;
 use crate::audit::Actor;
@@ -18,178 +24,8 @@ use shegong_domain::{IdNumber, RegionCode, Role};
 use std::collections::HashSet;
 use uuid::Uuid;
 
-const PROVINCES: &str = include_str!("../data/regions/provinces.csv");
-const CITIES: &str = include_str!("../data/regions/cities.csv");
-const AREAS: &str = include_str!("../data/regions/areas.csv");
-const STREETS: &str = include_str!("../data/regions/streets.csv");
-
-/// The password of every demo login (printed by `serve --demo` and `demo`).
-pub const DEMO_PASSWORD: &str = "shegong2026";
-
-/// The statistical list's regions of one province, down to streets, as region rows.
-pub fn statistical_regions(province: &str) -> Vec<RegionRow> {
-    let mut rows = Vec::new();
-    for (text, prov_col) in [(PROVINCES, 0usize), (CITIES, 2), (AREAS, 3), (STREETS, 3)] {
-        for line in text.lines().skip(1) {
-            let cols: Vec<&str> = line.split(',').map(|c| c.trim_matches('"')).collect();
-            let in_province = if prov_col == 0 {
-                cols[0] == province
-            } else {
-                cols.get(prov_col) == Some(&province)
-            };
-            if !in_province {
-                continue;
-            }
-            if let Ok(code) = RegionCode::parse(cols[0]) {
-                let urc = match code.township_kind() {
-                    Some("街道") => Some("111".to_string()),
-                    Some("镇") => Some("121".to_string()),
-                    Some("乡") => Some("210".to_string()),
-                    _ => None,
-                };
-                rows.push(RegionRow {
-                    code,
-                    name: cols[1].to_string(),
-                    households: 0,
-                    residents: 0,
-                    urban_rural_class: urc,
-                });
-            }
-        }
-    }
-    rows
-}
-
-pub fn province_name(code: &str) -> Option<String> {
-    PROVINCES.lines().skip(1).find_map(|l| {
-        let (c, n) = l.split_once(',')?;
-        (c == code).then(|| n.trim_matches('"').to_string())
-    })
-}
-
-const SURNAMES: &[&str] = &[
-    "陈", "王", "张", "李", "徐", "吴", "周", "沈", "朱", "金", "方", "杨", "黄", "胡", "应", "郑", "林", "叶", "钱",
-    "孙", "赵", "何", "蒋", "俞", "章", "潘", "许", "楼", "顾", "陆", "姚", "戴", "邵", "马", "高", "毛", "汪", "郭",
-    "冯", "施", "卢", "江", "宋", "丁", "程", "褚", "费", "傅", "倪", "屠", "钟", "范", "虞", "袁", "严", "邱", "蔡",
-    "余", "曹", "诸葛",
-];
-const MALE: &[&str] = &[
-    "伟", "强", "军", "磊", "洋", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波",
-    "宇", "浩", "凯", "健", "俊", "帆", "旭", "宁", "龙", "林", "阳", "建", "国", "峰", "志", "文", "东", "海", "亮",
-    "晨", "博",
-];
-const FEMALE: &[&str] = &[
-    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "婷", "雪", "慧", "颖", "琳", "倩", "洁", "晶", "萍",
-    "红", "梅", "莉", "兰", "琴", "云", "莹", "佳", "欣", "怡", "悦", "雯", "璐", "瑶", "蕾", "丹", "秀", "英", "楠",
-    "晓", "露",
-];
-const PLACE: &[&str] = &[
-    "东", "西", "南", "北", "新", "文", "和", "平", "康", "华", "兴", "阳", "光", "明", "春", "湖", "山", "桥", "园",
-    "城", "河", "江", "锦", "翠", "金", "龙", "凤", "安", "乐", "福", "宁", "泰", "荣", "盛", "祥", "丰", "瑞", "胜",
-    "利", "民", "梅", "兰", "竹", "柳", "桃", "枫", "松", "青", "景", "月", "星", "海", "丽", "嘉", "德", "仁", "义",
-    "礼", "智", "信",
-];
-const SCHOOLS: &[&str] = &[
-    "浙江大学",
-    "浙江工业大学",
-    "杭州师范大学",
-    "浙江师范大学",
-    "宁波大学",
-    "温州大学",
-    "嘉兴学院",
-    "浙江工商大学",
-    "浙江广播电视大学",
-    "浙江财经大学",
-    "中国计量大学",
-    "浙江树人学院",
-    "杭州职业技术学院",
-    "浙江经济职业技术学院",
-];
-const MAJORS: &[&str] = &[
-    "社会工作",
-    "社会工作",
-    "社会学",
-    "行政管理",
-    "汉语言文学",
-    "会计学",
-    "法学",
-    "计算机科学与技术",
-    "公共事业管理",
-    "工商管理",
-    "思想政治教育",
-    "市场营销",
-    "护理学",
-];
-const EXIT_REASONS: &[&str] = &[
-    "个人辞职",
-    "退休",
-    "考核不合格（连续两年）",
-    "调离社区工作岗位",
-    "不履行服务协议，经教育仍不改正",
-    "经培训或调整岗位仍不能胜任工作",
-];
-
-/// Settings for the generator.
-#[derive(Debug, Clone)]
-pub struct DemoOptions {
-    pub province: String,
-    pub seed: u64,
-    /// The day the demo is "today" (appointments never start after it).
-    pub today: NaiveDate,
-    /// Only these counties get communities and workers (empty: every county). Tests use a few.
-    pub only_counties: Vec<String>,
-}
-
-#[derive(Debug, Default, Clone, serde::Serialize)]
-pub struct DemoSummary {
-    pub regions: usize,
-    pub communities: usize,
-    pub grids: usize,
-    pub workers_active: usize,
-    pub workers_exited: usize,
-    pub logins: Vec<(String, String, String)>,
-}
-
-struct Community {
-    code: String,
-    name: String,
-    street_name: String,
-    county: String,
-    households: i64,
-}
-
-fn v7(rng: &mut ChaCha8Rng, at: NaiveDate) -> Uuid {
-    let ms = at
-        .and_hms_opt(9, 0, 0)
-        .expect("valid")
-        .and_utc()
-        .timestamp_millis()
-        .max(0) as u64;
-    let mut bytes = [0u8; 10];
-    rng.fill(&mut bytes);
-    uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid()
-}
-
-fn date_between(rng: &mut ChaCha8Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
-    let days = (to - from).num_days().max(1);
-    from + chrono::Duration::days(rng.random_range(0..days))
-}
-
-fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-/// 两委 terms: (label, start, end).
-fn terms() -> [(&'static str, NaiveDate, NaiveDate); 3] {
-    [
-        ("2016—2021届", ymd(2016, 3, 1), ymd(2021, 2, 28)),
-        ("2021—2026届", ymd(2021, 3, 1), ymd(2026, 2, 28)),
-        ("2026—2031届", ymd(2026, 3, 1), ymd(2031, 2, 28)),
-    ]
-}
-
 #[derive(Default)]
-struct Batch {
+pub(super) struct Batch {
     workers: Vec<worker::ActiveModel>,
     registry: Vec<id_registry::ActiveModel>,
     appointments: Vec<appointment::ActiveModel>,
@@ -201,7 +37,7 @@ struct Batch {
 }
 
 /// (community, start, end, post category, title, 两委, party-building post)
-type DemoAppointment = (
+pub(super) type DemoAppointment = (
     String,
     NaiveDate,
     Option<NaiveDate>,
@@ -211,14 +47,14 @@ type DemoAppointment = (
     bool,
 );
 
-struct Post {
+pub(super) struct Post {
     category: &'static str,
     title: &'static str,
     two_committees: bool,
     party_building: bool,
 }
 
-fn posts_for(n: usize) -> Vec<Post> {
+pub(super) fn posts_for(n: usize) -> Vec<Post> {
     let p = |category, title, two_committees, party_building| Post {
         category,
         title,
@@ -786,7 +622,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     Ok(summary)
 }
 
-async fn worker_in(db: &Db, community: &str) -> Result<Option<String>> {
+pub(super) async fn worker_in(db: &Db, community: &str) -> Result<Option<String>> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     Ok(worker::Entity::find()
         .filter(worker::Column::RegionCode.eq(community))
@@ -798,7 +634,13 @@ async fn worker_in(db: &Db, community: &str) -> Result<Option<String>> {
         .map(|w| w.id_number))
 }
 
-fn edu_row(rng: &mut ChaCha8Rng, province: &str, worker: Uuid, code: &str, year: i32) -> education::ActiveModel {
+pub(super) fn edu_row(
+    rng: &mut ChaCha8Rng,
+    province: &str,
+    worker: Uuid,
+    code: &str,
+    year: i32,
+) -> education::ActiveModel {
     let school = if code.starts_with(['1', '2', '3']) {
         Some(SCHOOLS.choose(rng).expect("non-empty").to_string())
     } else {
@@ -819,7 +661,7 @@ fn edu_row(rng: &mut ChaCha8Rng, province: &str, worker: Uuid, code: &str, year:
     }
 }
 
-async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
+pub(super) async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
     async fn many<A>(txn: &sea_orm::DatabaseTransaction, rows: Vec<A>, chunk: usize) -> Result<()>
     where
         A: ActiveModelTrait + Send + Clone,
@@ -839,263 +681,5 @@ async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
     many(txn, b.agreements, 2500).await?;
     many(txn, b.assessments, 3000).await?;
     many(txn, b.training_records, 3000).await?;
-    Ok(())
-}
-
-/// Whether the database already holds a demo (or any) data.
-pub async fn is_empty(db: &Db) -> Result<bool> {
-    use sea_orm::PaginatorTrait;
-    Ok(crate::entity::region::Entity::find().count(&db.conn).await? == 0 && users::count(db).await? == 0)
-}
-
-/// The demo's policy, reference wages, last year's assessment rounds, reserve candidates and a
-/// year of locked payroll.
-async fn career_and_pay(
-    db: &Db,
-    opts: &DemoOptions,
-    rng: &mut ChaCha8Rng,
-    communities: &[Community],
-    last_year: Vec<(String, Uuid, &'static str)>,
-    progress: &(dyn Fn(u64, u64, &str) + Sync),
-) -> Result<()> {
-    use crate::entity::{assessment_entry, assessment_round, payroll_run, policy_assignment, reference_wage, reserve};
-    use sea_orm::sea_query::ExprTrait;
-    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
-    use shegong_domain::career::{Grade, excellent_cap, propose_grades, weighted_score_tenths};
-    let today = opts.today;
-    let province = opts.province.clone();
-    let last = today.year() - 1;
-    let policy_name = "haining-2020";
-    let (_, policy) = crate::policies::get(&db.conn, policy_name, None).await?;
-    let txn = db.begin_write().await?;
-    policy_assignment::ActiveModel {
-        province_code: Set(province.clone()),
-        id: Set(v7(rng, ymd(2019, 12, 1))),
-        region_code: Set(province.clone()),
-        policy_name: Set(policy_name.into()),
-        policy_version: Set(1),
-        effective_from: Set(ymd(2020, 1, 1)),
-        assigned_by: Set("demo".into()),
-        assigned_at: Set(Utc::now()),
-    }
-    .insert(&txn)
-    .await?;
-    // Demo figures for last year's average wage of all employed (not official statistics).
-    let mut wage: i64 = 8_000_000;
-    for year in 2019..=last {
-        reference_wage::Entity::insert(reference_wage::ActiveModel {
-            province_code: Set(province.clone()),
-            id: Set(v7(rng, ymd(year + 1, 3, 1))),
-            region_code: Set(province.clone()),
-            key: Set("average_wage".into()),
-            year: Set(year),
-            annual_fen: Set(wage),
-            set_by: Set("demo".into()),
-            set_at: Set(Utc::now()),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        wage = wage * 1055 / 1000 / 100 * 100;
-    }
-    // Last year's rounds, one per street: scores that give each grade, the 优秀 cap applied.
-    let mut by_street: std::collections::BTreeMap<String, Vec<(String, Uuid, &'static str)>> = Default::default();
-    for row in last_year {
-        by_street.entry(row.0[..9].to_string()).or_default().push(row);
-    }
-    let held_back = communities
-        .iter()
-        .find(|c| c.code.starts_with("330481"))
-        .map(|c| c.code[..9].to_string());
-    let a = &policy.assessment;
-    let mut entries = Vec::new();
-    let mut grades = Vec::new();
-    for (street, rows) in &by_street {
-        let published = held_back.as_deref() != Some(street.as_str());
-        let round_id = v7(rng, ymd(last + 1, 1, 10));
-        assessment_round::Entity::insert(assessment_round::ActiveModel {
-            province_code: Set(province.clone()),
-            id: Set(round_id),
-            region_code: Set(street.clone()),
-            year: Set(last),
-            status: Set(if published { "published" } else { "scored" }.into()),
-            policy_name: Set(policy_name.into()),
-            policy_version: Set(1),
-            created_by: Set("demo".into()),
-            created_at: Set(Utc::now()),
-            published_by: Set(published.then(|| "demo".to_string())),
-            published_at: Set(published.then(Utc::now)),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        let mut scores = Vec::new();
-        let mut parts = Vec::new();
-        for (_, _, g) in rows {
-            let t: i32 = match *g {
-                "excellent" => rng.random_range(90..=97),
-                "competent" => rng.random_range(72..=89),
-                "basically_competent" => rng.random_range(60..=69),
-                _ => rng.random_range(45..=59),
-            };
-            let d: i32 = rng.random_range(-2..=2);
-            // 60/30/10 weights: +d on the organisation's score, -2d on the residents' keeps the sum.
-            let (o, r, x) = ((t + d).clamp(0, 100), (t - 2 * d).clamp(0, 100), t);
-            let tenths = weighted_score_tenths(&[
-                (o as u32, a.organisation_weight),
-                (r as u32, a.residents_weight),
-                (x as u32, a.routine_weight),
-            ]);
-            scores.push(tenths);
-            parts.push((o, r, x));
-        }
-        let cap = a.excellent_cap_pct.map(|c| excellent_cap(rows.len() as u32, c));
-        let proposed = propose_grades(&scores, |s| policy.grade_for_score(s), cap);
-        for (((community, worker, _), (o, r, x)), (s, g)) in rows.iter().zip(parts).zip(scores.iter().zip(proposed)) {
-            entries.push(assessment_entry::ActiveModel {
-                province_code: Set(province.clone()),
-                id: Set(v7(rng, ymd(last + 1, 1, 10))),
-                round_id: Set(round_id),
-                worker_id: Set(*worker),
-                region_code: Set(community.clone()),
-                organisation_score: Set(Some(o)),
-                residents_score: Set(Some(r)),
-                routine_score: Set(Some(x)),
-                combined_tenths: Set(Some(*s as i32)),
-                grade: Set(Some(g.as_str().into())),
-                note: Set(None),
-            });
-            if published {
-                grades.push(assessment::ActiveModel {
-                    province_code: Set(province.clone()),
-                    id: Set(v7(rng, ymd(last + 1, 1, 20))),
-                    worker_id: Set(*worker),
-                    region_code: Set(community.clone()),
-                    year: Set(last),
-                    grade: Set(g.as_str().into()),
-                    recorded_by: Set("demo".into()),
-                    recorded_at: Set(Utc::now()),
-                });
-            }
-        }
-    }
-    for chunk in entries.chunks(2000) {
-        assessment_entry::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    for chunk in grades.chunks(2000) {
-        assessment::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    let _ = Grade::ALL;
-    // Reserve candidates: three per 两委 seat in most communities, fewer in some.
-    let seats: std::collections::HashMap<String, i64> = worker::Entity::find()
-        .select_only()
-        .column(worker::Column::RegionCode)
-        .column_as(sea_orm::sea_query::Expr::col(worker::Column::Id).count(), "n")
-        .filter(worker::Column::Status.eq("active"))
-        .filter(worker::Column::TwoCommittees.eq(true))
-        .group_by(worker::Column::RegionCode)
-        .into_tuple::<(String, i64)>()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .collect();
-    let mut reserves = Vec::new();
-    for c in communities {
-        let s = seats.get(&c.code).copied().unwrap_or(0);
-        let n = if rng.random_bool(0.85) {
-            s * 3
-        } else {
-            rng.random_range(0..=s * 2)
-        };
-        for _ in 0..n {
-            let female = rng.random_bool(0.6);
-            let surname = SURNAMES.choose(rng).expect("non-empty");
-            let pool = if female { FEMALE } else { MALE };
-            let given: String = (0..rng.random_range(1..=2))
-                .map(|_| *pool.choose(rng).expect("non-empty"))
-                .collect();
-            reserves.push(reserve::ActiveModel {
-                province_code: Set(province.clone()),
-                id: Set(v7(rng, ymd(last, 6, 1))),
-                region_code: Set(c.code.clone()),
-                name: Set(format!("{surname}{given}")),
-                gender: Set(if female { "2" } else { "1" }.into()),
-                birth_date: Set(ymd(
-                    rng.random_range(1985..=2000),
-                    rng.random_range(1..=12),
-                    rng.random_range(1..=28),
-                )),
-                education: Set(Some(
-                    ["21", "21", "31", "14"].choose(rng).expect("non-empty").to_string(),
-                )),
-                political_status: Set(["01", "01", "02", "03", "13"]
-                    .choose(rng)
-                    .expect("non-empty")
-                    .to_string()),
-                current_post: Set(Some(
-                    ["网格员", "专职工作者", "居民小组长", "志愿者骨干"]
-                        .choose(rng)
-                        .expect("non-empty")
-                        .to_string(),
-                )),
-                note: Set(None),
-                added_by: Set("demo".into()),
-                added_on: Set(ymd(last, 6, 1)),
-                removed_on: Set(None),
-            });
-        }
-    }
-    for chunk in reserves.chunks(2000) {
-        reserve::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    txn.commit().await?;
-    // A year of locked payroll: last year's twelve months, one run per county. Levels change on
-    // 1 January, so December's computation serves every month, less those not yet in service
-    // (the demo's policy has no performance pool, whose split would depend on the month's members).
-    let mut counties: Vec<String> = communities.iter().map(|c| c.county.clone()).collect();
-    counties.dedup();
-    let total = counties.len() as u64;
-    for (i, county) in counties.iter().enumerate() {
-        let txn = db.begin_write().await?;
-        let (december, _) = crate::payroll::compute_month(&txn, county, ymd(last, 12, 1), None).await?;
-        for m in 1..=12 {
-            let month = ymd(last, m, 1);
-            let month_end =
-                month.checked_add_months(chrono::Months::new(1)).expect("valid") - chrono::Duration::days(1);
-            let computed: Vec<_> = december
-                .iter()
-                .filter(|c| c.service_start <= month_end)
-                .cloned()
-                .collect();
-            let at = Utc::now();
-            let run = payroll_run::ActiveModel {
-                province_code: Set(province.clone()),
-                id: Set(v7(rng, month)),
-                region_code: Set(county.clone()),
-                month: Set(month.format("%Y-%m").to_string()),
-                status: Set("locked".into()),
-                policy_name: Set(policy_name.into()),
-                policy_version: Set(1),
-                workers: Set(computed.len() as i32),
-                total_fen: Set(computed.iter().map(|c| c.slip.total).sum()),
-                skipped: Set(0),
-                created_by: Set("demo".into()),
-                created_at: Set(at),
-                reviewed_by: Set(Some("demo".into())),
-                reviewed_at: Set(Some(at)),
-                locked_by: Set(Some("demo".into())),
-                locked_at: Set(Some(at)),
-            }
-            .insert(&txn)
-            .await?;
-            crate::payroll::store_slips(&txn, &run, &computed).await?;
-        }
-        txn.commit().await?;
-        progress(i as u64 + 1, total, "薪酬");
-    }
     Ok(())
 }

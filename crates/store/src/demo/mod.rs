@@ -1,0 +1,54 @@
+//! The demo province: real prefectures, counties and streets from the statistical list, generated
+//! communities, grids and about one worker per 300 households, deterministic for a seed.
+
+mod career;
+mod load;
+mod people;
+mod regions;
+
+pub use load::load;
+pub use regions::{province_name, statistical_regions};
+
+use crate::Db;
+use crate::error::Result;
+use crate::users;
+use chrono::NaiveDate;
+use sea_orm::EntityTrait;
+
+/// The password of every demo login (printed by `serve --demo` and `demo`).
+pub const DEMO_PASSWORD: &str = "shegong2026";
+
+/// Settings for the generator.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    pub province: String,
+    pub seed: u64,
+    /// The day the demo is "today" (appointments never start after it).
+    pub today: NaiveDate,
+    /// Only these counties get communities and workers (empty: every county). Tests use a few.
+    pub only_counties: Vec<String>,
+}
+
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct DemoSummary {
+    pub regions: usize,
+    pub communities: usize,
+    pub grids: usize,
+    pub workers_active: usize,
+    pub workers_exited: usize,
+    pub logins: Vec<(String, String, String)>,
+}
+
+/// Whether the database already holds a demo (or any) data.
+pub async fn is_empty(db: &Db) -> Result<bool> {
+    use sea_orm::PaginatorTrait;
+    Ok(crate::entity::region::Entity::find().count(&db.conn).await? == 0 && users::count(db).await? == 0)
+}
+
+struct Community {
+    pub(super) code: String,
+    pub(super) name: String,
+    pub(super) street_name: String,
+    pub(super) county: String,
+    pub(super) households: i64,
+}
