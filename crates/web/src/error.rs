@@ -185,3 +185,7 @@ impl IntoResponse for PageError {
         (status, Html(page.render().unwrap_or_else(|_| "出错了".into()))).into_response()
     }
 }
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}

@@ -6,6 +6,7 @@
 //! a body over the limit, a page's form) is rewritten, as JSON under `/api` and as a page elsewhere.
 
 use crate::error::AppError;
+use axum::extract::ConnectInfo;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -14,6 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
 
 /// A JSON body, or a JSON response.
 #[derive(Debug, Clone, Copy, Default)]
@@ -278,6 +280,16 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
         err.into_response()
     } else {
         crate::error::PageError::from(err).into_response()
+    }
+}
+
+/// The client's address when the server knows it (not under in-process tests).
+pub struct ClientAddr(pub Option<SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0)))
     }
 }
 

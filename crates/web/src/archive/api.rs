@@ -1,12 +1,13 @@
-//! The JSON API under `/api/v1`. Handlers are thin: parse, call the store with the caller's scope,
-//! shape the answer.
+//! The archive's JSON API: the list, one worker, registration, changes, records, exit, corrections.
+use crate::query::ListQuery;
 
+use crate::archive::views::{worker_detail, worker_item};
 use crate::auth::Caller;
+use crate::clock::today;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
 use crate::extract::{Path, Query};
-use crate::views::{self, today, worker_detail, worker_item};
-use crate::{AppState, export};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,50 +16,9 @@ use serde_json::{Value, json};
 use shegong_domain::Permission;
 use shegong_domain::codes::EDUCATION;
 use shegong_domain::worker::{CertificateFields, CertificateLevel, EducationFields, NewWorkerInput, parse_date};
-use shegong_domain::{FieldError, RegionCode};
-use shegong_store::workers::{self, AgreementFields, WorkerFilter, WorkerPatch};
-use shegong_store::{audit, career, regions, users};
+use shegong_store::workers::{self, AgreementFields, WorkerPatch};
+use shegong_store::{audit, career};
 use uuid::Uuid;
-
-fn parse_region(code: &str) -> ApiResult<RegionCode> {
-    RegionCode::parse(code).map_err(|_| AppError::NotFound)
-}
-
-/// `GET /api/v1/regions/{code}`.
-pub async fn region(State(st): State<AppState>, caller: Caller, Path(code): Path<String>) -> ApiResult<Json<Value>> {
-    let code = parse_region(&code)?;
-    let r = regions::get(&st.db, &caller.scope, &code).await?;
-    let children = regions::children(&st.db, &caller.scope, &code).await?;
-    Ok(Json(
-        serde_json::to_value(views::region_view(&r, &children)).map_err(anyhow::Error::from)?,
-    ))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ListQuery {
-    #[serde(flatten)]
-    pub filter: WorkerFilter,
-    pub page: Option<String>,
-    pub per_page: Option<String>,
-}
-
-impl ListQuery {
-    /// The filter as this caller may search: ID numbers by prefix only for roles that see them.
-    pub fn filter_for(&self, caller: &Caller) -> WorkerFilter {
-        WorkerFilter {
-            id_prefix_search: caller.role.may(Permission::ViewFullIdNumber),
-            ..self.filter.clone()
-        }
-    }
-
-    pub fn paging(&self) -> ApiResult<(u64, u64)> {
-        Ok((
-            crate::extract::bounded(&self.page, "page", 1, crate::extract::MAX_PAGE)?,
-            crate::extract::bounded(&self.per_page, "per_page", 20, 200)?,
-        ))
-    }
-}
 
 /// `GET /api/v1/workers`.
 pub async fn list_workers(
@@ -132,7 +92,7 @@ pub async fn worker_history(
         audit::full_id_viewed(&st.db, &caller.actor, &r.region_code, id, "history").await?;
     }
     Ok(Json(
-        json!({ "items": rows.iter().map(views::change_view).collect::<Vec<_>>() }),
+        json!({ "items": rows.iter().map(crate::archive::views::change_view).collect::<Vec<_>>() }),
     ))
 }
 
@@ -332,213 +292,11 @@ pub async fn resolve_correction(
     Ok(Json(serde_json::to_value(c).map_err(anyhow::Error::from)?))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct AssessmentInput {
-    pub year: Option<i32>,
-    pub grade: String,
-}
-
-/// `POST /api/v1/workers/{id}/assessments`: record the published grade of a year (admins in scope).
-pub async fn add_assessment(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Json(i): Json<AssessmentInput>,
-) -> ApiResult<Response> {
-    caller.access.require(Permission::ManageAssessment)?;
-    let year = i
-        .year
-        .ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
-    let grade = shegong_domain::career::Grade::parse(&i.grade).ok_or_else(|| {
-        FieldError::new(
-            "grade_unknown",
-            "grade",
-            "考核等次应为：优秀、合格、基本合格或不合格（excellent|competent|basically_competent|incompetent）",
-        )
-    })?;
-    let a = career::record_grade(&st.db, &caller.access, id, year, grade, today()).await?;
-    Ok((StatusCode::CREATED, Json(views::assessment_view(&a))).into_response())
-}
-
-/// `GET /api/v1/workers/{id}/assessments`.
-pub async fn list_assessments(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<Value>> {
-    let grades = career::grades(&st.db, &caller.scope, id).await?;
-    let flag = career::flag_of(&grades, shegong_domain::career::ExitRule::default());
-    Ok(Json(json!({
-        "items": grades.iter().map(views::assessment_view).collect::<Vec<_>>(),
-        "exit_flag": flag.is_some(),
-        "exit_rule": flag.map(|t| t.message),
-    })))
-}
-
-/// `POST /api/v1/workers/{id}/rewards`: a reward (奖励) or sanction (处分).
-pub async fn add_reward(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Json(i): Json<career::RewardInput>,
-) -> ApiResult<Response> {
-    caller.access.require(Permission::EditArchive)?;
-    let r = career::add_reward(&st.db, &caller.access, id, &i).await?;
-    Ok((StatusCode::CREATED, Json(r)).into_response())
-}
-
-/// `GET /api/v1/workers/{id}/rewards`.
-pub async fn list_rewards(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
-    let items = career::rewards(&st.db, &caller.scope, id).await?;
-    Ok(Json(json!({ "items": items })))
-}
-
-/// `POST /api/v1/trainings`: a course or class organised by a region in scope.
-pub async fn create_training(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(i): Json<shegong_store::training::TrainingInput>,
-) -> ApiResult<Response> {
-    caller.access.require(Permission::ManageTraining)?;
-    let t = shegong_store::training::create(&st.db, &caller.access, &i).await?;
-    Ok((StatusCode::CREATED, Json(t)).into_response())
-}
-
-/// `GET /api/v1/trainings`: trainings organised inside the caller's region, with participant counts.
-pub async fn list_trainings(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
-    if caller.scope.only_worker().is_some() {
-        return Err(AppError::NotFound);
-    }
-    let rows = shegong_store::training::list(&st.db, &caller.scope).await?;
-    let items: Vec<Value> = rows
-        .into_iter()
-        .map(|(t, n)| {
-            let mut v = serde_json::to_value(&t).unwrap_or(Value::Null);
-            v["participants"] = json!(n);
-            v
-        })
-        .collect();
-    Ok(Json(json!({ "items": items, "total": items.len() })))
-}
-
-/// `POST /api/v1/trainings/{id}/enrol`: record the training for every active worker the filter
-/// selects (bulk enrolment of a region or a filtered list).
-pub async fn enrol_training(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Json(filter): Json<WorkerFilter>,
-) -> ApiResult<Json<Value>> {
-    caller.access.require(Permission::ManageTraining)?;
-    let filter = WorkerFilter {
-        id_prefix_search: caller.role.may(Permission::ViewFullIdNumber),
-        ..filter
-    };
-    let added = shegong_store::training::enrol(&st.db, &caller.access, id, &filter, today()).await?;
-    Ok(Json(json!({ "added": added })))
-}
-
-/// `GET /api/v1/training/overdue?region=`: who is behind the training rotation, and since when.
-pub async fn training_overdue(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<RegionQuery>,
-) -> ApiResult<Json<Value>> {
-    let scope = narrowed(&caller, &q)?;
-    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today())
-        .await?
-        .rotation;
-    let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
-    Ok(Json(json!({ "items": rows, "total": rows.len() })))
-}
-
-/// `GET /api/v1/training/overdue.xlsx?region=`.
-pub async fn training_overdue_xlsx(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<RegionQuery>,
-) -> ApiResult<Response> {
-    let scope = narrowed(&caller, &q)?;
-    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today())
-        .await?
-        .rotation;
-    let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
-    let names = regions::community_names_in(&st.db, scope.region().as_str()).await?;
-    export::overdue_xlsx(&rows, &names).await
-}
-
-fn narrowed(caller: &Caller, q: &RegionQuery) -> ApiResult<shegong_domain::Scope> {
-    match q.region.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(r) => caller.scope.narrow(&parse_region(r)?).ok_or(AppError::NotFound),
-        None => Ok(caller.scope.clone()),
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct RegionQuery {
-    pub region: Option<String>,
-}
-
-/// `GET /api/v1/alerts?region=CODE`: what needs acting on in the region.
-pub async fn alerts(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<RegionQuery>,
-) -> ApiResult<Json<Value>> {
-    let scope = narrowed(&caller, &q)?;
-    let rules = career::rules_in_force(&st.db, scope.region().as_str(), today()).await?;
-    let items = career::alerts(&st.db, &scope, today(), rules).await?;
-    Ok(Json(json!({ "items": items, "total": items.len() })))
-}
-
 /// `GET /api/v1/workers.xlsx`: the scoped, filtered list as an Excel file.
 pub async fn export_workers(
     State(st): State<AppState>,
     caller: Caller,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
-    export::workers_xlsx(&st, &caller, &q.filter).await
-}
-
-pub async fn list_users(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
-    caller.access.require(Permission::ManageUsers)?;
-    let rows = users::list(&st.db, &caller.access).await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|u| json!({"id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "region": u.region_code, "disabled": u.disabled}))
-        .collect();
-    Ok(Json(json!({ "items": items, "total": items.len() })))
-}
-
-pub async fn create_user(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(new): Json<users::NewUser>,
-) -> ApiResult<Response> {
-    caller.access.require(Permission::ManageUsers)?;
-    let u = users::create(&st.db, Some((caller.role, &caller.scope)), &caller.actor, new).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": u.id, "username": u.username, "role": u.role, "region": u.region_code})),
-    )
-        .into_response())
-}
-
-pub use crate::extract::PageQuery;
-
-pub async fn audit_log(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Value>> {
-    caller.access.require(Permission::ReadAuditLog)?;
-    let (page, per_page) = q.paging(50, 500)?;
-    let (rows, total) = audit::list(&st.db, &caller.access, page - 1, per_page).await?;
-    Ok(Json(json!({ "items": rows, "total": total })))
-}
-
-pub async fn not_found() -> AppError {
-    AppError::NotFound
+    crate::archive::export::workers_xlsx(&st, &caller, &q.filter).await
 }

@@ -1,4 +1,4 @@
-//! What the API and the pages show of stored rows: labels in zh-CN, ID numbers masked.
+//! How a worker is shown: list rows and the archive's detail, with names for codes.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -6,7 +6,7 @@ use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS};
 use shegong_domain::id_number::mask;
 use shegong_domain::person::Gender;
 use shegong_domain::worker::{CertificateLevel, WorkerStatus, post_category_label, years_between};
-use shegong_store::entity::{region, worker, worker_change};
+use shegong_store::entity::{worker, worker_change};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -158,45 +158,6 @@ pub fn worker_detail(
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct RegionBrief {
-    pub code: String,
-    pub name: String,
-    pub level: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RegionView {
-    pub code: String,
-    pub name: String,
-    pub level: String,
-    pub parent_code: Option<String>,
-    pub households: i64,
-    pub residents: i64,
-    pub urban_rural_class: Option<String>,
-    pub children: Vec<RegionBrief>,
-}
-
-pub fn region_view(r: &region::Model, children: &[region::Model]) -> RegionView {
-    RegionView {
-        code: r.code.clone(),
-        name: r.name.clone(),
-        level: r.level.clone(),
-        parent_code: r.parent_code.clone(),
-        households: r.households,
-        residents: r.residents,
-        urban_rural_class: r.urban_rural_class.clone(),
-        children: children
-            .iter()
-            .map(|c| RegionBrief {
-                code: c.code.clone(),
-                name: c.name.clone(),
-                level: c.level.clone(),
-            })
-            .collect(),
-    }
-}
-
 pub fn change_view(c: &worker_change::Model) -> serde_json::Value {
     serde_json::json!({
         "changed_at": c.changed_at,
@@ -206,14 +167,4 @@ pub fn change_view(c: &worker_change::Model) -> serde_json::Value {
         "before": c.before,
         "after": c.after,
     })
-}
-
-/// A UTC timestamp as shown on screen: Asia/Shanghai (UTC+8, no daylight saving).
-pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
-/// Today in Asia/Shanghai.
-pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }

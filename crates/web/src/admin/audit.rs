@@ -1,0 +1,125 @@
+//! The audit log page and its export.
+use crate::page::Chrome;
+use crate::page::PageResult;
+use crate::page::chrome;
+use crate::page::render;
+
+use crate::auth::Caller;
+use crate::clock::local_time;
+use crate::state::AppState;
+use crate::xlsx::{XCell, table_xlsx};
+use askama::Template;
+use axum::extract::{Query, State};
+use shegong_domain::Permission;
+use shegong_domain::Role;
+use shegong_store::audit;
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    c: Chrome,
+    rows: Vec<(String, String, String, String, String, String, String)>,
+    total: u64,
+    page: u64,
+    more: bool,
+}
+
+pub(crate) async fn audit_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<crate::extract::PageQuery>,
+) -> PageResult {
+    caller.access.require(Permission::ReadAuditLog)?;
+    let (page, _) = q.paging(50, 50)?;
+    let (rows, total) = audit::list(&st.db, &caller.access, page - 1, 50).await?;
+    render(AuditPage {
+        c: chrome(&st, &caller, "audit").await?,
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                (
+                    local_time(r.at),
+                    r.username,
+                    Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string()),
+                    action_label(&r.action).to_string(),
+                    r.region_code,
+                    r.target.unwrap_or_default(),
+                    r.detail.unwrap_or_default(),
+                )
+            })
+            .collect(),
+        total,
+        more: page * 50 < total,
+        page,
+    })
+}
+
+fn action_label(a: &str) -> &str {
+    match a {
+        "auth.login" => "登录",
+        "auth.token" => "生成API令牌",
+        "worker.create" => "新增人员",
+        "worker.rehire" => "重新聘用",
+        "worker.transfer_in" => "档案转入",
+        "worker.transfer_out" => "档案转出",
+        "worker.update" => "修改档案",
+        "worker.appointment" => "任职变动",
+        "worker.exit" => "办理退出",
+        "worker.export" => "导出名单",
+        "worker.view_id_number" => "查看完整身份证号码",
+        "user.create" => "新增用户",
+        "user.disable" => "停用用户",
+        "user.enable" => "启用用户",
+        "user.password_change" => "修改密码",
+        "user.password_reset" => "重置用户密码",
+        "user.password_set" => "设置用户密码（命令行）",
+        "demo.load" => "载入演示数据",
+        other => other,
+    }
+}
+
+/// The whole audit log in scope, newest first, read 1,000 rows at a time.
+pub(crate) async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
+    caller.access.require(Permission::ReadAuditLog)?;
+    let headers = [
+        ("时间", 18.0),
+        ("用户", 12.0),
+        ("角色", 20.0),
+        ("操作", 16.0),
+        ("区划", 14.0),
+        ("对象", 38.0),
+        ("说明", 40.0),
+    ];
+    let (db, access) = (&st.db, &caller.access);
+    // Read by keyset (the last entry's time and id), never by OFFSET.
+    let cursor = std::sync::Mutex::new(None);
+    let cursor = &cursor;
+    Ok(table_xlsx(
+        "审计日志",
+        &headers,
+        |_| async move {
+            let after = *cursor.lock().unwrap_or_else(|p| p.into_inner());
+            let rows = audit::older_than(db, access, after, 1000).await?;
+            if let Some(last) = rows.last() {
+                *cursor.lock().unwrap_or_else(|p| p.into_inner()) = Some((last.at, last.id));
+            }
+            Ok(rows
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        XCell::T(local_time(r.at)),
+                        XCell::T(r.username),
+                        XCell::T(Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string())),
+                        XCell::T(action_label(&r.action).to_string()),
+                        XCell::T(r.region_code),
+                        XCell::T(r.target.unwrap_or_default()),
+                        XCell::T(r.detail.unwrap_or_default()),
+                    ]
+                })
+                .collect())
+        },
+        "audit.xlsx",
+        "审计日志.xlsx",
+    )
+    .await?)
+}

@@ -1,0 +1,165 @@
+//! The home page: the caller's region at a glance, its children, the alerts.
+use crate::error::PageError;
+use crate::page::Chrome;
+use crate::page::PageResult;
+use crate::page::chrome;
+use crate::page::render;
+
+use crate::auth::Caller;
+use crate::clock::today;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use shegong_domain::RegionCode;
+use shegong_store::entity::region;
+use shegong_store::regions;
+use shegong_store::workers;
+
+pub struct ChildRow {
+    pub code: String,
+    pub name: String,
+    pub households: i64,
+    pub residents: i64,
+    pub workers: i64,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    path: Vec<region::Model>,
+    region_name: String,
+    s: workers::Summary,
+    totals: regions::RegionTotals,
+    grids: i64,
+    per300: String,
+    per10k: String,
+    pending_corrections: usize,
+    /// kind label, count
+    alert_counts: Vec<(String, usize)>,
+    /// message, link
+    alerts: Vec<(String, String)>,
+    chart_post: String,
+    chart_edu: String,
+    chart_cert: String,
+    children: Vec<ChildRow>,
+}
+
+impl HomePage {
+    fn pct(&self, n: &i64, d: &i64) -> String {
+        pct(*n, *d)
+    }
+}
+
+pub fn pct(n: i64, d: i64) -> String {
+    if d == 0 {
+        "—".into()
+    } else {
+        format!("{:.1}%", n as f64 * 100.0 / d as f64)
+    }
+}
+
+fn chart(kind: &str, data: &[(String, i64)]) -> String {
+    serde_json::json!({ "type": kind, "data": data }).to_string()
+}
+
+pub(crate) async fn child_rows(st: &AppState, caller: &Caller, code: &RegionCode) -> Result<Vec<ChildRow>, PageError> {
+    let children = regions::children(&st.db, &caller.scope, code).await?;
+    let counts = workers::count_by_child(&st.db, &caller.scope, code).await?;
+    Ok(children
+        .into_iter()
+        .map(|r| ChildRow {
+            workers: counts.get(&r.code).copied().unwrap_or(0),
+            code: r.code,
+            name: r.name,
+            households: r.households,
+            residents: r.residents,
+        })
+        .collect())
+}
+
+pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
+    if let Some(w) = caller.scope.only_worker() {
+        return Ok(Redirect::to(&format!("/workers/{w}")).into_response());
+    }
+    let c = chrome(&st, &caller, "home").await?;
+    let code = caller.scope.region().clone();
+    let s = workers::summary(&st.db, &caller.scope, &code).await?;
+    let (totals, grids) = regions::totals(&st.db, &caller.scope, &code).await?;
+    let hh = totals.households.unwrap_or(0);
+    let res = totals.residents.unwrap_or(0);
+    let pending = workers::corrections(&st.db, &caller.scope, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == "pending")
+        .count();
+    let rules = shegong_store::career::AlertRules {
+        include_training: false,
+        ..shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today()).await?
+    };
+    let all_alerts = shegong_store::career::alerts(&st.db, &caller.scope, today(), rules).await?;
+    let training_overdue = shegong_store::training::overdue(&st.db, &caller.scope, today(), rules.rotation)
+        .await?
+        .len();
+    let alert_counts = [
+        ("exit_flag", "符合退出情形"),
+        ("agreement_expiring", "服务协议90天内到期"),
+        ("certificate_goal", "持证人数低于3人的社区"),
+    ]
+    .iter()
+    .map(|(k, l)| {
+        let n = if *k == "training_overdue" {
+            training_overdue
+        } else {
+            all_alerts.iter().filter(|a| a.kind == *k).count()
+        };
+        (l.to_string(), n)
+    })
+    .collect();
+    let alerts = all_alerts
+        .iter()
+        .filter(|a| matches!(a.kind, "exit_flag" | "agreement_expiring"))
+        .take(15)
+        .map(|a| {
+            let link = match (&a.worker_id, &a.region_code) {
+                (Some(w), _) => format!(
+                    "/workers/{w}{}",
+                    if a.kind == "exit_flag" {
+                        "?tab=assessment"
+                    } else {
+                        "?tab=agreement"
+                    }
+                ),
+                (None, Some(r)) => format!("/regions/{r}"),
+                _ => "/".into(),
+            };
+            (a.message.clone(), link)
+        })
+        .collect();
+    render(HomePage {
+        path: regions::path(&st.db, &caller.scope, &code).await?,
+        region_name: c.region_name.clone(),
+        per300: if hh == 0 {
+            "—".into()
+        } else {
+            format!("{:.2}", s.active as f64 * 300.0 / hh as f64)
+        },
+        per10k: if res == 0 {
+            "—".into()
+        } else {
+            format!("{:.1}", s.active as f64 * 10000.0 / res as f64)
+        },
+        chart_post: chart("pie", &s.by_post_category),
+        chart_edu: chart("bar", &s.by_education),
+        chart_cert: chart("pie", &s.by_certificate),
+        children: child_rows(&st, &caller, &code).await?,
+        pending_corrections: pending,
+        alert_counts,
+        alerts,
+        s,
+        totals,
+        grids,
+        c,
+    })
+}

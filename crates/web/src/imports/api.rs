@@ -1,0 +1,150 @@
+//! Uploads as JSON: check (dry run) or commit, commit a checked upload, its errors.
+use crate::imports::template::errors_xlsx;
+
+use crate::auth::Caller;
+use crate::clock::today;
+use crate::error::{ApiResult, AppError};
+use crate::extract::Json;
+use crate::extract::Path;
+use crate::state::AppState;
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use shegong_domain::FieldError;
+use shegong_domain::Permission;
+use shegong_store::imports::{self, Checked, Committed};
+use uuid::Uuid;
+
+/// Uploads read at the same time.
+static READING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Largest upload accepted (a 100,000-row roster is about 10 MB as .xlsx, 15 MB as CSV).
+pub const MAX_UPLOAD: usize = shegong_store::upload_limits::MAX_FILE_BYTES + (1 << 20);
+
+pub(crate) fn admin_only(caller: &Caller) -> ApiResult<()> {
+    Ok(caller.access.require(Permission::EditArchive)?)
+}
+
+pub(crate) struct Upload {
+    pub(crate) filename: String,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) fields: Vec<(String, String)>,
+}
+
+pub(crate) async fn read_upload(mut m: Multipart) -> ApiResult<Upload> {
+    let bad = |msg: String| AppError::Invalid(vec![FieldError::new("import_file", "file", msg)]);
+    let mut up = Upload {
+        filename: String::new(),
+        bytes: Vec::new(),
+        fields: Vec::new(),
+    };
+    while let Some(f) = m
+        .next_field()
+        .await
+        .map_err(|_| bad("上传内容无法读取：请重新选择文件上传".into()))?
+    {
+        let name = f.name().unwrap_or_default().to_string();
+        if name == "file" {
+            up.filename = f.file_name().unwrap_or("upload.xlsx").to_string();
+            up.bytes = f
+                .bytes()
+                .await
+                .map_err(|_| bad(shegong_store::upload_limits::too_big_file()))?
+                .to_vec();
+        } else {
+            let v = f.text().await.map_err(|e| bad(e.to_string()))?;
+            up.fields.push((name, v));
+        }
+    }
+    if up.bytes.is_empty() {
+        return Err(bad("请选择要导入的文件".into()));
+    }
+    Ok(up)
+}
+
+fn outcome(id: Uuid, checked: &Checked, done: Option<&Committed>) -> Value {
+    json!({
+        "id": id,
+        "rows": checked.rows,
+        "error_count": checked.errors.len(),
+        "errors": &checked.errors[..checked.errors.len().min(shegong_store::upload_limits::MAX_KEPT_ERRORS)],
+        "committed": done.is_some(),
+        "existing": checked.existing,
+        "created": done.map(|d| d.created),
+        "updated": done.map(|d| d.updated),
+        "unchanged": done.map(|d| d.unchanged),
+    })
+}
+
+/// Checks, and commits unless `dry_run`; keeps the file either way.
+pub(crate) async fn run(
+    st: &AppState,
+    caller: &Caller,
+    up: Upload,
+    dry_run: bool,
+) -> ApiResult<(Uuid, Checked, Option<Committed>)> {
+    // Reading a large workbook is CPU and memory work: off the async workers, and two at a time at
+    // most, so that many uploads at once queue for a moment instead of adding up.
+    let _slot = match tokio::time::timeout(std::time::Duration::from_secs(30), READING.acquire()).await {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            return Err(AppError::Rejected {
+                status: axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                code: "uploads_busy",
+                field: Some("file".into()),
+                message: "系统正在处理其他人的导入，请稍后再试".into(),
+            });
+        }
+    };
+    let Upload { filename, bytes, .. } = up;
+    let (table, filename, bytes) = tokio::task::spawn_blocking(move || {
+        let t = imports::read_table(&filename, &bytes);
+        (t, filename, bytes)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let table = table?;
+    if dry_run {
+        let checked = imports::check(&st.db.conn, &caller.scope, &table, today()).await?;
+        let m = imports::record(&st.db, &caller.access, &filename, bytes, &checked, None).await?;
+        return Ok((m.id, checked, None));
+    }
+    let (m, checked, done) =
+        imports::commit_upload(&st.db, &caller.access, &filename, bytes, &table, today(), &|_, _| {}).await?;
+    Ok((m.id, checked, done))
+}
+
+/// `POST /api/v1/imports` (multipart: `file`, `dry_run=true|false`).
+pub async fn api_upload(State(st): State<AppState>, caller: Caller, m: Multipart) -> ApiResult<Response> {
+    admin_only(&caller)?;
+    let up = read_upload(m).await?;
+    let dry_run = !up
+        .fields
+        .iter()
+        .any(|(k, v)| k == "dry_run" && matches!(v.trim(), "false" | "0" | "no"));
+    let (id, checked, done) = run(&st, &caller, up, dry_run).await?;
+    let status = if checked.errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(outcome(id, &checked, done.as_ref()))).into_response())
+}
+
+/// `POST /api/v1/imports/{id}/commit`: commits a checked upload.
+pub async fn api_commit(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
+    admin_only(&caller)?;
+    let (m, checked, done) = imports::commit_kept(&st.db, &caller.access, id, today()).await?;
+    let status = if done.is_some() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, Json(outcome(m.id, &checked, done.as_ref()))).into_response())
+}
+
+/// `GET /api/v1/imports/{id}/errors.xlsx`.
+pub async fn api_errors(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
+    let m = imports::get_summary(&st.db, &caller.scope, id).await?;
+    errors_xlsx(&imports::errors_of(&m), &m.filename).await
+}

@@ -1,0 +1,78 @@
+//! The page frame and its one render path; the forms' CSRF field and the sub-form of named fields.
+use crate::error::PageError;
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use shegong_domain::Permission;
+use shegong_store::regions;
+use std::collections::HashMap;
+
+pub(crate) type PageResult = Result<Response, PageError>;
+
+pub(crate) fn render(t: impl Template) -> PageResult {
+    Ok(Html(t.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?).into_response())
+}
+
+/// What every page's frame shows.
+pub struct Chrome {
+    pub user: String,
+    pub role: String,
+    pub region_code: String,
+    pub region_name: String,
+    pub csrf: String,
+    pub nav: &'static str,
+    pub admin: bool,
+    pub audit: bool,
+    pub worker_self: Option<String>,
+}
+
+pub(crate) async fn chrome(st: &AppState, c: &Caller, nav: &'static str) -> Result<Chrome, PageError> {
+    let region = regions::get(&st.db, &c.scope, c.scope.region()).await?;
+    Ok(Chrome {
+        user: c.user.display_name.clone(),
+        role: c.role.label().into(),
+        region_code: region.code,
+        region_name: region.name,
+        csrf: c.csrf.clone().unwrap_or_default(),
+        nav,
+        admin: c.role.may(Permission::ManageUsers),
+        audit: c.role.may(Permission::ReadAuditLog),
+        worker_self: c.scope.only_worker().map(|w| w.to_string()),
+    })
+}
+
+/// A form that carries nothing but the session's CSRF token.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CsrfForm {
+    pub(crate) _csrf: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SubForm {
+    pub(crate) _csrf: String,
+    #[serde(flatten)]
+    pub(crate) rest: HashMap<String, String>,
+}
+
+impl SubForm {
+    pub(crate) fn get(&self, k: &str) -> String {
+        self.rest.get(k).cloned().unwrap_or_default()
+    }
+    pub(crate) fn opt(&self, k: &str) -> Option<String> {
+        self.rest.get(k).and_then(|v| opt(v))
+    }
+    pub(crate) fn flag(&self, k: &str) -> bool {
+        self.rest.contains_key(k)
+    }
+}
+
+pub(crate) fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}

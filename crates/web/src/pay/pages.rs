@@ -1,0 +1,329 @@
+//! Payroll pages: the months computed, one run with its sheet, review and lock.
+use crate::sections::FormSpec;
+use crate::sections::Msg;
+use crate::sections::Section;
+use crate::sections::SectionsPage;
+use crate::sections::back;
+use crate::sections::headers;
+use crate::sections::input;
+use crate::sections::link;
+use crate::sections::money;
+use crate::sections::n;
+use crate::sections::not_for_workers;
+use crate::sections::region_options;
+use crate::sections::row;
+use crate::sections::select;
+use crate::sections::store;
+use crate::sections::t;
+
+use crate::auth::Caller;
+use crate::clock::today;
+use crate::error::AppError;
+use crate::page::{PageResult, SubForm};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use shegong_domain::FieldError;
+use shegong_domain::Permission;
+use shegong_domain::pay::{parse_yuan, yuan};
+use shegong_store::{payroll, regions};
+use uuid::Uuid;
+
+pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
+    not_for_workers(&caller)?;
+    let runs = payroll::list(&st.db, &caller.scope).await?;
+    let mut p = SectionsPage::new(&st, &caller, "payroll", "月度薪酬", &m).await?;
+    let names = regions::names(&st.db.conn, runs.iter().map(|r| r.region_code.clone()).collect()).await?;
+    let mut s = Section {
+        headers: headers(&[
+            "月份",
+            "区划",
+            "状态",
+            "政策",
+            "#人数",
+            "#应发合计（元）",
+            "计算",
+            "锁定",
+        ]),
+        ..Default::default()
+    };
+    if caller.role.may(Permission::RunPayroll) {
+        let own = (
+            caller.scope.region().to_string(),
+            format!("{}（本级）", caller.scope.region()),
+        );
+        let kids: Vec<(String, String)> = regions::children(&st.db, &caller.scope, caller.scope.region())
+            .await?
+            .into_iter()
+            .filter(|c| c.code.len() <= 9)
+            .map(|c| (c.code, c.name))
+            .collect();
+        let this_month = today().format("%Y-%m").to_string();
+        s.forms.push(FormSpec {
+            action: "/payroll".into(),
+            fields: vec![
+                select("发薪区划", "region", "", region_options(&kids, &own)),
+                input("月份", "month", "month", this_month, 0),
+            ],
+            button: "计算本月薪酬".into(),
+            plain: false,
+        });
+    }
+    for r in &runs {
+        s.rows.push(row(vec![
+            link(&r.month, format!("/payroll/{}", r.id)),
+            t(format!(
+                "{}（{}）",
+                names.get(&r.region_code).cloned().unwrap_or_default(),
+                r.region_code
+            )),
+            t(payroll::status_label(&r.status)),
+            t(format!("{} v{}", r.policy_name, r.policy_version)),
+            n(r.workers),
+            n(money(r.total_fen)),
+            t(crate::clock::local_time(r.created_at)),
+            t(r.locked_at.map(crate::clock::local_time).unwrap_or_default()),
+        ]));
+    }
+    p.sections.push(s);
+    p.links = vec![("/budget".into(), "年度预算测算".into())];
+    p.finish(&m).await
+}
+
+pub(crate) async fn create_run(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::Form(f): axum::Form<SubForm>,
+) -> impl IntoResponse {
+    let r = async {
+        caller.check_csrf(&f._csrf)?;
+        caller.access.require(Permission::RunPayroll)?;
+        let s = store(payroll::run(&st.db, &caller.access, &f.get("region"), &f.get("month")).await)?;
+        Ok((
+            s.run.id,
+            format!(
+                "已计算 {} 薪酬：{} 人，应发 {} 元{}",
+                s.run.month,
+                s.run.workers,
+                yuan(s.run.total_fen),
+                if s.problems.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "；{} 人未能计算（{}）",
+                        s.problems.len(),
+                        s.problems
+                            .iter()
+                            .take(3)
+                            .map(|p| format!("{}：{}", p.name, p.message))
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    )
+                }
+            ),
+        ))
+    }
+    .await;
+    match r {
+        Ok((id, msg)) => back(&caller, &format!("/payroll/{id}"), Ok(msg)),
+        Err(e) => back(&caller, "/payroll", Err(e)),
+    }
+}
+
+pub(crate) async fn run_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Query(m): Query<Msg>,
+) -> PageResult {
+    not_for_workers(&caller)?;
+    let (run, tot) = payroll::get(&st.db, &caller.scope, id).await?;
+    let page = m.page.unwrap_or(1);
+    if !(1..=crate::extract::MAX_PAGE).contains(&page) {
+        return Err(FieldError::new(
+            "paging_invalid",
+            "page",
+            format!("应为1至{}之间的整数", crate::extract::MAX_PAGE),
+        )
+        .into());
+    }
+    let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, 100).await?;
+    let names = regions::community_names_in(&st.db, caller.scope.region().as_str()).await?;
+    let mut p = SectionsPage::new(&st, &caller, "payroll", &format!("{} 月度薪酬", run.month), &m).await?;
+    p.subtitle = format!(
+        "{}，{}，政策 {} v{}",
+        run.region_code,
+        payroll::status_label(&run.status),
+        run.policy_name,
+        run.policy_version
+    );
+    p.crumbs = vec![("/payroll".into(), "月度薪酬".into())];
+    p.links = vec![(
+        format!("/api/v1/payroll/runs/{id}/payslips.xlsx"),
+        "导出工资表（Excel）".into(),
+    )];
+    p.kpis = vec![
+        (
+            "人数".into(),
+            run.workers.to_string(),
+            if run.skipped > 0 {
+                format!("{} 人未能计算", run.skipped)
+            } else {
+                "全部计算".into()
+            },
+        ),
+        (
+            "应发合计（元）".into(),
+            money(tot.total),
+            format!("调整项 {} 元", money(tot.adjustments)),
+        ),
+        (
+            "级别薪酬（元）".into(),
+            money(tot.base),
+            format!("岗位薪酬及津贴 {} 元", money(tot.post_pay + tot.allowance)),
+        ),
+        (
+            "低于保障线".into(),
+            format!("{} 人", tot.floor_shortfall_workers),
+            format!(
+                "学历、资格津贴 {} 元；绩效 {} 元",
+                money(tot.education + tot.certificate),
+                money(tot.performance)
+            ),
+        ),
+    ];
+    let mut actions = Section::default();
+    if caller.role.may(Permission::RunPayroll) {
+        match run.status.as_str() {
+            "computed" => actions.forms.push(FormSpec {
+                action: format!("/payroll/{id}/review"),
+                button: "审核通过".into(),
+                ..Default::default()
+            }),
+            "reviewed" => actions.forms.push(FormSpec {
+                action: format!("/payroll/{id}/lock"),
+                button: "锁定（锁定后不可更改）".into(),
+                ..Default::default()
+            }),
+            _ => actions.forms.push(FormSpec {
+                action: format!("/payroll/{id}/adjust"),
+                fields: vec![
+                    input("人员ID", "worker_id", "text", "", 36),
+                    input("调整金额（元，可为负）", "amount_yuan", "text", "", 10),
+                    input("原因", "reason", "text", "", 24),
+                ],
+                button: "添加调整项".into(),
+                plain: true,
+            }),
+        }
+        actions.title = "操作".into();
+        actions.text = "流程：计算 → 审核 → 锁定。锁定的月份不再变化；更正以调整项记录。".into();
+        p.sections.push(actions);
+    }
+    let mut s = Section {
+        title: format!("工资条（共 {total} 人）"),
+        headers: headers(&[
+            "姓名",
+            "社区",
+            "岗位",
+            "#等级",
+            "#级别薪酬",
+            "#岗位薪酬",
+            "#岗位津贴",
+            "#学历津贴",
+            "#资格津贴",
+            "#绩效",
+            "#应发",
+            "#低于保障线（月）",
+            "人员ID",
+        ]),
+        ..Default::default()
+    };
+    for (x, name) in slips {
+        let mut r = row(vec![
+            link(&name, format!("/workers/{}#pay", x.worker_id)),
+            t(names.get(&x.region_code).cloned().unwrap_or(x.region_code.clone())),
+            t(shegong_domain::worker::post_category_label(&x.post_category)),
+            n(x.level),
+            n(money(x.base_fen)),
+            n(money(x.post_pay_fen)),
+            n(money(x.allowance_fen)),
+            n(money(x.education_fen)),
+            n(money(x.certificate_fen)),
+            n(money(x.performance_fen)),
+            n(money(x.total_fen)),
+            n(if x.floor_shortfall_fen > 0 {
+                yuan(x.floor_shortfall_fen)
+            } else {
+                String::new()
+            }),
+            t(x.worker_id),
+        ]);
+        r.flag = x.floor_shortfall_fen > 0;
+        s.rows.push(r);
+    }
+    let pages = total.div_ceil(100).max(1);
+    s.pager = vec![
+        (
+            if page > 1 {
+                format!("/payroll/{id}?page={}", page - 1)
+            } else {
+                String::new()
+            },
+            "上一页".into(),
+        ),
+        (String::new(), format!("第 {page} / {pages} 页")),
+        (
+            if page < pages {
+                format!("/payroll/{id}?page={}", page + 1)
+            } else {
+                String::new()
+            },
+            "下一页".into(),
+        ),
+    ];
+    p.sections.push(s);
+    p.finish(&m).await
+}
+
+async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what: &str) -> axum::response::Response {
+    let r = async {
+        caller.check_csrf(&f._csrf)?;
+        caller.access.require(Permission::RunPayroll)?;
+        match what {
+            "review" => store(payroll::review(&st.db, &caller.access, id).await).map(|_| "已审核".to_string()),
+            "lock" => store(payroll::lock(&st.db, &caller.access, id).await).map(|_| "已锁定".to_string()),
+            "adjust" => {
+                let w = f.get("worker_id").trim().parse::<Uuid>().map_err(|_| {
+                    AppError::Invalid(vec![shegong_domain::FieldError::new(
+                        "adjust_worker",
+                        "worker_id",
+                        "请填写工资条中的人员ID",
+                    )])
+                })?;
+                let fen = parse_yuan(&f.get("amount_yuan")).ok_or_else(|| {
+                    AppError::Invalid(vec![shegong_domain::FieldError::new(
+                        "adjust_amount",
+                        "amount_yuan",
+                        "调整金额应为元金额，最多两位小数",
+                    )])
+                })?;
+                store(payroll::adjust(&st.db, &caller.access, id, w, fen, &f.get("reason")).await)
+                    .map(|a| format!("已添加调整项 {} 元", yuan(a.amount_fen)))
+            }
+            _ => Err(AppError::NotFound),
+        }
+    }
+    .await;
+    back(caller, &format!("/payroll/{id}"), r)
+}
+
+/// `POST /payroll/{id}/review|lock|adjust`.
+pub(crate) async fn run_step(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, action)): Path<(Uuid, String)>,
+    axum::Form(f): axum::Form<SubForm>,
+) -> impl IntoResponse {
+    run_action(&st, &caller, id, &f, &action).await
+}

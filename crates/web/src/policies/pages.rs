@@ -1,0 +1,344 @@
+//! Policy pages: the policies in force, one policy, applying one to a region, reference wages, uploads.
+use crate::sections::Field;
+use crate::sections::FormSpec;
+use crate::sections::Msg;
+use crate::sections::Section;
+use crate::sections::SectionsPage;
+use crate::sections::back;
+use crate::sections::headers;
+use crate::sections::input;
+use crate::sections::link;
+use crate::sections::money;
+use crate::sections::n;
+use crate::sections::not_for_workers;
+use crate::sections::region_in;
+use crate::sections::row;
+use crate::sections::select;
+use crate::sections::store;
+use crate::sections::t;
+
+use crate::auth::Caller;
+use crate::clock::today;
+use crate::error::AppError;
+use crate::page::{PageResult, SubForm, render};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+use shegong_domain::Permission;
+use shegong_domain::pay::{parse_yuan, yuan};
+use shegong_store::{policies, regions};
+
+pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
+    not_for_workers(&caller)?;
+    let (code, _) = region_in(&caller, m.region.as_deref())?;
+    let on = today();
+    let mut p = SectionsPage::new(&st, &caller, "policies", "政策配置", &m).await?;
+    let here = regions::get(&st.db, &caller.scope, &code).await?;
+    p.subtitle = format!("{}（{}）", here.name, here.code);
+    let f = policies::in_force(&st.db.conn, code.as_str(), on).await?;
+    match &f {
+        Some(f) => {
+            let pol = &f.policy;
+            p.kpis = vec![
+                (
+                    "适用政策".into(),
+                    f.name.clone(),
+                    format!("v{}，{}", f.version, pol.title),
+                ),
+                (
+                    "生效".into(),
+                    f.effective_from.to_string(),
+                    format!("指定于区划 {}", f.assigned_at_region),
+                ),
+                (
+                    "员额标准".into(),
+                    match pol.staffing.norm {
+                        shegong_domain::staffing::StaffingNorm::Tiered {
+                            base_households,
+                            base_min,
+                            base_max,
+                            ..
+                        } => {
+                            format!("{base_households}户以下{base_min}–{base_max}人")
+                        }
+                        shegong_domain::staffing::StaffingNorm::PerHouseholds { households } => {
+                            format!("每{households}户1人")
+                        }
+                        shegong_domain::staffing::StaffingNorm::PerResidents { per_10000 } => {
+                            format!("每万人{per_10000}人")
+                        }
+                    },
+                    format!(
+                        "网格{}–{}户",
+                        pol.staffing.grid_households_min, pol.staffing.grid_households_max
+                    ),
+                ),
+                (
+                    "薪酬体系".into(),
+                    format!("{}岗{}{}", pol.posts.len(), pol.pay.levels, pol.pay.unit),
+                    format!(
+                        "考核：组织{}%＋群众评议{}%{}",
+                        pol.assessment.organisation_weight,
+                        pol.assessment.residents_weight,
+                        if pol.assessment.routine_weight > 0 {
+                            format!("＋平时{}%", pol.assessment.routine_weight)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                ),
+            ];
+            let mut s = Section {
+                title: "岗位类别与等级".into(),
+                headers: headers(&[
+                    "岗位类别键",
+                    "名称",
+                    "等级范围",
+                    "#岗位薪酬（元/月）",
+                    "#岗位津贴（元/月）",
+                ]),
+                ..Default::default()
+            };
+            for post in &pol.posts {
+                s.rows.push(row(vec![
+                    t(&post.key),
+                    t(&post.label),
+                    t(format!("{}–{}{}", post.min_level, post.max_level, pol.pay.unit)),
+                    n(money(post.post_pay)),
+                    n(money(post.allowance)),
+                ]));
+            }
+            s.text = format!(
+                "晋升：每满{}年且考核{}以上晋升1{}；培训：书记、主任每{}年、其他人员每{}年轮训{}；持证目标每社区{}人；退出：连续{}年或累计{}年不合格；后备力量：每个两委职位{}人。",
+                pol.pay.progression.years_per_level,
+                pol.pay.progression.min_grade.label(),
+                pol.pay.unit,
+                pol.training.head_every_years,
+                pol.training.others_every_years,
+                if pol.training.credits_per_year > 0 {
+                    format!("，每年学分{}分", pol.training.credits_per_year)
+                } else {
+                    String::new()
+                },
+                pol.training.certificate_goal,
+                pol.exit.consecutive,
+                pol.exit.total,
+                pol.reserve.per_seat
+            );
+            p.sections.push(s);
+        }
+        None => p.error = format!("{} 目前没有适用的政策。", here.name),
+    }
+    let mut hist = Section {
+        title: "适用历史（本级及上级）".into(),
+        headers: headers(&["区划", "政策", "版本", "生效日期", "指定人", "指定时间"]),
+        ..Default::default()
+    };
+    let history = policies::history(&st.db, &caller.scope, code.as_str()).await?;
+    let names = regions::names(&st.db.conn, history.iter().map(|a| a.region_code.clone()).collect()).await?;
+    for a in history {
+        hist.rows.push(row(vec![
+            t(format!(
+                "{}（{}）",
+                names.get(&a.region_code).cloned().unwrap_or_default(),
+                a.region_code
+            )),
+            link(
+                &a.policy_name,
+                format!("/policies/{}?version={}", a.policy_name, a.policy_version),
+            ),
+            n(a.policy_version),
+            t(a.effective_from),
+            t(&a.assigned_by),
+            t(crate::clock::local_time(a.assigned_at)),
+        ]));
+    }
+    let all = policies::list(&st.db).await?;
+    let mut latest: Vec<(String, String)> = Vec::new();
+    for v in &all {
+        if !latest.iter().any(|(n, _)| *n == v.name) {
+            latest.push((v.name.clone(), format!("{}（v{}）", v.title, v.version)));
+        }
+    }
+    if caller.role.may(Permission::ApplyPolicy) {
+        hist.forms.push(FormSpec {
+            action: "/policies/apply".into(),
+            fields: vec![
+                input("区划代码", "region", "text", code.as_str(), 14),
+                select(
+                    "政策",
+                    "name",
+                    f.as_ref().map_or("", |f| f.name.as_str()),
+                    latest.clone(),
+                ),
+                input("生效日期", "from", "date", "", 0),
+            ],
+            button: "指定政策".into(),
+            plain: false,
+        });
+    }
+    p.sections.push(hist);
+    let wages = policies::Wages::load(&st.db.conn, code.as_str()).await?;
+    let mut w = Section {
+        title: "参照工资（按年度）".into(),
+        text: "按参照工资确定级别薪酬或保障线的政策，取薪酬所属年度上一年的数值；下级区划未录入时沿用上级。".into(),
+        headers: headers(&["区划", "参照工资", "年度", "#年平均工资（元）"]),
+        ..Default::default()
+    };
+    for (r, k, y, fen) in wages
+        .all()
+        .into_iter()
+        .filter(|(r, ..)| code.as_str().starts_with(r.as_str()) || r.starts_with(code.as_str()))
+        .rev()
+        .take(40)
+    {
+        w.rows.push(row(vec![t(r), t(k), t(y), n(money(fen))]));
+    }
+    if caller.role.may(Permission::ApplyPolicy) {
+        w.forms.push(FormSpec {
+            action: "/policies/wages".into(),
+            fields: vec![
+                input("区划代码", "region", "text", code.as_str(), 14),
+                input("参照工资键", "key", "text", "average_wage", 14),
+                input(
+                    "年度",
+                    "year",
+                    "number",
+                    (chrono::Datelike::year(&on) - 1).to_string(),
+                    6,
+                ),
+                input("年平均工资（元）", "annual_yuan", "text", "", 12),
+            ],
+            button: "保存".into(),
+            plain: true,
+        });
+    }
+    p.sections.push(w);
+    let mut list = Section {
+        title: "政策文件".into(),
+        headers: headers(&["名称", "版本", "标题", "依据"]),
+        ..Default::default()
+    };
+    for v in &all {
+        list.rows.push(row(vec![
+            link(&v.name, format!("/policies/{}?version={}", v.name, v.version)),
+            n(v.version),
+            t(&v.title),
+            t(&v.source),
+        ]));
+    }
+    if caller.role.may(Permission::ApplyPolicy) && caller.scope.region().as_str().len() == 2 {
+        list.forms.push(FormSpec {
+            action: "/policies/upload".into(),
+            fields: vec![Field {
+                label: "新增或修改政策文件（TOML，名称相同即为新版本）".into(),
+                name: "body".into(),
+                kind: "textarea",
+                ..Default::default()
+            }],
+            button: "检查并保存".into(),
+            plain: true,
+        });
+    }
+    p.sections.push(list);
+    p.links = vec![
+        (format!("/staffing?region={}", code), "员额".into()),
+        (format!("/budget?region={}", code), "薪酬预算".into()),
+    ];
+    p.finish(&m).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct VersionQ {
+    version: Option<i32>,
+}
+
+pub(crate) async fn policy_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    Query(q): Query<VersionQ>,
+) -> PageResult {
+    not_for_workers(&caller)?;
+    let (m, pol) = policies::get(&st.db.conn, &name, q.version).await?;
+    let mut p = SectionsPage::new(&st, &caller, "policies", &pol.title, &Msg::default()).await?;
+    p.export_query.clear();
+    p.subtitle = format!("{} v{}", m.name, m.version);
+    p.crumbs = vec![("/policies".into(), "政策配置".into())];
+    p.sections.push(Section {
+        title: "政策文件".into(),
+        text: format!(
+            "依据：{}。保存人 {}，{}",
+            pol.source,
+            m.created_by,
+            crate::clock::local_time(m.created_at)
+        ),
+        pre: m.body,
+        ..Default::default()
+    });
+    render(p)
+}
+
+pub(crate) async fn apply_policy(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::Form(f): axum::Form<SubForm>,
+) -> impl IntoResponse {
+    let region = f.get("region");
+    let to = format!("/policies?region={region}");
+    let r = async {
+        caller.check_csrf(&f._csrf)?;
+        caller.access.require(Permission::ApplyPolicy)?;
+        let from = shegong_domain::worker::parse_date("from", "生效日期", &f.get("from"))
+            .map_err(|e| AppError::Invalid(vec![e]))?;
+        let a = store(policies::apply(&st.db, &caller.access, &region, &f.get("name"), from).await)?;
+        Ok(format!(
+            "已指定：区划 {} 自 {} 起适用 {} v{}",
+            a.region_code, a.effective_from, a.policy_name, a.policy_version
+        ))
+    }
+    .await;
+    back(&caller, &to, r)
+}
+
+pub(crate) async fn set_wage(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::Form(f): axum::Form<SubForm>,
+) -> impl IntoResponse {
+    let region = f.get("region");
+    let to = format!("/policies?region={region}");
+    let r = async {
+        caller.check_csrf(&f._csrf)?;
+        caller.access.require(Permission::ApplyPolicy)?;
+        let fen = parse_yuan(&f.get("annual_yuan")).ok_or_else(|| {
+            AppError::Invalid(vec![shegong_domain::FieldError::new(
+                "wage_amount",
+                "annual_yuan",
+                "年平均工资应为元金额，最多两位小数",
+            )])
+        })?;
+        let year = f.get("year").trim().parse().unwrap_or(0);
+        store(policies::set_reference_wage(&st.db, &caller.access, &region, f.get("key").trim(), year, fen).await)?;
+        Ok(format!("已保存 {year} 年度参照工资 {} 元", yuan(fen)))
+    }
+    .await;
+    back(&caller, &to, r)
+}
+
+pub(crate) async fn upload_policy(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::Form(f): axum::Form<SubForm>,
+) -> impl IntoResponse {
+    let r = async {
+        caller.check_csrf(&f._csrf)?;
+        caller.access.require(Permission::ApplyPolicy)?;
+        let m = store(policies::upload(&st.db, &caller.access, &f.get("body").replace("\r\n", "\n")).await)?;
+        Ok(format!("已保存政策 {} v{}", m.name, m.version))
+    }
+    .await;
+    back(&caller, "/policies", r)
+}

@@ -1,0 +1,132 @@
+//! Staffing against the norm (配备标准), region by region.
+use crate::sections::Msg;
+use crate::sections::Section;
+use crate::sections::SectionsPage;
+use crate::sections::headers;
+use crate::sections::link;
+use crate::sections::n;
+use crate::sections::not_for_workers;
+use crate::sections::pct;
+use crate::sections::region_in;
+use crate::sections::row;
+use crate::sections::t;
+
+use crate::auth::Caller;
+use crate::clock::today;
+use crate::page::PageResult;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use shegong_domain::RegionLevel;
+use shegong_store::{regions, staffing};
+
+pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
+    not_for_workers(&caller)?;
+    let (code, _) = region_in(&caller, m.region.as_deref())?;
+    let r = staffing::report(&st.db, &caller.scope, &code, today()).await?;
+    let mut p = SectionsPage::new(&st, &caller, "staffing", "员额", &m).await?;
+    p.subtitle = format!("{}（{}）", r.total.name, r.total.region_code);
+    p.crumbs = regions::path(&st.db, &caller.scope, &code)
+        .await?
+        .into_iter()
+        .map(|x| (format!("/staffing?region={}", x.code), x.name))
+        .collect();
+    let s = &r.total;
+    p.kpis = vec![
+        (
+            "在岗人数".into(),
+            s.actual.to_string(),
+            format!("{} 个社区", s.communities),
+        ),
+        (
+            "员额范围".into(),
+            format!("{}–{}", s.min, s.max),
+            s.policies.iter().cloned().collect::<Vec<_>>().join("、"),
+        ),
+        (
+            "超编 / 缺编社区".into(),
+            format!("{} / {}", s.over, s.under),
+            if s.without_policy > 0 {
+                format!("{} 个社区无适用政策", s.without_policy)
+            } else {
+                "按适用政策的员额标准".into()
+            },
+        ),
+        (
+            "网格".into(),
+            format!("{} / {}", s.grids, s.grids_needed),
+            format!("现有 / 按户数应设；网格员 {} 人", s.grid_workers),
+        ),
+    ];
+    let kids = &r.children;
+    if !kids.is_empty() {
+        let chart = serde_json::json!({
+            "type": "bars",
+            "categories": kids.iter().map(|k| k.name.clone()).collect::<Vec<_>>(),
+            "series": [
+                ["员额下限", kids.iter().map(|k| k.min).collect::<Vec<_>>()],
+                ["员额上限", kids.iter().map(|k| k.max).collect::<Vec<_>>()],
+                ["在岗人数", kids.iter().map(|k| k.actual).collect::<Vec<_>>()],
+            ]
+        });
+        p.sections.push(Section {
+            title: "员额与在岗人数".into(),
+            chart: chart.to_string(),
+            ..Default::default()
+        });
+    }
+    let mut table = Section {
+        title: if code.level() == RegionLevel::Street {
+            "各社区".into()
+        } else {
+            "下级区划".into()
+        },
+        headers: headers(&[
+            "代码",
+            "名称",
+            "#户数",
+            "#员额下限",
+            "#员额上限",
+            "#在岗",
+            "#超编社区",
+            "#缺编社区",
+            "#应设网格",
+            "#现有网格",
+            "#网格员",
+            "#党建专职（应有）",
+            "#持证人数",
+            "#持证率",
+            "#持证不足社区",
+        ]),
+        ..Default::default()
+    };
+    for k in kids {
+        let drill = code.level() < RegionLevel::Street;
+        let mut r = row(vec![
+            t(&k.region_code),
+            if drill {
+                link(&k.name, format!("/staffing?region={}", k.region_code))
+            } else {
+                link(&k.name, format!("/regions/{}", k.region_code))
+            },
+            n(k.households),
+            n(k.min),
+            n(k.max),
+            n(k.actual),
+            n(k.over),
+            n(k.under),
+            n(k.grids_needed),
+            n(k.grids),
+            n(k.grid_workers),
+            n(format!("{}（{}）", k.party_building_posts, k.party_building_min)),
+            n(k.certified),
+            n(pct(k.certified, k.actual)),
+            n(k.below_certificate_goal),
+        ]);
+        r.flag = k.actual < k.min || k.actual > k.max;
+        table.rows.push(r);
+    }
+    table.text = "标色行为在岗人数超出员额范围；员额由各社区适用政策的标准计算，县级汇总用于总量控制。".into();
+    p.sections.push(table);
+    p.links = vec![(format!("/policies?region={code}"), "适用政策".into())];
+    p.finish(&m).await
+}

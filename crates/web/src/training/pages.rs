@@ -1,0 +1,252 @@
+//! Training pages: the courses, enrolment, who is short of hours, the Excel list.
+use crate::archive::list::pairs;
+use crate::page::Chrome;
+use crate::page::PageResult;
+use crate::page::SubForm;
+use crate::page::chrome;
+use crate::page::render;
+
+use crate::auth::Caller;
+use crate::clock::today;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::xlsx::{XCell, table_xlsx};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use shegong_domain::FieldError;
+use shegong_domain::Permission;
+use shegong_domain::worker::POST_CATEGORIES;
+use shegong_store::workers::{self, WorkerFilter};
+use uuid::Uuid;
+
+#[derive(Template)]
+#[template(path = "trainings.html")]
+struct TrainingsPage {
+    c: Chrome,
+    notice: String,
+    errors: Vec<FieldError>,
+    can_edit: bool,
+    overdue: usize,
+    kinds: Vec<(String, String)>,
+    post_categories: Vec<(String, String)>,
+    rows: Vec<TrainingRow>,
+}
+
+struct TrainingRow {
+    id: Uuid,
+    name: String,
+    kind: String,
+    region: String,
+    organiser: String,
+    dates: String,
+    hours: i32,
+    credits: i32,
+    participants: i64,
+}
+
+async fn trainings_render(st: &AppState, caller: &Caller, notice: String, errors: Vec<FieldError>) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    use shegong_store::training;
+    let rows = training::list(&st.db, &caller.scope).await?;
+    let rotation = shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today())
+        .await?
+        .rotation;
+    let overdue = training::overdue(&st.db, &caller.scope, today(), rotation).await?.len();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = TrainingsPage {
+        c: chrome(st, caller, "trainings").await?,
+        notice,
+        errors,
+        can_edit: caller.role.may(Permission::ManageTraining),
+        overdue,
+        kinds: pairs(&training::KINDS),
+        post_categories: pairs(&POST_CATEGORIES[..3]),
+        rows: rows
+            .into_iter()
+            .map(|(t, n)| {
+                let dates = if t.start_date == t.end_date {
+                    t.start_date.to_string()
+                } else {
+                    format!("{} 至 {}", t.start_date, t.end_date)
+                };
+                TrainingRow {
+                    id: t.id,
+                    kind: training::kind_label(&t.kind).to_string(),
+                    name: t.name,
+                    region: t.region_code,
+                    organiser: t.organiser,
+                    dates,
+                    hours: t.hours,
+                    credits: t.credits,
+                    participants: n,
+                }
+            })
+            .collect(),
+    };
+    Ok((
+        status,
+        Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?),
+    )
+        .into_response())
+}
+
+pub(crate) async fn trainings_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+    trainings_render(&st, &caller, String::new(), vec![]).await
+}
+
+pub(crate) async fn create_training(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.access.require(Permission::ManageTraining)?;
+    // Blank means 0; anything else that is not a number is refused by the range check.
+    let num = |k: &str| {
+        let v = f.get(k);
+        let v = v.trim();
+        if v.is_empty() {
+            Some(0)
+        } else {
+            Some(v.parse::<i32>().unwrap_or(-1))
+        }
+    };
+    let input = shegong_store::training::TrainingInput {
+        region: f.get("region"),
+        name: f.get("name"),
+        kind: f.get("kind"),
+        organiser: f.get("organiser"),
+        start_date: f.get("start_date"),
+        end_date: f.get("end_date"),
+        hours: num("hours"),
+        credits: num("credits"),
+    };
+    match shegong_store::training::create(&st.db, &caller.access, &input).await {
+        Ok(t) => trainings_render(&st, &caller, format!("已创建培训“{}”。", t.name), vec![]).await,
+        Err(shegong_store::StoreError::Invalid(errs)) => trainings_render(&st, &caller, String::new(), errs).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) async fn enrol_training(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.access.require(Permission::ManageTraining)?;
+    let filter = WorkerFilter {
+        post_category: f.opt("post_category"),
+        ..Default::default()
+    };
+    let n = shegong_store::training::enrol(&st.db, &caller.access, id, &filter, today()).await?;
+    trainings_render(&st, &caller, format!("已记录 {n} 人参训。"), vec![]).await
+}
+
+#[derive(Template)]
+#[template(path = "training_overdue.html")]
+struct OverduePage {
+    c: Chrome,
+    total: usize,
+    rule: String,
+    /// worker id, name, community, title, last trained, overdue since, credits this year
+    rows: Vec<(Uuid, String, String, String, String, String, String)>,
+}
+
+pub(crate) async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    let rotation = shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today())
+        .await?
+        .rotation;
+    let all = shegong_store::training::overdue(&st.db, &caller.scope, today(), rotation).await?;
+    let names =
+        workers::community_names(&st.db, all.iter().take(500).map(|o| o.community_code.clone()).collect()).await?;
+    render(OverduePage {
+        c: chrome(&st, &caller, "trainings").await?,
+        rule: format!(
+            "书记、主任每{}年至少参加一次培训，其他社区工作者至少每{}年一次{}（按适用政策）",
+            rotation.head_every_years,
+            rotation.others_every_years,
+            if rotation.credits_per_year > 0 {
+                format!("；每人每年应修满{}学分", rotation.credits_per_year)
+            } else {
+                String::new()
+            }
+        ),
+        total: all.len(),
+        rows: all
+            .iter()
+            .take(500)
+            .map(|o| {
+                (
+                    o.worker_id,
+                    o.name.clone(),
+                    names.get(&o.community_code).cloned().unwrap_or_default(),
+                    o.title.clone(),
+                    o.last_trained.map_or("从未参训".into(), |d| d.to_string()),
+                    o.overdue_since.map_or("—".to_string(), |d| d.to_string()),
+                    if o.credits_required > 0 {
+                        format!("{}（差{}）", o.credits_this_year, o.credits_behind)
+                    } else {
+                        o.credits_this_year.to_string()
+                    },
+                )
+            })
+            .collect(),
+    })
+}
+
+pub(crate) async fn trainings_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    use shegong_store::training;
+    let mut list = Some(training::list(&st.db, &caller.scope).await?);
+    let headers = [
+        ("培训名称", 28.0),
+        ("类别", 12.0),
+        ("组织区划", 14.0),
+        ("组织单位", 20.0),
+        ("开始日期", 12.0),
+        ("结束日期", 12.0),
+        ("学时", 8.0),
+        ("学分", 8.0),
+        ("参训人数", 10.0),
+    ];
+    Ok(table_xlsx(
+        "培训",
+        &headers,
+        |_| {
+            let rows = list.take().unwrap_or_default();
+            async move {
+                Ok(rows
+                    .into_iter()
+                    .map(|(t, n)| {
+                        vec![
+                            XCell::T(t.name),
+                            XCell::T(training::kind_label(&t.kind).to_string()),
+                            XCell::T(t.region_code),
+                            XCell::T(t.organiser),
+                            XCell::T(t.start_date.to_string()),
+                            XCell::T(t.end_date.to_string()),
+                            XCell::N(f64::from(t.hours)),
+                            XCell::N(f64::from(t.credits)),
+                            XCell::N(n as f64),
+                        ]
+                    })
+                    .collect())
+            }
+        },
+        "trainings.xlsx",
+        "培训.xlsx",
+    )
+    .await?)
+}
