@@ -1,0 +1,56 @@
+//! Serving (with the demo province on an empty database), the demo loader and the health check.
+use crate::commands::progress::Progress;
+
+use anyhow::Context;
+use shegong_store::{Db, demo};
+
+pub(crate) async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Result<()> {
+    let p = Progress::new();
+    let started = std::time::Instant::now();
+    let opts = demo::DemoOptions {
+        province: province.into(),
+        seed,
+        today: chrono::Utc::now().date_naive(),
+        only_counties: vec![],
+    };
+    let s = demo::load(db, &opts, &|d, t, w| p.update(d, t, w)).await?;
+    p.finish();
+    println!(
+        "已载入演示省份 {}：区划 {} 个（社区 {}，网格 {}），在岗社区工作者 {} 人，已退出 {} 人，用时 {:.1} 秒",
+        demo::province_name(province).unwrap_or_default(),
+        s.regions,
+        s.communities,
+        s.grids,
+        s.workers_active,
+        s.workers_exited,
+        started.elapsed().as_secs_f64()
+    );
+    println!("演示账号（用户名 / 角色 / 密码）：");
+    for (u, r, pw) in &s.logins {
+        println!("  {u:<10} {r:<16} {pw}");
+    }
+    Ok(())
+}
+
+pub(crate) async fn healthcheck(url: &str) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").context("只支持 http:// 地址")?;
+    let host = rest.split('/').next().unwrap_or(rest);
+    let mut s = tokio::time::timeout(std::time::Duration::from_secs(5), tokio::net::TcpStream::connect(host))
+        .await
+        .context("连接超时")??;
+    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf))
+        .await
+        .context("读取超时")??;
+    let text = String::from_utf8_lossy(&buf);
+    anyhow::ensure!(
+        text.starts_with("HTTP/1.1 200"),
+        "服务异常：{}",
+        text.lines().next().unwrap_or("")
+    );
+    println!("ok");
+    Ok(())
+}
