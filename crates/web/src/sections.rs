@@ -109,18 +109,45 @@ pub struct Section {
     pub(crate) chart: String,
     pub(crate) pre: String,
     pub(crate) forms: Vec<FormSpec>,
-    pub(crate) headers: Vec<(String, bool)>,
+    pub(crate) headers: Vec<Header>,
     pub(crate) rows: Vec<Row>,
     pub(crate) pager: Vec<(String, String)>,
 }
 
-pub(crate) fn headers(h: &[&str]) -> Vec<(String, bool)> {
+/// A column heading; `num` right-aligns the column (a heading written `#label`).
+pub(crate) struct Header {
+    pub(crate) label: String,
+    pub(crate) num: bool,
+}
+
+pub(crate) fn headers(h: &[&str]) -> Vec<Header> {
     h.iter()
         .map(|x| match x.strip_prefix('#') {
-            Some(x) => (x.to_string(), true),
-            None => (x.to_string(), false),
+            Some(x) => Header {
+                label: x.to_string(),
+                num: true,
+            },
+            None => Header {
+                label: x.to_string(),
+                num: false,
+            },
         })
         .collect()
+}
+
+/// A key figure at the top of a page: what it is, the figure, and a line under it.
+pub(crate) struct Kpi {
+    pub(crate) label: String,
+    pub(crate) value: String,
+    pub(crate) sub: String,
+}
+
+impl Kpi {
+    pub(crate) fn list(v: Vec<(String, String, String)>) -> Vec<Kpi> {
+        v.into_iter()
+            .map(|(label, value, sub)| Kpi { label, value, sub })
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -133,7 +160,7 @@ pub(crate) struct SectionsPage {
     pub(crate) links: Vec<(String, String)>,
     pub(crate) notice: String,
     pub(crate) error: String,
-    pub(crate) kpis: Vec<(String, String, String)>,
+    pub(crate) kpis: Vec<Kpi>,
     pub(crate) sections: Vec<Section>,
     /// The page's query with `format=xlsx`: each table links to its export (empty: no export).
     pub(crate) export_query: String,
@@ -172,7 +199,7 @@ impl SectionsPage {
                 format!("{base}{}", i + 1)
             };
             ws.set_name(&name).map_err(xerr)?;
-            for (c, (h, _)) in sec.headers.iter().enumerate() {
+            for (c, Header { label: h, .. }) in sec.headers.iter().enumerate() {
                 ws.write_string_with_format(0, c as u16, h, &bold).map_err(xerr)?;
                 ws.set_column_width(c as u16, 14).map_err(xerr)?;
             }

@@ -41,7 +41,7 @@ pub fn safe_next(next: &str) -> &str {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "account/login.html")]
 struct LoginPage {
     error: String,
     next: String,

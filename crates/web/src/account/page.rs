@@ -30,7 +30,7 @@ struct TokenRow {
 }
 
 #[derive(Template)]
-#[template(path = "account.html")]
+#[template(path = "account/account.html")]
 struct AccountPage {
     c: Chrome,
     new_token: String,

@@ -14,11 +14,51 @@ use shegong_domain::Permission;
 use shegong_domain::Role;
 use shegong_store::audit;
 
+/// One entry of the log as people read it (the page and the export show the same).
+pub(crate) struct AuditRow {
+    at: String,
+    user: String,
+    role: String,
+    action: String,
+    region: String,
+    target: String,
+    detail: String,
+}
+
+impl AuditRow {
+    fn of(r: shegong_store::entity::audit::Model) -> Self {
+        Self {
+            at: local_time(r.at),
+            role: Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string()),
+            action: action_label(&r.action).to_string(),
+            user: r.username,
+            region: r.region_code,
+            target: r.target.unwrap_or_default(),
+            detail: r.detail.unwrap_or_default(),
+        }
+    }
+
+    fn cells(self) -> Vec<XCell> {
+        [
+            self.at,
+            self.user,
+            self.role,
+            self.action,
+            self.region,
+            self.target,
+            self.detail,
+        ]
+        .into_iter()
+        .map(XCell::T)
+        .collect()
+    }
+}
+
 #[derive(Template)]
-#[template(path = "audit.html")]
+#[template(path = "admin/audit.html")]
 struct AuditPage {
     c: Chrome,
-    rows: Vec<(String, String, String, String, String, String, String)>,
+    rows: Vec<AuditRow>,
     total: u64,
     page: u64,
     more: bool,
@@ -34,20 +74,7 @@ pub(crate) async fn audit_page(
     let (rows, total) = audit::list(&st.db, &caller.access, page - 1, 50).await?;
     render(AuditPage {
         c: chrome(&st, &caller, "audit").await?,
-        rows: rows
-            .into_iter()
-            .map(|r| {
-                (
-                    local_time(r.at),
-                    r.username,
-                    Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string()),
-                    action_label(&r.action).to_string(),
-                    r.region_code,
-                    r.target.unwrap_or_default(),
-                    r.detail.unwrap_or_default(),
-                )
-            })
-            .collect(),
+        rows: rows.into_iter().map(AuditRow::of).collect(),
         total,
         more: page * 50 < total,
         page,
@@ -103,20 +130,7 @@ pub(crate) async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> Pa
             if let Some(last) = rows.last() {
                 *cursor.lock().unwrap_or_else(|p| p.into_inner()) = Some((last.at, last.id));
             }
-            Ok(rows
-                .into_iter()
-                .map(|r| {
-                    vec![
-                        XCell::T(local_time(r.at)),
-                        XCell::T(r.username),
-                        XCell::T(Role::parse(&r.role).map_or(r.role.clone(), |x| x.label().to_string())),
-                        XCell::T(action_label(&r.action).to_string()),
-                        XCell::T(r.region_code),
-                        XCell::T(r.target.unwrap_or_default()),
-                        XCell::T(r.detail.unwrap_or_default()),
-                    ]
-                })
-                .collect())
+            Ok(rows.into_iter().map(|r| AuditRow::of(r).cells()).collect())
         },
         "audit.xlsx",
         "审计日志.xlsx",

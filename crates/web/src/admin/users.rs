@@ -20,7 +20,7 @@ use shegong_store::users;
 use uuid::Uuid;
 
 #[derive(Template)]
-#[template(path = "users.html")]
+#[template(path = "admin/users.html")]
 struct UsersPage {
     c: Chrome,
     /// The caller's username: no disable or reset on their own row.
@@ -28,12 +28,46 @@ struct UsersPage {
     notice: String,
     errors: Vec<FieldError>,
     roles: Vec<(String, String)>,
-    users: Vec<(String, String, String, String, bool, Uuid)>,
+    users: Vec<UserRow>,
+}
+
+/// A user as the list and its export show them.
+pub(crate) struct UserRow {
+    username: String,
+    name: String,
+    role: String,
+    region: String,
+    disabled: bool,
+    id: Uuid,
+}
+
+impl UserRow {
+    async fn all(st: &AppState, caller: &Caller) -> Result<Vec<Self>, AppError> {
+        Ok(users::list(&st.db, &caller.access)
+            .await?
+            .into_iter()
+            .map(|u| Self {
+                role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string()),
+                region: u.region_code,
+                username: u.username,
+                name: u.display_name,
+                disabled: u.disabled,
+                id: u.id,
+            })
+            .collect())
+    }
+
+    fn cells(self) -> Vec<XCell> {
+        let status = if self.disabled { "已停用" } else { "正常" };
+        [self.username, self.name, self.role, self.region, status.into()]
+            .into_iter()
+            .map(XCell::T)
+            .collect()
+    }
 }
 
 async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<FieldError>) -> PageResult {
     caller.access.require(Permission::ManageUsers)?;
-    let list = users::list(&st.db, &caller.access).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -49,19 +83,7 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
             .filter(|r| caller.role.may_grant(**r))
             .map(|r| (r.as_str().to_string(), r.label().to_string()))
             .collect(),
-        users: list
-            .into_iter()
-            .map(|u| {
-                (
-                    u.username,
-                    u.display_name,
-                    Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string()),
-                    u.region_code,
-                    u.disabled,
-                    u.id,
-                )
-            })
-            .collect(),
+        users: UserRow::all(st, caller).await?,
     };
     Ok((
         status,
@@ -117,7 +139,7 @@ pub(crate) async fn toggle_user(
 
 pub(crate) async fn users_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
     caller.access.require(Permission::ManageUsers)?;
-    let mut list = Some(users::list(&st.db, &caller.access).await?);
+    let mut list = Some(UserRow::all(&st, &caller).await?);
     let headers = [
         ("用户名", 14.0),
         ("姓名", 12.0),
@@ -130,20 +152,7 @@ pub(crate) async fn users_xlsx(State(st): State<AppState>, caller: Caller) -> Pa
         &headers,
         |_| {
             let rows = list.take().unwrap_or_default();
-            async move {
-                Ok(rows
-                    .into_iter()
-                    .map(|u| {
-                        vec![
-                            XCell::T(u.username),
-                            XCell::T(u.display_name),
-                            XCell::T(Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string())),
-                            XCell::T(u.region_code),
-                            XCell::T(if u.disabled { "已停用" } else { "正常" }.into()),
-                        ]
-                    })
-                    .collect())
-            }
+            async move { Ok(rows.into_iter().map(UserRow::cells).collect()) }
         },
         "users.xlsx",
         "用户.xlsx",

@@ -50,7 +50,7 @@ struct FormValues {
 }
 
 #[derive(Template)]
-#[template(path = "worker_form.html")]
+#[template(path = "archive/worker_form.html")]
 struct WorkerFormPage {
     c: Chrome,
     heading: String,

@@ -17,7 +17,7 @@ use shegong_domain::worker::POST_CATEGORIES;
 use shegong_store::workers::{self, WorkerFilter};
 
 #[derive(Template)]
-#[template(path = "workers.html")]
+#[template(path = "archive/workers.html")]
 struct WorkersPage {
     c: Chrome,
     f: WorkerFilter,

@@ -6,6 +6,7 @@ pub(crate) mod export;
 pub(crate) mod form;
 pub(crate) mod list;
 pub(crate) mod records;
+pub(crate) mod tabs;
 pub(crate) mod views;
 pub(crate) mod worker;
 

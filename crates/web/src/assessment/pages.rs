@@ -1,6 +1,7 @@
 //! Assessment round pages: rounds, scores, proposed grades, publication.
 use crate::sections::Cell;
 use crate::sections::FormSpec;
+use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
@@ -143,7 +144,7 @@ pub(crate) async fn round_page(
             .filter(|e| e.entry.grade.as_deref() == Some(g.as_str()))
             .count()
     };
-    p.kpis = vec![
+    p.kpis = Kpi::list(vec![
         (
             "参评人数".into(),
             v.entries.len().to_string(),
@@ -166,7 +167,7 @@ pub(crate) async fn round_page(
             count(Grade::Incompetent).to_string(),
             format!("基本合格 {} 人", count(Grade::BasicallyCompetent)),
         ),
-    ];
+    ]);
     let admin = caller.role.may(Permission::ManageAssessment);
     let mut actions = Section::default();
     match r.status.as_str() {

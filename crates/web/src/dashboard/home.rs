@@ -25,7 +25,7 @@ pub struct ChildRow {
 }
 
 #[derive(Template)]
-#[template(path = "home.html")]
+#[template(path = "dashboard/home.html")]
 struct HomePage {
     c: Chrome,
     path: Vec<region::Model>,

@@ -19,7 +19,7 @@ use shegong_store::regions;
 use shegong_store::workers;
 
 #[derive(Template)]
-#[template(path = "region.html")]
+#[template(path = "dashboard/region.html")]
 struct RegionPage {
     c: Chrome,
     path: Vec<region::Model>,

@@ -18,7 +18,7 @@ use shegong_store::imports::{self, RowError};
 use uuid::Uuid;
 
 #[derive(Template)]
-#[template(path = "imports.html")]
+#[template(path = "imports/imports.html")]
 struct ImportsPage {
     c: Chrome,
     can_import: bool,

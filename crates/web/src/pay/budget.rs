@@ -1,4 +1,5 @@
 //! The budget page and its what-if.
+use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
@@ -45,7 +46,7 @@ pub(crate) async fn budget_page(State(st): State<AppState>, caller: Caller, Quer
     let b = payroll::budget(&st.db, &caller.access, &code, year, &q.what_if()).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", "年度薪酬预算测算", &m).await?;
     p.subtitle = format!("{}（{}），{} 年", b.total.name, b.total.region_code, year);
-    p.kpis = vec![
+    p.kpis = Kpi::list(vec![
         (
             "在岗人数".into(),
             b.total.workers.to_string(),
@@ -74,7 +75,7 @@ pub(crate) async fn budget_page(State(st): State<AppState>, caller: Caller, Quer
                 String::new()
             },
         ),
-    ];
+    ]);
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     let mut form = Section {
         chart: serde_json::json!({

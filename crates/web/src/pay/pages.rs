@@ -1,5 +1,6 @@
 //! Payroll pages: the months computed, one run with its sheet, review and lock.
 use crate::sections::FormSpec;
+use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
@@ -162,7 +163,7 @@ pub(crate) async fn run_page(
         format!("/api/v1/payroll/runs/{id}/payslips.xlsx"),
         "导出工资表（Excel）".into(),
     )];
-    p.kpis = vec![
+    p.kpis = Kpi::list(vec![
         (
             "人数".into(),
             run.workers.to_string(),
@@ -191,7 +192,7 @@ pub(crate) async fn run_page(
                 money(tot.performance)
             ),
         ),
-    ];
+    ]);
     let mut actions = Section::default();
     if caller.role.may(Permission::RunPayroll) {
         match run.status.as_str() {

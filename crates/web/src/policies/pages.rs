@@ -1,6 +1,7 @@
 //! Policy pages: the policies in force, one policy, applying one to a region, reference wages, uploads.
 use crate::sections::Field;
 use crate::sections::FormSpec;
+use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
@@ -40,7 +41,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
     match &f {
         Some(f) => {
             let pol = &f.policy;
-            p.kpis = vec![
+            p.kpis = Kpi::list(vec![
                 (
                     "适用政策".into(),
                     f.name.clone(),
@@ -88,7 +89,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
                         }
                     ),
                 ),
-            ];
+            ]);
             let mut s = Section {
                 title: "岗位类别与等级".into(),
                 headers: headers(&[

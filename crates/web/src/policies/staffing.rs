@@ -1,4 +1,5 @@
 //! Staffing against the norm (配备标准), region by region.
+use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
@@ -31,7 +32,7 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
         .map(|x| (format!("/staffing?region={}", x.code), x.name))
         .collect();
     let s = &r.total;
-    p.kpis = vec![
+    p.kpis = Kpi::list(vec![
         (
             "在岗人数".into(),
             s.actual.to_string(),
@@ -56,7 +57,7 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
             format!("{} / {}", s.grids, s.grids_needed),
             format!("现有 / 按户数应设；网格员 {} 人", s.grid_workers),
         ),
-    ];
+    ]);
     let kids = &r.children;
     if !kids.is_empty() {
         let chart = serde_json::json!({

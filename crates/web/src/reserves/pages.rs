@@ -1,5 +1,6 @@
 //! The reserve pool page (后备人才).
 use crate::sections::FormSpec;
+use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
@@ -34,7 +35,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     let short: Vec<_> = cov.iter().filter(|c| c.short() > 0).collect();
     let seats: i64 = cov.iter().map(|c| c.seats).sum();
     let cands: i64 = cov.iter().map(|c| c.candidates).sum();
-    p.kpis = vec![
+    p.kpis = Kpi::list(vec![
         ("两委职数".into(), seats.to_string(), format!("{} 个社区", cov.len())),
         (
             "后备人选".into(),
@@ -56,7 +57,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
             short.iter().map(|c| c.short()).sum::<i64>().to_string(),
             "人".into(),
         ),
-    ];
+    ]);
     let community = code.level() == RegionLevel::Community;
     if community {
         // A community's pool is a few dozen; the page shows all of it (1,000 at most, said below).

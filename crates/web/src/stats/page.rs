@@ -1,4 +1,5 @@
 //! The statistics page with its charts.
+use crate::sections::Kpi;
 use crate::stats::api::band_labels;
 use crate::stats::api::trend_days;
 use crate::stats::query::StatsQuery;
@@ -26,7 +27,7 @@ pub struct Chart {
 }
 
 #[derive(Template)]
-#[template(path = "stats.html")]
+#[template(path = "stats/stats.html")]
 struct StatsPage {
     c: Chrome,
     name: String,
@@ -36,7 +37,7 @@ struct StatsPage {
     urban: bool,
     query: String,
     crumbs: Vec<(String, String)>,
-    kpis: Vec<(String, String, String)>,
+    kpis: Vec<Kpi>,
     sentences: Vec<String>,
     charts: Vec<Chart>,
     trend: String,
@@ -94,7 +95,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
     let k = &now.counts;
     let b = base.as_ref().map(|b| &b.counts);
     let bd = base.as_ref().map(|b| b.date);
-    let kpis = vec![
+    let kpis = Kpi::list(vec![
         (
             "社区工作者".into(),
             k.workers.to_string(),
@@ -139,7 +140,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
             now.children.len().to_string(),
             a.region.level().child().map_or("", |l| l.label()).to_string(),
         ),
-    ];
+    ]);
     let age = band_labels(&AGE_BANDS);
     let service = band_labels(&SERVICE_BANDS);
     let charts: Vec<Chart> = [

@@ -23,7 +23,7 @@ use shegong_store::workers::{self, WorkerFilter};
 use uuid::Uuid;
 
 #[derive(Template)]
-#[template(path = "trainings.html")]
+#[template(path = "training/trainings.html")]
 struct TrainingsPage {
     c: Chrome,
     notice: String,
@@ -150,13 +150,24 @@ pub(crate) async fn enrol_training(
 }
 
 #[derive(Template)]
-#[template(path = "training_overdue.html")]
+#[template(path = "training/overdue.html")]
 struct OverduePage {
     c: Chrome,
     total: usize,
     rule: String,
-    /// worker id, name, community, title, last trained, overdue since, credits this year
-    rows: Vec<(Uuid, String, String, String, String, String, String)>,
+    rows: Vec<OverdueRow>,
+}
+
+/// A worker short of training, as the page lists them.
+pub(crate) struct OverdueRow {
+    worker_id: Uuid,
+    name: String,
+    community: String,
+    title: String,
+    last_trained: String,
+    overdue_since: String,
+    /// This year's credits, with the shortfall when the policy asks for credits.
+    credits: String,
 }
 
 pub(crate) async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult {
@@ -185,20 +196,18 @@ pub(crate) async fn overdue_page(State(st): State<AppState>, caller: Caller) -> 
         rows: all
             .iter()
             .take(500)
-            .map(|o| {
-                (
-                    o.worker_id,
-                    o.name.clone(),
-                    names.get(&o.community_code).cloned().unwrap_or_default(),
-                    o.title.clone(),
-                    o.last_trained.map_or("从未参训".into(), |d| d.to_string()),
-                    o.overdue_since.map_or("—".to_string(), |d| d.to_string()),
-                    if o.credits_required > 0 {
-                        format!("{}（差{}）", o.credits_this_year, o.credits_behind)
-                    } else {
-                        o.credits_this_year.to_string()
-                    },
-                )
+            .map(|o| OverdueRow {
+                worker_id: o.worker_id,
+                name: o.name.clone(),
+                community: names.get(&o.community_code).cloned().unwrap_or_default(),
+                title: o.title.clone(),
+                last_trained: o.last_trained.map_or("从未参训".into(), |d| d.to_string()),
+                overdue_since: o.overdue_since.map_or("—".to_string(), |d| d.to_string()),
+                credits: if o.credits_required > 0 {
+                    format!("{}（差{}）", o.credits_this_year, o.credits_behind)
+                } else {
+                    o.credits_this_year.to_string()
+                },
             })
             .collect(),
     })
