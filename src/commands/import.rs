@@ -25,7 +25,7 @@ pub(crate) async fn import_command(
     let started = std::time::Instant::now();
     p.update(0, 3, "读取");
     let table = imports::read_table(&name, &bytes).map_err(describe)?;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = shegong_store::clock::today();
     // The operator at the command line acts with a province admin's powers inside `--region`.
     let access = shegong_store::Access::new(
         scope.clone(),

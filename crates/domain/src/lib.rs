@@ -20,6 +20,7 @@ pub mod service;
 pub mod staffing;
 pub mod stats;
 pub mod text;
+pub mod time;
 pub mod worker;
 
 pub use access::{Permission, Role, Scope};

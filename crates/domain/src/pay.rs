@@ -150,6 +150,66 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
     Ok(LevelResult { level: lvl, steps })
 }
 
+/// The components of a month's pay, in the order every payslip, total, sheet and page shows them.
+/// A new component is added here (with its column in the payslip table and its rule in
+/// [`monthly`]); everything that lists components iterates [`Component::ALL`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Component {
+    Base,
+    PostPay,
+    Allowance,
+    Education,
+    Certificate,
+    Performance,
+}
+
+impl Component {
+    pub const ALL: [Component; 6] = [
+        Self::Base,
+        Self::PostPay,
+        Self::Allowance,
+        Self::Education,
+        Self::Certificate,
+        Self::Performance,
+    ];
+
+    /// The key in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Base => "base",
+            Self::PostPay => "post_pay",
+            Self::Allowance => "allowance",
+            Self::Education => "education",
+            Self::Certificate => "certificate",
+            Self::Performance => "performance",
+        }
+    }
+
+    /// The name on a payslip.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Base => "级别薪酬",
+            Self::PostPay => "岗位薪酬",
+            Self::Allowance => "岗位津贴",
+            Self::Education => "学历津贴",
+            Self::Certificate => "职业资格津贴",
+            Self::Performance => "绩效薪酬",
+        }
+    }
+
+    /// The payslip table's column.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Base => "base_fen",
+            Self::PostPay => "post_pay_fen",
+            Self::Allowance => "allowance_fen",
+            Self::Education => "education_fen",
+            Self::Certificate => "certificate_fen",
+            Self::Performance => "performance_fen",
+        }
+    }
+}
+
 /// A month's pay, component by component, in fen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct Payslip {
@@ -170,15 +230,21 @@ pub struct Payslip {
 }
 
 impl Payslip {
+    /// One component's amount.
+    pub fn get(&self, c: Component) -> Fen {
+        match c {
+            Component::Base => self.base,
+            Component::PostPay => self.post_pay,
+            Component::Allowance => self.allowance,
+            Component::Education => self.education,
+            Component::Certificate => self.certificate,
+            Component::Performance => self.performance,
+        }
+    }
+
+    /// Every component's amount, in [`Component::ALL`]'s order.
     pub fn components(&self) -> [Fen; 6] {
-        [
-            self.base,
-            self.post_pay,
-            self.allowance,
-            self.education,
-            self.certificate,
-            self.performance,
-        ]
+        Component::ALL.map(|c| self.get(c))
     }
 
     fn sum(&mut self) {

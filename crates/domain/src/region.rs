@@ -44,6 +44,11 @@ impl RegionLevel {
         Self::ALL.into_iter().find(|l| l.code_len() == len)
     }
 
+    /// The level of a stored region code (the one function that reads a level from a code).
+    pub fn of_code(code: &str) -> Option<Self> {
+        Self::from_code_len(code.len())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Province => "province",

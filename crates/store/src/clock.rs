@@ -1,8 +1,8 @@
-//! The China date, for the store's rules about "today" (Asia/Shanghai is UTC+8 all year).
+//! The clock: today in Asia/Shanghai (see `shegong_domain::time`), for the store's rules.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 
 /// Today in Asia/Shanghai.
 pub fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
+    shegong_domain::time::date_in_china(Utc::now())
 }

@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::Serialize;
 use shegong_domain::Permission;
 use shegong_domain::policy::{Fen, Policy, SHIPPED};
-use shegong_domain::{FieldError, RegionCode, Scope};
+use shegong_domain::{FieldError, RegionCode, RegionLevel, Scope};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -78,7 +78,7 @@ pub async fn upload(db: &Db, access: &Access, body: &str) -> Result<policy::Mode
     access.require(Permission::ApplyPolicy)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
-    if scope.region().as_str().len() > 2 {
+    if scope.region().level() != RegionLevel::Province {
         return Err(StoreError::Forbidden("只有省级管理员可以新增或修改政策文件"));
     }
     let p = check(body)?;
@@ -141,7 +141,7 @@ pub async fn apply(
     }
     let region = RegionCode::parse(region)
         .ok()
-        .filter(|r| scope.allows_region(r.as_str()) && r.as_str().len() <= 12)
+        .filter(|r| scope.allows_region(r.as_str()) && r.level() <= RegionLevel::Community)
         .ok_or_else(|| {
             StoreError::invalid(FieldError::new(
                 "region_out_of_scope",

@@ -1,13 +1,13 @@
-//! Times as people read them: Asia/Shanghai.
+//! Times as people read them: Asia/Shanghai (see `shegong_domain::time`).
 
 use chrono::NaiveDate;
 
-/// A UTC timestamp as shown on screen: Asia/Shanghai (UTC+8, no daylight saving).
+/// A UTC timestamp as shown on screen.
 pub fn local_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string()
+    shegong_domain::time::seconds_text(t)
 }
 
 /// Today in Asia/Shanghai.
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    shegong_store::clock::today()
 }

@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use shegong_domain::Permission;
 use shegong_domain::RegionCode;
+use shegong_domain::RegionLevel;
 use shegong_domain::policy::Fen;
 use std::collections::{BTreeMap, HashMap};
 
@@ -51,12 +52,13 @@ pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
     let month = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad("year_invalid", "year", "年度无效"))?;
     let (now, problems) = compute_month(&db.conn, code.as_str(), month, None).await?;
     let (alt, _) = compute_month(&db.conn, code.as_str(), month, Some(w)).await?;
-    let child_len = here
-        .code
-        .len()
-        .max(2)
-        .saturating_add(if here.code.len() >= 6 { 3 } else { 2 })
-        .min(12);
+    // Rows by child region, down to communities.
+    let child_len = code
+        .level()
+        .child()
+        .filter(|l| *l <= RegionLevel::Community)
+        .unwrap_or(RegionLevel::Community)
+        .code_len();
     let children: Vec<region::Model> = crate::regions::children(db, scope, code).await?;
     let names: HashMap<String, String> = children.into_iter().map(|c| (c.code, c.name)).collect();
     let mut rows: BTreeMap<String, BudgetRow> = BTreeMap::new();

@@ -40,28 +40,26 @@ pub struct Component {
     pub fen: Fen,
 }
 
-pub const COMPONENTS: [(&str, &str); 6] = [
-    ("base", "级别薪酬"),
-    ("post_pay", "岗位薪酬"),
-    ("allowance", "岗位津贴"),
-    ("education", "学历津贴"),
-    ("certificate", "职业资格津贴"),
-    ("performance", "绩效薪酬"),
-];
+/// A stored payslip's amount of one component.
+pub fn fen_of(s: &payslip::Model, c: pay::Component) -> Fen {
+    match c {
+        pay::Component::Base => s.base_fen,
+        pay::Component::PostPay => s.post_pay_fen,
+        pay::Component::Allowance => s.allowance_fen,
+        pay::Component::Education => s.education_fen,
+        pay::Component::Certificate => s.certificate_fen,
+        pay::Component::Performance => s.performance_fen,
+    }
+}
 
 pub fn components_of(s: &payslip::Model) -> Vec<Component> {
-    let v = [
-        s.base_fen,
-        s.post_pay_fen,
-        s.allowance_fen,
-        s.education_fen,
-        s.certificate_fen,
-        s.performance_fen,
-    ];
-    COMPONENTS
+    pay::Component::ALL
         .iter()
-        .zip(v)
-        .map(|((k, l), fen)| Component { key: k, label: l, fen })
+        .map(|&c| Component {
+            key: c.key(),
+            label: c.label(),
+            fen: fen_of(s, c),
+        })
         .collect()
 }
 

@@ -1,7 +1,8 @@
 //! Runs as they are reviewed and locked: listing, the sheet, the slips, adjustments after locking.
 
-use super::run::{Amounts, Totals};
+use super::run::Totals;
 use super::{bad, status_label};
+use shegong_domain::pay::Component;
 
 use crate::Db;
 use crate::access::Access;
@@ -50,34 +51,31 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<payroll_run::Model>> {
 /// A run with its component totals (from the stored payslips) and adjustments.
 pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<(payroll_run::Model, Totals)> {
     let run = find(&db.conn, scope, id).await?;
-    let slips: Vec<Amounts> = payslip::Entity::find()
-        .select_only()
-        .columns([
-            payslip::Column::BaseFen,
-            payslip::Column::PostPayFen,
-            payslip::Column::AllowanceFen,
-            payslip::Column::EducationFen,
-            payslip::Column::CertificateFen,
-            payslip::Column::PerformanceFen,
-            payslip::Column::TotalFen,
-            payslip::Column::FloorShortfallFen,
-        ])
-        .filter(payslip::Column::ProvinceCode.eq(&run.province_code))
-        .filter(payslip::Column::RunId.eq(run.id))
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
-    let mut t = Totals::default();
-    for s in slips {
-        t.base += s.0;
-        t.post_pay += s.1;
-        t.allowance += s.2;
-        t.education += s.3;
-        t.certificate += s.4;
-        t.performance += s.5;
-        t.total += s.6;
-        t.floor_shortfall_workers += i64::from(s.7 > 0);
+    // The sums in one query: a column per component, named by the component list.
+    let mut sql = crate::bulk::Sql::new(db.conn.get_database_backend());
+    sql.push("SELECT ");
+    for c in Component::ALL {
+        sql.push(&format!("CAST(COALESCE(SUM({}), 0) AS BIGINT), ", c.column()));
     }
+    sql.push(
+        "CAST(COALESCE(SUM(total_fen), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN floor_shortfall_fen > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM payslips WHERE province_code = ",
+    );
+    sql.bind(run.province_code.clone());
+    sql.push(" AND run_id = ");
+    sql.bind(run.id);
+    let row = db
+        .conn
+        .query_one_raw(sql.statement())
+        .await?
+        .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no sums")))?;
+    let mut t = Totals::default();
+    for (i, sum) in t.components.iter_mut().enumerate() {
+        *sum = row.try_get_by_index(i)?;
+    }
+    t.total = row.try_get_by_index(Component::ALL.len())?;
+    t.floor_shortfall_workers = row.try_get_by_index(Component::ALL.len() + 1)?;
     t.adjustments = adjustments_of_run(db, &run).await?.iter().map(|a| a.amount_fen).sum();
     Ok((run, t))
 }

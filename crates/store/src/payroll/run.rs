@@ -13,6 +13,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::Serialize;
 use shegong_domain::Permission;
 use shegong_domain::pay;
+use shegong_domain::pay::Component;
 use shegong_domain::policy::Fen;
 use shegong_domain::{FieldError, RegionCode, RegionLevel};
 use uuid::Uuid;
@@ -26,17 +27,35 @@ pub struct RunSummary {
     pub problems: Vec<Problem>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+/// A run's sums: each pay component (in [`Component::ALL`]'s order), the total, the adjustments
+/// after locking, and how many workers fell below the floor. In JSON each component is a field of
+/// its own key (`base`, `post_pay`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
-    pub base: Fen,
-    pub post_pay: Fen,
-    pub allowance: Fen,
-    pub education: Fen,
-    pub certificate: Fen,
-    pub performance: Fen,
+    pub components: [Fen; 6],
     pub total: Fen,
     pub adjustments: Fen,
     pub floor_shortfall_workers: i64,
+}
+
+impl Totals {
+    pub fn of(&self, c: Component) -> Fen {
+        self.components[c as usize]
+    }
+}
+
+impl Serialize for Totals {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(Component::ALL.len() + 3))?;
+        for c in Component::ALL {
+            m.serialize_entry(c.key(), &self.of(c))?;
+        }
+        m.serialize_entry("total", &self.total)?;
+        m.serialize_entry("adjustments", &self.adjustments)?;
+        m.serialize_entry("floor_shortfall_workers", &self.floor_shortfall_workers)?;
+        m.end()
+    }
 }
 
 /// Computes (or recomputes, while not locked) the month for a region in scope and stores it, in one
@@ -152,7 +171,7 @@ pub(crate) async fn store_slips(
     // One multi-row INSERT per chunk, written directly: the statement builder's per-value cost
     // dominated a year of province payroll (480,000 rows).
     use sea_orm::Value;
-    const COLS: [&str; 16] = [
+    let mut cols = vec![
         "province_code",
         "id",
         "run_id",
@@ -161,19 +180,13 @@ pub(crate) async fn store_slips(
         "month",
         "post_category",
         "level",
-        "base_fen",
-        "post_pay_fen",
-        "allowance_fen",
-        "education_fen",
-        "certificate_fen",
-        "performance_fen",
-        "total_fen",
-        "floor_shortfall_fen",
     ];
+    cols.extend(Component::ALL.map(Component::column));
+    cols.extend(["total_fen", "floor_shortfall_fen"]);
     let rows: Vec<Vec<Value>> = computed
         .iter()
         .map(|c| {
-            vec![
+            let mut v = vec![
                 Value::from(c.province_code.clone()),
                 Value::from(Uuid::now_v7()),
                 Value::from(run.id),
@@ -182,35 +195,24 @@ pub(crate) async fn store_slips(
                 Value::from(run.month.clone()),
                 Value::from(c.post.clone()),
                 Value::from(c.slip.level as i32),
-                Value::from(c.slip.base),
-                Value::from(c.slip.post_pay),
-                Value::from(c.slip.allowance),
-                Value::from(c.slip.education),
-                Value::from(c.slip.certificate),
-                Value::from(c.slip.performance),
-                Value::from(c.slip.total),
-                Value::from(c.floor_shortfall),
-            ]
+            ];
+            v.extend(c.slip.components().map(Value::from));
+            v.extend([Value::from(c.slip.total), Value::from(c.floor_shortfall)]);
+            v
         })
         .collect();
-    crate::bulk::insert(db, "payslips", &COLS, rows).await?;
+    crate::bulk::insert(db, "payslips", &cols, rows).await?;
     Ok(())
 }
 
 pub(super) fn totals_of(c: &[Computed]) -> Totals {
     let mut t = Totals::default();
     for x in c {
-        t.base += x.slip.base;
-        t.post_pay += x.slip.post_pay;
-        t.allowance += x.slip.allowance;
-        t.education += x.slip.education;
-        t.certificate += x.slip.certificate;
-        t.performance += x.slip.performance;
+        for (sum, fen) in t.components.iter_mut().zip(x.slip.components()) {
+            *sum += fen;
+        }
         t.total += x.slip.total;
         t.floor_shortfall_workers += i64::from(x.floor_shortfall > 0);
     }
     t
 }
-
-/// A payslip's six components, total and shortfall.
-pub(super) type Amounts = (i64, i64, i64, i64, i64, i64, i64, i64);

@@ -70,9 +70,7 @@ async fn page(st: &AppState, caller: &Caller, current: Option<Uuid>, error: Stri
         .map(|m| {
             (
                 m.id.to_string(),
-                (m.created_at + chrono::Duration::hours(8))
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
+                shegong_domain::time::minutes_text(m.created_at),
                 m.filename,
                 m.username,
                 m.rows.to_string(),

@@ -2,6 +2,8 @@
 use crate::xlsx::cell;
 use crate::xlsx::xerr;
 use crate::xlsx::xlsx_response;
+use shegong_domain::pay::Component;
+use shegong_store::payroll::fen_of;
 
 use crate::auth::Caller;
 use crate::error::ApiResult;
@@ -19,7 +21,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
     let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
     ws.set_name("工资表").map_err(xerr)?;
     let mut headers = vec!["姓名", "所在社区代码", "所在社区", "岗位类别", "等级"];
-    headers.extend(shegong_store::payroll::COMPONENTS.iter().map(|(_, l)| *l));
+    headers.extend(Component::ALL.map(Component::label));
     headers.extend(["应发合计", "低于保障线差额（月）"]);
     for (i, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, &bold).map_err(xerr)?;
@@ -40,16 +42,8 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
             ws.write_string(row, c as u16, cell(v))?;
         }
         ws.write_number(row, 4, f64::from(s.level))?;
-        let amounts = [
-            s.base_fen,
-            s.post_pay_fen,
-            s.allowance_fen,
-            s.education_fen,
-            s.certificate_fen,
-            s.performance_fen,
-            s.total_fen,
-            s.floor_shortfall_fen,
-        ];
+        let mut amounts: Vec<i64> = Component::ALL.iter().map(|&c| fen_of(s, c)).collect();
+        amounts.extend([s.total_fen, s.floor_shortfall_fen]);
         for (i, f) in amounts.iter().enumerate() {
             ws.write_number_with_format(row, 5 + i as u16, *f as f64 / 100.0, &money)?;
         }

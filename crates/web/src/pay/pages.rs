@@ -16,6 +16,8 @@ use crate::sections::row;
 use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
+use shegong_domain::pay::Component;
+use shegong_store::payroll::fen_of;
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -25,8 +27,8 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use shegong_domain::FieldError;
-use shegong_domain::Permission;
 use shegong_domain::pay::{parse_yuan, yuan};
+use shegong_domain::{Permission, RegionLevel};
 use shegong_store::{payroll, regions};
 use uuid::Uuid;
 
@@ -56,7 +58,7 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
         let kids: Vec<(String, String)> = regions::children(&st.db, &caller.scope, caller.scope.region())
             .await?
             .into_iter()
-            .filter(|c| c.code.len() <= 9)
+            .filter(|c| RegionLevel::of_code(&c.code).is_some_and(|l| l <= RegionLevel::Street))
             .map(|c| (c.code, c.name))
             .collect();
         let this_month = today().format("%Y-%m").to_string();
@@ -180,16 +182,19 @@ pub(crate) async fn run_page(
         ),
         (
             "级别薪酬（元）".into(),
-            money(tot.base),
-            format!("岗位薪酬及津贴 {} 元", money(tot.post_pay + tot.allowance)),
+            money(tot.of(Component::Base)),
+            format!(
+                "岗位薪酬及津贴 {} 元",
+                money(tot.of(Component::PostPay) + tot.of(Component::Allowance))
+            ),
         ),
         (
             "低于保障线".into(),
             format!("{} 人", tot.floor_shortfall_workers),
             format!(
                 "学历、资格津贴 {} 元；绩效 {} 元",
-                money(tot.education + tot.certificate),
-                money(tot.performance)
+                money(tot.of(Component::Education) + tot.of(Component::Certificate)),
+                money(tot.of(Component::Performance))
             ),
         ),
     ]);
@@ -223,43 +228,31 @@ pub(crate) async fn run_page(
     }
     let mut s = Section {
         title: format!("工资条（共 {total} 人）"),
-        headers: headers(&[
-            "姓名",
-            "社区",
-            "岗位",
-            "#等级",
-            "#级别薪酬",
-            "#岗位薪酬",
-            "#岗位津贴",
-            "#学历津贴",
-            "#资格津贴",
-            "#绩效",
-            "#应发",
-            "#低于保障线（月）",
-            "人员ID",
-        ]),
+        headers: {
+            let components = Component::ALL.map(|c| format!("#{}", c.label()));
+            let mut h = vec!["姓名", "社区", "岗位", "#等级"];
+            h.extend(components.iter().map(String::as_str));
+            h.extend(["#应发", "#低于保障线（月）", "人员ID"]);
+            headers(&h)
+        },
         ..Default::default()
     };
     for (x, name) in slips {
-        let mut r = row(vec![
+        let mut cells = vec![
             link(&name, format!("/workers/{}#pay", x.worker_id)),
             t(names.get(&x.region_code).cloned().unwrap_or(x.region_code.clone())),
             t(shegong_domain::worker::post_category_label(&x.post_category)),
             n(x.level),
-            n(money(x.base_fen)),
-            n(money(x.post_pay_fen)),
-            n(money(x.allowance_fen)),
-            n(money(x.education_fen)),
-            n(money(x.certificate_fen)),
-            n(money(x.performance_fen)),
-            n(money(x.total_fen)),
-            n(if x.floor_shortfall_fen > 0 {
-                yuan(x.floor_shortfall_fen)
-            } else {
-                String::new()
-            }),
-            t(x.worker_id),
-        ]);
+        ];
+        cells.extend(Component::ALL.map(|c| n(money(fen_of(&x, c)))));
+        cells.push(n(money(x.total_fen)));
+        cells.push(n(if x.floor_shortfall_fen > 0 {
+            yuan(x.floor_shortfall_fen)
+        } else {
+            String::new()
+        }));
+        cells.push(t(x.worker_id));
+        let mut r = row(cells);
         r.flag = x.floor_shortfall_fen > 0;
         s.rows.push(r);
     }

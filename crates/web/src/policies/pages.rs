@@ -26,8 +26,8 @@ use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use serde::Deserialize;
-use shegong_domain::Permission;
 use shegong_domain::pay::{parse_yuan, yuan};
+use shegong_domain::{Permission, RegionLevel};
 use shegong_store::{policies, regions};
 
 pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
@@ -229,7 +229,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             t(&v.source),
         ]));
     }
-    if caller.role.may(Permission::ApplyPolicy) && caller.scope.region().as_str().len() == 2 {
+    if caller.role.may(Permission::ApplyPolicy) && caller.scope.region().level() == RegionLevel::Province {
         list.forms.push(FormSpec {
             action: "/policies/upload".into(),
             fields: vec![Field {

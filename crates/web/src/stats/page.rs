@@ -174,7 +174,9 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
         ],
     })
     .to_string();
-    let drill = now.children.first().is_some_and(|k| k.code.len() < 12);
+    let drill = now.children.first().is_some_and(|k| {
+        shegong_domain::RegionLevel::of_code(&k.code).is_some_and(|l| l < shegong_domain::RegionLevel::Community)
+    });
     let mut query = format!("date={}", a.date);
     if let Some(b) = a.base {
         query += &format!("&base_date={b}");
