@@ -19,6 +19,7 @@ pub mod region;
 pub mod service;
 pub mod staffing;
 pub mod stats;
+pub mod status;
 pub mod text;
 pub mod time;
 pub mod worker;

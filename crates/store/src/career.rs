@@ -11,6 +11,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use serde::Serialize;
 use shegong_domain::Permission;
 use shegong_domain::career::{ExitRule, ExitTrigger, Grade, exit_flag};
+use shegong_domain::worker::WorkerStatus;
 use shegong_domain::{FieldError, RegionLevel, Scope};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -131,7 +132,7 @@ pub async fn exit_flags(db: &Db, scope: &Scope, rule: ExitRule) -> Result<Vec<(w
     }
     let workers = worker::Entity::find()
         .filter(worker::Column::Id.is_in(flagged.iter().map(|(w, _)| *w).collect::<Vec<_>>()))
-        .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         .filter(in_subtree(worker::Column::RegionCode, scope.region().as_str()))
         .all(&db.conn)
         .await?;
@@ -242,7 +243,7 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
             .column(worker::Column::Id)
             .column(worker::Column::Name)
             .filter(worker::Column::Id.is_in(ids))
-            .filter(worker::Column::Status.eq("active"))
+            .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
             .into_tuple::<(Uuid, String)>()
             .all(&db.conn)
             .await?

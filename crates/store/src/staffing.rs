@@ -11,6 +11,7 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use shegong_domain::staffing::grids_needed;
+use shegong_domain::worker::WorkerStatus;
 use shegong_domain::{RegionCode, RegionLevel, Scope};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -109,7 +110,7 @@ pub async fn report(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
         .column(worker::Column::PartyBuilding)
         .column_as(Expr::col(worker::Column::Id).count(), "n")
         .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
         .group_by(worker::Column::RegionCode)
         .group_by(worker::Column::Title)

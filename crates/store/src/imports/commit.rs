@@ -5,6 +5,7 @@ use super::check::{Checked, check, registry};
 use super::create::create_many;
 use super::read::Table;
 use super::update::{import_unchanged, import_update, known_state};
+use shegong_domain::status::{Status, UploadStatus};
 
 use crate::Db;
 use crate::access::Access;
@@ -132,7 +133,7 @@ pub(super) async fn commit_run(
     )
     .await?;
     if let Some((id, _)) = run {
-        set_status(&txn, id, "committing").await?;
+        set_status(&txn, id, UploadStatus::Committing).await?;
     }
     txn.commit().await?;
     // 3. Write, a chunk per transaction.
@@ -190,7 +191,7 @@ pub(super) async fn commit_run(
     )
     .await?;
     if let Some((id, _)) = run {
-        set_status(&txn, id, "committed").await?;
+        set_status(&txn, id, UploadStatus::Committed).await?;
     }
     txn.commit().await?;
     progress(total, total);
@@ -212,13 +213,13 @@ pub(super) async fn reservations(db: &impl ConnectionTrait, ids: Vec<String>) ->
     Ok(out)
 }
 
-pub(super) async fn set_status(txn: &DatabaseTransaction, id: Uuid, status: &str) -> Result<()> {
+pub(super) async fn set_status(txn: &DatabaseTransaction, id: Uuid, status: UploadStatus) -> Result<()> {
     use sea_orm::sea_query::Expr;
     import::Entity::update_many()
-        .col_expr(import::Column::Status, Expr::value(status))
+        .col_expr(import::Column::Status, Expr::value(status.as_str()))
         .col_expr(
             import::Column::CommittedAt,
-            Expr::value(Some(Utc::now()).filter(|_| status == "committed")),
+            Expr::value(Some(Utc::now()).filter(|_| status == UploadStatus::Committed)),
         )
         .filter(import::Column::Id.eq(id))
         .exec(txn)

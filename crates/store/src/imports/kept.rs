@@ -4,6 +4,7 @@ use super::RowError;
 use super::check::Checked;
 use super::commit::{Committed, commit_run};
 use super::read::{Table, read_table};
+use shegong_domain::status::{Status, UploadStatus};
 
 use crate::Db;
 use crate::access::Access;
@@ -49,7 +50,13 @@ pub async fn record(
         created_at: Set(Utc::now()),
         rows: Set(checked.rows as i32),
         error_count: Set(checked.errors.len() as i32),
-        status: Set(if committed.is_some() { "committed" } else { "checked" }.into()),
+        status: Set(if committed.is_some() {
+            UploadStatus::Committed
+        } else {
+            UploadStatus::Checked
+        }
+        .as_str()
+        .into()),
         committed_at: Set(committed.map(|_| Utc::now())),
         created: Set(committed.map(|c| c.created as i32)),
         updated: Set(committed.map(|c| (c.updated + c.unchanged) as i32)),
@@ -71,7 +78,7 @@ pub(super) fn kept_errors(errors: &[RowError]) -> String {
 pub async fn expire(db: &Db, before: chrono::DateTime<Utc>) -> Result<u64> {
     let r = import::Entity::delete_many()
         .filter(import::Column::CreatedAt.lt(before))
-        .filter(import::Column::Status.ne("committing"))
+        .filter(import::Column::Status.ne(UploadStatus::Committing.as_str()))
         .exec(&db.writer)
         .await?;
     Ok(r.rows_affected)
@@ -136,7 +143,7 @@ pub async fn commit_kept(
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
     access.require(Permission::EditArchive)?;
     let m = get(db, &access.scope, id).await?;
-    if m.status == "committed" {
+    if m.status == UploadStatus::Committed.as_str() {
         return Err(StoreError::Conflict(shegong_domain::FieldError::new(
             "import_committed",
             "id",
@@ -177,14 +184,14 @@ pub(super) async fn commit_recorded(
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
-    let resuming = m.status == "committing";
+    let resuming = m.status == UploadStatus::Committing.as_str();
     let (checked, done) = commit_run(db, access, t, today, progress, Some((m.id, resuming))).await?;
     let mut am: import::ActiveModel = m.into();
     am.rows = Set(checked.rows as i32);
     am.error_count = Set(checked.errors.len() as i32);
     am.errors = Set(kept_errors(&checked.errors));
     if let Some(c) = &done {
-        am.status = Set("committed".into());
+        am.status = Set(UploadStatus::Committed.as_str().into());
         am.created = Set(Some(c.created as i32));
         am.updated = Set(Some((c.updated + c.unchanged) as i32));
     }
@@ -198,7 +205,7 @@ pub async fn resume_unfinished(db: &Db, today: NaiveDate) -> Result<usize> {
     let ids: Vec<(Uuid, String, String)> = import::Entity::find()
         .select_only()
         .columns([import::Column::Id, import::Column::RegionCode, import::Column::Username])
-        .filter(import::Column::Status.eq("committing"))
+        .filter(import::Column::Status.eq(UploadStatus::Committing.as_str()))
         .into_tuple()
         .all(&db.conn)
         .await?;

@@ -1,6 +1,7 @@
 //! A month computed for a region: the workers in force, their levels and grades, the policies; nothing stored.
 
 use super::bad;
+use shegong_domain::worker::WorkerStatus;
 
 use crate::entity::{assessment, worker};
 use crate::error::Result;
@@ -75,7 +76,7 @@ pub async fn compute_month(
             worker::Column::ServiceStart,
         ])
         .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         // Lets the (status, province_code, region_code, …) index seek the subtree's range.
         .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
         .order_by_asc(worker::Column::RegionCode)

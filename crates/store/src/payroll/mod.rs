@@ -18,11 +18,11 @@ pub use run::{RunSummary, Totals, run};
 use crate::error::{Result, StoreError};
 use chrono::NaiveDate;
 use shegong_domain::FieldError;
+use shegong_domain::status::{RunStatus, Status};
 
-pub const STATUSES: [(&str, &str); 3] = [("computed", "已计算"), ("reviewed", "已审核"), ("locked", "已锁定")];
-
+/// A run status's label (已计算, 已审核, 已锁定).
 pub fn status_label(s: &str) -> &str {
-    STATUSES.iter().find(|(k, _)| *k == s).map_or(s, |(_, l)| l)
+    RunStatus::label_of(s)
 }
 
 fn bad(code: &'static str, field: &'static str, msg: impl Into<String>) -> StoreError {

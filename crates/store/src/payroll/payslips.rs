@@ -1,6 +1,7 @@
 //! A worker's payslips and the components they show, and a worker's level on a date.
 
 use super::parse_month;
+use shegong_domain::status::{RunStatus, Status};
 
 use crate::Db;
 use crate::entity::{assessment, payroll_run, payslip, payslip_adjustment};
@@ -94,7 +95,7 @@ pub async fn payslips(db: &Db, scope: &Scope, worker_id: Uuid, month: Option<&st
             let run = runs.get(&s.run_id);
             PayslipView {
                 month: s.month.clone(),
-                status: run.map_or("computed".into(), |r| r.status.clone()),
+                status: run.map_or(RunStatus::Computed.as_str().into(), |r| r.status.clone()),
                 policy: run.map_or(String::new(), |r| format!("{} v{}", r.policy_name, r.policy_version)),
                 level: s.level,
                 components: components_of(&s),

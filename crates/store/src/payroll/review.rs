@@ -1,8 +1,9 @@
 //! Runs as they are reviewed and locked: listing, the sheet, the slips, adjustments after locking.
 
+use super::bad;
 use super::run::Totals;
-use super::{bad, status_label};
 use shegong_domain::pay::Component;
+use shegong_domain::status::{RunStatus, Status};
 
 use crate::Db;
 use crate::access::Access;
@@ -153,28 +154,17 @@ pub async fn for_each_slip(
     Ok(run)
 }
 
-pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, from: &str, to: &str) -> Result<payroll_run::Model> {
+pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus) -> Result<payroll_run::Model> {
     access.require(Permission::RunPayroll)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let run = find(&txn, scope, id).await?;
-    if run.status != from {
-        return Err(StoreError::Conflict(FieldError::new(
-            "payroll_state",
-            "status",
-            format!(
-                "该月薪酬当前为“{}”，只有“{}”的才能{}",
-                status_label(&run.status),
-                status_label(from),
-                if to == "reviewed" { "审核" } else { "锁定" }
-            ),
-        )));
-    }
+    RunStatus::step(&run.status, to).map_err(StoreError::Conflict)?;
     let region = run.region_code.clone();
     let mut am = run.into_active_model();
-    am.status = Set(to.into());
-    if to == "reviewed" {
+    am.status = Set(to.as_str().into());
+    if to == RunStatus::Reviewed {
         am.reviewed_by = Set(Some(actor.username.clone()));
         am.reviewed_at = Set(Some(Utc::now()));
     } else {
@@ -185,7 +175,7 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, from: &str, t
     crate::audit::record(
         &txn,
         actor,
-        &format!("payroll.{to}"),
+        &format!("payroll.{}", to.as_str()),
         &region,
         Some(id.to_string()),
         None,
@@ -196,11 +186,11 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, from: &str, t
 }
 
 pub async fn review(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {
-    transition(db, access, id, "computed", "reviewed").await
+    transition(db, access, id, RunStatus::Reviewed).await
 }
 
 pub async fn lock(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {
-    transition(db, access, id, "reviewed", "locked").await
+    transition(db, access, id, RunStatus::Locked).await
 }
 
 /// Adds an adjustment line to a locked month (the only change a locked month takes).
@@ -235,7 +225,7 @@ pub async fn adjust(
     }
     let txn = db.begin_write().await?;
     let run = find(&txn, scope, id).await?;
-    if run.status != "locked" {
+    if !RunStatus::parse(&run.status).is_some_and(RunStatus::may_adjust) {
         return Err(StoreError::Conflict(FieldError::new(
             "payroll_not_locked",
             "status",

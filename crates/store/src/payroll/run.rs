@@ -2,6 +2,7 @@
 
 use super::compute::{Computed, Problem, compute_month};
 use super::{bad, parse_month};
+use shegong_domain::status::{RunStatus, Status};
 
 use crate::Db;
 use crate::access::Access;
@@ -90,7 +91,7 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
     let mut previous = None;
     for r in same_month {
         if r.region_code == region.as_str() {
-            if r.status == "locked" {
+            if RunStatus::parse(&r.status).is_some_and(|s| !s.may_recompute()) {
                 return Err(StoreError::Conflict(FieldError::new(
                     "payroll_locked",
                     "month",
@@ -133,7 +134,7 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
         id: Set(Uuid::now_v7()),
         region_code: Set(region.to_string()),
         month: Set(month.clone()),
-        status: Set("computed".into()),
+        status: Set(RunStatus::Computed.as_str().into()),
         policy_name: Set(policy.name.clone()),
         policy_version: Set(policy.version),
         workers: Set(computed.len() as i32),

@@ -1,6 +1,8 @@
 //! Opening a round for a street's communities.
 
 use super::bad;
+use shegong_domain::status::{RoundStatus, Status};
+use shegong_domain::worker::WorkerStatus;
 
 use crate::Db;
 use crate::access::Access;
@@ -55,7 +57,7 @@ pub async fn create(
         id: Set(Uuid::now_v7()),
         region_code: Set(street.to_string()),
         year: Set(year),
-        status: Set("draft".into()),
+        status: Set(RoundStatus::Draft.as_str().into()),
         policy_name: Set(policy.name.clone()),
         policy_version: Set(policy.version),
         created_by: Set(actor.username.clone()),
@@ -67,7 +69,7 @@ pub async fn create(
     .await?;
     let workers = worker::Entity::find()
         .filter(in_subtree(worker::Column::RegionCode, street.as_str()))
-        .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         .all(&txn)
         .await?;
     let graded: Vec<Uuid> = assessment::Entity::find()

@@ -16,25 +16,18 @@ pub use view::{EntryView, RoundView, get, list};
 use crate::entity::assessment_round;
 use crate::error::StoreError;
 use shegong_domain::FieldError;
+use shegong_domain::status::{RoundStatus, Status};
 
-pub const STATUSES: [(&str, &str); 3] = [("draft", "评分中"), ("scored", "已评定"), ("published", "已发布")];
-
+/// A round status's label (评分中, 已评定, 已发布).
 pub fn status_label(s: &str) -> &str {
-    STATUSES.iter().find(|(k, _)| *k == s).map_or(s, |(_, l)| l)
+    RoundStatus::label_of(s)
 }
 
 fn bad(code: &'static str, field: &'static str, msg: impl Into<String>) -> StoreError {
     StoreError::invalid(FieldError::new(code, field, msg))
 }
 
-fn wrong_state(round: &assessment_round::Model, want: &str) -> StoreError {
-    StoreError::Conflict(FieldError::new(
-        "round_state",
-        "status",
-        format!(
-            "该考核当前为“{}”，此操作只能在“{}”状态下进行",
-            status_label(&round.status),
-            status_label(want)
-        ),
-    ))
+/// The round must be in state `want` for this operation.
+fn require(round: &assessment_round::Model, want: RoundStatus) -> Result<(), StoreError> {
+    RoundStatus::require(&round.status, want).map_err(StoreError::Conflict)
 }

@@ -2,7 +2,8 @@
 
 use super::scoring::round_entries;
 use super::view::find;
-use super::{bad, wrong_state};
+use super::{bad, require};
+use shegong_domain::status::{RoundStatus, Status};
 
 use crate::Db;
 use crate::access::Access;
@@ -25,9 +26,7 @@ pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<(assessment_r
     editable(scope)?;
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
-    if round.status != "scored" {
-        return Err(wrong_state(&round, "scored"));
-    }
+    require(&round, RoundStatus::Scored)?;
     if !scope.allows_region(&round.region_code) {
         return Err(StoreError::Forbidden("只有组织考核的街道及其上级可以发布"));
     }
@@ -90,7 +89,7 @@ pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<(assessment_r
             .await?;
     }
     let mut am = round.into_active_model();
-    am.status = Set("published".into());
+    am.status = Set(RoundStatus::Published.as_str().into());
     am.published_by = Set(Some(actor.username.clone()));
     am.published_at = Set(Some(now));
     let round = am.update(&txn).await?;

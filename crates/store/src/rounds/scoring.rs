@@ -1,7 +1,8 @@
 //! Scores, the grades they propose under the policy's thresholds and cap, and changes within the cap.
 
 use super::view::find;
-use super::{bad, wrong_state};
+use super::{bad, require};
+use shegong_domain::status::{RoundStatus, Status};
 
 use crate::Db;
 use crate::access::Access;
@@ -53,9 +54,7 @@ pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput
     }
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
-    if round.status != "draft" {
-        return Err(wrong_state(&round, "draft"));
-    }
+    require(&round, RoundStatus::Draft)?;
     let entries: HashMap<Uuid, assessment_entry::Model> = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))
@@ -108,9 +107,7 @@ pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_ro
     editable(scope)?;
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
-    if round.status != "draft" {
-        return Err(wrong_state(&round, "draft"));
-    }
+    require(&round, RoundStatus::Draft)?;
     let (_, policy) = crate::policies::get(&txn, &round.policy_name, Some(round.policy_version)).await?;
     let a = &policy.assessment;
     let entries = round_entries(&txn, &round).await?;
@@ -148,7 +145,7 @@ pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_ro
         am.update(&txn).await?;
     }
     let mut am = round.into_active_model();
-    am.status = Set("scored".into());
+    am.status = Set(RoundStatus::Scored.as_str().into());
     let round = am.update(&txn).await?;
     crate::audit::record(
         &txn,
@@ -188,9 +185,7 @@ pub async fn set_grade(
     editable(scope)?;
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
-    if round.status != "scored" {
-        return Err(wrong_state(&round, "scored"));
-    }
+    require(&round, RoundStatus::Scored)?;
     let (_, policy) = crate::policies::get(&txn, &round.policy_name, Some(round.policy_version)).await?;
     if !policy.assessment.grades.contains(&grade) {
         return Err(bad("grade_not_in_policy", "grade", "该等次不在本地考核政策中"));

@@ -2,6 +2,7 @@
 
 use super::editable;
 use super::read::get;
+use shegong_domain::status::{CorrectionStatus, Status};
 
 use crate::Db;
 use crate::access::Access;
@@ -54,7 +55,7 @@ pub async fn request_correction(
         requested_by: Set(actor.username.clone()),
         field: Set(field.trim().chars().take(64).collect()),
         message: Set(message.trim().to_string()),
-        status: Set("pending".into()),
+        status: Set(CorrectionStatus::Pending.as_str().into()),
         handled_by: Set(None),
         handled_at: Set(None),
     }
@@ -85,7 +86,7 @@ pub async fn resolve_correction(db: &Db, access: &Access, id: Uuid) -> Result<co
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut am = c.into_active_model();
-    am.status = Set("handled".into());
+    am.status = Set(CorrectionStatus::Handled.as_str().into());
     am.handled_by = Set(Some(actor.username.clone()));
     am.handled_at = Set(Some(Utc::now()));
     Ok(am.update(&db.writer).await?)

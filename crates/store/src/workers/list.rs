@@ -141,7 +141,7 @@ impl WorkerFilter {
         if let Some(f) = set_str(&self.two_committees) {
             c = c.add(worker::Column::TwoCommittees.eq(parse_bool(f, "two_committees")?));
         }
-        match set_str(&self.status).unwrap_or("active") {
+        match set_str(&self.status).unwrap_or(WorkerStatus::Active.as_str()) {
             "all" => {}
             s => {
                 let st = WorkerStatus::parse(s).ok_or_else(|| bad_filter("status", "状态筛选条件无效"))?;

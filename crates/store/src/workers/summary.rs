@@ -157,7 +157,7 @@ pub(crate) async fn active_count_by_community(
         .column(worker::Column::RegionCode)
         .column_as(Expr::col(worker::Column::Id).count(), "n")
         .filter(crate::regions::in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq("active"))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         // Lets the (status, province_code, region_code, …) index seek the subtree's range.
         .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
         .filter(extra)

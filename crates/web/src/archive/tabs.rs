@@ -6,6 +6,7 @@ use crate::error::PageError;
 use crate::state::AppState;
 use shegong_domain::codes::EDUCATION;
 use shegong_domain::pay::yuan;
+use shegong_domain::status::{Attendance, CorrectionStatus, Status, TrainingResult, training_outcome};
 use shegong_domain::worker::post_category_label;
 use shegong_store::workers::{self, Archive};
 use shegong_store::{career, payroll, training};
@@ -179,12 +180,8 @@ pub(crate) async fn trainings(st: &AppState, caller: &Caller, id: Uuid) -> Rows<
         .await?
         .into_iter()
         .map(|(r, t)| {
-            let (result, short) = match (r.attendance.as_str(), r.result.as_deref()) {
-                ("absent", _) => ("缺勤", true),
-                (_, Some("failed")) => ("未通过", true),
-                (_, Some("passed")) => ("通过", false),
-                _ => ("已参训", false),
-            };
+            let attendance = Attendance::parse(&r.attendance).unwrap_or(Attendance::Attended);
+            let (result, short, _) = training_outcome(attendance, r.result.as_deref().and_then(TrainingResult::parse));
             TrainingRow {
                 course: t.name,
                 kind: training::kind_label(&t.kind).to_string(),
@@ -277,7 +274,7 @@ pub(crate) async fn corrections(st: &AppState, caller: &Caller, id: Uuid) -> Row
         .await?
         .into_iter()
         .map(|r| CorrectionRow {
-            pending: r.status == "pending",
+            pending: r.status == CorrectionStatus::Pending.as_str(),
             status: match (&r.handled_by, r.handled_at) {
                 (Some(by), Some(at)) => format!("已处理（{by}，{}）", local_time(at)),
                 _ => "待处理".into(),

@@ -131,7 +131,7 @@ pub fn worker_detail(
     full_id: bool,
     today: NaiveDate,
 ) -> WorkerDetail {
-    let trigger = (a.worker.status == "active")
+    let trigger = (a.worker.status == WorkerStatus::Active.as_str())
         .then(|| shegong_store::career::flag_of(grades, shegong_domain::career::ExitRule::default()))
         .flatten();
     let mut names = HashMap::new();

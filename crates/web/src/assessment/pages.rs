@@ -15,6 +15,7 @@ use crate::sections::row;
 use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
+use shegong_domain::status::{RoundStatus, Status};
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -170,13 +171,14 @@ pub(crate) async fn round_page(
     ]);
     let admin = caller.role.may(Permission::ManageAssessment);
     let mut actions = Section::default();
-    match r.status.as_str() {
-        "draft" if admin => actions.forms.push(FormSpec {
+    let status = RoundStatus::parse(&r.status);
+    match status {
+        Some(RoundStatus::Draft) if admin => actions.forms.push(FormSpec {
             action: format!("/assessments/{id}/score"),
             button: "评定等次".into(),
             ..Default::default()
         }),
-        "scored" if admin => actions.forms.push(FormSpec {
+        Some(RoundStatus::Scored) if admin => actions.forms.push(FormSpec {
             action: format!("/assessments/{id}/publish"),
             button: "发布（发布后等次不可直接修改）".into(),
             ..Default::default()
@@ -203,8 +205,8 @@ pub(crate) async fn round_page(
         ..Default::default()
     };
     // Scores are entered by the organising street (or above); community heads read their community.
-    let draft = r.status == "draft" && admin;
-    let scored = r.status == "scored" && admin;
+    let draft = status == Some(RoundStatus::Draft) && admin;
+    let scored = status == Some(RoundStatus::Scored) && admin;
     let score = |x: Option<i32>| x.map(|v| v.to_string()).unwrap_or_default();
     for e in &v.entries {
         let x = &e.entry;

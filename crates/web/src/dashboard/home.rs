@@ -4,6 +4,7 @@ use crate::page::Chrome;
 use crate::page::PageResult;
 use crate::page::chrome;
 use crate::page::render;
+use shegong_domain::status::{CorrectionStatus, Status};
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -92,7 +93,7 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
     let pending = workers::corrections(&st.db, &caller.scope, None)
         .await?
         .into_iter()
-        .filter(|r| r.status == "pending")
+        .filter(|r| r.status == CorrectionStatus::Pending.as_str())
         .count();
     let rules = shegong_store::career::AlertRules {
         include_training: false,

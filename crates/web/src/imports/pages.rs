@@ -3,6 +3,7 @@ use crate::imports::api::admin_only;
 use crate::imports::api::read_upload;
 use crate::imports::api::run;
 use crate::page::CsrfForm;
+use shegong_domain::status::{Status, UploadStatus};
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -74,9 +75,8 @@ async fn page(st: &AppState, caller: &Caller, current: Option<Uuid>, error: Stri
                 m.filename,
                 m.username,
                 m.rows.to_string(),
-                match (m.status.as_str(), m.error_count) {
-                    ("committed", _) => "已导入".to_string(),
-                    ("committing", _) => "导入中".to_string(),
+                match (UploadStatus::parse(&m.status), m.error_count) {
+                    (Some(s @ (UploadStatus::Committed | UploadStatus::Committing)), _) => s.label().to_string(),
                     (_, 0) => "检查通过，待确认".to_string(),
                     (_, n) => format!("{n} 处错误"),
                 },

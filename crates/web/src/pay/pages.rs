@@ -17,6 +17,7 @@ use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
 use shegong_domain::pay::Component;
+use shegong_domain::status::{RunStatus, Status};
 use shegong_store::payroll::fen_of;
 
 use crate::auth::Caller;
@@ -200,13 +201,13 @@ pub(crate) async fn run_page(
     ]);
     let mut actions = Section::default();
     if caller.role.may(Permission::RunPayroll) {
-        match run.status.as_str() {
-            "computed" => actions.forms.push(FormSpec {
+        match RunStatus::parse(&run.status) {
+            Some(RunStatus::Computed) => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/review"),
                 button: "审核通过".into(),
                 ..Default::default()
             }),
-            "reviewed" => actions.forms.push(FormSpec {
+            Some(RunStatus::Reviewed) => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/lock"),
                 button: "锁定（锁定后不可更改）".into(),
                 ..Default::default()

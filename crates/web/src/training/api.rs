@@ -1,6 +1,7 @@
 //! Training as JSON: courses, enrolment, results, who is short of hours.
 use crate::query::RegionQuery;
 use crate::query::narrowed;
+use shegong_domain::status::{Attendance, Status};
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -112,7 +113,7 @@ pub async fn set_training_result(
         &caller.access,
         id,
         worker,
-        i.attendance.as_deref().unwrap_or("attended"),
+        i.attendance.as_deref().unwrap_or(Attendance::Attended.as_str()),
         i.result.as_deref().filter(|s| !s.is_empty()),
     )
     .await?;

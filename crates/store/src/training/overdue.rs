@@ -1,0 +1,150 @@
+//! Who is behind the rotation (书记、主任 and the others) and the yearly credits.
+
+use crate::Db;
+use crate::entity::{training_record, worker};
+use crate::error::{Result, StoreError};
+use crate::regions::in_subtree;
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde::Serialize;
+use shegong_domain::Scope;
+use shegong_domain::career::training_overdue_since;
+use shegong_domain::status::{Attendance, Status};
+use shegong_domain::worker::WorkerStatus;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One worker behind on training.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overdue {
+    pub worker_id: Uuid,
+    pub name: String,
+    pub community_code: String,
+    pub title: String,
+    pub last_trained: Option<NaiveDate>,
+    /// When the rotation made them overdue; `None` when only behind on credits.
+    pub overdue_since: Option<NaiveDate>,
+    pub credits_this_year: i64,
+    /// The year's quota (0: none) and how many credits short of it.
+    pub credits_required: i64,
+    pub credits_behind: i64,
+}
+
+/// Training rules of the policy (吉林 by default: secretaries and directors every year, others
+/// every 2 years, no credit quota).
+#[derive(Debug, Clone, Copy)]
+pub struct Rotation {
+    pub head_every_years: u32,
+    pub others_every_years: u32,
+    /// Credits each worker must earn in a calendar year (0: no quota).
+    pub credits_per_year: u32,
+}
+
+impl Default for Rotation {
+    fn default() -> Self {
+        Self {
+            head_every_years: 1,
+            others_every_years: 2,
+            credits_per_year: 0,
+        }
+    }
+}
+
+impl Rotation {
+    pub fn from_policy(p: &shegong_domain::policy::Policy) -> Self {
+        Self {
+            head_every_years: p.training.head_every_years,
+            others_every_years: p.training.others_every_years,
+            credits_per_year: p.training.credits_per_year,
+        }
+    }
+}
+
+/// Active workers in scope who are behind on `as_of`: overdue under the rotation, or short of the
+/// year's credit quota. Longest overdue first, then the furthest behind on credits.
+pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotation) -> Result<Vec<Overdue>> {
+    if scope.only_worker().is_some() {
+        return Err(StoreError::NotFound);
+    }
+    let prefix = scope.region().as_str();
+    let workers: Vec<(Uuid, String, String, String, Option<NaiveDate>)> = worker::Entity::find()
+        .select_only()
+        .columns([
+            worker::Column::Id,
+            worker::Column::Name,
+            worker::Column::RegionCode,
+            worker::Column::Title,
+            worker::Column::ServiceStart,
+        ])
+        .filter(in_subtree(worker::Column::RegionCode, prefix))
+        .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let last: HashMap<Uuid, NaiveDate> = training_record::Entity::find()
+        .select_only()
+        .column(training_record::Column::WorkerId)
+        .column_as(Expr::col(training_record::Column::CompletedOn).max(), "last")
+        .filter(in_subtree(training_record::Column::RegionCode, prefix))
+        // Absence is not training.
+        .filter(training_record::Column::Attendance.eq(Attendance::Attended.as_str()))
+        .group_by(training_record::Column::WorkerId)
+        .into_tuple::<(Uuid, NaiveDate)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).expect("valid");
+    let credits: HashMap<Uuid, i64> = training_record::Entity::find()
+        .select_only()
+        .column(training_record::Column::WorkerId)
+        .column_as(Expr::col(training_record::Column::Credits).sum().cast_as("bigint"), "c")
+        .filter(in_subtree(training_record::Column::RegionCode, prefix))
+        .filter(training_record::Column::CompletedOn.gte(year_start))
+        .group_by(training_record::Column::WorkerId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    let quota = i64::from(rotation.credits_per_year);
+    let mut out: Vec<Overdue> = workers
+        .into_iter()
+        .filter_map(|(id, name, region, title, start)| {
+            let head = matches!(title.as_str(), "书记" | "主任" | "书记兼主任");
+            let since = training_overdue_since(
+                head,
+                last.get(&id).copied(),
+                start.unwrap_or(as_of),
+                as_of,
+                rotation.head_every_years,
+                rotation.others_every_years,
+            );
+            let earned = credits.get(&id).copied().unwrap_or(0);
+            let behind = std::cmp::max(quota - earned, 0);
+            if since.is_none() && behind == 0 {
+                return None;
+            }
+            Some(Overdue {
+                worker_id: id,
+                name,
+                community_code: region,
+                title,
+                last_trained: last.get(&id).copied(),
+                overdue_since: since,
+                credits_this_year: earned,
+                credits_required: quota,
+                credits_behind: behind,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.overdue_since.is_none(), a.overdue_since)
+            .cmp(&(b.overdue_since.is_none(), b.overdue_since))
+            .then(b.credits_behind.cmp(&a.credits_behind))
+            .then(a.community_code.cmp(&b.community_code))
+    });
+    Ok(out)
+}
