@@ -46,11 +46,14 @@ pub(crate) async fn import_command(
             None,
         )
     } else {
-        imports::commit(&db, &access, &table, today, &|d, t| {
+        // The file is kept like an upload on the site, so that a commit stopped in the middle is
+        // finished at the next start of `serve` (or by committing it on the import page).
+        let (_, checked, done) = imports::commit_upload(&db, &access, &name, bytes, &table, today, &|d, t| {
             p.update(d as u64, t as u64, "导入")
         })
         .await
-        .map_err(describe)?
+        .map_err(describe)?;
+        (checked, done)
     };
     p.finish();
     for e in checked.errors.iter().take(100) {
@@ -74,9 +77,16 @@ pub(crate) async fn import_command(
             Ok(())
         }
         (true, Some(c)) => {
+            for e in c.skipped.iter().take(100) {
+                eprintln!("第{}行 {}：{}", e.row, e.field, e.message);
+            }
             println!(
-                "已导入 {} 行：新建 {}，更新 {}，未变 {}，用时 {secs:.1} 秒",
-                checked.rows, c.created, c.updated, c.unchanged
+                "已导入 {} 行：新建 {}，更新 {}，未变 {}，未导入 {}（导入期间档案有变动），用时 {secs:.1} 秒",
+                checked.rows,
+                c.created,
+                c.updated,
+                c.unchanged,
+                c.skipped.len()
             );
             Ok(())
         }

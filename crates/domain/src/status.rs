@@ -168,19 +168,22 @@ impl Status for CorrectionStatus {
     }
 }
 
-/// An uploaded roster: checked → committing (the rows are being written; finished after a
-/// restart) → committed.
+/// An uploaded roster: checking (a commit's check is running) → checked (a dry run, or a check
+/// that found errors) → committing (the rows are being written; finished after a restart) →
+/// committed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UploadStatus {
+    Checking,
     Checked,
     Committing,
     Committed,
 }
 
 impl Status for UploadStatus {
-    const ALL: &'static [Self] = &[Self::Checked, Self::Committing, Self::Committed];
+    const ALL: &'static [Self] = &[Self::Checking, Self::Checked, Self::Committing, Self::Committed];
     fn as_str(self) -> &'static str {
         match self {
+            Self::Checking => "checking",
             Self::Checked => "checked",
             Self::Committing => "committing",
             Self::Committed => "committed",
@@ -188,10 +191,18 @@ impl Status for UploadStatus {
     }
     fn label(self) -> &'static str {
         match self {
+            Self::Checking => "检查中",
             Self::Checked => "已检查",
             Self::Committing => "导入中",
             Self::Committed => "已导入",
         }
+    }
+}
+
+impl UploadStatus {
+    /// A commit was asked for and has not ended: finished at the next start.
+    pub fn unfinished(self) -> bool {
+        matches!(self, Self::Checking | Self::Committing)
     }
 }
 

@@ -151,9 +151,11 @@ async fn import_bench(db: &Db) {
         let t = Instant::now();
         let table = imports::read_table("roster.xlsx", &bytes).unwrap();
         let read = t.elapsed().as_secs_f64();
-        let (checked, done) = imports::commit(
+        let (_, checked, done) = imports::commit_upload(
             db,
             &shegong_store::Access::system(scope.region().clone()),
+            "roster.xlsx",
+            bytes.clone(),
             &table,
             today,
             &|_, _| {},

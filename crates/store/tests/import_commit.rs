@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use shegong_domain::IdNumber;
 use shegong_store::demo::{self, DemoOptions};
-use shegong_store::entity::{id_registry, import, region, worker};
+use shegong_store::entity::{appointment, id_registry, import, region, worker};
 use shegong_store::imports::{self, Table};
 use shegong_store::workers::{self, WorkerPatch};
 use shegong_store::{Access, Db, StoreError};
@@ -37,6 +37,11 @@ async fn demo_db(postgres: bool, dir: &std::path::Path) -> Db {
 /// A roster of `n` new people (born in 1980 in Beijing, a block the demo never uses) in county
 /// 330481's communities, as CSV.
 async fn roster(db: &Db, n: usize) -> (Vec<u8>, Vec<String>) {
+    roster_as(db, n, "专职工作者", "2020-03-01").await
+}
+
+/// The same people with another title from another date.
+async fn roster_as(db: &Db, n: usize, title: &str, start: &str) -> (Vec<u8>, Vec<String>) {
     let communities: Vec<String> = region::Entity::find()
         .filter(region::Column::Level.eq("community"))
         .filter(region::Column::Code.starts_with("330481"))
@@ -59,7 +64,7 @@ async fn roster(db: &Db, n: usize) -> (Vec<u8>, Vec<String>) {
             )
             .collect();
         csv.push_str(&format!(
-            "{name},{id},{},其他工作人员,专职工作者,2020-03-01,21,,139{i:08}\n",
+            "{name},{id},{},其他工作人员,{title},{start},21,,139{i:08}\n",
             communities[i % communities.len()]
         ));
         ids.push(id);
@@ -119,9 +124,17 @@ async fn writers_go_through_between_chunks(postgres: bool) {
         }
     };
     let admin = Access::admin("330481", "admin-330481");
-    let (checked, done) = imports::commit(&db, &admin, &table(&bytes), today(), &progress)
-        .await
-        .unwrap();
+    let (_, checked, done) = imports::commit_upload(
+        &db,
+        &admin,
+        "roster.csv",
+        bytes.clone(),
+        &table(&bytes),
+        today(),
+        &progress,
+    )
+    .await
+    .unwrap();
     assert!(
         checked.errors.is_empty(),
         "{:?}",
@@ -193,9 +206,17 @@ async fn a_stopped_commit_is_finished(postgres: bool) {
         String::from_utf8_lossy(&bytes).lines().next().unwrap(),
         String::from_utf8_lossy(&bytes).lines().last().unwrap()
     );
-    let (checked, done) = imports::commit(&db, &admin, &table(one.as_bytes()), today(), &|_, _| {})
-        .await
-        .unwrap();
+    let (_, checked, done) = imports::commit_upload(
+        &db,
+        &admin,
+        "one.csv",
+        one.clone().into_bytes(),
+        &table(one.as_bytes()),
+        today(),
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
     assert!(done.is_none());
     assert_eq!(checked.errors.len(), 1);
     assert!(
@@ -250,6 +271,192 @@ async fn a_stopped_commit_is_finished(postgres: bool) {
     .unwrap();
     let done = done.unwrap();
     assert_eq!((done.created, done.unchanged), (0, ROWS));
+}
+
+/// The worker holding an ID number, by ID number.
+async fn holder(db: &Db, id: &str) -> worker::Model {
+    worker::Entity::find()
+        .filter(worker::Column::IdNumber.eq(id))
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Runs `f` synchronously from inside an import's progress callback.
+fn meanwhile<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(f))
+}
+
+async fn a_clerks_change_during_an_import_stands(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(postgres, dir.path()).await;
+    let haining = Access::admin("330481", "admin-330481");
+    let tongxiang = Access::admin("330483", "admin-330483");
+    let (first, ids) = roster(&db, ROWS).await;
+    let (_, _, done) = imports::commit_upload(
+        &db,
+        &haining,
+        "a.csv",
+        first.clone(),
+        &table(&first),
+        today(),
+        &|_, _| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.unwrap().created, ROWS);
+    // The same people again with a new post: every row updates a known person.
+    let (second, _) = roster_as(&db, ROWS, "网格员", "2026-06-01").await;
+    let tongxiang_community = region::Entity::find()
+        .filter(region::Column::Level.eq("community"))
+        .filter(region::Column::Code.starts_with("330483"))
+        .one(&db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .code;
+    let exited = holder(&db, &ids[ROWS - 1]).await;
+    let moved = holder(&db, &ids[ROWS - 2]).await;
+    let upload = std::sync::Mutex::new(None::<uuid::Uuid>);
+    let twice = std::sync::Mutex::new(None);
+    let called = std::sync::atomic::AtomicBool::new(false);
+    let progress = |_: usize, _: usize| {
+        if called.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        // After the first chunk: 海宁 records one person's exit, and another's; 桐乡 then registers
+        // the second (a transfer of the archive).
+        meanwhile(async {
+            let on = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
+            workers::exit(&db, &haining, exited.id, on, "个人辞职").await.unwrap();
+            workers::exit(&db, &haining, moved.id, on, "个人辞职").await.unwrap();
+            let t = imports::check(
+                &db.conn,
+                &tongxiang.scope,
+                &table(&one_row(&second, ROWS - 2, &tongxiang_community)),
+                today(),
+            )
+            .await
+            .unwrap();
+            let (_, person) = t.valid.into_iter().next().unwrap();
+            workers::create(&db, &tongxiang, person).await.unwrap();
+            // Committing the same upload again while it runs: refused.
+            let id = imports::recent(&db, &haining.scope, 1).await.unwrap()[0].id;
+            *upload.lock().unwrap() = Some(id);
+            *twice.lock().unwrap() = Some(imports::commit_kept(&db, &haining, id, today()).await.map(|_| ()));
+        });
+    };
+    let (m, checked, done) = imports::commit_upload(
+        &db,
+        &haining,
+        "b.csv",
+        second.clone(),
+        &table(&second),
+        today(),
+        &progress,
+    )
+    .await
+    .unwrap();
+    assert!(checked.errors.is_empty());
+    assert_eq!(Some(m.id), *upload.lock().unwrap());
+    match twice.into_inner().unwrap() {
+        Some(Err(StoreError::Conflict(e))) => assert_eq!(e.code, "import_running"),
+        other => panic!("a second commit of a running upload: {other:?}"),
+    }
+    let done = done.unwrap();
+    // Both rows are reported, the others written.
+    let rows: Vec<usize> = done.skipped.iter().map(|e| e.row).collect();
+    assert_eq!(rows, vec![ROWS, ROWS + 1], "{:?}", done.skipped);
+    assert!(done.skipped.iter().all(|e| e.message.starts_with("未导入")));
+    assert_eq!(done.updated + done.unchanged, ROWS - 2);
+    assert_eq!(m.status, "committed");
+    assert_eq!(m.error_count, 2);
+    // The exit stands: no post was reopened for the person who left.
+    let w = holder(&db, &ids[ROWS - 1]).await;
+    assert_eq!(w.status, "exited");
+    let open = appointment::Entity::find()
+        .filter(appointment::Column::WorkerId.eq(w.id))
+        .filter(appointment::Column::EndDate.is_null())
+        .count(&db.conn)
+        .await
+        .unwrap();
+    assert_eq!(open, 0);
+    // 桐乡's worker stays in 桐乡.
+    let w = holder(&db, &ids[ROWS - 2]).await;
+    assert_eq!((w.status.as_str(), &w.region_code[..6]), ("active", "330483"));
+    // Everyone else has the new post.
+    assert_eq!(holder(&db, &ids[0]).await.title, "网格员");
+}
+
+/// Row `i` of a roster as a file of its own, in `community`.
+fn one_row(csv: &[u8], i: usize, community: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(csv);
+    let mut lines = text.lines();
+    let head = lines.next().unwrap();
+    let mut cells: Vec<String> = lines.nth(i).unwrap().split(',').map(str::to_string).collect();
+    cells[2] = community.to_string();
+    format!("{head}\n{}\n", cells.join(",")).into_bytes()
+}
+
+async fn a_stopped_update_is_finished_without_undoing_later_edits(postgres: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_db(postgres, dir.path()).await;
+    let admin = Access::admin("330481", "admin-330481");
+    let (first, ids) = roster(&db, ROWS).await;
+    imports::commit_upload(&db, &admin, "a.csv", first.clone(), &table(&first), today(), &|_, _| {})
+        .await
+        .unwrap();
+    let (second, _) = roster_as(&db, ROWS, "网格员", "2026-06-01").await;
+    // The process stops after the first chunk of updates.
+    let stopped = {
+        let (db, admin, second) = (db.clone(), admin.clone(), second.clone());
+        tokio::spawn(async move {
+            let stop = |_: usize, _: usize| panic!("the process stops here");
+            imports::commit_upload(&db, &admin, "b.csv", second.clone(), &table(&second), today(), &stop).await
+        })
+        .await
+    };
+    assert!(stopped.is_err_and(|e| e.is_panic()));
+    // A clerk corrects the name of someone the import has already updated.
+    let first_person = holder(&db, &ids[0]).await;
+    assert_eq!(first_person.title, "网格员");
+    let patch = WorkerPatch {
+        name: Some("王更正".into()),
+        ..Default::default()
+    };
+    workers::update(&db, &admin, first_person.id, &patch).await.unwrap();
+    assert_eq!(imports::resume_unfinished(&db, today()).await.unwrap(), 1);
+    // The correction stands; every row is accounted for once.
+    assert_eq!(holder(&db, &ids[0]).await.name, "王更正");
+    assert_eq!(holder(&db, &ids[ROWS - 1]).await.title, "网格员");
+    let m = imports::recent(&db, &admin.scope, 1).await.unwrap().remove(0);
+    assert_eq!(m.status, "committed");
+    assert_eq!((m.created, m.updated, m.error_count), (Some(0), Some(ROWS as i32), 0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_clerks_change_during_an_import_stands() {
+    a_clerks_change_during_an_import_stands(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_clerks_change_during_an_import_stands() {
+    if shegong_store::testing::pg_url().is_some() {
+        a_clerks_change_during_an_import_stands(true).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_stopped_update_is_finished_without_undoing_later_edits() {
+    a_stopped_update_is_finished_without_undoing_later_edits(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_stopped_update_is_finished_without_undoing_later_edits() {
+    if shegong_store::testing::pg_url().is_some() {
+        a_stopped_update_is_finished_without_undoing_later_edits(true).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

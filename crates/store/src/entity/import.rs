@@ -23,6 +23,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub errors: String,
     pub file: Vec<u8>,
+    /// The last spreadsheet row whose update of a known person is written (a commit under way).
+    pub progress_row: i32,
 }
 
 super::no_relations!();

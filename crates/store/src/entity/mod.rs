@@ -13,6 +13,7 @@ pub mod correction;
 pub mod education;
 pub mod id_registry;
 pub mod import;
+pub mod import_reservation;
 pub mod login_device;
 pub mod payroll_run;
 pub mod payslip;

@@ -126,6 +126,8 @@ pub struct Checked {
     pub existing: usize,
     /// Who holds the valid rows' ID numbers now (read once by the check, used by the commit).
     pub(super) holders: HashMap<String, Holder>,
+    /// Every row's ID number as written (bad rows included), for a resumed commit's report.
+    pub(super) ids: HashMap<usize, String>,
 }
 
 /// Checks every row: each field, the community (exists, is a community, inside the importer's
@@ -159,6 +161,7 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     for (row, cells) in &t.rows {
         let mut errs = Vec::new();
         let input = row_input(t, &cols, *row, cells, &mut errs);
+        out.ids.insert(*row, input.id_number.trim().to_uppercase());
         match input.parse(today) {
             Ok(w) => {
                 let code = w.appointment.community.as_str();
@@ -207,45 +210,9 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     let mut keep = Vec::with_capacity(out.valid.len());
     for (row, w) in std::mem::take(&mut out.valid) {
         if let Some(h) = holders.get(w.id_number.as_str()) {
-            if h.province_code != w.appointment.community.as_str()[..2] {
-                out.errors.push(RowError::new(
-                    row,
-                    "身份证号",
-                    "该人员档案在其他省份，请由原省份办理档案转移",
-                ));
+            if let Some(e) = against_holder(row, &w, h, open.get(&h.worker_id), scope) {
+                out.errors.push(e);
                 continue;
-            }
-            if h.status != WorkerStatus::Active.as_str() && h.name != w.name.as_str() {
-                // The same rule as registering one person again: the name must be the archive's.
-                out.errors.push(RowError::new(
-                    row,
-                    "姓名",
-                    "姓名与该身份证号码已有档案中的姓名不一致；如姓名确有变更，请先更正档案",
-                ));
-                continue;
-            }
-            if h.status == WorkerStatus::Active.as_str() && !scope.allows_region(&h.region_code) {
-                out.errors.push(RowError::new(
-                    row,
-                    "身份证号",
-                    "该身份证号码对应人员已在其他地区登记在岗，不能导入",
-                ));
-                continue;
-            }
-            if let Some((start, post)) = open.get(&h.worker_id) {
-                let a = &w.appointment;
-                let differs = (post.0.as_str(), post.1.as_str(), post.2.as_str())
-                    != (a.community.as_str(), a.post_category.as_str(), a.title.as_str());
-                if differs && a.start_date < *start {
-                    out.errors.push(RowError::new(
-                        row,
-                        "任职开始日期",
-                        format!(
-                            "该人员现任职务自{start}起，社区、岗位或职务变动的开始日期不能早于此日（同日视为更正现任职务）"
-                        ),
-                    ));
-                    continue;
-                }
             }
             out.existing += 1;
         }
@@ -255,6 +222,59 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     out.holders = holders;
     out.errors.sort_by_key(|e| e.row);
     Ok(out)
+}
+
+/// The open post of a worker: its start, and (community, post category, title).
+pub(super) type OpenPost = (NaiveDate, (String, String, String));
+
+/// Whether a row may update (or rehire) the person who holds its ID number now: the same province;
+/// for someone who left, the archive's name; for someone in post, inside the importer's scope, and a
+/// change of post not dated before the post in force. The check and every chunk of a commit ask.
+pub(super) fn against_holder(
+    row: usize,
+    w: &NewWorker,
+    h: &Holder,
+    open: Option<&OpenPost>,
+    scope: &Scope,
+) -> Option<RowError> {
+    let active = h.status == WorkerStatus::Active.as_str();
+    if h.province_code != w.appointment.community.as_str()[..2] {
+        return Some(RowError::new(
+            row,
+            "身份证号",
+            "该人员档案在其他省份，请由原省份办理档案转移",
+        ));
+    }
+    if !active && h.name != w.name.as_str() {
+        // The same rule as registering one person again: the name must be the archive's.
+        return Some(RowError::new(
+            row,
+            "姓名",
+            "姓名与该身份证号码已有档案中的姓名不一致；如姓名确有变更，请先更正档案",
+        ));
+    }
+    if active && !scope.allows_region(&h.region_code) {
+        return Some(RowError::new(
+            row,
+            "身份证号",
+            "该身份证号码对应人员已在其他地区登记在岗，不能导入",
+        ));
+    }
+    if let Some((start, post)) = open {
+        let a = &w.appointment;
+        let differs = (post.0.as_str(), post.1.as_str(), post.2.as_str())
+            != (a.community.as_str(), a.post_category.as_str(), a.title.as_str());
+        if differs && a.start_date < *start {
+            return Some(RowError::new(
+                row,
+                "任职开始日期",
+                format!(
+                    "该人员现任职务自{start}起，社区、岗位或职务变动的开始日期不能早于此日（同日视为更正现任职务）"
+                ),
+            ));
+        }
+    }
+    None
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,7 +290,7 @@ pub(super) struct Holder {
 pub(super) async fn open_posts<'a>(
     db: &impl ConnectionTrait,
     holders: impl Iterator<Item = &'a Holder>,
-) -> Result<HashMap<Uuid, (NaiveDate, (String, String, String))>> {
+) -> Result<HashMap<Uuid, OpenPost>> {
     let mut by_province: HashMap<&str, Vec<Uuid>> = HashMap::new();
     for h in holders {
         by_province
@@ -278,7 +298,7 @@ pub(super) async fn open_posts<'a>(
             .or_default()
             .push(h.worker_id);
     }
-    let mut out: HashMap<Uuid, (NaiveDate, (String, String, String))> = HashMap::new();
+    let mut out: HashMap<Uuid, OpenPost> = HashMap::new();
     for (p, ids) in by_province {
         for chunk in ids.chunks(500) {
             let rows: Vec<(Uuid, NaiveDate, String, String, String)> = appointment::Entity::find()

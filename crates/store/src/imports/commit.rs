@@ -1,22 +1,43 @@
-//! The commit in short transactions, all rows or none: re-check and reserve, write in chunks, finish.
+//! The commit in short transactions: check, reserve the new people, write in chunks, finish.
+//!
+//! 1. Every row is checked without the write lock. Any error refuses the whole file: nothing is
+//!    written.
+//! 2. One short transaction confirms that none of the new people was registered since the check
+//!    (else the check runs again, without the lock), reserves each new person's ID number in the
+//!    registry for the archive about to be made — nobody can register that person meanwhile — and
+//!    marks the upload `committing`. From here the file is written whole.
+//! 3. The new archives are written [`NEW_PER_TXN`] to a transaction. Then the known people are
+//!    updated [`UPDATES_PER_TXN`] to a transaction; each chunk reads its people again under the lock
+//!    and applies a row only if its person is still as the check found them: a person another clerk
+//!    changed meanwhile (moved, exited, renamed, registered elsewhere) keeps that clerk's change, and
+//!    the row is reported as not imported. How far the updates have got is saved with each chunk.
+//! 4. The last transaction releases the reservations, writes the audit row and marks the upload
+//!    `committed` with its counts and the rows not imported.
+//!
+//! Another clerk's save waits for one chunk at most. If the process stops after step 2, the upload
+//! stays `committing` and is finished at the next start: the archives already made are found by
+//! their reservations, the updates continue after the last saved row, nothing is done twice.
 
 use super::RowError;
-use super::check::{Checked, check, registry};
+use super::check::{Checked, Holder, against_holder, check, open_posts, registry};
 use super::create::create_many;
 use super::read::Table;
 use super::update::{import_unchanged, import_update, known_state};
-use shegong_domain::status::{Status, UploadStatus};
-
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{id_registry, import};
+use crate::entity::{id_registry, import, import_reservation, worker};
 use crate::error::{Result, StoreError};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Value};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+};
 use serde::Serialize;
-use shegong_domain::Permission;
-use shegong_domain::worker::NewWorker;
-use std::collections::HashMap;
+use shegong_domain::status::{Status, UploadStatus};
+use shegong_domain::worker::{NewWorker, WorkerStatus};
+use shegong_domain::{FieldError, Permission};
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex};
 use uuid::Uuid;
 
 /// What a commit did.
@@ -25,6 +46,8 @@ pub struct Committed {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Rows not imported because another clerk changed their person while the file was written.
+    pub skipped: Vec<RowError>,
 }
 
 /// Rows written per write transaction of a commit: another clerk's save waits for one chunk at
@@ -35,193 +58,392 @@ pub(super) const UPDATES_PER_TXN: usize = 200;
 /// What a clerk is told when a row's person is being registered by another import right now.
 pub(super) const RESERVED_ELSEWHERE: &str = "该身份证号码正在由另一批导入建档，请稍后再试";
 
-/// Checks the file and writes it: all rows or none (see [`commit_run`]). Without a kept upload to
-/// resume from (the command line, benches); the server commits kept uploads.
-pub async fn commit(
-    db: &Db,
-    access: &Access,
-    t: &Table,
-    today: NaiveDate,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<(Checked, Option<Committed>)> {
-    commit_run(db, access, t, today, progress, None).await
+/// The uploads being committed by this process: a second commit of one answers 409.
+static RUNNING: LazyLock<Mutex<HashSet<Uuid>>> = LazyLock::new(Default::default);
+
+struct Running(Uuid);
+
+impl Running {
+    fn claim(id: Uuid) -> Result<Self> {
+        let mut set = RUNNING.lock().unwrap_or_else(|p| p.into_inner());
+        if !set.insert(id) {
+            return Err(already_running());
+        }
+        Ok(Self(id))
+    }
 }
 
-/// A commit in short write transactions, so that other writers wait for one chunk, not the file:
-///
-/// 1. every row is checked, without the write lock;
-/// 2. one transaction reads again who holds the file's ID numbers (if anything changed, the whole
-///    check runs again there), reserves each new person's ID number in the registry for the
-///    archive about to be made (so nobody can register that person meanwhile), and marks the kept
-///    upload `committing`;
-/// 3. the new archives are written [`NEW_PER_TXN`] at a time, then the known ones updated
-///    [`UPDATES_PER_TXN`] at a time;
-/// 4. the last transaction writes the audit row and marks the upload `committed`.
-///
-/// Nothing is written unless step 2 commits; after it every row is valid and every new person
-/// reserved, so the file is then written whole: if the process stops in between, the upload stays
-/// `committing` and is finished at the next start (or when committed again). A resumed run finds
-/// the archives already made as known ones (unchanged) and its own reservations for the rest.
-/// While step 3 runs, the archives already written are visible; a reserved person is refused to
-/// other registrations with [`RESERVED_ELSEWHERE`].
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+    }
+}
+
+fn already_running() -> StoreError {
+    StoreError::Conflict(FieldError::new(
+        "import_running",
+        "id",
+        "该文件正在导入，请稍候查看结果",
+    ))
+}
+
+/// Commits the kept upload `run` (see the module): `resuming` when it was left `committing`.
 pub(super) async fn commit_run(
     db: &Db,
     access: &Access,
     t: &Table,
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
-    run: Option<(Uuid, bool)>,
+    run: Uuid,
+    resuming: bool,
 ) -> Result<(Checked, Option<Committed>)> {
     access.require(Permission::EditArchive)?;
+    let _running = Running::claim(run)?;
     let (scope, actor) = (&access.scope, &access.actor);
-    let resuming = run.is_some_and(|(_, r)| r);
     let mut checked = check(&db.conn, scope, t, today).await?;
-    if !checked.errors.is_empty() {
-        return Ok((checked, None));
-    }
-    // 2. Re-check and reserve.
-    let txn = db.begin_write().await?;
-    let ids: Vec<String> = checked.valid.iter().map(|(_, w)| w.id_number.to_string()).collect();
-    if registry(&txn, ids).await? != checked.holders {
-        checked = check(&txn, scope, t, today).await?;
+    if !resuming {
         if !checked.errors.is_empty() {
             return Ok((checked, None));
         }
+        match reserve(db, run, &mut checked, t, today, access).await? {
+            Reserved::Yes => {}
+            Reserved::No(refused) => return Ok((refused, None)),
+        }
     }
-    let holders = &checked.holders;
-    let (known, new): (Vec<_>, Vec<_>) = checked
-        .valid
-        .iter()
-        .partition(|(_, w)| holders.contains_key(w.id_number.as_str()));
-    // Registry rows for a "new" person point at no archive: reservations of a commit under way.
-    let reserved = reservations(&txn, new.iter().map(|(_, w)| w.id_number.to_string()).collect()).await?;
-    if !reserved.is_empty() && !resuming {
-        let refused = Checked {
-            rows: checked.rows,
-            errors: new
-                .iter()
-                .filter(|(_, w)| reserved.contains_key(w.id_number.as_str()))
-                .map(|(row, _)| RowError::new(*row, "身份证号", RESERVED_ELSEWHERE))
-                .collect(),
-            ..Default::default()
-        };
-        return Ok((refused, None));
-    }
-    let plan: Vec<(Uuid, &NewWorker)> = new
-        .iter()
-        .map(|(_, w)| {
-            let id = reserved.get(w.id_number.as_str()).copied();
-            (id.unwrap_or_else(Uuid::now_v7), w)
-        })
+    // Which rows make new archives (their reservations) and which update known people.
+    let reserved: HashMap<String, Uuid> = import_reservation::Entity::find()
+        .filter(import_reservation::Column::ImportId.eq(run))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id_number, r.worker_id))
         .collect();
-    let reserve: Vec<Vec<Value>> = plan
-        .iter()
-        .filter(|(_, w)| !reserved.contains_key(w.id_number.as_str()))
-        .map(|(id, w)| {
-            vec![
-                Value::from(w.id_number.to_string()),
-                Value::from(w.appointment.community.as_str()[..2].to_string()),
-                Value::from(*id),
-            ]
-        })
-        .collect();
-    crate::bulk::insert(
-        &txn,
-        "id_registry",
-        &["id_number", "province_code", "worker_id"],
-        reserve,
-    )
-    .await?;
-    if let Some((id, _)) = run {
-        set_status(&txn, id, UploadStatus::Committing).await?;
-    }
-    txn.commit().await?;
-    // 3. Write, a chunk per transaction.
-    let total = checked.valid.len();
+    let made = existing(&db.conn, reserved.values().copied().collect()).await?;
+    let m = import::Entity::find()
+        .filter(import::Column::Id.eq(run))
+        .one(&db.conn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let progress_row = m.progress_row as usize;
+    // A resumed commit starts from what the stopped one saved with its last chunk.
     let mut done = Committed::default();
-    for chunk in plan.chunks(NEW_PER_TXN) {
+    if resuming {
+        done.unchanged = m.updated.unwrap_or(0) as usize;
+        done.skipped = super::errors_of(&m)
+            .into_iter()
+            .filter(|e| e.row <= progress_row)
+            .collect();
+    }
+    let mut create: Vec<(Uuid, &NewWorker)> = Vec::new();
+    let mut known: Vec<(usize, &NewWorker)> = Vec::new();
+    for (row, w) in &checked.valid {
+        match reserved.get(w.id_number.as_str()) {
+            Some(id) if made.contains(id) => done.created += 1,
+            Some(id) => create.push((*id, w)),
+            None if *row > progress_row => known.push((*row, w)),
+            None => {}
+        }
+    }
+    // Rows a resumed commit's check now refuses: done already, or not imported (their people
+    // changed meanwhile).
+    for e in std::mem::take(&mut checked.errors) {
+        let id = checked.ids.get(&e.row).map(String::as_str).unwrap_or("");
+        match reserved.get(id) {
+            Some(w) if made.contains(w) => done.created += 1,
+            None if e.row <= progress_row => {}
+            _ => done.skipped.push(not_imported(e.row, &e.field, &e.message)),
+        }
+    }
+    let total = checked.valid.len();
+    let step = |d: &Committed| d.created + d.updated + d.unchanged + d.skipped.len();
+    // 3. New archives, a chunk per transaction.
+    for chunk in create.chunks(NEW_PER_TXN) {
         let txn = db.begin_write().await?;
         create_many(&txn, actor, chunk).await?;
         txn.commit().await?;
         done.created += chunk.len();
-        progress(done.created, total);
+        progress(step(&done), total);
     }
+    // Known people, a chunk per transaction, each row against its person as they are now.
     for chunk in known.chunks(UPDATES_PER_TXN) {
-        let of = |w: &NewWorker| &holders[w.id_number.as_str()];
-        // Which rows change anything is read without the lock; each update reads its worker again.
-        let current = known_state(&db.conn, &chunk.iter().map(|(_, w)| of(w)).collect::<Vec<_>>()).await?;
-        let mut changed = Vec::new();
-        for (_, w) in chunk {
-            match current.get(&of(w).worker_id) {
-                Some((m, edus, certs)) if import_unchanged(m, edus, certs, w) => done.unchanged += 1,
-                Some((m, _, _)) => changed.push((w, m.status.clone())),
-                None => {
-                    return Err(StoreError::Other(anyhow::anyhow!(
-                        "an archive vanished during an import"
-                    )));
-                }
-            }
+        let txn = db.begin_write().await?;
+        update_chunk(&txn, access, &checked.holders, chunk, &mut done).await?;
+        if let Some((last, _)) = chunk.last() {
+            set_progress(&txn, run, *last, &done).await?;
         }
-        if !changed.is_empty() {
-            let txn = db.begin_write().await?;
-            for (w, status) in changed {
-                let h = of(w);
-                if import_update(&txn, access, h.worker_id, &h.province_code, &status, w).await? {
-                    done.updated += 1;
-                } else {
-                    done.unchanged += 1;
-                }
-            }
-            txn.commit().await?;
-        }
-        progress(done.created + done.updated + done.unchanged, total);
+        txn.commit().await?;
+        progress(step(&done), total);
     }
     // 4. Done.
     let txn = db.begin_write().await?;
+    release(&txn, run).await?;
     crate::audit::record(
         &txn,
         actor,
         "worker.import",
         scope.region().as_str(),
-        None,
+        Some(run.to_string()),
         Some(format!(
-            "{} 行：新建 {}，更新 {}，未变 {}",
-            checked.rows, done.created, done.updated, done.unchanged
+            "{} 行：新建 {}，更新 {}，未变 {}，未导入 {}",
+            checked.rows,
+            done.created,
+            done.updated,
+            done.unchanged,
+            done.skipped.len()
         )),
     )
     .await?;
-    if let Some((id, _)) = run {
-        set_status(&txn, id, UploadStatus::Committed).await?;
-    }
+    done.skipped.sort_by_key(|e| e.row);
+    import::Entity::update_many()
+        .col_expr(import::Column::Status, Expr::value(UploadStatus::Committed.as_str()))
+        .col_expr(import::Column::CommittedAt, Expr::value(Some(Utc::now())))
+        .col_expr(import::Column::Created, Expr::value(Some(done.created as i32)))
+        .col_expr(
+            import::Column::Updated,
+            Expr::value(Some((done.updated + done.unchanged) as i32)),
+        )
+        .col_expr(import::Column::ErrorCount, Expr::value(done.skipped.len() as i32))
+        .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
+        .filter(import::Column::Id.eq(run))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     progress(total, total);
     Ok((checked, Some(done)))
 }
 
-/// The registry rows of these ID numbers (for ID numbers no archive holds: reservations).
-pub(super) async fn reservations(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, Uuid>> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for r in id_registry::Entity::find()
-            .filter(id_registry::Column::IdNumber.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            out.insert(r.id_number, r.worker_id);
+enum Reserved {
+    Yes,
+    No(Checked),
+}
+
+/// Step 2: under the write lock, confirms that no new person was registered since the check,
+/// reserves them all and marks the upload `committing`. When someone was registered meanwhile, the
+/// check runs again without the lock (a few times at most).
+async fn reserve(
+    db: &Db,
+    run: Uuid,
+    checked: &mut Checked,
+    t: &Table,
+    today: NaiveDate,
+    access: &Access,
+) -> Result<Reserved> {
+    for _ in 0..3 {
+        let new: Vec<(String, String)> = checked
+            .valid
+            .iter()
+            .filter(|(_, w)| !checked.holders.contains_key(w.id_number.as_str()))
+            .map(|(_, w)| {
+                (
+                    w.id_number.to_string(),
+                    w.appointment.community.as_str()[..2].to_string(),
+                )
+            })
+            .collect();
+        let txn = db.begin_write().await?;
+        let taken = registered(&txn, new.iter().map(|(id, _)| id.clone()).collect()).await?;
+        if !taken.is_empty() {
+            drop(txn);
+            let again = check(&db.conn, &access.scope, t, today).await?;
+            if !again.errors.is_empty() {
+                return Ok(Reserved::No(again));
+            }
+            // Still "new" but in the registry: another import under way has reserved them.
+            let reserved_elsewhere: Vec<RowError> = again
+                .valid
+                .iter()
+                .filter(|(_, w)| {
+                    taken.contains(w.id_number.as_str()) && !again.holders.contains_key(w.id_number.as_str())
+                })
+                .map(|(row, _)| RowError::new(*row, "身份证号", RESERVED_ELSEWHERE))
+                .collect();
+            if !reserved_elsewhere.is_empty() {
+                return Ok(Reserved::No(Checked {
+                    rows: again.rows,
+                    errors: reserved_elsewhere,
+                    ..Default::default()
+                }));
+            }
+            *checked = again;
+            continue;
         }
+        // The upload moves to `committing` only from a state no other commit holds.
+        let moved = import::Entity::update_many()
+            .col_expr(import::Column::Status, Expr::value(UploadStatus::Committing.as_str()))
+            .col_expr(import::Column::ProgressRow, Expr::value(0))
+            .filter(import::Column::Id.eq(run))
+            .filter(import::Column::Status.is_in([UploadStatus::Checking.as_str(), UploadStatus::Checked.as_str()]))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected != 1 {
+            return Err(already_running());
+        }
+        let ids: Vec<(Uuid, &(String, String))> = new.iter().map(|n| (Uuid::now_v7(), n)).collect();
+        crate::bulk::insert(
+            &txn,
+            "id_registry",
+            &["id_number", "province_code", "worker_id"],
+            ids.iter()
+                .map(|(w, (id, p))| vec![id.clone().into(), p.clone().into(), (*w).into()])
+                .collect(),
+        )
+        .await?;
+        crate::bulk::insert(
+            &txn,
+            "import_reservations",
+            &["import_id", "id_number", "worker_id"],
+            ids.iter()
+                .map(|(w, (id, _))| vec![run.into(), id.clone().into(), (*w).into()])
+                .collect(),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(Reserved::Yes);
+    }
+    Err(StoreError::Conflict(FieldError::new(
+        "import_busy",
+        "file",
+        "导入期间档案持续有变动，请稍后再试",
+    )))
+}
+
+/// The ID numbers among these that are in the registry.
+async fn registered(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<String> = id_registry::Entity::find()
+            .select_only()
+            .column(id_registry::Column::IdNumber)
+            .filter(id_registry::Column::IdNumber.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(found);
     }
     Ok(out)
 }
 
-pub(super) async fn set_status(txn: &DatabaseTransaction, id: Uuid, status: UploadStatus) -> Result<()> {
-    use sea_orm::sea_query::Expr;
+/// The workers among these ids that exist.
+async fn existing(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashSet<Uuid>> {
+    let mut out = HashSet::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<Uuid> = worker::Entity::find()
+            .select_only()
+            .column(worker::Column::Id)
+            .filter(worker::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+fn not_imported(row: usize, field: &str, why: &str) -> RowError {
+    let why = why.strip_prefix("未导入：").unwrap_or(why);
+    RowError {
+        row,
+        field: field.to_string(),
+        message: format!("未导入：{why}"),
+    }
+}
+
+/// One chunk of updates, under the write lock: each row's person read again and compared with the
+/// check's; a row whose person changed meanwhile is not imported (the other clerk's change stands).
+async fn update_chunk(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    expected: &HashMap<String, Holder>,
+    chunk: &[(usize, &NewWorker)],
+    done: &mut Committed,
+) -> Result<()> {
+    let now = registry(txn, chunk.iter().map(|(_, w)| w.id_number.to_string()).collect()).await?;
+    let open = open_posts(txn, now.values().filter(|h| h.status == WorkerStatus::Active.as_str())).await?;
+    let state = known_state(txn, &now.values().collect::<Vec<_>>()).await?;
+    for (row, w) in chunk {
+        let id = w.id_number.as_str();
+        let Some(h) = now.get(id).filter(|h| expected.get(id) == Some(*h)) else {
+            done.skipped.push(not_imported(
+                *row,
+                "身份证号",
+                "导入期间该人员档案已有变动（调动、退出或更正），请核对后重新导入本行",
+            ));
+            continue;
+        };
+        if let Some(e) = against_holder(*row, w, h, open.get(&h.worker_id), &access.scope) {
+            done.skipped.push(not_imported(e.row, &e.field, &e.message));
+            continue;
+        }
+        if let Some((m, edus, certs)) = state.get(&h.worker_id)
+            && import_unchanged(m, edus, certs, w)
+        {
+            done.unchanged += 1;
+            continue;
+        }
+        // Each row in a savepoint: a row the archive's own rules refuse now is rolled back alone.
+        let sp = txn.begin().await?;
+        match import_update(&sp, access, h.worker_id, &h.province_code, &h.status, w).await {
+            Ok(changed) => {
+                sp.commit().await?;
+                if changed {
+                    done.updated += 1;
+                } else {
+                    done.unchanged += 1;
+                }
+            }
+            Err(StoreError::Invalid(errs)) => {
+                sp.rollback().await?;
+                let why = errs.first().map_or("档案规则不允许", |e| e.message.as_str());
+                done.skipped.push(not_imported(*row, "身份证号", why));
+            }
+            Err(StoreError::Conflict(e)) => {
+                sp.rollback().await?;
+                done.skipped.push(not_imported(*row, "身份证号", &e.message));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Saves how far the updates have got (the last row, the counts, the rows not imported).
+async fn set_progress(txn: &DatabaseTransaction, run: Uuid, row: usize, done: &Committed) -> Result<()> {
     import::Entity::update_many()
-        .col_expr(import::Column::Status, Expr::value(status.as_str()))
+        .col_expr(import::Column::ProgressRow, Expr::value(row as i32))
         .col_expr(
-            import::Column::CommittedAt,
-            Expr::value(Some(Utc::now()).filter(|_| status == UploadStatus::Committed)),
+            import::Column::Updated,
+            Expr::value(Some((done.updated + done.unchanged) as i32)),
         )
-        .filter(import::Column::Id.eq(id))
+        .col_expr(import::Column::ErrorCount, Expr::value(done.skipped.len() as i32))
+        .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
+        .filter(import::Column::Id.eq(run))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Ends an import's reservations: a reserved ID number whose archive was not made leaves the
+/// registry (nobody is kept from registering that person), and the reservations go.
+async fn release(txn: &DatabaseTransaction, run: Uuid) -> Result<()> {
+    let reserved = import_reservation::Entity::find()
+        .filter(import_reservation::Column::ImportId.eq(run))
+        .all(txn)
+        .await?;
+    let made = existing(txn, reserved.iter().map(|r| r.worker_id).collect()).await?;
+    let orphans: Vec<(String, Uuid)> = reserved
+        .into_iter()
+        .filter(|r| !made.contains(&r.worker_id))
+        .map(|r| (r.id_number, r.worker_id))
+        .collect();
+    for chunk in orphans.chunks(500) {
+        id_registry::Entity::delete_many()
+            .filter(id_registry::Column::IdNumber.is_in(chunk.iter().map(|(id, _)| id.clone())))
+            .filter(id_registry::Column::WorkerId.is_in(chunk.iter().map(|(_, w)| *w)))
+            .exec(txn)
+            .await?;
+    }
+    import_reservation::Entity::delete_many()
+        .filter(import_reservation::Column::ImportId.eq(run))
         .exec(txn)
         .await?;
     Ok(())

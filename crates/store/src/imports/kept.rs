@@ -1,8 +1,8 @@
 //! Uploaded files between check and commit, and commits left unfinished.
 
-use super::RowError;
 use super::check::Checked;
 use super::commit::{Committed, commit_run};
+use super::kept_errors;
 use super::read::{Table, read_table};
 use shegong_domain::status::{Status, UploadStatus};
 
@@ -20,14 +20,24 @@ use uuid::Uuid;
 // ---------------------------------------------------------------------------------------------
 // Uploaded files between check and commit
 
-/// Keeps an uploaded file with the result of its check (and of its commit, when it was one step).
+/// Keeps an uploaded file with the result of its check (a dry run).
 pub async fn record(
     db: &Db,
     access: &Access,
     filename: &str,
     bytes: Vec<u8>,
     checked: &Checked,
-    committed: Option<&Committed>,
+) -> Result<import::Model> {
+    keep(db, access, filename, bytes, checked, UploadStatus::Checked).await
+}
+
+async fn keep(
+    db: &Db,
+    access: &Access,
+    filename: &str,
+    bytes: Vec<u8>,
+    checked: &Checked,
+    status: UploadStatus,
 ) -> Result<import::Model> {
     access.require(Permission::EditArchive)?;
     let (scope, actor) = (&access.scope, &access.actor);
@@ -50,35 +60,23 @@ pub async fn record(
         created_at: Set(Utc::now()),
         rows: Set(checked.rows as i32),
         error_count: Set(checked.errors.len() as i32),
-        status: Set(if committed.is_some() {
-            UploadStatus::Committed
-        } else {
-            UploadStatus::Checked
-        }
-        .as_str()
-        .into()),
-        committed_at: Set(committed.map(|_| Utc::now())),
-        created: Set(committed.map(|c| c.created as i32)),
-        updated: Set(committed.map(|c| (c.updated + c.unchanged) as i32)),
+        status: Set(status.as_str().into()),
+        committed_at: Set(None),
+        created: Set(None),
+        updated: Set(None),
         errors: Set(kept_errors(&checked.errors)),
         file: Set(bytes),
+        progress_row: Set(0),
     }
     .insert(&db.writer)
     .await?)
-}
-
-/// The errors kept with an upload: the first [`MAX_KEPT_ERRORS`](crate::upload_limits::MAX_KEPT_ERRORS)
-/// in row order, as JSON (the count of all of them is kept in `error_count`).
-pub(super) fn kept_errors(errors: &[RowError]) -> String {
-    let kept = &errors[..errors.len().min(crate::upload_limits::MAX_KEPT_ERRORS)];
-    serde_json::to_string(kept).unwrap_or_else(|_| "[]".into())
 }
 
 /// Deletes kept uploads (files and their error lists) made before `before`; returns how many.
 pub async fn expire(db: &Db, before: chrono::DateTime<Utc>) -> Result<u64> {
     let r = import::Entity::delete_many()
         .filter(import::Column::CreatedAt.lt(before))
-        .filter(import::Column::Status.ne(UploadStatus::Committing.as_str()))
+        .filter(import::Column::Status.is_not_in([UploadStatus::Checking.as_str(), UploadStatus::Committing.as_str()]))
         .exec(&db.writer)
         .await?;
     Ok(r.rows_affected)
@@ -109,11 +107,6 @@ pub(super) async fn find_kept(db: &Db, scope: &Scope, id: Uuid, with_file: bool)
         .await?
         .filter(|_| scope.only_worker().is_none())
         .ok_or(StoreError::NotFound)
-}
-
-/// The errors a kept check found.
-pub fn errors_of(m: &import::Model) -> Vec<RowError> {
-    serde_json::from_str(&m.errors).unwrap_or_default()
 }
 
 /// Recent uploads in the caller's scope (without their files).
@@ -172,7 +165,7 @@ pub async fn commit_upload(
         rows: t.rows.len(),
         ..Default::default()
     };
-    let m = record(db, access, filename, bytes, &pending, None).await?;
+    let m = keep(db, access, filename, bytes, &pending, UploadStatus::Checking).await?;
     commit_recorded(db, access, m, t, today, progress).await
 }
 
@@ -185,27 +178,29 @@ pub(super) async fn commit_recorded(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
     let resuming = m.status == UploadStatus::Committing.as_str();
-    let (checked, done) = commit_run(db, access, t, today, progress, Some((m.id, resuming))).await?;
-    let mut am: import::ActiveModel = m.into();
-    am.rows = Set(checked.rows as i32);
-    am.error_count = Set(checked.errors.len() as i32);
-    am.errors = Set(kept_errors(&checked.errors));
-    if let Some(c) = &done {
-        am.status = Set(UploadStatus::Committed.as_str().into());
-        am.created = Set(Some(c.created as i32));
-        am.updated = Set(Some((c.updated + c.unchanged) as i32));
+    let id = m.id;
+    let (checked, done) = commit_run(db, access, t, today, progress, id, resuming).await?;
+    if done.is_none() {
+        // Refused: the upload keeps the check's errors and can be corrected and uploaded again.
+        let mut am: import::ActiveModel = m.into();
+        am.status = Set(UploadStatus::Checked.as_str().into());
+        am.rows = Set(checked.rows as i32);
+        am.error_count = Set(checked.errors.len() as i32);
+        am.errors = Set(kept_errors(&checked.errors));
+        am.update(&db.writer).await?;
     }
-    let m = am.update(&db.writer).await?;
+    let m = find_kept(db, &access.scope, id, false).await?;
     Ok((m, checked, done))
 }
 
-/// Finishes the commits the process stopped in the middle of (uploads left `committing`), as the
-/// clerk who started each; returns how many were finished.
+/// Finishes the commits the process stopped in the middle of (uploads left `checking` or
+/// `committing`), as the clerk who started each; returns how many were finished. One that cannot be
+/// finished is logged and the others go on.
 pub async fn resume_unfinished(db: &Db, today: NaiveDate) -> Result<usize> {
     let ids: Vec<(Uuid, String, String)> = import::Entity::find()
         .select_only()
         .columns([import::Column::Id, import::Column::RegionCode, import::Column::Username])
-        .filter(import::Column::Status.eq(UploadStatus::Committing.as_str()))
+        .filter(import::Column::Status.is_in([UploadStatus::Checking.as_str(), UploadStatus::Committing.as_str()]))
         .into_tuple()
         .all(&db.conn)
         .await?;
@@ -215,11 +210,12 @@ pub async fn resume_unfinished(db: &Db, today: NaiveDate) -> Result<usize> {
             continue;
         };
         let access = Access::admin(code.as_str(), &username);
-        let (_, checked, done) = commit_kept(db, &access, id, today).await?;
-        if done.is_some() {
-            n += 1;
-        } else {
-            tracing::warn!(%id, errors = checked.errors.len(), "an unfinished import could not be finished");
+        match commit_kept(db, &access, id, today).await {
+            Ok((_, _, Some(_))) => n += 1,
+            Ok((_, checked, None)) => {
+                tracing::warn!(%id, errors = checked.errors.len(), "an unfinished import was refused by its check")
+            }
+            Err(e) => tracing::warn!(%id, error = ?e, "an unfinished import could not be finished"),
         }
     }
     Ok(n)

@@ -17,8 +17,8 @@ mod read;
 mod update;
 
 pub use check::{Checked, check};
-pub use commit::{Committed, commit};
-pub use kept::{commit_kept, commit_upload, errors_of, expire, get, get_summary, recent, record, resume_unfinished};
+pub use commit::Committed;
+pub use kept::{commit_kept, commit_upload, expire, get, get_summary, recent, record, resume_unfinished};
 pub use read::{Cell, Table, decode_text, excel_serial_date, read_table};
 
 use serde::Serialize;
@@ -73,4 +73,16 @@ impl RowError {
             message: message.into(),
         }
     }
+}
+
+/// The errors kept with an upload: the first [`MAX_KEPT_ERRORS`](crate::upload_limits::MAX_KEPT_ERRORS)
+/// in row order, as JSON (the count of all of them is kept in `error_count`).
+fn kept_errors(errors: &[RowError]) -> String {
+    let kept = &errors[..errors.len().min(crate::upload_limits::MAX_KEPT_ERRORS)];
+    serde_json::to_string(kept).unwrap_or_else(|_| "[]".into())
+}
+
+/// The errors a kept check found.
+pub fn errors_of(m: &crate::entity::import::Model) -> Vec<RowError> {
+    serde_json::from_str(&m.errors).unwrap_or_default()
 }

@@ -19,6 +19,7 @@ mod m0011_payroll;
 mod m0012_assessment_region_index;
 mod m0013_statistics;
 mod m0014_accounts;
+mod m0015_import_runs;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_assessment_region_index::Migration),
             Box::new(m0013_statistics::Migration),
             Box::new(m0014_accounts::Migration),
+            Box::new(m0015_import_runs::Migration),
         ]
     }
 }

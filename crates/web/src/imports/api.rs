@@ -73,6 +73,8 @@ fn outcome(id: Uuid, checked: &Checked, done: Option<&Committed>) -> Value {
         "created": done.map(|d| d.created),
         "updated": done.map(|d| d.updated),
         "unchanged": done.map(|d| d.unchanged),
+        // Rows not imported because another clerk changed their person while the file was written.
+        "skipped": done.map(|d| &d.skipped[..d.skipped.len().min(shegong_store::upload_limits::MAX_KEPT_ERRORS)]),
     })
 }
 
@@ -106,7 +108,7 @@ pub(crate) async fn run(
     let table = table?;
     if dry_run {
         let checked = imports::check(&st.db.conn, &caller.scope, &table, today()).await?;
-        let m = imports::record(&st.db, &caller.access, &filename, bytes, &checked, None).await?;
+        let m = imports::record(&st.db, &caller.access, &filename, bytes, &checked).await?;
         return Ok((m.id, checked, None));
     }
     let (m, checked, done) =

@@ -76,7 +76,9 @@ async fn page(st: &AppState, caller: &Caller, current: Option<Uuid>, error: Stri
                 m.username,
                 m.rows.to_string(),
                 match (UploadStatus::parse(&m.status), m.error_count) {
-                    (Some(s @ (UploadStatus::Committed | UploadStatus::Committing)), _) => s.label().to_string(),
+                    (Some(UploadStatus::Committed), 0) => UploadStatus::Committed.label().to_string(),
+                    (Some(UploadStatus::Committed), n) => format!("已导入（{n} 行未导入）"),
+                    (Some(s @ (UploadStatus::Committing | UploadStatus::Checking)), _) => s.label().to_string(),
                     (_, 0) => "检查通过，待确认".to_string(),
                     (_, n) => format!("{n} 处错误"),
                 },
