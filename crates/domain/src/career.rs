@@ -1,4 +1,4 @@
-//! Career rules (DOMAIN.md §7–§8): assessment grades, the exit rule, training rotation.
+//! Career rules: assessment grades, the exit rule, training rotation.
 //! Groundwork for the career-system issue: pure functions, every number a parameter that the
 //! region's policy supplies.
 

@@ -1,4 +1,4 @@
-//! Pay (薪酬, DOMAIN.md §6): a worker's level under a policy, explained step by step, and the
+//! Pay (薪酬): a worker's level under a policy, explained step by step, and the
 //! monthly payslip in integer fen. Pure functions; the payroll run stores what they return.
 
 use crate::career::Grade;

@@ -1,5 +1,6 @@
-//! Staffing norms (员额, DOMAIN.md §5): how many posts a community's size allows. Groundwork for the
-//! policies issue; which norm applies, and its numbers, come from the region's policy.
+//! Staffing norms (员额): how many posts a community's size allows (海宁市《以“三社联动”推进社会治理创新
+//! 高质量发展》: "严格按照300户配一名，实行总量控制"). Which norm applies, and its numbers, come from
+//! the region's policy.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Payroll's figures (issue 4), printed:
+//! Payroll's figures, printed:
 //!   cargo bench -p shegong-store --bench payroll
 //! - the pure pay computation (`pay::monthly`, and `pay::level` + `pay::monthly`) on one core,
 //!   payslips per second (target ≥ 1,000,000/s for the computation);

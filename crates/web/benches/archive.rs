@@ -1,4 +1,4 @@
-//! The archive's figures at province scale (issue 2), printed:
+//! The archive's figures at province scale, printed:
 //!   cargo bench -p shegong-web --bench archive
 //! - loading the demo province (about 40,000 workers) on SQLite;
 //! - server-side latency of the filtered worker list (page 1) and of a worker's page/archive,
