@@ -16,7 +16,7 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<Db> {
         }
     };
     let db = Db::connect(&url).await?;
-    db.migrate().await?;
+    shegong_store::setup::run(&db).await?;
     Ok(db)
 }
 

@@ -319,7 +319,7 @@ async fn main() {
         }
     );
     let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
+    shegong_store::setup::run(&db).await.unwrap();
     if std::env::var("SHEGONG_BENCH_NATIONAL").is_ok() {
         national(&db).await;
         return;

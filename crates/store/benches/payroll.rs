@@ -88,7 +88,7 @@ async fn main() {
         "SQLite"
     };
     let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
+    shegong_store::setup::run(&db).await.unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let t = Instant::now();
     let s = demo::load(

@@ -100,12 +100,11 @@ impl Db {
         Ok(())
     }
 
+    /// Runs the migrations, and nothing else (`setup::run` also installs the shipped policies and
+    /// fills the statistics table).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         Migrator::up(&self.conn, None).await.context("数据库迁移失败")?;
-        crate::policies::install_shipped(&self.conn)
-            .await
-            .context("安装内置政策失败")?;
-        crate::stats::backfill(self).await.context("建立统计表失败")
+        Ok(())
     }
 
     /// A trivial round trip, for health checks.

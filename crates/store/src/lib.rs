@@ -19,6 +19,7 @@ pub mod policies;
 pub mod regions;
 pub mod reserves;
 pub mod rounds;
+pub mod setup;
 pub mod staffing;
 pub mod stats;
 pub mod testing;

@@ -22,7 +22,7 @@ pub async fn fresh(postgres: bool, dir: &std::path::Path) -> anyhow::Result<(Db,
         crate::db::sqlite_url(dir)
     };
     let db = Db::connect(&url).await?;
-    db.migrate().await?;
+    crate::setup::run(&db).await?;
     Ok((db, url))
 }
 

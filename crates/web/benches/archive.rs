@@ -181,7 +181,7 @@ async fn main() {
         "SQLite"
     };
     let db = Db::connect(&url).await.unwrap();
-    db.migrate().await.unwrap();
+    shegong_store::setup::run(&db).await.unwrap();
     let opts = DemoOptions {
         province: "33".into(),
         seed: 2026,

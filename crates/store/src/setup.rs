@@ -1,0 +1,15 @@
+//! Making a database ready to serve: the migrations, then what the data needs beyond its schema (the
+//! policies shipped with the product, and the statistics table filled for archives that predate it).
+//! Every start runs it; each step does nothing when there is nothing to do.
+
+use crate::Db;
+use anyhow::Context;
+
+/// Migrates, installs the shipped policies, and backfills the statistics table.
+pub async fn run(db: &Db) -> anyhow::Result<()> {
+    db.migrate().await?;
+    crate::policies::install_shipped(&db.conn)
+        .await
+        .context("安装内置政策失败")?;
+    crate::stats::backfill(db).await.context("建立统计表失败")
+}
