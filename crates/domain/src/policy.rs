@@ -373,314 +373,351 @@ fn span_line(span: Range<usize>, text: &str) -> usize {
 }
 
 impl RawPolicy {
+    /// The whole file, section by section, in the order a reader meets them; the first problem is
+    /// the answer.
     fn check(self, text: &str) -> Result<Policy, PolicyError> {
-        let name = self.name.get_ref().trim().to_string();
-        if name.is_empty()
-            || name.len() > 40
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            return Err(at(
-                &self.name,
-                text,
-                "name 只能由小写字母、数字和“-”组成，且不超过40个字符",
-            ));
-        }
-        if self.source.get_ref().trim().is_empty() {
-            return Err(at(&self.source, text, "source 应注明政策依据（文件名称或文号）"));
-        }
-        let raw_pay = self.pay.get_ref();
-        let levels = raw_pay.levels;
+        let name = check_name(&self.name, &self.source, text)?;
+        let levels = self.pay.get_ref().levels;
         if !(1..=60).contains(&levels) {
             return Err(at(&self.pay, text, "pay.levels 应在1至60之间"));
         }
-        if self.posts.get_ref().is_empty() {
-            return Err(at(&self.posts, text, "至少应定义一个岗位类别"));
-        }
-        let mut posts = Vec::new();
-        for p in self.posts.get_ref() {
-            let r = p.get_ref();
-            let key = r.key.trim();
-            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-                return Err(at(p, text, format!("岗位类别键“{key}”只能由小写字母和“_”组成")));
-            }
-            if posts.iter().any(|q: &PostPolicy| q.key == key) {
-                return Err(at(p, text, format!("岗位类别“{key}”重复定义")));
-            }
-            let [lo, hi] = r.levels;
-            if lo < 1 || lo > hi || hi > levels {
-                return Err(at(
-                    p,
-                    text,
-                    format!(
-                        "岗位“{}”的等级范围 {lo}–{hi} 应在 1–{levels} 之内且下限不大于上限",
-                        r.label
-                    ),
-                ));
-            }
-            posts.push(PostPolicy {
-                key: key.to_string(),
-                label: r.label.trim().to_string(),
-                min_level: lo,
-                max_level: hi,
-                post_pay: r
-                    .post_pay
-                    .as_ref()
-                    .map(|v| yuan(v, text, "post_pay"))
-                    .transpose()?
-                    .unwrap_or(0),
-                allowance: r
-                    .allowance
-                    .as_ref()
-                    .map(|v| yuan(v, text, "allowance"))
-                    .transpose()?
-                    .unwrap_or(0),
-            });
-        }
-        let s = self.staffing.get_ref();
-        let [gmin, gmax] = s.grid_households;
-        if gmin == 0 || gmin > gmax {
-            return Err(at(
-                &self.staffing,
-                text,
-                "staffing.grid_households 应为 [下限, 上限]，且下限大于0、不大于上限",
-            ));
-        }
-        let norm_ok = match s.norm {
-            StaffingNorm::Tiered {
-                base_min,
-                base_max,
-                step_min,
-                step_max,
-                ..
-            } => base_min <= base_max && step_min > 0 && step_min <= step_max,
-            StaffingNorm::PerHouseholds { households } => households > 0,
-            StaffingNorm::PerResidents { per_10000 } => per_10000 > 0,
-        };
-        if !norm_ok {
-            return Err(at(
-                &self.staffing,
-                text,
-                "staffing.norm 的数值不一致（下限应不大于上限，步长应大于0）",
-            ));
-        }
-        let base = match (&raw_pay.base, &raw_pay.base_reference) {
-            (Some(t), None) => {
-                if t.get_ref().len() != levels as usize {
-                    return Err(at(
-                        t,
-                        text,
-                        format!(
-                            "pay.base 应列出 {levels} 个{}的金额，实际 {} 个",
-                            raw_pay.unit,
-                            t.get_ref().len()
-                        ),
-                    ));
-                }
-                let mut amounts = Vec::new();
-                for v in t.get_ref() {
-                    amounts.push(yuan(&Spanned::new(t.span(), v.clone()), text, "pay.base")?);
-                }
-                if amounts.windows(2).any(|w| w[1] < w[0]) {
-                    return Err(at(t, text, "pay.base 的金额应随等级递增（不得下降）"));
-                }
-                BasePay::Table { amounts }
-            }
-            (None, Some(r)) => {
-                let rr = r.get_ref();
-                let permille = |x: f64| (x * 10.0).round();
-                if !(0.0..=1000.0).contains(&rr.start_pct)
-                    || !(0.0..=100.0).contains(&rr.step_pct)
-                    || (permille(rr.start_pct) - rr.start_pct * 10.0).abs() > 1e-6
-                    || (permille(rr.step_pct) - rr.step_pct * 10.0).abs() > 1e-6
-                {
-                    return Err(at(
-                        r,
-                        text,
-                        "pay.base_reference 的 start_pct、step_pct 应为最多一位小数的百分比",
-                    ));
-                }
-                check_key(&rr.key, r.span(), text)?;
-                BasePay::Reference {
-                    key: rr.key.clone(),
-                    start_permille: permille(rr.start_pct) as u32,
-                    step_permille: permille(rr.step_pct) as u32,
-                }
-            }
-            _ => {
-                return Err(at(
-                    &self.pay,
-                    text,
-                    "pay 中应给出 base（按等级的金额表）或 base_reference（参照工资的比例）之一",
-                ));
-            }
-        };
-        if raw_pay.performance_pct > 90 {
-            return Err(at(&self.pay, text, "pay.performance_pct 应在0至90之间"));
-        }
-        if raw_pay.performance_pct > 0 && raw_pay.performance_factors.is_empty() {
-            return Err(at(
-                &self.pay,
-                text,
-                "设置了绩效比例时应给出 pay.performance_factors（各等次的分配系数）",
-            ));
-        }
-        let mut education_allowance = BTreeMap::new();
-        for (k, v) in &raw_pay.education_allowance {
-            education_allowance.insert(*k, yuan(v, text, "education_allowance")?);
-        }
-        let mut certificate_allowance = BTreeMap::new();
-        for (k, v) in &raw_pay.certificate_allowance {
-            certificate_allowance.insert(*k, yuan(v, text, "certificate_allowance")?);
-        }
-        let p = raw_pay.progression.get_ref();
-        if p.years_per_level == 0 || p.years_per_level > 10 {
-            return Err(at(
-                &raw_pay.progression,
-                text,
-                "pay.progression.years_per_level 应在1至10之间",
-            ));
-        }
-        if p.early_after_excellent == 1 {
-            return Err(at(
-                &raw_pay.progression,
-                text,
-                "early_after_excellent 应为0（不提前）或至少2年",
-            ));
-        }
-        let floor = match &raw_pay.floor {
-            Some(f) => {
-                check_key(&f.key, self.pay.span(), text)?;
-                if f.pct == 0 || f.pct > 500 {
-                    return Err(at(&self.pay, text, "pay.floor.pct 应在1至500之间"));
-                }
-                Some(Floor {
-                    key: f.key.clone(),
-                    permille: f.pct * 10,
-                })
-            }
-            None => None,
-        };
-        let pay = PayPolicy {
-            unit: raw_pay.unit.trim().to_string(),
-            levels,
-            base,
-            performance_pct: raw_pay.performance_pct,
-            performance_factors: raw_pay.performance_factors.clone(),
-            education_allowance,
-            certificate_allowance,
-            certificate_levels: raw_pay.certificate_levels.clone(),
-            entry_education_levels: raw_pay.entry_education_levels.clone(),
-            progression: Progression {
-                years_per_level: p.years_per_level,
-                min_grade: p.min_grade,
-                early_after_excellent: p.early_after_excellent,
-                early_max: p.early_max,
-            },
-            floor,
-        };
-        if pay.unit != "级" && pay.unit != "档" {
-            return Err(at(&self.pay, text, "pay.unit 应为“级”或“档”"));
-        }
-        let t = self.training.get_ref();
-        if t.head_every_years == 0 || t.others_every_years == 0 || t.head_every_years > 5 || t.others_every_years > 5 {
-            return Err(at(&self.training, text, "轮训周期应在1至5年之间"));
-        }
-        let a = self.assessment.get_ref();
-        if a.organisation_weight + a.residents_weight + a.routine_weight != 100 {
-            return Err(at(
-                &self.assessment,
-                text,
-                format!(
-                    "考核权重之和应为100，实际为{}（组织评价{}＋群众评议{}＋平时考核{}）",
-                    a.organisation_weight + a.residents_weight + a.routine_weight,
-                    a.organisation_weight,
-                    a.residents_weight,
-                    a.routine_weight
-                ),
-            ));
-        }
-        if a.grades.len() < 2 || a.grades.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(at(
-                &self.assessment,
-                text,
-                "assessment.grades 应按从好到差列出至少两个不重复的等次",
-            ));
-        }
-        let worst = *a.grades.last().expect("two or more");
-        let mut thresholds = Vec::new();
-        for g in &a.grades[..a.grades.len() - 1] {
-            let Some(min) = a.min_scores.get(g) else {
-                return Err(at(
-                    &self.assessment,
-                    text,
-                    format!("assessment.min_scores 缺少“{}”的分数线", g.label()),
-                ));
-            };
-            if *min > 100 || thresholds.last().is_some_and(|(_, m)| *m <= *min) {
-                return Err(at(
-                    &self.assessment,
-                    text,
-                    "assessment.min_scores 应随等次降低而递减，且不超过100",
-                ));
-            }
-            thresholds.push((*g, *min));
-        }
-        if a.min_scores.keys().any(|g| !a.grades.contains(g) || *g == worst) {
-            return Err(at(
-                &self.assessment,
-                text,
-                "assessment.min_scores 只应列出 grades 中除最低等次以外的等次",
-            ));
-        }
-        if a.excellent_cap_pct.is_some_and(|c| c == 0 || c > 100) {
-            return Err(at(
-                &self.assessment,
-                text,
-                "assessment.excellent_cap_pct 应在1至100之间",
-            ));
-        }
-        let e = self.exit.get_ref();
-        if e.incompetent_consecutive == 1 || e.incompetent_total == 0 && e.incompetent_consecutive == 0 {
-            return Err(at(&self.exit, text, "退出规则应为连续至少2年或累计若干年不合格"));
-        }
+        let posts = check_posts(&self.posts, levels, text)?;
+        let staffing = check_staffing(&self.staffing, text)?;
+        let pay = check_pay(&self.pay, text)?;
+        let training = check_training(&self.training, text)?;
+        let assessment = check_assessment(&self.assessment, text)?;
+        let exit = check_exit(&self.exit, text)?;
         Ok(Policy {
             name,
             title: self.title.trim().to_string(),
             source: self.source.get_ref().trim().to_string(),
             posts,
-            staffing: StaffingPolicy {
-                norm: s.norm,
-                party_building_min: s.party_building_min,
-                grid_households_min: gmin,
-                grid_households_max: gmax,
-            },
+            staffing,
             pay,
-            training: TrainingPolicy {
-                credits_per_year: t.credits_per_year,
-                head_every_years: t.head_every_years,
-                others_every_years: t.others_every_years,
-                certificate_goal: t.certificate_goal,
-            },
-            assessment: AssessmentPolicy {
-                organisation_weight: a.organisation_weight,
-                residents_weight: a.residents_weight,
-                routine_weight: a.routine_weight,
-                thresholds,
-                grades: a.grades.clone(),
-                excellent_cap_pct: a.excellent_cap_pct,
-            },
-            exit: ExitRule {
-                consecutive: e.incompetent_consecutive,
-                total: e.incompetent_total,
-            },
+            training,
+            assessment,
+            exit,
             reserve: ReservePolicy {
                 per_seat: self.reserve.map_or(0, |r| r.per_seat),
             },
             agreement_alert_days: self.agreement.map_or(90, |a| a.alert_days),
         })
     }
+}
+
+/// `name` (a key) and `source` (the policy's basis).
+fn check_name(raw: &Spanned<String>, source: &Spanned<String>, text: &str) -> Result<String, PolicyError> {
+    let name = raw.get_ref().trim().to_string();
+    if name.is_empty()
+        || name.len() > 40
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(at(raw, text, "name 只能由小写字母、数字和“-”组成，且不超过40个字符"));
+    }
+    if source.get_ref().trim().is_empty() {
+        return Err(at(source, text, "source 应注明政策依据（文件名称或文号）"));
+    }
+    Ok(name)
+}
+
+/// `[[posts]]`: each post category with its level range and pay.
+fn check_posts(raw: &Spanned<Vec<Spanned<RawPost>>>, levels: u32, text: &str) -> Result<Vec<PostPolicy>, PolicyError> {
+    if raw.get_ref().is_empty() {
+        return Err(at(raw, text, "至少应定义一个岗位类别"));
+    }
+    let mut posts = Vec::new();
+    for p in raw.get_ref() {
+        let r = p.get_ref();
+        let key = r.key.trim();
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(at(p, text, format!("岗位类别键“{key}”只能由小写字母和“_”组成")));
+        }
+        if posts.iter().any(|q: &PostPolicy| q.key == key) {
+            return Err(at(p, text, format!("岗位类别“{key}”重复定义")));
+        }
+        let [lo, hi] = r.levels;
+        if lo < 1 || lo > hi || hi > levels {
+            return Err(at(
+                p,
+                text,
+                format!(
+                    "岗位“{}”的等级范围 {lo}–{hi} 应在 1–{levels} 之内且下限不大于上限",
+                    r.label
+                ),
+            ));
+        }
+        posts.push(PostPolicy {
+            key: key.to_string(),
+            label: r.label.trim().to_string(),
+            min_level: lo,
+            max_level: hi,
+            post_pay: r
+                .post_pay
+                .as_ref()
+                .map(|v| yuan(v, text, "post_pay"))
+                .transpose()?
+                .unwrap_or(0),
+            allowance: r
+                .allowance
+                .as_ref()
+                .map(|v| yuan(v, text, "allowance"))
+                .transpose()?
+                .unwrap_or(0),
+        });
+    }
+    Ok(posts)
+}
+
+/// `[staffing]`: the norm and the grid size.
+fn check_staffing(raw: &Spanned<RawStaffing>, text: &str) -> Result<StaffingPolicy, PolicyError> {
+    let s = raw.get_ref();
+    let [gmin, gmax] = s.grid_households;
+    if gmin == 0 || gmin > gmax {
+        return Err(at(
+            raw,
+            text,
+            "staffing.grid_households 应为 [下限, 上限]，且下限大于0、不大于上限",
+        ));
+    }
+    let norm_ok = match s.norm {
+        StaffingNorm::Tiered {
+            base_min,
+            base_max,
+            step_min,
+            step_max,
+            ..
+        } => base_min <= base_max && step_min > 0 && step_min <= step_max,
+        StaffingNorm::PerHouseholds { households } => households > 0,
+        StaffingNorm::PerResidents { per_10000 } => per_10000 > 0,
+    };
+    if !norm_ok {
+        return Err(at(
+            raw,
+            text,
+            "staffing.norm 的数值不一致（下限应不大于上限，步长应大于0）",
+        ));
+    }
+    Ok(StaffingPolicy {
+        norm: s.norm,
+        party_building_min: s.party_building_min,
+        grid_households_min: gmin,
+        grid_households_max: gmax,
+    })
+}
+
+/// `pay.base` (an amount per level, rising) or `pay.base_reference` (a share of the reference wage).
+fn check_base(raw: &Spanned<RawPay>, text: &str) -> Result<BasePay, PolicyError> {
+    let raw_pay = raw.get_ref();
+    let levels = raw_pay.levels;
+    Ok(match (&raw_pay.base, &raw_pay.base_reference) {
+        (Some(t), None) => {
+            if t.get_ref().len() != levels as usize {
+                return Err(at(
+                    t,
+                    text,
+                    format!(
+                        "pay.base 应列出 {levels} 个{}的金额，实际 {} 个",
+                        raw_pay.unit,
+                        t.get_ref().len()
+                    ),
+                ));
+            }
+            let mut amounts = Vec::new();
+            for v in t.get_ref() {
+                amounts.push(yuan(&Spanned::new(t.span(), v.clone()), text, "pay.base")?);
+            }
+            if amounts.windows(2).any(|w| w[1] < w[0]) {
+                return Err(at(t, text, "pay.base 的金额应随等级递增（不得下降）"));
+            }
+            BasePay::Table { amounts }
+        }
+        (None, Some(r)) => {
+            let rr = r.get_ref();
+            let permille = |x: f64| (x * 10.0).round();
+            if !(0.0..=1000.0).contains(&rr.start_pct)
+                || !(0.0..=100.0).contains(&rr.step_pct)
+                || (permille(rr.start_pct) - rr.start_pct * 10.0).abs() > 1e-6
+                || (permille(rr.step_pct) - rr.step_pct * 10.0).abs() > 1e-6
+            {
+                return Err(at(
+                    r,
+                    text,
+                    "pay.base_reference 的 start_pct、step_pct 应为最多一位小数的百分比",
+                ));
+            }
+            check_key(&rr.key, r.span(), text)?;
+            BasePay::Reference {
+                key: rr.key.clone(),
+                start_permille: permille(rr.start_pct) as u32,
+                step_permille: permille(rr.step_pct) as u32,
+            }
+        }
+        _ => {
+            return Err(at(
+                raw,
+                text,
+                "pay 中应给出 base（按等级的金额表）或 base_reference（参照工资的比例）之一",
+            ));
+        }
+    })
+}
+
+/// `[pay]`: the base (a table or a share of the reference wage), performance, allowances,
+/// progression and the floor.
+fn check_pay(raw: &Spanned<RawPay>, text: &str) -> Result<PayPolicy, PolicyError> {
+    let raw_pay = raw.get_ref();
+    let levels = raw_pay.levels;
+    let base = check_base(raw, text)?;
+    if raw_pay.performance_pct > 90 {
+        return Err(at(raw, text, "pay.performance_pct 应在0至90之间"));
+    }
+    if raw_pay.performance_pct > 0 && raw_pay.performance_factors.is_empty() {
+        return Err(at(
+            raw,
+            text,
+            "设置了绩效比例时应给出 pay.performance_factors（各等次的分配系数）",
+        ));
+    }
+    let mut education_allowance = BTreeMap::new();
+    for (k, v) in &raw_pay.education_allowance {
+        education_allowance.insert(*k, yuan(v, text, "education_allowance")?);
+    }
+    let mut certificate_allowance = BTreeMap::new();
+    for (k, v) in &raw_pay.certificate_allowance {
+        certificate_allowance.insert(*k, yuan(v, text, "certificate_allowance")?);
+    }
+    let p = raw_pay.progression.get_ref();
+    if p.years_per_level == 0 || p.years_per_level > 10 {
+        return Err(at(
+            &raw_pay.progression,
+            text,
+            "pay.progression.years_per_level 应在1至10之间",
+        ));
+    }
+    if p.early_after_excellent == 1 {
+        return Err(at(
+            &raw_pay.progression,
+            text,
+            "early_after_excellent 应为0（不提前）或至少2年",
+        ));
+    }
+    let floor = match &raw_pay.floor {
+        Some(f) => {
+            check_key(&f.key, raw.span(), text)?;
+            if f.pct == 0 || f.pct > 500 {
+                return Err(at(raw, text, "pay.floor.pct 应在1至500之间"));
+            }
+            Some(Floor {
+                key: f.key.clone(),
+                permille: f.pct * 10,
+            })
+        }
+        None => None,
+    };
+    let pay = PayPolicy {
+        unit: raw_pay.unit.trim().to_string(),
+        levels,
+        base,
+        performance_pct: raw_pay.performance_pct,
+        performance_factors: raw_pay.performance_factors.clone(),
+        education_allowance,
+        certificate_allowance,
+        certificate_levels: raw_pay.certificate_levels.clone(),
+        entry_education_levels: raw_pay.entry_education_levels.clone(),
+        progression: Progression {
+            years_per_level: p.years_per_level,
+            min_grade: p.min_grade,
+            early_after_excellent: p.early_after_excellent,
+            early_max: p.early_max,
+        },
+        floor,
+    };
+    if pay.unit != "级" && pay.unit != "档" {
+        return Err(at(raw, text, "pay.unit 应为“级”或“档”"));
+    }
+    Ok(pay)
+}
+
+/// `[training]`: the rotation and the yearly credits.
+fn check_training(raw: &Spanned<RawTraining>, text: &str) -> Result<TrainingPolicy, PolicyError> {
+    let t = raw.get_ref();
+    if t.head_every_years == 0 || t.others_every_years == 0 || t.head_every_years > 5 || t.others_every_years > 5 {
+        return Err(at(raw, text, "轮训周期应在1至5年之间"));
+    }
+    Ok(TrainingPolicy {
+        credits_per_year: t.credits_per_year,
+        head_every_years: t.head_every_years,
+        others_every_years: t.others_every_years,
+        certificate_goal: t.certificate_goal,
+    })
+}
+
+/// `[assessment]`: the weights, the grades with their score thresholds, the 优秀 cap.
+fn check_assessment(raw: &Spanned<RawAssessment>, text: &str) -> Result<AssessmentPolicy, PolicyError> {
+    let a = raw.get_ref();
+    if a.organisation_weight + a.residents_weight + a.routine_weight != 100 {
+        return Err(at(
+            raw,
+            text,
+            format!(
+                "考核权重之和应为100，实际为{}（组织评价{}＋群众评议{}＋平时考核{}）",
+                a.organisation_weight + a.residents_weight + a.routine_weight,
+                a.organisation_weight,
+                a.residents_weight,
+                a.routine_weight
+            ),
+        ));
+    }
+    if a.grades.len() < 2 || a.grades.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(at(raw, text, "assessment.grades 应按从好到差列出至少两个不重复的等次"));
+    }
+    let worst = *a.grades.last().expect("two or more");
+    let mut thresholds = Vec::new();
+    for g in &a.grades[..a.grades.len() - 1] {
+        let Some(min) = a.min_scores.get(g) else {
+            return Err(at(
+                raw,
+                text,
+                format!("assessment.min_scores 缺少“{}”的分数线", g.label()),
+            ));
+        };
+        if *min > 100 || thresholds.last().is_some_and(|(_, m)| *m <= *min) {
+            return Err(at(raw, text, "assessment.min_scores 应随等次降低而递减，且不超过100"));
+        }
+        thresholds.push((*g, *min));
+    }
+    if a.min_scores.keys().any(|g| !a.grades.contains(g) || *g == worst) {
+        return Err(at(
+            raw,
+            text,
+            "assessment.min_scores 只应列出 grades 中除最低等次以外的等次",
+        ));
+    }
+    if a.excellent_cap_pct.is_some_and(|c| c == 0 || c > 100) {
+        return Err(at(raw, text, "assessment.excellent_cap_pct 应在1至100之间"));
+    }
+    Ok(AssessmentPolicy {
+        organisation_weight: a.organisation_weight,
+        residents_weight: a.residents_weight,
+        routine_weight: a.routine_weight,
+        thresholds,
+        grades: a.grades.clone(),
+        excellent_cap_pct: a.excellent_cap_pct,
+    })
+}
+
+/// `[exit]`: the years of 不合格 that end a post.
+fn check_exit(raw: &Spanned<RawExit>, text: &str) -> Result<ExitRule, PolicyError> {
+    let e = raw.get_ref();
+    if e.incompetent_consecutive == 1 || e.incompetent_total == 0 && e.incompetent_consecutive == 0 {
+        return Err(at(raw, text, "退出规则应为连续至少2年或累计若干年不合格"));
+    }
+    Ok(ExitRule {
+        consecutive: e.incompetent_consecutive,
+        total: e.incompetent_total,
+    })
 }
 
 fn check_key(key: &str, span: Range<usize>, text: &str) -> Result<(), PolicyError> {
