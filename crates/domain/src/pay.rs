@@ -1,11 +1,13 @@
 //! Pay (薪酬): a worker's level under a policy, explained step by step, and the
 //! monthly payslip in integer fen. Pure functions; the payroll run stores what they return.
 
+use crate::FieldError;
 use crate::career::Grade;
 use crate::policy::{BasePay, EducationKey, Fen, Policy};
 use crate::worker::CertificateLevel;
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What the pay rules need to know of a worker.
 #[derive(Debug, Clone)]
@@ -385,6 +387,123 @@ pub fn parse_yuan(s: &str) -> Option<Fen> {
     Some(if neg { -v } else { v })
 }
 
+/// A worker's place in a street's performance pool: the street (the pool), their target (their
+/// share before grades) and the factor of last year's grade (per cent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolMember {
+    pub pool: String,
+    pub target: Fen,
+    pub factor: i64,
+}
+
+/// Each member's performance pay: every pool (the sum of its members' targets) split in proportion
+/// to target × factor, exactly (the parts add up to the pool). Members with no target get 0.
+pub fn split_pools(members: &[PoolMember]) -> Vec<Fen> {
+    let mut out = vec![0; members.len()];
+    let mut pools: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, m) in members.iter().enumerate().filter(|(_, m)| m.target > 0) {
+        pools.entry(m.pool.as_str()).or_default().push(i);
+    }
+    for idx in pools.values() {
+        let pool: Fen = idx.iter().map(|&i| members[i].target).sum();
+        let weights: Vec<i64> = idx.iter().map(|&i| members[i].target * members[i].factor).collect();
+        for (&i, part) in idx.iter().zip(split_pool(pool, &weights)) {
+            out[i] = part;
+        }
+    }
+    out
+}
+
+/// How much a month's pay falls short of the yearly floor, per month (rounded up to the fen).
+pub fn monthly_floor_shortfall(yearly_floor: Fen, monthly_total: Fen) -> Fen {
+    (std::cmp::max(yearly_floor - monthly_total * 12, 0) + 11) / 12
+}
+
+/// Changes to try in a budget what-if; nothing stored changes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct WhatIf {
+    /// Per-cent change of every reference wage (e.g. 5 for +5 %).
+    pub reference_wage_change_pct: Option<f64>,
+    /// New coefficients for reference-based base pay, in per cent of the monthly reference.
+    pub start_pct: Option<f64>,
+    pub step_pct: Option<f64>,
+    /// New monthly certificate allowances, yuan.
+    pub certificate_allowance_yuan: BTreeMap<CertificateLevel, i64>,
+}
+
+impl WhatIf {
+    /// Refuses numbers no budget means: not finite, or outside what a what-if can ask.
+    pub fn check(&self) -> Result<(), FieldError> {
+        for (field, v, lo, hi) in [
+            (
+                "reference_wage_change_pct",
+                self.reference_wage_change_pct,
+                -100.0,
+                1000.0,
+            ),
+            ("start_pct", self.start_pct, 0.0, 10_000.0),
+            ("step_pct", self.step_pct, 0.0, 10_000.0),
+        ] {
+            if let Some(v) = v
+                && !(v.is_finite() && (lo..=hi).contains(&v))
+            {
+                return Err(FieldError::new(
+                    "what_if_invalid",
+                    field,
+                    format!("应为{lo}至{hi}之间的数"),
+                ));
+            }
+        }
+        for (level, yuan) in &self.certificate_allowance_yuan {
+            if !(0..=100_000).contains(yuan) {
+                return Err(FieldError::new(
+                    "what_if_invalid",
+                    "certificate_allowance_yuan",
+                    format!("{}津贴应为0至100000元之间的整数", level.label()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reference_wage_change_pct.is_none()
+            && self.start_pct.is_none()
+            && self.step_pct.is_none()
+            && self.certificate_allowance_yuan.is_empty()
+    }
+
+    pub fn apply(&self, p: &Policy) -> Policy {
+        let mut p = p.clone();
+        if let BasePay::Reference {
+            start_permille,
+            step_permille,
+            ..
+        } = &mut p.pay.base
+        {
+            if let Some(s) = self.start_pct {
+                *start_permille = (s * 10.0).round().max(0.0) as u32;
+            }
+            if let Some(s) = self.step_pct {
+                *step_permille = (s * 10.0).round().max(0.0) as u32;
+            }
+        }
+        for (k, v) in &self.certificate_allowance_yuan {
+            p.pay.certificate_allowance.insert(*k, v * 100);
+        }
+        p
+    }
+
+    pub fn wage(&self, w: Option<Fen>) -> Option<Fen> {
+        let w = w?;
+        Some(match self.reference_wage_change_pct {
+            Some(pct) => w + (w as f64 * pct / 100.0).round() as i64,
+            None => w,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,6 +572,46 @@ mod tests {
         assert_eq!(yuan(-5), "-0.05");
     }
 
+    #[test]
+    fn each_street_pool_is_split_among_its_own_members() {
+        let m = |pool: &str, target, factor| PoolMember {
+            pool: pool.into(),
+            target,
+            factor,
+        };
+        let parts = split_pools(&[
+            m("330481001", 100, 100),
+            m("330481002", 500, 100),
+            m("330481001", 100, 120),
+            m("330481001", 0, 100),
+        ]);
+        // Street 001's pool of 200 goes 100:120; street 002's 500 to its one member.
+        assert_eq!(parts, vec![91, 500, 109, 0]);
+    }
+
+    #[test]
+    fn the_floor_shortfall_is_per_month_and_rounds_up() {
+        assert_eq!(monthly_floor_shortfall(1_200_000, 100_000), 0);
+        assert_eq!(monthly_floor_shortfall(1_200_001, 100_000), 1);
+        assert_eq!(monthly_floor_shortfall(1_200_000, 90_000), 10_000);
+    }
+
+    #[test]
+    fn what_if_refuses_what_no_budget_means() {
+        let w = WhatIf {
+            reference_wage_change_pct: Some(f64::NAN),
+            ..Default::default()
+        };
+        assert_eq!(w.check().unwrap_err().field, "reference_wage_change_pct");
+        let w = WhatIf {
+            reference_wage_change_pct: Some(5.0),
+            ..Default::default()
+        };
+        assert!(w.check().is_ok() && !w.is_empty());
+        assert_eq!(w.wage(Some(100_000)), Some(105_000));
+        assert!(WhatIf::default().is_empty());
+    }
+
     fn policies() -> Vec<Policy> {
         crate::policy::SHIPPED
             .iter()
@@ -461,6 +620,28 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn pools_are_split_exactly(
+            members in proptest::collection::vec((0u8..3, 0i64..1_000_000, 0i64..200), 0..40),
+        ) {
+            let members: Vec<PoolMember> = members
+                .into_iter()
+                .map(|(p, target, factor)| PoolMember { pool: p.to_string(), target, factor })
+                .collect();
+            let parts = split_pools(&members);
+            for pool in ["0", "1", "2"] {
+                let of = |v: &[Fen]| -> Fen {
+                    members.iter().zip(v).filter(|(m, _)| m.pool == pool && m.target > 0).map(|(_, x)| *x).sum()
+                };
+                let targets: Vec<Fen> = members.iter().map(|m| m.target).collect();
+                let weighted = members.iter().any(|m| m.pool == pool && m.target * m.factor > 0);
+                if weighted {
+                    prop_assert_eq!(of(&parts), of(&targets));
+                }
+            }
+            prop_assert!(parts.iter().all(|p| *p >= 0));
+        }
+
         #[test]
         fn components_sum_to_the_total_and_pay_never_falls_as_level_rises(
             pi in 0usize..5, post in 0usize..5, lvl in 1u32..40, edu in 0usize..5, cert in 0usize..4,

@@ -1,6 +1,6 @@
 //! The budget: a year's pay bill per region, and what it would be under changed parameters (what-if).
 
-use super::compute::WhatIf;
+use shegong_domain::pay::WhatIf;
 
 use super::bad;
 use super::compute::compute_month;
@@ -45,7 +45,7 @@ pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
         return Err(StoreError::NotFound);
     }
     let here = crate::regions::get(db, scope, code).await?;
-    w.check()?;
+    w.check().map_err(StoreError::invalid)?;
     if !(2000..=2100).contains(&year) {
         return Err(bad("year_invalid", "year", "年度应在2000年至2100年之间"));
     }

@@ -1,6 +1,6 @@
 //! A month computed for a region: the workers in force, their levels and grades, the policies; nothing stored.
 
-use super::bad;
+use shegong_domain::pay::WhatIf;
 use shegong_domain::worker::WorkerStatus;
 
 use crate::entity::{assessment, worker};
@@ -9,13 +9,13 @@ use crate::policies::{Resolver, Wages};
 use crate::regions::in_subtree;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use shegong_domain::career::Grade;
 use shegong_domain::codes::education_bracket;
 use shegong_domain::pay::{self, PayInput, Payslip};
 use shegong_domain::policy::{BasePay, EducationKey, Fen, Policy};
 use shegong_domain::worker::CertificateLevel;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -107,8 +107,8 @@ pub async fn compute_month(
     let mut changed: HashMap<(String, i32), Arc<Policy>> = HashMap::new();
     let mut out = Vec::with_capacity(workers.len());
     let mut problems = Vec::new();
-    // (street, index in out) for the performance pool
-    let mut pools: BTreeMap<String, Vec<(usize, i64)>> = BTreeMap::new();
+    // Each computed slip's place in its street's performance pool (one per entry of `out`).
+    let mut pool_members: Vec<pay::PoolMember> = Vec::with_capacity(workers.len());
     let no_grades = Vec::new();
     let mut problem = |id: Uuid, name: &str, region: &str, message: String| {
         problems.push(Problem {
@@ -168,13 +168,11 @@ pub async fn compute_month(
             }
         };
         let last = g.iter().find(|(y, _)| *y == month.year() - 1).map(|(_, g)| *g);
-        if slip.performance > 0 {
-            let weight = slip.performance * pay::performance_factor(&policy, last);
-            pools
-                .entry(region[..9.min(region.len())].to_string())
-                .or_default()
-                .push((out.len(), weight));
-        }
+        pool_members.push(pay::PoolMember {
+            pool: region[..9.min(region.len())].to_string(),
+            target: slip.performance,
+            factor: pay::performance_factor(&policy, last),
+        });
         let floor = policy
             .pay
             .floor
@@ -191,97 +189,12 @@ pub async fn compute_month(
         });
         if let Some(floor) = floor {
             let c = out.last_mut().expect("pushed");
-            c.floor_shortfall = (std::cmp::max(floor - c.slip.total * 12, 0) + 11) / 12;
+            c.floor_shortfall = pay::monthly_floor_shortfall(floor, c.slip.total);
         }
     }
-    // Each street's pool (the sum of targets) split by target × grade factor.
-    for members in pools.values() {
-        let pool: Fen = members.iter().map(|(i, _)| out[*i].slip.performance).sum();
-        let weights: Vec<i64> = members.iter().map(|(_, w)| *w).collect();
-        for ((i, _), part) in members.iter().zip(pay::split_pool(pool, &weights)) {
-            out[*i].slip = out[*i].slip.with_performance(part);
-        }
+    // Each street's pool split among its members.
+    for (c, part) in out.iter_mut().zip(pay::split_pools(&pool_members)) {
+        c.slip = c.slip.with_performance(part);
     }
     Ok((out, problems))
-}
-
-/// Changes to try in a budget what-if; nothing stored changes.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct WhatIf {
-    /// Per-cent change of every reference wage (e.g. 5 for +5 %).
-    pub reference_wage_change_pct: Option<f64>,
-    /// New coefficients for reference-based base pay, in per cent of the monthly reference.
-    pub start_pct: Option<f64>,
-    pub step_pct: Option<f64>,
-    /// New monthly certificate allowances, yuan.
-    pub certificate_allowance_yuan: BTreeMap<CertificateLevel, i64>,
-}
-
-impl WhatIf {
-    /// Refuses numbers no budget means: not finite, or outside what a what-if can ask.
-    pub fn check(&self) -> Result<()> {
-        for (field, v, lo, hi) in [
-            (
-                "reference_wage_change_pct",
-                self.reference_wage_change_pct,
-                -100.0,
-                1000.0,
-            ),
-            ("start_pct", self.start_pct, 0.0, 10_000.0),
-            ("step_pct", self.step_pct, 0.0, 10_000.0),
-        ] {
-            if let Some(v) = v
-                && !(v.is_finite() && (lo..=hi).contains(&v))
-            {
-                return Err(bad("what_if_invalid", field, format!("应为{lo}至{hi}之间的数")));
-            }
-        }
-        for (level, yuan) in &self.certificate_allowance_yuan {
-            if !(0..=100_000).contains(yuan) {
-                return Err(bad(
-                    "what_if_invalid",
-                    "certificate_allowance_yuan",
-                    format!("{}津贴应为0至100000元之间的整数", level.label()),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.reference_wage_change_pct.is_none()
-            && self.start_pct.is_none()
-            && self.step_pct.is_none()
-            && self.certificate_allowance_yuan.is_empty()
-    }
-
-    pub(super) fn apply(&self, p: &Policy) -> Policy {
-        let mut p = p.clone();
-        if let BasePay::Reference {
-            start_permille,
-            step_permille,
-            ..
-        } = &mut p.pay.base
-        {
-            if let Some(s) = self.start_pct {
-                *start_permille = (s * 10.0).round().max(0.0) as u32;
-            }
-            if let Some(s) = self.step_pct {
-                *step_permille = (s * 10.0).round().max(0.0) as u32;
-            }
-        }
-        for (k, v) in &self.certificate_allowance_yuan {
-            p.pay.certificate_allowance.insert(*k, v * 100);
-        }
-        p
-    }
-
-    pub(super) fn wage(&self, w: Option<Fen>) -> Option<Fen> {
-        let w = w?;
-        Some(match self.reference_wage_change_pct {
-            Some(pct) => w + (w as f64 * pct / 100.0).round() as i64,
-            None => w,
-        })
-    }
 }

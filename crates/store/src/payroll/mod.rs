@@ -9,11 +9,12 @@ mod review;
 mod run;
 
 pub use budget::{Budget, BudgetRow, budget};
-pub use compute::{Computed, Problem, WhatIf, compute_month};
+pub use compute::{Computed, Problem, compute_month};
 pub use payslips::{Component, PayslipView, components_of, fen_of, level_of, payslips};
 pub use review::{adjust, for_each_slip, get, list, lock, review, slips};
 pub(crate) use run::store_slips;
 pub use run::{RunSummary, Totals, run};
+pub use shegong_domain::pay::WhatIf;
 
 use crate::error::{Result, StoreError};
 use chrono::NaiveDate;
