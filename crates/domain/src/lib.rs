@@ -15,6 +15,7 @@ pub mod password;
 pub mod pay;
 pub mod person;
 pub mod policy;
+pub mod records;
 pub mod region;
 pub mod service;
 pub mod staffing;

@@ -3,12 +3,12 @@
 use super::create::{insert_appointment, insert_certificate, insert_education, refresh_derived};
 use super::read::find_scoped;
 use super::{Changes, community_in_scope, d, editable, still_serving};
+use shegong_domain::records::AgreementFields;
 
 use crate::Db;
 use crate::access::Access;
 use crate::entity::{agreement, appointment, worker};
 use crate::error::{Result, StoreError};
-use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
@@ -157,16 +157,7 @@ pub async fn add_certificate(db: &Db, access: &Access, id: Uuid, c: CertificateF
     Ok(updated)
 }
 
-/// A service agreement for one 两委 term ("一届一签").
-#[derive(Debug, Clone)]
-pub struct AgreementFields {
-    pub number: Option<String>,
-    pub term: String,
-    pub start_date: NaiveDate,
-    pub end_date: NaiveDate,
-    pub signed_on: Option<NaiveDate>,
-}
-
+/// Records a service agreement (one per 两委 term, "一届一签").
 pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementFields) -> Result<agreement::Model> {
     access.require(Permission::EditArchive)?;
     let (scope, actor) = (&access.scope, &access.actor);

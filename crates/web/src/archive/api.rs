@@ -14,9 +14,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shegong_domain::Permission;
-use shegong_domain::codes::EDUCATION;
-use shegong_domain::worker::{CertificateFields, CertificateLevel, EducationFields, NewWorkerInput, parse_date};
-use shegong_store::workers::{self, AgreementFields, WorkerPatch};
+use shegong_domain::records::{
+    AgreementInput, CertificateInput, EducationInput, parse_agreement, parse_certificate, parse_education,
+};
+use shegong_domain::worker::{NewWorkerInput, parse_date};
+use shegong_store::workers::{self, WorkerPatch};
 use shegong_store::{audit, career};
 use uuid::Uuid;
 
@@ -129,35 +131,6 @@ pub async fn add_appointment(
     get_worker(State(st), caller, Path(id)).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct EducationInput {
-    pub education_code: String,
-    pub school: Option<String>,
-    pub major: Option<String>,
-    pub graduated_on: Option<String>,
-}
-
-pub fn parse_education(i: &EducationInput) -> ApiResult<EducationFields> {
-    let code = EDUCATION.parse(&i.education_code)?;
-    let graduated_on = match i.graduated_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(d) => Some(parse_date("graduated_on", "毕业日期", d)?),
-        None => None,
-    };
-    let clean = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    Ok(EducationFields {
-        code,
-        school: clean(&i.school),
-        major: clean(&i.major),
-        graduated_on,
-    })
-}
-
 pub async fn add_education(
     State(st): State<AppState>,
     caller: Caller,
@@ -169,32 +142,6 @@ pub async fn add_education(
     get_worker(State(st), caller, Path(id)).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CertificateInput {
-    pub level: String,
-    pub number: Option<String>,
-    pub issued_on: Option<String>,
-}
-
-pub fn parse_certificate(i: &CertificateInput) -> ApiResult<CertificateFields> {
-    let level = CertificateLevel::parse(&i.level)?;
-    let issued_on = match i.issued_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(d) => Some(parse_date("issued_on", "发证日期", d)?),
-        None => None,
-    };
-    Ok(CertificateFields {
-        level,
-        number: i
-            .number
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-        issued_on,
-    })
-}
-
 pub async fn add_certificate(
     State(st): State<AppState>,
     caller: Caller,
@@ -204,34 +151,6 @@ pub async fn add_certificate(
     caller.access.require(Permission::EditArchive)?;
     workers::add_certificate(&st.db, &caller.access, id, parse_certificate(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct AgreementInput {
-    pub term: String,
-    pub number: Option<String>,
-    pub start_date: String,
-    pub end_date: String,
-    pub signed_on: Option<String>,
-}
-
-pub fn parse_agreement(i: &AgreementInput) -> ApiResult<AgreementFields> {
-    Ok(AgreementFields {
-        number: i
-            .number
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-        term: i.term.trim().to_string(),
-        start_date: parse_date("start_date", "协议开始日期", &i.start_date)?,
-        end_date: parse_date("end_date", "协议结束日期", &i.end_date)?,
-        signed_on: match i.signed_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(d) => Some(parse_date("signed_on", "签订日期", d)?),
-            None => None,
-        },
-    })
 }
 
 pub async fn add_agreement(

@@ -3,7 +3,6 @@ use crate::page::CsrfForm;
 use crate::page::PageResult;
 use crate::page::SubForm;
 
-use crate::archive::api::{AgreementInput, CertificateInput, EducationInput};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -11,6 +10,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use shegong_domain::Permission;
+use shegong_domain::records::{AgreementInput, CertificateInput, EducationInput};
 use shegong_store::workers;
 use uuid::Uuid;
 
@@ -39,7 +39,7 @@ pub(crate) async fn add_education(
 ) -> PageResult {
     editor(&caller, &f)?;
     let r = async {
-        let e = crate::archive::api::parse_education(&EducationInput {
+        let e = shegong_domain::records::parse_education(&EducationInput {
             education_code: f.get("education_code"),
             school: f.opt("school"),
             major: f.opt("major"),
@@ -60,7 +60,7 @@ pub(crate) async fn add_certificate(
 ) -> PageResult {
     editor(&caller, &f)?;
     let r = async {
-        let c = crate::archive::api::parse_certificate(&CertificateInput {
+        let c = shegong_domain::records::parse_certificate(&CertificateInput {
             level: f.get("level"),
             number: f.opt("number"),
             issued_on: f.opt("issued_on"),
@@ -103,7 +103,7 @@ pub(crate) async fn add_agreement(
 ) -> PageResult {
     editor(&caller, &f)?;
     let r = async {
-        let a = crate::archive::api::parse_agreement(&AgreementInput {
+        let a = shegong_domain::records::parse_agreement(&AgreementInput {
             term: f.get("term"),
             number: f.opt("number"),
             start_date: f.get("start_date"),
