@@ -4,6 +4,7 @@ use crate::page::Chrome;
 use crate::page::PageResult;
 use crate::page::chrome;
 use crate::page::render;
+use shegong_domain::stats::{density_hundredths, fmt_bp};
 use shegong_domain::status::{CorrectionStatus, Status};
 
 use crate::auth::Caller;
@@ -141,16 +142,9 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
     render(HomePage {
         path: regions::path(&st.db, &caller.scope, &code).await?,
         region_name: c.region_name.clone(),
-        per300: if hh == 0 {
-            "—".into()
-        } else {
-            format!("{:.2}", s.active as f64 * 300.0 / hh as f64)
-        },
-        per10k: if res == 0 {
-            "—".into()
-        } else {
-            format!("{:.1}", s.active as f64 * 10000.0 / res as f64)
-        },
+        // The same figures, rounded the same way, as the statistics page.
+        per300: density_hundredths(s.active, hh, 300).map_or("—".into(), fmt_bp),
+        per10k: density_hundredths(s.active, res, 10_000).map_or("—".into(), fmt_bp),
         chart_post: chart("pie", &s.by_post_category),
         chart_edu: chart("bar", &s.by_education),
         chart_cert: chart("pie", &s.by_certificate),
