@@ -48,9 +48,17 @@ pub(crate) async fn import_command(
     } else {
         // The file is kept like an upload on the site, so that a commit stopped in the middle is
         // finished at the next start of `serve` (or by committing it on the import page).
-        let (_, checked, done) = imports::commit_upload(&db, &access, &name, bytes, &table, today, &|d, t| {
-            p.update(d as u64, t as u64, "导入")
-        })
+        // Between chunks it pauses so that a server running on the same database keeps saving.
+        let (_, checked, done) = imports::commit_upload_paced(
+            &db,
+            &access,
+            &name,
+            bytes,
+            &table,
+            today,
+            &|d, t| p.update(d as u64, t as u64, "导入"),
+            imports::OUTSIDE_THE_SERVER,
+        )
         .await
         .map_err(describe)?;
         (checked, done)

@@ -87,16 +87,28 @@ fn already_running() -> StoreError {
     ))
 }
 
-/// Commits the kept upload `run` (see the module): `resuming` when it was left `committing`.
+/// Which upload a commit writes, whether it finishes one left `committing`, and the pause between
+/// its chunks.
+pub(super) struct Job {
+    pub upload: Uuid,
+    pub resuming: bool,
+    pub pause: std::time::Duration,
+}
+
+/// Commits a kept upload (see the module).
 pub(super) async fn commit_run(
     db: &Db,
     access: &Access,
     t: &Table,
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
-    run: Uuid,
-    resuming: bool,
+    job: Job,
 ) -> Result<(Checked, Option<Committed>)> {
+    let Job {
+        upload: run,
+        resuming,
+        pause,
+    } = job;
     access.require(Permission::EditArchive)?;
     let _running = Running::claim(run)?;
     let (scope, actor) = (&access.scope, &access.actor);
@@ -161,6 +173,7 @@ pub(super) async fn commit_run(
         let txn = db.begin_write().await?;
         create_many(&txn, actor, chunk).await?;
         txn.commit().await?;
+        between_chunks(pause).await;
         done.created += chunk.len();
         progress(step(&done), total);
     }
@@ -172,6 +185,7 @@ pub(super) async fn commit_run(
             set_progress(&txn, run, *last, &done).await?;
         }
         txn.commit().await?;
+        between_chunks(pause).await;
         progress(step(&done), total);
     }
     // 4. Done.
@@ -210,6 +224,16 @@ pub(super) async fn commit_run(
     txn.commit().await?;
     progress(total, total);
     Ok((checked, Some(done)))
+}
+
+/// Between two chunks, a pause that lets another process's writer in: inside the server every write
+/// queues fairly for the one writer connection, but SQLite's lock between processes is not fair, and
+/// a waiting writer (which polls every 100 ms at most) could otherwise miss every gap between chunks
+/// of a command-line import until its busy timeout.
+async fn between_chunks(pause: std::time::Duration) {
+    if !pause.is_zero() {
+        tokio::time::sleep(pause).await;
+    }
 }
 
 enum Reserved {

@@ -1,7 +1,7 @@
 //! Uploaded files between check and commit, and commits left unfinished.
 
 use super::check::Checked;
-use super::commit::{Committed, commit_run};
+use super::commit::{Committed, Job, commit_run};
 use super::kept_errors;
 use super::read::{Table, read_table};
 use shegong_domain::status::{Status, UploadStatus};
@@ -147,7 +147,7 @@ pub async fn commit_kept(
     let t = tokio::task::spawn_blocking(move || read_table(&name, &file))
         .await
         .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))??;
-    commit_recorded(db, access, m, &t, today, &|_, _| {}).await
+    commit_recorded(db, access, m, &t, today, &|_, _| {}, std::time::Duration::ZERO).await
 }
 
 /// Keeps an uploaded file, then commits it (so that a commit the process could not finish is
@@ -161,12 +161,41 @@ pub async fn commit_upload(
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
+    commit_upload_paced(
+        db,
+        access,
+        filename,
+        bytes,
+        t,
+        today,
+        progress,
+        std::time::Duration::ZERO,
+    )
+    .await
+}
+
+/// The pause a commit from outside the server (the command line) leaves between its chunks, so
+/// that a running server's writes get the database's lock: longer than SQLite's longest busy wait.
+pub const OUTSIDE_THE_SERVER: std::time::Duration = std::time::Duration::from_millis(120);
+
+/// [`commit_upload`] with a pause between chunks (see [`OUTSIDE_THE_SERVER`]).
+#[allow(clippy::too_many_arguments)]
+pub async fn commit_upload_paced(
+    db: &Db,
+    access: &Access,
+    filename: &str,
+    bytes: Vec<u8>,
+    t: &Table,
+    today: NaiveDate,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    pause: std::time::Duration,
+) -> Result<(import::Model, Checked, Option<Committed>)> {
     let pending = Checked {
         rows: t.rows.len(),
         ..Default::default()
     };
     let m = keep(db, access, filename, bytes, &pending, UploadStatus::Checking).await?;
-    commit_recorded(db, access, m, t, today, progress).await
+    commit_recorded(db, access, m, t, today, progress, pause).await
 }
 
 pub(super) async fn commit_recorded(
@@ -176,10 +205,23 @@ pub(super) async fn commit_recorded(
     t: &Table,
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
+    pause: std::time::Duration,
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
     let resuming = m.status == UploadStatus::Committing.as_str();
     let id = m.id;
-    let (checked, done) = commit_run(db, access, t, today, progress, id, resuming).await?;
+    let (checked, done) = commit_run(
+        db,
+        access,
+        t,
+        today,
+        progress,
+        Job {
+            upload: id,
+            resuming,
+            pause,
+        },
+    )
+    .await?;
     if done.is_none() {
         // Refused: the upload keeps the check's errors and can be corrected and uploaded again.
         let mut am: import::ActiveModel = m.into();

@@ -18,7 +18,10 @@ mod update;
 
 pub use check::{Checked, check};
 pub use commit::Committed;
-pub use kept::{commit_kept, commit_upload, expire, get, get_summary, recent, record, resume_unfinished};
+pub use kept::{
+    OUTSIDE_THE_SERVER, commit_kept, commit_upload, commit_upload_paced, expire, get, get_summary, recent, record,
+    resume_unfinished,
+};
 pub use read::{Cell, Table, decode_text, excel_serial_date, read_table};
 
 use serde::Serialize;
