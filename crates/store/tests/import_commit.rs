@@ -318,6 +318,7 @@ async fn a_clerks_change_during_an_import_stands(postgres: bool) {
         .code;
     let exited = holder(&db, &ids[ROWS - 1]).await;
     let moved = holder(&db, &ids[ROWS - 2]).await;
+    let phoned = holder(&db, &ids[ROWS - 3]).await;
     let upload = std::sync::Mutex::new(None::<uuid::Uuid>);
     let twice = std::sync::Mutex::new(None);
     let called = std::sync::atomic::AtomicBool::new(false);
@@ -331,6 +332,12 @@ async fn a_clerks_change_during_an_import_stands(postgres: bool) {
             let on = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap();
             workers::exit(&db, &haining, exited.id, on, "个人辞职").await.unwrap();
             workers::exit(&db, &haining, moved.id, on, "个人辞职").await.unwrap();
+            // A phone corrected meanwhile: no field the check looks at, but a change all the same.
+            let patch = WorkerPatch {
+                phone: Some("13700001111".into()),
+                ..Default::default()
+            };
+            workers::update(&db, &haining, phoned.id, &patch).await.unwrap();
             let t = imports::check(
                 &db.conn,
                 &tongxiang.scope,
@@ -365,13 +372,18 @@ async fn a_clerks_change_during_an_import_stands(postgres: bool) {
         other => panic!("a second commit of a running upload: {other:?}"),
     }
     let done = done.unwrap();
-    // Both rows are reported, the others written.
+    // The three rows are reported, the others written.
     let rows: Vec<usize> = done.skipped.iter().map(|e| e.row).collect();
-    assert_eq!(rows, vec![ROWS, ROWS + 1], "{:?}", done.skipped);
+    assert_eq!(rows, vec![ROWS - 1, ROWS, ROWS + 1], "{:?}", done.skipped);
     assert!(done.skipped.iter().all(|e| e.message.starts_with("未导入")));
-    assert_eq!(done.updated + done.unchanged, ROWS - 2);
+    assert_eq!(done.updated + done.unchanged, ROWS - 3);
     assert_eq!(m.status, "committed");
-    assert_eq!(m.error_count, 2);
+    assert_eq!(m.error_count, 3);
+    let w = holder(&db, &ids[ROWS - 3]).await;
+    assert_eq!(
+        (w.phone.as_deref(), w.title.as_str()),
+        (Some("13700001111"), "专职工作者")
+    );
     // The exit stands: no post was reopened for the person who left.
     let w = holder(&db, &ids[ROWS - 1]).await;
     assert_eq!(w.status, "exited");
@@ -426,6 +438,12 @@ async fn a_stopped_update_is_finished_without_undoing_later_edits(postgres: bool
         ..Default::default()
     };
     workers::update(&db, &admin, first_person.id, &patch).await.unwrap();
+    // Nobody commits it by hand while it is `committing`: the start of the server finishes it.
+    let stuck = imports::recent(&db, &admin.scope, 1).await.unwrap().remove(0);
+    match imports::commit_kept(&db, &admin, stuck.id, today()).await {
+        Err(StoreError::Conflict(e)) => assert_eq!(e.code, "import_running"),
+        other => panic!("committing a `committing` upload by hand: {:?}", other.map(|_| ())),
+    }
     assert_eq!(imports::resume_unfinished(&db, today()).await.unwrap(), 1);
     // The correction stands; every row is accounted for once.
     assert_eq!(holder(&db, &ids[0]).await.name, "王更正");
@@ -433,6 +451,24 @@ async fn a_stopped_update_is_finished_without_undoing_later_edits(postgres: bool
     let m = imports::recent(&db, &admin.scope, 1).await.unwrap().remove(0);
     assert_eq!(m.status, "committed");
     assert_eq!((m.created, m.updated, m.error_count), (Some(0), Some(ROWS as i32), 0));
+    // An upload whose check a stopped process cut off is checked again at the start, not committed.
+    let (third, _) = roster_as(&db, ROWS, "副主任", "2026-07-01").await;
+    let checked = imports::check(&db.conn, &admin.scope, &table(&third), today())
+        .await
+        .unwrap();
+    let cut = imports::record(&db, &admin, "c.csv", third.clone(), &checked)
+        .await
+        .unwrap();
+    import::Entity::update_many()
+        .col_expr(import::Column::Status, sea_orm::sea_query::Expr::value("checking"))
+        .filter(import::Column::Id.eq(cut.id))
+        .exec(&db.conn)
+        .await
+        .unwrap();
+    assert_eq!(imports::resume_unfinished(&db, today()).await.unwrap(), 0);
+    let again = imports::get(&db, &admin.scope, cut.id).await.unwrap();
+    assert_eq!((again.status.as_str(), again.error_count), ("checked", 0));
+    assert_eq!(holder(&db, &ids[ROWS - 1]).await.title, "网格员");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -55,6 +55,10 @@ pub struct Committed {
 pub(super) const NEW_PER_TXN: usize = 1000;
 pub(super) const UPDATES_PER_TXN: usize = 200;
 
+/// Why a row is not imported when its person was changed by someone else while the file was written.
+const CHANGED_MEANWHILE: &str =
+    "导入期间该人员档案已被他人修改（调动、退出、更正等），以他人的修改为准；请核对后重新导入本行";
+
 /// What a clerk is told when a row's person is being registered by another import right now.
 pub(super) const RESERVED_ELSEWHERE: &str = "该身份证号码正在由另一批导入建档，请稍后再试";
 
@@ -137,14 +141,18 @@ pub(super) async fn commit_run(
         .await?
         .ok_or(StoreError::NotFound)?;
     let progress_row = m.progress_row as usize;
-    // A resumed commit starts from what the stopped one saved with its last chunk.
+    let since = m.committed_at.unwrap_or_else(Utc::now);
+    // A resumed commit starts from what the stopped one saved with its last chunk (the list of rows
+    // not imported is kept up to its cap; the ones beyond it are still counted).
     let mut done = Committed::default();
+    let mut uncounted = 0;
     if resuming {
         done.unchanged = m.updated.unwrap_or(0) as usize;
         done.skipped = super::errors_of(&m)
             .into_iter()
             .filter(|e| e.row <= progress_row)
             .collect();
+        uncounted = (m.error_count.max(0) as usize).saturating_sub(done.skipped.len());
     }
     let mut create: Vec<(Uuid, &NewWorker)> = Vec::new();
     let mut known: Vec<(usize, &NewWorker)> = Vec::new();
@@ -180,9 +188,9 @@ pub(super) async fn commit_run(
     // Known people, a chunk per transaction, each row against its person as they are now.
     for chunk in known.chunks(UPDATES_PER_TXN) {
         let txn = db.begin_write().await?;
-        update_chunk(&txn, access, &checked.holders, chunk, &mut done).await?;
+        update_chunk(&txn, access, &checked.holders, since, chunk, &mut done).await?;
         if let Some((last, _)) = chunk.last() {
-            set_progress(&txn, run, *last, &done).await?;
+            set_progress(&txn, run, *last, &done, uncounted).await?;
         }
         txn.commit().await?;
         between_chunks(pause).await;
@@ -203,7 +211,7 @@ pub(super) async fn commit_run(
             done.created,
             done.updated,
             done.unchanged,
-            done.skipped.len()
+            done.skipped.len() + uncounted
         )),
     )
     .await?;
@@ -216,7 +224,10 @@ pub(super) async fn commit_run(
             import::Column::Updated,
             Expr::value(Some((done.updated + done.unchanged) as i32)),
         )
-        .col_expr(import::Column::ErrorCount, Expr::value(done.skipped.len() as i32))
+        .col_expr(
+            import::Column::ErrorCount,
+            Expr::value((done.skipped.len() + uncounted) as i32),
+        )
         .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
         .filter(import::Column::Id.eq(run))
         .exec(&txn)
@@ -295,6 +306,9 @@ async fn reserve(
         let moved = import::Entity::update_many()
             .col_expr(import::Column::Status, Expr::value(UploadStatus::Committing.as_str()))
             .col_expr(import::Column::ProgressRow, Expr::value(0))
+            // While `committing`, the time the writing began: a person changed after it was
+            // changed by someone else, and keeps that change.
+            .col_expr(import::Column::CommittedAt, Expr::value(Some(Utc::now())))
             .filter(import::Column::Id.eq(run))
             .filter(import::Column::Status.is_in([UploadStatus::Checking.as_str(), UploadStatus::Checked.as_str()]))
             .exec(&txn)
@@ -378,6 +392,7 @@ async fn update_chunk(
     txn: &DatabaseTransaction,
     access: &Access,
     expected: &HashMap<String, Holder>,
+    since: chrono::DateTime<Utc>,
     chunk: &[(usize, &NewWorker)],
     done: &mut Committed,
 ) -> Result<()> {
@@ -396,6 +411,12 @@ async fn update_chunk(
         };
         if let Some(e) = against_holder(*row, w, h, open.get(&h.worker_id), &access.scope) {
             done.skipped.push(not_imported(e.row, &e.field, &e.message));
+            continue;
+        }
+        // Changed by someone else since the writing began (a phone, a post, a correction): their
+        // change stands.
+        if state.get(&h.worker_id).is_some_and(|(m, _, _)| m.updated_at > since) {
+            done.skipped.push(not_imported(*row, "身份证号", CHANGED_MEANWHILE));
             continue;
         }
         if let Some((m, edus, certs)) = state.get(&h.worker_id)
@@ -431,14 +452,23 @@ async fn update_chunk(
 }
 
 /// Saves how far the updates have got (the last row, the counts, the rows not imported).
-async fn set_progress(txn: &DatabaseTransaction, run: Uuid, row: usize, done: &Committed) -> Result<()> {
+async fn set_progress(
+    txn: &DatabaseTransaction,
+    run: Uuid,
+    row: usize,
+    done: &Committed,
+    uncounted: usize,
+) -> Result<()> {
     import::Entity::update_many()
         .col_expr(import::Column::ProgressRow, Expr::value(row as i32))
         .col_expr(
             import::Column::Updated,
             Expr::value(Some((done.updated + done.unchanged) as i32)),
         )
-        .col_expr(import::Column::ErrorCount, Expr::value(done.skipped.len() as i32))
+        .col_expr(
+            import::Column::ErrorCount,
+            Expr::value((done.skipped.len() + uncounted) as i32),
+        )
         .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
         .filter(import::Column::Id.eq(run))
         .exec(txn)

@@ -136,18 +136,38 @@ pub async fn commit_kept(
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
     access.require(Permission::EditArchive)?;
     let m = get(db, &access.scope, id).await?;
-    if m.status == UploadStatus::Committed.as_str() {
-        return Err(StoreError::Conflict(shegong_domain::FieldError::new(
+    match UploadStatus::parse(&m.status) {
+        Some(UploadStatus::Committed) => Err(StoreError::Conflict(shegong_domain::FieldError::new(
             "import_committed",
             "id",
             "该文件已经导入，如需更新请重新上传",
-        )));
+        ))),
+        // Being written (by this process, or by another one such as the command line): only the
+        // start of `serve` finishes an upload a stopped process left `committing`.
+        Some(UploadStatus::Committing) => Err(StoreError::Conflict(shegong_domain::FieldError::new(
+            "import_running",
+            "id",
+            "该文件正在导入，请稍候查看结果",
+        ))),
+        _ => commit_model(db, access, m, today).await,
     }
-    let (name, file) = (m.filename.clone(), m.file.clone());
-    let t = tokio::task::spawn_blocking(move || read_table(&name, &file))
-        .await
-        .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))??;
+}
+
+async fn commit_model(
+    db: &Db,
+    access: &Access,
+    m: import::Model,
+    today: NaiveDate,
+) -> Result<(import::Model, Checked, Option<Committed>)> {
+    let t = table_of(&m).await?;
     commit_recorded(db, access, m, &t, today, &|_, _| {}, std::time::Duration::ZERO).await
+}
+
+async fn table_of(m: &import::Model) -> Result<Table> {
+    let (name, file) = (m.filename.clone(), m.file.clone());
+    tokio::task::spawn_blocking(move || read_table(&name, &file))
+        .await
+        .map_err(|e| StoreError::Other(anyhow::anyhow!(e)))?
 }
 
 /// Keeps an uploaded file, then commits it (so that a commit the process could not finish is
@@ -235,30 +255,56 @@ pub(super) async fn commit_recorded(
     Ok((m, checked, done))
 }
 
-/// Finishes the commits the process stopped in the middle of (uploads left `checking` or
-/// `committing`), as the clerk who started each; returns how many were finished. One that cannot be
-/// finished is logged and the others go on.
+/// At the start of `serve`: finishes the commits a stopped process left `committing`, as the clerk
+/// who started each (one that cannot be finished is logged and the others go on), and checks again
+/// the uploads it left `checking`: those are kept as checked, to be committed by a clerk who sees the
+/// result (committing them now could put an old file over newer imports). Returns how many commits
+/// were finished.
 pub async fn resume_unfinished(db: &Db, today: NaiveDate) -> Result<usize> {
-    let ids: Vec<(Uuid, String, String)> = import::Entity::find()
+    let ids: Vec<(Uuid, String, String, String)> = import::Entity::find()
         .select_only()
-        .columns([import::Column::Id, import::Column::RegionCode, import::Column::Username])
+        .columns([
+            import::Column::Id,
+            import::Column::RegionCode,
+            import::Column::Username,
+            import::Column::Status,
+        ])
         .filter(import::Column::Status.is_in([UploadStatus::Checking.as_str(), UploadStatus::Committing.as_str()]))
         .into_tuple()
         .all(&db.conn)
         .await?;
     let mut n = 0;
-    for (id, region, username) in ids {
+    for (id, region, username, status) in ids {
         let Ok(code) = shegong_domain::RegionCode::parse(&region) else {
             continue;
         };
         let access = Access::admin(code.as_str(), &username);
-        match commit_kept(db, &access, id, today).await {
-            Ok((_, _, Some(_))) => n += 1,
-            Ok((_, checked, None)) => {
+        let outcome = match find_kept(db, &access.scope, id, true).await {
+            Ok(m) if status == UploadStatus::Checking.as_str() => recheck(db, &access, m, today).await.map(|_| None),
+            Ok(m) => commit_model(db, &access, m, today).await.map(|(_, c, d)| Some((c, d))),
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(Some((_, Some(_)))) => n += 1,
+            Ok(Some((checked, None))) => {
                 tracing::warn!(%id, errors = checked.errors.len(), "an unfinished import was refused by its check")
             }
+            Ok(None) => tracing::info!(%id, "an upload whose check was cut off was checked again"),
             Err(e) => tracing::warn!(%id, error = ?e, "an unfinished import could not be finished"),
         }
     }
     Ok(n)
+}
+
+/// Checks a kept upload again and keeps the result (nothing is written to the archive).
+async fn recheck(db: &Db, access: &Access, m: import::Model, today: NaiveDate) -> Result<()> {
+    let t = table_of(&m).await?;
+    let checked = super::check(&db.conn, &access.scope, &t, today).await?;
+    let mut am: import::ActiveModel = m.into();
+    am.status = Set(UploadStatus::Checked.as_str().into());
+    am.rows = Set(checked.rows as i32);
+    am.error_count = Set(checked.errors.len() as i32);
+    am.errors = Set(kept_errors(&checked.errors));
+    am.update(&db.writer).await?;
+    Ok(())
 }

@@ -78,6 +78,16 @@ fn outcome(id: Uuid, checked: &Checked, done: Option<&Committed>) -> Value {
     })
 }
 
+/// Runs a commit in a task of its own, so that it goes on to the end when the client goes away (a
+/// closed tab, a proxy's timeout); the request waits for it and answers with its result.
+pub(crate) async fn detached<T: Send + 'static>(
+    f: impl std::future::Future<Output = T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::spawn(f)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+}
+
 /// Checks, and commits unless `dry_run`; keeps the file either way.
 pub(crate) async fn run(
     st: &AppState,
@@ -111,8 +121,12 @@ pub(crate) async fn run(
         let m = imports::record(&st.db, &caller.access, &filename, bytes, &checked).await?;
         return Ok((m.id, checked, None));
     }
+    let (db, access) = (st.db.clone(), caller.access.clone());
     let (m, checked, done) =
-        imports::commit_upload(&st.db, &caller.access, &filename, bytes, &table, today(), &|_, _| {}).await?;
+        detached(
+            async move { imports::commit_upload(&db, &access, &filename, bytes, &table, today(), &|_, _| {}).await },
+        )
+        .await??;
     Ok((m.id, checked, done))
 }
 
@@ -136,7 +150,8 @@ pub async fn api_upload(State(st): State<AppState>, caller: Caller, m: Multipart
 /// `POST /api/v1/imports/{id}/commit`: commits a checked upload.
 pub async fn api_commit(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
     admin_only(&caller)?;
-    let (m, checked, done) = imports::commit_kept(&st.db, &caller.access, id, today()).await?;
+    let (db, access) = (st.db.clone(), caller.access.clone());
+    let (m, checked, done) = detached(async move { imports::commit_kept(&db, &access, id, today()).await }).await??;
     let status = if done.is_some() {
         axum::http::StatusCode::OK
     } else {

@@ -143,7 +143,10 @@ pub async fn commit_page(
 ) -> PageResult {
     admin_only(&caller)?;
     caller.check_csrf(&f._csrf)?;
-    match imports::commit_kept(&st.db, &caller.access, id, today()).await {
+    let (db, access) = (st.db.clone(), caller.access.clone());
+    let outcome =
+        crate::imports::api::detached(async move { imports::commit_kept(&db, &access, id, today()).await }).await?;
+    match outcome {
         Ok(_) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Err(e) => {
             let e: AppError = e.into();
