@@ -22,16 +22,15 @@ use super::RowError;
 use super::check::{Checked, Holder, against_holder, check, open_posts, registry};
 use super::create::create_many;
 use super::read::Table;
+use super::reservations::{existing, registered, release};
 use super::update::{import_unchanged, import_update, known_state};
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{id_registry, import, import_reservation, worker};
+use crate::entity::{import, import_reservation};
 use crate::error::{Result, StoreError};
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 use serde::Serialize;
 use shegong_domain::status::{Status, UploadStatus};
 use shegong_domain::worker::{NewWorker, WorkerStatus};
@@ -345,38 +344,6 @@ async fn reserve(
     )))
 }
 
-/// The ID numbers among these that are in the registry.
-async fn registered(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashSet<String>> {
-    let mut out = HashSet::new();
-    for chunk in ids.chunks(500) {
-        let found: Vec<String> = id_registry::Entity::find()
-            .select_only()
-            .column(id_registry::Column::IdNumber)
-            .filter(id_registry::Column::IdNumber.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(found);
-    }
-    Ok(out)
-}
-
-/// The workers among these ids that exist.
-async fn existing(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashSet<Uuid>> {
-    let mut out = HashSet::new();
-    for chunk in ids.chunks(500) {
-        let found: Vec<Uuid> = worker::Entity::find()
-            .select_only()
-            .column(worker::Column::Id)
-            .filter(worker::Column::Id.is_in(chunk.to_vec()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        out.extend(found);
-    }
-    Ok(out)
-}
-
 fn not_imported(row: usize, field: &str, why: &str) -> RowError {
     let why = why.strip_prefix("未导入：").unwrap_or(why);
     RowError {
@@ -471,33 +438,6 @@ async fn set_progress(
         )
         .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
         .filter(import::Column::Id.eq(run))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
-/// Ends an import's reservations: a reserved ID number whose archive was not made leaves the
-/// registry (nobody is kept from registering that person), and the reservations go.
-async fn release(txn: &DatabaseTransaction, run: Uuid) -> Result<()> {
-    let reserved = import_reservation::Entity::find()
-        .filter(import_reservation::Column::ImportId.eq(run))
-        .all(txn)
-        .await?;
-    let made = existing(txn, reserved.iter().map(|r| r.worker_id).collect()).await?;
-    let orphans: Vec<(String, Uuid)> = reserved
-        .into_iter()
-        .filter(|r| !made.contains(&r.worker_id))
-        .map(|r| (r.id_number, r.worker_id))
-        .collect();
-    for chunk in orphans.chunks(500) {
-        id_registry::Entity::delete_many()
-            .filter(id_registry::Column::IdNumber.is_in(chunk.iter().map(|(id, _)| id.clone())))
-            .filter(id_registry::Column::WorkerId.is_in(chunk.iter().map(|(_, w)| *w)))
-            .exec(txn)
-            .await?;
-    }
-    import_reservation::Entity::delete_many()
-        .filter(import_reservation::Column::ImportId.eq(run))
         .exec(txn)
         .await?;
     Ok(())

@@ -14,6 +14,7 @@ mod commit;
 mod create;
 mod kept;
 mod read;
+mod reservations;
 mod update;
 
 pub use check::{Checked, check};
