@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "agreements")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "agreements",
     pub worker_id: Uuid,
     pub region_code: String,
     pub number: Option<String>,
@@ -16,4 +8,3 @@ pub struct Model {
     pub end_date: Date,
     pub signed_on: Option<Date>,
 }
-super::no_relations!();

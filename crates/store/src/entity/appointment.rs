@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "appointments")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "appointments",
     pub worker_id: Uuid,
     pub region_code: String,
     pub post_category: String,
@@ -19,4 +11,3 @@ pub struct Model {
     pub end_date: Option<Date>,
     pub end_reason: Option<String>,
 }
-super::no_relations!();

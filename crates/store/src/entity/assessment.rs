@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "assessments")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "assessments",
     pub worker_id: Uuid,
     pub region_code: String,
     pub year: i32,
@@ -15,4 +7,3 @@ pub struct Model {
     pub recorded_by: String,
     pub recorded_at: DateTimeUtc,
 }
-super::no_relations!();

@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "assessment_amendments")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "assessment_amendments",
     pub assessment_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,
@@ -18,4 +10,3 @@ pub struct Model {
     pub amended_by: String,
     pub amended_at: DateTimeUtc,
 }
-super::no_relations!();

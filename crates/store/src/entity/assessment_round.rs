@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "assessment_rounds")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "assessment_rounds",
     pub region_code: String,
     pub year: i32,
     pub status: String,
@@ -18,4 +10,3 @@ pub struct Model {
     pub published_by: Option<String>,
     pub published_at: Option<DateTimeUtc>,
 }
-super::no_relations!();

@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "audit_log")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "audit_log",
     pub at: DateTimeUtc,
     pub username: String,
     pub role: String,
@@ -16,4 +8,3 @@ pub struct Model {
     pub target: Option<String>,
     pub detail: Option<String>,
 }
-super::no_relations!();

@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "certificates")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "certificates",
     pub worker_id: Uuid,
     pub kind: String,
     pub level: Option<String>,
@@ -15,4 +7,3 @@ pub struct Model {
     pub number: Option<String>,
     pub issued_on: Option<Date>,
 }
-super::no_relations!();

@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "educations")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "educations",
     pub worker_id: Uuid,
     pub education_code: String,
     pub school: Option<String>,
@@ -15,4 +7,3 @@ pub struct Model {
     pub graduated_on: Option<Date>,
     pub full_time_study: bool,
 }
-super::no_relations!();

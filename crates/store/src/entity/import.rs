@@ -1,14 +1,7 @@
 //! An uploaded roster, kept between its check and its commit.
 
-use sea_orm::entity::prelude::*;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "imports")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "imports",
     pub region_code: String,
     pub username: String,
     pub filename: String,
@@ -26,5 +19,3 @@ pub struct Model {
     /// The last spreadsheet row whose update of a known person is written (a commit under way).
     pub progress_row: i32,
 }
-
-super::no_relations!();

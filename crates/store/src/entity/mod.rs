@@ -41,3 +41,25 @@ macro_rules! no_relations {
     };
 }
 pub(crate) use no_relations;
+
+/// A table of one province's data, keyed as every such table is by the province and a UUIDv7:
+/// `province_table! { "table_name", pub field: Type, … }` declares its `Model` (serialisable),
+/// `Entity`, `Column` and an empty `Relation`.
+macro_rules! province_table {
+    ($table:literal, $($fields:tt)*) => {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+        #[sea_orm(table_name = $table)]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub province_code: String,
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            $($fields)*
+        }
+
+        super::no_relations!();
+    };
+}
+pub(crate) use province_table;

@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "payroll_runs")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "payroll_runs",
     pub region_code: String,
     pub month: String,
     pub status: String,
@@ -23,4 +15,3 @@ pub struct Model {
     pub locked_by: Option<String>,
     pub locked_at: Option<DateTimeUtc>,
 }
-super::no_relations!();

@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "payslips")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "payslips",
     pub run_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,
@@ -23,4 +15,3 @@ pub struct Model {
     pub total_fen: i64,
     pub floor_shortfall_fen: i64,
 }
-super::no_relations!();

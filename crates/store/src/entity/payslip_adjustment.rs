@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "payslip_adjustments")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "payslip_adjustments",
     pub run_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,
@@ -17,4 +9,3 @@ pub struct Model {
     pub created_by: String,
     pub created_at: DateTimeUtc,
 }
-super::no_relations!();

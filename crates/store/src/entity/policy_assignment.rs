@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "policy_assignments")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "policy_assignments",
     pub region_code: String,
     pub policy_name: String,
     pub policy_version: i32,
@@ -15,4 +7,3 @@ pub struct Model {
     pub assigned_by: String,
     pub assigned_at: DateTimeUtc,
 }
-super::no_relations!();

@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "reference_wages")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "reference_wages",
     pub region_code: String,
     pub key: String,
     pub year: i32,
@@ -15,4 +7,3 @@ pub struct Model {
     pub set_by: String,
     pub set_at: DateTimeUtc,
 }
-super::no_relations!();

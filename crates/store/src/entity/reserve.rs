@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "reserves")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "reserves",
     pub region_code: String,
     pub name: String,
     pub gender: String,
@@ -20,4 +12,3 @@ pub struct Model {
     pub added_on: Date,
     pub removed_on: Option<Date>,
 }
-super::no_relations!();

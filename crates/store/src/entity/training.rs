@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "trainings")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "trainings",
     pub region_code: String,
     pub name: String,
     pub kind: String,
@@ -19,4 +11,3 @@ pub struct Model {
     pub created_by: String,
     pub created_at: DateTimeUtc,
 }
-super::no_relations!();

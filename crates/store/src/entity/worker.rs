@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "workers")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "workers",
     pub region_code: String,
     pub name: String,
     pub id_number: String,
@@ -31,4 +23,3 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
-super::no_relations!();

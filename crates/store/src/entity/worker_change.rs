@@ -1,13 +1,5 @@
-use sea_orm::entity::prelude::*;
-use serde::Serialize;
-
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize)]
-#[sea_orm(table_name = "worker_changes")]
-pub struct Model {
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub province_code: String,
-    #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
+super::province_table! {
+    "worker_changes",
     pub worker_id: Uuid,
     pub region_code: String,
     pub changed_at: DateTimeUtc,
@@ -17,4 +9,3 @@ pub struct Model {
     pub before: Option<String>,
     pub after: Option<String>,
 }
-super::no_relations!();

@@ -2,6 +2,7 @@
 //! primary key and foreign key includes it.
 
 use super::index;
+use super::province_table;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -27,11 +28,7 @@ fn child(name: &'static str) -> TableCreateStatement {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("workers")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("workers")
                 // The community the worker serves in now (or last served in, once exited).
                 .col(string_len("region_code", 15))
                 .col(string_len("name", 60))
@@ -56,7 +53,6 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("exit_reason", 200))
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("updated_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(
                     ForeignKey::create()
                         .from("workers", "region_code")

@@ -1,6 +1,7 @@
 //! Users, sessions, API tokens and the audit log.
 
 use super::index;
+use super::province_table;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -61,11 +62,7 @@ impl MigrationTrait for Migration {
 
         // Distributed by province on Citus, like the archive.
         m.create_table(
-            Table::create()
-                .table("audit_log")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("audit_log")
                 .col(timestamp_with_time_zone("at"))
                 .col(string_len("username", 64))
                 .col(string_len("role", 32))
@@ -73,7 +70,6 @@ impl MigrationTrait for Migration {
                 .col(string_len("region_code", 15))
                 .col(string_len_null("target", 64))
                 .col(text_null("detail"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .to_owned(),
         )
         .await?;

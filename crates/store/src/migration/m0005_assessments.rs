@@ -1,6 +1,7 @@
 //! Yearly assessment grades (考核等次), one published grade per worker and year.
 
 use super::index;
+use super::province_table;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -10,18 +11,13 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("assessments")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("assessments")
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 15))
                 .col(integer("year"))
                 .col(string_len("grade", 32))
                 .col(string_len("recorded_by", 64))
                 .col(timestamp_with_time_zone("recorded_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(
                     ForeignKey::create()
                         .from("assessments", ("province_code", "worker_id"))

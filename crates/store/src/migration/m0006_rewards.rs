@@ -1,6 +1,7 @@
 //! Rewards and sanctions (奖励/处分) in the archive.
 
 use super::index;
+use super::province_table;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -10,11 +11,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("rewards")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("rewards")
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 15))
                 // reward | sanction
@@ -23,7 +20,6 @@ impl MigrationTrait for Migration {
                 .col(string_len("issuer", 100))
                 .col(date("issued_on"))
                 .col(text_null("note"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(
                     ForeignKey::create()
                         .from("rewards", ("province_code", "worker_id"))

@@ -1,6 +1,7 @@
 //! Training (培训): courses and classes, and each worker's completed training with its credits.
 
 use super::index;
+use super::province_table;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -10,11 +11,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("trainings")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("trainings")
                 // The organising region; its subtree may take part.
                 .col(string_len("region_code", 15))
                 .col(string_len("name", 100))
@@ -27,7 +24,6 @@ impl MigrationTrait for Migration {
                 .col(integer("credits"))
                 .col(string_len("created_by", 64))
                 .col(timestamp_with_time_zone("created_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .to_owned(),
         )
         .await?;
@@ -38,17 +34,12 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_table(
-            Table::create()
-                .table("training_records")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("training_records")
                 .col(uuid("training_id"))
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 15))
                 .col(date("completed_on"))
                 .col(integer("credits"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(
                     ForeignKey::create()
                         .from("training_records", ("province_code", "training_id"))

@@ -1,7 +1,7 @@
 //! Policies as data: the policy files (versioned), which policy a region applies from which date,
 //! and the yearly reference wages that rule-only policies take as parameters.
 
-use super::{index, unique};
+use super::{index, province_table, unique};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -27,18 +27,13 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_table(
-            Table::create()
-                .table("policy_assignments")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("policy_assignments")
                 .col(string_len("region_code", 15))
                 .col(string_len("policy_name", 40))
                 .col(integer("policy_version"))
                 .col(date("effective_from"))
                 .col(string_len("assigned_by", 64))
                 .col(timestamp_with_time_zone("assigned_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(
                     ForeignKey::create()
                         .from("policy_assignments", ("policy_name", "policy_version"))
@@ -54,18 +49,13 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_table(
-            Table::create()
-                .table("reference_wages")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("reference_wages")
                 .col(string_len("region_code", 15))
                 .col(string_len("key", 40))
                 .col(integer("year"))
                 .col(big_integer("annual_fen"))
                 .col(string_len("set_by", 64))
                 .col(timestamp_with_time_zone("set_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .to_owned(),
         )
         .await?;

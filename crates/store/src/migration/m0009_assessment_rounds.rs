@@ -1,7 +1,7 @@
 //! Assessment rounds organised by a street (draft → scored → published), their entries, recorded
 //! amendments of published grades, and a result per worker for training.
 
-use super::{fk, index, unique};
+use super::{fk, index, province_table, unique};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -11,11 +11,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("assessment_rounds")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("assessment_rounds")
                 .col(string_len("region_code", 15))
                 .col(integer("year"))
                 // draft | scored | published
@@ -26,7 +22,6 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(string_len_null("published_by", 64))
                 .col(timestamp_with_time_zone_null("published_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .to_owned(),
         )
         .await?;
@@ -43,11 +38,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_table(
-            Table::create()
-                .table("assessment_entries")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("assessment_entries")
                 .col(uuid("round_id"))
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 15))
@@ -57,7 +48,6 @@ impl MigrationTrait for Migration {
                 .col(integer_null("combined_tenths"))
                 .col(string_len_null("grade", 32))
                 .col(string_len_null("note", 200))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(&mut fk("assessment_entries", "round_id", "assessment_rounds"))
                 .foreign_key(&mut fk("assessment_entries", "worker_id", "workers"))
                 .to_owned(),
@@ -70,11 +60,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_table(
-            Table::create()
-                .table("assessment_amendments")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("assessment_amendments")
                 .col(uuid("assessment_id"))
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 15))
@@ -84,7 +70,6 @@ impl MigrationTrait for Migration {
                 .col(string_len("reason", 200))
                 .col(string_len("amended_by", 64))
                 .col(timestamp_with_time_zone("amended_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(&mut fk("assessment_amendments", "assessment_id", "assessments"))
                 .to_owned(),
         )

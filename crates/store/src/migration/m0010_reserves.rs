@@ -1,6 +1,7 @@
 //! The reserve pool (后备力量): candidates for the community's 两委.
 
 use super::index;
+use super::province_table;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -10,11 +11,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("reserves")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("reserves")
                 .col(string_len("region_code", 15))
                 .col(string_len("name", 50))
                 .col(string_len("gender", 1))
@@ -26,7 +23,6 @@ impl MigrationTrait for Migration {
                 .col(string_len("added_by", 64))
                 .col(date("added_on"))
                 .col(date_null("removed_on"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .to_owned(),
         )
         .await?;

@@ -1,7 +1,7 @@
 //! Monthly payroll: runs per region and month (computed → reviewed → locked), one payslip per
 //! worker with every component in fen, and adjustment lines (the only change a locked month takes).
 
-use super::{fk, index, unique};
+use super::{fk, index, province_table, unique};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -11,11 +11,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("payroll_runs")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("payroll_runs")
                 .col(string_len("region_code", 15))
                 // YYYY-MM
                 .col(string_len("month", 7))
@@ -32,7 +28,6 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null("reviewed_at"))
                 .col(string_len_null("locked_by", 64))
                 .col(timestamp_with_time_zone_null("locked_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .to_owned(),
         )
         .await?;
@@ -49,11 +44,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_table(
-            Table::create()
-                .table("payslips")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("payslips")
                 .col(uuid("run_id"))
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 15))
@@ -68,7 +59,6 @@ impl MigrationTrait for Migration {
                 .col(big_integer("performance_fen"))
                 .col(big_integer("total_fen"))
                 .col(big_integer("floor_shortfall_fen"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(&mut fk("payslips", "run_id", "payroll_runs"))
                 .to_owned(),
         )
@@ -82,11 +72,7 @@ impl MigrationTrait for Migration {
         m.create_index(index("idx_payslips_worker_month", "payslips", &["worker_id", "month"]))
             .await?;
         m.create_table(
-            Table::create()
-                .table("payslip_adjustments")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("payslip_adjustments")
                 .col(uuid("run_id"))
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 15))
@@ -95,7 +81,6 @@ impl MigrationTrait for Migration {
                 .col(string_len("reason", 200))
                 .col(string_len("created_by", 64))
                 .col(timestamp_with_time_zone("created_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .foreign_key(&mut fk("payslip_adjustments", "run_id", "payroll_runs"))
                 .to_owned(),
         )

@@ -8,6 +8,7 @@
 //! `imports` keeps an uploaded roster between its check (dry run) and its commit.
 
 use super::index;
+use super::province_table;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -60,11 +61,7 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_table(
-            Table::create()
-                .table("imports")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("imports")
                 .col(string_len("region_code", 12))
                 .col(string_len("username", 64))
                 .col(string_len("filename", 200))
@@ -77,7 +74,6 @@ impl MigrationTrait for Migration {
                 .col(integer_null("updated"))
                 .col(text("errors"))
                 .col(blob("file"))
-                .primary_key(Index::create().col("province_code").col("id"))
                 .to_owned(),
         )
         .await?;

@@ -71,3 +71,15 @@ pub(crate) fn fk(table: &'static str, col: &'static str, to: &'static str) -> Fo
         .to(to, ("province_code", "id"))
         .to_owned()
 }
+
+/// `CREATE TABLE IF NOT EXISTS table (province_code, id, …, PRIMARY KEY (province_code, id))`: the
+/// key of every table of a province's data, so that Citus can distribute it by province.
+pub(crate) fn province_table(table: &'static str) -> TableCreateStatement {
+    Table::create()
+        .table(table)
+        .if_not_exists()
+        .col(sea_orm_migration::schema::string_len("province_code", 2))
+        .col(sea_orm_migration::schema::uuid("id"))
+        .primary_key(Index::create().col("province_code").col("id"))
+        .to_owned()
+}
