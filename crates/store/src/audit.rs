@@ -14,47 +14,78 @@ use uuid::Uuid;
 
 pub use crate::access::Actor;
 
-pub async fn record(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    action: &str,
-    region_code: &str,
+/// One line of the audit log, written with the command it records: `entry(actor, action, region)`,
+/// then what it was done to and how, then `save` in the command's transaction.
+#[must_use = "an audit entry is written only by save"]
+pub struct Entry<'a> {
+    actor: &'a Actor,
+    action: &'a str,
+    region_code: &'a str,
     target: Option<String>,
     detail: Option<String>,
-) -> Result<()> {
-    let region = if region_code.len() >= 2 {
-        region_code
-    } else {
-        &actor.region_code
-    };
-    audit::ActiveModel {
-        province_code: Set(region.get(..2).unwrap_or("00").to_string()),
-        id: Set(Uuid::now_v7()),
-        at: Set(Utc::now()),
-        username: Set(actor.username.clone()),
-        role: Set(actor.role.clone()),
-        action: Set(action.to_string()),
-        region_code: Set(region.to_string()),
-        target: Set(target.map(|t| shegong_domain::text::clipped(&t, 64).into_owned())),
-        // Details quote what was typed; the log keeps a bounded excerpt.
-        detail: Set(detail.map(|d| shegong_domain::text::clipped(&d, 2000).into_owned())),
+}
+
+/// An entry of `actor` doing `action` in `region_code` (the actor's own region when empty).
+pub fn entry<'a>(actor: &'a Actor, action: &'a str, region_code: &'a str) -> Entry<'a> {
+    Entry {
+        actor,
+        action,
+        region_code,
+        target: None,
+        detail: None,
     }
-    .insert(db)
-    .await?;
-    Ok(())
+}
+
+impl Entry<'_> {
+    /// What the action was done to (a worker's or a round's id, a username…).
+    pub fn target(mut self, target: impl ToString) -> Self {
+        self.target = Some(target.to_string());
+        self
+    }
+
+    /// What was done, in words; the log keeps a bounded excerpt of what was typed.
+    pub fn detail(self, detail: impl Into<String>) -> Self {
+        self.detail_opt(Some(detail.into()))
+    }
+
+    pub fn detail_opt(mut self, detail: Option<String>) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    pub async fn save(self, db: &impl ConnectionTrait) -> Result<()> {
+        let actor = self.actor;
+        let region = if self.region_code.len() >= 2 {
+            self.region_code
+        } else {
+            &actor.region_code
+        };
+        audit::ActiveModel {
+            province_code: Set(region.get(..2).unwrap_or("00").to_string()),
+            id: Set(Uuid::now_v7()),
+            at: Set(Utc::now()),
+            username: Set(actor.username.clone()),
+            role: Set(actor.role.clone()),
+            action: Set(self.action.to_string()),
+            region_code: Set(region.to_string()),
+            target: Set(self.target.map(|t| shegong_domain::text::clipped(&t, 64).into_owned())),
+            detail: Set(self
+                .detail
+                .map(|d| shegong_domain::text::clipped(&d, 2000).into_owned())),
+        }
+        .insert(db)
+        .await?;
+        Ok(())
+    }
 }
 
 /// Records that `actor` saw a worker's full ID number, and where (`api`, `page`, `edit`, `history`).
 pub async fn full_id_viewed(db: &Db, actor: &Actor, region_code: &str, worker_id: Uuid, place: &str) -> Result<()> {
-    record(
-        &db.writer,
-        actor,
-        "worker.view_id_number",
-        region_code,
-        Some(worker_id.to_string()),
-        Some(place.to_string()),
-    )
-    .await
+    entry(actor, "worker.view_id_number", region_code)
+        .target(worker_id)
+        .detail(place)
+        .save(&db.writer)
+        .await
 }
 
 /// Entries in scope older than `after` (an entry's time and id; `None` for the newest), newest first,

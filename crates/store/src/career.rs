@@ -79,15 +79,11 @@ pub async fn record_grade(
         Some(format!("{year}年度：{}", grade.label())),
     );
     ch.save(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "worker.assessment",
-        &w.region_code,
-        Some(worker_id.to_string()),
-        Some(format!("{year} {}", grade.as_str())),
-    )
-    .await?;
+    crate::audit::entry(actor, "worker.assessment", &w.region_code)
+        .target(worker_id)
+        .detail(format!("{year} {}", grade.as_str()))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -104,15 +104,10 @@ pub async fn upload(db: &Db, access: &Access, body: &str) -> Result<policy::Mode
     }
     .insert(&txn)
     .await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "policy.upload",
-        scope.region().as_str(),
-        Some(format!("{} v{}", m.name, m.version)),
-        None,
-    )
-    .await?;
+    crate::audit::entry(actor, "policy.upload", scope.region().as_str())
+        .target(format!("{} v{}", m.name, m.version))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -183,15 +178,11 @@ pub async fn apply(
     }
     .insert(&txn)
     .await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "policy.apply",
-        region.as_str(),
-        Some(format!("{} v{}", version.name, version.version)),
-        Some(format!("自{from}起")),
-    )
-    .await?;
+    crate::audit::entry(actor, "policy.apply", region.as_str())
+        .target(format!("{} v{}", version.name, version.version))
+        .detail(format!("自{from}起"))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -383,15 +374,11 @@ pub async fn set_reference_wage(
             .await?
         }
     };
-    crate::audit::record(
-        &txn,
-        actor,
-        "policy.reference_wage",
-        region.as_str(),
-        Some(format!("{key} {year}")),
-        Some(shegong_domain::pay::yuan(annual_fen)),
-    )
-    .await?;
+    crate::audit::entry(actor, "policy.reference_wage", region.as_str())
+        .target(format!("{key} {year}"))
+        .detail(shegong_domain::pay::yuan(annual_fen))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -115,15 +115,11 @@ pub async fn add(db: &Db, access: &Access, i: &ReserveInput, today: NaiveDate) -
     }
     .insert(&txn)
     .await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "reserve.add",
-        &m.region_code,
-        Some(m.id.to_string()),
-        Some(m.name.clone()),
-    )
-    .await?;
+    crate::audit::entry(actor, "reserve.add", &m.region_code)
+        .target(&m.id)
+        .detail(m.name.clone())
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -144,7 +140,10 @@ pub async fn remove(db: &Db, access: &Access, id: Uuid, today: NaiveDate) -> Res
     let mut am = r.into_active_model();
     am.removed_on = Set(Some(today));
     am.update(&db.writer).await?;
-    crate::audit::record(&db.writer, actor, "reserve.remove", &region, Some(id.to_string()), None).await?;
+    crate::audit::entry(actor, "reserve.remove", &region)
+        .target(id)
+        .save(&db.writer)
+        .await?;
     Ok(())
 }
 

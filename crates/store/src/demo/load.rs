@@ -610,15 +610,10 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             .logins
             .push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
-    crate::audit::record(
-        &db.writer,
-        &actor,
-        "demo.load",
-        prov,
-        None,
-        Some(format!("seed {}", opts.seed)),
-    )
-    .await?;
+    crate::audit::entry(&actor, "demo.load", prov)
+        .detail(format!("seed {}", opts.seed))
+        .save(&db.writer)
+        .await?;
     Ok(summary)
 }
 

@@ -198,22 +198,18 @@ pub(super) async fn commit_run(
     // 4. Done.
     let txn = db.begin_write().await?;
     release(&txn, run).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "worker.import",
-        scope.region().as_str(),
-        Some(run.to_string()),
-        Some(format!(
+    crate::audit::entry(actor, "worker.import", scope.region().as_str())
+        .target(run)
+        .detail(format!(
             "{} 行：新建 {}，更新 {}，未变 {}，未导入 {}",
             checked.rows,
             done.created,
             done.updated,
             done.unchanged,
             done.skipped.len() + uncounted
-        )),
-    )
-    .await?;
+        ))
+        .save(&txn)
+        .await?;
     done.skipped.sort_by_key(|e| e.row);
     import::Entity::update_many()
         .col_expr(import::Column::Status, Expr::value(UploadStatus::Committed.as_str()))

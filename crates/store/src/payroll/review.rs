@@ -172,15 +172,10 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
         am.locked_at = Set(Some(Utc::now()));
     }
     let run = am.update(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        &format!("payroll.{}", to.as_str()),
-        &region,
-        Some(id.to_string()),
-        None,
-    )
-    .await?;
+    crate::audit::entry(actor, &format!("payroll.{}", to.as_str()), &region)
+        .target(id)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(run)
 }
@@ -254,15 +249,11 @@ pub async fn adjust(
     }
     .insert(&txn)
     .await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "payroll.adjust",
-        &slip.region_code,
-        Some(worker_id.to_string()),
-        Some(format!("{} {} 元：{reason}", run.month, pay::yuan(amount_fen))),
-    )
-    .await?;
+    crate::audit::entry(actor, "payroll.adjust", &slip.region_code)
+        .target(worker_id)
+        .detail(format!("{} {} 元：{reason}", run.month, pay::yuan(amount_fen)))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -150,15 +150,11 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
     .insert(&txn)
     .await?;
     store_slips(&txn, &run, &computed).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "payroll.compute",
-        region.as_str(),
-        Some(run.id.to_string()),
-        Some(format!("{month} {} 人 {} 元", computed.len(), pay::yuan(total))),
-    )
-    .await?;
+    crate::audit::entry(actor, "payroll.compute", region.as_str())
+        .target(&run.id)
+        .detail(format!("{month} {} 人 {} 元", computed.len(), pay::yuan(total)))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     let totals = totals_of(&computed);
     Ok(RunSummary { run, totals, problems })

@@ -102,15 +102,11 @@ pub async fn create(
             .exec_without_returning(&txn)
             .await?;
     }
-    crate::audit::record(
-        &txn,
-        actor,
-        "assessment.round.create",
-        street.as_str(),
-        Some(round.id.to_string()),
-        Some(format!("{year}")),
-    )
-    .await?;
+    crate::audit::entry(actor, "assessment.round.create", street.as_str())
+        .target(&round.id)
+        .detail(format!("{year}"))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(round)
 }

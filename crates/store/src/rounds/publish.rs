@@ -93,15 +93,11 @@ pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<(assessment_r
     am.published_by = Set(Some(actor.username.clone()));
     am.published_at = Set(Some(now));
     let round = am.update(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "assessment.round.publish",
-        &round.region_code,
-        Some(round.id.to_string()),
-        Some(format!("{} 人", entries.len())),
-    )
-    .await?;
+    crate::audit::entry(actor, "assessment.round.publish", &round.region_code)
+        .target(&round.id)
+        .detail(format!("{} 人", entries.len()))
+        .save(&txn)
+        .await?;
     // Who the exit rule flags now.
     let all = assessment::Entity::find()
         .filter(assessment::Column::ProvinceCode.eq(&round.province_code))
@@ -182,15 +178,11 @@ pub async fn amend(
         Some(grade.label().into()),
     );
     ch.save(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "worker.assessment.amend",
-        &w.region_code,
-        Some(worker_id.to_string()),
-        Some(format!("{year} {old} → {}", grade.as_str())),
-    )
-    .await?;
+    crate::audit::entry(actor, "worker.assessment.amend", &w.region_code)
+        .target(worker_id)
+        .detail(format!("{year} {old} → {}", grade.as_str()))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }

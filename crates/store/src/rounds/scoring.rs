@@ -85,15 +85,11 @@ pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput
         am.update(&txn).await?;
         n += 1;
     }
-    crate::audit::record(
-        &txn,
-        actor,
-        "assessment.round.scores",
-        &round.region_code,
-        Some(round.id.to_string()),
-        Some(format!("{n} 人")),
-    )
-    .await?;
+    crate::audit::entry(actor, "assessment.round.scores", &round.region_code)
+        .target(&round.id)
+        .detail(format!("{n} 人"))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(n)
 }
@@ -147,15 +143,10 @@ pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_ro
     let mut am = round.into_active_model();
     am.status = Set(RoundStatus::Scored.as_str().into());
     let round = am.update(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "assessment.round.score",
-        &round.region_code,
-        Some(round.id.to_string()),
-        None,
-    )
-    .await?;
+    crate::audit::entry(actor, "assessment.round.score", &round.region_code)
+        .target(&round.id)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(round)
 }
@@ -216,15 +207,11 @@ pub async fn set_grade(
     let mut am = e.into_active_model();
     am.grade = Set(Some(grade.as_str().into()));
     let e = am.update(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "assessment.round.grade",
-        &e.region_code,
-        Some(worker_id.to_string()),
-        Some(grade.as_str().into()),
-    )
-    .await?;
+    crate::audit::entry(actor, "assessment.round.grade", &e.region_code)
+        .target(worker_id)
+        .detail(grade.as_str())
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(e)
 }

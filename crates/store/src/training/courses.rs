@@ -135,15 +135,11 @@ pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<train
     }
     .insert(&db.writer)
     .await?;
-    crate::audit::record(
-        &db.writer,
-        actor,
-        "training.create",
-        &m.region_code,
-        Some(m.id.to_string()),
-        Some(m.name.clone()),
-    )
-    .await?;
+    crate::audit::entry(actor, "training.create", &m.region_code)
+        .target(&m.id)
+        .detail(m.name.clone())
+        .save(&db.writer)
+        .await?;
     Ok(m)
 }
 
@@ -236,15 +232,11 @@ pub async fn enrol(db: &Db, access: &Access, id: Uuid, filter: &WorkerFilter, to
             .await?;
         added += res;
     }
-    crate::audit::record(
-        &txn,
-        actor,
-        "training.enrol",
-        &t.region_code,
-        Some(t.id.to_string()),
-        Some(format!("{added} 人")),
-    )
-    .await?;
+    crate::audit::entry(actor, "training.enrol", &t.region_code)
+        .target(&t.id)
+        .detail(format!("{added} 人"))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(added)
 }

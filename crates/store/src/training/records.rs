@@ -109,20 +109,16 @@ pub async fn set_result(
             .await?
         }
     };
-    crate::audit::record(
-        &txn,
-        actor,
-        "training.result",
-        &w.region_code,
-        Some(worker_id.to_string()),
-        Some(format!(
+    crate::audit::entry(actor, "training.result", &w.region_code)
+        .target(worker_id)
+        .detail(format!(
             "{} {} {}",
             t.name,
             attendance.as_str(),
             result.map_or("-", TrainingResult::as_str)
-        )),
-    )
-    .await?;
+        ))
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }

@@ -159,15 +159,11 @@ pub(crate) async fn create_unchecked(
     }
     .insert(&db.writer)
     .await?;
-    crate::audit::record(
-        &db.writer,
-        actor,
-        "user.create",
-        &region_code,
-        Some(u.username.clone()),
-        Some(role.as_str().into()),
-    )
-    .await?;
+    crate::audit::entry(actor, "user.create", &region_code)
+        .target(&u.username)
+        .detail(role.as_str())
+        .save(&db.writer)
+        .await?;
     Ok(u)
 }
 
@@ -199,14 +195,13 @@ pub async fn set_disabled(db: &Db, access: &Access, id: Uuid, disabled: bool) ->
     let mut am = u.into_active_model();
     am.disabled = Set(disabled);
     let u = am.update(&txn).await?;
-    crate::audit::record(
-        &txn,
+    crate::audit::entry(
         actor,
         if disabled { "user.disable" } else { "user.enable" },
         &u.region_code,
-        Some(u.username.clone()),
-        None,
     )
+    .target(&u.username)
+    .save(&txn)
     .await?;
     if disabled {
         // Everything that lets the user in dies with the account and does not come back with it.

@@ -68,7 +68,10 @@ pub(super) async fn store_password(
     if reach.revoke_tokens {
         revoke_tokens(&txn, u.id).await?;
     }
-    crate::audit::record(&txn, actor, action, &u.region_code, Some(u.username.clone()), None).await?;
+    crate::audit::entry(actor, action, &u.region_code)
+        .target(&u.username)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(u)
 }

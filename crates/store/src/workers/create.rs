@@ -135,15 +135,10 @@ pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorke
         Some(format!("{} 在 {} 建立档案", model.name, community.name)),
     );
     ch.save(txn).await?;
-    crate::audit::record(
-        txn,
-        actor,
-        "worker.create",
-        &model.region_code,
-        Some(id.to_string()),
-        None,
-    )
-    .await?;
+    crate::audit::entry(actor, "worker.create", &model.region_code)
+        .target(id)
+        .save(txn)
+        .await?;
     Ok(model)
 }
 
@@ -240,34 +235,21 @@ pub(super) async fn rehire(
             model.region_code,
             d(a.start_date)
         ));
-        crate::audit::record(
-            txn,
-            actor,
-            "worker.transfer_in",
-            &model.region_code,
-            Some(model.id.to_string()),
-            detail.clone(),
-        )
-        .await?;
-        crate::audit::record(
-            txn,
-            actor,
-            "worker.transfer_out",
-            &held.region_code,
-            Some(model.id.to_string()),
-            detail,
-        )
-        .await?;
+        crate::audit::entry(actor, "worker.transfer_in", &model.region_code)
+            .target(&model.id)
+            .detail_opt(detail.clone())
+            .save(txn)
+            .await?;
+        crate::audit::entry(actor, "worker.transfer_out", &held.region_code)
+            .target(&model.id)
+            .detail_opt(detail)
+            .save(txn)
+            .await?;
     } else {
-        crate::audit::record(
-            txn,
-            actor,
-            "worker.rehire",
-            &model.region_code,
-            Some(model.id.to_string()),
-            None,
-        )
-        .await?;
+        crate::audit::entry(actor, "worker.rehire", &model.region_code)
+            .target(&model.id)
+            .save(txn)
+            .await?;
     }
     Ok(model)
 }

@@ -74,15 +74,11 @@ pub async fn exit(db: &Db, access: &Access, id: Uuid, on: NaiveDate, reason: &st
         Some(format!("退出（{}，{}）", d(on), reason.trim())),
     );
     ch.save(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "worker.exit",
-        &updated.region_code,
-        Some(id.to_string()),
-        Some(reason.trim().into()),
-    )
-    .await?;
+    crate::audit::entry(actor, "worker.exit", &updated.region_code)
+        .target(id)
+        .detail(reason.trim())
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(updated)
 }

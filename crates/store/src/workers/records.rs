@@ -97,15 +97,10 @@ pub async fn add_appointment(
     );
     let updated = refresh_derived(&txn, w.clone()).await?;
     ch.save(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "worker.appointment",
-        &updated.region_code,
-        Some(id.to_string()),
-        None,
-    )
-    .await?;
+    crate::audit::entry(actor, "worker.appointment", &updated.region_code)
+        .target(id)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(updated)
 }

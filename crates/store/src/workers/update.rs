@@ -200,15 +200,10 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
     let updated = am.update(&txn).await?;
     crate::stats::rebuild_worker(&txn, &updated).await?;
     ch.save(&txn).await?;
-    crate::audit::record(
-        &txn,
-        actor,
-        "worker.update",
-        &updated.region_code,
-        Some(id.to_string()),
-        None,
-    )
-    .await?;
+    crate::audit::entry(actor, "worker.update", &updated.region_code)
+        .target(id)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -157,15 +157,9 @@ pub(crate) async fn login(
         Err(e) => return Err(e.into()),
     };
     let (token, _csrf) = users::create_session(&st.db, user.id).await?;
-    audit::record(
-        &st.db.writer,
-        &users::actor_of(&user),
-        "auth.login",
-        &user.region_code,
-        None,
-        None,
-    )
-    .await?;
+    audit::entry(&users::actor_of(&user), "auth.login", &user.region_code)
+        .save(&st.db.writer)
+        .await?;
     let mut cookies = vec![
         (
             header::SET_COOKIE,

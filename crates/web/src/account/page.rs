@@ -169,15 +169,10 @@ pub(crate) async fn create_token_page(
         return account_render(&st, &caller, String::new(), "", vec![e]).await;
     }
     let (t, token) = users::create_token(&st.db, caller.user.id, name).await?;
-    audit::record(
-        &st.db.writer,
-        &caller.actor,
-        "auth.token",
-        &caller.user.region_code,
-        Some(t.id.to_string()),
-        None,
-    )
-    .await?;
+    audit::entry(&caller.actor, "auth.token", &caller.user.region_code)
+        .target(&t.id)
+        .save(&st.db.writer)
+        .await?;
     account_render(&st, &caller, token, "", vec![]).await
 }
 

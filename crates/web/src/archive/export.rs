@@ -86,15 +86,10 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
     if let Some(e) = failure {
         return Err(xerr(e));
     }
-    audit::record(
-        &st.db.writer,
-        &caller.actor,
-        "worker.export",
-        caller.scope.region().as_str(),
-        None,
-        Some(format!("{n} 行")),
-    )
-    .await?;
+    audit::entry(&caller.actor, "worker.export", caller.scope.region().as_str())
+        .detail(format!("{n} 行"))
+        .save(&st.db.writer)
+        .await?;
     let filename = format!("社区工作者名单-{}.xlsx", today.format("%Y%m%d"));
     xlsx_response(wb, "workers.xlsx", &filename).await
 }

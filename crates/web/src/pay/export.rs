@@ -51,15 +51,11 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
         Ok(())
     })
     .await?;
-    audit::record(
-        &st.db.writer,
-        &caller.actor,
-        "payroll.export",
-        &run.region_code,
-        Some(run.id.to_string()),
-        Some(format!("{} 行", row - 1)),
-    )
-    .await?;
+    audit::entry(&caller.actor, "payroll.export", &run.region_code)
+        .target(&run.id)
+        .detail(format!("{} 行", row - 1))
+        .save(&st.db.writer)
+        .await?;
     let ascii = format!("paysheet-{}-{}.xlsx", run.region_code, run.month);
     let name = format!("工资表-{}-{}.xlsx", run.region_code, run.month);
     xlsx_response(wb, &ascii, &name).await
