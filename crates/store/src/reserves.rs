@@ -116,7 +116,7 @@ pub async fn add(db: &Db, access: &Access, i: &ReserveInput, today: NaiveDate) -
     .insert(&txn)
     .await?;
     crate::audit::entry(actor, "reserve.add", &m.region_code)
-        .target(&m.id)
+        .target(m.id)
         .detail(m.name.clone())
         .save(&txn)
         .await?;

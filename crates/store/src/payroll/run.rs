@@ -151,7 +151,7 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
     .await?;
     store_slips(&txn, &run, &computed).await?;
     crate::audit::entry(actor, "payroll.compute", region.as_str())
-        .target(&run.id)
+        .target(run.id)
         .detail(format!("{month} {} 人 {} 元", computed.len(), pay::yuan(total)))
         .save(&txn)
         .await?;

@@ -103,7 +103,7 @@ pub async fn create(
             .await?;
     }
     crate::audit::entry(actor, "assessment.round.create", street.as_str())
-        .target(&round.id)
+        .target(round.id)
         .detail(format!("{year}"))
         .save(&txn)
         .await?;

@@ -94,7 +94,7 @@ pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<(assessment_r
     am.published_at = Set(Some(now));
     let round = am.update(&txn).await?;
     crate::audit::entry(actor, "assessment.round.publish", &round.region_code)
-        .target(&round.id)
+        .target(round.id)
         .detail(format!("{} 人", entries.len()))
         .save(&txn)
         .await?;

@@ -86,7 +86,7 @@ pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput
         n += 1;
     }
     crate::audit::entry(actor, "assessment.round.scores", &round.region_code)
-        .target(&round.id)
+        .target(round.id)
         .detail(format!("{n} 人"))
         .save(&txn)
         .await?;
@@ -144,7 +144,7 @@ pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_ro
     am.status = Set(RoundStatus::Scored.as_str().into());
     let round = am.update(&txn).await?;
     crate::audit::entry(actor, "assessment.round.score", &round.region_code)
-        .target(&round.id)
+        .target(round.id)
         .save(&txn)
         .await?;
     txn.commit().await?;

@@ -136,7 +136,7 @@ pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<train
     .insert(&db.writer)
     .await?;
     crate::audit::entry(actor, "training.create", &m.region_code)
-        .target(&m.id)
+        .target(m.id)
         .detail(m.name.clone())
         .save(&db.writer)
         .await?;
@@ -233,7 +233,7 @@ pub async fn enrol(db: &Db, access: &Access, id: Uuid, filter: &WorkerFilter, to
         added += res;
     }
     crate::audit::entry(actor, "training.enrol", &t.region_code)
-        .target(&t.id)
+        .target(t.id)
         .detail(format!("{added} 人"))
         .save(&txn)
         .await?;

@@ -236,18 +236,18 @@ pub(super) async fn rehire(
             d(a.start_date)
         ));
         crate::audit::entry(actor, "worker.transfer_in", &model.region_code)
-            .target(&model.id)
+            .target(model.id)
             .detail_opt(detail.clone())
             .save(txn)
             .await?;
         crate::audit::entry(actor, "worker.transfer_out", &held.region_code)
-            .target(&model.id)
+            .target(model.id)
             .detail_opt(detail)
             .save(txn)
             .await?;
     } else {
         crate::audit::entry(actor, "worker.rehire", &model.region_code)
-            .target(&model.id)
+            .target(model.id)
             .save(txn)
             .await?;
     }

@@ -38,7 +38,7 @@ pub async fn create_token(
     let name: String = req.name.as_deref().unwrap_or("API").chars().take(100).collect();
     let (t, token) = users::create_token(&st.db, user.id, &name).await?;
     audit::entry(&users::actor_of(&user), "auth.token", &user.region_code)
-        .target(&t.id)
+        .target(t.id)
         .save(&st.db.writer)
         .await?;
     let expires_at = t.created_at + chrono::Duration::days(i64::from(st.settings.token_days));

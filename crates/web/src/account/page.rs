@@ -170,7 +170,7 @@ pub(crate) async fn create_token_page(
     }
     let (t, token) = users::create_token(&st.db, caller.user.id, name).await?;
     audit::entry(&caller.actor, "auth.token", &caller.user.region_code)
-        .target(&t.id)
+        .target(t.id)
         .save(&st.db.writer)
         .await?;
     account_render(&st, &caller, token, "", vec![]).await

@@ -52,7 +52,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
     })
     .await?;
     audit::entry(&caller.actor, "payroll.export", &run.region_code)
-        .target(&run.id)
+        .target(run.id)
         .detail(format!("{} 行", row - 1))
         .save(&st.db.writer)
         .await?;
