@@ -1,4 +1,5 @@
 //! Assessment round pages: rounds, scores, proposed grades, publication.
+use crate::posted::Posted;
 use crate::sections::Cell;
 use crate::sections::FormSpec;
 use crate::sections::Kpi;
@@ -15,6 +16,7 @@ use crate::sections::row;
 use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
+use axum::response::Response;
 use shegong_domain::status::{RoundStatus, Status};
 
 use crate::auth::Caller;
@@ -272,100 +274,84 @@ pub(crate) async fn round_page(
     p.finish(&m).await
 }
 
-pub(crate) async fn save_scores(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ScoreAssessment)?;
-        let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
-        let v = rounds::get(&st.db, &caller.scope, id).await.map_err(AppError::from)?;
-        let e = v
-            .entries
-            .iter()
-            .find(|e| e.entry.worker_id == w)
-            .ok_or(AppError::NotFound)?;
-        let raw = f.get("value");
-        let val = if raw.trim().is_empty() {
-            None
-        } else {
-            Some(raw.trim().parse::<i32>().unwrap_or(-1))
-        };
-        let mut i = rounds::ScoreInput {
-            worker_id: w,
-            organisation: e.entry.organisation_score,
-            residents: e.entry.residents_score,
-            routine: e.entry.routine_score,
-            note: e.entry.note.clone(),
-        };
-        match f.get("field").as_str() {
-            "organisation" => i.organisation = val,
-            "residents" => i.residents = val,
-            _ => i.routine = val,
-        }
-        store(rounds::save_scores(&st.db, &caller.access, id, &[i]).await)?;
-        Ok(format!("已保存{}的评分", e.name))
-    }
-    .await;
-    back(&caller, &format!("/assessments/{id}"), r)
+pub(crate) async fn save_scores(Path(id): Path<Uuid>, form: Posted) -> Response {
+    form.act(
+        Permission::ScoreAssessment,
+        &format!("/assessments/{id}"),
+        async |st, access, f| {
+            let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
+            let v = rounds::get(&st.db, &access.scope, id).await.map_err(AppError::from)?;
+            let e = v
+                .entries
+                .iter()
+                .find(|e| e.entry.worker_id == w)
+                .ok_or(AppError::NotFound)?;
+            let raw = f.get("value");
+            let val = if raw.trim().is_empty() {
+                None
+            } else {
+                Some(raw.trim().parse::<i32>().unwrap_or(-1))
+            };
+            let mut i = rounds::ScoreInput {
+                worker_id: w,
+                organisation: e.entry.organisation_score,
+                residents: e.entry.residents_score,
+                routine: e.entry.routine_score,
+                note: e.entry.note.clone(),
+            };
+            match f.get("field").as_str() {
+                "organisation" => i.organisation = val,
+                "residents" => i.residents = val,
+                _ => i.routine = val,
+            }
+            store(rounds::save_scores(&st.db, access, id, &[i]).await)?;
+            Ok(format!("已保存{}的评分", e.name))
+        },
+    )
+    .await
 }
 
-pub(crate) async fn score_round(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ManageAssessment)?;
-        store(rounds::compute(&st.db, &caller.access, id).await)?;
-        Ok("已评定等次，请核对后发布".to_string())
-    }
-    .await;
-    back(&caller, &format!("/assessments/{id}"), r)
+pub(crate) async fn score_round(Path(id): Path<Uuid>, form: Posted) -> Response {
+    form.act(
+        Permission::ManageAssessment,
+        &format!("/assessments/{id}"),
+        async |st, access, _f| {
+            store(rounds::compute(&st.db, access, id).await)?;
+            Ok("已评定等次，请核对后发布".to_string())
+        },
+    )
+    .await
 }
 
-pub(crate) async fn set_grade(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ManageAssessment)?;
-        let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
-        let g = Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
-        store(rounds::set_grade(&st.db, &caller.access, id, w, g).await)?;
-        Ok(format!("已调整为{}", g.label()))
-    }
-    .await;
-    back(&caller, &format!("/assessments/{id}"), r)
+pub(crate) async fn set_grade(Path(id): Path<Uuid>, form: Posted) -> Response {
+    form.act(
+        Permission::ManageAssessment,
+        &format!("/assessments/{id}"),
+        async |st, access, f| {
+            let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
+            let g = Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
+            store(rounds::set_grade(&st.db, access, id, w, g).await)?;
+            Ok(format!("已调整为{}", g.label()))
+        },
+    )
+    .await
 }
 
-pub(crate) async fn publish_round(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ManageAssessment)?;
-        let (_, flagged) = store(rounds::publish(&st.db, &caller.access, id).await)?;
-        Ok(if flagged.is_empty() {
-            "已发布，等次已写入档案".to_string()
-        } else {
-            format!(
-                "已发布。符合退出情形：{}",
-                flagged.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("；")
-            )
-        })
-    }
-    .await;
-    back(&caller, &format!("/assessments/{id}"), r)
+pub(crate) async fn publish_round(Path(id): Path<Uuid>, form: Posted) -> Response {
+    form.act(
+        Permission::ManageAssessment,
+        &format!("/assessments/{id}"),
+        async |st, access, _f| {
+            let (_, flagged) = store(rounds::publish(&st.db, access, id).await)?;
+            Ok(if flagged.is_empty() {
+                "已发布，等次已写入档案".to_string()
+            } else {
+                format!(
+                    "已发布。符合退出情形：{}",
+                    flagged.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("；")
+                )
+            })
+        },
+    )
+    .await
 }

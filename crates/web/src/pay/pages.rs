@@ -1,4 +1,5 @@
 //! Payroll pages: the months computed, one run with its sheet, review and lock.
+use crate::posted::Posted;
 use crate::sections::FormSpec;
 use crate::sections::Kpi;
 use crate::sections::Msg;
@@ -16,6 +17,7 @@ use crate::sections::row;
 use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
+use axum::response::Response;
 use shegong_domain::pay::Component;
 use shegong_domain::status::{RunStatus, Status};
 use shegong_store::payroll::fen_of;
@@ -281,13 +283,14 @@ pub(crate) async fn run_page(
     p.finish(&m).await
 }
 
-async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what: &str) -> axum::response::Response {
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::RunPayroll)?;
-        match what {
-            "review" => store(payroll::review(&st.db, &caller.access, id).await).map(|_| "已审核".to_string()),
-            "lock" => store(payroll::lock(&st.db, &caller.access, id).await).map(|_| "已锁定".to_string()),
+/// `POST /payroll/{id}/review|lock|adjust`.
+pub(crate) async fn run_step(Path((id, action)): Path<(Uuid, String)>, form: Posted) -> Response {
+    form.act(
+        Permission::RunPayroll,
+        &format!("/payroll/{id}"),
+        async |st, access, f| match action.as_str() {
+            "review" => store(payroll::review(&st.db, access, id).await).map(|_| "已审核".to_string()),
+            "lock" => store(payroll::lock(&st.db, access, id).await).map(|_| "已锁定".to_string()),
             "adjust" => {
                 let w = f.get("worker_id").trim().parse::<Uuid>().map_err(|_| {
                     AppError::Invalid(vec![shegong_domain::FieldError::new(
@@ -303,22 +306,11 @@ async fn run_action(st: &AppState, caller: &Caller, id: Uuid, f: &SubForm, what:
                         "调整金额应为元金额，最多两位小数",
                     )])
                 })?;
-                store(payroll::adjust(&st.db, &caller.access, id, w, fen, &f.get("reason")).await)
+                store(payroll::adjust(&st.db, access, id, w, fen, &f.get("reason")).await)
                     .map(|a| format!("已添加调整项 {} 元", yuan(a.amount_fen)))
             }
             _ => Err(AppError::NotFound),
-        }
-    }
-    .await;
-    back(caller, &format!("/payroll/{id}"), r)
-}
-
-/// `POST /payroll/{id}/review|lock|adjust`.
-pub(crate) async fn run_step(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path((id, action)): Path<(Uuid, String)>,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    run_action(&st, &caller, id, &f, &action).await
+        },
+    )
+    .await
 }

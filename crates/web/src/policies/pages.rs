@@ -1,11 +1,11 @@
 //! Policy pages: the policies in force, one policy, applying one to a region, reference wages, uploads.
+use crate::posted::Posted;
 use crate::sections::Field;
 use crate::sections::FormSpec;
 use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
-use crate::sections::back;
 use crate::sections::headers;
 use crate::sections::input;
 use crate::sections::link;
@@ -17,14 +17,14 @@ use crate::sections::row;
 use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
+use axum::response::Response;
 
 use crate::auth::Caller;
 use crate::clock::today;
 use crate::error::AppError;
-use crate::page::{PageResult, SubForm, render};
+use crate::page::{PageResult, render};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::response::IntoResponse;
 use serde::Deserialize;
 use shegong_domain::pay::{parse_yuan, yuan};
 use shegong_domain::{Permission, RegionLevel};
@@ -282,38 +282,25 @@ pub(crate) async fn policy_page(
     render(p)
 }
 
-pub(crate) async fn apply_policy(
-    State(st): State<AppState>,
-    caller: Caller,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let region = f.get("region");
+pub(crate) async fn apply_policy(form: Posted) -> Response {
+    let region = form.field("region");
     let to = format!("/policies?region={region}");
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ApplyPolicy)?;
+    form.act(Permission::ApplyPolicy, &to, async |st, access, f| {
         let from = shegong_domain::worker::parse_date("from", "生效日期", &f.get("from"))
             .map_err(|e| AppError::Invalid(vec![e]))?;
-        let a = store(policies::apply(&st.db, &caller.access, &region, &f.get("name"), from).await)?;
+        let a = store(policies::apply(&st.db, access, &region, &f.get("name"), from).await)?;
         Ok(format!(
             "已指定：区划 {} 自 {} 起适用 {} v{}",
             a.region_code, a.effective_from, a.policy_name, a.policy_version
         ))
-    }
-    .await;
-    back(&caller, &to, r)
+    })
+    .await
 }
 
-pub(crate) async fn set_wage(
-    State(st): State<AppState>,
-    caller: Caller,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let region = f.get("region");
+pub(crate) async fn set_wage(form: Posted) -> Response {
+    let region = form.field("region");
     let to = format!("/policies?region={region}");
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ApplyPolicy)?;
+    form.act(Permission::ApplyPolicy, &to, async |st, access, f| {
         let fen = parse_yuan(&f.get("annual_yuan")).ok_or_else(|| {
             AppError::Invalid(vec![shegong_domain::FieldError::new(
                 "wage_amount",
@@ -322,24 +309,16 @@ pub(crate) async fn set_wage(
             )])
         })?;
         let year = f.get("year").trim().parse().unwrap_or(0);
-        store(policies::set_reference_wage(&st.db, &caller.access, &region, f.get("key").trim(), year, fen).await)?;
+        store(policies::set_reference_wage(&st.db, access, &region, f.get("key").trim(), year, fen).await)?;
         Ok(format!("已保存 {year} 年度参照工资 {} 元", yuan(fen)))
-    }
-    .await;
-    back(&caller, &to, r)
+    })
+    .await
 }
 
-pub(crate) async fn upload_policy(
-    State(st): State<AppState>,
-    caller: Caller,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ApplyPolicy)?;
-        let m = store(policies::upload(&st.db, &caller.access, &f.get("body").replace("\r\n", "\n")).await)?;
+pub(crate) async fn upload_policy(form: Posted) -> Response {
+    form.act(Permission::ApplyPolicy, "/policies", async |st, access, f| {
+        let m = store(policies::upload(&st.db, access, &f.get("body").replace("\r\n", "\n")).await)?;
         Ok(format!("已保存政策 {} v{}", m.name, m.version))
-    }
-    .await;
-    back(&caller, "/policies", r)
+    })
+    .await
 }

@@ -1,10 +1,10 @@
 //! The reserve pool page (后备人才).
+use crate::posted::Posted;
 use crate::sections::FormSpec;
 use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
-use crate::sections::back;
 use crate::sections::headers;
 use crate::sections::hidden;
 use crate::sections::input;
@@ -16,13 +16,13 @@ use crate::sections::row;
 use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
+use axum::response::Response;
 
 use crate::auth::Caller;
 use crate::clock::today;
-use crate::page::{PageResult, SubForm};
+use crate::page::PageResult;
 use crate::state::AppState;
 use axum::extract::{Query, State};
-use axum::response::IntoResponse;
 use shegong_domain::Permission;
 use shegong_domain::RegionLevel;
 use shegong_store::reserves;
@@ -157,28 +157,25 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     p.finish(&m).await
 }
 
-pub(crate) async fn add_reserve(
-    State(st): State<AppState>,
-    caller: Caller,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
-    let code = f.get("community_code");
-    let r = async {
-        caller.check_csrf(&f._csrf)?;
-        caller.access.require(Permission::ManageReserves)?;
-        let i = reserves::ReserveInput {
-            community_code: code.clone(),
-            name: f.get("name"),
-            gender: f.get("gender"),
-            birth_date: f.get("birth_date"),
-            education: f.opt("education"),
-            political_status: f.get("political_status"),
-            current_post: f.opt("current_post"),
-            note: f.opt("note"),
-        };
-        let r = store(reserves::add(&st.db, &caller.access, &i, today()).await)?;
-        Ok(format!("已将{}加入后备名单", r.name))
-    }
-    .await;
-    back(&caller, &format!("/reserves?region={code}"), r)
+pub(crate) async fn add_reserve(form: Posted) -> Response {
+    let code = form.field("community_code");
+    form.act(
+        Permission::ManageReserves,
+        &format!("/reserves?region={code}"),
+        async |st, access, f| {
+            let i = reserves::ReserveInput {
+                community_code: code.clone(),
+                name: f.get("name"),
+                gender: f.get("gender"),
+                birth_date: f.get("birth_date"),
+                education: f.opt("education"),
+                political_status: f.get("political_status"),
+                current_post: f.opt("current_post"),
+                note: f.opt("note"),
+            };
+            let r = store(reserves::add(&st.db, access, &i, today()).await)?;
+            Ok(format!("已将{}加入后备名单", r.name))
+        },
+    )
+    .await
 }

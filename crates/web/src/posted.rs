@@ -1,0 +1,92 @@
+//! A form posted from a page: who posts it and its named fields. A handler states the permission
+//! it needs, does its work, and the caller goes back to a page with the outcome shown there.
+use crate::auth::Caller;
+use crate::error::{AppError, PageError};
+use crate::page::{PageResult, SubForm};
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::response::{IntoResponse, Redirect, Response};
+use shegong_domain::Permission;
+use shegong_store::access::Access;
+use uuid::Uuid;
+
+pub(crate) struct Posted {
+    st: AppState,
+    caller: Caller,
+    f: SubForm,
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let caller = Caller::from_request_parts(&mut parts, st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Form(f) = Form::<SubForm>::from_request(Request::from_parts(parts, body), st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self {
+            st: st.clone(),
+            caller,
+            f,
+        })
+    }
+}
+
+impl Posted {
+    /// Checks the form's token and `permission`, does `work`, and goes back to `to` with the
+    /// message `work` gives, or with the first error of any step.
+    pub(crate) async fn act(
+        self,
+        permission: Permission,
+        to: &str,
+        work: impl AsyncFnOnce(&AppState, &Access, &SubForm) -> Result<String, AppError>,
+    ) -> Response {
+        let r = match self.allowed(permission) {
+            Ok(()) => work(&self.st, &self.caller.access, &self.f).await,
+            Err(e) => Err(e),
+        };
+        crate::flash::back(self.caller.user.id, to, r)
+    }
+
+    /// For the archive page's sub-forms: checks the token and `permission` (refused with an error
+    /// page), does `work` on worker `id`, and goes back to the archive's `tab` with a notice, or with
+    /// the first error `work` met shown there.
+    pub(crate) async fn save_archive(
+        self,
+        id: Uuid,
+        permission: Permission,
+        tab: &str,
+        work: impl AsyncFnOnce(&AppState, &Access, &SubForm) -> Result<(), AppError>,
+    ) -> PageResult {
+        self.allowed(permission)?;
+        let r = work(&self.st, &self.caller.access, &self.f).await;
+        back_to_archive(self.caller.user.id, id, tab, r)
+    }
+
+    /// A field as typed (empty when absent), for working out where to go back to.
+    pub(crate) fn field(&self, name: &str) -> String {
+        self.f.get(name)
+    }
+
+    fn allowed(&self, permission: Permission) -> Result<(), AppError> {
+        self.caller.check_csrf(&self.f._csrf)?;
+        Ok(self.caller.access.require(permission)?)
+    }
+}
+
+/// Back to worker `id`'s archive at `tab`: a notice on success, the first error on rejected input
+/// (shown there for `user`); other errors are answered as an error page.
+pub(crate) fn back_to_archive(user: Uuid, id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
+    match r {
+        Ok(()) => Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&notice=saved")).into_response()),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let q = crate::flash::query("error", &e.body().message, user);
+            Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&{q}")).into_response())
+        }
+        Err(e) => Err(PageError::from(e)),
+    }
+}
