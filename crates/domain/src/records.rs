@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 /// An education record as typed.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EducationInput {
     pub education_code: String,
@@ -38,7 +38,7 @@ pub fn parse_education(i: &EducationInput) -> Result<EducationFields, FieldError
 }
 
 /// A certificate as typed.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CertificateInput {
     pub level: String,
@@ -75,7 +75,7 @@ pub struct AgreementFields {
 }
 
 /// A service agreement as typed.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AgreementInput {
     pub term: String,

@@ -143,7 +143,7 @@ impl WorkerStatus {
 }
 
 /// A new worker as the forms, the API and imports give it, before parsing.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewWorkerInput {
     pub name: String,

@@ -142,7 +142,7 @@ pub async fn exit_flags(db: &Db, scope: &Scope, rule: ExitRule) -> Result<Vec<(w
 }
 
 /// One alert for a region: something to act on, linked to the record behind it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Alert {
     /// exit_flag | agreement_expiring | training_overdue | certificate_goal
     pub kind: &'static str,

@@ -42,7 +42,10 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-#[derive(Serialize)]
+/// The one error shape: a code, the field it names (if any), a zh-CN message, and for rejected
+/// input every field's error.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
 pub struct ErrorBody {
     pub code: &'static str,
     pub field: Option<String>,

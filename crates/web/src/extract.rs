@@ -82,7 +82,8 @@ where
 
 /// `?page=&per_page=` on a paged list: a page from 1 to 1,000,000 and a page size up to the list's
 /// maximum; anything else is refused with 422, never clamped into a different answer.
-#[derive(serde::Deserialize, Default, Debug)]
+#[derive(serde::Deserialize, Default, Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct PageQuery {
     pub page: Option<String>,

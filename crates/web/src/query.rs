@@ -45,7 +45,8 @@ pub(crate) fn narrowed(caller: &Caller, q: &RegionQuery) -> ApiResult<shegong_do
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct RegionQuery {
     pub region: Option<String>,
@@ -55,7 +56,8 @@ pub(crate) fn region_of(code: &str) -> ApiResult<RegionCode> {
     RegionCode::parse(code).map_err(|e| AppError::Invalid(vec![e]))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct DateQuery {
     pub date: Option<String>,
@@ -65,5 +67,30 @@ pub(crate) fn date_or_today(d: &Option<String>) -> ApiResult<chrono::NaiveDate> 
     match d.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Ok(shegong_domain::worker::parse_date("date", "日期", s)?),
         None => Ok(today()),
+    }
+}
+
+/// One page of a list, with the list's total.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// A whole list, with its length.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Items<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+}
+
+impl<T> Items<T> {
+    pub fn new(items: Vec<T>) -> Self {
+        Self {
+            total: items.len(),
+            items,
+        }
     }
 }

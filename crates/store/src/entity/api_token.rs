@@ -8,8 +8,8 @@ pub struct Model {
     pub token_hash: String,
     pub user_id: Uuid,
     pub name: String,
-    pub created_at: DateTimeUtc,
-    pub last_used_at: Option<DateTimeUtc>,
-    pub revoked_at: Option<DateTimeUtc>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 super::no_relations!();

@@ -1,5 +1,5 @@
 super::province_table! {
-    "appointments",
+    "appointments" as Appointment,
     pub worker_id: Uuid,
     pub region_code: String,
     pub post_category: String,
@@ -7,7 +7,7 @@ super::province_table! {
     pub two_committees: bool,
     pub full_time: bool,
     pub party_building: bool,
-    pub start_date: Date,
-    pub end_date: Option<Date>,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: Option<chrono::NaiveDate>,
     pub end_reason: Option<String>,
 }

@@ -1,5 +1,5 @@
 super::province_table! {
-    "assessment_amendments",
+    "assessment_amendments" as AssessmentAmendment,
     pub assessment_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,
@@ -8,5 +8,5 @@ super::province_table! {
     pub new_grade: String,
     pub reason: String,
     pub amended_by: String,
-    pub amended_at: DateTimeUtc,
+    pub amended_at: chrono::DateTime<chrono::Utc>,
 }

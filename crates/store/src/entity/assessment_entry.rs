@@ -1,5 +1,5 @@
 super::province_table! {
-    "assessment_entries",
+    "assessment_entries" as AssessmentEntry,
     pub round_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,

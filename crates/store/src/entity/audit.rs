@@ -1,6 +1,6 @@
 super::province_table! {
-    "audit_log",
-    pub at: DateTimeUtc,
+    "audit_log" as Audit,
+    pub at: chrono::DateTime<chrono::Utc>,
     pub username: String,
     pub role: String,
     pub action: String,

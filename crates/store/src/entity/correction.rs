@@ -1,12 +1,12 @@
 super::province_table! {
-    "correction_requests",
+    "correction_requests" as Correction,
     pub worker_id: Uuid,
     pub region_code: String,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub requested_by: String,
     pub field: String,
     pub message: String,
     pub status: String,
     pub handled_by: Option<String>,
-    pub handled_at: Option<DateTimeUtc>,
+    pub handled_at: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -1,15 +1,15 @@
 //! An uploaded roster, kept between its check and its commit.
 
 super::province_table! {
-    "imports",
+    "imports" as Import,
     pub region_code: String,
     pub username: String,
     pub filename: String,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub rows: i32,
     pub error_count: i32,
     pub status: String,
-    pub committed_at: Option<DateTimeUtc>,
+    pub committed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub created: Option<i32>,
     pub updated: Option<i32>,
     /// The errors found by the check, as JSON (`[{"row","field","message"}]`).

@@ -8,8 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub token_hash: String,
     pub user_id: Uuid,
-    pub created_at: DateTimeUtc,
-    pub last_used_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: chrono::DateTime<chrono::Utc>,
 }
 
 super::no_relations!();

@@ -43,14 +43,15 @@ macro_rules! no_relations {
 pub(crate) use no_relations;
 
 /// A table of one province's data, keyed as every such table is by the province and a UUIDv7:
-/// `province_table! { "table_name", pub field: Type, … }` declares its `Model` (serialisable),
+/// `province_table! { "table_name" as SchemaName, pub field: Type, … }` declares its `Model` (serialisable),
 /// `Entity`, `Column` and an empty `Relation`.
 macro_rules! province_table {
-    ($table:literal, $($fields:tt)*) => {
+    ($table:literal as $schema:ident, $($fields:tt)*) => {
         use sea_orm::entity::prelude::*;
 
-        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, utoipa::ToSchema)]
         #[sea_orm(table_name = $table)]
+        #[schema(as = $schema)]
         pub struct Model {
             #[sea_orm(primary_key, auto_increment = false)]
             pub province_code: String,

@@ -1,5 +1,5 @@
 super::province_table! {
-    "payroll_runs",
+    "payroll_runs" as PayrollRun,
     pub region_code: String,
     pub month: String,
     pub status: String,
@@ -9,9 +9,9 @@ super::province_table! {
     pub total_fen: i64,
     pub skipped: i32,
     pub created_by: String,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub reviewed_by: Option<String>,
-    pub reviewed_at: Option<DateTimeUtc>,
+    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub locked_by: Option<String>,
-    pub locked_at: Option<DateTimeUtc>,
+    pub locked_at: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -1,5 +1,5 @@
 super::province_table! {
-    "payslips",
+    "payslips" as Payslip,
     pub run_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,

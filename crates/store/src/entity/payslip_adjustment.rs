@@ -1,5 +1,5 @@
 super::province_table! {
-    "payslip_adjustments",
+    "payslip_adjustments" as PayslipAdjustment,
     pub run_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,
@@ -7,5 +7,5 @@ super::province_table! {
     pub amount_fen: i64,
     pub reason: String,
     pub created_by: String,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }

@@ -12,6 +12,6 @@ pub struct Model {
     pub source: String,
     pub body: String,
     pub created_by: String,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 super::no_relations!();

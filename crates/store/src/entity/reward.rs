@@ -1,10 +1,10 @@
 super::province_table! {
-    "rewards",
+    "rewards" as Reward,
     pub worker_id: Uuid,
     pub region_code: String,
     pub kind: String,
     pub title: String,
     pub issuer: String,
-    pub issued_on: Date,
+    pub issued_on: chrono::NaiveDate,
     pub note: Option<String>,
 }

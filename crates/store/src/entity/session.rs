@@ -7,7 +7,7 @@ pub struct Model {
     pub token_hash: String,
     pub user_id: Uuid,
     pub csrf_token: String,
-    pub created_at: DateTimeUtc,
-    pub expires_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 super::no_relations!();

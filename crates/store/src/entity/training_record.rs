@@ -1,9 +1,9 @@
 super::province_table! {
-    "training_records",
+    "training_records" as TrainingRecord,
     pub training_id: Uuid,
     pub worker_id: Uuid,
     pub region_code: String,
-    pub completed_on: Date,
+    pub completed_on: chrono::NaiveDate,
     pub credits: i32,
     /// attended | absent
     pub attendance: String,

@@ -12,9 +12,9 @@ pub struct Model {
     pub region_code: String,
     pub worker_id: Option<Uuid>,
     pub disabled: bool,
-    pub created_at: DateTimeUtc,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// Set by an admin's reset: every page but the password form waits until it is changed.
     pub must_change_password: bool,
-    pub password_changed_at: Option<DateTimeUtc>,
+    pub password_changed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 super::no_relations!();

@@ -1,8 +1,8 @@
 super::province_table! {
-    "worker_changes",
+    "worker_changes" as WorkerChange,
     pub worker_id: Uuid,
     pub region_code: String,
-    pub changed_at: DateTimeUtc,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
     pub actor: String,
     pub section: String,
     pub field: String,

@@ -12,8 +12,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub seq: i16,
     pub region_code: String,
-    pub valid_from: Date,
-    pub valid_to: Option<Date>,
+    pub valid_from: chrono::NaiveDate,
+    pub valid_to: Option<chrono::NaiveDate>,
     pub post: i16,
     pub full_time: bool,
     pub two_committees: bool,
@@ -21,8 +21,8 @@ pub struct Model {
     pub certificate: i16,
     pub gender: i16,
     pub political: i16,
-    pub birth_date: Date,
-    pub service_start: Date,
+    pub birth_date: chrono::NaiveDate,
+    pub service_start: chrono::NaiveDate,
 }
 
 super::no_relations!();

@@ -18,7 +18,7 @@ use shegong_domain::{FieldError, IdNumber, RegionCode, Role, Scope};
 use uuid::Uuid;
 
 /// A user to create, as given.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct NewUser {
     pub username: String,

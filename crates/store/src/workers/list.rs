@@ -12,7 +12,8 @@ use shegong_domain::worker::{CertificateLevel, WorkerStatus};
 use shegong_domain::{FieldError, RegionCode, Scope};
 
 /// Filters of the worker list; every one optional.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct WorkerFilter {
     /// Narrow to a sub-region of the caller's scope.

@@ -18,7 +18,7 @@ use shegong_domain::{FieldError, IdNumber};
 use uuid::Uuid;
 
 /// Changes to a worker's identity fields; absent fields stay as they are.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct WorkerPatch {
     pub name: Option<String>,

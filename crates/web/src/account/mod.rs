@@ -33,6 +33,17 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/password", post(page::reset_password_page))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::create_token,
+    api::revoke_token,
+    api::me,
+    api::change_password,
+    api::reset_password
+))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

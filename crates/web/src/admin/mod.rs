@@ -18,6 +18,11 @@ pub fn routes() -> Router<AppState> {
         .route("/audit.xlsx", get(audit::audit_xlsx))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::list_users, api::create_user, api::audit_log))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

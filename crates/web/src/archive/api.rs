@@ -1,44 +1,54 @@
 //! The archive's JSON API: the list, one worker, registration, changes, records, exit, corrections.
 use crate::query::ListQuery;
 
+use crate::archive::views::{ChangeView, WorkerDetail, WorkerItem};
 use crate::archive::views::{worker_detail, worker_item};
 use crate::auth::Caller;
 use crate::clock::today;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
+use crate::extract::PageQuery;
 use crate::extract::{Path, Query};
+use crate::query::Paged;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use shegong_domain::Permission;
 use shegong_domain::records::{
     AgreementInput, CertificateInput, EducationInput, parse_agreement, parse_certificate, parse_education,
 };
 use shegong_domain::worker::{NewWorkerInput, parse_date};
+use shegong_store::workers::WorkerFilter;
 use shegong_store::workers::{self, WorkerPatch};
 use shegong_store::{audit, career};
 use uuid::Uuid;
 
-/// `GET /api/v1/workers`.
+/// 社区工作者名单（分页、筛选、排序）
+#[utoipa::path(get, path = "/workers", tag = "社区工作者", params(WorkerFilter, PageQuery),
+    responses((status = 200, description = "名单", body = Paged<WorkerItem>)))]
 pub async fn list_workers(
     State(st): State<AppState>,
     caller: Caller,
     Query(q): Query<ListQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Paged<WorkerItem>>> {
     let (page, per_page) = q.paging()?;
     let today = today();
     let (rows, total) = workers::list(&st.db, &caller.scope, &q.filter_for(&caller), today, page, per_page).await?;
     let names = workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
     let items: Vec<_> = rows.iter().map(|w| worker_item(w, &names, today)).collect();
-    Ok(Json(
-        json!({ "items": items, "total": total, "page": page, "per_page": per_page }),
-    ))
+    Ok(Json(Paged {
+        items,
+        total,
+        page,
+        per_page,
+    }))
 }
 
-/// `POST /api/v1/workers`.
+/// 新建档案（按身份证号码登记；曾在别处任职者为调入）
+#[utoipa::path(post, path = "/workers", tag = "社区工作者", request_body = NewWorkerInput,
+    responses((status = 201, description = "新档案", body = WorkerDetail)))]
 pub async fn create_worker(
     State(st): State<AppState>,
     caller: Caller,
@@ -53,52 +63,59 @@ pub async fn create_worker(
     Ok((StatusCode::CREATED, Json(worker_detail(&a, &grades, false, today()))).into_response())
 }
 
-/// `GET /api/v1/workers/{id}`: the whole archive. Full ID numbers for admins and auditors, audited.
-pub async fn get_worker(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+/// 一名社区工作者的完整档案（有权限者可见完整身份证号码，查看留痕）
+#[utoipa::path(get, path = "/workers/{id}", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")),
+    responses((status = 200, description = "档案", body = WorkerDetail)))]
+pub async fn get_worker(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<WorkerDetail>> {
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, id).await?;
     let full = caller.role.may(Permission::ViewFullIdNumber);
     if full {
         audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, "api").await?;
     }
-    Ok(Json(
-        serde_json::to_value(worker_detail(&a, &grades, full, today())).map_err(anyhow::Error::from)?,
-    ))
+    Ok(Json(worker_detail(&a, &grades, full, today())))
 }
 
-/// `PATCH /api/v1/workers/{id}`.
+/// 修改基本信息（未给出的字段不变；每个改动留痕）
+#[utoipa::path(patch, path = "/workers/{id}", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = WorkerPatch,
+    responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn patch_worker(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     body: Result<Json<WorkerPatch>, AppError>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     let Json(patch) = body?;
     workers::update(&st.db, &caller.access, id, &patch).await?;
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, id).await?;
-    Ok(Json(
-        serde_json::to_value(worker_detail(&a, &grades, false, today())).map_err(anyhow::Error::from)?,
-    ))
+    Ok(Json(worker_detail(&a, &grades, false, today())))
 }
 
+/// 档案变更记录
+#[utoipa::path(get, path = "/workers/{id}/history", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")),
+    responses((status = 200, description = "变更记录", body = History)))]
 pub async fn worker_history(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<History>> {
     let full = caller.role.may(Permission::ViewFullIdNumber);
     let rows = workers::history(&st.db, &caller.scope, id, full).await?;
     if full && let Some(r) = rows.iter().find(|r| r.field == workers::ID_NUMBER_FIELD) {
         audit::full_id_viewed(&st.db, &caller.actor, &r.region_code, id, "history").await?;
     }
-    Ok(Json(
-        json!({ "items": rows.iter().map(crate::archive::views::change_view).collect::<Vec<_>>() }),
-    ))
+    Ok(Json(History {
+        items: rows.iter().map(crate::archive::views::change_view).collect(),
+    }))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AppointmentInput {
     pub community_code: String,
@@ -112,12 +129,15 @@ pub struct AppointmentInput {
     pub transfer: Option<bool>,
 }
 
+/// 新增任职（默认同时结束现任职务，即调动）
+#[utoipa::path(post, path = "/workers/{id}/appointments", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = AppointmentInput,
+    responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_appointment(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     Json(i): Json<AppointmentInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     let a = workers::parse_appointment(
         &i.community_code,
@@ -131,65 +151,80 @@ pub async fn add_appointment(
     get_worker(State(st), caller, Path(id)).await
 }
 
+/// 新增学历
+#[utoipa::path(post, path = "/workers/{id}/educations", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = EducationInput,
+    responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_education(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     Json(i): Json<EducationInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_education(&st.db, &caller.access, id, parse_education(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
+/// 新增职业资格证书
+#[utoipa::path(post, path = "/workers/{id}/certificates", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = CertificateInput,
+    responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_certificate(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     Json(i): Json<CertificateInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_certificate(&st.db, &caller.access, id, parse_certificate(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
+/// 新增服务协议
+#[utoipa::path(post, path = "/workers/{id}/agreements", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = AgreementInput,
+    responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_agreement(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     Json(i): Json<AgreementInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_agreement(&st.db, &caller.access, id, parse_agreement(&i)?).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ExitInput {
     pub exited_on: String,
     pub reason: String,
 }
 
+/// 办理退出（档案保留，只读）
+#[utoipa::path(post, path = "/workers/{id}/exit", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = ExitInput,
+    responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn exit_worker(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     Json(i): Json<ExitInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::ExitWorker)?;
     let on = parse_date("exited_on", "退出日期", &i.exited_on)?;
     workers::exit(&st.db, &caller.access, id, on, &i.reason).await?;
     get_worker(State(st), caller, Path(id)).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct CorrectionInput {
     pub field: String,
     pub message: String,
 }
 
+/// 本人或管理员提出更正申请
+#[utoipa::path(post, path = "/workers/{id}/corrections", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = CorrectionInput,
+    responses((status = 201, description = "更正申请", body = shegong_store::entity::correction::Model)))]
 pub async fn request_correction(
     State(st): State<AppState>,
     caller: Caller,
@@ -200,22 +235,33 @@ pub async fn request_correction(
     Ok((StatusCode::CREATED, Json(c)).into_response())
 }
 
-/// `POST /api/v1/workers/{id}/corrections/{cid}/resolve`: mark a correction request handled.
+/// 标记更正申请已处理
+#[utoipa::path(post, path = "/workers/{id}/corrections/{cid}/resolve", tag = "社区工作者",
+    params(("id" = Uuid, Path, description = "人员"), ("cid" = Uuid, Path, description = "更正申请")),
+    responses((status = 200, description = "更正申请", body = shegong_store::entity::correction::Model)))]
 pub async fn resolve_correction(
     State(st): State<AppState>,
     caller: Caller,
     Path((_id, cid)): Path<(Uuid, Uuid)>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<shegong_store::entity::correction::Model>> {
     caller.access.require(Permission::ResolveCorrection)?;
     let c = workers::resolve_correction(&st.db, &caller.access, cid).await?;
-    Ok(Json(serde_json::to_value(c).map_err(anyhow::Error::from)?))
+    Ok(Json(c))
 }
 
-/// `GET /api/v1/workers.xlsx`: the scoped, filtered list as an Excel file.
+/// 导出名单（Excel，与名单筛选相同）
+#[utoipa::path(get, path = "/workers.xlsx", tag = "社区工作者", params(WorkerFilter),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn export_workers(
     State(st): State<AppState>,
     caller: Caller,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Response> {
     crate::archive::export::workers_xlsx(&st, &caller, &q.filter).await
+}
+
+/// A worker's history, newest first.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct History {
+    pub items: Vec<ChangeView>,
 }

@@ -37,6 +37,25 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list_workers,
+    api::create_worker,
+    api::export_workers,
+    api::get_worker,
+    api::patch_worker,
+    api::worker_history,
+    api::add_appointment,
+    api::add_education,
+    api::add_certificate,
+    api::add_agreement,
+    api::exit_worker,
+    api::request_correction,
+    api::resolve_correction
+))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

@@ -10,7 +10,7 @@ use shegong_store::entity::{worker, worker_change};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WorkerItem {
     pub id: Uuid,
     pub name: String,
@@ -80,7 +80,7 @@ pub fn cert_label(level: Option<&str>) -> String {
 }
 
 /// The detail view: the list fields plus what only the detail shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WorkerDetail {
     #[serde(flatten)]
     pub item: WorkerItem,
@@ -106,7 +106,7 @@ pub struct WorkerDetail {
     pub exit_rule: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AssessmentView {
     pub year: i32,
     pub grade: String,
@@ -158,13 +158,24 @@ pub fn worker_detail(
     }
 }
 
-pub fn change_view(c: &worker_change::Model) -> serde_json::Value {
-    serde_json::json!({
-        "changed_at": c.changed_at,
-        "actor": c.actor,
-        "section": c.section,
-        "field": c.field,
-        "before": c.before,
-        "after": c.after,
-    })
+/// One change in a worker's history: who changed which field, from what to what.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ChangeView {
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub section: String,
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+pub fn change_view(c: &worker_change::Model) -> ChangeView {
+    ChangeView {
+        changed_at: c.changed_at,
+        actor: c.actor.clone(),
+        section: c.section.clone(),
+        field: c.field.clone(),
+        before: c.before.clone(),
+        after: c.after.clone(),
+    }
 }

@@ -5,32 +5,39 @@ use crate::query::parse_region;
 
 use crate::auth::Caller;
 use crate::clock::today;
+use crate::dashboard::views::RegionView;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::extract::{Path, Query};
+use crate::query::Items;
 use crate::state::AppState;
 use axum::extract::State;
-use serde_json::{Value, json};
 use shegong_store::{career, regions};
 
-/// `GET /api/v1/regions/{code}`.
-pub async fn region(State(st): State<AppState>, caller: Caller, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+/// 区划及其下级
+#[utoipa::path(get, path = "/regions/{code}", tag = "行政区划", params(("code" = String, Path, description = "区划代码")),
+    responses((status = 200, description = "区划", body = RegionView)))]
+pub async fn region(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> ApiResult<Json<RegionView>> {
     let code = parse_region(&code)?;
     let r = regions::get(&st.db, &caller.scope, &code).await?;
     let children = regions::children(&st.db, &caller.scope, &code).await?;
-    Ok(Json(
-        serde_json::to_value(crate::dashboard::views::region_view(&r, &children)).map_err(anyhow::Error::from)?,
-    ))
+    Ok(Json(crate::dashboard::views::region_view(&r, &children)))
 }
 
-/// `GET /api/v1/alerts?region=CODE`: what needs acting on in the region.
+/// 待办提醒：区划内需要处理的事项（退出情形、合同到期、培训逾期、持证目标）
+#[utoipa::path(get, path = "/alerts", tag = "行政区划", params(RegionQuery),
+    responses((status = 200, description = "提醒", body = Items<career::Alert>)))]
 pub async fn alerts(
     State(st): State<AppState>,
     caller: Caller,
     Query(q): Query<RegionQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Items<career::Alert>>> {
     let scope = narrowed(&caller, &q)?;
     let rules = career::rules_in_force(&st.db, scope.region().as_str(), today()).await?;
     let items = career::alerts(&st.db, &scope, today(), rules).await?;
-    Ok(Json(json!({ "items": items, "total": items.len() })))
+    Ok(Json(Items::new(items)))
 }

@@ -17,6 +17,11 @@ pub fn routes() -> Router<AppState> {
         .route("/regions/{code}/children.xlsx", get(region::region_children_xlsx))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::region, api::alerts))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

@@ -3,14 +3,14 @@
 use serde::Serialize;
 use shegong_store::entity::region;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegionBrief {
     pub code: String,
     pub name: String,
     pub level: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegionView {
     pub code: String,
     pub name: String,

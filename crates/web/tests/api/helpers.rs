@@ -86,7 +86,9 @@ impl TestApp {
     pub async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
         let r = self.get(token, path).await;
         let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
+        let body = r.json().await.unwrap_or(Value::Null);
+        crate::schema::check("GET", path, s.as_u16(), &body);
+        (s, body)
     }
 
     /// Sends JSON with a method and returns the status and the JSON answer (null when none).
@@ -98,14 +100,18 @@ impl TestApp {
         body: Value,
     ) -> (StatusCode, Value) {
         let r = Client::new()
-            .request(method, self.url(path))
+            .request(method.clone(), self.url(path))
             .bearer_auth(token)
             .json(&body)
             .send()
             .await
             .unwrap();
         let s = r.status();
-        (s, r.json().await.unwrap_or(Value::Null))
+        let answer = r.json().await.unwrap_or(Value::Null);
+        if !answer.is_null() {
+            crate::schema::check(method.as_str(), path, s.as_u16(), &answer);
+        }
+        (s, answer)
     }
 
     pub async fn post_json(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {

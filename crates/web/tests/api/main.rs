@@ -3,6 +3,7 @@
 
 mod helpers;
 mod imports;
+mod schema;
 
 mod access;
 mod accounts;
