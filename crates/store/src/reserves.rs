@@ -20,7 +20,7 @@ use shegong_domain::{FieldError, RegionCode, RegionLevel, Scope};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ReserveInput {
     pub community_code: String,
@@ -183,7 +183,7 @@ pub async fn list(
 }
 
 /// One community's pool against the ratio.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Coverage {
     pub community_code: String,
     pub name: String,

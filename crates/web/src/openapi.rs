@@ -101,13 +101,7 @@ fn career_paths() -> Value {
         "/api/v1/assessment-rounds/{id}/score": { "post": op("评定等次（评分中 → 已评定），按政策权重、分数线和优秀比例上限", "考核", &["id:path"], None, "考核") },
         "/api/v1/assessment-rounds/{id}/grades": { "post": op("调整拟定等次（已评定状态，仍受优秀比例上限约束）", "考核", &["id:path"], Some(obj(&[("worker_id", "string"), ("grade", "string")])), "名单条目") },
         "/api/v1/assessment-rounds/{id}/publish": { "post": op("发布（等次写入档案，不可直接修改）；返回触发退出情形的人员", "考核", &["id:path"], None, "考核及退出提示") },
-        "/api/v1/reserves": {
-            "get": op("后备力量名单", "后备力量", &["region"], None, "名单"),
-            "post": op("新增后备人选", "后备力量", &[], Some(obj(&[("community_code", "string"), ("name", "string"), ("gender", "string"), ("birth_date", "string"), ("education", "string"), ("political_status", "string"), ("current_post", "string"), ("note", "string")])), "后备人选")
-        },
-        "/api/v1/trainings/{id}/records/{worker_id}": { "put": op("记录一名人员的出勤和结果（缺勤或未通过不计学分）", "培训", &["id:path", "worker_id:path"], Some(obj(&[("attendance", "string"), ("result", "string")])), "培训记录") },
-        "/api/v1/reserves/coverage": { "get": op("各社区两委职数、后备人数与按比例应有人数", "后备力量", &["region"], None, "覆盖情况") },
-        "/api/v1/reserves/{id}": { "delete": { "summary": "移出后备名单（保留记录）", "tags": ["后备力量"], "parameters": [id_param()], "responses": { "204": { "description": "已移出" }, "404": error_response("不存在或不在管辖范围内") } } }
+        "/api/v1/trainings/{id}/records/{worker_id}": { "put": op("记录一名人员的出勤和结果（缺勤或未通过不计学分）", "培训", &["id:path", "worker_id:path"], Some(obj(&[("attendance", "string"), ("result", "string")])), "培训记录") }
     })
 }
 
@@ -204,7 +198,8 @@ pub fn generated() -> utoipa::openapi::OpenApi {
     let v1 = crate::account::Api::openapi()
         .merge_from(crate::admin::Api::openapi())
         .merge_from(crate::archive::Api::openapi())
-        .merge_from(crate::dashboard::Api::openapi());
+        .merge_from(crate::dashboard::Api::openapi())
+        .merge_from(crate::reserves::Api::openapi());
     Doc::openapi().nest("/api/v1", v1)
 }
 

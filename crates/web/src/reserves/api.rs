@@ -7,33 +7,32 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
 use crate::extract::PageQuery;
 use crate::extract::{Path, Query};
+use crate::query::{Paged, RegionQuery};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use shegong_domain::Permission;
 use shegong_store::reserves;
 use uuid::Uuid;
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct RegionQuery {
-    pub region: Option<String>,
-}
-
-/// `GET /api/v1/reserves?region=`: current candidates.
+/// 后备力量名单（分页）
+#[utoipa::path(get, path = "/reserves", tag = "后备力量", params(RegionQuery, PageQuery),
+    responses((status = 200, description = "名单", body = Paged<shegong_store::entity::reserve::Model>)))]
 pub async fn list_reserves(
     State(st): State<AppState>,
     caller: Caller,
     Query(q): Query<ReserveQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Paged<shegong_store::entity::reserve::Model>>> {
     let (page, per_page) = q.paging.paging(200, 1000)?;
     let (rows, total) = reserves::list(&st.db, &caller.scope, q.region.as_deref(), page, per_page).await?;
-    Ok(Json(
-        json!({ "items": rows, "total": total, "page": page, "per_page": per_page }),
-    ))
+    Ok(Json(Paged {
+        items: rows,
+        total,
+        page,
+        per_page,
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -44,7 +43,9 @@ pub struct ReserveQuery {
     pub paging: PageQuery,
 }
 
-/// `POST /api/v1/reserves`.
+/// 新增后备人选
+#[utoipa::path(post, path = "/reserves", tag = "后备力量", request_body = reserves::ReserveInput,
+    responses((status = 201, description = "后备人选", body = shegong_store::entity::reserve::Model)))]
 pub async fn add_reserve(
     State(st): State<AppState>,
     caller: Caller,
@@ -52,27 +53,41 @@ pub async fn add_reserve(
 ) -> ApiResult<Response> {
     caller.access.require(Permission::ManageReserves)?;
     let r = reserves::add(&st.db, &caller.access, &i, today()).await?;
-    Ok((StatusCode::CREATED, Json(json!(r))).into_response())
+    Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
-/// `DELETE /api/v1/reserves/{id}`: takes a candidate out of the pool (kept, dated).
+/// 移出后备名单（记录保留）
+#[utoipa::path(delete, path = "/reserves/{id}", tag = "后备力量", params(("id" = Uuid, Path)),
+    responses((status = 204, description = "已移出")))]
 pub async fn remove_reserve(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<StatusCode> {
     caller.access.require(Permission::ManageReserves)?;
     reserves::remove(&st.db, &caller.access, id, today()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/v1/reserves/coverage?region=`: seats, candidates and shortfall per community.
+/// 各社区两委职数、后备人数与按比例应有人数
+#[utoipa::path(get, path = "/reserves/coverage", tag = "后备力量", params(RegionQuery),
+    responses((status = 200, description = "覆盖情况", body = CoverageList)))]
 pub async fn reserve_coverage(
     State(st): State<AppState>,
     caller: Caller,
     Query(q): Query<RegionQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<CoverageList>> {
     let scope = match q.region.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(r) => caller.scope.narrow(&region_of(r)?).ok_or(AppError::NotFound)?,
         None => caller.scope.clone(),
     };
     let rows = reserves::coverage(&st.db, &scope, today()).await?;
     let short = rows.iter().filter(|c| c.short() > 0).count();
-    Ok(Json(json!({ "items": rows, "communities_short": short })))
+    Ok(Json(CoverageList {
+        items: rows,
+        communities_short: short,
+    }))
+}
+
+/// Every community's pool, and how many fall short of the ratio.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CoverageList {
+    pub items: Vec<reserves::Coverage>,
+    pub communities_short: usize,
 }

@@ -12,6 +12,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/reserves", get(pages::reserves_page).post(pages::add_reserve))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::list_reserves, api::add_reserve, api::remove_reserve, api::reserve_coverage))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()
