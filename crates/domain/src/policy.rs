@@ -759,7 +759,10 @@ mod tests {
         for (name, text) in SHIPPED {
             let p = Policy::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(p.name, name);
-            assert!(p.source.contains("seeds/") || p.source.contains("DOMAIN.md"), "{name}");
+            assert!(
+                p.source.contains('《') || p.source.contains('〔') || p.source.contains('“'),
+                "{name}: the source names no document"
+            );
             for key in ["head", "deputy", "staff"] {
                 assert!(p.post(key).is_some(), "{name} lacks {key}");
             }
