@@ -264,7 +264,11 @@ fn policy_list_show_check_apply() {
         assert!(text(&o).contains(n), "{n}: {}", text(&o));
     }
     let o = shegong(&["--data-dir", d, "policy", "show", "haining-2020"], None);
-    assert!(text(&o).contains("seeds/004"), "{}", text(&o));
+    assert!(
+        text(&o).contains("《以“三社联动”推进社会治理创新高质量发展》"),
+        "{}",
+        text(&o)
+    );
     let o = shegong(&["--data-dir", d, "policy", "show", "nope"], None);
     assert!(!o.status.success());
     let o = shegong(
