@@ -21,7 +21,7 @@ pub struct PayInput<'a> {
 }
 
 /// One change of level, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LevelStep {
     pub from: NaiveDate,
     pub delta: i32,
@@ -29,7 +29,7 @@ pub struct LevelStep {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct LevelResult {
     pub level: u32,
     pub steps: Vec<LevelStep>,

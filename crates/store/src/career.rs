@@ -339,7 +339,7 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
 }
 
 /// A reward or sanction, as given.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RewardInput {
     /// reward | sanction

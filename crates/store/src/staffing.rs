@@ -16,7 +16,7 @@ use shegong_domain::{RegionCode, RegionLevel, Scope};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Staffing figures of one region (a community's own, or the sums over a subtree).
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Staffing {
     pub region_code: String,
     pub name: String,
@@ -70,7 +70,7 @@ impl Staffing {
 }
 
 /// A region's staffing and its children's, rolled up from the communities beneath it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Report {
     #[serde(flatten)]
     pub total: Staffing,

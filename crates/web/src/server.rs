@@ -29,16 +29,25 @@ pub(crate) async fn security_headers(mut res: Response) -> Response {
     res
 }
 
+/// Whether the server and its database answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok` or `database_unavailable`.
+    pub status: &'static str,
+}
+
+/// 健康检查
+#[utoipa::path(get, path = "/healthz", tag = "运行", security(()),
+    responses((status = 200, description = "正常", body = Health), (status = 503, description = "数据库不可用", body = Health)))]
 pub(crate) async fn healthz(axum::extract::State(st): axum::extract::State<AppState>) -> Response {
     match st.db.ping().await {
-        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Ok(_) => (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response(),
         Err(e) => {
             tracing::error!(error = ?e, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                axum::Json(serde_json::json!({"status": "database_unavailable"})),
-            )
-                .into_response()
+            let down = Health {
+                status: "database_unavailable",
+            };
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(down)).into_response()
         }
     }
 }

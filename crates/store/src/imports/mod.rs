@@ -62,7 +62,7 @@ pub fn header_of(field: &str) -> &'static str {
 
 /// One problem in the file: the spreadsheet row (1-based, as the office program shows it), the
 /// column header, and the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RowError {
     pub row: usize,
     pub field: String,

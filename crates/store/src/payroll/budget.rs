@@ -18,17 +18,20 @@ use shegong_domain::policy::Fen;
 use std::collections::{BTreeMap, HashMap};
 
 /// A year's cost for each child region, under the stored parameters and under a what-if.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BudgetRow {
     pub region_code: String,
     pub name: String,
     pub workers: i64,
+    #[schema(value_type = i64)]
     pub current: Fen,
+    #[schema(value_type = i64)]
     pub what_if: Fen,
+    #[schema(value_type = i64)]
     pub difference: Fen,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Budget {
     pub year: i32,
     pub rows: Vec<BudgetRow>,

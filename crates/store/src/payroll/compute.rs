@@ -32,7 +32,7 @@ pub struct Computed {
 }
 
 /// A worker whose pay could not be computed, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     pub worker_id: Uuid,
     pub name: String,

@@ -20,24 +20,28 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A worker's payslip for a month: the stored components, the adjustment lines, and what is paid.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PayslipView {
     pub month: String,
     pub status: String,
     pub policy: String,
     pub level: i32,
     pub components: Vec<Component>,
+    #[schema(value_type = i64)]
     pub total: Fen,
     pub adjustments: Vec<payslip_adjustment::Model>,
     /// Total plus adjustments.
+    #[schema(value_type = i64)]
     pub paid: Fen,
+    #[schema(value_type = i64)]
     pub floor_shortfall: Fen,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Component {
     pub key: &'static str,
     pub label: &'static str,
+    #[schema(value_type = i64)]
     pub fen: Fen,
 }
 

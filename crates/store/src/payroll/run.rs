@@ -20,7 +20,7 @@ use shegong_domain::{FieldError, RegionCode, RegionLevel};
 use uuid::Uuid;
 
 /// A run with its totals, and the workers left out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RunSummary {
     #[serde(flatten)]
     pub run: payroll_run::Model,
@@ -44,6 +44,26 @@ impl Totals {
         self.components[c as usize]
     }
 }
+
+impl utoipa::PartialSchema for Totals {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        let mut o = ObjectBuilder::new();
+        for key in Component::ALL
+            .iter()
+            .map(|c| c.key())
+            .chain(["total", "adjustments", "floor_shortfall_workers"])
+        {
+            o = o
+                .property(key, ObjectBuilder::new().schema_type(Type::Integer))
+                .required(key);
+        }
+        o.description(Some("各项合计（分）、合计、锁定后的调整和低于保底的人数"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Totals {}
 
 impl Serialize for Totals {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Scores for one worker, 0–100 each; a component whose weight is zero may be left out.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ScoreInput {
     pub worker_id: Uuid,

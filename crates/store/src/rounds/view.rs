@@ -29,7 +29,7 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<assessment_round::Model>
 }
 
 /// One entry with the worker it belongs to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EntryView {
     #[serde(flatten)]
     pub entry: assessment_entry::Model,
@@ -37,7 +37,7 @@ pub struct EntryView {
     pub title: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RoundView {
     #[serde(flatten)]
     pub round: assessment_round::Model,

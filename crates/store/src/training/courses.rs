@@ -20,7 +20,7 @@ use shegong_domain::{FieldError, RegionCode, Scope};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TrainingInput {
     pub region: String,

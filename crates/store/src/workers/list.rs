@@ -12,7 +12,7 @@ use shegong_domain::worker::{CertificateLevel, WorkerStatus};
 use shegong_domain::{FieldError, RegionCode, Scope};
 
 /// Filters of the worker list; every one optional.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct WorkerFilter {

@@ -1,5 +1,6 @@
 //! Assessment as JSON: a worker's grades and rewards, rounds, scores, publication, amendments.
 
+use crate::archive::views::AssessmentView;
 use crate::auth::Caller;
 use crate::clock::today;
 use crate::error::ApiResult;
@@ -10,20 +11,21 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
 use shegong_store::career;
 use uuid::Uuid;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AssessmentInput {
     pub year: Option<i32>,
     pub grade: String,
 }
 
-/// `POST /api/v1/workers/{id}/assessments`: record the published grade of a year (admins in scope).
+/// 登记已发布的年度考核等次（管理员）；已登记的年度不可直接修改
+#[utoipa::path(post, path = "/workers/{id}/assessments", tag = "考核", params(("id" = Uuid, Path, description = "人员")), request_body = AssessmentInput,
+    responses((status = 201, description = "考核等次", body = AssessmentView)))]
 pub async fn add_assessment(
     State(st): State<AppState>,
     caller: Caller,
@@ -45,22 +47,26 @@ pub async fn add_assessment(
     Ok((StatusCode::CREATED, Json(crate::archive::views::assessment_view(&a))).into_response())
 }
 
-/// `GET /api/v1/workers/{id}/assessments`.
+/// 年度考核等次及退出标记
+#[utoipa::path(get, path = "/workers/{id}/assessments", tag = "考核", params(("id" = Uuid, Path, description = "人员")),
+    responses((status = 200, description = "考核", body = Assessments)))]
 pub async fn list_assessments(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Assessments>> {
     let grades = career::grades(&st.db, &caller.scope, id).await?;
     let flag = career::flag_of(&grades, shegong_domain::career::ExitRule::default());
-    Ok(Json(json!({
-        "items": grades.iter().map(crate::archive::views::assessment_view).collect::<Vec<_>>(),
-        "exit_flag": flag.is_some(),
-        "exit_rule": flag.map(|t| t.message),
-    })))
+    Ok(Json(Assessments {
+        items: grades.iter().map(crate::archive::views::assessment_view).collect(),
+        exit_flag: flag.is_some(),
+        exit_rule: flag.map(|t| t.message),
+    }))
 }
 
-/// `POST /api/v1/workers/{id}/rewards`: a reward (奖励) or sanction (处分).
+/// 登记奖励或处分
+#[utoipa::path(post, path = "/workers/{id}/rewards", tag = "考核", params(("id" = Uuid, Path, description = "人员")), request_body = career::RewardInput,
+    responses((status = 201, description = "奖惩记录", body = shegong_store::entity::reward::Model)))]
 pub async fn add_reward(
     State(st): State<AppState>,
     caller: Caller,
@@ -72,8 +78,27 @@ pub async fn add_reward(
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
 
-/// `GET /api/v1/workers/{id}/rewards`.
-pub async fn list_rewards(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+/// 奖励和处分
+#[utoipa::path(get, path = "/workers/{id}/rewards", tag = "考核", params(("id" = Uuid, Path, description = "人员")),
+    responses((status = 200, description = "奖惩记录", body = Rewards)))]
+pub async fn list_rewards(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Rewards>> {
     let items = career::rewards(&st.db, &caller.scope, id).await?;
-    Ok(Json(json!({ "items": items })))
+    Ok(Json(Rewards { items }))
+}
+
+/// A worker's published grades, newest first, and whether the exit rule flags them.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Assessments {
+    pub items: Vec<AssessmentView>,
+    pub exit_flag: bool,
+    pub exit_rule: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Rewards {
+    pub items: Vec<shegong_store::entity::reward::Model>,
 }

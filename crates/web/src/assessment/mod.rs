@@ -24,6 +24,24 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/publish", post(pages::publish_round))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::add_assessment,
+    api::list_assessments,
+    api::add_reward,
+    api::list_rewards,
+    rounds_api::amend_grade,
+    rounds_api::create_round,
+    rounds_api::list_rounds,
+    rounds_api::get_round,
+    rounds_api::save_scores,
+    rounds_api::score_round,
+    rounds_api::set_round_grade,
+    rounds_api::publish_round
+))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

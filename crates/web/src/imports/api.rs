@@ -9,9 +9,9 @@ use crate::extract::Path;
 use crate::state::AppState;
 use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
+use shegong_store::imports::RowError;
 use shegong_store::imports::{self, Checked, Committed};
 use uuid::Uuid;
 
@@ -62,20 +62,58 @@ pub(crate) async fn read_upload(mut m: Multipart) -> ApiResult<Upload> {
     Ok(up)
 }
 
-fn outcome(id: Uuid, checked: &Checked, done: Option<&Committed>) -> Value {
-    json!({
-        "id": id,
-        "rows": checked.rows,
-        "error_count": checked.errors.len(),
-        "errors": &checked.errors[..checked.errors.len().min(shegong_store::upload_limits::MAX_KEPT_ERRORS)],
-        "committed": done.is_some(),
-        "existing": checked.existing,
-        "created": done.map(|d| d.created),
-        "updated": done.map(|d| d.updated),
-        "unchanged": done.map(|d| d.unchanged),
-        // Rows not imported because another clerk changed their person while the file was written.
-        "skipped": done.map(|d| &d.skipped[..d.skipped.len().min(shegong_store::upload_limits::MAX_KEPT_ERRORS)]),
-    })
+/// What became of an upload: its rows, the errors found (the first 1,000), and when committed how
+/// many were created, updated, unchanged and skipped.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Outcome {
+    pub id: Uuid,
+    pub rows: usize,
+    pub error_count: usize,
+    pub errors: Vec<RowError>,
+    pub committed: bool,
+    /// Valid rows naming a worker already in the archive (updated by a commit).
+    pub existing: usize,
+    pub created: Option<usize>,
+    pub updated: Option<usize>,
+    pub unchanged: Option<usize>,
+    /// Rows not imported because another clerk changed their person while the file was written.
+    pub skipped: Option<Vec<RowError>>,
+}
+
+/// Why an upload was refused: rows with errors (the outcome), or a file that could not be read (the
+/// error shape). Nothing was changed either way.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Refused {
+    Rows(Outcome),
+    /// Answered through the error path (`AppError`); named here for the document.
+    #[allow(dead_code)]
+    File(crate::error::ErrorBody),
+}
+
+/// 200 with the outcome when no row has an error, otherwise 422 with it.
+fn answer(o: Outcome, ok: bool) -> Response {
+    if ok {
+        (axum::http::StatusCode::OK, Json(o)).into_response()
+    } else {
+        (axum::http::StatusCode::UNPROCESSABLE_ENTITY, Json(Refused::Rows(o))).into_response()
+    }
+}
+
+fn outcome(id: Uuid, checked: &Checked, done: Option<&Committed>) -> Outcome {
+    let first = |e: &[RowError]| e[..e.len().min(shegong_store::upload_limits::MAX_KEPT_ERRORS)].to_vec();
+    Outcome {
+        id,
+        rows: checked.rows,
+        error_count: checked.errors.len(),
+        errors: first(&checked.errors),
+        committed: done.is_some(),
+        existing: checked.existing,
+        created: done.map(|d| d.created),
+        updated: done.map(|d| d.updated),
+        unchanged: done.map(|d| d.unchanged),
+        skipped: done.map(|d| first(&d.skipped)),
+    }
 }
 
 /// Runs a commit in a task of its own, so that it goes on to the end when the client goes away (a
@@ -130,7 +168,10 @@ pub(crate) async fn run(
     Ok((m.id, checked, done))
 }
 
-/// `POST /api/v1/imports` (multipart: `file`, `dry_run=true|false`).
+/// 上传花名册（multipart：file，dry_run=true|false，缺省只检查）：逐行检查，无误且 dry_run=false 时全部导入，有误时不作任何修改
+#[utoipa::path(post, path = "/imports", tag = "导入", request_body(content_type = "multipart/form-data", description = "file：.xlsx 或 CSV（UTF-8 / GB18030）；dry_run"),
+    responses((status = 200, description = "检查（及导入）结果", body = Outcome),
+        (status = 422, description = "有错误的行（未作任何修改），或文件本身无法读取", body = Refused)))]
 pub async fn api_upload(State(st): State<AppState>, caller: Caller, m: Multipart) -> ApiResult<Response> {
     admin_only(&caller)?;
     let up = read_upload(m).await?;
@@ -139,28 +180,23 @@ pub async fn api_upload(State(st): State<AppState>, caller: Caller, m: Multipart
         .iter()
         .any(|(k, v)| k == "dry_run" && matches!(v.trim(), "false" | "0" | "no"));
     let (id, checked, done) = run(&st, &caller, up, dry_run).await?;
-    let status = if checked.errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(outcome(id, &checked, done.as_ref()))).into_response())
+    Ok(answer(outcome(id, &checked, done.as_ref()), checked.errors.is_empty()))
 }
 
-/// `POST /api/v1/imports/{id}/commit`: commits a checked upload.
+/// 确认导入已检查的文件（重新检查后全部导入或不作任何修改）
+#[utoipa::path(post, path = "/imports/{id}/commit", tag = "导入", params(("id" = Uuid, Path, description = "上传的文件")),
+    responses((status = 200, description = "已导入", body = Outcome),
+        (status = 422, description = "重新检查发现错误，未作任何修改", body = Refused)))]
 pub async fn api_commit(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
     admin_only(&caller)?;
     let (db, access) = (st.db.clone(), caller.access.clone());
     let (m, checked, done) = detached(async move { imports::commit_kept(&db, &access, id, today()).await }).await??;
-    let status = if done.is_some() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Json(outcome(m.id, &checked, done.as_ref()))).into_response())
+    Ok(answer(outcome(m.id, &checked, done.as_ref()), done.is_some()))
 }
 
-/// `GET /api/v1/imports/{id}/errors.xlsx`.
+/// 下载检查出的错误表（行号、列、原因）
+#[utoipa::path(get, path = "/imports/{id}/errors.xlsx", tag = "导入", params(("id" = Uuid, Path, description = "上传的文件")),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn api_errors(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
     let m = imports::get_summary(&st.db, &caller.scope, id).await?;
     errors_xlsx(&imports::errors_of(&m), &m.filename).await

@@ -21,6 +21,11 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/commit", post(pages::commit_page))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(template::template, api::api_upload, api::api_commit, api::api_errors))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

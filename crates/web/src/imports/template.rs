@@ -34,8 +34,9 @@ const EXAMPLE: [&str; 21] = [
     "",
 ];
 
-/// `GET /api/v1/imports/template.xlsx`: headers (required ones marked), dropdowns from the national
-/// code lists, notes, and an example row on the notes sheet.
+/// 导入模板：中文表头、国家标准代码下拉列表、填写说明和示例行
+#[utoipa::path(get, path = "/imports/template.xlsx", tag = "导入",
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn template(caller: Caller) -> ApiResult<Response> {
     if caller.scope.only_worker().is_some() {
         return Err(AppError::NotFound);

@@ -7,19 +7,21 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
 use crate::extract::PageQuery;
 use crate::extract::{Path, Query};
+use crate::query::Items;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
 use shegong_domain::pay::parse_yuan;
+use shegong_store::entity::payroll_run::Model as PayrollRun;
 use shegong_store::payroll;
 use uuid::Uuid;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct BudgetQuery {
     pub year: Option<i32>,
@@ -53,29 +55,32 @@ impl BudgetQuery {
     }
 }
 
-/// `GET /api/v1/regions/{code}/budget?year=&reference_wage_change_pct=…`: the year's cost per child
-/// region and the what-if; nothing stored changes.
+/// 年度薪酬预算及测算（不改变任何数据），按下级区划列出差额
+#[utoipa::path(get, path = "/regions/{code}/budget", tag = "薪酬", params(("code" = String, Path, description = "区划代码"), BudgetQuery),
+    responses((status = 200, description = "预算", body = payroll::Budget)))]
 pub async fn region_budget(
     State(st): State<AppState>,
     caller: Caller,
     Path(code): Path<String>,
     Query(q): Query<BudgetQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<payroll::Budget>> {
     caller.access.require(Permission::ViewBudget)?;
     let code = region_of(&code)?;
     let year = q.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
     let b = payroll::budget(&st.db, &caller.access, &code, year, &q.what_if()).await?;
-    Ok(Json(json!(b)))
+    Ok(Json(b))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct RunInput {
     pub region: String,
     pub month: String,
 }
 
-/// `POST /api/v1/payroll/runs`: computes (or recomputes, unless locked) a month for a region.
+/// 计算某区划某月薪酬（未锁定时可重算）
+#[utoipa::path(post, path = "/payroll/runs", tag = "薪酬", request_body = RunInput,
+    responses((status = 201, description = "计算结果、各项合计（分）和未能计算的人员", body = payroll::RunSummary)))]
 pub async fn create_run(State(st): State<AppState>, caller: Caller, Json(i): Json<RunInput>) -> ApiResult<Response> {
     caller.access.require(Permission::RunPayroll)?;
     let region = if i.region.trim().is_empty() {
@@ -84,49 +89,61 @@ pub async fn create_run(State(st): State<AppState>, caller: Caller, Json(i): Jso
         i.region.trim().to_string()
     };
     let s = payroll::run(&st.db, &caller.access, &region, &i.month).await?;
-    Ok((StatusCode::CREATED, Json(json!(s))).into_response())
+    Ok((StatusCode::CREATED, Json(s)).into_response())
 }
 
-/// `GET /api/v1/payroll/runs`.
-pub async fn list_runs(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Value>> {
-    let rows = payroll::list(&st.db, &caller.scope).await?;
-    Ok(Json(json!({ "items": rows, "total": rows.len() })))
+/// 管辖范围内的月度薪酬
+#[utoipa::path(get, path = "/payroll/runs", tag = "薪酬",
+    responses((status = 200, description = "列表", body = Items<PayrollRun>)))]
+pub async fn list_runs(State(st): State<AppState>, caller: Caller) -> ApiResult<Json<Items<PayrollRun>>> {
+    Ok(Json(Items::new(payroll::list(&st.db, &caller.scope).await?)))
 }
 
-/// `GET /api/v1/payroll/runs/{id}`: totals by component and one page of payslips.
+/// 月度薪酬：各项合计与工资条（分页）
+#[utoipa::path(get, path = "/payroll/runs/{id}", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬"), PageQuery),
+    responses((status = 200, description = "月度薪酬", body = RunDetail)))]
 pub async fn get_run(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<RunDetail>> {
     let (run, totals) = payroll::get(&st.db, &caller.scope, id).await?;
     let (page, per) = q.paging(50, 500)?;
     let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, per).await?;
-    let items: Vec<Value> = slips
+    let payslips = slips
         .into_iter()
-        .map(|(s, n)| {
-            let mut v = json!(s);
-            v["name"] = json!(n);
-            v
-        })
+        .map(|(slip, name)| NamedPayslip { slip, name })
         .collect();
-    Ok(Json(
-        json!({"run": run, "totals": totals, "payslips": items, "total": total}),
-    ))
+    Ok(Json(RunDetail {
+        run,
+        totals,
+        payslips,
+        total,
+    }))
 }
 
-pub async fn review_run(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+/// 审核（已计算 → 已审核）
+#[utoipa::path(post, path = "/payroll/runs/{id}/review", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬")),
+    responses((status = 200, description = "月度薪酬", body = PayrollRun)))]
+pub async fn review_run(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<PayrollRun>> {
     caller.access.require(Permission::RunPayroll)?;
-    Ok(Json(json!(payroll::review(&st.db, &caller.access, id).await?)))
+    Ok(Json(payroll::review(&st.db, &caller.access, id).await?))
 }
 
-pub async fn lock_run(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+/// 锁定（已审核 → 已锁定，此后只能加调整项）
+#[utoipa::path(post, path = "/payroll/runs/{id}/lock", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬")),
+    responses((status = 200, description = "月度薪酬", body = PayrollRun)))]
+pub async fn lock_run(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<PayrollRun>> {
     caller.access.require(Permission::RunPayroll)?;
-    Ok(Json(json!(payroll::lock(&st.db, &caller.access, id).await?)))
+    Ok(Json(payroll::lock(&st.db, &caller.access, id).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct AdjustInput {
     pub worker_id: Option<Uuid>,
@@ -134,7 +151,9 @@ pub struct AdjustInput {
     pub reason: String,
 }
 
-/// `POST /api/v1/payroll/runs/{id}/adjustments`: a correction line on a locked month.
+/// 已锁定月份的调整项
+#[utoipa::path(post, path = "/payroll/runs/{id}/adjustments", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬")), request_body = AdjustInput,
+    responses((status = 201, description = "调整项", body = shegong_store::entity::payslip_adjustment::Model)))]
 pub async fn adjust_run(
     State(st): State<AppState>,
     caller: Caller,
@@ -148,43 +167,81 @@ pub async fn adjust_run(
     let fen = parse_yuan(&i.amount_yuan)
         .ok_or_else(|| FieldError::new("adjust_amount", "amount_yuan", "调整金额应为元金额，最多两位小数"))?;
     let m = payroll::adjust(&st.db, &caller.access, id, worker, fen, &i.reason).await?;
-    Ok((StatusCode::CREATED, Json(json!(m))).into_response())
+    Ok((StatusCode::CREATED, Json(m)).into_response())
 }
 
-/// `GET /api/v1/payroll/runs/{id}/payslips.xlsx`: the pay sheet.
+/// 导出工资表（Excel）
+#[utoipa::path(get, path = "/payroll/runs/{id}/payslips.xlsx", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬")),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn run_xlsx(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Response> {
     crate::pay::export::paysheet_xlsx(&st, &caller, id).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct MonthQuery {
     pub month: Option<String>,
 }
 
-/// `GET /api/v1/workers/{id}/payslips?month=2025-01`: components and total in fen.
+/// 本人或管辖范围内人员的工资条：各项（分）与合计；给出 month 时为该月工资条（另附 items）
+#[utoipa::path(get, path = "/workers/{id}/payslips", tag = "薪酬", params(("id" = Uuid, Path, description = "人员"), MonthQuery),
+    responses((status = 200, description = "工资条", body = WorkerPayslips)))]
 pub async fn worker_payslips(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
     Query(q): Query<MonthQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<WorkerPayslips>> {
     let items = payroll::payslips(&st.db, &caller.scope, id, q.month.as_deref()).await?;
-    if q.month.is_some() {
-        if let Some(one) = items.first() {
-            let mut v = json!(one);
-            v["items"] = json!(items);
-            return Ok(Json(v));
-        }
-        return Err(AppError::NotFound);
-    }
-    Ok(Json(json!({ "items": items })))
+    let month = match q.month {
+        Some(_) => Some(items.first().cloned().ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    Ok(Json(WorkerPayslips { month, items }))
 }
 
-/// `GET /api/v1/workers/{id}/level`: the level under the policy in force, explained.
-pub async fn worker_level(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Value>> {
+/// 按适用政策计算的等级及每次变动的说明
+#[utoipa::path(get, path = "/workers/{id}/level", tag = "薪酬", params(("id" = Uuid, Path, description = "人员")),
+    responses((status = 200, description = "等级（无适用政策时 level 为空）", body = Level)))]
+pub async fn worker_level(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Level>> {
     let l = payroll::level_of(&st.db, &caller.scope, id, today()).await?;
-    Ok(Json(
-        json!({ "level": l.as_ref().map(|l| l.level), "steps": l.map(|l| l.steps).unwrap_or_default() }),
-    ))
+    Ok(Json(Level {
+        level: l.as_ref().map(|l| l.level),
+        steps: l.map(|l| l.steps).unwrap_or_default(),
+    }))
+}
+
+/// A payslip of the sheet, with the worker's name.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct NamedPayslip {
+    #[serde(flatten)]
+    pub slip: shegong_store::entity::payslip::Model,
+    pub name: String,
+}
+
+/// A month's run: its totals and one page of its payslips.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RunDetail {
+    pub run: PayrollRun,
+    pub totals: payroll::Totals,
+    pub payslips: Vec<NamedPayslip>,
+    /// Payslips in all pages.
+    pub total: u64,
+}
+
+/// A worker's payslips, newest first; asked for one month, that month's payslip is also given at the
+/// top level.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct WorkerPayslips {
+    #[serde(flatten)]
+    pub month: Option<payroll::PayslipView>,
+    pub items: Vec<payroll::PayslipView>,
+}
+
+/// A worker's level under the policy in force, and why.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Level {
+    pub level: Option<u32>,
+    pub steps: Vec<shegong_domain::pay::LevelStep>,
 }

@@ -19,6 +19,22 @@ pub fn routes() -> Router<AppState> {
         .route("/budget", get(budget::budget_page))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::region_budget,
+    api::list_runs,
+    api::create_run,
+    api::get_run,
+    api::review_run,
+    api::lock_run,
+    api::adjust_run,
+    api::run_xlsx,
+    api::worker_payslips,
+    api::worker_level
+))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

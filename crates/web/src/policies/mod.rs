@@ -20,6 +20,20 @@ pub fn routes() -> Router<AppState> {
         .route("/staffing", get(staffing::staffing_page))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::list_policies,
+    api::upload_policy,
+    api::check_policy,
+    api::get_policy,
+    api::region_policy,
+    api::apply_policy,
+    api::set_wage,
+    api::region_staffing
+))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

@@ -15,6 +15,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/stats", get(page::stats_page))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api::api_stats, api::api_trend, xlsx::api_stats_xlsx))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

@@ -10,7 +10,8 @@ use shegong_domain::worker::parse_date;
 use shegong_domain::{FieldError, RegionCode};
 use shegong_store::stats::{self, Figures};
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct StatsQuery {
     pub region: Option<String>,

@@ -37,7 +37,9 @@ fn structure_rows(c: &Counts) -> Vec<(&'static str, &'static str, i64)> {
     v
 }
 
-/// `GET /api/v1/stats.xlsx?…&part=structure|children|trend`: the dashboard's charts and tables.
+/// 统计分析导出 Excel（part=summary|structure|children|trend，缺省为全部）
+#[utoipa::path(get, path = "/stats.xlsx", tag = "统计分析", params(StatsQuery),
+    responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn api_stats_xlsx(
     State(st): State<AppState>,
     caller: Caller,

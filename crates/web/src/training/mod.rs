@@ -17,6 +17,18 @@ pub fn routes() -> Router<AppState> {
         .route("/training/overdue", get(pages::overdue_page))
 }
 
+/// The OpenAPI description of [`api_routes`], generated from the handlers.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    api::create_training,
+    api::list_trainings,
+    api::enrol_training,
+    api::set_training_result,
+    api::training_overdue,
+    api::training_overdue_xlsx
+))]
+pub struct Api;
+
 /// Routes under `/api/v1`.
 pub fn api_routes() -> Router<AppState> {
     Router::new()

@@ -21,7 +21,9 @@ async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>, dry_run:
         .send()
         .await
         .unwrap();
-    (r.status(), r.json().await.unwrap())
+    let (status, body) = (r.status(), r.json().await.unwrap());
+    crate::schema::check("POST", "/api/v1/imports", status.as_u16(), &body);
+    (status, body)
 }
 
 const HEADERS: [&str; 10] = [

@@ -32,19 +32,42 @@ fn doc() -> &'static Doc {
     })
 }
 
-/// Objects of the components that list their properties take no others; those that are part of an
-/// `allOf` (a flattened struct) are left open, the whole being closed where it is used.
+/// Objects of the components that list their properties take no others. Those that are part of
+/// an `allOf` (a flattened struct), at any depth, are left open: the whole they are part of is
+/// closed where it is used.
 fn strict(spec: &mut Value) {
-    let text = spec.to_string();
+    let mut parts = std::collections::HashSet::new();
+    fn refs_in(v: &Value, out: &mut std::collections::HashSet<String>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(Value::String(r)) = o.get("$ref") {
+                    out.insert(r.trim_start_matches("#/components/schemas/").to_string());
+                }
+                o.values().for_each(|x| refs_in(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs_in(x, out)),
+            _ => {}
+        }
+    }
+    fn all_of_parts(v: &Value, out: &mut std::collections::HashSet<String>) {
+        match v {
+            Value::Object(o) => {
+                if let Some(all) = o.get("allOf") {
+                    refs_in(all, out);
+                }
+                o.values().for_each(|x| all_of_parts(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| all_of_parts(x, out)),
+            _ => {}
+        }
+    }
+    all_of_parts(spec, &mut parts);
     let Some(schemas) = spec["components"]["schemas"].as_object_mut() else {
         return;
     };
     for (name, s) in schemas.iter_mut() {
-        let in_all_of = text.contains(&format!("\"allOf\":[{{\"$ref\":\"#/components/schemas/{name}\""));
-        if s.get("properties").is_some() && !in_all_of && s.get("additionalProperties").is_none() {
-            s["unevaluatedProperties"] = json!(false);
-        }
-        if s.get("allOf").is_some() {
+        let listed = s.get("properties").is_some() || s.get("allOf").is_some();
+        if listed && !parts.contains(name) && s.get("additionalProperties").is_none() {
             s["unevaluatedProperties"] = json!(false);
         }
     }
