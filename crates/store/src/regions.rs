@@ -235,8 +235,26 @@ pub async fn path(db: &Db, scope: &Scope, code: &RegionCode) -> Result<Vec<regio
         .await?)
 }
 
-/// Names for a set of codes (for lists that show community names).
-pub async fn names(db: &impl ConnectionTrait, codes: Vec<String>) -> Result<std::collections::HashMap<String, String>> {
+/// Names of the regions a caller may see among `codes`: those in their scope and those above it
+/// (the path to it). Codes outside are left out.
+pub async fn names_seen(
+    db: &Db,
+    scope: &Scope,
+    codes: Vec<String>,
+) -> Result<std::collections::HashMap<String, String>> {
+    let here = scope.region().as_str();
+    let codes = codes
+        .into_iter()
+        .filter(|c| scope.allows_region(c) || here.starts_with(c.as_str()))
+        .collect();
+    names(&db.conn, codes).await
+}
+
+/// Names for a set of codes, whoever may see them: for the store's own use.
+pub(crate) async fn names(
+    db: &impl ConnectionTrait,
+    codes: Vec<String>,
+) -> Result<std::collections::HashMap<String, String>> {
     let rows: Vec<(String, String)> = region::Entity::find()
         .select_only()
         .column(region::Column::Code)
@@ -305,14 +323,20 @@ pub async fn search_communities(db: &Db, scope: &Scope, q: &str, limit: u64) -> 
         .await?)
 }
 
-/// Code → name of every community in a subtree (for exports: a few thousand rows a province).
-pub async fn community_names_in(db: &Db, prefix: &str) -> Result<std::collections::HashMap<String, String>> {
+/// Code → name of every community in a subtree that is also in the caller's scope (for exports: a
+/// few thousand rows a province).
+pub async fn community_names_in(
+    db: &Db,
+    scope: &Scope,
+    prefix: &str,
+) -> Result<std::collections::HashMap<String, String>> {
     let rows: Vec<(String, String)> = region::Entity::find()
         .select_only()
         .column(region::Column::Code)
         .column(region::Column::Name)
         .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
         .filter(in_subtree(region::Column::Code, prefix))
+        .filter(in_subtree(region::Column::Code, scope.region().as_str()))
         .into_tuple()
         .all(&db.conn)
         .await?;

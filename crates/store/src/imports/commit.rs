@@ -20,7 +20,6 @@
 
 use super::RowError;
 use super::check::{Checked, Holder, against_holder, check, open_posts, registry};
-use super::create::create_many;
 use super::read::Table;
 use super::reservations::{existing, registered, release};
 use super::update::{import_unchanged, import_update, known_state};
@@ -178,7 +177,10 @@ pub(super) async fn commit_run(
     // 3. New archives, a chunk per transaction.
     for chunk in create.chunks(NEW_PER_TXN) {
         let txn = db.begin_write().await?;
-        create_many(&txn, actor, chunk).await?;
+        crate::workers::write_new(&txn, actor, chunk, &|w| {
+            format!("{} 经批量导入建立档案", w.name.as_str())
+        })
+        .await?;
         txn.commit().await?;
         between_chunks(pause).await;
         done.created += chunk.len();

@@ -11,7 +11,6 @@
 
 mod check;
 mod commit;
-mod create;
 mod kept;
 mod read;
 mod reservations;

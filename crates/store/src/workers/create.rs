@@ -82,59 +82,21 @@ pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorke
         return rehire(txn, access, held, new, now).await;
     }
     let id = Uuid::now_v7();
-    let province = community.code[..2].to_string();
-    let a = &new.appointment;
-    let model = worker::ActiveModel {
-        province_code: Set(province.clone()),
-        id: Set(id),
-        region_code: Set(community.code.clone()),
-        name: Set(new.name.as_str().to_string()),
-        id_number: Set(new.id_number.to_string()),
-        gender: Set(new.gender.code().to_string()),
-        birth_date: Set(new.birth_date),
-        ethnicity: Set(new.ethnicity.clone()),
-        political_status: Set(new.political_status.clone()),
-        phone: Set(new.phone.as_ref().map(|p| p.as_str().to_string())),
-        address: Set(new.address.clone()),
-        status: Set(WorkerStatus::Active.as_str().to_string()),
-        post_category: Set(a.post_category.clone()),
-        title: Set(a.title.clone()),
-        two_committees: Set(a.two_committees),
-        full_time: Set(a.full_time),
-        party_building: Set(a.party_building),
-        highest_education: Set(new.education.as_ref().map(|e| e.code.clone())),
-        certificate_level: Set(new.certificate.as_ref().map(|c| c.level.as_str().to_string())),
-        service_start: Set(Some(a.start_date)),
-        exited_on: Set(None),
-        exit_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(txn)
-    .await?;
     id_registry::ActiveModel {
         id_number: Set(new.id_number.to_string()),
-        province_code: Set(province.clone()),
+        province_code: Set(community.code[..2].to_string()),
         worker_id: Set(id),
     }
     .insert(txn)
     .await?;
-    insert_appointment(txn, &model, a).await?;
-    if let Some(e) = &new.education {
-        insert_education(txn, &model, e).await?;
-    }
-    if let Some(c) = &new.certificate {
-        insert_certificate(txn, &model, c).await?;
-    }
-    crate::stats::rebuild_worker(txn, &model).await?;
-    let mut ch = Changes::new(&model, actor);
-    ch.push(
-        "archive",
-        "建档",
-        None,
-        Some(format!("{} 在 {} 建立档案", model.name, community.name)),
-    );
-    ch.save(txn).await?;
+    let how = |w: &NewWorker| format!("{} 在 {} 建立档案", w.name.as_str(), community.name);
+    super::write_new(txn, actor, &[(id, &new)], &how).await?;
+    let model = worker::Entity::find()
+        .filter(worker::Column::ProvinceCode.eq(&community.code[..2]))
+        .filter(worker::Column::Id.eq(id))
+        .one(txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     crate::audit::entry(actor, "worker.create", &model.region_code)
         .target(id)
         .save(txn)

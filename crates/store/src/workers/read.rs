@@ -22,6 +22,8 @@ pub struct Archive {
     pub certificates: Vec<certificate::Model>,
     pub agreements: Vec<agreement::Model>,
     pub service_years: i64,
+    /// Names of the communities in the archive (its appointments' too, held before a transfer).
+    pub names: std::collections::HashMap<String, String>,
 }
 
 pub(crate) async fn find_scoped(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<worker::Model> {
@@ -82,12 +84,17 @@ pub async fn archive(db: &Db, scope: &Scope, id: Uuid, today: NaiveDate) -> Resu
         educations,
         certificates,
         agreements,
+        names,
     })
 }
 
-/// Community names for codes (for lists and archives).
-pub async fn community_names(db: &Db, codes: Vec<String>) -> Result<std::collections::HashMap<String, String>> {
-    crate::regions::names(&db.conn, codes).await
+/// Community names for codes in the caller's scope (for lists); codes outside are left out.
+pub async fn community_names(
+    db: &Db,
+    scope: &Scope,
+    codes: Vec<String>,
+) -> Result<std::collections::HashMap<String, String>> {
+    crate::regions::names_seen(db, scope, codes).await
 }
 
 /// The field-by-field history of an archive, newest first.

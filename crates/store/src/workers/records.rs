@@ -9,6 +9,7 @@ use crate::Db;
 use crate::access::Access;
 use crate::entity::{agreement, appointment, worker};
 use crate::error::{Result, StoreError};
+use sea_orm::DatabaseTransaction;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
@@ -106,46 +107,44 @@ pub async fn add_appointment(
 }
 
 pub async fn add_education(db: &Db, access: &Access, id: Uuid, e: EducationFields) -> Result<worker::Model> {
-    access.require(Permission::EditArchive)?;
-    let (scope, actor) = (&access.scope, &access.actor);
-    editable(scope)?;
-    let txn = db.begin_write().await?;
-    let w = find_scoped(&txn, scope, id).await?;
-    still_serving(&w)?;
-    insert_education(&txn, &w, &e).await?;
-    let mut ch = Changes::new(&w, actor);
-    ch.push(
-        "education",
-        "新增学历",
-        None,
-        Some(format!(
+    add_record(db, access, id, ("education", "新增学历"), async |txn, w| {
+        insert_education(txn, w, &e).await?;
+        Ok(format!(
             "{} {} {}",
             shegong_domain::codes::EDUCATION.name(&e.code).unwrap_or(&e.code),
             e.school.clone().unwrap_or_default(),
             e.major.clone().unwrap_or_default()
-        )),
-    );
-    let updated = refresh_derived(&txn, w.clone()).await?;
-    ch.save(&txn).await?;
-    txn.commit().await?;
-    Ok(updated)
+        ))
+    })
+    .await
 }
 
 pub async fn add_certificate(db: &Db, access: &Access, id: Uuid, c: CertificateFields) -> Result<worker::Model> {
+    add_record(db, access, id, ("certificate", "新增证书"), async |txn, w| {
+        insert_certificate(txn, w, &c).await?;
+        Ok(format!("{} {}", c.level.label(), c.number.clone().unwrap_or_default()))
+    })
+    .await
+}
+
+/// Adds a record to a serving worker's archive in one write transaction: `write` inserts it and
+/// says what was added, for the history row `(section, field)`; the worker's derived fields follow.
+async fn add_record(
+    db: &Db,
+    access: &Access,
+    id: Uuid,
+    (section, field): (&str, &str),
+    write: impl AsyncFnOnce(&DatabaseTransaction, &worker::Model) -> Result<String>,
+) -> Result<worker::Model> {
     access.require(Permission::EditArchive)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     still_serving(&w)?;
-    insert_certificate(&txn, &w, &c).await?;
+    let added = write(&txn, &w).await?;
     let mut ch = Changes::new(&w, actor);
-    ch.push(
-        "certificate",
-        "新增证书",
-        None,
-        Some(format!("{} {}", c.level.label(), c.number.clone().unwrap_or_default())),
-    );
+    ch.push(section, field, None, Some(added));
     let updated = refresh_derived(&txn, w.clone()).await?;
     ch.save(&txn).await?;
     txn.commit().await?;

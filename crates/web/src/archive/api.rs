@@ -36,7 +36,12 @@ pub async fn list_workers(
     let (page, per_page) = q.paging()?;
     let today = today();
     let (rows, total) = workers::list(&st.db, &caller.scope, &q.filter_for(&caller), today, page, per_page).await?;
-    let names = workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
+    let names = workers::community_names(
+        &st.db,
+        &caller.scope,
+        rows.iter().map(|w| w.region_code.clone()).collect(),
+    )
+    .await?;
     let items: Vec<_> = rows.iter().map(|w| worker_item(w, &names, today)).collect();
     Ok(Json(Paged {
         items,

@@ -51,7 +51,7 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
     // Community names for the whole scope (a few thousand rows a province), then the rows a page
     // at a time straight into the sheet.
-    let names = regions::community_names_in(&st.db, caller.scope.region().as_str()).await?;
+    let names = regions::community_names_in(&st.db, &caller.scope, caller.scope.region().as_str()).await?;
     let mut row = 1u32;
     let mut failure = None;
     let n = workers::for_each(&st.db, &caller.scope, filter, today, |w| {

@@ -49,8 +49,12 @@ pub(crate) async fn workers_page(State(st): State<AppState>, caller: Caller, Que
     let (items, total, error) =
         match workers::list(&st.db, &caller.scope, &q.filter_for(&caller), today, page, per_page).await {
             Ok((rows, total)) => {
-                let names =
-                    workers::community_names(&st.db, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
+                let names = workers::community_names(
+                    &st.db,
+                    &caller.scope,
+                    rows.iter().map(|w| w.region_code.clone()).collect(),
+                )
+                .await?;
                 (
                     rows.iter().map(|w| worker_item(w, &names, today)).collect(),
                     total,

@@ -76,9 +76,8 @@ pub(crate) struct AppointmentRow {
     pub end_reason: String,
 }
 
-pub(crate) async fn appointments(st: &AppState, a: &Archive) -> Rows<AppointmentRow> {
-    let names =
-        workers::community_names(&st.db, a.appointments.iter().map(|x| x.region_code.clone()).collect()).await?;
+pub(crate) fn appointments(a: &Archive) -> Rows<AppointmentRow> {
+    let names = &a.names;
     Ok(a.appointments
         .iter()
         .map(|x| AppointmentRow {

@@ -133,7 +133,7 @@ pub(crate) async fn worker_page(
         is_self: caller.scope.only_worker() == Some(id),
         educations: tabs::educations(&a),
         certificates: tabs::certificates(&a),
-        appointments: tabs::appointments(&st, &a).await?,
+        appointments: tabs::appointments(&a)?,
         agreements: tabs::agreements(&a),
         history,
         rewards,

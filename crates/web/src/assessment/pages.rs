@@ -39,7 +39,12 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
         e => Err(e),
     })?;
     let mut p = SectionsPage::new(&st, &caller, "assessments", "年度考核", &m).await?;
-    let names = regions::names(&st.db.conn, list.iter().map(|r| r.region_code.clone()).collect()).await?;
+    let names = regions::names_seen(
+        &st.db,
+        &caller.scope,
+        list.iter().map(|r| r.region_code.clone()).collect(),
+    )
+    .await?;
     let mut s = Section {
         text: "由街道（乡镇）组织：录入组织评价、群众评议和平时考核分数 → 按政策权重、分数线和优秀比例评定等次 → 发布。发布后等次写入档案，只能通过留痕的更正修改。".into(),
         headers: headers(&["年度", "街道（乡镇）", "状态", "政策", "发布"]),
@@ -131,8 +136,8 @@ pub(crate) async fn round_page(
     let v = rounds::get(&st.db, &caller.scope, id).await?;
     let r = &v.round;
     let a = &v.policy.assessment;
-    let names = regions::community_names_in(&st.db, &r.region_code).await?;
-    let street = regions::names(&st.db.conn, vec![r.region_code.clone()]).await?;
+    let names = regions::community_names_in(&st.db, &caller.scope, &r.region_code).await?;
+    let street = regions::names_seen(&st.db, &caller.scope, vec![r.region_code.clone()]).await?;
     let mut p = SectionsPage::new(&st, &caller, "assessments", &format!("{}年度考核", r.year), &m).await?;
     p.subtitle = format!(
         "{}（{}），{}",

@@ -29,7 +29,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
             .map_err(xerr)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
-    let names = regions::community_names_in(&st.db, caller.scope.region().as_str()).await?;
+    let names = regions::community_names_in(&st.db, &caller.scope, caller.scope.region().as_str()).await?;
     let mut row = 1u32;
     let run = shegong_store::payroll::for_each_slip(&st.db, &caller.scope, run_id, |s, name| {
         let text = [

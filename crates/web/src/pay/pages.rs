@@ -39,7 +39,12 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
     not_for_workers(&caller)?;
     let runs = payroll::list(&st.db, &caller.scope).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", "月度薪酬", &m).await?;
-    let names = regions::names(&st.db.conn, runs.iter().map(|r| r.region_code.clone()).collect()).await?;
+    let names = regions::names_seen(
+        &st.db,
+        &caller.scope,
+        runs.iter().map(|r| r.region_code.clone()).collect(),
+    )
+    .await?;
     let mut s = Section {
         headers: headers(&[
             "月份",
@@ -154,7 +159,7 @@ pub(crate) async fn run_page(
         .into());
     }
     let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, 100).await?;
-    let names = regions::community_names_in(&st.db, caller.scope.region().as_str()).await?;
+    let names = regions::community_names_in(&st.db, &caller.scope, caller.scope.region().as_str()).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", &format!("{} 月度薪酬", run.month), &m).await?;
     p.subtitle = format!(
         "{}，{}，政策 {} v{}",

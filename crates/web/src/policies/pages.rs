@@ -137,7 +137,12 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         ..Default::default()
     };
     let history = policies::history(&st.db, &caller.scope, code.as_str()).await?;
-    let names = regions::names(&st.db.conn, history.iter().map(|a| a.region_code.clone()).collect()).await?;
+    let names = regions::names_seen(
+        &st.db,
+        &caller.scope,
+        history.iter().map(|a| a.region_code.clone()).collect(),
+    )
+    .await?;
     for a in history {
         hist.rows.push(row(vec![
             t(format!(

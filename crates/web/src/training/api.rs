@@ -94,7 +94,7 @@ pub async fn training_overdue_xlsx(
         .await?
         .rotation;
     let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
-    let names = regions::community_names_in(&st.db, scope.region().as_str()).await?;
+    let names = regions::community_names_in(&st.db, &caller.scope, scope.region().as_str()).await?;
     crate::training::export::overdue_xlsx(&rows, &names).await
 }
 

@@ -178,8 +178,12 @@ pub(crate) async fn overdue_page(State(st): State<AppState>, caller: Caller) -> 
         .await?
         .rotation;
     let all = shegong_store::training::overdue(&st.db, &caller.scope, today(), rotation).await?;
-    let names =
-        workers::community_names(&st.db, all.iter().take(500).map(|o| o.community_code.clone()).collect()).await?;
+    let names = workers::community_names(
+        &st.db,
+        &caller.scope,
+        all.iter().take(500).map(|o| o.community_code.clone()).collect(),
+    )
+    .await?;
     render(OverduePage {
         c: chrome(&st, &caller, "trainings").await?,
         rule: format!(

@@ -1,6 +1,7 @@
 //! Accounts: changing one's password, an admin's reset with a forced change, the password rule,
 //! token expiry and disabled users' tokens, login throttling under concurrency and known devices,
 //! login CSRF, `next`, and messages in the address.
+use crate::helpers::text_of;
 
 use crate::both_engines;
 use crate::helpers::{TestApp, browser_login};
@@ -190,14 +191,7 @@ async fn change_and_reset_passwords(app: TestApp) {
     assert_eq!(r.headers()["location"], "/account/password");
     let r = b.get(app.url("/workers")).send().await.unwrap();
     assert_eq!(r.headers()["location"], "/account/password");
-    let page = b
-        .get(app.url("/account/password"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&b, app.url("/account/password")).await;
     assert!(page.contains("管理员已为您重置了密码"));
 }
 both_engines!(change_and_reset_passwords);
@@ -231,7 +225,7 @@ async fn tokens_expire_and_die_with_their_user(app: TestApp) {
         .to_string();
     let b = browser();
     browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
-    let page = b.get(app.url("/users")).send().await.unwrap().text().await.unwrap();
+    let page = text_of(&b, app.url("/users")).await;
     let csrf = crate::helpers::csrf_of(&page);
     for _ in 0..2 {
         let r = b
@@ -333,7 +327,7 @@ async fn login_form_csrf_next_and_banners(app: TestApp) {
     let fake = "系统升级请拨打400";
     for path in ["/reserves", "/staffing", "/users", "/payroll"] {
         let url = format!("{path}?error={fake}&notice={fake}");
-        let html = b.get(app.url(&url)).send().await.unwrap().text().await.unwrap();
+        let html = text_of(&b, app.url(&url)).await;
         assert!(!html.contains(fake), "{path} shows text from its address");
     }
 }

@@ -1,5 +1,6 @@
 use crate::both_engines;
 use crate::helpers::TestApp;
+use crate::helpers::text_of;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 
@@ -128,14 +129,7 @@ async fn browser_session_cookie_and_csrf(app: TestApp) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.counts().await, before);
     // With the token from the page, the form works.
-    let page = client
-        .get(app.url("/workers/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&client, app.url("/workers/new")).await;
     let csrf = page
         .split("name=\"_csrf\" value=\"")
         .nth(1)

@@ -1,6 +1,7 @@
 //! The region boundary where a number or a person could leak through: full ID numbers only for the
 //! roles that may see them, on every path (search, edit form, history, API), each full view
 //! audited; searches that take text literally; filters out of range refused.
+use crate::helpers::text_of;
 
 use crate::both_engines;
 use crate::helpers::{TestApp, browser_login};
@@ -37,14 +38,7 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
         .build()
         .unwrap();
     browser_login(&app, &b, "community", DEMO_PASSWORD, "/").await;
-    let form = b
-        .get(app.url(&format!("/workers/{id}/edit")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = text_of(&b, app.url(&format!("/workers/{id}/edit"))).await;
     assert!(!form.contains(&number), "the edit form shows the full number");
     let (s, v) = app
         .patch_json(&head, &format!("/api/v1/workers/{id}"), json!({"id_number": number}))
@@ -72,14 +66,7 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
         !text.contains(&number) && !text.contains(&corrected),
         "the history leaks: {text}"
     );
-    let page = b
-        .get(app.url(&format!("/workers/{id}?tab=history")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(&b, app.url(&format!("/workers/{id}?tab=history"))).await;
     assert!(
         !page.contains(&number) && !page.contains(&corrected),
         "the history page leaks"

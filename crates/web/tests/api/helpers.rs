@@ -168,17 +168,15 @@ pub fn csrf_of(html: &str) -> String {
         .to_string()
 }
 
+/// The text of the page at `url` (a GET with the client's cookies).
+pub async fn text_of(client: &Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 /// Logs a browser-like client (cookie store on, redirects off) in through the login form: the form
 /// first, for its CSRF token, then the post. Returns the answer to the post.
 pub async fn browser_login(app: &TestApp, client: &Client, username: &str, password: &str, next: &str) -> Response {
-    let page = client
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = text_of(client, app.url("/login")).await;
     let csrf = csrf_of(&page);
     assert!(!csrf.is_empty(), "the login form has a CSRF token");
     client

@@ -1,4 +1,6 @@
-//! New archives in bulk.
+//! The one writer of new archives: a worker's row, first appointment, education, certificate, the
+//! history row and the spells, for one person registered on a form or the API, and for an import's
+//! thousands, with multi-row inserts.
 
 use crate::audit::Actor;
 use crate::error::Result;
@@ -7,9 +9,14 @@ use sea_orm::{DatabaseTransaction, Value};
 use shegong_domain::worker::{NewWorker, WorkerStatus};
 use uuid::Uuid;
 
-/// New archives in bulk (their ID numbers already reserved): workers, appointments, education, certificates, the
-/// history row and the spells, with multi-row inserts.
-pub(super) async fn create_many(txn: &DatabaseTransaction, actor: &Actor, new: &[(Uuid, &NewWorker)]) -> Result<()> {
+/// Writes new archives whose ID numbers are already registered (or reserved by an import) under the
+/// given ids. `how` says in the history how each archive came to be (e.g. "在某社区建立档案").
+pub(crate) async fn write_new(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    new: &[(Uuid, &NewWorker)],
+    how: &(dyn Fn(&NewWorker) -> String + Sync),
+) -> Result<()> {
     let now = Utc::now();
     let mut workers = Vec::with_capacity(new.len());
     let mut appts = Vec::with_capacity(new.len());
@@ -91,7 +98,7 @@ pub(super) async fn create_many(txn: &DatabaseTransaction, actor: &Actor, new: &
             Value::from("archive".to_string()),
             Value::from("建档".to_string()),
             Value::from(None::<String>),
-            Value::from(Some(format!("{} 经批量导入建立档案", w.name.as_str()))),
+            Value::from(Some(how(w))),
         ]);
         let facts = shegong_domain::stats::WorkerFacts {
             gender: w.gender.code().to_string(),
