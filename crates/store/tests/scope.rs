@@ -174,6 +174,29 @@ async fn neighbour(postgres: bool) {
         imports::commit_kept(&db, &tx, kept.id, today).await,
         Err(NotFound)
     ));
+
+    // Region names: the neighbour's own and those above it, never 海宁's.
+    use shegong_store::{regions, workers};
+    let asked = vec![
+        "33".into(),
+        "3304".into(),
+        "330483".into(),
+        "330481".into(),
+        "330481001001".into(),
+    ];
+    let names = regions::names_seen(&db, &tongxiang, asked.clone()).await.unwrap();
+    assert!(names.contains_key("33") && names.contains_key("3304") && names.contains_key("330483"));
+    assert!(!names.keys().any(|k| k.starts_with("330481")), "{names:?}");
+    let names = workers::community_names(&db, &tongxiang, asked).await.unwrap();
+    assert!(!names.keys().any(|k| k.starts_with("330481")), "{names:?}");
+    let names = regions::community_names_in(&db, &tongxiang, "3304").await.unwrap();
+    assert!(!names.is_empty() && names.keys().all(|k| inside(k)), "{names:?}");
+    assert!(
+        regions::community_names_in(&db, &tongxiang, "330481")
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
