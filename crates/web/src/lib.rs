@@ -39,9 +39,9 @@ pub use state::{AppState, Settings};
 use axum::Router;
 use axum::routing::get;
 
-/// Every route of the application: the features' routers merged.
-pub fn router(state: AppState) -> Router {
-    let api = Router::new()
+/// The JSON API (under `/api/v1`): the features' routers merged, and their OpenAPI description.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    utoipa_axum::router::OpenApiRouter::new()
         .merge(account::api_routes())
         .merge(admin::api_routes())
         .merge(archive::api_routes())
@@ -53,7 +53,12 @@ pub fn router(state: AppState) -> Router {
         .merge(reserves::api_routes())
         .merge(stats::api_routes())
         .merge(training::api_routes())
-        .fallback(error::not_found);
+        .split_for_parts()
+}
+
+/// Every route of the application: the features' routers merged.
+pub fn router(state: AppState) -> Router {
+    let api = api().0.fallback(error::not_found);
     Router::new()
         .route("/healthz", get(server::healthz))
         .route("/api/openapi.json", get(openapi::document))

@@ -1,8 +1,9 @@
 //! The OpenAPI 3.1 document of the JSON API, and Swagger UI (vendored) to read it.
 //!
-//! Each feature describes its own routes with `#[utoipa::path]` on the handlers and an `Api` beside
-//! its `api_routes()`; the document is those merged under `/api/v1`, with the error answers every
-//! route can give. Tests check that every API route is in the document and that real answers match
+//! Each handler of the JSON API describes itself with `#[utoipa::path]` (its path, parameters,
+//! body and answers); a feature's `api_routes()` registers its handlers with `routes!`, which routes
+//! them and collects their descriptions at once, so that no route goes undescribed. The document is
+//! those merged under `/api/v1`, with the error answers every route can give. Tests check that every API route is in the document and that real answers match
 //! the documented schemas.
 
 use axum::Json;
@@ -24,21 +25,10 @@ fn error_response(desc: &str) -> Value {
 )]
 struct Doc;
 
-/// The features' generated descriptions, under `/api/v1`.
+/// The features' descriptions, gathered with their routes (see [`crate::api`]), under `/api/v1`.
 pub fn generated() -> utoipa::openapi::OpenApi {
     use utoipa::OpenApi;
-    let v1 = crate::account::Api::openapi()
-        .merge_from(crate::admin::Api::openapi())
-        .merge_from(crate::archive::Api::openapi())
-        .merge_from(crate::dashboard::Api::openapi())
-        .merge_from(crate::reserves::Api::openapi())
-        .merge_from(crate::pay::Api::openapi())
-        .merge_from(crate::policies::Api::openapi())
-        .merge_from(crate::assessment::Api::openapi())
-        .merge_from(crate::training::Api::openapi())
-        .merge_from(crate::stats::Api::openapi())
-        .merge_from(crate::imports::Api::openapi());
-    Doc::openapi().nest("/api/v1", v1)
+    Doc::openapi().nest("/api/v1", crate::api().1)
 }
 
 /// The answers with the error shape that any route can give, added where a route does not say more.

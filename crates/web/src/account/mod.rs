@@ -16,7 +16,8 @@ pub use login::{cookie, safe_next};
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The account pages.
 pub fn routes() -> Router<AppState> {
@@ -33,23 +34,12 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/password", post(page::reset_password_page))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    api::create_token,
-    api::revoke_token,
-    api::me,
-    api::change_password,
-    api::reset_password
-))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/auth/token", post(api::create_token))
-        .route("/auth/tokens/{id}", delete(api::revoke_token))
-        .route("/me", get(api::me))
-        .route("/me/password", post(api::change_password))
-        .route("/users/{id}/password", post(api::reset_password))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::create_token))
+        .routes(routes!(api::revoke_token))
+        .routes(routes!(api::me))
+        .routes(routes!(api::change_password))
+        .routes(routes!(api::reset_password))
 }

@@ -13,6 +13,7 @@ pub(crate) mod worker;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
@@ -37,37 +38,18 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    api::list_workers,
-    api::create_worker,
-    api::export_workers,
-    api::get_worker,
-    api::patch_worker,
-    api::worker_history,
-    api::add_appointment,
-    api::add_education,
-    api::add_certificate,
-    api::add_agreement,
-    api::exit_worker,
-    api::request_correction,
-    api::resolve_correction
-))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/workers", get(api::list_workers).post(api::create_worker))
-        .route("/workers.xlsx", get(api::export_workers))
-        .route("/workers/{id}", get(api::get_worker).patch(api::patch_worker))
-        .route("/workers/{id}/history", get(api::worker_history))
-        .route("/workers/{id}/appointments", post(api::add_appointment))
-        .route("/workers/{id}/educations", post(api::add_education))
-        .route("/workers/{id}/certificates", post(api::add_certificate))
-        .route("/workers/{id}/agreements", post(api::add_agreement))
-        .route("/workers/{id}/exit", post(api::exit_worker))
-        .route("/workers/{id}/corrections", post(api::request_correction))
-        .route("/workers/{id}/corrections/{cid}/resolve", post(api::resolve_correction))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list_workers, api::create_worker))
+        .routes(routes!(api::export_workers))
+        .routes(routes!(api::get_worker, api::patch_worker))
+        .routes(routes!(api::worker_history))
+        .routes(routes!(api::add_appointment))
+        .routes(routes!(api::add_education))
+        .routes(routes!(api::add_certificate))
+        .routes(routes!(api::add_agreement))
+        .routes(routes!(api::exit_worker))
+        .routes(routes!(api::request_correction))
+        .routes(routes!(api::resolve_correction))
 }

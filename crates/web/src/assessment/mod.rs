@@ -8,7 +8,8 @@ pub(crate) mod worker;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
@@ -24,40 +25,16 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/publish", post(pages::publish_round))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    api::add_assessment,
-    api::list_assessments,
-    api::add_reward,
-    api::list_rewards,
-    rounds_api::amend_grade,
-    rounds_api::create_round,
-    rounds_api::list_rounds,
-    rounds_api::get_round,
-    rounds_api::save_scores,
-    rounds_api::score_round,
-    rounds_api::set_round_grade,
-    rounds_api::publish_round
-))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/workers/{id}/assessments",
-            get(api::list_assessments).post(api::add_assessment),
-        )
-        .route("/workers/{id}/rewards", get(api::list_rewards).post(api::add_reward))
-        .route("/workers/{id}/assessments/{year}/amend", post(rounds_api::amend_grade))
-        .route(
-            "/assessment-rounds",
-            get(rounds_api::list_rounds).post(rounds_api::create_round),
-        )
-        .route("/assessment-rounds/{id}", get(rounds_api::get_round))
-        .route("/assessment-rounds/{id}/scores", put(rounds_api::save_scores))
-        .route("/assessment-rounds/{id}/score", post(rounds_api::score_round))
-        .route("/assessment-rounds/{id}/grades", post(rounds_api::set_round_grade))
-        .route("/assessment-rounds/{id}/publish", post(rounds_api::publish_round))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list_assessments, api::add_assessment))
+        .routes(routes!(api::list_rewards, api::add_reward))
+        .routes(routes!(rounds_api::amend_grade))
+        .routes(routes!(rounds_api::list_rounds, rounds_api::create_round))
+        .routes(routes!(rounds_api::get_round))
+        .routes(routes!(rounds_api::save_scores))
+        .routes(routes!(rounds_api::score_round))
+        .routes(routes!(rounds_api::set_round_grade))
+        .routes(routes!(rounds_api::publish_round))
 }

@@ -8,6 +8,7 @@ pub(crate) mod views;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::get;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
@@ -17,14 +18,9 @@ pub fn routes() -> Router<AppState> {
         .route("/regions/{code}/children.xlsx", get(region::region_children_xlsx))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(api::region, api::alerts))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/regions/{code}", get(api::region))
-        .route("/alerts", get(api::alerts))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::region))
+        .routes(routes!(api::alerts))
 }

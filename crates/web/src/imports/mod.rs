@@ -7,6 +7,7 @@ pub(crate) mod template;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
@@ -21,19 +22,11 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/commit", post(pages::commit_page))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(template::template, api::api_upload, api::api_commit, api::api_errors))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/imports/template.xlsx", get(template::template))
-        .route(
-            "/imports",
-            post(api::api_upload).layer(axum::extract::DefaultBodyLimit::max(api::MAX_UPLOAD)),
-        )
-        .route("/imports/{id}/commit", post(api::api_commit))
-        .route("/imports/{id}/errors.xlsx", get(api::api_errors))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(template::template))
+        .routes(routes!(api::api_upload))
+        .routes(routes!(api::api_commit))
+        .routes(routes!(api::api_errors))
 }

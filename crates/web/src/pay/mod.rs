@@ -9,6 +9,7 @@ pub(crate) mod pages;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
@@ -19,32 +20,16 @@ pub fn routes() -> Router<AppState> {
         .route("/budget", get(budget::budget_page))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    api::region_budget,
-    api::list_runs,
-    api::create_run,
-    api::get_run,
-    api::review_run,
-    api::lock_run,
-    api::adjust_run,
-    api::run_xlsx,
-    api::worker_payslips,
-    api::worker_level
-))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/regions/{code}/budget", get(api::region_budget))
-        .route("/payroll/runs", get(api::list_runs).post(api::create_run))
-        .route("/payroll/runs/{id}", get(api::get_run))
-        .route("/payroll/runs/{id}/review", post(api::review_run))
-        .route("/payroll/runs/{id}/lock", post(api::lock_run))
-        .route("/payroll/runs/{id}/adjustments", post(api::adjust_run))
-        .route("/payroll/runs/{id}/payslips.xlsx", get(api::run_xlsx))
-        .route("/workers/{id}/payslips", get(api::worker_payslips))
-        .route("/workers/{id}/level", get(api::worker_level))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::region_budget))
+        .routes(routes!(api::list_runs, api::create_run))
+        .routes(routes!(api::get_run))
+        .routes(routes!(api::review_run))
+        .routes(routes!(api::lock_run))
+        .routes(routes!(api::adjust_run))
+        .routes(routes!(api::run_xlsx))
+        .routes(routes!(api::worker_payslips))
+        .routes(routes!(api::worker_level))
 }

@@ -8,6 +8,7 @@ pub(crate) mod staffing;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
@@ -20,30 +21,13 @@ pub fn routes() -> Router<AppState> {
         .route("/staffing", get(staffing::staffing_page))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    api::list_policies,
-    api::upload_policy,
-    api::check_policy,
-    api::get_policy,
-    api::region_policy,
-    api::apply_policy,
-    api::set_wage,
-    api::region_staffing
-))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/policies", get(api::list_policies).post(api::upload_policy))
-        .route("/policies/check", post(api::check_policy))
-        .route("/policies/{name}", get(api::get_policy))
-        .route(
-            "/regions/{code}/policy",
-            get(api::region_policy).post(api::apply_policy),
-        )
-        .route("/regions/{code}/reference-wages", post(api::set_wage))
-        .route("/regions/{code}/staffing", get(api::region_staffing))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list_policies, api::upload_policy))
+        .routes(routes!(api::check_policy))
+        .routes(routes!(api::get_policy))
+        .routes(routes!(api::region_policy, api::apply_policy))
+        .routes(routes!(api::set_wage))
+        .routes(routes!(api::region_staffing))
 }

@@ -5,22 +5,18 @@ pub(crate) mod pages;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{delete, get};
+use axum::routing::get;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/reserves", get(pages::reserves_page).post(pages::add_reserve))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(api::list_reserves, api::add_reserve, api::remove_reserve, api::reserve_coverage))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/reserves", get(api::list_reserves).post(api::add_reserve))
-        .route("/reserves/coverage", get(api::reserve_coverage))
-        .route("/reserves/{id}", delete(api::remove_reserve))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list_reserves, api::add_reserve))
+        .routes(routes!(api::reserve_coverage))
+        .routes(routes!(api::remove_reserve))
 }

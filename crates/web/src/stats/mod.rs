@@ -9,21 +9,17 @@ pub(crate) mod xlsx;
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::get;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
     Router::new().route("/stats", get(page::stats_page))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(api::api_stats, api::api_trend, xlsx::api_stats_xlsx))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/stats", get(api::api_stats))
-        .route("/stats.xlsx", get(xlsx::api_stats_xlsx))
-        .route("/stats/trend", get(api::api_trend))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::api_stats))
+        .routes(routes!(xlsx::api_stats_xlsx))
+        .routes(routes!(api::api_trend))
 }

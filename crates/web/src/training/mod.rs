@@ -6,7 +6,8 @@ pub(crate) mod pages;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
@@ -17,24 +18,12 @@ pub fn routes() -> Router<AppState> {
         .route("/training/overdue", get(pages::overdue_page))
 }
 
-/// The OpenAPI description of [`api_routes`], generated from the handlers.
-#[derive(utoipa::OpenApi)]
-#[openapi(paths(
-    api::create_training,
-    api::list_trainings,
-    api::enrol_training,
-    api::set_training_result,
-    api::training_overdue,
-    api::training_overdue_xlsx
-))]
-pub struct Api;
-
-/// Routes under `/api/v1`.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/trainings", get(api::list_trainings).post(api::create_training))
-        .route("/trainings/{id}/enrol", post(api::enrol_training))
-        .route("/trainings/{id}/records/{worker_id}", put(api::set_training_result))
-        .route("/training/overdue", get(api::training_overdue))
-        .route("/training/overdue.xlsx", get(api::training_overdue_xlsx))
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list_trainings, api::create_training))
+        .routes(routes!(api::enrol_training))
+        .routes(routes!(api::set_training_result))
+        .routes(routes!(api::training_overdue))
+        .routes(routes!(api::training_overdue_xlsx))
 }
