@@ -25,6 +25,7 @@ pub mod extract;
 pub mod flash;
 pub mod openapi;
 pub mod page;
+pub mod paging;
 pub mod posted;
 pub mod query;
 pub mod sections;

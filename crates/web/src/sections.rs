@@ -4,6 +4,7 @@
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::page::{Chrome, PageResult, chrome, render};
+use crate::paging::Paging;
 use crate::state::AppState;
 use askama::Template;
 use serde::{Deserialize, Serialize};
@@ -112,6 +113,8 @@ pub struct Section {
     pub(crate) headers: Vec<Header>,
     pub(crate) rows: Vec<Row>,
     pub(crate) pager: Vec<(String, String)>,
+    /// The table is paged here but its export (`format=xlsx`) has every row.
+    pub(crate) whole_export: bool,
 }
 
 /// A column heading; `num` right-aligns the column (a heading written `#label`).
@@ -266,7 +269,7 @@ impl SectionsPage {
 
 /// Messages carried back to a page after a form, and the page's own query (filters, page,
 /// `format=xlsx` for the export of its tables).
-#[derive(Deserialize, Serialize, Default)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 #[serde(default)]
 pub struct Msg {
     #[serde(skip_serializing)]
@@ -285,6 +288,8 @@ pub struct Msg {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) page: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) per_page: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) year: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) reference_wage_change_pct: Option<String>,
@@ -294,6 +299,31 @@ pub struct Msg {
     pub(crate) step_pct: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) certificate_intermediate_yuan: Option<String>,
+}
+
+impl Msg {
+    /// The page of a list this query asks for; every row for an export.
+    pub(crate) fn paging(&self) -> Paging {
+        if self.format.as_deref() == Some("xlsx") {
+            Paging::all()
+        } else {
+            Paging::new(self.page, self.per_page)
+        }
+    }
+
+    /// The links to the other pages of the list at `path`, of `total` rows, keeping the query's
+    /// filters.
+    pub(crate) fn page_links(&self, path: &str, total: usize) -> Vec<(String, String)> {
+        self.paging().links(total as u64, |page, per_page| {
+            let q = Msg {
+                page: Some(page),
+                per_page: Some(per_page),
+                format: None,
+                ..self.clone()
+            };
+            format!("{path}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+        })
+    }
 }
 
 pub(crate) fn back(caller: &Caller, to: &str, r: Result<String, AppError>) -> axum::response::Response {

@@ -44,7 +44,6 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<payroll_run::Model>> {
         .filter(in_subtree(payroll_run::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(payroll_run::Column::Month)
         .order_by_asc(payroll_run::Column::RegionCode)
-        .limit(500)
         .all(&db.conn)
         .await?)
 }

@@ -148,7 +148,6 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>>
     let rows = training::Entity::find()
         .filter(in_subtree(training::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(training::Column::StartDate)
-        .limit(500)
         .all(&db.conn)
         .await?;
     let counts: HashMap<Uuid, i64> = training_record::Entity::find()

@@ -80,7 +80,7 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
             });
         }
     }
-    for r in list.iter().take(300) {
+    for r in m.paging().slice(&list) {
         s.rows.push(row(vec![
             link(r.year, format!("/assessments/{}", r.id)),
             t(format!(
@@ -93,6 +93,8 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
             t(r.published_at.map(crate::clock::local_time).unwrap_or_default()),
         ]));
     }
+    s.pager = m.page_links("/assessments", list.len());
+    s.whole_export = true;
     p.sections.push(s);
     p.finish(&m).await
 }

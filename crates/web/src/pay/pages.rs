@@ -80,7 +80,7 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
             plain: false,
         });
     }
-    for r in &runs {
+    for r in m.paging().slice(&runs) {
         s.rows.push(row(vec![
             link(&r.month, format!("/payroll/{}", r.id)),
             t(format!(
@@ -96,6 +96,8 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
             t(r.locked_at.map(crate::clock::local_time).unwrap_or_default()),
         ]));
     }
+    s.pager = m.page_links("/payroll", runs.len());
+    s.whole_export = true;
     p.sections.push(s);
     p.links = vec![("/budget".into(), "年度预算测算".into())];
     p.finish(&m).await

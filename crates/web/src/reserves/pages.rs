@@ -141,7 +141,8 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     };
     let mut sorted: Vec<&reserves::Coverage> = cov.iter().collect();
     sorted.sort_by_key(|c| std::cmp::Reverse(c.short()));
-    for c in sorted.into_iter().take(500) {
+    let total = sorted.len();
+    for c in m.paging().slice(sorted) {
         let mut r = row(vec![
             t(&c.community_code),
             link(&c.name, format!("/reserves?region={}", c.community_code)),
@@ -153,6 +154,8 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
         r.flag = c.short() > 0;
         s.rows.push(r);
     }
+    s.pager = m.page_links("/reserves", total);
+    s.whole_export = true;
     p.sections.push(s);
     p.finish(&m).await
 }

@@ -5,6 +5,7 @@ use crate::page::PageResult;
 use crate::page::SubForm;
 use crate::page::chrome;
 use crate::page::render;
+use crate::sections::Msg;
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -32,6 +33,8 @@ struct TrainingsPage {
     overdue: usize,
     kinds: Vec<(String, String)>,
     post_categories: Vec<(String, String)>,
+    total: usize,
+    pager: Vec<(String, String)>,
     rows: Vec<TrainingRow>,
 }
 
@@ -47,7 +50,13 @@ struct TrainingRow {
     participants: i64,
 }
 
-async fn trainings_render(st: &AppState, caller: &Caller, notice: String, errors: Vec<FieldError>) -> PageResult {
+async fn trainings_render(
+    st: &AppState,
+    caller: &Caller,
+    m: &Msg,
+    notice: String,
+    errors: Vec<FieldError>,
+) -> PageResult {
     if caller.scope.only_worker().is_some() {
         return Err(AppError::NotFound.into());
     }
@@ -70,7 +79,11 @@ async fn trainings_render(st: &AppState, caller: &Caller, notice: String, errors
         overdue,
         kinds: pairs(&training::KINDS),
         post_categories: pairs(&POST_CATEGORIES[..3]),
-        rows: rows
+        total: rows.len(),
+        pager: m.page_links("/trainings", rows.len()),
+        rows: m
+            .paging()
+            .slice(rows)
             .into_iter()
             .map(|(t, n)| {
                 let dates = if t.start_date == t.end_date {
@@ -99,8 +112,12 @@ async fn trainings_render(st: &AppState, caller: &Caller, notice: String, errors
         .into_response())
 }
 
-pub(crate) async fn trainings_page(State(st): State<AppState>, caller: Caller) -> PageResult {
-    trainings_render(&st, &caller, String::new(), vec![]).await
+pub(crate) async fn trainings_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(m): axum::extract::Query<Msg>,
+) -> PageResult {
+    trainings_render(&st, &caller, &m, String::new(), vec![]).await
 }
 
 pub(crate) async fn create_training(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> PageResult {
@@ -127,8 +144,19 @@ pub(crate) async fn create_training(State(st): State<AppState>, caller: Caller, 
         credits: num("credits"),
     };
     match shegong_store::training::create(&st.db, &caller.access, &input).await {
-        Ok(t) => trainings_render(&st, &caller, format!("已创建培训“{}”。", t.name), vec![]).await,
-        Err(shegong_store::StoreError::Invalid(errs)) => trainings_render(&st, &caller, String::new(), errs).await,
+        Ok(t) => {
+            trainings_render(
+                &st,
+                &caller,
+                &Msg::default(),
+                format!("已创建培训“{}”。", t.name),
+                vec![],
+            )
+            .await
+        }
+        Err(shegong_store::StoreError::Invalid(errs)) => {
+            trainings_render(&st, &caller, &Msg::default(), String::new(), errs).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -146,7 +174,7 @@ pub(crate) async fn enrol_training(
         ..Default::default()
     };
     let n = shegong_store::training::enrol(&st.db, &caller.access, id, &filter, today()).await?;
-    trainings_render(&st, &caller, format!("已记录 {n} 人参训。"), vec![]).await
+    trainings_render(&st, &caller, &Msg::default(), format!("已记录 {n} 人参训。"), vec![]).await
 }
 
 #[derive(Template)]
@@ -154,6 +182,7 @@ pub(crate) async fn enrol_training(
 struct OverduePage {
     c: Chrome,
     total: usize,
+    pager: Vec<(String, String)>,
     rule: String,
     rows: Vec<OverdueRow>,
 }
@@ -170,7 +199,11 @@ pub(crate) struct OverdueRow {
     credits: String,
 }
 
-pub(crate) async fn overdue_page(State(st): State<AppState>, caller: Caller) -> PageResult {
+pub(crate) async fn overdue_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(m): axum::extract::Query<Msg>,
+) -> PageResult {
     if caller.scope.only_worker().is_some() {
         return Err(AppError::NotFound.into());
     }
@@ -178,10 +211,11 @@ pub(crate) async fn overdue_page(State(st): State<AppState>, caller: Caller) -> 
         .await?
         .rotation;
     let all = shegong_store::training::overdue(&st.db, &caller.scope, today(), rotation).await?;
+    let shown = m.paging().slice(&all);
     let names = workers::community_names(
         &st.db,
         &caller.scope,
-        all.iter().take(500).map(|o| o.community_code.clone()).collect(),
+        shown.iter().map(|o| o.community_code.clone()).collect(),
     )
     .await?;
     render(OverduePage {
@@ -197,9 +231,9 @@ pub(crate) async fn overdue_page(State(st): State<AppState>, caller: Caller) -> 
             }
         ),
         total: all.len(),
-        rows: all
-            .iter()
-            .take(500)
+        pager: m.page_links("/training/overdue", all.len()),
+        rows: shown
+            .into_iter()
             .map(|o| OverdueRow {
                 worker_id: o.worker_id,
                 name: o.name.clone(),

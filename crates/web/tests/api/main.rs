@@ -3,6 +3,7 @@
 
 mod helpers;
 mod imports;
+mod lists;
 mod schema;
 
 mod access;

@@ -1,0 +1,72 @@
+//! Lists on the pages are paged on the server and say their total: nothing stops silently.
+
+use crate::both_engines;
+use crate::helpers::{TestApp, browser_login, text_of};
+use shegong_store::demo::DEMO_PASSWORD;
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The workers linked from a page's table rows, in order.
+fn workers_listed(html: &str) -> Vec<String> {
+    html.split("<td><a href=\"/workers/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+async fn lists_are_paged_and_say_their_total(app: TestApp) {
+    let b = browser();
+    browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
+    // Training overdue: every worker behind is reachable, a page at a time.
+    let t = app.token("haining").await;
+    let (_, all) = app.get_json(&t, "/api/v1/training/overdue").await;
+    let total = all["total"].as_u64().unwrap();
+    assert!(total > 40, "the demo has more people behind than one page: {total}");
+    let first = text_of(&b, app.url("/training/overdue?per_page=20")).await;
+    let second = text_of(&b, app.url("/training/overdue?page=2&per_page=20")).await;
+    assert!(first.contains(&format!("共 {total} 人未达要求")), "{first}");
+    assert!(first.contains(&format!("共 {total} 条")));
+    let (a, z) = (workers_listed(&first), workers_listed(&second));
+    assert_eq!((a.len(), z.len()), (20, 20));
+    assert!(a.iter().all(|w| !z.contains(w)), "page 2 repeats page 1");
+    let api_ids: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["worker_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        a,
+        api_ids[..20],
+        "the pages list the same people in the same order as the API"
+    );
+    assert_eq!(z, api_ids[20..40]);
+    let last_page = total.div_ceil(100);
+    let last = text_of(&b, app.url(&format!("/training/overdue?page={last_page}&per_page=100"))).await;
+    assert_eq!(workers_listed(&last).len() as u64, total - (last_page - 1) * 100);
+    // A size not offered falls back to 50.
+    let odd = text_of(&b, app.url("/training/overdue?per_page=7")).await;
+    assert_eq!(workers_listed(&odd).len(), 50);
+
+    // Payroll runs of the city (two counties, a year each): two pages of 20, and the export has all.
+    let c = browser();
+    browser_login(&app, &c, "city", DEMO_PASSWORD, "/").await;
+    let runs = |html: &str| html.matches("<a href=\"/payroll/0").count();
+    let p1 = text_of(&c, app.url("/payroll?per_page=20")).await;
+    let p2 = text_of(&c, app.url("/payroll?page=2&per_page=20")).await;
+    let city = app.token("city").await;
+    let (_, listed) = app.get_json(&city, "/api/v1/payroll/runs").await;
+    let n = listed["total"].as_u64().unwrap() as usize;
+    assert!(n > 20, "{n} runs");
+    assert_eq!(runs(&p1) + runs(&p2), n, "the two pages hold every run");
+    assert!(p1.contains(&format!("共 {n} 条")));
+    let x = c.get(app.url("/payroll?format=xlsx")).send().await.unwrap();
+    assert_eq!(x.status(), reqwest::StatusCode::OK);
+}
+both_engines!(lists_are_paged_and_say_their_total);
