@@ -34,6 +34,11 @@
       window.addEventListener('resize', function () { chart.resize(); });
     });
   }
+  // An irreversible step asks first, saying what will happen (forms with data-confirm).
+  document.addEventListener('submit', function (e) {
+    var m = e.target.dataset && e.target.dataset.confirm;
+    if (m && !window.confirm(m)) e.preventDefault();
+  });
   document.addEventListener('DOMContentLoaded', function () { draw(document); });
   document.addEventListener('htmx:afterSwap', function (e) { draw(e.target); });
 })();

@@ -55,6 +55,8 @@ pub struct FormSpec {
     pub(crate) fields: Vec<Field>,
     pub(crate) button: String,
     pub(crate) plain: bool,
+    /// Asked before an irreversible step: what will happen, with its counts.
+    pub(crate) confirm: String,
 }
 
 #[derive(Default)]

@@ -77,6 +77,7 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
                 ],
                 button: "创建年度考核".into(),
                 plain: false,
+                confirm: String::new(),
             });
         }
     }
@@ -190,6 +191,14 @@ pub(crate) async fn round_page(
         Some(RoundStatus::Scored) if admin => actions.forms.push(FormSpec {
             action: format!("/assessments/{id}/publish"),
             button: "发布（发布后等次不可直接修改）".into(),
+            confirm: format!(
+                "将发布{}人的等次：优秀{}人、合格{}人、基本合格{}人、不合格{}人。发布后等次写入档案，只能经更正程序修改。确定发布？",
+                v.entries.len(),
+                count(Grade::Excellent),
+                count(Grade::Competent),
+                count(Grade::BasicallyCompetent),
+                count(Grade::Incompetent)
+            ),
             ..Default::default()
         }),
         _ => {}

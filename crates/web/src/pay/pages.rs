@@ -78,6 +78,7 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
             ],
             button: "计算本月薪酬".into(),
             plain: false,
+            confirm: String::new(),
         });
     }
     for r in m.paging().slice(&runs) {
@@ -219,6 +220,12 @@ pub(crate) async fn run_page(
             Some(RunStatus::Reviewed) => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/lock"),
                 button: "锁定（锁定后不可更改）".into(),
+                confirm: format!(
+                    "将锁定{}的薪酬：{}人，应发合计{}元。锁定后不能重算，只能添加调整项。确定锁定？",
+                    run.month,
+                    run.workers,
+                    money(run.total_fen)
+                ),
                 ..Default::default()
             }),
             _ => actions.forms.push(FormSpec {
@@ -230,6 +237,7 @@ pub(crate) async fn run_page(
                 ],
                 button: "添加调整项".into(),
                 plain: true,
+                confirm: String::new(),
             }),
         }
         actions.title = "操作".into();

@@ -182,6 +182,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             ],
             button: "指定政策".into(),
             plain: false,
+            confirm: String::new(),
         });
     }
     p.sections.push(hist);
@@ -218,6 +219,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             ],
             button: "保存".into(),
             plain: true,
+            confirm: String::new(),
         });
     }
     p.sections.push(w);
@@ -245,6 +247,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             }],
             button: "检查并保存".into(),
             plain: true,
+            confirm: String::new(),
         });
     }
     p.sections.push(list);

@@ -13,6 +13,7 @@ mod auth;
 mod boundary;
 mod browser;
 mod career;
+mod confirm;
 mod export;
 mod hostile;
 mod pay;
