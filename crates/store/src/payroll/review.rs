@@ -256,3 +256,41 @@ pub async fn adjust(
     txn.commit().await?;
     Ok(m)
 }
+
+/// The people of run `id` named by `who`: the exact name, or the whole ID number (for picking the
+/// person of an adjustment by name). Several when a name is shared.
+pub async fn people_in_run(db: &Db, scope: &Scope, id: Uuid, who: &str) -> Result<Vec<(Uuid, String)>> {
+    use crate::entity::worker;
+    let run = find(&db.conn, scope, id).await?;
+    let who = who.trim();
+    if who.is_empty() {
+        return Ok(vec![]);
+    }
+    let named: Vec<(Uuid, String)> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::Name)
+        .filter(worker::Column::ProvinceCode.eq(&run.province_code))
+        .filter(in_subtree(worker::Column::RegionCode, scope.region().as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(worker::Column::Name.eq(who))
+                .add(worker::Column::IdNumber.eq(who.to_uppercase())),
+        )
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    if named.is_empty() {
+        return Ok(vec![]);
+    }
+    let paid: Vec<Uuid> = payslip::Entity::find()
+        .select_only()
+        .column(payslip::Column::WorkerId)
+        .filter(payslip::Column::ProvinceCode.eq(&run.province_code))
+        .filter(payslip::Column::RunId.eq(run.id))
+        .filter(payslip::Column::WorkerId.is_in(named.iter().map(|(w, _)| *w)))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(named.into_iter().filter(|(w, _)| paid.contains(w)).collect())
+}

@@ -231,7 +231,7 @@ pub(crate) async fn run_page(
             _ => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/adjust"),
                 fields: vec![
-                    input("人员ID", "worker_id", "text", "", 36),
+                    input("人员（姓名或身份证号码）", "worker", "text", "", 18),
                     input("调整金额（元，可为负）", "amount_yuan", "text", "", 10),
                     input("原因", "reason", "text", "", 24),
                 ],
@@ -250,7 +250,7 @@ pub(crate) async fn run_page(
             let components = Component::ALL.map(|c| format!("#{}", c.label()));
             let mut h = vec!["姓名", "社区", "岗位", "#等级"];
             h.extend(components.iter().map(String::as_str));
-            h.extend(["#应发", "#低于保障线（月）", "人员ID"]);
+            h.extend(["#应发", "#低于保障线（月）"]);
             headers(&h)
         },
         ..Default::default()
@@ -269,7 +269,6 @@ pub(crate) async fn run_page(
         } else {
             String::new()
         }));
-        cells.push(t(x.worker_id));
         let mut r = row(cells);
         r.flag = x.floor_shortfall_fen > 0;
         s.rows.push(r);
@@ -298,6 +297,27 @@ pub(crate) async fn run_page(
     p.finish(&m).await
 }
 
+/// The person of an adjustment, named on the form by name or ID number among the run's people.
+async fn person_in_run(
+    st: &AppState,
+    access: &shegong_store::access::Access,
+    run: Uuid,
+    who: &str,
+) -> Result<Uuid, AppError> {
+    let refuse = |m: String| AppError::Invalid(vec![shegong_domain::FieldError::new("adjust_worker", "worker", m)]);
+    let found = store(payroll::people_in_run(&st.db, &access.scope, run, who).await)?;
+    match found.as_slice() {
+        [(w, _)] => Ok(*w),
+        [] if who.trim().is_empty() => Err(refuse("请填写调整人员的姓名或身份证号码".into())),
+        [] => Err(refuse(format!("本月工资条中没有“{}”", who.trim()))),
+        many => Err(refuse(format!(
+            "本月工资条中有{}人名为“{}”，请填写身份证号码",
+            many.len(),
+            who.trim()
+        ))),
+    }
+}
+
 /// `POST /payroll/{id}/review|lock|adjust`.
 pub(crate) async fn run_step(Path((id, action)): Path<(Uuid, String)>, form: Posted) -> Response {
     form.act(
@@ -307,13 +327,7 @@ pub(crate) async fn run_step(Path((id, action)): Path<(Uuid, String)>, form: Pos
             "review" => store(payroll::review(&st.db, access, id).await).map(|_| "已审核".to_string()),
             "lock" => store(payroll::lock(&st.db, access, id).await).map(|_| "已锁定".to_string()),
             "adjust" => {
-                let w = f.get("worker_id").trim().parse::<Uuid>().map_err(|_| {
-                    AppError::Invalid(vec![shegong_domain::FieldError::new(
-                        "adjust_worker",
-                        "worker_id",
-                        "请填写工资条中的人员ID",
-                    )])
-                })?;
+                let w = person_in_run(st, access, id, &f.get("worker")).await?;
                 let fen = parse_yuan(&f.get("amount_yuan")).ok_or_else(|| {
                     AppError::Invalid(vec![shegong_domain::FieldError::new(
                         "adjust_amount",

@@ -43,3 +43,72 @@ async fn irreversible_steps_ask_first(app: TestApp) {
     assert!(page.contains("<select name=\"reason\" required><option value=\"\">请选择</option>"));
 }
 both_engines!(irreversible_steps_ask_first);
+
+/// A payroll adjustment names its person as the office knows them: by name, or by ID number when
+/// the name is shared; never by an internal id.
+async fn adjustments_name_their_person(app: TestApp) {
+    let b = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
+    let t = app.token("haining").await;
+    let (_, runs) = app.get_json(&t, "/api/v1/payroll/runs").await;
+    let run = runs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"] == "locked")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let page = text_of(&b, app.url(&format!("/payroll/{run}"))).await;
+    assert!(
+        page.contains("人员（姓名或身份证号码）") && !page.contains("人员ID"),
+        "{page}"
+    );
+    let csrf = crate::helpers::csrf_of(&page);
+    let (_, sheet) = app
+        .get_json(&t, &format!("/api/v1/payroll/runs/{run}?per_page=500"))
+        .await;
+    let slips = sheet["payslips"].as_array().unwrap();
+    let names: Vec<&str> = slips.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let unique = names
+        .iter()
+        .find(|n| names.iter().filter(|m| m == n).count() == 1)
+        .unwrap()
+        .to_string();
+    // By name: one adjustment on that person's payslip.
+    let r = b
+        .post(app.url(&format!("/payroll/{run}/adjust")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("worker", unique.as_str()),
+            ("amount_yuan", "12.50"),
+            ("reason", "补发交通补贴"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    let shown = text_of(&b, app.url(&back)).await;
+    assert!(shown.contains("已添加调整项 12.50 元"), "{shown}");
+    // Someone not paid in that month is named as not found there.
+    let r = b
+        .post(app.url(&format!("/payroll/{run}/adjust")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("worker", "查无此人"),
+            ("amount_yuan", "1"),
+            ("reason", "试"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    let shown = text_of(&b, app.url(&back)).await;
+    assert!(shown.contains("本月工资条中没有“查无此人”"), "{shown}");
+}
+both_engines!(adjustments_name_their_person);
