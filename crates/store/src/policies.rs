@@ -9,7 +9,7 @@ use crate::regions::in_subtree;
 use crate::workers::editable;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::Serialize;
 use shegong_domain::Permission;
 use shegong_domain::policy::{Fen, Policy, SHIPPED};
@@ -49,6 +49,31 @@ pub async fn list(db: &Db) -> Result<Vec<policy::Model>> {
         .order_by_desc(policy::Column::Version)
         .all(&db.conn)
         .await?)
+}
+
+/// How people call a policy version: its title and 第N版 (「海宁市…（2020）第1版」), by name and
+/// version; policies are shared reference data, readable by every user.
+pub async fn labels(db: &Db) -> Result<std::collections::HashMap<(String, i32), String>> {
+    let rows: Vec<(String, i32, String)> = policy::Entity::find()
+        .select_only()
+        .column(policy::Column::Name)
+        .column(policy::Column::Version)
+        .column(policy::Column::Title)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, version, title)| ((name, version), format!("{title}第{version}版")))
+        .collect())
+}
+
+/// A policy version's label from [`labels`], or its name and version when unknown.
+pub fn label_of(labels: &std::collections::HashMap<(String, i32), String>, name: &str, version: i32) -> String {
+    labels
+        .get(&(name.to_string(), version))
+        .cloned()
+        .unwrap_or_else(|| format!("{name} 第{version}版"))
 }
 
 /// One version (the latest when `version` is `None`), with its parsed rules.

@@ -29,11 +29,12 @@ use axum::response::IntoResponse;
 use shegong_domain::Permission;
 use shegong_domain::RegionLevel;
 use shegong_domain::career::Grade;
-use shegong_store::{StoreError, regions, rounds};
+use shegong_store::{StoreError, policies, regions, rounds};
 use uuid::Uuid;
 
 pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
     not_for_workers(&caller)?;
+    let labels = policies::labels(&st.db).await?;
     let list = rounds::list(&st.db, &caller.scope).await.or_else(|e| match e {
         StoreError::NotFound => Ok(vec![]),
         e => Err(e),
@@ -90,7 +91,7 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
                 r.region_code
             )),
             t(rounds::status_label(&r.status)),
-            t(format!("{} v{}", r.policy_name, r.policy_version)),
+            t(policies::label_of(&labels, &r.policy_name, r.policy_version)),
             t(r.published_at.map(crate::clock::local_time).unwrap_or_default()),
         ]));
     }
@@ -159,7 +160,7 @@ pub(crate) async fn round_page(
         (
             "参评人数".into(),
             v.entries.len().to_string(),
-            format!("政策 {} v{}", r.policy_name, r.policy_version),
+            policies::label_of(&policies::labels(&st.db).await?, &r.policy_name, r.policy_version),
         ),
         (
             "权重".into(),

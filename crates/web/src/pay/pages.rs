@@ -32,12 +32,13 @@ use axum::response::IntoResponse;
 use shegong_domain::FieldError;
 use shegong_domain::pay::{parse_yuan, yuan};
 use shegong_domain::{Permission, RegionLevel};
-use shegong_store::{payroll, regions};
+use shegong_store::{payroll, policies, regions};
 use uuid::Uuid;
 
 pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
     not_for_workers(&caller)?;
     let runs = payroll::list(&st.db, &caller.scope).await?;
+    let labels = policies::labels(&st.db).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", "月度薪酬", &m).await?;
     let names = regions::names_seen(
         &st.db,
@@ -90,7 +91,7 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
                 r.region_code
             )),
             t(payroll::status_label(&r.status)),
-            t(format!("{} v{}", r.policy_name, r.policy_version)),
+            t(policies::label_of(&labels, &r.policy_name, r.policy_version)),
             n(r.workers),
             n(money(r.total_fen)),
             t(crate::clock::local_time(r.created_at)),
@@ -164,12 +165,15 @@ pub(crate) async fn run_page(
     let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, 100).await?;
     let names = regions::community_names_in(&st.db, &caller.scope, caller.scope.region().as_str()).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", &format!("{} 月度薪酬", run.month), &m).await?;
+    let labels = policies::labels(&st.db).await?;
     p.subtitle = format!(
-        "{}，{}，政策 {} v{}",
-        run.region_code,
+        "{}，{}，{}",
+        regions::names_seen(&st.db, &caller.scope, vec![run.region_code.clone()])
+            .await?
+            .remove(&run.region_code)
+            .map_or(run.region_code.clone(), |n| format!("{n}（{}）", run.region_code)),
         payroll::status_label(&run.status),
-        run.policy_name,
-        run.policy_version
+        policies::label_of(&labels, &run.policy_name, run.policy_version)
     );
     p.crumbs = vec![("/payroll".into(), "月度薪酬".into())];
     p.links = vec![(

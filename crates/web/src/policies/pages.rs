@@ -274,7 +274,7 @@ pub(crate) async fn policy_page(
     let (m, pol) = policies::get(&st.db.conn, &name, q.version).await?;
     let mut p = SectionsPage::new(&st, &caller, "policies", &pol.title, &Msg::default()).await?;
     p.export_query.clear();
-    p.subtitle = format!("{} v{}", m.name, m.version);
+    p.subtitle = format!("第{}版（{}）", m.version, m.name);
     p.crumbs = vec![("/policies".into(), "政策配置".into())];
     p.sections.push(Section {
         title: "政策文件".into(),
@@ -298,8 +298,10 @@ pub(crate) async fn apply_policy(form: Posted) -> Response {
             .map_err(|e| AppError::Invalid(vec![e]))?;
         let a = store(policies::apply(&st.db, access, &region, &f.get("name"), from).await)?;
         Ok(format!(
-            "已指定：区划 {} 自 {} 起适用 {} v{}",
-            a.region_code, a.effective_from, a.policy_name, a.policy_version
+            "已指定：区划 {} 自 {} 起适用 {}",
+            a.region_code,
+            a.effective_from,
+            policies::label_of(&policies::labels(&st.db).await?, &a.policy_name, a.policy_version)
         ))
     })
     .await
@@ -326,7 +328,7 @@ pub(crate) async fn set_wage(form: Posted) -> Response {
 pub(crate) async fn upload_policy(form: Posted) -> Response {
     form.act(Permission::ApplyPolicy, "/policies", async |st, access, f| {
         let m = store(policies::upload(&st.db, access, &f.get("body").replace("\r\n", "\n")).await)?;
-        Ok(format!("已保存政策 {} v{}", m.name, m.version))
+        Ok(format!("已保存政策“{}”第{}版", m.title, m.version))
     })
     .await
 }
