@@ -67,6 +67,16 @@ impl Posted {
         back_to_archive(self.caller.user.id, id, tab, r)
     }
 
+    /// The page of region `field` in the caller's scope (`{path}?region=…`), or `path` itself when
+    /// the field names no region there: where a form about a region goes back to, error or not.
+    pub(crate) fn region_page(&self, path: &str, field: &str) -> String {
+        let typed = self.f.get(field);
+        match shegong_domain::RegionCode::parse(typed.trim()) {
+            Ok(code) if self.caller.scope.allows_region(code.as_str()) => format!("{path}?region={code}"),
+            _ => path.to_string(),
+        }
+    }
+
     /// A field as typed (empty when absent), for working out where to go back to.
     pub(crate) fn field(&self, name: &str) -> String {
         self.f.get(name)

@@ -160,6 +160,17 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
     let txn = db.begin_write().await?;
     let run = find(&txn, scope, id).await?;
     RunStatus::step(&run.status, to).map_err(StoreError::Conflict)?;
+    // A month with people left out would lock them out of it for good: it is completed first.
+    if run.skipped > 0 {
+        return Err(StoreError::Conflict(FieldError::new(
+            "payroll_incomplete",
+            "status",
+            format!(
+                "本月有{}人未能计算薪酬（如缺少参照工资），补齐后重新计算，才能审核和锁定",
+                run.skipped
+            ),
+        )));
+    }
     let region = run.region_code.clone();
     let mut am = run.into_active_model();
     am.status = Set(to.as_str().into());

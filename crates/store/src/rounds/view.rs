@@ -55,34 +55,26 @@ pub(super) async fn find(
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }
-    assessment_round::Entity::find()
+    let here = scope.region().as_str();
+    let r = assessment_round::Entity::find()
+        .filter(assessment_round::Column::ProvinceCode.eq(&here[..2]))
         .filter(assessment_round::Column::Id.eq(id))
-        .filter(in_subtree(
-            assessment_round::Column::RegionCode,
-            scope.region().as_str(),
-        ))
         .one(db)
         .await?
-        .ok_or(StoreError::NotFound)
+        .ok_or(StoreError::NotFound)?;
+    // A round in the caller's region, or their street's round seen from one of its communities
+    // (whose entries are then limited to that community).
+    if r.region_code.starts_with(here) || here.starts_with(&r.region_code) {
+        Ok(r)
+    } else {
+        Err(StoreError::NotFound)
+    }
 }
 
 /// A round in scope with its entries (only those inside the caller's scope: a community head of
 /// one community sees that community's entries).
 pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
-    let round = if let Ok(r) = find(&db.conn, scope, id).await {
-        r
-    } else {
-        // A community head sees the round of their street, limited to their community.
-        let r = assessment_round::Entity::find()
-            .filter(assessment_round::Column::Id.eq(id))
-            .one(&db.conn)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if scope.only_worker().is_some() || !scope.region().as_str().starts_with(&r.region_code) {
-            return Err(StoreError::NotFound);
-        }
-        r
-    };
+    let round = find(&db.conn, scope, id).await?;
     let entries = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))

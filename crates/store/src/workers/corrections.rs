@@ -75,19 +75,39 @@ pub async fn corrections(db: &Db, scope: &Scope, worker_id: Option<Uuid>) -> Res
 }
 
 /// Marks a correction request handled (after the archive was corrected, or with no change needed).
-pub async fn resolve_correction(db: &Db, access: &Access, id: Uuid) -> Result<correction::Model> {
+pub async fn resolve_correction(db: &Db, access: &Access, worker_id: Uuid, id: Uuid) -> Result<correction::Model> {
     access.require(Permission::ResolveCorrection)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
+    let txn = db.begin_write().await?;
     let c = correction::Entity::find()
+        .filter(correction::Column::ProvinceCode.eq(&scope.region().as_str()[..2]))
         .filter(correction::Column::Id.eq(id))
+        .filter(correction::Column::WorkerId.eq(worker_id))
         .filter(in_subtree(correction::Column::RegionCode, scope.region().as_str()))
-        .one(&db.conn)
+        .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if c.status != CorrectionStatus::Pending.as_str() {
+        return Err(StoreError::Conflict(FieldError::new(
+            "correction_handled",
+            "status",
+            format!(
+                "该更正申请已由{}处理，不能重复处理",
+                c.handled_by.as_deref().unwrap_or("他人")
+            ),
+        )));
+    }
     let mut am = c.into_active_model();
     am.status = Set(CorrectionStatus::Handled.as_str().into());
     am.handled_by = Set(Some(actor.username.clone()));
     am.handled_at = Set(Some(Utc::now()));
-    Ok(am.update(&db.writer).await?)
+    let c = am.update(&txn).await?;
+    crate::audit::entry(actor, "worker.correction.resolve", &c.region_code)
+        .target(worker_id)
+        .detail(format!("{}：{}", c.field, c.message))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(c)
 }

@@ -247,10 +247,10 @@ pub async fn request_correction(
 pub async fn resolve_correction(
     State(st): State<AppState>,
     caller: Caller,
-    Path((_id, cid)): Path<(Uuid, Uuid)>,
+    Path((id, cid)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<shegong_store::entity::correction::Model>> {
     caller.access.require(Permission::ResolveCorrection)?;
-    let c = workers::resolve_correction(&st.db, &caller.access, cid).await?;
+    let c = workers::resolve_correction(&st.db, &caller.access, id, cid).await?;
     Ok(Json(c))
 }
 

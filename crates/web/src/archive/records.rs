@@ -87,8 +87,8 @@ pub(crate) async fn resolve_correction(
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::ResolveCorrection)?;
-    workers::resolve_correction(&st.db, &caller.access, cid).await?;
-    back_to_archive(caller.user.id, id, "basic", Ok(()))
+    let r = workers::resolve_correction(&st.db, &caller.access, id, cid).await;
+    back_to_archive(caller.user.id, id, "basic", r.map(|_| ()).map_err(AppError::from))
 }
 
 pub(crate) async fn request_correction(

@@ -26,9 +26,9 @@ use crate::page::{PageResult, SubForm};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
-use shegong_domain::Permission;
 use shegong_domain::RegionLevel;
 use shegong_domain::career::Grade;
+use shegong_domain::{FieldError, Permission};
 use shegong_store::{StoreError, policies, regions, rounds};
 use uuid::Uuid;
 
@@ -223,8 +223,9 @@ pub(crate) async fn round_page(
         ]),
         ..Default::default()
     };
-    // Scores are entered by the organising street (or above); community heads read their community.
-    let draft = status == Some(RoundStatus::Draft) && admin;
+    // Scores are entered by the organising street (or above) and by community heads for their own
+    // community; grading and publishing are the street's.
+    let draft = status == Some(RoundStatus::Draft) && caller.role.may(Permission::ScoreAssessment);
     let scored = status == Some(RoundStatus::Scored) && admin;
     let score = |x: Option<i32>| x.map(|v| v.to_string()).unwrap_or_default();
     for e in &v.entries {
@@ -304,10 +305,13 @@ pub(crate) async fn save_scores(Path(id): Path<Uuid>, form: Posted) -> Response 
                 .find(|e| e.entry.worker_id == w)
                 .ok_or(AppError::NotFound)?;
             let raw = f.get("value");
-            let val = if raw.trim().is_empty() {
-                None
-            } else {
-                Some(raw.trim().parse::<i32>().unwrap_or(-1))
+            let refused = |m: String| AppError::Invalid(vec![FieldError::new("score_range", "score", m)]);
+            let val = match raw.trim() {
+                "" => None,
+                v => match v.parse::<i32>() {
+                    Ok(n) if (0..=100).contains(&n) => Some(n),
+                    _ => return Err(refused(format!("{}的分数应为0至100之间的整数，“{v}”不是", e.name))),
+                },
             };
             let mut i = rounds::ScoreInput {
                 worker_id: w,
@@ -322,7 +326,11 @@ pub(crate) async fn save_scores(Path(id): Path<Uuid>, form: Posted) -> Response 
                 _ => i.routine = val,
             }
             store(rounds::save_scores(&st.db, access, id, &[i]).await)?;
-            Ok(format!("已保存{}的评分", e.name))
+            Ok(if val.is_some() {
+                format!("已保存{}的评分", e.name)
+            } else {
+                format!("已清除{}的这项评分", e.name)
+            })
         },
     )
     .await

@@ -292,7 +292,7 @@ pub(crate) async fn policy_page(
 
 pub(crate) async fn apply_policy(form: Posted) -> Response {
     let region = form.field("region");
-    let to = format!("/policies?region={region}");
+    let to = form.region_page("/policies", "region");
     form.act(Permission::ApplyPolicy, &to, async |st, access, f| {
         let from = shegong_domain::worker::parse_date("from", "生效日期", &f.get("from"))
             .map_err(|e| AppError::Invalid(vec![e]))?;
@@ -309,7 +309,7 @@ pub(crate) async fn apply_policy(form: Posted) -> Response {
 
 pub(crate) async fn set_wage(form: Posted) -> Response {
     let region = form.field("region");
-    let to = format!("/policies?region={region}");
+    let to = form.region_page("/policies", "region");
     form.act(Permission::ApplyPolicy, &to, async |st, access, f| {
         let fen = parse_yuan(&f.get("annual_yuan")).ok_or_else(|| {
             AppError::Invalid(vec![shegong_domain::FieldError::new(

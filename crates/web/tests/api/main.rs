@@ -15,6 +15,7 @@ mod browser;
 mod career;
 mod confirm;
 mod export;
+mod findings;
 mod hostile;
 mod pay;
 mod permissions;
