@@ -5,12 +5,14 @@ pub(crate) mod pages;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/reserves", get(pages::reserves_page).post(pages::add_reserve))
+    Router::new()
+        .route("/reserves", get(pages::reserves_page).post(pages::add_reserve))
+        .route("/reserves/{id}/remove", post(pages::remove_reserve))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).

@@ -1,5 +1,6 @@
 //! The reserve pool page (后备人才).
 use crate::posted::Posted;
+use crate::sections::Cell;
 use crate::sections::FormSpec;
 use crate::sections::Kpi;
 use crate::sections::Msg;
@@ -22,10 +23,11 @@ use crate::auth::Caller;
 use crate::clock::today;
 use crate::page::PageResult;
 use crate::state::AppState;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use shegong_domain::Permission;
 use shegong_domain::RegionLevel;
 use shegong_store::reserves;
+use uuid::Uuid;
 
 pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
     not_for_workers(&caller)?;
@@ -64,7 +66,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
         let (list, total) = reserves::list(&st.db, &caller.scope, Some(code.as_str()), 1, 1000).await?;
         let mut s = Section {
             title: "后备人选".into(),
-            headers: headers(&["姓名", "性别", "#年龄", "学历", "政治面貌", "现任", "入库日期"]),
+            headers: headers(&["姓名", "性别", "#年龄", "学历", "政治面貌", "现任", "入库日期", ""]),
             ..Default::default()
         };
         if caller.role.may(Permission::ManageReserves) {
@@ -110,6 +112,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
             });
         }
         let today = today();
+        let can_remove = caller.role.may(Permission::ManageReserves);
         if total > list.len() as u64 {
             s.text = format!(
                 "共{total}人，此处列出前{}人；完整名单请导出或使用接口分页读取。",
@@ -130,6 +133,16 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
                     .unwrap_or("")),
                 t(r.current_post.unwrap_or_default()),
                 t(r.added_on),
+                if can_remove {
+                    Cell {
+                        form: format!("/reserves/{}/remove", r.id),
+                        hidden: vec![("region".into(), code.to_string())],
+                        button: "移出名单".into(),
+                        ..Default::default()
+                    }
+                } else {
+                    t("")
+                },
             ]));
         }
         p.sections.push(s);
@@ -159,6 +172,16 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     s.whole_export = true;
     p.sections.push(s);
     p.finish(&m).await
+}
+
+/// `POST /reserves/{id}/remove`: takes a candidate out of the pool (the record is kept, dated).
+pub(crate) async fn remove_reserve(Path(id): Path<Uuid>, form: Posted) -> Response {
+    let to = form.region_page("/reserves", "region");
+    form.act(Permission::ManageReserves, &to, async |st, access, _f| {
+        store(reserves::remove(&st.db, access, id, today()).await)?;
+        Ok("已移出后备名单（记录保留）".to_string())
+    })
+    .await
 }
 
 pub(crate) async fn add_reserve(form: Posted) -> Response {

@@ -172,3 +172,42 @@ async fn a_month_with_people_left_out_is_not_reviewed(app: TestApp) {
     );
 }
 both_engines!(a_month_with_people_left_out_is_not_reviewed);
+
+async fn a_reserve_candidate_is_removed_from_the_page(app: TestApp) {
+    use crate::helpers::{browser_login, csrf_of, text_of};
+    let b = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    browser_login(&app, &b, "community", shegong_store::demo::DEMO_PASSWORD, "/").await;
+    let head = app.token("community").await;
+    let (_, me) = app.get_json(&head, "/api/v1/me").await;
+    let community = me["region"].as_str().unwrap().to_string();
+    let (s, added) = app
+        .post_json(
+            &head,
+            "/api/v1/reserves",
+            json!({"community_code": community, "name": "韩梅梅", "gender": "2", "birth_date": "1995-03-02",
+                   "political_status": "13"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{added}");
+    let id = added["id"].as_str().unwrap();
+    let page = text_of(&b, app.url(&format!("/reserves?region={community}"))).await;
+    assert!(page.contains(&format!("action=\"/reserves/{id}/remove\"")), "{page}");
+    let r = b
+        .post(app.url(&format!("/reserves/{id}/remove")))
+        .form(&[("_csrf", csrf_of(&page).as_str()), ("region", community.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let back = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(back.starts_with(&format!("/reserves?region={community}")), "{back}");
+    assert!(text_of(&b, app.url(&back)).await.contains("已移出后备名单"));
+    let (_, list) = app
+        .get_json(&head, &format!("/api/v1/reserves?region={community}&per_page=1000"))
+        .await;
+    assert!(list["items"].as_array().unwrap().iter().all(|r| r["id"] != id));
+}
+both_engines!(a_reserve_candidate_is_removed_from_the_page);
