@@ -196,6 +196,14 @@ await check('a street publishes its assessment round', async () => {
   await st.waitForSelector('text=发布（发布后等次不可直接修改）');
   expect((await st.textContent('main')).includes('综合得分'), 'no entries');
   await shot(st, '18-assessment-round');
+  // Publishing asks first, saying how many of each grade; the first answer is no.
+  let asked = '';
+  st.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await st.click('text=发布（发布后等次不可直接修改）');
+  await st.waitForTimeout(300);
+  expect(asked.includes('将发布') && asked.includes('优秀'), 'publishing did not ask: ' + asked);
+  expect(!(await st.textContent('main')).includes('已发布'), 'published without a yes');
+  st.once('dialog', (d) => d.accept());
   await Promise.all([st.waitForNavigation(), st.click('text=发布（发布后等次不可直接修改）')]);
   expect((await st.textContent('.notice')).includes('已发布'), 'not published');
   await shot(st, '19-assessment-published');
@@ -239,6 +247,21 @@ await check('login page on a phone, with a wrong password', async () => {
   const width = await p.evaluate(() => document.documentElement.scrollWidth);
   expect(width <= 390, 'the login page scrolls sideways on a phone: ' + width);
   await shot(p, '22-login-phone');
+});
+await check('a worker\'s own pages on a phone fit the screen', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
+  const p = await ctx.newPage();
+  await p.goto(base + '/login');
+  await p.fill('input[name=username]', 'worker');
+  await p.fill('input[name=password]', 'shegong2026');
+  await Promise.all([p.waitForNavigation(), p.click('button[type=submit]')]);
+  for (const tab of ['basic', 'education', 'appointment', 'assessment', 'pay']) {
+    await p.goto(p.url().split('?')[0] + '?tab=' + tab);
+    const width = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(width <= 390, `the archive's ${tab} tab scrolls sideways on a phone: ${width}`);
+  }
+  await shot(p, '23-worker-phone');
+  await ctx.close();
 });
 await check('account page: change password form and tokens', async () => {
   await page.goto(base + '/account');
