@@ -19,13 +19,7 @@ async fn token_for(app: &TestApp, user: &str, password: &str) -> (StatusCode, Va
     (r.status(), r.json().await.unwrap_or(Value::Null))
 }
 
-fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+use crate::helpers::browser;
 
 async fn change_and_reset_passwords(app: TestApp) {
     let t = app.token("worker").await;

@@ -78,11 +78,7 @@ async fn tokens_and_throttling(app: TestApp) {
 both_engines!(tokens_and_throttling);
 
 async fn browser_session_cookie_and_csrf(app: TestApp) {
-    let client = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = crate::helpers::browser();
     // Pages redirect to the login page.
     let r = client.get(app.url("/workers")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -5,7 +5,7 @@ use crate::helpers::text_of;
 
 use crate::both_engines;
 use crate::helpers::{TestApp, browser_login};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 use shegong_store::demo::DEMO_PASSWORD;
 
@@ -32,11 +32,7 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
     assert!(v["total"].as_u64().unwrap() >= 1, "admins search by prefix");
 
     // The edit form shows the number masked to the head, who cannot change it.
-    let b = Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let b = crate::helpers::browser();
     browser_login(&app, &b, "community", DEMO_PASSWORD, "/").await;
     let form = text_of(&b, app.url(&format!("/workers/{id}/edit"))).await;
     assert!(!form.contains(&number), "the edit form shows the full number");

@@ -5,11 +5,7 @@ use crate::helpers::{TestApp, browser_login, text_of};
 use shegong_store::demo::DEMO_PASSWORD;
 
 async fn irreversible_steps_ask_first(app: TestApp) {
-    let b = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let b = crate::helpers::browser();
     browser_login(&app, &b, "street", DEMO_PASSWORD, "/").await;
     // The demo's street has its round scored, not yet published.
     let t = app.token("street").await;
@@ -47,11 +43,7 @@ both_engines!(irreversible_steps_ask_first);
 /// A payroll adjustment names its person as the office knows them: by name, or by ID number when
 /// the name is shared; never by an internal id.
 async fn adjustments_name_their_person(app: TestApp) {
-    let b = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let b = crate::helpers::browser();
     browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
     let t = app.token("haining").await;
     let (_, runs) = app.get_json(&t, "/api/v1/payroll/runs").await;

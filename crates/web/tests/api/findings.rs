@@ -175,11 +175,7 @@ both_engines!(a_month_with_people_left_out_is_not_reviewed);
 
 async fn a_reserve_candidate_is_removed_from_the_page(app: TestApp) {
     use crate::helpers::{browser_login, csrf_of, text_of};
-    let b = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let b = crate::helpers::browser();
     browser_login(&app, &b, "community", shegong_store::demo::DEMO_PASSWORD, "/").await;
     let head = app.token("community").await;
     let (_, me) = app.get_json(&head, "/api/v1/me").await;

@@ -168,6 +168,15 @@ pub fn csrf_of(html: &str) -> String {
         .to_string()
 }
 
+/// A browser-like client: it keeps cookies and does not follow redirects (tests read where they go).
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 /// The text of the page at `url` (a GET with the client's cookies).
 pub async fn text_of(client: &Client, url: String) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()

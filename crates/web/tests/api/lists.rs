@@ -4,13 +4,7 @@ use crate::both_engines;
 use crate::helpers::{TestApp, browser_login, text_of};
 use shegong_store::demo::DEMO_PASSWORD;
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+use crate::helpers::browser;
 
 /// The workers linked from a page's table rows, in order.
 fn workers_listed(html: &str) -> Vec<String> {
