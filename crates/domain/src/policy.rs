@@ -177,6 +177,57 @@ pub struct Policy {
     pub agreement_alert_days: u32,
 }
 
+/// The TOML reader's reason for refusing a file, in Chinese: the usual ones word by word, any
+/// other with the reader's own words in brackets.
+pub fn toml_reason(message: &str) -> String {
+    let m = message.trim();
+    let quoted = |after: &str| {
+        m.split_once(after)
+            .and_then(|(_, rest)| rest.split('`').nth(1))
+            .unwrap_or("")
+            .to_string()
+    };
+    let kind = |t: &str| match t {
+        t if t.contains("integer") || t.contains("u32") || t.contains("i32") || t.contains("i64") => "整数",
+        t if t.contains("float") || t.contains("f64") => "数字",
+        t if t.contains("bool") => "true 或 false",
+        t if t.contains("string") || t.contains("date") => "带引号的文本",
+        t if t.contains("sequence") || t.contains("array") => "列表（[…]）",
+        t if t.contains("map") || t.contains("struct") || t.contains("table") => "表",
+        _ => "其他类型",
+    };
+    if m.starts_with("missing field") {
+        format!("缺少字段“{}”", quoted("missing field"))
+    } else if m.starts_with("unknown field") {
+        format!("不认识的字段“{}”", quoted("unknown field"))
+    } else if m.starts_with("duplicate key") {
+        "同一个键写了两次".to_string()
+    } else if m.starts_with("invalid type") {
+        let expected = m.rsplit_once("expected").map_or("", |(_, e)| e);
+        format!("值的类型不对，应为{}", kind(expected))
+    } else if m.starts_with("unknown variant") {
+        format!("不认识的取值“{}”", quoted("unknown variant"))
+    } else if m.contains("unclosed table") {
+        "表头缺少“]”".to_string()
+    } else if m.contains("unclosed array") {
+        "列表缺少“]”".to_string()
+    } else if m.contains("unclosed inline table") {
+        "内联表缺少“}”".to_string()
+    } else if m.contains("string values must be quoted") {
+        "文本应加引号".to_string()
+    } else if m.starts_with("extra") {
+        format!("多余的“{}”", quoted("extra"))
+    } else if m.contains("invalid basic string") || m.contains("invalid literal string") || m.contains("unterminated") {
+        "文本的引号不成对".to_string()
+    } else if m.contains("expected `=`") || m.contains("expected `.`, `=`") {
+        "键和值之间应有“=”".to_string()
+    } else if m.contains("invalid number") || m.contains("invalid integer") || m.contains("invalid float") {
+        "数字的写法不正确".to_string()
+    } else {
+        format!("无法读取（{m}）")
+    }
+}
+
 impl Policy {
     pub fn post(&self, key: &str) -> Option<&PostPolicy> {
         self.posts.iter().find(|p| p.key == key)
@@ -186,7 +237,7 @@ impl Policy {
     pub fn parse(text: &str) -> Result<Policy, PolicyError> {
         let raw: RawPolicy = toml::from_str(text).map_err(|e| PolicyError {
             line: e.span().map_or(1, |s| line_of(text, s.start)),
-            message: format!("格式错误：{}", e.message().trim()),
+            message: format!("格式错误：{}", toml_reason(e.message())),
         })?;
         raw.check(text)
     }
@@ -780,6 +831,30 @@ mod tests {
     }
 
     #[test]
+    fn the_readers_reasons_are_said_in_chinese() {
+        for (text, said) in [
+            ("[staffing\nname = 1", "表头缺少“]”"),
+            ("name = \"x\"\nname = \"y\"", "同一个键写了两次"),
+            ("name = 1x", "文本应加引号"),
+            ("title = \"x", "文本的引号不成对"),
+            ("title \"x\"", "键和值之间应有“=”"),
+        ] {
+            let e = refused(text);
+            assert!(e.message.contains(said), "{text:?}: {}", e.message);
+        }
+        assert_eq!(toml_reason("missing field `name`"), "缺少字段“name”");
+        assert_eq!(
+            toml_reason("invalid type: string \"a\", expected u32"),
+            "值的类型不对，应为整数"
+        );
+        assert_eq!(
+            toml_reason("unknown field `x`, expected one of `a`, `b`"),
+            "不认识的字段“x”"
+        );
+        assert!(toml_reason("something new").starts_with("无法读取（something new）"));
+    }
+
+    #[test]
     fn refusals_name_the_line_and_the_reason() {
         let good = SHIPPED[4].1;
         // a syntax error
@@ -788,6 +863,7 @@ mod tests {
         let line = broken.lines().position(|l| l.contains("levels = = 12")).unwrap() + 1;
         assert_eq!(e.line, line);
         assert!(e.message.starts_with("格式错误"));
+        assert!(!e.message.is_ascii() && !e.message.contains("expected"), "{e}");
         // weights that do not sum to 100
         let bad = good.replacen("residents_weight = 30", "residents_weight = 40", 1);
         let e = refused(&bad);
