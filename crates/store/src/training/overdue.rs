@@ -68,47 +68,48 @@ pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
         return Err(StoreError::NotFound);
     }
     let prefix = scope.region().as_str();
-    let workers: Vec<(Uuid, String, String, String, Option<NaiveDate>)> = worker::Entity::find()
-        .select_only()
-        .columns([
-            worker::Column::Id,
-            worker::Column::Name,
-            worker::Column::RegionCode,
-            worker::Column::Title,
-            worker::Column::ServiceStart,
-        ])
-        .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
-        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
-    let last: HashMap<Uuid, NaiveDate> = training_record::Entity::find()
-        .select_only()
-        .column(training_record::Column::WorkerId)
-        .column_as(Expr::col(training_record::Column::CompletedOn).max(), "last")
-        .filter(in_subtree(training_record::Column::RegionCode, prefix))
-        // Absence is not training.
-        .filter(training_record::Column::Attendance.eq(Attendance::Attended.as_str()))
-        .group_by(training_record::Column::WorkerId)
-        .into_tuple::<(Uuid, NaiveDate)>()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    let province = scope.region().province();
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).expect("valid");
-    let credits: HashMap<Uuid, i64> = training_record::Entity::find()
-        .select_only()
-        .column(training_record::Column::WorkerId)
-        .column_as(Expr::col(training_record::Column::Credits).sum().cast_as("bigint"), "c")
-        .filter(in_subtree(training_record::Column::RegionCode, prefix))
-        .filter(training_record::Column::CompletedOn.gte(year_start))
-        .group_by(training_record::Column::WorkerId)
-        .into_tuple::<(Uuid, i64)>()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    // Three independent reads, at once.
+    let (workers, last, credits) = tokio::try_join!(
+        worker::Entity::find()
+            .select_only()
+            .columns([
+                worker::Column::Id,
+                worker::Column::Name,
+                worker::Column::RegionCode,
+                worker::Column::Title,
+                worker::Column::ServiceStart,
+            ])
+            .filter(in_subtree(worker::Column::RegionCode, prefix))
+            .filter(worker::Column::ProvinceCode.eq(province))
+            .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
+            .into_tuple::<(Uuid, String, String, String, Option<NaiveDate>)>()
+            .all(&db.conn),
+        training_record::Entity::find()
+            .select_only()
+            .column(training_record::Column::WorkerId)
+            .column_as(Expr::col(training_record::Column::CompletedOn).max(), "last")
+            .filter(training_record::Column::ProvinceCode.eq(province))
+            .filter(in_subtree(training_record::Column::RegionCode, prefix))
+            // Absence is not training.
+            .filter(training_record::Column::Attendance.eq(Attendance::Attended.as_str()))
+            .group_by(training_record::Column::WorkerId)
+            .into_tuple::<(Uuid, NaiveDate)>()
+            .all(&db.conn),
+        training_record::Entity::find()
+            .select_only()
+            .column(training_record::Column::WorkerId)
+            .column_as(Expr::col(training_record::Column::Credits).sum().cast_as("bigint"), "c")
+            .filter(training_record::Column::ProvinceCode.eq(province))
+            .filter(in_subtree(training_record::Column::RegionCode, prefix))
+            .filter(training_record::Column::CompletedOn.gte(year_start))
+            .group_by(training_record::Column::WorkerId)
+            .into_tuple::<(Uuid, i64)>()
+            .all(&db.conn),
+    )?;
+    let last: HashMap<Uuid, NaiveDate> = last.into_iter().collect();
+    let credits: HashMap<Uuid, i64> = credits.into_iter().collect();
     let quota = i64::from(rotation.credits_per_year);
     let mut out: Vec<Overdue> = workers
         .into_iter()

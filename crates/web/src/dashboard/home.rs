@@ -38,6 +38,7 @@ struct HomePage {
     per300: String,
     per10k: String,
     pending_corrections: usize,
+    training_overdue: usize,
     /// kind label, count
     alert_counts: Vec<(String, usize)>,
     /// message, link
@@ -85,25 +86,31 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
     if let Some(w) = caller.scope.only_worker() {
         return Ok(Redirect::to(&format!("/workers/{w}")).into_response());
     }
-    let c = chrome(&st, &caller, "home").await?;
     let code = caller.scope.region().clone();
-    let s = workers::summary(&st.db, &caller.scope, &code).await?;
-    let (totals, grids) = regions::totals(&st.db, &caller.scope, &code).await?;
-    let hh = totals.households.unwrap_or(0);
-    let res = totals.residents.unwrap_or(0);
-    let pending = workers::corrections(&st.db, &caller.scope, None)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == CorrectionStatus::Pending.as_str())
-        .count();
     let rules = shegong_store::career::AlertRules {
         include_training: false,
         ..shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today()).await?
     };
-    let all_alerts = shegong_store::career::alerts(&st.db, &caller.scope, today(), rules).await?;
-    let training_overdue = shegong_store::training::overdue(&st.db, &caller.scope, today(), rules.rotation)
-        .await?
-        .len();
+    // Independent reads, at once: the page waits for the slowest, not for their sum.
+    let (c, s, (totals, grids), corrections, all_alerts, overdue, path, children) = tokio::try_join!(
+        chrome(&st, &caller, "home"),
+        async { Ok::<_, PageError>(workers::summary(&st.db, &caller.scope, &code).await?) },
+        async { Ok::<_, PageError>(regions::totals(&st.db, &caller.scope, &code).await?) },
+        async { Ok::<_, PageError>(workers::corrections(&st.db, &caller.scope, None).await?) },
+        async { Ok::<_, PageError>(shegong_store::career::alerts(&st.db, &caller.scope, today(), rules).await?) },
+        async {
+            Ok::<_, PageError>(shegong_store::training::overdue(&st.db, &caller.scope, today(), rules.rotation).await?)
+        },
+        async { Ok::<_, PageError>(regions::path(&st.db, &caller.scope, &code).await?) },
+        child_rows(&st, &caller, &code),
+    )?;
+    let hh = totals.households.unwrap_or(0);
+    let res = totals.residents.unwrap_or(0);
+    let pending = corrections
+        .into_iter()
+        .filter(|r| r.status == CorrectionStatus::Pending.as_str())
+        .count();
+    let training_overdue = overdue.len();
     let alert_counts = [
         ("exit_flag", "符合退出情形"),
         ("agreement_expiring", "服务协议90天内到期"),
@@ -111,11 +118,7 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
     ]
     .iter()
     .map(|(k, l)| {
-        let n = if *k == "training_overdue" {
-            training_overdue
-        } else {
-            all_alerts.iter().filter(|a| a.kind == *k).count()
-        };
+        let n = all_alerts.iter().filter(|a| a.kind == *k).count();
         (l.to_string(), n)
     })
     .collect();
@@ -140,7 +143,7 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
         })
         .collect();
     render(HomePage {
-        path: regions::path(&st.db, &caller.scope, &code).await?,
+        path,
         region_name: c.region_name.clone(),
         // The same figures, rounded the same way, as the statistics page.
         per300: density_hundredths(s.active, hh, 300).map_or("—".into(), fmt_bp),
@@ -148,8 +151,9 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
         chart_post: chart("pie", &s.by_post_category),
         chart_edu: chart("bar", &s.by_education),
         chart_cert: chart("pie", &s.by_certificate),
-        children: child_rows(&st, &caller, &code).await?,
+        children,
         pending_corrections: pending,
+        training_overdue,
         alert_counts,
         alerts,
         s,
