@@ -13,8 +13,10 @@ pub fn pg_url() -> Option<String> {
 pub async fn fresh(postgres: bool, dir: &std::path::Path) -> anyhow::Result<(Db, String)> {
     let url = if postgres {
         let admin_url = pg_url().ok_or_else(|| anyhow::anyhow!("SHEGONG_TEST_PG_URL is not set"))?;
-        let name = format!("shegong_test_{}", uuid::Uuid::now_v7().simple());
+        // Named by the test process, so that the databases of finished runs can be dropped.
+        let name = format!("shegong_test_p{}_{}", std::process::id(), uuid::Uuid::now_v7().simple());
         let admin = Database::connect(&admin_url).await?;
+        drop_finished_runs(&admin).await;
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
         admin.close().await?;
         replace_db_name(&admin_url, &name)
@@ -24,6 +26,41 @@ pub async fn fresh(postgres: bool, dir: &std::path::Path) -> anyhow::Result<(Db,
     let db = Db::connect(&url).await?;
     crate::setup::run(&db).await?;
     Ok((db, url))
+}
+
+/// Drops, once per test process, the test databases of processes that have ended (a test cannot
+/// drop its own at the end: it may be killed, and async code does not run on drop).
+async fn drop_finished_runs(admin: &sea_orm::DatabaseConnection) {
+    static ONCE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    // Whether a process has ended is read from /proc: elsewhere nothing is dropped.
+    if ONCE.swap(true, std::sync::atomic::Ordering::SeqCst) || !std::path::Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(rows) = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'shegong_test_p%'",
+        ))
+        .await
+    else {
+        return;
+    };
+    for row in rows {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let pid = name
+            .trim_start_matches("shegong_test_p")
+            .split('_')
+            .next()
+            .and_then(|p| p.parse::<u32>().ok());
+        let ended = pid.is_some_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists());
+        if ended {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
 }
 
 /// `postgres://u@h:5432/postgres?x=y` with the database name replaced.
