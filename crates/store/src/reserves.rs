@@ -129,21 +129,24 @@ pub async fn remove(db: &Db, access: &Access, id: Uuid, today: NaiveDate) -> Res
     access.require(Permission::ManageReserves)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
+    let txn = db.begin_write().await?;
     let r = reserve::Entity::find()
+        .filter(reserve::Column::ProvinceCode.eq(scope.region().province()))
         .filter(reserve::Column::Id.eq(id))
         .filter(in_subtree(reserve::Column::RegionCode, scope.region().as_str()))
         .filter(reserve::Column::RemovedOn.is_null())
-        .one(&db.conn)
+        .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
     let region = r.region_code.clone();
     let mut am = r.into_active_model();
     am.removed_on = Set(Some(today));
-    am.update(&db.writer).await?;
+    am.update(&txn).await?;
     crate::audit::entry(actor, "reserve.remove", &region)
         .target(id)
-        .save(&db.writer)
+        .save(&txn)
         .await?;
+    txn.commit().await?;
     Ok(())
 }
 

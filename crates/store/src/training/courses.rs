@@ -132,14 +132,15 @@ pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<train
         credits: Set(credits),
         created_by: Set(actor.username.clone()),
         created_at: Set(Utc::now()),
-    }
-    .insert(&db.writer)
-    .await?;
+    };
+    let txn = db.begin_write().await?;
+    let m = m.insert(&txn).await?;
     crate::audit::entry(actor, "training.create", &m.region_code)
         .target(m.id)
         .detail(m.name.clone())
-        .save(&db.writer)
+        .save(&txn)
         .await?;
+    txn.commit().await?;
     Ok(m)
 }
 

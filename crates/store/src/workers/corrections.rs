@@ -1,7 +1,6 @@
 //! Corrections a worker asks for, and their handling.
 
 use super::editable;
-use super::read::get;
 use shegong_domain::status::{CorrectionStatus, Status};
 
 use crate::Db;
@@ -45,8 +44,9 @@ pub async fn request_correction(
             "说明不能超过1000个字",
         )));
     }
-    let w = get(db, scope, id).await?;
-    Ok(correction::ActiveModel {
+    let txn = db.begin_write().await?;
+    let w = super::read::find_scoped(&txn, scope, id).await?;
+    let c = correction::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),
         worker_id: Set(w.id),
@@ -59,8 +59,15 @@ pub async fn request_correction(
         handled_by: Set(None),
         handled_at: Set(None),
     }
-    .insert(&db.writer)
-    .await?)
+    .insert(&txn)
+    .await?;
+    crate::audit::entry(actor, "worker.correction.request", &c.region_code)
+        .target(w.id)
+        .detail(format!("{}：{}", c.field, c.message))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(c)
 }
 
 pub async fn corrections(db: &Db, scope: &Scope, worker_id: Option<Uuid>) -> Result<Vec<correction::Model>> {

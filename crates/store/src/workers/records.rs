@@ -147,6 +147,10 @@ async fn add_record(
     ch.push(section, field, None, Some(added));
     let updated = refresh_derived(&txn, w.clone()).await?;
     ch.save(&txn).await?;
+    crate::audit::entry(actor, &format!("worker.{section}"), &w.region_code)
+        .target(id)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -215,6 +219,10 @@ pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementField
         Some(format!("{} {} 至 {}", m.term, d(m.start_date), d(m.end_date))),
     );
     ch.save(&txn).await?;
+    crate::audit::entry(actor, "worker.agreement", &w.region_code)
+        .target(id)
+        .save(&txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
