@@ -79,6 +79,15 @@ impl Entry<'_> {
     }
 }
 
+/// Who acted, as the log shows it: a role's name, or the system (the command line, a task at start).
+pub fn role_label(role: &str) -> String {
+    match shegong_domain::Role::parse(role) {
+        Some(r) => r.label().to_string(),
+        None if role == crate::access::Actor::system().role => "系统（命令行或自动任务）".to_string(),
+        None => role.to_string(),
+    }
+}
+
 /// Records that `actor` saw a worker's full ID number, and where (`api`, `page`, `edit`, `history`).
 pub async fn full_id_viewed(db: &Db, actor: &Actor, region_code: &str, worker_id: Uuid, place: &str) -> Result<()> {
     entry(actor, "worker.view_id_number", region_code)

@@ -11,7 +11,6 @@ use crate::xlsx::{XCell, table_xlsx};
 use askama::Template;
 use axum::extract::{Query, State};
 use shegong_domain::Permission;
-use shegong_domain::Role;
 use shegong_store::audit;
 
 /// One entry of the log as people read it (the page and the export show the same).
@@ -29,11 +28,7 @@ impl AuditRow {
     fn of(r: shegong_store::entity::audit::Model) -> Self {
         Self {
             at: local_time(r.at),
-            role: match Role::parse(&r.role) {
-                Some(x) => x.label().to_string(),
-                None if r.role == "system" => "系统（命令行或自动任务）".to_string(),
-                None => r.role.clone(),
-            },
+            role: audit::role_label(&r.role),
             action: action_label(&r.action).to_string(),
             user: r.username,
             region: r.region_code,
