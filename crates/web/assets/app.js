@@ -17,7 +17,7 @@
       } else if (spec.type === 'line') {
         option = { color: palette, tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 60, right: 20, top: 20, bottom: 60 },
           xAxis: { type: 'category', data: spec.categories, axisLabel: { rotate: spec.categories.length > 8 ? 30 : 0 } },
-          yAxis: { type: 'value', scale: true },
+          yAxis: { type: 'value', min: 0 },
           series: spec.series.map(function (s) { return { name: s[0], type: 'line', smooth: false, symbolSize: 6, data: s[1] }; }) };
       } else if (spec.type === 'bars') {
         option = { color: palette, tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 60, right: 20, top: 20, bottom: 70 },

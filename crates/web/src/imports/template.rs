@@ -161,5 +161,10 @@ pub async fn errors_xlsx(errors: &[RowError], name: &str) -> ApiResult<Response>
         ws.write_string(r, 1, &e.field).map_err(xerr)?;
         ws.write_string(r, 2, crate::xlsx::cell(&e.message)).map_err(xerr)?;
     }
-    xlsx_response(wb, "import-errors.xlsx", &format!("导入错误-{name}.xlsx")).await
+    // The uploaded file's name without its own extension: 「导入错误-花名册.xlsx」, not 「….xlsx.xlsx」.
+    let stem = std::path::Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(name);
+    xlsx_response(wb, "import-errors.xlsx", &format!("导入错误-{stem}.xlsx")).await
 }

@@ -166,6 +166,9 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     // The error sheet of that check.
     let id = v["id"].as_str().unwrap();
     let r = app.get(&t, &format!("/api/v1/imports/{id}/errors.xlsx")).await;
+    let named = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    // 「导入错误-花名册.xlsx」, percent-encoded: the upload's name without its extension twice.
+    assert!(named.ends_with("%E8%8A%B1%E5%90%8D%E5%86%8C.xlsx"), "{named}");
     let mut es: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     assert_eq!(es.worksheet_range("错误清单").unwrap().rows().count(), 4);
     // Committing a file with errors changes nothing.
