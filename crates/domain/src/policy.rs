@@ -708,16 +708,15 @@ fn check_training(raw: &Spanned<RawTraining>, text: &str) -> Result<TrainingPoli
 /// `[assessment]`: the weights, the grades with their score thresholds, the 优秀 cap.
 fn check_assessment(raw: &Spanned<RawAssessment>, text: &str) -> Result<AssessmentPolicy, PolicyError> {
     let a = raw.get_ref();
-    if a.organisation_weight + a.residents_weight + a.routine_weight != 100 {
+    // Summed wide: weights typed as huge numbers must not wrap round to 100.
+    let sum = u64::from(a.organisation_weight) + u64::from(a.residents_weight) + u64::from(a.routine_weight);
+    if sum != 100 {
         return Err(at(
             raw,
             text,
             format!(
                 "考核权重之和应为100，实际为{}（组织评价{}＋群众评议{}＋平时考核{}）",
-                a.organisation_weight + a.residents_weight + a.routine_weight,
-                a.organisation_weight,
-                a.residents_weight,
-                a.routine_weight
+                sum, a.organisation_weight, a.residents_weight, a.routine_weight
             ),
         ));
     }
@@ -864,6 +863,12 @@ mod tests {
         assert_eq!(e.line, line);
         assert!(e.message.starts_with("格式错误"));
         assert!(!e.message.is_ascii() && !e.message.contains("expected"), "{e}");
+        // weights that wrap round to 100 in 32 bits
+        assert!(good.contains("organisation_weight = 70") && !good.contains("routine_weight"));
+        let wrap = good
+            .replacen("organisation_weight = 70", "organisation_weight = 4294967295", 1)
+            .replacen("residents_weight = 30", "residents_weight = 101", 1);
+        assert!(refused(&wrap).message.contains("权重之和应为100"), "{}", refused(&wrap));
         // weights that do not sum to 100
         let bad = good.replacen("residents_weight = 30", "residents_weight = 40", 1);
         let e = refused(&bad);
