@@ -1,5 +1,5 @@
 //! Writers queue, they never fail: 20 writers patching different workers (and computing overlapping
-//! payroll months) at once for 30 s, beside readers, answer no error, and every acknowledged write is
+//! payroll months, asking and handling corrections, adding and removing reserves) at once for 30 s, beside readers, answer no error, and every acknowledged write is
 //! there afterwards. On SQLite, and on PostgreSQL when `SHEGONG_TEST_PG_URL` is set.
 //! `SHEGONG_CONCURRENCY_SECS` shortens or lengthens the run (default 30).
 
@@ -82,6 +82,36 @@ async fn run(postgres: bool) {
                 }
                 let (id, county) = &ids[k + WRITERS * (n as usize % (ids.len() / WRITERS))];
                 let access = admin(county);
+                // Every fifth round, the other archive writes: a correction asked and handled, and a
+                // reserve candidate added and taken out again.
+                if n.is_multiple_of(5) {
+                    match workers::request_correction(&db, &access, *id, "phone", "号码已更换").await {
+                        Ok(c) => {
+                            if let Err(e) = workers::resolve_correction(&db, &access, *id, c.id).await {
+                                errors.push(format!("resolve {id}: {e:?}"));
+                            }
+                        }
+                        Err(e) => errors.push(format!("correction {id}: {e:?}")),
+                    }
+                    let w = workers::get(&db, &access.scope, *id).await.unwrap();
+                    let candidate = shegong_store::reserves::ReserveInput {
+                        community_code: w.region_code.clone(),
+                        name: ["张后备", "李后备", "王后备", "赵后备"][k % 4].into(),
+                        gender: "1".into(),
+                        birth_date: "1990-05-01".into(),
+                        political_status: "13".into(),
+                        ..Default::default()
+                    };
+                    let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+                    match shegong_store::reserves::add(&db, &access, &candidate, today).await {
+                        Ok(r) => {
+                            if let Err(e) = shegong_store::reserves::remove(&db, &access, r.id, today).await {
+                                errors.push(format!("reserve remove: {e:?}"));
+                            }
+                        }
+                        Err(e) => errors.push(format!("reserve add: {e:?}")),
+                    }
+                }
                 let phone = format!("139{:04}{:04}", k, n % 10_000);
                 let patch = WorkerPatch {
                     phone: Some(phone.clone()),
