@@ -47,6 +47,20 @@ async fn lists_are_paged_and_say_their_total(app: TestApp) {
     let last_page = total.div_ceil(100);
     let last = text_of(&b, app.url(&format!("/training/overdue?page={last_page}&per_page=100"))).await;
     assert_eq!(workers_listed(&last).len() as u64, total - (last_page - 1) * 100);
+    // Hostile paging: refused or brought back, never a server error.
+    for q in [
+        "page=abc",
+        "page=-1",
+        "page=99999999999999999999999",
+        "per_page=18446744073709551615",
+        "page=1000000&per_page=100",
+        "page=0",
+    ] {
+        let r = b.get(app.url(&format!("/training/overdue?{q}"))).send().await.unwrap();
+        assert!(r.status().as_u16() < 500, "{q}: {}", r.status());
+    }
+    let far = text_of(&b, app.url("/training/overdue?page=1000000&per_page=100")).await;
+    assert!(workers_listed(&far).is_empty());
     // A size not offered falls back to 50.
     let odd = text_of(&b, app.url("/training/overdue?per_page=7")).await;
     assert_eq!(workers_listed(&odd).len(), 50);
