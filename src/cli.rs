@@ -50,6 +50,9 @@ pub(crate) enum Command {
         /// 上传的花名册文件及其错误清单的保留天数
         #[arg(long, env = "SHEGONG_UPLOAD_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
         upload_retention_days: u32,
+        /// 统计数字在他人保存后最多延后刷新的秒数（本人保存后立即刷新；0 为每次保存后重算）
+        #[arg(long, env = "SHEGONG_FIGURES_STALE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=60))]
+        figures_stale_secs: u64,
     },
     /// 执行数据库迁移
     Migrate,

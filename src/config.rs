@@ -17,6 +17,7 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     token_days: Option<u32>,
     upload_retention_days: Option<u32>,
+    figures_stale_secs: Option<u64>,
 }
 
 fn from_default(m: &clap::ArgMatches, id: &str) -> bool {
@@ -51,6 +52,7 @@ pub(crate) fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> an
         secure_cookies,
         token_days,
         upload_retention_days,
+        figures_stale_secs,
         ..
     } = &mut cli.command
     {
@@ -83,6 +85,16 @@ pub(crate) fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> an
                 path.display()
             );
             *upload_retention_days = v;
+        }
+        if let Some(v) = file.figures_stale_secs
+            && unset("figures_stale_secs")
+        {
+            anyhow::ensure!(
+                v <= 60,
+                "配置文件 {} 有误：figures_stale_secs 应为0至60",
+                path.display()
+            );
+            *figures_stale_secs = v;
         }
     }
     Ok(())

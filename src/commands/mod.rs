@@ -33,6 +33,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             secure_cookies,
             token_days,
             upload_retention_days,
+            figures_stale_secs,
         } => {
             let db = open(g).await?;
             if with_demo {
@@ -49,6 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 secure_cookies,
                 token_days,
                 upload_retention_days,
+                figures_stale_secs,
             };
             shegong_web::serve(db, &bind, settings).await
         }

@@ -37,8 +37,19 @@ await check('home shows headline figures and charts', async () => {
   const text = await page.textContent('main');
   expect(text.includes('在岗社区工作者'), 'no headline');
   expect(text.includes('海宁市'), 'not the county');
-  expect(text.includes('预警') && text.includes('持证人数低于3人的社区'), 'no alerts on the home page');
+  expect(text.includes('待办') && text.includes('持证社工不足的社区'), 'no inbox on the home page');
   await shot(page, '01-home');
+});
+await check('the inbox: each count opens its full list with names and regions', async () => {
+  await page.goto(base + '/');
+  await Promise.all([page.waitForNavigation(), page.click('ul.todo a[href^="/alerts?kind=certificate_goal"]')]);
+  const text = await page.textContent('main');
+  expect(text.includes('持证社工不足的社区') && text.includes('街道（乡镇）'), 'no alert list with region columns');
+  expect(!/\b\d{12}\b/.test(text), 'a region code where a name belongs');
+  await shot(page, 'alerts');
+  await page.goto(base + '/corrections');
+  expect((await page.textContent('main')).includes('待处理的更正申请'), 'no corrections list');
+  await shot(page, 'corrections');
 });
 await check('region tree drills down to grids', async () => {
   await page.goto(base + '/regions/330481');
@@ -188,6 +199,27 @@ await check('payroll: locked months, a run with payslips, the budget what-if', a
   text = await page.textContent('main');
   expect(text.includes('测算后') && text.includes('差额'), 'no budget');
   await shot(page, '17-budget');
+});
+await check('a street scores a round in the grid: a block pasted from Excel, then 保存全部', async () => {
+  const st = await login('street');
+  await st.goto(base + '/assessments');
+  await st.fill('input[name=year]', '2021');
+  await Promise.all([st.waitForNavigation(), st.click('text=创建年度考核')]);
+  await st.waitForSelector('input[data-grid]');
+  expect((await st.textContent('main')).includes('尚缺评分（'), 'who lacks scores is not listed');
+  const people = (await st.locator('input[data-grid]').count()) / 3;
+  const block = Array.from({ length: people }, (_, i) => [80 + (i % 20), 90, 85].join('\t')).join('\n');
+  await st.locator('input[data-grid]').first().evaluate((el, text) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, block);
+  expect(await st.locator('input[data-grid]').nth(3 * people - 2).inputValue() === '90', 'the paste did not fill the grid');
+  await shot(st, '18a-score-grid');
+  await Promise.all([st.waitForNavigation(), st.click('form#grid button')]);
+  expect((await st.textContent('.notice')).includes(`已保存${people}人的评分`), 'not saved');
+  expect(!(await st.textContent('main')).includes('尚缺评分（'), 'people still lack scores');
+  await st.context().close();
 });
 await check('a street publishes its assessment round', async () => {
   const st = await login('street');

@@ -104,9 +104,63 @@ impl Phone {
     }
 }
 
+/// A bank card or account number for the 代发工资 sheet: 12 to 30 digits (spaces typed between
+/// groups are dropped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankAccount(String);
+
+impl BankAccount {
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let s: String = input.trim().chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if (12..=30).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(s))
+        } else {
+            Err(FieldError::new(
+                "bank_account_format",
+                "bank_account",
+                "银行卡号应为12至30位数字",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A card number as lists show it: the last four digits only (尾号1234).
+pub fn mask_account(account: &str) -> String {
+    let tail: String = account
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if tail.is_empty() {
+        String::new()
+    } else {
+        format!("尾号{tail}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bank_accounts() {
+        assert_eq!(
+            BankAccount::parse(" 6222 0212 0300 1234 567 ").unwrap().as_str(),
+            "6222021203001234567"
+        );
+        for bad in ["", "12345", "6222x21203001234567", &"9".repeat(31)] {
+            assert_eq!(BankAccount::parse(bad).unwrap_err().field, "bank_account", "{bad}");
+        }
+        assert_eq!(mask_account("6222021203001234567"), "尾号4567");
+        assert_eq!(mask_account(""), "");
+    }
 
     #[test]
     fn names() {

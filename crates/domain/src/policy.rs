@@ -106,6 +106,9 @@ pub struct PayPolicy {
     pub entry_education_levels: BTreeMap<EducationKey, u32>,
     pub progression: Progression,
     pub floor: Option<Floor>,
+    /// Computing, reviewing and locking a month are done by different people (制表、审核分开);
+    /// `separate_duties = false` lets one person do all three (a small office).
+    pub separate_duties: bool,
 }
 
 /// Education brackets as policy keys.
@@ -322,6 +325,12 @@ struct RawPay {
     progression: Spanned<RawProgression>,
     #[serde(default)]
     floor: Option<RawFloor>,
+    #[serde(default = "yes")]
+    separate_duties: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -684,6 +693,7 @@ fn check_pay(raw: &Spanned<RawPay>, text: &str) -> Result<PayPolicy, PolicyError
             early_max: p.early_max,
         },
         floor,
+        separate_duties: raw_pay.separate_duties,
     };
     if pay.unit != "级" && pay.unit != "档" {
         return Err(at(raw, text, "pay.unit 应为“级”或“档”"));

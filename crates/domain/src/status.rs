@@ -150,20 +150,24 @@ impl RoundStatus {
 pub enum CorrectionStatus {
     Pending,
     Handled,
+    /// Refused, with the reason sent back to the worker.
+    Rejected,
 }
 
 impl Status for CorrectionStatus {
-    const ALL: &'static [Self] = &[Self::Pending, Self::Handled];
+    const ALL: &'static [Self] = &[Self::Pending, Self::Handled, Self::Rejected];
     fn as_str(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Handled => "handled",
+            Self::Rejected => "rejected",
         }
     }
     fn label(self) -> &'static str {
         match self {
             Self::Pending => "待处理",
-            Self::Handled => "已处理",
+            Self::Handled => "已更正",
+            Self::Rejected => "未予更正",
         }
     }
 }

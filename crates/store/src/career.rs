@@ -148,6 +148,7 @@ pub struct Alert {
     pub kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub worker_id: Option<Uuid>,
+    /// The worker's community, or the community itself (`certificate_goal`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     pub message: String,
@@ -199,9 +200,15 @@ impl Default for AlertRules {
     }
 }
 
+/// Kept between requests (see [`crate::cache`]).
+pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules) -> Result<Vec<Alert>> {
+    let key = format!("career::alerts|{scope:?}|{today}|{rules:?}");
+    db.cache.get_or(key, alerts_now(db, scope, today, rules)).await
+}
+
 /// Every alert in scope: exit flags, agreements ending within the window, communities below the
 /// certificate goal.
-pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules) -> Result<Vec<Alert>> {
+async fn alerts_now(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules) -> Result<Vec<Alert>> {
     if scope.only_worker().is_some() {
         return Ok(vec![]);
     }
@@ -211,7 +218,7 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
         out.push(Alert {
             kind: "exit_flag",
             worker_id: Some(w.id),
-            region_code: None,
+            region_code: Some(w.region_code.clone()),
             message: format!("{}：{}，符合退出情形", w.name, t.message),
             since: t.years.last().and_then(|y| NaiveDate::from_ymd_opt(*y + 1, 1, 1)),
         });
@@ -253,7 +260,7 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
                 out.push(Alert {
                     kind: "agreement_expiring",
                     worker_id: Some(a.worker_id),
-                    region_code: None,
+                    region_code: Some(a.region_code.clone()),
                     message: format!("{name}的服务协议（{}）将于{}到期", a.term, a.end_date),
                     since: Some(a.end_date),
                 });
@@ -283,7 +290,7 @@ pub async fn alerts(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
         out.push(Alert {
             kind: "training_overdue",
             worker_id: Some(o.worker_id),
-            region_code: None,
+            region_code: Some(o.community_code.clone()),
             message: format!(
                 "{}（{}）{}",
                 o.name,

@@ -1,13 +1,15 @@
 //! Connecting to either engine, configured on purpose.
 
+use crate::cache::FiguresCache;
 use crate::migration::Migrator;
 use anyhow::Context;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A handle on the database; cheap to clone.
@@ -21,6 +23,63 @@ use std::time::Duration;
 pub struct Db {
     pub conn: DatabaseConnection,
     pub writer: DatabaseConnection,
+    /// Figures kept between requests until the next committed write (see [`crate::cache`]).
+    pub cache: Arc<FiguresCache>,
+}
+
+/// A write transaction from [`Db::begin_write`]. It is used like the transaction it holds; its
+/// [`WriteTxn::commit`] also tells the figures cache that the data changed.
+pub struct WriteTxn {
+    txn: Option<DatabaseTransaction>,
+    cache: Arc<FiguresCache>,
+}
+
+impl WriteTxn {
+    /// Commits, then marks every kept figure as out of date.
+    pub async fn commit(mut self) -> Result<(), DbErr> {
+        let txn = self.txn.take().expect("a write transaction is committed once");
+        let done = txn.commit().await;
+        self.cache.written();
+        done
+    }
+
+    /// Rolls back (dropping the transaction does the same).
+    pub async fn rollback(mut self) -> Result<(), DbErr> {
+        self.txn
+            .take()
+            .expect("a write transaction is ended once")
+            .rollback()
+            .await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        self.txn.as_ref().expect("a write transaction is used before it ends")
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        (**self).get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        (**self).execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        (**self).execute_unprepared(sql).await
+    }
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        (**self).query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        (**self).query_all_raw(stmt).await
+    }
+    fn support_returning(&self) -> bool {
+        (**self).support_returning()
+    }
 }
 
 /// How long a write may wait for the writer connection before it is given up (a long import commit
@@ -64,14 +123,18 @@ impl Db {
         } else {
             conn.clone()
         };
-        Ok(Self { conn, writer })
+        Ok(Self {
+            conn,
+            writer,
+            cache: Arc::default(),
+        })
     }
 
     /// Begins a write transaction holding the write lock from its first statement: on SQLite the one
     /// writer connection with `BEGIN IMMEDIATE`; on PostgreSQL an ordinary transaction (row locks are
     /// taken by the statements themselves, see [`Db::lock_province`]).
-    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
-        match self.backend() {
+    pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
+        let txn = match self.backend() {
             DbBackend::Sqlite => {
                 self.writer
                     .begin_with_options(TransactionOptions {
@@ -81,7 +144,11 @@ impl Db {
                     .await
             }
             _ => self.writer.begin().await,
-        }
+        }?;
+        Ok(WriteTxn {
+            txn: Some(txn),
+            cache: self.cache.clone(),
+        })
     }
 
     /// Inside a write transaction, serialises the writers of one province whose check-then-write must

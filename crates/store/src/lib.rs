@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 mod bulk;
+pub mod cache;
 pub mod career;
 pub mod clock;
 pub mod db;

@@ -204,7 +204,13 @@ impl Coverage {
 }
 
 /// Every community in scope with its seats, candidates and the number wanted under its policy.
+/// Kept between requests (see [`crate::cache`]).
 pub async fn coverage(db: &Db, scope: &Scope, on: NaiveDate) -> Result<Vec<Coverage>> {
+    let key = format!("reserves::coverage|{scope:?}|{on}");
+    db.cache.get_or(key, coverage_now(db, scope, on)).await
+}
+
+async fn coverage_now(db: &Db, scope: &Scope, on: NaiveDate) -> Result<Vec<Coverage>> {
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }

@@ -77,7 +77,13 @@ pub struct Report {
     pub children: Vec<Staffing>,
 }
 
+/// Kept between requests (see [`crate::cache`]).
 pub async fn report(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) -> Result<Report> {
+    let key = format!("staffing::report|{scope:?}|{code:?}|{on}");
+    db.cache.get_or(key, report_now(db, scope, code, on)).await
+}
+
+async fn report_now(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) -> Result<Report> {
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }

@@ -1,9 +1,8 @@
 //! Figures as of any date (统计分析), read from the spells table.
 //!
-//! Every write to a worker's appointments, education, certificates or identity rebuilds that
-//! worker's spells in the same transaction ([`rebuild_worker`]). A region's figures for a day are one
-//! aggregate over the spells covering that day, grouped by child region; the region's own counts are
-//! the sum of its children's, so a county always equals the sum of its streets.
+//! Every write to a worker's appointments, education, certificates or identity rebuilds that worker's
+//! spells in the same transaction ([`rebuild_worker`]). A region's figures for a day are one aggregate over
+//! the spells covering that day, by child region; a county always equals the sum of its streets.
 
 use crate::Db;
 use crate::bulk::{self, Sql};
@@ -386,8 +385,12 @@ async fn population_by_child(
 }
 
 /// The figures of `region` on `day`, inside the caller's scope. With `urban`, only urban
-/// communities (城乡分类 1xx) count, as the seeds' "城市社区工作者".
+/// communities (城乡分类 1xx) count, as the seeds' "城市社区工作者". Kept (see [`crate::cache`]).
 pub async fn figures(db: &Db, scope: &Scope, region: &RegionCode, day: NaiveDate, urban: bool) -> Result<Figures> {
+    let key = format!("stats::figures|{scope:?}|{region:?}|{day}|{urban}");
+    db.cache.get_or(key, figures_now(db, scope, region, day, urban)).await
+}
+async fn figures_now(db: &Db, scope: &Scope, region: &RegionCode, day: NaiveDate, urban: bool) -> Result<Figures> {
     if !scope.allows_region(region.as_str()) || scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }

@@ -87,7 +87,7 @@ async fn run(postgres: bool) {
                 if n.is_multiple_of(5) {
                     match workers::request_correction(&db, &access, *id, "phone", "号码已更换").await {
                         Ok(c) => {
-                            if let Err(e) = workers::resolve_correction(&db, &access, *id, c.id).await {
+                            if let Err(e) = workers::resolve_correction(&db, &access, *id, c.id, None).await {
                                 errors.push(format!("resolve {id}: {e:?}"));
                             }
                         }

@@ -12,8 +12,8 @@
       if (spec.type === 'pie') {
         option = { color: palette, tooltip: { trigger: 'item', formatter: '{b}：{c}人（{d}%）' },
           legend: { bottom: 0, type: 'scroll' },
-          series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'],
-            label: { formatter: '{b}\n{d}%' }, data: spec.data.map(function (d) { return { name: d[0], value: d[1] }; }) }] };
+          series: [{ type: 'pie', radius: ['30%', '55%'], center: ['50%', '45%'],
+            label: { formatter: '{b}\n{d}%', overflow: 'break' }, data: spec.data.map(function (d) { return { name: d[0], value: d[1] }; }) }] };
       } else if (spec.type === 'line') {
         option = { color: palette, tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 60, right: 20, top: 20, bottom: 60 },
           xAxis: { type: 'category', data: spec.categories, axisLabel: { rotate: spec.categories.length > 8 ? 30 : 0 } },
@@ -30,6 +30,11 @@
           yAxis: { type: 'value' },
           series: [{ type: 'bar', barMaxWidth: 40, data: spec.data.map(function (d) { return d[1]; }) }] };
       }
+      // Every chart can be saved as an image named after its card (e.g. 岗位类别-2026-11-29.png).
+      var card = el.closest('.card');
+      var heading = el.dataset.name || (card && card.querySelector('h2') ? card.querySelector('h2').textContent.trim() : '图表');
+      var title = (document.querySelector('h1') ? document.querySelector('h1').textContent.trim() + '-' : '') + heading;
+      option.toolbox = { right: 0, top: 0, feature: { saveAsImage: { title: '保存为图片', name: title.replace(/[\\/:*?"<>|·\s]+/g, '-') + '-' + new Date().toISOString().slice(0, 10), pixelRatio: 2, backgroundColor: '#fff' } } };
       chart.setOption(option);
       window.addEventListener('resize', function () { chart.resize(); });
     });
@@ -39,6 +44,47 @@
     var m = e.target.dataset && e.target.dataset.confirm;
     if (m && !window.confirm(m)) e.preventDefault();
   });
+  // The score grid: a block copied from Excel and pasted into one cell fills the cells to its right
+  // and below; Enter and the arrow keys move as in a spreadsheet; typed cells are marked until saved.
+  var dirty = false;
+  function gridInputs(tr) { return Array.prototype.slice.call(tr.querySelectorAll('input[data-grid]')); }
+  function gridStatus(m) { var s = document.querySelector('[data-grid-status]'); if (s) s.textContent = m; }
+  document.addEventListener('paste', function (e) {
+    var el = e.target;
+    if (!el.matches || !el.matches('input[data-grid]')) return;
+    var text = (e.clipboardData || window.clipboardData).getData('text');
+    if (!/[\t\n]/.test(text)) return;
+    e.preventDefault();
+    var rows = text.replace(/\r/g, '').replace(/\n$/, '').split('\n').map(function (r) { return r.split('\t'); });
+    var tr = el.closest('tr'), trs = Array.prototype.slice.call(tr.parentNode.children);
+    var col = gridInputs(tr).indexOf(el), start = trs.indexOf(tr), n = 0;
+    rows.forEach(function (vals, i) {
+      var row = trs[start + i];
+      if (!row) return;
+      var ins = gridInputs(row);
+      vals.forEach(function (v, j) {
+        var input = ins[col + j];
+        if (input) { input.value = v.trim(); input.classList.add('changed'); n++; }
+      });
+    });
+    dirty = true;
+    gridStatus('已粘贴' + n + '个分数，核对后请按“保存全部”');
+  });
+  document.addEventListener('input', function (e) {
+    if (e.target.matches && e.target.matches('input[data-grid]')) { e.target.classList.add('changed'); dirty = true; gridStatus('有未保存的分数'); }
+  });
+  document.addEventListener('keydown', function (e) {
+    var el = e.target;
+    if (!el.matches || !el.matches('input[data-grid]')) return;
+    var step = { Enter: 1, ArrowDown: 1, ArrowUp: -1 }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    var tr = el.closest('tr'), trs = Array.prototype.slice.call(tr.parentNode.children);
+    var next = trs[trs.indexOf(tr) + step];
+    if (next) { var ins = gridInputs(next), i = gridInputs(tr).indexOf(el); if (ins[i]) { ins[i].focus(); ins[i].select(); } }
+  });
+  document.addEventListener('submit', function (e) { if (e.target.id === 'grid') dirty = false; });
+  window.addEventListener('beforeunload', function (e) { if (dirty) { e.preventDefault(); e.returnValue = ''; } });
   document.addEventListener('DOMContentLoaded', function () { draw(document); });
   document.addEventListener('htmx:afterSwap', function (e) { draw(e.target); });
 })();

@@ -11,6 +11,7 @@ pub mod archive;
 pub mod assessment;
 pub mod dashboard;
 pub mod imports;
+pub mod inbox;
 pub mod pay;
 pub mod policies;
 pub mod reserves;
@@ -23,6 +24,8 @@ pub mod clock;
 pub mod error;
 pub mod extract;
 pub mod flash;
+pub mod freshness;
+pub mod numbers;
 pub mod openapi;
 pub mod page;
 pub mod paging;
@@ -72,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assessment::routes())
         .merge(dashboard::routes())
         .merge(imports::routes())
+        .merge(inbox::routes())
         .merge(pay::routes())
         .merge(policies::routes())
         .merge(reserves::routes())
@@ -79,6 +83,10 @@ pub fn router(state: AppState) -> Router {
         .merge(training::routes())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(server::panicked))
         .layer(axum::middleware::from_fn(extract::plain_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            freshness::own_writes,
+        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::map_response(server::security_headers))
         .with_state(state)

@@ -17,6 +17,12 @@ pub(crate) fn render(t: impl Template) -> PageResult {
     Ok(Html(t.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?).into_response())
 }
 
+/// A page answered with another status than 200 (a form shown again with its errors: 422).
+pub(crate) fn render_status(status: axum::http::StatusCode, t: impl Template) -> PageResult {
+    let html = t.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    Ok((status, Html(html)).into_response())
+}
+
 /// What every page's frame shows.
 pub struct Chrome {
     pub user: String,

@@ -9,9 +9,10 @@ use crate::state::AppState;
 use askama::Template;
 use serde::{Deserialize, Serialize};
 use shegong_domain::Permission;
-use shegong_domain::pay::yuan;
 use shegong_domain::{RegionCode, Scope};
 use shegong_store::StoreError;
+
+pub(crate) use crate::numbers::{money, pct, thousands};
 
 #[derive(Default)]
 pub struct Field {
@@ -49,6 +50,13 @@ pub(crate) fn hidden(name: &str, value: impl Into<String>) -> Field {
     input("", name, "hidden", value, 0)
 }
 
+impl FormSpec {
+    /// Whether the form uploads a file (sent as multipart).
+    pub(crate) fn has_file(&self) -> bool {
+        self.fields.iter().any(|f| f.kind == "file")
+    }
+}
+
 #[derive(Default)]
 pub struct FormSpec {
     pub(crate) action: String,
@@ -57,6 +65,8 @@ pub struct FormSpec {
     pub(crate) plain: bool,
     /// Asked before an irreversible step: what will happen, with its counts.
     pub(crate) confirm: String,
+    /// A filter: sent with GET to the page itself (`action` empty), without a CSRF token.
+    pub(crate) get: bool,
 }
 
 #[derive(Default)]
@@ -67,6 +77,13 @@ pub struct Cell {
     pub(crate) form: String,
     pub(crate) hidden: Vec<(String, String)>,
     pub(crate) input: String,
+    /// The input's hint, and whether it must be filled.
+    pub(crate) placeholder: String,
+    pub(crate) required: bool,
+    /// An input of the section's grid form (`input` is its name, `text` its value).
+    pub(crate) grid: bool,
+    /// The value is wrong (marked in the grid).
+    pub(crate) error: bool,
     pub(crate) options: Vec<(String, String)>,
     pub(crate) button: String,
 }
@@ -117,6 +134,8 @@ pub struct Section {
     pub(crate) pager: Vec<(String, String)>,
     /// The table is paged here but its export (`format=xlsx`) has every row.
     pub(crate) whole_export: bool,
+    /// Where the table's grid of inputs is posted, all at once (empty: no grid).
+    pub(crate) grid: String,
 }
 
 /// A column heading; `num` right-aligns the column (a heading written `#label`).
@@ -287,6 +306,9 @@ pub struct Msg {
     pub(crate) format: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) region: Option<String>,
+    /// The kind of alert listed (`/alerts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) page: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -357,39 +379,6 @@ pub(crate) fn region_options(st_children: &[(String, String)], own: &(String, St
     v
 }
 
-/// Fen as yuan with thousands separators, for reading: 5561847624 → "55,618,476.24".
-pub(crate) fn money(fen: i64) -> String {
-    let s = yuan(fen);
-    let (sign, s) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-    let (int, frac) = s.split_once('.').unwrap_or((s, "00"));
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{sign}{out}.{frac}")
-}
-
-pub(crate) fn pct(a: i64, b: i64) -> String {
-    if b == 0 {
-        "—".into()
-    } else {
-        format!("{:.1}%", a as f64 * 100.0 / b as f64)
-    }
-}
-
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    pub(crate) fn money_groups_thousands() {
-        assert_eq!(super::money(5_561_847_624), "55,618,476.24");
-        assert_eq!(super::money(-12_345), "-123.45");
-        assert_eq!(super::money(5), "0.05");
-    }
 }

@@ -12,6 +12,8 @@ pub struct Settings {
     pub token_days: u32,
     /// Days a kept upload (roster file and its errors) is kept.
     pub upload_retention_days: u32,
+    /// Seconds a figure may lag behind other users' saves (a user's own saves show at once).
+    pub figures_stale_secs: u64,
 }
 
 impl Default for Settings {
@@ -20,6 +22,7 @@ impl Default for Settings {
             secure_cookies: false,
             token_days: 90,
             upload_retention_days: 30,
+            figures_stale_secs: 30,
         }
     }
 }
@@ -29,14 +32,24 @@ pub struct AppState {
     pub db: Db,
     pub throttle: Arc<crate::throttle::Throttle>,
     pub settings: Arc<Settings>,
+    /// Each caller's last write, for [`crate::freshness::own_writes`].
+    pub last_writes: Arc<LastWrites>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
+        db.cache
+            .set_stale_for(std::time::Duration::from_secs(settings.figures_stale_secs));
         Self {
+            last_writes: Arc::default(),
             db,
             throttle: Arc::new(crate::throttle::Throttle::default()),
             settings: Arc::new(settings),
         }
     }
 }
+
+/// Each caller's last write: a hash of their session cookie or bearer token, and the figures
+/// generation after it with when it was made.
+#[derive(Default)]
+pub struct LastWrites(pub(crate) std::sync::Mutex<std::collections::HashMap<u64, (u64, std::time::Instant)>>);

@@ -407,6 +407,8 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 exit_reason: Set(exit_reason),
                 created_at: Set(created),
                 updated_at: Set(created),
+                bank_name: Set(None),
+                bank_account: Set(None),
             });
             batch.registry.push(id_registry::ActiveModel {
                 id_number: Set(id_number.to_string()),
@@ -581,7 +583,11 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         ("city", Role::CityAdmin, hc[..4].to_string(), "市民政局管理员"),
         (haining.0, Role::CountyAdmin, hc.clone(), "县级民政局管理员"),
         (haining.2, Role::CountyAdmin, hcc.clone(), "县级民政局管理员"),
-        ("street", Role::StreetAdmin, hc_street, "街道管理员"),
+        // A second person in the county and the street: payroll is computed by one and reviewed
+        // by another (the policy's 制表/审核 separation).
+        ("reviewer", Role::CountyAdmin, hc.clone(), "县级民政局复核员"),
+        ("street", Role::StreetAdmin, hc_street.clone(), "街道管理员"),
+        ("street2", Role::StreetAdmin, hc_street, "街道复核员"),
         ("community", Role::CommunityHead, hc_community, "社区书记"),
         ("worker", Role::Worker, String::new(), "社区工作者"),
         ("auditor", Role::Auditor, prov.to_string(), "审计员"),

@@ -9,4 +9,6 @@ super::province_table! {
     pub status: String,
     pub handled_by: Option<String>,
     pub handled_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// What the handler answered the worker (required when the request is refused).
+    pub reply: Option<String>,
 }

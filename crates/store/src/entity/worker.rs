@@ -22,4 +22,7 @@ super::province_table! {
     pub exit_reason: Option<String>,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
+    /// 开户银行 and 银行卡号, for the bank's 代发工资 sheet.
+    pub bank_name: Option<String>,
+    pub bank_account: Option<String>,
 }

@@ -22,7 +22,7 @@ pub use kept::{
     OUTSIDE_THE_SERVER, commit_kept, commit_upload, commit_upload_paced, expire, get, get_summary, recent, record,
     resume_unfinished,
 };
-pub use read::{Cell, Table, decode_text, excel_serial_date, read_table};
+pub use read::{Cell, Table, decode_text, excel_serial_date, read_rows, read_table};
 
 use serde::Serialize;
 

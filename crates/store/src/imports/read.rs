@@ -84,8 +84,19 @@ pub(super) fn table_from(rows: impl Iterator<Item = (usize, Vec<Cell>)>) -> Resu
     Ok(t)
 }
 
-/// Reads an `.xlsx` (first sheet) or a CSV file, by name and content.
+/// Reads a roster: an `.xlsx` (first sheet) or a CSV file, by name and content.
 pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table> {
+    use crate::upload_limits::{self as limits, MAX_ROWS};
+    let t = table_from(read_rows(filename, bytes)?.into_iter())?;
+    if t.rows.len() > MAX_ROWS {
+        return Err(file_error(limits::too_many_rows()));
+    }
+    Ok(t)
+}
+
+/// The non-empty rows of an `.xlsx` (first sheet) or a CSV file, numbered as the spreadsheet
+/// numbers them, within the upload limits (any sheet, not only a roster).
+pub fn read_rows(filename: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>> {
     let lower = filename.to_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") {
         return read_csv(bytes);
@@ -101,7 +112,7 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table> {
     Err(file_error("文件格式无法识别：请上传 .xlsx 或 .csv 文件"))
 }
 
-pub(super) fn read_xlsx(bytes: &[u8]) -> Result<Table> {
+pub(super) fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>> {
     use crate::upload_limits::{self as limits, MAX_COLS, MAX_ROWS, TextBudget};
     use calamine::{DataRef, Reader, Xlsx};
     limits::check_xlsx_container(bytes).map_err(file_error)?;
@@ -177,11 +188,7 @@ pub(super) fn read_xlsx(bytes: &[u8]) -> Result<Table> {
     }
     rows.extend(current);
     rows.sort_by_key(|(n, _)| *n);
-    let t = table_from(rows.into_iter())?;
-    if t.rows.len() > MAX_ROWS {
-        return Err(file_error(limits::too_many_rows()));
-    }
-    Ok(t)
+    Ok(rows)
 }
 
 /// UTF-8 (with or without BOM) when the bytes are valid UTF-8, else GB18030.
@@ -193,7 +200,7 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
-pub(super) fn read_csv(bytes: &[u8]) -> Result<Table> {
+pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>> {
     use crate::upload_limits::{self as limits, MAX_COLS, MAX_ROWS, TextBudget};
     if bytes.len() > limits::MAX_FILE_BYTES {
         return Err(file_error(limits::too_big_file()));
@@ -221,11 +228,7 @@ pub(super) fn read_csv(bytes: &[u8]) -> Result<Table> {
         }
         rows.push((i + 1, cells));
     }
-    let t = table_from(rows.into_iter())?;
-    if t.rows.len() > MAX_ROWS {
-        return Err(file_error(limits::too_many_rows()));
-    }
-    Ok(t)
+    Ok(rows)
 }
 
 /// Excel's day count (1900 system): serial 1 is 1900-01-01, with the phantom 1900-02-29.

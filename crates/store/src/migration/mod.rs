@@ -20,6 +20,8 @@ mod m0012_assessment_region_index;
 mod m0013_statistics;
 mod m0014_accounts;
 mod m0015_import_runs;
+mod m0016_correction_replies;
+mod m0017_bank_accounts;
 
 pub struct Migrator;
 
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_statistics::Migration),
             Box::new(m0014_accounts::Migration),
             Box::new(m0015_import_runs::Migration),
+            Box::new(m0016_correction_replies::Migration),
+            Box::new(m0017_bank_accounts::Migration),
         ]
     }
 }

@@ -43,6 +43,11 @@ pub struct Budget {
 /// with the what-if applied. Nothing stored changes.
 pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &WhatIf) -> Result<Budget> {
     access.require(Permission::ViewBudget)?;
+    let key = format!("payroll::budget|{:?}|{code:?}|{year}|{w:?}", access.scope);
+    db.cache.get_or(key, budget_now(db, access, code, year, w)).await
+}
+
+async fn budget_now(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &WhatIf) -> Result<Budget> {
     let scope = &access.scope;
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
@@ -54,7 +59,12 @@ pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
     }
     let month = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad("year_invalid", "year", "年度无效"))?;
     let (now, problems) = compute_month(&db.conn, code.as_str(), month, None).await?;
-    let (alt, _) = compute_month(&db.conn, code.as_str(), month, Some(w)).await?;
+    // Without a what-if the alternative is the same computation.
+    let alt = if w.is_empty() {
+        now.clone()
+    } else {
+        compute_month(&db.conn, code.as_str(), month, Some(w)).await?.0
+    };
     // Rows by child region, down to communities.
     let child_len = code
         .level()

@@ -78,7 +78,7 @@ pub async fn payslips(db: &Db, scope: &Scope, worker_id: Uuid, month: Option<&st
         let m = parse_month(m)?.format("%Y-%m").to_string();
         q = q.filter(payslip::Column::Month.eq(m));
     }
-    let slips = q.order_by_desc(payslip::Column::Month).limit(120).all(&db.conn).await?;
+    let mut slips = q.order_by_desc(payslip::Column::Month).limit(120).all(&db.conn).await?;
     let runs: HashMap<Uuid, payroll_run::Model> = payroll_run::Entity::find()
         .filter(payroll_run::Column::ProvinceCode.eq(&w.province_code))
         .filter(payroll_run::Column::Id.is_in(slips.iter().map(|s| s.run_id).collect::<Vec<_>>()))
@@ -87,6 +87,13 @@ pub async fn payslips(db: &Db, scope: &Scope, worker_id: Uuid, month: Option<&st
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
+    // A worker sees a month once it is locked: figures still being computed or reviewed may change.
+    if scope.only_worker().is_some() {
+        slips.retain(|s| {
+            runs.get(&s.run_id)
+                .is_some_and(|r| r.status == RunStatus::Locked.as_str())
+        });
+    }
     let adjustments = payslip_adjustment::Entity::find()
         .filter(payslip_adjustment::Column::ProvinceCode.eq(&w.province_code))
         .filter(payslip_adjustment::Column::WorkerId.eq(worker_id))

@@ -171,6 +171,22 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
             ),
         )));
     }
+    // Who computed may not review, and who reviewed may not lock, when the policy separates duties.
+    let (_, policy) = crate::policies::get(&txn, &run.policy_name, Some(run.policy_version)).await?;
+    if policy.pay.separate_duties {
+        let (earlier, step, did) = if to == RunStatus::Reviewed {
+            (Some(&run.created_by), "审核", "计算")
+        } else {
+            (run.reviewed_by.as_ref(), "锁定", "审核")
+        };
+        if earlier == Some(&actor.username) {
+            return Err(StoreError::Conflict(FieldError::new(
+                "payroll_same_person",
+                "status",
+                format!("本月薪酬由您{did}，按政策须由另一人{step}（制表与审核分开）"),
+            )));
+        }
+    }
     let region = run.region_code.clone();
     let mut am = run.into_active_model();
     am.status = Set(to.as_str().into());

@@ -144,8 +144,14 @@ pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<train
     Ok(m)
 }
 
-/// Trainings organised inside the scope, newest first, with their participant counts.
+/// Kept between requests (see [`crate::cache`]).
 pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>> {
+    let key = format!("training::list|{scope:?}");
+    db.cache.get_or(key, list_now(db, scope)).await
+}
+
+/// Trainings organised inside the scope, newest first, with their participant counts.
+async fn list_now(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>> {
     let rows = training::Entity::find()
         .filter(in_subtree(training::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(training::Column::StartDate)

@@ -61,9 +61,15 @@ impl Rotation {
     }
 }
 
+/// Kept between requests (see [`crate::cache`]).
+pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotation) -> Result<Vec<Overdue>> {
+    let key = format!("training::overdue|{scope:?}|{as_of}|{rotation:?}");
+    db.cache.get_or(key, overdue_now(db, scope, as_of, rotation)).await
+}
+
 /// Active workers in scope who are behind on `as_of`: overdue under the rotation, or short of the
 /// year's credit quota. Longest overdue first, then the furthest behind on credits.
-pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotation) -> Result<Vec<Overdue>> {
+async fn overdue_now(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotation) -> Result<Vec<Overdue>> {
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }

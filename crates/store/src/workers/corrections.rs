@@ -9,7 +9,10 @@ use crate::entity::correction;
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
 use shegong_domain::Permission;
 use shegong_domain::{FieldError, Scope};
 use uuid::Uuid;
@@ -58,6 +61,7 @@ pub async fn request_correction(
         status: Set(CorrectionStatus::Pending.as_str().into()),
         handled_by: Set(None),
         handled_at: Set(None),
+        reply: Set(None),
     }
     .insert(&txn)
     .await?;
@@ -81,9 +85,90 @@ pub async fn corrections(db: &Db, scope: &Scope, worker_id: Option<Uuid>) -> Res
         .await?)
 }
 
-/// Marks a correction request handled (after the archive was corrected, or with no change needed).
-pub async fn resolve_correction(db: &Db, access: &Access, worker_id: Uuid, id: Uuid) -> Result<correction::Model> {
+fn pending_in(scope: &Scope) -> sea_orm::Select<correction::Entity> {
+    let prefix = scope.region().as_str();
+    let mut q = correction::Entity::find()
+        .filter(correction::Column::ProvinceCode.eq(&prefix[..2]))
+        .filter(in_subtree(correction::Column::RegionCode, prefix))
+        .filter(correction::Column::Status.eq(CorrectionStatus::Pending.as_str()));
+    if let Some(w) = scope.only_worker() {
+        q = q.filter(correction::Column::WorkerId.eq(w));
+    }
+    q
+}
+
+/// How many correction requests in scope wait to be handled (all of them, not the latest page).
+pub async fn pending_corrections(db: &Db, scope: &Scope) -> Result<u64> {
+    Ok(pending_in(scope).count(&db.conn).await?)
+}
+
+/// One page of the correction requests waiting in scope, oldest first, and how many wait in all.
+pub async fn pending_page(db: &Db, scope: &Scope, page: u64, per_page: u64) -> Result<(Vec<correction::Model>, u64)> {
+    let q = pending_in(scope).order_by_asc(correction::Column::CreatedAt);
+    let total = q.clone().count(&db.conn).await?;
+    let rows = q
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .limit(per_page)
+        .all(&db.conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Marks a correction request handled (after the archive was corrected), with an optional answer to
+/// the worker.
+pub async fn resolve_correction(
+    db: &Db,
+    access: &Access,
+    worker_id: Uuid,
+    id: Uuid,
+    reply: Option<&str>,
+) -> Result<correction::Model> {
+    let reply = reply.map(str::trim).filter(|r| !r.is_empty());
+    answer(db, access, worker_id, id, CorrectionStatus::Handled, reply).await
+}
+
+/// Refuses a correction request; the reason goes back to the worker and is required.
+pub async fn reject_correction(
+    db: &Db,
+    access: &Access,
+    worker_id: Uuid,
+    id: Uuid,
+    reason: &str,
+) -> Result<correction::Model> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(StoreError::invalid(FieldError::new(
+            "required",
+            "reason",
+            "请填写不予更正的理由，该理由将告知本人",
+        )));
+    }
+    if reason.chars().count() > 500 {
+        return Err(StoreError::invalid(FieldError::new(
+            "too_long",
+            "reason",
+            "理由不能超过500字",
+        )));
+    }
+    answer(db, access, worker_id, id, CorrectionStatus::Rejected, Some(reason)).await
+}
+
+async fn answer(
+    db: &Db,
+    access: &Access,
+    worker_id: Uuid,
+    id: Uuid,
+    outcome: CorrectionStatus,
+    reply: Option<&str>,
+) -> Result<correction::Model> {
     access.require(Permission::ResolveCorrection)?;
+    if reply.is_some_and(|r| r.chars().count() > 500) {
+        return Err(StoreError::invalid(FieldError::new(
+            "too_long",
+            "reply",
+            "答复不能超过500字",
+        )));
+    }
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
@@ -106,13 +191,22 @@ pub async fn resolve_correction(db: &Db, access: &Access, worker_id: Uuid, id: U
         )));
     }
     let mut am = c.into_active_model();
-    am.status = Set(CorrectionStatus::Handled.as_str().into());
+    am.status = Set(outcome.as_str().into());
+    am.reply = Set(reply.map(str::to_string));
     am.handled_by = Set(Some(actor.username.clone()));
     am.handled_at = Set(Some(Utc::now()));
     let c = am.update(&txn).await?;
-    crate::audit::entry(actor, "worker.correction.resolve", &c.region_code)
+    let action = if outcome == CorrectionStatus::Rejected {
+        "worker.correction.reject"
+    } else {
+        "worker.correction.resolve"
+    };
+    crate::audit::entry(actor, action, &c.region_code)
         .target(worker_id)
-        .detail(format!("{}：{}", c.field, c.message))
+        .detail(match reply {
+            Some(r) => format!("{}：{}（答复：{r}）", c.field, c.message),
+            None => format!("{}：{}", c.field, c.message),
+        })
         .save(&txn)
         .await?;
     txn.commit().await?;

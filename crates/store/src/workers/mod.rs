@@ -10,14 +10,16 @@ mod records;
 mod summary;
 mod update;
 
-pub use corrections::{corrections, request_correction, resolve_correction};
+pub use corrections::{
+    corrections, pending_corrections, pending_page, reject_correction, request_correction, resolve_correction,
+};
 pub use create::{ACTIVE_ELSEWHERE, create, create_in};
 pub(crate) use create::{insert_appointment, insert_certificate, insert_education, refresh_derived};
 pub use exit::exit;
 pub use list::{WorkerFilter, for_each, list};
 pub(crate) use new_archives::write_new;
 pub(crate) use read::find_scoped;
-pub use read::{Archive, ID_NUMBER_FIELD, archive, community_names, get, history};
+pub use read::{Archive, ID_NUMBER_FIELD, archive, community_names, get, history, names_of};
 pub use records::{add_agreement, add_appointment, add_certificate, add_education, parse_appointment};
 pub use summary::{Summary, count_by_child, summary};
 pub(crate) use summary::{active_count_by_community, certified_by_community};

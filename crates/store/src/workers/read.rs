@@ -40,6 +40,25 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<worker::Model> {
     find_scoped(&db.conn, scope, id).await
 }
 
+/// Names of the workers in scope among `ids` (for lists); others are left out.
+pub async fn names_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(Uuid, String)> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::Name)
+        .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(worker::Column::Id.is_in(ids))
+        .filter(scope_condition(scope))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub async fn archive(db: &Db, scope: &Scope, id: Uuid, today: NaiveDate) -> Result<Archive> {
     let w = find_scoped(&db.conn, scope, id).await?;
     let p = w.province_code.clone();

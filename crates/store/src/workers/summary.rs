@@ -47,9 +47,15 @@ pub(super) async fn bool_count(db: &Db, prefix: &str, col: worker::Column) -> Re
         .await? as i64)
 }
 
+/// Kept between requests (see [`crate::cache`]).
+pub async fn summary(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summary> {
+    let key = format!("workers::summary|{scope:?}|{region:?}");
+    db.cache.get_or(key, summary_now(db, scope, region)).await
+}
+
 /// Figures for the home and region pages: counts by post category, education bracket,
 /// certificate level and gender; full-time and 两委 counts. Only in scope.
-pub async fn summary(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summary> {
+async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summary> {
     if !scope.allows_region(region.as_str()) || scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }
@@ -118,6 +124,15 @@ pub async fn summary(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
 
 /// Active workers per child region of `region` (the children are one level down).
 pub async fn count_by_child(
+    db: &Db,
+    scope: &Scope,
+    region: &RegionCode,
+) -> Result<std::collections::HashMap<String, i64>> {
+    let key = format!("workers::count_by_child|{scope:?}|{region:?}");
+    db.cache.get_or(key, count_by_child_now(db, scope, region)).await
+}
+
+async fn count_by_child_now(
     db: &Db,
     scope: &Scope,
     region: &RegionCode,

@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde::{Deserialize, Serialize};
 use shegong_domain::Permission;
 use shegong_domain::codes::{ETHNICITY, POLITICAL_STATUS};
-use shegong_domain::person::{Gender, PersonName, Phone};
+use shegong_domain::person::{BankAccount, Gender, PersonName, Phone, mask_account};
 use shegong_domain::worker::parse_date;
 use shegong_domain::{FieldError, IdNumber};
 use uuid::Uuid;
@@ -29,6 +29,10 @@ pub struct WorkerPatch {
     pub political_status: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// 开户银行 (empty clears it).
+    pub bank_name: Option<String>,
+    /// 银行卡号 (empty clears it); the history keeps only its last four digits.
+    pub bank_account: Option<String>,
 }
 
 /// Applies a patch: every field is checked first, then everything is written in one transaction,
@@ -147,6 +151,35 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
                 ch.push("basic", "住址", w.address.clone(), a.clone());
                 am.address = Set(a);
             }
+        }
+    }
+    if let Some(b) = trimmed(&patch.bank_name) {
+        match shegong_domain::text::line("bank_name", "开户银行", &b, 60) {
+            Err(e) => errors.push(e),
+            Ok(b) => {
+                ch.push("basic", "开户银行", w.bank_name.clone(), b.clone());
+                am.bank_name = Set(b);
+            }
+        }
+    }
+    if let Some(a) = trimmed(&patch.bank_account) {
+        let parsed = if a.is_empty() {
+            Ok(None)
+        } else {
+            BankAccount::parse(&a).map(|a| Some(a.as_str().to_string()))
+        };
+        match parsed {
+            Err(e) => errors.push(e),
+            Ok(new) if new != w.bank_account => {
+                let before = w.bank_account.as_deref().map(mask_account);
+                let mut after = new.as_deref().map(mask_account);
+                if after.is_some() && after == before {
+                    after = after.map(|m| format!("{m}（已更换）"));
+                }
+                ch.push("basic", "银行卡号", before, after);
+                am.bank_account = Set(new);
+            }
+            Ok(_) => {}
         }
     }
     if !errors.is_empty() {

@@ -250,7 +250,29 @@ pub async fn resolve_correction(
     Path((id, cid)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<shegong_store::entity::correction::Model>> {
     caller.access.require(Permission::ResolveCorrection)?;
-    let c = workers::resolve_correction(&st.db, &caller.access, id, cid).await?;
+    let c = workers::resolve_correction(&st.db, &caller.access, id, cid, None).await?;
+    Ok(Json(c))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct RejectInput {
+    /// 不予更正的理由（告知本人，必填）
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// 不予更正：理由告知本人
+#[utoipa::path(post, path = "/workers/{id}/corrections/{cid}/reject", tag = "社区工作者",
+    params(("id" = Uuid, Path, description = "人员"), ("cid" = Uuid, Path, description = "更正申请")), request_body = RejectInput,
+    responses((status = 200, description = "更正申请", body = shegong_store::entity::correction::Model)))]
+pub async fn reject_correction(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, cid)): Path<(Uuid, Uuid)>,
+    Json(i): Json<RejectInput>,
+) -> ApiResult<Json<shegong_store::entity::correction::Model>> {
+    caller.access.require(Permission::ResolveCorrection)?;
+    let c = workers::reject_correction(&st.db, &caller.access, id, cid, &i.reason).await?;
     Ok(Json(c))
 }
 

@@ -34,6 +34,8 @@ struct FormValues {
     political_status: String,
     phone: String,
     address: String,
+    bank_name: String,
+    bank_account: String,
     community_code: String,
     post_category: String,
     title: String,
@@ -182,6 +184,8 @@ pub(crate) struct WorkerForm {
     political_status: String,
     phone: String,
     address: String,
+    bank_name: String,
+    bank_account: String,
     community_code: String,
     post_category: String,
     title: String,
@@ -208,6 +212,8 @@ impl WorkerForm {
             political_status: self.political_status.clone(),
             phone: self.phone.clone(),
             address: self.address.clone(),
+            bank_name: self.bank_name.clone(),
+            bank_account: self.bank_account.clone(),
             community_code: self.community_code.clone(),
             post_category: self.post_category.clone(),
             title: self.title.clone(),
@@ -285,6 +291,7 @@ pub(crate) async fn edit_worker_page(State(st): State<AppState>, caller: Caller,
         political_status: w.political_status,
         phone: w.phone.unwrap_or_default(),
         address: w.address.unwrap_or_default(),
+        bank_name: w.bank_name.unwrap_or_default(),
         ..Default::default()
     };
     form_page(&st, &caller, FormKind::Edit(id), v, vec![]).await
@@ -310,6 +317,9 @@ pub(crate) async fn update_worker(
         political_status: Some(f.political_status.clone()),
         phone: Some(f.phone.clone()),
         address: Some(f.address.clone()),
+        bank_name: Some(f.bank_name.clone()),
+        // Left empty: the card on record stays (the form never shows the whole number).
+        bank_account: opt(&f.bank_account),
     };
     match workers::update(&st.db, &caller.access, id, &patch).await {
         Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=saved")).into_response()),

@@ -36,6 +36,10 @@ pub fn routes() -> Router<AppState> {
             "/workers/{id}/corrections/{cid}/resolve",
             post(records::resolve_correction),
         )
+        .route(
+            "/workers/{id}/corrections/{cid}/reject",
+            post(records::reject_correction),
+        )
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
@@ -52,4 +56,5 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::exit_worker))
         .routes(routes!(api::request_correction))
         .routes(routes!(api::resolve_correction))
+        .routes(routes!(api::reject_correction))
 }

@@ -1,7 +1,7 @@
 //! The archive page's sub-forms: records added to an archive, exit, corrections.
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::page::{CsrfForm, PageResult, SubForm};
+use crate::page::{PageResult, SubForm};
 use crate::posted::{Posted, back_to_archive};
 use crate::state::AppState;
 use axum::Form;
@@ -79,16 +79,41 @@ pub(crate) async fn exit_worker(Path(id): Path<Uuid>, form: Posted) -> PageResul
     .await
 }
 
+/// Where an answered correction goes back to: the inbox's list when it was answered there.
+fn after_answer(caller: &Caller, id: Uuid, f: &SubForm, r: Result<(), AppError>) -> PageResult {
+    if f.get("back") == "corrections" {
+        return Ok(crate::flash::back(
+            caller.user.id,
+            "/corrections",
+            r.map(|_| "已答复，结果已告知本人".to_string()),
+        ));
+    }
+    back_to_archive(caller.user.id, id, "basic", r)
+}
+
 pub(crate) async fn resolve_correction(
     State(st): State<AppState>,
     caller: Caller,
     Path((id, cid)): Path<(Uuid, Uuid)>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<SubForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::ResolveCorrection)?;
-    let r = workers::resolve_correction(&st.db, &caller.access, id, cid).await;
-    back_to_archive(caller.user.id, id, "basic", r.map(|_| ()).map_err(AppError::from))
+    let reply = f.get("reply");
+    let r = workers::resolve_correction(&st.db, &caller.access, id, cid, Some(&reply)).await;
+    after_answer(&caller, id, &f, r.map(|_| ()).map_err(AppError::from))
+}
+
+pub(crate) async fn reject_correction(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path((id, cid)): Path<(Uuid, Uuid)>,
+    Form(f): Form<SubForm>,
+) -> PageResult {
+    caller.check_csrf(&f._csrf)?;
+    caller.access.require(Permission::ResolveCorrection)?;
+    let r = workers::reject_correction(&st.db, &caller.access, id, cid, &f.get("reason")).await;
+    after_answer(&caller, id, &f, r.map(|_| ()).map_err(AppError::from))
 }
 
 pub(crate) async fn request_correction(

@@ -268,16 +268,25 @@ pub(crate) struct CorrectionRow {
     pub pending: bool,
 }
 
+/// 待处理, or the outcome with who answered, when, and the answer.
+pub(crate) fn correction_status(r: &shegong_store::entity::correction::Model) -> String {
+    let label = CorrectionStatus::parse(&r.status).map_or("待处理", |s| s.label());
+    match (&r.handled_by, r.handled_at) {
+        (Some(by), Some(at)) => {
+            let reply = r.reply.as_deref().map_or(String::new(), |a| format!("：{a}"));
+            format!("{label}（{by}，{}）{reply}", local_time(at))
+        }
+        _ => label.into(),
+    }
+}
+
 pub(crate) async fn corrections(st: &AppState, caller: &Caller, id: Uuid) -> Rows<CorrectionRow> {
     Ok(workers::corrections(&st.db, &caller.scope, Some(id))
         .await?
         .into_iter()
         .map(|r| CorrectionRow {
             pending: r.status == CorrectionStatus::Pending.as_str(),
-            status: match (&r.handled_by, r.handled_at) {
-                (Some(by), Some(at)) => format!("已处理（{by}，{}）", local_time(at)),
-                _ => "待处理".into(),
-            },
+            status: correction_status(&r),
             submitted: local_time(r.created_at),
             by: r.requested_by,
             field: r.field,

@@ -91,6 +91,10 @@ pub struct WorkerDetail {
     pub political_status: String,
     pub phone: Option<String>,
     pub address: Option<String>,
+    /// 开户银行.
+    pub bank_name: Option<String>,
+    /// The card's last four digits (尾号1234); the whole number only goes to the bank's sheet.
+    pub bank_account: Option<String>,
     pub service_years: i64,
     pub exited_on: Option<NaiveDate>,
     pub exit_reason: Option<String>,
@@ -144,6 +148,8 @@ pub fn worker_detail(
         ethnicity_label: ETHNICITY.name(&w.ethnicity).unwrap_or("").to_string(),
         political_status: w.political_status.clone(),
         phone: w.phone.clone(),
+        bank_name: w.bank_name.clone(),
+        bank_account: w.bank_account.as_deref().map(shegong_domain::person::mask_account),
         address: w.address.clone(),
         service_years: a.service_years,
         exited_on: w.exited_on,

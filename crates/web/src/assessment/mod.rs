@@ -2,7 +2,9 @@
 //! thresholds and cap, publication to the archives, amendments; a worker's grades and rewards.
 
 pub(crate) mod api;
+pub(crate) mod grid;
 pub(crate) mod pages;
+pub(crate) mod round;
 pub(crate) mod rounds_api;
 pub(crate) mod worker;
 
@@ -18,8 +20,12 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}/rewards", post(worker::add_reward))
         .route("/workers/{id}/amend", post(worker::amend_grade))
         .route("/assessments", get(pages::rounds_page).post(pages::create_round))
-        .route("/assessments/{id}", get(pages::round_page))
-        .route("/assessments/{id}/scores", post(pages::save_scores))
+        .route("/assessments/{id}", get(round::round_page))
+        .route("/assessments/{id}/scores", post(grid::save_all))
+        .route(
+            "/assessments/{id}/scores/import",
+            post(grid::import_scores).layer(axum::extract::DefaultBodyLimit::max(crate::imports::api::MAX_UPLOAD)),
+        )
         .route("/assessments/{id}/score", post(pages::score_round))
         .route("/assessments/{id}/grade", post(pages::set_grade))
         .route("/assessments/{id}/publish", post(pages::publish_round))

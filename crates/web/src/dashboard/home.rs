@@ -5,7 +5,6 @@ use crate::page::PageResult;
 use crate::page::chrome;
 use crate::page::render;
 use shegong_domain::stats::{density_hundredths, fmt_bp};
-use shegong_domain::status::{CorrectionStatus, Status};
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -38,10 +37,9 @@ struct HomePage {
     per300: String,
     per10k: String,
     pending_corrections: usize,
-    training_overdue: usize,
-    /// kind label, count
-    alert_counts: Vec<(String, usize)>,
-    /// message, link
+    /// The 待办 inbox: what waits, how many, the list.
+    todo: Vec<crate::inbox::todo::Todo>,
+    /// The first alerts about people: message, link
     alerts: Vec<(String, String)>,
     chart_post: String,
     chart_edu: String,
@@ -52,6 +50,9 @@ struct HomePage {
 impl HomePage {
     fn pct(&self, n: &i64, d: &i64) -> String {
         pct(*n, *d)
+    }
+    fn num(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        crate::sections::thousands(*n.borrow())
     }
 }
 
@@ -92,11 +93,11 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
         ..shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today()).await?
     };
     // Independent reads, at once: the page waits for the slowest, not for their sum.
-    let (c, s, (totals, grids), corrections, all_alerts, overdue, path, children) = tokio::try_join!(
+    let (c, s, (totals, grids), pending, all_alerts, overdue, path, children) = tokio::try_join!(
         chrome(&st, &caller, "home"),
         async { Ok::<_, PageError>(workers::summary(&st.db, &caller.scope, &code).await?) },
         async { Ok::<_, PageError>(regions::totals(&st.db, &caller.scope, &code).await?) },
-        async { Ok::<_, PageError>(workers::corrections(&st.db, &caller.scope, None).await?) },
+        async { Ok::<_, PageError>(workers::pending_corrections(&st.db, &caller.scope).await?) },
         async { Ok::<_, PageError>(shegong_store::career::alerts(&st.db, &caller.scope, today(), rules).await?) },
         async {
             Ok::<_, PageError>(shegong_store::training::overdue(&st.db, &caller.scope, today(), rules.rotation).await?)
@@ -106,22 +107,7 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
     )?;
     let hh = totals.households.unwrap_or(0);
     let res = totals.residents.unwrap_or(0);
-    let pending = corrections
-        .into_iter()
-        .filter(|r| r.status == CorrectionStatus::Pending.as_str())
-        .count();
-    let training_overdue = overdue.len();
-    let alert_counts = [
-        ("exit_flag", "符合退出情形"),
-        ("agreement_expiring", "服务协议90天内到期"),
-        ("certificate_goal", "持证人数低于3人的社区"),
-    ]
-    .iter()
-    .map(|(k, l)| {
-        let n = all_alerts.iter().filter(|a| a.kind == *k).count();
-        (l.to_string(), n)
-    })
-    .collect();
+    let todo = crate::inbox::todo::todo(&st, &caller, &all_alerts, overdue.len()).await?;
     let alerts = all_alerts
         .iter()
         .filter(|a| matches!(a.kind, "exit_flag" | "agreement_expiring"))
@@ -152,9 +138,8 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
         chart_edu: chart("bar", &s.by_education),
         chart_cert: chart("pie", &s.by_certificate),
         children,
-        pending_corrections: pending,
-        training_overdue,
-        alert_counts,
+        pending_corrections: pending as usize,
+        todo,
         alerts,
         s,
         totals,

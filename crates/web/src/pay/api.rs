@@ -194,11 +194,13 @@ pub async fn worker_payslips(
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<WorkerPayslips>> {
     let items = payroll::payslips(&st.db, &caller.scope, id, q.month.as_deref()).await?;
-    let month = match q.month {
-        Some(_) => Some(items.first().cloned().ok_or(AppError::NotFound)?),
-        None => None,
-    };
-    Ok(Json(WorkerPayslips { month, items }))
+    Ok(Json(match q.month {
+        Some(_) => WorkerPayslips::Month {
+            month: items.first().cloned().ok_or(AppError::NotFound)?,
+            items,
+        },
+        None => WorkerPayslips::All(AllPayslips { items }),
+    }))
 }
 
 /// 按适用政策计算的等级及每次变动的说明
@@ -233,9 +235,22 @@ pub struct RunDetail {
 /// A worker's payslips, newest first; asked for one month, that month's payslip is also given at the
 /// top level.
 #[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct WorkerPayslips {
-    #[serde(flatten)]
-    pub month: Option<payroll::PayslipView>,
+#[serde(untagged)]
+pub enum WorkerPayslips {
+    /// One month asked for: its payslip, and every month in `items`.
+    Month {
+        #[serde(flatten)]
+        month: payroll::PayslipView,
+        items: Vec<payroll::PayslipView>,
+    },
+    /// Every month.
+    All(AllPayslips),
+}
+
+/// Every month's payslip, newest first (and nothing else: told apart from one month's answer).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllPayslips {
     pub items: Vec<payroll::PayslipView>,
 }
 

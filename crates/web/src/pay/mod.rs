@@ -5,6 +5,7 @@ pub(crate) mod api;
 pub(crate) mod budget;
 pub(crate) mod export;
 pub(crate) mod pages;
+pub(crate) mod run;
 
 use crate::state::AppState;
 use axum::Router;
@@ -15,7 +16,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/payroll", get(pages::payroll_page).post(pages::create_run))
-        .route("/payroll/{id}", get(pages::run_page))
+        .route("/payroll/{id}", get(run::run_page))
+        .route("/payroll/{id}/bank.xlsx", get(export::bank_xlsx))
         .route("/payroll/{id}/{action}", post(pages::run_step))
         .route("/budget", get(budget::budget_page))
 }

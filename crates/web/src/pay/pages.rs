@@ -1,7 +1,6 @@
 //! Payroll pages: the months computed, one run with its sheet, review and lock.
 use crate::posted::Posted;
 use crate::sections::FormSpec;
-use crate::sections::Kpi;
 use crate::sections::Msg;
 use crate::sections::Section;
 use crate::sections::SectionsPage;
@@ -18,9 +17,6 @@ use crate::sections::select;
 use crate::sections::store;
 use crate::sections::t;
 use axum::response::Response;
-use shegong_domain::pay::Component;
-use shegong_domain::status::{RunStatus, Status};
-use shegong_store::payroll::fen_of;
 
 use crate::auth::Caller;
 use crate::clock::today;
@@ -29,7 +25,6 @@ use crate::page::{PageResult, SubForm};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
-use shegong_domain::FieldError;
 use shegong_domain::pay::{parse_yuan, yuan};
 use shegong_domain::{Permission, RegionLevel};
 use shegong_store::{payroll, policies, regions};
@@ -80,6 +75,7 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
             button: "计算本月薪酬".into(),
             plain: false,
             confirm: String::new(),
+            get: false,
         });
     }
     for r in m.paging().slice(&runs) {
@@ -143,162 +139,6 @@ pub(crate) async fn create_run(
         Ok((id, msg)) => back(&caller, &format!("/payroll/{id}"), Ok(msg)),
         Err(e) => back(&caller, "/payroll", Err(e)),
     }
-}
-
-pub(crate) async fn run_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Query(m): Query<Msg>,
-) -> PageResult {
-    not_for_workers(&caller)?;
-    let (run, tot) = payroll::get(&st.db, &caller.scope, id).await?;
-    let page = m.page.unwrap_or(1);
-    if !(1..=crate::extract::MAX_PAGE).contains(&page) {
-        return Err(FieldError::new(
-            "paging_invalid",
-            "page",
-            format!("应为1至{}之间的整数", crate::extract::MAX_PAGE),
-        )
-        .into());
-    }
-    let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, 100).await?;
-    let names = regions::community_names_in(&st.db, &caller.scope, caller.scope.region().as_str()).await?;
-    let mut p = SectionsPage::new(&st, &caller, "payroll", &format!("{} 月度薪酬", run.month), &m).await?;
-    let labels = policies::labels(&st.db).await?;
-    p.subtitle = format!(
-        "{}，{}，{}",
-        regions::names_seen(&st.db, &caller.scope, vec![run.region_code.clone()])
-            .await?
-            .remove(&run.region_code)
-            .map_or(run.region_code.clone(), |n| format!("{n}（{}）", run.region_code)),
-        payroll::status_label(&run.status),
-        policies::label_of(&labels, &run.policy_name, run.policy_version)
-    );
-    p.crumbs = vec![("/payroll".into(), "月度薪酬".into())];
-    p.links = vec![(
-        format!("/api/v1/payroll/runs/{id}/payslips.xlsx"),
-        "导出工资表（Excel）".into(),
-    )];
-    p.kpis = Kpi::list(vec![
-        (
-            "人数".into(),
-            run.workers.to_string(),
-            if run.skipped > 0 {
-                format!("{} 人未能计算", run.skipped)
-            } else {
-                "全部计算".into()
-            },
-        ),
-        (
-            "应发合计（元）".into(),
-            money(tot.total),
-            format!("调整项 {} 元", money(tot.adjustments)),
-        ),
-        (
-            "级别薪酬（元）".into(),
-            money(tot.of(Component::Base)),
-            format!(
-                "岗位薪酬及津贴 {} 元",
-                money(tot.of(Component::PostPay) + tot.of(Component::Allowance))
-            ),
-        ),
-        (
-            "低于保障线".into(),
-            format!("{} 人", tot.floor_shortfall_workers),
-            format!(
-                "学历、资格津贴 {} 元；绩效 {} 元",
-                money(tot.of(Component::Education) + tot.of(Component::Certificate)),
-                money(tot.of(Component::Performance))
-            ),
-        ),
-    ]);
-    let mut actions = Section::default();
-    if caller.role.may(Permission::RunPayroll) {
-        match RunStatus::parse(&run.status) {
-            Some(RunStatus::Computed) => actions.forms.push(FormSpec {
-                action: format!("/payroll/{id}/review"),
-                button: "审核通过".into(),
-                ..Default::default()
-            }),
-            Some(RunStatus::Reviewed) => actions.forms.push(FormSpec {
-                action: format!("/payroll/{id}/lock"),
-                button: "锁定（锁定后不可更改）".into(),
-                confirm: format!(
-                    "将锁定{}的薪酬：{}人，应发合计{}元。锁定后不能重算，只能添加调整项。确定锁定？",
-                    run.month,
-                    run.workers,
-                    money(run.total_fen)
-                ),
-                ..Default::default()
-            }),
-            _ => actions.forms.push(FormSpec {
-                action: format!("/payroll/{id}/adjust"),
-                fields: vec![
-                    input("人员（姓名或身份证号码）", "worker", "text", "", 18),
-                    input("调整金额（元，可为负）", "amount_yuan", "text", "", 10),
-                    input("原因", "reason", "text", "", 24),
-                ],
-                button: "添加调整项".into(),
-                plain: true,
-                confirm: String::new(),
-            }),
-        }
-        actions.title = "操作".into();
-        actions.text = "流程：计算 → 审核 → 锁定。锁定的月份不再变化；更正以调整项记录。".into();
-        p.sections.push(actions);
-    }
-    let mut s = Section {
-        title: format!("工资条（共 {total} 人）"),
-        headers: {
-            let components = Component::ALL.map(|c| format!("#{}", c.label()));
-            let mut h = vec!["姓名", "社区", "岗位", "#等级"];
-            h.extend(components.iter().map(String::as_str));
-            h.extend(["#应发", "#低于保障线（月）"]);
-            headers(&h)
-        },
-        ..Default::default()
-    };
-    for (x, name) in slips {
-        let mut cells = vec![
-            link(&name, format!("/workers/{}#pay", x.worker_id)),
-            t(names.get(&x.region_code).cloned().unwrap_or(x.region_code.clone())),
-            t(shegong_domain::worker::post_category_label(&x.post_category)),
-            n(x.level),
-        ];
-        cells.extend(Component::ALL.map(|c| n(money(fen_of(&x, c)))));
-        cells.push(n(money(x.total_fen)));
-        cells.push(n(if x.floor_shortfall_fen > 0 {
-            yuan(x.floor_shortfall_fen)
-        } else {
-            String::new()
-        }));
-        let mut r = row(cells);
-        r.flag = x.floor_shortfall_fen > 0;
-        s.rows.push(r);
-    }
-    let pages = total.div_ceil(100).max(1);
-    s.pager = vec![
-        (
-            if page > 1 {
-                format!("/payroll/{id}?page={}", page - 1)
-            } else {
-                String::new()
-            },
-            "上一页".into(),
-        ),
-        (String::new(), format!("第 {page} / {pages} 页")),
-        (
-            if page < pages {
-                format!("/payroll/{id}?page={}", page + 1)
-            } else {
-                String::new()
-            },
-            "下一页".into(),
-        ),
-    ];
-    p.sections.push(s);
-    p.finish(&m).await
 }
 
 /// The person of an adjustment, named on the form by name or ID number among the run's people.

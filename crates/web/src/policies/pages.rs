@@ -183,6 +183,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             button: "指定政策".into(),
             plain: false,
             confirm: String::new(),
+            get: false,
         });
     }
     p.sections.push(hist);
@@ -220,6 +221,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             button: "保存".into(),
             plain: true,
             confirm: String::new(),
+            get: false,
         });
     }
     p.sections.push(w);
@@ -248,6 +250,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             button: "检查并保存".into(),
             plain: true,
             confirm: String::new(),
+            get: false,
         });
     }
     p.sections.push(list);

@@ -109,6 +109,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
                 button: "加入后备名单".into(),
                 plain: false,
                 confirm: String::new(),
+                get: false,
             });
         }
         let today = today();

@@ -24,7 +24,12 @@ async fn lists_are_paged_and_say_their_total(app: TestApp) {
     assert!(total > 40, "the demo has more people behind than one page: {total}");
     // The home page counts them, linked to the list.
     let home = text_of(&b, app.url("/")).await;
-    assert!(home.contains(&format!("培训逾期：<b>{total}</b> 人")), "{home}");
+    assert!(
+        home.contains(&format!(
+            r#"<a href="/training/overdue"><span>培训未达要求</span><b>{total}</b></a>"#
+        )),
+        "{home}"
+    );
     let first = text_of(&b, app.url("/training/overdue?per_page=20")).await;
     let second = text_of(&b, app.url("/training/overdue?page=2&per_page=20")).await;
     assert!(first.contains(&format!("共 {total} 人未达要求")), "{first}");

@@ -3,8 +3,11 @@
 
 mod helpers;
 mod imports;
+mod inbox;
 mod lists;
+mod office;
 mod schema;
+mod scores;
 
 mod access;
 mod accounts;

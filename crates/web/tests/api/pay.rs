@@ -247,14 +247,37 @@ async fn payroll_runs_lock_and_adjust(app: TestApp) {
         .post_json(&st, &format!("/api/v1/payroll/runs/{id}/lock"), json!({}))
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "lock needs a review first");
-    let (s, _) = app
+    // Who computed does not review (the policy separates the duties): a second person does, and
+    // the reviewer does not lock.
+    let (s, v) = app
         .post_json(&st, &format!("/api/v1/payroll/runs/{id}/review"), json!({}))
         .await;
-    assert_eq!(s, StatusCode::OK);
-    let (s, _) = app
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("payroll_same_person")),
+        "{v}"
+    );
+    let st2 = app.token("street2").await;
+    let (s, v) = app
+        .post_json(&st2, &format!("/api/v1/payroll/runs/{id}/review"), json!({}))
+        .await;
+    assert_eq!((s, v["reviewed_by"].as_str()), (StatusCode::OK, Some("street2")), "{v}");
+    let (s, v) = app
+        .post_json(&st2, &format!("/api/v1/payroll/runs/{id}/lock"), json!({}))
+        .await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("payroll_same_person")),
+        "{v}"
+    );
+    let (s, v) = app
         .post_json(&st, &format!("/api/v1/payroll/runs/{id}/lock"), json!({}))
         .await;
-    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (s, v["created_by"].as_str(), v["reviewed_by"].as_str()),
+        (StatusCode::OK, Some("street"), Some("street2")),
+        "{v}"
+    );
     let (s, _) = app
         .post_json(
             &st,

@@ -1,0 +1,290 @@
+//! Page speed for the province's users, printed:
+//!   cargo bench -p shegong-web --bench pages
+//! - loads the demo province (about 40,000 workers);
+//! - every page a province administrator opens, one user on a quiet server, in-process through the
+//!   router: median and p95 of `SHEGONG_BENCH_PAGE_RUNS` runs (default 20) (target: each ≤ 300 ms),
+//!   both as the first view after a save (the figures computed) and with the figures kept since;
+//! - 50 province users at once over loopback, each going round the same pages for
+//!   `SHEGONG_BENCH_PAGE_SECS` seconds (default 30) while the data changes every second: errors,
+//!   p50/p95/p99 (target p95 ≤ 1 s).
+//!
+//! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs it against an empty PostgreSQL database instead.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use shegong_store::Db;
+use shegong_store::demo::{self, DemoOptions};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+/// The pages a province administrator works in, as the menu links them.
+const PAGES: &[(&str, &str)] = &[
+    ("首页", "/"),
+    ("社区工作者", "/workers"),
+    ("统计", "/stats"),
+    ("员额", "/staffing"),
+    ("薪酬预算", "/budget"),
+    ("薪酬", "/payroll"),
+    ("培训", "/trainings"),
+    ("培训学时未达标", "/training/overdue"),
+    ("考核", "/assessments"),
+    ("后备人才", "/reserves"),
+    ("政策", "/policies"),
+    ("审计日志", "/audit"),
+    ("用户管理", "/users"),
+    ("本人账户", "/account"),
+];
+
+const USERS: usize = 50;
+
+fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+async fn token(app: &axum::Router, user: &str) -> String {
+    let body = serde_json::json!({"username": user, "password": demo::DEMO_PASSWORD}).to_string();
+    let req = Request::post("/api/v1/auth/token")
+        .header("content-type", "application/json")
+        .body(Body::from(body))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+/// Median and p95 of `runs` requests; `after_save` marks the data changed before each, so that the
+/// page computes its figures instead of reading those kept since the last save.
+async fn time_page(
+    app: &axum::Router,
+    db: &Db,
+    token: &str,
+    path: &str,
+    runs: u64,
+    after_save: bool,
+) -> (Duration, Duration) {
+    let mut times = Vec::new();
+    for i in 0..runs + 2 {
+        if after_save {
+            db.cache.written();
+        }
+        let req = Request::get(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        let t = Instant::now();
+        let res = app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let _ = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+        let e = t.elapsed();
+        assert_eq!(status, StatusCode::OK, "{path}");
+        // The first two warm the caches, as a working server's are.
+        if i >= 2 {
+            times.push(e);
+        }
+    }
+    (percentile(&mut times, 0.5), percentile(&mut times, 0.95))
+}
+
+/// One request on a keep-alive connection: the status code and the latency, or `None` when the
+/// connection failed.
+async fn round_trip(
+    stream: &mut tokio::io::BufReader<tokio::net::TcpStream>,
+    request: &str,
+) -> Option<(u16, Duration)> {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let t = Instant::now();
+    stream.get_mut().write_all(request.as_bytes()).await.ok()?;
+    let mut status = String::new();
+    stream.read_line(&mut status).await.ok()?;
+    let mut len = 0usize;
+    loop {
+        let mut line = String::new();
+        if stream.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            len = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; len];
+    stream.read_exact(&mut body).await.ok()?;
+    let code = status.split_whitespace().nth(1)?.parse().ok()?;
+    Some((code, t.elapsed()))
+}
+
+/// One user going round the pages until `until`, starting at page `start`.
+async fn user(
+    addr: std::net::SocketAddr,
+    token: String,
+    start: usize,
+    until: Instant,
+) -> (usize, Vec<Duration>, Vec<(usize, Duration)>) {
+    let mut errors = 0;
+    let mut lat = Vec::new();
+    let mut by_page = Vec::new();
+    let Ok(s) = tokio::net::TcpStream::connect(addr).await else {
+        return (1, lat, by_page);
+    };
+    let mut stream = tokio::io::BufReader::new(s);
+    let mut i = start;
+    while Instant::now() < until {
+        let page = i % PAGES.len();
+        let req = format!(
+            "GET {} HTTP/1.1\r\nhost: bench\r\nauthorization: Bearer {token}\r\n\r\n",
+            PAGES[page].1
+        );
+        match round_trip(&mut stream, &req).await {
+            Some((200, d)) => {
+                lat.push(d);
+                by_page.push((page, d));
+            }
+            Some(_) => errors += 1,
+            None => {
+                errors += 1;
+                break;
+            }
+        }
+        i += 1;
+    }
+    (errors, lat, by_page)
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));
+    let engine = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let db = Db::connect(&url).await.unwrap();
+    shegong_store::setup::run(&db).await.unwrap();
+    let opts = DemoOptions {
+        province: "33".into(),
+        seed: 2026,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        only_counties: vec![],
+    };
+    let t = Instant::now();
+    let summary = demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    println!("engine: {engine}");
+    println!(
+        "demo province loaded: {} active + {} exited workers in {:.1} s",
+        summary.workers_active,
+        summary.workers_exited,
+        t.elapsed().as_secs_f64()
+    );
+    if engine == "PostgreSQL" {
+        use sea_orm::ConnectionTrait;
+        db.conn.execute_unprepared("VACUUM ANALYZE").await.unwrap();
+    }
+    let app = shegong_web::router(shegong_web::AppState::new(db.clone(), shegong_web::Settings::default()));
+    let province = token(&app, "province").await;
+    // The first view after one's own save: figures computed, never one kept from before the save
+    // (its own cache, so that the shared one keeps the default).
+    let fresh_db = Db {
+        cache: Default::default(),
+        ..db.clone()
+    };
+    let strict = shegong_web::router(shegong_web::AppState::new(
+        fresh_db.clone(),
+        shegong_web::Settings {
+            figures_stale_secs: 0,
+            ..Default::default()
+        },
+    ));
+
+    let runs = env_num("SHEGONG_BENCH_PAGE_RUNS", 20);
+    println!("\none province administrator, quiet server, {runs} runs per page (target ≤ 300 ms):");
+    println!(
+        "  {:<28} {:>22}   {:>22}",
+        "", "first view after own save", "figures kept"
+    );
+    let mut slowest = [(Duration::ZERO, ""); 2];
+    for (name, path) in PAGES {
+        let cold = time_page(&strict, &fresh_db, &province, path, runs, true).await;
+        let warm = time_page(&app, &db, &province, path, runs, false).await;
+        println!(
+            "  {name:<10} {path:<18} median {:>6}, p95 {:>6}   median {:>6}, p95 {:>6}",
+            ms(cold.0),
+            ms(cold.1),
+            ms(warm.0),
+            ms(warm.1)
+        );
+        for (i, t) in [cold.0, warm.0].into_iter().enumerate() {
+            if t > slowest[i].0 {
+                slowest[i] = (t, name);
+            }
+        }
+    }
+    println!(
+        "  slowest median: {} ({}) after a save, {} ({}) kept",
+        ms(slowest[0].0),
+        slowest[0].1,
+        ms(slowest[1].0),
+        slowest[1].1
+    );
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let secs = env_num("SHEGONG_BENCH_PAGE_SECS", 30);
+    let until = Instant::now() + Duration::from_secs(secs);
+    // Clerks save all day: the kept figures are made stale every second, as a save would.
+    let saves = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            while Instant::now() < until {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                db.cache.written();
+            }
+        })
+    };
+    let tokens: Vec<String> = (0..USERS).map(|_| province.clone()).collect();
+    let handles: Vec<_> = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| tokio::spawn(user(addr, t, i, until)))
+        .collect();
+    let (mut errors, mut lat) = (0, Vec::new());
+    let mut per_page: Vec<Vec<Duration>> = vec![Vec::new(); PAGES.len()];
+    for h in handles {
+        let (e, l, by) = h.await.unwrap();
+        errors += e;
+        lat.extend(l);
+        for (p, d) in by {
+            per_page[p].push(d);
+        }
+    }
+    server.abort();
+    saves.abort();
+    let n = lat.len();
+    println!(
+        "\n{USERS} province users at once for {secs} s, every page in turn, a save every second: {n} pages served ({:.1}/s), {errors} errors",
+        n as f64 / secs as f64
+    );
+    if n > 0 {
+        println!(
+            "  p50 {}, p95 {} (target ≤ 1 s), p99 {}",
+            ms(percentile(&mut lat, 0.5)),
+            ms(percentile(&mut lat, 0.95)),
+            ms(percentile(&mut lat, 0.99))
+        );
+    }
+    for (i, v) in per_page.iter_mut().enumerate() {
+        if !v.is_empty() {
+            println!("  {:<10} p95 {:>7}", PAGES[i].0, ms(percentile(v, 0.95)));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The counts of the 待办 card on the home page, each with the list it links to.
+use crate::auth::Caller;
+use crate::error::PageError;
+use crate::state::AppState;
+use shegong_domain::Permission;
+use shegong_domain::status::{RoundStatus, RunStatus, Status};
+use shegong_store::career::Alert;
+use shegong_store::{payroll, rounds, workers};
+
+/// One line of the inbox: what waits, how many, where the list is.
+pub(crate) struct Todo {
+    pub(crate) label: &'static str,
+    pub(crate) count: usize,
+    pub(crate) href: String,
+}
+
+/// The alert kinds the inbox lists, with their names.
+pub(crate) const ALERT_KINDS: [(&str, &str); 4] = [
+    ("exit_flag", "符合退出情形"),
+    ("agreement_expiring", "服务协议即将到期"),
+    ("certificate_goal", "持证社工不足的社区"),
+    ("training_overdue", "培训未达要求"),
+];
+
+pub(crate) fn alert_kind_label(kind: &str) -> &'static str {
+    ALERT_KINDS.iter().find(|(k, _)| *k == kind).map_or("提醒", |(_, l)| l)
+}
+
+/// What waits for the caller, given the alerts and training overdue count already read for the
+/// page. Only what the caller's role acts on or sees is listed; zero counts are kept (a clear inbox
+/// is news too).
+pub(crate) async fn todo(
+    st: &AppState,
+    caller: &Caller,
+    alerts: &[Alert],
+    training_overdue: usize,
+) -> Result<Vec<Todo>, PageError> {
+    let may = |p| caller.access.role.may(p);
+    let (corrections, rounds, runs) = tokio::try_join!(
+        async {
+            Ok::<_, PageError>(if may(Permission::ResolveCorrection) {
+                Some(workers::pending_corrections(&st.db, &caller.scope).await?)
+            } else {
+                None
+            })
+        },
+        async {
+            Ok::<_, PageError>(if may(Permission::ManageAssessment) {
+                Some(rounds::list(&st.db, &caller.scope).await?)
+            } else {
+                None
+            })
+        },
+        async {
+            Ok::<_, PageError>(if may(Permission::RunPayroll) {
+                Some(payroll::list(&st.db, &caller.scope).await?)
+            } else {
+                None
+            })
+        },
+    )?;
+    let mut out = Vec::new();
+    if let Some(n) = corrections {
+        out.push(Todo {
+            label: "待处理的更正申请",
+            count: n as usize,
+            href: "/corrections".into(),
+        });
+    }
+    for (kind, label) in ALERT_KINDS.iter().take(3) {
+        out.push(Todo {
+            label,
+            count: alerts.iter().filter(|a| a.kind == *kind).count(),
+            href: format!("/alerts?kind={kind}"),
+        });
+    }
+    out.push(Todo {
+        label: "培训未达要求",
+        count: training_overdue,
+        href: "/training/overdue".into(),
+    });
+    if let Some(rounds) = rounds {
+        out.push(Todo {
+            label: "待发布的考核",
+            count: rounds
+                .iter()
+                .filter(|r| r.status == RoundStatus::Scored.as_str())
+                .count(),
+            href: "/assessments".into(),
+        });
+    }
+    if let Some(runs) = runs {
+        for (status, label) in [
+            (RunStatus::Computed, "待审核的薪酬月"),
+            (RunStatus::Reviewed, "待锁定的薪酬月"),
+        ] {
+            out.push(Todo {
+                label,
+                count: runs.iter().filter(|r| r.status == status.as_str()).count(),
+                href: "/payroll".into(),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,153 @@
+//! Payroll as an office runs it: one person computes, another reviews; the run page lists who did
+//! each step, the subtotals per community and the adjustment lines; the bank's 代发工资 sheet has a
+//! title, the card numbers from the archive, a 合计 row and the signature lines; a worker sees a
+//! month only once it is locked.
+
+use crate::both_engines;
+use crate::helpers::TestApp;
+use calamine::{DataType, Reader};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn a_month_from_computing_to_the_bank(app: TestApp) {
+    let st = app.token("street").await;
+    let st2 = app.token("street2").await;
+    let worker = app.token("worker").await;
+    let (_, me) = app.get_json(&st, "/api/v1/me").await;
+    let street = me["region"].as_str().unwrap().to_string();
+    let (_, wme) = app.get_json(&worker, "/api/v1/me").await;
+    let w = wme["worker_id"].as_str().unwrap().to_string();
+    // The worker's card, on their archive (shown there by its last four digits only).
+    let (s, v) = app
+        .patch_json(
+            &st,
+            &format!("/api/v1/workers/{w}"),
+            json!({"bank_name": "中国农业银行海宁支行", "bank_account": "6228 4803 0123 4567 890"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = app
+        .patch_json(
+            &st,
+            &format!("/api/v1/workers/{w}"),
+            json!({"bank_account": "62284803x"}),
+        )
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("bank_account")),
+        "{v}"
+    );
+    let (_, detail) = app.get_json(&st, &format!("/api/v1/workers/{w}")).await;
+    assert_eq!(detail["bank_account"], "尾号7890");
+    let (s, run) = app
+        .post_json(
+            &st,
+            "/api/v1/payroll/runs",
+            json!({"region": street, "month": "2026-03"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{run}");
+    let id = run["id"].as_str().unwrap().to_string();
+    // Not yet locked: the worker does not see the month; nor does the bank sheet exist.
+    let (_, slips) = app.get_json(&worker, &format!("/api/v1/workers/{w}/payslips")).await;
+    assert!(
+        !slips.to_string().contains("2026-03"),
+        "an unlocked month is not shown to the worker"
+    );
+    assert_eq!(
+        app.get(&st, &format!("/payroll/{id}/bank.xlsx")).await.status(),
+        StatusCode::CONFLICT
+    );
+    // The page tells the one who computed that another must review, and offers no button.
+    let page = app.get(&st, &format!("/payroll/{id}")).await.text().await.unwrap();
+    assert!(page.contains("须由另一人审核"));
+    assert!(!page.contains("审核通过"));
+    let page2 = app.get(&st2, &format!("/payroll/{id}")).await.text().await.unwrap();
+    assert!(page2.contains("审核通过"));
+    let (s, _) = app
+        .post_json(&st2, &format!("/api/v1/payroll/runs/{id}/review"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app
+        .post_json(&st, &format!("/api/v1/payroll/runs/{id}/lock"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app
+        .post_json(
+            &st,
+            &format!("/api/v1/payroll/runs/{id}/adjustments"),
+            json!({"worker_id": w, "amount_yuan": "-50", "reason": "扣回多发通讯补贴"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let page = app.get(&st, &format!("/payroll/{id}")).await.text().await.unwrap();
+    for text in [
+        "经办",
+        "street2",
+        "按社区小计",
+        "调整项（1笔）",
+        "扣回多发通讯补贴",
+        "银行代发工资表",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    let (_, slips) = app.get_json(&worker, &format!("/api/v1/workers/{w}/payslips")).await;
+    assert!(
+        slips.to_string().contains("2026-03"),
+        "a locked month is shown to the worker"
+    );
+    // The bank's sheet.
+    let r = app.get(&st, &format!("/payroll/{id}/bank.xlsx")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let cd = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(cd.contains("bank-"), "{cd}");
+    let bytes = r.bytes().await.unwrap();
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = wb.worksheet_range("代发工资表").unwrap();
+    let cell = |r: usize, c: usize| sheet.get((r, c)).map(|x| x.to_string()).unwrap_or_default();
+    assert!(cell(0, 0).contains("2026年3月社区工作者工资代发表"), "{}", cell(0, 0));
+    let heads: Vec<String> = (0..8).map(|c| cell(2, c)).collect();
+    assert_eq!(
+        heads,
+        [
+            "序号",
+            "姓名",
+            "身份证号",
+            "开户银行",
+            "银行卡号",
+            "应发",
+            "扣款",
+            "实发"
+        ]
+    );
+    let people = run["workers"].as_u64().unwrap() as usize;
+    let total_row = 3 + people;
+    assert!(cell(total_row, 0).starts_with("合计"), "{}", cell(total_row, 0));
+    let num = |r: usize, c: usize| sheet.get((r, c)).and_then(|x| x.as_f64()).unwrap();
+    let net: f64 = (3..total_row).map(|r| num(r, 7)).sum();
+    assert!((num(total_row, 7) - net).abs() < 0.005);
+    assert!((num(total_row, 5) - num(total_row, 6) - num(total_row, 7)).abs() < 0.005);
+    let mine = (3..total_row)
+        .find(|r| cell(*r, 4) == "6228480301234567890")
+        .expect("the worker's card on the sheet");
+    assert!((num(mine, 6) - 50.0).abs() < 0.005, "the deduction");
+    assert_eq!(cell(mine, 3), "中国农业银行海宁支行");
+    let signature = cell(total_row + 2, 0);
+    assert!(
+        signature.contains("制表：street") && signature.contains("审核：street2"),
+        "{signature}"
+    );
+    // Other counties: not found.
+    let tx = app.token("tongxiang").await;
+    assert_eq!(
+        app.get(&tx, &format!("/payroll/{id}/bank.xlsx")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // A worker: refused.
+    assert_eq!(
+        app.get(&worker, &format!("/payroll/{id}/bank.xlsx")).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+both_engines!(a_month_from_computing_to_the_bank);
