@@ -17,6 +17,10 @@ use shegong_store::demo::{self, DemoOptions};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{round_trip, token};
+
 /// The pages a province administrator works in, as the menu links them.
 const PAGES: &[(&str, &str)] = &[
     ("首页", "/"),
@@ -50,20 +54,6 @@ fn env_num(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-async fn token(app: &axum::Router, user: &str) -> String {
-    let body = serde_json::json!({"username": user, "password": demo::DEMO_PASSWORD}).to_string();
-    let req = Request::post("/api/v1/auth/token")
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-    v["token"].as_str().unwrap().to_string()
-}
-
-/// Median and p95 of `runs` requests; `after_save` marks the data changed before each, so that the
-/// page computes its figures instead of reading those kept since the last save.
 async fn time_page(
     app: &axum::Router,
     db: &Db,
@@ -93,33 +83,6 @@ async fn time_page(
         }
     }
     (percentile(&mut times, 0.5), percentile(&mut times, 0.95))
-}
-
-/// One request on a keep-alive connection: the status code and the latency, or `None` when the
-/// connection failed.
-async fn round_trip(
-    stream: &mut tokio::io::BufReader<tokio::net::TcpStream>,
-    request: &str,
-) -> Option<(u16, Duration)> {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-    let t = Instant::now();
-    stream.get_mut().write_all(request.as_bytes()).await.ok()?;
-    let mut status = String::new();
-    stream.read_line(&mut status).await.ok()?;
-    let mut len = 0usize;
-    loop {
-        let mut line = String::new();
-        if stream.read_line(&mut line).await.unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            len = v.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0u8; len];
-    stream.read_exact(&mut body).await.ok()?;
-    let code = status.split_whitespace().nth(1)?.parse().ok()?;
-    Some((code, t.elapsed()))
 }
 
 /// One user going round the pages until `until`, starting at page `start`.

@@ -216,13 +216,7 @@ pub(crate) async fn import_scores(
         Ok(u) => u,
         Err(e) => return Ok(back(&caller, &to, Err(e))),
     };
-    let csrf = up
-        .fields
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    caller.check_csrf(&csrf)?;
+    caller.check_csrf(up.csrf())?;
     caller.access.require(Permission::ScoreAssessment)?;
     let v = rounds::get(&st.db, &caller.scope, id).await?;
     let rows = match shegong_store::imports::read_rows(&up.filename, &up.bytes) {

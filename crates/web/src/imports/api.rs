@@ -31,6 +31,16 @@ pub(crate) struct Upload {
     pub(crate) fields: Vec<(String, String)>,
 }
 
+impl Upload {
+    /// The form's CSRF token, sent as a field beside the file.
+    pub(crate) fn csrf(&self) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == "_csrf")
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
 pub(crate) async fn read_upload(mut m: Multipart) -> ApiResult<Upload> {
     let bad = |msg: String| AppError::Invalid(vec![FieldError::new("import_file", "file", msg)]);
     let mut up = Upload {

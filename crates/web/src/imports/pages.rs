@@ -112,13 +112,7 @@ pub async fn upload_page(State(st): State<AppState>, caller: Caller, m: Multipar
         Err(AppError::Invalid(e)) => return page(&st, &caller, None, e[0].message.clone()).await,
         Err(e) => return Err(e.into()),
     };
-    let csrf = up
-        .fields
-        .iter()
-        .find(|(k, _)| k == "_csrf")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    caller.check_csrf(&csrf)?;
+    caller.check_csrf(up.csrf())?;
     match run(&st, &caller, up, true).await {
         Ok((id, _, _)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Err(AppError::Invalid(e)) => {
