@@ -303,8 +303,13 @@ await check('account page: change password form and tokens', async () => {
   // The browser's own minlength check stops this; the server's rule is tested over HTTP.
   const blocked = await page.evaluate(() => !document.querySelector('input[name=new_password]').checkValidity());
   expect(blocked, 'a 5-character password passes the form');
-  expect((await page.textContent('main')).includes('API 令牌'), 'no tokens section');
+  expect(!(await page.textContent('main')).includes('API 令牌'), 'tokens on the account page');
   await shot(page, '23-account');
+  // Tokens and the API document live under 系统, for staff.
+  await Promise.all([page.waitForNavigation(), page.click('nav a[href="/system"]')]);
+  const sys = await page.textContent('main');
+  expect(sys.includes('API 令牌') && sys.includes('接口文档') && sys.includes('用户管理'), 'no 系统 page');
+  await shot(page, '23b-system');
 });
 await browser.close();
 console.log(`${passed} passed, ${failed} failed`);

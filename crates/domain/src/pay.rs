@@ -53,7 +53,8 @@ fn unknown_post(post: &str, policy: &Policy) -> PayError {
 ///
 /// Entry: the post's lowest level plus the policy's entry levels for education. Progression: one
 /// level per `years_per_level` full calendar years of service whose grade is at least the policy's
-/// minimum (a year without a published grade counts; a 不合格 year never does). Two (or the policy's
+/// minimum (a year without a grade on record counts as 合格 unless the policy says
+/// `ungraded_years = "skip"`, and the explanation names such years; a 不合格 year never counts). Two (or the policy's
 /// number of) consecutive 优秀 years earn one early level, up to the policy's cap. A certificate adds
 /// the policy's extra levels for the highest level held. Never above the post's highest level.
 pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<LevelResult, PayError> {
@@ -87,21 +88,22 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
     } else {
         w.service_start.year() + 1
     };
+    let min_label = format!("{}及以上", prog.min_grade.label());
     let mut counted: Vec<(i32, Option<Grade>)> = Vec::new();
     let mut excellent_run = 0u32;
     let mut early = 0u32;
     for y in first..as_of.year() {
         let g = grade_of(y);
-        let counts = g.is_none_or(|g| g <= prog.min_grade);
+        let counts = match g {
+            Some(g) => g <= prog.min_grade,
+            None => prog.ungraded_count,
+        };
         let effective = NaiveDate::from_ymd_opt(y + 1, 1, 1).expect("valid");
         if counts {
             counted.push((y, g));
         }
         if counted.len() as u32 == prog.years_per_level {
-            let years: Vec<String> = counted
-                .iter()
-                .map(|(y, g)| format!("{y}{}", g.map_or("未考核", Grade::label)))
-                .collect();
+            let reason = step_reason(prog.years_per_level, &counted, &min_label, unit);
             counted.clear();
             if lvl < top {
                 lvl += 1;
@@ -109,7 +111,7 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
                     from: effective,
                     delta: 1,
                     level: lvl,
-                    reason: format!("满{}年，考核{}", prog.years_per_level, years.join("/")),
+                    reason,
                 });
             }
         }
@@ -127,7 +129,7 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
                     from: effective,
                     delta: 1,
                     level: lvl,
-                    reason: format!("连续{}年优秀，提前晋升", prog.early_after_excellent),
+                    reason: format!("连续{}年优秀，提前晋升1{unit}", prog.early_after_excellent),
                 });
             }
         }
@@ -150,6 +152,31 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
         }
     }
     Ok(LevelResult { level: lvl, steps })
+}
+
+/// Why a step was earned: the years and their grades, and the years with no grade on record, which
+/// the policy counts as 合格 (e.g. "满3年晋升1级：2017年合格、2018年优秀；2019年无考核记录，按政策视同合格").
+fn step_reason(years_per_level: u32, counted: &[(i32, Option<Grade>)], min_label: &str, unit: &str) -> String {
+    let graded: Vec<String> = counted
+        .iter()
+        .filter_map(|(y, g)| g.map(|g| format!("{y}年{}", g.label())))
+        .collect();
+    let ungraded: Vec<String> = counted
+        .iter()
+        .filter(|(_, g)| g.is_none())
+        .map(|(y, _)| y.to_string())
+        .collect();
+    let mut parts = Vec::new();
+    if !graded.is_empty() {
+        parts.push(graded.join("、"));
+    }
+    if !ungraded.is_empty() {
+        parts.push(format!("{}年无考核记录，按政策视同合格", ungraded.join("、")));
+    }
+    format!(
+        "满{years_per_level}年（考核{min_label}）晋升1{unit}：{}",
+        parts.join("；")
+    )
 }
 
 /// The components of a month's pay, in the order every payslip, total, sheet and page shows them.
@@ -525,6 +552,30 @@ mod tests {
     }
 
     #[test]
+    fn years_without_a_grade_count_only_when_the_policy_says_so() {
+        let mut p = shipped("xiamen-xiangan-2013").unwrap();
+        let grades = [(2019, Competent)];
+        let w = PayInput {
+            post: "head",
+            education: None,
+            certificate: None,
+            service_start: d(2016, 3, 1),
+            grades: &grades,
+        };
+        // 2017, 2018 (no grade on record) count as 合格 by default, and the explanation says so.
+        let r = level(&p, &w, d(2020, 6, 1)).unwrap();
+        assert_eq!(r.level, 2);
+        assert_eq!(
+            r.steps[1].reason,
+            "满2年（考核合格及以上）晋升1档：2017、2018年无考核记录，按政策视同合格"
+        );
+        // ungraded_years = "skip": only graded years count.
+        p.pay.progression.ungraded_count = false;
+        let r = level(&p, &w, d(2020, 6, 1)).unwrap();
+        assert_eq!(r.level, 1, "{:?}", r.steps);
+    }
+
+    #[test]
     fn levels_are_explained() {
         let p = shipped("xiamen-xiangan-2013").unwrap();
         // Started 2016-03-01: full years 2017.. ; 2 per step.
@@ -545,7 +596,10 @@ mod tests {
         // 2017 + 2019 count (2018 不合格 does not) → step 2 from 2020; 2020 alone is not yet two.
         assert_eq!(r.level, 2);
         assert_eq!(r.steps[1].from, d(2020, 1, 1));
-        assert_eq!(r.steps[1].reason, "满2年，考核2017合格/2019合格");
+        assert_eq!(
+            r.steps[1].reason,
+            "满2年（考核合格及以上）晋升1档：2017年合格、2019年合格"
+        );
         let j = shipped("jilin-2020").unwrap();
         let grades = [(2021, Excellent), (2022, Excellent), (2023, Competent)];
         let w = PayInput {

@@ -77,6 +77,37 @@ pub struct Floor {
     pub permille: u32,
 }
 
+/// The reference wages the shipped policies name, with what each is in the policy texts.
+pub const REFERENCE_WAGES: [(&str, &str); 3] = [
+    ("average_wage", "全社会单位就业人员年平均工资"),
+    ("urban_wage", "城镇单位就业人员年平均工资"),
+    ("institution_wage", "事业单位管理岗位人员年平均工资"),
+];
+
+/// A reference wage's name for people; a key no shipped policy names is shown as it is.
+pub fn reference_wage_label(key: &str) -> String {
+    REFERENCE_WAGES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(|| key.to_string(), |(_, l)| l.to_string())
+}
+
+impl PayPolicy {
+    /// The reference wages this pay structure reads (its base pay and its floor).
+    pub fn reference_keys(&self) -> Vec<&str> {
+        let mut keys = Vec::new();
+        if let BasePay::Reference { key, .. } = &self.base {
+            keys.push(key.as_str());
+        }
+        if let Some(f) = &self.floor
+            && !keys.contains(&f.key.as_str())
+        {
+            keys.push(f.key.as_str());
+        }
+        keys
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Progression {
     /// One level per this many full years with a grade at least `min_grade`.
@@ -86,6 +117,10 @@ pub struct Progression {
     pub early_after_excellent: u32,
     /// At most this many early levels in a career.
     pub early_max: u32,
+    /// Whether a year with no grade on record (before assessments were kept here) counts toward a
+    /// step as if 合格 (`ungraded_years = "count"`, the default) or not at all (`"skip"`); the level's
+    /// explanation says which.
+    pub ungraded_count: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -357,6 +392,8 @@ struct RawProgression {
     early_after_excellent: u32,
     #[serde(default)]
     early_max: u32,
+    #[serde(default)]
+    ungraded_years: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -691,6 +728,17 @@ fn check_pay(raw: &Spanned<RawPay>, text: &str) -> Result<PayPolicy, PolicyError
             min_grade: p.min_grade,
             early_after_excellent: p.early_after_excellent,
             early_max: p.early_max,
+            ungraded_count: match p.ungraded_years.as_deref() {
+                None | Some("count") => true,
+                Some("skip") => false,
+                Some(_) => {
+                    return Err(at(
+                        raw,
+                        text,
+                        "pay.progression.ungraded_years 应为“count”（无考核记录的年度视同合格）或“skip”（不计入）",
+                    ));
+                }
+            },
         },
         floor,
         separate_duties: raw_pay.separate_duties,

@@ -97,11 +97,53 @@ pub async fn full_id_viewed(db: &Db, actor: &Actor, region_code: &str, worker_id
         .await
 }
 
+/// What the audit log is narrowed to: who, which action, which days (Asia/Shanghai), which region,
+/// which people (the entries whose object is one of them).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub user: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// A region code prefix inside the caller's scope.
+    pub region: Option<String>,
+    /// Worker ids (as stored in `target`).
+    pub targets: Option<Vec<String>>,
+}
+
+impl AuditFilter {
+    fn apply(&self, mut q: sea_orm::Select<audit::Entity>) -> sea_orm::Select<audit::Entity> {
+        // Days are Beijing days: 00:00 +08:00 is 16:00 UTC the day before.
+        let utc =
+            |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc() - chrono::Duration::hours(8);
+        if let Some(u) = &self.user {
+            q = q.filter(audit::Column::Username.eq(u.as_str()));
+        }
+        if let Some(a) = &self.action {
+            q = q.filter(audit::Column::Action.eq(a.as_str()));
+        }
+        if let Some(d) = self.from {
+            q = q.filter(audit::Column::At.gte(utc(d)));
+        }
+        if let Some(d) = self.to.and_then(|d| d.succ_opt()) {
+            q = q.filter(audit::Column::At.lt(utc(d)));
+        }
+        if let Some(r) = &self.region {
+            q = q.filter(in_subtree(audit::Column::RegionCode, r));
+        }
+        if let Some(t) = &self.targets {
+            q = q.filter(audit::Column::Target.is_in(t.clone()));
+        }
+        q
+    }
+}
+
 /// Entries in scope older than `after` (an entry's time and id; `None` for the newest), newest first,
 /// at most `n`: a keyset read, so that reading the whole log is linear in its length.
 pub async fn older_than(
     db: &Db,
     access: &Access,
+    filter: &AuditFilter,
     after: Option<(chrono::DateTime<Utc>, Uuid)>,
     n: u64,
 ) -> Result<Vec<audit::Model>> {
@@ -112,6 +154,7 @@ pub async fn older_than(
     if scope.region().as_str().len() >= 2 {
         q = q.filter(audit::Column::ProvinceCode.eq(scope.region().province()));
     }
+    q = filter.apply(q);
     if let Some((at, id)) = after {
         q = q.filter(
             Condition::any().add(audit::Column::At.lt(at)).add(
@@ -129,10 +172,16 @@ pub async fn older_than(
 }
 
 /// The newest entries in scope, a page at a time.
-pub async fn list(db: &Db, access: &Access, page: u64, per_page: u64) -> Result<(Vec<audit::Model>, u64)> {
+pub async fn list(
+    db: &Db,
+    access: &Access,
+    filter: &AuditFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit::Model>, u64)> {
     access.require(Permission::ReadAuditLog)?;
     let scope = &access.scope;
-    let q = audit::Entity::find().filter(in_subtree(audit::Column::RegionCode, scope.region().as_str()));
+    let q = filter.apply(audit::Entity::find().filter(in_subtree(audit::Column::RegionCode, scope.region().as_str())));
     let total = q.clone().count(&db.conn).await?;
     let rows = q
         .order_by_desc(audit::Column::At)

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod migration;
 pub mod payroll;
 pub mod policies;
+pub mod region_names;
 pub mod regions;
 pub mod reserves;
 pub mod rounds;

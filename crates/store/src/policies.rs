@@ -347,11 +347,27 @@ pub async fn set_reference_wage(
             "区划无效或不在您的管辖范围内",
         ));
     }
-    if key.is_empty() || key.len() > 40 || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+    // Only a wage some policy reads: a typo would be stored and never used.
+    let mut known: Vec<String> = Vec::new();
+    for m in list(db).await? {
+        if let Ok(p) = shegong_domain::policy::Policy::parse(&m.body) {
+            known.extend(p.pay.reference_keys().into_iter().map(str::to_string));
+        }
+    }
+    if !known.iter().any(|k| k == key) {
+        known.sort();
+        known.dedup();
         errors.push(FieldError::new(
             "wage_key",
             "key",
-            "参照工资的键只能由小写字母和“_”组成",
+            format!(
+                "没有政策使用这项参照工资；可录入：{}",
+                known
+                    .iter()
+                    .map(|k| shegong_domain::policy::reference_wage_label(k))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
         ));
     }
     if !(2000..=2100).contains(&year) {

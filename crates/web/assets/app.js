@@ -85,6 +85,31 @@
   });
   document.addEventListener('submit', function (e) { if (e.target.id === 'grid') dirty = false; });
   window.addEventListener('beforeunload', function (e) { if (dirty) { e.preventDefault(); e.returnValue = ''; } });
+  // Region pickers: typing part of a name lists the regions in the user's scope that contain it, each
+  // with the places above it ("海宁市 海洲街道"); the server reads the chosen text back to the region.
+  var pickerSeq = 0;
+  document.addEventListener('input', function (e) {
+    var el = e.target;
+    if (!el.matches || !el.matches('input[data-region-picker]')) return;
+    var q = el.value.trim();
+    if (!q || /^\d+$/.test(q)) return;
+    if (!el.getAttribute('list')) {
+      var dl = document.createElement('datalist');
+      dl.id = 'region-picker-' + (++pickerSeq);
+      el.after(dl);
+      el.setAttribute('list', dl.id);
+    }
+    clearTimeout(el._t);
+    el._t = setTimeout(function () {
+      fetch('/api/v1/regions/suggest?q=' + encodeURIComponent(q), { credentials: 'same-origin' })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (v) {
+          var dl = document.getElementById(el.getAttribute('list'));
+          dl.innerHTML = '';
+          v.items.forEach(function (n) { var o = document.createElement('option'); o.value = n.label; dl.appendChild(o); });
+        });
+    }, 200);
+  });
   document.addEventListener('DOMContentLoaded', function () { draw(document); });
   document.addEventListener('htmx:afterSwap', function (e) { draw(e.target); });
 })();

@@ -198,7 +198,7 @@ pub async fn enrol(db: &Db, access: &Access, id: Uuid, filter: &WorkerFilter, to
     let inner = scope
         .narrow(&RegionCode::parse(&t.region_code).map_err(|e| anyhow::anyhow!("{e}"))?)
         .ok_or(StoreError::NotFound)?;
-    let mut f = filter.clone();
+    let mut f = filter.named(db, &inner).await?;
     f.status = Some(WorkerStatus::Active.as_str().into());
     let cond = f.condition(&inner, today)?;
     let ids: Vec<(Uuid, String, String)> = worker::Entity::find()

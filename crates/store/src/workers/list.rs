@@ -76,6 +76,21 @@ pub(super) fn scope_condition(scope: &Scope) -> Condition {
 }
 
 impl WorkerFilter {
+    /// The filter with its region named by code: a name ("海洲街道", "海宁市 海洲街道") is looked up
+    /// in the caller's scope, and refused when it fits no region or several.
+    pub async fn named(&self, db: &Db, scope: &Scope) -> Result<WorkerFilter> {
+        match set_str(&self.region) {
+            Some(r) if RegionCode::parse(r).is_err() => {
+                let code = crate::region_names::resolve(db, scope, "region", r).await?;
+                Ok(WorkerFilter {
+                    region: Some(code.to_string()),
+                    ..self.clone()
+                })
+            }
+            _ => Ok(self.clone()),
+        }
+    }
+
     /// The filters as a condition (scope included), or the error naming a bad filter.
     pub fn condition(&self, scope: &Scope, today: NaiveDate) -> Result<Condition> {
         let mut c = scope_condition(scope);
@@ -203,6 +218,7 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<worker::Model>, u64)> {
+    let filter = &filter.named(db, scope).await?;
     let cond = filter.condition(scope, today)?;
     let base = worker::Entity::find().filter(cond);
     let total = base.clone().count(&db.conn).await?;
@@ -238,6 +254,7 @@ pub async fn for_each(
     mut each: impl FnMut(&worker::Model),
 ) -> Result<u64> {
     use futures_util::TryStreamExt;
+    let filter = &filter.named(db, scope).await?;
     let cond = filter.condition(scope, today)?;
     // One query read as a stream: linear in the rows, where pages with OFFSET re-read every row
     // before the page (quadratic over a province's export).

@@ -19,7 +19,7 @@ pub use exit::exit;
 pub use list::{WorkerFilter, for_each, list};
 pub(crate) use new_archives::write_new;
 pub(crate) use read::find_scoped;
-pub use read::{Archive, ID_NUMBER_FIELD, archive, community_names, get, history, names_of};
+pub use read::{Archive, ID_NUMBER_FIELD, archive, community_names, get, history, labels_of, names_of};
 pub use records::{add_agreement, add_appointment, add_certificate, add_education, parse_appointment};
 pub use summary::{Summary, count_by_child, summary};
 pub(crate) use summary::{active_count_by_community, certified_by_community};

@@ -59,6 +59,28 @@ pub async fn names_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::col
     Ok(rows.into_iter().collect())
 }
 
+/// "姓名（330481********1234）" for the workers in scope among `ids` (audit log objects); others are
+/// left out.
+pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(Uuid, String, String)> = worker::Entity::find()
+        .select_only()
+        .columns([worker::Column::Id, worker::Column::Name, worker::Column::IdNumber])
+        .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(worker::Column::Id.is_in(ids))
+        .filter(scope_condition(scope))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, n, i)| (id, format!("{n}（{}）", shegong_domain::id_number::mask(&i))))
+        .collect())
+}
+
 pub async fn archive(db: &Db, scope: &Scope, id: Uuid, today: NaiveDate) -> Result<Archive> {
     let w = find_scoped(&db.conn, scope, id).await?;
     let p = w.province_code.clone();

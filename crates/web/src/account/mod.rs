@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login::login_page).post(login::login))
         .route("/logout", post(login::logout))
         .route("/account", get(page::account_page))
+        .route("/system", get(page::system_page))
         .route(
             "/account/password",
             get(page::password_page).post(page::change_password_page),

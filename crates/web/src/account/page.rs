@@ -40,6 +40,9 @@ struct AccountPage {
     notice: String,
     errors: Vec<FieldError>,
     min_chars: usize,
+    /// The 系统 page (links to users, the audit log, the API document, and API tokens) rather than
+    /// the account page (the password).
+    system: bool,
 }
 
 async fn account_render(
@@ -49,11 +52,35 @@ async fn account_render(
     notice: &str,
     errors: Vec<FieldError>,
 ) -> PageResult {
+    page_render(st, caller, new_token, notice, errors, false).await
+}
+
+/// The 系统 page: for the staff who connect other systems, not for a worker.
+pub(crate) async fn system_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(q): Query<crate::flash::Flash>,
+) -> PageResult {
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
+    let notice = q.notice(caller.user.id);
+    page_render(&st, &caller, String::new(), &notice, vec![], true).await
+}
+
+async fn page_render(
+    st: &AppState,
+    caller: &Caller,
+    new_token: String,
+    notice: &str,
+    errors: Vec<FieldError>,
+    system: bool,
+) -> PageResult {
     let tokens = users::list_tokens(&st.db, caller.user.id).await?;
     let max_age = chrono::Duration::days(i64::from(st.settings.token_days));
     let now = chrono::Utc::now();
     render(AccountPage {
-        c: chrome(st, caller, "account").await?,
+        c: chrome(st, caller, if system { "system" } else { "account" }).await?,
         new_token,
         tokens: tokens
             .into_iter()
@@ -70,6 +97,7 @@ async fn account_render(
         notice: notice.into(),
         errors,
         min_chars: shegong_domain::password::MIN_CHARS,
+        system,
     })
 }
 
@@ -166,14 +194,14 @@ pub(crate) async fn create_token_page(
     let name = f.name.trim();
     if name.is_empty() {
         let e = FieldError::new("name_required", "name", "请填写令牌用途");
-        return account_render(&st, &caller, String::new(), "", vec![e]).await;
+        return page_render(&st, &caller, String::new(), "", vec![e], true).await;
     }
     let (t, token) = users::create_token(&st.db, caller.user.id, name).await?;
     audit::entry(&caller.actor, "auth.token", &caller.user.region_code)
         .target(t.id)
         .save(&st.db.writer)
         .await?;
-    account_render(&st, &caller, token, "", vec![]).await
+    page_render(&st, &caller, token, "", vec![], true).await
 }
 
 pub(crate) async fn revoke_token_page(
@@ -184,7 +212,7 @@ pub(crate) async fn revoke_token_page(
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     users::revoke_token(&st.db, caller.user.id, id).await?;
-    Ok(Redirect::to("/account").into_response())
+    Ok(Redirect::to("/system").into_response())
 }
 
 #[derive(Deserialize, Default)]

@@ -85,7 +85,7 @@ pub async fn audit_log(
 ) -> ApiResult<Json<AuditPage>> {
     caller.access.require(Permission::ReadAuditLog)?;
     let (page, per_page) = q.paging(50, 500)?;
-    let (items, total) = audit::list(&st.db, &caller.access, page - 1, per_page).await?;
+    let (items, total) = audit::list(&st.db, &caller.access, &Default::default(), page - 1, per_page).await?;
     Ok(Json(AuditPage { items, total }))
 }
 

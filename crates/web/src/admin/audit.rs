@@ -6,12 +6,19 @@ use crate::page::render;
 
 use crate::auth::Caller;
 use crate::clock::local_time;
+use crate::clock::today;
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::xlsx::{XCell, table_xlsx};
 use askama::Template;
 use axum::extract::{Query, State};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 use shegong_domain::Permission;
-use shegong_store::audit;
+use shegong_store::audit::{self, AuditFilter};
+use shegong_store::workers::{self, WorkerFilter};
+use std::collections::HashMap;
+use uuid::Uuid;
 
 /// One entry of the log as people read it (the page and the export show the same).
 pub(crate) struct AuditRow {
@@ -25,14 +32,20 @@ pub(crate) struct AuditRow {
 }
 
 impl AuditRow {
-    fn of(r: shegong_store::entity::audit::Model) -> Self {
+    fn of(r: shegong_store::entity::audit::Model, people: &HashMap<Uuid, String>) -> Self {
+        let target = r.target.unwrap_or_default();
+        let target = target
+            .parse::<Uuid>()
+            .ok()
+            .and_then(|id| people.get(&id).cloned())
+            .unwrap_or(target);
         Self {
             at: local_time(r.at),
             role: audit::role_label(&r.role),
             action: action_label(&r.action).to_string(),
             user: r.username,
             region: r.region_code,
-            target: r.target.unwrap_or_default(),
+            target,
             detail: r.detail.unwrap_or_default(),
         }
     }
@@ -61,78 +74,187 @@ struct AuditPage {
     total: u64,
     page: u64,
     more: bool,
+    q: AuditQuery,
+    /// The query string of the filters (for the pager and the export).
+    qs: String,
+    actions: Vec<(String, String)>,
+    error: String,
 }
 
-pub(crate) async fn audit_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<crate::extract::PageQuery>,
-) -> PageResult {
-    caller.access.require(Permission::ReadAuditLog)?;
-    let (page, _) = q.paging(50, 50)?;
-    let (rows, total) = audit::list(&st.db, &caller.access, page - 1, 50).await?;
-    render(AuditPage {
-        c: chrome(&st, &caller, "audit").await?,
-        rows: rows.into_iter().map(AuditRow::of).collect(),
-        total,
-        more: page * 50 < total,
-        page,
-    })
+/// The audit log's filters as the page's form sends them.
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct AuditQuery {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    user: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    action: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    from: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    to: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    region: String,
+    /// A person by name or whole ID number: the entries about them.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    person: String,
+    #[serde(skip_serializing)]
+    page: Option<String>,
 }
 
-fn action_label(a: &str) -> &str {
-    match a {
-        "auth.login" => "登录",
-        "auth.token" => "生成API令牌",
-        "worker.create" => "新增人员",
-        "worker.rehire" => "重新聘用",
-        "worker.transfer_in" => "档案转入",
-        "worker.transfer_out" => "档案转出",
-        "worker.update" => "修改档案",
-        "worker.appointment" => "任职变动",
-        "worker.exit" => "办理退出",
-        "worker.export" => "导出名单",
-        "worker.view_id_number" => "查看完整身份证号码",
-        "worker.import" => "批量导入",
-        "worker.education" => "新增学历",
-        "worker.certificate" => "新增证书",
-        "worker.agreement" => "签订服务协议",
-        "worker.assessment" => "登记考核等次",
-        "worker.assessment.amend" => "更正考核等次",
-        "worker.correction.request" => "申请更正档案",
-        "worker.correction.resolve" => "处理更正申请",
-        "assessment.round.create" => "创建年度考核",
-        "assessment.round.scores" => "录入考核评分",
-        "assessment.round.score" => "评定考核等次",
-        "assessment.round.grade" => "调整拟定等次",
-        "assessment.round.publish" => "发布考核等次",
-        "payroll.compute" => "计算月度薪酬",
-        "payroll.reviewed" => "审核月度薪酬",
-        "payroll.locked" => "锁定月度薪酬",
-        "payroll.adjust" => "薪酬调整项",
-        "payroll.export" => "导出工资表",
-        "policy.upload" => "上传政策文件",
-        "policy.apply" => "指定适用政策",
-        "policy.reference_wage" => "录入参照工资",
-        "training.create" => "新建培训",
-        "training.enrol" => "记录参训",
-        "training.result" => "记录培训结果",
-        "reserve.add" => "加入后备名单",
-        "reserve.remove" => "移出后备名单",
-        "user.create" => "新增用户",
-        "user.disable" => "停用用户",
-        "user.enable" => "启用用户",
-        "user.password_change" => "修改密码",
-        "user.password_reset" => "重置用户密码",
-        "user.password_set" => "设置用户密码（命令行）",
-        "demo.load" => "载入演示数据",
-        other => other,
+impl AuditQuery {
+    /// The store's filter, or the message naming what was not understood.
+    async fn filter(&self, st: &AppState, caller: &Caller) -> Result<AuditFilter, String> {
+        let date = |label: &str, v: &str| -> Result<Option<NaiveDate>, String> {
+            match v.trim() {
+                "" => Ok(None),
+                v => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| format!("{label}应为日期，如2026-11-01，“{v}”不是")),
+            }
+        };
+        let mut f = AuditFilter {
+            user: Some(self.user.trim().to_string()).filter(|u| !u.is_empty()),
+            from: date("起始日期", &self.from)?,
+            to: date("截止日期", &self.to)?,
+            ..Default::default()
+        };
+        if let (Some(a), Some(b)) = (f.from, f.to)
+            && a > b
+        {
+            return Err("起始日期不能晚于截止日期".into());
+        }
+        match self.action.trim() {
+            "" => {}
+            a if ACTIONS.iter().any(|(k, _)| *k == a) => f.action = Some(a.to_string()),
+            a => return Err(format!("没有“{a}”这种操作")),
+        }
+        if !self.region.trim().is_empty() {
+            let code = shegong_store::region_names::resolve(&st.db, &caller.scope, "region", &self.region)
+                .await
+                .map_err(|e| AppError::from(e).body().message)?;
+            caller.scope.narrow(&code).ok_or("该区划不在您的管辖范围内")?;
+            f.region = Some(code.to_string());
+        }
+        let person = self.person.trim();
+        if !person.is_empty() {
+            let wf = WorkerFilter {
+                q: Some(person.to_string()),
+                status: Some("all".into()),
+                id_prefix_search: false,
+                ..Default::default()
+            };
+            let (found, _) = workers::list(&st.db, &caller.scope, &wf, today(), 1, 500)
+                .await
+                .map_err(|e| AppError::from(e).body().message)?;
+            f.targets = Some(found.iter().map(|w| w.id.to_string()).collect());
+        }
+        Ok(f)
     }
 }
 
-/// The whole audit log in scope, newest first, read 1,000 rows at a time.
-pub(crate) async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
+/// Who the entries' objects are: the workers among them, by name and masked ID number.
+async fn people(
+    st: &AppState,
+    caller: &Caller,
+    rows: &[shegong_store::entity::audit::Model],
+) -> Result<HashMap<Uuid, String>, AppError> {
+    let ids = rows.iter().filter_map(|r| r.target.as_deref()?.parse().ok()).collect();
+    Ok(workers::labels_of(&st.db, &caller.scope, ids).await?)
+}
+
+pub(crate) async fn audit_page(State(st): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> PageResult {
     caller.access.require(Permission::ReadAuditLog)?;
+    let page = match q.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => p
+            .parse::<u64>()
+            .ok()
+            .filter(|p| (1..=crate::extract::MAX_PAGE).contains(p))
+            .ok_or_else(|| AppError::from(shegong_domain::FieldError::new("paging_invalid", "page", "页码无效")))?,
+    };
+    let (rows, total, error) = match q.filter(&st, &caller).await {
+        Ok(f) => {
+            let (rows, total) = audit::list(&st.db, &caller.access, &f, page - 1, 50).await?;
+            (rows, total, String::new())
+        }
+        Err(e) => (vec![], 0, e),
+    };
+    let people = people(&st, &caller, &rows).await?;
+    render(AuditPage {
+        c: chrome(&st, &caller, "audit").await?,
+        rows: rows.into_iter().map(|r| AuditRow::of(r, &people)).collect(),
+        total,
+        more: page * 50 < total,
+        page,
+        qs: serde_urlencoded::to_string(&q).unwrap_or_default(),
+        actions: ACTIONS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect(),
+        q,
+        error,
+    })
+}
+
+/// Every action the log records, with its name.
+pub(crate) const ACTIONS: &[(&str, &str)] = &[
+    ("auth.login", "登录"),
+    ("auth.token", "生成API令牌"),
+    ("worker.create", "新增人员"),
+    ("worker.rehire", "重新聘用"),
+    ("worker.transfer_in", "档案转入"),
+    ("worker.transfer_out", "档案转出"),
+    ("worker.update", "修改档案"),
+    ("worker.appointment", "任职变动"),
+    ("worker.exit", "办理退出"),
+    ("worker.export", "导出名单"),
+    ("worker.view_id_number", "查看完整身份证号码"),
+    ("worker.import", "批量导入"),
+    ("worker.education", "新增学历"),
+    ("worker.certificate", "新增证书"),
+    ("worker.agreement", "签订服务协议"),
+    ("worker.assessment", "登记考核等次"),
+    ("worker.assessment.amend", "更正考核等次"),
+    ("worker.correction.request", "申请更正档案"),
+    ("worker.correction.resolve", "处理更正申请"),
+    ("assessment.round.create", "创建年度考核"),
+    ("assessment.round.scores", "录入考核评分"),
+    ("assessment.round.score", "评定考核等次"),
+    ("assessment.round.grade", "调整拟定等次"),
+    ("assessment.round.publish", "发布考核等次"),
+    ("payroll.compute", "计算月度薪酬"),
+    ("payroll.reviewed", "审核月度薪酬"),
+    ("payroll.locked", "锁定月度薪酬"),
+    ("payroll.adjust", "薪酬调整项"),
+    ("payroll.export", "导出工资表"),
+    ("policy.upload", "上传政策文件"),
+    ("policy.apply", "指定适用政策"),
+    ("policy.reference_wage", "录入参照工资"),
+    ("training.create", "新建培训"),
+    ("training.enrol", "记录参训"),
+    ("training.result", "记录培训结果"),
+    ("reserve.add", "加入后备名单"),
+    ("reserve.remove", "移出后备名单"),
+    ("user.create", "新增用户"),
+    ("user.disable", "停用用户"),
+    ("user.enable", "启用用户"),
+    ("user.password_change", "修改密码"),
+    ("user.password_reset", "重置用户密码"),
+    ("user.password_set", "设置用户密码（命令行）"),
+    ("demo.load", "载入演示数据"),
+];
+
+fn action_label(a: &str) -> &str {
+    ACTIONS.iter().find(|(k, _)| *k == a).map_or(a, |(_, l)| l)
+}
+
+/// The whole audit log in scope, newest first, read 1,000 rows at a time.
+pub(crate) async fn audit_xlsx(State(st): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> PageResult {
+    caller.access.require(Permission::ReadAuditLog)?;
+    let filter = q
+        .filter(&st, &caller)
+        .await
+        .map_err(|m| AppError::Invalid(vec![shegong_domain::FieldError::new("audit_filter", "filter", m)]))?;
+    let filter = &filter;
+    let (caller, st) = (&caller, &st);
     let headers = [
         ("时间", 18.0),
         ("用户", 12.0),
@@ -151,11 +273,12 @@ pub(crate) async fn audit_xlsx(State(st): State<AppState>, caller: Caller) -> Pa
         &headers,
         |_| async move {
             let after = *cursor.lock().unwrap_or_else(|p| p.into_inner());
-            let rows = audit::older_than(db, access, after, 1000).await?;
+            let rows = audit::older_than(db, access, filter, after, 1000).await?;
             if let Some(last) = rows.last() {
                 *cursor.lock().unwrap_or_else(|p| p.into_inner()) = Some((last.at, last.id));
             }
-            Ok(rows.into_iter().map(|r| AuditRow::of(r).cells()).collect())
+            let people = people(st, caller, &rows).await?;
+            Ok(rows.into_iter().map(|r| AuditRow::of(r, &people).cells()).collect())
         },
         "audit.xlsx",
         "审计日志.xlsx",

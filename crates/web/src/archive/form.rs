@@ -19,8 +19,8 @@ use shegong_domain::Permission;
 use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS};
 use shegong_domain::worker::{CertificateLevel, NewWorkerInput, POST_CATEGORIES, TITLES};
 use shegong_domain::{FieldError, RegionLevel};
+use shegong_store::audit;
 use shegong_store::workers::{self, WorkerPatch};
-use shegong_store::{audit, regions};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -67,7 +67,6 @@ struct WorkerFormPage {
     titles: Vec<&'static str>,
     educations: Vec<(String, String)>,
     certificates: Vec<(String, String)>,
-    communities: Vec<(String, String)>,
 }
 
 impl WorkerFormPage {
@@ -110,15 +109,6 @@ impl FormKind {
 
 async fn form_page(st: &AppState, caller: &Caller, kind: FormKind, v: FormValues, errs: Vec<FieldError>) -> PageResult {
     let creating = matches!(kind, FormKind::New);
-    let communities = if creating {
-        regions::search_communities(&st.db, &caller.scope, "", 500)
-            .await?
-            .into_iter()
-            .map(|r| (r.code, r.name))
-            .collect()
-    } else {
-        vec![]
-    };
     let mut errors = HashMap::new();
     for e in errs {
         errors.entry(e.field).or_insert(e.message);
@@ -149,7 +139,6 @@ async fn form_page(st: &AppState, caller: &Caller, kind: FormKind, v: FormValues
             .iter()
             .map(|l| (l.as_str().to_string(), l.label().to_string()))
             .collect(),
-        communities,
     };
     let html = page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     Ok((status, Html(html)).into_response())
@@ -234,6 +223,17 @@ impl WorkerForm {
 pub(crate) async fn create_worker(State(st): State<AppState>, caller: Caller, Form(f): Form<WorkerForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::EditArchive)?;
+    // The community by name ("海洲街道 新兴社区") or code; an unknown or ambiguous name is an error.
+    let community = match f.community_code.trim() {
+        "" => String::new(),
+        text => match shegong_store::region_names::resolve(&st.db, &caller.scope, "community_code", text).await {
+            Ok(c) => c.to_string(),
+            Err(shegong_store::StoreError::Invalid(errs)) => {
+                return form_page(&st, &caller, FormKind::New, f.values(), errs).await;
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
     let input = NewWorkerInput {
         name: f.name.clone(),
         id_number: f.id_number.clone(),
@@ -243,7 +243,7 @@ pub(crate) async fn create_worker(State(st): State<AppState>, caller: Caller, Fo
         political_status: opt(&f.political_status),
         phone: opt(&f.phone),
         address: opt(&f.address),
-        community_code: f.community_code.clone(),
+        community_code: community,
         post_category: f.post_category.clone(),
         title: f.title.clone(),
         start_date: f.start_date.clone(),

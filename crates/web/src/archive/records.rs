@@ -41,8 +41,12 @@ pub(crate) async fn add_certificate(Path(id): Path<Uuid>, form: Posted) -> PageR
 
 pub(crate) async fn add_appointment(Path(id): Path<Uuid>, form: Posted) -> PageResult {
     form.save_archive(id, Permission::EditArchive, "appointment", async |st, access, f| {
+        // The community by name ("海洲街道 新兴社区") or code.
+        let community =
+            shegong_store::region_names::resolve(&st.db, &access.scope, "community_code", &f.get("community_code"))
+                .await?;
         let a = workers::parse_appointment(
-            &f.get("community_code"),
+            community.as_str(),
             &f.get("post_category"),
             &f.get("title"),
             &f.get("start_date"),

@@ -201,14 +201,27 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         .rev()
         .take(40)
     {
-        w.rows.push(row(vec![t(r), t(k), t(y), n(money(fen))]));
+        w.rows.push(row(vec![
+            t(r),
+            t(shegong_domain::policy::reference_wage_label(&k)),
+            t(y),
+            n(money(fen)),
+        ]));
     }
     if caller.role.may(Permission::ApplyPolicy) {
         w.forms.push(FormSpec {
             action: "/policies/wages".into(),
             fields: vec![
                 input("区划代码", "region", "text", code.as_str(), 14),
-                input("参照工资键", "key", "text", "average_wage", 14),
+                select(
+                    "参照工资",
+                    "key",
+                    "average_wage",
+                    shegong_domain::policy::REFERENCE_WAGES
+                        .iter()
+                        .map(|(k, l)| (k.to_string(), l.to_string()))
+                        .collect(),
+                ),
                 input(
                     "年度",
                     "year",

@@ -1,0 +1,109 @@
+//! Regions named as people name them: "海洲街道", or with the places above it ("海宁市 海洲街道"), for
+//! filters and pickers. A name that fits no region, or several, is refused with the choices.
+use crate::Db;
+use crate::entity::region;
+use crate::error::{Result, StoreError};
+use crate::regions::{in_subtree, names};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use shegong_domain::{FieldError, RegionCode, Scope};
+
+/// How many regions a picker suggests at most.
+pub const SUGGESTIONS: u64 = 20;
+
+/// A region with the names of the places above it inside the caller's view, e.g.
+/// ("330481002", "海宁市 海洲街道").
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Named {
+    pub code: String,
+    pub label: String,
+}
+
+async fn labelled(db: &Db, scope: &Scope, rows: Vec<region::Model>) -> Result<Vec<Named>> {
+    let here = scope.region().as_str().len();
+    let mut prefixes: Vec<String> = rows
+        .iter()
+        .flat_map(|r| {
+            [2, 4, 6, 9]
+                .into_iter()
+                .filter(|n| *n >= here && *n < r.code.len())
+                .map(|n| r.code[..n].to_string())
+        })
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    let above = names(&db.conn, prefixes).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut parts: Vec<&str> = [2, 4, 6, 9]
+                .into_iter()
+                .filter(|n| *n >= here && *n < r.code.len())
+                .filter_map(|n| above.get(&r.code[..n]).map(String::as_str))
+                .collect();
+            parts.push(&r.name);
+            Named {
+                label: parts.join(" "),
+                code: r.code,
+            }
+        })
+        .collect())
+}
+
+/// Regions in scope whose name contains `q`, the larger first (a county before its streets).
+pub async fn suggest(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<Named>> {
+    let q = q.split_whitespace().last().unwrap_or("").trim();
+    if q.is_empty() || q.chars().count() > 30 {
+        return Ok(vec![]);
+    }
+    let rows = region::Entity::find()
+        .filter(in_subtree(region::Column::Code, scope.region().as_str()))
+        .filter(region::Column::Name.contains(q))
+        .filter(region::Column::Level.ne("grid"))
+        .order_by_asc(sea_orm::sea_query::Expr::cust("LENGTH(code)"))
+        .order_by_asc(region::Column::Code)
+        .limit(limit)
+        .all(&db.conn)
+        .await?;
+    labelled(db, scope, rows).await
+}
+
+/// The region `text` names: a code, a name, or a name after the names of places above it. Errors
+/// name the field `field` and, when several regions fit, list them.
+pub async fn resolve(db: &Db, scope: &Scope, field: &'static str, text: &str) -> Result<RegionCode> {
+    let text = text.trim();
+    if let Ok(code) = RegionCode::parse(text) {
+        return Ok(code);
+    }
+    let refuse = |m: String| StoreError::invalid(FieldError::new("region_unknown", field, m));
+    if text.is_empty() || text.chars().count() > 100 {
+        return Err(refuse("请填写区划名称或代码".into()));
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let name = words.last().copied().unwrap_or_default();
+    let exact = region::Entity::find()
+        .filter(in_subtree(region::Column::Code, scope.region().as_str()))
+        .filter(region::Column::Name.eq(name))
+        .order_by_asc(region::Column::Code)
+        .limit(200)
+        .all(&db.conn)
+        .await?;
+    let found = labelled(db, scope, exact).await?;
+    // The places above, as typed, must all appear in the label.
+    let fit: Vec<&Named> = found
+        .iter()
+        .filter(|n| words.iter().all(|w| n.label.split(' ').any(|part| part == *w)))
+        .collect();
+    match fit.as_slice() {
+        [one] => RegionCode::parse(&one.code).map_err(|_| refuse("区划代码无效".into())),
+        [] => Err(refuse(format!("您的管辖范围内没有名为“{text}”的区划"))),
+        many => Err(refuse(format!(
+            "“{text}”有{}处，请从列表中选择或写上所属地方：{}",
+            many.len(),
+            many.iter()
+                .take(5)
+                .map(|n| n.label.as_str())
+                .collect::<Vec<_>>()
+                .join("；")
+        ))),
+    }
+}

@@ -1,0 +1,66 @@
+//! The auditor's question: who viewed this person's full ID number last week? The log is filtered
+//! by person, action, user, dates and region, shows the person by name and masked ID number, and
+//! exports what it shows; a filter it does not understand is said, not ignored.
+
+use crate::both_engines;
+use crate::helpers::TestApp;
+use reqwest::StatusCode;
+
+async fn the_auditor_finds_who_viewed_an_id_number(app: TestApp) {
+    let haining = app.token("haining").await;
+    let auditor = app.token("auditor").await;
+    let (_, list) = app.get_json(&haining, "/api/v1/workers?per_page=2").await;
+    let viewed = &list["items"][0];
+    let (id, name) = (viewed["id"].as_str().unwrap(), viewed["name"].as_str().unwrap());
+    let other = list["items"][1]["id"].as_str().unwrap();
+    // 海宁 views two people's full ID numbers (admins see them; each view is logged).
+    for w in [id, other] {
+        let (s, _) = app.get_json(&haining, &format!("/api/v1/workers/{w}")).await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    let (_, full) = app.get_json(&auditor, &format!("/api/v1/workers/{id}")).await;
+    let id_number = full["id_number_full"].as_str().unwrap().to_string();
+    let today = chrono::Utc::now().date_naive();
+    let week_ago = today - chrono::Duration::days(7);
+    let q = format!("/audit?person={id_number}&action=worker.view_id_number&from={week_ago}&to={today}");
+    let page = app.get(&auditor, &q).await.text().await.unwrap();
+    assert!(page.contains("查看完整身份证号码"));
+    assert!(page.contains(&format!("{name}（")), "the person by name");
+    let table = &page[page.find("<table").unwrap()..];
+    assert!(!table.contains(&id_number), "the ID number masked in the log");
+    assert!(page.contains("<td>haining</td>"), "who viewed it");
+    let other_name = list["items"][1]["name"].as_str().unwrap();
+    if other_name != name {
+        assert!(!page.contains(&format!("{other_name}（")), "only that person's entries");
+    }
+    // By user: the auditor's own view is there under their name, not under 海宁's filter.
+    let mine = app
+        .get(&auditor, &format!("{q}&user=haining"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!mine.contains("<td>auditor</td>"));
+    // The export has the same rows.
+    let r = app
+        .get(
+            &auditor,
+            &format!("/audit.xlsx?person={id_number}&action=worker.view_id_number"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Filters not understood are said.
+    for (bad, says) in [
+        ("from=2026-13-01", "起始日期应为日期"),
+        ("from=2026-11-20&to=2026-11-01", "起始日期不能晚于截止日期"),
+        ("action=worker.fly", "没有“worker.fly”这种操作"),
+        ("region=不存在的地方", "没有名为“不存在的地方”的区划"),
+    ] {
+        let page = app.get(&auditor, &format!("/audit?{bad}")).await.text().await.unwrap();
+        assert!(page.contains(says), "{bad}");
+    }
+    // Nobody found by that name: nothing listed (not the whole log).
+    let page = app.get(&auditor, "/audit?person=查无此人").await.text().await.unwrap();
+    assert!(page.contains("没有符合条件的记录"));
+}
+both_engines!(the_auditor_finds_who_viewed_an_id_number);

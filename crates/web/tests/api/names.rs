@@ -1,0 +1,127 @@
+//! Regions by name, not code: the picker's suggestions, the worker list's region filter, and the
+//! community of a new archive typed by name; a name that fits nothing is an error, not ignored.
+
+use crate::both_engines;
+use crate::helpers::{TestApp, browser, browser_login, csrf_of, fresh_id, text_of};
+use reqwest::StatusCode;
+use shegong_store::demo::DEMO_PASSWORD;
+
+async fn regions_are_picked_by_name(app: TestApp) {
+    let hn = app.token("haining").await;
+    let (_, county) = app.get_json(&hn, "/api/v1/regions/330481").await;
+    let street = &county["children"][1];
+    let (street_code, street_name) = (street["code"].as_str().unwrap(), street["name"].as_str().unwrap());
+    // The picker: the street, labelled with the county above it.
+    let (s, v) = app
+        .get_json(&hn, &format!("/api/v1/regions/suggest?q={}", &street_name[..6]))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let labels: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&format!("海宁市 {street_name}").as_str()), "{labels:?}");
+    // Nothing outside the scope is suggested.
+    let (_, other) = app.get_json(&hn, "/api/v1/regions/suggest?q=桐乡").await;
+    assert_eq!(other["items"].as_array().unwrap().len(), 0, "{other}");
+    // The list filter by name equals the filter by code.
+    let (_, by_code) = app
+        .get_json(&hn, &format!("/api/v1/workers?region={street_code}&per_page=1"))
+        .await;
+    for name in [street_name.to_string(), format!("海宁市 {street_name}")] {
+        let (s, by_name) = app
+            .get_json(&hn, &format!("/api/v1/workers?region={}&per_page=1", urlencode(&name)))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{by_name}");
+        assert_eq!(by_name["total"], by_code["total"], "{name}");
+    }
+    // A name that fits no region is refused, naming the field.
+    let (s, v) = app
+        .get_json(&hn, &format!("/api/v1/workers?region={}", urlencode("不存在街道")))
+        .await;
+    assert_eq!(
+        (s, v["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("region")),
+        "{v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("不存在街道"));
+    // A region of another county, by name: not in scope, refused the same way.
+    let (s, _) = app
+        .get_json(&hn, &format!("/api/v1/workers?region={}", urlencode("桐乡市")))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // The page shows the refusal instead of ignoring the filter.
+    let page = app
+        .get(&hn, &format!("/workers?region={}", urlencode("不存在街道")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("没有名为“不存在街道”的区划"));
+}
+both_engines!(regions_are_picked_by_name);
+
+async fn a_new_archive_names_its_community(app: TestApp) {
+    let hn = app.token("haining").await;
+    let (_, street) = app.get_json(&hn, "/api/v1/regions/330481001").await;
+    let community = &street["children"][0];
+    let (code, name) = (community["code"].as_str().unwrap(), community["name"].as_str().unwrap());
+    let street_name = street["name"].as_str().unwrap();
+    let b = browser();
+    browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
+    let form = text_of(&b, app.url("/workers/new")).await;
+    let csrf = csrf_of(&form);
+    let id_number = fresh_id(11);
+    let r = b
+        .post(app.url("/workers/new"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "张名字"),
+            ("id_number", id_number.as_str()),
+            ("ethnicity", "01"),
+            ("political_status", "13"),
+            ("community_code", &format!("{street_name} {name}")),
+            ("post_category", "staff"),
+            ("title", "网格员"),
+            ("start_date", "2025-03-01"),
+            ("education_code", "21"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap_or_default()
+    );
+    let (_, found) = app.get_json(&hn, &format!("/api/v1/workers?q={id_number}")).await;
+    assert_eq!(found["items"][0]["community_code"], code);
+    // A community name that fits nothing: the form comes back naming the field.
+    let r = b
+        .post(app.url("/workers/new"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "李名字"),
+            ("id_number", fresh_id(12).as_str()),
+            ("community_code", "没有这个社区"),
+            ("post_category", "staff"),
+            ("title", "网格员"),
+            ("start_date", "2025-03-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("没有名为“没有这个社区”的区划"),
+        "the form shows the refusal"
+    );
+}
+both_engines!(a_new_archive_names_its_community);
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_string()
+}
