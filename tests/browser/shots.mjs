@@ -73,6 +73,14 @@ await check('worker list filters and pages', async () => {
   await shot(page, '03-workers');
   workerUrl = await page.getAttribute('#results tbody tr:first-child a', 'href');
 });
+await check('the 登记表 prints on one A4 page', async () => {
+  await page.goto(base + workerUrl + '/registration-form');
+  expect((await page.textContent('body')).includes('社区工作者登记表'), 'no registration form');
+  await page.screenshot({ path: `${out}/04a-registration-form.png`, fullPage: true });
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  expect(pages === 1, `the form prints on ${pages} pages`);
+});
 await check('worker archive tabs', async () => {
   await page.goto(base + workerUrl);
   expect((await page.textContent('main')).includes('身份证号码'), 'no basic info');

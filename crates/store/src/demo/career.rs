@@ -249,11 +249,12 @@ pub(super) async fn career_and_pay(
                 workers: Set(computed.len() as i32),
                 total_fen: Set(computed.iter().map(|c| c.slip.total).sum()),
                 skipped: Set(0),
-                created_by: Set("demo".into()),
+                // Made by two people, as the policy's separate duties ask (制表 and 审核).
+                created_by: Set("演示：制表人".into()),
                 created_at: Set(at),
-                reviewed_by: Set(Some("demo".into())),
+                reviewed_by: Set(Some("演示：审核人".into())),
                 reviewed_at: Set(Some(at)),
-                locked_by: Set(Some("demo".into())),
+                locked_by: Set(Some("演示：制表人".into())),
                 locked_at: Set(Some(at)),
             }
             .insert(&txn)

@@ -6,6 +6,7 @@ pub(crate) mod export;
 pub(crate) mod form;
 pub(crate) mod list;
 pub(crate) mod records;
+pub(crate) mod registration;
 pub(crate) mod tabs;
 pub(crate) mod views;
 pub(crate) mod worker;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workers.xlsx", get(list::workers_export))
         .route("/workers/new", get(form::new_worker_page).post(form::create_worker))
         .route("/workers/{id}", get(worker::worker_page))
+        .route("/workers/{id}/registration-form", get(registration::registration_form))
         .route(
             "/workers/{id}/edit",
             get(form::edit_worker_page).post(form::update_worker),

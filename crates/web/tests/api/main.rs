@@ -25,5 +25,6 @@ mod hostile;
 mod pay;
 mod permissions;
 mod regions;
+mod registration;
 mod stats;
 mod training;
