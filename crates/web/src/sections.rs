@@ -85,6 +85,8 @@ pub struct Cell {
     /// The value is wrong (marked in the grid).
     pub(crate) error: bool,
     pub(crate) options: Vec<(String, String)>,
+    /// The select's field name (`grade` when empty).
+    pub(crate) select_name: String,
     pub(crate) button: String,
 }
 

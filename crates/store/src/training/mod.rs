@@ -3,10 +3,12 @@
 mod courses;
 mod overdue;
 mod records;
+mod roster;
 
 pub use courses::{TrainingInput, create, enrol, list};
 pub use overdue::{Overdue, Rotation, overdue};
 pub use records::{of_worker, set_result};
+pub use roster::{RosterLine, remove, roster};
 
 pub const KINDS: [(&str, &str); 5] = [
     ("initial", "初任培训"),

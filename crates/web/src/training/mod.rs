@@ -3,6 +3,7 @@
 pub(crate) mod api;
 pub(crate) mod export;
 pub(crate) mod pages;
+pub(crate) mod roster;
 
 use crate::state::AppState;
 use axum::Router;
@@ -15,6 +16,10 @@ pub fn routes() -> Router<AppState> {
         .route("/trainings", get(pages::trainings_page).post(pages::create_training))
         .route("/trainings.xlsx", get(pages::trainings_xlsx))
         .route("/trainings/{id}/enrol", post(pages::enrol_training))
+        .route("/trainings/{id}", get(roster::course_page))
+        .route("/trainings/{id}/people", post(roster::add_person))
+        .route("/trainings/{id}/people/{worker_id}", post(roster::set_outcome))
+        .route("/trainings/{id}/people/{worker_id}/remove", post(roster::remove_person))
         .route("/training/overdue", get(pages::overdue_page))
 }
 

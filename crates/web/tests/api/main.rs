@@ -26,5 +26,6 @@ mod pay;
 mod permissions;
 mod regions;
 mod registration;
+mod roster;
 mod stats;
 mod training;
