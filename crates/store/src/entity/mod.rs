@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod assessment_amendment;
 pub mod assessment_entry;
 pub mod assessment_round;
+pub mod attachment;
 pub mod audit;
 pub mod certificate;
 pub mod correction;

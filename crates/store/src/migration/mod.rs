@@ -22,6 +22,7 @@ mod m0014_accounts;
 mod m0015_import_runs;
 mod m0016_correction_replies;
 mod m0017_bank_accounts;
+mod m0018_attachments;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_import_runs::Migration),
             Box::new(m0016_correction_replies::Migration),
             Box::new(m0017_bank_accounts::Migration),
+            Box::new(m0018_attachments::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! The workers' archives, read and written through the caller's scope.
 
+pub mod attachments;
 mod corrections;
 mod create;
 mod exit;

@@ -2,6 +2,7 @@
 //! records, exit and corrections — pages, JSON and Excel.
 
 pub(crate) mod api;
+pub(crate) mod attachments;
 pub(crate) mod export;
 pub(crate) mod form;
 pub(crate) mod list;
@@ -24,6 +25,13 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/new", get(form::new_worker_page).post(form::create_worker))
         .route("/workers/{id}", get(worker::worker_page))
         .route("/workers/{id}/registration-form", get(registration::registration_form))
+        .route(
+            "/workers/{id}/attachments",
+            post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(attachments::MAX_UPLOAD)),
+        )
+        .route("/workers/{id}/attachments/{aid}", get(attachments::open))
+        .route("/workers/{id}/attachments/{aid}/remove", post(attachments::remove))
+        .route("/workers/{id}/photo", get(attachments::photo))
         .route(
             "/workers/{id}/edit",
             get(form::edit_worker_page).post(form::update_worker),

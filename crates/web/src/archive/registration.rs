@@ -23,6 +23,7 @@ struct RegistrationForm {
     appointments: Vec<AppointmentRow>,
     rewards: Vec<RewardRow>,
     printed: String,
+    has_photo: bool,
 }
 
 pub(crate) async fn registration_form(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> PageResult {
@@ -46,5 +47,6 @@ pub(crate) async fn registration_form(State(st): State<AppState>, caller: Caller
         w: worker_detail(&a, &grades, false, today),
         id_number,
         printed: today.format("%Y年%m月%d日").to_string(),
+        has_photo: workers::attachments::photo(&st.db, &caller.scope, id).await?.is_some(),
     })
 }

@@ -53,6 +53,20 @@ struct WorkerPage {
     level: String,
     level_steps: Vec<LevelStep>,
     payslips: Vec<PayslipRow>,
+    /// The archive's scans (材料 tab).
+    files: Vec<FileRow>,
+    file_kinds: Vec<(String, String)>,
+    has_photo: bool,
+}
+
+/// A kept scan as the 材料 tab lists it.
+struct FileRow {
+    id: Uuid,
+    kind_label: String,
+    filename: String,
+    size_text: String,
+    by: String,
+    at: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -101,6 +115,26 @@ pub(crate) async fn worker_page(
         _ => (vec![], vec![], vec![], Default::default()),
     };
     let corrections = tabs::corrections(&st, &caller, id).await?;
+    let kept = workers::attachments::list(&st.db, &caller.scope, id).await?;
+    let has_photo = kept.iter().any(|a| a.kind == "photo");
+    let files = if tab == "files" {
+        kept.into_iter()
+            .map(|a| FileRow {
+                id: a.id,
+                kind_label: a.kind_label,
+                filename: a.filename,
+                size_text: if a.size >= 1024 * 1024 {
+                    format!("{:.1} MB", f64::from(a.size) / 1048576.0)
+                } else {
+                    format!("{} KB", (a.size as u32).div_ceil(1024))
+                },
+                by: a.created_by,
+                at: crate::clock::local_time(a.created_at),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     let notice = match q.flash.notice.as_deref() {
         Some("created") => "已建立档案。",
         Some("saved") => "已保存。",
@@ -120,9 +154,16 @@ pub(crate) async fn worker_page(
             ("training", "培训"),
             ("pay", "薪酬"),
             ("reward", "奖惩"),
+            ("files", "材料"),
             ("history", "履历/历史"),
         ]),
         trainings,
+        files,
+        file_kinds: shegong_domain::files::KINDS
+            .iter()
+            .map(|(k, l)| (k.to_string(), l.to_string()))
+            .collect(),
+        has_photo,
         level,
         level_steps,
         payslips,

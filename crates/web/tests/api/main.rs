@@ -13,6 +13,7 @@ mod scores;
 mod access;
 mod accounts;
 mod archive;
+mod attachments;
 mod auditlog;
 mod auth;
 mod boundary;

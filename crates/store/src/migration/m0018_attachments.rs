@@ -1,0 +1,49 @@
+//! Scans kept in an archive (a photo, certificates, diplomas, agreements), with the archive: one
+//! province's rows, distributed with the workers on Citus.
+
+use super::index;
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("attachments")
+                .if_not_exists()
+                .col(string_len("province_code", 2))
+                .col(uuid("id"))
+                .col(uuid("worker_id"))
+                .col(string_len("region_code", 12))
+                .col(string_len("kind", 20))
+                .col(string_len("filename", 200))
+                .col(string_len("content_type", 40))
+                .col(integer("size"))
+                .col(blob("bytes"))
+                .col(string_len("created_by", 64))
+                .col(timestamp_with_time_zone("created_at"))
+                .primary_key(Index::create().col("province_code").col("id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("attachments", ("province_code", "worker_id"))
+                        .to("workers", ("province_code", "id")),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "idx_attachments_worker",
+            "attachments",
+            &["province_code", "worker_id"],
+        ))
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table("attachments").if_exists().to_owned())
+            .await
+    }
+}
