@@ -167,7 +167,7 @@ impl Status for CorrectionStatus {
         match self {
             Self::Pending => "待处理",
             Self::Handled => "已更正",
-            Self::Rejected => "未予更正",
+            Self::Rejected => "不予更正",
         }
     }
 }

@@ -26,13 +26,20 @@ use std::time::{Duration, Instant};
 pub const MAX_AGE: Duration = Duration::from_secs(60);
 
 tokio::task_local! {
-    /// The generation of the caller's own last committed write (0: none known).
-    static LAST_WRITE: u64;
+    /// The generation of the caller's own last committed write (0: none known), learnt once the
+    /// request knows who is calling.
+    static LAST_WRITE: std::cell::Cell<u64>;
 }
 
-/// Runs `fut` (a request) for a caller whose last write committed at `generation`.
+/// Runs `fut` (a request) for a caller whose last write committed at `generation` (0 when the
+/// caller is not known yet: [`note_last_write`] tells it later in the request).
 pub async fn with_last_write<F: Future>(generation: u64, fut: F) -> F::Output {
-    LAST_WRITE.scope(generation, fut).await
+    LAST_WRITE.scope(std::cell::Cell::new(generation), fut).await
+}
+
+/// Inside [`with_last_write`]: the caller's last write committed at `generation`.
+pub fn note_last_write(generation: u64) {
+    let _ = LAST_WRITE.try_with(|c| c.set(c.get().max(generation)));
 }
 /// At most this many answers are kept; past it the oldest half is dropped.
 const CAPACITY: usize = 2_000;
@@ -82,7 +89,7 @@ impl FiguresCache {
         if tagged == now {
             return age <= MAX_AGE;
         }
-        match LAST_WRITE.try_with(|g| *g) {
+        match LAST_WRITE.try_with(std::cell::Cell::get) {
             Ok(own) => tagged >= own && age.as_millis() as u64 <= self.stale_for_ms.load(Ordering::Relaxed),
             Err(_) => false,
         }

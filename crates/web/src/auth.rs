@@ -138,6 +138,7 @@ impl FromRequestParts<AppState> for Caller {
         } else {
             return Err(reject(None));
         };
+        crate::freshness::seen(state, user.id);
         // A browser session calling the JSON API to change something must send its CSRF token.
         if api
             && let Some(t) = &csrf

@@ -49,7 +49,6 @@ impl AppState {
     }
 }
 
-/// Each caller's last write: a hash of their session cookie or bearer token, and the figures
-/// generation after it with when it was made.
+/// Each user's last write: the figures generation after it, and when it was made.
 #[derive(Default)]
-pub struct LastWrites(pub(crate) std::sync::Mutex<std::collections::HashMap<u64, (u64, std::time::Instant)>>);
+pub struct LastWrites(pub(crate) std::sync::Mutex<std::collections::HashMap<uuid::Uuid, (u64, std::time::Instant)>>);

@@ -37,7 +37,10 @@ pub(crate) async fn xlsx_response(mut wb: Workbook, ascii: &str, name: &str) -> 
     .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))??;
     let len = file.metadata().map_err(|e| AppError::Internal(e.into()))?.len();
     let stream = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 64 * 1024);
-    let encoded: String = serde_urlencoded::to_string([("f", name)]).unwrap_or_default();
+    // RFC 5987 wants %20, not the form encoding's '+', for a space.
+    let encoded: String = serde_urlencoded::to_string([("f", name)])
+        .unwrap_or_default()
+        .replace('+', "%20");
     Ok((
         [
             (header::CONTENT_TYPE, XLSX.to_string()),

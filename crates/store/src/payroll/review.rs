@@ -206,6 +206,39 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
     Ok(run)
 }
 
+/// Sends a reviewed month back to be recomputed, with the reason (the review is undone, recorded).
+pub async fn send_back(db: &Db, access: &Access, id: Uuid, reason: &str) -> Result<payroll_run::Model> {
+    access.require(Permission::RunPayroll)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    editable(scope)?;
+    let Some(reason) = shegong_domain::text::lines("reason", "退回原因", reason, 200).map_err(StoreError::invalid)?
+    else {
+        return Err(bad("reason_required", "reason", "请填写退回原因"));
+    };
+    let txn = db.begin_write().await?;
+    let run = find(&txn, scope, id).await?;
+    if run.status != RunStatus::Reviewed.as_str() {
+        return Err(StoreError::Conflict(FieldError::new(
+            "payroll_not_reviewed",
+            "status",
+            "只有已审核、未锁定的月份可以退回",
+        )));
+    }
+    let region = run.region_code.clone();
+    let mut am = run.into_active_model();
+    am.status = Set(RunStatus::Computed.as_str().into());
+    am.reviewed_by = Set(None);
+    am.reviewed_at = Set(None);
+    let run = am.update(&txn).await?;
+    crate::audit::entry(actor, "payroll.returned", &region)
+        .target(id)
+        .detail(format!("{}：{reason}", run.month))
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
 pub async fn review(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {
     transition(db, access, id, RunStatus::Reviewed).await
 }

@@ -118,6 +118,17 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
                     format!("{month}的薪酬已锁定，不能重算；如需更正请添加调整项"),
                 )));
             }
+            // A reviewed month is not quietly recomputed under its reviewer: it is sent back first.
+            if r.status == RunStatus::Reviewed.as_str() {
+                return Err(StoreError::Conflict(FieldError::new(
+                    "payroll_reviewed",
+                    "month",
+                    format!(
+                        "{month}的薪酬已由{}审核，重算会作废审核结果；如需重算，请先“退回”",
+                        r.reviewed_by.as_deref().unwrap_or("他人")
+                    ),
+                )));
+            }
             previous = Some(r);
         } else if r.region_code.starts_with(region.as_str()) || region.as_str().starts_with(&r.region_code) {
             return Err(StoreError::Conflict(FieldError::new(

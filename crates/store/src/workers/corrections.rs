@@ -85,6 +85,23 @@ pub async fn corrections(db: &Db, scope: &Scope, worker_id: Option<Uuid>) -> Res
         .await?)
 }
 
+/// Pending correction requests follow their worker to a new community (a transfer, a move): the
+/// region that now keeps the archive answers them, the one it left no longer sees them.
+pub(crate) async fn follow(txn: &impl sea_orm::ConnectionTrait, w: &crate::entity::worker::Model) -> Result<()> {
+    correction::Entity::update_many()
+        .col_expr(
+            correction::Column::RegionCode,
+            sea_orm::sea_query::Expr::value(w.region_code.clone()),
+        )
+        .filter(correction::Column::ProvinceCode.eq(&w.province_code))
+        .filter(correction::Column::WorkerId.eq(w.id))
+        .filter(correction::Column::Status.eq(CorrectionStatus::Pending.as_str()))
+        .filter(correction::Column::RegionCode.ne(&w.region_code))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 fn pending_in(scope: &Scope) -> sea_orm::Select<correction::Entity> {
     let prefix = scope.region().as_str();
     let mut q = correction::Entity::find()
@@ -106,6 +123,8 @@ pub async fn pending_corrections(db: &Db, scope: &Scope) -> Result<u64> {
 pub async fn pending_page(db: &Db, scope: &Scope, page: u64, per_page: u64) -> Result<(Vec<correction::Model>, u64)> {
     let q = pending_in(scope).order_by_asc(correction::Column::CreatedAt);
     let total = q.clone().count(&db.conn).await?;
+    // An export asks for every row (u64::MAX), which no engine takes as a LIMIT.
+    let per_page = per_page.min(1_000_000);
     let rows = q
         .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page)
@@ -123,8 +142,11 @@ pub async fn resolve_correction(
     id: Uuid,
     reply: Option<&str>,
 ) -> Result<correction::Model> {
-    let reply = reply.map(str::trim).filter(|r| !r.is_empty());
-    answer(db, access, worker_id, id, CorrectionStatus::Handled, reply).await
+    let reply = match reply {
+        Some(r) => shegong_domain::text::lines("reply", "答复", r, 500).map_err(StoreError::invalid)?,
+        None => None,
+    };
+    answer(db, access, worker_id, id, CorrectionStatus::Handled, reply.as_deref()).await
 }
 
 /// Refuses a correction request; the reason goes back to the worker and is required.
@@ -135,22 +157,15 @@ pub async fn reject_correction(
     id: Uuid,
     reason: &str,
 ) -> Result<correction::Model> {
-    let reason = reason.trim();
-    if reason.is_empty() {
+    let Some(reason) = shegong_domain::text::lines("reason", "理由", reason, 500).map_err(StoreError::invalid)?
+    else {
         return Err(StoreError::invalid(FieldError::new(
             "required",
             "reason",
             "请填写不予更正的理由，该理由将告知本人",
         )));
-    }
-    if reason.chars().count() > 500 {
-        return Err(StoreError::invalid(FieldError::new(
-            "too_long",
-            "reason",
-            "理由不能超过500字",
-        )));
-    }
-    answer(db, access, worker_id, id, CorrectionStatus::Rejected, Some(reason)).await
+    };
+    answer(db, access, worker_id, id, CorrectionStatus::Rejected, Some(&reason)).await
 }
 
 async fn answer(
@@ -162,16 +177,11 @@ async fn answer(
     reply: Option<&str>,
 ) -> Result<correction::Model> {
     access.require(Permission::ResolveCorrection)?;
-    if reply.is_some_and(|r| r.chars().count() > 500) {
-        return Err(StoreError::invalid(FieldError::new(
-            "too_long",
-            "reply",
-            "答复不能超过500字",
-        )));
-    }
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
+    // The archive must be the caller's now (it may have been transferred away).
+    super::read::find_scoped(&txn, scope, worker_id).await?;
     let c = correction::Entity::find()
         .filter(correction::Column::ProvinceCode.eq(&scope.region().as_str()[..2]))
         .filter(correction::Column::Id.eq(id))

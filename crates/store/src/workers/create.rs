@@ -167,6 +167,7 @@ pub(super) async fn rehire(
     am.exit_reason = Set(None);
     am.updated_at = Set(now);
     let model = am.update(txn).await?;
+    super::corrections::follow(txn, &model).await?;
     insert_appointment(txn, &model, a).await?;
     if let Some(e) = &new.education {
         insert_education(txn, &model, e).await?;
@@ -202,9 +203,10 @@ pub(super) async fn rehire(
             .detail_opt(detail.clone())
             .save(txn)
             .await?;
+        // The sending side's log names no place outside its region.
         crate::audit::entry(actor, "worker.transfer_out", &held.region_code)
             .target(model.id)
-            .detail_opt(detail)
+            .detail(format!("档案已转出本辖区，{}", d(a.start_date)))
             .save(txn)
             .await?;
     } else {
@@ -326,6 +328,7 @@ pub(crate) async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model)
     }
     am.updated_at = Set(Utc::now());
     let updated = am.update(txn).await?;
+    super::corrections::follow(txn, &updated).await?;
     crate::stats::rebuild_worker(txn, &updated).await?;
     Ok(updated)
 }

@@ -15,23 +15,40 @@ use shegong_store::rounds::{self, EntryView, ScoreInput};
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A score as typed: empty (no score yet), or a whole number from 0 to 100.
+/// At most this many characters of what was typed are quoted back in a message.
+fn quoted(v: &str) -> String {
+    let mut q: String = v.chars().take(20).collect();
+    if v.chars().count() > 20 {
+        q.push('…');
+    }
+    q
+}
+
+/// A score as typed: empty (no score yet), or a whole number from 0 to 100 written as digits
+/// ("85", or "85.0" as Excel writes it); "1e2", "+85", "85.5" are refused.
 fn parse_score(raw: &str) -> Result<Option<i32>, String> {
     let v = raw.trim();
     if v.is_empty() {
         return Ok(None);
     }
-    match v.parse::<f64>() {
-        Ok(f) if f.fract() == 0.0 && (0.0..=100.0).contains(&f) => Ok(Some(f as i32)),
-        _ => Err(format!("应为0至100之间的整数，“{v}”不是")),
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    let digits = !int.is_empty() && int.len() <= 3 && int.bytes().all(|b| b.is_ascii_digit());
+    let whole = frac.bytes().all(|b| b == b'0') && (frac.is_empty() || !v.ends_with('.'));
+    match int.parse::<i32>() {
+        Ok(n) if digits && whole && (0..=100).contains(&n) => Ok(Some(n)),
+        _ => Err(format!("应为0至100之间的整数，“{}”不是", quoted(v))),
     }
 }
 
 /// Scores for the entries, from `value(worker, field)`; only entries whose scores change are
-/// returned. Errors name the row on the page, the person and the column.
+/// returned. `shown(worker, field)` is the value the page showed when it was opened: a cell left as
+/// shown is not written (so a stale page does not undo another clerk's save), and a cell changed here
+/// that someone else changed meanwhile is refused. Errors name the row on the page, the person and
+/// the column.
 fn scores_from(
     entries: &[EntryView],
     value: impl Fn(&EntryView, &str) -> Option<String>,
+    shown: impl Fn(&EntryView, &str) -> Option<String>,
     typed: &mut Typed,
 ) -> Vec<ScoreInput> {
     let mut out = Vec::new();
@@ -49,17 +66,34 @@ fn scores_from(
             let Some(raw) = value(e, key) else { continue };
             let input = format!("{}.{key}", x.worker_id);
             typed.values.insert(input.clone(), raw.clone());
-            match parse_score(&raw) {
-                Ok(v) => {
-                    let slot = match key {
-                        "organisation" => &mut item.organisation,
-                        "residents" => &mut item.residents,
-                        _ => &mut item.routine,
-                    };
+            let opened = shown(e, key);
+            if let Some(o) = &opened {
+                typed.shown.insert(input.clone(), o.clone());
+                if o.trim() == raw.trim() {
+                    continue;
+                }
+            }
+            let slot = match key {
+                "organisation" => &mut item.organisation,
+                "residents" => &mut item.residents,
+                _ => &mut item.routine,
+            };
+            let now = slot.map(|n| n.to_string()).unwrap_or_default();
+            match (parse_score(&raw), opened) {
+                (Ok(_), Some(o)) if o.trim() != now => typed.errors.push((
+                    input,
+                    format!(
+                        "第{}行{}的{label}已被他人改为“{now}”（您打开页面时为“{}”），请核对后再改",
+                        i + 1,
+                        e.name,
+                        o.trim()
+                    ),
+                )),
+                (Ok(v), _) => {
                     touched |= *slot != v;
                     *slot = v;
                 }
-                Err(why) => typed
+                (Err(why), _) => typed
                     .errors
                     .push((input, format!("第{}行{}的{label}{why}", i + 1, e.name))),
             }
@@ -86,6 +120,7 @@ pub(crate) async fn save_all(
     let items = scores_from(
         &v.entries,
         |e, key| f.rest.get(&format!("{}.{key}", e.entry.worker_id)).cloned(),
+        |e, key| f.rest.get(&format!("o.{}.{key}", e.entry.worker_id)).cloned(),
         &mut typed,
     );
     let to = format!("/assessments/{id}");
@@ -144,14 +179,16 @@ fn scores_in_file(
     let mut errors = Vec::new();
     let mut found: HashMap<Uuid, (usize, HashMap<&str, String>)> = HashMap::new();
     for (n, cells) in &rows[h + 1..] {
-        let name = text(cells.get(at["姓名"]));
-        if name.is_empty() {
+        let full_name = text(cells.get(at["姓名"]));
+        if full_name.is_empty() {
             continue;
         }
+        // Quoted back at most 20 characters long, so that messages stay short.
+        let name = quoted(&full_name);
         let community = at.get("社区").map(|c| text(cells.get(*c))).unwrap_or_default();
         let matches: Vec<&EntryView> = entries
             .iter()
-            .filter(|e| e.name == name && (community.is_empty() || community_of(e) == community))
+            .filter(|e| e.name == full_name && (community.is_empty() || community_of(e) == community))
             .collect();
         let e = match matches.as_slice() {
             [e] => *e,
@@ -161,7 +198,7 @@ fn scores_in_file(
                     if community.is_empty() {
                         String::new()
                     } else {
-                        format!("（{community}）")
+                        format!("（{}）", quoted(&community))
                     }
                 ));
                 continue;
@@ -174,10 +211,14 @@ fn scores_in_file(
                 continue;
             }
         };
+        // An empty cell (or a formula Excel saved no value for) leaves the score as it is.
         let mut values = HashMap::new();
         for (key, label) in FIELDS {
             if let Some(c) = at.get(label) {
-                values.insert(key, text(cells.get(*c)));
+                let v = text(cells.get(*c));
+                if !v.is_empty() {
+                    values.insert(key, v);
+                }
             }
         }
         if let Some((first, _)) = found.insert(e.entry.worker_id, (*n, values)) {
@@ -188,6 +229,7 @@ fn scores_in_file(
     let items = scores_from(
         entries,
         |e, key| found.get(&e.entry.worker_id).and_then(|(_, v)| v.get(key).cloned()),
+        |_, _| None,
         &mut typed,
     );
     // Bad values are named by the file's row, not the page's.
@@ -259,7 +301,26 @@ mod tests {
         assert_eq!(parse_score(" 85 "), Ok(Some(85)));
         assert_eq!(parse_score("100.0"), Ok(Some(100)));
         assert_eq!(parse_score(""), Ok(None));
-        for bad in ["101", "-1", "85.5", "八十", "1e3", "NaN", "inf"] {
+        assert_eq!(parse_score("0"), Ok(Some(0)));
+        for bad in [
+            "101",
+            "-1",
+            "85.5",
+            "八十",
+            "1e3",
+            "NaN",
+            "inf",
+            "1e2",
+            "+85",
+            ".5e2",
+            "85.",
+            "99.99999999999999999",
+            "100.0000000000000001",
+            "1e-400",
+            "0x10",
+            "８５",
+            "1000",
+        ] {
             assert!(parse_score(bad).is_err(), "{bad}");
         }
     }

@@ -27,6 +27,8 @@ pub(crate) const FIELDS: [(&str, &str); 3] = [
 #[derive(Default)]
 pub(crate) struct Typed {
     pub(crate) values: HashMap<String, String>,
+    /// What the page showed when it was opened (kept when it comes back with errors).
+    pub(crate) shown: HashMap<String, String>,
     pub(crate) errors: Vec<(String, String)>,
 }
 
@@ -237,8 +239,13 @@ pub(crate) async fn round_view(
                 Some(t) => (t.value(&name).unwrap_or_else(|| score(val)), t.is_wrong(&name)),
                 None => (score(val), false),
             };
+            // What the page shows now, sent back so that only the cells changed here are written.
+            let shown = typed
+                .and_then(|t| t.shown.get(&name).cloned())
+                .unwrap_or_else(|| score(val));
             cells.push(Cell {
                 text,
+                hidden: vec![(format!("o.{name}"), shown)],
                 input: name,
                 grid: true,
                 error,

@@ -77,11 +77,14 @@ pub(crate) async fn alerts_page(State(st): State<AppState>, caller: Caller, Quer
     };
     let (code, scope) = region_in(&caller, m.region.as_deref())?;
     if kind.as_deref() == Some("training_overdue") {
-        let to = match &m.region {
-            Some(r) => format!("/training/overdue?region={r}"),
-            None => "/training/overdue".into(),
+        // The same region, page and export, checked above (never the raw text).
+        let q = Msg {
+            region: m.region.as_ref().map(|_| code.to_string()),
+            kind: None,
+            ..m.clone()
         };
-        return Ok(Redirect::to(&to).into_response());
+        let q = serde_urlencoded::to_string(&q).unwrap_or_default();
+        return Ok(Redirect::to(&format!("/training/overdue?{q}")).into_response());
     }
     let rules = career::AlertRules {
         include_training: false,

@@ -94,9 +94,18 @@ pub(crate) async fn todo(
             (RunStatus::Computed, "待审核的薪酬月"),
             (RunStatus::Reviewed, "待锁定的薪酬月"),
         ] {
+            // Not the months this user did the step before (another person's, as duties are separate).
+            let me = &caller.user.username;
             out.push(Todo {
                 label,
-                count: runs.iter().filter(|r| r.status == status.as_str()).count(),
+                count: runs
+                    .iter()
+                    .filter(|r| r.status == status.as_str())
+                    .filter(|r| match status {
+                        RunStatus::Computed => &r.created_by != me,
+                        _ => r.reviewed_by.as_ref() != Some(me),
+                    })
+                    .count(),
                 href: "/payroll".into(),
             });
         }

@@ -170,6 +170,8 @@ pub(crate) async fn run_step(Path((id, action)): Path<(Uuid, String)>, form: Pos
         async |st, access, f| match action.as_str() {
             "review" => store(payroll::review(&st.db, access, id).await).map(|_| "已审核".to_string()),
             "lock" => store(payroll::lock(&st.db, access, id).await).map(|_| "已锁定".to_string()),
+            "return" => store(payroll::send_back(&st.db, access, id, &f.get("reason")).await)
+                .map(|r| format!("已退回，{}可重新计算", r.month)),
             "adjust" => {
                 let w = person_in_run(st, access, id, &f.get("worker")).await?;
                 let fen = parse_yuan(&f.get("amount_yuan")).ok_or_else(|| {

@@ -15,6 +15,18 @@ use shegong_store::payroll::{self, fen_of};
 use shegong_store::{policies, regions};
 use uuid::Uuid;
 
+/// Sending a reviewed month back to be recomputed, with the reason.
+fn return_form(id: Uuid) -> FormSpec {
+    FormSpec {
+        action: format!("/payroll/{id}/return"),
+        fields: vec![input("退回原因", "reason", "text", "", 20)],
+        button: "退回重算".into(),
+        plain: true,
+        confirm: "退回后审核作废，需重新计算和审核。确定退回？".into(),
+        ..Default::default()
+    }
+}
+
 pub(crate) async fn run_page(
     State(st): State<AppState>,
     caller: Caller,
@@ -69,7 +81,11 @@ pub(crate) async fn run_page(
         (
             "应发合计（元）".into(),
             money(tot.total),
-            format!("调整项 {} 元", money(tot.adjustments)),
+            format!(
+                "调整项 {} 元，实发合计 {} 元",
+                money(tot.adjustments),
+                money(tot.total + tot.adjustments)
+            ),
         ),
         (
             "级别薪酬（元）".into(),
@@ -100,24 +116,28 @@ pub(crate) async fn run_page(
                 actions.text = "本月薪酬由您计算，按政策须由另一人审核（制表与审核分开）。".into();
             }
             Some(RunStatus::Reviewed) if someone_else(run.reviewed_by.as_ref()) => {
-                actions.text = "本月薪酬由您审核，按政策须由另一人锁定。".into();
+                actions.text = "本月薪酬由您审核，按政策须由另一人锁定；发现问题可退回重算。".into();
+                actions.forms.push(return_form(id));
             }
             Some(RunStatus::Computed) => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/review"),
                 button: "审核通过".into(),
                 ..Default::default()
             }),
-            Some(RunStatus::Reviewed) => actions.forms.push(FormSpec {
-                action: format!("/payroll/{id}/lock"),
-                button: "锁定（锁定后不可更改）".into(),
-                confirm: format!(
-                    "将锁定{}的薪酬：{}人，应发合计{}元。锁定后不能重算，只能添加调整项。确定锁定？",
-                    run.month,
-                    run.workers,
-                    money(run.total_fen)
-                ),
-                ..Default::default()
-            }),
+            Some(RunStatus::Reviewed) => {
+                actions.forms.push(return_form(id));
+                actions.forms.push(FormSpec {
+                    action: format!("/payroll/{id}/lock"),
+                    button: "锁定（锁定后不可更改）".into(),
+                    confirm: format!(
+                        "将锁定{}的薪酬：{}人，应发合计{}元。锁定后不能重算，只能添加调整项。确定锁定？",
+                        run.month,
+                        run.workers,
+                        money(run.total_fen)
+                    ),
+                    ..Default::default()
+                });
+            }
             _ => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/adjust"),
                 fields: vec![

@@ -151,3 +151,58 @@ async fn a_month_from_computing_to_the_bank(app: TestApp) {
     );
 }
 both_engines!(a_month_from_computing_to_the_bank);
+
+async fn a_reviewed_month_is_sent_back_not_quietly_recomputed(app: TestApp) {
+    use crate::helpers::{browser, browser_login, csrf_of, text_of};
+    let st = app.token("street").await;
+    let st2 = app.token("street2").await;
+    let (_, me) = app.get_json(&st, "/api/v1/me").await;
+    let street = me["region"].as_str().unwrap().to_string();
+    let run = |month: &'static str| {
+        let (app, st, street) = (&app, &st, street.clone());
+        async move {
+            app.post_json(st, "/api/v1/payroll/runs", json!({"region": street, "month": month}))
+                .await
+        }
+    };
+    let (s, r) = run("2026-04").await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let id = r["id"].as_str().unwrap().to_string();
+    let (s, _) = app
+        .post_json(&st2, &format!("/api/v1/payroll/runs/{id}/review"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // Recomputing now would undo the review without a word: refused, saying why.
+    let (s, v) = run("2026-04").await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::CONFLICT, Some("payroll_reviewed")),
+        "{v}"
+    );
+    assert!(v["message"].as_str().unwrap().contains("退回"));
+    // The reviewer sends it back with a reason; then it may be recomputed.
+    let b = browser();
+    browser_login(&app, &b, "street2", shegong_store::demo::DEMO_PASSWORD, "/").await;
+    let page = text_of(&b, app.url(&format!("/payroll/{id}"))).await;
+    assert!(page.contains("退回重算"));
+    let csrf = csrf_of(&page);
+    let r = b
+        .post(app.url(&format!("/payroll/{id}/return")))
+        .form(&[("_csrf", csrf.as_str()), ("reason", "")])
+        .send()
+        .await
+        .unwrap();
+    let back = text_of(&b, app.url(r.headers()["location"].to_str().unwrap())).await;
+    assert!(back.contains("请填写退回原因"));
+    b.post(app.url(&format!("/payroll/{id}/return")))
+        .form(&[("_csrf", csrf.as_str()), ("reason", "社区人数有误")])
+        .send()
+        .await
+        .unwrap();
+    let (_, v) = app.get_json(&st, &format!("/api/v1/payroll/runs/{id}")).await;
+    assert_eq!(v["run"]["status"], "computed", "{}", v["run"]);
+    assert!(v["run"]["reviewed_by"].is_null());
+    let (s, _) = run("2026-04").await;
+    assert_eq!(s, StatusCode::CREATED);
+}
+both_engines!(a_reviewed_month_is_sent_back_not_quietly_recomputed);

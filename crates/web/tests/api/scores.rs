@@ -171,3 +171,57 @@ async fn scores_come_in_from_an_excel_file(app: TestApp) {
     assert_eq!(scored(&app, &token, &id).await, unique.len());
 }
 both_engines!(scores_come_in_from_an_excel_file);
+
+async fn clerk(app: &TestApp, id: &str, user: &str) -> (reqwest::Client, String) {
+    let b = browser();
+    browser_login(app, &b, user, DEMO_PASSWORD, "/").await;
+    let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
+    let csrf = csrf_of(&page);
+    (b, csrf)
+}
+
+async fn a_stale_grid_does_not_undo_another_clerks_save(app: TestApp) {
+    let token = app.token("street").await;
+    let (id, entries) = new_round(&app, &token).await;
+    let (a, bw) = (
+        entries[0]["worker_id"].as_str().unwrap().to_string(),
+        entries[1]["worker_id"].as_str().unwrap().to_string(),
+    );
+    // Both open the grid while it is empty.
+    let (one, csrf1) = clerk(&app, &id, "street").await;
+    let (two, csrf2) = clerk(&app, &id, "street2").await;
+    let post = |b: &reqwest::Client, form: Vec<(String, String)>| {
+        b.post(app.url(&format!("/assessments/{id}/scores"))).form(&form).send()
+    };
+    let mut f1 = vec![("_csrf".to_string(), csrf1)];
+    f1.push((format!("{a}.organisation"), "88".into()));
+    f1.push((format!("o.{a}.organisation"), String::new()));
+    assert_eq!(post(&one, f1).await.unwrap().status(), StatusCode::SEE_OTHER);
+    // The second, from the page opened before, changes only B; A's cell is sent as it was shown.
+    let mut f2 = vec![("_csrf".to_string(), csrf2.clone())];
+    f2.push((format!("{a}.organisation"), String::new()));
+    f2.push((format!("o.{a}.organisation"), String::new()));
+    f2.push((format!("{bw}.residents"), "77".into()));
+    f2.push((format!("o.{bw}.residents"), String::new()));
+    assert_eq!(post(&two, f2).await.unwrap().status(), StatusCode::SEE_OTHER);
+    let (_, v) = app.get_json(&token, &format!("/api/v1/assessment-rounds/{id}")).await;
+    let score = |w: &str, k: &str| {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["worker_id"] == w)
+            .unwrap()[k]
+            .clone()
+    };
+    assert_eq!(score(&a, "organisation_score"), 88, "the first clerk's save stands");
+    assert_eq!(score(&bw, "residents_score"), 77);
+    // Changing a cell someone else changed since the page was opened is refused, naming both values.
+    let mut f3 = vec![("_csrf".to_string(), csrf2)];
+    f3.push((format!("{a}.organisation"), "70".into()));
+    f3.push((format!("o.{a}.organisation"), String::new()));
+    let r = post(&two, f3).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("已被他人改为“88”"));
+}
+both_engines!(a_stale_grid_does_not_undo_another_clerks_save);
