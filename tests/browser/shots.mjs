@@ -127,8 +127,16 @@ await check('training: create, enrol, overdue list', async () => {
   await page.fill('input[name=end_date]', '2026-11-02');
   await Promise.all([page.waitForNavigation(), page.click('form.inline button[type=submit]')]);
   expect((await page.textContent('main')).includes('已创建培训'), 'training not created');
+  // A whole region's attendance asks first.
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
   await Promise.all([page.waitForNavigation(), page.click('table.list tbody tr:first-child button')]);
+  expect(asked.includes('全部在岗人员'), 'no question before recording a whole region: ' + asked);
   expect(/已记录 \d+ 人参训/.test(await page.textContent('main')), 'enrolment not recorded');
+  // The course's roster.
+  await Promise.all([page.waitForNavigation(), page.click('table.list tbody tr:first-child td:first-child a')]);
+  expect((await page.textContent('main')).includes('参训名单'), 'no roster page');
+  await shot(page, '08c-training-roster');
   await shot(page, '08a-trainings');
   await page.goto(base + '/training/overdue');
   expect((await page.textContent('main')).includes('逾期'), 'no overdue page');
@@ -301,6 +309,21 @@ await check('a worker\'s own pages on a phone fit the screen', async () => {
     expect(width <= 390, `the archive's ${tab} tab scrolls sideways on a phone: ${width}`);
   }
   await shot(p, '23-worker-phone');
+  await ctx.close();
+});
+await check('a county clerk\'s home on a phone: charts one to a row, nothing wider than the screen', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
+  const p = await ctx.newPage();
+  await p.goto(base + '/login');
+  await p.fill('input[name=username]', 'haining');
+  await p.fill('input[name=password]', 'shegong2026');
+  await Promise.all([p.waitForNavigation(), p.click('button[type=submit]')]);
+  await p.waitForSelector('.chart canvas', { timeout: 10000 });
+  const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+  expect(wide <= 392, `the page is ${wide}px wide`);
+  const widths = await p.$$eval('.chart', (cs) => cs.map((c) => c.clientWidth));
+  expect(widths.every((w) => w > 300), 'charts squeezed two to a row: ' + widths.join(','));
+  await shot(p, '24-home-phone');
   await ctx.close();
 });
 await check('account page: change password form and tokens', async () => {

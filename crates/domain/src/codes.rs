@@ -61,10 +61,12 @@ impl CodeList {
 
 pub static EDUCATION: LazyLock<CodeList> = LazyLock::new(|| {
     let mut l = CodeList::load("education_code", "学历", include_str!("../data/education-gbt4658.csv"));
-    // Implementations disagree on the 肄业 codes for 初中 and 小学 (73/83 here, 72/82 elsewhere).
-    for (c, n) in [("72", "初中肄业"), ("82", "小学肄业")] {
-        l.by_code.insert(c.to_string(), l.entries.len());
-        l.entries.push((c.to_string(), n.to_string()));
+    // Implementations disagree on the 肄业 codes for 初中 and 小学 (73/83 here, 72/82 elsewhere):
+    // 72 and 82 are read as the same entries, and lists show each once.
+    for (alias, code) in [("72", "73"), ("82", "83")] {
+        if let Some(&i) = l.by_code.get(code) {
+            l.by_code.insert(alias.to_string(), i);
+        }
     }
     l
 });

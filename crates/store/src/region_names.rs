@@ -51,13 +51,20 @@ async fn labelled(db: &Db, scope: &Scope, rows: Vec<region::Model>) -> Result<Ve
 
 /// Regions in scope whose name contains `q`, the larger first (a county before its streets).
 pub async fn suggest(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<Named>> {
-    let q = q.split_whitespace().last().unwrap_or("").trim();
+    // The last word typed, without LIKE's wildcards (a name never holds them).
+    let q: String = q
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect();
     if q.is_empty() || q.chars().count() > 30 {
         return Ok(vec![]);
     }
     let rows = region::Entity::find()
         .filter(in_subtree(region::Column::Code, scope.region().as_str()))
-        .filter(region::Column::Name.contains(q))
+        .filter(region::Column::Name.contains(&q))
         .filter(region::Column::Level.ne("grid"))
         .order_by_asc(sea_orm::sea_query::Expr::cust("LENGTH(code)"))
         .order_by_asc(region::Column::Code)

@@ -6,6 +6,9 @@
       if (el.dataset.drawn) return;
       el.dataset.drawn = '1';
       var spec = JSON.parse(el.dataset.chart);
+      // On a narrow screen pie labels give only the share (the legend names the slices) and bar
+      // labels turn, so that nothing is cut or overlaps.
+      var narrow = el.clientWidth < 420;
       var chart = echarts.init(el);
       var palette = ['#b7231b', '#e0620d', '#d9a400', '#3a7d44', '#1456c4', '#7a4fb5', '#8c8c8c'];
       var option;
@@ -13,7 +16,7 @@
         option = { color: palette, tooltip: { trigger: 'item', formatter: '{b}：{c}人（{d}%）' },
           legend: { bottom: 0, type: 'scroll' },
           series: [{ type: 'pie', radius: ['30%', '55%'], center: ['50%', '45%'],
-            label: { formatter: '{b}\n{d}%', overflow: 'break' }, data: spec.data.map(function (d) { return { name: d[0], value: d[1] }; }) }] };
+            label: narrow ? { formatter: '{d}%' } : { formatter: '{b}\n{d}%', overflow: 'break' }, data: spec.data.map(function (d) { return { name: d[0], value: d[1] }; }) }] };
       } else if (spec.type === 'line') {
         option = { color: palette, tooltip: { trigger: 'axis' }, legend: { bottom: 0 }, grid: { left: 60, right: 20, top: 20, bottom: 60 },
           xAxis: { type: 'category', data: spec.categories, axisLabel: { rotate: spec.categories.length > 8 ? 30 : 0 } },
@@ -26,7 +29,7 @@
           series: spec.series.map(function (s) { return { name: s[0], type: 'bar', barMaxWidth: 28, data: s[1] }; }) };
       } else {
         option = { color: palette, tooltip: { trigger: 'axis' }, grid: { left: 60, right: 20, top: 20, bottom: 40 },
-          xAxis: { type: 'category', data: spec.data.map(function (d) { return d[0]; }), axisLabel: { interval: 0, rotate: spec.data.length > 8 ? 30 : 0 } },
+          xAxis: { type: 'category', data: spec.data.map(function (d) { return d[0]; }), axisLabel: { interval: 0, rotate: spec.data.length > 8 || narrow ? 30 : 0 } },
           yAxis: { type: 'value' },
           series: [{ type: 'bar', barMaxWidth: 40, data: spec.data.map(function (d) { return d[1]; }) }] };
       }

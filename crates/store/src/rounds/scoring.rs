@@ -151,6 +151,39 @@ pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_ro
     Ok(round)
 }
 
+/// Takes a scored (not yet published) round back to scoring, to correct a score: the proposed grades
+/// are cleared and are proposed again by the next 评定等次.
+pub async fn reopen(db: &Db, access: &Access, id: Uuid) -> Result<assessment_round::Model> {
+    access.require(Permission::ManageAssessment)?;
+    let (scope, actor) = (&access.scope, &access.actor);
+    editable(scope)?;
+    let txn = db.begin_write().await?;
+    let round = find(&txn, scope, id).await?;
+    require(&round, RoundStatus::Scored)?;
+    assessment_entry::Entity::update_many()
+        .col_expr(
+            assessment_entry::Column::Grade,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            assessment_entry::Column::CombinedTenths,
+            sea_orm::sea_query::Expr::value(Option::<i32>::None),
+        )
+        .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
+        .filter(assessment_entry::Column::RoundId.eq(round.id))
+        .exec(&txn)
+        .await?;
+    let mut am = round.into_active_model();
+    am.status = Set(RoundStatus::Draft.as_str().into());
+    let round = am.update(&txn).await?;
+    crate::audit::entry(actor, "assessment.round.reopen", &round.region_code)
+        .target(round.id)
+        .save(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(round)
+}
+
 pub(super) async fn round_entries(
     txn: &DatabaseTransaction,
     round: &assessment_round::Model,

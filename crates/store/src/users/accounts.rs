@@ -216,3 +216,28 @@ pub async fn count(db: &Db) -> Result<u64> {
     use sea_orm::PaginatorTrait;
     Ok(user::Entity::find().count(&db.conn).await?)
 }
+
+/// How people are named on records they signed (a pay sheet's 制表/审核, who answered a request):
+/// "显示名（登录名）" for the login names given, the login name alone for one not found.
+pub async fn signed_names(db: &Db, usernames: Vec<String>) -> Result<std::collections::HashMap<String, String>> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(String, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Username)
+        .column(user::Column::DisplayName)
+        .filter(user::Column::Username.is_in(usernames.clone()))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let found: std::collections::HashMap<String, String> = rows.into_iter().collect();
+    Ok(usernames
+        .into_iter()
+        .map(|u| {
+            let shown = match found.get(&u) {
+                Some(d) if !d.trim().is_empty() && d != &u => format!("{d}（{u}）"),
+                _ => u.clone(),
+            };
+            (u, shown)
+        })
+        .collect())
+}

@@ -5,7 +5,7 @@ mod passwords;
 mod sessions;
 
 pub(crate) use accounts::create_unchecked;
-pub use accounts::{NewUser, count, create, list, set_disabled};
+pub use accounts::{NewUser, count, create, list, set_disabled, signed_names};
 pub use passwords::{change_password, reset_password, set_password};
 pub use sessions::{
     authenticate, create_session, create_token, delete_session, device_username, forget_device, list_tokens,

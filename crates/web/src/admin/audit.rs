@@ -46,7 +46,7 @@ impl AuditRow {
             user: r.username,
             region: r.region_code,
             target,
-            detail: r.detail.unwrap_or_default(),
+            detail: detail_label(&r.action, r.detail.unwrap_or_default()),
         }
     }
 
@@ -225,6 +225,7 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("assessment.round.score", "评定考核等次"),
     ("assessment.round.grade", "调整拟定等次"),
     ("assessment.round.publish", "发布考核等次"),
+    ("assessment.round.reopen", "退回考核评分"),
     ("payroll.compute", "计算月度薪酬"),
     ("payroll.reviewed", "审核月度薪酬"),
     ("payroll.locked", "锁定月度薪酬"),
@@ -247,6 +248,27 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("user.password_set", "设置用户密码（命令行）"),
     ("demo.load", "载入演示数据"),
 ];
+
+/// Details written as codes, in words: where a full ID number was seen, a grade.
+fn detail_label(action: &str, detail: String) -> String {
+    if action == "worker.view_id_number" {
+        let place = match detail.as_str() {
+            "page" => "档案页",
+            "history" => "履历页",
+            "edit" => "修改页",
+            "api" => "接口",
+            "registration-form" => "登记表",
+            "list" => "名单",
+            "export" => "导出",
+            other => other,
+        };
+        return format!("在{place}查看");
+    }
+    // Longest first: "competent" is inside "incompetent" and "basically_competent".
+    let mut grades = shegong_domain::career::Grade::ALL.to_vec();
+    grades.sort_by_key(|g| std::cmp::Reverse(g.as_str().len()));
+    grades.iter().fold(detail, |d, g| d.replace(g.as_str(), g.label()))
+}
 
 fn action_label(a: &str) -> &str {
     ACTIONS.iter().find(|(k, _)| *k == a).map_or(a, |(_, l)| l)

@@ -33,7 +33,7 @@ fn parse_score(raw: &str) -> Result<Option<i32>, String> {
     }
     let (int, frac) = v.split_once('.').unwrap_or((v, ""));
     let digits = !int.is_empty() && int.len() <= 3 && int.bytes().all(|b| b.is_ascii_digit());
-    let whole = frac.bytes().all(|b| b == b'0') && (frac.is_empty() || !v.ends_with('.'));
+    let whole = !v.contains('.') || (!frac.is_empty() && frac.bytes().all(|b| b == b'0'));
     match int.parse::<i32>() {
         Ok(n) if digits && whole && (0..=100).contains(&n) => Ok(Some(n)),
         _ => Err(format!("应为0至100之间的整数，“{}”不是", quoted(v))),

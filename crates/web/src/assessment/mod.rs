@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/assessments/{id}/score", post(pages::score_round))
         .route("/assessments/{id}/grade", post(pages::set_grade))
+        .route("/assessments/{id}/reopen", post(pages::reopen_round))
         .route("/assessments/{id}/publish", post(pages::publish_round))
 }
 

@@ -139,6 +139,18 @@ pub(crate) async fn score_round(Path(id): Path<Uuid>, form: Posted) -> Response 
     .await
 }
 
+pub(crate) async fn reopen_round(Path(id): Path<Uuid>, form: Posted) -> Response {
+    form.act(
+        Permission::ManageAssessment,
+        &format!("/assessments/{id}"),
+        async |st, access, _f| {
+            store(rounds::reopen(&st.db, access, id).await)?;
+            Ok("已退回评分，可修改分数后重新评定等次".to_string())
+        },
+    )
+    .await
+}
+
 pub(crate) async fn set_grade(Path(id): Path<Uuid>, form: Posted) -> Response {
     form.act(
         Permission::ManageAssessment,

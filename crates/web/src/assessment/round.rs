@@ -152,7 +152,13 @@ pub(crate) async fn round_view(
             },
             ..Default::default()
         }),
-        Some(RoundStatus::Scored) if admin => actions.forms.push(FormSpec {
+        Some(RoundStatus::Scored) if admin => actions.forms.extend([FormSpec {
+            action: format!("/assessments/{id}/reopen"),
+            button: "退回评分（修改分数）".into(),
+            plain: true,
+            confirm: "退回后拟定等次将清除，修改分数后需重新评定等次。确定退回？".into(),
+            ..Default::default()
+        }, FormSpec {
             action: format!("/assessments/{id}/publish"),
             button: "发布（发布后等次不可直接修改）".into(),
             confirm: format!(
@@ -164,7 +170,7 @@ pub(crate) async fn round_view(
                 count(Grade::Incompetent)
             ),
             ..Default::default()
-        }),
+        }]),
         _ => {}
     }
     if draft {

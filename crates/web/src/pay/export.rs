@@ -152,13 +152,22 @@ pub(crate) async fn bank_xlsx(
             .map_err(xerr)?;
     }
     let sign = total_row + 2;
+    let names = shegong_store::users::signed_names(
+        &st.db,
+        [Some(run.created_by.clone()), run.reviewed_by.clone()]
+            .into_iter()
+            .flatten()
+            .collect(),
+    )
+    .await?;
+    let name = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_string());
     ws.write_string(
         sign,
         0,
         format!(
             "制表：{}　　　　审核：{}　　　　单位负责人：　　　　　　日期：　　　年　　月　　日",
-            run.created_by,
-            run.reviewed_by.as_deref().unwrap_or("")
+            name(&run.created_by),
+            run.reviewed_by.as_deref().map(name).unwrap_or_default()
         ),
     )
     .map_err(xerr)?;

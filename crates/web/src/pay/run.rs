@@ -157,6 +157,18 @@ pub(crate) async fn run_page(
         }
         p.sections.push(actions);
     }
+    let signed = shegong_store::users::signed_names(
+        &st.db,
+        [
+            Some(run.created_by.clone()),
+            run.reviewed_by.clone(),
+            run.locked_by.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    )
+    .await?;
     p.sections.push(Section {
         title: "经办".into(),
         headers: headers(&["环节", "经办人", "时间"]),
@@ -169,7 +181,7 @@ pub(crate) async fn run_page(
         .map(|(step, who, at)| {
             row(vec![
                 t(step),
-                t(who.unwrap_or_else(|| "—".into())),
+                t(who.map_or_else(|| "—".into(), |u| signed.get(&u).cloned().unwrap_or(u))),
                 t(at.map(crate::clock::local_time).unwrap_or_default()),
             ])
         })

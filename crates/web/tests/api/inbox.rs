@@ -12,7 +12,7 @@ fn todo_count(home: &str, label: &str) -> u64 {
         .find(&format!("<span>{label}</span><b>"))
         .unwrap_or_else(|| panic!("{label} missing"));
     let rest = &home[at + label.len() + 16..];
-    rest[..rest.find("</b>").unwrap()].parse().unwrap()
+    rest[..rest.find("</b>").unwrap()].replace(',', "").parse().unwrap()
 }
 
 async fn corrections_wait_in_the_inbox_until_answered(app: TestApp) {

@@ -26,7 +26,8 @@ async fn lists_are_paged_and_say_their_total(app: TestApp) {
     let home = text_of(&b, app.url("/")).await;
     assert!(
         home.contains(&format!(
-            r#"<a href="/training/overdue"><span>培训未达要求</span><b>{total}</b></a>"#
+            r#"<a href="/training/overdue"><span>培训未达要求</span><b>{}</b></a>"#,
+            grouped(total)
         )),
         "{home}"
     );
@@ -86,3 +87,16 @@ async fn lists_are_paged_and_say_their_total(app: TestApp) {
     assert_eq!(x.status(), reqwest::StatusCode::OK);
 }
 both_engines!(lists_are_paged_and_say_their_total);
+
+/// A count as pages show it: 14337 → "14,337".
+fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}

@@ -26,6 +26,11 @@ async fn regions_are_picked_by_name(app: TestApp) {
     // Nothing outside the scope is suggested.
     let (_, other) = app.get_json(&hn, "/api/v1/regions/suggest?q=桐乡").await;
     assert_eq!(other["items"].as_array().unwrap().len(), 0, "{other}");
+    // LIKE's wildcards match nothing (not every region).
+    for q in ["%25", "_", "%5C"] {
+        let (_, v) = app.get_json(&hn, &format!("/api/v1/regions/suggest?q={q}")).await;
+        assert_eq!(v["items"].as_array().unwrap().len(), 0, "{q}");
+    }
     // The list filter by name equals the filter by code.
     let (_, by_code) = app
         .get_json(&hn, &format!("/api/v1/workers?region={street_code}&per_page=1"))

@@ -135,7 +135,7 @@ async fn a_month_from_computing_to_the_bank(app: TestApp) {
     assert_eq!(cell(mine, 3), "中国农业银行海宁支行");
     let signature = cell(total_row + 2, 0);
     assert!(
-        signature.contains("制表：street") && signature.contains("审核：street2"),
+        signature.contains("制表：街道管理员（street）") && signature.contains("审核：街道复核员（street2）"),
         "{signature}"
     );
     // Other counties: not found.

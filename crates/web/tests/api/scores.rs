@@ -99,6 +99,25 @@ async fn the_whole_grid_is_saved_at_once_or_not_at_all(app: TestApp) {
     assert_eq!(scored(&app, &token, &id).await, entries.len());
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     assert!(!page.contains("尚缺评分（"), "nobody lacks a score");
+    // Graded, then taken back to scoring to correct a score: the grid is back, the grades cleared.
+    let (s, v) = app
+        .post_json(&token, &format!("/api/v1/assessment-rounds/{id}/score"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
+    assert!(page.contains("退回评分（修改分数）") && !page.contains("保存全部"));
+    let r = b
+        .post(app.url(&format!("/assessments/{id}/reopen")))
+        .form(&[("_csrf", csrf_of(&page))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
+    assert!(page.contains("保存全部"), "scores can be changed again");
+    let (_, v) = app.get_json(&token, &format!("/api/v1/assessment-rounds/{id}")).await;
+    assert_eq!(v["status"], "draft");
+    assert!(v["entries"].as_array().unwrap().iter().all(|e| e["grade"].is_null()));
 }
 both_engines!(the_whole_grid_is_saved_at_once_or_not_at_all);
 
