@@ -27,9 +27,30 @@ pub(crate) async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Res
     );
     println!("演示账号（用户名 / 角色 / 密码）：");
     for (u, r, pw) in &s.logins {
-        println!("  {u:<10} {r:<16} {pw}");
+        println!("  {} {} {pw}", pad(u, 10), pad(r, 26));
     }
     Ok(())
+}
+
+/// A terminal column's width: Chinese characters take two cells.
+fn cells(s: &str) -> usize {
+    s.chars()
+        .map(|c| match c {
+            '\u{1100}'..='\u{115F}'
+            | '\u{2E80}'..='\u{A4CF}'
+            | '\u{AC00}'..='\u{D7A3}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FE30}'..='\u{FE4F}'
+            | '\u{FF00}'..='\u{FF60}'
+            | '\u{FFE0}'..='\u{FFE6}' => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `s` padded with spaces to `width` terminal cells, so that columns line up in a terminal.
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(cells(s))))
 }
 
 pub(crate) async fn healthcheck(url: &str) -> anyhow::Result<()> {
@@ -53,4 +74,14 @@ pub(crate) async fn healthcheck(url: &str) -> anyhow::Result<()> {
     );
     println!("ok");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn chinese_takes_two_cells() {
+        assert_eq!(super::cells("街道管理员"), 10);
+        assert_eq!(super::pad("街道（乡镇）管理员", 20), "街道（乡镇）管理员  ");
+        assert_eq!(super::pad("street", 10), "street    ");
+    }
 }

@@ -114,7 +114,14 @@ pub(crate) async fn create_round(
         Ok(r) => back(
             &caller,
             &format!("/assessments/{}", r.id),
-            Ok(format!("已创建{}年度考核", r.year)),
+            Ok(if r.year >= chrono::Datelike::year(&today()) {
+                format!(
+                    "已创建{}年度考核。注意：{}年度尚未结束，平时考核等分数请在年度结束后核实再评定等次",
+                    r.year, r.year
+                )
+            } else {
+                format!("已创建{}年度考核", r.year)
+            }),
         ),
         Err(e) => back(&caller, "/assessments", Err(e)),
     }

@@ -20,7 +20,7 @@ use axum::response::{Html, IntoResponse};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
 use shegong_domain::worker::POST_CATEGORIES;
-use shegong_store::workers::{self, WorkerFilter};
+use shegong_store::workers::WorkerFilter;
 use uuid::Uuid;
 
 #[derive(Template)]
@@ -185,12 +185,18 @@ struct OverduePage {
     pager: Vec<(String, String)>,
     rule: String,
     rows: Vec<OverdueRow>,
+    /// The region filter as typed, the export's address, and a filter not understood.
+    region: String,
+    export: String,
+    error: String,
 }
 
 /// A worker short of training, as the page lists them.
 pub(crate) struct OverdueRow {
     worker_id: Uuid,
     name: String,
+    county: String,
+    street: String,
     community: String,
     title: String,
     last_trained: String,
@@ -207,23 +213,49 @@ pub(crate) async fn overdue_page(
     if caller.scope.only_worker().is_some() {
         return Err(AppError::NotFound.into());
     }
-    let rotation = shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today())
+    // A region by code or name; one not understood is said, not ignored.
+    let mut error = String::new();
+    let region = match m.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        None => None,
+        Some(r) => match shegong_store::region_names::resolve(&st.db, &caller.scope, "region", r).await {
+            Ok(code) => Some(code.to_string()),
+            Err(e) => {
+                error = AppError::from(e).body().message;
+                None
+            }
+        },
+    };
+    let (code, scope) = crate::sections::region_in(&caller, region.as_deref())?;
+    let rotation = shegong_store::career::rules_in_force(&st.db, code.as_str(), today())
         .await?
         .rotation;
-    let all = shegong_store::training::overdue(&st.db, &caller.scope, today(), rotation).await?;
+    let all = if error.is_empty() {
+        shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?
+    } else {
+        vec![]
+    };
     let shown = m.paging().slice(&all);
-    let names = workers::community_names(
-        &st.db,
-        &caller.scope,
-        shown.iter().map(|o| o.community_code.clone()).collect(),
-    )
-    .await?;
+    let mut prefixes: Vec<String> = shown
+        .iter()
+        .flat_map(|o| [6, 9, 12].map(|n| o.community_code.get(..n).unwrap_or_default().to_string()))
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    let names = shegong_store::regions::names_seen(&st.db, &caller.scope, prefixes).await?;
+    let name_of = |c: &str, n: usize| c.get(..n).and_then(|p| names.get(p)).cloned().unwrap_or_default();
+    let every = |n: u32| {
+        if n == 1 {
+            "每年".to_string()
+        } else {
+            format!("每{n}年")
+        }
+    };
     render(OverduePage {
         c: chrome(&st, &caller, "trainings").await?,
         rule: format!(
-            "书记、主任每{}年至少参加一次培训，其他社区工作者至少每{}年一次{}（按适用政策）",
-            rotation.head_every_years,
-            rotation.others_every_years,
+            "书记、主任{}至少参加一次培训，其他社区工作者{}至少一次{}（按适用政策）",
+            every(rotation.head_every_years),
+            every(rotation.others_every_years),
             if rotation.credits_per_year > 0 {
                 format!("；每人每年应修满{}学分", rotation.credits_per_year)
             } else {
@@ -232,12 +264,20 @@ pub(crate) async fn overdue_page(
         ),
         total: all.len(),
         pager: m.page_links("/training/overdue", all.len()),
+        region: m.region.clone().unwrap_or_default(),
+        export: match &region {
+            Some(r) => format!("/api/v1/training/overdue.xlsx?region={r}"),
+            None => "/api/v1/training/overdue.xlsx".into(),
+        },
+        error,
         rows: shown
             .into_iter()
             .map(|o| OverdueRow {
                 worker_id: o.worker_id,
                 name: o.name.clone(),
-                community: names.get(&o.community_code).cloned().unwrap_or_default(),
+                county: name_of(&o.community_code, 6),
+                street: name_of(&o.community_code, 9),
+                community: name_of(&o.community_code, 12),
                 title: o.title.clone(),
                 last_trained: o.last_trained.map_or("从未参训".into(), |d| d.to_string()),
                 overdue_since: o.overdue_since.map_or("—".to_string(), |d| d.to_string()),

@@ -57,6 +57,21 @@ async fn regions_are_picked_by_name(app: TestApp) {
         .get_json(&hn, &format!("/api/v1/workers?region={}", urlencode("桐乡市")))
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    // The training list takes a region by name too, and says when it cannot.
+    let page = app
+        .get(&hn, &format!("/training/overdue?region={}", urlencode(street_name)))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("街道（乡镇）") && !page.contains("没有名为"));
+    let page = app
+        .get(&hn, &format!("/training/overdue?region={}", urlencode("不存在街道")))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("没有名为“不存在街道”的区划"));
     // The page shows the refusal instead of ignoring the filter.
     let page = app
         .get(&hn, &format!("/workers?region={}", urlencode("不存在街道")))
