@@ -33,6 +33,9 @@ pub struct Chrome {
     pub nav: &'static str,
     pub admin: bool,
     pub audit: bool,
+    /// The 薪酬 menu: for those who run payroll or read budgets (not a community head, whose
+    /// community's pay is run above it).
+    pub pay: bool,
     pub worker_self: Option<String>,
 }
 
@@ -47,6 +50,7 @@ pub(crate) async fn chrome(st: &AppState, c: &Caller, nav: &'static str) -> Resu
         nav,
         admin: c.role.may(Permission::ManageUsers),
         audit: c.role.may(Permission::ReadAuditLog),
+        pay: c.role.may(Permission::RunPayroll) || c.role.may(Permission::ViewBudget),
         worker_self: c.scope.only_worker().map(|w| w.to_string()),
     })
 }

@@ -281,14 +281,27 @@ pub(crate) fn correction_status(r: &shegong_store::entity::correction::Model) ->
 }
 
 pub(crate) async fn corrections(st: &AppState, caller: &Caller, id: Uuid) -> Rows<CorrectionRow> {
-    Ok(workers::corrections(&st.db, &caller.scope, Some(id))
-        .await?
+    let rows = workers::corrections(&st.db, &caller.scope, Some(id)).await?;
+    // People by name (显示名（登录名）), not by login name alone.
+    let mut who: Vec<String> = rows
+        .iter()
+        .flat_map(|r| [Some(r.requested_by.clone()), r.handled_by.clone()])
+        .flatten()
+        .collect();
+    who.sort();
+    who.dedup();
+    let names = shegong_store::users::signed_names(&st.db, who).await?;
+    let name = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_string());
+    Ok(rows
         .into_iter()
-        .map(|r| CorrectionRow {
+        .map(|mut r| CorrectionRow {
             pending: r.status == CorrectionStatus::Pending.as_str(),
-            status: correction_status(&r),
+            status: {
+                r.handled_by = r.handled_by.as_deref().map(name);
+                correction_status(&r)
+            },
             submitted: local_time(r.created_at),
-            by: r.requested_by,
+            by: name(&r.requested_by),
             field: r.field,
             message: r.message,
             id: r.id,

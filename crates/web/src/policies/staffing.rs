@@ -35,12 +35,20 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
     p.kpis = Kpi::list(vec![
         (
             "在岗人数".into(),
-            s.actual.to_string(),
-            format!("{} 个社区", s.communities),
+            crate::sections::thousands(s.actual),
+            format!("{} 个社区", crate::sections::thousands(s.communities)),
         ),
         (
             "员额范围".into(),
-            format!("{}–{}", s.min, s.max),
+            if s.min == s.max {
+                crate::sections::thousands(s.min)
+            } else {
+                format!(
+                    "{}–{}",
+                    crate::sections::thousands(s.min),
+                    crate::sections::thousands(s.max)
+                )
+            },
             s.policies.iter().cloned().collect::<Vec<_>>().join("、"),
         ),
         (

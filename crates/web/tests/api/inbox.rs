@@ -76,8 +76,14 @@ async fn corrections_wait_in_the_inbox_until_answered(app: TestApp) {
     let page = app.get(&worker, &format!("/workers/{me}")).await.text().await.unwrap();
     assert!(page.contains("不予更正（"), "the outcome");
     assert!(page.contains("毕业证书显示为大学专科"), "the reason");
+    assert!(page.contains("县级民政局管理员（haining）"), "who answered, by name");
     let home = app.get(&haining, "/").await.text().await.unwrap();
     assert_eq!(todo_count(&home, "待处理的更正申请"), before);
+    // A community head's menu has no 薪酬 (their community's pay is run above them).
+    let head = app.token("community").await;
+    let home = app.get(&head, "/").await.text().await.unwrap();
+    assert!(!home.contains(r#"href="/payroll""#));
+    assert!(haining_home_has_pay(&app, &haining).await);
     // Workers have no inbox lists.
     assert_eq!(app.get(&worker, "/corrections").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get(&worker, "/alerts").await.status(), StatusCode::FORBIDDEN);
@@ -254,3 +260,12 @@ async fn a_correction_follows_its_worker_to_a_new_county(app: TestApp) {
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 both_engines!(a_correction_follows_its_worker_to_a_new_county);
+
+async fn haining_home_has_pay(app: &TestApp, token: &str) -> bool {
+    app.get(token, "/")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains(r#"href="/payroll""#)
+}
