@@ -15,7 +15,6 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use shegong_store::Db;
-use shegong_store::demo::{self, DemoOptions};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -139,23 +138,8 @@ async fn client(addr: std::net::SocketAddr, token: String, path: String, n: usiz
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));
-    let engine = if url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
-    let db = Db::connect(&url).await.unwrap();
-    shegong_store::setup::run(&db).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 2026,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        only_counties: vec![],
-    };
-    let t = Instant::now();
-    let summary = demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
-    let load = t.elapsed();
+    let (db, engine) = common::bench_db(dir.path()).await;
+    let (summary, load) = common::load_demo(&db).await;
     println!("engine: {engine}");
     println!(
         "demo province loaded: {} active + {} exited workers, {} regions in {:.1} s (target ≤ 60 s)",

@@ -1,7 +1,7 @@
 //! Scans kept in an archive (a photo, certificates, diplomas, agreements), with the archive: one
 //! province's rows, distributed with the workers on Citus.
 
-use super::index;
+use super::{fk, index, province_table};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -11,11 +11,7 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_table(
-            Table::create()
-                .table("attachments")
-                .if_not_exists()
-                .col(string_len("province_code", 2))
-                .col(uuid("id"))
+            province_table("attachments")
                 .col(uuid("worker_id"))
                 .col(string_len("region_code", 12))
                 .col(string_len("kind", 20))
@@ -25,12 +21,7 @@ impl MigrationTrait for Migration {
                 .col(blob("bytes"))
                 .col(string_len("created_by", 64))
                 .col(timestamp_with_time_zone("created_at"))
-                .primary_key(Index::create().col("province_code").col("id"))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from("attachments", ("province_code", "worker_id"))
-                        .to("workers", ("province_code", "id")),
-                )
+                .foreign_key(&mut fk("attachments", "worker_id", "workers"))
                 .to_owned(),
         )
         .await?;

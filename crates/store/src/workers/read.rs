@@ -40,33 +40,13 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<worker::Model> {
     find_scoped(&db.conn, scope, id).await
 }
 
-/// Names of the workers in scope among `ids` (for lists); others are left out.
-pub async fn names_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {
+/// Name and ID number of the workers in scope among `ids`.
+async fn who(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String, String)>> {
     use sea_orm::QuerySelect;
     if ids.is_empty() {
-        return Ok(Default::default());
+        return Ok(vec![]);
     }
-    let rows: Vec<(Uuid, String)> = worker::Entity::find()
-        .select_only()
-        .column(worker::Column::Id)
-        .column(worker::Column::Name)
-        .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
-        .filter(worker::Column::Id.is_in(ids))
-        .filter(scope_condition(scope))
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
-    Ok(rows.into_iter().collect())
-}
-
-/// "姓名（330481********1234）" for the workers in scope among `ids` (audit log objects); others are
-/// left out.
-pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {
-    use sea_orm::QuerySelect;
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let rows: Vec<(Uuid, String, String)> = worker::Entity::find()
+    Ok(worker::Entity::find()
         .select_only()
         .columns([worker::Column::Id, worker::Column::Name, worker::Column::IdNumber])
         .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
@@ -74,8 +54,23 @@ pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::co
         .filter(scope_condition(scope))
         .into_tuple()
         .all(&db.conn)
-        .await?;
-    Ok(rows
+        .await?)
+}
+
+/// Names of the workers in scope among `ids` (for lists); others are left out.
+pub async fn names_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {
+    Ok(who(db, scope, ids)
+        .await?
+        .into_iter()
+        .map(|(id, n, _)| (id, n))
+        .collect())
+}
+
+/// "姓名（330481********1234）" for the workers in scope among `ids` (audit log objects); others are
+/// left out.
+pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {
+    Ok(who(db, scope, ids)
+        .await?
         .into_iter()
         .map(|(id, n, i)| (id, format!("{n}（{}）", shegong_domain::id_number::mask(&i))))
         .collect())

@@ -43,3 +43,30 @@ pub async fn round_trip(
     let code = status.split_whitespace().nth(1)?.parse().ok()?;
     Some((code, t.elapsed()))
 }
+
+/// The database the benchmark runs on (`SHEGONG_BENCH_DATABASE_URL`, else SQLite in `dir`), migrated,
+/// with its engine's name.
+pub async fn bench_db(dir: &std::path::Path) -> (shegong_store::Db, &'static str) {
+    let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir));
+    let engine = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let db = shegong_store::Db::connect(&url).await.unwrap();
+    shegong_store::setup::run(&db).await.unwrap();
+    (db, engine)
+}
+
+/// The demo province, as the README's figures were measured on it (seed 2026, 2026-11-23).
+pub async fn load_demo(db: &shegong_store::Db) -> (demo::DemoSummary, Duration) {
+    let opts = demo::DemoOptions {
+        province: "33".into(),
+        seed: 2026,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        only_counties: vec![],
+    };
+    let t = Instant::now();
+    let summary = demo::load(db, &opts, &|_, _, _| {}).await.unwrap();
+    (summary, t.elapsed())
+}
