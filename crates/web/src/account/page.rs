@@ -191,6 +191,10 @@ pub(crate) async fn create_token_page(
     Form(f): Form<TokenForm>,
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
+    // Tokens are for staff connecting other systems (the 系统 page), not for a worker.
+    if caller.scope.only_worker().is_some() {
+        return Err(AppError::NotFound.into());
+    }
     let name = f.name.trim();
     if name.is_empty() {
         let e = FieldError::new("name_required", "name", "请填写令牌用途");

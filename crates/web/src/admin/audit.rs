@@ -32,7 +32,11 @@ pub(crate) struct AuditRow {
 }
 
 impl AuditRow {
-    fn of(r: shegong_store::entity::audit::Model, people: &HashMap<Uuid, String>) -> Self {
+    fn of(
+        r: shegong_store::entity::audit::Model,
+        people: &HashMap<Uuid, String>,
+        places: &HashMap<String, String>,
+    ) -> Self {
         let target = r.target.unwrap_or_default();
         let target = target
             .parse::<Uuid>()
@@ -44,7 +48,11 @@ impl AuditRow {
             role: audit::role_label(&r.role),
             action: action_label(&r.action).to_string(),
             user: r.username,
-            region: r.region_code,
+            // 名称（代码）: the name to read, the code to tell two 新兴社区 apart.
+            region: match places.get(&r.region_code) {
+                Some(n) => format!("{n}（{}）", r.region_code),
+                None => r.region_code,
+            },
             target,
             detail: detail_label(&r.action, r.detail.unwrap_or_default()),
         }
@@ -153,6 +161,18 @@ impl AuditQuery {
     }
 }
 
+/// The entries' regions by name (those the caller may see).
+async fn places(
+    st: &AppState,
+    caller: &Caller,
+    rows: &[shegong_store::entity::audit::Model],
+) -> Result<HashMap<String, String>, AppError> {
+    let mut codes: Vec<String> = rows.iter().map(|r| r.region_code.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    Ok(shegong_store::regions::names_seen(&st.db, &caller.scope, codes).await?)
+}
+
 /// Who the entries' objects are: the workers among them, by name and masked ID number.
 async fn people(
     st: &AppState,
@@ -181,9 +201,10 @@ pub(crate) async fn audit_page(State(st): State<AppState>, caller: Caller, Query
         Err(e) => (vec![], 0, e),
     };
     let people = people(&st, &caller, &rows).await?;
+    let places = places(&st, &caller, &rows).await?;
     render(AuditPage {
         c: chrome(&st, &caller, "audit").await?,
-        rows: rows.into_iter().map(|r| AuditRow::of(r, &people)).collect(),
+        rows: rows.into_iter().map(|r| AuditRow::of(r, &people, &places)).collect(),
         total,
         more: page * 50 < total,
         page,
@@ -306,7 +327,11 @@ pub(crate) async fn audit_xlsx(State(st): State<AppState>, caller: Caller, Query
                 *cursor.lock().unwrap_or_else(|p| p.into_inner()) = Some((last.at, last.id));
             }
             let people = people(st, caller, &rows).await?;
-            Ok(rows.into_iter().map(|r| AuditRow::of(r, &people).cells()).collect())
+            let places = places(st, caller, &rows).await?;
+            Ok(rows
+                .into_iter()
+                .map(|r| AuditRow::of(r, &people, &places).cells())
+                .collect())
         },
         "audit.xlsx",
         "审计日志.xlsx",

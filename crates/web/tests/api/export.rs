@@ -106,7 +106,14 @@ async fn every_list_page_exports_what_it_shows(app: TestApp) {
     let trainings = xlsx(&app, &t, "/trainings.xlsx").await;
     assert!(trainings[0].1.len() > 1);
     let audit = xlsx(&app, &t, "/audit.xlsx").await;
-    assert!(audit[0].1[1..].iter().all(|r| r[4].starts_with("330481")));
+    // 区划 as 名称（代码）, every one inside 海宁.
+    assert!(
+        audit[0].1[1..]
+            .iter()
+            .all(|r| r[4].starts_with("330481") || r[4].contains("（330481")),
+        "{:?}",
+        &audit[0].1[..3]
+    );
     let (_, log) = app.get_json(&t, "/api/v1/audit?per_page=1").await;
     assert_eq!(
         (audit[0].1.len() - 1) as u64,

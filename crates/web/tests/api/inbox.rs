@@ -84,6 +84,20 @@ async fn corrections_wait_in_the_inbox_until_answered(app: TestApp) {
     let home = app.get(&head, "/").await.text().await.unwrap();
     assert!(!home.contains(r#"href="/payroll""#));
     assert!(haining_home_has_pay(&app, &haining).await);
+    // A worker makes no API tokens (they are for staff connecting systems, under 系统).
+    {
+        use crate::helpers::{browser, browser_login, csrf_of, text_of};
+        let b = browser();
+        browser_login(&app, &b, "worker", shegong_store::demo::DEMO_PASSWORD, "/").await;
+        let csrf = csrf_of(&text_of(&b, app.url("/account")).await);
+        let r = b
+            .post(app.url("/account/tokens"))
+            .form(&[("_csrf", csrf.as_str()), ("name", "脚本")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
     // Workers have no inbox lists.
     assert_eq!(app.get(&worker, "/corrections").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get(&worker, "/alerts").await.status(), StatusCode::FORBIDDEN);
