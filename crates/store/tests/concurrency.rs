@@ -75,7 +75,17 @@ async fn run(postgres: bool) {
                     let access = admin("330481");
                     let region = if n.is_multiple_of(2) { "330481" } else { "330481001" };
                     match payroll::run(&db, &access, region, "2026-10").await {
-                        Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_)) => {}
+                        // Reviewed by a second person, then sent back (the review undone) so that
+                        // the month can be recomputed on the next round.
+                        Ok(s) => {
+                            let reviewer = Access::admin("330481", "reviewer");
+                            if let Err(e) = payroll::review(&db, &reviewer, s.run.id).await {
+                                errors.push(format!("review: {e:?}"));
+                            } else if let Err(e) = payroll::send_back(&db, &reviewer, s.run.id, "重新核对").await {
+                                errors.push(format!("send back: {e:?}"));
+                            }
+                        }
+                        Err(StoreError::Conflict(_)) | Err(StoreError::Invalid(_)) => {}
                         Err(e) => errors.push(format!("payroll: {e:?}")),
                     }
                     continue;
@@ -87,11 +97,26 @@ async fn run(postgres: bool) {
                 if n.is_multiple_of(5) {
                     match workers::request_correction(&db, &access, *id, "phone", "号码已更换").await {
                         Ok(c) => {
-                            if let Err(e) = workers::resolve_correction(&db, &access, *id, c.id, None).await {
-                                errors.push(format!("resolve {id}: {e:?}"));
+                            let answered = if n.is_multiple_of(10) {
+                                workers::reject_correction(&db, &access, *id, c.id, "号码未变").await
+                            } else {
+                                workers::resolve_correction(&db, &access, *id, c.id, Some("已更正")).await
+                            };
+                            if let Err(e) = answered {
+                                errors.push(format!("answer {id}: {e:?}"));
                             }
                         }
                         Err(e) => errors.push(format!("correction {id}: {e:?}")),
+                    }
+                    // A scan kept and removed.
+                    let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+                    match workers::attachments::add(&db, &access, *id, "certificate", "证书.jpg", jpeg).await {
+                        Ok(a) => {
+                            if let Err(e) = workers::attachments::remove(&db, &access, *id, a.id).await {
+                                errors.push(format!("scan remove: {e:?}"));
+                            }
+                        }
+                        Err(e) => errors.push(format!("scan add: {e:?}")),
                     }
                     let w = workers::get(&db, &access.scope, *id).await.unwrap();
                     let candidate = shegong_store::reserves::ReserveInput {
@@ -139,6 +164,10 @@ async fn run(postgres: bool) {
                 let f = WorkerFilter::default();
                 if let Err(e) = workers::list(&db, &scope, &f, today, 1, 50).await {
                     errors.push(format!("list: {e:?}"));
+                }
+                // The kept figures, while the writers commit.
+                if let Err(e) = workers::summary(&db, &scope, scope.region()).await {
+                    errors.push(format!("summary: {e:?}"));
                 }
             }
             errors

@@ -112,7 +112,13 @@ pub async fn add(
         };
         return Err(StoreError::invalid(FieldError::new("attachment_refused", field, why)));
     }
-    let content_type = files::sniff(&bytes).expect("checked by refusal");
+    let Some(content_type) = files::sniff(&bytes) else {
+        return Err(StoreError::invalid(FieldError::new(
+            "attachment_refused",
+            "file",
+            "只能上传 PDF、JPEG 或 PNG 文件",
+        )));
+    };
     let filename = files::clean_name(filename);
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, worker_id).await?;

@@ -116,9 +116,12 @@ impl AuditQuery {
         let date = |label: &str, v: &str| -> Result<Option<NaiveDate>, String> {
             match v.trim() {
                 "" => Ok(None),
+                // Only dates a log can hold: an extreme year is refused, never computed with.
                 v => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| (2000..=2100).contains(&chrono::Datelike::year(d)))
                     .map(Some)
-                    .map_err(|_| format!("{label}应为日期，如2026-11-01，“{v}”不是")),
+                    .ok_or_else(|| format!("{label}应为2000年至2100年之间的日期，如2026-11-01，“{v}”不是")),
             }
         };
         let mut f = AuditFilter {

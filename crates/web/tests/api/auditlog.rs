@@ -51,7 +51,9 @@ async fn the_auditor_finds_who_viewed_an_id_number(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
     // Filters not understood are said.
     for (bad, says) in [
-        ("from=2026-13-01", "起始日期应为日期"),
+        ("from=2026-13-01", "起始日期应为2000年至2100年之间的日期"),
+        ("from=-262143-01-01", "起始日期应为2000年至2100年之间的日期"),
+        ("to=262142-12-31", "截止日期应为2000年至2100年之间的日期"),
         ("from=2026-11-20&to=2026-11-01", "起始日期不能晚于截止日期"),
         ("action=worker.fly", "没有“worker.fly”这种操作"),
         ("region=不存在的地方", "没有名为“不存在的地方”的区划"),
