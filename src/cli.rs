@@ -53,6 +53,9 @@ pub(crate) enum Command {
         /// 统计数字在他人保存后最多延后刷新的秒数（本人保存后立即刷新；0 为每次保存后重算）
         #[arg(long, env = "SHEGONG_FIGURES_STALE_SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=60))]
         figures_stale_secs: u64,
+        /// 生成PDF（登记表）所用的中文字体文件（.ttf/.otf/.ttc）；不指定时在常见位置查找（如 fonts-noto-cjk）
+        #[arg(long, env = "SHEGONG_PDF_FONT")]
+        pdf_font: Option<PathBuf>,
     },
     /// 执行数据库迁移
     Migrate,

@@ -18,6 +18,7 @@ struct FileConfig {
     token_days: Option<u32>,
     upload_retention_days: Option<u32>,
     figures_stale_secs: Option<u64>,
+    pdf_font: Option<PathBuf>,
 }
 
 fn from_default(m: &clap::ArgMatches, id: &str) -> bool {
@@ -53,6 +54,7 @@ pub(crate) fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> an
         token_days,
         upload_retention_days,
         figures_stale_secs,
+        pdf_font,
         ..
     } = &mut cli.command
     {
@@ -95,6 +97,11 @@ pub(crate) fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> an
                 path.display()
             );
             *figures_stale_secs = v;
+        }
+        if let Some(v) = file.pdf_font
+            && unset("pdf_font")
+        {
+            *pdf_font = Some(v);
         }
     }
     Ok(())

@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             token_days,
             upload_retention_days,
             figures_stale_secs,
+            pdf_font,
         } => {
             let db = open(g).await?;
             if with_demo {
@@ -51,6 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 token_days,
                 upload_retention_days,
                 figures_stale_secs,
+                pdf_font,
             };
             shegong_web::serve(db, &bind, settings).await
         }

@@ -29,6 +29,7 @@ pub mod numbers;
 pub mod openapi;
 pub mod page;
 pub mod paging;
+pub mod pdf;
 pub mod posted;
 pub mod query;
 pub mod sections;

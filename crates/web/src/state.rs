@@ -14,6 +14,8 @@ pub struct Settings {
     pub upload_retention_days: u32,
     /// Seconds a figure may lag behind other users' saves (a user's own saves show at once).
     pub figures_stale_secs: u64,
+    /// The CJK font PDFs are set in (a `.ttf`, `.otf` or `.ttc`); `None` looks in the usual places.
+    pub pdf_font: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -23,6 +25,7 @@ impl Default for Settings {
             token_days: 90,
             upload_retention_days: 30,
             figures_stale_secs: 30,
+            pdf_font: None,
         }
     }
 }

@@ -37,22 +37,24 @@ pub(crate) async fn xlsx_response(mut wb: Workbook, ascii: &str, name: &str) -> 
     .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))??;
     let len = file.metadata().map_err(|e| AppError::Internal(e.into()))?.len();
     let stream = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 64 * 1024);
-    // RFC 5987 wants %20, not the form encoding's '+', for a space.
-    let encoded: String = serde_urlencoded::to_string([("f", name)])
-        .unwrap_or_default()
-        .replace('+', "%20");
     Ok((
         [
             (header::CONTENT_TYPE, XLSX.to_string()),
             (header::CONTENT_LENGTH, len.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", &encoded[2..]),
-            ),
+            (header::CONTENT_DISPOSITION, disposition(ascii, name)),
         ],
         axum::body::Body::from_stream(stream),
     )
         .into_response())
+}
+
+/// `Content-Disposition` for a download: `ascii` for old clients, the Chinese `name` (RFC 5987) for the rest.
+pub(crate) fn disposition(ascii: &str, name: &str) -> String {
+    // RFC 5987 wants %20, not the form encoding's '+', for a space.
+    let encoded: String = serde_urlencoded::to_string([("f", name)])
+        .unwrap_or_default()
+        .replace('+', "%20");
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", &encoded[2..])
 }
 
 /// A cell of a simple table export.

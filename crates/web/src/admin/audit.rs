@@ -282,6 +282,7 @@ fn detail_label(action: &str, detail: String) -> String {
             "edit" => "修改页",
             "api" => "接口",
             "registration-form" => "登记表",
+            "registration-form-pdf" => "登记表PDF",
             "list" => "名单",
             "export" => "导出",
             other => other,

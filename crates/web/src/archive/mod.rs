@@ -8,6 +8,7 @@ pub(crate) mod form;
 pub(crate) mod list;
 pub(crate) mod records;
 pub(crate) mod registration;
+mod registration_pdf;
 pub(crate) mod tabs;
 pub(crate) mod views;
 pub(crate) mod worker;
@@ -25,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/new", get(form::new_worker_page).post(form::create_worker))
         .route("/workers/{id}", get(worker::worker_page))
         .route("/workers/{id}/registration-form", get(registration::registration_form))
+        .route(
+            "/workers/{id}/registration-form.pdf",
+            get(registration::registration_pdf),
+        )
         .route(
             "/workers/{id}/attachments",
             post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(attachments::MAX_UPLOAD)),

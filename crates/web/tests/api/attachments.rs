@@ -86,6 +86,12 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
         .await
         .unwrap();
     assert!(form.contains(&format!("/workers/{w}/photo")));
+    // A photo that passes the sniffing but does not decode leaves the PDF's photo box empty, not broken.
+    if shegong_web::pdf::font(None).is_ok() {
+        let pdf = app.get(&hn, &format!("/workers/{w}/registration-form.pdf")).await;
+        assert_eq!(pdf.status(), StatusCode::OK);
+        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    }
     // The worker opens their own, cannot upload; another county sees nothing.
     assert_eq!(
         app.get(&worker, &format!("/workers/{w}/photo")).await.status(),

@@ -60,3 +60,46 @@ async fn the_registration_form_prints_the_archive(app: TestApp) {
     );
 }
 both_engines!(the_registration_form_prints_the_archive);
+
+async fn the_registration_form_downloads_as_a_pdf_with_its_font_embedded(app: TestApp) {
+    let hn = app.token("haining").await;
+    let (_, list) = app.get_json(&hn, "/api/v1/workers?per_page=1").await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let name = list["items"][0]["name"].as_str().unwrap().to_string();
+    let res = app.get(&hn, &format!("/workers/{id}/registration-form.pdf")).await;
+    if shegong_web::pdf::font(None).is_err() {
+        // No CJK font on this machine: a clear refusal, never a PDF of empty boxes.
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(res.text().await.unwrap().contains("fonts-noto-cjk"));
+        return;
+    }
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"].to_str().unwrap().to_string();
+    let encoded: String = serde_urlencoded::to_string([("f", format!("社区工作者登记表-{name}.pdf"))]).unwrap();
+    assert!(disposition.contains(&encoded[2..]), "{disposition}");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"/FontFile"), "the font is embedded");
+    assert!(has(b"/ToUnicode"), "the text can be searched and copied");
+    assert!(
+        pdf.len() < 400_000,
+        "the font is subset, not the whole file: {} bytes",
+        pdf.len()
+    );
+    let (_, log) = app.get_json(&hn, "/api/v1/audit?per_page=5").await;
+    assert!(
+        log["items"].to_string().contains("registration-form-pdf"),
+        "the PDF's whole ID number is logged"
+    );
+    // Another county: not found; not logged in: sent to the login page.
+    let tx = app.token("tongxiang").await;
+    assert_eq!(
+        app.get(&tx, &format!("/workers/{id}/registration-form.pdf"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+both_engines!(the_registration_form_downloads_as_a_pdf_with_its_font_embedded);
