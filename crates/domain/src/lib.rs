@@ -16,6 +16,7 @@ pub mod password;
 pub mod pay;
 pub mod person;
 pub mod policy;
+pub mod policy_form;
 pub mod records;
 pub mod region;
 pub mod service;

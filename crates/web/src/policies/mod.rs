@@ -2,7 +2,8 @@
 //! reference wages, and staffing against the norm.
 
 pub(crate) mod api;
-pub(crate) mod pages;
+pub(crate) mod form;
+mod pages;
 pub(crate) mod staffing;
 
 use crate::state::AppState;
@@ -18,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/policies/wages", post(pages::set_wage))
         .route("/policies/upload", post(pages::upload_policy))
         .route("/policies/{name}", get(pages::policy_page))
+        .route("/policies/{name}/edit", get(form::edit_page).post(form::save))
         .route("/staffing", get(staffing::staffing_page))
 }
 

@@ -292,6 +292,12 @@ pub(crate) async fn policy_page(
     p.export_query.clear();
     p.subtitle = format!("第{}版（{}）", m.version, m.name);
     p.crumbs = vec![("/policies".into(), "政策配置".into())];
+    if caller.role.may(Permission::ApplyPolicy) && caller.scope.region().level() == RegionLevel::Province {
+        p.links = vec![(
+            format!("/policies/{}/edit", m.name),
+            "以表单修改（另存为新版本）".into(),
+        )];
+    }
     p.sections.push(Section {
         title: "政策文件".into(),
         text: format!(

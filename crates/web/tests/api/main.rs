@@ -25,6 +25,7 @@ mod findings;
 mod hostile;
 mod pay;
 mod permissions;
+mod policyform;
 mod regions;
 mod registration;
 mod roster;

@@ -1,0 +1,147 @@
+//! A policy edited as a form: every rule a labelled field, bad values refused beside their field with
+//! what was typed kept, a good save the policy's next version with the file's comments kept, and
+//! nobody but a province administrator let in.
+
+use crate::both_engines;
+use crate::helpers::{TestApp, browser, browser_login, csrf_of, text_of};
+use reqwest::StatusCode;
+use shegong_domain::policy_form;
+use shegong_store::demo::DEMO_PASSWORD;
+use std::collections::HashMap;
+
+/// The fields of the form as the page shows them, as a browser would send them back untouched.
+fn fields_of(body: &str) -> HashMap<String, String> {
+    policy_form::form(body)
+        .unwrap()
+        .into_iter()
+        .flat_map(|g| g.fields)
+        .filter(|f| f.kind != policy_form::Kind::Flag || f.value == "true")
+        .map(|f| {
+            (
+                f.path,
+                if f.kind == policy_form::Kind::Flag {
+                    "on".into()
+                } else {
+                    f.value
+                },
+            )
+        })
+        .collect()
+}
+
+async fn a_policy_is_edited_as_a_form(app: TestApp) {
+    let prov = app.token("province").await;
+    let (_, before) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
+    let version = before["version"].as_i64().unwrap();
+    let body = before["body"].as_str().unwrap().to_string();
+
+    let b = browser();
+    browser_login(&app, &b, "province", DEMO_PASSWORD, "/").await;
+    let page = text_of(&b, app.url("/policies/haining-2020/edit")).await;
+    for text in [
+        "修改政策",
+        "岗位类别 1：社区正职",
+        "等级范围",
+        "组织考核权重（%）",
+        "持证补助·社会工作师（元/月）",
+        "晋升所需最低考核等次",
+        "7-18",
+    ] {
+        assert!(page.contains(text), "{text}");
+    }
+    assert!(
+        !page.contains("organisation_weight\">") && !page.contains("average_wage</"),
+        "no keys shown as text"
+    );
+    let csrf = csrf_of(&page);
+
+    // A bad value and a rule the checker refuses: 422, the messages beside the fields, the typed
+    // values kept, nothing saved.
+    let mut v = fields_of(&body);
+    v.insert("_csrf".into(), csrf.clone());
+    v.insert("_version".into(), version.to_string());
+    v.insert("training.head_every_years".into(), "每年".into());
+    v.insert("assessment.routine_weight".into(), "25".into());
+    let r = b
+        .post(app.url("/policies/haining-2020/edit"))
+        .form(&v)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("书记、主任轮训周期（年）应为0或正整数"), "{html}");
+    assert!(html.contains("value=\"每年\""), "what was typed is kept");
+    let (_, same) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
+    assert_eq!(same["version"].as_i64().unwrap(), version);
+    v.insert("training.head_every_years".into(), "1".into());
+    let html = b
+        .post(app.url("/policies/haining-2020/edit"))
+        .form(&v)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("考核权重之和应为100，实际为115"), "{html}");
+
+    // A good change: saved as the next version, the comments kept, the rule changed.
+    v.insert("assessment.routine_weight".into(), "10".into());
+    v.insert("assessment.excellent_cap_pct".into(), "15".into());
+    v.insert("pay.certificate_allowance.junior".into(), "120".into());
+    let r = b
+        .post(app.url("/policies/haining-2020/edit"))
+        .form(&v)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with(&format!("/policies/haining-2020?version={}", version + 1))
+    );
+    let (_, after) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
+    assert_eq!(after["version"].as_i64().unwrap(), version + 1);
+    let new_body = after["body"].as_str().unwrap();
+    assert!(new_body.contains("excellent_cap_pct = 15"));
+    assert!(new_body.contains("junior = 120"));
+    assert!(new_body.contains("# 岗位津贴（示例）"), "comments kept");
+    assert_eq!(after["rules"]["assessment"]["excellent_cap_pct"], 15, "{after}");
+
+    // The same form posted again (opened on the old version): refused, not a silent overwrite.
+    let html = b
+        .post(app.url("/policies/haining-2020/edit"))
+        .form(&v)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("其后已有人保存了"), "{html}");
+
+    // A county administrator and a worker may not open or post it.
+    for user in ["haining", "worker"] {
+        let c = browser();
+        browser_login(&app, &c, user, DEMO_PASSWORD, "/").await;
+        let r = c.get(app.url("/policies/haining-2020/edit")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user}");
+        let home = text_of(&c, app.url("/")).await;
+        let mut v = fields_of(&body);
+        v.insert("_csrf".into(), csrf_of(&home));
+        v.insert("_version".into(), (version + 1).to_string());
+        let r = c
+            .post(app.url("/policies/haining-2020/edit"))
+            .form(&v)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user}");
+    }
+    let (_, still) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
+    assert_eq!(still["version"].as_i64().unwrap(), version + 1);
+}
+both_engines!(a_policy_is_edited_as_a_form);
