@@ -120,7 +120,12 @@ pub async fn payslips(db: &Db, scope: &Scope, worker_id: Uuid, month: Option<&st
 }
 
 /// A worker's level today under the policy in force, step by step.
-pub async fn level_of(db: &Db, scope: &Scope, worker_id: Uuid, on: NaiveDate) -> Result<Option<pay::LevelResult>> {
+pub async fn level_of(
+    db: &Db,
+    scope: &Scope,
+    worker_id: Uuid,
+    on: NaiveDate,
+) -> Result<Option<(pay::LevelResult, String)>> {
     let w = find_scoped(&db.conn, scope, worker_id).await?;
     let Some(f) = crate::policies::in_force(&db.conn, &w.region_code, on).await? else {
         return Ok(None);
@@ -143,5 +148,7 @@ pub async fn level_of(db: &Db, scope: &Scope, worker_id: Uuid, on: NaiveDate) ->
         service_start: w.service_start.unwrap_or(on),
         grades: &grades,
     };
-    Ok(pay::level(&f.policy, &input, on).ok())
+    Ok(pay::level(&f.policy, &input, on)
+        .ok()
+        .map(|l| (l, f.policy.pay.unit.clone())))
 }

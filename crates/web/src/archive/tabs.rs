@@ -221,16 +221,17 @@ pub(crate) async fn pay(
     let slips = payroll::payslips(&st.db, &caller.scope, id, None).await?;
     let level = l
         .as_ref()
-        .map_or("无适用政策".into(), |l| format!("第{}级/档", l.level));
+        .map_or("无适用政策".into(), |(l, unit)| format!("第{}{unit}", l.level));
+    let unit = l.as_ref().map_or(String::new(), |(_, u)| u.clone());
     let steps = l
-        .map(|l| l.steps)
+        .map(|(l, _)| l.steps)
         .unwrap_or_default()
         .into_iter()
         .enumerate()
         .map(|(i, s)| LevelStep {
             from: s.from.format("%Y-%m").to_string(),
             change: if i == 0 {
-                format!("起点第{}级/档", s.level)
+                format!("起点第{}{unit}", s.level)
             } else {
                 format!("{:+}", s.delta)
             },

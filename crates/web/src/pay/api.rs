@@ -209,8 +209,9 @@ pub async fn worker_payslips(
 pub async fn worker_level(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> ApiResult<Json<Level>> {
     let l = payroll::level_of(&st.db, &caller.scope, id, today()).await?;
     Ok(Json(Level {
-        level: l.as_ref().map(|l| l.level),
-        steps: l.map(|l| l.steps).unwrap_or_default(),
+        level: l.as_ref().map(|(l, _)| l.level),
+        unit: l.as_ref().map(|(_, u)| u.clone()),
+        steps: l.map(|(l, _)| l.steps).unwrap_or_default(),
     }))
 }
 
@@ -258,5 +259,7 @@ pub struct AllPayslips {
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct Level {
     pub level: Option<u32>,
+    /// The policy's word for a level: 级 or 档.
+    pub unit: Option<String>,
     pub steps: Vec<shegong_domain::pay::LevelStep>,
 }

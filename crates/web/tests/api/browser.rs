@@ -1,5 +1,6 @@
 //! The main pages in a real browser: Debian's chromium driven by playwright-core
-//! (`tests/browser/shots.mjs`), screenshots kept in `target/screenshots/`.
+//! (`tests/browser/shots.mjs`), then each role's working day on a fresh database
+//! (`tests/browser/days.mjs`); screenshots kept in `target/screenshots/`.
 //! Skipped where chromium or the node packages are absent, unless `SHEGONG_REQUIRE_BROWSER=1`.
 
 use crate::helpers::TestApp;
@@ -19,21 +20,24 @@ async fn main_pages_in_headless_chromium() {
         eprintln!("chromium or playwright-core not installed: browser test skipped");
         return;
     }
-    let app = TestApp::spawn(false).await;
-    let out = root.join("target/screenshots");
-    let base = app.base.clone();
-    let script = script_dir.join("shots.mjs");
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("node")
-            .arg(script)
-            .arg(base)
-            .arg(out)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    println!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "browser checks failed:\n{stdout}");
+    for script in ["shots.mjs", "days.mjs"] {
+        // A fresh demo database for each: the days change it.
+        let app = TestApp::spawn(false).await;
+        let out = root.join("target/screenshots");
+        let base = app.base.clone();
+        let script = script_dir.join(script);
+        let output = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("node")
+                .arg(script)
+                .arg(base)
+                .arg(out)
+                .output()
+        })
+        .await
+        .unwrap()
+        .expect("node runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        println!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "browser checks failed:\n{stdout}");
+    }
 }
