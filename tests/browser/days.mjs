@@ -110,8 +110,16 @@ await check('county clerk: registers a worker with the full record and photo, tr
   await submit(p, 'form[action$="/attachments"] button[type=submit]');
   expect((await notice(p)) !== '' && (await errors(p)) === '', 'photo not kept: ' + await errors(p));
   await shot(p, '01b-clerk-files');
-  // Transfer to a community of another street, picked by name.
+  // Transfer to a community of another street, picked by name; a name that fits nothing is
+  // refused, and what was typed is still there to correct.
   await p.goto(archive + '?tab=appointment');
+  await p.fill('form[action$="/appointments"] input[name=community_code]', '没有这个社区');
+  await p.fill('form[action$="/appointments"] input[name=title]', '网格员');
+  await p.fill('form[action$="/appointments"] input[name=start_date]', '2026-09-01');
+  await submit(p, 'form[action$="/appointments"] button[type=submit]');
+  expect((await errors(p)).includes('没有这个社区'), 'an unknown community is not refused: ' + await errors(p));
+  expect(await p.inputValue('form[action$="/appointments"] input[name=title]') === '网格员', 'the typed title is lost');
+  expect(await p.inputValue('form[action$="/appointments"] input[name=start_date]') === '2026-09-01', 'the typed date is lost');
   // A community of another street than 江丰社区's (硖石街道).
   const target = await p.evaluate(async () => {
     const r = await fetch('/api/v1/regions/suggest?q=' + encodeURIComponent('社区'), { credentials: 'same-origin' });

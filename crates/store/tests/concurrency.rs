@@ -109,7 +109,10 @@ async fn run(postgres: bool) {
                         Err(e) => errors.push(format!("correction {id}: {e:?}")),
                     }
                     // A scan kept and removed.
-                    let jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'];
+                    let jpeg = vec![
+                        0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF,
+                        0xC0, 0, 17, 8, 0, 2, 0, 2, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9,
+                    ];
                     match workers::attachments::add(&db, &access, *id, "certificate", "证书.jpg", jpeg).await {
                         Ok(a) => {
                             if let Err(e) = workers::attachments::remove(&db, &access, *id, a.id).await {

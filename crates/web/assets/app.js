@@ -47,6 +47,33 @@
     var m = e.target.dataset && e.target.dataset.confirm;
     if (m && !window.confirm(m)) e.preventDefault();
   });
+  // A form answered with an error on the page it came from gets back what was typed: the values
+  // are kept in this tab for the moment of the submit and put back only when the page that
+  // follows, at the same address, shows an error (never passwords, files or hidden fields).
+  document.addEventListener('submit', function (e) {
+    var f = e.target;
+    if (e.defaultPrevented || (f.method || '').toLowerCase() !== 'post' || f.id === 'grid' || !f.getAttribute('action')) return;
+    var vals = [];
+    Array.prototype.forEach.call(f.elements, function (el) {
+      if (!el.name || /^(hidden|password|file|submit|button)$/.test(el.type)) return;
+      vals.push([el.name, el.type === 'checkbox' || el.type === 'radio' ? (el.checked ? '1' : '') : el.value]);
+    });
+    try { sessionStorage.setItem('typed', JSON.stringify({ path: location.pathname, action: f.getAttribute('action'), vals: vals })); } catch (_) { /* storage off */ }
+  });
+  document.addEventListener('DOMContentLoaded', function () {
+    var raw = null;
+    try { raw = sessionStorage.getItem('typed'); sessionStorage.removeItem('typed'); } catch (_) { return; }
+    if (!raw || !document.querySelector('.errors')) return;
+    var t = JSON.parse(raw);
+    if (t.path !== location.pathname) return;
+    var f = Array.prototype.find.call(document.forms, function (x) { return x.getAttribute('action') === t.action; });
+    if (!f) return;
+    t.vals.forEach(function (nv) {
+      var el = f.elements.namedItem(nv[0]);
+      if (!el || el.type === 'hidden') return;
+      if (el.type === 'checkbox' || el.type === 'radio') el.checked = nv[1] === '1'; else el.value = nv[1];
+    });
+  });
   // The score grid: a block copied from Excel and pasted into one cell fills the cells to its right
   // and below; Enter and the arrow keys move as in a spreadsheet; typed cells are marked until saved.
   var dirty = false;

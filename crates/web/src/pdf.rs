@@ -121,6 +121,10 @@ fn pick_face(data: &[u8]) -> Option<u32> {
 
 static FONT: OnceLock<Result<CjkFont, String>> = OnceLock::new();
 
+/// PDFs made at once: each decodes a photo (up to [`shegong_domain::files::MAX_PHOTO_PIXELS`]) and
+/// subsets a font, so many at once would take memory and both cores; the rest wait their turn.
+pub static RENDERING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The font PDFs are set in: the configured file, else the first of [`SEARCHED`] that loads. Read
 /// once per process. When there is none, a 503 that says how to install one.
 pub fn font(configured: Option<&Path>) -> Result<CjkFont, AppError> {
@@ -180,6 +184,12 @@ pub enum Step {
 /// Decodes a JPEG or PNG for placing; `None` when the bytes do not decode (the box stays empty
 /// and says so, rather than the whole file failing).
 pub fn decode(bytes: Vec<u8>, png: bool) -> Option<Image> {
+    // The size the header states is checked before anything is decoded: a photo kept before this
+    // check existed may claim more pixels than memory holds.
+    let (w, h) = shegong_domain::files::image_size(&bytes)?;
+    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > shegong_domain::files::MAX_PHOTO_PIXELS {
+        return None;
+    }
     let data = krilla::Data::from(bytes);
     if png {
         Image::from_png(data, true)

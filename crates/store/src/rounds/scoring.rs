@@ -20,6 +20,9 @@ use shegong_domain::career::{Grade, excellent_cap, propose_grades, weighted_scor
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// How an entry's note begins when its grade was adjusted by hand (the reason follows).
+pub const ADJUSTED: &str = "调整为";
+
 /// Scores for one worker, 0–100 each; a component whose weight is zero may be left out.
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -203,10 +206,16 @@ pub async fn set_grade(
     id: Uuid,
     worker_id: Uuid,
     grade: Grade,
+    reason: &str,
 ) -> Result<assessment_entry::Model> {
     access.require(Permission::ManageAssessment)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
+    // An adjustment departs from what the scores gave: it says why, and the entry shows it.
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(bad("grade_reason", "reason", "请填写调整理由（200字以内）"));
+    }
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
     require(&round, RoundStatus::Scored)?;
@@ -239,10 +248,11 @@ pub async fn set_grade(
     }
     let mut am = e.into_active_model();
     am.grade = Set(Some(grade.as_str().into()));
+    am.note = Set(Some(format!("{ADJUSTED}{}：{reason}", grade.label())));
     let e = am.update(&txn).await?;
     crate::audit::entry(actor, "assessment.round.grade", &e.region_code)
         .target(worker_id)
-        .detail(grade.as_str())
+        .detail(format!("调整为{}：{reason}", grade.label()))
         .save(&txn)
         .await?;
     txn.commit().await?;

@@ -224,12 +224,15 @@ pub(crate) async fn create_worker(State(st): State<AppState>, caller: Caller, Fo
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::EditArchive)?;
     // The community by name ("海洲街道 新兴社区") or code; an unknown or ambiguous name is an error.
+    // Its error is reported together with every other field's, in one round.
+    let mut community_errors = Vec::new();
     let community = match f.community_code.trim() {
         "" => String::new(),
         text => match shegong_store::region_names::resolve(&st.db, &caller.scope, "community_code", text).await {
             Ok(c) => c.to_string(),
             Err(shegong_store::StoreError::Invalid(errs)) => {
-                return form_page(&st, &caller, FormKind::New, f.values(), errs).await;
+                community_errors = errs;
+                String::new()
             }
             Err(e) => return Err(e.into()),
         },
@@ -257,11 +260,18 @@ pub(crate) async fn create_worker(State(st): State<AppState>, caller: Caller, Fo
         certificate_number: opt(&f.certificate_number),
         certificate_date: opt(&f.certificate_date),
     };
-    let result = match input.parse(today()) {
-        Ok(new) => workers::create(&st.db, &caller.access, new)
+    let result = match (input.parse(today()), community_errors.is_empty()) {
+        (Ok(new), true) => workers::create(&st.db, &caller.access, new)
             .await
             .map_err(AppError::from),
-        Err(errs) => Err(AppError::Invalid(errs)),
+        (parsed, _) => {
+            let mut errs = parsed.err().unwrap_or_default();
+            if !community_errors.is_empty() {
+                errs.retain(|e| e.field != "community_code");
+                errs.extend(community_errors);
+            }
+            Err(AppError::Invalid(errs))
+        }
     };
     match result {
         Ok(w) => Ok(Redirect::to(&format!("/workers/{}?notice=created", w.id)).into_response()),

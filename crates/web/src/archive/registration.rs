@@ -70,10 +70,22 @@ pub(crate) async fn registration_pdf(State(st): State<AppState>, caller: Caller,
     let text = FormText::of(&form);
     let name = text.name.clone();
     let title = format!("社区工作者登记表 - {name}");
+    let _turn = crate::pdf::RENDERING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let bytes = tokio::task::spawn_blocking(move || {
         let image = photo.and_then(|p| crate::pdf::decode(p.bytes, p.content_type == "image/png"));
         let pages = registration_pdf::layout(&font, &text, image.is_some());
-        crate::pdf::render(&font, &pages, image.as_ref(), &title)
+        match crate::pdf::render(&font, &pages, image.as_ref(), &title) {
+            // A photo whose data is broken past its header shows only when it is decoded, at the
+            // end: the form is made again with the photo box empty rather than not at all.
+            Err(e) if image.is_some() => {
+                tracing::warn!(error = ?e, "registration form photo does not decode; left out");
+                crate::pdf::render(&font, &registration_pdf::layout(&font, &text, false), None, &title)
+            }
+            r => r,
+        }
     })
     .await
     .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))??;

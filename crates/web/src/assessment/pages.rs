@@ -165,8 +165,8 @@ pub(crate) async fn set_grade(Path(id): Path<Uuid>, form: Posted) -> Response {
         async |st, access, f| {
             let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
             let g = Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
-            store(rounds::set_grade(&st.db, access, id, w, g).await)?;
-            Ok(format!("已调整为{}", g.label()))
+            store(rounds::set_grade(&st.db, access, id, w, g, &f.get("reason")).await)?;
+            Ok(format!("已调整为{}，理由已记录", g.label()))
         },
     )
     .await

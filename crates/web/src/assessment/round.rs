@@ -261,13 +261,26 @@ pub(crate) async fn round_view(
             });
         }
         cells.push(n(combined));
-        cells.push(t(grade));
+        // A grade set by hand says so, with its reason.
+        let adjusted = x
+            .note
+            .as_deref()
+            .filter(|n| n.starts_with(rounds::ADJUSTED))
+            .and_then(|n| n.split_once('：'))
+            .map(|(_, why)| why);
+        cells.push(t(match adjusted {
+            Some(why) => format!("{grade}（已调整：{why}）"),
+            None => grade,
+        }));
         cells.push(if scored {
             Cell {
                 text: x.grade.clone().unwrap_or_default(),
                 form: format!("/assessments/{id}/grade"),
                 hidden: vec![("worker_id".into(), x.worker_id.to_string())],
                 options: grade_options(&a.grades),
+                input: "reason".into(),
+                placeholder: "调整理由（必填）".into(),
+                required: true,
                 button: "调整".into(),
                 ..Default::default()
             }

@@ -92,6 +92,8 @@ pub async fn score_round(State(st): State<AppState>, caller: Caller, Path(id): P
 pub struct GradeInput {
     pub worker_id: Option<Uuid>,
     pub grade: String,
+    /// Why the grade departs from what the scores gave (required, 200 characters at most).
+    pub reason: String,
 }
 
 fn grade_of(s: &str) -> ApiResult<Grade> {
@@ -117,7 +119,7 @@ pub async fn set_round_grade(
     let w = i
         .worker_id
         .ok_or_else(|| FieldError::new("round_entry", "worker_id", "请指定人员"))?;
-    let e = rounds::set_grade(&st.db, &caller.access, id, w, grade_of(&i.grade)?).await?;
+    let e = rounds::set_grade(&st.db, &caller.access, id, w, grade_of(&i.grade)?, &i.reason).await?;
     Ok(Json(e))
 }
 

@@ -7,7 +7,21 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use shegong_store::demo::DEMO_PASSWORD;
 
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1];
+/// A JPEG's head (SOI, APP0, a 2×2 SOF0, EOI): what the upload reads, with no picture data.
+const JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xFF, 0xC0, 0, 17, 8, 0, 2, 0,
+    2, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9,
+];
+
+/// A PNG's head stating `w`×`h` pixels, 16-bit RGBA, with no picture data after it.
+fn png_head(w: u32, h: u32) -> Vec<u8> {
+    let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+    b.extend(b"IHDR");
+    b.extend(w.to_be_bytes());
+    b.extend(h.to_be_bytes());
+    b.extend([16, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b
+}
 
 async fn scans_are_kept_with_the_archive(app: TestApp) {
     let worker = app.token("worker").await;
@@ -49,6 +63,10 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
         ),
         ("other", "a.png", b"GIF89a....".to_vec(), "只能上传"),
         ("photo", "照片.pdf", b"%PDF-1.4".to_vec(), "照片应为"),
+        // 69 bytes claiming a million pixels square: refused before anything decodes it.
+        ("photo", "炸弹.png", png_head(1_000_000, 1_000_000), "尺寸过大"),
+        ("photo", "大图.png", png_head(20_000, 20_000), "尺寸过大"),
+        ("photo", "坏图.jpg", vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10], "损坏"),
     ] {
         let r = send(upload(kind, name, bytes)).await.unwrap();
         let back = text_of(&b, app.url(r.headers()["location"].to_str().unwrap())).await;
@@ -86,12 +104,6 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
         .await
         .unwrap();
     assert!(form.contains(&format!("/workers/{w}/photo")));
-    // A photo that passes the sniffing but does not decode leaves the PDF's photo box empty, not broken.
-    if shegong_web::pdf::font(None).is_ok() {
-        let pdf = app.get(&hn, &format!("/workers/{w}/registration-form.pdf")).await;
-        assert_eq!(pdf.status(), StatusCode::OK);
-        assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
-    }
     // The worker opens their own, cannot upload; another county sees nothing.
     assert_eq!(
         app.get(&worker, &format!("/workers/{w}/photo")).await.status(),
@@ -118,5 +130,15 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
         app.get(&hn, &format!("/workers/{w}/attachments/{id}")).await.status(),
         StatusCode::NOT_FOUND
     );
+    // A photo whose head is right but whose data is missing leaves the PDF's photo box empty, not
+    // broken: a JPEG, then a PNG (decoded only when the file is written).
+    if shegong_web::pdf::font(None).is_ok() {
+        for bad in [JPEG.to_vec(), png_head(2, 2)] {
+            let _ = send(upload("photo", "照片", bad)).await.unwrap();
+            let pdf = app.get(&hn, &format!("/workers/{w}/registration-form.pdf")).await;
+            assert_eq!(pdf.status(), StatusCode::OK);
+            assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+        }
+    }
 }
 both_engines!(scans_are_kept_with_the_archive);

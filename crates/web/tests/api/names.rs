@@ -139,6 +139,25 @@ async fn a_new_archive_names_its_community(app: TestApp) {
         html.contains("没有名为“没有这个社区”的区划"),
         "the form shows the refusal"
     );
+    // Every bad field at once, the unknown community among them: one round of corrections.
+    let r = b
+        .post(app.url("/workers/new"))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", ""),
+            ("id_number", "330481199001011231"),
+            ("community_code", "没有这个社区"),
+            ("post_category", "staff"),
+            ("title", ""),
+            ("start_date", "2025-03-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    for text in ["没有名为“没有这个社区”的区划", "身份证号码校验位错误", "请填写姓名"] {
+        assert!(html.contains(text), "{text} is not reported with the others");
+    }
 }
 both_engines!(a_new_archive_names_its_community);
 

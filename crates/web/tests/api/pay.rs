@@ -379,7 +379,7 @@ async fn a_street_runs_the_assessment_round(app: TestApp) {
             .post_json(
                 &st,
                 &format!("/api/v1/assessment-rounds/{last_id}/grades"),
-                json!({"worker_id": e["worker_id"], "grade": "excellent"}),
+                json!({"worker_id": e["worker_id"], "grade": "excellent", "reason": "街道评议推荐"}),
             )
             .await;
         assert_eq!(s, StatusCode::OK, "{v}");
@@ -388,19 +388,43 @@ async fn a_street_runs_the_assessment_round(app: TestApp) {
         .post_json(
             &st,
             &format!("/api/v1/assessment-rounds/{last_id}/grades"),
-            json!({"worker_id": target, "grade": "excellent"}),
+            json!({"worker_id": target, "grade": "excellent", "reason": "街道评议推荐"}),
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["code"], "excellent_cap");
+    // An adjustment without a reason is refused, naming the field, and changes nothing.
+    let (s, v) = app
+        .post_json(
+            &st,
+            &format!("/api/v1/assessment-rounds/{last_id}/grades"),
+            json!({"worker_id": target, "grade": "incompetent", "reason": "  "}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["field"], "reason");
     let (s, _) = app
         .post_json(
             &st,
             &format!("/api/v1/assessment-rounds/{last_id}/grades"),
-            json!({"worker_id": target, "grade": "incompetent"}),
+            json!({"worker_id": target, "grade": "incompetent", "reason": "全年旷工40天"}),
         )
         .await;
     assert_eq!(s, StatusCode::OK);
+    let page = app
+        .get(&st, &format!("/assessments/{last_id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("不合格（已调整：全年旷工40天）"),
+        "the adjustment is marked with its reason"
+    );
+    let (_, log) = app
+        .get_json(&st, "/api/v1/audit?action=assessment.round.grade&per_page=1")
+        .await;
+    assert!(log["items"][0].to_string().contains("全年旷工40天"), "{log}");
     let (s, p) = app
         .post_json(&st, &format!("/api/v1/assessment-rounds/{last_id}/publish"), json!({}))
         .await;
@@ -409,7 +433,7 @@ async fn a_street_runs_the_assessment_round(app: TestApp) {
         .post_json(
             &st,
             &format!("/api/v1/assessment-rounds/{last_id}/grades"),
-            json!({"worker_id": target, "grade": "competent"}),
+            json!({"worker_id": target, "grade": "competent", "reason": "复核"}),
         )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "a published round is final");
