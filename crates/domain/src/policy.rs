@@ -822,6 +822,16 @@ fn check_exit(raw: &Spanned<RawExit>, text: &str) -> Result<ExitRule, PolicyErro
     if e.incompetent_consecutive == 1 || e.incompetent_total == 0 && e.incompetent_consecutive == 0 {
         return Err(at(raw, text, "退出规则应为连续至少2年或累计若干年不合格"));
     }
+    if e.incompetent_total != 0 && e.incompetent_total < e.incompetent_consecutive {
+        return Err(at(
+            raw,
+            text,
+            format!(
+                "累计不合格年数（{}年）不应少于连续不合格年数（{}年），否则连续的规定不起作用",
+                e.incompetent_total, e.incompetent_consecutive
+            ),
+        ));
+    }
     Ok(ExitRule {
         consecutive: e.incompetent_consecutive,
         total: e.incompetent_total,

@@ -363,7 +363,7 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
     s.field("exit.incompetent_consecutive", "连续不合格几年退出", Int, true, "");
     s.field("exit.incompetent_total", "累计不合格几年退出", Int, true, "");
     s.field("reserve.per_seat", "每个两委职位后备人数", Int, false, "");
-    s.field("agreement.alert_days", "劳动合同到期前提醒天数", Int, false, "");
+    s.field("agreement.alert_days", "服务协议到期前提醒天数", Int, false, "");
     s.out
 }
 
@@ -455,7 +455,11 @@ fn yuan_value(raw: &str) -> Option<Value> {
 
 /// What a field's typed text becomes in the file: `Ok(None)` to leave the key out.
 fn typed(spec: &Spec, raw: &str) -> Result<Option<Value>, String> {
-    let raw = raw.trim();
+    let mut raw = raw.trim();
+    // "118%" in a field that says （%） or 百分比 means 118.
+    if matches!(spec.kind, Kind::Int | Kind::Number) {
+        raw = raw.trim_end_matches(['%', '％']).trim_end();
+    }
     if raw.is_empty() && spec.kind != Kind::Flag {
         return if spec.required {
             Err(format!("请填写{}", spec.label))
@@ -467,6 +471,9 @@ fn typed(spec: &Spec, raw: &str) -> Result<Option<Value>, String> {
         Kind::Text => {
             if raw.chars().count() > 200 {
                 return Err(format!("{}最多200字", spec.label));
+            }
+            if crate::text::has_hidden(raw, false) {
+                return Err(format!("{}中含有不可见的控制字符，请重新输入", spec.label));
             }
             Value::from(raw)
         }
@@ -646,7 +653,13 @@ fn place(new: &str, line: usize, message: &str) -> FormError {
         Err(_) => vec![None; specs.len()],
     };
     let on_line = specs.iter().zip(&lines).find(|(_, l)| **l == Some(line));
-    let named = specs.iter().find(|s| message.contains(&s.path));
+    let named = specs.iter().find(|s| message.contains(&s.path)).or_else(|| {
+        // A table the message names (`assessment.min_scores`): its first field.
+        message
+            .split(|c: char| !(c.is_ascii_lowercase() || c == '_' || c == '.'))
+            .filter(|w| w.contains('.'))
+            .find_map(|key| specs.iter().find(|s| s.path.starts_with(&format!("{key}."))))
+    });
     let after = specs
         .iter()
         .zip(&lines)
@@ -851,6 +864,20 @@ mod tests {
             .unwrap();
         assert_eq!(f.value, "7-30");
         assert!(f.error.is_some());
+        // A rule about a table the message names goes to that table's first field.
+        let mut w = values(haining());
+        w.insert("assessment.min_scores.competent".into(), "95".into());
+        let e2 = check(haining(), &w).unwrap_err();
+        assert_eq!(e2[0].path, "assessment.min_scores.excellent", "{e2:?}");
+        assert!(e2[0].message.starts_with("各等次最低分"), "{e2:?}");
+        // "118%" in a percentage field is 118; hidden characters in a text are refused.
+        let mut w = values(haining());
+        w.insert("pay.base_reference.start_pct".into(), "118%".into());
+        w.insert("assessment.excellent_cap_pct".into(), "20％".into());
+        assert!(check(haining(), &w).is_ok());
+        w.insert("title".into(), "海宁\u{202E}政策".into());
+        let e2 = check(haining(), &w).unwrap_err();
+        assert_eq!(e2[0].path, "title");
     }
 
     proptest::proptest! {

@@ -100,6 +100,13 @@ pub fn check(body: &str) -> Result<Policy> {
 /// Stores a policy file as the next version of its name (a province administrator's act: policy
 /// files are shared by every region that applies them). The same text again stores nothing.
 pub async fn upload(db: &Db, access: &Access, body: &str) -> Result<policy::Model> {
+    upload_over(db, access, body, None).await
+}
+
+/// [`upload`], for an edit made on version `opened`: refused (409) when another version was saved
+/// since, so that two people editing at once cannot silently undo each other. The latest version
+/// is read, compared and numbered inside the write, with the policy's name locked.
+pub async fn upload_over(db: &Db, access: &Access, body: &str, opened: Option<i32>) -> Result<policy::Model> {
     access.require(Permission::ApplyPolicy)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
@@ -107,17 +114,38 @@ pub async fn upload(db: &Db, access: &Access, body: &str) -> Result<policy::Mode
         return Err(StoreError::Forbidden("只有省级管理员可以新增或修改政策文件"));
     }
     let p = check(body)?;
+    let txn = db.begin_write().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Writers of one name queue here (SQLite's write transaction already excludes the others).
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext('policy:' || $1))",
+            [p.name.clone().into()],
+        ))
+        .await?;
+    }
     let latest = policy::Entity::find()
         .filter(policy::Column::Name.eq(&p.name))
         .order_by_desc(policy::Column::Version)
-        .one(&db.conn)
+        .one(&txn)
         .await?;
+    if let (Some(opened), Some(l)) = (opened, &latest)
+        && l.version != opened
+    {
+        return Err(StoreError::Conflict(FieldError::new(
+            "policy_stale",
+            "version",
+            format!(
+                "此表单打开的是第{opened}版，其后已有人保存了第{}版；请重新打开最新版修改，以免覆盖他人的修改",
+                l.version
+            ),
+        )));
+    }
     if let Some(l) = &latest
         && l.body == body
     {
         return Ok(l.clone());
     }
-    let txn = db.begin_write().await?;
     let m = policy::ActiveModel {
         name: Set(p.name.clone()),
         version: Set(latest.map_or(1, |l| l.version + 1)),

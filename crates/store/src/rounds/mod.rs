@@ -10,7 +10,7 @@ mod view;
 
 pub use create::create;
 pub use publish::{amend, amendments, publish};
-pub use scoring::{ADJUSTED, ScoreInput, compute, reopen, save_scores, set_grade};
+pub use scoring::{ADJUSTED, ScoreInput, Shown, compute, reopen, save_scores, save_scores_over, set_grade};
 pub use view::{EntryView, RoundView, get, list};
 
 use crate::entity::assessment_round;

@@ -36,6 +36,22 @@ pub struct ScoreInput {
 
 /// Saves scores for many entries at once, all or nothing, while the round is a draft.
 pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput]) -> Result<u64> {
+    save_scores_over(db, access, id, items, &HashMap::new()).await
+}
+
+/// The three scores of an entry as a page showed them (organisation, residents, routine).
+pub type Shown = [Option<i32>; 3];
+
+/// [`save_scores`] for a page: `shown` holds, per person, the scores the page's check was made
+/// against; if any of them changed before this write (another clerk saved meanwhile), nothing is
+/// saved and the clerk is asked to look again. The comparison is made inside the write.
+pub async fn save_scores_over(
+    db: &Db,
+    access: &Access,
+    id: Uuid,
+    items: &[ScoreInput],
+    shown: &HashMap<Uuid, Shown>,
+) -> Result<u64> {
     access.require(Permission::ScoreAssessment)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
@@ -57,6 +73,8 @@ pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput
     }
     let txn = db.begin_write().await?;
     let round = find(&txn, scope, id).await?;
+    // Two clerks saving at once take turns, so that the second sees the first one's scores.
+    Db::lock_province(&txn, &round.province_code).await?;
     require(&round, RoundStatus::Draft)?;
     let entries: HashMap<Uuid, assessment_entry::Model> = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
@@ -75,6 +93,16 @@ pub async fn save_scores(db: &Db, access: &Access, id: Uuid, items: &[ScoreInput
         let Some(e) = entries.get(&s.worker_id) else {
             return Err(bad("round_entry", "worker_id", "该人员不在本次考核名单中"));
         };
+        if shown
+            .get(&s.worker_id)
+            .is_some_and(|was| *was != [e.organisation_score, e.residents_score, e.routine_score])
+        {
+            return Err(StoreError::Conflict(FieldError::new(
+                "scores_changed",
+                "score",
+                "保存前已有人修改了其中一些人的分数，本次未保存任何分数；请刷新页面核对后再保存",
+            )));
+        }
         let mut am = e.clone().into_active_model();
         am.organisation_score = Set(s.organisation);
         am.residents_score = Set(s.residents);

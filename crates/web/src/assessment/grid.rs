@@ -131,7 +131,17 @@ pub(crate) async fn save_all(
     if items.is_empty() {
         return Ok(back(&caller, &to, Ok("分数没有变化".into())));
     }
-    let r = store(rounds::save_scores(&st.db, &caller.access, id, &items).await);
+    // The scores this check was made against: the write refuses if they changed since.
+    let shown: HashMap<Uuid, rounds::Shown> = v
+        .entries
+        .iter()
+        .filter(|e| items.iter().any(|i| i.worker_id == e.entry.worker_id))
+        .map(|e| {
+            let x = &e.entry;
+            (x.worker_id, [x.organisation_score, x.residents_score, x.routine_score])
+        })
+        .collect();
+    let r = store(rounds::save_scores_over(&st.db, &caller.access, id, &items, &shown).await);
     Ok(back(&caller, &to, r.map(|n| format!("已保存{n}人的评分"))))
 }
 

@@ -116,37 +116,38 @@ pub(crate) async fn save(
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     may_edit(&caller)?;
-    let opened: Option<i32> = f.get("_version").trim().parse().ok();
-    let (latest, _) = policies::get(&st.db.conn, &name, None).await?;
-    let (m, pol) = policies::get(&st.db.conn, &name, opened).await?;
+    // The version the form was opened on: the edit applies to it, and only while it is the latest.
+    let Ok(opened) = f.get("_version").trim().parse::<i32>() else {
+        return Err(AppError::Invalid(vec![shegong_domain::FieldError::new(
+            "policy_version",
+            "_version",
+            "表单缺少所依据的版本，请重新打开修改页面",
+        )])
+        .into());
+    };
+    let (m, pol) = policies::get(&st.db.conn, &name, Some(opened)).await?;
     let values = f.rest.clone();
-    let errors = if m.version != latest.version {
-        vec![FormError {
-            path: String::new(),
-            message: format!(
-                "此表单打开的是第{}版，其后已有人保存了第{}版；请重新打开最新版修改，以免覆盖他人的修改",
-                m.version, latest.version
-            ),
-        }]
-    } else {
-        match policy_form::check(&m.body, &values) {
-            Ok((body, _)) => match policies::upload(&st.db, &caller.access, &body).await {
-                Ok(saved) => {
-                    let to = format!("/policies/{}?version={}", saved.name, saved.version);
-                    let notice = if saved.version == m.version {
-                        "未作修改，版本不变".to_string()
-                    } else {
-                        format!(
-                            "已保存“{}”第{}版。已指定旧版本的区划仍按旧版本计算，请在政策配置中为其指定新版本及生效日期",
-                            saved.title, saved.version
-                        )
-                    };
-                    return Ok(crate::flash::back(caller.user.id, &to, Ok(notice)));
-                }
-                Err(e) => return Err(AppError::from(e).into()),
-            },
-            Err(errors) => errors,
-        }
+    let errors = match policy_form::check(&m.body, &values) {
+        Ok((body, _)) => match policies::upload_over(&st.db, &caller.access, &body, Some(opened)).await {
+            Ok(saved) => {
+                let to = format!("/policies/{}?version={}", saved.name, saved.version);
+                let notice = if saved.version == m.version {
+                    "未作修改，版本不变".to_string()
+                } else {
+                    format!(
+                        "已保存“{}”第{}版。已指定旧版本的区划仍按旧版本计算，请在政策配置中为其指定新版本及生效日期",
+                        saved.title, saved.version
+                    )
+                };
+                return Ok(crate::flash::back(caller.user.id, &to, Ok(notice)));
+            }
+            Err(shegong_store::StoreError::Conflict(e)) => vec![FormError {
+                path: String::new(),
+                message: e.message,
+            }],
+            Err(e) => return Err(AppError::from(e).into()),
+        },
+        Err(errors) => errors,
     };
     let groups = policy_form::refill(&m.body, &values, &errors);
     page(&st, &caller, &m.name, m.version, &pol.title, groups, &errors).await

@@ -123,6 +123,52 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
         .unwrap();
     assert!(html.contains("其后已有人保存了"), "{html}");
 
+    // Without the version it was opened on, a form is refused rather than taken as the latest.
+    let mut bare = v.clone();
+    bare.remove("_version");
+    let r = b
+        .post(app.url("/policies/haining-2020/edit"))
+        .form(&bare)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Two people saving the same version at the same moment: one is saved, the other is told.
+    let latest = version + 1;
+    let page = text_of(&b, app.url("/policies/haining-2020/edit")).await;
+    let csrf = csrf_of(&page);
+    let mut one = fields_of(&new_body.to_string());
+    one.insert("_csrf".into(), csrf.clone());
+    one.insert("_version".into(), latest.to_string());
+    let mut two = one.clone();
+    one.insert("title".into(), "甲改的标题".into());
+    two.insert("source".into(), "乙改的依据".into());
+    let (r1, r2) = tokio::join!(
+        b.post(app.url("/policies/haining-2020/edit")).form(&one).send(),
+        b.post(app.url("/policies/haining-2020/edit")).form(&two).send()
+    );
+    let statuses = [r1.unwrap().status(), r2.unwrap().status()];
+    assert!(statuses.contains(&StatusCode::SEE_OTHER), "{statuses:?}");
+    assert!(statuses.contains(&StatusCode::UNPROCESSABLE_ENTITY), "{statuses:?}");
+    let (_, now) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
+    assert_eq!(now["version"].as_i64().unwrap(), latest + 1, "one save, not two");
+    // Eight uploads of new versions at once through the API: every one saved, none fails.
+    let now_body = now["body"].as_str().unwrap().to_string();
+    let uploads = (0..8).map(|i| {
+        let body = now_body.replacen("title = \"", &format!("title = \"并发{i}"), 1);
+        let (app, prov) = (&app, &prov);
+        async move {
+            app.post_json(prov, "/api/v1/policies", serde_json::json!({"body": body}))
+                .await
+                .0
+        }
+    });
+    for s in futures_join_all(uploads).await {
+        assert!(s.is_success(), "{s}");
+    }
+    let (_, after8) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
+    assert_eq!(after8["version"].as_i64().unwrap(), latest + 9);
+
     // A county administrator and a worker may not open or post it.
     for user in ["haining", "worker"] {
         let c = browser();
@@ -142,6 +188,37 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user}");
     }
     let (_, still) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
-    assert_eq!(still["version"].as_i64().unwrap(), version + 1);
+    assert_eq!(still["version"].as_i64().unwrap(), latest + 9);
 }
 both_engines!(a_policy_is_edited_as_a_form);
+
+/// Runs the futures at once and gives their outputs in order.
+async fn futures_join_all<F: std::future::Future>(fs: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let handles: Vec<_> = fs.into_iter().map(Box::pin).collect();
+    let mut out = Vec::new();
+    // Polled together: each is started before any is awaited to its end.
+    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        results[i] = Some(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    out.extend(results.into_iter().map(|r| r.expect("every future finished")));
+    out
+}

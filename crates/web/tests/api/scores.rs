@@ -242,5 +242,41 @@ async fn a_stale_grid_does_not_undo_another_clerks_save(app: TestApp) {
     let r = post(&two, f3).await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("已被他人改为“88”"));
+    // Two clerks saving the same cell at the same moment from pages opened together: one value
+    // stands and the other clerk is told; never two "saved" with one of them lost.
+    let current = |v: &Value| {
+        v["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["worker_id"] == a.as_str())
+            .unwrap()["organisation_score"]
+            .clone()
+    };
+    for round in 0..4 {
+        let (_, v) = app.get_json(&token, &format!("/api/v1/assessment-rounds/{id}")).await;
+        let shown = current(&v).to_string();
+        let (one, c1) = clerk(&app, &id, "street").await;
+        let (two, c2) = clerk(&app, &id, "street2").await;
+        let form = |csrf: String, v: i32| {
+            vec![
+                ("_csrf".to_string(), csrf),
+                (format!("{a}.organisation"), v.to_string()),
+                (format!("o.{a}.organisation"), shown.clone()),
+            ]
+        };
+        let (r1, r2) = tokio::join!(post(&one, form(c1, 60 + round)), post(&two, form(c2, 90 + round)));
+        let (r1, r2) = (r1.unwrap(), r2.unwrap());
+        let saved = |r: &reqwest::Response| {
+            r.status() == StatusCode::SEE_OTHER && !r.headers()["location"].to_str().unwrap().contains("error=")
+        };
+        assert!(saved(&r1) != saved(&r2), "exactly one save stands (round {round})");
+        let (_, v) = app.get_json(&token, &format!("/api/v1/assessment-rounds/{id}")).await;
+        assert_eq!(
+            current(&v),
+            if saved(&r1) { 60 + round } else { 90 + round },
+            "the value of the save that was reported"
+        );
+    }
 }
 both_engines!(a_stale_grid_does_not_undo_another_clerks_save);
