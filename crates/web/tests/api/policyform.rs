@@ -137,7 +137,7 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
     let latest = version + 1;
     let page = text_of(&b, app.url("/policies/haining-2020/edit")).await;
     let csrf = csrf_of(&page);
-    let mut one = fields_of(&new_body.to_string());
+    let mut one = fields_of(new_body);
     one.insert("_csrf".into(), csrf.clone());
     one.insert("_version".into(), latest.to_string());
     let mut two = one.clone();
