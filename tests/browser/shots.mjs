@@ -154,7 +154,9 @@ await check('staffing: norm against headcount, chart and drill-down', async () =
   await page.goto(base + '/staffing');
   await page.waitForSelector('.chart canvas', { timeout: 10000 });
   const text = await page.textContent('main');
-  expect(text.includes('员额范围') && text.includes('员额下限') && text.includes('海宁市'), 'no staffing table');
+  expect(text.includes('员额') && text.includes('超编') && text.includes('海宁市'), 'no staffing table');
+  expect(!/(\d[\d,]*)–\1(?!\d)/.test(text), 'a range from a number to itself');
+  expect(!text.includes('haining-2020'), 'a policy shown by its file name');
   await shot(page, '13-staffing');
   await page.click('table.list tbody tr:first-child td:nth-child(2) a');
   await page.waitForSelector('table.list');

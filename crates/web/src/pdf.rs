@@ -77,7 +77,36 @@ pub trait Measure {
             }
             lines.push(line);
         }
+        // A line does not begin with closing punctuation (避头): the character before comes with it.
+        for i in 1..lines.len() {
+            let starts_closed = lines[i]
+                .chars()
+                .next()
+                .is_some_and(|c| "）)」』】〕》，。、；：！？…%％".contains(c));
+            if starts_closed && lines[i - 1].chars().count() > 1 {
+                let moved = lines[i - 1].pop().expect("more than one character");
+                lines[i].insert(0, moved);
+            }
+        }
         lines
+    }
+
+    /// Like [`Measure::wrap`], but the lines share the characters evenly (for a label: 参加社区 /
+    /// 工作时间, not 参加社区工 / 作时间), when they still fit.
+    fn balanced(&self, text: &str, size: f32, width: f32) -> Vec<String> {
+        let wrapped = self.wrap(text, size, width);
+        let n = wrapped.len();
+        if n < 2 || text.contains('\n') {
+            return wrapped;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let per = chars.len().div_ceil(n);
+        let even: Vec<String> = chars.chunks(per).map(|c| c.iter().collect()).collect();
+        if even.len() == n && even.iter().all(|l| self.width(l, size) <= width) {
+            even
+        } else {
+            wrapped
+        }
     }
 }
 

@@ -165,3 +165,27 @@ pub async fn bank_rows(db: &Db, access: &Access, id: Uuid) -> Result<(payroll_ru
     rows.sort_by(|a, b| a.community_code.cmp(&b.community_code).then(a.name.cmp(&b.name)));
     Ok((run, rows))
 }
+
+/// How many of a run's people (in scope) have no wage card on record: the bank cannot pay them,
+/// so the run says so before it is locked and sent.
+pub async fn without_card(db: &Db, scope: &Scope, id: Uuid) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    let run = find(&db.conn, scope, id).await?;
+    let paid = sea_orm::sea_query::Query::select()
+        .column(payslip::Column::WorkerId)
+        .from(payslip::Entity)
+        .and_where(payslip::Column::ProvinceCode.eq(&run.province_code))
+        .and_where(payslip::Column::RunId.eq(run.id))
+        .to_owned();
+    Ok(worker::Entity::find()
+        .filter(worker::Column::ProvinceCode.eq(&run.province_code))
+        .filter(in_subtree(worker::Column::RegionCode, scope.region().as_str()))
+        .filter(worker::Column::Id.in_subquery(paid))
+        .filter(
+            sea_orm::Condition::any()
+                .add(worker::Column::BankAccount.is_null())
+                .add(worker::Column::BankAccount.eq("")),
+        )
+        .count(&db.conn)
+        .await?)
+}

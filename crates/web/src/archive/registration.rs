@@ -160,7 +160,23 @@ impl FormText {
                     "证书",
                     f.certificates
                         .iter()
-                        .map(|c| (c.issued.clone(), format!("{} {} {}", c.name, c.level, c.number)))
+                        .map(|c| {
+                            // "社会工作师 社会工作师": the level only when the name does not say it.
+                            let level = if c.name.contains(&c.level) {
+                                ""
+                            } else {
+                                c.level.as_str()
+                            };
+                            (
+                                c.issued.clone(),
+                                [c.name.as_str(), level, c.number.as_str()]
+                                    .iter()
+                                    .filter(|x| !x.is_empty())
+                                    .copied()
+                                    .collect::<Vec<_>>()
+                                    .join(" "),
+                            )
+                        })
                         .collect(),
                 ),
                 (

@@ -41,7 +41,12 @@ struct Sheet<'a, M: Measure> {
     font: &'a M,
     pages: Vec<Vec<Step>>,
     y: f32,
+    /// Sections take only the room their lines need (when the form would not fit on one page).
+    compact: bool,
 }
+
+/// Room above a continued page's content for its header line.
+const HEADER: f32 = 20.0;
 
 impl<M: Measure> Sheet<'_, M> {
     fn steps(&mut self) -> &mut Vec<Step> {
@@ -78,7 +83,7 @@ impl<M: Measure> Sheet<'_, M> {
 
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
-        self.y = TOP;
+        self.y = TOP + HEADER;
     }
 
     /// Starts a new page when `h` more points do not fit on this one.
@@ -92,7 +97,14 @@ impl<M: Measure> Sheet<'_, M> {
     fn grid_row(&mut self, x: f32, cells: &[Cell]) -> f32 {
         let wrapped: Vec<Vec<String>> = cells
             .iter()
-            .map(|c| self.font.wrap(&c.text, SIZE, c.width - 2.0 * PAD))
+            .map(|c| {
+                let w = c.width - 2.0 * PAD;
+                if c.label {
+                    self.font.balanced(&c.text, SIZE, w)
+                } else {
+                    self.font.wrap(&c.text, SIZE, w)
+                }
+            })
             .collect();
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32;
         let h = (lines * LINE + 2.0 * PAD).max(26.0);
@@ -133,6 +145,7 @@ impl<M: Measure> Sheet<'_, M> {
         let text_w = LEFT + WIDTH - PAD - text_x;
         // Room to write by hand on the printed form, as on the paper one.
         let least = match name {
+            _ if self.compact => 0.0,
             "简历" => 140.0,
             "学历" => 64.0,
             "年度考核" => 44.0,
@@ -216,12 +229,46 @@ pub(crate) struct FormText {
     pub sections: Vec<(&'static str, Vec<(String, String)>)>,
 }
 
-/// Lays the form out; `photo` says whether the photo box holds the archive's photo.
+/// Lays the form out; `photo` says whether the photo box holds the archive's photo. One A4 page
+/// with room to write in each section; when the record is too long for that, the sections shrink to
+/// their lines; when it is longer still, it goes on, each further page headed with the person's
+/// name, and every page numbered.
 pub(crate) fn layout<M: Measure>(font: &M, f: &FormText, photo: bool) -> Vec<Vec<Step>> {
+    let roomy = lay(font, f, photo, false);
+    let mut pages = if roomy.len() == 1 {
+        roomy
+    } else {
+        lay(font, f, photo, true)
+    };
+    let n = pages.len();
+    if n > 1 {
+        for (i, page) in pages.iter_mut().enumerate() {
+            let number = format!("第{}页　共{n}页", i + 1);
+            page.push(Step::Text {
+                x: LEFT + WIDTH - font.width(&number, 9.0),
+                y: BOTTOM + 18.0,
+                size: 9.0,
+                text: number,
+            });
+            if i > 0 {
+                page.push(Step::Text {
+                    x: LEFT,
+                    y: TOP + 10.0,
+                    size: 9.0,
+                    text: format!("社区工作者登记表（续）　姓名：{}　身份证号码：{}", f.name, f.id_number),
+                });
+            }
+        }
+    }
+    pages
+}
+
+fn lay<M: Measure>(font: &M, f: &FormText, photo: bool, compact: bool) -> Vec<Vec<Step>> {
     let mut s = Sheet {
         font,
         pages: vec![Vec::new()],
         y: TOP,
+        compact,
     };
     let title = "社区工作者登记表";
     s.text((A4.0 - font.width(title, 20.0)) / 2.0, TOP + 20.0, 20.0, title);
@@ -305,7 +352,7 @@ pub(crate) fn layout<M: Measure>(font: &M, f: &FormText, photo: bool) -> Vec<Vec
     }
 
     // Signature boxes: two rows of two.
-    let box_h = 78.0;
+    let box_h = if compact { 62.0 } else { 78.0 };
     s.room(2.0 * box_h);
     let boxes = [
         ("本人承诺以上信息真实准确。", "本人签字：　　　　　　年　　月　　日"),

@@ -43,8 +43,14 @@ fn inside(pages: &[Vec<Step>]) {
         for s in steps {
             match s {
                 Step::Text { x, y, size, text } => {
+                    // Page numbers stand in the bottom margin.
+                    let bottom = if text.starts_with('第') && text.contains('页') {
+                        A4.1 - 15.0
+                    } else {
+                        BOTTOM
+                    };
                     assert!(
-                        *x >= LEFT - 0.01 && *y <= BOTTOM + 0.01 && *y >= TOP,
+                        *x >= LEFT - 0.01 && *y <= bottom + 0.01 && *y >= TOP,
                         "{text} at {x},{y}"
                     );
                     assert!(
@@ -131,4 +137,64 @@ fn wrapping_keeps_every_character_and_respects_width() {
     assert_eq!(lines.concat(), s);
     assert!(lines.iter().all(|l| Stub.width(l, 10.0) <= 45.0));
     assert_eq!(Stub.wrap("", 10.0, 45.0), vec![String::new()]);
+}
+
+#[test]
+fn a_record_too_long_for_the_roomy_form_shrinks_onto_one_page() {
+    let mut f = form(5);
+    f.sections[4].1 = (0..7)
+        .map(|i| {
+            (
+                format!("2020-0{}-01", i + 1),
+                "奖励 优秀社区工作者（海宁市民政局）".into(),
+            )
+        })
+        .collect();
+    assert_eq!(lay(&Stub, &f, false, false).len(), 2, "too long for the roomy form");
+    let pages = layout(&Stub, &f, false);
+    assert_eq!(pages.len(), 1, "shrunk to one page");
+    inside(&pages);
+    assert!(
+        !texts(&pages).iter().any(|t| t.contains("共")),
+        "one page needs no page numbers"
+    );
+}
+
+#[test]
+fn continued_pages_say_whose_they_are_and_every_page_is_numbered() {
+    let pages = layout(&Stub, &form(60), false);
+    let n = pages.len();
+    assert!(n >= 2);
+    for (i, p) in pages.iter().enumerate() {
+        let t = texts(std::slice::from_ref(p));
+        assert!(
+            t.contains(&format!("第{}页　共{n}页", i + 1)),
+            "page {} unnumbered",
+            i + 1
+        );
+        if i > 0 {
+            assert!(
+                t.iter()
+                    .any(|s| s.contains("姓名：张佳明") && s.contains("330481198805120011")),
+                "page {} says not whose",
+                i + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn lines_do_not_begin_with_closing_punctuation_and_labels_break_evenly() {
+    // 13 characters a line at 10 pt in 130 pt: the 14th, a closing bracket, would start a line.
+    let lines = Stub.wrap("一二三四五六七八九十一二三）四五", 10.0, 130.0);
+    assert!(lines.iter().skip(1).all(|l| !l.starts_with('）')), "{lines:?}");
+    assert_eq!(lines.concat(), "一二三四五六七八九十一二三）四五");
+    assert_eq!(
+        Stub.balanced("参加社区工作时间", 10.0, 54.0),
+        vec!["参加社区", "工作时间"]
+    );
+    assert_eq!(
+        Stub.balanced("社会工作者职业资格", 10.0, 54.0),
+        vec!["社会工作者", "职业资格"]
+    );
 }

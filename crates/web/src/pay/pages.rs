@@ -55,10 +55,10 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
         ..Default::default()
     };
     if caller.role.may(Permission::RunPayroll) {
-        let own = (
-            caller.scope.region().to_string(),
-            format!("{}（本级）", caller.scope.region()),
-        );
+        let own_name = regions::get(&st.db, &caller.scope, caller.scope.region())
+            .await
+            .map_or_else(|_| caller.scope.region().to_string(), |r| r.name);
+        let own = (caller.scope.region().to_string(), format!("{own_name}（本级）"));
         let kids: Vec<(String, String)> = regions::children(&st.db, &caller.scope, caller.scope.region())
             .await?
             .into_iter()

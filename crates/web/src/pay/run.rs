@@ -68,14 +68,17 @@ pub(crate) async fn run_page(
         p.links
             .push((format!("/payroll/{id}/bank.xlsx"), "银行代发工资表（Excel）".into()));
     }
+    // The bank pays only people with a card on record: said before the month is locked and sent.
+    let no_card = payroll::without_card(&st.db, &caller.scope, id).await?;
     p.kpis = Kpi::list(vec![
         (
             "人数".into(),
             run.workers.to_string(),
-            if run.skipped > 0 {
-                format!("{} 人未能计算", run.skipped)
-            } else {
-                "全部计算".into()
+            match (run.skipped, no_card) {
+                (0, 0) => "全部计算，均已登记工资卡".into(),
+                (0, c) => format!("全部计算；{c} 人未登记工资卡"),
+                (s, 0) => format!("{s} 人未能计算"),
+                (s, c) => format!("{s} 人未能计算；{c} 人未登记工资卡"),
             },
         ),
         (
@@ -130,10 +133,15 @@ pub(crate) async fn run_page(
                     action: format!("/payroll/{id}/lock"),
                     button: "锁定（锁定后不可更改）".into(),
                     confirm: format!(
-                        "将锁定{}的薪酬：{}人，应发合计{}元。锁定后不能重算，只能添加调整项。确定锁定？",
+                        "将锁定{}的薪酬：{}人，应发合计{}元。{}锁定后不能重算，只能添加调整项。确定锁定？",
                         run.month,
                         run.workers,
-                        money(run.total_fen)
+                        money(run.total_fen),
+                        if no_card > 0 {
+                            format!("其中{no_card}人未登记工资卡号，银行无法代发，请先在档案中补录。")
+                        } else {
+                            String::new()
+                        }
                     ),
                     ..Default::default()
                 });
@@ -150,6 +158,16 @@ pub(crate) async fn run_page(
                 confirm: String::new(),
                 get: false,
             }),
+        }
+        if no_card > 0 && status != Some(RunStatus::Locked) {
+            actions.text = format!(
+                "{}有{no_card}人未登记工资卡号，银行代发工资表中将标出；请在其档案“基本信息”中补录开户银行和卡号。",
+                if actions.text.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", actions.text)
+                }
+            );
         }
         actions.title = "操作".into();
         if actions.text.is_empty() {
@@ -244,7 +262,7 @@ pub(crate) async fn run_page(
     };
     for (x, name) in slips {
         let mut cells = vec![
-            link(&name, format!("/workers/{}#pay", x.worker_id)),
+            link(&name, format!("/workers/{}?tab=pay", x.worker_id)),
             t(names.get(&x.region_code).cloned().unwrap_or(x.region_code.clone())),
             t(shegong_domain::worker::post_category_label(&x.post_category)),
             n(x.level),

@@ -92,22 +92,23 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             ]);
             let mut s = Section {
                 title: "岗位类别与等级".into(),
-                headers: headers(&[
-                    "岗位类别键",
-                    "名称",
-                    "等级范围",
-                    "#岗位薪酬（元/月）",
-                    "#岗位津贴（元/月）",
-                ]),
+                headers: headers(&["名称", "等级范围", "#岗位薪酬（元/月）", "#岗位津贴（元/月）"]),
                 ..Default::default()
             };
             for post in &pol.posts {
                 s.rows.push(row(vec![
-                    t(&post.key),
                     t(&post.label),
                     t(format!("{}–{}{}", post.min_level, post.max_level, pol.pay.unit)),
-                    n(money(post.post_pay)),
-                    n(money(post.allowance)),
+                    n(if post.post_pay == 0 {
+                        "—".into()
+                    } else {
+                        money(post.post_pay)
+                    }),
+                    n(if post.allowance == 0 {
+                        "—".into()
+                    } else {
+                        money(post.allowance)
+                    }),
                 ]));
             }
             s.text = format!(
@@ -132,6 +133,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         None => p.error = format!("{} 目前没有适用的政策。", here.name),
     }
     let mut hist = Section {
+        id: "apply".into(),
         title: "适用历史（本级及上级）".into(),
         headers: headers(&["区划", "政策", "版本", "生效日期", "指定人", "指定时间"]),
         ..Default::default()
@@ -171,7 +173,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         hist.forms.push(FormSpec {
             action: "/policies/apply".into(),
             fields: vec![
-                input("区划代码", "region", "text", code.as_str(), 14),
+                input("区划", "region", "region", here.name.clone(), 20),
                 select(
                     "政策",
                     "name",
@@ -212,7 +214,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         w.forms.push(FormSpec {
             action: "/policies/wages".into(),
             fields: vec![
-                input("区划代码", "region", "text", code.as_str(), 14),
+                input("区划", "region", "region", here.name.clone(), 20),
                 select(
                     "参照工资",
                     "key",
@@ -285,18 +287,22 @@ pub(crate) async fn policy_page(
     caller: Caller,
     Path(name): Path<String>,
     Query(q): Query<VersionQ>,
+    Query(msg): Query<Msg>,
 ) -> PageResult {
     not_for_workers(&caller)?;
     let (m, pol) = policies::get(&st.db.conn, &name, q.version).await?;
-    let mut p = SectionsPage::new(&st, &caller, "policies", &pol.title, &Msg::default()).await?;
+    let mut p = SectionsPage::new(&st, &caller, "policies", &pol.title, &msg).await?;
     p.export_query.clear();
     p.subtitle = format!("第{}版（{}）", m.version, m.name);
     p.crumbs = vec![("/policies".into(), "政策配置".into())];
     if caller.role.may(Permission::ApplyPolicy) && caller.scope.region().level() == RegionLevel::Province {
-        p.links = vec![(
-            format!("/policies/{}/edit", m.name),
-            "以表单修改（另存为新版本）".into(),
-        )];
+        p.links = vec![
+            (
+                format!("/policies/{}/edit", m.name),
+                "以表单修改（另存为新版本）".into(),
+            ),
+            ("/policies#apply".into(), "为区划指定政策".into()),
+        ];
     }
     p.sections.push(Section {
         title: "政策文件".into(),
@@ -313,9 +319,10 @@ pub(crate) async fn policy_page(
 }
 
 pub(crate) async fn apply_policy(form: Posted) -> Response {
-    let region = form.field("region");
+    let typed = form.field("region");
     let to = form.region_page("/policies", "region");
     form.act(Permission::ApplyPolicy, &to, async |st, access, f| {
+        let region = regions_by_name(st, access, &typed).await?;
         let from = shegong_domain::worker::parse_date("from", "生效日期", &f.get("from"))
             .map_err(|e| AppError::Invalid(vec![e]))?;
         let a = store(policies::apply(&st.db, access, &region, &f.get("name"), from).await)?;
@@ -330,9 +337,10 @@ pub(crate) async fn apply_policy(form: Posted) -> Response {
 }
 
 pub(crate) async fn set_wage(form: Posted) -> Response {
-    let region = form.field("region");
+    let typed = form.field("region");
     let to = form.region_page("/policies", "region");
     form.act(Permission::ApplyPolicy, &to, async |st, access, f| {
+        let region = regions_by_name(st, access, &typed).await?;
         let fen = parse_yuan(&f.get("annual_yuan")).ok_or_else(|| {
             AppError::Invalid(vec![shegong_domain::FieldError::new(
                 "wage_amount",
@@ -353,4 +361,17 @@ pub(crate) async fn upload_policy(form: Posted) -> Response {
         Ok(format!("已保存政策“{}”第{}版", m.title, m.version))
     })
     .await
+}
+
+/// The region a form names by name (as the picker fills it) or by code.
+async fn regions_by_name(
+    st: &AppState,
+    access: &shegong_store::access::Access,
+    typed: &str,
+) -> Result<String, AppError> {
+    Ok(
+        shegong_store::region_names::resolve(&st.db, &access.scope, "region", typed)
+            .await?
+            .to_string(),
+    )
 }

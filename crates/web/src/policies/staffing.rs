@@ -32,6 +32,11 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
         .map(|x| (format!("/staffing?region={}", x.code), x.name))
         .collect();
     let s = &r.total;
+    // Policies by their titles, not their file names.
+    let mut titles = std::collections::HashMap::new();
+    for v in shegong_store::policies::list(&st.db).await? {
+        titles.entry(v.name.clone()).or_insert(v.title.clone());
+    }
     p.kpis = Kpi::list(vec![
         (
             "在岗人数".into(),
@@ -39,7 +44,11 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
             format!("{} 个社区", crate::sections::thousands(s.communities)),
         ),
         (
-            "员额范围".into(),
+            if s.min == s.max {
+                "员额".into()
+            } else {
+                "员额范围".into()
+            },
             if s.min == s.max {
                 crate::sections::thousands(s.min)
             } else {
@@ -49,7 +58,11 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
                     crate::sections::thousands(s.max)
                 )
             },
-            s.policies.iter().cloned().collect::<Vec<_>>().join("、"),
+            s.policies
+                .iter()
+                .map(|name| titles.get(name).cloned().unwrap_or_else(|| name.clone()))
+                .collect::<Vec<_>>()
+                .join("、"),
         ),
         (
             "超编 / 缺编社区".into(),
@@ -67,15 +80,33 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
         ),
     ]);
     let kids = &r.children;
+    // A norm of one worker per so many households gives one number, not a range: shown as one.
+    let exact = s.min == s.max && kids.iter().all(|k| k.min == k.max);
     if !kids.is_empty() {
+        let mut series = vec![];
+        if exact {
+            series.push(serde_json::json!([
+                "员额",
+                kids.iter().map(|k| k.max).collect::<Vec<_>>()
+            ]));
+        } else {
+            series.push(serde_json::json!([
+                "员额下限",
+                kids.iter().map(|k| k.min).collect::<Vec<_>>()
+            ]));
+            series.push(serde_json::json!([
+                "员额上限",
+                kids.iter().map(|k| k.max).collect::<Vec<_>>()
+            ]));
+        }
+        series.push(serde_json::json!([
+            "在岗人数",
+            kids.iter().map(|k| k.actual).collect::<Vec<_>>()
+        ]));
         let chart = serde_json::json!({
             "type": "bars",
             "categories": kids.iter().map(|k| k.name.clone()).collect::<Vec<_>>(),
-            "series": [
-                ["员额下限", kids.iter().map(|k| k.min).collect::<Vec<_>>()],
-                ["员额上限", kids.iter().map(|k| k.max).collect::<Vec<_>>()],
-                ["在岗人数", kids.iter().map(|k| k.actual).collect::<Vec<_>>()],
-            ]
+            "series": series,
         });
         p.sections.push(Section {
             title: "员额与在岗人数".into(),
@@ -93,8 +124,8 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
             "代码",
             "名称",
             "#户数",
-            "#员额下限",
-            "#员额上限",
+            if exact { "#员额" } else { "#员额下限" },
+            if exact { "" } else { "#员额上限" },
             "#在岗",
             "#超编社区",
             "#缺编社区",
@@ -119,7 +150,7 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
             },
             n(k.households),
             n(k.min),
-            n(k.max),
+            if exact { t("") } else { n(k.max) },
             n(k.actual),
             n(k.over),
             n(k.under),
@@ -131,10 +162,18 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
             n(pct(k.certified, k.actual)),
             n(k.below_certificate_goal),
         ]);
-        r.flag = k.actual < k.min || k.actual > k.max;
+        // Under 总量控制 what needs attention is a place over its posts (超编); most are under.
+        r.flag = k.actual > k.max;
         table.rows.push(r);
     }
-    table.text = "标色行为在岗人数超出员额范围；员额由各社区适用政策的标准计算，县级汇总用于总量控制。".into();
+    if exact {
+        // The empty 上限 column goes.
+        table.headers.retain(|h| !h.label.is_empty());
+        for r in &mut table.rows {
+            r.cells.remove(4);
+        }
+    }
+    table.text = "标色行为在岗人数超过员额（超编）；员额由各社区适用政策的标准计算，县级汇总用于总量控制。".into();
     p.sections.push(table);
     p.links = vec![(format!("/policies?region={code}"), "适用政策".into())];
     p.finish(&m).await

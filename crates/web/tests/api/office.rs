@@ -65,6 +65,11 @@ async fn a_month_from_computing_to_the_bank(app: TestApp) {
     assert!(!page.contains("审核通过"));
     let page2 = app.get(&st2, &format!("/payroll/{id}")).await.text().await.unwrap();
     assert!(page2.contains("审核通过"));
+    // People without a wage card are counted before the month goes to the bank.
+    assert!(
+        page2.contains("人未登记工资卡"),
+        "the run does not warn of missing wage cards"
+    );
     let (s, _) = app
         .post_json(&st2, &format!("/api/v1/payroll/runs/{id}/review"), json!({}))
         .await;

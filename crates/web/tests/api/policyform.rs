@@ -97,11 +97,12 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(&format!("/policies/haining-2020?version={}", version + 1)));
+    let shown = text_of(&b, app.url(&to)).await;
     assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with(&format!("/policies/haining-2020?version={}", version + 1))
+        shown.contains("已保存") && shown.contains("为区划指定政策"),
+        "the policy page says it was saved and what next"
     );
     let (_, after) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
     assert_eq!(after["version"].as_i64().unwrap(), version + 1);
@@ -222,3 +223,51 @@ async fn futures_join_all<F: std::future::Future>(fs: impl IntoIterator<Item = F
     out.extend(results.into_iter().map(|r| r.expect("every future finished")));
     out
 }
+
+async fn a_policy_is_applied_to_a_region_named_by_its_name(app: TestApp) {
+    let hn = app.token("haining").await;
+    let b = browser();
+    browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
+    let page = text_of(&b, app.url("/policies")).await;
+    assert!(page.contains("data-region-picker"), "the region is picked by name");
+    assert!(!page.contains("岗位类别键"), "no keys as a column");
+    let r = b
+        .post(app.url("/policies/apply"))
+        .form(&[
+            ("_csrf", csrf_of(&page).as_str()),
+            ("region", "海宁市 硖石街道"),
+            ("name", "jilin-2020"),
+            ("from", "2026-12-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !r.headers()["location"].to_str().unwrap().contains("error="),
+        "{:?}",
+        r.headers()
+    );
+    let (_, p) = app
+        .get_json(&hn, "/api/v1/regions/330481001/policy?date=2026-12-02")
+        .await;
+    assert_eq!(p["in_force"]["name"], "jilin-2020", "{p}");
+    // A name that fits nothing is refused, naming it.
+    let r = b
+        .post(app.url("/policies/apply"))
+        .form(&[
+            ("_csrf", csrf_of(&page).as_str()),
+            ("region", "没有这个街道"),
+            ("name", "jilin-2020"),
+            ("from", "2026-12-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let back = text_of(&b, app.url(r.headers()["location"].to_str().unwrap())).await;
+    assert!(
+        back.contains("没有名为“没有这个街道”的区划"),
+        "the refusal names the region"
+    );
+}
+both_engines!(a_policy_is_applied_to_a_region_named_by_its_name);
