@@ -189,3 +189,19 @@ pub async fn without_card(db: &Db, scope: &Scope, id: Uuid) -> Result<u64> {
         .count(&db.conn)
         .await?)
 }
+
+/// Runs among `ids` (in scope) by what people call them (2026-11 月度薪酬), for the audit log.
+pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>> {
+    if ids.is_empty() || scope.only_worker().is_some() {
+        return Ok(HashMap::new());
+    }
+    Ok(payroll_run::Entity::find()
+        .filter(payroll_run::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(in_subtree(payroll_run::Column::RegionCode, scope.region().as_str()))
+        .filter(payroll_run::Column::Id.is_in(ids.into_iter().take(500)))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, format!("{} 月度薪酬", r.month)))
+        .collect())
+}

@@ -11,7 +11,7 @@ mod view;
 pub use create::create;
 pub use publish::{amend, amendments, publish};
 pub use scoring::{ADJUSTED, ScoreInput, Shown, compute, reopen, save_scores, save_scores_over, set_grade};
-pub use view::{EntryView, RoundView, get, list};
+pub use view::{EntryView, RoundView, get, labels_of, list};
 
 use crate::entity::assessment_round;
 use crate::error::StoreError;

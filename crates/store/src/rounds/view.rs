@@ -113,3 +113,22 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
         policy,
     })
 }
+
+/// Rounds among `ids` (in scope) by what people call them (2025年度考核), for the audit log.
+pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>> {
+    if ids.is_empty() || scope.only_worker().is_some() {
+        return Ok(HashMap::new());
+    }
+    Ok(assessment_round::Entity::find()
+        .filter(assessment_round::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(in_subtree(
+            assessment_round::Column::RegionCode,
+            scope.region().as_str(),
+        ))
+        .filter(assessment_round::Column::Id.is_in(ids.into_iter().take(500)))
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, format!("{}年度考核", r.year)))
+        .collect())
+}

@@ -182,8 +182,13 @@ async fn people(
     caller: &Caller,
     rows: &[shegong_store::entity::audit::Model],
 ) -> Result<HashMap<Uuid, String>, AppError> {
-    let ids = rows.iter().filter_map(|r| r.target.as_deref()?.parse().ok()).collect();
-    Ok(workers::labels_of(&st.db, &caller.scope, ids).await?)
+    let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.target.as_deref()?.parse().ok()).collect();
+    let mut found = workers::labels_of(&st.db, &caller.scope, ids.clone()).await?;
+    // Months of pay and assessment rounds by what people call them, not by their numbers.
+    let rest: Vec<Uuid> = ids.into_iter().filter(|id| !found.contains_key(id)).collect();
+    found.extend(shegong_store::payroll::labels_of(&st.db, &caller.scope, rest.clone()).await?);
+    found.extend(shegong_store::rounds::labels_of(&st.db, &caller.scope, rest).await?);
+    Ok(found)
 }
 
 pub(crate) async fn audit_page(State(st): State<AppState>, caller: Caller, Query(q): Query<AuditQuery>) -> PageResult {

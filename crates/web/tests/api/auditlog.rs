@@ -66,3 +66,26 @@ async fn the_auditor_finds_who_viewed_an_id_number(app: TestApp) {
     assert!(page.contains("没有符合条件的记录"));
 }
 both_engines!(the_auditor_finds_who_viewed_an_id_number);
+
+async fn months_and_rounds_are_named_in_the_log(app: TestApp) {
+    let hn = app.token("haining").await;
+    let (s, run) = app
+        .post_json(
+            &hn,
+            "/api/v1/payroll/runs",
+            serde_json::json!({"region": "330481", "month": "2026-10"}),
+        )
+        .await;
+    assert!(s.is_success(), "{run}");
+    let id = run["id"].as_str().unwrap().to_string();
+    let auditor = app.token("auditor").await;
+    let page = app
+        .get(&auditor, "/audit?action=payroll.compute")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2026-10 月度薪酬"), "the month is named");
+    assert!(!page.contains(&id), "not its number");
+}
+both_engines!(months_and_rounds_are_named_in_the_log);
