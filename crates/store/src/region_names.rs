@@ -49,22 +49,50 @@ async fn labelled(db: &Db, scope: &Scope, rows: Vec<region::Model>) -> Result<Ve
         .collect())
 }
 
-/// Regions in scope whose name contains `q`, the larger first (a county before its streets).
+/// Regions in scope whose name contains `q`, the larger first (a county before its streets). Words
+/// before the last name places above (`马桥 社区`: the communities of 马桥街道).
 pub async fn suggest(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<Named>> {
-    // The last word typed, without LIKE's wildcards (a name never holds them).
-    let q: String = q
+    // Words without LIKE's wildcards (a name never holds them).
+    let words: Vec<String> = q
         .split_whitespace()
-        .last()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .map(|w| w.chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect::<String>())
+        .filter(|w| !w.is_empty())
         .collect();
-    if q.is_empty() || q.chars().count() > 30 {
+    let Some((q, above)) = words.split_last() else {
+        return Ok(vec![]);
+    };
+    if q.chars().count() > 30 || above.len() > 4 || above.iter().any(|w| w.chars().count() > 30) {
         return Ok(vec![]);
     }
+    // The places the earlier words name, each narrowing where the last one is looked for.
+    let mut under = vec![scope.region().as_str().to_string()];
+    for w in above {
+        let mut next = Vec::new();
+        for root in &under {
+            let found = region::Entity::find()
+                .filter(in_subtree(region::Column::Code, root))
+                .filter(region::Column::Name.contains(w))
+                .filter(region::Column::Level.ne("grid"))
+                .order_by_asc(region::Column::Code)
+                .limit(20)
+                .all(&db.conn)
+                .await?;
+            next.extend(found.into_iter().map(|r| r.code));
+        }
+        if next.is_empty() {
+            return Ok(vec![]);
+        }
+        next.truncate(20);
+        under = next;
+    }
+    let mut within = sea_orm::Condition::any();
+    for root in &under {
+        within = within.add(in_subtree(region::Column::Code, root));
+    }
     let rows = region::Entity::find()
-        .filter(in_subtree(region::Column::Code, scope.region().as_str()))
-        .filter(region::Column::Name.contains(&q))
+        .filter(within)
+        .filter(region::Column::Code.is_not_in(if above.is_empty() { vec![] } else { under.clone() }))
+        .filter(region::Column::Name.contains(q.as_str()))
         .filter(region::Column::Level.ne("grid"))
         .order_by_asc(sea_orm::sea_query::Expr::cust("LENGTH(code)"))
         .order_by_asc(region::Column::Code)

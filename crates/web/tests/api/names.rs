@@ -23,6 +23,25 @@ async fn regions_are_picked_by_name(app: TestApp) {
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert!(labels.contains(&format!("海宁市 {street_name}").as_str()), "{labels:?}");
+    // A place above, then part of a name: the communities of that street (not the first street's).
+    let (_, v) = app
+        .get_json(
+            &hn,
+            &format!(
+                "/api/v1/regions/suggest?q={}",
+                urlencode(&format!("{street_name} 社区"))
+            ),
+        )
+        .await;
+    let items = v["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "{v}");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["code"].as_str().unwrap().starts_with(street_code)
+                && i["label"].as_str().unwrap().contains(street_name)),
+        "{v}"
+    );
     // Nothing outside the scope is suggested.
     let (_, other) = app.get_json(&hn, "/api/v1/regions/suggest?q=桐乡").await;
     assert_eq!(other["items"].as_array().unwrap().len(), 0, "{other}");
