@@ -64,9 +64,6 @@ async function suggestions(page, typed) {
     return (await r.json()).items.map((i) => i.label);
   }, typed);
 }
-/** A 2×2 PNG, as a phone's photo would be uploaded. */
-const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000001049444154' +
-  '789c6370e94803220608050020fe04c9616a5e000000000049454e44ae426082', 'hex');
 const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 
 const newcomer = { name: '林晓雯', id: idNumber('19900315', 122) };
@@ -108,11 +105,30 @@ await check('county clerk: registers a worker with the full record and photo, tr
   await p.fill('form[action$="/agreements"] input[name=end_date]', '2029-02-28');
   await submit(p, 'form[action$="/agreements"] button[type=submit]');
   expect((await p.textContent('main')).includes('2029-02-28'), 'agreement not listed: ' + await errors(p));
+  // The photo as a phone takes it: 3000×2000 pixels, far over 2 MB; the page makes it small first.
   await p.goto(archive + '?tab=files');
   await p.selectOption('form[action$="/attachments"] select[name=kind]', 'photo');
-  await p.setInputFiles('form[action$="/attachments"] input[type=file]', { name: '照片.png', mimeType: 'image/png', buffer: PNG });
+  const taken = await p.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 3000; c.height = 2000;
+    const ctx = c.getContext('2d');
+    const img = ctx.createImageData(c.width, c.height);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i & 3) === 3 ? 255 : Math.random() * 256;
+    ctx.putImageData(img, 0, 0);
+    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    const input = document.querySelector('form[action$="/attachments"] input[type=file]');
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], '手机照片.png', { type: 'image/png' }));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    return blob.size;
+  });
+  expect(taken > 2 * 1024 * 1024, 'the test photo is not large: ' + taken);
+  await p.waitForFunction(() => document.querySelector('form[action$="/attachments"] input[type=file]').files[0].name.endsWith('.jpg'));
   await submit(p, 'form[action$="/attachments"] button[type=submit]');
   expect((await notice(p)) !== '' && (await errors(p)) === '', 'photo not kept: ' + await errors(p));
+  const kept = await p.request.get(archive + '/photo');
+  expect(kept.headers()['content-type'] === 'image/jpeg' && (await kept.body()).length < 2 * 1024 * 1024, 'the photo was not made small');
   await shot(p, '01b-clerk-files');
   // Transfer to a community of another street, picked by name; a name that fits nothing is
   // refused, and what was typed is still there to correct.

@@ -47,6 +47,31 @@
     var m = e.target.dataset && e.target.dataset.confirm;
     if (m && !window.confirm(m)) e.preventDefault();
   });
+  // A photo from a phone (3–8 MB, 12 million pixels and more) is made small enough before it is
+  // sent: at most 1,600 pixels a side, as a JPEG; a one-inch photo needs far less.
+  function shrinkPhoto(form) {
+    var kind = form.querySelector('select[name=kind]'), input = form.querySelector('input[type=file]');
+    if (!kind || !input || kind.value !== 'photo' || !input.files || !input.files[0]) return;
+    var f = input.files[0];
+    if (!/^image\/(jpeg|png)$/.test(f.type) || !window.createImageBitmap || !window.DataTransfer) return;
+    createImageBitmap(f).then(function (img) {
+      var scale = Math.min(1, 1600 / Math.max(img.width, img.height));
+      if (scale === 1 && f.size <= 1.5 * 1024 * 1024) return;
+      var c = document.createElement('canvas');
+      c.width = Math.round(img.width * scale); c.height = Math.round(img.height * scale);
+      c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+      c.toBlob(function (b) {
+        if (!b) return;
+        var dt = new DataTransfer();
+        dt.items.add(new File([b], f.name.replace(/\.\w+$/, '') + '.jpg', { type: 'image/jpeg' }));
+        input.files = dt.files;
+      }, 'image/jpeg', 0.85);
+    }).catch(function () { /* the server says what is wrong */ });
+  }
+  document.addEventListener('change', function (e) {
+    var form = e.target.form;
+    if (form && (e.target.type === 'file' || e.target.name === 'kind')) shrinkPhoto(form);
+  });
   // A form answered with an error on the page it came from gets back what was typed: the values
   // are kept in this tab for the moment of the submit and put back only when the page that
   // follows, at the same address, shows an error (never passwords, files or hidden fields).

@@ -41,10 +41,16 @@ pub(crate) async fn add_certificate(Path(id): Path<Uuid>, form: Posted) -> PageR
 
 pub(crate) async fn add_appointment(Path(id): Path<Uuid>, form: Posted) -> PageResult {
     form.save_archive(id, Permission::EditArchive, "appointment", async |st, access, f| {
-        // The community by name ("海洲街道 新兴社区") or code.
-        let community =
-            shegong_store::region_names::resolve(&st.db, &access.scope, "community_code", &f.get("community_code"))
-                .await?;
+        // The community by name ("海洲街道 新兴社区") or code; the form comes filled with the present
+        // community's name, which stands for it even where another community shares the name.
+        let typed = f.get("community_code");
+        let now = workers::get(&st.db, &access.scope, id).await?;
+        let here = shegong_store::regions::names_seen(&st.db, &access.scope, vec![now.region_code.clone()]).await?;
+        let community = if here.get(&now.region_code).is_some_and(|n| n.as_str() == typed.trim()) {
+            shegong_domain::RegionCode::parse(&now.region_code).map_err(|e| AppError::Invalid(vec![e]))?
+        } else {
+            shegong_store::region_names::resolve(&st.db, &access.scope, "community_code", &typed).await?
+        };
         let a = workers::parse_appointment(
             community.as_str(),
             &f.get("post_category"),

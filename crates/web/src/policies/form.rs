@@ -27,9 +27,11 @@ struct EditPage {
 }
 
 impl EditPage {
-    fn input_type(k: &Kind) -> &'static str {
+    /// The keyboard a phone shows: digits for numbers (typed as text, so that "118%" can be typed).
+    fn input_mode(k: &Kind) -> &'static str {
         match k {
-            Kind::Int => "number",
+            Kind::Int => "numeric",
+            Kind::Number | Kind::Yuan | Kind::Range | Kind::YuanList => "decimal",
             _ => "text",
         }
     }

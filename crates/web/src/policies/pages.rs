@@ -145,6 +145,8 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         history.iter().map(|a| a.region_code.clone()).collect(),
     )
     .await?;
+    let who =
+        shegong_store::users::signed_names(&st.db, history.iter().map(|a| a.assigned_by.clone()).collect()).await?;
     for a in history {
         hist.rows.push(row(vec![
             t(format!(
@@ -158,7 +160,10 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             ),
             n(a.policy_version),
             t(a.effective_from),
-            t(&a.assigned_by),
+            t(who
+                .get(&a.assigned_by)
+                .cloned()
+                .unwrap_or_else(|| a.assigned_by.clone())),
             t(crate::clock::local_time(a.assigned_at)),
         ]));
     }

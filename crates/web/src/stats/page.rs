@@ -63,11 +63,16 @@ fn density_text(workers: i64, population: i64, per: i64) -> String {
     density_hundredths(workers, population, per).map_or("—".into(), fmt_bp)
 }
 
+/// A count with thousands separators, as on the home page.
+fn th(n: impl Into<i64>) -> String {
+    crate::numbers::thousands(n.into())
+}
+
 fn delta_text(now: i64, base: Option<i64>, base_date: Option<NaiveDate>) -> String {
     match (base, base_date) {
         (Some(b), Some(d)) => {
             let sign = if now >= b { "+" } else { "−" };
-            format!("较{}{}{}（{}）", d, sign, (now - b).abs(), pct_text(now - b, b))
+            format!("较{}{}{}（{}）", d, sign, th((now - b).abs()), pct_text(now - b, b))
         }
         _ => String::new(),
     }
@@ -98,41 +103,41 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
     let kpis = Kpi::list(vec![
         (
             "社区工作者".into(),
-            k.workers.to_string(),
+            th(k.workers),
             delta_text(k.workers, b.map(|b| b.workers), bd),
         ),
         (
             "其中专职".into(),
-            format!("{}（{}）", k.full_time, pct_text(k.full_time, k.workers)),
+            format!("{}（{}）", th(k.full_time), pct_text(k.full_time, k.workers)),
             delta_text(k.full_time, b.map(|b| b.full_time), bd),
         ),
         (
             "大专以上学历".into(),
             format!(
                 "{}（{}）",
-                k.college_or_above(),
+                th(k.college_or_above()),
                 pct_text(k.college_or_above(), k.workers)
             ),
             format!("研究生 {} 人", k.education[0]),
         ),
         (
             "持证社工".into(),
-            format!("{}（{}）", k.certified(), pct_text(k.certified(), k.workers)),
+            format!("{}（{}）", th(k.certified()), pct_text(k.certified(), k.workers)),
             delta_text(k.certified(), b.map(Counts::certified), bd),
         ),
         (
             "每万常住人口".into(),
             density_text(k.workers, now.residents, 10_000),
-            format!("常住人口 {}", now.residents),
+            format!("常住人口 {}", th(now.residents)),
         ),
         (
             "每300户".into(),
             density_text(k.workers, now.households, 300),
-            format!("户数 {}", now.households),
+            format!("户数 {}", th(now.households)),
         ),
         (
             "社区“两委”成员".into(),
-            k.two_committees.to_string(),
+            th(k.two_committees),
             delta_text(k.two_committees, b.map(|b| b.two_committees), bd),
         ),
         (
@@ -199,11 +204,11 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
                         format!("/regions/{}", x.code)
                     },
                 ),
-                (kc.workers.to_string(), String::new()),
-                (kc.full_time.to_string(), String::new()),
+                (th(kc.workers), String::new()),
+                (th(kc.full_time), String::new()),
                 (pct_text(kc.college_or_above(), kc.workers), String::new()),
                 (pct_text(kc.certified(), kc.workers), String::new()),
-                (kc.two_committees.to_string(), String::new()),
+                (th(kc.two_committees), String::new()),
                 (density_text(kc.workers, x.residents, 10_000), String::new()),
                 (density_text(kc.workers, x.households, 300), String::new()),
             ]

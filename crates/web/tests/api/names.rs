@@ -183,3 +183,39 @@ both_engines!(a_new_archive_names_its_community);
 fn urlencode(s: &str) -> String {
     serde_urlencoded::to_string([("x", s)]).unwrap()[2..].to_string()
 }
+
+async fn a_change_of_title_keeps_the_community_the_form_names(app: TestApp) {
+    let hn = app.token("haining").await;
+    let (_, list) = app.get_json(&hn, "/api/v1/workers?per_page=1").await;
+    let w = &list["items"][0];
+    let (id, code) = (w["id"].as_str().unwrap(), w["community_code"].as_str().unwrap());
+    let b = browser();
+    browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
+    let page = text_of(&b, app.url(&format!("/workers/{id}?tab=appointment"))).await;
+    // The form comes filled with the community's name, not its code.
+    let (_, region) = app.get_json(&hn, &format!("/api/v1/regions/{code}")).await;
+    let name = region["name"].as_str().unwrap();
+    assert!(
+        page.contains(&format!("name=\"community_code\" value=\"{name}\"")),
+        "the form is not filled with the name"
+    );
+    let r = b
+        .post(app.url(&format!("/workers/{id}/appointments")))
+        .form(&[
+            ("_csrf", csrf_of(&page).as_str()),
+            ("community_code", name),
+            ("post_category", "staff"),
+            ("title", "网格员"),
+            ("start_date", "2026-10-01"),
+            ("full_time", "true"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(!to.contains("error="), "{to}");
+    let (_, after) = app.get_json(&hn, &format!("/api/v1/workers/{id}")).await;
+    assert_eq!(after["community_code"], code, "the community stays");
+    assert_eq!(after["title"], "网格员");
+}
+both_engines!(a_change_of_title_keeps_the_community_the_form_names);
