@@ -2,22 +2,8 @@
 //   node days.mjs BASE_URL OUT_DIR
 // Run on a fresh demo database (the days change it). One check per role; each step asserts what
 // the user must see and keeps a screenshot (OUT_DIR/day-*.png). Prints "N passed, M failed".
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
-
-const [base, out] = process.argv.slice(2);
-fs.mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; console.log('ok   ' + name); }
-  catch (e) { failed++; console.log('FAIL ' + name + ': ' + e.message); }
-}
-function expect(cond, msg) { if (!cond) throw new Error(msg); }
+import { base, out, browser, check, expect, finish } from './harness.mjs';
 const DESKTOP = { width: 1400, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
@@ -315,6 +301,4 @@ await check('auditor: finds who viewed an ID number in the last week', async () 
   await p.context().close();
 });
 
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish();

@@ -2,22 +2,7 @@
 //   node shots.mjs BASE_URL OUT_DIR
 // Logs in as demo users, walks the pages people use, asserts what they must show, and keeps a
 // screenshot of each page in OUT_DIR. Prints "N passed, M failed" and exits non-zero on failure.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
-
-const [base, out] = process.argv.slice(2);
-fs.mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  try { await fn(); passed++; console.log('ok   ' + name); }
-  catch (e) { failed++; console.log('FAIL ' + name + ': ' + e.message); }
-}
-function expect(cond, msg) { if (!cond) throw new Error(msg); }
+import { base, out, browser, check, expect, finish } from './harness.mjs';
 
 async function login(user) {
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
@@ -344,6 +329,4 @@ await check('account page: change password form and tokens', async () => {
   expect(sys.includes('API 令牌') && sys.includes('接口文档') && sys.includes('用户管理'), 'no 系统 page');
   await shot(page, '23b-system');
 });
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish();

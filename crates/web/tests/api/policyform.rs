@@ -29,6 +29,15 @@ fn fields_of(body: &str) -> HashMap<String, String> {
         .collect()
 }
 
+/// Posts the policy form as a browser would.
+async fn post_edit(app: &TestApp, b: &reqwest::Client, v: &HashMap<String, String>) -> reqwest::Response {
+    b.post(app.url("/policies/haining-2020/edit"))
+        .form(v)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn a_policy_is_edited_as_a_form(app: TestApp) {
     let prov = app.token("province").await;
     let (_, before) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
@@ -62,12 +71,7 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
     v.insert("_version".into(), version.to_string());
     v.insert("training.head_every_years".into(), "每年".into());
     v.insert("assessment.routine_weight".into(), "25".into());
-    let r = b
-        .post(app.url("/policies/haining-2020/edit"))
-        .form(&v)
-        .send()
-        .await
-        .unwrap();
+    let r = post_edit(&app, &b, &v).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     assert!(html.contains("书记、主任轮训周期（年）应为0或正整数"), "{html}");
@@ -75,27 +79,14 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
     let (_, same) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
     assert_eq!(same["version"].as_i64().unwrap(), version);
     v.insert("training.head_every_years".into(), "1".into());
-    let html = b
-        .post(app.url("/policies/haining-2020/edit"))
-        .form(&v)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = post_edit(&app, &b, &v).await.text().await.unwrap();
     assert!(html.contains("考核权重之和应为100，实际为115"), "{html}");
 
     // A good change: saved as the next version, the comments kept, the rule changed.
     v.insert("assessment.routine_weight".into(), "10".into());
     v.insert("assessment.excellent_cap_pct".into(), "15".into());
     v.insert("pay.certificate_allowance.junior".into(), "120".into());
-    let r = b
-        .post(app.url("/policies/haining-2020/edit"))
-        .form(&v)
-        .send()
-        .await
-        .unwrap();
+    let r = post_edit(&app, &b, &v).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let to = r.headers()["location"].to_str().unwrap().to_string();
     assert!(to.starts_with(&format!("/policies/haining-2020?version={}", version + 1)));
@@ -113,26 +104,13 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
     assert_eq!(after["rules"]["assessment"]["excellent_cap_pct"], 15, "{after}");
 
     // The same form posted again (opened on the old version): refused, not a silent overwrite.
-    let html = b
-        .post(app.url("/policies/haining-2020/edit"))
-        .form(&v)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = post_edit(&app, &b, &v).await.text().await.unwrap();
     assert!(html.contains("其后已有人保存了"), "{html}");
 
     // Without the version it was opened on, a form is refused rather than taken as the latest.
     let mut bare = v.clone();
     bare.remove("_version");
-    let r = b
-        .post(app.url("/policies/haining-2020/edit"))
-        .form(&bare)
-        .send()
-        .await
-        .unwrap();
+    let r = post_edit(&app, &b, &bare).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Two people saving the same version at the same moment: one is saved, the other is told.
     let latest = version + 1;
