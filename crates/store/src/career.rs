@@ -213,134 +213,162 @@ async fn alerts_now(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
         return Ok(vec![]);
     }
     let prefix = scope.region().as_str();
-    let mut out = Vec::new();
-    for (w, t) in exit_flags(db, scope, rules.exit).await? {
-        out.push(Alert {
-            kind: "exit_flag",
-            worker_id: Some(w.id),
-            region_code: Some(w.region_code.clone()),
-            message: format!("{}：{}，符合退出情形", w.name, t.message),
-            since: t.years.last().and_then(|y| NaiveDate::from_ymd_opt(*y + 1, 1, 1)),
-        });
-    }
-    // Agreements: the latest agreement of each active worker, ending within the window.
-    let horizon = today + chrono::Duration::days(rules.agreement_days_ahead);
-    let ending = agreement::Entity::find()
-        .filter(in_subtree(agreement::Column::RegionCode, prefix))
-        .filter(agreement::Column::EndDate.gte(today))
-        .filter(agreement::Column::EndDate.lte(horizon))
-        .all(&db.conn)
-        .await?;
-    if !ending.is_empty() {
-        let ids: Vec<Uuid> = ending.iter().map(|a| a.worker_id).collect();
-        let later: Vec<Uuid> = agreement::Entity::find()
-            .select_only()
-            .column(agreement::Column::WorkerId)
-            .filter(agreement::Column::WorkerId.is_in(ids.clone()))
-            .filter(agreement::Column::EndDate.gt(horizon))
-            .into_tuple()
-            .all(&db.conn)
-            .await?;
-        let active: HashMap<Uuid, String> = worker::Entity::find()
-            .select_only()
-            .column(worker::Column::Id)
-            .column(worker::Column::Name)
-            .filter(worker::Column::Id.is_in(ids))
-            .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
-            .into_tuple::<(Uuid, String)>()
-            .all(&db.conn)
-            .await?
-            .into_iter()
-            .collect();
-        for a in ending {
-            if later.contains(&a.worker_id) {
-                continue;
-            }
-            if let Some(name) = active.get(&a.worker_id) {
+    // Five independent reads, at once (the readers are a pool): the alerts wait for the slowest.
+    let (exits, agreements, training, certificates, reserves) = tokio::try_join!(
+        async {
+            let mut out = Vec::new();
+            for (w, t) in exit_flags(db, scope, rules.exit).await? {
                 out.push(Alert {
-                    kind: "agreement_expiring",
-                    worker_id: Some(a.worker_id),
-                    region_code: Some(a.region_code.clone()),
-                    message: format!("{name}的服务协议（{}）将于{}到期", a.term, a.end_date),
-                    since: Some(a.end_date),
+                    kind: "exit_flag",
+                    worker_id: Some(w.id),
+                    region_code: Some(w.region_code.clone()),
+                    message: format!("{}：{}，符合退出情形", w.name, t.message),
+                    since: t.years.last().and_then(|y| NaiveDate::from_ymd_opt(*y + 1, 1, 1)),
                 });
             }
-        }
-    }
-    // Training overdue under the rotation rule.
-    let overdue = if rules.include_training {
-        crate::training::overdue(db, scope, today, rules.rotation).await?
-    } else {
-        vec![]
-    };
-    for o in overdue {
-        let rotation = o.overdue_since.map(|d| {
-            format!(
-                "{}，应于{d}前参加培训",
-                o.last_trained
-                    .map_or("从未参训".to_string(), |d| format!("最近一次参训{d}"))
-            )
-        });
-        let credits = (o.credits_behind > 0).then(|| {
-            format!(
-                "本年度学分{}分，距{}分的要求还差{}分",
-                o.credits_this_year, o.credits_required, o.credits_behind
-            )
-        });
-        out.push(Alert {
-            kind: "training_overdue",
-            worker_id: Some(o.worker_id),
-            region_code: Some(o.community_code.clone()),
-            message: format!(
-                "{}（{}）{}",
-                o.name,
-                o.title,
-                [rotation, credits].into_iter().flatten().collect::<Vec<_>>().join("；")
-            ),
-            since: o.overdue_since,
-        });
-    }
-    // Communities below the certificate goal.
-    let certified = crate::workers::certified_by_community(&db.conn, prefix).await?;
-    let communities = region::Entity::find()
-        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
-        .filter(in_subtree(region::Column::Code, prefix))
-        .order_by_asc(region::Column::Code)
-        .all(&db.conn)
-        .await?;
-    for c in communities {
-        let n = certified.get(&c.code).copied().unwrap_or(0);
-        if n < rules.certificate_goal {
-            out.push(Alert {
-                kind: "certificate_goal",
-                worker_id: None,
-                message: format!(
-                    "{}持证社会工作者{}人，低于{}人的目标",
-                    c.name, n, rules.certificate_goal
-                ),
-                region_code: Some(c.code),
-                since: None,
-            });
-        }
-    }
-    // Communities short of the reserve ratio.
-    for c in crate::reserves::coverage(db, scope, today).await? {
-        if c.short() > 0 {
-            out.push(Alert {
-                kind: "reserve_ratio",
-                worker_id: None,
-                message: format!(
-                    "{}两委职位{}个，后备人选{}人，按每职{}人还差{}人",
-                    c.name,
-                    c.seats,
-                    c.candidates,
-                    c.per_seat,
-                    c.short()
-                ),
-                region_code: Some(c.community_code),
-                since: None,
-            });
-        }
+            Ok::<_, StoreError>(out)
+        },
+        async {
+            let mut out = Vec::new();
+            // Agreements: the latest agreement of each active worker, ending within the window.
+            let horizon = today + chrono::Duration::days(rules.agreement_days_ahead);
+            let ending = agreement::Entity::find()
+                .filter(in_subtree(agreement::Column::RegionCode, prefix))
+                .filter(agreement::Column::EndDate.gte(today))
+                .filter(agreement::Column::EndDate.lte(horizon))
+                .all(&db.conn)
+                .await?;
+            if !ending.is_empty() {
+                let ids: Vec<Uuid> = ending.iter().map(|a| a.worker_id).collect();
+                let later: std::collections::HashSet<Uuid> = agreement::Entity::find()
+                    .select_only()
+                    .column(agreement::Column::WorkerId)
+                    .filter(agreement::Column::WorkerId.is_in(ids.clone()))
+                    .filter(agreement::Column::EndDate.gt(horizon))
+                    .into_tuple::<Uuid>()
+                    .all(&db.conn)
+                    .await?
+                    .into_iter()
+                    .collect();
+                let active: HashMap<Uuid, String> = worker::Entity::find()
+                    .select_only()
+                    .column(worker::Column::Id)
+                    .column(worker::Column::Name)
+                    .filter(worker::Column::Id.is_in(ids))
+                    .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
+                    .into_tuple::<(Uuid, String)>()
+                    .all(&db.conn)
+                    .await?
+                    .into_iter()
+                    .collect();
+                for a in ending {
+                    if later.contains(&a.worker_id) {
+                        continue;
+                    }
+                    if let Some(name) = active.get(&a.worker_id) {
+                        out.push(Alert {
+                            kind: "agreement_expiring",
+                            worker_id: Some(a.worker_id),
+                            region_code: Some(a.region_code.clone()),
+                            message: format!("{name}的服务协议（{}）将于{}到期", a.term, a.end_date),
+                            since: Some(a.end_date),
+                        });
+                    }
+                }
+            }
+            Ok::<_, StoreError>(out)
+        },
+        async {
+            let mut out = Vec::new();
+            // Training overdue under the rotation rule.
+            let overdue = if rules.include_training {
+                crate::training::overdue(db, scope, today, rules.rotation).await?
+            } else {
+                vec![]
+            };
+            for o in overdue {
+                let rotation = o.overdue_since.map(|d| {
+                    format!(
+                        "{}，应于{d}前参加培训",
+                        o.last_trained
+                            .map_or("从未参训".to_string(), |d| format!("最近一次参训{d}"))
+                    )
+                });
+                let credits = (o.credits_behind > 0).then(|| {
+                    format!(
+                        "本年度学分{}分，距{}分的要求还差{}分",
+                        o.credits_this_year, o.credits_required, o.credits_behind
+                    )
+                });
+                out.push(Alert {
+                    kind: "training_overdue",
+                    worker_id: Some(o.worker_id),
+                    region_code: Some(o.community_code.clone()),
+                    message: format!(
+                        "{}（{}）{}",
+                        o.name,
+                        o.title,
+                        [rotation, credits].into_iter().flatten().collect::<Vec<_>>().join("；")
+                    ),
+                    since: o.overdue_since,
+                });
+            }
+            Ok::<_, StoreError>(out)
+        },
+        async {
+            let mut out = Vec::new();
+            // Communities below the certificate goal.
+            let certified = crate::workers::certified_by_community(&db.conn, prefix).await?;
+            let communities = region::Entity::find()
+                .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
+                .filter(in_subtree(region::Column::Code, prefix))
+                .order_by_asc(region::Column::Code)
+                .all(&db.conn)
+                .await?;
+            for c in communities {
+                let n = certified.get(&c.code).copied().unwrap_or(0);
+                if n < rules.certificate_goal {
+                    out.push(Alert {
+                        kind: "certificate_goal",
+                        worker_id: None,
+                        message: format!(
+                            "{}持证社会工作者{}人，低于{}人的目标",
+                            c.name, n, rules.certificate_goal
+                        ),
+                        region_code: Some(c.code),
+                        since: None,
+                    });
+                }
+            }
+            Ok::<_, StoreError>(out)
+        },
+        async {
+            let mut out = Vec::new();
+            // Communities short of the reserve ratio.
+            for c in crate::reserves::coverage(db, scope, today).await? {
+                if c.short() > 0 {
+                    out.push(Alert {
+                        kind: "reserve_ratio",
+                        worker_id: None,
+                        message: format!(
+                            "{}两委职位{}个，后备人选{}人，按每职{}人还差{}人",
+                            c.name,
+                            c.seats,
+                            c.candidates,
+                            c.per_seat,
+                            c.short()
+                        ),
+                        region_code: Some(c.community_code),
+                        since: None,
+                    });
+                }
+            }
+            Ok::<_, StoreError>(out)
+        },
+    )?;
+    let mut out = exits;
+    for more in [agreements, training, certificates, reserves] {
+        out.extend(more);
     }
     Ok(out)
 }
