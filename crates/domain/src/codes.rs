@@ -10,6 +10,8 @@ pub struct CodeList {
     pub title: &'static str,
     entries: Vec<(String, String)>,
     by_code: BTreeMap<String, usize>,
+    /// Words offices write instead of the standard name (本科 for 大学本科毕业).
+    aliases: BTreeMap<&'static str, &'static str>,
 }
 
 impl CodeList {
@@ -31,6 +33,7 @@ impl CodeList {
             title,
             entries,
             by_code,
+            aliases: BTreeMap::new(),
         }
     }
 
@@ -51,6 +54,9 @@ impl CodeList {
         if let Some((c, _)) = self.entries.iter().find(|(_, n)| n == s) {
             return Ok(c.clone());
         }
+        if let Some(c) = self.aliases.get(s) {
+            return Ok((*c).to_string());
+        }
         Err(FieldError::new(
             "code_unknown",
             self.field,
@@ -68,6 +74,25 @@ pub static EDUCATION: LazyLock<CodeList> = LazyLock::new(|| {
             l.by_code.insert(alias.to_string(), i);
         }
     }
+    // As rosters and offices write them: the level finished (毕业), or the level itself for 研究生.
+    l.aliases = BTreeMap::from([
+        ("博士", "11"),
+        ("博士研究生", "11"),
+        ("硕士", "14"),
+        ("硕士研究生", "14"),
+        ("研究生", "10"),
+        ("本科", "21"),
+        ("大学本科", "21"),
+        ("大专", "31"),
+        ("专科", "31"),
+        ("大学专科", "31"),
+        ("中专", "41"),
+        ("职高", "44"),
+        ("技校", "47"),
+        ("高中", "61"),
+        ("初中", "71"),
+        ("小学", "81"),
+    ]);
     l
 });
 pub static ETHNICITY: LazyLock<CodeList> =
@@ -155,6 +180,12 @@ mod tests {
     fn parse_accepts_names_and_rejects_strangers() {
         assert_eq!(ETHNICITY.parse("汉族").unwrap(), "01");
         assert_eq!(EDUCATION.parse("31").unwrap(), "31");
+        // As offices write them.
+        assert_eq!(EDUCATION.parse("本科").unwrap(), "21");
+        assert_eq!(EDUCATION.parse("大专").unwrap(), "31");
+        assert_eq!(EDUCATION.parse("硕士").unwrap(), "14");
+        assert_eq!(EDUCATION.parse("研究生").unwrap(), "10");
+        assert_eq!(education_bracket("10"), EducationBracket::Postgraduate);
         let e = EDUCATION.parse("99").unwrap_err();
         assert_eq!(e.field, "education_code");
         assert!(e.message.contains("学历"));

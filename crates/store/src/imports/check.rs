@@ -143,16 +143,56 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
             cols.entry(c.1).or_insert(i);
         }
     }
-    let communities: HashSet<String> = region::Entity::find()
+    // Communities and streets in scope, so that a community may be given by name as offices write
+    // it ("新兴社区", or "海洲街道 新兴社区" where two share a name) as well as by code.
+    let places: Vec<(String, String, String)> = region::Entity::find()
         .select_only()
         .column(region::Column::Code)
-        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
+        .column(region::Column::Name)
+        .column(region::Column::Level)
+        .filter(region::Column::Level.is_in([RegionLevel::Community.as_str(), RegionLevel::Street.as_str()]))
         .filter(in_subtree(region::Column::Code, scope.region().as_str()))
         .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
+        .await?;
+    let streets: HashMap<&str, &str> = places
+        .iter()
+        .filter(|(_, _, l)| l == RegionLevel::Street.as_str())
+        .map(|(c, n, _)| (c.as_str(), n.as_str()))
         .collect();
+    let communities: HashSet<String> = places
+        .iter()
+        .filter(|(_, _, l)| l == RegionLevel::Community.as_str())
+        .map(|(c, _, _)| c.clone())
+        .collect();
+    let by_name = |text: &str| -> std::result::Result<String, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let name = words.last().copied().unwrap_or_default();
+        let fit: Vec<&String> = places
+            .iter()
+            .filter(|(c, n, l)| {
+                l == RegionLevel::Community.as_str()
+                    && n == name
+                    && words[..words.len() - 1]
+                        .iter()
+                        .all(|w| c.get(..9).and_then(|s| streets.get(s)).is_some_and(|sn| sn == w))
+            })
+            .map(|(c, _, _)| c)
+            .collect();
+        match fit.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(format!("您的管辖范围内没有名为“{text}”的社区")),
+            many => Err(format!(
+                "有{}个名为“{text}”的社区，请写上所属街道（如“{} {name}”）或填写社区代码",
+                many.len(),
+                many[0]
+                    .get(..9)
+                    .and_then(|s| streets.get(s))
+                    .copied()
+                    .unwrap_or("某某街道")
+            )),
+        }
+    };
     let mut out = Checked {
         rows: t.rows.len(),
         ..Default::default()
@@ -160,8 +200,19 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (row, cells) in &t.rows {
         let mut errs = Vec::new();
-        let input = row_input(t, &cols, *row, cells, &mut errs);
+        let mut input = row_input(t, &cols, *row, cells, &mut errs);
         out.ids.insert(*row, input.id_number.trim().to_uppercase());
+        let typed = input.community_code.trim().to_string();
+        let mut community_named = false;
+        if !typed.is_empty() && !typed.chars().all(|c| c.is_ascii_digit()) {
+            match by_name(&typed) {
+                Ok(code) => input.community_code = code,
+                Err(why) => {
+                    errs.push(RowError::new(*row, "所在社区代码", why));
+                    community_named = true;
+                }
+            }
+        }
         match input.parse(today) {
             Ok(w) => {
                 let code = w.appointment.community.as_str();
@@ -195,6 +246,8 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
             }
             Err(fe) => errs.extend(
                 fe.into_iter()
+                    // An unknown community name is said once, above.
+                    .filter(|e| !(community_named && e.field == "community_code"))
                     .map(|e| RowError::new(*row, header_of(e.field), e.message)),
             ),
         }

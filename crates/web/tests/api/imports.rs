@@ -271,3 +271,40 @@ async fn import_checks_the_name_of_a_kept_archive(app: TestApp) {
     assert_eq!(v["errors"][0]["field"], "姓名", "{v}");
 }
 both_engines!(import_checks_the_name_of_a_kept_archive);
+
+async fn a_roster_names_communities_and_education_as_offices_write_them(app: TestApp) {
+    let t = app.token("haining").await;
+    let (_, community) = app.get_json(&t, "/api/v1/regions/330481001001").await;
+    let name = community["name"].as_str().unwrap().to_string();
+    let (_, street) = app.get_json(&t, "/api/v1/regions/330481001").await;
+    let street_name = street["name"].as_str().unwrap().to_string();
+    let (a, b) = (fresh_id(21), fresh_id(22));
+    let csv = format!(
+        "姓名,身份证号,所在社区,岗位类别,职务,任职开始日期,学历,社工证等级,手机号码\n\
+         名称甲,{a},{street_name} {name},其他工作人员,专职工作者,2025-03-01,本科,,13900000001\n\
+         名称乙,{b},没有这个社区,其他工作人员,专职工作者,2025-03-01,大专,,13900000002\n"
+    );
+    let (s, v) = upload(&app, &t, "名单.csv", csv.into_bytes(), true).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "only the unknown community is wrong: {v}");
+    assert_eq!(errors[0]["row"], 3);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("没有名为“没有这个社区”的社区"),
+        "{v}"
+    );
+    // The good row alone goes in, its community and education read from the names.
+    let csv = format!(
+        "姓名,身份证号,所在社区,岗位类别,职务,任职开始日期,学历,社工证等级,手机号码\n\
+         名称甲,{a},{street_name} {name},其他工作人员,专职工作者,2025-03-01,本科,,13900000001\n"
+    );
+    let (s, v) = upload(&app, &t, "名单.csv", csv.into_bytes(), false).await;
+    assert!(s.is_success(), "{v}");
+    let (_, found) = app.get_json(&t, &format!("/api/v1/workers?q={a}")).await;
+    assert_eq!(found["items"][0]["community_code"], "330481001001", "{found}");
+    assert_eq!(found["items"][0]["education_code"], "21", "{found}");
+}
+both_engines!(a_roster_names_communities_and_education_as_offices_write_them);
