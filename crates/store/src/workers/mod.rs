@@ -127,3 +127,19 @@ pub(crate) fn editable(scope: &Scope) -> Result<()> {
     }
     Ok(())
 }
+
+/// At most this many records of one kind in an archive (a career holds a few dozen at most): a
+/// script posting thousands would make the archive and its 登记表 unreadable.
+pub const MAX_RECORDS: u64 = 100;
+
+/// Refuses a record when the archive already holds [`MAX_RECORDS`] of its kind (`what`: 学历…).
+pub(crate) fn room_for(existing: u64, what: &str) -> crate::error::Result<()> {
+    if existing >= MAX_RECORDS {
+        return Err(crate::error::StoreError::invalid(shegong_domain::FieldError::new(
+            "records_full",
+            "archive",
+            format!("每份档案最多记录{MAX_RECORDS}条{what}，已达上限"),
+        )));
+    }
+    Ok(())
+}

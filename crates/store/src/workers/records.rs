@@ -7,10 +7,10 @@ use shegong_domain::records::AgreementFields;
 
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{agreement, appointment, worker};
+use crate::entity::{agreement, appointment, certificate, education, worker};
 use crate::error::{Result, StoreError};
 use sea_orm::DatabaseTransaction;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
 use shegong_domain::worker::{
@@ -40,6 +40,15 @@ pub async fn add_appointment(
         )));
     }
     community_in_scope(&txn, scope, &a.community).await?;
+    super::room_for(
+        appointment::Entity::find()
+            .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
+            .filter(appointment::Column::WorkerId.eq(w.id))
+            .count(&txn)
+            .await?,
+        "任职",
+    )?;
+
     // A move takes effect on its date: not in the future, not before the person could serve.
     let today = crate::clock::today();
     shegong_domain::dates::in_service("start_date", "任职开始日期", a.start_date, w.birth_date, today, 0)
@@ -108,6 +117,14 @@ pub async fn add_appointment(
 
 pub async fn add_education(db: &Db, access: &Access, id: Uuid, e: EducationFields) -> Result<worker::Model> {
     add_record(db, access, id, ("education", "新增学历"), async |txn, w| {
+        super::room_for(
+            education::Entity::find()
+                .filter(education::Column::ProvinceCode.eq(&w.province_code))
+                .filter(education::Column::WorkerId.eq(w.id))
+                .count(txn)
+                .await?,
+            "学历",
+        )?;
         insert_education(txn, w, &e).await?;
         Ok(format!(
             "{} {} {}",
@@ -121,6 +138,14 @@ pub async fn add_education(db: &Db, access: &Access, id: Uuid, e: EducationField
 
 pub async fn add_certificate(db: &Db, access: &Access, id: Uuid, c: CertificateFields) -> Result<worker::Model> {
     add_record(db, access, id, ("certificate", "新增证书"), async |txn, w| {
+        super::room_for(
+            certificate::Entity::find()
+                .filter(certificate::Column::ProvinceCode.eq(&w.province_code))
+                .filter(certificate::Column::WorkerId.eq(w.id))
+                .count(txn)
+                .await?,
+            "证书",
+        )?;
         insert_certificate(txn, w, &c).await?;
         Ok(format!("{} {}", c.level.label(), c.number.clone().unwrap_or_default()))
     })
@@ -185,6 +210,14 @@ pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementField
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     still_serving(&w)?;
+    super::room_for(
+        agreement::Entity::find()
+            .filter(agreement::Column::ProvinceCode.eq(&w.province_code))
+            .filter(agreement::Column::WorkerId.eq(w.id))
+            .count(&txn)
+            .await?,
+        "服务协议",
+    )?;
     // The next term may be signed ahead (a year at most); a term is at most ten years.
     let today = crate::clock::today();
     let dates = || -> std::result::Result<(), FieldError> {

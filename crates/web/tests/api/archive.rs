@@ -287,3 +287,32 @@ async fn list_filters_and_sorting(app: TestApp) {
     assert_eq!(p1["total"].as_u64().unwrap() as usize, n);
 }
 both_engines!(list_filters_and_sorting);
+
+async fn an_archive_holds_at_most_a_hundred_records_of_a_kind(app: TestApp) {
+    let t = app.token("haining").await;
+    let (_, list) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, before) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
+    let had = before["educations"].as_array().map_or(0, Vec::len);
+    for i in had..100 {
+        let (s, v) = app
+            .post_json(
+                &t,
+                &format!("/api/v1/workers/{id}/educations"),
+                json!({"education_code": "21", "school": format!("学校{i}"), "major": "社会工作"}),
+            )
+            .await;
+        assert!(s.is_success(), "{i}: {v}");
+    }
+    let (s, v) = app
+        .post_json(
+            &t,
+            &format!("/api/v1/workers/{id}/educations"),
+            json!({"education_code": "21", "school": "再多一所", "major": "社会工作"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["code"], "records_full");
+    assert!(v["message"].as_str().unwrap().contains("最多记录100条学历"), "{v}");
+}
+both_engines!(an_archive_holds_at_most_a_hundred_records_of_a_kind);
