@@ -269,12 +269,32 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
     if !plain {
         return res;
     }
-    // A malformed identifier or value in a page's address names nothing that exists.
-    let status = if !api && status == StatusCode::BAD_REQUEST && method == axum::http::Method::GET {
-        StatusCode::NOT_FOUND
-    } else {
-        status
-    };
+    // A query value a page cannot read (`?page=abc`) is said, naming it; a malformed identifier
+    // elsewhere in a page's address names nothing that exists.
+    if !api && status == StatusCode::BAD_REQUEST && method == axum::http::Method::GET {
+        let body = axum::body::to_bytes(res.into_body(), 4096).await.unwrap_or_default();
+        let text = String::from_utf8_lossy(&body);
+        if let Some(rest) = text.strip_prefix("Failed to deserialize query string: ")
+            && let Some((key, _)) = rest.split_once(':')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            let message = match key {
+                "page" => "地址中的页码（page）应为正整数".to_string(),
+                "per_page" => "地址中的每页条数（per_page）应为20、50或100".to_string(),
+                _ => format!("地址中的参数“{key}”无法识别，请从页面上的筛选条件重新选择"),
+            };
+            let err = rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "query_invalid",
+                Some(key.to_string()),
+                message,
+            );
+            return crate::error::PageError::from(err).into_response();
+        }
+        let (code, message) = status_message(StatusCode::NOT_FOUND);
+        return crate::error::PageError::from(rejected(StatusCode::NOT_FOUND, code, None, message.into()))
+            .into_response();
+    }
     let (code, message) = status_message(status);
     let err = rejected(status, code, None, message.into());
     if api {

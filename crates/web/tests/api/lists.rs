@@ -65,6 +65,20 @@ async fn lists_are_paged_and_say_their_total(app: TestApp) {
         let r = b.get(app.url(&format!("/training/overdue?{q}"))).send().await.unwrap();
         assert!(r.status().as_u16() < 500, "{q}: {}", r.status());
     }
+    // A page number that is not a number is said, naming it (not a 404 as if nothing were there).
+    for page in [
+        "/training/overdue?page=abc",
+        "/alerts?per_page=abc",
+        "/corrections?page=x",
+    ] {
+        let r = b.get(app.url(page)).send().await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("地址中的页码（page）") || html.contains("地址中的每页条数（per_page）"),
+            "{page}: {html}"
+        );
+    }
     let far = text_of(&b, app.url("/training/overdue?page=1000000&per_page=100")).await;
     assert!(workers_listed(&far).is_empty());
     // A size not offered falls back to 50.
