@@ -2,7 +2,7 @@
 
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{agreement, assessment, region, worker};
+use crate::entity::{agreement, assessment, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::workers::{Changes, editable, find_scoped};
@@ -12,7 +12,7 @@ use serde::Serialize;
 use shegong_domain::Permission;
 use shegong_domain::career::{ExitRule, ExitTrigger, Grade, exit_flag};
 use shegong_domain::worker::WorkerStatus;
-use shegong_domain::{FieldError, RegionLevel, Scope};
+use shegong_domain::{FieldError, Scope};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -319,12 +319,7 @@ async fn alerts_now(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
             let mut out = Vec::new();
             // Communities below the certificate goal.
             let certified = crate::workers::certified_by_community(&db.conn, prefix).await?;
-            let communities = region::Entity::find()
-                .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
-                .filter(in_subtree(region::Column::Code, prefix))
-                .order_by_asc(region::Column::Code)
-                .all(&db.conn)
-                .await?;
+            let communities = crate::regions::communities_under(&db.conn, prefix).await?;
             for c in communities {
                 let n = certified.get(&c.code).copied().unwrap_or(0);
                 if n < rules.certificate_goal {

@@ -20,6 +20,16 @@ pub fn in_subtree<C: ColumnTrait>(col: C, prefix: &str) -> Condition {
     c
 }
 
+/// The communities under `prefix` (a region's code), in code order.
+pub async fn communities_under(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<region::Model>> {
+    Ok(region::Entity::find()
+        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
+        .filter(in_subtree(region::Column::Code, prefix))
+        .order_by_asc(region::Column::Code)
+        .all(db)
+        .await?)
+}
+
 /// A region row as files give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionRow {

@@ -8,7 +8,7 @@ use crate::policies::Resolver;
 use crate::regions::in_subtree;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use shegong_domain::staffing::grids_needed;
 use shegong_domain::worker::WorkerStatus;
@@ -89,12 +89,7 @@ async fn report_now(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
     }
     let here = crate::regions::get(db, scope, code).await?;
     let prefix = code.as_str();
-    let communities = region::Entity::find()
-        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
-        .filter(in_subtree(region::Column::Code, prefix))
-        .order_by_asc(region::Column::Code)
-        .all(&db.conn)
-        .await?;
+    let communities = crate::regions::communities_under(&db.conn, prefix).await?;
     let grids: HashMap<String, i64> = region::Entity::find()
         .select_only()
         .column(region::Column::ParentCode)
