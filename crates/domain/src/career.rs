@@ -174,6 +174,15 @@ pub fn training_overdue_since(
     (as_of >= due).then_some(due)
 }
 
+/// A day on or before which every worker overdue on `as_of` under an `every_years` rotation last
+/// trained (or started): a cut-off a query can filter by before [`training_overdue_since`] decides.
+/// A few days generous, for the months' ends (29 February plus a year is 28 February).
+pub fn rotation_cut_off(as_of: NaiveDate, every_years: u32) -> NaiveDate {
+    as_of
+        .checked_sub_months(chrono::Months::new(12 * every_years.max(1)))
+        .map_or(as_of, |d| d + chrono::Duration::days(3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +236,24 @@ mod tests {
     }
 
     proptest! {
+        /// Whoever the rotation makes overdue last trained on or before the cut-off.
+        #[test]
+        fn the_cut_off_never_misses_anyone_overdue(
+            from in 0i64..4_000,
+            as_of in 0i64..4_000,
+            every in 1u32..4,
+            head in any::<bool>(),
+        ) {
+            let day = |n: i64| NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Duration::days(n);
+            let (from, as_of) = (day(from), day(as_of));
+            let overdue = training_overdue_since(head, Some(from), from, as_of, every, every).is_some();
+            prop_assert!(!overdue || from <= rotation_cut_off(as_of, every), "{from} {as_of} {every}");
+            // Generous by days, not by a year: a week past the cut-off is never overdue.
+            prop_assert!(!overdue || from < rotation_cut_off(as_of, every) + chrono::Duration::days(7));
+            let late = rotation_cut_off(as_of, every) + chrono::Duration::days(7);
+            prop_assert!(training_overdue_since(head, Some(late), late, as_of, every, every).is_none());
+        }
+
         /// No sequence of grades flags a worker unless the rule holds, and every one where it holds does.
         #[test]
         fn flags_exactly_when_the_rule_holds(gs in proptest::collection::vec(grade(), 0..12), start in 2010i32..2020) {

@@ -90,7 +90,9 @@ impl FiguresCache {
             return age <= MAX_AGE;
         }
         match LAST_WRITE.try_with(std::cell::Cell::get) {
-            Ok(own) => tagged >= own && age.as_millis() as u64 <= self.stale_for_ms.load(Ordering::Relaxed),
+            // Strictly younger: with no staleness allowed (0) nothing from before a commit is served,
+            // not even within the millisecond.
+            Ok(own) => tagged >= own && age < Duration::from_millis(self.stale_for_ms.load(Ordering::Relaxed)),
             Err(_) => false,
         }
     }
@@ -162,6 +164,9 @@ mod tests {
         c.written();
         assert_eq!(counted(&c, &calls).await, 2, "a commit makes it compute again");
         assert_eq!(counted(&c, &calls).await, 2);
+        // Inside a request too, at once after the commit.
+        c.written();
+        assert_eq!(super::with_last_write(0, counted(&c, &calls)).await, 3);
     }
 
     #[tokio::test]

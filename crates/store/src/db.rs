@@ -25,6 +25,8 @@ pub struct Db {
     pub writer: DatabaseConnection,
     /// Figures kept between requests until the next committed write (see [`crate::cache`]).
     pub cache: Arc<FiguresCache>,
+    /// Plain connections for large reads on SQLite (see [`crate::scan`]); `None` on PostgreSQL.
+    pub reads: Option<Arc<crate::scan::Reads>>,
 }
 
 /// A write transaction from [`Db::begin_write`]. It is used like the transaction it holds; its
@@ -123,10 +125,16 @@ impl Db {
         } else {
             conn.clone()
         };
+        let reads = if sqlite {
+            crate::scan::Reads::for_file(conn.get_sqlite_connection_pool().connect_options().get_filename())
+        } else {
+            None
+        };
         Ok(Self {
             conn,
             writer,
             cache: Arc::default(),
+            reads,
         })
     }
 
@@ -182,7 +190,18 @@ impl Db {
 
     /// Refreshes the planner's statistics (after bulk loads). `ANALYZE` means the same on both engines.
     pub async fn analyze(&self) -> anyhow::Result<()> {
-        self.conn.execute_unprepared("ANALYZE").await?;
+        self.writer.execute_unprepared("ANALYZE").await?;
+        Ok(())
+    }
+
+    /// On SQLite, refreshes the statistics of the tables that changed much since they were last
+    /// measured, or never were (`PRAGMA optimize`, bounded in time by SQLite itself); without them
+    /// the planner reads a subtree's grades through the wrong index. Nothing on PostgreSQL, whose
+    /// autovacuum does it.
+    pub async fn optimize(&self) -> anyhow::Result<()> {
+        if self.backend() == DbBackend::Sqlite {
+            self.writer.execute_unprepared("PRAGMA optimize=0x10002").await?;
+        }
         Ok(())
     }
 

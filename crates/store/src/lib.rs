@@ -21,6 +21,7 @@ pub mod region_names;
 pub mod regions;
 pub mod reserves;
 pub mod rounds;
+pub mod scan;
 pub mod setup;
 pub mod staffing;
 pub mod stats;

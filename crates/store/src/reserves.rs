@@ -215,37 +215,47 @@ async fn coverage_now(db: &Db, scope: &Scope, on: NaiveDate) -> Result<Vec<Cover
         return Err(StoreError::NotFound);
     }
     let prefix = scope.region().as_str();
-    let seats: HashMap<String, i64> = crate::workers::active_count_by_community(
-        &db.conn,
-        prefix,
-        sea_orm::Condition::all().add(worker::Column::TwoCommittees.eq(true)),
-    )
-    .await?
-    .into_iter()
-    .collect();
-    let candidates: HashMap<String, i64> = reserve::Entity::find()
-        .select_only()
-        .column(reserve::Column::RegionCode)
-        .column_as(Expr::col(reserve::Column::Id).count(), "n")
-        .filter(in_subtree(reserve::Column::RegionCode, prefix))
-        .filter(reserve::Column::RemovedOn.is_null())
-        .group_by(reserve::Column::RegionCode)
-        .into_tuple::<(String, i64)>()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .collect();
-    let resolver = Resolver::load(&db.conn, prefix, on).await?;
-    let communities: Vec<(String, String)> = region::Entity::find()
-        .select_only()
-        .column(region::Column::Code)
-        .column(region::Column::Name)
-        .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
-        .filter(in_subtree(region::Column::Code, prefix))
-        .order_by_asc(region::Column::Code)
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
+    let province = scope.region().province();
+    // Four independent reads, at once.
+    let (seats, candidates, resolver, communities) = tokio::try_join!(
+        crate::workers::active_count_by_community(
+            &db.conn,
+            prefix,
+            sea_orm::Condition::all().add(worker::Column::TwoCommittees.eq(true)),
+        ),
+        async {
+            Ok::<HashMap<String, i64>, StoreError>(
+                reserve::Entity::find()
+                    .select_only()
+                    .column(reserve::Column::RegionCode)
+                    .column_as(Expr::col(reserve::Column::Id).count(), "n")
+                    .filter(reserve::Column::ProvinceCode.eq(province))
+                    .filter(in_subtree(reserve::Column::RegionCode, prefix))
+                    .filter(reserve::Column::RemovedOn.is_null())
+                    .group_by(reserve::Column::RegionCode)
+                    .into_tuple::<(String, i64)>()
+                    .all(&db.conn)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        },
+        Resolver::load(&db.conn, prefix, on),
+        async {
+            Ok::<Vec<(String, String)>, StoreError>(
+                region::Entity::find()
+                    .select_only()
+                    .column(region::Column::Code)
+                    .column(region::Column::Name)
+                    .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
+                    .filter(in_subtree(region::Column::Code, prefix))
+                    .order_by_asc(region::Column::Code)
+                    .into_tuple()
+                    .all(&db.conn)
+                    .await?,
+            )
+        },
+    )?;
     Ok(communities
         .into_iter()
         .map(|(code, name)| {

@@ -1,6 +1,8 @@
 //! Making a database ready to serve: the migrations, then what the data needs beyond its schema (the
 //! policies shipped with the product, and the statistics table filled for archives that predate it).
-//! Every start runs it; each step does nothing when there is nothing to do.
+//! Every start runs it; each step does nothing when there is nothing to do. Last, SQLite refreshes
+//! the planner's statistics of the tables that changed much since (PostgreSQL's autovacuum does so
+//! by itself).
 
 use crate::Db;
 use anyhow::Context;
@@ -11,5 +13,6 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
     crate::policies::install_shipped(&db.conn)
         .await
         .context("安装内置政策失败")?;
-    crate::stats::backfill(db).await.context("建立统计表失败")
+    crate::stats::backfill(db).await.context("建立统计表失败")?;
+    db.optimize().await
 }

@@ -227,7 +227,8 @@ pub(super) async fn career_and_pay(
     let total = counties.len() as u64;
     for (i, county) in counties.iter().enumerate() {
         let txn = db.begin_write().await?;
-        let (december, _) = crate::payroll::compute_month(&txn, county, ymd(last, 12, 1), None).await?;
+        let (december, _) =
+            crate::payroll::compute_month(crate::scan::Source::In(&*txn), county, ymd(last, 12, 1), None).await?;
         for m in 1..=12 {
             let month = ymd(last, m, 1);
             let month_end =

@@ -23,6 +23,7 @@ mod m0015_import_runs;
 mod m0016_correction_replies;
 mod m0017_bank_accounts;
 mod m0018_attachments;
+mod m0019_covering_indexes;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_correction_replies::Migration),
             Box::new(m0017_bank_accounts::Migration),
             Box::new(m0018_attachments::Migration),
+            Box::new(m0019_covering_indexes::Migration),
         ]
     }
 }

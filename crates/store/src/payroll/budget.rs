@@ -4,6 +4,7 @@ use shegong_domain::pay::WhatIf;
 
 use super::bad;
 use super::compute::compute_month;
+use crate::scan::Source;
 
 use crate::Db;
 use crate::access::Access;
@@ -58,12 +59,12 @@ async fn budget_now(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
         return Err(bad("year_invalid", "year", "年度应在2000年至2100年之间"));
     }
     let month = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad("year_invalid", "year", "年度无效"))?;
-    let (now, problems) = compute_month(&db.conn, code.as_str(), month, None).await?;
+    let (now, problems) = compute_month(Source::db(db), code.as_str(), month, None).await?;
     // Without a what-if the alternative is the same computation.
     let alt = if w.is_empty() {
         now.clone()
     } else {
-        compute_month(&db.conn, code.as_str(), month, Some(w)).await?.0
+        compute_month(Source::db(db), code.as_str(), month, Some(w)).await?.0
     };
     // Rows by child region, down to communities.
     let child_len = code

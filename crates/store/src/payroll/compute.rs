@@ -7,6 +7,7 @@ use crate::entity::{assessment, worker};
 use crate::error::Result;
 use crate::policies::{Resolver, Wages};
 use crate::regions::in_subtree;
+use crate::scan::Source;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
@@ -52,8 +53,8 @@ pub(super) type WorkerRow = (
 );
 
 /// Computes a month for every active worker under `prefix`, pure functions over what is stored.
-pub async fn compute_month(
-    db: &impl ConnectionTrait,
+pub async fn compute_month<C: ConnectionTrait>(
+    src: Source<'_, C>,
     prefix: &str,
     month: NaiveDate,
     what_if: Option<&WhatIf>,
@@ -63,7 +64,8 @@ pub async fn compute_month(
         .expect("valid")
         .pred_opt()
         .expect("valid");
-    let workers: Vec<WorkerRow> = worker::Entity::find()
+    let province = &prefix[..2];
+    let workers = worker::Entity::find()
         .select_only()
         .columns([
             worker::Column::Id,
@@ -78,32 +80,42 @@ pub async fn compute_month(
         .filter(in_subtree(worker::Column::RegionCode, prefix))
         .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         // Lets the (status, province_code, region_code, …) index seek the subtree's range.
-        .filter(worker::Column::ProvinceCode.eq(&prefix[..2]))
+        .filter(worker::Column::ProvinceCode.eq(province))
         .order_by_asc(worker::Column::RegionCode)
-        .order_by_asc(worker::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut grades: HashMap<Uuid, Vec<(i32, Grade)>> = HashMap::new();
-    let rows: Vec<(Uuid, i32, String)> = assessment::Entity::find()
+        .order_by_asc(worker::Column::Id);
+    let grades = assessment::Entity::find()
         .select_only()
         .columns([
             assessment::Column::WorkerId,
             assessment::Column::Year,
             assessment::Column::Grade,
         ])
+        .filter(assessment::Column::ProvinceCode.eq(province))
         .filter(in_subtree(assessment::Column::RegionCode, prefix))
-        .filter(assessment::Column::Year.lt(month.year()))
-        .into_tuple()
-        .all(db)
-        .await?;
+        .filter(assessment::Column::Year.lt(month.year()));
+    // Four independent reads, at once (in a transaction they take turns).
+    let (workers, rows, resolver, wages): (Vec<WorkerRow>, Vec<(Uuid, i32, String)>, _, _) = tokio::try_join!(
+        src.all(workers),
+        src.all(grades),
+        async {
+            match &src {
+                Source::Db(db) => Resolver::load(&db.conn, prefix, month).await,
+                Source::In(c) => Resolver::load(*c, prefix, month).await,
+            }
+        },
+        async {
+            match &src {
+                Source::Db(db) => Wages::load(&db.conn, prefix).await,
+                Source::In(c) => Wages::load(*c, prefix).await,
+            }
+        },
+    )?;
+    let mut grades: HashMap<Uuid, Vec<(i32, Grade)>> = HashMap::with_capacity(workers.len());
     for (w, y, g) in rows {
         if let Some(g) = Grade::parse(&g) {
             grades.entry(w).or_default().push((y, g));
         }
     }
-    let resolver = Resolver::load(db, prefix, month).await?;
-    let wages = Wages::load(db, prefix).await?;
     let mut changed: HashMap<(String, i32), Arc<Policy>> = HashMap::new();
     let mut out = Vec::with_capacity(workers.len());
     let mut problems = Vec::new();

@@ -146,7 +146,7 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
             )));
         }
     }
-    let (computed, problems) = compute_month(&txn, region.as_str(), first, None).await?;
+    let (computed, problems) = compute_month(crate::scan::Source::In(&*txn), region.as_str(), first, None).await?;
     if let Some(p) = &previous {
         payslip::Entity::delete_many()
             .filter(payslip::Column::ProvinceCode.eq(&province))

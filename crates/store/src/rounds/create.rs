@@ -68,11 +68,13 @@ pub async fn create(
     .insert(&txn)
     .await?;
     let workers = worker::Entity::find()
+        .filter(worker::Column::ProvinceCode.eq(street.province()))
         .filter(in_subtree(worker::Column::RegionCode, street.as_str()))
         .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         .all(&txn)
         .await?;
     let graded: Vec<Uuid> = assessment::Entity::find()
+        .filter(assessment::Column::ProvinceCode.eq(street.province()))
         .filter(in_subtree(assessment::Column::RegionCode, street.as_str()))
         .filter(assessment::Column::Year.eq(year))
         .all(&txn)

@@ -5,14 +5,13 @@ use crate::entity::{training_record, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, QueryStatementBuilder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use shegong_domain::Scope;
-use shegong_domain::career::training_overdue_since;
+use shegong_domain::career::{rotation_cut_off, training_overdue_since};
 use shegong_domain::status::{Attendance, Status};
 use shegong_domain::worker::WorkerStatus;
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One worker behind on training.
@@ -61,6 +60,9 @@ impl Rotation {
     }
 }
 
+/// The titles trained on the heads' rotation.
+const HEAD_TITLES: [&str; 3] = ["书记", "主任", "书记兼主任"];
+
 /// Kept between requests (see [`crate::cache`]).
 pub async fn overdue(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotation) -> Result<Vec<Overdue>> {
     let key = format!("training::overdue|{scope:?}|{as_of}|{rotation:?}");
@@ -76,60 +78,82 @@ async fn overdue_now(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
     let prefix = scope.region().as_str();
     let province = scope.region().province();
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).expect("valid");
-    // Three independent reads, at once.
-    let (workers, last, credits) = tokio::try_join!(
-        worker::Entity::find()
-            .select_only()
-            .columns([
-                worker::Column::Id,
-                worker::Column::Name,
-                worker::Column::RegionCode,
-                worker::Column::Title,
-                worker::Column::ServiceStart,
-            ])
-            .filter(in_subtree(worker::Column::RegionCode, prefix))
-            .filter(worker::Column::ProvinceCode.eq(province))
-            .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
-            .into_tuple::<(Uuid, String, String, String, Option<NaiveDate>)>()
-            .all(&db.conn),
-        training_record::Entity::find()
-            .select_only()
-            .column(training_record::Column::WorkerId)
-            .column_as(Expr::col(training_record::Column::CompletedOn).max(), "last")
-            .filter(training_record::Column::ProvinceCode.eq(province))
-            .filter(in_subtree(training_record::Column::RegionCode, prefix))
-            // Absence is not training.
-            .filter(training_record::Column::Attendance.eq(Attendance::Attended.as_str()))
-            .group_by(training_record::Column::WorkerId)
-            .into_tuple::<(Uuid, NaiveDate)>()
-            .all(&db.conn),
-        training_record::Entity::find()
-            .select_only()
-            .column(training_record::Column::WorkerId)
-            .column_as(Expr::col(training_record::Column::Credits).sum().cast_as("bigint"), "c")
-            .filter(training_record::Column::ProvinceCode.eq(province))
-            .filter(in_subtree(training_record::Column::RegionCode, prefix))
-            .filter(training_record::Column::CompletedOn.gte(year_start))
-            .group_by(training_record::Column::WorkerId)
-            .into_tuple::<(Uuid, i64)>()
-            .all(&db.conn),
-    )?;
-    let last: HashMap<Uuid, NaiveDate> = last.into_iter().collect();
-    let credits: HashMap<Uuid, i64> = credits.into_iter().collect();
     let quota = i64::from(rotation.credits_per_year);
+    // Each worker's last attended training and this year's credits, looked up per worker (an index
+    // on the worker), and only the workers who may be behind leave the database: the rotation's
+    // cut-off days are a little generous, and the rule itself is applied below.
+    let record = |mut q: sea_orm::sea_query::SelectStatement| {
+        q.from_as(training_record::Entity, Alias::new("tr"))
+            .and_where(Expr::col((Alias::new("tr"), training_record::Column::ProvinceCode)).eq(province))
+            .and_where(
+                Expr::col((Alias::new("tr"), training_record::Column::WorkerId))
+                    .equals((worker::Entity, worker::Column::Id)),
+            );
+        Expr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+    };
+    let last = record(
+        Query::select()
+            .expr(Expr::col((Alias::new("tr"), training_record::Column::CompletedOn)).max())
+            // Absence is not training.
+            .and_where(
+                Expr::col((Alias::new("tr"), training_record::Column::Attendance)).eq(Attendance::Attended.as_str()),
+            )
+            .to_owned(),
+    );
+    let earned = Expr::expr(Func::coalesce([
+        record(
+            Query::select()
+                .expr(Expr::col((Alias::new("tr"), training_record::Column::Credits)).sum())
+                .and_where(Expr::col((Alias::new("tr"), training_record::Column::CompletedOn)).gte(year_start))
+                .to_owned(),
+        ),
+        Expr::val(0),
+    ]))
+    .cast_as("bigint");
+    let from = Expr::expr(Func::coalesce([
+        last.clone(),
+        Expr::col((worker::Entity, worker::Column::ServiceStart)),
+    ]));
+    let cut = |years: u32| rotation_cut_off(as_of, years);
+    let mut behind = Condition::any()
+        .add(
+            Condition::all()
+                .add(worker::Column::Title.is_in(HEAD_TITLES))
+                .add(from.clone().lte(cut(rotation.head_every_years))),
+        )
+        .add(from.lte(cut(rotation.others_every_years)));
+    if quota > 0 {
+        behind = behind.add(earned.clone().lt(quota));
+    }
+    type Candidate = (Uuid, String, String, String, Option<NaiveDate>, Option<NaiveDate>, i64);
+    let query = worker::Entity::find()
+        .select_only()
+        .columns([
+            worker::Column::Id,
+            worker::Column::Name,
+            worker::Column::RegionCode,
+            worker::Column::Title,
+            worker::Column::ServiceStart,
+        ])
+        .column_as(last, "last")
+        .column_as(earned, "earned")
+        .filter(worker::Column::ProvinceCode.eq(province))
+        .filter(in_subtree(worker::Column::RegionCode, prefix))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
+        .filter(behind);
+    let workers: Vec<Candidate> = crate::scan::all(db, query).await?;
     let mut out: Vec<Overdue> = workers
         .into_iter()
-        .filter_map(|(id, name, region, title, start)| {
-            let head = matches!(title.as_str(), "书记" | "主任" | "书记兼主任");
+        .filter_map(|(id, name, region, title, start, last, earned)| {
+            let head = HEAD_TITLES.contains(&title.as_str());
             let since = training_overdue_since(
                 head,
-                last.get(&id).copied(),
+                last,
                 start.unwrap_or(as_of),
                 as_of,
                 rotation.head_every_years,
                 rotation.others_every_years,
             );
-            let earned = credits.get(&id).copied().unwrap_or(0);
             let behind = std::cmp::max(quota - earned, 0);
             if since.is_none() && behind == 0 {
                 return None;
@@ -139,7 +163,7 @@ async fn overdue_now(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
                 name,
                 community_code: region,
                 title,
-                last_trained: last.get(&id).copied(),
+                last_trained: last,
                 overdue_since: since,
                 credits_this_year: earned,
                 credits_required: quota,

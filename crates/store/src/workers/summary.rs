@@ -5,7 +5,7 @@ use crate::entity::worker;
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use shegong_domain::person::Gender;
 use shegong_domain::worker::{CertificateLevel, WorkerStatus};
@@ -25,28 +25,6 @@ pub struct Summary {
     pub by_gender: Vec<(String, i64)>,
 }
 
-pub(super) async fn group_count(db: &Db, prefix: &str, col: worker::Column) -> Result<Vec<(Option<String>, i64)>> {
-    Ok(worker::Entity::find()
-        .select_only()
-        .column(col)
-        .column_as(Expr::col(worker::Column::Id).count(), "n")
-        .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
-        .group_by(col)
-        .into_tuple()
-        .all(&db.conn)
-        .await?)
-}
-
-pub(super) async fn bool_count(db: &Db, prefix: &str, col: worker::Column) -> Result<i64> {
-    Ok(worker::Entity::find()
-        .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
-        .filter(col.eq(true))
-        .count(&db.conn)
-        .await? as i64)
-}
-
 /// Kept between requests (see [`crate::cache`]).
 pub async fn summary(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summary> {
     let key = format!("workers::summary|{scope:?}|{region:?}");
@@ -60,11 +38,53 @@ async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
         return Err(StoreError::NotFound);
     }
     let p = region.as_str();
-    let by_post = group_count(db, p, worker::Column::PostCategory).await?;
-    let by_edu = group_count(db, p, worker::Column::HighestEducation).await?;
-    let by_cert = group_count(db, p, worker::Column::CertificateLevel).await?;
-    let by_gender = group_count(db, p, worker::Column::Gender).await?;
-    let active: i64 = by_post.iter().map(|(_, n)| n).sum();
+    // One pass over the workers: a count per combination of the six, folded below.
+    type Group = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+        bool,
+        i64,
+    );
+    let groups: Vec<Group> = crate::scan::all(
+        db,
+        worker::Entity::find()
+            .select_only()
+            .columns([
+                worker::Column::PostCategory,
+                worker::Column::HighestEducation,
+                worker::Column::CertificateLevel,
+                worker::Column::Gender,
+                worker::Column::FullTime,
+                worker::Column::TwoCommittees,
+            ])
+            .column_as(Expr::col(worker::Column::Id).count(), "n")
+            .filter(worker::Column::ProvinceCode.eq(region.province()))
+            .filter(in_subtree(worker::Column::RegionCode, p))
+            .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
+            .group_by(worker::Column::PostCategory)
+            .group_by(worker::Column::HighestEducation)
+            .group_by(worker::Column::CertificateLevel)
+            .group_by(worker::Column::Gender)
+            .group_by(worker::Column::FullTime)
+            .group_by(worker::Column::TwoCommittees),
+    )
+    .await?;
+    type Counts = std::collections::BTreeMap<Option<String>, i64>;
+    let (mut by_post, mut by_edu, mut by_cert, mut by_gender) =
+        (Counts::new(), Counts::new(), Counts::new(), Counts::new());
+    let (mut full_time, mut two_committees) = (0, 0);
+    for (post, edu, cert, gender, full, two, n) in groups {
+        *by_post.entry(post).or_default() += n;
+        *by_edu.entry(edu).or_default() += n;
+        *by_cert.entry(cert).or_default() += n;
+        *by_gender.entry(gender).or_default() += n;
+        full_time += if full { n } else { 0 };
+        two_committees += if two { n } else { 0 };
+    }
+    let active: i64 = by_post.values().sum();
     let mut brackets: std::collections::BTreeMap<shegong_domain::codes::EducationBracket, i64> = Default::default();
     for (code, n) in &by_edu {
         *brackets
@@ -92,8 +112,8 @@ async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
     by_certificate.sort();
     Ok(Summary {
         active,
-        full_time: bool_count(db, p, worker::Column::FullTime).await?,
-        two_committees: bool_count(db, p, worker::Column::TwoCommittees).await?,
+        full_time,
+        two_committees,
         college_or_above,
         certified,
         by_post_category: by_post

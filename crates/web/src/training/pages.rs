@@ -61,11 +61,15 @@ async fn trainings_render(
         return Err(AppError::NotFound.into());
     }
     use shegong_store::training;
-    let rows = training::list(&st.db, &caller.scope).await?;
     let rotation = shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today())
         .await?
         .rotation;
-    let overdue = training::overdue(&st.db, &caller.scope, today(), rotation).await?.len();
+    // Independent reads, at once.
+    let (rows, overdue) = tokio::try_join!(
+        training::list(&st.db, &caller.scope),
+        training::overdue(&st.db, &caller.scope, today(), rotation),
+    )?;
+    let overdue = overdue.len();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
