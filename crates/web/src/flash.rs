@@ -1,10 +1,16 @@
-//! Messages carried to the page a form redirects to. They travel in the address
-//! (`?notice=…&t=…&sig=…`), signed with a key this process made at start over the message, the user
-//! it was written for and the time, so that a page shows only messages the server wrote for this
-//! user in the last ten minutes: a link with `?error=<any text>` shows no banner, and neither does a
-//! signed message passed on to someone else.
+//! Messages carried to the page a form redirects to (flash messages). They ride in a cookie, not in
+//! the address, so that a reload, a bookmark or a copied link never shows them again; the page that
+//! shows one clears it. A message is signed with a key this process made at start over the message,
+//! the user it was written for and the time, so that a page shows only messages the server wrote
+//! for this user in the last ten minutes: a link with `?error=<any text>` shows no banner, and
+//! neither does a signed message passed on to someone else.
+//!
+//! The pages read a message as query parameters (`notice`/`error`, `t`, `sig`, see [`Flash`]):
+//! [`carry`] hands the cookie's over to them that way.
 
 use crate::error::AppError;
+use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Redirect, Response};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -85,15 +91,78 @@ impl Flash {
     }
 }
 
+/// The cookie a message rides in.
+const FLASH_COOKIE: &str = "shegong_flash";
+
 /// Back to `to` with the outcome for `user`: a notice on success, the error's message on rejected
 /// input; other errors are answered as they are.
 pub fn back(user: uuid::Uuid, to: &str, r: Result<String, AppError>) -> Response {
-    let sep = if to.contains('?') { '&' } else { '?' };
     let q = match r {
         Ok(n) => query("notice", &n, user),
         Err(e) => query("error", &e.body().message, user),
     };
-    Redirect::to(&format!("{to}{sep}{q}")).into_response()
+    with_message(Redirect::to(to).into_response(), &q)
+}
+
+/// `res` (a redirect) carrying the signed message `q` (from [`query`]) to the next page. The
+/// message is URL-encoded, which leaves nothing a cookie value may not hold.
+pub fn with_message(mut res: Response, q: &str) -> Response {
+    let cookie = format!("{FLASH_COOKIE}={q}; Path=/; HttpOnly; SameSite=Lax; Max-Age={FRESH_SECS}");
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(SET_COOKIE, v);
+    }
+    res
+}
+
+/// The message cookie of a request, if any.
+fn message_of(req: &axum::extract::Request) -> Option<String> {
+    req.headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, v)| *k == FLASH_COOKIE && !v.is_empty())
+        .map(|(_, v)| v.to_string())
+}
+
+/// Middleware: a page opened with a message cookie gets the message among its query parameters,
+/// in place of any the address had; the HTML page that shows it clears the cookie.
+pub async fn carry(mut req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let message = (req.method() == Method::GET)
+        .then(|| message_of(&req))
+        .flatten()
+        .filter(|m| !m.contains(['#', ' ']));
+    let Some(message) = message else {
+        return next.run(req).await;
+    };
+    let uri = req.uri();
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| {
+            let name = p.split('=').next().unwrap_or("");
+            !p.is_empty() && !matches!(name, "notice" | "error" | "t" | "sig")
+        })
+        .collect();
+    let query = kept.into_iter().chain([message.as_str()]).collect::<Vec<_>>().join("&");
+    if let Ok(u) = format!("{}?{query}", uri.path()).parse() {
+        *req.uri_mut() = u;
+    }
+    let mut res = next.run(req).await;
+    let page = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if page {
+        res.headers_mut().append(
+            SET_COOKIE,
+            HeaderValue::from_static("shegong_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        );
+    }
+    res
 }
 
 #[cfg(test)]

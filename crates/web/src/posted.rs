@@ -6,7 +6,7 @@ use crate::page::{PageResult, SubForm};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use shegong_domain::Permission;
 use shegong_store::access::Access;
 use uuid::Uuid;
@@ -91,12 +91,10 @@ impl Posted {
 /// Back to worker `id`'s archive at `tab`: a notice on success, the first error on rejected input
 /// (shown there for `user`); other errors are answered as an error page.
 pub(crate) fn back_to_archive(user: Uuid, id: Uuid, tab: &str, r: Result<(), AppError>) -> PageResult {
+    let to = format!("/workers/{id}?tab={tab}");
     match r {
-        Ok(()) => Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&notice=saved")).into_response()),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-            let q = crate::flash::query("error", &e.body().message, user);
-            Ok(Redirect::to(&format!("/workers/{id}?tab={tab}&{q}")).into_response())
-        }
+        Ok(()) => Ok(crate::flash::back(user, &to, Ok("已保存。".into()))),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => Ok(crate::flash::back(user, &to, Err(e))),
         Err(e) => Err(PageError::from(e)),
     }
 }

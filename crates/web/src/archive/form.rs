@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect};
+use axum::response::{Html, IntoResponse};
 use serde::Deserialize;
 use shegong_domain::Permission;
 use shegong_domain::codes::{EDUCATION, ETHNICITY, POLITICAL_STATUS};
@@ -274,7 +274,11 @@ pub(crate) async fn create_worker(State(st): State<AppState>, caller: Caller, Fo
         }
     };
     match result {
-        Ok(w) => Ok(Redirect::to(&format!("/workers/{}?notice=created", w.id)).into_response()),
+        Ok(w) => Ok(crate::flash::back(
+            caller.user.id,
+            &format!("/workers/{}", w.id),
+            Ok("已建立档案。".into()),
+        )),
         Err(AppError::Invalid(errs)) => form_page(&st, &caller, FormKind::New, f.values(), errs).await,
         Err(AppError::Conflict(e)) => form_page(&st, &caller, FormKind::New, f.values(), vec![e]).await,
         Err(e) => Err(e.into()),
@@ -332,7 +336,11 @@ pub(crate) async fn update_worker(
         bank_account: opt(&f.bank_account),
     };
     match workers::update(&st.db, &caller.access, id, &patch).await {
-        Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=saved")).into_response()),
+        Ok(_) => Ok(crate::flash::back(
+            caller.user.id,
+            &format!("/workers/{id}"),
+            Ok("已保存。".into()),
+        )),
         Err(shegong_store::StoreError::Invalid(errs)) => {
             form_page(&st, &caller, FormKind::Edit(id), f.values(), errs).await
         }

@@ -6,7 +6,6 @@ use crate::posted::{Posted, back_to_archive};
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect};
 use shegong_domain::Permission;
 use shegong_domain::records::{AgreementInput, CertificateInput, EducationInput};
 use shegong_store::workers;
@@ -134,7 +133,11 @@ pub(crate) async fn request_correction(
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     match workers::request_correction(&st.db, &caller.access, id, &f.get("field"), &f.get("message")).await {
-        Ok(_) => Ok(Redirect::to(&format!("/workers/{id}?notice=requested")).into_response()),
+        Ok(_) => Ok(crate::flash::back(
+            caller.user.id,
+            &format!("/workers/{id}"),
+            Ok("更正申请已提交，管理员处理后会更新档案。".into()),
+        )),
         Err(e) => back_to_archive(caller.user.id, id, "basic", Err(e.into())),
     }
 }

@@ -135,12 +135,7 @@ pub(crate) async fn worker_page(
     } else {
         vec![]
     };
-    let notice = match q.flash.notice.as_deref() {
-        Some("created") => "已建立档案。",
-        Some("saved") => "已保存。",
-        Some("requested") => "更正申请已提交，管理员处理后会更新档案。",
-        _ => "",
-    };
+    let notice = q.flash.notice(caller.user.id);
     let errors = q.flash.errors(caller.user.id);
     render(WorkerPage {
         c: chrome(&st, &caller, "workers").await?,
@@ -167,7 +162,7 @@ pub(crate) async fn worker_page(
         level,
         level_steps,
         payslips,
-        notice: notice.into(),
+        notice,
         errors,
         can_edit: caller.role.may(Permission::EditArchive),
         can_exit: caller.role.may(Permission::ExitWorker),

@@ -326,3 +326,50 @@ async fn login_form_csrf_next_and_banners(app: TestApp) {
     }
 }
 both_engines!(login_form_csrf_next_and_banners);
+
+/// A form's outcome reaches the next page in a cookie, not in the address: the page shows it once,
+/// a reload shows nothing, and the address stays clean.
+async fn flash_messages_show_once(app: TestApp) {
+    let b = browser();
+    browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
+    let page = text_of(&b, app.url("/account/password")).await;
+    let r = b
+        .post(app.url("/account/password"))
+        .form(&[
+            ("_csrf", crate::helpers::csrf_of(&page).as_str()),
+            ("current_password", DEMO_PASSWORD),
+            ("new_password", "Xin-Mima-2026!"),
+            ("confirm_password", "Xin-Mima-2026!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/account", "no message in the address");
+    assert_eq!(crate::helpers::flash_kind(&r).as_deref(), Some("notice"));
+    let shown = text_of(&b, app.url("/account")).await;
+    assert!(shown.contains("密码已修改"), "the next page shows the notice");
+    let again = text_of(&b, app.url("/account")).await;
+    assert!(!again.contains("密码已修改"), "a reload does not");
+    // A message cookie made up by hand shows nothing.
+    let forged = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token = app.token("tongxiang").await;
+    let html = forged
+        .get(app.url("/account"))
+        .header("authorization", format!("Bearer {token}"))
+        .header(
+            "cookie",
+            "shegong_flash=notice=%E7%B3%BB%E7%BB%9F%E5%8D%87%E7%BA%A7&t=1&sig=00",
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("系统升级"));
+}
+both_engines!(flash_messages_show_once);

@@ -224,3 +224,16 @@ pub fn fresh_id(seq: u16) -> String {
     )
     .to_string()
 }
+
+/// The kind of message (`notice` or `error`) a form's answer sends to the page it redirects to, if
+/// any (flash messages ride in a cookie).
+pub fn flash_kind(r: &Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.strip_prefix("shegong_flash="))
+        .filter_map(|v| v.split(['=', ';']).next())
+        .find(|k| !k.is_empty())
+        .map(str::to_string)
+}
