@@ -20,6 +20,22 @@ pub fn in_subtree<C: ColumnTrait>(col: C, prefix: &str) -> Condition {
     c
 }
 
+/// [`in_subtree`] for a column named with its table, in a query over several tables.
+pub fn in_subtree_of(
+    col: (
+        impl sea_orm::sea_query::IntoIden + Clone,
+        impl sea_orm::sea_query::IntoIden + Clone,
+    ),
+    prefix: &str,
+) -> Condition {
+    let (low, high) = prefix_range(prefix);
+    let mut c = Condition::all().add(Expr::col(col.clone()).gte(low));
+    if let Some(h) = high {
+        c = c.add(Expr::col(col).lt(h));
+    }
+    c
+}
+
 /// The communities under `prefix` (a region's code), in code order.
 pub async fn communities_under(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<region::Model>> {
     Ok(region::Entity::find()

@@ -13,7 +13,7 @@
 use crate::Db;
 use crate::error::{Result, StoreError};
 use sea_orm::sea_query::{SelectStatement, SqliteQueryBuilder, Value};
-use sea_orm::{ConnectionTrait, DbErr, QueryTrait, TryGetableMany};
+use sea_orm::{ConnectionTrait, DbErr, TryGetableMany};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -90,10 +90,9 @@ tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5);
 tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
 tuple_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
-/// Every row of `query` (a SeaORM select or a query builder's), as the tuple `T` of its columns in
-/// order.
-pub async fn all<T: Row>(db: &Db, query: impl QueryTrait<QueryStatement = SelectStatement>) -> Result<Vec<T>> {
-    let query = query.into_query();
+/// Every row of `query` (a query builder's, or a SeaORM select's `into_query()`), as the tuple `T`
+/// of its columns in order.
+pub async fn all<T: Row>(db: &Db, query: SelectStatement) -> Result<Vec<T>> {
     let Some(reads) = db.reads.clone() else {
         return decode(db.conn.query_all(&query).await?);
     };
@@ -129,10 +128,10 @@ impl<'a> Source<'a> {
 
 impl<C: ConnectionTrait> Source<'_, C> {
     /// Every row of `query`, as [`all`] reads it or inside the transaction.
-    pub async fn all<T: Row>(&self, query: impl QueryTrait<QueryStatement = SelectStatement>) -> Result<Vec<T>> {
+    pub async fn all<T: Row>(&self, query: SelectStatement) -> Result<Vec<T>> {
         match self {
             Source::Db(db) => all(db, query).await,
-            Source::In(c) => decode(c.query_all(&query.into_query()).await?),
+            Source::In(c) => decode(c.query_all(&query).await?),
         }
     }
 }
@@ -172,7 +171,7 @@ fn param(v: Value) -> Result<rusqlite::types::Value> {
 mod tests {
     use super::*;
     use crate::entity::worker;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
     type Wide = (
         uuid::Uuid,
@@ -217,7 +216,7 @@ mod tests {
                 .order_by_asc(worker::Column::Id)
         };
         let pooled: Vec<Wide> = q().into_tuple().all(&db.conn).await.unwrap();
-        let plain: Vec<Wide> = all(&db, q()).await.unwrap();
+        let plain: Vec<Wide> = all(&db, q().into_query()).await.unwrap();
         assert!(pooled.len() > 10, "{}", pooled.len());
         assert_eq!(pooled, plain);
         let one = pooled[3].0;
@@ -226,7 +225,8 @@ mod tests {
             worker::Entity::find()
                 .select_only()
                 .columns([worker::Column::Id, worker::Column::Name])
-                .filter(worker::Column::Id.eq(one)),
+                .filter(worker::Column::Id.eq(one))
+                .into_query(),
         )
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use crate::policies::{Resolver, Wages};
 use crate::regions::in_subtree;
 use crate::scan::Source;
 use chrono::{Datelike, NaiveDate};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::Serialize;
 use shegong_domain::career::Grade;
 use shegong_domain::codes::education_bracket;
@@ -95,8 +95,8 @@ pub async fn compute_month<C: ConnectionTrait>(
         .filter(assessment::Column::Year.lt(month.year()));
     // Four independent reads, at once (in a transaction they take turns).
     let (workers, rows, resolver, wages): (Vec<WorkerRow>, Vec<(Uuid, i32, String)>, _, _) = tokio::try_join!(
-        src.all(workers),
-        src.all(grades),
+        src.all(workers.into_query()),
+        src.all(grades.into_query()),
         async {
             match &src {
                 Source::Db(db) => Resolver::load(&db.conn, prefix, month).await,

@@ -3,10 +3,10 @@
 use crate::Db;
 use crate::entity::{training_record, worker};
 use crate::error::{Result, StoreError};
-use crate::regions::in_subtree;
+use crate::regions::in_subtree_of;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query, QueryStatementBuilder};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::Condition;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query};
 use serde::Serialize;
 use shegong_domain::Scope;
 use shegong_domain::career::{rotation_cut_off, training_overdue_since};
@@ -79,34 +79,54 @@ async fn overdue_now(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
     let province = scope.region().province();
     let year_start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).expect("valid");
     let quota = i64::from(rotation.credits_per_year);
-    // Each worker's last attended training and this year's credits, looked up per worker (an index
-    // on the worker), and only the workers who may be behind leave the database: the rotation's
-    // cut-off days are a little generous, and the rule itself is applied below.
-    let record = |mut q: sea_orm::sea_query::SelectStatement| {
-        q.from_as(training_record::Entity, Alias::new("tr"))
-            .and_where(Expr::col((Alias::new("tr"), training_record::Column::ProvinceCode)).eq(province))
-            .and_where(
-                Expr::col((Alias::new("tr"), training_record::Column::WorkerId))
-                    .equals((worker::Entity, worker::Column::Id)),
-            );
-        Expr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+    // Each worker's last attended training and this year's credits, in one grouped pass over the
+    // records (for a region below the province, only its workers' records), joined to the workers;
+    // only those who may be behind leave the database: the rotation's cut-off days are a little
+    // generous, and the rule itself is applied below.
+    let t = Alias::new("t");
+    let in_scope = || {
+        Condition::all()
+            .add(Expr::col((worker::Entity, worker::Column::ProvinceCode)).eq(province))
+            .add(in_subtree_of((worker::Entity, worker::Column::RegionCode), prefix))
+            .add(Expr::col((worker::Entity, worker::Column::Status)).eq(WorkerStatus::Active.as_str()))
     };
-    let last = record(
-        Query::select()
-            .expr(Expr::col((Alias::new("tr"), training_record::Column::CompletedOn)).max())
-            // Absence is not training.
-            .and_where(
-                Expr::col((Alias::new("tr"), training_record::Column::Attendance)).eq(Attendance::Attended.as_str()),
-            )
-            .to_owned(),
-    );
+    let mut records = Query::select();
+    records
+        .column(training_record::Column::WorkerId)
+        .expr_as(
+            Func::max(Expr::case(
+                Expr::col(training_record::Column::Attendance).eq(Attendance::Attended.as_str()),
+                Expr::col(training_record::Column::CompletedOn),
+            )),
+            Alias::new("last"),
+        )
+        .expr_as(
+            Func::sum(
+                Expr::case(
+                    Expr::col(training_record::Column::CompletedOn).gte(year_start),
+                    Expr::col(training_record::Column::Credits),
+                )
+                .finally(0),
+            ),
+            Alias::new("earned"),
+        )
+        .from(training_record::Entity)
+        .and_where(Expr::col(training_record::Column::ProvinceCode).eq(province))
+        .group_by_col(training_record::Column::WorkerId);
+    if prefix.len() > 2 {
+        records.and_where(
+            Expr::col(training_record::Column::WorkerId).in_subquery(
+                Query::select()
+                    .column((worker::Entity, worker::Column::Id))
+                    .from(worker::Entity)
+                    .cond_where(in_scope())
+                    .to_owned(),
+            ),
+        );
+    }
+    let last = Expr::col((t.clone(), Alias::new("last")));
     let earned = Expr::expr(Func::coalesce([
-        record(
-            Query::select()
-                .expr(Expr::col((Alias::new("tr"), training_record::Column::Credits)).sum())
-                .and_where(Expr::col((Alias::new("tr"), training_record::Column::CompletedOn)).gte(year_start))
-                .to_owned(),
-        ),
+        Expr::col((t.clone(), Alias::new("earned"))),
         Expr::val(0),
     ]))
     .cast_as("bigint");
@@ -118,7 +138,7 @@ async fn overdue_now(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
     let mut behind = Condition::any()
         .add(
             Condition::all()
-                .add(worker::Column::Title.is_in(HEAD_TITLES))
+                .add(Expr::col((worker::Entity, worker::Column::Title)).is_in(HEAD_TITLES))
                 .add(from.clone().lte(cut(rotation.head_every_years))),
         )
         .add(from.lte(cut(rotation.others_every_years)));
@@ -126,21 +146,25 @@ async fn overdue_now(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
         behind = behind.add(earned.clone().lt(quota));
     }
     type Candidate = (Uuid, String, String, String, Option<NaiveDate>, Option<NaiveDate>, i64);
-    let query = worker::Entity::find()
-        .select_only()
+    let query = Query::select()
         .columns([
-            worker::Column::Id,
-            worker::Column::Name,
-            worker::Column::RegionCode,
-            worker::Column::Title,
-            worker::Column::ServiceStart,
+            (worker::Entity, worker::Column::Id),
+            (worker::Entity, worker::Column::Name),
+            (worker::Entity, worker::Column::RegionCode),
+            (worker::Entity, worker::Column::Title),
+            (worker::Entity, worker::Column::ServiceStart),
         ])
-        .column_as(last, "last")
-        .column_as(earned, "earned")
-        .filter(worker::Column::ProvinceCode.eq(province))
-        .filter(in_subtree(worker::Column::RegionCode, prefix))
-        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
-        .filter(behind);
+        .expr_as(last, Alias::new("last"))
+        .expr_as(earned, Alias::new("earned"))
+        .from(worker::Entity)
+        .join_subquery(
+            JoinType::LeftJoin,
+            records,
+            t.clone(),
+            Expr::col((t.clone(), training_record::Column::WorkerId)).equals((worker::Entity, worker::Column::Id)),
+        )
+        .cond_where(Condition::all().add(in_scope()).add(behind))
+        .to_owned();
     let workers: Vec<Candidate> = crate::scan::all(db, query).await?;
     let mut out: Vec<Overdue> = workers
         .into_iter()

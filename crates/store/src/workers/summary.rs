@@ -5,7 +5,7 @@ use crate::entity::worker;
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait};
 use serde::Serialize;
 use shegong_domain::person::Gender;
 use shegong_domain::worker::{CertificateLevel, WorkerStatus};
@@ -69,7 +69,8 @@ async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
             .group_by(worker::Column::CertificateLevel)
             .group_by(worker::Column::Gender)
             .group_by(worker::Column::FullTime)
-            .group_by(worker::Column::TwoCommittees),
+            .group_by(worker::Column::TwoCommittees)
+            .into_query(),
     )
     .await?;
     type Counts = std::collections::BTreeMap<Option<String>, i64>;
