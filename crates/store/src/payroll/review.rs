@@ -7,11 +7,11 @@ use shegong_domain::status::{RunStatus, Status};
 
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{payroll_run, payslip, payslip_adjustment, worker};
+use crate::entity::{audit, payroll_run, payslip, payslip_adjustment, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::workers::editable;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
     Set,
@@ -206,7 +206,9 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
     Ok(run)
 }
 
-/// Sends a reviewed month back to be recomputed, with the reason (the review is undone, recorded).
+/// Sends a month back to be recomputed, with the reason: a reviewed month loses its review; a
+/// computed one is refused at review (by someone other than who computed it, when the policy
+/// separates duties). Recorded; the reason shows on the month until it is recomputed.
 pub async fn send_back(db: &Db, access: &Access, id: Uuid, reason: &str) -> Result<payroll_run::Model> {
     access.require(Permission::RunPayroll)?;
     let (scope, actor) = (&access.scope, &access.actor);
@@ -217,26 +219,56 @@ pub async fn send_back(db: &Db, access: &Access, id: Uuid, reason: &str) -> Resu
     };
     let txn = db.begin_write().await?;
     let run = find(&txn, scope, id).await?;
-    if run.status != RunStatus::Reviewed.as_str() {
+    let reviewed = run.status == RunStatus::Reviewed.as_str();
+    if !reviewed && run.status != RunStatus::Computed.as_str() {
         return Err(StoreError::Conflict(FieldError::new(
-            "payroll_not_reviewed",
+            "payroll_locked",
             "status",
-            "只有已审核、未锁定的月份可以退回",
+            "已锁定的月份不能退回，只能添加调整项",
         )));
     }
+    if !reviewed {
+        let (_, policy) = crate::policies::get(&txn, &run.policy_name, Some(run.policy_version)).await?;
+        if policy.pay.separate_duties && run.created_by == actor.username {
+            return Err(StoreError::Conflict(FieldError::new(
+                "payroll_same_person",
+                "status",
+                "本月薪酬由您计算，可直接重新计算；退回由审核人提出",
+            )));
+        }
+    }
     let region = run.region_code.clone();
-    let mut am = run.into_active_model();
-    am.status = Set(RunStatus::Computed.as_str().into());
-    am.reviewed_by = Set(None);
-    am.reviewed_at = Set(None);
-    let run = am.update(&txn).await?;
-    crate::audit::entry(actor, "payroll.returned", &region)
+    let run = if reviewed {
+        let mut am = run.into_active_model();
+        am.status = Set(RunStatus::Computed.as_str().into());
+        am.reviewed_by = Set(None);
+        am.reviewed_at = Set(None);
+        am.update(&txn).await?
+    } else {
+        run
+    };
+    crate::audit::entry(actor, RETURNED, &region)
         .target(id)
-        .detail(format!("{}：{reason}", run.month))
+        .detail(reason)
         .save(&txn)
         .await?;
     txn.commit().await?;
     Ok(run)
+}
+
+/// The audit action of a month sent back.
+const RETURNED: &str = "payroll.returned";
+
+/// The last time month `run` was sent back: who, when, and why.
+pub async fn last_return(db: &Db, run: &payroll_run::Model) -> Result<Option<(String, DateTime<Utc>, String)>> {
+    Ok(audit::Entity::find()
+        .filter(audit::Column::ProvinceCode.eq(&run.province_code))
+        .filter(audit::Column::Target.eq(run.id.to_string()))
+        .filter(audit::Column::Action.eq(RETURNED))
+        .order_by_desc(audit::Column::At)
+        .one(&db.conn)
+        .await?
+        .map(|a| (a.username, a.at, a.detail.unwrap_or_default())))
 }
 
 pub async fn review(db: &Db, access: &Access, id: Uuid) -> Result<payroll_run::Model> {

@@ -15,14 +15,20 @@ use shegong_store::payroll::{self, fen_of};
 use shegong_store::{policies, regions};
 use uuid::Uuid;
 
-/// Sending a reviewed month back to be recomputed, with the reason.
-fn return_form(id: Uuid) -> FormSpec {
+/// Sending a month back to be recomputed, with the reason: a reviewed one loses its review, a
+/// computed one is refused at review.
+fn return_form(id: Uuid, reviewed: bool) -> FormSpec {
     FormSpec {
         action: format!("/payroll/{id}/return"),
         fields: vec![input("退回原因", "reason", "text", "", 20)],
         button: "退回重算".into(),
         plain: true,
-        confirm: "退回后审核作废，需重新计算和审核。确定退回？".into(),
+        confirm: if reviewed {
+            "退回后审核作废，需重新计算和审核。确定退回？"
+        } else {
+            "退回后由制表人改正并重新计算，再送审核。确定退回？"
+        }
+        .into(),
         ..Default::default()
     }
 }
@@ -120,15 +126,21 @@ pub(crate) async fn run_page(
             }
             Some(RunStatus::Reviewed) if someone_else(run.reviewed_by.as_ref()) => {
                 actions.text = "本月薪酬由您审核，按政策须由另一人锁定；发现问题可退回重算。".into();
-                actions.forms.push(return_form(id));
+                actions.forms.push(return_form(id, true));
             }
-            Some(RunStatus::Computed) => actions.forms.push(FormSpec {
-                action: format!("/payroll/{id}/review"),
-                button: "审核通过".into(),
-                ..Default::default()
-            }),
+            Some(RunStatus::Computed) => {
+                actions.forms.push(FormSpec {
+                    action: format!("/payroll/{id}/review"),
+                    button: "审核通过".into(),
+                    ..Default::default()
+                });
+                // Who computed it recomputes instead.
+                if run.created_by != *me {
+                    actions.forms.push(return_form(id, false));
+                }
+            }
             Some(RunStatus::Reviewed) => {
-                actions.forms.push(return_form(id));
+                actions.forms.push(return_form(id, true));
                 actions.forms.push(FormSpec {
                     action: format!("/payroll/{id}/lock"),
                     button: "锁定（锁定后不可更改）".into(),
@@ -175,12 +187,18 @@ pub(crate) async fn run_page(
         }
         p.sections.push(actions);
     }
+    // Sent back and not recomputed since: the reason stays on the month.
+    let returned = match status {
+        Some(RunStatus::Computed) => payroll::last_return(&st.db, &run).await?,
+        _ => None,
+    };
     let signed = shegong_store::users::signed_names(
         &st.db,
         [
             Some(run.created_by.clone()),
             run.reviewed_by.clone(),
             run.locked_by.clone(),
+            returned.as_ref().map(|r| r.0.clone()),
         ]
         .into_iter()
         .flatten()
@@ -191,11 +209,20 @@ pub(crate) async fn run_page(
         title: "经办".into(),
         headers: headers(&["环节", "经办人", "时间"]),
         rows: [
-            ("计算（制表）", Some(run.created_by.clone()), Some(run.created_at)),
-            ("审核", run.reviewed_by.clone(), run.reviewed_at),
-            ("锁定", run.locked_by.clone(), run.locked_at),
+            (
+                "计算（制表）".to_string(),
+                Some(run.created_by.clone()),
+                Some(run.created_at),
+            ),
+            ("审核".into(), run.reviewed_by.clone(), run.reviewed_at),
+            ("锁定".into(), run.locked_by.clone(), run.locked_at),
         ]
         .into_iter()
+        .chain(
+            returned
+                .clone()
+                .map(|(who, at, why)| (format!("退回重算：{why}"), Some(who), Some(at))),
+        )
         .map(|(step, who, at)| {
             row(vec![
                 t(step),

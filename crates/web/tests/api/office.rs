@@ -211,3 +211,87 @@ async fn a_reviewed_month_is_sent_back_not_quietly_recomputed(app: TestApp) {
     assert_eq!(s, StatusCode::CREATED);
 }
 both_engines!(a_reviewed_month_is_sent_back_not_quietly_recomputed);
+
+async fn a_reviewer_refuses_a_computed_month_with_a_reason(app: TestApp) {
+    use crate::helpers::{browser, browser_login, csrf_of, flash_kind, text_of};
+    let st = app.token("street").await;
+    let (_, me) = app.get_json(&st, "/api/v1/me").await;
+    let street = me["region"].as_str().unwrap().to_string();
+    let (s, r) = app
+        .post_json(
+            &st,
+            "/api/v1/payroll/runs",
+            json!({"region": street, "month": "2026-05"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let id = r["id"].as_str().unwrap().to_string();
+    // The reviewer refuses it instead of approving it.
+    let reviewer = browser();
+    browser_login(&app, &reviewer, "street2", shegong_store::demo::DEMO_PASSWORD, "/").await;
+    let page = text_of(&reviewer, app.url(&format!("/payroll/{id}"))).await;
+    assert!(
+        page.contains("审核通过") && page.contains("退回重算"),
+        "the reviewer may do either"
+    );
+    let r = reviewer
+        .post(app.url(&format!("/payroll/{id}/return")))
+        .form(&[
+            ("_csrf", csrf_of(&page).as_str()),
+            ("reason", "三名网格员的岗位类别有误"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flash_kind(&r).as_deref(), Some("notice"));
+    let (_, v) = app.get_json(&st, &format!("/api/v1/payroll/runs/{id}")).await;
+    assert_eq!(v["run"]["status"], "computed", "{}", v["run"]);
+    // Who computed it reads why on the month, and recomputes (sending back is not theirs).
+    let clerk = browser();
+    browser_login(&app, &clerk, "street", shegong_store::demo::DEMO_PASSWORD, "/").await;
+    let page = text_of(&clerk, app.url(&format!("/payroll/{id}"))).await;
+    assert!(
+        page.contains("退回重算：三名网格员的岗位类别有误"),
+        "the reason is on the month"
+    );
+    assert!(!page.contains("name=\"reason\""), "no return form for who computed it");
+    let r = clerk
+        .post(app.url(&format!("/payroll/{id}/return")))
+        .form(&[("_csrf", csrf_of(&page).as_str()), ("reason", "自己退回")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flash_kind(&r).as_deref(), Some("error"), "refused for who computed it");
+    let (s, r) = app
+        .post_json(
+            &st,
+            "/api/v1/payroll/runs",
+            json!({"region": street, "month": "2026-05"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "recomputed: {r}");
+    let new_id = r["id"].as_str().unwrap().to_string();
+    let page = text_of(&clerk, app.url(&format!("/payroll/{new_id}"))).await;
+    assert!(!page.contains("退回重算："), "the recomputed month starts clean");
+    // A locked month is not sent back.
+    let st2 = app.token("street2").await;
+    let (s, _) = app
+        .post_json(&st2, &format!("/api/v1/payroll/runs/{new_id}/review"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = app
+        .post_json(&st, &format!("/api/v1/payroll/runs/{new_id}/lock"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let page = text_of(&reviewer, app.url(&format!("/payroll/{new_id}"))).await;
+    let r = reviewer
+        .post(app.url(&format!("/payroll/{new_id}/return")))
+        .form(&[("_csrf", csrf_of(&page).as_str()), ("reason", "晚了")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(flash_kind(&r).as_deref(), Some("error"));
+    let (_, v) = app.get_json(&st, &format!("/api/v1/payroll/runs/{new_id}")).await;
+    assert_eq!(v["run"]["status"], "locked");
+}
+both_engines!(a_reviewer_refuses_a_computed_month_with_a_reason);
