@@ -11,6 +11,7 @@ pub mod career;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod distribution;
 pub mod entity;
 pub mod error;
 pub mod imports;

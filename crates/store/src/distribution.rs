@@ -1,0 +1,183 @@
+//! How the tables are laid out on Citus (PostgreSQL distributed by province), as data: every table
+//! the migrations create is declared here with its kind, [`plan`] turns the list into the
+//! statements that distribute a fresh database, and [`distribute`] runs the ones a database still
+//! needs whenever the Citus extension is installed (every start, after migrating). A test fails when
+//! a migration adds a table that is not declared, and another checks the keys Citus needs.
+
+use crate::Db;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+/// How a table is placed on the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Copied to every node: small, read by every query, changed rarely.
+    Reference,
+    /// Split by `province_code`, every such table in one co-location group with `workers`: a
+    /// province's rows of every table sit together.
+    ByProvince,
+    /// Split by `id_number`, in a group of its own: one ID number, one person, nationwide.
+    ByIdNumber,
+    /// Left on the coordinator.
+    Local,
+}
+
+/// Every table, parents before the tables whose foreign keys point at them.
+pub const TABLES: &[(&str, Kind)] = &[
+    ("regions", Kind::Reference),
+    ("policies", Kind::Reference),
+    ("users", Kind::Reference),
+    ("sessions", Kind::Reference),
+    ("api_tokens", Kind::Reference),
+    ("login_devices", Kind::Reference),
+    ("workers", Kind::ByProvince),
+    ("appointments", Kind::ByProvince),
+    ("educations", Kind::ByProvince),
+    ("certificates", Kind::ByProvince),
+    ("agreements", Kind::ByProvince),
+    ("rewards", Kind::ByProvince),
+    ("attachments", Kind::ByProvince),
+    ("worker_changes", Kind::ByProvince),
+    ("worker_spells", Kind::ByProvince),
+    ("correction_requests", Kind::ByProvince),
+    ("assessments", Kind::ByProvince),
+    ("assessment_amendments", Kind::ByProvince),
+    ("assessment_rounds", Kind::ByProvince),
+    ("assessment_entries", Kind::ByProvince),
+    ("trainings", Kind::ByProvince),
+    ("training_records", Kind::ByProvince),
+    ("reserves", Kind::ByProvince),
+    ("policy_assignments", Kind::ByProvince),
+    ("reference_wages", Kind::ByProvince),
+    ("payroll_runs", Kind::ByProvince),
+    ("payslips", Kind::ByProvince),
+    ("payslip_adjustments", Kind::ByProvince),
+    ("imports", Kind::ByProvince),
+    ("audit_log", Kind::ByProvince),
+    ("id_registry", Kind::ByIdNumber),
+    ("import_reservations", Kind::ByIdNumber),
+    ("seaql_migrations", Kind::Local),
+];
+
+/// The kind of `table`, if declared.
+pub fn kind_of(table: &str) -> Option<Kind> {
+    TABLES.iter().find(|(t, _)| *t == table).map(|(_, k)| *k)
+}
+
+/// The statement that distributes `table`, if it is distributed at all.
+pub fn statement_for(table: &str, kind: Kind) -> Option<String> {
+    // The first table of a group starts it; the others join it.
+    let first_of = |k: Kind| TABLES.iter().find(|(_, x)| *x == k).map(|(t, _)| *t);
+    Some(match kind {
+        Kind::Reference => format!("SELECT create_reference_table('{table}')"),
+        Kind::ByProvince | Kind::ByIdNumber => {
+            let column = if kind == Kind::ByProvince {
+                "province_code"
+            } else {
+                "id_number"
+            };
+            let with = match first_of(kind) {
+                Some(first) if first != table => first.to_string(),
+                _ => "none".to_string(),
+            };
+            format!("SELECT create_distributed_table('{table}', '{column}', colocate_with => '{with}')")
+        }
+        Kind::Local => return None,
+    })
+}
+
+/// The statements that distribute a fresh database, in order. The session setting comes first: without
+/// it, making `regions` a reference table would pull `workers` (whose foreign key points at it) and
+/// every table linked to `workers` onto the coordinator as local tables, which then cannot be
+/// distributed.
+pub fn plan() -> Vec<String> {
+    std::iter::once("SET citus.enable_local_reference_table_foreign_keys TO off".to_string())
+        .chain(TABLES.iter().filter_map(|(t, k)| statement_for(t, *k)))
+        .collect()
+}
+
+/// On a PostgreSQL database with the Citus extension, distributes every declared table that is not
+/// distributed yet, in [`TABLES`] order (nothing to do on a database already laid out). Returns how
+/// many tables it distributed; 0 without Citus.
+pub async fn distribute(db: &Db) -> anyhow::Result<usize> {
+    if db.backend() != DbBackend::Postgres {
+        return Ok(0);
+    }
+    let has_citus = db
+        .writer
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT 1 AS one FROM pg_extension WHERE extname = 'citus'",
+        ))
+        .await?
+        .is_some();
+    if !has_citus {
+        return Ok(0);
+    }
+    let done: std::collections::HashSet<String> = db
+        .writer
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT logicalrelid::regclass::text AS name FROM pg_dist_partition",
+        ))
+        .await?
+        .into_iter()
+        .filter_map(|r| r.try_get::<String>("", "name").ok())
+        .map(|n| n.trim_matches('"').to_string())
+        .collect();
+    let todo: Vec<String> = TABLES
+        .iter()
+        .filter(|(t, _)| !done.contains(*t))
+        .filter_map(|(t, k)| statement_for(t, *k))
+        .collect();
+    if todo.is_empty() {
+        return Ok(0);
+    }
+    let txn = sea_orm::TransactionTrait::begin(&db.writer).await?;
+    txn.execute_unprepared("SET LOCAL citus.enable_local_reference_table_foreign_keys TO off")
+        .await?;
+    for s in &todo {
+        txn.execute_unprepared(s).await?;
+    }
+    txn.commit().await?;
+    Ok(todo.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_starts_each_group_once_and_joins_the_rest_to_it() {
+        let p = plan();
+        assert_eq!(p[0], "SET citus.enable_local_reference_table_foreign_keys TO off");
+        assert!(p.contains(&"SELECT create_reference_table('policies')".to_string()));
+        assert!(p.contains(
+            &"SELECT create_distributed_table('workers', 'province_code', colocate_with => 'none')".to_string()
+        ));
+        assert!(p.contains(
+            &"SELECT create_distributed_table('payslips', 'province_code', colocate_with => 'workers')".to_string()
+        ));
+        assert!(p.contains(
+            &"SELECT create_distributed_table('id_registry', 'id_number', colocate_with => 'none')".to_string()
+        ));
+        assert!(
+            p.contains(
+                &"SELECT create_distributed_table('import_reservations', 'id_number', colocate_with => 'id_registry')"
+                    .to_string()
+            )
+        );
+        assert!(!p.iter().any(|s| s.contains("seaql_migrations")));
+        // Parents before children: a table's statement comes after those of the tables it points at.
+        let at = |t: &str| p.iter().position(|s| s.contains(&format!("'{t}'"))).unwrap();
+        for (child, parent) in [
+            ("payslips", "payroll_runs"),
+            ("assessment_entries", "assessment_rounds"),
+            ("assessment_amendments", "assessments"),
+            ("training_records", "trainings"),
+            ("workers", "regions"),
+            ("policy_assignments", "policies"),
+        ] {
+            assert!(at(parent) < at(child), "{parent} before {child}");
+        }
+    }
+}
