@@ -29,6 +29,9 @@ pub struct Db {
     pub reads: Option<Arc<crate::scan::Reads>>,
 }
 
+/// Called with the text of every statement (see [`Db::connect_observed`]).
+pub type StatementHook = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// A write transaction from [`Db::begin_write`]. It is used like the transaction it holds; its
 /// [`WriteTxn::commit`] also tells the figures cache that the data changed.
 pub struct WriteTxn {
@@ -97,6 +100,12 @@ impl Db {
     /// Connects to `url` (`sqlite://…` or `postgres://…`). SQLite runs in WAL mode with foreign keys on
     /// and a busy timeout on every pooled connection.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        Self::connect_observed(url, None).await
+    }
+
+    /// [`Db::connect`], with `on_statement` called with the text of every statement run on
+    /// PostgreSQL (tests use it to catch statements that would go to every shard on Citus).
+    pub async fn connect_observed(url: &str, on_statement: Option<StatementHook>) -> anyhow::Result<Self> {
         let mut opts = ConnectOptions::new(url.to_string());
         opts.sqlx_logging(false)
             .acquire_timeout(Duration::from_secs(30))
@@ -108,9 +117,14 @@ impl Db {
         } else {
             opts.max_connections(32).min_connections(1);
         }
-        let conn = Database::connect(opts)
+        let mut conn = Database::connect(opts)
             .await
             .with_context(|| format!("无法连接数据库 {}", redact(url)))?;
+        if let Some(hook) = on_statement
+            && !sqlite
+        {
+            conn.set_metric_callback(move |i| hook(&i.statement.sql));
+        }
         let writer = if sqlite {
             let mut w = ConnectOptions::new(url.to_string());
             w.sqlx_logging(false)

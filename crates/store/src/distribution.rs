@@ -142,9 +142,66 @@ pub async fn distribute(db: &Db) -> anyhow::Result<usize> {
     Ok(todo.len())
 }
 
+/// The statement's shape (numbered parameters and the lengths of lists made alike) when it reads or
+/// changes a table distributed by province without naming the province for every such table it
+/// names: on Citus it would go to every shard. Inserts go where their values say and are never
+/// reported.
+pub fn fans_out(sql: &str) -> Option<String> {
+    let s = sql.trim_start();
+    if s.len() >= 6 && s[..6].eq_ignore_ascii_case("INSERT") {
+        return None;
+    }
+    let tables = ["FROM ", "JOIN ", "UPDATE "]
+        .iter()
+        .flat_map(|kw| s.match_indices(kw).map(move |(i, _)| &s[i + kw.len()..]))
+        .filter_map(|rest| rest.strip_prefix('"').and_then(|r| r.split('"').next()))
+        .filter(|t| kind_of(t) == Some(Kind::ByProvince))
+        .count();
+    if tables == 0 {
+        return None;
+    }
+    let named = s.matches("\"province_code\" = ").count() + s.matches("\"province_code\" IN (").count();
+    (named < tables).then(|| shape(s))
+}
+
+/// `sql` with `$1`, `$2`, … made `$` and `($, $, $)` made `($…)`.
+fn shape(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '$' {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+        }
+    }
+    while out.contains("$, $") {
+        out = out.replace("$, $", "$");
+    }
+    out.replace("($)", "($…)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_statement_fans_out_unless_each_province_table_names_its_province() {
+        assert!(fans_out(r#"SELECT "id" FROM "workers" WHERE "region_code" >= $1"#).is_some());
+        assert!(fans_out(r#"SELECT "id" FROM "workers" WHERE "province_code" = $1 AND "id" = $2"#).is_none());
+        assert!(
+            fans_out(r#"SELECT "id" FROM "regions" WHERE "code" = $1"#).is_none(),
+            "a reference table"
+        );
+        assert!(fans_out(r#"INSERT INTO "workers" ("province_code") VALUES ($1)"#).is_none());
+        let join = r#"SELECT "w"."id" FROM "workers" LEFT JOIN "training_records" ON "worker_id" = "id" WHERE "province_code" = $1"#;
+        assert!(fans_out(join).is_some(), "the second table is not pinned");
+        assert_eq!(
+            fans_out(r#"DELETE FROM "payslips" WHERE "run_id" IN ($1, $2, $3)"#).unwrap(),
+            r#"DELETE FROM "payslips" WHERE "run_id" IN ($…)"#
+        );
+    }
 
     #[test]
     fn the_plan_starts_each_group_once_and_joins_the_rest_to_it() {

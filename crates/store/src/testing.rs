@@ -2,6 +2,8 @@
 
 use crate::Db;
 use sea_orm::{ConnectionTrait, Database};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 /// The PostgreSQL server to test against, when `SHEGONG_TEST_PG_URL` is set.
 pub fn pg_url() -> Option<String> {
@@ -23,9 +25,27 @@ pub async fn fresh(postgres: bool, dir: &std::path::Path) -> anyhow::Result<(Db,
     } else {
         crate::db::sqlite_url(dir)
     };
-    let db = Db::connect(&url).await?;
+    let hook: crate::db::StatementHook = Arc::new(|sql: &str| {
+        if let Some(shape) = crate::distribution::fans_out(sql) {
+            *FAN_OUT
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(shape)
+                .or_default() += 1;
+        }
+    });
+    let db = Db::connect_observed(&url, postgres.then_some(hook)).await?;
     crate::setup::run(&db).await?;
     Ok((db, url))
+}
+
+/// The statements run on the PostgreSQL test databases of this process that would go to every
+/// shard on Citus, by shape, with how often each ran.
+static FAN_OUT: std::sync::LazyLock<Mutex<BTreeMap<String, usize>>> = std::sync::LazyLock::new(Default::default);
+
+/// What [`FAN_OUT`] holds so far.
+pub fn fan_outs() -> BTreeMap<String, usize> {
+    FAN_OUT.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Drops, once per test process, the test databases of processes that have ended (a test cannot

@@ -173,6 +173,7 @@ async fn count_by_child_now(
         .select_only()
         .column_as(Expr::cust(format!("SUBSTR(region_code, 1, {len})")), "child")
         .column_as(Expr::col(worker::Column::Id).count(), "n")
+        .filter(worker::Column::ProvinceCode.eq(region.province()))
         .filter(in_subtree(worker::Column::RegionCode, region.as_str()))
         .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         .group_by(Expr::cust(format!("SUBSTR(region_code, 1, {len})")))

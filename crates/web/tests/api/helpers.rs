@@ -25,10 +25,41 @@ macro_rules! both_engines {
                     return;
                 }
                 super::$name($crate::helpers::TestApp::spawn(true).await).await;
+                $crate::helpers::no_new_fan_out();
             }
         }
     };
 }
+
+/// The statements the suite is known to send to every shard on Citus (by shape, one per line), still
+/// to be given their province; any other fails the test that ran it. `SHEGONG_FAN_OUT_WRITE=1` adds
+/// the shapes seen to the file instead.
+const FAN_OUT_KNOWN: &str = include_str!("fan_out.txt");
+
+pub fn no_new_fan_out() {
+    let seen = shegong_store::testing::fan_outs();
+    let known: std::collections::HashSet<&str> = FAN_OUT_KNOWN.lines().collect();
+    let new: Vec<&String> = seen.keys().filter(|s| !known.contains(s.as_str())).collect();
+    if std::env::var_os("SHEGONG_FAN_OUT_WRITE").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/fan_out.txt");
+        let _lock = FAN_OUT_FILE.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: std::collections::BTreeSet<String> = std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        all.extend(seen.into_keys());
+        std::fs::write(path, all.into_iter().map(|l| l + "\n").collect::<String>()).unwrap();
+        return;
+    }
+    assert!(
+        new.is_empty(),
+        "statements that name no province for a table distributed by province (they would go to every shard on Citus):\n{}",
+        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+    );
+}
+
+static FAN_OUT_FILE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl TestApp {
     /// A fresh database with the demo restricted to 海宁市 and 桐乡市, and the app on port 0.
