@@ -128,6 +128,7 @@ pub async fn exit_flags(db: &Db, scope: &Scope, rule: ExitRule) -> Result<Vec<(w
         return Ok(vec![]);
     }
     let workers = worker::Entity::find()
+        .filter(worker::Column::ProvinceCode.eq(scope.region().province()))
         .filter(worker::Column::Id.is_in(flagged.iter().map(|(w, _)| *w).collect::<Vec<_>>()))
         .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()))
         .filter(in_subtree(worker::Column::RegionCode, scope.region().as_str()))

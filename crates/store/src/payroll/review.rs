@@ -28,6 +28,7 @@ pub(super) async fn find(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> 
         return Err(StoreError::NotFound);
     }
     payroll_run::Entity::find()
+        .filter(payroll_run::Column::ProvinceCode.eq(scope.region().province()))
         .filter(payroll_run::Column::Id.eq(id))
         .filter(in_subtree(payroll_run::Column::RegionCode, scope.region().as_str()))
         .one(db)
@@ -41,6 +42,7 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<payroll_run::Model>> {
         return Err(StoreError::NotFound);
     }
     Ok(payroll_run::Entity::find()
+        .filter(payroll_run::Column::ProvinceCode.eq(scope.region().province()))
         .filter(in_subtree(payroll_run::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(payroll_run::Column::Month)
         .order_by_asc(payroll_run::Column::RegionCode)
@@ -114,6 +116,7 @@ pub async fn slips(
         .select_only()
         .column(worker::Column::Id)
         .column(worker::Column::Name)
+        .filter(worker::Column::ProvinceCode.eq(&run.province_code))
         .filter(worker::Column::Id.is_in(rows.iter().map(|r| r.worker_id).collect::<Vec<_>>()))
         .into_tuple::<(Uuid, String)>()
         .all(&db.conn)

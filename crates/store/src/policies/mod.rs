@@ -245,6 +245,11 @@ pub async fn apply(
 
 /// The ancestors of a region, itself included, longest first: `330481001001` → 330481001001,
 /// 330481001, 330481, 3304, 33.
+/// The province of a region code (the code itself when shorter).
+pub(super) fn province_of(region: &str) -> &str {
+    region.get(..2).unwrap_or(region)
+}
+
 pub(super) fn path_of(region: &str) -> Vec<String> {
     [15usize, 12, 9, 6, 4, 2]
         .into_iter()
@@ -259,6 +264,7 @@ pub async fn history(db: &Db, scope: &Scope, region: &str) -> Result<Vec<policy_
         return Err(StoreError::NotFound);
     }
     Ok(policy_assignment::Entity::find()
+        .filter(policy_assignment::Column::ProvinceCode.eq(province_of(region)))
         .filter(policy_assignment::Column::RegionCode.is_in(path_of(region)))
         .order_by_desc(policy_assignment::Column::EffectiveFrom)
         .all(&db.conn)
@@ -287,12 +293,14 @@ impl Resolver {
     /// Loads every assignment on the path of `region` and inside its subtree.
     pub async fn load(db: &impl ConnectionTrait, region: &str, on: NaiveDate) -> Result<Resolver> {
         let mut rows = policy_assignment::Entity::find()
+            .filter(policy_assignment::Column::ProvinceCode.eq(province_of(region)))
             .filter(policy_assignment::Column::RegionCode.is_in(path_of(region)))
             .filter(policy_assignment::Column::EffectiveFrom.lte(on))
             .all(db)
             .await?;
         rows.extend(
             policy_assignment::Entity::find()
+                .filter(policy_assignment::Column::ProvinceCode.eq(province_of(region)))
                 .filter(in_subtree(policy_assignment::Column::RegionCode, region))
                 .filter(policy_assignment::Column::RegionCode.ne(region))
                 .filter(policy_assignment::Column::EffectiveFrom.lte(on))

@@ -1,6 +1,6 @@
 //! The yearly reference wages (e.g. last year's average wage) a policy's pay is computed from, per
 //! region, inherited down the tree.
-use super::{list, path_of};
+use super::{list, path_of, province_of};
 use crate::Db;
 use crate::access::Access;
 use crate::entity::reference_wage;
@@ -123,11 +123,13 @@ pub struct Wages {
 impl Wages {
     pub async fn load(db: &impl ConnectionTrait, region: &str) -> Result<Wages> {
         let mut rows = reference_wage::Entity::find()
+            .filter(reference_wage::Column::ProvinceCode.eq(province_of(region)))
             .filter(reference_wage::Column::RegionCode.is_in(path_of(region)))
             .all(db)
             .await?;
         rows.extend(
             reference_wage::Entity::find()
+                .filter(reference_wage::Column::ProvinceCode.eq(province_of(region)))
                 .filter(in_subtree(reference_wage::Column::RegionCode, region))
                 .filter(reference_wage::Column::RegionCode.ne(region))
                 .all(db)

@@ -85,6 +85,7 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
         .all(&db.conn)
         .await?;
     let names: HashMap<Uuid, (String, String)> = worker::Entity::find()
+        .filter(worker::Column::ProvinceCode.eq(&round.province_code))
         .filter(worker::Column::Id.is_in(entries.iter().map(|e| e.worker_id).collect::<Vec<_>>()))
         .all(&db.conn)
         .await?
