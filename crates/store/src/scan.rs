@@ -20,23 +20,31 @@ use std::sync::{Arc, Mutex};
 /// At most this many idle connections are kept.
 const IDLE: usize = 4;
 
+/// At most this many large reads at once, as many as the pool has readers (more would only open
+/// more files and hold more rows in memory at a time, not finish sooner on a few cores).
+const AT_ONCE: usize = 8;
+
 /// Plain SQLite connections to the database file, for [`all`].
 #[derive(Debug)]
 pub struct Reads {
     file: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    turns: tokio::sync::Semaphore,
 }
 
 impl Reads {
     /// For the database at `file`; `None` for an in-memory database.
     pub fn for_file(file: &std::path::Path) -> Option<Arc<Self>> {
         let name = file.to_string_lossy();
-        if name.is_empty() || name.starts_with(':') || name.contains("mode=memory") {
+        // In memory (`:memory:`, `file:name?mode=memory`, whose options the driver has taken off):
+        // no other connection can open it.
+        if name.is_empty() || name.starts_with(':') || name.starts_with("file:") || !file.is_file() {
             return None;
         }
         Some(Arc::new(Self {
             file: file.to_path_buf(),
             idle: Mutex::new(Vec::new()),
+            turns: tokio::sync::Semaphore::new(AT_ONCE),
         }))
     }
 
@@ -98,6 +106,12 @@ pub async fn all<T: Row>(db: &Db, query: SelectStatement) -> Result<Vec<T>> {
     };
     let (sql, values) = query.build(SqliteQueryBuilder);
     let params = values.into_iter().map(param).collect::<Result<Vec<_>>>()?;
+    let _turn = reads
+        .turns
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Db(DbErr::Custom(format!("读取中断：{e}"))))?;
+    let reads = reads.clone();
     tokio::task::spawn_blocking(move || {
         let conn = reads.take()?;
         let rows = {

@@ -97,11 +97,36 @@ const FLASH_COOKIE: &str = "shegong_flash";
 /// Back to `to` with the outcome for `user`: a notice on success, the error's message on rejected
 /// input; other errors are answered as they are.
 pub fn back(user: uuid::Uuid, to: &str, r: Result<String, AppError>) -> Response {
-    let q = match r {
-        Ok(n) => query("notice", &n, user),
-        Err(e) => query("error", &e.body().message, user),
+    let (kind, message) = match r {
+        Ok(n) => ("notice", n),
+        Err(e) => ("error", e.body().message),
     };
-    with_message(Redirect::to(to).into_response(), &q)
+    with_message(Redirect::to(to).into_response(), &query(kind, &fitted(&message), user))
+}
+
+/// The longest a message may be once encoded: browsers drop a cookie past about 4 KB, and with it
+/// the whole message (20 row errors of a score file came to 4.6 KB).
+const MESSAGE_BYTES: usize = 3_000;
+
+/// `message`, shortened (ending in “……”) until its encoded form fits in [`MESSAGE_BYTES`].
+fn fitted(message: &str) -> String {
+    let encoded = |m: &str| serde_urlencoded::to_string([("m", m)]).map_or(usize::MAX, |s| s.len());
+    if encoded(message) <= MESSAGE_BYTES {
+        return message.to_string();
+    }
+    let chars: Vec<char> = message.chars().collect();
+    let (mut lo, mut hi) = (0, chars.len());
+    // The longest prefix that fits, with the ellipsis.
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let cut: String = chars[..mid].iter().collect::<String>() + "……";
+        if encoded(&cut) <= MESSAGE_BYTES {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    chars[..lo].iter().collect::<String>() + "……"
 }
 
 /// `res` (a redirect) carrying the signed message `q` (from [`query`]) to the next page. The
@@ -128,13 +153,26 @@ fn message_of(req: &axum::extract::Request) -> Option<String> {
 
 /// Middleware: a page opened with a message cookie gets the message among its query parameters,
 /// in place of any the address had; the HTML page that shows it clears the cookie.
-pub async fn carry(mut req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub async fn carry(
+    axum::extract::State(st): axum::extract::State<crate::state::AppState>,
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    // Only the message's own parameters ride along: a cookie cannot add others to the address.
     let message = (req.method() == Method::GET)
         .then(|| message_of(&req))
         .flatten()
-        .filter(|m| !m.contains(['#', ' ']));
+        .map(|m| {
+            m.split('&')
+                .filter(|p| matches!(p.split('=').next(), Some("notice" | "error" | "t" | "sig")))
+                .filter(|p| !p.contains(['#', ' ']))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .filter(|m| !m.is_empty());
+    let secure = st.settings.secure_cookies;
     let Some(message) = message else {
-        return next.run(req).await;
+        return secured(next.run(req).await, secure);
     };
     let uri = req.uri();
     let kept: Vec<&str> = uri
@@ -162,12 +200,47 @@ pub async fn carry(mut req: axum::extract::Request, next: axum::middleware::Next
             HeaderValue::from_static("shegong_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
         );
     }
+    secured(res, secure)
+}
+
+/// `res` with its message cookies marked `Secure` when the server is configured so (as the session's).
+fn secured(mut res: Response, secure: bool) -> Response {
+    if !secure {
+        return res;
+    }
+    let cookies: Vec<HeaderValue> = res.headers().get_all(SET_COOKIE).iter().cloned().collect();
+    if !cookies
+        .iter()
+        .any(|c| c.as_bytes().starts_with(FLASH_COOKIE.as_bytes()))
+    {
+        return res;
+    }
+    res.headers_mut().remove(SET_COOKIE);
+    for c in cookies {
+        let v = match c.to_str() {
+            Ok(t) if t.starts_with(FLASH_COOKIE) && !t.contains("; Secure") => {
+                HeaderValue::from_str(&format!("{t}; Secure")).unwrap_or(c)
+            }
+            _ => c,
+        };
+        res.headers_mut().append(SET_COOKIE, v);
+    }
     res
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_message_is_shortened_to_fit_a_cookie() {
+        let long = "第21行何瑶的组织评价应为0至100之间的整数，“85.5”不是；".repeat(40);
+        let f = fitted(&long);
+        assert!(f.ends_with("……") && long.starts_with(f.trim_end_matches('…')));
+        let q = query("error", &f, uuid::Uuid::now_v7());
+        assert!(q.len() <= MESSAGE_BYTES + 200, "{}", q.len());
+        assert_eq!(fitted("已保存。"), "已保存。");
+    }
 
     #[test]
     fn only_messages_signed_for_this_user_and_recently_show() {

@@ -84,7 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(training::routes())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(server::panicked))
         .layer(axum::middleware::from_fn(extract::plain_errors))
-        .layer(axum::middleware::from_fn(flash::carry))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), flash::carry))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             freshness::own_writes,

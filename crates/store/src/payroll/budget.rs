@@ -48,7 +48,16 @@ pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
     db.cache.get_or(key, budget_now(db, access, code, year, w)).await
 }
 
+/// At most this many budgets are computed at once: each holds a province's month twice (tens of MB
+/// at a province's scale), and two hundred different what-ifs at once had taken 10 GB. The others
+/// wait their turn (the same what-if is computed once for all who ask, see [`crate::cache`]).
+static AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 async fn budget_now(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &WhatIf) -> Result<Budget> {
+    let _turn = AT_ONCE
+        .acquire()
+        .await
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("测算中断：{e}"))))?;
     let scope = &access.scope;
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);

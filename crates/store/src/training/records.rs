@@ -77,6 +77,9 @@ pub async fn set_result(
     let t = get(db, scope, id).await?;
     let w = crate::workers::get(db, scope, worker_id).await?;
     let txn = db.begin_write().await?;
+    // Two saves of the same result at once: the second reads the first's record (on PostgreSQL the
+    // province's lock orders them; SQLite's write lock already does).
+    crate::Db::lock_province(&txn, &w.province_code).await?;
     let existing = training_record::Entity::find()
         .filter(training_record::Column::ProvinceCode.eq(&w.province_code))
         .filter(training_record::Column::TrainingId.eq(t.id))

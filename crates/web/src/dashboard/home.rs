@@ -45,6 +45,8 @@ struct HomePage {
     chart_edu: String,
     chart_cert: String,
     children: Vec<ChildRow>,
+    /// A message from the page before (after a forced password change, say).
+    notice: String,
 }
 
 impl HomePage {
@@ -83,7 +85,11 @@ pub(crate) async fn child_rows(st: &AppState, caller: &Caller, code: &RegionCode
         .collect())
 }
 
-pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResult {
+pub(crate) async fn home(
+    State(st): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(flash): axum::extract::Query<crate::flash::Flash>,
+) -> PageResult {
     if let Some(w) = caller.scope.only_worker() {
         return Ok(Redirect::to(&format!("/workers/{w}")).into_response());
     }
@@ -138,6 +144,7 @@ pub(crate) async fn home(State(st): State<AppState>, caller: Caller) -> PageResu
         chart_edu: chart("bar", &s.by_education),
         chart_cert: chart("pie", &s.by_certificate),
         children,
+        notice: flash.notice(caller.user.id),
         pending_corrections: pending as usize,
         todo,
         alerts,

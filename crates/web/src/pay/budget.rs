@@ -29,22 +29,53 @@ pub(crate) async fn budget_page(State(st): State<AppState>, caller: Caller, Quer
     caller.access.require(Permission::ViewBudget)?;
     let (code, _) = region_in(&caller, m.region.as_deref())?;
     let year = m.year.unwrap_or_else(|| chrono::Datelike::year(&today()));
-    let num = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .and_then(|s| s.parse::<f64>().ok())
+    // A figure as people type it (5%, 1,000, full-width digits); one that still is not a number is
+    // said, naming the field, instead of being left out of the what-if without a word.
+    let mut unread = Vec::new();
+    let mut num = |label: &str, s: &Option<String>| {
+        let typed = s.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        let plain: String = typed
+            .chars()
+            .filter_map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+                '．' | '。' => Some('.'),
+                '－' => Some('-'),
+                '＋' => Some('+'),
+                ',' | '，' | '%' | '％' | ' ' => None,
+                c => Some(c),
+            })
+            .collect();
+        match plain.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v),
+            _ => {
+                unread.push(format!("{label}“{typed}”不是数字"));
+                None
+            }
+        }
     };
     let q = crate::pay::api::BudgetQuery {
         year: Some(year),
-        reference_wage_change_pct: num(&m.reference_wage_change_pct),
-        start_pct: num(&m.start_pct),
-        step_pct: num(&m.step_pct),
-        certificate_intermediate_yuan: num(&m.certificate_intermediate_yuan).map(|v| v as i64),
+        reference_wage_change_pct: num("参照工资变动（%）", &m.reference_wage_change_pct),
+        start_pct: num("第1级系数（%）", &m.start_pct),
+        step_pct: num("每级增加（%）", &m.step_pct),
+        certificate_intermediate_yuan: num("中级社工证津贴（元/月）", &m.certificate_intermediate_yuan)
+            .map(|v| v as i64),
         ..Default::default()
+    };
+    // Half a what-if would pass for the whole one: with a figure unread, none is applied.
+    let q = if unread.is_empty() {
+        q
+    } else {
+        crate::pay::api::BudgetQuery {
+            year: Some(year),
+            ..Default::default()
+        }
     };
     let b = payroll::budget(&st.db, &caller.access, &code, year, &q.what_if()).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", "年度薪酬预算测算", &m).await?;
+    if !unread.is_empty() {
+        p.error = format!("{}；请改正后再测算（以下为现行政策）。", unread.join("；"));
+    }
     p.subtitle = format!("{}（{}），{} 年", b.total.name, b.total.region_code, year);
     p.kpis = Kpi::list(vec![
         (
@@ -120,5 +151,14 @@ pub(crate) async fn budget_page(State(st): State<AppState>, caller: Caller, Quer
         esc(&s(&m.certificate_intermediate_yuan))
     );
     let marker = "留空即沿用现行政策。</p>";
-    Ok(axum::response::Html(html.replacen(marker, &format!("{marker}{form_html}"), 1)).into_response())
+    let status = if unread.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        axum::response::Html(html.replacen(marker, &format!("{marker}{form_html}"), 1)),
+    )
+        .into_response())
 }

@@ -187,6 +187,24 @@ async fn change_and_reset_passwords(app: TestApp) {
     assert_eq!(r.headers()["location"], "/account/password");
     let page = text_of(&b, app.url("/account/password")).await;
     assert!(page.contains("管理员已为您重置了密码"));
+    // Set, the new password leads home, which says so.
+    let r = b
+        .post(app.url("/account/password"))
+        .form(&[
+            ("_csrf", crate::helpers::csrf_of(&page).as_str()),
+            ("current_password", "又一个临时密码请修改"),
+            ("new_password", "Jiedao-Xin-2026!"),
+            ("confirm_password", "Jiedao-Xin-2026!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+    let home = text_of(&b, app.url("/")).await;
+    assert!(
+        home.contains("密码已修改，可以正常使用系统了"),
+        "the home page shows the message"
+    );
 }
 both_engines!(change_and_reset_passwords);
 
@@ -371,5 +389,15 @@ async fn flash_messages_show_once(app: TestApp) {
         .await
         .unwrap();
     assert!(!html.contains("系统升级"));
+    // Nor can a message cookie add other parameters to the address (an Excel file for a page).
+    let r = forged
+        .get(app.url("/reserves"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("cookie", "shegong_flash=format=xlsx&page=abc")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
 }
 both_engines!(flash_messages_show_once);

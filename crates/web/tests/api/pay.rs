@@ -625,3 +625,29 @@ async fn reserves_against_the_ratio(app: TestApp) {
     );
 }
 both_engines!(reserves_against_the_ratio);
+
+/// The what-if reads figures as people type them, and says which one it cannot read instead of
+/// leaving it out: a budget that silently ignores “五” looks as if the change cost nothing.
+async fn the_budget_reads_typed_figures_or_names_the_one_it_cannot(app: TestApp) {
+    let t = app.token("haining").await;
+    let page = |q: &'static str| {
+        let (app, t) = (&app, &t);
+        async move {
+            let r = app.get(t, &format!("/budget?region=330481&year=2026&{q}")).await;
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (s, plain) = page("").await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, pct) = page("reference_wage_change_pct=5%25&certificate_intermediate_yuan=1%2C000").await;
+    assert_eq!(s, StatusCode::OK, "5% and 1,000 are read");
+    assert_ne!(plain, pct, "the what-if changes the figures");
+    assert!(!pct.contains("不是数字"));
+    let (s, bad) = page("reference_wage_change_pct=%E4%BA%94&step_pct=2").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.contains("参照工资变动（%）“五”不是数字"),
+        "names the field and the value"
+    );
+}
+both_engines!(the_budget_reads_typed_figures_or_names_the_one_it_cannot);

@@ -149,3 +149,54 @@ async fn training_enrolment_and_overdue(app: TestApp) {
     assert!(r.bytes().await.unwrap().len() > 1000);
 }
 both_engines!(training_enrolment_and_overdue);
+
+/// Two clerks saving the same person's result at once both get an answer, and one record stands.
+async fn results_saved_at_once_leave_one_record(app: TestApp) {
+    let t = app.token("haining").await;
+    let (s, c) = app
+        .post_json(
+            &t,
+            "/api/v1/trainings",
+            json!({"name": "同时登记测试", "kind": "duty", "start_date": "2026-06-01", "end_date": "2026-06-02", "credits": 2}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let id = c["id"].as_str().unwrap().to_string();
+    let people: Vec<String> = app
+        .all_workers(&t, "region=330481001")
+        .await
+        .iter()
+        .take(4)
+        .map(|w| w["id"].as_str().unwrap().to_string())
+        .collect();
+    for w in &people {
+        let url = app.url(&format!("/api/v1/trainings/{id}/records/{w}"));
+        let mut saves = tokio::task::JoinSet::new();
+        for i in 0..6 {
+            let (url, t) = (url.clone(), t.clone());
+            saves.spawn(async move {
+                let result = if i % 2 == 0 { "passed" } else { "failed" };
+                reqwest::Client::new()
+                    .put(url)
+                    .bearer_auth(t)
+                    .json(&json!({"attendance": "attended", "result": result}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            });
+        }
+        let statuses = saves.join_all().await;
+        assert!(statuses.iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    }
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use shegong_store::entity::training_record;
+    let records = training_record::Entity::find()
+        .filter(training_record::Column::ProvinceCode.eq("33"))
+        .filter(training_record::Column::TrainingId.eq(uuid::Uuid::parse_str(&id).unwrap()))
+        .count(&app.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(records as usize, people.len());
+}
+both_engines!(results_saved_at_once_leave_one_record);
