@@ -15,10 +15,11 @@ pub(crate) struct Todo {
 }
 
 /// The alert kinds the inbox lists, with their names.
-pub(crate) const ALERT_KINDS: [(&str, &str); 4] = [
+pub(crate) const ALERT_KINDS: [(&str, &str); 5] = [
     ("exit_flag", "符合退出情形"),
     ("agreement_expiring", "服务协议即将到期"),
     ("certificate_goal", "持证社工不足的社区"),
+    ("reserve_ratio", "后备人选不足的社区"),
     ("training_overdue", "培训未达要求"),
 ];
 
@@ -67,7 +68,8 @@ pub(crate) async fn todo(
             href: "/corrections".into(),
         });
     }
-    for (kind, label) in ALERT_KINDS.iter().take(3) {
+    // Training is counted apart (the list is the overdue page).
+    for (kind, label) in ALERT_KINDS.iter().filter(|(k, _)| *k != "training_overdue") {
         out.push(Todo {
             label,
             count: alerts.iter().filter(|a| a.kind == *kind).count(),

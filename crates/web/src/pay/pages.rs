@@ -25,7 +25,7 @@ use crate::page::{PageResult, SubForm};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
-use shegong_domain::pay::{parse_yuan, yuan};
+use shegong_domain::pay::parse_yuan;
 use shegong_domain::{Permission, RegionLevel};
 use shegong_store::{payroll, policies, regions};
 use uuid::Uuid;
@@ -116,7 +116,7 @@ pub(crate) async fn create_run(
                 "已计算 {} 薪酬：{} 人，应发 {} 元{}",
                 s.run.month,
                 s.run.workers,
-                yuan(s.run.total_fen),
+                money(s.run.total_fen),
                 if s.problems.is_empty() {
                     String::new()
                 } else {
@@ -182,7 +182,7 @@ pub(crate) async fn run_step(Path((id, action)): Path<(Uuid, String)>, form: Pos
                     )])
                 })?;
                 store(payroll::adjust(&st.db, access, id, w, fen, &f.get("reason")).await)
-                    .map(|a| format!("已添加调整项 {} 元", yuan(a.amount_fen)))
+                    .map(|a| format!("已添加调整项 {} 元", money(a.amount_fen)))
             }
             _ => Err(AppError::NotFound),
         },

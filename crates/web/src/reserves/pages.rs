@@ -34,6 +34,13 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     let (code, scope) = region_in(&caller, m.region.as_deref())?;
     let cov = reserves::coverage(&st.db, &scope, today()).await?;
     let mut p = SectionsPage::new(&st, &caller, "reserves", "后备力量", &m).await?;
+    // Which region the page is about (and, for a community, whose pool a candidate joins).
+    p.subtitle = shegong_store::regions::path(&st.db, &caller.scope, &code)
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect::<Vec<_>>()
+        .join(" / ");
     let short: Vec<_> = cov.iter().filter(|c| c.short() > 0).collect();
     let seats: i64 = cov.iter().map(|c| c.seats).sum();
     let cands: i64 = cov.iter().map(|c| c.candidates).sum();
@@ -151,16 +158,36 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     let mut s = Section {
         title: "各社区后备力量".into(),
         text: "两委职数为在岗两委成员人数；应有人数 = 职数 × 政策规定的每职后备人数。未达比例的社区排在前面。".into(),
-        headers: headers(&["社区代码", "社区", "#两委职数", "#后备人选", "#应有", "#缺口"]),
+        headers: headers(&[
+            "社区代码",
+            "街道（乡镇）",
+            "社区",
+            "#两委职数",
+            "#后备人选",
+            "#应有",
+            "#缺口",
+        ]),
         ..Default::default()
     };
     let mut sorted: Vec<&reserves::Coverage> = cov.iter().collect();
     sorted.sort_by_key(|c| std::cmp::Reverse(c.short()));
     let total = sorted.len();
-    for c in m.paging().slice(sorted) {
+    let shown = m.paging().slice(sorted);
+    let streets = shegong_store::regions::names_seen(
+        &st.db,
+        &caller.scope,
+        shown
+            .iter()
+            .map(|c| c.community_code.chars().take(9).collect())
+            .collect(),
+    )
+    .await?;
+    for c in shown {
+        let street: String = c.community_code.chars().take(9).collect();
         let mut r = row(vec![
             t(&c.community_code),
             link(&c.name, format!("/reserves?region={}", c.community_code)),
+            t(streets.get(&street).cloned().unwrap_or_default()),
             n(c.seats),
             n(c.candidates),
             n(c.wanted),

@@ -75,6 +75,14 @@ async fn trainings_render(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let total = rows.len();
+    let shown = m.paging().slice(rows);
+    let names = shegong_store::regions::names_seen(
+        &st.db,
+        &caller.scope,
+        shown.iter().map(|(t, _)| t.region_code.clone()).collect(),
+    )
+    .await?;
     let page = TrainingsPage {
         c: chrome(st, caller, "trainings").await?,
         notice,
@@ -83,11 +91,9 @@ async fn trainings_render(
         overdue,
         kinds: pairs(&training::KINDS),
         post_categories: pairs(&POST_CATEGORIES[..3]),
-        total: rows.len(),
-        pager: m.page_links("/trainings", rows.len()),
-        rows: m
-            .paging()
-            .slice(rows)
+        total,
+        pager: m.page_links("/trainings", total),
+        rows: shown
             .into_iter()
             .map(|(t, n)| {
                 let dates = if t.start_date == t.end_date {
@@ -99,7 +105,9 @@ async fn trainings_render(
                     id: t.id,
                     kind: training::kind_label(&t.kind).to_string(),
                     name: t.name,
-                    region: t.region_code,
+                    region: names
+                        .get(&t.region_code)
+                        .map_or(t.region_code.clone(), |n| format!("{n}（{}）", t.region_code)),
                     organiser: t.organiser,
                     dates,
                     hours: t.hours,
@@ -137,8 +145,20 @@ pub(crate) async fn create_training(State(st): State<AppState>, caller: Caller, 
             Some(v.parse::<i32>().unwrap_or(-1))
         }
     };
+    // The organising region by name (or code), as the picker gives it.
+    let typed = f.get("region");
+    let region = match typed.trim() {
+        "" => String::new(),
+        r => match shegong_store::region_names::resolve(&st.db, &caller.scope, "region", r).await {
+            Ok(code) => code.to_string(),
+            Err(shegong_store::StoreError::Invalid(errs)) => {
+                return trainings_render(&st, &caller, &Msg::default(), String::new(), errs).await;
+            }
+            Err(e) => return Err(e.into()),
+        },
+    };
     let input = shegong_store::training::TrainingInput {
-        region: f.get("region"),
+        region,
         name: f.get("name"),
         kind: f.get("kind"),
         organiser: f.get("organiser"),
@@ -300,7 +320,14 @@ pub(crate) async fn trainings_xlsx(State(st): State<AppState>, caller: Caller) -
         return Err(AppError::NotFound.into());
     }
     use shegong_store::training;
-    let mut list = Some(training::list(&st.db, &caller.scope).await?);
+    let all = training::list(&st.db, &caller.scope).await?;
+    let names = shegong_store::regions::names_seen(
+        &st.db,
+        &caller.scope,
+        all.iter().map(|(t, _)| t.region_code.clone()).collect(),
+    )
+    .await?;
+    let mut list = Some(all);
     let headers = [
         ("培训名称", 28.0),
         ("类别", 12.0),
@@ -317,6 +344,7 @@ pub(crate) async fn trainings_xlsx(State(st): State<AppState>, caller: Caller) -
         &headers,
         |_| {
             let rows = list.take().unwrap_or_default();
+            let names = names.clone();
             async move {
                 Ok(rows
                     .into_iter()
@@ -324,7 +352,7 @@ pub(crate) async fn trainings_xlsx(State(st): State<AppState>, caller: Caller) -
                         vec![
                             XCell::T(t.name),
                             XCell::T(training::kind_label(&t.kind).to_string()),
-                            XCell::T(t.region_code),
+                            XCell::T(names.get(&t.region_code).cloned().unwrap_or(t.region_code)),
                             XCell::T(t.organiser),
                             XCell::T(t.start_date.to_string()),
                             XCell::T(t.end_date.to_string()),
