@@ -160,8 +160,8 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
         text: "两委职数为在岗两委成员人数；应有人数 = 职数 × 政策规定的每职后备人数。未达比例的社区排在前面。".into(),
         headers: headers(&[
             "社区代码",
-            "街道（乡镇）",
             "社区",
+            "街道（乡镇）",
             "#两委职数",
             "#后备人选",
             "#应有",
