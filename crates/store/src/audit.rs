@@ -181,7 +181,11 @@ pub async fn list(
 ) -> Result<(Vec<audit::Model>, u64)> {
     access.require(Permission::ReadAuditLog)?;
     let scope = &access.scope;
-    let q = filter.apply(audit::Entity::find().filter(in_subtree(audit::Column::RegionCode, scope.region().as_str())));
+    let mut q = audit::Entity::find().filter(in_subtree(audit::Column::RegionCode, scope.region().as_str()));
+    if scope.region().as_str().len() >= 2 {
+        q = q.filter(audit::Column::ProvinceCode.eq(scope.region().province()));
+    }
+    let q = filter.apply(q);
     let total = q.clone().count(&db.conn).await?;
     let rows = q
         .order_by_desc(audit::Column::At)

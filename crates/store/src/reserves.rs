@@ -171,6 +171,7 @@ pub async fn list(
         None => scope.region().to_string(),
     };
     let q = reserve::Entity::find()
+        .filter(reserve::Column::ProvinceCode.eq(scope.region().province()))
         .filter(in_subtree(reserve::Column::RegionCode, &prefix))
         .filter(reserve::Column::RemovedOn.is_null());
     let total = q.clone().count(&db.conn).await?;

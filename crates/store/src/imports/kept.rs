@@ -101,7 +101,8 @@ pub(super) async fn find_kept(db: &Db, scope: &Scope, id: Uuid, with_file: bool)
             .columns(import::Column::iter().filter(|c| !matches!(c, import::Column::File)))
             .column_as(Expr::val(Vec::<u8>::new()), "file");
     }
-    q.filter(import::Column::Id.eq(id))
+    q.filter(import::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(import::Column::Id.eq(id))
         .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
         .one(&db.conn)
         .await?
@@ -119,6 +120,7 @@ pub async fn recent(db: &Db, scope: &Scope, limit: u64) -> Result<Vec<import::Mo
         .select_only()
         .columns(import::Column::iter().filter(|c| !matches!(c, import::Column::File)))
         .column_as(Expr::val(Vec::<u8>::new()), "file")
+        .filter(import::Column::ProvinceCode.eq(scope.region().province()))
         .filter(in_subtree(import::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(import::Column::CreatedAt)
         .limit(limit)

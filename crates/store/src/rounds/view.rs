@@ -18,6 +18,7 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<assessment_round::Model>
         return Err(StoreError::NotFound);
     }
     Ok(assessment_round::Entity::find()
+        .filter(assessment_round::Column::ProvinceCode.eq(scope.region().province()))
         .filter(in_subtree(
             assessment_round::Column::RegionCode,
             scope.region().as_str(),

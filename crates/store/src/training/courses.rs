@@ -153,6 +153,7 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>>
 /// Trainings organised inside the scope, newest first, with their participant counts.
 async fn list_now(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>> {
     let rows = training::Entity::find()
+        .filter(training::Column::ProvinceCode.eq(scope.region().province()))
         .filter(in_subtree(training::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(training::Column::StartDate)
         .all(&db.conn)
@@ -161,6 +162,7 @@ async fn list_now(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>>
         .select_only()
         .column(training_record::Column::TrainingId)
         .column_as(Expr::col(training_record::Column::Id).count(), "n")
+        .filter(training_record::Column::ProvinceCode.eq(scope.region().province()))
         .filter(training_record::Column::TrainingId.is_in(rows.iter().map(|t| t.id).collect::<Vec<_>>()))
         .filter(in_subtree(training_record::Column::RegionCode, scope.region().as_str()))
         .group_by(training_record::Column::TrainingId)
@@ -180,6 +182,7 @@ async fn list_now(db: &Db, scope: &Scope) -> Result<Vec<(training::Model, i64)>>
 
 pub(super) async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<training::Model> {
     training::Entity::find()
+        .filter(training::Column::ProvinceCode.eq(scope.region().province()))
         .filter(training::Column::Id.eq(id))
         .filter(in_subtree(training::Column::RegionCode, scope.region().as_str()))
         .one(&db.conn)

@@ -75,7 +75,9 @@ pub async fn request_correction(
 }
 
 pub async fn corrections(db: &Db, scope: &Scope, worker_id: Option<Uuid>) -> Result<Vec<correction::Model>> {
-    let mut q = correction::Entity::find().filter(in_subtree(correction::Column::RegionCode, scope.region().as_str()));
+    let mut q = correction::Entity::find()
+        .filter(correction::Column::ProvinceCode.eq(scope.region().province()))
+        .filter(in_subtree(correction::Column::RegionCode, scope.region().as_str()));
     if let Some(w) = scope.only_worker().or(worker_id) {
         q = q.filter(correction::Column::WorkerId.eq(w));
     }
