@@ -81,6 +81,11 @@ impl Drop for Running {
     }
 }
 
+/// The province an upload by a caller of `scope` is kept under (as `kept::record` keeps it).
+fn upload_province(scope: &shegong_domain::Scope) -> &str {
+    scope.region().as_str().get(..2).unwrap_or("00")
+}
+
 fn already_running() -> StoreError {
     StoreError::Conflict(FieldError::new(
         "import_running",
@@ -134,6 +139,7 @@ pub(super) async fn commit_run(
         .collect();
     let made = existing(&db.conn, reserved.values().copied().collect()).await?;
     let m = import::Entity::find()
+        .filter(import::Column::ProvinceCode.eq(upload_province(scope)))
         .filter(import::Column::Id.eq(run))
         .one(&db.conn)
         .await?
@@ -191,7 +197,7 @@ pub(super) async fn commit_run(
         let txn = db.begin_write().await?;
         update_chunk(&txn, access, &checked.holders, since, chunk, &mut done).await?;
         if let Some((last, _)) = chunk.last() {
-            set_progress(&txn, run, *last, &done, uncounted).await?;
+            set_progress(&txn, (upload_province(scope), run), *last, &done, uncounted).await?;
         }
         txn.commit().await?;
         between_chunks(pause).await;
@@ -226,6 +232,7 @@ pub(super) async fn commit_run(
             Expr::value((done.skipped.len() + uncounted) as i32),
         )
         .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
+        .filter(import::Column::ProvinceCode.eq(upload_province(scope)))
         .filter(import::Column::Id.eq(run))
         .exec(&txn)
         .await?;
@@ -306,6 +313,7 @@ async fn reserve(
             // While `committing`, the time the writing began: a person changed after it was
             // changed by someone else, and keeps that change.
             .col_expr(import::Column::CommittedAt, Expr::value(Some(Utc::now())))
+            .filter(import::Column::ProvinceCode.eq(upload_province(&access.scope)))
             .filter(import::Column::Id.eq(run))
             .filter(import::Column::Status.is_in([UploadStatus::Checking.as_str(), UploadStatus::Checked.as_str()]))
             .exec(&txn)
@@ -419,7 +427,7 @@ async fn update_chunk(
 /// Saves how far the updates have got (the last row, the counts, the rows not imported).
 async fn set_progress(
     txn: &DatabaseTransaction,
-    run: Uuid,
+    (province, run): (&str, Uuid),
     row: usize,
     done: &Committed,
     uncounted: usize,
@@ -435,6 +443,7 @@ async fn set_progress(
             Expr::value((done.skipped.len() + uncounted) as i32),
         )
         .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
+        .filter(import::Column::ProvinceCode.eq(province))
         .filter(import::Column::Id.eq(run))
         .exec(txn)
         .await?;
