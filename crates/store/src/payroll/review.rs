@@ -161,6 +161,8 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let txn = db.begin_write().await?;
+    // Review, lock and 退回 of one month at once: each reads the status the one before it left.
+    Db::lock_province(&txn, scope.region().province()).await?;
     let run = find(&txn, scope, id).await?;
     RunStatus::step(&run.status, to).map_err(StoreError::Conflict)?;
     // A month with people left out would lock them out of it for good: it is completed first.
@@ -221,6 +223,7 @@ pub async fn send_back(db: &Db, access: &Access, id: Uuid, reason: &str) -> Resu
         return Err(bad("reason_required", "reason", "请填写退回原因"));
     };
     let txn = db.begin_write().await?;
+    Db::lock_province(&txn, scope.region().province()).await?;
     let run = find(&txn, scope, id).await?;
     let reviewed = run.status == RunStatus::Reviewed.as_str();
     if !reviewed && run.status != RunStatus::Computed.as_str() {

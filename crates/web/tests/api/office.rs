@@ -295,3 +295,43 @@ async fn a_reviewer_refuses_a_computed_month_with_a_reason(app: TestApp) {
     assert_eq!(v["run"]["status"], "locked");
 }
 both_engines!(a_reviewer_refuses_a_computed_month_with_a_reason);
+
+/// A month sent back and locked at the same moment ends as exactly one of them said.
+async fn return_and_lock_at_once_agree(app: TestApp) {
+    use crate::helpers::{browser, browser_login, csrf_of, flash_kind, text_of};
+    let st = app.token("street").await;
+    let st2 = app.token("street2").await;
+    let (_, me) = app.get_json(&st, "/api/v1/me").await;
+    let street = me["region"].as_str().unwrap().to_string();
+    let reviewer = browser();
+    browser_login(&app, &reviewer, "street2", shegong_store::demo::DEMO_PASSWORD, "/").await;
+    for month in ["2026-06", "2026-07", "2026-08", "2026-09"] {
+        let (s, r) = app
+            .post_json(&st, "/api/v1/payroll/runs", json!({"region": street, "month": month}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let id = r["id"].as_str().unwrap().to_string();
+        let (s, _) = app
+            .post_json(&st2, &format!("/api/v1/payroll/runs/{id}/review"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let page = text_of(&reviewer, app.url(&format!("/payroll/{id}"))).await;
+        let csrf = csrf_of(&page);
+        let ret = reviewer
+            .post(app.url(&format!("/payroll/{id}/return")))
+            .form(&[("_csrf", csrf.as_str()), ("reason", "同时退回")])
+            .send();
+        let lock_path = format!("/api/v1/payroll/runs/{id}/lock");
+        let lock = app.post_json(&st, &lock_path, json!({}));
+        let (r, (ls, _)) = tokio::join!(ret, lock);
+        let returned = flash_kind(&r.unwrap()).as_deref() == Some("notice");
+        let (_, v) = app.get_json(&st, &format!("/api/v1/payroll/runs/{id}")).await;
+        let status = v["run"]["status"].as_str().unwrap().to_string();
+        match (returned, ls == StatusCode::OK) {
+            (true, false) => assert_eq!(status, "computed", "{month}"),
+            (false, true) => assert_eq!(status, "locked", "{month}"),
+            other => panic!("{month}: both or neither went through: {other:?}, now {status}"),
+        }
+    }
+}
+both_engines!(return_and_lock_at_once_agree);
