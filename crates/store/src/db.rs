@@ -106,20 +106,36 @@ impl Db {
     /// [`Db::connect`], with `on_statement` called with the text of every statement run on
     /// PostgreSQL (tests use it to catch statements that would go to every shard on Citus).
     pub async fn connect_observed(url: &str, on_statement: Option<StatementHook>) -> anyhow::Result<Self> {
-        let mut opts = ConnectOptions::new(url.to_string());
-        opts.sqlx_logging(false)
-            .acquire_timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10));
         let sqlite = url.starts_with("sqlite:");
-        if sqlite {
-            opts.max_connections(8).min_connections(1);
-            opts.map_sqlx_sqlite_opts(sqlite_options);
-        } else {
-            opts.max_connections(32).min_connections(1);
-        }
-        let mut conn = Database::connect(opts)
-            .await
-            .with_context(|| format!("无法连接数据库 {}", redact(url)))?;
+        let options = |url: &str| {
+            let mut opts = ConnectOptions::new(url.to_string());
+            opts.sqlx_logging(false)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_timeout(Duration::from_secs(10));
+            if sqlite {
+                opts.max_connections(8).min_connections(1);
+                opts.map_sqlx_sqlite_opts(sqlite_options);
+            } else {
+                opts.max_connections(32).min_connections(1);
+            }
+            opts
+        };
+        let failed = |url: &str, e: DbErr| {
+            let why = crate::tls::explain(url, &e).unwrap_or_else(|| e.to_string());
+            anyhow::anyhow!("无法连接数据库 {}：{why}", redact(url))
+        };
+        let mut conn = match Database::connect(options(url)).await {
+            Ok(c) => c,
+            Err(e) if crate::tls::falls_back(url, &e) => {
+                // As libpq does under `prefer`: the TLS connection failed, so try without.
+                tracing::warn!(error = %e, "数据库 TLS 连接失败，按 sslmode={} 改用不加密连接", crate::tls::ssl_mode(url));
+                let plain = crate::tls::with_ssl_mode(url, "disable");
+                Database::connect(options(&plain))
+                    .await
+                    .map_err(|e| failed(&plain, e))?
+            }
+            Err(e) => return Err(failed(url, e)),
+        };
         if let Some(hook) = on_statement
             && !sqlite
         {

@@ -27,6 +27,7 @@ pub mod setup;
 pub mod staffing;
 pub mod stats;
 pub mod testing;
+pub mod tls;
 pub mod training;
 pub mod upload_limits;
 pub mod users;

@@ -215,14 +215,24 @@ pub async fn rebuild_province(db: &Db, province: &str) -> Result<u64> {
 /// Rebuilds the spells of every province that has workers but no spells yet (a database migrated
 /// from before the spells existed). Cheap when there is nothing to do.
 pub async fn backfill(db: &Db) -> Result<()> {
-    let with_workers: Vec<String> = worker::Entity::find()
+    // The provinces come from the regions (copied to every node on Citus); each province's own
+    // tables are then asked by name.
+    let provinces: Vec<String> = region::Entity::find()
         .select_only()
-        .column(worker::Column::ProvinceCode)
-        .distinct()
+        .column(region::Column::Code)
+        .filter(region::Column::ParentCode.is_null())
         .into_tuple()
         .all(&db.conn)
         .await?;
-    for p in with_workers {
+    for p in provinces {
+        let has_workers = worker::Entity::find()
+            .filter(worker::Column::ProvinceCode.eq(&p))
+            .one(&db.conn)
+            .await?
+            .is_some();
+        if !has_workers {
+            continue;
+        }
         let has = worker_spell::Entity::find()
             .filter(worker_spell::Column::ProvinceCode.eq(&p))
             .one(&db.conn)

@@ -159,6 +159,7 @@ pub(super) async fn career_and_pay(
         .select_only()
         .column(worker::Column::RegionCode)
         .column_as(sea_orm::sea_query::Expr::col(worker::Column::Id).count(), "n")
+        .filter(worker::Column::ProvinceCode.eq(&province))
         .filter(worker::Column::Status.eq("active"))
         .filter(worker::Column::TwoCommittees.eq(true))
         .group_by(worker::Column::RegionCode)

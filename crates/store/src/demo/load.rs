@@ -628,6 +628,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
 pub(super) async fn worker_in(db: &Db, community: &str) -> Result<Option<String>> {
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     Ok(worker::Entity::find()
+        .filter(worker::Column::ProvinceCode.eq(community.get(..2).unwrap_or_default()))
         .filter(worker::Column::RegionCode.eq(community))
         .filter(worker::Column::Status.eq("active"))
         .filter(worker::Column::Title.eq("网格员"))

@@ -137,7 +137,7 @@ pub(super) async fn commit_run(
         .into_iter()
         .map(|r| (r.id_number, r.worker_id))
         .collect();
-    let made = existing(&db.conn, reserved.values().copied().collect()).await?;
+    let made = existing(&db.conn, upload_province(scope), reserved.values().copied().collect()).await?;
     let m = import::Entity::find()
         .filter(import::Column::ProvinceCode.eq(upload_province(scope)))
         .filter(import::Column::Id.eq(run))
@@ -205,7 +205,7 @@ pub(super) async fn commit_run(
     }
     // 4. Done.
     let txn = db.begin_write().await?;
-    release(&txn, run).await?;
+    release(&txn, upload_province(scope), run).await?;
     crate::audit::entry(actor, "worker.import", scope.region().as_str())
         .target(run)
         .detail(format!(

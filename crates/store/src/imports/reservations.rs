@@ -23,13 +23,14 @@ pub(super) async fn registered(db: &impl ConnectionTrait, ids: Vec<String>) -> R
     Ok(out)
 }
 
-/// The workers among these ids that exist.
-pub(super) async fn existing(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Result<HashSet<Uuid>> {
+/// The workers of `province` among these ids that exist.
+pub(super) async fn existing(db: &impl ConnectionTrait, province: &str, ids: Vec<Uuid>) -> Result<HashSet<Uuid>> {
     let mut out = HashSet::new();
     for chunk in ids.chunks(500) {
         let found: Vec<Uuid> = worker::Entity::find()
             .select_only()
             .column(worker::Column::Id)
+            .filter(worker::Column::ProvinceCode.eq(province))
             .filter(worker::Column::Id.is_in(chunk.to_vec()))
             .into_tuple()
             .all(db)
@@ -41,12 +42,12 @@ pub(super) async fn existing(db: &impl ConnectionTrait, ids: Vec<Uuid>) -> Resul
 
 /// Ends an import's reservations: a reserved ID number whose archive was not made leaves the
 /// registry (nobody is kept from registering that person), and the reservations go.
-pub(super) async fn release(txn: &DatabaseTransaction, run: Uuid) -> Result<()> {
+pub(super) async fn release(txn: &DatabaseTransaction, province: &str, run: Uuid) -> Result<()> {
     let reserved = import_reservation::Entity::find()
         .filter(import_reservation::Column::ImportId.eq(run))
         .all(txn)
         .await?;
-    let made = existing(txn, reserved.iter().map(|r| r.worker_id).collect()).await?;
+    let made = existing(txn, province, reserved.iter().map(|r| r.worker_id).collect()).await?;
     let orphans: Vec<(String, Uuid)> = reserved
         .into_iter()
         .filter(|r| !made.contains(&r.worker_id))
