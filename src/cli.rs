@@ -65,6 +65,9 @@ pub(crate) enum Command {
         province: String,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// 再把演示省份的档案复制到其余 30 个省份，直至全国约有这么多社区工作者（用于全国规模的性能测试，如 4400000）
+        #[arg(long, value_name = "人数")]
+        national: Option<u64>,
     },
     /// 在线备份内嵌 SQLite 数据库
     Backup {

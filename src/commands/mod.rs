@@ -61,10 +61,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("数据库迁移完成");
             Ok(())
         }
-        Command::Demo { province, seed } => {
+        Command::Demo {
+            province,
+            seed,
+            national,
+        } => {
             let db = open(g).await?;
             anyhow::ensure!(demo::is_empty(&db).await?, "数据库已有数据；演示数据只能载入空数据库");
-            load_demo(&db, &province, seed).await
+            load_demo(&db, &province, seed).await?;
+            match national {
+                Some(target) => serve::load_national(&db, &province, target).await,
+                None => Ok(()),
+            }
         }
         Command::Backup { out } => {
             let db = open(g).await?;

@@ -32,6 +32,33 @@ pub(crate) async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Res
     Ok(())
 }
 
+/// Copies the demo province into the other provinces until the nation has about `target` workers.
+pub(crate) async fn load_national(db: &Db, province: &str, target: u64) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let source = demo::national::source_workers(db, province).await?;
+    let plan = demo::national::plan(province, source, target);
+    let copies: u32 = plan.iter().map(|(_, n)| n).sum();
+    let made = demo::national::replicate(db, province, &plan, &|m| {
+        eprint!(
+            "\r复制到其他省份：{}/{copies} 份，社区工作者 {} 人，用时 {:.0} 秒",
+            m.copies,
+            m.workers + source,
+            started.elapsed().as_secs_f64()
+        );
+    })
+    .await?;
+    eprintln!();
+    println!(
+        "已复制到 {} 个省份：{} 份，共 {} 行；全国社区工作者 {} 人，用时 {:.1} 秒",
+        plan.len(),
+        made.copies,
+        made.rows,
+        made.workers + source,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 /// A terminal column's width: Chinese characters take two cells.
 fn cells(s: &str) -> usize {
     s.chars()

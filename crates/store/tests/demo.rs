@@ -65,3 +65,79 @@ async fn same_seed_same_province() {
     assert!(appts.iter().any(|x| x.end_reason.as_deref() == Some("调动")));
     assert!(appts.iter().any(|x| x.start_date.format("%Y").to_string() == "2010"));
 }
+
+/// The national dataset's copies: every table's rows again under the other provinces, references
+/// intact, ID numbers valid for their new regions, on both engines.
+#[tokio::test]
+async fn national_copies_are_whole_provinces() {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    use shegong_store::entity::{certificate, education, id_registry, worker_spell};
+    let mut engines = vec![false];
+    if shegong_store::testing::pg_url().is_some() {
+        engines.push(true);
+    }
+    for postgres in engines {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
+        let opts = DemoOptions {
+            province: "33".into(),
+            seed: 7,
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            only_counties: vec!["330481".into()],
+        };
+        demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+        let source = demo::national::source_workers(&db, "33").await.unwrap();
+        let plan = demo::national::plan("33", source, 3 * source);
+        assert_eq!(plan, vec![("11".to_string(), 1), ("12".to_string(), 1)]);
+        let made = demo::national::replicate(&db, "33", &plan, &|_| {}).await.unwrap();
+        assert_eq!((made.copies, made.workers), (2, 2 * source));
+        macro_rules! per_province {
+            ($e:ident) => {
+                for p in ["11", "12"] {
+                    let n = |p: &'static str| {
+                        $e::Entity::find()
+                            .filter($e::Column::ProvinceCode.eq(p))
+                            .count(&db.conn)
+                    };
+                    assert_eq!(
+                        n(p).await.unwrap(),
+                        n("33").await.unwrap(),
+                        "{} in {p}",
+                        stringify!($e)
+                    );
+                }
+            };
+        }
+        per_province!(worker);
+        per_province!(appointment);
+        per_province!(education);
+        per_province!(certificate);
+        per_province!(worker_spell);
+        per_province!(id_registry);
+        let copied = worker::Entity::find()
+            .filter(worker::Column::ProvinceCode.eq("12"))
+            .all(&db.conn)
+            .await
+            .unwrap();
+        for w in &copied {
+            let id = IdNumber::parse(&w.id_number).expect("a copied ID number is valid");
+            assert_eq!(id.address_code(), &w.region_code[..6]);
+            assert_eq!(id.birth_date(), w.birth_date);
+            assert!(w.region_code.starts_with("12"));
+        }
+        // Each copied worker's appointments are their own (the ids were carried over together).
+        let mine = appointment::Entity::find()
+            .filter(appointment::Column::ProvinceCode.eq("12"))
+            .filter(appointment::Column::WorkerId.eq(copied[0].id))
+            .count(&db.conn)
+            .await
+            .unwrap();
+        assert!(mine > 0);
+        let province = shegong_store::entity::region::Entity::find_by_id("12".to_string())
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(province.name, "天津市");
+    }
+}

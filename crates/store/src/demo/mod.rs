@@ -3,6 +3,7 @@
 
 mod career;
 mod load;
+pub mod national;
 mod people;
 mod regions;
 

@@ -1,4 +1,5 @@
 //! What the web benchmarks share: a token for a demo user, and one request on a keep-alive connection.
+#![allow(dead_code)] // each benchmark uses a part of it
 use axum::body::Body;
 use axum::http::Request;
 use shegong_store::demo;
