@@ -38,6 +38,10 @@ pub(crate) async fn load_national(db: &Db, province: &str, target: u64) -> anyho
     let source = demo::national::source_workers(db, province).await?;
     let plan = demo::national::plan(province, source, target);
     let copies: u32 = plan.iter().map(|(_, n)| n).sum();
+    let reachable = source * (1 + u64::from(copies));
+    if reachable < target {
+        println!("每个省份最多复制 4 份：全国最多 {reachable} 人，达不到 {target} 人");
+    }
     let made = demo::national::replicate(db, province, &plan, &|m| {
         eprint!(
             "\r复制到其他省份：{}/{copies} 份，社区工作者 {} 人，用时 {:.0} 秒",

@@ -19,6 +19,7 @@ pub mod policy;
 pub mod policy_form;
 pub mod records;
 pub mod region;
+pub mod search;
 pub mod service;
 pub mod staffing;
 pub mod stats;

@@ -107,7 +107,8 @@ impl Db {
     /// PostgreSQL (tests use it to catch statements that would go to every shard on Citus).
     pub async fn connect_observed(url: &str, on_statement: Option<StatementHook>) -> anyhow::Result<Self> {
         let sqlite = url.starts_with("sqlite:");
-        let options = |url: &str| {
+        // `plain`: without TLS whatever the URL says (the fall-back of `prefer`, see `crate::tls`).
+        let options = |plain: bool| {
             let mut opts = ConnectOptions::new(url.to_string());
             opts.sqlx_logging(false)
                 .acquire_timeout(Duration::from_secs(30))
@@ -117,24 +118,24 @@ impl Db {
                 opts.map_sqlx_sqlite_opts(sqlite_options);
             } else {
                 opts.max_connections(32).min_connections(1);
+                if plain {
+                    opts.map_sqlx_postgres_opts(|o| o.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable));
+                }
             }
             opts
         };
-        let failed = |url: &str, e: DbErr| {
-            let why = crate::tls::explain(url, &e).unwrap_or_else(|| e.to_string());
-            anyhow::anyhow!("无法连接数据库 {}：{why}", redact(url))
-        };
-        let mut conn = match Database::connect(options(url)).await {
+        let failed = |why: String| anyhow::anyhow!("无法连接数据库 {}：{why}", redact(url));
+        let mut conn = match Database::connect(options(false)).await {
             Ok(c) => c,
             Err(e) if crate::tls::falls_back(url, &e) => {
                 // As libpq does under `prefer`: the TLS connection failed, so try without.
-                tracing::warn!(error = %e, "数据库 TLS 连接失败，按 sslmode={} 改用不加密连接", crate::tls::ssl_mode(url));
-                let plain = crate::tls::with_ssl_mode(url, "disable");
-                Database::connect(options(&plain))
+                let tls_error = crate::tls::cause(&e).unwrap_or_else(|| e.to_string());
+                tracing::warn!(error = %tls_error, "数据库 TLS 连接失败，按 sslmode 设置改用不加密连接");
+                Database::connect(options(true))
                     .await
-                    .map_err(|e| failed(&plain, e))?
+                    .map_err(|e| failed(format!("TLS 连接失败（{tls_error}），改用不加密连接后仍失败：{e}")))?
             }
-            Err(e) => return Err(failed(url, e)),
+            Err(e) => return Err(failed(crate::tls::explain(url, &e).unwrap_or_else(|| e.to_string()))),
         };
         if let Some(hook) = on_statement
             && !sqlite
@@ -271,15 +272,33 @@ fn sqlite_options(o: sea_orm::sqlx::sqlite::SqliteConnectOptions) -> sea_orm::sq
 
 /// A URL with its password hidden, for messages and logs.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
+            let creds = &base[s + 3..at];
             match creds.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
-                None => url.to_string(),
+                Some(c) => format!("{}{}:***{}", &base[..s + 3], &creds[..c], &base[at..]),
+                None => base.to_string(),
             }
         }
-        _ => url.to_string(),
+        _ => base.to_string(),
+    };
+    // A password given as a parameter (`password=`, `sslpassword=`) is masked too.
+    match query {
+        None => base,
+        Some(q) => {
+            let params: Vec<String> = q
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) if k.to_ascii_lowercase().contains("password") => format!("{k}=***"),
+                    _ => p.to_string(),
+                })
+                .collect();
+            format!("{base}?{}", params.join("&"))
+        }
     }
 }
 
@@ -289,5 +308,9 @@ mod tests {
     fn redacts_passwords() {
         assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
         assert_eq!(super::redact("sqlite://x.db"), "sqlite://x.db");
+        assert_eq!(
+            super::redact("postgres://u@h/db?password=S3cret&sslmode=require&sslpassword=k"),
+            "postgres://u@h/db?password=***&sslmode=require&sslpassword=***"
+        );
     }
 }

@@ -30,6 +30,7 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("api_tokens", Kind::Reference),
     ("login_devices", Kind::Reference),
     ("workers", Kind::ByProvince),
+    ("worker_search", Kind::ByProvince),
     ("appointments", Kind::ByProvince),
     ("educations", Kind::ByProvince),
     ("certificates", Kind::ByProvince),

@@ -23,6 +23,7 @@ pub mod regions;
 pub mod reserves;
 pub mod rounds;
 pub mod scan;
+pub mod search;
 pub mod setup;
 pub mod staffing;
 pub mod stats;

@@ -368,3 +368,16 @@ pub async fn community_names_in(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// Every province's code (the regions without a parent). On Citus `regions` is on every node, so a
+/// task over all provinces asks this first and then each province's own tables by name.
+pub async fn provinces(db: &impl sea_orm::ConnectionTrait) -> crate::error::Result<Vec<String>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    Ok(crate::entity::region::Entity::find()
+        .select_only()
+        .column(crate::entity::region::Column::Code)
+        .filter(crate::entity::region::Column::ParentCode.is_null())
+        .into_tuple()
+        .all(db)
+        .await?)
+}

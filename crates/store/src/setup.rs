@@ -8,7 +8,7 @@
 use crate::Db;
 use anyhow::Context;
 
-/// Migrates, installs the shipped policies, and backfills the statistics table.
+/// Migrates, installs the shipped policies, and backfills the statistics table and the search keys.
 pub async fn run(db: &Db) -> anyhow::Result<()> {
     db.migrate().await?;
     // On Citus, the tables a database does not distribute yet (none on plain PostgreSQL or SQLite).
@@ -18,6 +18,29 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
     crate::policies::install_shipped(&db.conn)
         .await
         .context("安装内置政策失败")?;
-    crate::stats::backfill(db).await.context("建立统计表失败")?;
+    for p in provinces_with_workers(db).await? {
+        crate::stats::backfill(db, &p).await.context("建立统计表失败")?;
+        crate::search::backfill(db, &p).await.context("建立检索索引失败")?;
+    }
     db.optimize().await
+}
+
+/// The provinces that have workers. The provinces come from the regions (copied to every node on
+/// Citus); each province's own table is then asked by name.
+async fn provinces_with_workers(db: &Db) -> anyhow::Result<Vec<String>> {
+    use crate::entity::worker;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let provinces = crate::regions::provinces(&db.conn).await?;
+    let mut out = Vec::new();
+    for p in provinces {
+        let has_workers = worker::Entity::find()
+            .filter(worker::Column::ProvinceCode.eq(&p))
+            .one(&db.conn)
+            .await?
+            .is_some();
+        if has_workers {
+            out.push(p);
+        }
+    }
+    Ok(out)
 }

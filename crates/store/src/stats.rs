@@ -212,36 +212,17 @@ pub async fn rebuild_province(db: &Db, province: &str) -> Result<u64> {
     Ok(n)
 }
 
-/// Rebuilds the spells of every province that has workers but no spells yet (a database migrated
-/// from before the spells existed). Cheap when there is nothing to do.
-pub async fn backfill(db: &Db) -> Result<()> {
-    // The provinces come from the regions (copied to every node on Citus); each province's own
-    // tables are then asked by name.
-    let provinces: Vec<String> = region::Entity::find()
-        .select_only()
-        .column(region::Column::Code)
-        .filter(region::Column::ParentCode.is_null())
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
-    for p in provinces {
-        let has_workers = worker::Entity::find()
-            .filter(worker::Column::ProvinceCode.eq(&p))
-            .one(&db.conn)
-            .await?
-            .is_some();
-        if !has_workers {
-            continue;
-        }
-        let has = worker_spell::Entity::find()
-            .filter(worker_spell::Column::ProvinceCode.eq(&p))
-            .one(&db.conn)
-            .await?
-            .is_some();
-        if !has {
-            tracing::info!(province = %p, "building the statistics table");
-            rebuild_province(db, &p).await?;
-        }
+/// Rebuilds the spells of `province` when it has none (a database migrated from before the spells
+/// existed). Cheap when there is nothing to do.
+pub async fn backfill(db: &Db, province: &str) -> Result<()> {
+    let has = worker_spell::Entity::find()
+        .filter(worker_spell::Column::ProvinceCode.eq(province))
+        .one(&db.conn)
+        .await?
+        .is_some();
+    if !has {
+        tracing::info!(province = %province, "building the statistics table");
+        rebuild_province(db, province).await?;
     }
     Ok(())
 }

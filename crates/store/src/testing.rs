@@ -10,6 +10,16 @@ pub fn pg_url() -> Option<String> {
     std::env::var("SHEGONG_TEST_PG_URL").ok().filter(|s| !s.is_empty())
 }
 
+/// The engines a storage test runs on: SQLite, and PostgreSQL when `SHEGONG_TEST_PG_URL` is set
+/// (`true` for PostgreSQL).
+pub fn engines() -> Vec<bool> {
+    let mut v = vec![false];
+    if pg_url().is_some() {
+        v.push(true);
+    }
+    v
+}
+
 /// A new, empty, migrated database: SQLite in `dir`, or a new PostgreSQL database on the server
 /// named by `SHEGONG_TEST_PG_URL` when `postgres` is true.
 pub async fn fresh(postgres: bool, dir: &std::path::Path) -> anyhow::Result<(Db, String)> {

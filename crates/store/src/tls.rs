@@ -5,32 +5,32 @@
 //! library refuses even when nothing is verified, so without this fall-back the default URL could not
 //! connect at all. The stricter modes keep the error, explained.
 
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sea_orm::{DbErr, RuntimeErr};
+use std::str::FromStr;
 
-/// The URL's `sslmode`, or `prefer` (libpq's default) when it names none.
-pub fn ssl_mode(url: &str) -> &str {
-    query_pairs(url)
-        .find(|(k, _)| *k == "sslmode")
-        .map(|(_, v)| v)
-        .unwrap_or("prefer")
+/// The mode the driver will use for `url`, read as the driver reads it (`sslmode` or `ssl-mode`, any
+/// case, the last one given, else `PGSSLMODE`, else `prefer`); `None` when the URL does not parse.
+pub fn ssl_mode(url: &str) -> Option<PgSslMode> {
+    PgConnectOptions::from_str(url).ok().map(|o| o.get_ssl_mode())
 }
 
-/// `url` with its `sslmode` set to `mode` (added when it has none).
-pub fn with_ssl_mode(url: &str, mode: &str) -> String {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let mut pairs: Vec<String> = query
-        .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("sslmode="))
-        .map(str::to_string)
-        .collect();
-    pairs.push(format!("sslmode={mode}"));
-    format!("{base}?{}", pairs.join("&"))
+/// The mode's name as libpq writes it.
+pub fn mode_name(mode: PgSslMode) -> &'static str {
+    match mode {
+        PgSslMode::Disable => "disable",
+        PgSslMode::Allow => "allow",
+        PgSslMode::Prefer => "prefer",
+        PgSslMode::Require => "require",
+        PgSslMode::VerifyCa => "verify-ca",
+        PgSslMode::VerifyFull => "verify-full",
+    }
 }
 
 /// Whether a failed connection may be tried again without TLS: the mode allows it and the failure
 /// was TLS's.
 pub fn falls_back(url: &str, err: &DbErr) -> bool {
-    matches!(ssl_mode(url), "prefer" | "allow") && is_tls(err)
+    matches!(ssl_mode(url), Some(PgSslMode::Prefer | PgSslMode::Allow)) && is_tls(err)
 }
 
 /// Whether the connection failed in TLS (the handshake or the server's certificate).
@@ -48,31 +48,32 @@ pub fn is_tls(err: &DbErr) -> bool {
     }
 }
 
-/// What an administrator reads when a TLS connection fails under a mode that keeps the error.
-pub fn explain(url: &str, err: &DbErr) -> Option<String> {
+/// Why a TLS connection failed, in a few words; `None` when the failure was not TLS's.
+pub fn cause(err: &DbErr) -> Option<String> {
     if !is_tls(err) {
         return None;
     }
-    let mode = ssl_mode(url);
     let text = err.to_string();
     Some(if text.contains("UnsupportedCertVersion") {
-        format!(
-            "数据库服务器的证书是 X.509 第 1 版（Citus 自动生成的自签名证书即是），TLS 库不接受（sslmode={mode}）：\
-             请为服务器换用第 3 版证书，或在可信内网中改用 sslmode=prefer（TLS 失败时不加密连接）或 sslmode=disable"
-        )
+        "数据库服务器的证书是 X.509 第 1 版（Citus 自动生成的自签名证书即是），TLS 库不接受".to_string()
     } else if text.contains("does not support TLS") {
-        format!("数据库服务器未开启 TLS，连接串却要求 sslmode={mode}：请在服务器上开启 ssl，或改用 sslmode=prefer")
+        "数据库服务器未开启 TLS".to_string()
     } else {
-        format!("与数据库建立 TLS 连接失败（sslmode={mode}）：{text}")
+        format!("TLS 握手失败：{text}")
     })
 }
 
-fn query_pairs(url: &str) -> impl Iterator<Item = (&str, &str)> {
-    url.split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|p| p.split_once('='))
+/// What an administrator reads when a TLS connection fails under a mode that keeps the error: the
+/// cause and what to do.
+pub fn explain(url: &str, err: &DbErr) -> Option<String> {
+    let cause = cause(err)?;
+    let mode = ssl_mode(url).map(mode_name).unwrap_or("prefer");
+    let advice = if err.to_string().contains("does not support TLS") {
+        "请在服务器上开启 ssl，或改用 sslmode=prefer"
+    } else {
+        "请为服务器换用第 3 版证书，或在可信内网中改用 sslmode=prefer（TLS 失败时不加密连接）"
+    };
+    Some(format!("{cause}（sslmode={mode}）：{advice}"))
 }
 
 #[cfg(test)]
@@ -80,24 +81,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mode_defaults_to_prefer_as_libpq() {
-        assert_eq!(ssl_mode("postgres://u@h/db"), "prefer");
+    fn the_mode_is_read_as_the_driver_reads_it() {
+        let m = |u: &str| ssl_mode(u).map(mode_name);
         assert_eq!(
-            ssl_mode("postgres://u@h/db?application_name=x&sslmode=require"),
-            "require"
+            m("postgres://u@h/db?application_name=x&sslmode=require"),
+            Some("require")
         );
-    }
-
-    #[test]
-    fn setting_the_mode_keeps_the_other_parameters() {
-        assert_eq!(
-            with_ssl_mode("postgres://u@h/db", "disable"),
-            "postgres://u@h/db?sslmode=disable"
-        );
-        assert_eq!(
-            with_ssl_mode("postgres://u@h/db?sslmode=prefer&application_name=x", "disable"),
-            "postgres://u@h/db?application_name=x&sslmode=disable"
-        );
+        assert_eq!(m("postgres://u@h/db?ssl-mode=verify-full"), Some("verify-full"));
+        assert_eq!(m("postgres://u@h/db?sslmode=prefer&sslmode=require"), Some("require"));
+        assert_eq!(m("postgres://u@h/db?ssl%6Dode=require"), Some("require"));
+        assert_eq!(m("postgres://u@h/db?sslmode=Require"), Some("require"));
+        assert_eq!(m("postgres://u@h/db?sslmode=garbage"), None);
     }
 
     #[test]
@@ -118,11 +112,13 @@ mod tests {
         assert!(is_tls(&sqlx(sea_orm::SqlxError::Tls(
             "server does not support TLS".into()
         ))));
-        assert!(!falls_back("postgres://h/db", &refused));
-        assert!(falls_back("postgres://h/db", &tls));
+        assert!(!falls_back("postgres://h/db?sslmode=prefer", &refused));
+        assert!(falls_back("postgres://h/db?sslmode=prefer", &tls));
         assert!(falls_back("postgres://h/db?sslmode=allow", &tls));
         assert!(!falls_back("postgres://h/db?sslmode=require", &tls));
-        assert!(!falls_back("postgres://h/db", &other));
+        assert!(!falls_back("postgres://h/db?ssl-mode=require", &tls));
+        assert!(!falls_back("postgres://h/db?sslmode=prefer&sslmode=verify-full", &tls));
+        assert!(!falls_back("postgres://h/db?sslmode=prefer", &other));
         assert!(
             explain("postgres://h/db?sslmode=require", &tls)
                 .unwrap()

@@ -72,11 +72,7 @@ async fn same_seed_same_province() {
 async fn national_copies_are_whole_provinces() {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
     use shegong_store::entity::{certificate, education, id_registry, worker_spell};
-    let mut engines = vec![false];
-    if shegong_store::testing::pg_url().is_some() {
-        engines.push(true);
-    }
-    for postgres in engines {
+    for postgres in shegong_store::testing::engines() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
         let opts = DemoOptions {
@@ -140,4 +136,23 @@ async fn national_copies_are_whole_provinces() {
             .unwrap();
         assert_eq!(province.name, "天津市");
     }
+}
+
+/// A province whose prefectures are numbered 20 or above cannot be the copies' source: they would
+/// overflow their two digits or meet another copy's.
+#[tokio::test]
+async fn national_copies_refuse_a_source_they_would_garble() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = shegong_store::testing::fresh(false, dir.path()).await.unwrap();
+    let opts = DemoOptions {
+        province: "46".into(),
+        seed: 7,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        only_counties: vec!["4602".into()],
+    };
+    demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    let plan = vec![("11".to_string(), 2)];
+    let err = demo::national::replicate(&db, "46", &plan, &|_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("地级编号都小于 20"), "{err}");
+    assert_eq!(demo::national::source_workers(&db, "11").await.unwrap(), 0);
 }

@@ -106,13 +106,7 @@ async fn scenario(db: &Db, street: &str, month_index: u32, ops: Vec<Op>) -> Resu
     Ok(())
 }
 
-fn engines() -> Vec<bool> {
-    let mut v = vec![false];
-    if shegong_store::testing::pg_url().is_some() {
-        v.push(true);
-    }
-    v
-}
+use shegong_store::testing::engines;
 
 #[test]
 fn a_locked_run_never_changes() {

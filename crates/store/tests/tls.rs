@@ -4,7 +4,12 @@
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use shegong_store::Db;
-use shegong_store::tls::with_ssl_mode;
+
+/// `url` with `sslmode=mode` added last (the last one counts).
+fn with_ssl_mode(url: &str, mode: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}sslmode={mode}")
+}
 
 fn tls_url() -> Option<String> {
     std::env::var("SHEGONG_TEST_PG_TLS_URL").ok().filter(|s| !s.is_empty())
@@ -38,6 +43,14 @@ async fn prefer_falls_back_to_plain_when_the_certificate_is_refused() {
     }
     let db = Db::connect(&with_ssl_mode(&url, "disable")).await.unwrap();
     assert!(!encrypted(&db).await);
+    // When the plain connection fails too, the message names the URL as given and both causes.
+    let missing = shegong_store::testing::replace_db_name(&url, "no_such_database_here");
+    let err = Db::connect(&missing).await.unwrap_err().to_string();
+    assert!(
+        err.contains("TLS 连接失败") && err.contains("no_such_database_here"),
+        "{err}"
+    );
+    assert!(!err.contains("sslmode=disable"), "{err}");
 }
 
 #[tokio::test]
@@ -50,6 +63,20 @@ async fn require_refuses_a_version_1_certificate_and_says_why() {
         let err = Db::connect(&with_ssl_mode(&url, mode)).await.unwrap_err().to_string();
         assert!(err.contains("第 1 版"), "{mode}: {err}");
         assert!(err.contains(&format!("sslmode={mode}")), "{err}");
+    }
+    // However the URL asks for it, as the driver reads it: never a silent fall-back.
+    let sep = if url.contains('?') { '&' } else { '?' };
+    for asked in [
+        "ssl-mode=require",
+        "sslmode=prefer&sslmode=require",
+        "ssl%6Dode=verify-full",
+        "sslmode=Require",
+    ] {
+        let err = Db::connect(&format!("{url}{sep}{asked}"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("第 1 版"), "{asked}: {err}");
     }
 }
 

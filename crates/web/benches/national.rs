@@ -7,7 +7,8 @@
 //!   `SHEGONG_BENCH_DATABASE_URL` (demo province) and `SHEGONG_BENCH_NATIONAL_URL` (nation): empty
 //!   databases are filled, databases that hold data already are used as they are (the nation takes
 //!   minutes to make);
-//! - for each: the province administrator's worker list, one worker's archive and the figures
+//! - for each: the province administrator's worker list, one worker's archive, a search by 拼音
+//!   initials, by one character and by a fragment of a name, and the figures
 //!   (computed, as after a save), a county's (海宁市) payroll month computed and read, and its
 //!   roster exported; median and p95 of `SHEGONG_BENCH_RUNS` runs (default 20; 5 for the export),
 //!   and the nation's median over the demo's (target ≤ 1.5×; list ≤ 20 ms, archive ≤ 5 ms, figures
@@ -159,6 +160,33 @@ async fn cases(app: &axum::Router, province: &str) -> Vec<Case> {
             "province",
             "GET",
             format!("/api/v1/workers/{worker}"),
+            None,
+            runs,
+            false,
+        ),
+        c(
+            "拼音首字母搜索 zjm（省）",
+            "province",
+            "GET",
+            "/api/v1/workers?q=zjm".into(),
+            None,
+            runs,
+            false,
+        ),
+        c(
+            "单字搜索 王（省）",
+            "province",
+            "GET",
+            "/api/v1/workers?q=%E7%8E%8B".into(),
+            None,
+            runs,
+            false,
+        ),
+        c(
+            "姓名片段搜索 佳明（省）",
+            "province",
+            "GET",
+            "/api/v1/workers?q=%E4%BD%B3%E6%98%8E".into(),
             None,
             runs,
             false,

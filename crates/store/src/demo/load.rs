@@ -620,6 +620,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         .detail(format!("seed {}", opts.seed))
         .save(&db.writer)
         .await?;
+    crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.
     db.writer.execute_unprepared("ANALYZE").await?;
     Ok(summary)

@@ -2,8 +2,9 @@
 //! archives copied, inside the database, into the other 30 provinces until the nation has about 4.4
 //! million workers. Each copy is the demo province's region tree under the target province's code
 //! (its prefectures renumbered so that copies do not meet), with every worker, their appointments,
-//! education, certificates, agreements, yearly grades, statistics spells and ID numbers. IDs are the
+//! education, certificates, agreements, yearly grades, statistics spells, search keys and ID numbers. IDs are the
 //! source's with two bytes marking the copy, so every reference between copied rows still holds.
+//! The copies' search keys are the source's for the names and made anew for the ID numbers.
 //! Payroll, training, rounds and reserves stay the demo province's own. Copied ID numbers are valid:
 //! their region digits follow the copy's and the check digit is computed again.
 
@@ -15,6 +16,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 const TABLES: &[&str] = &[
     "regions",
     "workers",
+    "worker_search",
     "id_registry",
     "appointments",
     "educations",
@@ -67,6 +69,29 @@ pub async fn replicate(
     progress: &(dyn Fn(&Made) + Sync),
 ) -> Result<Made> {
     let backend = db.backend();
+    // A copy moves the prefectures 20 on: the source's must all be numbered below 20, or copies would
+    // overflow the two digits or meet each other.
+    let highest = db
+        .conn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT MAX(substr(code, 3, 2)) AS p FROM regions WHERE code LIKE '{source}%' AND length(code) >= 4"
+            ),
+        ))
+        .await?
+        .and_then(|r| r.try_get::<Option<String>>("", "p").ok().flatten())
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(0);
+    if highest >= 20 {
+        return Err(crate::error::StoreError::Conflict(shegong_domain::FieldError::new(
+            "national_source",
+            "province",
+            format!(
+                "省份 {source} 有编号 {highest:02} 的地级区划：复制时地级编号每份加 20，只能用地级编号都小于 20 的省份（如 33 浙江）作复制源"
+            ),
+        )));
+    }
     let mut columns = Vec::new();
     for t in TABLES {
         columns.push((*t, table_columns(db, t).await?));
@@ -107,6 +132,8 @@ pub async fn replicate(
             made.workers += source_workers;
             progress(&made);
         }
+        // The copies' ID numbers differ from the source's: their keys are made here.
+        made.rows += crate::search::rebuild_province(db, province, &[crate::search::Kind::IdTail]).await?;
     }
     if backend == DbBackend::Postgres {
         db.writer.execute_unprepared("VACUUM ANALYZE").await?;
@@ -131,6 +158,12 @@ impl Copy<'_> {
         let exprs: Vec<String> = cols.iter().map(|(c, is_uuid)| self.expr(c, *is_uuid)).collect();
         let filter = if table == "regions" {
             format!("code LIKE '{source}%' AND length(code) > 2")
+        } else if table == "worker_search" {
+            // The name's keys; the ID numbers' are made anew, since the copies' numbers differ.
+            format!(
+                "province_code = '{source}' AND kind = {}",
+                crate::search::Kind::Name as i16
+            )
         } else {
             format!("province_code = '{source}'")
         };

@@ -74,12 +74,19 @@ async fn keep(
 
 /// Deletes kept uploads (files and their error lists) made before `before`; returns how many.
 pub async fn expire(db: &Db, before: chrono::DateTime<Utc>) -> Result<u64> {
-    let r = import::Entity::delete_many()
-        .filter(import::Column::CreatedAt.lt(before))
-        .filter(import::Column::Status.is_not_in([UploadStatus::Checking.as_str(), UploadStatus::Committing.as_str()]))
-        .exec(&db.writer)
-        .await?;
-    Ok(r.rows_affected)
+    let mut n = 0;
+    for p in crate::regions::provinces(&db.conn).await? {
+        let r = import::Entity::delete_many()
+            .filter(import::Column::ProvinceCode.eq(&p))
+            .filter(import::Column::CreatedAt.lt(before))
+            .filter(
+                import::Column::Status.is_not_in([UploadStatus::Checking.as_str(), UploadStatus::Committing.as_str()]),
+            )
+            .exec(&db.writer)
+            .await?;
+        n += r.rows_affected;
+    }
+    Ok(n)
 }
 
 /// A kept upload, if it is inside the caller's scope.
@@ -263,18 +270,26 @@ pub(super) async fn commit_recorded(
 /// result (committing them now could put an old file over newer imports). Returns how many commits
 /// were finished.
 pub async fn resume_unfinished(db: &Db, today: NaiveDate) -> Result<usize> {
-    let ids: Vec<(Uuid, String, String, String)> = import::Entity::find()
-        .select_only()
-        .columns([
-            import::Column::Id,
-            import::Column::RegionCode,
-            import::Column::Username,
-            import::Column::Status,
-        ])
-        .filter(import::Column::Status.is_in([UploadStatus::Checking.as_str(), UploadStatus::Committing.as_str()]))
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
+    let mut ids: Vec<(Uuid, String, String, String)> = Vec::new();
+    for p in crate::regions::provinces(&db.conn).await? {
+        ids.extend(
+            import::Entity::find()
+                .select_only()
+                .columns([
+                    import::Column::Id,
+                    import::Column::RegionCode,
+                    import::Column::Username,
+                    import::Column::Status,
+                ])
+                .filter(import::Column::ProvinceCode.eq(&p))
+                .filter(
+                    import::Column::Status.is_in([UploadStatus::Checking.as_str(), UploadStatus::Committing.as_str()]),
+                )
+                .into_tuple::<(Uuid, String, String, String)>()
+                .all(&db.conn)
+                .await?,
+        );
+    }
     let mut n = 0;
     for (id, region, username, status) in ids {
         let Ok(code) = shegong_domain::RegionCode::parse(&region) else {

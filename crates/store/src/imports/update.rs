@@ -245,6 +245,9 @@ pub(super) async fn import_update(
     }
     am.updated_at = Set(Utc::now());
     let updated = am.update(txn).await?;
+    if updated.name != w.name {
+        crate::search::replace(txn, &updated).await?;
+    }
     refresh_derived(txn, updated).await?;
     ch.save(txn).await?;
     Ok(true)

@@ -24,6 +24,7 @@ mod m0016_correction_replies;
 mod m0017_bank_accounts;
 mod m0018_attachments;
 mod m0019_covering_indexes;
+mod m0020_worker_search;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_bank_accounts::Migration),
             Box::new(m0018_attachments::Migration),
             Box::new(m0019_covering_indexes::Migration),
+            Box::new(m0020_worker_search::Migration),
         ]
     }
 }

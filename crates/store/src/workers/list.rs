@@ -18,7 +18,8 @@ use shegong_domain::{FieldError, RegionCode, Scope};
 pub struct WorkerFilter {
     /// Narrow to a sub-region of the caller's scope.
     pub region: Option<String>,
-    /// Name (contains) or ID number (prefix).
+    /// Any fragment of the name, its 拼音 (full or initials), or the ID number (whole; or its beginning
+    /// or last digits, for roles that may search by them).
     pub q: Option<String>,
     pub post_category: Option<String>,
     /// postgraduate | bachelor | college | high_school_or_below | college_or_above
@@ -47,19 +48,6 @@ pub(super) const MAX_QUERY_CHARS: usize = 50;
 pub(super) const MAX_AGE: u32 = 150;
 
 /// `col LIKE '%text%'` with the text taken literally (`%`, `_` and `\` escaped).
-fn contains_literally<C: ColumnTrait>(col: C, text: &str) -> sea_orm::sea_query::SimpleExpr {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for ch in text.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(ch);
-    }
-    pattern.push('%');
-    Expr::col(col).like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\'))
-}
-
 pub(super) fn set_str(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
@@ -106,16 +94,28 @@ impl WorkerFilter {
             if q.chars().count() > MAX_QUERY_CHARS || q.chars().any(char::is_control) {
                 return Err(bad_filter("q", "搜索内容过长或含有无效字符"));
             }
+            use crate::search::{Kind, matching};
+            // Through the search keys of the scope's province (an index range, never a scan).
+            let found = |kind, q: &str| match matching(scope.region().province(), kind, q) {
+                Some(sub) => worker::Column::Id.in_subquery(sub),
+                None => Expr::val(1).eq(0),
+            };
             let upper = q.to_ascii_uppercase();
             if upper.len() >= 4 && upper.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
                 if self.id_prefix_search {
-                    c = c.add(worker::Column::IdNumber.starts_with(upper.as_str()));
+                    // The number's beginning or its last digits.
+                    c = c.add(
+                        Condition::any()
+                            .add(worker::Column::IdNumber.starts_with(upper.as_str()))
+                            .add(found(Kind::IdTail, &upper)),
+                    );
                 } else {
                     // Only the whole number: a prefix would let the number be guessed digit by digit.
                     c = c.add(worker::Column::IdNumber.eq(upper.as_str()));
                 }
             } else {
-                c = c.add(contains_literally(worker::Column::Name, q));
+                // Any fragment of the name, its 拼音 or its initials.
+                c = c.add(found(Kind::Name, q));
             }
         }
         if let Some(p) = set_str(&self.post_category) {
@@ -222,7 +222,12 @@ pub async fn list(
     let cond = filter.condition(scope, today)?;
     let base = worker::Entity::find().filter(cond);
     let total = base.clone().count(&db.conn).await?;
-    let q = sorted(base, filter.sort.as_deref());
+    // A search puts the name typed in full first, unless the user chose an order.
+    let ranked = match (set_str(&filter.q), filter.sort.as_deref()) {
+        (Some(q), None) => base.order_by(Expr::col(worker::Column::Name).eq(q), sea_orm::Order::Desc),
+        _ => base,
+    };
+    let q = sorted(ranked, filter.sort.as_deref());
     let rows = q
         .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page)

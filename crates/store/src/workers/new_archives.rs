@@ -24,10 +24,17 @@ pub(crate) async fn write_new(
     let mut certs = Vec::new();
     let mut changes = Vec::with_capacity(new.len());
     let mut spells = Vec::with_capacity(new.len());
+    let mut keys = Vec::with_capacity(new.len() * 10);
     for &(id, w) in new {
         let a = &w.appointment;
         let province = a.community.as_str()[..2].to_string();
         let region = a.community.to_string();
+        keys.extend(crate::search::rows(
+            &province,
+            id,
+            w.name.as_str(),
+            &w.id_number.to_string(),
+        ));
         workers.push(vec![
             Value::from(province.clone()),
             Value::from(id),
@@ -225,5 +232,6 @@ pub(crate) async fn write_new(
     )
     .await?;
     insert(txn, "worker_spells", &crate::stats::COLS, spells).await?;
+    crate::search::insert(txn, keys).await?;
     Ok(())
 }

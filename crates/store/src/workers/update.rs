@@ -232,6 +232,9 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
     am.updated_at = Set(Utc::now());
     let updated = am.update(&txn).await?;
     crate::stats::rebuild_worker(&txn, &updated).await?;
+    if (&updated.name, &updated.id_number) != (&w.name, &w.id_number) {
+        crate::search::replace(&txn, &updated).await?;
+    }
     ch.save(&txn).await?;
     crate::audit::entry(actor, "worker.update", &updated.region_code)
         .target(id)

@@ -9,6 +9,7 @@ mod names;
 mod office;
 mod schema;
 mod scores;
+mod search;
 
 mod access;
 mod accounts;

@@ -1,0 +1,206 @@
+//! Finding a person as a clerk types: any fragment of the name (one character is enough), its 拼音 in
+//! full or by initials (`zjm` → 张佳明, `jiaming` → 张佳明), or the last digits of the ID number. A name
+//! is turned into search keys when it is written — every suffix of the name, of its 拼音 at each
+//! syllable and of its initials — so that a fragment is a *prefix* of some key and is found on an
+//! ordinary index, the same on SQLite and PostgreSQL (trigram indexes miss fragments of one or two
+//! characters, and Chinese names are two to four).
+
+use pinyin::ToPinyin;
+
+/// Keys longer than this are cut; a query longer than this is matched on its first characters
+/// and then checked against the name itself.
+pub const KEY_CHARS: usize = 32;
+
+/// Surnames whose reading as a surname differs from the character's common one (or that have
+/// several); a compound surname's syllables are written apart.
+const SURNAMES: &[(&str, &str)] = &[
+    ("单", "shan"),
+    ("解", "xie"),
+    ("曾", "zeng"),
+    ("仇", "qiu"),
+    ("区", "ou"),
+    ("查", "zha"),
+    ("朴", "piao"),
+    ("盖", "ge"),
+    ("覃", "qin"),
+    ("缪", "miao"),
+    ("翟", "zhai"),
+    ("乐", "yue"),
+    ("召", "shao"),
+    ("种", "chong"),
+    ("繁", "po"),
+    ("员", "yun"),
+    ("尉迟", "yu chi"),
+    ("万俟", "mo qi"),
+    ("长孙", "zhang sun"),
+    ("宿", "su"),
+    ("冼", "xian"),
+    ("秘", "bi"),
+    ("那", "na"),
+    ("隗", "wei"),
+    ("句", "gou"),
+    ("折", "she"),
+    ("燕", "yan"),
+    ("沈", "shen"),
+    ("重", "chong"),
+    ("石", "shi"),
+    ("柏", "bai"),
+    ("殷", "yin"),
+    ("阚", "kan"),
+    ("纪", "ji"),
+    ("任", "ren"),
+    ("华", "hua"),
+    ("应", "ying"),
+    ("谌", "chen"),
+    ("眭", "sui"),
+    ("逄", "pang"),
+];
+
+/// The name's syllables in 拼音 without tones, the surname read as a surname; a character with no
+/// reading (a letter, a dot) stands for itself, lower-cased.
+pub fn syllables(name: &str) -> Vec<String> {
+    let name = name.trim();
+    let (surname, rest): (Vec<String>, &str) = match SURNAMES
+        .iter()
+        .filter(|(s, _)| name.starts_with(s))
+        .max_by_key(|(s, _)| s.len())
+    {
+        Some((s, reading)) => (split_reading(reading), &name[s.len()..]),
+        None => (Vec::new(), name),
+    };
+    let mut out = surname;
+    for (c, p) in rest.chars().zip(rest.to_pinyin()) {
+        match p {
+            Some(p) => out.push(p.plain().to_string()),
+            None if c.is_alphanumeric() => out.push(c.to_lowercase().collect()),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A surname's reading, one syllable a character (a compound surname's are written apart).
+fn split_reading(reading: &str) -> Vec<String> {
+    reading.split_whitespace().map(str::to_string).collect()
+}
+
+/// Every key a name is found by: its suffixes, the suffixes of its 拼音 at each syllable, and of its
+/// initials; lower-case, each at most [`KEY_CHARS`] characters, without repeats.
+pub fn name_keys(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let syl = syllables(name);
+    let initials: Vec<String> = syl.iter().filter_map(|s| s.chars().next()).map(String::from).collect();
+    let mut keys: Vec<String> = Vec::new();
+    for i in 0..chars.len() {
+        keys.push(chars[i..].iter().flat_map(|c| c.to_lowercase()).collect());
+    }
+    for i in 0..syl.len() {
+        keys.push(syl[i..].concat());
+        keys.push(initials[i..].concat());
+    }
+    let mut keys: Vec<String> = keys
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| k.chars().take(KEY_CHARS).collect())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The key an ID number's last digits are found by: the number reversed, so that its end is a prefix.
+pub fn id_tail_key(id_number: &str) -> String {
+    id_number.trim().to_ascii_uppercase().chars().rev().collect()
+}
+
+/// What a typed query is matched against: lower-case, spaces and a middle dot's neighbours kept,
+/// cut to [`KEY_CHARS`]; `None` when nothing is left.
+pub fn query_key(q: &str) -> Option<String> {
+    let k: String = q
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(|c| c.to_lowercase())
+        .take(KEY_CHARS)
+        .collect();
+    (!k.is_empty()).then_some(k)
+}
+
+/// The end of the range of keys that start with `prefix` (`prefix <= key < end`).
+pub fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn finds(name: &str, q: &str) -> bool {
+        let k = query_key(q).unwrap();
+        name_keys(name).iter().any(|key| key.starts_with(&k))
+    }
+
+    #[test]
+    fn fragments_pinyin_and_initials() {
+        for q in [
+            "张",
+            "佳",
+            "明",
+            "张佳",
+            "佳明",
+            "张佳明",
+            "zjm",
+            "jm",
+            "zhang",
+            "zhangjiaming",
+            "jiaming",
+            "ZJM",
+        ] {
+            assert!(finds("张佳明", q), "{q}");
+        }
+        for q in ["李", "张明", "zm", "jiamin g x"] {
+            assert!(!finds("张佳明", q), "{q}");
+        }
+    }
+
+    #[test]
+    fn polyphonic_surnames_are_read_as_surnames() {
+        assert!(finds("单雄信", "shanxiongxin"));
+        assert!(finds("单雄信", "sxx"));
+        assert!(!finds("单雄信", "dxx"));
+        assert!(finds("解缙", "xiejin"));
+        assert!(finds("曾国藩", "zgf"));
+        assert!(finds("仇英", "qiuying"));
+        assert!(finds("尉迟恭", "yuchigong"));
+        assert!(finds("尉迟恭", "ycg"));
+        // Not a surname in the middle of a name: the common reading.
+        assert!(finds("王单", "wangdan"));
+    }
+
+    #[test]
+    fn names_with_letters_and_dots() {
+        assert!(finds("阿依古丽·买买提", "买买提"));
+        assert!(finds("阿依古丽·买买提", "ayiguli"));
+        assert!(finds("Anna李", "anna"));
+    }
+
+    #[test]
+    fn id_tail() {
+        let key = id_tail_key("33010219960716360x");
+        assert!(key.starts_with(&id_tail_key("360X")));
+        assert!(!key.starts_with(&id_tail_key("3601")));
+    }
+
+    proptest! {
+        /// Every fragment of a name finds it.
+        #[test]
+        fn every_fragment_finds_the_name(name in "[张王李赵刘陈杨黄周吴][一-龥]{1,3}", a in 0usize..4, b in 1usize..5) {
+            let chars: Vec<char> = name.chars().collect();
+            let (a, b) = (a.min(chars.len() - 1), b.min(chars.len()));
+            prop_assume!(a < b);
+            let fragment: String = chars[a..b].iter().collect();
+            prop_assert!(finds(&name, &fragment));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The search keys of every worker (`worker_search`), written with the name and ID number they come
+//! from: the keys a name is found by (`shegong_domain::search::name_keys`) and the ID number reversed.
+//! A query is a key range on the table's primary key, inside one province.
+
+use crate::Db;
+use crate::bulk;
+use crate::entity::worker;
+use crate::error::Result;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
+use shegong_domain::search::{id_tail_key, name_keys, prefix_end, query_key};
+use uuid::Uuid;
+
+pub(crate) const TABLE: &str = "worker_search";
+const COLS: [&str; 4] = ["province_code", "kind", "key", "worker_id"];
+
+/// What a key was made from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(i16)]
+pub enum Kind {
+    /// The name, its 拼音 and its initials.
+    Name = 0,
+    /// The ID number, reversed: its last digits are a prefix.
+    IdTail = 1,
+}
+
+fn row(province: &str, worker: Uuid, kind: Kind, key: String) -> Vec<Value> {
+    vec![
+        Value::from(province.to_string()),
+        Value::from(kind as i16),
+        Value::from(key),
+        Value::from(worker),
+    ]
+}
+
+/// The rows of one worker's keys.
+pub(crate) fn rows(province: &str, worker: Uuid, name: &str, id_number: &str) -> Vec<Vec<Value>> {
+    let mut out: Vec<Vec<Value>> = name_keys(name)
+        .into_iter()
+        .map(|k| row(province, worker, Kind::Name, k))
+        .collect();
+    out.push(id_tail_row(province, worker, id_number));
+    out
+}
+
+/// The row of the key a worker's ID number's last digits find them by.
+pub(crate) fn id_tail_row(province: &str, worker: Uuid, id_number: &str) -> Vec<Value> {
+    row(province, worker, Kind::IdTail, id_tail_key(id_number))
+}
+
+/// Writes keys made with [`rows`] (for workers that have none yet).
+pub(crate) async fn insert(db: &impl ConnectionTrait, rows: Vec<Vec<Value>>) -> Result<u64> {
+    bulk::insert(db, TABLE, &COLS, rows).await
+}
+
+/// Replaces one worker's keys after their name or ID number changed.
+pub(crate) async fn replace(db: &impl ConnectionTrait, w: &worker::Model) -> Result<()> {
+    db.execute_raw(sea_orm::Statement::from_sql_and_values(
+        db.get_database_backend(),
+        match db.get_database_backend() {
+            sea_orm::DbBackend::Postgres => "DELETE FROM worker_search WHERE province_code = $1 AND worker_id = $2",
+            _ => "DELETE FROM worker_search WHERE province_code = ? AND worker_id = ?",
+        },
+        [w.province_code.clone().into(), w.id.into()],
+    ))
+    .await?;
+    insert(db, rows(&w.province_code, w.id, &w.name, &w.id_number)).await?;
+    Ok(())
+}
+
+/// The workers of `province` a query finds: `kind`'s keys starting with the query, as a subquery
+/// for `workers.id IN (…)`. `None` when the query has nothing to match.
+pub fn matching(province: &str, kind: Kind, q: &str) -> Option<SelectStatement> {
+    let key = match kind {
+        Kind::Name => query_key(q)?,
+        Kind::IdTail => id_tail_key(q),
+    };
+    let end = prefix_end(&key);
+    Some(
+        Query::select()
+            .column(Alias::new("worker_id"))
+            .from(Alias::new(TABLE))
+            .and_where(Expr::col(Alias::new("province_code")).eq(province))
+            .and_where(Expr::col(Alias::new("kind")).eq(kind as i16))
+            .and_where(Expr::col(Alias::new("key")).gte(key))
+            .and_where(Expr::col(Alias::new("key")).lt(end))
+            .to_owned(),
+    )
+}
+
+/// Writes the keys of these kinds of every worker of `province` anew (a database from before the
+/// keys existed, a bulk load). Returns how many keys.
+pub async fn rebuild_province(db: &Db, province: &str, kinds: &[Kind]) -> Result<u64> {
+    let people: Vec<(Uuid, String, String)> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::Name)
+        .column(worker::Column::IdNumber)
+        .filter(worker::Column::ProvinceCode.eq(province))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let txn = db.begin_write().await?;
+    for kind in kinds {
+        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            db.backend(),
+            match db.backend() {
+                sea_orm::DbBackend::Postgres => "DELETE FROM worker_search WHERE province_code = $1 AND kind = $2",
+                _ => "DELETE FROM worker_search WHERE province_code = ? AND kind = ?",
+            },
+            [province.into(), (*kind as i16).into()],
+        ))
+        .await?;
+    }
+    let mut n = 0;
+    for chunk in people.chunks(5_000) {
+        let mut rows = Vec::new();
+        for (id, name, number) in chunk {
+            if kinds.contains(&Kind::Name) {
+                rows.extend(name_keys(name).into_iter().map(|k| row(province, *id, Kind::Name, k)));
+            }
+            if kinds.contains(&Kind::IdTail) {
+                rows.push(id_tail_row(province, *id, number));
+            }
+        }
+        n += insert(&*txn, rows).await?;
+    }
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// Both kinds of keys.
+pub const ALL: [Kind; 2] = [Kind::Name, Kind::IdTail];
+
+/// Writes the keys of `province` when it has none yet (a database from before the keys existed).
+/// Cheap when there is nothing to do.
+pub async fn backfill(db: &Db, province: &str) -> Result<()> {
+    if !has_keys(db, province).await? {
+        tracing::info!(province = %province, "building the search keys");
+        rebuild_province(db, province, &ALL).await?;
+    }
+    Ok(())
+}
+
+async fn has_keys(db: &Db, province: &str) -> Result<bool> {
+    let q = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("province_code")).eq(province))
+        .limit(1)
+        .to_owned();
+    Ok(db.conn.query_one(&q).await?.is_some())
+}

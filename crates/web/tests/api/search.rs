@@ -1,0 +1,106 @@
+//! Finding a person as a clerk types: any fragment of the name, its 拼音 in full or by initials
+//! (polyphonic surnames read as surnames), the last digits of the ID number for the roles that may
+//! search by number; the name typed in full first; nothing outside the caller's region.
+
+use crate::both_engines;
+use crate::helpers::{TestApp, fresh_id, new_worker};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn names(v: &Value) -> Vec<String> {
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn q(s: &str) -> String {
+    format!(
+        "/api/v1/workers?per_page=100&q={}",
+        &serde_urlencoded::to_string([("x", s)]).unwrap()[2..]
+    )
+}
+
+async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
+    let admin = app.token("haining").await;
+    let mut ids = Vec::new();
+    for (i, name) in ["单雄信", "张佳明", "张佳"].into_iter().enumerate() {
+        let mut body = new_worker("330481001001", &fresh_id(40 + i as u16));
+        body["name"] = json!(name);
+        let (s, w) = app.post_json(&admin, "/api/v1/workers", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{w}");
+        ids.push(w["id"].as_str().unwrap().to_string());
+    }
+    for typed in ["zjm", "ZJM", "zhangjiaming", "jiaming", "jm", "佳明", "张佳明"] {
+        let (s, v) = app.get_json(&admin, &q(typed)).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(names(&v).contains(&"张佳明".to_string()), "{typed}: {v}");
+    }
+    // The surname 单 is read shàn.
+    for typed in ["sxx", "shanxiongxin", "单"] {
+        let (_, v) = app.get_json(&admin, &q(typed)).await;
+        assert!(names(&v).contains(&"单雄信".to_string()), "{typed}: {v}");
+    }
+    let (_, v) = app.get_json(&admin, &q("dxx")).await;
+    assert!(!names(&v).contains(&"单雄信".to_string()), "{v}");
+    // One character is enough; the name typed in full comes first.
+    let (_, v) = app.get_json(&admin, &q("佳")).await;
+    let found = names(&v);
+    assert!(
+        found.contains(&"张佳".to_string()) && found.contains(&"张佳明".to_string()),
+        "{v}"
+    );
+    let (_, v) = app.get_json(&admin, &q("张佳")).await;
+    assert_eq!(names(&v)[0], "张佳", "{v}");
+
+    // A new name is found by its own keys, the old one no more.
+    let (s, v) = app
+        .patch_json(
+            &admin,
+            &format!("/api/v1/workers/{}", ids[1]),
+            json!({"name": "李佳明"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, v) = app.get_json(&admin, &q("ljm")).await;
+    assert_eq!(names(&v), vec!["李佳明".to_string()], "{v}");
+    let (_, v) = app.get_json(&admin, &q("zjm")).await;
+    assert!(!names(&v).contains(&"李佳明".to_string()), "{v}");
+
+    // The last digits of the ID number: for the county's administrator, not for a community head.
+    let head = app.token("community").await;
+    let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
+    let someone = mine["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{someone}")).await;
+    let number = full["id_number_full"].as_str().unwrap().to_string();
+    let tail = &number[number.len() - 6..];
+    let (_, v) = app.get_json(&admin, &q(tail)).await;
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["id"] == someone.as_str()),
+        "{v}"
+    );
+    let (_, v) = app.get_json(&head, &q(tail)).await;
+    assert_eq!(v["total"], 0, "a community head finds nobody by part of a number: {v}");
+
+    // The neighbouring county finds none of them, by any key.
+    let tongxiang = app.token("tongxiang").await;
+    for typed in ["sxx", "张佳", "ljm", tail] {
+        let (_, v) = app.get_json(&tongxiang, &q(typed)).await;
+        assert!(
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|w| w["community_code"].as_str().unwrap().starts_with("330483")),
+            "{typed}: {v}"
+        );
+    }
+}
+
+both_engines!(by_fragment_pinyin_initials_and_id_tail);
