@@ -222,9 +222,10 @@ pub async fn list(
     let cond = filter.condition(scope, today)?;
     let base = worker::Entity::find().filter(cond);
     let total = base.clone().count(&db.conn).await?;
-    // A search puts the name typed in full first, unless the user chose an order.
+    // A search puts the name typed in full first, unless the user chose an order other than the
+    // default one (the list page always sends its sort, the default included).
     let ranked = match (set_str(&filter.q), filter.sort.as_deref()) {
-        (Some(q), None) => base.order_by(Expr::col(worker::Column::Name).eq(q), sea_orm::Order::Desc),
+        (Some(q), None | Some("region")) => base.order_by(Expr::col(worker::Column::Name).eq(q), sea_orm::Order::Desc),
         _ => base,
     };
     let q = sorted(ranked, filter.sort.as_deref());

@@ -54,6 +54,22 @@ async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
     );
     let (_, v) = app.get_json(&admin, &q("张佳")).await;
     assert_eq!(names(&v)[0], "张佳", "{v}");
+    // Also with the default order named, as the list page sends it: a name typed in full, of someone
+    // in the county's last community, comes before a longer name in its first community.
+    let all = app.all_workers(&admin, "sort=region").await;
+    let first = all
+        .iter()
+        .find(|w| w["name"].as_str().unwrap().chars().count() == 3)
+        .unwrap();
+    let last_community = all.last().unwrap()["community_code"].as_str().unwrap();
+    let short: String = first["name"].as_str().unwrap().chars().skip(1).collect();
+    let mut body = new_worker(last_community, &fresh_id(49));
+    body["name"] = json!(short);
+    let (s, w) = app.post_json(&admin, "/api/v1/workers", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{w}");
+    let (_, v) = app.get_json(&admin, &format!("{}&sort=region", q(&short))).await;
+    assert_eq!(names(&v)[0], short, "{v}");
+    assert!(names(&v).contains(&first["name"].as_str().unwrap().to_string()), "{v}");
 
     // A new name is found by its own keys, the old one no more.
     let (s, v) = app
