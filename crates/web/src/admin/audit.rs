@@ -158,7 +158,16 @@ impl AuditQuery {
             let (found, _) = workers::list(&st.db, &caller.scope, &wf, today(), 1, 500)
                 .await
                 .map_err(|e| AppError::from(e).body().message)?;
-            f.targets = Some(found.iter().map(|w| w.id.to_string()).collect());
+            // The full name or the whole number, as the box asks (the search also finds fragments).
+            // A number is matched whole by the search already (`id_prefix_search: false`).
+            let is_number = person.len() >= 4 && person.bytes().all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
+            f.targets = Some(
+                found
+                    .iter()
+                    .filter(|w| is_number || w.name == person)
+                    .map(|w| w.id.to_string())
+                    .collect(),
+            );
         }
         Ok(f)
     }

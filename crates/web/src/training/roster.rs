@@ -176,11 +176,20 @@ pub(crate) async fn add_person(Path(id): Path<Uuid>, form: Posted) -> Response {
                 q: Some(who.to_string()),
                 ..Default::default()
             };
-            let (found, total) = workers::list(&st.db, &access.scope, &filter, crate::clock::today(), 1, 5).await?;
-            let w = match (found.as_slice(), total) {
-                ([w], 1) => w,
-                (_, 0) => return Err(refuse(format!("您的管辖范围内没有在岗人员“{who}”"))),
-                _ => return Err(refuse(format!("有{total}人符合“{who}”，请填写身份证号码"))),
+            // The search finds fragments and 拼音 too; only the full name or the whole number picks a
+            // person here (the name typed in full comes first in the search's order).
+            let (found, _) = workers::list(&st.db, &access.scope, &filter, crate::clock::today(), 1, 50).await?;
+            // A number is matched whole by the search already (no prefix search here).
+            let is_number = who.len() >= 4 && who.bytes().all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
+            let exact: Vec<_> = found.iter().filter(|w| is_number || w.name == who).collect();
+            let w = match exact.as_slice() {
+                [w] => *w,
+                [] => {
+                    return Err(refuse(format!(
+                        "您的管辖范围内没有在岗人员“{who}”（请填写完整姓名或身份证号码）"
+                    )));
+                }
+                many => return Err(refuse(format!("有{}人名为“{who}”，请填写身份证号码", many.len()))),
             };
             training::set_result(
                 &st.db,

@@ -20,7 +20,8 @@ async fn the_auditor_finds_who_viewed_an_id_number(app: TestApp) {
     }
     let (_, full) = app.get_json(&auditor, &format!("/api/v1/workers/{id}")).await;
     let id_number = full["id_number_full"].as_str().unwrap().to_string();
-    let today = chrono::Utc::now().date_naive();
+    // The day in China, as the pages read dates (after 16:00 UTC it is already tomorrow there).
+    let today = shegong_domain::time::date_in_china(chrono::Utc::now());
     let week_ago = today - chrono::Duration::days(7);
     let q = format!("/audit?person={id_number}&action=worker.view_id_number&from={week_ago}&to={today}");
     let page = app.get(&auditor, &q).await.text().await.unwrap();

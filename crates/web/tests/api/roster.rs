@@ -57,6 +57,20 @@ async fn a_course_roster_is_kept_person_by_person(app: TestApp) {
         .unwrap();
     let back = text_of(&b, app.url(r.headers()["location"].to_str().unwrap())).await;
     assert!(back.contains("没有在岗人员“查无此人”"));
+    // A fragment of the name, or its 拼音, finds people in the list but never picks one here.
+    let fragment: String = name.chars().skip(1).collect();
+    let r = b
+        .post(app.url(&format!("/trainings/{id}/people")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("who", fragment.as_str()),
+            ("outcome", "passed"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let back = text_of(&b, app.url(r.headers()["location"].to_str().unwrap())).await;
+    assert!(back.contains("请填写完整姓名或身份证号码"), "a fragment picked someone");
     // Taken off the roster.
     b.post(app.url(&format!("/trainings/{id}/people/{wid}/remove")))
         .form(&[("_csrf", csrf.as_str())])
