@@ -158,46 +158,28 @@ impl TestApp {
 
     /// Row counts of the archive tables, to prove a rejected write changed nothing.
     pub async fn counts(&self) -> Vec<u64> {
-        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
         use shegong_store::entity::*;
         // Every province's rows, each table asked with the provinces named (as Citus wants).
-        let provinces: Vec<String> = region::Entity::find()
-            .select_only()
-            .column(region::Column::Code)
-            .filter(region::Column::ParentCode.is_null())
-            .into_tuple()
-            .all(&self.db.conn)
-            .await
-            .unwrap();
+        let provinces = shegong_store::regions::provinces(&self.db.conn).await.unwrap();
         let c = &self.db.conn;
-        let p = || provinces.clone();
+        // One table's rows in every province.
+        macro_rules! rows {
+            ($e:ident) => {
+                $e::Entity::find()
+                    .filter($e::Column::ProvinceCode.is_in(provinces.clone()))
+                    .count(c)
+                    .await
+                    .unwrap()
+            };
+        }
         vec![
-            worker::Entity::find()
-                .filter(worker::Column::ProvinceCode.is_in(p()))
-                .count(c)
-                .await
-                .unwrap(),
-            appointment::Entity::find()
-                .filter(appointment::Column::ProvinceCode.is_in(p()))
-                .count(c)
-                .await
-                .unwrap(),
-            education::Entity::find()
-                .filter(education::Column::ProvinceCode.is_in(p()))
-                .count(c)
-                .await
-                .unwrap(),
-            certificate::Entity::find()
-                .filter(certificate::Column::ProvinceCode.is_in(p()))
-                .count(c)
-                .await
-                .unwrap(),
+            rows!(worker),
+            rows!(appointment),
+            rows!(education),
+            rows!(certificate),
             id_registry::Entity::find().count(c).await.unwrap(),
-            worker_change::Entity::find()
-                .filter(worker_change::Column::ProvinceCode.is_in(p()))
-                .count(c)
-                .await
-                .unwrap(),
+            rows!(worker_change),
         ]
     }
 }
