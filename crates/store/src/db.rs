@@ -27,6 +27,8 @@ pub struct Db {
     pub cache: Arc<FiguresCache>,
     /// Plain connections for large reads on SQLite (see [`crate::scan`]); `None` on PostgreSQL.
     pub reads: Option<Arc<crate::scan::Reads>>,
+    /// The audit log's writer for entries that reads make (see [`crate::audit::Queue`]).
+    pub audit: Arc<crate::audit::Queue>,
 }
 
 /// Called with the text of every statement (see [`Db::connect_observed`]).
@@ -163,6 +165,7 @@ impl Db {
         };
         Ok(Self {
             conn,
+            audit: Arc::new(crate::audit::Queue::start(writer.clone())),
             writer,
             cache: Arc::default(),
             reads,
@@ -173,17 +176,7 @@ impl Db {
     /// writer connection with `BEGIN IMMEDIATE`; on PostgreSQL an ordinary transaction (row locks are
     /// taken by the statements themselves, see [`Db::lock_province`]).
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let txn = match self.backend() {
-            DbBackend::Sqlite => {
-                self.writer
-                    .begin_with_options(TransactionOptions {
-                        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                        ..Default::default()
-                    })
-                    .await
-            }
-            _ => self.writer.begin().await,
-        }?;
+        let txn = begin_immediate(&self.writer).await?;
         Ok(WriteTxn {
             txn: Some(txn),
             cache: self.cache.clone(),
@@ -253,6 +246,22 @@ impl Db {
             .await
             .context("备份失败")?;
         Ok(())
+    }
+}
+
+/// A transaction on `writer` that holds the write lock from its first statement (see
+/// [`Db::begin_write`]).
+pub(crate) async fn begin_immediate(writer: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match writer.get_database_backend() {
+        DbBackend::Sqlite => {
+            writer
+                .begin_with_options(TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await
+        }
+        _ => writer.begin().await,
     }
 }
 

@@ -68,17 +68,26 @@ pub async fn create_worker(
     Ok((StatusCode::CREATED, Json(worker_detail(&a, &grades, false, today()))).into_response())
 }
 
-/// 一名社区工作者的完整档案（有权限者可见完整身份证号码，查看留痕）
-#[utoipa::path(get, path = "/workers/{id}", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")),
+/// Asks for the full ID number (`?full_id=true`); without it the number is masked.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+pub struct FullIdQuery {
+    /// 为 true 时返回完整身份证号码（仅限有权限的角色，查看记入审计日志）
+    pub full_id: bool,
+}
+
+/// 一名社区工作者的完整档案（身份证号码默认隐去部分数字；有权限者以 full_id=true 查看完整号码，查看留痕）
+#[utoipa::path(get, path = "/workers/{id}", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员"), FullIdQuery),
     responses((status = 200, description = "档案", body = WorkerDetail)))]
 pub async fn get_worker(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
+    Query(q): Query<FullIdQuery>,
 ) -> ApiResult<Json<WorkerDetail>> {
     let a = workers::archive(&st.db, &caller.scope, id, today()).await?;
     let grades = career::grades(&st.db, &caller.scope, id).await?;
-    let full = caller.role.may(Permission::ViewFullIdNumber);
+    let full = q.full_id && caller.role.may(Permission::ViewFullIdNumber);
     if full {
         audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, "api").await?;
     }
@@ -102,15 +111,16 @@ pub async fn patch_worker(
     Ok(Json(worker_detail(&a, &grades, false, today())))
 }
 
-/// 档案变更记录
-#[utoipa::path(get, path = "/workers/{id}/history", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")),
+/// 档案变更记录（身份证号码的更正默认隐去部分数字，full_id=true 同上）
+#[utoipa::path(get, path = "/workers/{id}/history", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员"), FullIdQuery),
     responses((status = 200, description = "变更记录", body = History)))]
 pub async fn worker_history(
     State(st): State<AppState>,
     caller: Caller,
     Path(id): Path<Uuid>,
+    Query(q): Query<FullIdQuery>,
 ) -> ApiResult<Json<History>> {
-    let full = caller.role.may(Permission::ViewFullIdNumber);
+    let full = q.full_id && caller.role.may(Permission::ViewFullIdNumber);
     let rows = workers::history(&st.db, &caller.scope, id, full).await?;
     if full && let Some(r) = rows.iter().find(|r| r.field == workers::ID_NUMBER_FIELD) {
         audit::full_id_viewed(&st.db, &caller.actor, &r.region_code, id, "history").await?;
@@ -153,7 +163,7 @@ pub async fn add_appointment(
     )
     .map_err(AppError::Invalid)?;
     workers::add_appointment(&st.db, &caller.access, id, a, i.transfer.unwrap_or(true)).await?;
-    get_worker(State(st), caller, Path(id)).await
+    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
 }
 
 /// 新增学历
@@ -167,7 +177,7 @@ pub async fn add_education(
 ) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_education(&st.db, &caller.access, id, parse_education(&i)?).await?;
-    get_worker(State(st), caller, Path(id)).await
+    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
 }
 
 /// 新增职业资格证书
@@ -181,7 +191,7 @@ pub async fn add_certificate(
 ) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_certificate(&st.db, &caller.access, id, parse_certificate(&i)?).await?;
-    get_worker(State(st), caller, Path(id)).await
+    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
 }
 
 /// 新增服务协议
@@ -195,7 +205,7 @@ pub async fn add_agreement(
 ) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_agreement(&st.db, &caller.access, id, parse_agreement(&i)?).await?;
-    get_worker(State(st), caller, Path(id)).await
+    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -217,7 +227,7 @@ pub async fn exit_worker(
     caller.access.require(Permission::ExitWorker)?;
     let on = parse_date("exited_on", "退出日期", &i.exited_on)?;
     workers::exit(&st.db, &caller.access, id, on, &i.reason).await?;
-    get_worker(State(st), caller, Path(id)).await
+    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]

@@ -88,7 +88,7 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
     }
     audit::entry(&caller.actor, "worker.export", caller.scope.region().as_str())
         .detail(format!("{n} 行"))
-        .save(&st.db.writer)
+        .record(&st.db)
         .await?;
     let filename = format!("社区工作者名单-{}.xlsx", today.format("%Y%m%d"));
     xlsx_response(wb, "workers.xlsx", &filename).await

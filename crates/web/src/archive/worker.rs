@@ -34,6 +34,10 @@ struct WorkerPage {
     notice: String,
     errors: Vec<FieldError>,
     can_edit: bool,
+    /// May ask for the full ID number (查看完整号码); shown only when asked, and then audited.
+    may_see_id: bool,
+    /// The history holds an ID number correction, masked (a link shows it whole).
+    history_masked_id: bool,
     can_exit: bool,
     is_self: bool,
     educations: Vec<EducationRow>,
@@ -73,6 +77,8 @@ struct FileRow {
 #[serde(default)]
 pub(crate) struct WorkerPageQuery {
     tab: Option<String>,
+    /// 查看完整号码: the full ID number is shown (and the view audited) only when asked for.
+    full_id: bool,
     #[serde(flatten)]
     flash: crate::flash::Flash,
 }
@@ -87,7 +93,8 @@ pub(crate) async fn worker_page(
     let a = workers::archive(&st.db, &caller.scope, id, today).await?;
     let grades = shegong_store::career::grades(&st.db, &caller.scope, id).await?;
     let tab = q.tab.clone().unwrap_or_else(|| "basic".into());
-    let full = caller.role.may(Permission::ViewFullIdNumber);
+    let may_see = caller.role.may(Permission::ViewFullIdNumber);
+    let full = may_see && q.full_id;
     if full && tab == "basic" {
         audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, "page").await?;
     }
@@ -114,6 +121,7 @@ pub(crate) async fn worker_page(
         "pay" => (vec![], vec![], vec![], tabs::pay(&st, &caller, id, today).await?),
         _ => (vec![], vec![], vec![], Default::default()),
     };
+    let history_masked_id = may_see && !full && history.iter().any(|h| h.field == workers::ID_NUMBER_FIELD);
     let corrections = tabs::corrections(&st, &caller, id).await?;
     let kept = workers::attachments::list(&st.db, &caller.scope, id).await?;
     let has_photo = kept.iter().any(|a| a.kind == "photo");
@@ -197,6 +205,8 @@ pub(crate) async fn worker_page(
             "其他法定情形",
         ],
         w: worker_detail(&a, &grades, full, today),
+        may_see_id: may_see,
+        history_masked_id,
         tab,
     })
 }

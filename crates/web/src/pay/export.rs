@@ -54,7 +54,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
     audit::entry(&caller.actor, "payroll.export", &run.region_code)
         .target(run.id)
         .detail(format!("{} 行", row - 1))
-        .save(&st.db.writer)
+        .record(&st.db)
         .await?;
     let ascii = format!("paysheet-{}-{}.xlsx", run.region_code, run.month);
     let name = format!("工资表-{}-{}.xlsx", run.region_code, run.month);
@@ -190,7 +190,7 @@ pub(crate) async fn bank_xlsx(
             rows.len(),
             shegong_domain::pay::yuan(net)
         ))
-        .save(&st.db.writer)
+        .record(&st.db)
         .await?;
     let ascii = format!("bank-{}-{}.xlsx", run.region_code, run.month);
     let name = format!("代发工资表-{place}-{}.xlsx", run.month);

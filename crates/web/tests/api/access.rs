@@ -131,7 +131,9 @@ async fn roles_inside_a_county(app: TestApp) {
     let mine = app.all_workers(&worker, "status=all").await;
     assert_eq!(mine.len(), 1);
     let me = mine[0]["id"].as_str().unwrap();
-    let (s, d) = app.get_json(&worker, &format!("/api/v1/workers/{me}")).await;
+    let (s, d) = app
+        .get_json(&worker, &format!("/api/v1/workers/{me}?full_id=true"))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         d["id_number_full"].is_null(),

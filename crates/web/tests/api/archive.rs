@@ -28,7 +28,7 @@ async fn create_read_edit_with_history(app: TestApp) {
         .unwrap()
         .clone();
     assert_eq!(row["id_number"], format!("{}************", &id_number[..6]));
-    let (_, d) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
+    let (_, d) = app.get_json(&t, &format!("/api/v1/workers/{id}?full_id=true")).await;
     assert_eq!(d["id_number_full"], id_number.as_str());
     let (_, log) = app.get_json(&t, "/api/v1/audit?per_page=50").await;
     assert!(
@@ -40,7 +40,7 @@ async fn create_read_edit_with_history(app: TestApp) {
     );
     // The community head sees it masked.
     let head = app.token("community").await;
-    let (s, d) = app.get_json(&head, &format!("/api/v1/workers/{id}")).await;
+    let (s, d) = app.get_json(&head, &format!("/api/v1/workers/{id}?full_id=true")).await;
     if s == StatusCode::OK {
         assert!(d["id_number_full"].is_null());
     }
@@ -210,7 +210,9 @@ async fn bad_input_changes_nothing(app: TestApp) {
     let tongxiang = app.token("tongxiang").await;
     let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
     let their_id = theirs["items"][0]["id"].as_str().unwrap();
-    let (_, full) = app.get_json(&tongxiang, &format!("/api/v1/workers/{their_id}")).await;
+    let (_, full) = app
+        .get_json(&tongxiang, &format!("/api/v1/workers/{their_id}?full_id=true"))
+        .await;
     let their_id_number = full["id_number_full"].as_str().unwrap();
     let (s, v) = app
         .post_json(&t, "/api/v1/workers", new_worker("330481001001", their_id_number))

@@ -14,9 +14,11 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
     let admin = app.token("haining").await;
     let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
     let id = mine["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{id}")).await;
+    let (_, full) = app
+        .get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true"))
+        .await;
     let number = full["id_number_full"].as_str().unwrap().to_string();
-    let (_, seen) = app.get_json(&head, &format!("/api/v1/workers/{id}")).await;
+    let (_, seen) = app.get_json(&head, &format!("/api/v1/workers/{id}?full_id=true")).await;
     assert!(seen["id_number_full"].is_null(), "{seen}");
 
     // Search: a prefix finds nothing for a role without full view, the whole number finds the one.
@@ -68,6 +70,10 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
         "the history page leaks"
     );
     let (_, h) = app.get_json(&admin, &format!("/api/v1/workers/{id}/history")).await;
+    assert!(!h.to_string().contains(&corrected), "masked until asked for");
+    let (_, h) = app
+        .get_json(&admin, &format!("/api/v1/workers/{id}/history?full_id=true"))
+        .await;
     assert!(h.to_string().contains(&corrected));
     // Every full view is in the audit log: the API detail, the history.
     let (_, log) = app.get_json(&admin, "/api/v1/audit?per_page=200").await;
@@ -134,7 +140,9 @@ async fn no_oracle_across_the_boundary(app: TestApp) {
     let tongxiang = app.token("tongxiang").await;
     let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
     let their_id = theirs["items"][0]["id"].as_str().unwrap();
-    let (_, full) = app.get_json(&tongxiang, &format!("/api/v1/workers/{their_id}")).await;
+    let (_, full) = app
+        .get_json(&tongxiang, &format!("/api/v1/workers/{their_id}?full_id=true"))
+        .await;
     let theirs = full["id_number_full"].as_str().unwrap();
     let body = |n: &str| json!({"username": format!("w{}", &n[12..]), "role": "worker", "id_number": n, "password": "一个足够长的好密码呀"});
     let (s1, v1) = app.post_json(&haining, "/api/v1/users", body(theirs)).await;
@@ -371,7 +379,9 @@ async fn registering_someone_who_left_elsewhere_is_a_transfer(app: TestApp) {
     let tongxiang = app.token("tongxiang").await;
     let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
     let id = theirs["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, w) = app.get_json(&tongxiang, &format!("/api/v1/workers/{id}")).await;
+    let (_, w) = app
+        .get_json(&tongxiang, &format!("/api/v1/workers/{id}?full_id=true"))
+        .await;
     let number = w["id_number_full"].as_str().unwrap().to_string();
     let name = w["name"].as_str().unwrap().to_string();
     let old_address = w["address"].as_str().unwrap_or_default().to_string();

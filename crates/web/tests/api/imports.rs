@@ -251,7 +251,7 @@ async fn import_checks_the_name_of_a_kept_archive(app: TestApp) {
     let t = app.token("haining").await;
     let (_, mine) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
     let id = mine["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, w) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
+    let (_, w) = app.get_json(&t, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let number = w["id_number_full"].as_str().unwrap().to_string();
     let (s, v) = app
         .post_json(

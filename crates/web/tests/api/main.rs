@@ -24,6 +24,7 @@ mod confirm;
 mod export;
 mod findings;
 mod hostile;
+mod id_view;
 mod pay;
 mod permissions;
 mod policyform;

@@ -15,7 +15,7 @@ async fn the_registration_form_prints_the_archive(app: TestApp) {
         .await;
     let w = &list["items"][0];
     let id = w["id"].as_str().unwrap();
-    let (_, full) = app.get_json(&hn, &format!("/api/v1/workers/{id}")).await;
+    let (_, full) = app.get_json(&hn, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let id_number = full["id_number_full"].as_str().unwrap().to_string();
     let page = app
         .get(&hn, &format!("/workers/{id}/registration-form"))

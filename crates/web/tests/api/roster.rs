@@ -22,7 +22,7 @@ async fn a_course_roster_is_kept_person_by_person(app: TestApp) {
     let (_, list) = app.get_json(&hn, "/api/v1/workers?region=330481&per_page=1").await;
     let w = &list["items"][0];
     let (wid, name) = (w["id"].as_str().unwrap(), w["name"].as_str().unwrap());
-    let (_, full) = app.get_json(&hn, &format!("/api/v1/workers/{wid}")).await;
+    let (_, full) = app.get_json(&hn, &format!("/api/v1/workers/{wid}?full_id=true")).await;
     let id_number = full["id_number_full"].as_str().unwrap();
     let b = browser();
     browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;

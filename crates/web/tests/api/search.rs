@@ -89,7 +89,9 @@ async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
     let head = app.token("community").await;
     let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
     let someone = mine["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{someone}")).await;
+    let (_, full) = app
+        .get_json(&admin, &format!("/api/v1/workers/{someone}?full_id=true"))
+        .await;
     let number = full["id_number_full"].as_str().unwrap().to_string();
     let tail = &number[number.len() - 6..];
     let (_, v) = app.get_json(&admin, &q(tail)).await;
