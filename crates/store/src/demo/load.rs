@@ -19,7 +19,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use shegong_domain::{IdNumber, RegionCode, Role};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -622,7 +622,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         .await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.
-    db.writer.execute_unprepared("ANALYZE").await?;
+    db.analyze().await?;
     Ok(summary)
 }
 

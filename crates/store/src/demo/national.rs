@@ -138,7 +138,7 @@ pub async fn replicate(
     if backend == DbBackend::Postgres {
         db.writer.execute_unprepared("VACUUM ANALYZE").await?;
     } else {
-        db.writer.execute_unprepared("ANALYZE").await?;
+        db.analyze().await?;
     }
     Ok(made)
 }
