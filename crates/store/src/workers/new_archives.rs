@@ -29,7 +29,7 @@ pub(crate) async fn write_new(
         let a = &w.appointment;
         let province = a.community.as_str()[..2].to_string();
         let region = a.community.to_string();
-        keys.extend(crate::search::rows(
+        keys.extend(crate::search::keys(
             &province,
             id,
             w.name.as_str(),
