@@ -77,7 +77,7 @@ struct Mix {
 
 impl Mix {
     fn request(&self, i: usize) -> String {
-        let path = if i % 2 == 0 {
+        let path = if i.is_multiple_of(2) {
             format!("/api/v1/workers?q={}", self.searches[(i / 2) % self.searches.len()])
         } else {
             format!("/api/v1/workers/{}", self.ids[(i * 7919) % self.ids.len()])
