@@ -10,9 +10,8 @@
 //!
 //! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs against an empty PostgreSQL database instead.
 
-use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use shegong_domain::{IdNumber, RegionCode, Scope};
+use shegong_domain::{RegionCode, Scope};
 use shegong_store::Db;
 use shegong_store::demo::{self, DemoOptions};
 use shegong_store::entity::{region, worker};
