@@ -33,8 +33,11 @@ const TABLES: [&str; 8] = [
     "id_registry",
 ];
 
+/// A table's name, its columns and rows.
+type Rows = (String, Vec<String>, Vec<Vec<Value>>);
+
 /// The rows of `TABLES` in `after` that are not in `before`.
-fn new_rows(before: &std::path::Path, after: &std::path::Path) -> Vec<(String, Vec<String>, Vec<Vec<Value>>)> {
+fn new_rows(before: &std::path::Path, after: &std::path::Path) -> Vec<Rows> {
     let c = rusqlite::Connection::open(before).unwrap();
     c.execute("ATTACH DATABASE ?1 AS post", [after.to_str().unwrap()])
         .unwrap();
@@ -66,7 +69,7 @@ fn new_rows(before: &std::path::Path, after: &std::path::Path) -> Vec<(String, V
 
 /// Inserts `rows` into the database at `path` as a program using SQLite directly would: one
 /// transaction, one prepared statement a table, the pragmas the server sets. Returns the seconds.
-fn raw_insert(path: &std::path::Path, tables: &[(String, Vec<String>, Vec<Vec<Value>>)]) -> f64 {
+fn raw_insert(path: &std::path::Path, tables: &[Rows]) -> f64 {
     let mut c = rusqlite::Connection::open(path).unwrap();
     c.execute_batch(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; \
