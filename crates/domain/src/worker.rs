@@ -121,6 +121,8 @@ pub enum WorkerStatus {
 }
 
 impl WorkerStatus {
+    pub const ALL: [Self; 2] = [Self::Active, Self::Exited];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",

@@ -25,6 +25,7 @@ mod m0017_bank_accounts;
 mod m0018_attachments;
 mod m0019_covering_indexes;
 mod m0020_worker_search;
+mod m0021_worker_sort_indexes;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_attachments::Migration),
             Box::new(m0019_covering_indexes::Migration),
             Box::new(m0020_worker_search::Migration),
+            Box::new(m0021_worker_sort_indexes::Migration),
         ]
     }
 }

@@ -55,8 +55,12 @@ pub(super) fn set_str(s: &Option<String>) -> Option<&str> {
 /// The caller's scope as a condition on `workers`.
 pub(super) fn scope_condition(scope: &Scope) -> Condition {
     // The province column routes the query to one shard group on a distributed engine.
-    let mut c = in_subtree(worker::Column::RegionCode, scope.region().as_str())
-        .add(worker::Column::ProvinceCode.eq(scope.region().province()));
+    let mut c = Condition::all().add(worker::Column::ProvinceCode.eq(scope.region().province()));
+    // Below a province, its subtree; a whole province is its code already (and a range on the region
+    // would lead the planner to the region's index whatever the order asked for).
+    if scope.region().as_str().len() > 2 {
+        c = c.add(in_subtree(worker::Column::RegionCode, scope.region().as_str()));
+    }
     if let Some(w) = scope.only_worker() {
         c = c.add(worker::Column::Id.eq(w));
     }
@@ -158,7 +162,8 @@ impl WorkerFilter {
             c = c.add(worker::Column::TwoCommittees.eq(parse_bool(f, "two_committees")?));
         }
         match set_str(&self.status).unwrap_or(WorkerStatus::Active.as_str()) {
-            "all" => {}
+            // Every status named, so that the indexes that begin with the status still serve.
+            "all" => c = c.add(worker::Column::Status.is_in(WorkerStatus::ALL.map(WorkerStatus::as_str))),
             s => {
                 let st = WorkerStatus::parse(s).ok_or_else(|| bad_filter("status", "状态筛选条件无效"))?;
                 c = c.add(worker::Column::Status.eq(st.as_str()));
@@ -219,34 +224,48 @@ pub async fn list(
     per_page: u64,
 ) -> Result<(Vec<worker::Model>, u64)> {
     let filter = &filter.named(db, scope).await?;
+    let (count, rows) = queries(filter, scope, today, page, per_page)?;
+    let total = count.count(&db.conn).await?;
+    let rows = rows.all(&db.conn).await?;
+    Ok((rows, total))
+}
+
+/// The two statements of [`list`] for a filter whose region is a code: the matches (to count) and
+/// the page. Public so that a test can ask each engine for their plans.
+pub fn queries(
+    filter: &WorkerFilter,
+    scope: &Scope,
+    today: NaiveDate,
+    page: u64,
+    per_page: u64,
+) -> Result<(sea_orm::Select<worker::Entity>, sea_orm::Select<worker::Entity>)> {
     let cond = filter.condition(scope, today)?;
     let base = worker::Entity::find().filter(cond);
-    let total = base.clone().count(&db.conn).await?;
     // A search puts the name typed in full first, unless the user chose an order other than the
     // default one (the list page always sends its sort, the default included).
     let ranked = match (set_str(&filter.q), filter.sort.as_deref()) {
-        (Some(q), None | Some("region")) => base.order_by(Expr::col(worker::Column::Name).eq(q), sea_orm::Order::Desc),
-        _ => base,
+        (Some(q), None | Some("region")) => base
+            .clone()
+            .order_by(Expr::col(worker::Column::Name).eq(q), sea_orm::Order::Desc),
+        _ => base.clone(),
     };
-    let q = sorted(ranked, filter.sort.as_deref());
-    let rows = q
+    let rows = sorted(ranked, filter.sort.as_deref())
         .offset(page.saturating_sub(1).saturating_mul(per_page))
-        .limit(per_page)
-        .all(&db.conn)
-        .await?;
-    Ok((rows, total))
+        .limit(per_page);
+    Ok((base, rows))
 }
 
 pub(super) fn sorted(q: sea_orm::Select<worker::Entity>, sort: Option<&str>) -> sea_orm::Select<worker::Entity> {
     use worker::Column as C;
     match sort.unwrap_or("region") {
         "name" => q.order_by_asc(C::Name).order_by_asc(C::Id),
-        "-name" => q.order_by_desc(C::Name).order_by_asc(C::Id),
+        // The tie-breaker runs the same way as the order, so that one index read backwards serves it.
+        "-name" => q.order_by_desc(C::Name).order_by_desc(C::Id),
         // older first = earlier birth date
         "-age" => q.order_by_asc(C::BirthDate).order_by_asc(C::Id),
-        "age" => q.order_by_desc(C::BirthDate).order_by_asc(C::Id),
+        "age" => q.order_by_desc(C::BirthDate).order_by_desc(C::Id),
         "service" => q.order_by_asc(C::ServiceStart).order_by_asc(C::Id),
-        "-service" => q.order_by_desc(C::ServiceStart).order_by_asc(C::Id),
+        "-service" => q.order_by_desc(C::ServiceStart).order_by_desc(C::Id),
         _ => q.order_by_asc(C::RegionCode).order_by_asc(C::Name).order_by_asc(C::Id),
     }
 }
