@@ -19,6 +19,8 @@ pub struct ListQuery {
     pub filter: WorkerFilter,
     pub page: Option<String>,
     pub per_page: Option<String>,
+    /// Keyset paging: the page after this worker (the `next` of the page before).
+    pub after: Option<String>,
 }
 
 impl ListQuery {
@@ -75,8 +77,12 @@ pub(crate) fn date_or_today(d: &Option<String>) -> ApiResult<chrono::NaiveDate> 
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub total: u64,
+    /// The page asked for by number; 0 when it was asked for with `after`.
     pub page: u64,
     pub per_page: u64,
+    /// Where the next page starts (pass it as `after`), when this page is full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// A whole list, with its length.

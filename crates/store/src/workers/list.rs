@@ -243,31 +243,132 @@ pub fn queries(
     let base = worker::Entity::find().filter(cond);
     // A search puts the name typed in full first, unless the user chose an order other than the
     // default one (the list page always sends its sort, the default included).
-    let ranked = match (set_str(&filter.q), filter.sort.as_deref()) {
-        (Some(q), None | Some("region")) => base
-            .clone()
-            .order_by(Expr::col(worker::Column::Name).eq(q), sea_orm::Order::Desc),
-        _ => base.clone(),
-    };
-    let rows = sorted(ranked, filter.sort.as_deref())
+    let rows = ordered(base.clone(), filter)
         .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page);
     Ok((base, rows))
 }
 
-pub(super) fn sorted(q: sea_orm::Select<worker::Entity>, sort: Option<&str>) -> sea_orm::Select<worker::Entity> {
+/// The columns the list is ordered by for `sort`, each ascending (`true`) or not; the id last
+/// breaks ties, running the same way as the order so that one index read backwards serves it.
+fn order_columns(sort: Option<&str>) -> Vec<(worker::Column, bool)> {
     use worker::Column as C;
     match sort.unwrap_or("region") {
-        "name" => q.order_by_asc(C::Name).order_by_asc(C::Id),
-        // The tie-breaker runs the same way as the order, so that one index read backwards serves it.
-        "-name" => q.order_by_desc(C::Name).order_by_desc(C::Id),
+        "name" => vec![(C::Name, true), (C::Id, true)],
+        "-name" => vec![(C::Name, false), (C::Id, false)],
         // older first = earlier birth date
-        "-age" => q.order_by_asc(C::BirthDate).order_by_asc(C::Id),
-        "age" => q.order_by_desc(C::BirthDate).order_by_desc(C::Id),
-        "service" => q.order_by_asc(C::ServiceStart).order_by_asc(C::Id),
-        "-service" => q.order_by_desc(C::ServiceStart).order_by_desc(C::Id),
-        _ => q.order_by_asc(C::RegionCode).order_by_asc(C::Name).order_by_asc(C::Id),
+        "-age" => vec![(C::BirthDate, true), (C::Id, true)],
+        "age" => vec![(C::BirthDate, false), (C::Id, false)],
+        "service" => vec![(C::ServiceStart, true), (C::Id, true)],
+        "-service" => vec![(C::ServiceStart, false), (C::Id, false)],
+        _ => vec![(C::RegionCode, true), (C::Name, true), (C::Id, true)],
     }
+}
+
+pub(super) fn sorted(q: sea_orm::Select<worker::Entity>, sort: Option<&str>) -> sea_orm::Select<worker::Entity> {
+    order_columns(sort).into_iter().fold(
+        q,
+        |q, (c, asc)| {
+            if asc { q.order_by_asc(c) } else { q.order_by_desc(c) }
+        },
+    )
+}
+
+/// The name a search ranks first, when the order is the default one (see [`queries`]).
+fn ranked_name(filter: &WorkerFilter) -> Option<&str> {
+    match (set_str(&filter.q), filter.sort.as_deref()) {
+        (Some(q), None | Some("region")) => Some(q),
+        _ => None,
+    }
+}
+
+/// One page of the list after the row `after` (keyset paging: the rows that come after it in the
+/// list's order, read from the index where it left off, however deep into the list), and the
+/// total. `after` must be a row the caller may see.
+pub async fn list_after(
+    db: &Db,
+    scope: &Scope,
+    filter: &WorkerFilter,
+    today: NaiveDate,
+    after: uuid::Uuid,
+    per_page: u64,
+) -> Result<(Vec<worker::Model>, u64)> {
+    let filter = &filter.named(db, scope).await?;
+    let last = worker::Entity::find()
+        .filter(scope_condition(scope))
+        .filter(worker::Column::Id.eq(after))
+        .one(&db.conn)
+        .await?
+        .ok_or_else(|| bad_filter("after", "翻页位置无效：该人员不在列表范围内"))?;
+    let (count, _) = queries(filter, scope, today, 1, per_page)?;
+    let total = count.clone().count(&db.conn).await?;
+    let rows = ordered(count.filter(beyond(db.backend(), filter, &last)), filter)
+        .limit(per_page)
+        .all(&db.conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The rows strictly after `last` in the list's order: for the order (c1, c2, …), those with
+/// c1 beyond last's, or c1 equal and c2 beyond, and so on. NULLs (a start of service not recorded)
+/// sort first on SQLite and last on PostgreSQL, ascending, as each engine orders them.
+fn beyond(backend: sea_orm::DbBackend, filter: &WorkerFilter, last: &worker::Model) -> Condition {
+    use sea_orm::sea_query::SimpleExpr;
+    let sqlite = backend == sea_orm::DbBackend::Sqlite;
+    let mut any = Condition::any();
+    let mut equal = Condition::all();
+    if let Some(q) = ranked_name(filter) {
+        // The name typed in full first: after such a row come the rest of them, then all others.
+        if last.name == q {
+            any = any.add(worker::Column::Name.ne(q));
+            equal = equal.add(worker::Column::Name.eq(q));
+        } else {
+            equal = equal.add(worker::Column::Name.ne(q));
+        }
+    }
+    for (c, asc) in order_columns(filter.sort.as_deref()) {
+        let v = value_of(last, c);
+        let nulls_first = sqlite == asc;
+        let next: Condition = match &v {
+            None if nulls_first => Condition::all().add(c.is_not_null()),
+            None => Condition::all().add(SimpleExpr::from(Expr::val(1).eq(0))),
+            Some(v) => {
+                let past = if asc { c.gt(v.clone()) } else { c.lt(v.clone()) };
+                let mut past = Condition::any().add(past);
+                if !nulls_first {
+                    past = past.add(c.is_null());
+                }
+                past
+            }
+        };
+        any = any.add(equal.clone().add(next));
+        equal = equal.add(match v {
+            None => c.is_null(),
+            Some(v) => c.eq(v),
+        });
+    }
+    any
+}
+
+/// A row's value of one of the order's columns.
+fn value_of(w: &worker::Model, c: worker::Column) -> Option<sea_orm::Value> {
+    use worker::Column as C;
+    match c {
+        C::RegionCode => Some(w.region_code.clone().into()),
+        C::Name => Some(w.name.clone().into()),
+        C::BirthDate => Some(w.birth_date.into()),
+        C::ServiceStart => w.service_start.map(Into::into),
+        _ => Some(w.id.into()),
+    }
+}
+
+/// The list's order: the name typed in full first (a search in the default order), then the sort.
+fn ordered(q: sea_orm::Select<worker::Entity>, filter: &WorkerFilter) -> sea_orm::Select<worker::Entity> {
+    let q = match ranked_name(filter) {
+        Some(name) => q.order_by(Expr::col(worker::Column::Name).eq(name), sea_orm::Order::Desc),
+        None => q,
+    };
+    sorted(q, filter.sort.as_deref())
 }
 
 /// Streams every row of the scoped, filtered list to `each` in pages (for exports).

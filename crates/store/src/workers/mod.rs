@@ -17,7 +17,7 @@ pub use corrections::{
 pub use create::{ACTIVE_ELSEWHERE, create, create_in};
 pub(crate) use create::{insert_appointment, insert_certificate, insert_education, refresh_derived};
 pub use exit::exit;
-pub use list::{WorkerFilter, for_each, list, queries};
+pub use list::{WorkerFilter, for_each, list, list_after, queries};
 pub(crate) use new_archives::write_new;
 pub(crate) use read::find_scoped;
 pub use read::{Archive, ID_NUMBER_FIELD, archive, community_names, get, history, labels_of, names_of};

@@ -25,8 +25,17 @@ use shegong_store::workers::{self, WorkerPatch};
 use shegong_store::{audit, career};
 use uuid::Uuid;
 
-/// 社区工作者名单（分页、筛选、排序）
-#[utoipa::path(get, path = "/workers", tag = "社区工作者", params(WorkerFilter, PageQuery),
+/// Keyset paging of the worker list (documented here; read by [`ListQuery`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AfterQuery {
+    /// 从该人员之后开始的一页（上一页结果中的 next）；翻到很深的页时比 page 快
+    after: Option<Uuid>,
+}
+
+/// 社区工作者名单（分页、筛选、排序；page 按页码，after 按上一页的 next 接着翻）
+#[utoipa::path(get, path = "/workers", tag = "社区工作者", params(WorkerFilter, PageQuery, AfterQuery),
     responses((status = 200, description = "名单", body = Paged<WorkerItem>)))]
 pub async fn list_workers(
     State(st): State<AppState>,
@@ -35,7 +44,29 @@ pub async fn list_workers(
 ) -> ApiResult<Json<Paged<WorkerItem>>> {
     let (page, per_page) = q.paging()?;
     let today = today();
-    let (rows, total) = workers::list(&st.db, &caller.scope, &q.filter_for(&caller), today, page, per_page).await?;
+    let filter = q.filter_for(&caller);
+    let (page, (rows, total)) = match q.after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(after) => {
+            let after = Uuid::parse_str(after).map_err(|_| {
+                AppError::Invalid(vec![shegong_domain::FieldError::new(
+                    "filter_invalid",
+                    "after",
+                    "翻页位置无效",
+                )])
+            })?;
+            (
+                0,
+                workers::list_after(&st.db, &caller.scope, &filter, today, after, per_page).await?,
+            )
+        }
+        None => (
+            page,
+            workers::list(&st.db, &caller.scope, &filter, today, page, per_page).await?,
+        ),
+    };
+    let next = (rows.len() as u64 == per_page)
+        .then(|| rows.last().map(|w| w.id.to_string()))
+        .flatten();
     let names = workers::community_names(
         &st.db,
         &caller.scope,
@@ -48,6 +79,7 @@ pub async fn list_workers(
         total,
         page,
         per_page,
+        next,
     }))
 }
 

@@ -32,6 +32,7 @@ pub async fn list_reserves(
         total,
         page,
         per_page,
+        next: None,
     }))
 }
 

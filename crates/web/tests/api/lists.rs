@@ -114,3 +114,75 @@ fn grouped(n: u64) -> String {
     }
     out
 }
+
+/// Every id of a list walked one way: by page number, or by `after` (keyset).
+async fn walk(app: &TestApp, token: &str, query: &str, keyset: bool) -> (Vec<String>, u64) {
+    let (mut ids, mut total, mut page, mut after) = (Vec::new(), 0, 1, None::<String>);
+    loop {
+        let path = match (&after, keyset) {
+            (Some(a), true) => format!("/api/v1/workers?{query}&per_page=97&after={a}"),
+            _ => format!("/api/v1/workers?{query}&per_page=97&page={page}"),
+        };
+        let (s, v) = app.get_json(token, &path).await;
+        assert_eq!(s, reqwest::StatusCode::OK, "{path}: {v}");
+        total = v["total"].as_u64().unwrap();
+        let items = v["items"].as_array().unwrap();
+        ids.extend(items.iter().map(|i| i["id"].as_str().unwrap().to_string()));
+        match v["next"].as_str() {
+            Some(n) if !items.is_empty() => after = Some(n.to_string()),
+            _ => break,
+        }
+        page += 1;
+        assert!(page < 200, "{query} does not end");
+    }
+    (ids, total)
+}
+
+async fn keyset_paging_walks_the_same_list_as_page_numbers(app: TestApp) {
+    let t = app.token("haining").await;
+    for query in [
+        "sort=region",
+        "sort=name",
+        "sort=-name",
+        "sort=age",
+        "sort=-age",
+        "sort=service",
+        "sort=-service",
+        "status=all&sort=-service",
+        "status=exited&sort=service",
+        "q=%E7%8E%8B",
+        "q=%E7%8E%8B&sort=-age",
+        "certificate=any&education=bachelor&sort=name",
+    ] {
+        let (by_number, total) = walk(&app, &t, query, false).await;
+        let (by_key, key_total) = walk(&app, &t, query, true).await;
+        assert_eq!(total, key_total);
+        assert_eq!(by_number.len() as u64, total, "{query}: page numbers reach every row");
+        assert_eq!(by_key, by_number, "{query}: keyset pages differ from numbered pages");
+        let mut unique = by_key.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), by_key.len(), "{query}: a row on two pages");
+    }
+    // A name typed in full comes first, and the pages after it go on from there.
+    let (_, first) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
+    let name = first["items"][0]["name"].as_str().unwrap().to_string();
+    let q: String = name.chars().take(1).collect();
+    let (ids, _) = walk(&app, &t, &format!("q={q}"), true).await;
+    let (_, v) = app.get_json(&t, &format!("/api/v1/workers?q={q}&per_page=200")).await;
+    assert_eq!(v["items"].as_array().unwrap().len().min(ids.len()), ids.len().min(200));
+    // A bad or foreign position is refused by name, and says nothing of the other county.
+    let (s, v) = app.get_json(&t, "/api/v1/workers?after=abc").await;
+    assert_eq!(s, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["errors"][0]["field"], "after", "{v}");
+    let tx = app.token("tongxiang").await;
+    let (_, theirs) = app.get_json(&tx, "/api/v1/workers?per_page=1").await;
+    let foreign = theirs["items"][0]["id"].as_str().unwrap();
+    let (s, v) = app.get_json(&t, &format!("/api/v1/workers?after={foreign}")).await;
+    assert_eq!(s, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    let (_, v2) = app
+        .get_json(&t, &format!("/api/v1/workers?after={}", uuid::Uuid::now_v7()))
+        .await;
+    assert_eq!(v["errors"], v2["errors"], "a foreign worker answers as a missing one");
+}
+both_engines!(keyset_paging_walks_the_same_list_as_page_numbers);
