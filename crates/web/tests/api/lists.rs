@@ -117,7 +117,8 @@ fn grouped(n: u64) -> String {
 
 /// Every id of a list walked one way: by page number, or by `after` (keyset).
 async fn walk(app: &TestApp, token: &str, query: &str, keyset: bool) -> (Vec<String>, u64) {
-    let (mut ids, mut total, mut page, mut after) = (Vec::new(), 0, 1, None::<String>);
+    let (mut ids, mut page, mut after) = (Vec::new(), 1, None::<String>);
+    let mut total;
     loop {
         let path = match (&after, keyset) {
             (Some(a), true) => format!("/api/v1/workers?{query}&per_page=97&after={a}"),
