@@ -26,6 +26,8 @@ struct WorkersPage {
     total: u64,
     page: u64,
     pages: u64,
+    /// The links to the other pages: (address, label), no address for this page and the gaps.
+    pager: Vec<(String, String)>,
     error: String,
     can_edit: bool,
     post_categories: Vec<(String, String)>,
@@ -69,13 +71,24 @@ pub(crate) async fn workers_page(State(st): State<AppState>, caller: Caller, Que
             Err(e) => return Err(e.into()),
         };
     let qs = serde_urlencoded::to_string(&q.filter).unwrap_or_default();
+    let pages = total.div_ceil(per_page).max(1);
+    let href = |page: u64, per_page: u64| {
+        let sep = if qs.is_empty() { "" } else { "&" };
+        format!("/workers?{qs}{sep}page={page}&per_page={per_page}")
+    };
+    if page > pages && total > 0 {
+        // Past the end (an old link, a typed number): the last page.
+        return Ok(Redirect::to(&href(pages, per_page)).into_response());
+    }
+    let pager = crate::paging::Paging { page, per_page }.links(total, href);
     render(WorkersPage {
         c,
         qs,
         items,
         total,
         page,
-        pages: total.div_ceil(per_page).max(1),
+        pages,
+        pager,
         error,
         can_edit: caller.role.may(Permission::EditArchive),
         post_categories: pairs(&POST_CATEGORIES[..3]),

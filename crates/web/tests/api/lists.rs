@@ -187,3 +187,30 @@ async fn keyset_paging_walks_the_same_list_as_page_numbers(app: TestApp) {
     assert_eq!(v["errors"], v2["errors"], "a foreign worker answers as a missing one");
 }
 both_engines!(keyset_paging_walks_the_same_list_as_page_numbers);
+
+async fn the_worker_list_numbers_its_pages(app: TestApp) {
+    let t = app.token("haining").await;
+    let (_, v) = app.get_json(&t, "/api/v1/workers?per_page=20").await;
+    let pages = v["total"].as_u64().unwrap().div_ceil(20);
+    assert!(pages > 3);
+    let r = app.get(&t, "/workers?page=2").await;
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!(">{pages}</a>")), "a link to the last page");
+    let pager = &html[html.find("class=\"pager\"").unwrap()..];
+    assert!(
+        pager.contains("page=3&#38;per_page=20") && pager.contains("上一页"),
+        "{}",
+        &pager[..pager.len().min(800)]
+    );
+    assert!(!html.contains("?&#38;page"), "no empty parameter");
+    // Past the end: the last page, not an empty one.
+    let r = app.get(&t, "/workers?page=9999").await;
+    assert!(
+        r.url().as_str().ends_with(&format!("page={pages}&per_page=20")),
+        "{}",
+        r.url()
+    );
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("没有符合条件的人员"));
+}
+both_engines!(the_worker_list_numbers_its_pages);
