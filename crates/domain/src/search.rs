@@ -108,6 +108,43 @@ pub fn name_keys(name: &str) -> Vec<String> {
     keys
 }
 
+/// The keys that are the whole name: as written (lower-case), its whole 拼音 and its whole initials
+/// (each also among [`name_keys`]). A query equal to one of them, or the beginning of one, ranks
+/// first (see [`rank`]).
+pub fn whole_keys(name: &str) -> Vec<String> {
+    let chars: String = name
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    let syl = syllables(name);
+    let initials: String = syl.iter().filter_map(|s| s.chars().next()).collect();
+    let mut keys: Vec<String> = [chars, syl.concat(), initials]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| k.chars().take(KEY_CHARS).collect())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// How well a name answers a query, best first: 0 the whole name, its whole 拼音 or initials
+/// (`姚明`, `yaoming`, `ym` → 姚明); 1 the beginning of one of them (`yao` → 姚明鹏); 2 a fragment
+/// inside (`ming` → 姚明). The list orders a search by it before its own order.
+pub fn rank(name: &str, q: &str) -> u8 {
+    let Some(q) = query_key(q) else { return 2 };
+    let whole = whole_keys(name);
+    if whole.contains(&q) {
+        0
+    } else if whole.iter().any(|k| k.starts_with(&q)) {
+        1
+    } else {
+        2
+    }
+}
+
 /// The key an ID number's last digits are found by: the number reversed, so that its end is a prefix.
 pub fn id_tail_key(id_number: &str) -> String {
     id_number.trim().to_ascii_uppercase().chars().rev().collect()
@@ -183,6 +220,24 @@ mod tests {
         assert!(finds("阿依古丽·买买提", "买买提"));
         assert!(finds("阿依古丽·买买提", "ayiguli"));
         assert!(finds("Anna李", "anna"));
+    }
+
+    #[test]
+    fn the_whole_name_ranks_first() {
+        assert_eq!(rank("姚明", "姚明"), 0);
+        assert_eq!(rank("姚明", "yaoming"), 0);
+        assert_eq!(rank("姚明", "YM"), 0);
+        assert_eq!(rank("姚明鹏", "yaoming"), 1);
+        assert_eq!(rank("姚明鹏", "ym"), 1);
+        assert_eq!(rank("姚明鹏", "姚"), 1);
+        assert_eq!(rank("何瑶", "yao"), 2);
+        assert_eq!(rank("张燕梅", "ym"), 2);
+        assert_eq!(rank("单雄信", "sxx"), 0, "the surname's reading");
+        for name in ["张佳明", "单雄信", "阿依古丽·买买提"] {
+            for k in whole_keys(name) {
+                assert!(name_keys(name).contains(&k), "{name}: {k}");
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::entity::worker;
 use crate::error::Result;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Value};
-use shegong_domain::search::{id_tail_key, name_keys, prefix_end, query_key};
+use shegong_domain::search::{id_tail_key, name_keys, prefix_end, query_key, whole_keys};
 use uuid::Uuid;
 
 pub(crate) const TABLE: &str = "worker_search";
@@ -22,6 +22,9 @@ pub enum Kind {
     Name = 0,
     /// The ID number, reversed: its last digits are a prefix.
     IdTail = 1,
+    /// The whole name, its whole 拼音 and its whole initials (the name's other keys are `Name`):
+    /// found like the others, and what a search ranks first.
+    Whole = 2,
 }
 
 /// One search key of one worker.
@@ -44,12 +47,21 @@ fn key(province: &str, worker: Uuid, kind: Kind, key: String) -> Key {
 
 /// One worker's keys.
 pub(crate) fn keys(province: &str, worker: Uuid, name: &str, id_number: &str) -> Vec<Key> {
-    let mut out: Vec<Key> = name_keys(name)
-        .into_iter()
-        .map(|k| key(province, worker, Kind::Name, k))
-        .collect();
+    let mut out = name_keys_of(province, worker, name);
     out.push(id_tail(province, worker, id_number));
     out
+}
+
+/// A name's keys: the whole name's as `Whole`, the other fragments' as `Name`.
+fn name_keys_of(province: &str, worker: Uuid, name: &str) -> Vec<Key> {
+    let whole = whole_keys(name);
+    name_keys(name)
+        .into_iter()
+        .map(|k| {
+            let kind = if whole.contains(&k) { Kind::Whole } else { Kind::Name };
+            key(province, worker, kind, k)
+        })
+        .collect()
 }
 
 /// The key a worker's ID number's last digits find them by.
@@ -94,9 +106,9 @@ pub(crate) async fn replace(db: &impl ConnectionTrait, w: &worker::Model) -> Res
 /// The workers of `province` a query finds: `kind`'s keys starting with the query, as a subquery
 /// for `workers.id IN (…)`. `None` when the query has nothing to match.
 pub fn matching(province: &str, kind: Kind, q: &str) -> Option<SelectStatement> {
-    let key = match kind {
-        Kind::Name => query_key(q)?,
-        Kind::IdTail => id_tail_key(q),
+    let (key, kinds) = match kind {
+        Kind::Name | Kind::Whole => (query_key(q)?, vec![Kind::Name as i16, Kind::Whole as i16]),
+        Kind::IdTail => (id_tail_key(q), vec![Kind::IdTail as i16]),
     };
     let end = prefix_end(&key);
     Some(
@@ -104,11 +116,32 @@ pub fn matching(province: &str, kind: Kind, q: &str) -> Option<SelectStatement> 
             .column(Alias::new("worker_id"))
             .from(Alias::new(TABLE))
             .and_where(Expr::col(Alias::new("province_code")).eq(province))
-            .and_where(Expr::col(Alias::new("kind")).eq(kind as i16))
+            .and_where(Expr::col(Alias::new("kind")).is_in(kinds))
             .and_where(Expr::col(Alias::new("key")).gte(key))
             .and_where(Expr::col(Alias::new("key")).lt(end))
             .to_owned(),
     )
+}
+
+/// Whether a worker's whole name, 拼音 or initials is `q` (`exact`) or begins with it: an
+/// `EXISTS` on the worker's own keys, for ranking a search (see [`shegong_domain::search::rank`]).
+pub fn whole_match(province: &str, q: &str, exact: bool) -> Option<sea_orm::sea_query::SimpleExpr> {
+    let key = query_key(q)?;
+    let mut sub = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col((Alias::new(TABLE), Alias::new("province_code"))).eq(province))
+        .and_where(Expr::col((Alias::new(TABLE), Alias::new("worker_id"))).equals((worker::Entity, worker::Column::Id)))
+        .and_where(Expr::col((Alias::new(TABLE), Alias::new("kind"))).eq(Kind::Whole as i16))
+        .to_owned();
+    if exact {
+        sub.and_where(Expr::col((Alias::new(TABLE), Alias::new("key"))).eq(key));
+    } else {
+        let end = prefix_end(&key);
+        sub.and_where(Expr::col((Alias::new(TABLE), Alias::new("key"))).gte(key))
+            .and_where(Expr::col((Alias::new(TABLE), Alias::new("key"))).lt(end));
+    }
+    Some(Expr::exists(sub))
 }
 
 /// Writes the keys of these kinds of every worker of `province` anew (a database from before the
@@ -124,7 +157,12 @@ pub async fn rebuild_province(db: &Db, province: &str, kinds: &[Kind]) -> Result
         .all(&db.conn)
         .await?;
     let txn = db.begin_write().await?;
-    for kind in kinds {
+    // The name's keys are of two kinds.
+    let mut kinds = kinds.to_vec();
+    if kinds.contains(&Kind::Name) {
+        kinds.push(Kind::Whole);
+    }
+    for kind in &kinds {
         txn.execute_raw(sea_orm::Statement::from_sql_and_values(
             db.backend(),
             match db.backend() {
@@ -138,7 +176,7 @@ pub async fn rebuild_province(db: &Db, province: &str, kinds: &[Kind]) -> Result
     let mut all = Vec::new();
     for (id, name, number) in &people {
         if kinds.contains(&Kind::Name) {
-            all.extend(name_keys(name).into_iter().map(|k| key(province, *id, Kind::Name, k)));
+            all.extend(name_keys_of(province, *id, name));
         }
         if kinds.contains(&Kind::IdTail) {
             all.push(id_tail(province, *id, number));
@@ -156,6 +194,8 @@ pub const ALL: [Kind; 2] = [Kind::Name, Kind::IdTail];
 /// Writes the keys of `province` when it has none yet (a database from before the keys existed).
 /// Cheap when there is nothing to do.
 pub async fn backfill(db: &Db, province: &str) -> Result<()> {
+    // A province without whole-name keys has none, or those written before the whole name was a
+    // kind of its own: both are written anew.
     if !has_keys(db, province).await? {
         tracing::info!(province = %province, "building the search keys");
         rebuild_province(db, province, &ALL).await?;
@@ -168,6 +208,7 @@ async fn has_keys(db: &Db, province: &str) -> Result<bool> {
         .expr(Expr::val(1))
         .from(Alias::new(TABLE))
         .and_where(Expr::col(Alias::new("province_code")).eq(province))
+        .and_where(Expr::col(Alias::new("kind")).eq(Kind::Whole as i16))
         .limit(1)
         .to_owned();
     Ok(db.conn.query_one(&q).await?.is_some())

@@ -161,8 +161,9 @@ impl Copy<'_> {
         } else if table == "worker_search" {
             // The name's keys; the ID numbers' are made anew, since the copies' numbers differ.
             format!(
-                "province_code = '{source}' AND kind = {}",
-                crate::search::Kind::Name as i16
+                "province_code = '{source}' AND kind IN ({}, {})",
+                crate::search::Kind::Name as i16,
+                crate::search::Kind::Whole as i16
             )
         } else {
             format!("province_code = '{source}'")

@@ -105,7 +105,7 @@ impl WorkerFilter {
                 None => Expr::val(1).eq(0),
             };
             let upper = q.to_ascii_uppercase();
-            if upper.len() >= 4 && upper.bytes().all(|b| b.is_ascii_digit() || b == b'X') {
+            if looks_like_id_number(&upper) {
                 if self.id_prefix_search {
                     // The number's beginning or its last digits.
                     c = c.add(
@@ -243,7 +243,7 @@ pub fn queries(
     let base = worker::Entity::find().filter(cond);
     // A search puts the name typed in full first, unless the user chose an order other than the
     // default one (the list page always sends its sort, the default included).
-    let rows = ordered(base.clone(), filter)
+    let rows = ordered(base.clone(), scope.region().province(), filter)
         .offset(page.saturating_sub(1).saturating_mul(per_page))
         .limit(per_page);
     Ok((base, rows))
@@ -274,12 +274,30 @@ pub(super) fn sorted(q: sea_orm::Select<worker::Entity>, sort: Option<&str>) -> 
     )
 }
 
-/// The name a search ranks first, when the order is the default one (see [`queries`]).
+/// The query a search ranks by, when the order is the default one and the query is a name's (see
+/// [`queries`]).
 fn ranked_name(filter: &WorkerFilter) -> Option<&str> {
     match (set_str(&filter.q), filter.sort.as_deref()) {
-        (Some(q), None | Some("region")) => Some(q),
+        (Some(q), None | Some("region")) if !looks_like_id_number(q) => Some(q),
         _ => None,
     }
+}
+
+/// Digits (and X), four or more: searched as an ID number, not a name.
+fn looks_like_id_number(q: &str) -> bool {
+    q.len() >= 4 && q.bytes().all(|b| b.is_ascii_digit() || b == b'X' || b == b'x')
+}
+
+/// The ranks of a search as conditions: the whole name (or 拼音, initials) is the query; it begins
+/// with the query. `None` when the query has nothing to match.
+fn rank_conditions(
+    province: &str,
+    q: &str,
+) -> Option<(sea_orm::sea_query::SimpleExpr, sea_orm::sea_query::SimpleExpr)> {
+    Some((
+        crate::search::whole_match(province, q, true)?,
+        crate::search::whole_match(province, q, false)?,
+    ))
 }
 
 /// One page of the list after the row `after` (keyset paging: the rows that come after it in the
@@ -302,10 +320,14 @@ pub async fn list_after(
         .ok_or_else(|| bad_filter("after", "翻页位置无效：该人员不在列表范围内"))?;
     let (count, _) = queries(filter, scope, today, 1, per_page)?;
     let total = count.clone().count(&db.conn).await?;
-    let rows = ordered(count.filter(beyond(db.backend(), filter, &last)), filter)
-        .limit(per_page)
-        .all(&db.conn)
-        .await?;
+    let rows = ordered(
+        count.filter(beyond(db.backend(), filter, &last)),
+        scope.region().province(),
+        filter,
+    )
+    .limit(per_page)
+    .all(&db.conn)
+    .await?;
     Ok((rows, total))
 }
 
@@ -317,14 +339,20 @@ fn beyond(backend: sea_orm::DbBackend, filter: &WorkerFilter, last: &worker::Mod
     let sqlite = backend == sea_orm::DbBackend::Sqlite;
     let mut any = Condition::any();
     let mut equal = Condition::all();
-    if let Some(q) = ranked_name(filter) {
-        // The name typed in full first: after such a row come the rest of them, then all others.
-        if last.name == q {
-            any = any.add(worker::Column::Name.ne(q));
-            equal = equal.add(worker::Column::Name.eq(q));
-        } else {
-            equal = equal.add(worker::Column::Name.ne(q));
+    if let Some(q) = ranked_name(filter)
+        && let Some((exact, begins)) = rank_conditions(&last.province_code, q)
+    {
+        // The search's ranks first (see `ordered`): after a row of one rank come the rest of that
+        // rank, then every row of the ranks below it.
+        let (after, same) = match shegong_domain::search::rank(&last.name, q) {
+            0 => (Some(exact.clone().not()), exact),
+            1 => (Some(begins.clone().not()), begins.and(exact.not())),
+            _ => (None, begins.not()),
+        };
+        if let Some(a) = after {
+            any = any.add(a);
         }
+        equal = equal.add(same);
     }
     for (c, asc) in order_columns(filter.sort.as_deref()) {
         let v = value_of(last, c);
@@ -362,10 +390,17 @@ fn value_of(w: &worker::Model, c: worker::Column) -> Option<sea_orm::Value> {
     }
 }
 
-/// The list's order: the name typed in full first (a search in the default order), then the sort.
-fn ordered(q: sea_orm::Select<worker::Entity>, filter: &WorkerFilter) -> sea_orm::Select<worker::Entity> {
-    let q = match ranked_name(filter) {
-        Some(name) => q.order_by(Expr::col(worker::Column::Name).eq(name), sea_orm::Order::Desc),
+/// The list's order: a search in the default order first by rank (the whole name, 拼音 or initials
+/// typed; then those that begin with what was typed; then the rest), then the sort.
+fn ordered(
+    q: sea_orm::Select<worker::Entity>,
+    province: &str,
+    filter: &WorkerFilter,
+) -> sea_orm::Select<worker::Entity> {
+    let q = match ranked_name(filter).and_then(|name| rank_conditions(province, name)) {
+        Some((exact, begins)) => q
+            .order_by(exact, sea_orm::Order::Desc)
+            .order_by(begins, sea_orm::Order::Desc),
         None => q,
     };
     sorted(q, filter.sort.as_deref())

@@ -122,3 +122,55 @@ async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
 }
 
 both_engines!(by_fragment_pinyin_initials_and_id_tail);
+
+/// A search ranks the whole name, 拼音 or initials typed first, then the names that begin with what
+/// was typed, then the rest; keyset pages go on in that order.
+async fn the_whole_name_or_its_pinyin_ranks_first(app: TestApp) {
+    let admin = app.token("haining").await;
+    // In communities ordered against the ranks: the default order alone would list them backwards.
+    for (i, (name, community)) in [
+        ("姚明", "330481001003"),
+        ("姚明鹏", "330481001002"),
+        ("何瑶", "330481001001"),
+        ("张燕梅", "330481001001"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = new_worker(community, &fresh_id(60 + i as u16));
+        body["name"] = json!(name);
+        let (s, w) = app.post_json(&admin, "/api/v1/workers", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{w}");
+    }
+    let first = |v: &Value, n: usize| names(v).into_iter().take(n).collect::<Vec<_>>();
+    let (_, v) = app.get_json(&admin, &q("yaoming")).await;
+    assert_eq!(first(&v, 2), ["姚明", "姚明鹏"], "{v}");
+    // Initials: every name whose initials are ym (the demo's 叶敏 too), then 姚明鹏, then 张燕梅.
+    let (_, v) = app.get_json(&admin, &q("ym")).await;
+    let all = names(&v);
+    let at = |n: &str| all.iter().position(|x| x == n).unwrap();
+    assert!(at("姚明") < at("姚明鹏") && at("姚明鹏") < at("张燕梅"), "{all:?}");
+    let (_, v) = app.get_json(&admin, &q("姚明")).await;
+    assert_eq!(first(&v, 2), ["姚明", "姚明鹏"], "{v}");
+    let (_, v) = app.get_json(&admin, &q("yao")).await;
+    let all = names(&v);
+    let he = all.iter().position(|n| n == "何瑶").unwrap();
+    assert!(all[..he].iter().all(|n| n.starts_with('姚')), "{all:?}");
+    // One at a time with `after`: the same order.
+    let mut walked = Vec::new();
+    let mut after = String::new();
+    loop {
+        let (s, v) = app
+            .get_json(&admin, &format!("/api/v1/workers?q=ym&per_page=1&after={after}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        walked.extend(names(&v));
+        match v["next"].as_str() {
+            Some(n) => after = n.to_string(),
+            None => break,
+        }
+    }
+    let (_, v) = app.get_json(&admin, &q("ym")).await;
+    assert_eq!(walked, names(&v));
+}
+both_engines!(the_whole_name_or_its_pinyin_ranks_first);
