@@ -87,7 +87,7 @@ fn split_reading(reading: &str) -> Vec<String> {
 /// Every key a name is found by: its suffixes, the suffixes of its 拼音 at each syllable, and of its
 /// initials; lower-case, each at most [`KEY_CHARS`] characters, without repeats.
 pub fn name_keys(name: &str) -> Vec<String> {
-    let chars: Vec<char> = name.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let chars: Vec<char> = name.chars().filter_map(normal).collect();
     let syl = syllables(name);
     let initials: Vec<String> = syl.iter().filter_map(|s| s.chars().next()).map(String::from).collect();
     let mut keys: Vec<String> = Vec::new();
@@ -112,12 +112,7 @@ pub fn name_keys(name: &str) -> Vec<String> {
 /// (each also among [`name_keys`]). A query equal to one of them, or the beginning of one, ranks
 /// first (see [`rank`]).
 pub fn whole_keys(name: &str) -> Vec<String> {
-    let chars: String = name
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(|c| c.to_lowercase())
-        .collect();
+    let chars: String = name.chars().filter_map(normal).flat_map(|c| c.to_lowercase()).collect();
     let syl = syllables(name);
     let initials: String = syl.iter().filter_map(|s| s.chars().next()).collect();
     let mut keys: Vec<String> = [chars, syl.concat(), initials]
@@ -150,13 +145,26 @@ pub fn id_tail_key(id_number: &str) -> String {
     id_number.trim().to_ascii_uppercase().chars().rev().collect()
 }
 
-/// What a typed query is matched against: lower-case, spaces and a middle dot's neighbours kept,
+/// A character as keys and queries are written: full-width letters and digits (ＺＪＭ, typed with a
+/// Chinese input method) as their ASCII selves, every middle dot of a transliterated name
+/// (`.`, `•`, `・`, `．`) as `·`; `None` for the characters nobody sees (zero-width spaces and
+/// joiners, a byte-order mark) and for spaces.
+fn normal(c: char) -> Option<char> {
+    match c {
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => None,
+        c if c.is_whitespace() => None,
+        '.' | '\u{2022}' | '\u{30FB}' | '\u{FF0E}' | '\u{FF65}' | '\u{2027}' => Some('·'),
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        c => Some(c),
+    }
+}
+
+/// What a typed query is matched against: written as the keys are (see [`normal`]), lower-case,
 /// cut to [`KEY_CHARS`]; `None` when nothing is left.
 pub fn query_key(q: &str) -> Option<String> {
     let k: String = q
-        .trim()
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter_map(normal)
         .flat_map(|c| c.to_lowercase())
         .take(KEY_CHARS)
         .collect();
@@ -220,6 +228,17 @@ mod tests {
         assert!(finds("阿依古丽·买买提", "买买提"));
         assert!(finds("阿依古丽·买买提", "ayiguli"));
         assert!(finds("Anna李", "anna"));
+    }
+
+    #[test]
+    fn typed_as_it_comes() {
+        assert!(finds("张佳明", "ＺＪＭ"), "full-width letters");
+        assert!(finds("张佳明", "z\u{200B}jm"), "a zero-width space");
+        assert!(finds("张佳明", "\u{3000}张佳\u{3000}"), "ideographic spaces");
+        assert!(finds("阿依古丽·买买提", "阿依古丽.买买提"), "an ASCII dot");
+        assert!(finds("阿依古丽•买买提", "阿依古丽·买"), "a bullet in the name");
+        assert_eq!(query_key("\u{200B}\u{FEFF} "), None);
+        assert_eq!(rank("姚明", "ＹＡＯＭＩＮＧ"), 0);
     }
 
     #[test]

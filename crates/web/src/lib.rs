@@ -25,6 +25,7 @@ pub mod error;
 pub mod extract;
 pub mod flash;
 pub mod freshness;
+pub mod id_search;
 pub mod numbers;
 pub mod openapi;
 pub mod page;

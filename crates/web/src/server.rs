@@ -26,6 +26,10 @@ pub(crate) async fn security_headers(mut res: Response) -> Response {
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    // Personal data (full ID numbers among it) is never kept by a browser or a proxy; the static
+    // files say otherwise themselves.
+    h.entry(axum::http::header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("private, no-store"));
     res
 }
 

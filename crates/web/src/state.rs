@@ -37,6 +37,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Each caller's last write, for [`crate::freshness::own_writes`].
     pub last_writes: Arc<LastWrites>,
+    /// Searches by ID number, counted per user (see [`crate::id_search`]).
+    pub id_searches: Arc<crate::id_search::IdSearches>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             .set_stale_for(std::time::Duration::from_secs(settings.figures_stale_secs));
         Self {
             last_writes: Arc::default(),
+            id_searches: Arc::default(),
             db,
             throttle: Arc::new(crate::throttle::Throttle::default()),
             settings: Arc::new(settings),

@@ -104,7 +104,10 @@ impl WorkerFilter {
                 Some(sub) => worker::Column::Id.in_subquery(sub),
                 None => Expr::val(1).eq(0),
             };
-            let upper = q.to_ascii_uppercase();
+            // As typed with any input method (full-width digits, stray spaces): see `query_key`.
+            let upper = shegong_domain::search::query_key(q)
+                .unwrap_or_default()
+                .to_ascii_uppercase();
             if looks_like_id_number(&upper) {
                 if self.id_prefix_search {
                     // The number's beginning or its last digits.

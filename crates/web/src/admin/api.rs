@@ -75,17 +75,56 @@ pub async fn create_user(
         .into_response())
 }
 
-/// 审计日志（新的在前）
-#[utoipa::path(get, path = "/audit", tag = "用户管理", params(PageQuery),
+/// The audit log's filters, as the page takes them, and the page size.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct AuditApiQuery {
+    #[serde(flatten)]
+    filters: crate::admin::audit::AuditQuery,
+    per_page: Option<String>,
+}
+
+/// The filters of `GET /audit` (documented here; read by [`AuditApiQuery`]).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct AuditParams {
+    /// 操作人用户名
+    user: Option<String>,
+    /// 操作（如 worker.view_id_number）
+    action: Option<String>,
+    /// 起始日期（北京时间，含）
+    from: Option<String>,
+    /// 截止日期（北京时间，含）
+    to: Option<String>,
+    /// 区划（代码或名称，须在本人管辖范围内）
+    region: Option<String>,
+    /// 人员（姓名全称或完整身份证号码）：与其有关的记录
+    person: Option<String>,
+}
+
+/// 审计日志（新的在前；可按操作人、操作、日期、区划、人员筛选）
+#[utoipa::path(get, path = "/audit", tag = "用户管理", params(AuditParams, PageQuery),
     responses((status = 200, description = "日志", body = AuditPage)))]
 pub async fn audit_log(
     State(st): State<AppState>,
     caller: Caller,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<AuditApiQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     caller.access.require(Permission::ReadAuditLog)?;
-    let (page, per_page) = q.paging(50, 500)?;
-    let (items, total) = audit::list(&st.db, &caller.access, &Default::default(), page - 1, per_page).await?;
+    let paging = PageQuery {
+        page: q.filters.page.clone(),
+        per_page: q.per_page.clone(),
+    };
+    let (page, per_page) = paging.paging(50, 500)?;
+    let filter = q.filters.filter(&st, &caller).await.map_err(|message| {
+        crate::error::AppError::Invalid(vec![shegong_domain::FieldError::new(
+            "filter_invalid",
+            "filter",
+            &message,
+        )])
+    })?;
+    let (items, total) = audit::list(&st.db, &caller.access, &filter, page - 1, per_page).await?;
     Ok(Json(AuditPage { items, total }))
 }
 

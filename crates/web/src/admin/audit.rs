@@ -107,12 +107,12 @@ pub(crate) struct AuditQuery {
     #[serde(skip_serializing_if = "String::is_empty")]
     person: String,
     #[serde(skip_serializing)]
-    page: Option<String>,
+    pub(crate) page: Option<String>,
 }
 
 impl AuditQuery {
     /// The store's filter, or the message naming what was not understood.
-    async fn filter(&self, st: &AppState, caller: &Caller) -> Result<AuditFilter, String> {
+    pub(crate) async fn filter(&self, st: &AppState, caller: &Caller) -> Result<AuditFilter, String> {
         let date = |label: &str, v: &str| -> Result<Option<NaiveDate>, String> {
             match v.trim() {
                 "" => Ok(None),
@@ -245,6 +245,7 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("worker.exit", "办理退出"),
     ("worker.export", "导出名单"),
     ("worker.view_id_number", "查看完整身份证号码"),
+    ("worker.search_id_number", "按身份证号码查询"),
     ("worker.import", "批量导入"),
     ("worker.education", "新增学历"),
     ("worker.certificate", "新增证书"),

@@ -45,6 +45,7 @@ pub async fn list_workers(
     let (page, per_page) = q.paging()?;
     let today = today();
     let filter = q.filter_for(&caller);
+    crate::id_search::guard(&st, &caller, &filter).await?;
     let (page, (rows, total)) = match q.after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(after) => {
             let after = Uuid::parse_str(after).map_err(|_| {
@@ -102,6 +103,7 @@ pub async fn create_worker(
 
 /// Asks for the full ID number (`?full_id=true`); without it the number is masked.
 #[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct FullIdQuery {
     /// 为 true 时返回完整身份证号码（仅限有权限的角色，查看记入审计日志）

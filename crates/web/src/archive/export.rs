@@ -39,6 +39,7 @@ pub async fn workers_xlsx(st: &AppState, caller: &Caller, filter: &WorkerFilter)
         id_prefix_search: caller.role.may(shegong_domain::Permission::ViewFullIdNumber),
         ..filter.clone()
     };
+    crate::id_search::guard(st, caller, filter).await?;
     let today = today();
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();

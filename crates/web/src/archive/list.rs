@@ -48,28 +48,40 @@ pub(crate) async fn workers_page(State(st): State<AppState>, caller: Caller, Que
     let today = today();
     let (page, per_page) = q.paging().unwrap_or((1, 20));
     let per_page = per_page.min(100);
-    let (items, total, error) =
-        match workers::list(&st.db, &caller.scope, &q.filter_for(&caller), today, page, per_page).await {
-            Ok((rows, total)) => {
-                let names = workers::community_names(
-                    &st.db,
-                    &caller.scope,
-                    rows.iter().map(|w| w.region_code.clone()).collect(),
-                )
-                .await?;
-                (
-                    rows.iter().map(|w| worker_item(w, &names, today)).collect(),
-                    total,
-                    String::new(),
-                )
-            }
-            Err(shegong_store::StoreError::Invalid(errs)) => (
-                vec![],
-                0,
-                errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
-            ),
-            Err(e) => return Err(e.into()),
-        };
+    let filter = q.filter_for(&caller);
+    let searched = match crate::id_search::guard(&st, &caller, &filter).await {
+        Err(crate::error::AppError::Rejected { message, .. }) => Err(message),
+        other => other.map_err(|e| e.body().message),
+    };
+    let listed = match searched {
+        Ok(()) => workers::list(&st.db, &caller.scope, &filter, today, page, per_page).await,
+        Err(message) => Err(shegong_store::StoreError::invalid(shegong_domain::FieldError::new(
+            "too_many_id_searches",
+            "q",
+            message,
+        ))),
+    };
+    let (items, total, error) = match listed {
+        Ok((rows, total)) => {
+            let names = workers::community_names(
+                &st.db,
+                &caller.scope,
+                rows.iter().map(|w| w.region_code.clone()).collect(),
+            )
+            .await?;
+            (
+                rows.iter().map(|w| worker_item(w, &names, today)).collect(),
+                total,
+                String::new(),
+            )
+        }
+        Err(shegong_store::StoreError::Invalid(errs)) => (
+            vec![],
+            0,
+            errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
+        ),
+        Err(e) => return Err(e.into()),
+    };
     let qs = serde_urlencoded::to_string(&q.filter).unwrap_or_default();
     let pages = total.div_ceil(per_page).max(1);
     let href = |page: u64, per_page: u64| {

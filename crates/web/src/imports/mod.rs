@@ -29,4 +29,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::api_upload))
         .routes(routes!(api::api_commit))
         .routes(routes!(api::api_errors))
+        // An upload may be as large as the file limit (axum's default body limit is 2 MB).
+        .layer(axum::extract::DefaultBodyLimit::max(api::MAX_UPLOAD))
 }

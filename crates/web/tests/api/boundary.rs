@@ -438,3 +438,54 @@ async fn registering_someone_who_left_elsewhere_is_a_transfer(app: TestApp) {
     );
 }
 both_engines!(registering_someone_who_left_elsewhere_is_a_transfer);
+
+/// A number can be confirmed by a search, never guessed by many: a role without full view may search
+/// by ID number a few dozen times in ten minutes, and every search by number is in the audit log.
+async fn searches_by_id_number_are_counted_and_logged(app: TestApp) {
+    let head = app.token("community").await;
+    let admin = app.token("haining").await;
+    let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
+    let id = mine["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, full) = app
+        .get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true"))
+        .await;
+    let number = full["id_number_full"].as_str().unwrap().to_string();
+    let limit = shegong_web::id_search::LIMIT;
+    for i in 0..limit {
+        // Guesses: the number with another sequence part (one of them is right).
+        let guess = format!("{}{:03}{}", &number[..14], i, &number[17..]);
+        let (s, v) = app.get_json(&head, &format!("/api/v1/workers?q={guess}")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let (s, v) = app.get_json(&head, &format!("/api/v1/workers?q={number}")).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");
+    assert_eq!(v["field"], "q", "{v}");
+    // Names are not counted.
+    let (s, _) = app.get_json(&head, "/api/v1/workers?q=zjm").await;
+    assert_eq!(s, StatusCode::OK);
+    // Admins are not limited, and each of their searches by number is logged, masked.
+    for _ in 0..3 {
+        let (s, _) = app
+            .get_json(&admin, &format!("/api/v1/workers?q={}", &number[..10]))
+            .await;
+        assert_eq!(s, StatusCode::OK);
+    }
+    let auditor = app.token("auditor").await;
+    let (_, log) = app
+        .get_json(&auditor, "/api/v1/audit?action=worker.search_id_number&per_page=500")
+        .await;
+    let items = log["items"].as_array().unwrap();
+    assert!(
+        items.iter().all(|e| e["action"] == "worker.search_id_number"),
+        "the filter applies"
+    );
+    let by = |u: &str| items.iter().filter(|e| e["username"] == u).count();
+    assert_eq!(by("haining"), 3);
+    assert_eq!(
+        by("community"),
+        limit as usize,
+        "the refused one is not run, nor logged"
+    );
+    assert!(!log.to_string().contains(&number), "the log masks whole numbers");
+}
+both_engines!(searches_by_id_number_are_counted_and_logged);

@@ -308,3 +308,26 @@ async fn a_roster_names_communities_and_education_as_offices_write_them(app: Tes
     assert_eq!(found["items"][0]["education_code"], "21", "{found}");
 }
 both_engines!(a_roster_names_communities_and_education_as_offices_write_them);
+
+/// A roster larger than a web form's usual 2 MB is read and checked (the limit is the file limit).
+async fn a_roster_of_several_megabytes_is_read(app: TestApp) {
+    let t = app.token("haining").await;
+    let mut csv = String::from("姓名,身份证号,手机号码,所在社区代码,岗位类别,职务,任职开始日期,学历代码,社工证等级\n");
+    let mut i = 0;
+    while csv.len() < 3 << 20 {
+        csv.push_str(&format!(
+            "测试{i},不是号码,13900000000,330481001001,其他工作人员,专职工作者,2020-01-01,21,\n"
+        ));
+        i += 1;
+    }
+    let (s, v) = upload(&app, &t, "big.csv", csv.into_bytes(), true).await;
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        &v.to_string()[..300.min(v.to_string().len())]
+    );
+    assert!(!v.to_string().contains("文件过大"), "{}", &v.to_string()[..300]);
+    assert!(v["errors"].as_array().is_some_and(|e| !e.is_empty()));
+}
+both_engines!(a_roster_of_several_megabytes_is_read);

@@ -174,3 +174,37 @@ async fn the_whole_name_or_its_pinyin_ranks_first(app: TestApp) {
     assert_eq!(walked, names(&v));
 }
 both_engines!(the_whole_name_or_its_pinyin_ranks_first);
+
+/// What an input method types: full-width letters and digits, invisible characters, another dot.
+async fn queries_as_input_methods_type_them(app: TestApp) {
+    let admin = app.token("haining").await;
+    let mut body = new_worker("330481001001", &fresh_id(70));
+    body["name"] = json!("阿依古丽·买买提");
+    let (s, w) = app.post_json(&admin, "/api/v1/workers", body).await;
+    assert_eq!(s, StatusCode::CREATED, "{w}");
+    let (_, full) = app
+        .get_json(
+            &admin,
+            &format!("/api/v1/workers/{}?full_id=true", w["id"].as_str().unwrap()),
+        )
+        .await;
+    let number = full["id_number_full"].as_str().unwrap().to_string();
+    let wide_tail: String = number[14..]
+        .chars()
+        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+        .collect();
+    for typed in [
+        "阿依古丽.买买提",
+        "ＡＹＩＧＵＬＩ",
+        "ayi\u{200B}guli",
+        "买买提\u{FEFF}",
+        wide_tail.as_str(),
+    ] {
+        let (s, v) = app.get_json(&admin, &q(typed)).await;
+        assert_eq!(s, StatusCode::OK, "{typed}: {v}");
+        assert!(names(&v).contains(&"阿依古丽·买买提".to_string()), "{typed}: {v}");
+    }
+    let (s, v) = app.get_json(&admin, &q("\u{200B}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}
+both_engines!(queries_as_input_methods_type_them);
