@@ -5,7 +5,7 @@ use crate::migration::Migrator;
 use anyhow::Context;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    QueryResult, Statement,
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::Path;
@@ -28,7 +28,7 @@ pub struct Db {
     /// Plain connections for large reads on SQLite (see [`crate::scan`]); `None` on PostgreSQL.
     pub reads: Option<Arc<crate::scan::Reads>>,
     /// The audit log's writer for entries that reads make (see [`crate::audit::Queue`]).
-    pub audit: Arc<crate::audit::Queue>,
+    pub audit: Arc<crate::audit_queue::Queue>,
 }
 
 /// Called with the text of every statement (see [`Db::connect_observed`]).
@@ -165,7 +165,7 @@ impl Db {
         };
         Ok(Self {
             conn,
-            audit: Arc::new(crate::audit::Queue::start(writer.clone())),
+            audit: Arc::new(crate::audit_queue::Queue::start(writer.clone())),
             writer,
             cache: Arc::default(),
             reads,
@@ -176,7 +176,7 @@ impl Db {
     /// writer connection with `BEGIN IMMEDIATE`; on PostgreSQL an ordinary transaction (row locks are
     /// taken by the statements themselves, see [`Db::lock_province`]).
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let txn = begin_immediate(&self.writer).await?;
+        let txn = crate::write_lock::begin_immediate(&self.writer).await?;
         Ok(WriteTxn {
             txn: Some(txn),
             cache: self.cache.clone(),
@@ -266,22 +266,6 @@ impl Db {
             .await
             .context("备份失败")?;
         Ok(())
-    }
-}
-
-/// A transaction on `writer` that holds the write lock from its first statement (see
-/// [`Db::begin_write`]).
-pub(crate) async fn begin_immediate(writer: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    match writer.get_database_backend() {
-        DbBackend::Sqlite => {
-            writer
-                .begin_with_options(TransactionOptions {
-                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                    ..Default::default()
-                })
-                .await
-        }
-        _ => writer.begin().await,
     }
 }
 

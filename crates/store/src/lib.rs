@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod audit_queue;
 mod bulk;
 pub mod cache;
 pub mod career;
@@ -33,6 +34,7 @@ pub mod training;
 pub mod upload_limits;
 pub mod users;
 pub mod workers;
+mod write_lock;
 
 pub use access::Access;
 pub use db::Db;

@@ -10,29 +10,9 @@ use crate::state::AppState;
 use axum::http::StatusCode;
 use shegong_domain::Permission;
 use shegong_store::workers::WorkerFilter;
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-use uuid::Uuid;
+use std::time::Instant;
 
-/// ID-number searches a user without full view may make in [`WINDOW`].
-pub const LIMIT: u32 = 30;
-pub const WINDOW: Duration = Duration::from_secs(10 * 60);
-
-/// Each user's ID-number searches in the current window: (window start, count).
-#[derive(Default)]
-pub struct IdSearches(Mutex<HashMap<Uuid, (Instant, u32)>>);
-
-impl IdSearches {
-    /// Counts one search of `user` now; false past the limit.
-    fn admit(&self, user: Uuid, now: Instant) -> bool {
-        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        m.retain(|_, (since, _)| now.duration_since(*since) < WINDOW);
-        let e = m.entry(user).or_insert((now, 0));
-        e.1 += 1;
-        e.1 <= LIMIT
-    }
-}
+pub use crate::throttle::{ID_SEARCH_LIMIT as LIMIT, ID_SEARCH_WINDOW as WINDOW};
 
 /// The ID number (or its part) a list query searches by, as typed; `None` for a name.
 fn id_query(filter: &WorkerFilter) -> Option<String> {
@@ -71,6 +51,8 @@ pub async fn guard(st: &AppState, caller: &Caller, filter: &WorkerFilter) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::throttle::IdSearches;
+    use uuid::Uuid;
 
     #[test]
     fn the_limit_counts_per_user_and_window() {

@@ -38,7 +38,7 @@ pub struct AppState {
     /// Each caller's last write, for [`crate::freshness::own_writes`].
     pub last_writes: Arc<LastWrites>,
     /// Searches by ID number, counted per user (see [`crate::id_search`]).
-    pub id_searches: Arc<crate::id_search::IdSearches>,
+    pub id_searches: Arc<crate::throttle::IdSearches>,
 }
 
 impl AppState {

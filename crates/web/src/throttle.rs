@@ -4,6 +4,7 @@ use shegong_store::users;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use uuid::Uuid;
 
 /// Failed-login throttling. Each attempt is reserved under every limit it counts against *before*
 /// the password is hashed, so simultaneous guesses count as they arrive; a failure then counts
@@ -161,6 +162,26 @@ impl Drop for Attempt<'_> {
         if !self.done {
             self.release(None);
         }
+    }
+}
+
+/// ID-number searches a user without full view may make in [`ID_SEARCH_WINDOW`] (see
+/// [`crate::id_search`]).
+pub const ID_SEARCH_LIMIT: u32 = 30;
+pub const ID_SEARCH_WINDOW: Duration = Duration::from_secs(10 * 60);
+
+/// Each user's ID-number searches in the current window: (window start, count).
+#[derive(Default)]
+pub struct IdSearches(Mutex<HashMap<Uuid, (Instant, u32)>>);
+
+impl IdSearches {
+    /// Counts one search of `user` now; false past the limit.
+    pub(crate) fn admit(&self, user: Uuid, now: Instant) -> bool {
+        let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        m.retain(|_, (since, _)| now.duration_since(*since) < ID_SEARCH_WINDOW);
+        let e = m.entry(user).or_insert((now, 0));
+        e.1 += 1;
+        e.1 <= ID_SEARCH_LIMIT
     }
 }
 
