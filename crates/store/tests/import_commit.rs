@@ -16,7 +16,8 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-const ROWS: usize = 2_500;
+/// Two and a half chunks of new archives.
+const ROWS: usize = imports::NEW_PER_TXN * 5 / 2;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()

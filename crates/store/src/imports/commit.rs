@@ -50,7 +50,7 @@ pub struct Committed {
 
 /// Rows written per write transaction of a commit: another clerk's save waits for one chunk at
 /// most, never for the whole file.
-pub(super) const NEW_PER_TXN: usize = 5000;
+pub const NEW_PER_TXN: usize = 5000;
 pub(super) const UPDATES_PER_TXN: usize = 200;
 
 /// Why a row is not imported when its person was changed by someone else while the file was written.

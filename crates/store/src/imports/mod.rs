@@ -17,7 +17,7 @@ mod reservations;
 mod update;
 
 pub use check::{Checked, check};
-pub use commit::Committed;
+pub use commit::{Committed, NEW_PER_TXN};
 pub use kept::{
     OUTSIDE_THE_SERVER, commit_kept, commit_upload, commit_upload_paced, expire, get, get_summary, recent, record,
     resume_unfinished,
