@@ -95,6 +95,15 @@ async fn every_filter_combination_and_order_reads_an_index() {
                             p.lines().any(|l| l.contains("SCAN workers"))
                         };
                         assert!(!scanned, "{what} of {f:?} in {scope:?} scans the workers:\n{p}");
+                        if !postgres {
+                            // A search's ranks look at each found worker's own keys (one seek each).
+                            let ranks = p.lines().filter(|l| l.contains("CORRELATED")).count();
+                            let seeks = p
+                                .lines()
+                                .filter(|l| l.contains("worker_search") && l.contains("worker_id=?"))
+                                .count();
+                            assert!(seeks >= ranks, "{what} of {f:?} ranks by a range of keys:\n{p}");
+                        }
                         if !postgres && what == "page" && mask == 0 && scope.region().as_str() == "33" {
                             assert!(
                                 !p.contains("TEMP B-TREE"),

@@ -26,6 +26,7 @@ mod m0018_attachments;
 mod m0019_covering_indexes;
 mod m0020_worker_search;
 mod m0021_worker_sort_indexes;
+mod m0022_worker_search_by_worker;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_covering_indexes::Migration),
             Box::new(m0020_worker_search::Migration),
             Box::new(m0021_worker_sort_indexes::Migration),
+            Box::new(m0022_worker_search_by_worker::Migration),
         ]
     }
 }
