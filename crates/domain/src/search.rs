@@ -98,6 +98,11 @@ pub fn name_keys(name: &str) -> Vec<String> {
         keys.push(syl[i..].concat());
         keys.push(initials[i..].concat());
     }
+    as_keys(keys)
+}
+
+/// Keys as stored: none empty, each at most [`KEY_CHARS`] characters, sorted, without repeats.
+fn as_keys(keys: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut keys: Vec<String> = keys
         .into_iter()
         .filter(|k| !k.is_empty())
@@ -115,14 +120,7 @@ pub fn whole_keys(name: &str) -> Vec<String> {
     let chars: String = name.chars().filter_map(normal).flat_map(|c| c.to_lowercase()).collect();
     let syl = syllables(name);
     let initials: String = syl.iter().filter_map(|s| s.chars().next()).collect();
-    let mut keys: Vec<String> = [chars, syl.concat(), initials]
-        .into_iter()
-        .filter(|k| !k.is_empty())
-        .map(|k| k.chars().take(KEY_CHARS).collect())
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys
+    as_keys([chars, syl.concat(), initials])
 }
 
 /// How well a name answers a query, best first: 0 the whole name, its whole 拼音 or initials
