@@ -288,7 +288,7 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("demo.load", "载入演示数据"),
 ];
 
-/// Details written as codes, in words: where a full ID number was seen, a grade.
+/// Details written as codes, in words: where a full ID number was seen, a user's role, a grade.
 fn detail_label(action: &str, detail: String) -> String {
     if action == "worker.view_id_number" {
         let place = match detail.as_str() {
@@ -303,6 +303,16 @@ fn detail_label(action: &str, detail: String) -> String {
             other => other,
         };
         return format!("在{place}查看");
+    }
+    if action.starts_with("user.")
+        && let Some(role) = shegong_domain::Role::parse(&detail)
+    {
+        return role.label().to_string();
+    }
+    if action == "demo.load"
+        && let Some(seed) = detail.strip_prefix("seed ")
+    {
+        return format!("随机种子 {seed}");
     }
     // Longest first: "competent" is inside "incompetent" and "basically_competent".
     let mut grades = shegong_domain::career::Grade::ALL.to_vec();

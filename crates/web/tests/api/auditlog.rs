@@ -92,5 +92,18 @@ async fn months_and_rounds_are_named_in_the_log(app: TestApp) {
         .unwrap();
     assert!(page.contains("2026-10 月度薪酬"), "the month is named");
     assert!(!page.contains(&id), "not its number");
+    // The demo's users and its seed, in words (found by the browser walker: `community_head`).
+    let page = app
+        .get(&auditor, "/audit?action=user.create")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("社区书记/主任") && !page.contains("community_head"),
+        "roles named"
+    );
+    let page = app.get(&auditor, "/audit?action=demo.load").await.text().await.unwrap();
+    assert!(page.contains("随机种子") && !page.contains(">seed "), "the seed named");
 }
 both_engines!(months_and_rounds_are_named_in_the_log);
