@@ -126,6 +126,9 @@ impl WorkerFilter {
             }
         }
         if let Some(p) = set_str(&self.post_category) {
+            if !shegong_domain::worker::POST_CATEGORIES.iter().any(|(k, _)| *k == p) {
+                return Err(bad_filter("post_category", "岗位类别筛选条件无效"));
+            }
             c = c.add(worker::Column::PostCategory.eq(p));
         }
         if let Some(e) = set_str(&self.education) {

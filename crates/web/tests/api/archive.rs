@@ -252,6 +252,12 @@ async fn bad_input_changes_nothing(app: TestApp) {
     let (s, v) = app.get_json(&t, "/api/v1/workers?education=phd").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["field"], "education");
+    // An unknown post category is refused, not answered with nobody (found by the hostile tester).
+    let (s, v) = app.get_json(&t, "/api/v1/workers?post_category=bogus").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["field"], "post_category");
+    let (s, _) = app.get_json(&t, "/api/v1/workers?post_category=committee").await;
+    assert_eq!(s, StatusCode::OK);
     let (s, _) = app.get_json(&t, "/api/v1/workers?per_page=100000").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.counts().await, before, "nothing was written");
