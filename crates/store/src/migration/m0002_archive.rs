@@ -1,203 +1,75 @@
 //! The electronic archive. Every table here is distributed by `province_code` on Citus, so every
 //! primary key and foreign key includes it.
 
-use super::index;
-use super::province_table;
-use sea_orm_migration::{prelude::*, schema::*};
+use super::{
+    Step,
+    Step::{Create, Index},
+    TABLE, TableDef, province,
+};
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-fn child(name: &'static str) -> TableCreateStatement {
-    Table::create()
-        .table(name)
-        .if_not_exists()
-        .col(string_len("province_code", 2))
-        .col(uuid("id"))
-        .col(uuid("worker_id"))
-        .primary_key(Index::create().col("province_code").col("id"))
-        .foreign_key(
-            ForeignKey::create()
-                .from(name, ("province_code", "worker_id"))
-                .to("workers", ("province_code", "id")),
-        )
-        .to_owned()
-}
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.create_table(
-            province_table("workers")
-                // The community the worker serves in now (or last served in, once exited).
-                .col(string_len("region_code", 15))
-                .col(string_len("name", 60))
-                .col(string_len("id_number", 18))
-                .col(string_len("gender", 1))
-                .col(date("birth_date"))
-                .col(string_len("ethnicity", 2))
-                .col(string_len("political_status", 2))
-                .col(string_len_null("phone", 20))
-                .col(string_len_null("address", 200))
-                .col(string_len("status", 16))
-                // Derived from the current appointment, education and certificates, for lists.
-                .col(string_len("post_category", 32))
-                .col(string_len("title", 40))
-                .col(boolean("two_committees"))
-                .col(boolean("full_time"))
-                .col(boolean("party_building"))
-                .col(string_len_null("highest_education", 2))
-                .col(string_len_null("certificate_level", 16))
-                .col(date_null("service_start"))
-                .col(date_null("exited_on"))
-                .col(string_len_null("exit_reason", 200))
-                .col(timestamp_with_time_zone("created_at"))
-                .col(timestamp_with_time_zone("updated_at"))
-                .foreign_key(
-                    ForeignKey::create()
-                        .from("workers", "region_code")
-                        .to("regions", "code"),
-                )
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index("idx_workers_region_name", "workers", &["region_code", "name"]))
-            .await?;
-        m.create_index(index("idx_workers_id_number", "workers", &["id_number"]))
-            .await?;
-        m.create_index(index("idx_workers_id", "workers", &["id"])).await?;
-
-        // One ID number, one person, nationwide. On Citus this table is distributed by
-        // `id_number` on its own, so the uniqueness holds across provinces.
-        m.create_table(
-            Table::create()
-                .table("id_registry")
-                .if_not_exists()
-                .col(string_len("id_number", 18).primary_key())
-                .col(string_len("province_code", 2))
-                .col(uuid("worker_id"))
-                .to_owned(),
-        )
-        .await?;
-
-        m.create_table(
-            child("appointments")
-                .col(string_len("region_code", 15))
-                .col(string_len("post_category", 32))
-                .col(string_len("title", 40))
-                .col(boolean("two_committees"))
-                .col(boolean("full_time"))
-                .col(boolean("party_building"))
-                .col(date("start_date"))
-                .col(date_null("end_date"))
-                .col(string_len_null("end_reason", 200))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index(
-            "idx_appointments_worker",
-            "appointments",
-            &["worker_id", "start_date"],
-        ))
-        .await?;
-        m.create_index(index("idx_appointments_region", "appointments", &["region_code"]))
-            .await?;
-
-        m.create_table(
-            child("educations")
-                .col(string_len("education_code", 2))
-                .col(string_len_null("school", 100))
-                .col(string_len_null("major", 100))
-                .col(date_null("graduated_on"))
-                .col(boolean("full_time_study").default(true))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index("idx_educations_worker", "educations", &["worker_id"]))
-            .await?;
-
-        m.create_table(
-            child("certificates")
-                // social_work, or other (职称, other qualifications)
-                .col(string_len("kind", 16))
-                .col(string_len_null("level", 16))
-                .col(string_len("name", 100))
-                .col(string_len_null("number", 60))
-                .col(date_null("issued_on"))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index("idx_certificates_worker", "certificates", &["worker_id"]))
-            .await?;
-
-        m.create_table(
-            child("agreements")
-                .col(string_len("region_code", 15))
-                .col(string_len_null("number", 60))
-                .col(string_len("term", 40))
-                .col(date("start_date"))
-                .col(date("end_date"))
-                .col(date_null("signed_on"))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index("idx_agreements_worker", "agreements", &["worker_id"]))
-            .await?;
-
-        // The field-by-field history of every write to an archive.
-        m.create_table(
-            child("worker_changes")
-                .col(string_len("region_code", 15))
-                .col(timestamp_with_time_zone("changed_at"))
-                .col(string_len("actor", 64))
-                .col(string_len("section", 32))
-                .col(string_len("field", 64))
-                .col(text_null("before"))
-                .col(text_null("after"))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index(
-            "idx_worker_changes_worker",
-            "worker_changes",
-            &["worker_id", "changed_at"],
-        ))
-        .await?;
-
-        m.create_table(
-            child("correction_requests")
-                .col(string_len("region_code", 15))
-                .col(timestamp_with_time_zone("created_at"))
-                .col(string_len("requested_by", 64))
-                .col(string_len("field", 64))
-                .col(text("message"))
-                .col(string_len("status", 16))
-                .col(string_len_null("handled_by", 64))
-                .col(timestamp_with_time_zone_null("handled_at"))
-                .to_owned(),
-        )
-        .await?;
-        m.create_index(index(
-            "idx_corrections_region",
-            "correction_requests",
-            &["region_code", "status"],
-        ))
-        .await
-    }
-
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in [
-            "correction_requests",
-            "worker_changes",
-            "agreements",
-            "certificates",
-            "educations",
-            "appointments",
-            "id_registry",
-            "workers",
-        ] {
-            m.drop_table(Table::drop().table(t).if_exists().to_owned()).await?;
-        }
-        Ok(())
-    }
-}
+pub(super) const STEPS: &[Step] = &[
+    // `region_code`: the community the worker serves in now (or last served in, once exited).
+    // `post_category`, `title` and the flags after them: derived from the current appointment,
+    // education and certificates, for lists.
+    Create(TableDef {
+        name: "workers",
+        province: true,
+        cols: "region_code:s15 name:s60 id_number:s18 gender:s1 birth_date:date ethnicity:s2 political_status:s2 \
+               phone:s20? address:s200? status:s16 post_category:s32 title:s40 two_committees:bool full_time:bool \
+               party_building:bool highest_education:s2? certificate_level:s16? service_start:date? exited_on:date? \
+               exit_reason:s200? created_at:ts updated_at:ts",
+        refs: "region_code>regions.code",
+        ..TABLE
+    }),
+    Index("idx_workers_region_name", "workers", "region_code name"),
+    Index("idx_workers_id_number", "workers", "id_number"),
+    Index("idx_workers_id", "workers", "id"),
+    // One ID number, one person, nationwide. On Citus this table is distributed by `id_number` on
+    // its own, so the uniqueness holds across provinces.
+    Create(TableDef {
+        name: "id_registry",
+        cols: "id_number:s18* province_code:s2 worker_id:uuid",
+        ..TABLE
+    }),
+    province(
+        "appointments",
+        "worker_id:uuid region_code:s15 post_category:s32 title:s40 two_committees:bool full_time:bool \
+         party_building:bool start_date:date end_date:date? end_reason:s200?",
+        "worker_id>workers",
+    ),
+    Index("idx_appointments_worker", "appointments", "worker_id start_date"),
+    Index("idx_appointments_region", "appointments", "region_code"),
+    province(
+        "educations",
+        "worker_id:uuid education_code:s2 school:s100? major:s100? graduated_on:date? full_time_study:bool=true",
+        "worker_id>workers",
+    ),
+    Index("idx_educations_worker", "educations", "worker_id"),
+    // `kind`: social_work, or other (职称, other qualifications).
+    province(
+        "certificates",
+        "worker_id:uuid kind:s16 level:s16? name:s100 number:s60? issued_on:date?",
+        "worker_id>workers",
+    ),
+    Index("idx_certificates_worker", "certificates", "worker_id"),
+    province(
+        "agreements",
+        "worker_id:uuid region_code:s15 number:s60? term:s40 start_date:date end_date:date signed_on:date?",
+        "worker_id>workers",
+    ),
+    Index("idx_agreements_worker", "agreements", "worker_id"),
+    // The field-by-field history of every write to an archive.
+    province(
+        "worker_changes",
+        "worker_id:uuid region_code:s15 changed_at:ts actor:s64 section:s32 field:s64 before:text? after:text?",
+        "worker_id>workers",
+    ),
+    Index("idx_worker_changes_worker", "worker_changes", "worker_id changed_at"),
+    province(
+        "correction_requests",
+        "worker_id:uuid region_code:s15 created_at:ts requested_by:s64 field:s64 message:text status:s16 \
+         handled_by:s64? handled_at:ts?",
+        "worker_id>workers",
+    ),
+    Index("idx_corrections_region", "correction_requests", "region_code status"),
+];

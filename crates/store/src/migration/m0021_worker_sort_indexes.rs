@@ -4,33 +4,19 @@
 //! province's list sorted by age reads about twenty entries of an index (skipping those of another
 //! status) instead of sorting every worker.
 
-use super::index;
-use sea_orm_migration::prelude::*;
+use super::{Step, Step::Index};
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-const INDEXES: [(&str, [&str; 3]); 4] = [
-    ("idx_workers_province_name", ["province_code", "name", "id"]),
-    ("idx_workers_province_birth", ["province_code", "birth_date", "id"]),
-    ("idx_workers_province_service", ["province_code", "service_start", "id"]),
-    ("idx_workers_province_region", ["province_code", "region_code", "name"]),
+pub(super) const STEPS: &[Step] = &[
+    Index("idx_workers_province_name", "workers", "province_code name id"),
+    Index("idx_workers_province_birth", "workers", "province_code birth_date id"),
+    Index(
+        "idx_workers_province_service",
+        "workers",
+        "province_code service_start id",
+    ),
+    Index(
+        "idx_workers_province_region",
+        "workers",
+        "province_code region_code name",
+    ),
 ];
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for (name, cols) in INDEXES {
-            m.create_index(index(name, "workers", &cols)).await?;
-        }
-        Ok(())
-    }
-
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for (name, _) in INDEXES {
-            m.drop_index(Index::drop().name(name).table("workers").if_exists().to_owned())
-                .await?;
-        }
-        Ok(())
-    }
-}
