@@ -27,9 +27,7 @@ fn from_default(m: &clap::ArgMatches, id: &str) -> bool {
 
 pub(crate) fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
     let explicit = cli.global.config.clone();
-    let path = explicit
-        .clone()
-        .unwrap_or_else(|| cli.global.data_dir.join("shegong.toml"));
+    let path = explicit.clone().unwrap_or_else(|| cli.global.data_dir.join("shegong.toml"));
     if explicit.is_none() && !path.exists() {
         return Ok(());
     }
@@ -71,11 +69,7 @@ pub(crate) fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> an
         if let Some(v) = file.token_days
             && unset("token_days")
         {
-            anyhow::ensure!(
-                (1..=3650).contains(&v),
-                "配置文件 {} 有误：token_days 应为1至3650",
-                path.display()
-            );
+            anyhow::ensure!((1..=3650).contains(&v), "配置文件 {} 有误：token_days 应为1至3650", path.display());
             *token_days = v;
         }
         if let Some(v) = file.upload_retention_days
@@ -91,11 +85,7 @@ pub(crate) fn apply_config_file(cli: &mut Cli, matches: &clap::ArgMatches) -> an
         if let Some(v) = file.figures_stale_secs
             && unset("figures_stale_secs")
         {
-            anyhow::ensure!(
-                v <= 60,
-                "配置文件 {} 有误：figures_stale_secs 应为0至60",
-                path.display()
-            );
+            anyhow::ensure!(v <= 60, "配置文件 {} 有误：figures_stale_secs 应为0至60", path.display());
             *figures_stale_secs = v;
         }
         if let Some(v) = file.pdf_font

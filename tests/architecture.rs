@@ -70,11 +70,7 @@ fn expand(path: &str) -> Vec<String> {
         cur.push(ch);
     }
     parts.push(cur);
-    parts
-        .iter()
-        .filter(|p| !p.trim().is_empty())
-        .flat_map(|p| expand(&format!("{head}{}", p.trim())))
-        .collect()
+    parts.iter().filter(|p| !p.trim().is_empty()).flat_map(|p| expand(&format!("{head}{}", p.trim()))).collect()
 }
 
 /// Every `crate::…` / `super::…` path a file's code names (imports other than re-exports, and
@@ -137,11 +133,8 @@ fn loops(src: &Path) -> Vec<Vec<String>> {
         let code = code_of(&std::fs::read_to_string(f).unwrap());
         let e = edges.entry(f.clone()).or_default();
         for p in paths_in(&code) {
-            let segs: Vec<&str> = p
-                .split("::")
-                .map(|s| s.split_whitespace().next().unwrap_or(""))
-                .filter(|s| !s.is_empty())
-                .collect();
+            let segs: Vec<&str> =
+                p.split("::").map(|s| s.split_whitespace().next().unwrap_or("")).filter(|s| !s.is_empty()).collect();
             let (mut base, mut rest): (Vec<String>, &[&str]) = match segs.first() {
                 Some(&"crate") => (Vec::new(), &segs[1..]),
                 Some(&"super") => (me[..me.len().saturating_sub(1)].to_vec(), &segs[1..]),
@@ -222,10 +215,8 @@ fn loops(src: &Path) -> Vec<Vec<String>> {
     t.comps
         .into_iter()
         .map(|c| {
-            let mut names: Vec<String> = c
-                .iter()
-                .map(|p| p.strip_prefix(src).unwrap().to_string_lossy().into_owned())
-                .collect();
+            let mut names: Vec<String> =
+                c.iter().map(|p| p.strip_prefix(src).unwrap().to_string_lossy().into_owned()).collect();
             names.sort();
             names
         })
@@ -258,11 +249,7 @@ fn the_cycle_check_sees_a_loop() {
     std::fs::write(src.join("lib.rs"), "mod a;\nmod b;\n").unwrap();
     std::fs::write(src.join("a.rs"), "use crate::b::{x, y};\npub fn f() {}\n").unwrap();
     std::fs::create_dir(src.join("b")).unwrap();
-    std::fs::write(
-        src.join("b/mod.rs"),
-        "pub use c::y;\nmod c;\npub fn x() { crate::a::f() }\n",
-    )
-    .unwrap();
+    std::fs::write(src.join("b/mod.rs"), "pub use c::y;\nmod c;\npub fn x() { crate::a::f() }\n").unwrap();
     std::fs::write(src.join("b/c.rs"), "use super::x;\npub fn y() {}\n").unwrap();
     assert_eq!(loops(src), vec![vec!["a.rs".to_string(), "b/mod.rs".to_string()]]);
     // A re-export is not a dependency: without the inline call there is no loop.
@@ -290,21 +277,9 @@ fn lines_over(dir: &Path, limit: usize, skip: &[&str]) -> Vec<String> {
 #[test]
 fn production_files_stay_small() {
     let web = lines_over(&root().join("crates/web/src"), 400, &[]);
-    assert!(
-        web.is_empty(),
-        "crates/web files of 400 lines or more:\n{}",
-        web.join("\n")
-    );
-    let store = lines_over(
-        &root().join("crates/store/src"),
-        500,
-        &["demo/", "entity/", "migration/"],
-    );
-    assert!(
-        store.is_empty(),
-        "crates/store files of 500 lines or more:\n{}",
-        store.join("\n")
-    );
+    assert!(web.is_empty(), "crates/web files of 400 lines or more:\n{}", web.join("\n"));
+    let store = lines_over(&root().join("crates/store/src"), 500, &["demo/", "entity/", "migration/"]);
+    assert!(store.is_empty(), "crates/store files of 500 lines or more:\n{}", store.join("\n"));
 }
 
 #[test]
@@ -329,9 +304,5 @@ fn the_web_crate_compares_no_roles() {
             }
         }
     }
-    assert!(
-        found.is_empty(),
-        "role comparisons in crates/web (ask Permission instead):\n{}",
-        found.join("\n")
-    );
+    assert!(found.is_empty(), "role comparisons in crates/web (ask Permission instead):\n{}", found.join("\n"));
 }

@@ -21,11 +21,7 @@ fn shegong(args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 #[test]
@@ -136,60 +132,29 @@ fn migrate_import_users_backup() {
     // Setting a password: the rule applies, the user must exist, and the new password is the one
     // that works (checked against the stored hash).
     let o = shegong(
-        &[
-            "user",
-            "set-password",
-            "--username",
-            "haining",
-            "--password-stdin",
-            "--data-dir",
-            d,
-        ],
+        &["user", "set-password", "--username", "haining", "--password-stdin", "--data-dir", d],
         Some("password123\n"),
     );
     assert!(!o.status.success());
     assert!(text(&o).contains("常被猜中"), "{}", text(&o));
     let o = shegong(
-        &[
-            "user",
-            "set-password",
-            "--username",
-            "nobody",
-            "--password-stdin",
-            "--data-dir",
-            d,
-        ],
+        &["user", "set-password", "--username", "nobody", "--password-stdin", "--data-dir", d],
         Some("a-new-long-password\n"),
     );
     assert!(!o.status.success());
     assert!(text(&o).contains("不存在"), "{}", text(&o));
     let o = shegong(
-        &[
-            "user",
-            "set-password",
-            "--username",
-            "haining",
-            "--password-stdin",
-            "--must-change",
-            "--data-dir",
-            d,
-        ],
+        &["user", "set-password", "--username", "haining", "--password-stdin", "--must-change", "--data-dir", d],
         Some("a-new-long-password\n"),
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("下次登录时须修改"), "{}", text(&o));
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let db = shegong_store::Db::connect(&shegong_store::db::sqlite_url(dir.path()))
-            .await
-            .unwrap();
-        let u = shegong_store::users::authenticate(&db, "haining", "a-new-long-password")
-            .await
-            .unwrap();
+        let db = shegong_store::Db::connect(&shegong_store::db::sqlite_url(dir.path())).await.unwrap();
+        let u = shegong_store::users::authenticate(&db, "haining", "a-new-long-password").await.unwrap();
         assert!(u.is_some_and(|u| u.must_change_password));
-        let old = shegong_store::users::authenticate(&db, "haining", "a-long-password")
-            .await
-            .unwrap();
+        let old = shegong_store::users::authenticate(&db, "haining", "a-long-password").await.unwrap();
         assert!(old.is_none());
     });
 
@@ -209,16 +174,7 @@ fn migrate_import_users_backup() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(other.join("shegong.db").exists(), "data_dir from the file");
     let third = dir.path().join("third");
-    let o = shegong(
-        &[
-            "migrate",
-            "--config",
-            conf.to_str().unwrap(),
-            "--data-dir",
-            third.to_str().unwrap(),
-        ],
-        None,
-    );
+    let o = shegong(&["migrate", "--config", conf.to_str().unwrap(), "--data-dir", third.to_str().unwrap()], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(third.join("shegong.db").exists(), "the flag wins over the file");
     std::fs::write(&conf, "data_dri = \"x\"\n").unwrap();
@@ -235,10 +191,7 @@ fn migrate_import_users_backup() {
 fn policy_list_show_check_apply() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
-    let shipped = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/crates/domain/policies/xiamen-xiangan-2013.toml"
-    );
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/domain/policies/xiamen-xiangan-2013.toml");
     let o = shegong(&["policy", "check", shipped], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("xiamen-xiangan-2013"), "{}", text(&o));
@@ -254,51 +207,21 @@ fn policy_list_show_check_apply() {
     // The shipped policies are in a new database; apply one to a region from a date.
     let o = shegong(&["--data-dir", d, "policy", "list"], None);
     assert!(o.status.success(), "{}", text(&o));
-    for n in [
-        "jilin-2020",
-        "haining-2020",
-        "liupanshui-2021",
-        "xinzhou-2020",
-        "xiamen-xiangan-2013",
-    ] {
+    for n in ["jilin-2020", "haining-2020", "liupanshui-2021", "xinzhou-2020", "xiamen-xiangan-2013"] {
         assert!(text(&o).contains(n), "{n}: {}", text(&o));
     }
     let o = shegong(&["--data-dir", d, "policy", "show", "haining-2020"], None);
-    assert!(
-        text(&o).contains("《以“三社联动”推进社会治理创新高质量发展》"),
-        "{}",
-        text(&o)
-    );
+    assert!(text(&o).contains("《以“三社联动”推进社会治理创新高质量发展》"), "{}", text(&o));
     let o = shegong(&["--data-dir", d, "policy", "show", "nope"], None);
     assert!(!o.status.success());
     let o = shegong(
-        &[
-            "--data-dir",
-            d,
-            "policy",
-            "apply",
-            "haining-2020",
-            "--region",
-            "330481",
-            "--from",
-            "2024-01-01",
-        ],
+        &["--data-dir", d, "policy", "apply", "haining-2020", "--region", "330481", "--from", "2024-01-01"],
         None,
     );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("haining-2020 v1"), "{}", text(&o));
     let o = shegong(
-        &[
-            "--data-dir",
-            d,
-            "policy",
-            "apply",
-            "haining-2020",
-            "--region",
-            "330481",
-            "--from",
-            "2024-01-01",
-        ],
+        &["--data-dir", d, "policy", "apply", "haining-2020", "--region", "330481", "--from", "2024-01-01"],
         None,
     );
     assert!(!o.status.success(), "the same region and date twice is refused");

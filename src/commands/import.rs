@@ -16,10 +16,7 @@ pub(crate) async fn import_command(
     let code = shegong_domain::RegionCode::parse(region).map_err(|e| anyhow::anyhow!(e.message))?;
     let scope = shegong_domain::Scope::Region(code);
     let bytes = std::fs::read(file).with_context(|| format!("无法读取 {}", file.display()))?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let db = open(g).await?;
     let p = Progress::new();
     let started = std::time::Instant::now();
@@ -39,12 +36,7 @@ pub(crate) async fn import_command(
     let total = table.rows.len() as u64;
     p.update(0, total, "检查");
     let (checked, done) = if dry_run {
-        (
-            imports::check(&db.conn, &scope, &table, today)
-                .await
-                .map_err(describe)?,
-            None,
-        )
+        (imports::check(&db.conn, &scope, &table, today).await.map_err(describe)?, None)
     } else {
         // The file is kept like an upload on the site, so that a commit stopped in the middle is
         // finished at the next start of `serve` (or by committing it on the import page).
@@ -72,11 +64,7 @@ pub(crate) async fn import_command(
     }
     let secs = started.elapsed().as_secs_f64();
     match (checked.errors.is_empty(), done) {
-        (false, _) => anyhow::bail!(
-            "{} 行中有 {} 处错误，未导入，未作任何修改",
-            checked.rows,
-            checked.errors.len()
-        ),
+        (false, _) => anyhow::bail!("{} 行中有 {} 处错误，未导入，未作任何修改", checked.rows, checked.errors.len()),
         (true, None) => {
             println!(
                 "检查通过：{} 行（其中 {} 人已有档案，导入时更新），用时 {secs:.1} 秒；去掉 --dry-run 即可导入",

@@ -41,10 +41,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 if demo::is_empty(&db).await? {
                     load_demo(&db, &province, seed).await?;
                 } else {
-                    println!(
-                        "数据库已有数据，未重新载入演示数据（演示账号密码：{}）",
-                        demo::DEMO_PASSWORD
-                    );
+                    println!("数据库已有数据，未重新载入演示数据（演示账号密码：{}）", demo::DEMO_PASSWORD);
                 }
             }
             let settings = shegong_web::Settings {
@@ -61,11 +58,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("数据库迁移完成");
             Ok(())
         }
-        Command::Demo {
-            province,
-            seed,
-            national,
-        } => {
+        Command::Demo { province, seed, national } => {
             let db = open(g).await?;
             anyhow::ensure!(demo::is_empty(&db).await?, "数据库已有数据；演示数据只能载入空数据库");
             load_demo(&db, &province, seed).await?;
@@ -82,65 +75,31 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Healthcheck { url } => healthcheck(&url).await,
         Command::User {
-            command:
-                UserCommand::Add {
-                    username,
-                    role,
-                    region,
-                    id_number,
-                    display_name,
-                    password_stdin: _,
-                },
+            command: UserCommand::Add { username, role, region, id_number, display_name, password_stdin: _ },
         } => {
             let password = read_password()?;
             let db = open(g).await?;
-            let new = users::NewUser {
-                username,
-                display_name,
-                role,
-                region,
-                password,
-                id_number,
-            };
-            let u = users::create(&db, None, &shegong_store::audit::Actor::system(), new)
-                .await
-                .map_err(describe)?;
+            let new = users::NewUser { username, display_name, role, region, password, id_number };
+            let u = users::create(&db, None, &shegong_store::audit::Actor::system(), new).await.map_err(describe)?;
             println!("已创建用户 {}（{}，{}）", u.username, u.role, u.region_code);
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::SetPassword {
-                    username,
-                    password_stdin: _,
-                    must_change,
-                },
-        } => {
+        Command::User { command: UserCommand::SetPassword { username, password_stdin: _, must_change } } => {
             let password = read_password()?;
             let db = open(g).await?;
-            let u = users::set_password(&db, &username, &password, must_change)
-                .await
-                .map_err(describe)?;
-            println!(
-                "已设置用户 {} 的密码{}",
-                u.username,
-                if must_change { "，下次登录时须修改" } else { "" }
-            );
+            let u = users::set_password(&db, &username, &password, must_change).await.map_err(describe)?;
+            println!("已设置用户 {} 的密码{}", u.username, if must_change { "，下次登录时须修改" } else { "" });
             Ok(())
         }
         Command::Policy { command } => policy_command(g, command).await,
         Command::Import { file, region, dry_run } => import_command(g, &file, &region, dry_run).await,
-        Command::Regions {
-            command: RegionsCommand::Import { file },
-        } => {
+        Command::Regions { command: RegionsCommand::Import { file } } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let rows = regions::parse_csv(&text).map_err(describe)?;
             let db = open(g).await?;
             let p = Progress::new();
             let total = rows.len() as u64;
-            let n = regions::import(&db, rows, &|d| p.update(d as u64, total, "区划"))
-                .await
-                .map_err(describe)?;
+            let n = regions::import(&db, rows, &|d| p.update(d as u64, total, "区划")).await.map_err(describe)?;
             p.finish();
             println!("已导入区划 {n} 条");
             Ok(())

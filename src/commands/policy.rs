@@ -49,9 +49,7 @@ pub(crate) async fn policy_command(g: &Global, command: PolicyCommand) -> anyhow
             let access = shegong_store::Access::system(
                 shegong_domain::RegionCode::parse(code.province()).map_err(|e| anyhow::anyhow!(e.message))?,
             );
-            let a = policies::apply(&db, &access, code.as_str(), &name, from)
-                .await
-                .map_err(describe)?;
+            let a = policies::apply(&db, &access, code.as_str(), &name, from).await.map_err(describe)?;
             println!(
                 "区划 {} 自 {} 起适用政策 {} v{}",
                 a.region_code, a.effective_from, a.policy_name, a.policy_version

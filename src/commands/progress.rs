@@ -19,10 +19,7 @@ impl Progress {
             );
             b
         });
-        Self {
-            bar,
-            last: Mutex::new((String::new(), 0)),
-        }
+        Self { bar, last: Mutex::new((String::new(), 0)) }
     }
 
     pub(crate) fn update(&self, done: u64, total: u64, what: &str) {

@@ -91,18 +91,11 @@ pub(crate) async fn healthcheck(url: &str) -> anyhow::Result<()> {
     let mut s = tokio::time::timeout(std::time::Duration::from_secs(5), tokio::net::TcpStream::connect(host))
         .await
         .context("连接超时")??;
-    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
-        .await?;
+    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
     let mut buf = Vec::new();
-    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf))
-        .await
-        .context("读取超时")??;
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await.context("读取超时")??;
     let text = String::from_utf8_lossy(&buf);
-    anyhow::ensure!(
-        text.starts_with("HTTP/1.1 200"),
-        "服务异常：{}",
-        text.lines().next().unwrap_or("")
-    );
+    anyhow::ensure!(text.starts_with("HTTP/1.1 200"), "服务异常：{}", text.lines().next().unwrap_or(""));
     println!("ok");
     Ok(())
 }

@@ -23,10 +23,7 @@ pub(crate) async fn open(g: &Global) -> anyhow::Result<Db> {
 /// A password from standard input (one line; the line end is not part of it).
 pub(crate) fn read_password() -> anyhow::Result<String> {
     let mut password = String::new();
-    std::io::stdin()
-        .take(4096)
-        .read_to_string(&mut password)
-        .context("无法从标准输入读取密码")?;
+    std::io::stdin().take(4096).read_to_string(&mut password).context("无法从标准输入读取密码")?;
     Ok(password.trim_end_matches(['\r', '\n']).to_string())
 }
 

@@ -154,10 +154,7 @@ impl Role {
     }
 
     pub fn is_admin(self) -> bool {
-        matches!(
-            self,
-            Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin | Self::StreetAdmin
-        )
+        matches!(self, Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin | Self::StreetAdmin)
     }
 
     /// May create and edit workers' archives in scope.
@@ -266,10 +263,7 @@ mod tests {
     #[test]
     fn own_scope_is_one_worker() {
         let me = Uuid::now_v7();
-        let s = Scope::Own {
-            worker_id: me,
-            region: rc("330481001001"),
-        };
+        let s = Scope::Own { worker_id: me, region: rc("330481001001") };
         assert!(s.allows_worker(me, "330481001001"));
         assert!(!s.allows_worker(Uuid::now_v7(), "330481001001"));
     }

@@ -16,12 +16,7 @@ pub enum Grade {
 }
 
 impl Grade {
-    pub const ALL: [Grade; 4] = [
-        Self::Excellent,
-        Self::Competent,
-        Self::BasicallyCompetent,
-        Self::Incompetent,
-    ];
+    pub const ALL: [Grade; 4] = [Self::Excellent, Self::Competent, Self::BasicallyCompetent, Self::Incompetent];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,10 +56,7 @@ pub struct ExitRule {
 
 impl Default for ExitRule {
     fn default() -> Self {
-        Self {
-            consecutive: 2,
-            total: 3,
-        }
+        Self { consecutive: 2, total: 3 }
     }
 }
 
@@ -81,11 +73,7 @@ pub struct ExitTrigger {
 /// Applies the exit rule to a worker's published grades (any order, one per year; a year without a
 /// grade breaks a run). `None` unless the rule holds.
 pub fn exit_flag(grades: &[(i32, Grade)], rule: ExitRule) -> Option<ExitTrigger> {
-    let mut bad: Vec<i32> = grades
-        .iter()
-        .filter(|(_, g)| *g == Grade::Incompetent)
-        .map(|(y, _)| *y)
-        .collect();
+    let mut bad: Vec<i32> = grades.iter().filter(|(_, g)| *g == Grade::Incompetent).map(|(y, _)| *y).collect();
     bad.sort_unstable();
     bad.dedup();
     if rule.consecutive > 0 {
@@ -192,14 +180,9 @@ mod tests {
     #[test]
     fn the_two_ways_out() {
         let r = ExitRule::default();
+        assert_eq!(exit_flag(&[(2022, Incompetent), (2023, Incompetent)], r).unwrap().rule, "consecutive");
         assert_eq!(
-            exit_flag(&[(2022, Incompetent), (2023, Incompetent)], r).unwrap().rule,
-            "consecutive"
-        );
-        assert_eq!(
-            exit_flag(&[(2020, Incompetent), (2022, Incompetent), (2024, Incompetent)], r)
-                .unwrap()
-                .rule,
+            exit_flag(&[(2020, Incompetent), (2022, Incompetent), (2024, Incompetent)], r).unwrap().rule,
             "total"
         );
         assert!(exit_flag(&[(2020, Incompetent), (2022, Incompetent), (2023, Competent)], r).is_none());
@@ -219,20 +202,12 @@ mod tests {
             training_overdue_since(true, Some(d(2025, 3, 1)), d(2015, 1, 1), d(2026, 3, 1), 1, 2),
             Some(d(2026, 3, 1))
         );
-        assert_eq!(
-            training_overdue_since(false, Some(d(2025, 3, 1)), d(2015, 1, 1), d(2026, 3, 1), 1, 2),
-            None
-        );
+        assert_eq!(training_overdue_since(false, Some(d(2025, 3, 1)), d(2015, 1, 1), d(2026, 3, 1), 1, 2), None);
         assert_eq!(Grade::parse("基本合格"), Some(BasicallyCompetent));
     }
 
     fn grade() -> impl Strategy<Value = Grade> {
-        prop_oneof![
-            Just(Excellent),
-            Just(Competent),
-            Just(BasicallyCompetent),
-            Just(Incompetent)
-        ]
+        prop_oneof![Just(Excellent), Just(Competent), Just(BasicallyCompetent), Just(Incompetent)]
     }
 
     proptest! {

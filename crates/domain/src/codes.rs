@@ -28,13 +28,7 @@ impl CodeList {
             })
             .collect();
         let by_code = entries.iter().enumerate().map(|(i, (c, _))| (c.clone(), i)).collect();
-        Self {
-            field,
-            title,
-            entries,
-            by_code,
-            aliases: BTreeMap::new(),
-        }
+        Self { field, title, entries, by_code, aliases: BTreeMap::new() }
     }
 
     pub fn name(&self, code: &str) -> Option<&str> {
@@ -57,11 +51,7 @@ impl CodeList {
         if let Some(c) = self.aliases.get(s) {
             return Ok((*c).to_string());
         }
-        Err(FieldError::new(
-            "code_unknown",
-            self.field,
-            format!("{}代码“{}”不在国家标准代码表中", self.title, s),
-        ))
+        Err(FieldError::new("code_unknown", self.field, format!("{}代码“{}”不在国家标准代码表中", self.title, s)))
     }
 }
 
@@ -98,19 +88,10 @@ pub static EDUCATION: LazyLock<CodeList> = LazyLock::new(|| {
 pub static ETHNICITY: LazyLock<CodeList> =
     LazyLock::new(|| CodeList::load("ethnicity", "民族", include_str!("../data/ethnicity-gbt3304.csv")));
 pub static POLITICAL_STATUS: LazyLock<CodeList> = LazyLock::new(|| {
-    CodeList::load(
-        "political_status",
-        "政治面貌",
-        include_str!("../data/political-status-gbt4762.csv"),
-    )
+    CodeList::load("political_status", "政治面貌", include_str!("../data/political-status-gbt4762.csv"))
 });
-pub static URBAN_RURAL: LazyLock<CodeList> = LazyLock::new(|| {
-    CodeList::load(
-        "urban_rural_class",
-        "城乡分类",
-        include_str!("../data/urban-rural-class.csv"),
-    )
-});
+pub static URBAN_RURAL: LazyLock<CodeList> =
+    LazyLock::new(|| CodeList::load("urban_rural_class", "城乡分类", include_str!("../data/urban-rural-class.csv")));
 
 /// The four brackets the seeds report education in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -154,11 +135,8 @@ pub fn education_bracket(code: &str) -> EducationBracket {
 /// Rank for "highest education": a lower rank is higher. Graduates outrank 结业/肄业 of the same level.
 pub fn education_rank(code: &str) -> (u8, u8) {
     let level = code.as_bytes().first().map_or(9, |b| b.saturating_sub(b'0'));
-    let graduated = if is_college_or_above(code) || EDUCATION.name(code).is_some_and(|n| n.ends_with("毕业")) {
-        0
-    } else {
-        1
-    };
+    let graduated =
+        if is_college_or_above(code) || EDUCATION.name(code).is_some_and(|n| n.ends_with("毕业")) { 0 } else { 1 };
     (graduated, level)
 }
 

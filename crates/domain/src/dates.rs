@@ -43,20 +43,14 @@ pub fn plan(
     }
     let latest = today + chrono::Duration::days(i64::from(horizon_days));
     if d > latest {
-        return Err(FieldError::new(
-            "date_too_far",
-            field,
-            format!("{label}不能晚于{latest}"),
-        ));
+        return Err(FieldError::new("date_too_far", field, format!("{label}不能晚于{latest}")));
     }
     Ok(d)
 }
 
 /// The day someone turns `years`.
 pub fn birthday(birth: NaiveDate, years: u32) -> NaiveDate {
-    birth
-        .checked_add_months(Months::new(12 * years))
-        .unwrap_or(NaiveDate::MAX)
+    birth.checked_add_months(Months::new(12 * years)).unwrap_or(NaiveDate::MAX)
 }
 
 /// A date in someone's service: not before their 16th birthday, and a fact (or, with a horizon, a
@@ -69,11 +63,7 @@ pub fn in_service(
     today: NaiveDate,
     horizon_days: u32,
 ) -> Result<NaiveDate, FieldError> {
-    let d = if horizon_days == 0 {
-        past(field, label, d, today)?
-    } else {
-        plan(field, label, d, today, horizon_days)?
-    };
+    let d = if horizon_days == 0 { past(field, label, d, today)? } else { plan(field, label, d, today, horizon_days)? };
     let sixteen = birthday(birth, MIN_SERVICE_AGE);
     if d < sixteen {
         return Err(FieldError::new(
@@ -94,11 +84,7 @@ pub fn month_begun(
 ) -> Result<NaiveDate, FieldError> {
     let this_month = today.with_day(1).expect("day 1 exists");
     if first.year() < 2000 || first > this_month {
-        return Err(FieldError::new(
-            "month_out_of_range",
-            field,
-            format!("{label}应在2000年1月至本月之间"),
-        ));
+        return Err(FieldError::new("month_out_of_range", field, format!("{label}应在2000年1月至本月之间")));
     }
     Ok(first)
 }

@@ -12,10 +12,6 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            field,
-            message: message.into(),
-        }
+        Self { code, field, message: message.into() }
     }
 }

@@ -80,11 +80,7 @@ pub fn pixel_refusal(kind: &str, bytes: &[u8]) -> Option<String> {
     let Some((w, h)) = image_size(bytes) else {
         return Some("图片已损坏或不完整，无法读取其尺寸".into());
     };
-    let cap = if kind == "photo" {
-        MAX_PHOTO_PIXELS
-    } else {
-        MAX_SCAN_PIXELS
-    };
+    let cap = if kind == "photo" { MAX_PHOTO_PIXELS } else { MAX_SCAN_PIXELS };
     if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > cap {
         return Some(format!(
             "图片尺寸过大（{w}×{h}像素）：{}不能超过{}万像素，请缩小后再上传",
@@ -140,11 +136,7 @@ pub fn clean_name(name: &str) -> String {
         .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
         .take(100)
         .collect();
-    if cleaned.trim().is_empty() {
-        "材料".into()
-    } else {
-        cleaned.trim().to_string()
-    }
+    if cleaned.trim().is_empty() { "材料".into() } else { cleaned.trim().to_string() }
 }
 
 #[cfg(test)]
@@ -156,10 +148,7 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7 ..."), Some("application/pdf"));
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
         assert_eq!(sniff(b"PNG"), None);
-        assert_eq!(
-            sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]),
-            Some("image/png")
-        );
+        assert_eq!(sniff(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0]), Some("image/png"));
         assert_eq!(sniff(b"<html><script>"), None);
         assert_eq!(sniff(b"MZ\x90\x00"), None);
     }
@@ -179,9 +168,7 @@ mod tests {
 
     /// A JPEG's first segments: SOI, APP0 (JFIF), SOF0 with the size.
     fn jpeg(w: u16, h: u16) -> Vec<u8> {
-        let mut b = vec![
-            0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-        ];
+        let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0];
         b.extend([0xFF, 0xC0, 0, 17, 8]);
         b.extend(h.to_be_bytes());
         b.extend(w.to_be_bytes());
@@ -205,21 +192,10 @@ mod tests {
         assert_eq!(image_size(b"%PDF-1.4"), None);
         assert_eq!(image_size(&png(2, 3)[..20]), None, "cut short");
         // A few bytes claiming a million pixels square: refused before anything decodes it.
-        assert!(
-            refusal("photo", &png(1_000_000, 1_000_000))
-                .unwrap()
-                .contains("尺寸过大")
-        );
+        assert!(refusal("photo", &png(1_000_000, 1_000_000)).unwrap().contains("尺寸过大"));
         assert!(refusal("photo", &png(20_000, 20_000)).is_some());
-        assert!(
-            refusal("photo", &png(5000, 4000)).is_some(),
-            "20 million pixels is too many for a photo"
-        );
-        assert_eq!(
-            refusal("certificate", &png(5000, 7000)),
-            None,
-            "a page scanned at 600 dpi is a scan"
-        );
+        assert!(refusal("photo", &png(5000, 4000)).is_some(), "20 million pixels is too many for a photo");
+        assert_eq!(refusal("certificate", &png(5000, 7000)), None, "a page scanned at 600 dpi is a scan");
         assert!(refusal("certificate", &png(0, 100)).is_some());
         assert_eq!(refusal("photo", &png(3000, 4000)), None);
     }

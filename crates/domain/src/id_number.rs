@@ -60,13 +60,8 @@ impl IdNumber {
 
     /// Builds a valid number from its parts (used by the demo generator and tests).
     pub fn compose(address: &str, birth: NaiveDate, sequence: u16) -> Self {
-        let mut s = format!(
-            "{address:0>6.6}{:04}{:02}{:02}{:03}",
-            birth.year(),
-            birth.month(),
-            birth.day(),
-            sequence % 1000
-        );
+        let mut s =
+            format!("{address:0>6.6}{:04}{:02}{:02}{:03}", birth.year(), birth.month(), birth.day(), sequence % 1000);
         let c = check_char(s.as_bytes());
         s.push(c);
         Self(s)
@@ -87,11 +82,7 @@ impl IdNumber {
 
     /// Odd sequence digit: male; even: female.
     pub fn gender(&self) -> Gender {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
-            Gender::Male
-        } else {
-            Gender::Female
-        }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
     }
 
     /// The form shown in lists: the address code and the last four characters, the rest hidden.
@@ -117,10 +108,7 @@ impl IdNumber {
             return Err(FieldError::new(
                 "id_number_birth_mismatch",
                 "birth_date",
-                format!(
-                    "出生日期与身份证号码不符（号码显示为{}）",
-                    self.birth_date().format("%Y-%m-%d")
-                ),
+                format!("出生日期与身份证号码不符（号码显示为{}）", self.birth_date().format("%Y-%m-%d")),
             ));
         }
         Ok(())
@@ -175,27 +163,15 @@ mod tests {
         assert_eq!(b.gender(), Gender::Male);
         assert_eq!(b.birth_date(), NaiveDate::from_ymd_opt(1880, 1, 1).unwrap());
         // lower-case x is accepted and normalised
-        assert_eq!(
-            IdNumber::parse("11010519491231002x").unwrap().as_str(),
-            "11010519491231002X"
-        );
+        assert_eq!(IdNumber::parse("11010519491231002x").unwrap().as_str(), "11010519491231002X");
     }
 
     #[test]
     fn rejects_with_a_reason() {
-        assert_eq!(
-            IdNumber::parse("110105194912310021").unwrap_err().code,
-            "id_number_checksum"
-        );
+        assert_eq!(IdNumber::parse("110105194912310021").unwrap_err().code, "id_number_checksum");
         assert_eq!(IdNumber::parse("1101051949123").unwrap_err().code, "id_number_length");
-        assert_eq!(
-            IdNumber::parse("11010519491331002X").unwrap_err().code,
-            "id_number_birth_date"
-        );
-        assert_eq!(
-            IdNumber::parse("1101051949123100AX").unwrap_err().code,
-            "id_number_format"
-        );
+        assert_eq!(IdNumber::parse("11010519491331002X").unwrap_err().code, "id_number_birth_date");
+        assert_eq!(IdNumber::parse("1101051949123100AX").unwrap_err().code, "id_number_format");
         assert_eq!(IdNumber::parse("").unwrap_err().code, "id_number_required");
         // 2023-02-29 does not exist
         let bad = IdNumber::compose("330481", NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(), 1);
@@ -224,10 +200,7 @@ mod tests {
     fn checks_agreement_with_the_record() {
         let n = IdNumber::parse("11010519491231002X").unwrap();
         assert!(n.check_agrees(Some(Gender::Female), n.birth_date().into()).is_ok());
-        assert_eq!(
-            n.check_agrees(Some(Gender::Male), None).unwrap_err().code,
-            "id_number_gender_mismatch"
-        );
+        assert_eq!(n.check_agrees(Some(Gender::Male), None).unwrap_err().code, "id_number_gender_mismatch");
         let other = NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
         assert_eq!(n.check_agrees(None, Some(other)).unwrap_err().field, "birth_date");
     }

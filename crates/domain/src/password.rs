@@ -88,18 +88,10 @@ const MIN_DISTINCT: usize = 5;
 pub fn check(password: &str, username: &str, field: &'static str) -> Result<(), FieldError> {
     let chars = password.chars().count();
     if chars < MIN_CHARS {
-        return Err(FieldError::new(
-            "password_too_short",
-            field,
-            format!("密码至少需要{MIN_CHARS}个字符"),
-        ));
+        return Err(FieldError::new("password_too_short", field, format!("密码至少需要{MIN_CHARS}个字符")));
     }
     if chars > MAX_CHARS {
-        return Err(FieldError::new(
-            "password_too_long",
-            field,
-            format!("密码不能超过{MAX_CHARS}个字符"),
-        ));
+        return Err(FieldError::new("password_too_long", field, format!("密码不能超过{MAX_CHARS}个字符")));
     }
     if password.chars().any(char::is_control) {
         return Err(FieldError::new("password_invalid", field, "密码不能包含控制字符"));
@@ -111,11 +103,7 @@ pub fn check(password: &str, username: &str, field: &'static str) -> Result<(), 
     }
     let distinct: std::collections::HashSet<char> = lower.chars().filter(|c| !c.is_whitespace()).collect();
     if distinct.len() < MIN_DISTINCT || is_repeated_unit(&lower) || longest_run(&lower) + 2 >= chars {
-        return Err(FieldError::new(
-            "password_weak",
-            field,
-            "密码过于简单（同一字符重复或连续字符），请换一个",
-        ));
+        return Err(FieldError::new("password_weak", field, "密码过于简单（同一字符重复或连续字符），请换一个"));
     }
     let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || "!@#$%^&*.".contains(c));
     if WEAK.contains(&lower.as_str()) || WEAK.contains(&stem) || stem.is_empty() {
@@ -149,14 +137,8 @@ mod tests {
 
     #[test]
     fn accepts_long_uncommon_passwords() {
-        assert!(
-            check("shegong2026", "province", "password").is_err(),
-            "contains a weak stem"
-        );
-        assert!(
-            check("马兰花开二月二", "clerk", "password").is_err(),
-            "seven characters"
-        );
+        assert!(check("shegong2026", "province", "password").is_err(), "contains a weak stem");
+        assert!(check("马兰花开二月二", "clerk", "password").is_err(), "seven characters");
         assert!(check("马兰花开二月二龙抬头", "clerk", "password").is_ok());
         assert!(check("correct horse battery", "clerk", "password").is_ok());
         assert!(check("Tz8#kq1-Lm", "clerk", "password").is_ok());

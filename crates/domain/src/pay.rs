@@ -44,8 +44,7 @@ pub struct PayError {
 
 fn unknown_post(post: &str, policy: &Policy) -> PayError {
     PayError {
-        code: "post_not_in_policy",
-        message: format!("岗位类别“{post}”不在政策“{}”中", policy.title),
+        code: "post_not_in_policy", message: format!("岗位类别“{post}”不在政策“{}”中", policy.title)
     }
 }
 
@@ -63,10 +62,7 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
     let mut steps = Vec::new();
     let mut lvl = post.min_level;
     let mut reason = format!("{}起点第{}{unit}", post.label, post.min_level);
-    if let Some(extra) = w
-        .education
-        .and_then(|e| policy.pay.entry_education_levels.get(&e))
-        .copied()
+    if let Some(extra) = w.education.and_then(|e| policy.pay.entry_education_levels.get(&e)).copied()
         && extra > 0
     {
         lvl += extra;
@@ -74,20 +70,11 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
     }
     let top = post.max_level;
     lvl = lvl.min(top);
-    steps.push(LevelStep {
-        from: w.service_start,
-        delta: lvl as i32,
-        level: lvl,
-        reason,
-    });
+    steps.push(LevelStep { from: w.service_start, delta: lvl as i32, level: lvl, reason });
     let prog = &policy.pay.progression;
     let grade_of = |y: i32| w.grades.iter().find(|(gy, _)| *gy == y).map(|(_, g)| *g);
     // Full calendar years: the first is the year after the start unless service began on 1 January.
-    let first = if w.service_start.ordinal() == 1 {
-        w.service_start.year()
-    } else {
-        w.service_start.year() + 1
-    };
+    let first = if w.service_start.ordinal() == 1 { w.service_start.year() } else { w.service_start.year() + 1 };
     let min_label = format!("{}及以上", prog.min_grade.label());
     let mut counted: Vec<(i32, Option<Grade>)> = Vec::new();
     let mut excellent_run = 0u32;
@@ -107,12 +94,7 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
             counted.clear();
             if lvl < top {
                 lvl += 1;
-                steps.push(LevelStep {
-                    from: effective,
-                    delta: 1,
-                    level: lvl,
-                    reason,
-                });
+                steps.push(LevelStep { from: effective, delta: 1, level: lvl, reason });
             }
         }
         if g == Some(Grade::Excellent) {
@@ -142,9 +124,7 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
         lvl = (lvl + extra).min(top);
         if lvl > before {
             steps.push(LevelStep {
-                from: w
-                    .service_start
-                    .max(NaiveDate::from_ymd_opt(as_of.year(), 1, 1).expect("valid")),
+                from: w.service_start.max(NaiveDate::from_ymd_opt(as_of.year(), 1, 1).expect("valid")),
                 delta: (lvl - before) as i32,
                 level: lvl,
                 reason: format!("持{}证，加{}{unit}（取最高证书）", c.short_label(), lvl - before),
@@ -157,15 +137,8 @@ pub fn level(policy: &Policy, w: &PayInput<'_>, as_of: NaiveDate) -> Result<Leve
 /// Why a step was earned: the years and their grades, and the years with no grade on record, which
 /// the policy counts as 合格 (e.g. "满3年晋升1级：2017年合格、2018年优秀；2019年无考核记录，按政策视同合格").
 fn step_reason(years_per_level: u32, counted: &[(i32, Option<Grade>)], min_label: &str, unit: &str) -> String {
-    let graded: Vec<String> = counted
-        .iter()
-        .filter_map(|(y, g)| g.map(|g| format!("{y}年{}", g.label())))
-        .collect();
-    let ungraded: Vec<String> = counted
-        .iter()
-        .filter(|(_, g)| g.is_none())
-        .map(|(y, _)| y.to_string())
-        .collect();
+    let graded: Vec<String> = counted.iter().filter_map(|(y, g)| g.map(|g| format!("{y}年{}", g.label()))).collect();
+    let ungraded: Vec<String> = counted.iter().filter(|(_, g)| g.is_none()).map(|(y, _)| y.to_string()).collect();
     let mut parts = Vec::new();
     if !graded.is_empty() {
         parts.push(graded.join("、"));
@@ -173,10 +146,7 @@ fn step_reason(years_per_level: u32, counted: &[(i32, Option<Grade>)], min_label
     if !ungraded.is_empty() {
         parts.push(format!("{}年无考核记录，按政策视同合格", ungraded.join("、")));
     }
-    format!(
-        "满{years_per_level}年（考核{min_label}）晋升1{unit}：{}",
-        parts.join("；")
-    )
+    format!("满{years_per_level}年（考核{min_label}）晋升1{unit}：{}", parts.join("；"))
 }
 
 /// The components of a month's pay, in the order every payslip, total, sheet and page shows them.
@@ -193,14 +163,8 @@ pub enum Component {
 }
 
 impl Component {
-    pub const ALL: [Component; 6] = [
-        Self::Base,
-        Self::PostPay,
-        Self::Allowance,
-        Self::Education,
-        Self::Certificate,
-        Self::Performance,
-    ];
+    pub const ALL: [Component; 6] =
+        [Self::Base, Self::PostPay, Self::Allowance, Self::Education, Self::Certificate, Self::Performance];
 
     /// The key in JSON.
     pub fn key(self) -> &'static str {
@@ -294,11 +258,7 @@ pub fn base_pay(policy: &Policy, level: u32, reference_annual: Option<Fen>) -> R
     let i = level.clamp(1, policy.pay.levels) as usize - 1;
     match &policy.pay.base {
         BasePay::Table { amounts } => Ok(amounts[i]),
-        BasePay::Reference {
-            key,
-            start_permille,
-            step_permille,
-        } => {
+        BasePay::Reference { key, start_permille, step_permille } => {
             let annual = reference_annual.ok_or_else(|| PayError {
                 code: "reference_wage_missing",
                 message: format!("未录入参照工资“{key}”，无法按比例计算级别薪酬"),
@@ -322,14 +282,8 @@ pub fn monthly(
     let p = policy.post(post).ok_or_else(|| unknown_post(post, policy))?;
     let level = level.clamp(p.min_level, p.max_level);
     let base = base_pay(policy, level, reference_annual)?;
-    let education = education
-        .and_then(|e| policy.pay.education_allowance.get(&e))
-        .copied()
-        .unwrap_or(0);
-    let certificate = certificate
-        .and_then(|c| policy.pay.certificate_allowance.get(&c))
-        .copied()
-        .unwrap_or(0);
+    let education = education.and_then(|e| policy.pay.education_allowance.get(&e)).copied().unwrap_or(0);
+    let certificate = certificate.and_then(|c| policy.pay.certificate_allowance.get(&c)).copied().unwrap_or(0);
     let fixed = base + p.post_pay + p.allowance;
     let pct = i64::from(policy.pay.performance_pct);
     let performance = if pct > 0 { fixed * pct / (100 - pct) } else { 0 };
@@ -380,9 +334,7 @@ pub fn split_pool(pool: Fen, weights: &[i64]) -> Vec<Fen> {
 
 /// The factor (per cent) of a worker's performance target for last year's grade; 100 without one.
 pub fn performance_factor(policy: &Policy, last_grade: Option<Grade>) -> i64 {
-    last_grade.map_or(100, |g| {
-        i64::from(policy.pay.performance_factors.get(&g).copied().unwrap_or(100))
-    })
+    last_grade.map_or(100, |g| i64::from(policy.pay.performance_factors.get(&g).copied().unwrap_or(100)))
 }
 
 /// The yearly floor (fen) under a policy, given last year's reference wage.
@@ -463,23 +415,14 @@ impl WhatIf {
     /// Refuses numbers no budget means: not finite, or outside what a what-if can ask.
     pub fn check(&self) -> Result<(), FieldError> {
         for (field, v, lo, hi) in [
-            (
-                "reference_wage_change_pct",
-                self.reference_wage_change_pct,
-                -100.0,
-                1000.0,
-            ),
+            ("reference_wage_change_pct", self.reference_wage_change_pct, -100.0, 1000.0),
             ("start_pct", self.start_pct, 0.0, 10_000.0),
             ("step_pct", self.step_pct, 0.0, 10_000.0),
         ] {
             if let Some(v) = v
                 && !(v.is_finite() && (lo..=hi).contains(&v))
             {
-                return Err(FieldError::new(
-                    "what_if_invalid",
-                    field,
-                    format!("应为{lo}至{hi}之间的数"),
-                ));
+                return Err(FieldError::new("what_if_invalid", field, format!("应为{lo}至{hi}之间的数")));
             }
         }
         for (level, yuan) in &self.certificate_allowance_yuan {
@@ -503,12 +446,7 @@ impl WhatIf {
 
     pub fn apply(&self, p: &Policy) -> Policy {
         let mut p = p.clone();
-        if let BasePay::Reference {
-            start_permille,
-            step_permille,
-            ..
-        } = &mut p.pay.base
-        {
+        if let BasePay::Reference { start_permille, step_permille, .. } = &mut p.pay.base {
             if let Some(s) = self.start_pct {
                 *start_permille = (s * 10.0).round().max(0.0) as u32;
             }
@@ -565,10 +503,7 @@ mod tests {
         // 2017, 2018 (no grade on record) count as 合格 by default, and the explanation says so.
         let r = level(&p, &w, d(2020, 6, 1)).unwrap();
         assert_eq!(r.level, 2);
-        assert_eq!(
-            r.steps[1].reason,
-            "满2年（考核合格及以上）晋升1档：2017、2018年无考核记录，按政策视同合格"
-        );
+        assert_eq!(r.steps[1].reason, "满2年（考核合格及以上）晋升1档：2017、2018年无考核记录，按政策视同合格");
         // ungraded_years = "skip": only graded years count.
         p.pay.progression.ungraded_count = false;
         let r = level(&p, &w, d(2020, 6, 1)).unwrap();
@@ -579,12 +514,7 @@ mod tests {
     fn levels_are_explained() {
         let p = shipped("xiamen-xiangan-2013").unwrap();
         // Started 2016-03-01: full years 2017.. ; 2 per step.
-        let grades = [
-            (2017, Competent),
-            (2018, Incompetent),
-            (2019, Competent),
-            (2020, Excellent),
-        ];
+        let grades = [(2017, Competent), (2018, Incompetent), (2019, Competent), (2020, Excellent)];
         let w = PayInput {
             post: "head",
             education: None,
@@ -596,10 +526,7 @@ mod tests {
         // 2017 + 2019 count (2018 不合格 does not) → step 2 from 2020; 2020 alone is not yet two.
         assert_eq!(r.level, 2);
         assert_eq!(r.steps[1].from, d(2020, 1, 1));
-        assert_eq!(
-            r.steps[1].reason,
-            "满2年（考核合格及以上）晋升1档：2017年合格、2019年合格"
-        );
+        assert_eq!(r.steps[1].reason, "满2年（考核合格及以上）晋升1档：2017年合格、2019年合格");
         let j = shipped("jilin-2020").unwrap();
         let grades = [(2021, Excellent), (2022, Excellent), (2023, Competent)];
         let w = PayInput {
@@ -628,11 +555,7 @@ mod tests {
 
     #[test]
     fn each_street_pool_is_split_among_its_own_members() {
-        let m = |pool: &str, target, factor| PoolMember {
-            pool: pool.into(),
-            target,
-            factor,
-        };
+        let m = |pool: &str, target, factor| PoolMember { pool: pool.into(), target, factor };
         let parts = split_pools(&[
             m("330481001", 100, 100),
             m("330481002", 500, 100),
@@ -652,25 +575,16 @@ mod tests {
 
     #[test]
     fn what_if_refuses_what_no_budget_means() {
-        let w = WhatIf {
-            reference_wage_change_pct: Some(f64::NAN),
-            ..Default::default()
-        };
+        let w = WhatIf { reference_wage_change_pct: Some(f64::NAN), ..Default::default() };
         assert_eq!(w.check().unwrap_err().field, "reference_wage_change_pct");
-        let w = WhatIf {
-            reference_wage_change_pct: Some(5.0),
-            ..Default::default()
-        };
+        let w = WhatIf { reference_wage_change_pct: Some(5.0), ..Default::default() };
         assert!(w.check().is_ok() && !w.is_empty());
         assert_eq!(w.wage(Some(100_000)), Some(105_000));
         assert!(WhatIf::default().is_empty());
     }
 
     fn policies() -> Vec<Policy> {
-        crate::policy::SHIPPED
-            .iter()
-            .map(|(n, _)| shipped(n).unwrap())
-            .collect()
+        crate::policy::SHIPPED.iter().map(|(n, _)| shipped(n).unwrap()).collect()
     }
 
     proptest! {

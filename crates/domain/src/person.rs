@@ -58,11 +58,7 @@ impl PersonName {
             return Err(FieldError::new("name_too_long", "name", "姓名不能超过30个字"));
         }
         if crate::text::has_hidden(&s, false) {
-            return Err(FieldError::new(
-                "name_hidden_characters",
-                "name",
-                "姓名中含有不可见的控制字符",
-            ));
+            return Err(FieldError::new("name_hidden_characters", "name", "姓名中含有不可见的控制字符"));
         }
         if s.chars().any(char::is_whitespace) {
             return Err(FieldError::new("name_whitespace", "name", "姓名中不能有空格"));
@@ -91,11 +87,7 @@ impl Phone {
         if mobile || landline {
             Ok(Self(s))
         } else {
-            Err(FieldError::new(
-                "phone_format",
-                "phone",
-                "手机号码应为以1开头的11位数字（或带区号的固定电话）",
-            ))
+            Err(FieldError::new("phone_format", "phone", "手机号码应为以1开头的11位数字（或带区号的固定电话）"))
         }
     }
 
@@ -115,11 +107,7 @@ impl BankAccount {
         if (12..=30).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(s))
         } else {
-            Err(FieldError::new(
-                "bank_account_format",
-                "bank_account",
-                "银行卡号应为12至30位数字",
-            ))
+            Err(FieldError::new("bank_account_format", "bank_account", "银行卡号应为12至30位数字"))
         }
     }
 
@@ -130,19 +118,8 @@ impl BankAccount {
 
 /// A card number as lists show it: the last four digits only (尾号1234).
 pub fn mask_account(account: &str) -> String {
-    let tail: String = account
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    if tail.is_empty() {
-        String::new()
-    } else {
-        format!("尾号{tail}")
-    }
+    let tail: String = account.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    if tail.is_empty() { String::new() } else { format!("尾号{tail}") }
 }
 
 #[cfg(test)]
@@ -151,10 +128,7 @@ mod tests {
 
     #[test]
     fn bank_accounts() {
-        assert_eq!(
-            BankAccount::parse(" 6222 0212 0300 1234 567 ").unwrap().as_str(),
-            "6222021203001234567"
-        );
+        assert_eq!(BankAccount::parse(" 6222 0212 0300 1234 567 ").unwrap().as_str(), "6222021203001234567");
         for bad in ["", "12345", "6222x21203001234567", &"9".repeat(31)] {
             assert_eq!(BankAccount::parse(bad).unwrap_err().field, "bank_account", "{bad}");
         }
@@ -165,10 +139,7 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(PersonName::parse(" 王小明 ").unwrap().as_str(), "王小明");
-        assert_eq!(
-            PersonName::parse("阿依古丽.买买提").unwrap().as_str(),
-            "阿依古丽·买买提"
-        );
+        assert_eq!(PersonName::parse("阿依古丽.买买提").unwrap().as_str(), "阿依古丽·买买提");
         assert_eq!(PersonName::parse("王 小明").unwrap_err().code, "name_whitespace");
         assert_eq!(PersonName::parse("").unwrap_err().code, "name_required");
         assert_eq!(PersonName::parse("王2").unwrap_err().code, "name_format");

@@ -63,11 +63,7 @@ pub enum BasePay {
     /// A share of the region's yearly reference wage (`key`, e.g. last year's average wage),
     /// per month: level 1 is `start_pct` % of a twelfth, each further level `step_pct` % more.
     /// Per-mille precision: 1105 = 110.5 %.
-    Reference {
-        key: String,
-        start_permille: u32,
-        step_permille: u32,
-    },
+    Reference { key: String, start_permille: u32, step_permille: u32 },
 }
 
 /// A floor on yearly pay: at least `permille` ‰ of last year's reference wage `key`.
@@ -86,10 +82,7 @@ pub const REFERENCE_WAGES: [(&str, &str); 3] = [
 
 /// A reference wage's name for people; a key no shipped policy names is shown as it is.
 pub fn reference_wage_label(key: &str) -> String {
-    REFERENCE_WAGES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or_else(|| key.to_string(), |(_, l)| l.to_string())
+    REFERENCE_WAGES.iter().find(|(k, _)| *k == key).map_or_else(|| key.to_string(), |(_, l)| l.to_string())
 }
 
 impl PayPolicy {
@@ -219,12 +212,8 @@ pub struct Policy {
 /// other with the reader's own words in brackets.
 pub fn toml_reason(message: &str) -> String {
     let m = message.trim();
-    let quoted = |after: &str| {
-        m.split_once(after)
-            .and_then(|(_, rest)| rest.split('`').nth(1))
-            .unwrap_or("")
-            .to_string()
-    };
+    let quoted =
+        |after: &str| m.split_once(after).and_then(|(_, rest)| rest.split('`').nth(1)).unwrap_or("").to_string();
     let kind = |t: &str| match t {
         t if t.contains("integer") || t.contains("u32") || t.contains("i32") || t.contains("i64") => "整数",
         t if t.contains("float") || t.contains("f64") => "数字",
@@ -459,10 +448,7 @@ fn yuan(v: &Spanned<toml::Value>, text: &str, what: &str) -> Result<Fen, PolicyE
 }
 
 fn at<T>(s: &Spanned<T>, text: &str, message: impl Into<String>) -> PolicyError {
-    PolicyError {
-        line: line_of(text, s.span().start),
-        message: message.into(),
-    }
+    PolicyError { line: line_of(text, s.span().start), message: message.into() }
 }
 
 fn span_line(span: Range<usize>, text: &str) -> usize {
@@ -494,9 +480,7 @@ impl RawPolicy {
             training,
             assessment,
             exit,
-            reserve: ReservePolicy {
-                per_seat: self.reserve.map_or(0, |r| r.per_seat),
-            },
+            reserve: ReservePolicy { per_seat: self.reserve.map_or(0, |r| r.per_seat) },
             agreement_alert_days: self.agreement.map_or(90, |a| a.alert_days),
         })
     }
@@ -507,9 +491,7 @@ fn check_name(raw: &Spanned<String>, source: &Spanned<String>, text: &str) -> Re
     let name = raw.get_ref().trim().to_string();
     if name.is_empty()
         || name.len() > 40
-        || !name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         return Err(at(raw, text, "name 只能由小写字母、数字和“-”组成，且不超过40个字符"));
     }
@@ -539,10 +521,7 @@ fn check_posts(raw: &Spanned<Vec<Spanned<RawPost>>>, levels: u32, text: &str) ->
             return Err(at(
                 p,
                 text,
-                format!(
-                    "岗位“{}”的等级范围 {lo}–{hi} 应在 1–{levels} 之内且下限不大于上限",
-                    r.label
-                ),
+                format!("岗位“{}”的等级范围 {lo}–{hi} 应在 1–{levels} 之内且下限不大于上限", r.label),
             ));
         }
         posts.push(PostPolicy {
@@ -550,18 +529,8 @@ fn check_posts(raw: &Spanned<Vec<Spanned<RawPost>>>, levels: u32, text: &str) ->
             label: r.label.trim().to_string(),
             min_level: lo,
             max_level: hi,
-            post_pay: r
-                .post_pay
-                .as_ref()
-                .map(|v| yuan(v, text, "post_pay"))
-                .transpose()?
-                .unwrap_or(0),
-            allowance: r
-                .allowance
-                .as_ref()
-                .map(|v| yuan(v, text, "allowance"))
-                .transpose()?
-                .unwrap_or(0),
+            post_pay: r.post_pay.as_ref().map(|v| yuan(v, text, "post_pay")).transpose()?.unwrap_or(0),
+            allowance: r.allowance.as_ref().map(|v| yuan(v, text, "allowance")).transpose()?.unwrap_or(0),
         });
     }
     Ok(posts)
@@ -572,29 +541,17 @@ fn check_staffing(raw: &Spanned<RawStaffing>, text: &str) -> Result<StaffingPoli
     let s = raw.get_ref();
     let [gmin, gmax] = s.grid_households;
     if gmin == 0 || gmin > gmax {
-        return Err(at(
-            raw,
-            text,
-            "staffing.grid_households 应为 [下限, 上限]，且下限大于0、不大于上限",
-        ));
+        return Err(at(raw, text, "staffing.grid_households 应为 [下限, 上限]，且下限大于0、不大于上限"));
     }
     let norm_ok = match s.norm {
-        StaffingNorm::Tiered {
-            base_min,
-            base_max,
-            step_min,
-            step_max,
-            ..
-        } => base_min <= base_max && step_min > 0 && step_min <= step_max,
+        StaffingNorm::Tiered { base_min, base_max, step_min, step_max, .. } => {
+            base_min <= base_max && step_min > 0 && step_min <= step_max
+        }
         StaffingNorm::PerHouseholds { households } => households > 0,
         StaffingNorm::PerResidents { per_10000 } => per_10000 > 0,
     };
     if !norm_ok {
-        return Err(at(
-            raw,
-            text,
-            "staffing.norm 的数值不一致（下限应不大于上限，步长应大于0）",
-        ));
+        return Err(at(raw, text, "staffing.norm 的数值不一致（下限应不大于上限，步长应大于0）"));
     }
     Ok(StaffingPolicy {
         norm: s.norm,
@@ -614,11 +571,7 @@ fn check_base(raw: &Spanned<RawPay>, text: &str) -> Result<BasePay, PolicyError>
                 return Err(at(
                     t,
                     text,
-                    format!(
-                        "pay.base 应列出 {levels} 个{}的金额，实际 {} 个",
-                        raw_pay.unit,
-                        t.get_ref().len()
-                    ),
+                    format!("pay.base 应列出 {levels} 个{}的金额，实际 {} 个", raw_pay.unit, t.get_ref().len()),
                 ));
             }
             let mut amounts = Vec::new();
@@ -638,11 +591,7 @@ fn check_base(raw: &Spanned<RawPay>, text: &str) -> Result<BasePay, PolicyError>
                 || (permille(rr.start_pct) - rr.start_pct * 10.0).abs() > 1e-6
                 || (permille(rr.step_pct) - rr.step_pct * 10.0).abs() > 1e-6
             {
-                return Err(at(
-                    r,
-                    text,
-                    "pay.base_reference 的 start_pct、step_pct 应为最多一位小数的百分比",
-                ));
+                return Err(at(r, text, "pay.base_reference 的 start_pct、step_pct 应为最多一位小数的百分比"));
             }
             check_key(&rr.key, r.span(), text)?;
             BasePay::Reference {
@@ -652,11 +601,7 @@ fn check_base(raw: &Spanned<RawPay>, text: &str) -> Result<BasePay, PolicyError>
             }
         }
         _ => {
-            return Err(at(
-                raw,
-                text,
-                "pay 中应给出 base（按等级的金额表）或 base_reference（参照工资的比例）之一",
-            ));
+            return Err(at(raw, text, "pay 中应给出 base（按等级的金额表）或 base_reference（参照工资的比例）之一"));
         }
     })
 }
@@ -671,11 +616,7 @@ fn check_pay(raw: &Spanned<RawPay>, text: &str) -> Result<PayPolicy, PolicyError
         return Err(at(raw, text, "pay.performance_pct 应在0至90之间"));
     }
     if raw_pay.performance_pct > 0 && raw_pay.performance_factors.is_empty() {
-        return Err(at(
-            raw,
-            text,
-            "设置了绩效比例时应给出 pay.performance_factors（各等次的分配系数）",
-        ));
+        return Err(at(raw, text, "设置了绩效比例时应给出 pay.performance_factors（各等次的分配系数）"));
     }
     let mut education_allowance = BTreeMap::new();
     for (k, v) in &raw_pay.education_allowance {
@@ -687,18 +628,10 @@ fn check_pay(raw: &Spanned<RawPay>, text: &str) -> Result<PayPolicy, PolicyError
     }
     let p = raw_pay.progression.get_ref();
     if p.years_per_level == 0 || p.years_per_level > 10 {
-        return Err(at(
-            &raw_pay.progression,
-            text,
-            "pay.progression.years_per_level 应在1至10之间",
-        ));
+        return Err(at(&raw_pay.progression, text, "pay.progression.years_per_level 应在1至10之间"));
     }
     if p.early_after_excellent == 1 {
-        return Err(at(
-            &raw_pay.progression,
-            text,
-            "early_after_excellent 应为0（不提前）或至少2年",
-        ));
+        return Err(at(&raw_pay.progression, text, "early_after_excellent 应为0（不提前）或至少2年"));
     }
     let floor = match &raw_pay.floor {
         Some(f) => {
@@ -706,10 +639,7 @@ fn check_pay(raw: &Spanned<RawPay>, text: &str) -> Result<PayPolicy, PolicyError
             if f.pct == 0 || f.pct > 500 {
                 return Err(at(raw, text, "pay.floor.pct 应在1至500之间"));
             }
-            Some(Floor {
-                key: f.key.clone(),
-                permille: f.pct * 10,
-            })
+            Some(Floor { key: f.key.clone(), permille: f.pct * 10 })
         }
         None => None,
     };
@@ -785,11 +715,7 @@ fn check_assessment(raw: &Spanned<RawAssessment>, text: &str) -> Result<Assessme
     let mut thresholds = Vec::new();
     for g in &a.grades[..a.grades.len() - 1] {
         let Some(min) = a.min_scores.get(g) else {
-            return Err(at(
-                raw,
-                text,
-                format!("assessment.min_scores 缺少“{}”的分数线", g.label()),
-            ));
+            return Err(at(raw, text, format!("assessment.min_scores 缺少“{}”的分数线", g.label())));
         };
         if *min > 100 || thresholds.last().is_some_and(|(_, m)| *m <= *min) {
             return Err(at(raw, text, "assessment.min_scores 应随等次降低而递减，且不超过100"));
@@ -797,11 +723,7 @@ fn check_assessment(raw: &Spanned<RawAssessment>, text: &str) -> Result<Assessme
         thresholds.push((*g, *min));
     }
     if a.min_scores.keys().any(|g| !a.grades.contains(g) || *g == worst) {
-        return Err(at(
-            raw,
-            text,
-            "assessment.min_scores 只应列出 grades 中除最低等次以外的等次",
-        ));
+        return Err(at(raw, text, "assessment.min_scores 只应列出 grades 中除最低等次以外的等次"));
     }
     if a.excellent_cap_pct.is_some_and(|c| c == 0 || c > 100) {
         return Err(at(raw, text, "assessment.excellent_cap_pct 应在1至100之间"));
@@ -832,10 +754,7 @@ fn check_exit(raw: &Spanned<RawExit>, text: &str) -> Result<ExitRule, PolicyErro
             ),
         ));
     }
-    Ok(ExitRule {
-        consecutive: e.incompetent_consecutive,
-        total: e.incompetent_total,
-    })
+    Ok(ExitRule { consecutive: e.incompetent_consecutive, total: e.incompetent_total })
 }
 
 fn check_key(key: &str, span: Range<usize>, text: &str) -> Result<(), PolicyError> {
@@ -854,18 +773,12 @@ pub const SHIPPED: [(&str, &str); 5] = [
     ("haining-2020", include_str!("../policies/haining-2020.toml")),
     ("liupanshui-2021", include_str!("../policies/liupanshui-2021.toml")),
     ("xinzhou-2020", include_str!("../policies/xinzhou-2020.toml")),
-    (
-        "xiamen-xiangan-2013",
-        include_str!("../policies/xiamen-xiangan-2013.toml"),
-    ),
+    ("xiamen-xiangan-2013", include_str!("../policies/xiamen-xiangan-2013.toml")),
 ];
 
 /// A shipped policy by name, parsed.
 pub fn shipped(name: &str) -> Option<Policy> {
-    SHIPPED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| Policy::parse(t).expect("shipped policies parse (tested)"))
+    SHIPPED.iter().find(|(n, _)| *n == name).map(|(_, t)| Policy::parse(t).expect("shipped policies parse (tested)"))
 }
 
 #[cfg(test)]
@@ -910,14 +823,8 @@ mod tests {
             assert!(e.message.contains(said), "{text:?}: {}", e.message);
         }
         assert_eq!(toml_reason("missing field `name`"), "缺少字段“name”");
-        assert_eq!(
-            toml_reason("invalid type: string \"a\", expected u32"),
-            "值的类型不对，应为整数"
-        );
-        assert_eq!(
-            toml_reason("unknown field `x`, expected one of `a`, `b`"),
-            "不认识的字段“x”"
-        );
+        assert_eq!(toml_reason("invalid type: string \"a\", expected u32"), "值的类型不对，应为整数");
+        assert_eq!(toml_reason("unknown field `x`, expected one of `a`, `b`"), "不认识的字段“x”");
         assert!(toml_reason("something new").starts_with("无法读取（something new）"));
     }
 
@@ -933,18 +840,17 @@ mod tests {
         assert!(!e.message.is_ascii() && !e.message.contains("expected"), "{e}");
         // weights that wrap round to 100 in 32 bits
         assert!(good.contains("organisation_weight = 70") && !good.contains("routine_weight"));
-        let wrap = good
-            .replacen("organisation_weight = 70", "organisation_weight = 4294967295", 1)
-            .replacen("residents_weight = 30", "residents_weight = 101", 1);
+        let wrap = good.replacen("organisation_weight = 70", "organisation_weight = 4294967295", 1).replacen(
+            "residents_weight = 30",
+            "residents_weight = 101",
+            1,
+        );
         assert!(refused(&wrap).message.contains("权重之和应为100"), "{}", refused(&wrap));
         // weights that do not sum to 100
         let bad = good.replacen("residents_weight = 30", "residents_weight = 40", 1);
         let e = refused(&bad);
         assert!(e.message.contains("权重之和应为100"), "{e}");
-        assert_eq!(
-            e.line,
-            bad.lines().position(|l| l.trim() == "[assessment]").unwrap() + 1
-        );
+        assert_eq!(e.line, bad.lines().position(|l| l.trim() == "[assessment]").unwrap() + 1);
         // a post whose levels leave the scale
         let bad = good.replacen("levels = [1, 12]", "levels = [1, 14]", 1);
         let e = refused(&bad);

@@ -134,134 +134,49 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
     s.group("名称与依据");
     s.field("title", "政策名称", Text, true, "");
     s.field("source", "依据文件", Text, true, "发文机关、文件名称和日期");
-    let posts = doc
-        .get("posts")
-        .and_then(Item::as_array_of_tables)
-        .map_or(0, |a| a.len());
+    let posts = doc.get("posts").and_then(Item::as_array_of_tables).map_or(0, |a| a.len());
     for i in 0..posts {
         let name = doc["posts"][i]["label"].as_str().unwrap_or("").to_string();
         s.group(format!("岗位类别 {}：{name}", i + 1));
         s.field(format!("posts.{i}.label"), "名称", Text, true, "");
-        s.field(
-            format!("posts.{i}.levels"),
-            "等级范围",
-            Range,
-            true,
-            "起始等级-最高等级，如 7-18",
-        );
-        s.field(
-            format!("posts.{i}.post_pay"),
-            "岗位薪酬（元/月）",
-            Yuan,
-            false,
-            "不设可留空",
-        );
-        s.field(
-            format!("posts.{i}.allowance"),
-            "岗位津贴（元/月）",
-            Yuan,
-            false,
-            "不设可留空",
-        );
+        s.field(format!("posts.{i}.levels"), "等级范围", Range, true, "起始等级-最高等级，如 7-18");
+        s.field(format!("posts.{i}.post_pay"), "岗位薪酬（元/月）", Yuan, false, "不设可留空");
+        s.field(format!("posts.{i}.allowance"), "岗位津贴（元/月）", Yuan, false, "不设可留空");
     }
     s.group("员额与网格");
     match doc["staffing"]["norm"]["kind"].as_str() {
-        Some("per_households") => s.field(
-            "staffing.norm.households",
-            "每名社区工作者服务户数",
-            Int,
-            true,
-            "每多少户配1人",
-        ),
+        Some("per_households") => {
+            s.field("staffing.norm.households", "每名社区工作者服务户数", Int, true, "每多少户配1人")
+        }
         Some("per_residents") => s.field("staffing.norm.per_10000", "每万名居民配备人数", Int, true, ""),
         Some("tiered") => {
-            s.field(
-                "staffing.norm.base_households",
-                "基础户数",
-                Int,
-                true,
-                "此户数以下按基础人数配备",
-            );
+            s.field("staffing.norm.base_households", "基础户数", Int, true, "此户数以下按基础人数配备");
             s.field("staffing.norm.base_min", "基础人数下限", Int, true, "");
             s.field("staffing.norm.base_max", "基础人数上限", Int, true, "");
-            s.field(
-                "staffing.norm.step_min",
-                "超出部分每增户数（多配）",
-                Int,
-                true,
-                "每增加此户数，上限增配1人",
-            );
-            s.field(
-                "staffing.norm.step_max",
-                "超出部分每增户数（少配）",
-                Int,
-                true,
-                "每增加此户数，下限增配1人",
-            );
+            s.field("staffing.norm.step_min", "超出部分每增户数（多配）", Int, true, "每增加此户数，上限增配1人");
+            s.field("staffing.norm.step_max", "超出部分每增户数（少配）", Int, true, "每增加此户数，下限增配1人");
         }
         _ => {}
     }
     s.field("staffing.party_building_min", "党建专职工作者最少人数", Int, false, "");
-    s.field(
-        "staffing.grid_households",
-        "每个网格户数",
-        Range,
-        true,
-        "下限-上限，如 300-500",
-    );
+    s.field("staffing.grid_households", "每个网格户数", Range, true, "下限-上限，如 300-500");
     s.group("薪酬等级");
     s.field("pay.levels", "等级数", Int, true, "");
     s.choice("pay.unit", "等级称谓", &[("级", "级"), ("档", "档")], true);
     if doc["pay"].get("base").is_some() {
-        s.field(
-            "pay.base",
-            "各级基本薪酬（元/月）",
-            YuanList,
-            true,
-            "从第1级起用逗号分隔，个数等于等级数",
-        );
+        s.field("pay.base", "各级基本薪酬（元/月）", YuanList, true, "从第1级起用逗号分隔，个数等于等级数");
     }
     if doc["pay"].get("base_reference").is_some() {
         s.choice("pay.base_reference.key", "参照工资", &REFERENCE_WAGES, true);
-        s.field(
-            "pay.base_reference.start_pct",
-            "第1级为参照月工资的百分比",
-            Number,
-            true,
-            "如 118",
-        );
-        s.field(
-            "pay.base_reference.step_pct",
-            "每级递增百分点",
-            Number,
-            true,
-            "如 3 或 1.5",
-        );
+        s.field("pay.base_reference.start_pct", "第1级为参照月工资的百分比", Number, true, "如 118");
+        s.field("pay.base_reference.step_pct", "每级递增百分点", Number, true, "如 3 或 1.5");
     }
-    s.field(
-        "pay.performance_pct",
-        "绩效工资占比（%）",
-        Int,
-        false,
-        "按街道统筹、按等次分配；不设可留空",
-    );
+    s.field("pay.performance_pct", "绩效工资占比（%）", Int, false, "按街道统筹、按等次分配；不设可留空");
     if doc["pay"].get("floor").is_some() {
         s.choice("pay.floor.key", "保障线参照工资", &REFERENCE_WAGES, true);
-        s.field(
-            "pay.floor.pct",
-            "年薪酬保障线（参照工资的%）",
-            Int,
-            true,
-            "如 120 即不低于参照工资的1.2倍",
-        );
+        s.field("pay.floor.pct", "年薪酬保障线（参照工资的%）", Int, true, "如 120 即不低于参照工资的1.2倍");
     }
-    s.field(
-        "pay.separate_duties",
-        "计算、审核、锁定须由不同人员办理",
-        Flag,
-        true,
-        "",
-    );
+    s.field("pay.separate_duties", "计算、审核、锁定须由不同人员办理", Flag, true, "");
     s.defaults_to("true");
     s.group("津贴与系数");
     for c in CertificateLevel::ALL {
@@ -274,13 +189,7 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
         );
     }
     for (k, l) in EDUCATION {
-        s.field(
-            format!("pay.education_allowance.{k}"),
-            format!("学历津贴·{l}（元/月）"),
-            Yuan,
-            false,
-            "",
-        );
+        s.field(format!("pay.education_allowance.{k}"), format!("学历津贴·{l}（元/月）"), Yuan, false, "");
     }
     for c in CertificateLevel::ALL {
         s.field(
@@ -292,13 +201,7 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
         );
     }
     for (k, l) in EDUCATION {
-        s.field(
-            format!("pay.entry_education_levels.{k}"),
-            format!("入职学历增加等级·{l}"),
-            Int,
-            false,
-            "",
-        );
+        s.field(format!("pay.entry_education_levels.{k}"), format!("入职学历增加等级·{l}"), Int, false, "");
     }
     for g in Grade::ALL {
         s.field(
@@ -313,13 +216,7 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
     s.field("pay.progression.years_per_level", "每晋升1级所需年限", Int, true, "");
     let grades: Vec<(&str, &str)> = Grade::ALL.iter().map(|g| (g.as_str(), g.label())).collect();
     s.choice("pay.progression.min_grade", "晋升所需最低考核等次", &grades, true);
-    s.field(
-        "pay.progression.early_after_excellent",
-        "连续优秀几年提前晋升1级",
-        Int,
-        false,
-        "不设可留空",
-    );
+    s.field("pay.progression.early_after_excellent", "连续优秀几年提前晋升1级", Int, false, "不设可留空");
     s.field("pay.progression.early_max", "提前晋升累计上限（级）", Int, false, "");
     s.choice(
         "pay.progression.ungraded_years",
@@ -334,31 +231,13 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
     s.field("training.others_every_years", "其他人员轮训周期（年）", Int, true, "");
     s.field("training.certificate_goal", "每个社区持证人数目标", Int, true, "");
     s.group("年度考核");
-    s.field(
-        "assessment.organisation_weight",
-        "组织考核权重（%）",
-        Int,
-        true,
-        "各项权重之和应为100",
-    );
+    s.field("assessment.organisation_weight", "组织考核权重（%）", Int, true, "各项权重之和应为100");
     s.field("assessment.residents_weight", "群众评议权重（%）", Int, true, "");
     s.field("assessment.routine_weight", "平时考核权重（%）", Int, false, "");
     for g in [Grade::Excellent, Grade::Competent, Grade::BasicallyCompetent] {
-        s.field(
-            format!("assessment.min_scores.{}", g.as_str()),
-            format!("{}最低分", g.label()),
-            Int,
-            false,
-            "百分制",
-        );
+        s.field(format!("assessment.min_scores.{}", g.as_str()), format!("{}最低分", g.label()), Int, false, "百分制");
     }
-    s.field(
-        "assessment.excellent_cap_pct",
-        "优秀比例上限（%）",
-        Int,
-        false,
-        "不设可留空",
-    );
+    s.field("assessment.excellent_cap_pct", "优秀比例上限（%）", Int, false, "不设可留空");
     s.group("退出与后备");
     s.field("exit.incompetent_consecutive", "连续不合格几年退出", Int, true, "");
     s.field("exit.incompetent_total", "累计不合格几年退出", Int, true, "");
@@ -420,10 +299,7 @@ fn group(fields: Vec<(Spec, String, Option<String>)>) -> Vec<FormGroup> {
     let mut groups: Vec<FormGroup> = Vec::new();
     for (s, value, error) in fields {
         if groups.last().is_none_or(|g| g.title != s.group) {
-            groups.push(FormGroup {
-                title: s.group.clone(),
-                fields: vec![],
-            });
+            groups.push(FormGroup { title: s.group.clone(), fields: vec![] });
         }
         groups.last_mut().expect("pushed").fields.push(FormField {
             path: s.path,
@@ -446,11 +322,7 @@ fn whole(raw: &str) -> Option<i64> {
 
 fn yuan_value(raw: &str) -> Option<Value> {
     let fen = parse_yuan(raw).filter(|f| *f >= 0 && *f < 10_000_000_000)?;
-    Some(if fen % 100 == 0 {
-        Value::from(fen / 100)
-    } else {
-        Value::from(fen as f64 / 100.0)
-    })
+    Some(if fen % 100 == 0 { Value::from(fen / 100) } else { Value::from(fen as f64 / 100.0) })
 }
 
 /// What a field's typed text becomes in the file: `Ok(None)` to leave the key out.
@@ -461,11 +333,7 @@ fn typed(spec: &Spec, raw: &str) -> Result<Option<Value>, String> {
         raw = raw.trim_end_matches(['%', '％']).trim_end();
     }
     if raw.is_empty() && spec.kind != Kind::Flag {
-        return if spec.required {
-            Err(format!("请填写{}", spec.label))
-        } else {
-            Ok(None)
-        };
+        return if spec.required { Err(format!("请填写{}", spec.label)) } else { Ok(None) };
     }
     let v = match spec.kind {
         Kind::Text => {
@@ -487,11 +355,7 @@ fn typed(spec: &Spec, raw: &str) -> Result<Option<Value>, String> {
                     x.is_finite() && *x >= 0.0 && *x <= 10_000.0 && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.')
                 })
                 .ok_or_else(|| format!("{}应为不小于0的数，可带小数", spec.label))?;
-            if x.fract() == 0.0 {
-                Value::from(x as i64)
-            } else {
-                Value::from(x)
-            }
+            if x.fract() == 0.0 { Value::from(x as i64) } else { Value::from(x) }
         }
         Kind::Range => {
             let parts: Vec<&str> = raw
@@ -516,11 +380,7 @@ fn typed(spec: &Spec, raw: &str) -> Result<Option<Value>, String> {
         }
         Kind::YuanList => {
             let mut a = toml_edit::Array::new();
-            for part in raw
-                .split([',', '，', '、', ' ', '\n'])
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-            {
+            for part in raw.split([',', '，', '、', ' ', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
                 a.push(yuan_value(part).ok_or_else(|| format!("{}中的“{part}”不是元金额", spec.label))?);
             }
             Value::Array(a)
@@ -600,17 +460,10 @@ pub fn apply(text: &str, values: &HashMap<String, String>) -> Result<String, Vec
         }
         match typed(&spec, raw) {
             Ok(v) => put(&mut doc, &spec.path, v),
-            Err(message) => errors.push(FormError {
-                path: spec.path,
-                message,
-            }),
+            Err(message) => errors.push(FormError { path: spec.path, message }),
         }
     }
-    if errors.is_empty() {
-        Ok(doc.to_string())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(doc.to_string()) } else { Err(errors) }
 }
 
 /// The line of the file a field's value stands on.
@@ -623,13 +476,7 @@ fn line_of_path(doc: &toml_edit::Document<&str>, text: &str, path: &str) -> Opti
         };
     }
     let span = it.span()?;
-    Some(
-        text[..span.start.min(text.len())]
-            .bytes()
-            .filter(|b| *b == b'\n')
-            .count()
-            + 1,
-    )
+    Some(text[..span.start.min(text.len())].bytes().filter(|b| *b == b'\n').count() + 1)
 }
 
 /// Applies the form and checks the result as a policy: the new file and its policy, or the errors
@@ -759,17 +606,11 @@ mod tests {
         assert_eq!(get("posts.0.allowance").value, "1500");
         assert_eq!(get("pay.base_reference.start_pct").value, "118");
         assert_eq!(get("pay.certificate_allowance.intermediate").value, "300");
-        assert_eq!(
-            get("pay.certificate_allowance.intermediate").label,
-            "持证补助·社会工作师（元/月）"
-        );
+        assert_eq!(get("pay.certificate_allowance.intermediate").label, "持证补助·社会工作师（元/月）");
         assert_eq!(get("pay.education_allowance.college").value, "");
         assert_eq!(get("pay.separate_duties").value, "true");
         assert_eq!(get("assessment.excellent_cap_pct").value, "20");
-        assert_eq!(
-            get("pay.progression.min_grade").options[1],
-            ("competent".into(), "合格".into())
-        );
+        assert_eq!(get("pay.progression.min_grade").options[1], ("competent".into(), "合格".into()));
         assert!(groups.iter().any(|g| g.title == "岗位类别 1：社区正职"));
         assert!(groups.iter().any(|g| g.title == "年度考核"));
         // Labels are Chinese, never keys.
@@ -816,16 +657,8 @@ mod tests {
         v.insert("pay.unit".into(), "<script>".into());
         v.insert("title".into(), String::new());
         let errs = check(haining(), &v).unwrap_err();
-        let msg = |p: &str| {
-            errs.iter()
-                .find(|e| e.path == p)
-                .map(|e| e.message.clone())
-                .unwrap_or_default()
-        };
-        assert_eq!(
-            msg("training.head_every_years"),
-            "书记、主任轮训周期（年）应为0或正整数"
-        );
+        let msg = |p: &str| errs.iter().find(|e| e.path == p).map(|e| e.message.clone()).unwrap_or_default();
+        assert_eq!(msg("training.head_every_years"), "书记、主任轮训周期（年）应为0或正整数");
         assert_eq!(msg("posts.0.levels"), "等级范围应为两个整数，如 7-18");
         assert!(msg("posts.1.allowance").contains("元金额"));
         assert!(msg("pay.unit").contains("不在可选范围内"));
@@ -845,11 +678,7 @@ mod tests {
         v.insert("assessment.excellent_cap_pct".into(), "150".into());
         let errs = check(haining(), &v).unwrap_err();
         assert_eq!(errs[0].path, "assessment.excellent_cap_pct", "{errs:?}");
-        assert!(
-            !errs[0].message.contains("assessment."),
-            "keys become labels: {}",
-            errs[0].message
-        );
+        assert!(!errs[0].message.contains("assessment."), "keys become labels: {}", errs[0].message);
         // Levels beyond the scale: the post's own field.
         let mut v = values(haining());
         v.insert("posts.0.levels".into(), "7-30".into());
@@ -857,11 +686,7 @@ mod tests {
         assert_eq!(errs[0].path, "posts.0.levels", "{errs:?}");
         // The form is refilled with what was typed and the message beside its field.
         let groups = refill(haining(), &v, &errs);
-        let f = groups
-            .iter()
-            .flat_map(|g| &g.fields)
-            .find(|f| f.path == "posts.0.levels")
-            .unwrap();
+        let f = groups.iter().flat_map(|g| &g.fields).find(|f| f.path == "posts.0.levels").unwrap();
         assert_eq!(f.value, "7-30");
         assert!(f.error.is_some());
         // A rule about a table the message names goes to that table's first field.

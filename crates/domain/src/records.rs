@@ -23,18 +23,8 @@ pub fn parse_education(i: &EducationInput) -> Result<EducationFields, FieldError
         Some(d) => Some(parse_date("graduated_on", "毕业日期", d)?),
         None => None,
     };
-    let clean = |s: &Option<String>| {
-        s.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    Ok(EducationFields {
-        code,
-        school: clean(&i.school),
-        major: clean(&i.major),
-        graduated_on,
-    })
+    let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    Ok(EducationFields { code, school: clean(&i.school), major: clean(&i.major), graduated_on })
 }
 
 /// A certificate as typed.
@@ -54,12 +44,7 @@ pub fn parse_certificate(i: &CertificateInput) -> Result<CertificateFields, Fiel
     };
     Ok(CertificateFields {
         level,
-        number: i
-            .number
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
+        number: i.number.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
         issued_on,
     })
 }
@@ -87,12 +72,7 @@ pub struct AgreementInput {
 
 pub fn parse_agreement(i: &AgreementInput) -> Result<AgreementFields, FieldError> {
     Ok(AgreementFields {
-        number: i
-            .number
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
+        number: i.number.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string),
         term: i.term.trim().to_string(),
         start_date: parse_date("start_date", "协议开始日期", &i.start_date)?,
         end_date: parse_date("end_date", "协议结束日期", &i.end_date)?,

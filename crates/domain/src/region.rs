@@ -20,14 +20,8 @@ pub enum RegionLevel {
 }
 
 impl RegionLevel {
-    pub const ALL: [RegionLevel; 6] = [
-        Self::Province,
-        Self::City,
-        Self::County,
-        Self::Street,
-        Self::Community,
-        Self::Grid,
-    ];
+    pub const ALL: [RegionLevel; 6] =
+        [Self::Province, Self::City, Self::County, Self::Street, Self::Community, Self::Grid];
 
     pub fn code_len(self) -> usize {
         match self {
@@ -98,11 +92,7 @@ impl RegionCode {
     pub fn parse(input: &str) -> Result<Self, FieldError> {
         let s = input.trim();
         if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(FieldError::new(
-                "region_code_format",
-                "region_code",
-                "区划代码只能由数字组成",
-            ));
+            return Err(FieldError::new("region_code_format", "region_code", "区划代码只能由数字组成"));
         }
         let s = if s.len() == 12 { strip_padding(s) } else { s };
         if RegionLevel::from_code_len(s.len()).is_none() {
@@ -129,11 +119,7 @@ impl RegionCode {
 
     pub fn parent(&self) -> Option<RegionCode> {
         let level = self.level();
-        let parent_len = RegionLevel::ALL
-            .into_iter()
-            .rev()
-            .find(|l| l.code_len() < level.code_len())?
-            .code_len();
+        let parent_len = RegionLevel::ALL.into_iter().rev().find(|l| l.code_len() < level.code_len())?.code_len();
         Some(Self(self.0[..parent_len].to_string()))
     }
 
@@ -181,12 +167,7 @@ pub fn prefix_range(prefix: &str) -> (String, Option<String>) {
 }
 
 fn strip_padding(s: &str) -> &str {
-    for level in [
-        RegionLevel::Province,
-        RegionLevel::City,
-        RegionLevel::County,
-        RegionLevel::Street,
-    ] {
+    for level in [RegionLevel::Province, RegionLevel::City, RegionLevel::County, RegionLevel::Street] {
         if s[level.code_len()..].bytes().all(|b| b == b'0') {
             return &s[..level.code_len()];
         }
@@ -231,10 +212,7 @@ mod tests {
         assert_eq!(c.province(), "33");
         assert_eq!(RegionCode::parse("33").unwrap().parent(), None);
         assert_eq!(RegionCode::parse("330481000000").unwrap().as_str(), "330481");
-        assert_eq!(
-            RegionCode::parse("330000000000").unwrap().level(),
-            RegionLevel::Province
-        );
+        assert_eq!(RegionCode::parse("330000000000").unwrap().level(), RegionLevel::Province);
         assert!(RegionCode::parse("3304811").is_err());
         assert!(RegionCode::parse("33a").is_err());
     }

@@ -60,14 +60,11 @@ const SURNAMES: &[(&str, &str)] = &[
 /// reading (a letter, a dot) stands for itself, lower-cased.
 pub fn syllables(name: &str) -> Vec<String> {
     let name = name.trim();
-    let (surname, rest): (Vec<String>, &str) = match SURNAMES
-        .iter()
-        .filter(|(s, _)| name.starts_with(s))
-        .max_by_key(|(s, _)| s.len())
-    {
-        Some((s, reading)) => (split_reading(reading), &name[s.len()..]),
-        None => (Vec::new(), name),
-    };
+    let (surname, rest): (Vec<String>, &str) =
+        match SURNAMES.iter().filter(|(s, _)| name.starts_with(s)).max_by_key(|(s, _)| s.len()) {
+            Some((s, reading)) => (split_reading(reading), &name[s.len()..]),
+            None => (Vec::new(), name),
+        };
     let mut out = surname;
     for (c, p) in rest.chars().zip(rest.to_pinyin()) {
         match p {
@@ -103,11 +100,8 @@ pub fn name_keys(name: &str) -> Vec<String> {
 
 /// Keys as stored: none empty, each at most [`KEY_CHARS`] characters, sorted, without repeats.
 fn as_keys(keys: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut keys: Vec<String> = keys
-        .into_iter()
-        .filter(|k| !k.is_empty())
-        .map(|k| k.chars().take(KEY_CHARS).collect())
-        .collect();
+    let mut keys: Vec<String> =
+        keys.into_iter().filter(|k| !k.is_empty()).map(|k| k.chars().take(KEY_CHARS).collect()).collect();
     keys.sort();
     keys.dedup();
     keys
@@ -160,12 +154,7 @@ fn normal(c: char) -> Option<char> {
 /// What a typed query is matched against: written as the keys are (see [`normal`]), lower-case,
 /// cut to [`KEY_CHARS`]; `None` when nothing is left.
 pub fn query_key(q: &str) -> Option<String> {
-    let k: String = q
-        .chars()
-        .filter_map(normal)
-        .flat_map(|c| c.to_lowercase())
-        .take(KEY_CHARS)
-        .collect();
+    let k: String = q.chars().filter_map(normal).flat_map(|c| c.to_lowercase()).take(KEY_CHARS).collect();
     (!k.is_empty()).then_some(k)
 }
 
@@ -186,20 +175,8 @@ mod tests {
 
     #[test]
     fn fragments_pinyin_and_initials() {
-        for q in [
-            "张",
-            "佳",
-            "明",
-            "张佳",
-            "佳明",
-            "张佳明",
-            "zjm",
-            "jm",
-            "zhang",
-            "zhangjiaming",
-            "jiaming",
-            "ZJM",
-        ] {
+        for q in ["张", "佳", "明", "张佳", "佳明", "张佳明", "zjm", "jm", "zhang", "zhangjiaming", "jiaming", "ZJM"]
+        {
             assert!(finds("张佳明", q), "{q}");
         }
         for q in ["李", "张明", "zm", "jiamin g x"] {

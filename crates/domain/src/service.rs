@@ -83,18 +83,9 @@ mod tests {
     #[test]
     fn overlaps_count_once() {
         let p = [
-            Period {
-                start: d(2010, 1, 1),
-                end: Some(d(2015, 1, 1)),
-            },
-            Period {
-                start: d(2014, 1, 1),
-                end: Some(d(2016, 1, 1)),
-            },
-            Period {
-                start: d(2020, 1, 1),
-                end: None,
-            },
+            Period { start: d(2010, 1, 1), end: Some(d(2015, 1, 1)) },
+            Period { start: d(2014, 1, 1), end: Some(d(2016, 1, 1)) },
+            Period { start: d(2020, 1, 1), end: None },
         ];
         assert_eq!(service_years(&p, d(2026, 1, 1)), 12);
         assert_eq!(service_years(&p, d(2012, 1, 1)), 2);

@@ -10,13 +10,7 @@ use serde::{Deserialize, Serialize};
 pub enum StaffingNorm {
     /// 吉林 (003): up to `base_households` households `base_min`–`base_max` posts; above that one more
     /// post per `step_max` to `step_min` further households (min grows by the larger step).
-    Tiered {
-        base_households: u32,
-        base_min: u32,
-        base_max: u32,
-        step_min: u32,
-        step_max: u32,
-    },
+    Tiered { base_households: u32, base_min: u32, base_max: u32, step_min: u32, step_max: u32 },
     /// 海宁 (004): one worker per `households` households, rounded up.
     PerHouseholds { households: u32 },
     /// 六盘水 (001): `per_10000` workers per 10,000 residents, rounded up.
@@ -32,36 +26,19 @@ pub struct StaffingRange {
 
 impl StaffingNorm {
     /// 吉林's published numbers.
-    pub const JILIN: StaffingNorm = StaffingNorm::Tiered {
-        base_households: 3000,
-        base_min: 10,
-        base_max: 15,
-        step_min: 300,
-        step_max: 500,
-    };
+    pub const JILIN: StaffingNorm =
+        StaffingNorm::Tiered { base_households: 3000, base_min: 10, base_max: 15, step_min: 300, step_max: 500 };
     pub const HAINING: StaffingNorm = StaffingNorm::PerHouseholds { households: 300 };
     pub const LIUPANSHUI: StaffingNorm = StaffingNorm::PerResidents { per_10000: 18 };
 
     pub fn range(self, households: u32, residents: u32) -> StaffingRange {
         match self {
-            Self::Tiered {
-                base_households,
-                base_min,
-                base_max,
-                step_min,
-                step_max,
-            } => {
+            Self::Tiered { base_households, base_min, base_max, step_min, step_max } => {
                 if households <= base_households {
-                    StaffingRange {
-                        min: base_min,
-                        max: base_max,
-                    }
+                    StaffingRange { min: base_min, max: base_max }
                 } else {
                     let extra = households - base_households;
-                    StaffingRange {
-                        min: base_min + extra / step_max.max(1),
-                        max: base_max + extra / step_min.max(1),
-                    }
+                    StaffingRange { min: base_min + extra / step_max.max(1), max: base_max + extra / step_min.max(1) }
                 }
             }
             Self::PerHouseholds { households: per } => {
@@ -92,10 +69,7 @@ mod tests {
         // 4,500 households: 10 + ⌊1500/500⌋ = 13 to 15 + ⌊1500/300⌋ = 20
         assert_eq!(StaffingNorm::JILIN.range(4500, 0), StaffingRange { min: 13, max: 20 });
         assert_eq!(StaffingNorm::HAINING.range(3001, 0), StaffingRange { min: 11, max: 11 });
-        assert_eq!(
-            StaffingNorm::LIUPANSHUI.range(0, 8000),
-            StaffingRange { min: 15, max: 15 }
-        );
+        assert_eq!(StaffingNorm::LIUPANSHUI.range(0, 8000), StaffingRange { min: 15, max: 15 });
         assert_eq!(grids_needed(2080, 400), 6);
     }
 

@@ -58,11 +58,7 @@ pub fn certificate_on(
     certificates: &[(CertificateLevel, Option<NaiveDate>)],
     day: NaiveDate,
 ) -> Option<CertificateLevel> {
-    certificates
-        .iter()
-        .filter(|(_, d)| d.is_none_or(|d| d <= day))
-        .map(|(l, _)| *l)
-        .max()
+    certificates.iter().filter(|(_, d)| d.is_none_or(|d| d <= day)).map(|(l, _)| *l).max()
 }
 
 /// Cuts a worker's history into spells. Appointments are taken in order of their start; a newer
@@ -74,11 +70,8 @@ pub fn spells(
 ) -> Vec<Spell> {
     let mut appts: Vec<&AppointmentSpan> = appointments.iter().collect();
     appts.sort_by_key(|a| a.start);
-    let mut cuts: Vec<NaiveDate> = educations
-        .iter()
-        .filter_map(|(_, d)| *d)
-        .chain(certificates.iter().filter_map(|(_, d)| *d))
-        .collect();
+    let mut cuts: Vec<NaiveDate> =
+        educations.iter().filter_map(|(_, d)| *d).chain(certificates.iter().filter_map(|(_, d)| *d)).collect();
     cuts.sort();
     cuts.dedup();
     let mut out = Vec::new();
@@ -92,10 +85,7 @@ pub fn spells(
             continue;
         }
         let mut from = a.start;
-        let inner = cuts
-            .iter()
-            .copied()
-            .filter(|&c| c > a.start && end.is_none_or(|e| c < e));
+        let inner = cuts.iter().copied().filter(|&c| c > a.start && end.is_none_or(|e| c < e));
         for to in inner.map(Some).chain(std::iter::once(end)) {
             out.push(Spell {
                 region_code: a.region_code.clone(),
@@ -146,19 +136,12 @@ pub const EDUCATION_ORDER: [EducationBracket; 4] = [
 
 /// Stored code of an education bracket (1–4), 0 when no education is recorded.
 pub fn education_code(b: Option<EducationBracket>) -> i16 {
-    b.map_or(0, |b| {
-        EDUCATION_ORDER.iter().position(|x| *x == b).map_or(0, |i| i as i16 + 1)
-    })
+    b.map_or(0, |b| EDUCATION_ORDER.iter().position(|x| *x == b).map_or(0, |i| i as i16 + 1))
 }
 
 /// Stored code of a certificate level: 0 none, 1 junior, 2 intermediate, 3 senior.
 pub fn certificate_code(l: Option<CertificateLevel>) -> i16 {
-    l.map_or(0, |l| {
-        CertificateLevel::ALL
-            .iter()
-            .position(|x| *x == l)
-            .map_or(0, |i| i as i16 + 1)
-    })
+    l.map_or(0, |l| CertificateLevel::ALL.iter().position(|x| *x == l).map_or(0, |i| i as i16 + 1))
 }
 
 /// Political status groups figures are given in (GB/T 4762 codes).
@@ -254,10 +237,7 @@ impl Counts {
         self.workers += 1;
         self.full_time += i64::from(spell.full_time);
         self.two_committees += i64::from(spell.two_committees);
-        self.post[POST_KEYS[..3]
-            .iter()
-            .position(|k| *k == spell.post_category)
-            .unwrap_or(3)] += 1;
+        self.post[POST_KEYS[..3].iter().position(|k| *k == spell.post_category).unwrap_or(3)] += 1;
         self.education[match education_code(spell.education) {
             0 => 4,
             c => c as usize - 1,
@@ -311,20 +291,12 @@ pub fn day_phrase(day: NaiveDate) -> String {
 }
 
 fn base_phrase(day: NaiveDate) -> String {
-    if day.month() == 12 && day.day() == 31 {
-        format!("{}年", day.year())
-    } else {
-        day_phrase(day)
-    }
+    if day.month() == 12 && day.day() == 31 { format!("{}年", day.year()) } else { day_phrase(day) }
 }
 
 fn change_phrase(now: i64, base: i64) -> String {
     let delta = now - base;
-    let word = if delta >= 0 {
-        ("增加了", "增幅")
-    } else {
-        ("减少了", "降幅")
-    };
+    let word = if delta >= 0 { ("增加了", "增幅") } else { ("减少了", "降幅") };
     match ratio_bp(delta.abs(), base) {
         Some(bp) => format!("{}{}名，{}为{}%", word.0, delta.abs(), word.1, fmt_bp(bp)),
         None => format!("{}{}名", word.0, delta.abs()),
@@ -340,47 +312,24 @@ pub fn sentences(
     base: Option<(NaiveDate, &Counts)>,
     urban: bool,
 ) -> Vec<String> {
-    let who = if urban {
-        "城市社区工作者"
-    } else {
-        "社区工作者"
-    };
+    let who = if urban { "城市社区工作者" } else { "社区工作者" };
     let pct = |part: i64| ratio_bp(part, now.workers).map_or("0.00".to_string(), fmt_bp);
     let mut first = format!("截至{}，{region_name}共有{}名{who}", day_phrase(day), now.workers);
     if let Some((b, bc)) = base {
         first += &format!("，相比{}{}", base_phrase(b), change_phrase(now.workers, bc.workers));
     }
-    first += &format!(
-        "，其中专职社区工作者{}名，占社区工作者总数的{}%",
-        now.full_time,
-        pct(now.full_time)
-    );
+    first += &format!("，其中专职社区工作者{}名，占社区工作者总数的{}%", now.full_time, pct(now.full_time));
     if let Some((b, bc)) = base {
         first += &format!("，相比{}{}", base_phrase(b), change_phrase(now.full_time, bc.full_time));
     }
     first.push('。');
-    let mut second = format!(
-        "大专以上学历的{who}有{}名，占总人数{}%",
-        now.college_or_above(),
-        pct(now.college_or_above())
-    );
+    let mut second =
+        format!("大专以上学历的{who}有{}名，占总人数{}%", now.college_or_above(), pct(now.college_or_above()));
     if let Some((b, bc)) = base {
-        second += &format!(
-            "，相比{}{}",
-            base_phrase(b),
-            change_phrase(now.college_or_above(), bc.college_or_above())
-        );
+        second += &format!("，相比{}{}", base_phrase(b), change_phrase(now.college_or_above(), bc.college_or_above()));
     }
-    second += &format!(
-        "，其中研究生以上学历{}名，占总人数{}%。",
-        now.education[0],
-        pct(now.education[0])
-    );
-    let third = format!(
-        "持有助理社会工作师资格证书及以上的{}名，占{}%。",
-        now.certified(),
-        pct(now.certified())
-    );
+    second += &format!("，其中研究生以上学历{}名，占总人数{}%。", now.education[0], pct(now.education[0]));
+    let third = format!("持有助理社会工作师资格证书及以上的{}名，占{}%。", now.certified(), pct(now.certified()));
     vec![first, second, third]
 }
 
@@ -414,11 +363,7 @@ mod tests {
             certificate: [22076, 10000, 6000, 680],
             ..Counts::default()
         };
-        let base = Counts {
-            workers: 29871,
-            full_time: 26541,
-            ..Counts::default()
-        };
+        let base = Counts { workers: 29871, full_time: 26541, ..Counts::default() };
         let s = sentences("浙江省", d(2019, 12, 31), &now, Some((d(2015, 12, 31), &base)), true);
         assert_eq!(
             s[0],
@@ -432,14 +377,8 @@ mod tests {
 
     #[test]
     fn decreases_read_as_such() {
-        let now = Counts {
-            workers: 90,
-            ..Counts::default()
-        };
-        let base = Counts {
-            workers: 100,
-            ..Counts::default()
-        };
+        let now = Counts { workers: 90, ..Counts::default() };
+        let base = Counts { workers: 100, ..Counts::default() };
         let s = sentences("某县", d(2024, 6, 30), &now, Some((d(2023, 12, 31), &base)), false);
         assert!(s[0].starts_with("截至2024年6月30日，某县共有90名社区工作者，相比2023年减少了10名，降幅为10.00%"));
     }
@@ -469,14 +408,8 @@ mod tests {
 
     #[test]
     fn spells_follow_transfers_degrees_and_certificates() {
-        let a = [
-            appt("330481001001", d(2015, 3, 1), Some(d(2019, 7, 1))),
-            appt("330481002001", d(2019, 7, 1), None),
-        ];
-        let edus = [
-            ("31".to_string(), Some(d(2012, 6, 30))),
-            ("21".to_string(), Some(d(2018, 1, 15))),
-        ];
+        let a = [appt("330481001001", d(2015, 3, 1), Some(d(2019, 7, 1))), appt("330481002001", d(2019, 7, 1), None)];
+        let edus = [("31".to_string(), Some(d(2012, 6, 30))), ("21".to_string(), Some(d(2018, 1, 15)))];
         let certs = [(CertificateLevel::Junior, Some(d(2020, 11, 1)))];
         let s = spells(&a, &edus, &certs);
         assert_eq!(s.len(), 4);
@@ -489,11 +422,7 @@ mod tests {
         assert_eq!(s[3].to, None);
     }
 
-    type History = (
-        Vec<AppointmentSpan>,
-        Vec<(String, Option<NaiveDate>)>,
-        Vec<(CertificateLevel, Option<NaiveDate>)>,
-    );
+    type History = (Vec<AppointmentSpan>, Vec<(String, Option<NaiveDate>)>, Vec<(CertificateLevel, Option<NaiveDate>)>);
 
     fn arb_history() -> impl Strategy<Value = History> {
         let day = (0i64..4000).prop_map(|n| d(2012, 1, 1) + chrono::Duration::days(n));
@@ -507,20 +436,10 @@ mod tests {
                 end: len.map(|l| start + chrono::Duration::days(l)),
             },
         );
-        let edu = (
-            prop::sample::select(vec!["11", "21", "31", "61", "23"]),
-            proptest::option::of(day.clone()),
-        )
+        let edu = (prop::sample::select(vec!["11", "21", "31", "61", "23"]), proptest::option::of(day.clone()))
             .prop_map(|(c, d)| (c.to_string(), d));
-        let cert = (
-            prop::sample::select(CertificateLevel::ALL.to_vec()),
-            proptest::option::of(day),
-        );
-        (
-            prop::collection::vec(appt, 0..4),
-            prop::collection::vec(edu, 0..3),
-            prop::collection::vec(cert, 0..3),
-        )
+        let cert = (prop::sample::select(CertificateLevel::ALL.to_vec()), proptest::option::of(day));
+        (prop::collection::vec(appt, 0..4), prop::collection::vec(edu, 0..3), prop::collection::vec(cert, 0..3))
     }
 
     proptest! {

@@ -83,19 +83,11 @@ impl RunStatus {
         if now.and_then(Self::next) == Some(to) {
             return Ok(());
         }
-        let want = Self::ALL
-            .iter()
-            .find(|s| s.next() == Some(to))
-            .map_or("", |s| s.label());
+        let want = Self::ALL.iter().find(|s| s.next() == Some(to)).map_or("", |s| s.label());
         Err(FieldError::new(
             "payroll_state",
             "status",
-            format!(
-                "该月薪酬当前为“{}”，只有“{}”的才能{}",
-                Self::label_of(from),
-                want,
-                to.verb()
-            ),
+            format!("该月薪酬当前为“{}”，只有“{}”的才能{}", Self::label_of(from), want, to.verb()),
         ))
     }
 }
@@ -136,11 +128,7 @@ impl RoundStatus {
         Err(FieldError::new(
             "round_state",
             "status",
-            format!(
-                "该考核当前为“{}”，此操作只能在“{}”状态下进行",
-                Self::label_of(now),
-                want.label()
-            ),
+            format!("该考核当前为“{}”，此操作只能在“{}”状态下进行", Self::label_of(now), want.label()),
         ))
     }
 }
@@ -312,18 +300,9 @@ mod tests {
 
     #[test]
     fn training_outcomes() {
-        assert_eq!(
-            training_outcome(Attendance::Absent, Some(TrainingResult::Passed)),
-            ("缺勤", true, false)
-        );
-        assert_eq!(
-            training_outcome(Attendance::Attended, Some(TrainingResult::Failed)),
-            ("未通过", true, false)
-        );
-        assert_eq!(
-            training_outcome(Attendance::Attended, Some(TrainingResult::Passed)),
-            ("通过", false, true)
-        );
+        assert_eq!(training_outcome(Attendance::Absent, Some(TrainingResult::Passed)), ("缺勤", true, false));
+        assert_eq!(training_outcome(Attendance::Attended, Some(TrainingResult::Failed)), ("未通过", true, false));
+        assert_eq!(training_outcome(Attendance::Attended, Some(TrainingResult::Passed)), ("通过", false, true));
         assert_eq!(training_outcome(Attendance::Attended, None), ("已参训", false, true));
     }
 }

@@ -23,8 +23,7 @@ pub fn is_invisible(c: char) -> bool {
 /// Whether `s` holds a control character (line breaks and tabs allowed when `multiline`) or an
 /// invisible one.
 pub fn has_hidden(s: &str, multiline: bool) -> bool {
-    s.chars()
-        .any(|c| is_invisible(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))))
+    s.chars().any(|c| is_invisible(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))))
 }
 
 /// A one-line text field: `None` when empty; refused when longer than `max` characters or holding
@@ -50,11 +49,7 @@ fn checked(
         return Ok(None);
     }
     if s.chars().count() > max {
-        return Err(FieldError::new(
-            "text_too_long",
-            field,
-            format!("{label}不能超过{max}个字"),
-        ));
+        return Err(FieldError::new("text_too_long", field, format!("{label}不能超过{max}个字")));
     }
     if has_hidden(s, multiline) {
         return Err(FieldError::new(
@@ -87,15 +82,9 @@ mod tests {
 
     #[test]
     fn refuses_hidden_and_long_text() {
-        assert_eq!(
-            line("school", "毕业学校", "  浙江大学 ", 100).unwrap().as_deref(),
-            Some("浙江大学")
-        );
+        assert_eq!(line("school", "毕业学校", "  浙江大学 ", 100).unwrap().as_deref(), Some("浙江大学"));
         assert_eq!(line("school", "毕业学校", "   ", 100).unwrap(), None);
-        assert_eq!(
-            line("school", "毕业学校", &"学".repeat(101), 100).unwrap_err().code,
-            "text_too_long"
-        );
+        assert_eq!(line("school", "毕业学校", &"学".repeat(101), 100).unwrap_err().code, "text_too_long");
         for bad in [
             "浙江\u{202E}大学",
             "浙\u{200B}江",
@@ -106,11 +95,7 @@ mod tests {
             "王\u{3164}明",
             "王\u{115F}明",
         ] {
-            assert_eq!(
-                line("x", "x", bad, 100).unwrap_err().code,
-                "text_hidden_characters",
-                "{bad:?}"
-            );
+            assert_eq!(line("x", "x", bad, 100).unwrap_err().code, "text_hidden_characters", "{bad:?}");
         }
         assert!(lines("x", "x", "第一行\n第二行", 100).is_ok());
         assert!(lines("x", "x", "a\u{202E}b", 100).is_err());

@@ -38,18 +38,8 @@ pub fn parse_post_category(input: &str) -> Result<String, FieldError> {
 }
 
 /// Titles (职务) used in appointments.
-pub const TITLES: [&str; 10] = [
-    "书记",
-    "主任",
-    "书记兼主任",
-    "副书记",
-    "副主任",
-    "委员",
-    "专职工作者",
-    "网格员",
-    "党建专职",
-    "工作站人员",
-];
+pub const TITLES: [&str; 10] =
+    ["书记", "主任", "书记兼主任", "副书记", "副主任", "委员", "专职工作者", "网格员", "党建专职", "工作站人员"];
 
 pub fn parse_title(input: &str) -> Result<String, FieldError> {
     let s = input.trim();
@@ -100,16 +90,13 @@ impl CertificateLevel {
 
     pub fn parse(s: &str) -> Result<Self, FieldError> {
         let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s || l.label() == s || l.short_label() == s)
-            .ok_or_else(|| {
-                FieldError::new(
-                    "certificate_level_unknown",
-                    "certificate_level",
-                    format!("社工证等级“{s}”无效，应为：初级、中级或高级"),
-                )
-            })
+        Self::ALL.into_iter().find(|l| l.as_str() == s || l.label() == s || l.short_label() == s).ok_or_else(|| {
+            FieldError::new(
+                "certificate_level_unknown",
+                "certificate_level",
+                format!("社工证等级“{s}”无效，应为：初级、中级或高级"),
+            )
+        })
     }
 }
 
@@ -246,15 +233,9 @@ impl CertificateFields {
 pub fn parse_date(field: &'static str, label: &str, s: &str) -> Result<NaiveDate, FieldError> {
     let t = s.trim();
     let t = t.replace(['/', '.'], "-");
-    NaiveDate::parse_from_str(&t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(&t, "%Y%m%d"))
-        .map_err(|_| {
-            FieldError::new(
-                "date_format",
-                field,
-                format!("{label}“{}”不是有效日期（格式如 2024-03-01）", s.trim()),
-            )
-        })
+    NaiveDate::parse_from_str(&t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(&t, "%Y%m%d")).map_err(|_| {
+        FieldError::new("date_format", field, format!("{label}“{}”不是有效日期（格式如 2024-03-01）", s.trim()))
+    })
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {
@@ -264,16 +245,9 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
 /// Parses a community code: it must name a community (12 digits).
 pub fn parse_community(s: &str) -> Result<RegionCode, FieldError> {
     if s.trim().is_empty() {
-        return Err(FieldError::new(
-            "community_required",
-            "community_code",
-            "请填写所在社区代码",
-        ));
+        return Err(FieldError::new("community_required", "community_code", "请填写所在社区代码"));
     }
-    let code = RegionCode::parse(s).map_err(|e| FieldError {
-        field: "community_code",
-        ..e
-    })?;
+    let code = RegionCode::parse(s).map_err(|e| FieldError { field: "community_code", ..e })?;
     if code.level() != RegionLevel::Community {
         return Err(FieldError::new(
             "community_code_level",
@@ -301,12 +275,7 @@ impl NewWorkerInput {
         }
         let name = take!(PersonName::parse(&self.name));
         let id_number = take!(IdNumber::parse(&self.id_number));
-        let address = take!(crate::text::line(
-            "address",
-            "住址",
-            self.address.as_deref().unwrap_or(""),
-            200
-        ));
+        let address = take!(crate::text::line("address", "住址", self.address.as_deref().unwrap_or(""), 200));
         let gender = match non_empty(&self.gender) {
             Some(g) => take!(Gender::from_code(g).ok_or_else(|| FieldError::new(
                 "gender_unknown",
@@ -346,11 +315,7 @@ impl NewWorkerInput {
         let post_category = take!(parse_post_category(&self.post_category));
         let title = take!(parse_title(&self.title));
         let start_date = if self.start_date.trim().is_empty() {
-            errors.push(FieldError::new(
-                "start_date_required",
-                "start_date",
-                "请填写任职开始日期",
-            ));
+            errors.push(FieldError::new("start_date_required", "start_date", "请填写任职开始日期"));
             None
         } else {
             take!(parse_date("start_date", "任职开始日期", &self.start_date))
@@ -358,11 +323,7 @@ impl NewWorkerInput {
         if let Some(d) = start_date
             && d > today
         {
-            errors.push(FieldError::new(
-                "start_date_future",
-                "start_date",
-                "任职开始日期不能晚于今天",
-            ));
+            errors.push(FieldError::new("start_date_future", "start_date", "任职开始日期不能晚于今天"));
         } else if let (Some(d), Some(b)) = (start_date, birth_date) {
             take!(crate::dates::in_service("start_date", "任职开始日期", d, b, today, 0));
         }
@@ -384,14 +345,12 @@ impl NewWorkerInput {
             Some(l) => {
                 let level = take!(CertificateLevel::parse(l));
                 let issued_on = match non_empty(&self.certificate_date) {
-                    Some(d) => take!(
-                        parse_date("certificate_date", "发证日期", d).and_then(|d| crate::dates::past(
-                            "certificate_date",
-                            "发证日期",
-                            d,
-                            today
-                        ))
-                    ),
+                    Some(d) => take!(parse_date("certificate_date", "发证日期", d).and_then(|d| crate::dates::past(
+                        "certificate_date",
+                        "发证日期",
+                        d,
+                        today
+                    ))),
                     None => None,
                 };
                 level.map(|level| {
@@ -412,9 +371,7 @@ impl NewWorkerInput {
             unreachable!("every missing value pushed an error")
         };
         let post_category = post_category.expect("no error");
-        let two_committees = self
-            .two_committees
-            .unwrap_or(matches!(post_category.as_str(), "head" | "deputy"));
+        let two_committees = self.two_committees.unwrap_or(matches!(post_category.as_str(), "head" | "deputy"));
         Ok(NewWorker {
             name,
             id_number,
@@ -511,10 +468,7 @@ mod tests {
         assert_eq!(parse_post_category("社区正职").unwrap(), "head");
         assert_eq!(parse_post_category("副职").unwrap(), "deputy");
         assert_eq!(CertificateLevel::parse("中级").unwrap(), CertificateLevel::Intermediate);
-        assert_eq!(
-            CertificateLevel::parse("高级社会工作师").unwrap(),
-            CertificateLevel::Senior
-        );
+        assert_eq!(CertificateLevel::parse("高级社会工作师").unwrap(), CertificateLevel::Senior);
     }
 
     #[test]

@@ -30,13 +30,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 async fn figures(db: &Db, province: &str, label: &str) {
     let scope = Scope::Region(RegionCode::parse(province).unwrap());
     let code = RegionCode::parse(province).unwrap();
-    let days = [
-        d(2015, 12, 31),
-        d(2019, 12, 31),
-        d(2022, 6, 30),
-        d(2025, 12, 31),
-        d(2026, 11, 1),
-    ];
+    let days = [d(2015, 12, 31), d(2019, 12, 31), d(2022, 6, 30), d(2025, 12, 31), d(2026, 11, 1)];
     let mut times = Vec::new();
     let mut workers = 0;
     for _ in 0..3 {
@@ -91,9 +85,7 @@ async fn import_bench(db: &Db) {
                         ..Default::default()
                     };
                     let t = Instant::now();
-                    shegong_store::workers::update(&db, &access, clerk_worker, &patch)
-                        .await
-                        .unwrap();
+                    shegong_store::workers::update(&db, &access, clerk_worker, &patch).await.unwrap();
                     longest = longest.max(t.elapsed().as_secs_f64());
                     n += 1;
                     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -116,11 +108,7 @@ async fn import_bench(db: &Db) {
         .await
         .unwrap();
         let total = t.elapsed().as_secs_f64();
-        assert!(
-            checked.errors.is_empty(),
-            "{:?}",
-            &checked.errors[..3.min(checked.errors.len())]
-        );
+        assert!(checked.errors.is_empty(), "{:?}", &checked.errors[..3.min(checked.errors.len())]);
         let done = done.unwrap();
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         let (saves, longest) = clerk.await.unwrap();
@@ -207,9 +195,7 @@ async fn national(db: &Db) {
                 }
                 let parent = parent.as_ref().map_or("NULL".to_string(), |p| format!("'{p}'"));
                 let (h, r) = if *level == "community" { (3000, 8000) } else { (0, 0) };
-                sql.push_str(&format!(
-                    "('{code}', {parent}, '{level}', '区划{code}', {h}, {r}, '111')"
-                ));
+                sql.push_str(&format!("('{code}', {parent}, '{level}', '区划{code}', {h}, {r}, '111')"));
             }
             db.conn.execute_unprepared(&sql).await.unwrap();
         }
@@ -250,10 +236,7 @@ async fn national(db: &Db) {
         }
     }
     db.analyze().await.unwrap();
-    println!(
-        "national dataset: {total} workers in 31 provinces generated in {:.0} s",
-        t.elapsed().as_secs_f64()
-    );
+    println!("national dataset: {total} workers in 31 provinces generated in {:.0} s", t.elapsed().as_secs_f64());
     for p in ["44", "37", "11"] {
         figures(db, p, "national dataset").await;
     }
@@ -263,26 +246,14 @@ async fn national(db: &Db) {
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));
-    println!(
-        "engine: {}",
-        if url.starts_with("postgres") {
-            "PostgreSQL"
-        } else {
-            "SQLite"
-        }
-    );
+    println!("engine: {}", if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });
     let db = Db::connect(&url).await.unwrap();
     shegong_store::setup::run(&db).await.unwrap();
     if std::env::var("SHEGONG_BENCH_NATIONAL").is_ok() {
         national(&db).await;
         return;
     }
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 1,
-        today: d(2026, 11, 1),
-        only_counties: vec![],
-    };
+    let opts = DemoOptions { province: "33".into(), seed: 1, today: d(2026, 11, 1), only_counties: vec![] };
     let t = Instant::now();
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     db.analyze().await.unwrap();

@@ -39,8 +39,7 @@ type Rows = (String, Vec<String>, Vec<Vec<Value>>);
 /// The rows of `TABLES` in `after` that are not in `before`.
 fn new_rows(before: &std::path::Path, after: &std::path::Path) -> Vec<Rows> {
     let c = rusqlite::Connection::open(before).unwrap();
-    c.execute("ATTACH DATABASE ?1 AS post", [after.to_str().unwrap()])
-        .unwrap();
+    c.execute("ATTACH DATABASE ?1 AS post", [after.to_str().unwrap()]).unwrap();
     let mut out = Vec::new();
     for t in TABLES {
         let cols: Vec<String> = c
@@ -51,11 +50,7 @@ fn new_rows(before: &std::path::Path, after: &std::path::Path) -> Vec<Rows> {
             .map(Result::unwrap)
             .collect();
         let list = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-        let mut stmt = c
-            .prepare(&format!(
-                "SELECT {list} FROM post.{t} EXCEPT SELECT {list} FROM main.{t}"
-            ))
-            .unwrap();
+        let mut stmt = c.prepare(&format!("SELECT {list} FROM post.{t} EXCEPT SELECT {list} FROM main.{t}")).unwrap();
         let n = cols.len();
         let rows: Vec<Vec<Value>> = stmt
             .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())
@@ -77,15 +72,11 @@ fn raw_insert(path: &std::path::Path, tables: &[Rows]) -> f64 {
     )
     .unwrap();
     let t = Instant::now();
-    let tx = c
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .unwrap();
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).unwrap();
     for (table, cols, rows) in tables {
         let list = cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
         let marks = vec!["?"; cols.len()].join(", ");
-        let mut stmt = tx
-            .prepare(&format!("INSERT INTO {table} ({list}) VALUES ({marks})"))
-            .unwrap();
+        let mut stmt = tx.prepare(&format!("INSERT INTO {table} ({list}) VALUES ({marks})")).unwrap();
         for r in rows {
             stmt.execute(rusqlite::params_from_iter(r.iter())).unwrap();
         }
@@ -97,16 +88,9 @@ fn raw_insert(path: &std::path::Path, tables: &[Rows]) -> f64 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let db = shegong_store::Db::connect(&shegong_store::db::sqlite_url(dir.path()))
-        .await
-        .unwrap();
+    let db = shegong_store::Db::connect(&shegong_store::db::sqlite_url(dir.path())).await.unwrap();
     shegong_store::setup::run(&db).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 2026,
-        today: d(2026, 11, 23),
-        only_counties: vec![],
-    };
+    let opts = DemoOptions { province: "33".into(), seed: 2026, today: d(2026, 11, 23), only_counties: vec![] };
     let t = Instant::now();
     let s = demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     println!(
@@ -154,11 +138,7 @@ async fn main() {
 
     let rows = new_rows(&before, &dir.path().join("shegong.db"));
     let physical: usize = rows.iter().map(|r| r.2.len()).sum();
-    let detail = rows
-        .iter()
-        .map(|(t, _, r)| format!("{t} {}", r.len()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let detail = rows.iter().map(|(t, _, r)| format!("{t} {}", r.len())).collect::<Vec<_>>().join(", ");
     let raw = raw_insert(&before, &rows);
     println!(
         "raw SQLite inserting the same {physical} rows ({detail}): {raw:.2} s = {:.0} roster rows/s, {:.0} table rows/s",

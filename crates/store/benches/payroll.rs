@@ -22,17 +22,8 @@ use std::time::Instant;
 fn pure() {
     let p = shipped("haining-2020").unwrap();
     let posts = ["head", "deputy", "staff", "staff", "staff"];
-    let edus = [
-        None,
-        Some(EducationKey::Bachelor),
-        Some(EducationKey::College),
-        Some(EducationKey::Postgraduate),
-    ];
-    let certs = [
-        None,
-        Some(CertificateLevel::Junior),
-        Some(CertificateLevel::Intermediate),
-    ];
+    let edus = [None, Some(EducationKey::Bachelor), Some(EducationKey::College), Some(EducationKey::Postgraduate)];
+    let certs = [None, Some(CertificateLevel::Junior), Some(CertificateLevel::Intermediate)];
     let n = 5_000_000u64;
     let wage = Some(10_800_000);
     let t = Instant::now();
@@ -50,9 +41,8 @@ fn pure() {
         e.as_secs_f64(),
         n as f64 / e.as_secs_f64()
     );
-    let grades: Vec<(i32, Grade)> = (2016..2026)
-        .map(|y| (y, if y % 4 == 0 { Grade::Excellent } else { Grade::Competent }))
-        .collect();
+    let grades: Vec<(i32, Grade)> =
+        (2016..2026).map(|y| (y, if y % 4 == 0 { Grade::Excellent } else { Grade::Competent })).collect();
     let start = NaiveDate::from_ymd_opt(2015, 7, 1).unwrap();
     let on = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let n = 500_000u64;
@@ -82,36 +72,22 @@ async fn main() {
     pure();
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));
-    let engine = if url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let engine = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
     let db = Db::connect(&url).await.unwrap();
     shegong_store::setup::run(&db).await.unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let t = Instant::now();
-    let s = demo::load(
-        &db,
-        &DemoOptions {
-            province: "33".into(),
-            seed: 1,
-            today,
-            only_counties: vec![],
-        },
-        &|_, _, _| {},
-    )
-    .await
-    .unwrap();
+    let s =
+        demo::load(&db, &DemoOptions { province: "33".into(), seed: 1, today, only_counties: vec![] }, &|_, _, _| {})
+            .await
+            .unwrap();
     println!(
         "{engine}: demo province loaded ({} active workers, a year of locked payroll) in {:.1} s",
         s.workers_active,
         t.elapsed().as_secs_f64()
     );
     if engine == "PostgreSQL" {
-        sea_orm::ConnectionTrait::execute_unprepared(&db.conn, "VACUUM ANALYZE")
-            .await
-            .unwrap();
+        sea_orm::ConnectionTrait::execute_unprepared(&db.conn, "VACUUM ANALYZE").await.unwrap();
     } else {
         db.analyze().await.unwrap();
     }
@@ -143,10 +119,7 @@ async fn main() {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     use shegong_store::entity::worker;
     let mut nearest: Option<(String, u64)> = None;
-    for city in shegong_store::regions::children(&db, &scope, scope.region())
-        .await
-        .unwrap()
-    {
+    for city in shegong_store::regions::children(&db, &scope, scope.region()).await.unwrap() {
         let (low, high) = (city.code.clone(), format!("{}", city.code.parse::<u64>().unwrap() + 1));
         let n = worker::Entity::find()
             .filter(worker::Column::ProvinceCode.eq("33"))
@@ -156,10 +129,7 @@ async fn main() {
             .count(&db.conn)
             .await
             .unwrap();
-        if nearest
-            .as_ref()
-            .is_none_or(|(_, m)| n.abs_diff(5000) < m.abs_diff(5000))
-        {
+        if nearest.as_ref().is_none_or(|(_, m)| n.abs_diff(5000) < m.abs_diff(5000)) {
             nearest = Some((city.code.clone(), n));
         }
     }
@@ -167,14 +137,9 @@ async fn main() {
     let mut small = Vec::new();
     for month in ["2026-04", "2026-05", "2026-06"] {
         let t = Instant::now();
-        let r = shegong_store::payroll::run(
-            &db,
-            &shegong_store::Access::system(scope.region().clone()),
-            &city,
-            month,
-        )
-        .await
-        .unwrap();
+        let r = shegong_store::payroll::run(&db, &shegong_store::Access::system(scope.region().clone()), &city, month)
+            .await
+            .unwrap();
         small.push((t.elapsed().as_secs_f64(), r.run.workers));
     }
     small.sort_by(|a, b| a.0.total_cmp(&b.0));

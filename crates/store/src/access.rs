@@ -20,11 +20,7 @@ impl Access {
     /// The operator at the command line (and the demo loader): a province admin's powers over
     /// `region`, logged as the system.
     pub fn system(region: RegionCode) -> Self {
-        Self {
-            scope: Scope::Region(region),
-            role: Role::ProvinceAdmin,
-            actor: Actor::system(),
-        }
+        Self { scope: Scope::Region(region), role: Role::ProvinceAdmin, actor: Actor::system() }
     }
 
     /// An admin of `region` of the role bound to its level, named `username` (tests, benches, and
@@ -39,11 +35,7 @@ impl Access {
             _ => Role::CommunityHead,
         };
         Self {
-            actor: Actor {
-                username: username.into(),
-                role: role.as_str().into(),
-                region_code: region.into(),
-            },
+            actor: Actor { username: username.into(), role: role.as_str().into(), region_code: region.into() },
             scope: Scope::Region(code),
             role,
         }
@@ -51,11 +43,7 @@ impl Access {
 
     /// Ok when the role may; the permission's zh-CN refusal otherwise.
     pub fn require(&self, p: Permission) -> Result<()> {
-        if self.role.may(p) {
-            Ok(())
-        } else {
-            Err(StoreError::Forbidden(p.refusal()))
-        }
+        if self.role.may(p) { Ok(()) } else { Err(StoreError::Forbidden(p.refusal())) }
     }
 }
 
@@ -69,10 +57,6 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Self {
-            username: "system".into(),
-            role: "system".into(),
-            region_code: "00".into(),
-        }
+        Self { username: "system".into(), role: "system".into(), region_code: "00".into() }
     }
 }

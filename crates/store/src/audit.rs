@@ -27,13 +27,7 @@ pub struct Entry<'a> {
 
 /// An entry of `actor` doing `action` in `region_code` (the actor's own region when empty).
 pub fn entry<'a>(actor: &'a Actor, action: &'a str, region_code: &'a str) -> Entry<'a> {
-    Entry {
-        actor,
-        action,
-        region_code,
-        target: None,
-        detail: None,
-    }
+    Entry { actor, action, region_code, target: None, detail: None }
 }
 
 impl Entry<'_> {
@@ -55,11 +49,7 @@ impl Entry<'_> {
 
     fn row(self) -> audit::ActiveModel {
         let actor = self.actor;
-        let region = if self.region_code.len() >= 2 {
-            self.region_code
-        } else {
-            &actor.region_code
-        };
+        let region = if self.region_code.len() >= 2 { self.region_code } else { &actor.region_code };
         audit::ActiveModel {
             province_code: Set(region.get(..2).unwrap_or("00").to_string()),
             id: Set(Uuid::now_v7()),
@@ -69,9 +59,7 @@ impl Entry<'_> {
             action: Set(self.action.to_string()),
             region_code: Set(region.to_string()),
             target: Set(self.target.map(|t| shegong_domain::text::clipped(&t, 64).into_owned())),
-            detail: Set(self
-                .detail
-                .map(|d| shegong_domain::text::clipped(&d, 2000).into_owned())),
+            detail: Set(self.detail.map(|d| shegong_domain::text::clipped(&d, 2000).into_owned())),
         }
     }
 
@@ -101,11 +89,7 @@ pub fn role_label(role: &str) -> String {
 /// Records that `actor` saw a worker's full ID number, and where (`api`, `page`, `edit`, `history`,
 /// the printed form), through the log's own writer ([`Entry::record`]).
 pub async fn full_id_viewed(db: &Db, actor: &Actor, region_code: &str, worker_id: Uuid, place: &str) -> Result<()> {
-    entry(actor, "worker.view_id_number", region_code)
-        .target(worker_id)
-        .detail(place)
-        .record(db)
-        .await
+    entry(actor, "worker.view_id_number", region_code).target(worker_id).detail(place).record(db).await
 }
 
 /// What the audit log is narrowed to: who, which action, which days (Asia/Shanghai), which region,
@@ -168,18 +152,12 @@ pub async fn older_than(
     q = filter.apply(q);
     if let Some((at, id)) = after {
         q = q.filter(
-            Condition::any().add(audit::Column::At.lt(at)).add(
-                Condition::all()
-                    .add(audit::Column::At.eq(at))
-                    .add(audit::Column::Id.lt(id)),
-            ),
+            Condition::any()
+                .add(audit::Column::At.lt(at))
+                .add(Condition::all().add(audit::Column::At.eq(at)).add(audit::Column::Id.lt(id))),
         );
     }
-    Ok(q.order_by_desc(audit::Column::At)
-        .order_by_desc(audit::Column::Id)
-        .limit(n)
-        .all(&db.conn)
-        .await?)
+    Ok(q.order_by_desc(audit::Column::At).order_by_desc(audit::Column::Id).limit(n).all(&db.conn).await?)
 }
 
 /// The newest entries in scope, a page at a time.

@@ -4,10 +4,7 @@ use crate::entity::audit;
 use crate::error::Result;
 use sea_orm::EntityTrait;
 
-type Waiting = (
-    audit::ActiveModel,
-    tokio::sync::oneshot::Sender<std::result::Result<(), String>>,
-);
+type Waiting = (audit::ActiveModel, tokio::sync::oneshot::Sender<std::result::Result<(), String>>);
 
 /// The audit log's own writer for entries made by reads (a full ID number shown, an export): one
 /// task that takes every entry waiting, writes them in one transaction and then answers each

@@ -13,11 +13,7 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub fn new(backend: DbBackend) -> Self {
-        Self {
-            backend,
-            text: String::with_capacity(1024),
-            values: Vec::new(),
-        }
+        Self { backend, text: String::with_capacity(1024), values: Vec::new() }
     }
 
     pub fn push(&mut self, s: &str) -> &mut Self {

@@ -150,9 +150,7 @@ mod tests {
     use std::sync::atomic::{AtomicU32, Ordering};
 
     async fn counted(c: &FiguresCache, calls: &AtomicU32) -> u32 {
-        c.get_or::<_, (), _>("k".into(), async { Ok(calls.fetch_add(1, Ordering::SeqCst) + 1) })
-            .await
-            .unwrap()
+        c.get_or::<_, (), _>("k".into(), async { Ok(calls.fetch_add(1, Ordering::SeqCst) + 1) }).await.unwrap()
     }
 
     #[tokio::test]
@@ -182,11 +180,7 @@ mod tests {
             1,
             "a reader who did not write may see figures up to 30 s behind"
         );
-        assert_eq!(
-            counted(&c, &calls).await,
-            2,
-            "outside a request only current figures are served"
-        );
+        assert_eq!(counted(&c, &calls).await, 2, "outside a request only current figures are served");
         c.written(); // this reader saves
         let own = c.generation();
         assert_eq!(
@@ -208,11 +202,7 @@ mod tests {
             .unwrap();
         assert_eq!(v, 7);
         let calls = AtomicU32::new(10);
-        assert_eq!(
-            counted(&c, &calls).await,
-            11,
-            "the answer computed across a commit was dropped"
-        );
+        assert_eq!(counted(&c, &calls).await, 11, "the answer computed across a commit was dropped");
     }
 
     #[tokio::test]
@@ -221,10 +211,7 @@ mod tests {
         assert!(c.get_or::<u32, _, _>("k".into(), async { Err("no") }).await.is_err());
         assert_eq!(c.get_or::<u32, (), _>("k".into(), async { Ok(3) }).await, Ok(3));
         // Another type under the same key is computed, not mistaken for the kept one.
-        assert_eq!(
-            c.get_or::<String, (), _>("k".into(), async { Ok("s".into()) }).await,
-            Ok("s".to_string())
-        );
+        assert_eq!(c.get_or::<String, (), _>("k".into(), async { Ok("s".into()) }).await, Ok("s".to_string()));
     }
 
     #[tokio::test]

@@ -30,11 +30,7 @@ pub async fn record_grade(
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     if !(2000..=chrono::Datelike::year(&today)).contains(&year) {
-        return Err(StoreError::invalid(FieldError::new(
-            "year_invalid",
-            "year",
-            "考核年度应在2000年至今年之间",
-        )));
+        return Err(StoreError::invalid(FieldError::new("year_invalid", "year", "考核年度应在2000年至今年之间")));
     }
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, worker_id).await?;
@@ -72,12 +68,7 @@ pub async fn record_grade(
     .insert(&txn)
     .await?;
     let mut ch = Changes::new(&w, actor);
-    ch.push(
-        "assessment",
-        "年度考核",
-        None,
-        Some(format!("{year}年度：{}", grade.label())),
-    );
+    ch.push("assessment", "年度考核", None, Some(format!("{year}年度：{}", grade.label())));
     ch.save(&txn).await?;
     crate::audit::entry(actor, "worker.assessment", &w.region_code)
         .target(worker_id)
@@ -101,10 +92,7 @@ pub async fn grades(db: &Db, scope: &Scope, worker_id: Uuid) -> Result<Vec<asses
 
 /// The exit flag of one worker under the rule.
 pub fn flag_of(grades: &[assessment::Model], rule: ExitRule) -> Option<ExitTrigger> {
-    let gs: Vec<(i32, Grade)> = grades
-        .iter()
-        .filter_map(|a| Grade::parse(&a.grade).map(|g| (a.year, g)))
-        .collect();
+    let gs: Vec<(i32, Grade)> = grades.iter().filter_map(|a| Grade::parse(&a.grade).map(|g| (a.year, g))).collect();
     exit_flag(&gs, rule)
 }
 
@@ -120,10 +108,8 @@ pub async fn exit_flags(db: &Db, scope: &Scope, rule: ExitRule) -> Result<Vec<(w
     for a in bad {
         by_worker.entry(a.worker_id).or_default().push(a);
     }
-    let flagged: Vec<(Uuid, ExitTrigger)> = by_worker
-        .iter()
-        .filter_map(|(w, gs)| flag_of(gs, rule).map(|t| (*w, t)))
-        .collect();
+    let flagged: Vec<(Uuid, ExitTrigger)> =
+        by_worker.iter().filter_map(|(w, gs)| flag_of(gs, rule).map(|t| (*w, t))).collect();
     if flagged.is_empty() {
         return Ok(vec![]);
     }
@@ -135,10 +121,8 @@ pub async fn exit_flags(db: &Db, scope: &Scope, rule: ExitRule) -> Result<Vec<(w
         .all(&db.conn)
         .await?;
     let mut triggers: HashMap<Uuid, ExitTrigger> = flagged.into_iter().collect();
-    let mut out: Vec<(worker::Model, ExitTrigger)> = workers
-        .into_iter()
-        .filter_map(|w| triggers.remove(&w.id).map(|t| (w, t)))
-        .collect();
+    let mut out: Vec<(worker::Model, ExitTrigger)> =
+        workers.into_iter().filter_map(|w| triggers.remove(&w.id).map(|t| (w, t))).collect();
     out.sort_by(|a, b| a.0.region_code.cmp(&b.0.region_code).then(a.0.name.cmp(&b.0.name)));
     Ok(out)
 }
@@ -295,8 +279,7 @@ async fn alerts_now(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
                 let rotation = o.overdue_since.map(|d| {
                     format!(
                         "{}，应于{d}前参加培训",
-                        o.last_trained
-                            .map_or("从未参训".to_string(), |d| format!("最近一次参训{d}"))
+                        o.last_trained.map_or("从未参训".to_string(), |d| format!("最近一次参训{d}"))
                     )
                 });
                 let credits = (o.credits_behind > 0).then(|| {
@@ -331,10 +314,7 @@ async fn alerts_now(db: &Db, scope: &Scope, today: NaiveDate, rules: AlertRules)
                     out.push(Alert {
                         kind: "certificate_goal",
                         worker_id: None,
-                        message: format!(
-                            "{}持证社会工作者{}人，低于{}人的目标",
-                            c.name, n, rules.certificate_goal
-                        ),
+                        message: format!("{}持证社会工作者{}人，低于{}人的目标", c.name, n, rules.certificate_goal),
                         region_code: Some(c.code),
                         since: None,
                     });
@@ -418,11 +398,7 @@ pub async fn add_reward(
     }
     let issuer = i.issuer.trim();
     if issuer.is_empty() || issuer.chars().count() > 100 {
-        errors.push(FieldError::new(
-            "reward_issuer",
-            "issuer",
-            "请填写决定机关（100字以内）",
-        ));
+        errors.push(FieldError::new("reward_issuer", "issuer", "请填写决定机关（100字以内）"));
     }
     let issued_on = shegong_domain::worker::parse_date("issued_on", "决定日期", &i.issued_on)
         .and_then(|d| shegong_domain::dates::past("issued_on", "决定日期", d, crate::clock::today()))
@@ -452,12 +428,7 @@ pub async fn add_reward(
         title: Set(title.into()),
         issuer: Set(issuer.into()),
         issued_on: Set(issued_on),
-        note: Set(i
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)),
+        note: Set(i.note.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)),
     }
     .insert(&txn)
     .await?;

@@ -52,11 +52,7 @@ impl WriteTxn {
 
     /// Rolls back (dropping the transaction does the same).
     pub async fn rollback(mut self) -> Result<(), DbErr> {
-        self.txn
-            .take()
-            .expect("a write transaction is ended once")
-            .rollback()
-            .await
+        self.txn.take().expect("a write transaction is ended once").rollback().await
     }
 }
 
@@ -112,9 +108,7 @@ impl Db {
         // `plain`: without TLS whatever the URL says (the fall-back of `prefer`, see `crate::tls`).
         let options = |plain: bool| {
             let mut opts = ConnectOptions::new(url.to_string());
-            opts.sqlx_logging(false)
-                .acquire_timeout(Duration::from_secs(30))
-                .connect_timeout(Duration::from_secs(10));
+            opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30)).connect_timeout(Duration::from_secs(10));
             if sqlite {
                 opts.max_connections(8).min_connections(1);
                 opts.map_sqlx_sqlite_opts(sqlite_options);
@@ -152,9 +146,7 @@ impl Db {
                 .acquire_timeout(WRITER_WAIT)
                 .connect_timeout(Duration::from_secs(10))
                 .map_sqlx_sqlite_opts(sqlite_options);
-            Database::connect(w)
-                .await
-                .with_context(|| format!("无法连接数据库 {}", redact(url)))?
+            Database::connect(w).await.with_context(|| format!("无法连接数据库 {}", redact(url)))?
         } else {
             conn.clone()
         };
@@ -177,10 +169,7 @@ impl Db {
     /// taken by the statements themselves, see [`Db::lock_province`]).
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
         let txn = crate::write_lock::begin_immediate(&self.writer).await?;
-        Ok(WriteTxn {
-            txn: Some(txn),
-            cache: self.cache.clone(),
-        })
+        Ok(WriteTxn { txn: Some(txn), cache: self.cache.clone() })
     }
 
     /// Inside a write transaction, serialises the writers of one province whose check-then-write must
@@ -255,16 +244,10 @@ impl Db {
 
     /// An online copy of a SQLite database (`VACUUM INTO`), safe while the server runs.
     pub async fn backup_sqlite(&self, out: &Path) -> anyhow::Result<()> {
-        anyhow::ensure!(
-            self.backend() == DbBackend::Sqlite,
-            "backup 仅适用于内嵌 SQLite；PostgreSQL 请使用 pg_dump"
-        );
+        anyhow::ensure!(self.backend() == DbBackend::Sqlite, "backup 仅适用于内嵌 SQLite；PostgreSQL 请使用 pg_dump");
         anyhow::ensure!(!out.exists(), "目标文件已存在：{}", out.display());
         let path = out.display().to_string().replace('\'', "''");
-        self.conn
-            .execute_unprepared(&format!("VACUUM INTO '{path}'"))
-            .await
-            .context("备份失败")?;
+        self.conn.execute_unprepared(&format!("VACUUM INTO '{path}'")).await.context("备份失败")?;
         Ok(())
     }
 }

@@ -71,11 +71,7 @@ pub fn statement_for(table: &str, kind: Kind) -> Option<String> {
     Some(match kind {
         Kind::Reference => format!("SELECT create_reference_table('{table}')"),
         Kind::ByProvince | Kind::ByIdNumber => {
-            let column = if kind == Kind::ByProvince {
-                "province_code"
-            } else {
-                "id_number"
-            };
+            let column = if kind == Kind::ByProvince { "province_code" } else { "id_number" };
             let with = match first_of(kind) {
                 Some(first) if first != table => first.to_string(),
                 _ => "none".to_string(),
@@ -125,17 +121,13 @@ pub async fn distribute(db: &Db) -> anyhow::Result<usize> {
         .filter_map(|r| r.try_get::<String>("", "name").ok())
         .map(|n| n.trim_matches('"').to_string())
         .collect();
-    let todo: Vec<String> = TABLES
-        .iter()
-        .filter(|(t, _)| !done.contains(*t))
-        .filter_map(|(t, k)| statement_for(t, *k))
-        .collect();
+    let todo: Vec<String> =
+        TABLES.iter().filter(|(t, _)| !done.contains(*t)).filter_map(|(t, k)| statement_for(t, *k)).collect();
     if todo.is_empty() {
         return Ok(0);
     }
     let txn = sea_orm::TransactionTrait::begin(&db.writer).await?;
-    txn.execute_unprepared("SET LOCAL citus.enable_local_reference_table_foreign_keys TO off")
-        .await?;
+    txn.execute_unprepared("SET LOCAL citus.enable_local_reference_table_foreign_keys TO off").await?;
     for s in &todo {
         txn.execute_unprepared(s).await?;
     }
@@ -191,10 +183,7 @@ mod tests {
     fn a_statement_fans_out_unless_each_province_table_names_its_province() {
         assert!(fans_out(r#"SELECT "id" FROM "workers" WHERE "region_code" >= $1"#).is_some());
         assert!(fans_out(r#"SELECT "id" FROM "workers" WHERE "province_code" = $1 AND "id" = $2"#).is_none());
-        assert!(
-            fans_out(r#"SELECT "id" FROM "regions" WHERE "code" = $1"#).is_none(),
-            "a reference table"
-        );
+        assert!(fans_out(r#"SELECT "id" FROM "regions" WHERE "code" = $1"#).is_none(), "a reference table");
         assert!(fans_out(r#"INSERT INTO "workers" ("province_code") VALUES ($1)"#).is_none());
         let join = r#"SELECT "w"."id" FROM "workers" LEFT JOIN "training_records" ON "worker_id" = "id" WHERE "province_code" = $1"#;
         assert!(fans_out(join).is_some(), "the second table is not pinned");

@@ -23,10 +23,7 @@ async fn labelled(db: &Db, scope: &Scope, rows: Vec<region::Model>) -> Result<Ve
     let mut prefixes: Vec<String> = rows
         .iter()
         .flat_map(|r| {
-            [2, 4, 6, 9]
-                .into_iter()
-                .filter(|n| *n >= here && *n < r.code.len())
-                .map(|n| r.code[..n].to_string())
+            [2, 4, 6, 9].into_iter().filter(|n| *n >= here && *n < r.code.len()).map(|n| r.code[..n].to_string())
         })
         .collect();
     prefixes.sort();
@@ -41,10 +38,7 @@ async fn labelled(db: &Db, scope: &Scope, rows: Vec<region::Model>) -> Result<Ve
                 .filter_map(|n| above.get(&r.code[..n]).map(String::as_str))
                 .collect();
             parts.push(&r.name);
-            Named {
-                label: parts.join(" "),
-                code: r.code,
-            }
+            Named { label: parts.join(" "), code: r.code }
         })
         .collect())
 }
@@ -124,21 +118,15 @@ pub async fn resolve(db: &Db, scope: &Scope, field: &'static str, text: &str) ->
         .await?;
     let found = labelled(db, scope, exact).await?;
     // The places above, as typed, must all appear in the label.
-    let fit: Vec<&Named> = found
-        .iter()
-        .filter(|n| words.iter().all(|w| n.label.split(' ').any(|part| part == *w)))
-        .collect();
+    let fit: Vec<&Named> =
+        found.iter().filter(|n| words.iter().all(|w| n.label.split(' ').any(|part| part == *w))).collect();
     match fit.as_slice() {
         [one] => RegionCode::parse(&one.code).map_err(|_| refuse("区划代码无效".into())),
         [] => Err(refuse(format!("您的管辖范围内没有名为“{text}”的区划"))),
         many => Err(refuse(format!(
             "“{text}”有{}处，请从列表中选择或写上所属地方：{}",
             many.len(),
-            many.iter()
-                .take(5)
-                .map(|n| n.label.as_str())
-                .collect::<Vec<_>>()
-                .join("；")
+            many.iter().take(5).map(|n| n.label.as_str()).collect::<Vec<_>>().join("；")
         ))),
     }
 }

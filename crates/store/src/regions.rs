@@ -22,10 +22,7 @@ pub fn in_subtree<C: ColumnTrait>(col: C, prefix: &str) -> Condition {
 
 /// [`in_subtree`] for a column named with its table, in a query over several tables.
 pub fn in_subtree_of(
-    col: (
-        impl sea_orm::sea_query::IntoIden + Clone,
-        impl sea_orm::sea_query::IntoIden + Clone,
-    ),
+    col: (impl sea_orm::sea_query::IntoIden + Clone, impl sea_orm::sea_query::IntoIden + Clone),
     prefix: &str,
 ) -> Condition {
     let (low, high) = prefix_range(prefix);
@@ -59,13 +56,7 @@ pub struct RegionRow {
 /// Inserts or updates region rows in one transaction, parents before children. Every row's parent
 /// must be in the file or already stored.
 pub async fn import(db: &Db, mut rows: Vec<RegionRow>, progress: &dyn Fn(usize)) -> Result<usize> {
-    rows.sort_by(|a, b| {
-        a.code
-            .as_str()
-            .len()
-            .cmp(&b.code.as_str().len())
-            .then(a.code.cmp(&b.code))
-    });
+    rows.sort_by(|a, b| a.code.as_str().len().cmp(&b.code.as_str().len()).then(a.code.cmp(&b.code)));
     let known: std::collections::HashSet<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     let mut missing_parents = Vec::new();
     for r in &rows {
@@ -130,24 +121,14 @@ pub async fn import(db: &Db, mut rows: Vec<RegionRow>, progress: &dyn Fn(usize))
 /// (`code,name,parent_code,level,households,residents,urban_rural_class`) or one of the statistical
 /// list's files (`code,name,…`), in which case only code and name are taken.
 pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let headers = rdr.headers().map_err(|e| anyhow::anyhow!("无法读取表头：{e}"))?.clone();
     let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h.trim()));
     let code_i = col(&["code", "区划代码", "代码"]).ok_or_else(|| {
-        StoreError::invalid(FieldError::new(
-            "region_csv_header",
-            "code",
-            "区划文件缺少“code”（区划代码）列",
-        ))
+        StoreError::invalid(FieldError::new("region_csv_header", "code", "区划文件缺少“code”（区划代码）列"))
     })?;
     let name_i = col(&["name", "名称"]).ok_or_else(|| {
-        StoreError::invalid(FieldError::new(
-            "region_csv_header",
-            "name",
-            "区划文件缺少“name”（名称）列",
-        ))
+        StoreError::invalid(FieldError::new("region_csv_header", "name", "区划文件缺少“name”（名称）列"))
     })?;
     let hh_i = col(&["households", "户数"]);
     let res_i = col(&["residents", "人口", "常住人口"]);
@@ -161,10 +142,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
         let code = match RegionCode::parse(get(Some(code_i))) {
             Ok(c) => c,
             Err(e) => {
-                errors.push(FieldError {
-                    message: format!("第{line}行：{}", e.message),
-                    ..e
-                });
+                errors.push(FieldError { message: format!("第{line}行：{}", e.message), ..e });
                 continue;
             }
         };
@@ -174,11 +152,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
                 return 0;
             }
             s.parse::<i64>().unwrap_or_else(|_| {
-                errors.push(FieldError::new(
-                    "number_format",
-                    field,
-                    format!("第{line}行：{label}“{s}”不是整数"),
-                ));
+                errors.push(FieldError::new("number_format", field, format!("第{line}行：{label}“{s}”不是整数")));
                 0
             })
         };
@@ -191,35 +165,18 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
             match shegong_domain::codes::URBAN_RURAL.parse(urc) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    errors.push(FieldError {
-                        message: format!("第{line}行：{}", e.message),
-                        ..e
-                    });
+                    errors.push(FieldError { message: format!("第{line}行：{}", e.message), ..e });
                     None
                 }
             }
         };
         let name = get(Some(name_i));
         if name.is_empty() {
-            errors.push(FieldError::new(
-                "region_name_required",
-                "name",
-                format!("第{line}行：缺少名称"),
-            ));
+            errors.push(FieldError::new("region_name_required", "name", format!("第{line}行：缺少名称")));
         }
-        rows.push(RegionRow {
-            code,
-            name: name.to_string(),
-            households,
-            residents,
-            urban_rural_class,
-        });
+        rows.push(RegionRow { code, name: name.to_string(), households, residents, urban_rural_class });
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(StoreError::Invalid(errors))
-    }
+    if errors.is_empty() { Ok(rows) } else { Err(StoreError::Invalid(errors)) }
 }
 
 /// A region in the caller's scope; anything outside answers [`StoreError::NotFound`].
@@ -227,10 +184,7 @@ pub async fn get(db: &Db, scope: &Scope, code: &RegionCode) -> Result<region::Mo
     if !scope.allows_region(code.as_str()) {
         return Err(StoreError::NotFound);
     }
-    region::Entity::find_by_id(code.to_string())
-        .one(&db.conn)
-        .await?
-        .ok_or(StoreError::NotFound)
+    region::Entity::find_by_id(code.to_string()).one(&db.conn).await?.ok_or(StoreError::NotFound)
 }
 
 /// The direct children of a region in scope, by code.
@@ -269,10 +223,7 @@ pub async fn names_seen(
     codes: Vec<String>,
 ) -> Result<std::collections::HashMap<String, String>> {
     let here = scope.region().as_str();
-    let codes = codes
-        .into_iter()
-        .filter(|c| scope.allows_region(c) || here.starts_with(c.as_str()))
-        .collect();
+    let codes = codes.into_iter().filter(|c| scope.allows_region(c) || here.starts_with(c.as_str())).collect();
     names(&db.conn, codes).await
 }
 
@@ -305,14 +256,8 @@ pub async fn totals(db: &Db, scope: &Scope, code: &RegionCode) -> Result<(Region
     let t = region::Entity::find()
         .select_only()
         .column_as(Expr::col(region::Column::Code).count(), "communities")
-        .column_as(
-            Expr::col(region::Column::Households).sum().cast_as("bigint"),
-            "households",
-        )
-        .column_as(
-            Expr::col(region::Column::Residents).sum().cast_as("bigint"),
-            "residents",
-        )
+        .column_as(Expr::col(region::Column::Households).sum().cast_as("bigint"), "households")
+        .column_as(Expr::col(region::Column::Residents).sum().cast_as("bigint"), "residents")
         .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
         .filter(in_subtree(region::Column::Code, code.as_str()))
         .into_model::<RegionTotals>()
@@ -336,17 +281,10 @@ pub async fn search_communities(db: &Db, scope: &Scope, q: &str, limit: u64) -> 
         .filter(in_subtree(region::Column::Code, scope.region().as_str()));
     let q = q.trim();
     if !q.is_empty() {
-        query = query.filter(
-            Condition::any()
-                .add(region::Column::Name.contains(q))
-                .add(region::Column::Code.starts_with(q)),
-        );
+        query = query
+            .filter(Condition::any().add(region::Column::Name.contains(q)).add(region::Column::Code.starts_with(q)));
     }
-    Ok(query
-        .order_by_asc(region::Column::Code)
-        .limit(limit)
-        .all(&db.conn)
-        .await?)
+    Ok(query.order_by_asc(region::Column::Code).limit(limit).all(&db.conn).await?)
 }
 
 /// Code → name of every community in a subtree that is also in the caller's scope (for exports: a

@@ -34,10 +34,7 @@ pub struct ReserveInput {
 }
 
 fn opt(s: &Option<String>, max: usize) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.chars().take(max).collect())
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.chars().take(max).collect())
 }
 
 /// Adds a candidate to a community's reserve pool; every field is checked first.
@@ -50,11 +47,7 @@ pub async fn add(db: &Db, access: &Access, i: &ReserveInput, today: NaiveDate) -
         .ok()
         .filter(|c| c.level() == RegionLevel::Community && scope.allows_region(c.as_str()));
     if community.is_none() {
-        errors.push(FieldError::new(
-            "community_out_of_scope",
-            "community_code",
-            "所在社区无效或不在您的管辖范围内",
-        ));
+        errors.push(FieldError::new("community_out_of_scope", "community_code", "所在社区无效或不在您的管辖范围内"));
     }
     let name = PersonName::parse(&i.name).map_err(|e| errors.push(e)).ok();
     let gender = Gender::from_code(&i.gender);
@@ -65,11 +58,7 @@ pub async fn add(db: &Db, access: &Access, i: &ReserveInput, today: NaiveDate) -
         .and_then(|b| {
             let b = shegong_domain::dates::past("birth_date", "出生日期", b, today)?;
             if shegong_domain::dates::birthday(b, 18) > today {
-                return Err(FieldError::new(
-                    "reserve_too_young",
-                    "birth_date",
-                    "后备人选应年满18周岁",
-                ));
+                return Err(FieldError::new("reserve_too_young", "birth_date", "后备人选应年满18周岁"));
             }
             Ok(b)
         })
@@ -79,10 +68,7 @@ pub async fn add(db: &Db, access: &Access, i: &ReserveInput, today: NaiveDate) -
         Some(e) => EDUCATION.parse(&e).map_err(|e| errors.push(e)).ok(),
         None => None,
     };
-    let political = POLITICAL_STATUS
-        .parse(&i.political_status)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let political = POLITICAL_STATUS.parse(&i.political_status).map_err(|e| errors.push(e)).ok();
     let current_post =
         shegong_domain::text::line("current_post", "现任职务", i.current_post.as_deref().unwrap_or(""), 100)
             .map_err(|e| errors.push(e))
@@ -115,11 +101,7 @@ pub async fn add(db: &Db, access: &Access, i: &ReserveInput, today: NaiveDate) -
     }
     .insert(&txn)
     .await?;
-    crate::audit::entry(actor, "reserve.add", &m.region_code)
-        .target(m.id)
-        .detail(m.name.clone())
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "reserve.add", &m.region_code).target(m.id).detail(m.name.clone()).save(&txn).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -142,10 +124,7 @@ pub async fn remove(db: &Db, access: &Access, id: Uuid, today: NaiveDate) -> Res
     let mut am = r.into_active_model();
     am.removed_on = Set(Some(today));
     am.update(&txn).await?;
-    crate::audit::entry(actor, "reserve.remove", &region)
-        .target(id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "reserve.remove", &region).target(id).save(&txn).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -106,11 +106,7 @@ pub async fn all<T: Row>(db: &Db, query: SelectStatement) -> Result<Vec<T>> {
     };
     let (sql, values) = query.build(SqliteQueryBuilder);
     let params = values.into_iter().map(param).collect::<Result<Vec<_>>>()?;
-    let _turn = reads
-        .turns
-        .acquire()
-        .await
-        .map_err(|e| StoreError::Db(DbErr::Custom(format!("读取中断：{e}"))))?;
+    let _turn = reads.turns.acquire().await.map_err(|e| StoreError::Db(DbErr::Custom(format!("读取中断：{e}"))))?;
     let reads = reads.clone();
     tokio::task::spawn_blocking(move || {
         let conn = reads.take()?;
@@ -151,9 +147,7 @@ impl<C: ConnectionTrait> Source<'_, C> {
 }
 
 fn decode<T: Row>(rows: Vec<sea_orm::QueryResult>) -> Result<Vec<T>> {
-    rows.iter()
-        .map(|r| T::try_get_many_by_index(r).map_err(|e| StoreError::Db(DbErr::from(e))))
-        .collect()
+    rows.iter().map(|r| T::try_get_many_by_index(r).map_err(|e| StoreError::Db(DbErr::from(e)))).collect()
 }
 
 /// A query builder's value as the pooled driver binds it (dates as `YYYY-MM-DD` text, UUIDs as
@@ -174,9 +168,7 @@ fn param(v: Value) -> Result<rusqlite::types::Value> {
         Value::ChronoDate(d) => d.map_or(S::Null, |d| S::Text(d.format("%F").to_string())),
         Value::Uuid(u) => u.map_or(S::Null, |u| S::Blob(u.as_bytes().to_vec())),
         other => {
-            return Err(StoreError::Db(DbErr::Custom(format!(
-                "scan::all cannot bind {other:?}"
-            ))));
+            return Err(StoreError::Db(DbErr::Custom(format!("scan::all cannot bind {other:?}"))));
         }
     })
 }
@@ -187,15 +179,7 @@ mod tests {
     use crate::entity::worker;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
-    type Wide = (
-        uuid::Uuid,
-        String,
-        Option<String>,
-        bool,
-        Option<chrono::NaiveDate>,
-        chrono::NaiveDate,
-        String,
-    );
+    type Wide = (uuid::Uuid, String, Option<String>, bool, Option<chrono::NaiveDate>, chrono::NaiveDate, String);
 
     /// The plain connection answers exactly what the pool answers, for every kind of value bound
     /// and read.

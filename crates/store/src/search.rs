@@ -37,12 +37,7 @@ pub(crate) struct Key {
 }
 
 fn key(province: &str, worker: Uuid, kind: Kind, key: String) -> Key {
-    Key {
-        province: province.to_string(),
-        kind: kind as i16,
-        key,
-        worker,
-    }
+    Key { province: province.to_string(), kind: kind as i16, key, worker }
 }
 
 /// One worker's keys.
@@ -76,14 +71,7 @@ pub(crate) async fn insert(db: &impl ConnectionTrait, mut keys: Vec<Key>) -> Res
     keys.sort_unstable();
     let rows = keys
         .into_iter()
-        .map(|k| {
-            vec![
-                Value::from(k.province),
-                Value::from(k.kind),
-                Value::from(k.key),
-                Value::from(k.worker),
-            ]
-        })
+        .map(|k| vec![Value::from(k.province), Value::from(k.kind), Value::from(k.key), Value::from(k.worker)])
         .collect();
     bulk::insert(db, TABLE, &COLS, rows).await
 }

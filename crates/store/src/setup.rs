@@ -12,12 +12,8 @@ use anyhow::Context;
 pub async fn run(db: &Db) -> anyhow::Result<()> {
     db.migrate().await?;
     // On Citus, the tables a database does not distribute yet (none on plain PostgreSQL or SQLite).
-    crate::distribution::distribute(db)
-        .await
-        .context("按省分布数据表失败")?;
-    crate::policies::install_shipped(&db.conn)
-        .await
-        .context("安装内置政策失败")?;
+    crate::distribution::distribute(db).await.context("按省分布数据表失败")?;
+    crate::policies::install_shipped(&db.conn).await.context("安装内置政策失败")?;
     for p in provinces_with_workers(db).await? {
         crate::stats::backfill(db, &p).await.context("建立统计表失败")?;
         crate::search::backfill(db, &p).await.context("建立检索索引失败")?;
@@ -33,11 +29,8 @@ async fn provinces_with_workers(db: &Db) -> anyhow::Result<Vec<String>> {
     let provinces = crate::regions::provinces(&db.conn).await?;
     let mut out = Vec::new();
     for p in provinces {
-        let has_workers = worker::Entity::find()
-            .filter(worker::Column::ProvinceCode.eq(&p))
-            .one(&db.conn)
-            .await?
-            .is_some();
+        let has_workers =
+            worker::Entity::find().filter(worker::Column::ProvinceCode.eq(&p)).one(&db.conn).await?.is_some();
         if has_workers {
             out.push(p);
         }

@@ -132,29 +132,19 @@ async fn report_now(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
         }
     }
     let resolver = Resolver::load(&db.conn, prefix, on).await?;
-    let child_len = RegionLevel::from_code_len(prefix.len())
-        .and_then(|l| l.child())
-        .map(RegionLevel::code_len);
+    let child_len = RegionLevel::from_code_len(prefix.len()).and_then(|l| l.child()).map(RegionLevel::code_len);
     let mut children: BTreeMap<String, Staffing> = BTreeMap::new();
     if let Some(len) = child_len.filter(|l| *l <= 12) {
         for c in crate::regions::children(db, scope, code).await? {
             if c.code.len() == len {
                 children.insert(
                     c.code.clone(),
-                    Staffing {
-                        region_code: c.code.clone(),
-                        name: c.name.clone(),
-                        ..Default::default()
-                    },
+                    Staffing { region_code: c.code.clone(), name: c.name.clone(), ..Default::default() },
                 );
             }
         }
     }
-    let mut total = Staffing {
-        region_code: here.code.clone(),
-        name: here.name.clone(),
-        ..Default::default()
-    };
+    let mut total = Staffing { region_code: here.code.clone(), name: here.name.clone(), ..Default::default() };
     for c in communities {
         let (actual, grid_workers, pb) = people.get(&c.code).copied().unwrap_or_default();
         let mut s = Staffing {
@@ -179,10 +169,8 @@ async fn report_now(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
                 );
                 s.min = i64::from(range.min);
                 s.max = i64::from(range.max);
-                s.grids_needed = i64::from(grids_needed(
-                    u32::try_from(c.households).unwrap_or(u32::MAX),
-                    st.grid_households_max,
-                ));
+                s.grids_needed =
+                    i64::from(grids_needed(u32::try_from(c.households).unwrap_or(u32::MAX), st.grid_households_max));
                 s.party_building_min = i64::from(st.party_building_min);
                 s.over = i64::from(actual > s.max);
                 s.under = i64::from(actual < s.min);
@@ -198,8 +186,5 @@ async fn report_now(db: &Db, scope: &Scope, code: &RegionCode, on: NaiveDate) ->
         }
         total.add(&s);
     }
-    Ok(Report {
-        total,
-        children: children.into_values().collect(),
-    })
+    Ok(Report { total, children: children.into_values().collect() })
 }

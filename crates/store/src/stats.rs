@@ -102,10 +102,7 @@ impl History {
 }
 
 fn cert_level(kind: &str, level: Option<&str>) -> Option<CertificateLevel> {
-    (kind == "social_work")
-        .then_some(level)
-        .flatten()
-        .and_then(|l| CertificateLevel::parse(l).ok())
+    (kind == "social_work").then_some(level).flatten().and_then(|l| CertificateLevel::parse(l).ok())
 }
 
 /// Rebuilds one worker's spells from their archive, inside the caller's transaction.
@@ -129,20 +126,13 @@ pub async fn rebuild_worker(db: &impl ConnectionTrait, w: &worker::Model) -> Res
         .await?;
     let certs: Vec<(String, Option<String>, Option<NaiveDate>)> = certificate::Entity::find()
         .select_only()
-        .columns([
-            certificate::Column::Kind,
-            certificate::Column::Level,
-            certificate::Column::IssuedOn,
-        ])
+        .columns([certificate::Column::Kind, certificate::Column::Level, certificate::Column::IssuedOn])
         .filter(certificate::Column::ProvinceCode.eq(&w.province_code))
         .filter(certificate::Column::WorkerId.eq(w.id))
         .into_tuple()
         .all(db)
         .await?;
-    h.certificates = certs
-        .into_iter()
-        .filter_map(|(k, l, d)| cert_level(&k, l.as_deref()).map(|l| (l, d)))
-        .collect();
+    h.certificates = certs.into_iter().filter_map(|(k, l, d)| cert_level(&k, l.as_deref()).map(|l| (l, d))).collect();
     worker_spell::Entity::delete_many()
         .filter(worker_spell::Column::ProvinceCode.eq(&w.province_code))
         .filter(worker_spell::Column::WorkerId.eq(w.id))
@@ -155,20 +145,12 @@ pub async fn rebuild_worker(db: &impl ConnectionTrait, w: &worker::Model) -> Res
 /// Rebuilds every worker's spells in a province (after a bulk load, or to repair). One transaction.
 pub async fn rebuild_province(db: &Db, province: &str) -> Result<u64> {
     let mut by_worker: HashMap<Uuid, History> = HashMap::new();
-    for a in appointment::Entity::find()
-        .filter(appointment::Column::ProvinceCode.eq(province))
-        .all(&db.conn)
-        .await?
-    {
+    for a in appointment::Entity::find().filter(appointment::Column::ProvinceCode.eq(province)).all(&db.conn).await? {
         by_worker.entry(a.worker_id).or_default().push_appointment(a);
     }
     let edus: Vec<(Uuid, String, Option<NaiveDate>)> = education::Entity::find()
         .select_only()
-        .columns([
-            education::Column::WorkerId,
-            education::Column::EducationCode,
-            education::Column::GraduatedOn,
-        ])
+        .columns([education::Column::WorkerId, education::Column::EducationCode, education::Column::GraduatedOn])
         .filter(education::Column::ProvinceCode.eq(province))
         .into_tuple()
         .all(&db.conn)
@@ -198,15 +180,10 @@ pub async fn rebuild_province(db: &Db, province: &str) -> Result<u64> {
         .order_by_asc(worker::Column::Id)
         .all(&db.conn)
         .await?;
-    let rows: Vec<Vec<Value>> = workers
-        .iter()
-        .flat_map(|w| by_worker.get(&w.id).map(|h| h.rows(w)).unwrap_or_default())
-        .collect();
+    let rows: Vec<Vec<Value>> =
+        workers.iter().flat_map(|w| by_worker.get(&w.id).map(|h| h.rows(w)).unwrap_or_default()).collect();
     let txn = db.begin_write().await?;
-    worker_spell::Entity::delete_many()
-        .filter(worker_spell::Column::ProvinceCode.eq(province))
-        .exec(&txn)
-        .await?;
+    worker_spell::Entity::delete_many().filter(worker_spell::Column::ProvinceCode.eq(province)).exec(&txn).await?;
     let n = bulk::insert(&txn, "worker_spells", &COLS, rows).await?;
     txn.commit().await?;
     Ok(n)
@@ -280,9 +257,7 @@ async fn counts_by_child(
     urban: bool,
 ) -> Result<HashMap<String, Counts>> {
     let mut sql = Sql::new(db.get_database_backend());
-    sql.push(&format!(
-        "SELECT SUBSTR(region_code, 1, {child_len}) AS child, COUNT(*)"
-    ));
+    sql.push(&format!("SELECT SUBSTR(region_code, 1, {child_len}) AS child, COUNT(*)"));
     sum_when(&mut sql, "full_time");
     sum_when(&mut sql, "two_committees");
     for v in 0..4 {
@@ -310,15 +285,9 @@ async fn counts_by_child(
                 .push(" THEN 1 ELSE 0 END)");
         }
     }
-    sql.push(" FROM worker_spells WHERE province_code = ")
-        .bind(prefix[..2].to_string())
-        .push(" AND ");
+    sql.push(" FROM worker_spells WHERE province_code = ").bind(prefix[..2].to_string()).push(" AND ");
     subtree(&mut sql, "region_code", prefix);
-    sql.push(" AND valid_from <= ")
-        .bind(day)
-        .push(" AND (valid_to IS NULL OR valid_to > ")
-        .bind(day)
-        .push(")");
+    sql.push(" AND valid_from <= ").bind(day).push(" AND (valid_to IS NULL OR valid_to > ").bind(day).push(")");
     if urban {
         urban_filter(&mut sql, prefix);
     }
@@ -369,10 +338,7 @@ async fn population_by_child(
         q = q.filter(region::Column::UrbanRuralClass.like("1%"));
     }
     let rows: Vec<(String, Option<i64>, Option<i64>)> = q.group_by(expr).into_tuple().all(db).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(c, h, r)| (c, (h.unwrap_or(0), r.unwrap_or(0))))
-        .collect())
+    Ok(rows.into_iter().map(|(c, h, r)| (c, (h.unwrap_or(0), r.unwrap_or(0)))).collect())
 }
 
 /// The figures of `region` on `day`, inside the caller's scope. With `urban`, only urban
@@ -385,10 +351,7 @@ async fn figures_now(db: &Db, scope: &Scope, region: &RegionCode, day: NaiveDate
     if !scope.allows_region(region.as_str()) || scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
     }
-    let me = region::Entity::find_by_id(region.to_string())
-        .one(&db.conn)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let me = region::Entity::find_by_id(region.to_string()).one(&db.conn).await?.ok_or(StoreError::NotFound)?;
     let level = region.level();
     let child_len = match level.child() {
         Some(c) if c.code_len() <= 12 => c.code_len(),
@@ -464,12 +427,9 @@ pub async fn trend(
                 .push(" THEN 1 ELSE 0 END)");
         }
     }
-    sql.push(" FROM worker_spells WHERE province_code = ")
-        .bind(region.province().to_string())
-        .push(" AND ");
+    sql.push(" FROM worker_spells WHERE province_code = ").bind(region.province().to_string()).push(" AND ");
     subtree(&mut sql, "region_code", region.as_str());
-    sql.push(" AND valid_from <= ")
-        .bind(*days.iter().max().expect("non-empty"));
+    sql.push(" AND valid_from <= ").bind(*days.iter().max().expect("non-empty"));
     if urban {
         urban_filter(&mut sql, region.as_str());
     }
@@ -477,12 +437,7 @@ pub async fn trend(
     let mut out = Vec::new();
     for (i, d) in days.iter().enumerate() {
         let get = |k: usize| -> Result<i64> {
-            Ok(row
-                .as_ref()
-                .map(|r| r.try_get_by_index::<Option<i64>>(k))
-                .transpose()?
-                .flatten()
-                .unwrap_or(0))
+            Ok(row.as_ref().map(|r| r.try_get_by_index::<Option<i64>>(k)).transpose()?.flatten().unwrap_or(0))
         };
         out.push((*d, get(1 + 2 * i)?, get(2 + 2 * i)?));
     }

@@ -37,11 +37,7 @@ pub async fn fresh(postgres: bool, dir: &std::path::Path) -> anyhow::Result<(Db,
     };
     let hook: crate::db::StatementHook = Arc::new(|sql: &str| {
         if let Some(shape) = crate::distribution::fans_out(sql) {
-            *FAN_OUT
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .entry(shape)
-                .or_default() += 1;
+            *FAN_OUT.lock().unwrap_or_else(|e| e.into_inner()).entry(shape).or_default() += 1;
         }
     });
     let db = Db::connect_observed(&url, postgres.then_some(hook)).await?;
@@ -79,16 +75,10 @@ async fn drop_finished_runs(admin: &sea_orm::DatabaseConnection) {
         let Ok(name) = row.try_get::<String>("", "datname") else {
             continue;
         };
-        let pid = name
-            .trim_start_matches("shegong_test_p")
-            .split('_')
-            .next()
-            .and_then(|p| p.parse::<u32>().ok());
+        let pid = name.trim_start_matches("shegong_test_p").split('_').next().and_then(|p| p.parse::<u32>().ok());
         let ended = pid.is_some_and(|p| !std::path::Path::new(&format!("/proc/{p}")).exists());
         if ended {
-            let _ = admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .await;
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
         }
     }
 }
@@ -211,10 +201,7 @@ pub mod hostile {
         let far = xlsx(
             &sheet(
                 "A1:XFD1048576",
-                &format!(
-                    r#"{}<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
-                    header_row()
-                ),
+                &format!(r#"{}<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#, header_row()),
             ),
             None,
         );
@@ -239,20 +226,12 @@ pub mod hostile {
         }
         let long = format!("姓名,身份证号\n{},1\n", "长".repeat(5_000));
         let huge = "10000000000000";
-        let quoted = with_shared(
-            "xl/sharedStrings.xml",
-            &format!("<sst uniqueCount='{huge}'><si><t>x</t></si></sst>"),
-        );
-        let cased = with_shared(
-            "xl/SharedStrings.xml",
-            &format!(r#"<sst uniqueCount="{huge}"><si><t>x</t></si></sst>"#),
-        );
+        let quoted = with_shared("xl/sharedStrings.xml", &format!("<sst uniqueCount='{huge}'><si><t>x</t></si></sst>"));
+        let cased =
+            with_shared("xl/SharedStrings.xml", &format!(r#"<sst uniqueCount="{huge}"><si><t>x</t></si></sst>"#));
         let commented = with_shared(
             "xl/sharedStrings.xml",
-            &format!(
-                r#"<!--{}--><sst uniqueCount="{huge}"><si><t>x</t></si></sst>"#,
-                "x".repeat(100_000)
-            ),
+            &format!(r#"<!--{}--><sst uniqueCount="{huge}"><si><t>x</t></si></sst>"#, "x".repeat(100_000)),
         );
         let prefixed = with_shared(
             "xl/sharedStrings.xml",
@@ -295,14 +274,8 @@ pub mod hostile {
 mod tests {
     #[test]
     fn replaces_names() {
-        assert_eq!(
-            super::replace_db_name("postgres://u@h:5432/postgres", "x"),
-            "postgres://u@h:5432/x"
-        );
-        assert_eq!(
-            super::replace_db_name("postgres://u@h/postgres?host=/tmp", "x"),
-            "postgres://u@h/x?host=/tmp"
-        );
+        assert_eq!(super::replace_db_name("postgres://u@h:5432/postgres", "x"), "postgres://u@h:5432/x");
+        assert_eq!(super::replace_db_name("postgres://u@h/postgres?host=/tmp", "x"), "postgres://u@h/x?host=/tmp");
         assert_eq!(super::replace_db_name("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }

@@ -39,9 +39,7 @@ pub fn is_tls(err: &DbErr) -> bool {
         DbErr::Conn(RuntimeErr::SqlxError(e)) => match &**e {
             sea_orm::SqlxError::Tls(_) => true,
             // A handshake that failed (the certificate refused) comes as an I/O error around TLS's.
-            sea_orm::SqlxError::Io(io) => io
-                .get_ref()
-                .is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some()),
+            sea_orm::SqlxError::Io(io) => io.get_ref().is_some_and(|i| i.downcast_ref::<rustls::Error>().is_some()),
             _ => false,
         },
         _ => false,
@@ -83,10 +81,7 @@ mod tests {
     #[test]
     fn the_mode_is_read_as_the_driver_reads_it() {
         let m = |u: &str| ssl_mode(u).map(mode_name);
-        assert_eq!(
-            m("postgres://u@h/db?application_name=x&sslmode=require"),
-            Some("require")
-        );
+        assert_eq!(m("postgres://u@h/db?application_name=x&sslmode=require"), Some("require"));
         assert_eq!(m("postgres://u@h/db?ssl-mode=verify-full"), Some("verify-full"));
         assert_eq!(m("postgres://u@h/db?sslmode=prefer&sslmode=require"), Some("require"));
         assert_eq!(m("postgres://u@h/db?ssl%6Dode=require"), Some("require"));
@@ -105,13 +100,9 @@ mod tests {
             ))),
         )));
         let other = DbErr::Conn(RuntimeErr::Internal("refused".into()));
-        let refused = sqlx(sea_orm::SqlxError::Io(std::io::Error::new(
-            std::io::ErrorKind::ConnectionRefused,
-            "refused",
-        )));
-        assert!(is_tls(&sqlx(sea_orm::SqlxError::Tls(
-            "server does not support TLS".into()
-        ))));
+        let refused =
+            sqlx(sea_orm::SqlxError::Io(std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused")));
+        assert!(is_tls(&sqlx(sea_orm::SqlxError::Tls("server does not support TLS".into()))));
         assert!(!falls_back("postgres://h/db?sslmode=prefer", &refused));
         assert!(falls_back("postgres://h/db?sslmode=prefer", &tls));
         assert!(falls_back("postgres://h/db?sslmode=allow", &tls));
@@ -119,11 +110,7 @@ mod tests {
         assert!(!falls_back("postgres://h/db?ssl-mode=require", &tls));
         assert!(!falls_back("postgres://h/db?sslmode=prefer&sslmode=verify-full", &tls));
         assert!(!falls_back("postgres://h/db?sslmode=prefer", &other));
-        assert!(
-            explain("postgres://h/db?sslmode=require", &tls)
-                .unwrap()
-                .contains("第 1 版")
-        );
+        assert!(explain("postgres://h/db?sslmode=require", &tls).unwrap().contains("第 1 版"));
         assert!(explain("postgres://h/db", &other).is_none());
     }
 }

@@ -44,9 +44,7 @@ pub fn check_xlsx_container(bytes: &[u8]) -> Result<(), String> {
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let mut entry = zip
-            .by_index(i)
-            .map_err(|_| "无法读取 Excel 文件：文件已损坏".to_string())?;
+        let mut entry = zip.by_index(i).map_err(|_| "无法读取 Excel 文件：文件已损坏".to_string())?;
         let name = entry.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
         // Part names are matched as the reader matches them: without regard to case.
         let shared = name.ends_with("sharedstrings.xml");
@@ -62,10 +60,7 @@ pub fn check_xlsx_container(bytes: &[u8]) -> Result<(), String> {
             return Err(too_much_content());
         }
         // Inflate for real (the declared size may lie), reading at most one byte past the cap.
-        let mut counted = CountingReader {
-            inner: (&mut entry).take(cap + 1),
-            n: 0,
-        };
+        let mut counted = CountingReader { inner: (&mut entry).take(cap + 1), n: 0 };
         if shared && announced_strings(&mut counted)?.is_some_and(|n| n > MAX_SHARED_STRINGS) {
             return Err(too_much_content());
         }
@@ -166,16 +161,10 @@ mod tests {
     #[test]
     fn reads_the_announced_string_count_as_the_reader_would() {
         let count = |x: &str| announced_strings(&mut x.as_bytes()).unwrap();
-        assert_eq!(
-            count(r#"<?xml version="1.0"?><sst xmlns="x" count="12" uniqueCount="7"><si>"#),
-            Some(12)
-        );
+        assert_eq!(count(r#"<?xml version="1.0"?><sst xmlns="x" count="12" uniqueCount="7"><si>"#), Some(12));
         assert_eq!(count(r#"<sst uniqueCount="99999999999999999999999">"#), Some(u64::MAX));
         assert_eq!(count("<sst uniqueCount='10000000000000'>"), Some(10_000_000_000_000));
-        assert_eq!(
-            count(r#"<x:sst xmlns:x="m" uniqueCount="10000000000000">"#),
-            Some(10_000_000_000_000)
-        );
+        assert_eq!(count(r#"<x:sst xmlns:x="m" uniqueCount="10000000000000">"#), Some(10_000_000_000_000));
         let comment = format!("<!--{}--><sst uniqueCount=\"10000000000000\">", "x".repeat(100_000));
         assert_eq!(count(&comment), Some(10_000_000_000_000));
         assert_eq!(count("<sst>"), None);
@@ -185,11 +174,7 @@ mod tests {
     fn budget_refuses_long_cells_and_too_much_text() {
         let mut b = TextBudget::default();
         assert!(b.take(&"字".repeat(MAX_CELL_CHARS), 2, 0).is_ok());
-        assert!(
-            b.take(&"字".repeat(MAX_CELL_CHARS + 1), 2, 0)
-                .unwrap_err()
-                .contains("第2行第1列")
-        );
+        assert!(b.take(&"字".repeat(MAX_CELL_CHARS + 1), 2, 0).unwrap_err().contains("第2行第1列"));
         let mut b = TextBudget(MAX_TEXT_BYTES - 1);
         assert!(b.take("ab", 3, 0).is_err());
     }

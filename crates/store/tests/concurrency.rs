@@ -18,10 +18,7 @@ const WRITERS: usize = 20;
 const READERS: usize = 8;
 
 fn seconds() -> u64 {
-    std::env::var("SHEGONG_CONCURRENCY_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(30)
+    std::env::var("SHEGONG_CONCURRENCY_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(30)
 }
 
 async fn demo_db(postgres: bool, dir: &std::path::Path) -> Db {
@@ -141,10 +138,7 @@ async fn run(postgres: bool) {
                     }
                 }
                 let phone = format!("139{:04}{:04}", k, n % 10_000);
-                let patch = WorkerPatch {
-                    phone: Some(phone.clone()),
-                    ..Default::default()
-                };
+                let patch = WorkerPatch { phone: Some(phone.clone()), ..Default::default() };
                 match workers::update(&db, &access, *id, &patch).await {
                     Ok(_) => {
                         acknowledged.insert(*id, phone);
@@ -188,30 +182,12 @@ async fn run(postgres: bool) {
     for r in readers {
         errors.extend(r.await.unwrap());
     }
-    eprintln!(
-        "{total} writes, {} acknowledged workers, {} errors",
-        all.len(),
-        errors.len()
-    );
-    assert!(
-        errors.is_empty(),
-        "{} of {total} writes failed, first: {:?}",
-        errors.len(),
-        errors.first()
-    );
+    eprintln!("{total} writes, {} acknowledged workers, {} errors", all.len(), errors.len());
+    assert!(errors.is_empty(), "{} of {total} writes failed, first: {:?}", errors.len(), errors.first());
     assert!(total > WRITERS as u64, "the writers made only {total} writes");
     for (id, phone) in &all {
-        let w = worker::Entity::find()
-            .filter(worker::Column::Id.eq(*id))
-            .one(&db.conn)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            w.phone.as_deref(),
-            Some(phone.as_str()),
-            "acknowledged write of {id} is lost"
-        );
+        let w = worker::Entity::find().filter(worker::Column::Id.eq(*id)).one(&db.conn).await.unwrap().unwrap();
+        assert_eq!(w.phone.as_deref(), Some(phone.as_str()), "acknowledged write of {id} is lost");
     }
 }
 

@@ -26,15 +26,9 @@ async fn same_seed_same_province() {
     let (a, appts) = load(5).await;
     let (b, _) = load(5).await;
     let key = |w: &worker::Model| (w.id, w.name.clone(), w.id_number.clone(), w.region_code.clone());
-    assert_eq!(
-        a.iter().map(key).collect::<Vec<_>>(),
-        b.iter().map(key).collect::<Vec<_>>()
-    );
+    assert_eq!(a.iter().map(key).collect::<Vec<_>>(), b.iter().map(key).collect::<Vec<_>>());
     let (c, _) = load(6).await;
-    assert_ne!(
-        a.iter().map(key).collect::<Vec<_>>(),
-        c.iter().map(key).collect::<Vec<_>>()
-    );
+    assert_ne!(a.iter().map(key).collect::<Vec<_>>(), c.iter().map(key).collect::<Vec<_>>());
 
     // Valid ID numbers agreeing with the record, from the community's county.
     for w in &a {
@@ -55,10 +49,7 @@ async fn same_seed_same_province() {
             .is_some_and(shegong_domain::codes::is_college_or_above))),
         "college or above"
     );
-    assert!(
-        (0.37..0.49).contains(&share(&|w| w.certificate_level.is_some())),
-        "certified"
-    );
+    assert!((0.37..0.49).contains(&share(&|w| w.certificate_level.is_some())), "certified");
     // Secretaries and directors in every community; people who moved and who left.
     assert!(active.iter().any(|w| w.title == "书记") && active.iter().any(|w| w.title == "主任"));
     assert!(a.iter().any(|w| w.status == "exited"));
@@ -90,17 +81,8 @@ async fn national_copies_are_whole_provinces() {
         macro_rules! per_province {
             ($e:ident) => {
                 for p in ["11", "12"] {
-                    let n = |p: &'static str| {
-                        $e::Entity::find()
-                            .filter($e::Column::ProvinceCode.eq(p))
-                            .count(&db.conn)
-                    };
-                    assert_eq!(
-                        n(p).await.unwrap(),
-                        n("33").await.unwrap(),
-                        "{} in {p}",
-                        stringify!($e)
-                    );
+                    let n = |p: &'static str| $e::Entity::find().filter($e::Column::ProvinceCode.eq(p)).count(&db.conn);
+                    assert_eq!(n(p).await.unwrap(), n("33").await.unwrap(), "{} in {p}", stringify!($e));
                 }
             };
         }
@@ -110,11 +92,7 @@ async fn national_copies_are_whole_provinces() {
         per_province!(certificate);
         per_province!(worker_spell);
         per_province!(id_registry);
-        let copied = worker::Entity::find()
-            .filter(worker::Column::ProvinceCode.eq("12"))
-            .all(&db.conn)
-            .await
-            .unwrap();
+        let copied = worker::Entity::find().filter(worker::Column::ProvinceCode.eq("12")).all(&db.conn).await.unwrap();
         for w in &copied {
             let id = IdNumber::parse(&w.id_number).expect("a copied ID number is valid");
             assert_eq!(id.address_code(), &w.region_code[..6]);
@@ -129,11 +107,8 @@ async fn national_copies_are_whole_provinces() {
             .await
             .unwrap();
         assert!(mine > 0);
-        let province = shegong_store::entity::region::Entity::find_by_id("12".to_string())
-            .one(&db.conn)
-            .await
-            .unwrap()
-            .unwrap();
+        let province =
+            shegong_store::entity::region::Entity::find_by_id("12".to_string()).one(&db.conn).await.unwrap().unwrap();
         assert_eq!(province.name, "天津市");
     }
 }

@@ -26,15 +26,8 @@ async fn every_table_is_declared(postgres: bool) {
     let mut tables = names(&db, sql).await;
     tables.sort();
     let undeclared: Vec<&String> = tables.iter().filter(|t| kind_of(t).is_none()).collect();
-    assert!(
-        undeclared.is_empty(),
-        "tables without a kind in shegong_store::distribution::TABLES: {undeclared:?}"
-    );
-    let gone: Vec<&str> = TABLES
-        .iter()
-        .map(|(t, _)| *t)
-        .filter(|t| !tables.iter().any(|x| x == t))
-        .collect();
+    assert!(undeclared.is_empty(), "tables without a kind in shegong_store::distribution::TABLES: {undeclared:?}");
+    let gone: Vec<&str> = TABLES.iter().map(|(t, _)| *t).filter(|t| !tables.iter().any(|x| x == t)).collect();
     assert!(gone.is_empty(), "declared but not in the schema: {gone:?}");
 }
 
@@ -85,16 +78,10 @@ async fn postgres_keys_hold_the_distribution_column() {
         .unwrap();
     let mut checked = 0;
     for r in unique {
-        let (table, index, cols): (String, String, String) = (
-            r.try_get_by_index(0).unwrap(),
-            r.try_get_by_index(1).unwrap(),
-            r.try_get_by_index(2).unwrap(),
-        );
+        let (table, index, cols): (String, String, String) =
+            (r.try_get_by_index(0).unwrap(), r.try_get_by_index(1).unwrap(), r.try_get_by_index(2).unwrap());
         if let Some(c) = kind_of(&table).and_then(column) {
-            assert!(
-                cols.split(',').any(|x| x == c),
-                "{table}: unique index {index} ({cols}) lacks {c}"
-            );
+            assert!(cols.split(',').any(|x| x == c), "{table}: unique index {index} ({cols}) lacks {c}");
             checked += 1;
         }
     }

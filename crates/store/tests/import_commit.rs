@@ -59,9 +59,7 @@ async fn roster_as(db: &Db, n: usize, title: &str, start: &str) -> (Vec<u8>, Vec
         let id = IdNumber::compose("110101", birth, (i / 336) as u16).to_string();
         let name: String = std::iter::once('王')
             .chain(
-                format!("{i}")
-                    .chars()
-                    .map(|d| "零一二三四五六七八九".chars().nth(d as usize - '0' as usize).unwrap()),
+                format!("{i}").chars().map(|d| "零一二三四五六七八九".chars().nth(d as usize - '0' as usize).unwrap()),
             )
             .collect();
         csv.push_str(&format!(
@@ -107,10 +105,7 @@ async fn writers_go_through_between_chunks(postgres: bool) {
     // for the whole file this save could not finish before the import, and the test would time out.
     let progress = |done: usize, total: usize| {
         if done < total && saved.lock().unwrap().len() < 2 {
-            let patch = WorkerPatch {
-                phone: Some(format!("1370000{:04}", done % 10_000)),
-                ..Default::default()
-            };
+            let patch = WorkerPatch { phone: Some(format!("1370000{:04}", done % 10_000)), ..Default::default() };
             let r = tokio::task::block_in_place(|| {
                 handle.block_on(tokio::time::timeout(
                     Duration::from_secs(60),
@@ -125,22 +120,11 @@ async fn writers_go_through_between_chunks(postgres: bool) {
         }
     };
     let admin = Access::admin("330481", "admin-330481");
-    let (_, checked, done) = imports::commit_upload(
-        &db,
-        &admin,
-        "roster.csv",
-        bytes.clone(),
-        &table(&bytes),
-        today(),
-        &progress,
-    )
-    .await
-    .unwrap();
-    assert!(
-        checked.errors.is_empty(),
-        "{:?}",
-        &checked.errors[..checked.errors.len().min(5)]
-    );
+    let (_, checked, done) =
+        imports::commit_upload(&db, &admin, "roster.csv", bytes.clone(), &table(&bytes), today(), &progress)
+            .await
+            .unwrap();
+    assert!(checked.errors.is_empty(), "{:?}", &checked.errors[..checked.errors.len().min(5)]);
     assert_eq!(done.unwrap().created, ROWS);
     let saved = saved.into_inner().unwrap();
     assert_eq!(saved.len(), 2, "the import called back between chunks: {saved:?}");
@@ -178,11 +162,7 @@ async fn a_stopped_commit_is_finished(postgres: bool) {
     assert!(stopped.is_err_and(|e| e.is_panic()));
     let half = imported(&db, &ids).await;
     assert!(half > 0 && half < ROWS, "written before the stop: {half}");
-    let kept = import::Entity::find()
-        .filter(import::Column::Status.eq("committing"))
-        .all(&db.conn)
-        .await
-        .unwrap();
+    let kept = import::Entity::find().filter(import::Column::Status.eq("committing")).all(&db.conn).await.unwrap();
     assert_eq!(kept.len(), 1);
 
     // Meanwhile nobody may register a person the import has reserved …
@@ -190,11 +170,7 @@ async fn a_stopped_commit_is_finished(postgres: bool) {
     let (row, person) = {
         let t = table(&bytes);
         let checked = imports::check(&db.conn, &admin.scope, &t, today()).await.unwrap();
-        checked
-            .valid
-            .into_iter()
-            .find(|(_, w)| w.id_number.as_str() == last)
-            .unwrap()
+        checked.valid.into_iter().find(|(_, w)| w.id_number.as_str() == last).unwrap()
     };
     assert!(row > 1);
     match workers::create(&db, &admin, person).await {
@@ -220,11 +196,7 @@ async fn a_stopped_commit_is_finished(postgres: bool) {
     .unwrap();
     assert!(done.is_none());
     assert_eq!(checked.errors.len(), 1);
-    assert!(
-        checked.errors[0].message.contains("正在由另一批导入建档"),
-        "{:?}",
-        checked.errors
-    );
+    assert!(checked.errors[0].message.contains("正在由另一批导入建档"), "{:?}", checked.errors);
 
     // At the next start the commit is finished: every person once, every reservation an archive.
     assert_eq!(imports::resume_unfinished(&db, today()).await.unwrap(), 1);
@@ -247,41 +219,23 @@ async fn a_stopped_commit_is_finished(postgres: bool) {
         .filter(|r| !workers.contains(&r.worker_id))
         .count();
     assert_eq!(dangling, 0);
-    let m = import::Entity::find_by_id((kept[0].province_code.clone(), kept[0].id))
-        .one(&db.conn)
-        .await
-        .unwrap()
-        .unwrap();
+    let m =
+        import::Entity::find_by_id((kept[0].province_code.clone(), kept[0].id)).one(&db.conn).await.unwrap().unwrap();
     assert_eq!(m.status, "committed");
     assert_eq!(imports::resume_unfinished(&db, today()).await.unwrap(), 0);
     // Committing it once more is refused; the same file uploaded again creates nobody.
-    assert!(matches!(
-        imports::commit_kept(&db, &admin, m.id, today()).await,
-        Err(StoreError::Conflict(_))
-    ));
-    let (_, _, done) = imports::commit_upload(
-        &db,
-        &admin,
-        "again.csv",
-        bytes.clone(),
-        &table(&bytes),
-        today(),
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    assert!(matches!(imports::commit_kept(&db, &admin, m.id, today()).await, Err(StoreError::Conflict(_))));
+    let (_, _, done) =
+        imports::commit_upload(&db, &admin, "again.csv", bytes.clone(), &table(&bytes), today(), &|_, _| {})
+            .await
+            .unwrap();
     let done = done.unwrap();
     assert_eq!((done.created, done.unchanged), (0, ROWS));
 }
 
 /// The worker holding an ID number, by ID number.
 async fn holder(db: &Db, id: &str) -> worker::Model {
-    worker::Entity::find()
-        .filter(worker::Column::IdNumber.eq(id))
-        .one(&db.conn)
-        .await
-        .unwrap()
-        .unwrap()
+    worker::Entity::find().filter(worker::Column::IdNumber.eq(id)).one(&db.conn).await.unwrap().unwrap()
 }
 
 /// Runs `f` synchronously from inside an import's progress callback.
@@ -295,17 +249,10 @@ async fn a_clerks_change_during_an_import_stands(postgres: bool) {
     let haining = Access::admin("330481", "admin-330481");
     let tongxiang = Access::admin("330483", "admin-330483");
     let (first, ids) = roster(&db, ROWS).await;
-    let (_, _, done) = imports::commit_upload(
-        &db,
-        &haining,
-        "a.csv",
-        first.clone(),
-        &table(&first),
-        today(),
-        &|_, _| {},
-    )
-    .await
-    .unwrap();
+    let (_, _, done) =
+        imports::commit_upload(&db, &haining, "a.csv", first.clone(), &table(&first), today(), &|_, _| {})
+            .await
+            .unwrap();
     assert_eq!(done.unwrap().created, ROWS);
     // The same people again with a new post: every row updates a known person.
     let (second, _) = roster_as(&db, ROWS, "网格员", "2026-06-01").await;
@@ -334,10 +281,7 @@ async fn a_clerks_change_during_an_import_stands(postgres: bool) {
             workers::exit(&db, &haining, exited.id, on, "个人辞职").await.unwrap();
             workers::exit(&db, &haining, moved.id, on, "个人辞职").await.unwrap();
             // A phone corrected meanwhile: no field the check looks at, but a change all the same.
-            let patch = WorkerPatch {
-                phone: Some("13700001111".into()),
-                ..Default::default()
-            };
+            let patch = WorkerPatch { phone: Some("13700001111".into()), ..Default::default() };
             workers::update(&db, &haining, phoned.id, &patch).await.unwrap();
             let t = imports::check(
                 &db.conn,
@@ -355,17 +299,10 @@ async fn a_clerks_change_during_an_import_stands(postgres: bool) {
             *twice.lock().unwrap() = Some(imports::commit_kept(&db, &haining, id, today()).await.map(|_| ()));
         });
     };
-    let (m, checked, done) = imports::commit_upload(
-        &db,
-        &haining,
-        "b.csv",
-        second.clone(),
-        &table(&second),
-        today(),
-        &progress,
-    )
-    .await
-    .unwrap();
+    let (m, checked, done) =
+        imports::commit_upload(&db, &haining, "b.csv", second.clone(), &table(&second), today(), &progress)
+            .await
+            .unwrap();
     assert!(checked.errors.is_empty());
     assert_eq!(Some(m.id), *upload.lock().unwrap());
     match twice.into_inner().unwrap() {
@@ -381,10 +318,7 @@ async fn a_clerks_change_during_an_import_stands(postgres: bool) {
     assert_eq!(m.status, "committed");
     assert_eq!(m.error_count, 3);
     let w = holder(&db, &ids[ROWS - 3]).await;
-    assert_eq!(
-        (w.phone.as_deref(), w.title.as_str()),
-        (Some("13700001111"), "专职工作者")
-    );
+    assert_eq!((w.phone.as_deref(), w.title.as_str()), (Some("13700001111"), "专职工作者"));
     // The exit stands: no post was reopened for the person who left.
     let w = holder(&db, &ids[ROWS - 1]).await;
     assert_eq!(w.status, "exited");
@@ -417,9 +351,7 @@ async fn a_stopped_update_is_finished_without_undoing_later_edits(postgres: bool
     let db = demo_db(postgres, dir.path()).await;
     let admin = Access::admin("330481", "admin-330481");
     let (first, ids) = roster(&db, ROWS).await;
-    imports::commit_upload(&db, &admin, "a.csv", first.clone(), &table(&first), today(), &|_, _| {})
-        .await
-        .unwrap();
+    imports::commit_upload(&db, &admin, "a.csv", first.clone(), &table(&first), today(), &|_, _| {}).await.unwrap();
     let (second, _) = roster_as(&db, ROWS, "网格员", "2026-06-01").await;
     // The process stops after the first chunk of updates.
     let stopped = {
@@ -434,10 +366,7 @@ async fn a_stopped_update_is_finished_without_undoing_later_edits(postgres: bool
     // A clerk corrects the name of someone the import has already updated.
     let first_person = holder(&db, &ids[0]).await;
     assert_eq!(first_person.title, "网格员");
-    let patch = WorkerPatch {
-        name: Some("王更正".into()),
-        ..Default::default()
-    };
+    let patch = WorkerPatch { name: Some("王更正".into()), ..Default::default() };
     workers::update(&db, &admin, first_person.id, &patch).await.unwrap();
     // Nobody commits it by hand while it is `committing`: the start of the server finishes it.
     let stuck = imports::recent(&db, &admin.scope, 1).await.unwrap().remove(0);
@@ -454,12 +383,8 @@ async fn a_stopped_update_is_finished_without_undoing_later_edits(postgres: bool
     assert_eq!((m.created, m.updated, m.error_count), (Some(0), Some(ROWS as i32), 0));
     // An upload whose check a stopped process cut off is checked again at the start, not committed.
     let (third, _) = roster_as(&db, ROWS, "副主任", "2026-07-01").await;
-    let checked = imports::check(&db.conn, &admin.scope, &table(&third), today())
-        .await
-        .unwrap();
-    let cut = imports::record(&db, &admin, "c.csv", third.clone(), &checked)
-        .await
-        .unwrap();
+    let checked = imports::check(&db.conn, &admin.scope, &table(&third), today()).await.unwrap();
+    let cut = imports::record(&db, &admin, "c.csv", third.clone(), &checked).await.unwrap();
     import::Entity::update_many()
         .col_expr(import::Column::Status, sea_orm::sea_query::Expr::value("checking"))
         .filter(import::Column::Id.eq(cut.id))

@@ -31,24 +31,11 @@ fn filter(mask: u32, status: &str, sort: &str) -> WorkerFilter {
 
 async fn plan(txn: &sea_orm::DatabaseTransaction, stmt: sea_orm::Statement) -> String {
     let postgres = stmt.db_backend == DbBackend::Postgres;
-    let sql = if postgres {
-        format!("EXPLAIN {}", stmt.sql)
-    } else {
-        format!("EXPLAIN QUERY PLAN {}", stmt.sql)
-    };
-    let rows = txn
-        .query_all_raw(sea_orm::Statement {
-            sql,
-            values: stmt.values,
-            db_backend: stmt.db_backend,
-        })
-        .await
-        .unwrap();
+    let sql = if postgres { format!("EXPLAIN {}", stmt.sql) } else { format!("EXPLAIN QUERY PLAN {}", stmt.sql) };
+    let rows =
+        txn.query_all_raw(sea_orm::Statement { sql, values: stmt.values, db_backend: stmt.db_backend }).await.unwrap();
     rows.iter()
-        .map(|r| {
-            r.try_get::<String>("", if postgres { "QUERY PLAN" } else { "detail" })
-                .unwrap()
-        })
+        .map(|r| r.try_get::<String>("", if postgres { "QUERY PLAN" } else { "detail" }).unwrap())
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -98,10 +85,8 @@ async fn every_filter_combination_and_order_reads_an_index() {
                         if !postgres {
                             // A search's ranks look at each found worker's own keys (one seek each).
                             let ranks = p.lines().filter(|l| l.contains("CORRELATED")).count();
-                            let seeks = p
-                                .lines()
-                                .filter(|l| l.contains("worker_search") && l.contains("worker_id=?"))
-                                .count();
+                            let seeks =
+                                p.lines().filter(|l| l.contains("worker_search") && l.contains("worker_id=?")).count();
                             assert!(seeks >= ranks, "{what} of {f:?} ranks by a range of keys:\n{p}");
                         }
                         if !postgres && what == "page" && mask == 0 && scope.region().as_str() == "33" {

@@ -25,9 +25,7 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Op::Recompute),
         Just(Op::Review),
         Just(Op::Lock),
-        (-50_000i64..50_000)
-            .prop_filter("non-zero", |a| *a != 0)
-            .prop_map(Op::Adjust),
+        (-50_000i64..50_000).prop_filter("non-zero", |a| *a != 0).prop_map(Op::Adjust),
         (0usize..50, 0usize..4).prop_map(|(w, g)| Op::GradeWorker(w, g)),
         (0usize..2).prop_map(Op::NewPolicy),
     ]
@@ -71,9 +69,7 @@ async fn scenario(db: &Db, street: &str, month_index: u32, ops: Vec<Op>) -> Resu
             Op::Review => prop_assert!(payroll::review(db, &access, run.id).await.is_err()),
             Op::Lock => prop_assert!(payroll::lock(db, &access, run.id).await.is_err()),
             Op::Adjust(fen) => {
-                payroll::adjust(db, &access, run.id, locked[0].worker_id, fen, "补发或扣回")
-                    .await
-                    .unwrap();
+                payroll::adjust(db, &access, run.id, locked[0].worker_id, fen, "补发或扣回").await.unwrap();
                 adjusted += 1;
             }
             Op::GradeWorker(w, g) => {
@@ -88,19 +84,12 @@ async fn scenario(db: &Db, street: &str, month_index: u32, ops: Vec<Op>) -> Resu
                 let _ = policies::apply(db, &access, street, name, from).await;
             }
         }
-        prop_assert_eq!(
-            &slips(db, run.id).await,
-            &locked,
-            "a locked month changed after {:?}",
-            i
-        );
+        prop_assert_eq!(&slips(db, run.id).await, &locked, "a locked month changed after {:?}", i);
     }
     let (r, totals) = payroll::get(db, &access.scope, run.id).await.unwrap();
     prop_assert_eq!(r.status, "locked");
     prop_assert_eq!(r.total_fen, locked.iter().map(|s| s.total_fen).sum::<i64>());
-    let view = payroll::payslips(db, &access.scope, locked[0].worker_id, Some(&month))
-        .await
-        .unwrap();
+    let view = payroll::payslips(db, &access.scope, locked[0].worker_id, Some(&month)).await.unwrap();
     prop_assert_eq!(view[0].adjustments.len(), adjusted);
     prop_assert_eq!(view[0].paid, view[0].total + totals.adjustments);
     Ok(())

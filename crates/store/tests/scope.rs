@@ -21,10 +21,7 @@ async fn check(postgres: bool) {
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     let all = worker::Entity::find().all(&db.conn).await.unwrap();
     let today = opts.today;
-    let filter = WorkerFilter {
-        status: Some("all".into()),
-        ..Default::default()
-    };
+    let filter = WorkerFilter { status: Some("all".into()), ..Default::default() };
     let mut regions: Vec<String> = region::Entity::find()
         .all(&db.conn)
         .await
@@ -36,28 +33,19 @@ async fn check(postgres: bool) {
     regions.sort();
     let mut expected: HashMap<&str, usize> = HashMap::new();
     for code in &regions {
-        expected.insert(
-            code,
-            all.iter().filter(|w| w.region_code.starts_with(code.as_str())).count(),
-        );
+        expected.insert(code, all.iter().filter(|w| w.region_code.starts_with(code.as_str())).count());
     }
     // Every county and street, and every fifth community.
     for (i, code) in regions.iter().enumerate().filter(|(i, c)| c.len() < 12 || i % 5 == 0) {
         let _ = i;
         let scope = Scope::Region(RegionCode::parse(code).unwrap());
         let (rows, total) = workers::list(&db, &scope, &filter, today, 1, 10_000).await.unwrap();
-        assert!(
-            rows.iter().all(|w| w.region_code.starts_with(code.as_str())),
-            "{code}: a row outside the scope"
-        );
+        assert!(rows.iter().all(|w| w.region_code.starts_with(code.as_str())), "{code}: a row outside the scope");
         assert_eq!(total as usize, expected[code.as_str()], "{code}: total");
         assert_eq!(rows.len(), expected[code.as_str()], "{code}: rows");
         // Reading one worker of another region through this scope is NotFound.
         if let Some(outside) = all.iter().find(|w| !w.region_code.starts_with(code.as_str())) {
-            assert!(matches!(
-                workers::get(&db, &scope, outside.id).await,
-                Err(shegong_store::StoreError::NotFound)
-            ));
+            assert!(matches!(workers::get(&db, &scope, outside.id).await, Err(shegong_store::StoreError::NotFound)));
         }
     }
     // Counties partition the city: the sum of the parts is the whole.
@@ -74,12 +62,8 @@ async fn neighbour(postgres: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 11,
-        today,
-        only_counties: vec!["330481".into(), "330483".into()],
-    };
+    let opts =
+        DemoOptions { province: "33".into(), seed: 11, today, only_counties: vec!["330481".into(), "330483".into()] };
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     let haining = Scope::Region(RegionCode::parse("330481").unwrap());
     let tongxiang = Scope::Region(RegionCode::parse("330483").unwrap());
@@ -88,49 +72,20 @@ async fn neighbour(postgres: bool) {
     // Assessment rounds.
     let theirs = rounds::list(&db, &haining).await.unwrap();
     assert!(!theirs.is_empty(), "the demo has rounds in 海宁");
-    assert!(
-        rounds::list(&db, &tongxiang)
-            .await
-            .unwrap()
-            .iter()
-            .all(|r| inside(&r.region_code))
-    );
-    assert!(matches!(
-        rounds::get(&db, &tongxiang, theirs[0].id).await,
-        Err(NotFound)
-    ));
+    assert!(rounds::list(&db, &tongxiang).await.unwrap().iter().all(|r| inside(&r.region_code)));
+    assert!(matches!(rounds::get(&db, &tongxiang, theirs[0].id).await, Err(NotFound)));
 
     // Payroll runs and their slips.
     let runs = payroll::list(&db, &haining).await.unwrap();
     assert!(!runs.is_empty(), "the demo has payroll runs in 海宁");
-    assert!(
-        payroll::list(&db, &tongxiang)
-            .await
-            .unwrap()
-            .iter()
-            .all(|r| inside(&r.region_code))
-    );
+    assert!(payroll::list(&db, &tongxiang).await.unwrap().iter().all(|r| inside(&r.region_code)));
     assert!(matches!(payroll::get(&db, &tongxiang, runs[0].id).await, Err(NotFound)));
-    assert!(matches!(
-        payroll::slips(&db, &tongxiang, runs[0].id, 1, 10).await,
-        Err(NotFound)
-    ));
+    assert!(matches!(payroll::slips(&db, &tongxiang, runs[0].id, 1, 10).await, Err(NotFound)));
 
     // Trainings and who is behind on them.
-    assert!(
-        !training::list(&db, &haining).await.unwrap().is_empty(),
-        "the demo has trainings in 海宁"
-    );
-    assert!(
-        training::list(&db, &tongxiang)
-            .await
-            .unwrap()
-            .iter()
-            .all(|(t, _)| inside(&t.region_code))
-    );
-    let overdue = training::overdue(&db, &tongxiang, today, training::Rotation::default())
-        .await
-        .unwrap();
+    assert!(!training::list(&db, &haining).await.unwrap().is_empty(), "the demo has trainings in 海宁");
+    assert!(training::list(&db, &tongxiang).await.unwrap().iter().all(|(t, _)| inside(&t.region_code)));
+    let overdue = training::overdue(&db, &tongxiang, today, training::Rotation::default()).await.unwrap();
     assert!(overdue.iter().all(|o| inside(&o.community_code)));
 
     // Reserves: the list, the coverage, and a region of the neighbour asked for by name.
@@ -143,47 +98,24 @@ async fn neighbour(postgres: bool) {
     assert!(cov.iter().all(|c| inside(&c.community_code)));
 
     // Figures: the neighbour's own, and 海宁's refused.
-    let own = stats::figures(&db, &tongxiang, tongxiang.region(), today, false)
-        .await
-        .unwrap();
+    let own = stats::figures(&db, &tongxiang, tongxiang.region(), today, false).await.unwrap();
     assert!(own.children.iter().all(|c| inside(&c.code)));
-    assert!(
-        stats::figures(&db, &tongxiang, haining.region(), today, false)
-            .await
-            .is_err()
-    );
+    assert!(stats::figures(&db, &tongxiang, haining.region(), today, false).await.is_err());
 
     // Uploads: 海宁's kept file is neither listed nor readable from 桐乡.
     let clerk = shegong_store::Access::admin("330481", "admin-330481");
     let head: Vec<&str> = imports::COLUMNS.iter().map(|c| c.0).collect();
     let t = imports::read_table("r.csv", format!("{}\n", head.join(",")).as_bytes()).unwrap();
     let checked = imports::check(&db.conn, &haining, &t, today).await.unwrap();
-    let kept = imports::record(&db, &clerk, "r.csv", b"x".to_vec(), &checked)
-        .await
-        .unwrap();
-    assert!(
-        imports::recent(&db, &tongxiang, 50)
-            .await
-            .unwrap()
-            .iter()
-            .all(|m| inside(&m.region_code))
-    );
+    let kept = imports::record(&db, &clerk, "r.csv", b"x".to_vec(), &checked).await.unwrap();
+    assert!(imports::recent(&db, &tongxiang, 50).await.unwrap().iter().all(|m| inside(&m.region_code)));
     assert!(matches!(imports::get(&db, &tongxiang, kept.id).await, Err(NotFound)));
     let tx = shegong_store::Access::admin("330483", "admin-330483");
-    assert!(matches!(
-        imports::commit_kept(&db, &tx, kept.id, today).await,
-        Err(NotFound)
-    ));
+    assert!(matches!(imports::commit_kept(&db, &tx, kept.id, today).await, Err(NotFound)));
 
     // Region names: the neighbour's own and those above it, never 海宁's.
     use shegong_store::{regions, workers};
-    let asked = vec![
-        "33".into(),
-        "3304".into(),
-        "330483".into(),
-        "330481".into(),
-        "330481001001".into(),
-    ];
+    let asked = vec!["33".into(), "3304".into(), "330483".into(), "330481".into(), "330481001001".into()];
     let names = regions::names_seen(&db, &tongxiang, asked.clone()).await.unwrap();
     assert!(names.contains_key("33") && names.contains_key("3304") && names.contains_key("330483"));
     assert!(!names.keys().any(|k| k.starts_with("330481")), "{names:?}");
@@ -191,12 +123,7 @@ async fn neighbour(postgres: bool) {
     assert!(!names.keys().any(|k| k.starts_with("330481")), "{names:?}");
     let names = regions::community_names_in(&db, &tongxiang, "3304").await.unwrap();
     assert!(!names.is_empty() && names.keys().all(|k| inside(k)), "{names:?}");
-    assert!(
-        regions::community_names_in(&db, &tongxiang, "330481")
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(regions::community_names_in(&db, &tongxiang, "330481").await.unwrap().is_empty());
 }
 
 #[tokio::test]

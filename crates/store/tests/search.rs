@@ -29,14 +29,7 @@ async fn a_name_fragment_is_an_index_range() {
         } else {
             format!("EXPLAIN QUERY PLAN {sql}")
         };
-        let rows = txn
-            .query_all_raw(sea_orm::Statement {
-                sql: explain,
-                values,
-                db_backend: backend,
-            })
-            .await
-            .unwrap();
+        let rows = txn.query_all_raw(sea_orm::Statement { sql: explain, values, db_backend: backend }).await.unwrap();
         let plan: Vec<String> = rows
             .iter()
             .map(|r| {

@@ -47,9 +47,7 @@ async fn reference(db: &Db, prefix: &str, day: NaiveDate) -> Counts {
     }
     let mut edus: HashMap<_, Vec<(String, Option<NaiveDate>)>> = HashMap::new();
     for e in education::Entity::find().all(&db.conn).await.unwrap() {
-        edus.entry(e.worker_id)
-            .or_default()
-            .push((e.education_code, e.graduated_on));
+        edus.entry(e.worker_id).or_default().push((e.education_code, e.graduated_on));
     }
     let mut certs: HashMap<_, Vec<(CertificateLevel, Option<NaiveDate>)>> = HashMap::new();
     for c in certificate::Entity::find().all(&db.conn).await.unwrap() {
@@ -69,11 +67,7 @@ async fn reference(db: &Db, prefix: &str, day: NaiveDate) -> Counts {
             political_status: w.political_status.clone(),
             service_start: w.service_start.unwrap_or(first).min(first),
         };
-        let s = spells(
-            &a,
-            &edus.remove(&w.id).unwrap_or_default(),
-            &certs.remove(&w.id).unwrap_or_default(),
-        );
+        let s = spells(&a, &edus.remove(&w.id).unwrap_or_default(), &certs.remove(&w.id).unwrap_or_default());
         if let Some(sp) = s.iter().find(|s| s.covers(day) && s.region_code.starts_with(prefix)) {
             counts.count(sp, &facts, day);
         }
@@ -86,30 +80,20 @@ async fn check(postgres: bool) {
     let db = demo_db(postgres, dir.path()).await;
     let scope = Scope::Region(RegionCode::parse("33").unwrap());
     let county = RegionCode::parse("330481").unwrap();
-    for day in [
-        d(2012, 12, 31),
-        d(2015, 12, 31),
-        d(2019, 12, 31),
-        d(2024, 6, 30),
-        d(2026, 11, 1),
-    ] {
+    for day in [d(2012, 12, 31), d(2015, 12, 31), d(2019, 12, 31), d(2024, 6, 30), d(2026, 11, 1)] {
         let f = stats::figures(&db, &scope, &county, day, false).await.unwrap();
         assert_eq!(f.counts, reference(&db, "330481", day).await, "on {day}");
         assert!(f.counts.workers > 0 || day.year() < 2013);
         // The county is the sum of its streets, each asked for on its own.
         let mut sum = Counts::default();
         for street in &f.children {
-            let s = stats::figures(&db, &scope, &RegionCode::parse(&street.code).unwrap(), day, false)
-                .await
-                .unwrap();
+            let s = stats::figures(&db, &scope, &RegionCode::parse(&street.code).unwrap(), day, false).await.unwrap();
             assert_eq!(s.counts, street.counts, "{} on {day}", street.code);
             sum.add(&s.counts);
         }
         assert_eq!(sum, f.counts, "streets add up to the county on {day}");
     }
-    let earlier = stats::figures(&db, &scope, &county, d(2024, 6, 30), false)
-        .await
-        .unwrap();
+    let earlier = stats::figures(&db, &scope, &county, d(2024, 6, 30), false).await.unwrap();
 
     // A certificate issued today shows today, not on an earlier day.
     let today = d(TODAY.0, TODAY.1, TODAY.2);
@@ -125,11 +109,7 @@ async fn check(postgres: bool) {
         &db,
         &shegong_store::Access::system(scope.region().clone()),
         w.id,
-        CertificateFields {
-            level: CertificateLevel::Junior,
-            number: None,
-            issued_on: Some(today),
-        },
+        CertificateFields { level: CertificateLevel::Junior, number: None, issued_on: Some(today) },
     )
     .await
     .unwrap();
@@ -137,9 +117,7 @@ async fn check(postgres: bool) {
     assert_eq!(after.counts.certified(), before.counts.certified() + 1);
     assert_eq!(after.counts.workers, before.counts.workers);
     assert_eq!(after.counts, reference(&db, "330481", today).await);
-    let still = stats::figures(&db, &scope, &county, d(2024, 6, 30), false)
-        .await
-        .unwrap();
+    let still = stats::figures(&db, &scope, &county, d(2024, 6, 30), false).await.unwrap();
     assert_eq!(still.counts, earlier.counts);
 
     // The trend agrees with the figures of each day.

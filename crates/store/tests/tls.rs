@@ -36,9 +36,7 @@ async fn prefer_falls_back_to_plain_when_the_certificate_is_refused() {
     };
     // The default mode (none in the URL) and an explicit prefer both connect, unencrypted.
     for url in [url.clone(), with_ssl_mode(&url, "prefer")] {
-        let db = Db::connect(&url)
-            .await
-            .expect("prefer connects without TLS when TLS fails");
+        let db = Db::connect(&url).await.expect("prefer connects without TLS when TLS fails");
         assert!(!encrypted(&db).await);
     }
     let db = Db::connect(&with_ssl_mode(&url, "disable")).await.unwrap();
@@ -46,10 +44,7 @@ async fn prefer_falls_back_to_plain_when_the_certificate_is_refused() {
     // When the plain connection fails too, the message names the URL as given and both causes.
     let missing = shegong_store::testing::replace_db_name(&url, "no_such_database_here");
     let err = Db::connect(&missing).await.unwrap_err().to_string();
-    assert!(
-        err.contains("TLS 连接失败") && err.contains("no_such_database_here"),
-        "{err}"
-    );
+    assert!(err.contains("TLS 连接失败") && err.contains("no_such_database_here"), "{err}");
     assert!(!err.contains("sslmode=disable"), "{err}");
 }
 
@@ -66,16 +61,8 @@ async fn require_refuses_a_version_1_certificate_and_says_why() {
     }
     // However the URL asks for it, as the driver reads it: never a silent fall-back.
     let sep = if url.contains('?') { '&' } else { '?' };
-    for asked in [
-        "ssl-mode=require",
-        "sslmode=prefer&sslmode=require",
-        "ssl%6Dode=verify-full",
-        "sslmode=Require",
-    ] {
-        let err = Db::connect(&format!("{url}{sep}{asked}"))
-            .await
-            .unwrap_err()
-            .to_string();
+    for asked in ["ssl-mode=require", "sslmode=prefer&sslmode=require", "ssl%6Dode=verify-full", "sslmode=Require"] {
+        let err = Db::connect(&format!("{url}{sep}{asked}")).await.unwrap_err().to_string();
         assert!(err.contains("第 1 版"), "{asked}: {err}");
     }
 }
@@ -86,13 +73,8 @@ async fn require_refuses_a_server_without_tls() {
         eprintln!("SHEGONG_TEST_PG_URL not set: skipped");
         return;
     };
-    let err = Db::connect(&with_ssl_mode(&url, "require"))
-        .await
-        .unwrap_err()
-        .to_string();
+    let err = Db::connect(&with_ssl_mode(&url, "require")).await.unwrap_err().to_string();
     assert!(err.contains("未开启 TLS"), "{err}");
-    let db = Db::connect(&url)
-        .await
-        .expect("prefer connects to a server without TLS");
+    let db = Db::connect(&url).await.expect("prefer connects to a server without TLS");
     assert!(!encrypted(&db).await);
 }

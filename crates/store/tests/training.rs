@@ -24,32 +24,16 @@ async fn check(postgres: bool) {
         only_counties: vec!["330481".into()],
     };
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
-    let workers = worker::Entity::find()
-        .filter(worker::Column::Status.eq("active"))
-        .all(&db.conn)
-        .await
-        .unwrap();
+    let workers = worker::Entity::find().filter(worker::Column::Status.eq("active")).all(&db.conn).await.unwrap();
     let records = training_record::Entity::find().all(&db.conn).await.unwrap();
     assert!(records.len() > 100, "the demo trains people: {}", records.len());
     let street = workers[0].region_code[..9].to_string();
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
     let rotations = [
         Rotation::default(),
-        Rotation {
-            head_every_years: 1,
-            others_every_years: 2,
-            credits_per_year: 4,
-        },
-        Rotation {
-            head_every_years: 2,
-            others_every_years: 3,
-            credits_per_year: 12,
-        },
-        Rotation {
-            head_every_years: 1,
-            others_every_years: 1,
-            credits_per_year: 0,
-        },
+        Rotation { head_every_years: 1, others_every_years: 2, credits_per_year: 4 },
+        Rotation { head_every_years: 2, others_every_years: 3, credits_per_year: 12 },
+        Rotation { head_every_years: 1, others_every_years: 1, credits_per_year: 0 },
     ];
     let mut compared = 0;
     for scope in ["33", "330481", street.as_str()] {
@@ -61,15 +45,7 @@ async fn check(postgres: bool) {
                         .await
                         .unwrap()
                         .into_iter()
-                        .map(|o| {
-                            (
-                                o.worker_id,
-                                o.last_trained,
-                                o.overdue_since,
-                                o.credits_this_year,
-                                o.credits_behind,
-                            )
-                        })
+                        .map(|o| (o.worker_id, o.last_trained, o.overdue_since, o.credits_this_year, o.credits_behind))
                         .collect();
                 got.sort();
                 assert_eq!(got, expected, "{scope} {as_of} {rotation:?}");

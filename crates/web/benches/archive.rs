@@ -34,10 +34,7 @@ fn ms(d: Duration) -> String {
 async fn time_requests(app: &axum::Router, token: &str, path: &str, n: usize) -> (Duration, Duration) {
     let mut times = Vec::with_capacity(n);
     for i in 0..n + 10 {
-        let req = Request::get(path)
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
+        let req = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
         let t = Instant::now();
         let res = app.clone().oneshot(req).await.unwrap();
         let status = res.status();
@@ -168,18 +165,8 @@ async fn main() {
     );
     let (m, p) = time_requests(&app, &province, "/api/v1/workers?page=1", 300).await;
     println!("worker list, whole province, page 1: median {}, p95 {}", ms(m), ms(p));
-    let (m, p) = time_requests(
-        &app,
-        &province,
-        "/api/v1/workers?q=王&age_min=30&age_max=45&page=1",
-        300,
-    )
-    .await;
-    println!(
-        "worker list, name search + age range, province: median {}, p95 {}",
-        ms(m),
-        ms(p)
-    );
+    let (m, p) = time_requests(&app, &province, "/api/v1/workers?q=王&age_min=30&age_max=45&page=1", 300).await;
+    println!("worker list, name search + age range, province: median {}, p95 {}", ms(m), ms(p));
     let (m, p) = time_requests(&app, &county, "/workers?education=college_or_above&page=1", 300).await;
     println!("worker list page (HTML), county admin: median {}, p95 {}", ms(m), ms(p));
     let body = app
@@ -196,17 +183,9 @@ async fn main() {
         serde_json::from_slice(&axum::body::to_bytes(body.into_body(), usize::MAX).await.unwrap()).unwrap();
     let id = v["items"][0]["id"].as_str().unwrap().to_string();
     let (m, p) = time_requests(&app, &county, &format!("/workers/{id}?tab=appointment"), 300).await;
-    println!(
-        "worker page (HTML, 任职 tab): median {}, p95 {} (target median ≤ 5 ms)",
-        ms(m),
-        ms(p)
-    );
+    println!("worker page (HTML, 任职 tab): median {}, p95 {} (target median ≤ 5 ms)", ms(m), ms(p));
     let (m, p) = time_requests(&app, &county, &format!("/api/v1/workers/{id}"), 300).await;
-    println!(
-        "worker archive (API, full ID number viewed and audited): median {}, p95 {}",
-        ms(m),
-        ms(p)
-    );
+    println!("worker archive (API, full ID number viewed and audited): median {}, p95 {}", ms(m), ms(p));
 
     // 200 concurrent clients over loopback.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -217,12 +196,7 @@ async fn main() {
     let t = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|_| {
-            tokio::spawn(client(
-                addr,
-                county.clone(),
-                "/api/v1/workers?certificate=any&page=1".into(),
-                per_client,
-            ))
+            tokio::spawn(client(addr, county.clone(), "/api/v1/workers?certificate=any&page=1".into(), per_client))
         })
         .collect();
     let (mut ok, mut errors, mut lat) = (0, 0, Vec::new());
@@ -242,10 +216,7 @@ async fn main() {
     assert_eq!(errors, 0, "errors under concurrency");
 
     // 20 writers and 200 readers at once.
-    let secs: u64 = std::env::var("SHEGONG_BENCH_MIXED_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
+    let secs: u64 = std::env::var("SHEGONG_BENCH_MIXED_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let tongxiang = token(&app, "tongxiang").await;
     let mut targets = Vec::new();
     for (tok, region) in [(&county, "330481"), (&tongxiang, "330483")] {

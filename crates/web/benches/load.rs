@@ -32,25 +32,14 @@ fn ms(d: Duration) -> String {
 }
 
 fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 async fn median_of(app: &axum::Router, token: &str, path: &str, n: usize) -> (Duration, Duration, u64) {
     let mut times = Vec::with_capacity(n);
     let mut total = 0;
     for i in 0..n + 10 {
-        let req = Request::get(path)
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
+        let req = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
         let t = Instant::now();
         let res = app.clone().oneshot(req).await.unwrap();
         let status = res.status();
@@ -82,10 +71,7 @@ impl Mix {
         } else {
             format!("/api/v1/workers/{}", self.ids[(i * 7919) % self.ids.len()])
         };
-        format!(
-            "GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\n\r\n",
-            self.token
-        )
+        format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\n\r\n", self.token)
     }
 }
 
@@ -109,10 +95,7 @@ async fn client(
             }
             Some((code, _)) => {
                 errors += 1;
-                first.get_or_insert(format!(
-                    "status {code}: {}",
-                    mix.request(i).lines().next().unwrap_or("")
-                ));
+                first.get_or_insert(format!("status {code}: {}", mix.request(i).lines().next().unwrap_or("")));
             }
             None => {
                 errors += 1;
@@ -147,12 +130,7 @@ async fn main() {
     // Real names of the demo, for the searches: a thousand from each county the users below work in,
     // and from the rest of the province.
     let mut sample: Vec<(uuid::Uuid, String, String)> = Vec::new();
-    for (low, high) in [
-        ("330481", "330482"),
-        ("330483", "330484"),
-        ("3304", "3305"),
-        ("33", "34"),
-    ] {
+    for (low, high) in [("330481", "330482"), ("330483", "330484"), ("3304", "3305"), ("33", "34")] {
         let some: Vec<(uuid::Uuid, String, String)> = worker::Entity::find()
             .select_only()
             .columns([worker::Column::Id, worker::Column::Name, worker::Column::RegionCode])
@@ -169,10 +147,7 @@ async fn main() {
     }
     let someone = &sample[sample.len() / 2].1;
     let given: String = someone.chars().skip(1).collect();
-    let initials: String = shegong_domain::search::syllables(someone)
-        .iter()
-        .filter_map(|s| s.chars().next())
-        .collect();
+    let initials: String = shegong_domain::search::syllables(someone).iter().filter_map(|s| s.chars().next()).collect();
     let full_pinyin: String = shegong_domain::search::syllables(someone).concat();
     println!("name search, province administrator, in-process, page 1 (target p50 ≤ 3 ms):");
     for (what, q) in [
@@ -191,17 +166,9 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     shegong_web::spawn(db.clone(), listener).await;
-    let secs = std::env::var("SHEGONG_BENCH_LOAD_SECS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(60);
+    let secs = std::env::var("SHEGONG_BENCH_LOAD_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let mut mixes = Vec::new();
-    for (user, prefix) in [
-        ("province", "33"),
-        ("city", "3304"),
-        ("haining", "330481"),
-        ("tongxiang", "330483"),
-    ] {
+    for (user, prefix) in [("province", "33"), ("city", "3304"), ("haining", "330481"), ("tongxiang", "330483")] {
         let ids: Vec<uuid::Uuid> = sample.iter().filter(|s| s.2.starts_with(prefix)).map(|s| s.0).collect();
         let searches: Vec<String> = sample
             .iter()
@@ -229,12 +196,7 @@ async fn main() {
     let t = Instant::now();
     let mut handles = Vec::new();
     for c in 0..50 {
-        handles.push(tokio::spawn(client(
-            addr,
-            mixes[c % mixes.len()].clone(),
-            c * 13,
-            until,
-        )));
+        handles.push(tokio::spawn(client(addr, mixes[c % mixes.len()].clone(), c * 13, until)));
     }
     let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
     for h in handles {

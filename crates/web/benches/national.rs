@@ -75,10 +75,7 @@ async fn open(url: &str, national: Option<u64>) -> (Db, String) {
 }
 
 async fn send(app: &axum::Router, token: &str, c: &Case) -> (u16, axum::body::Bytes, Duration) {
-    let mut req = Request::builder()
-        .method(c.method)
-        .uri(&c.path)
-        .header("authorization", format!("Bearer {token}"));
+    let mut req = Request::builder().method(c.method).uri(&c.path).header("authorization", format!("Bearer {token}"));
     if c.body.is_some() {
         req = req.header("content-type", "application/json");
     }
@@ -98,13 +95,7 @@ async fn time(app: &axum::Router, db: &Db, token: &str, c: &Case) -> (Duration, 
             db.cache.written();
         }
         let (status, body, took) = send(app, token, c).await;
-        assert!(
-            (200..300).contains(&status),
-            "{} {}: {status} {}",
-            c.method,
-            c.path,
-            String::from_utf8_lossy(&body)
-        );
+        assert!((200..300).contains(&status), "{} {}: {status} {}", c.method, c.path, String::from_utf8_lossy(&body));
         if i >= 2 {
             times.push(took);
         }
@@ -115,15 +106,7 @@ async fn time(app: &axum::Router, db: &Db, token: &str, c: &Case) -> (Duration, 
 }
 
 async fn json(app: &axum::Router, token: &str, path: &str) -> serde_json::Value {
-    let c = Case {
-        name: "",
-        user: "",
-        method: "GET",
-        path: path.into(),
-        body: None,
-        runs: 1,
-        after_save: false,
-    };
+    let c = Case { name: "", user: "", method: "GET", path: path.into(), body: None, runs: 1, after_save: false };
     let (_, body, _) = send(app, token, &c).await;
     serde_json::from_slice(&body).unwrap()
 }
@@ -146,42 +129,10 @@ async fn cases(app: &axum::Router, province: &str) -> Vec<Case> {
         after_save,
     };
     vec![
-        c(
-            "社区工作者列表（省）",
-            "province",
-            "GET",
-            "/api/v1/workers?per_page=50".into(),
-            None,
-            runs,
-            false,
-        ),
-        c(
-            "一人档案（省）",
-            "province",
-            "GET",
-            format!("/api/v1/workers/{worker}"),
-            None,
-            runs,
-            false,
-        ),
-        c(
-            "拼音首字母搜索 zjm（省）",
-            "province",
-            "GET",
-            "/api/v1/workers?q=zjm".into(),
-            None,
-            runs,
-            false,
-        ),
-        c(
-            "单字搜索 王（省）",
-            "province",
-            "GET",
-            "/api/v1/workers?q=%E7%8E%8B".into(),
-            None,
-            runs,
-            false,
-        ),
+        c("社区工作者列表（省）", "province", "GET", "/api/v1/workers?per_page=50".into(), None, runs, false),
+        c("一人档案（省）", "province", "GET", format!("/api/v1/workers/{worker}"), None, runs, false),
+        c("拼音首字母搜索 zjm（省）", "province", "GET", "/api/v1/workers?q=zjm".into(), None, runs, false),
+        c("单字搜索 王（省）", "province", "GET", "/api/v1/workers?q=%E7%8E%8B".into(), None, runs, false),
         c(
             "姓名片段搜索 佳明（省）",
             "province",
@@ -191,15 +142,7 @@ async fn cases(app: &axum::Router, province: &str) -> Vec<Case> {
             runs,
             false,
         ),
-        c(
-            "统计（省，保存后重算）",
-            "province",
-            "GET",
-            "/api/v1/stats".into(),
-            None,
-            runs,
-            true,
-        ),
+        c("统计（省，保存后重算）", "province", "GET", "/api/v1/stats".into(), None, runs, true),
         c(
             "县薪酬月计算（海宁市）",
             "haining",
@@ -209,34 +152,15 @@ async fn cases(app: &axum::Router, province: &str) -> Vec<Case> {
             runs,
             false,
         ),
-        c(
-            "县工资条一页（海宁市）",
-            "haining",
-            "GET",
-            "LATEST_RUN".into(),
-            None,
-            runs,
-            false,
-        ),
-        c(
-            "县花名册导出（海宁市）",
-            "haining",
-            "GET",
-            "/api/v1/workers.xlsx".into(),
-            None,
-            runs.min(5),
-            false,
-        ),
+        c("县工资条一页（海宁市）", "haining", "GET", "LATEST_RUN".into(), None, runs, false),
+        c("县花名册导出（海宁市）", "haining", "GET", "/api/v1/workers.xlsx".into(), None, runs.min(5), false),
     ]
 }
 
 async fn measure(db: &Db) -> Vec<(&'static str, (Duration, Duration))> {
     let app = shegong_web::router(shegong_web::AppState::new(
         db.clone(),
-        shegong_web::Settings {
-            figures_stale_secs: 0,
-            ..Default::default()
-        },
+        shegong_web::Settings { figures_stale_secs: 0, ..Default::default() },
     ));
     let province = common::token(&app, "province").await;
     let county = common::token(&app, "haining").await;
@@ -272,11 +196,7 @@ async fn main() {
     };
     let target = env_num("SHEGONG_BENCH_NATIONAL_WORKERS", 4_400_000);
     let (demo_db, demo_loaded) = open(&url("SHEGONG_BENCH_DATABASE_URL", "demo"), None).await;
-    let engine = if demo_db.backend() == sea_orm::DbBackend::Postgres {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let engine = if demo_db.backend() == sea_orm::DbBackend::Postgres { "PostgreSQL" } else { "SQLite" };
     println!("engine: {engine}");
     println!("demo province alone: {demo_loaded}");
     let demo = measure(&demo_db).await;
@@ -284,10 +204,7 @@ async fn main() {
     let (nation_db, nation_loaded) = open(&url("SHEGONG_BENCH_NATIONAL_URL", "nation"), Some(target)).await;
     println!("nation: {nation_loaded}");
     let nation = measure(&nation_db).await;
-    println!(
-        "\n  {:<24} {:>26}   {:>26}   {:>6}",
-        "", "demo province alone", "nation", "ratio"
-    );
+    println!("\n  {:<24} {:>26}   {:>26}   {:>6}", "", "demo province alone", "nation", "ratio");
     for ((name, d), (_, n)) in demo.iter().zip(&nation) {
         println!(
             "  {name:<18} median {:>9}, p95 {:>9}   median {:>9}, p95 {:>9}   {:>5.2}×",

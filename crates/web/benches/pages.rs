@@ -67,10 +67,7 @@ async fn time_page(
         if after_save {
             db.cache.written();
         }
-        let req = Request::get(path)
-            .header("authorization", format!("Bearer {token}"))
-            .body(Body::empty())
-            .unwrap();
+        let req = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
         let t = Instant::now();
         let res = app.clone().oneshot(req).await.unwrap();
         let status = res.status();
@@ -102,10 +99,7 @@ async fn user(
     let mut i = start;
     while Instant::now() < until {
         let page = i % PAGES.len();
-        let req = format!(
-            "GET {} HTTP/1.1\r\nhost: bench\r\nauthorization: Bearer {token}\r\n\r\n",
-            PAGES[page].1
-        );
+        let req = format!("GET {} HTTP/1.1\r\nhost: bench\r\nauthorization: Bearer {token}\r\n\r\n", PAGES[page].1);
         match round_trip(&mut stream, &req).await {
             Some((200, d)) => {
                 lat.push(d);
@@ -142,24 +136,15 @@ async fn main() {
     let province = token(&app, "province").await;
     // The first view after one's own save: figures computed, never one kept from before the save
     // (its own cache, so that the shared one keeps the default).
-    let fresh_db = Db {
-        cache: Default::default(),
-        ..db.clone()
-    };
+    let fresh_db = Db { cache: Default::default(), ..db.clone() };
     let strict = shegong_web::router(shegong_web::AppState::new(
         fresh_db.clone(),
-        shegong_web::Settings {
-            figures_stale_secs: 0,
-            ..Default::default()
-        },
+        shegong_web::Settings { figures_stale_secs: 0, ..Default::default() },
     ));
 
     let runs = env_num("SHEGONG_BENCH_PAGE_RUNS", 20);
     println!("\none province administrator, quiet server, {runs} runs per page (target ≤ 300 ms):");
-    println!(
-        "  {:<28} {:>22}   {:>22}",
-        "", "first view after own save", "figures kept"
-    );
+    println!("  {:<28} {:>22}   {:>22}", "", "first view after own save", "figures kept");
     let mut slowest = [(Duration::ZERO, ""); 2];
     for (name, path) in PAGES {
         let cold = time_page(&strict, &fresh_db, &province, path, runs, true).await;
@@ -191,10 +176,7 @@ async fn main() {
         let mut worst = (Duration::ZERO, "");
         for (name, path) in PAGES {
             // Pages the role may not open are left out.
-            let req = Request::get(*path)
-                .header("authorization", format!("Bearer {t}"))
-                .body(Body::empty())
-                .unwrap();
+            let req = Request::get(*path).header("authorization", format!("Bearer {t}")).body(Body::empty()).unwrap();
             if strict.clone().oneshot(req).await.unwrap().status() != StatusCode::OK {
                 line.push(format!("{name} —"));
                 continue;
@@ -229,11 +211,7 @@ async fn main() {
         })
     };
     let tokens: Vec<String> = (0..USERS).map(|_| province.clone()).collect();
-    let handles: Vec<_> = tokens
-        .into_iter()
-        .enumerate()
-        .map(|(i, t)| tokio::spawn(user(addr, t, i, until)))
-        .collect();
+    let handles: Vec<_> = tokens.into_iter().enumerate().map(|(i, t)| tokio::spawn(user(addr, t, i, until))).collect();
     let (mut errors, mut lat) = (0, Vec::new());
     let mut per_page: Vec<Vec<Duration>> = vec![Vec::new(); PAGES.len()];
     for h in handles {

@@ -76,13 +76,7 @@ pub struct AuthRejection {
 }
 
 /// What a user who must change their password may still reach.
-const PASSWORD_PATHS: &[&str] = &[
-    "/account",
-    "/account/password",
-    "/logout",
-    "/api/v1/me",
-    "/api/v1/me/password",
-];
+const PASSWORD_PATHS: &[&str] = &["/account", "/account/password", "/logout", "/api/v1/me", "/api/v1/me/password"];
 
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
@@ -105,10 +99,8 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         // Inside a nested router the path has lost its prefix: look at the original one.
-        let uri = parts
-            .extensions
-            .get::<axum::extract::OriginalUri>()
-            .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+        let uri =
+            parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.clone(), |o| o.0.clone());
         let api = uri.path().starts_with("/api/");
         let reject = |error: Option<AppError>| AuthRejection {
             api,
@@ -144,11 +136,7 @@ impl FromRequestParts<AppState> for Caller {
             && let Some(t) = &csrf
             && !matches!(parts.method, Method::GET | Method::HEAD)
         {
-            let sent = parts
-                .headers
-                .get("x-csrf-token")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
+            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
             if !constant_eq(t.as_bytes(), sent.as_bytes()) {
                 return Err(reject(Some(AppError::Csrf)));
             }
@@ -158,12 +146,7 @@ impl FromRequestParts<AppState> for Caller {
             return Err(if api {
                 reject(Some(AppError::PasswordChangeRequired))
             } else {
-                AuthRejection {
-                    api,
-                    next: String::new(),
-                    error: None,
-                    to: Some("/account/password"),
-                }
+                AuthRejection { api, next: String::new(), error: None, to: Some("/account/password") }
             });
         }
         let scope = users::scope_of(&user).map_err(|e| reject(Some(e.into())))?;

@@ -32,12 +32,7 @@ pub enum AppError {
     /// A request refused before it reached a handler (malformed JSON, a bad query value, a body over
     /// the limit…), already in zh-CN.
     #[error("rejected: {message}")]
-    Rejected {
-        status: StatusCode,
-        code: &'static str,
-        field: Option<String>,
-        message: String,
-    },
+    Rejected { status: StatusCode, code: &'static str, field: Option<String>, message: String },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -88,12 +83,7 @@ impl AppError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        let simple = |code, message: &str| ErrorBody {
-            code,
-            field: None,
-            message: message.into(),
-            errors: vec![],
-        };
+        let simple = |code, message: &str| ErrorBody { code, field: None, message: message.into(), errors: vec![] };
         match self {
             Self::NotFound => simple("not_found", "未找到该记录，或不在您的管辖范围内"),
             Self::Unauthorized => simple("unauthorized", "请先登录"),
@@ -106,15 +96,11 @@ impl AppError {
             Self::Forbidden(m) => simple("forbidden", m),
             Self::TooManyAttempts => simple("too_many_attempts", "登录失败次数过多，请15分钟后再试"),
             Self::Csrf => simple("csrf", "页面已过期，请刷新后重试"),
-            Self::PasswordChangeRequired => simple(
-                "password_change_required",
-                "管理员已重置您的密码，请先修改密码（POST /api/v1/me/password）",
-            ),
+            Self::PasswordChangeRequired => {
+                simple("password_change_required", "管理员已重置您的密码，请先修改密码（POST /api/v1/me/password）")
+            }
             Self::Invalid(errs) => {
-                let first = errs
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| FieldError::new("invalid", "", "输入有误"));
+                let first = errs.first().cloned().unwrap_or_else(|| FieldError::new("invalid", "", "输入有误"));
                 ErrorBody {
                     code: first.code,
                     field: Some(first.field.into()),
@@ -122,20 +108,12 @@ impl AppError {
                     errors: errs.clone(),
                 }
             }
-            Self::Conflict(e) => ErrorBody {
-                code: e.code,
-                field: Some(e.field.into()),
-                message: e.message.clone(),
-                errors: vec![],
-            },
-            Self::Rejected {
-                code, field, message, ..
-            } => ErrorBody {
-                code,
-                field: field.clone(),
-                message: message.clone(),
-                errors: vec![],
-            },
+            Self::Conflict(e) => {
+                ErrorBody { code: e.code, field: Some(e.field.into()), message: e.message.clone(), errors: vec![] }
+            }
+            Self::Rejected { code, field, message, .. } => {
+                ErrorBody { code, field: field.clone(), message: message.clone(), errors: vec![] }
+            }
             Self::Internal(_) => simple("internal", "系统内部错误，请稍后再试"),
         }
     }
@@ -181,10 +159,7 @@ impl IntoResponse for PageError {
             StatusCode::UNPROCESSABLE_ENTITY => "输入有误",
             _ => "出错了",
         };
-        let page = ErrorPage {
-            heading: heading.into(),
-            message: body.message,
-        };
+        let page = ErrorPage { heading: heading.into(), message: body.message };
         (status, Html(page.render().unwrap_or_else(|_| "出错了".into()))).into_response()
     }
 }

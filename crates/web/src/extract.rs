@@ -111,22 +111,15 @@ pub fn bounded(s: &Option<String>, field: &'static str, default: u64, max: u64) 
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => {
                 let label = if field == "page" { "页码" } else { "每页条数" };
-                Err(
-                    shegong_domain::FieldError::new("paging_invalid", field, format!("{label}应为1至{max}之间的整数"))
-                        .into(),
-                )
+                Err(shegong_domain::FieldError::new("paging_invalid", field, format!("{label}应为1至{max}之间的整数"))
+                    .into())
             }
         },
     }
 }
 
 fn rejected(status: StatusCode, code: &'static str, field: Option<String>, message: String) -> AppError {
-    AppError::Rejected {
-        status,
-        code,
-        field,
-        message,
-    }
+    AppError::Rejected { status, code, field, message }
 }
 
 /// The path and serde's message of a deserialisation error somewhere in `e`'s sources.
@@ -149,11 +142,7 @@ fn describe(path: &str, inner: &str) -> (&'static str, Option<String>, String) {
     let path = if path == "." || path == "?" { "" } else { path };
     if let Some(rest) = inner.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let field = if path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{path}.{name}")
-        };
+        let field = if path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
         let message = format!("缺少必填项 {field}");
         return ("field_missing", Some(field), message);
     }
@@ -182,12 +171,9 @@ fn json_rejection(e: JsonRejection) -> AppError {
             None,
             "请求内容应为 JSON（Content-Type: application/json）".into(),
         ),
-        JsonRejection::JsonSyntaxError(_) => rejected(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "json_invalid",
-            None,
-            "请求内容不是有效的 JSON".into(),
-        ),
+        JsonRejection::JsonSyntaxError(_) => {
+            rejected(StatusCode::UNPROCESSABLE_ENTITY, "json_invalid", None, "请求内容不是有效的 JSON".into())
+        }
         JsonRejection::JsonDataError(_) => {
             let (code, field, message) = path_error(&e).map(|(p, m)| describe(&p, &m)).unwrap_or((
                 "field_invalid",
@@ -211,9 +197,7 @@ fn body_too_large_or_bad(status: StatusCode) -> AppError {
 
 fn query_rejection(e: QueryRejection) -> AppError {
     let (code, field, message) =
-        path_error(&e)
-            .map(|(p, m)| describe(&p, &m))
-            .unwrap_or(("query_invalid", None, "查询参数有误".into()));
+        path_error(&e).map(|(p, m)| describe(&p, &m)).unwrap_or(("query_invalid", None, "查询参数有误".into()));
     rejected(StatusCode::UNPROCESSABLE_ENTITY, code, field, message)
 }
 
@@ -283,12 +267,7 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
                 "per_page" => "地址中的每页条数（per_page）应为20、50或100".to_string(),
                 _ => format!("地址中的参数“{key}”无法识别，请从页面上的筛选条件重新选择"),
             };
-            let err = rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "query_invalid",
-                Some(key.to_string()),
-                message,
-            );
+            let err = rejected(StatusCode::UNPROCESSABLE_ENTITY, "query_invalid", Some(key.to_string()), message);
             return crate::error::PageError::from(err).into_response();
         }
         let (code, message) = status_message(StatusCode::NOT_FOUND);
@@ -297,11 +276,7 @@ pub async fn plain_errors(req: Request, next: Next) -> Response {
     }
     let (code, message) = status_message(status);
     let err = rejected(status, code, None, message.into());
-    if api {
-        err.into_response()
-    } else {
-        crate::error::PageError::from(err).into_response()
-    }
+    if api { err.into_response() } else { crate::error::PageError::from(err).into_response() }
 }
 
 /// The client's address when the server knows it (not under in-process tests).

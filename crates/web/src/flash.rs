@@ -65,29 +65,13 @@ pub struct Flash {
 impl Flash {
     /// The notice the server signed for `user`, or empty.
     pub fn notice(&self, user: uuid::Uuid) -> String {
-        verified(
-            "notice",
-            self.notice.as_deref(),
-            self.t.as_deref(),
-            self.sig.as_deref(),
-            user,
-        )
+        verified("notice", self.notice.as_deref(), self.t.as_deref(), self.sig.as_deref(), user)
     }
 
     /// The error the server signed for `user`, as the list a page shows (empty when none).
     pub fn errors(&self, user: uuid::Uuid) -> Vec<shegong_domain::FieldError> {
-        let e = verified(
-            "error",
-            self.error.as_deref(),
-            self.t.as_deref(),
-            self.sig.as_deref(),
-            user,
-        );
-        if e.is_empty() {
-            vec![]
-        } else {
-            vec![shegong_domain::FieldError::new("invalid", "", e)]
-        }
+        let e = verified("error", self.error.as_deref(), self.t.as_deref(), self.sig.as_deref(), user);
+        if e.is_empty() { vec![] } else { vec![shegong_domain::FieldError::new("invalid", "", e)] }
     }
 }
 
@@ -189,16 +173,11 @@ pub async fn carry(
         *req.uri_mut() = u;
     }
     let mut res = next.run(req).await;
-    let page = res
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
+    let page =
+        res.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     if page {
-        res.headers_mut().append(
-            SET_COOKIE,
-            HeaderValue::from_static("shegong_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-        );
+        res.headers_mut()
+            .append(SET_COOKIE, HeaderValue::from_static("shegong_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
     }
     secured(res, secure)
 }
@@ -209,10 +188,7 @@ fn secured(mut res: Response, secure: bool) -> Response {
         return res;
     }
     let cookies: Vec<HeaderValue> = res.headers().get_all(SET_COOKIE).iter().cloned().collect();
-    if !cookies
-        .iter()
-        .any(|c| c.as_bytes().starts_with(FLASH_COOKIE.as_bytes()))
-    {
+    if !cookies.iter().any(|c| c.as_bytes().starts_with(FLASH_COOKIE.as_bytes())) {
         return res;
     }
     res.headers_mut().remove(SET_COOKIE);
@@ -251,11 +227,7 @@ mod tests {
         let v = |kind: &str, m: &str, t: &str, s: Option<&str>, u| verified(kind, Some(m), Some(t), s, u);
         assert_eq!(v("error", msg, t, Some(sig), me), "身份证号码校验位错误");
         assert_eq!(v("notice", msg, t, Some(sig), me), "", "signed for another kind");
-        assert_eq!(
-            v("error", msg, t, Some(sig), uuid::Uuid::now_v7()),
-            "",
-            "passed on to someone else"
-        );
+        assert_eq!(v("error", msg, t, Some(sig), uuid::Uuid::now_v7()), "", "passed on to someone else");
         assert_eq!(v("error", "请拨打 400-000-0000 领取补贴", t, Some(sig), me), "");
         assert_eq!(v("error", msg, "0", Some(sig), me), "", "another time");
         assert_eq!(v("error", msg, t, None, me), "");

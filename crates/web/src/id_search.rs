@@ -36,11 +36,7 @@ pub async fn guard(st: &AppState, caller: &Caller, filter: &WorkerFilter) -> Res
         });
     }
     // The log keeps what was typed, masked like any number it shows.
-    let shown = if number.len() == 18 {
-        shegong_domain::id_number::mask(&number)
-    } else {
-        number
-    };
+    let shown = if number.len() == 18 { shegong_domain::id_number::mask(&number) } else { number };
     shegong_store::audit::entry(&caller.actor, "worker.search_id_number", caller.scope.region().as_str())
         .detail(shown)
         .record(&st.db)
@@ -69,10 +65,7 @@ mod tests {
 
     #[test]
     fn only_numbers_are_id_searches() {
-        let f = |q: &str| WorkerFilter {
-            q: Some(q.into()),
-            ..Default::default()
-        };
+        let f = |q: &str| WorkerFilter { q: Some(q.into()), ..Default::default() };
         assert_eq!(id_query(&f("１５０ｘ")), Some("150X".into()));
         assert_eq!(id_query(&f("张佳明")), None);
         assert_eq!(id_query(&f("150")), None);

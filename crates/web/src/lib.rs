@@ -86,10 +86,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(server::panicked))
         .layer(axum::middleware::from_fn(extract::plain_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), flash::carry))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            freshness::own_writes,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), freshness::own_writes))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::map_response(server::security_headers))
         .with_state(state)

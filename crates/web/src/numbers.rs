@@ -24,11 +24,7 @@ pub(crate) fn money(fen: i64) -> String {
 }
 
 pub(crate) fn pct(a: i64, b: i64) -> String {
-    if b == 0 {
-        "—".into()
-    } else {
-        format!("{:.1}%", a as f64 * 100.0 / b as f64)
-    }
+    if b == 0 { "—".into() } else { format!("{:.1}%", a as f64 * 100.0 / b as f64) }
 }
 
 #[cfg(test)]

@@ -21,10 +21,7 @@ impl Paging {
 
     /// Every row at once (an export).
     pub(crate) fn all() -> Self {
-        Self {
-            page: 1,
-            per_page: u64::MAX,
-        }
+        Self { page: 1, per_page: u64::MAX }
     }
 
     /// This page's rows of a whole list.
@@ -55,11 +52,7 @@ impl Paging {
                 if p > last_shown + 1 {
                     out.push((String::new(), "…".into()));
                 }
-                let link = if p == self.page {
-                    String::new()
-                } else {
-                    href(p, self.per_page)
-                };
+                let link = if p == self.page { String::new() } else { href(p, self.per_page) };
                 out.push((link, p.to_string()));
                 last_shown = p;
             }

@@ -79,10 +79,7 @@ pub trait Measure {
         }
         // A line does not begin with closing punctuation (避头): the character before comes with it.
         for i in 1..lines.len() {
-            let starts_closed = lines[i]
-                .chars()
-                .next()
-                .is_some_and(|c| "）)」』】〕》，。、；：！？…%％".contains(c));
+            let starts_closed = lines[i].chars().next().is_some_and(|c| "）)」』】〕》，。、；：！？…%％".contains(c));
             if starts_closed && lines[i - 1].chars().count() > 1 {
                 let moved = lines[i - 1].pop().expect("more than one character");
                 lines[i].insert(0, moved);
@@ -102,11 +99,7 @@ pub trait Measure {
         let chars: Vec<char> = text.chars().collect();
         let per = chars.len().div_ceil(n);
         let even: Vec<String> = chars.chunks(per).map(|c| c.iter().collect()).collect();
-        if even.len() == n && even.iter().all(|l| self.width(l, size) <= width) {
-            even
-        } else {
-            wrapped
-        }
+        if even.len() == n && even.iter().all(|l| self.width(l, size) <= width) { even } else { wrapped }
     }
 }
 
@@ -117,13 +110,8 @@ impl Measure for CjkFont {
             return text.chars().count() as f32 * size;
         };
         let charmap = face.charmap();
-        let metrics = face.glyph_metrics(
-            skrifa::instance::Size::new(size),
-            skrifa::instance::LocationRef::default(),
-        );
-        text.chars()
-            .map(|c| charmap.map(c).and_then(|g| metrics.advance_width(g)).unwrap_or(size))
-            .sum()
+        let metrics = face.glyph_metrics(skrifa::instance::Size::new(size), skrifa::instance::LocationRef::default());
+        text.chars().map(|c| charmap.map(c).and_then(|g| metrics.advance_width(g)).unwrap_or(size)).sum()
     }
 }
 
@@ -220,12 +208,7 @@ pub fn decode(bytes: Vec<u8>, png: bool) -> Option<Image> {
         return None;
     }
     let data = krilla::Data::from(bytes);
-    if png {
-        Image::from_png(data, true)
-    } else {
-        Image::from_jpeg(data, true)
-    }
-    .ok()
+    if png { Image::from_png(data, true) } else { Image::from_jpeg(data, true) }.ok()
 }
 
 /// Renders pages of steps into a PDF with the font embedded (subset to the characters used).
@@ -260,10 +243,7 @@ pub fn render(font: &CjkFont, pages: &[Vec<Step>], image: Option<&Image>, title:
                     pb.line_to(*x2, *y2);
                     if let Some(path) = pb.finish() {
                         surface.set_fill(None);
-                        surface.set_stroke(Some(Stroke {
-                            width: *width,
-                            ..Stroke::default()
-                        }));
+                        surface.set_stroke(Some(Stroke { width: *width, ..Stroke::default() }));
                         surface.draw_path(&path);
                     }
                 }
@@ -298,8 +278,7 @@ pub fn render(font: &CjkFont, pages: &[Vec<Step>], image: Option<&Image>, title:
         surface.finish();
         page.finish();
     }
-    doc.finish()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("PDF 生成失败：{e:?}")))
+    doc.finish().map_err(|e| AppError::Internal(anyhow::anyhow!("PDF 生成失败：{e:?}")))
 }
 
 #[cfg(test)]
@@ -328,31 +307,10 @@ mod tests {
         // Machines without a CJK font are covered by the HTTP test's 503 branch.
         let Ok(font) = font(None) else { return };
         let page = vec![
-            Step::Text {
-                x: 40.0,
-                y: 60.0,
-                size: 12.0,
-                text: "社区工作者登记表 ABC 123".into(),
-            },
-            Step::Line {
-                x1: 40.0,
-                y1: 70.0,
-                x2: 300.0,
-                y2: 70.0,
-                width: 0.8,
-            },
-            Step::Shade {
-                x: 40.0,
-                y: 80.0,
-                w: 50.0,
-                h: 20.0,
-            },
-            Step::Image {
-                x: 400.0,
-                y: 80.0,
-                w: 70.0,
-                h: 99.0,
-            },
+            Step::Text { x: 40.0, y: 60.0, size: 12.0, text: "社区工作者登记表 ABC 123".into() },
+            Step::Line { x1: 40.0, y1: 70.0, x2: 300.0, y2: 70.0, width: 0.8 },
+            Step::Shade { x: 40.0, y: 80.0, w: 50.0, h: 20.0 },
+            Step::Image { x: 400.0, y: 80.0, w: 70.0, h: 99.0 },
         ];
         let image = decode(PNG.to_vec(), true);
         let pdf = render(&font, &[page.clone(), page], image.as_ref(), "测试").unwrap();

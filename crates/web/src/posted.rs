@@ -22,17 +22,11 @@ impl FromRequest<AppState> for Posted {
 
     async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
-        let caller = Caller::from_request_parts(&mut parts, st)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let caller = Caller::from_request_parts(&mut parts, st).await.map_err(IntoResponse::into_response)?;
         let Form(f) = Form::<SubForm>::from_request(Request::from_parts(parts, body), st)
             .await
             .map_err(IntoResponse::into_response)?;
-        Ok(Self {
-            st: st.clone(),
-            caller,
-            f,
-        })
+        Ok(Self { st: st.clone(), caller, f })
     }
 }
 

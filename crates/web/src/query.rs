@@ -26,10 +26,7 @@ pub struct ListQuery {
 impl ListQuery {
     /// The filter as this caller may search: ID numbers by prefix only for roles that see them.
     pub fn filter_for(&self, caller: &Caller) -> WorkerFilter {
-        WorkerFilter {
-            id_prefix_search: caller.role.may(Permission::ViewFullIdNumber),
-            ..self.filter.clone()
-        }
+        WorkerFilter { id_prefix_search: caller.role.may(Permission::ViewFullIdNumber), ..self.filter.clone() }
     }
 
     pub fn paging(&self) -> ApiResult<(u64, u64)> {
@@ -94,9 +91,6 @@ pub struct Items<T> {
 
 impl<T> Items<T> {
     pub fn new(items: Vec<T>) -> Self {
-        Self {
-            total: items.len(),
-            items,
-        }
+        Self { total: items.len(), items }
     }
 }

@@ -25,25 +25,11 @@ pub struct Field {
 }
 
 pub(crate) fn input(label: &str, name: &str, kind: &'static str, value: impl Into<String>, size: u32) -> Field {
-    Field {
-        label: label.into(),
-        name: name.into(),
-        kind,
-        value: value.into(),
-        size,
-        options: vec![],
-    }
+    Field { label: label.into(), name: name.into(), kind, value: value.into(), size, options: vec![] }
 }
 
 pub(crate) fn select(label: &str, name: &str, value: &str, options: Vec<(String, String)>) -> Field {
-    Field {
-        label: label.into(),
-        name: name.into(),
-        kind: "select",
-        value: value.into(),
-        size: 0,
-        options,
-    }
+    Field { label: label.into(), name: name.into(), kind: "select", value: value.into(), size: 0, options }
 }
 
 pub(crate) fn hidden(name: &str, value: impl Into<String>) -> Field {
@@ -91,26 +77,15 @@ pub struct Cell {
 }
 
 pub(crate) fn t(s: impl ToString) -> Cell {
-    Cell {
-        text: s.to_string(),
-        ..Default::default()
-    }
+    Cell { text: s.to_string(), ..Default::default() }
 }
 
 pub(crate) fn n(s: impl ToString) -> Cell {
-    Cell {
-        text: s.to_string(),
-        num: true,
-        ..Default::default()
-    }
+    Cell { text: s.to_string(), num: true, ..Default::default() }
 }
 
 pub(crate) fn link(s: impl ToString, href: impl Into<String>) -> Cell {
-    Cell {
-        text: s.to_string(),
-        href: href.into(),
-        ..Default::default()
-    }
+    Cell { text: s.to_string(), href: href.into(), ..Default::default() }
 }
 
 #[derive(Default)]
@@ -149,14 +124,8 @@ pub(crate) struct Header {
 pub(crate) fn headers(h: &[&str]) -> Vec<Header> {
     h.iter()
         .map(|x| match x.strip_prefix('#') {
-            Some(x) => Header {
-                label: x.to_string(),
-                num: true,
-            },
-            None => Header {
-                label: x.to_string(),
-                num: false,
-            },
+            Some(x) => Header { label: x.to_string(), num: true },
+            None => Header { label: x.to_string(), num: false },
         })
         .collect()
 }
@@ -170,9 +139,7 @@ pub(crate) struct Kpi {
 
 impl Kpi {
     pub(crate) fn list(v: Vec<(String, String, String)>) -> Vec<Kpi> {
-        v.into_iter()
-            .map(|(label, value, sub)| Kpi { label, value, sub })
-            .collect()
+        v.into_iter().map(|(label, value, sub)| Kpi { label, value, sub }).collect()
     }
 }
 
@@ -210,20 +177,12 @@ impl SectionsPage {
         for (i, sec) in self.sections.iter().filter(|s| !s.headers.is_empty()).enumerate() {
             let ws = wb.add_worksheet();
             // Sheet names: at most 31 characters, unique, without []:*?/\.
-            let base: String = if sec.title.is_empty() {
-                self.title.clone()
-            } else {
-                sec.title.clone()
-            }
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(28)
-            .collect();
-            let name = if names.insert(base.clone()) {
-                base
-            } else {
-                format!("{base}{}", i + 1)
-            };
+            let base: String = if sec.title.is_empty() { self.title.clone() } else { sec.title.clone() }
+                .chars()
+                .filter(|c| !"[]:*?/\\".contains(*c))
+                .take(28)
+                .collect();
+            let name = if names.insert(base.clone()) { base } else { format!("{base}{}", i + 1) };
             ws.set_name(&name).map_err(xerr)?;
             for (c, Header { label: h, .. }) in sec.headers.iter().enumerate() {
                 ws.write_string_with_format(0, c as u16, h, &bold).map_err(xerr)?;
@@ -280,11 +239,7 @@ impl SectionsPage {
             sections: vec![],
             export_query: {
                 let q = serde_urlencoded::to_string(m).unwrap_or_default();
-                if q.is_empty() {
-                    "format=xlsx".into()
-                } else {
-                    format!("{q}&format=xlsx")
-                }
+                if q.is_empty() { "format=xlsx".into() } else { format!("{q}&format=xlsx") }
             },
         })
     }
@@ -330,23 +285,14 @@ pub struct Msg {
 impl Msg {
     /// The page of a list this query asks for; every row for an export.
     pub(crate) fn paging(&self) -> Paging {
-        if self.format.as_deref() == Some("xlsx") {
-            Paging::all()
-        } else {
-            Paging::new(self.page, self.per_page)
-        }
+        if self.format.as_deref() == Some("xlsx") { Paging::all() } else { Paging::new(self.page, self.per_page) }
     }
 
     /// The links to the other pages of the list at `path`, of `total` rows, keeping the query's
     /// filters.
     pub(crate) fn page_links(&self, path: &str, total: usize) -> Vec<(String, String)> {
         self.paging().links(total as u64, |page, per_page| {
-            let q = Msg {
-                page: Some(page),
-                per_page: Some(per_page),
-                format: None,
-                ..self.clone()
-            };
+            let q = Msg { page: Some(page), per_page: Some(per_page), format: None, ..self.clone() };
             format!("{path}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
         })
     }

@@ -28,8 +28,7 @@ pub(crate) async fn security_headers(mut res: Response) -> Response {
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     // Personal data (full ID numbers among it) is never kept by a browser or a proxy; the static
     // files say otherwise themselves.
-    h.entry(axum::http::header::CACHE_CONTROL)
-        .or_insert(HeaderValue::from_static("private, no-store"));
+    h.entry(axum::http::header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-store"));
     res
 }
 
@@ -48,9 +47,7 @@ pub(crate) async fn healthz(axum::extract::State(st): axum::extract::State<AppSt
         Ok(_) => (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response(),
         Err(e) => {
             tracing::error!(error = ?e, "health check failed");
-            let down = Health {
-                status: "database_unavailable",
-            };
+            let down = Health { status: "database_unavailable" };
             (StatusCode::SERVICE_UNAVAILABLE, axum::Json(down)).into_response()
         }
     }
@@ -61,52 +58,32 @@ pub(crate) async fn asset(axum::extract::Path(path): axum::extract::Path<String>
     let (body, mime): (&'static [u8], &str) = match path.as_str() {
         "app.css" => (include_bytes!("../assets/app.css"), "text/css; charset=utf-8"),
         "app.js" => (include_bytes!("../assets/app.js"), "text/javascript; charset=utf-8"),
-        "htmx.min.js" => (
-            include_bytes!("../assets/vendor/htmx/htmx.min.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "echarts.min.js" => (
-            include_bytes!("../assets/vendor/echarts/echarts.min.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "swagger-ui-bundle.js" => (
-            include_bytes!("../assets/vendor/swagger-ui/swagger-ui-bundle.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "swagger-ui.css" => (
-            include_bytes!("../assets/vendor/swagger-ui/swagger-ui.css"),
-            "text/css; charset=utf-8",
-        ),
+        "htmx.min.js" => (include_bytes!("../assets/vendor/htmx/htmx.min.js"), "text/javascript; charset=utf-8"),
+        "echarts.min.js" => {
+            (include_bytes!("../assets/vendor/echarts/echarts.min.js"), "text/javascript; charset=utf-8")
+        }
+        "swagger-ui-bundle.js" => {
+            (include_bytes!("../assets/vendor/swagger-ui/swagger-ui-bundle.js"), "text/javascript; charset=utf-8")
+        }
+        "swagger-ui.css" => (include_bytes!("../assets/vendor/swagger-ui/swagger-ui.css"), "text/css; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    (
-        [
-            (header::CONTENT_TYPE, mime),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], body).into_response()
 }
 
 /// Binds `bind` and serves until Ctrl-C.
 pub async fn serve(db: Db, bind: &str, settings: Settings) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .map_err(|e| anyhow::anyhow!("无法监听 {bind}：{e}"))?;
+    let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| anyhow::anyhow!("无法监听 {bind}：{e}"))?;
     let addr = listener.local_addr()?;
     spawn_upload_expiry(db.clone(), settings.upload_retention_days);
     spawn_import_resume(db.clone());
     println!("shegong 已启动：http://{addr}/");
     tracing::info!(%addr, "listening");
-    axum::serve(
-        listener,
-        router(AppState::new(db, settings)).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    axum::serve(listener, router(AppState::new(db, settings)).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }
 

@@ -43,8 +43,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        db.cache
-            .set_stale_for(std::time::Duration::from_secs(settings.figures_stale_secs));
+        db.cache.set_stale_for(std::time::Duration::from_secs(settings.figures_stale_secs));
         Self {
             last_writes: Arc::default(),
             id_searches: Arc::default(),

@@ -43,26 +43,15 @@ impl Limit {
     /// The limits of a login attempt: a known device's own, else the username's and the address's.
     pub fn for_login(username: &str, addr: Option<std::net::SocketAddr>, device: Option<&str>) -> Vec<Limit> {
         if let Some(d) = device {
-            return vec![Limit {
-                key: format!("d:{}", users::hash_token(d)),
-                max: USER_FAILURES,
-                personal: true,
-            }];
+            return vec![Limit { key: format!("d:{}", users::hash_token(d)), max: USER_FAILURES, personal: true }];
         }
         let mut v = vec![Limit {
-            key: format!(
-                "u:{}",
-                username.trim().to_lowercase().chars().take(64).collect::<String>()
-            ),
+            key: format!("u:{}", username.trim().to_lowercase().chars().take(64).collect::<String>()),
             max: USER_FAILURES,
             personal: true,
         }];
         if let Some(a) = addr {
-            v.push(Limit {
-                key: format!("ip:{}", a.ip()),
-                max: ADDRESS_FAILURES,
-                personal: false,
-            });
+            v.push(Limit { key: format!("ip:{}", a.ip()), max: ADDRESS_FAILURES, personal: false });
         }
         v
     }
@@ -98,27 +87,18 @@ impl Throttle {
             }
         }
         for l in limits {
-            let e = map.entry(l.key.clone()).or_insert(Entry {
-                failures: 0,
-                in_flight: 0,
-                since: Instant::now(),
-            });
+            let e = map.entry(l.key.clone()).or_insert(Entry { failures: 0, in_flight: 0, since: Instant::now() });
             e.in_flight += 1;
         }
-        Some(Attempt {
-            throttle: self,
-            limits: limits.to_vec(),
-            done: false,
-        })
+        Some(Attempt { throttle: self, limits: limits.to_vec(), done: false })
     }
 
     /// Whether any of the limits is reached now.
     pub fn blocked(&self, limits: &[Limit]) -> bool {
         let map = self.lock();
-        limits.iter().any(|l| {
-            map.get(&l.key)
-                .is_some_and(|e| e.failures + e.in_flight >= l.max && e.since.elapsed() < WINDOW)
-        })
+        limits
+            .iter()
+            .any(|l| map.get(&l.key).is_some_and(|e| e.failures + e.in_flight >= l.max && e.since.elapsed() < WINDOW))
     }
 }
 
@@ -198,10 +178,7 @@ mod tests {
         let t = Throttle::default();
         let limits = Limit::for_login("clerk", addr("10.0.0.1"), None);
         let held: Vec<_> = (0..USER_FAILURES).map(|_| t.begin(&limits).expect("open")).collect();
-        assert!(
-            t.begin(&limits).is_none(),
-            "a sixth simultaneous guess waits for none of them"
-        );
+        assert!(t.begin(&limits).is_none(), "a sixth simultaneous guess waits for none of them");
         for a in held {
             a.failed();
         }
@@ -212,30 +189,21 @@ mod tests {
     fn a_known_device_is_not_locked_out_by_a_stranger() {
         let t = Throttle::default();
         for _ in 0..USER_FAILURES {
-            t.begin(&Limit::for_login("clerk", addr("10.9.9.9"), None))
-                .unwrap()
-                .failed();
+            t.begin(&Limit::for_login("clerk", addr("10.9.9.9"), None)).unwrap().failed();
         }
         assert!(t.blocked(&Limit::for_login("clerk", addr("10.0.0.1"), None)));
         let device = Limit::for_login("clerk", addr("10.0.0.1"), Some("device-token"));
-        t.begin(&device)
-            .expect("the clerk's own computer still logs in")
-            .succeeded();
+        t.begin(&device).expect("the clerk's own computer still logs in").succeeded();
     }
 
     #[test]
     fn made_up_usernames_lock_an_address_only_for_unknown_devices() {
         let t = Throttle::default();
         for i in 0..ADDRESS_FAILURES {
-            t.begin(&Limit::for_login(&format!("nobody{i}"), addr("10.0.0.1"), None))
-                .unwrap()
-                .failed();
+            t.begin(&Limit::for_login(&format!("nobody{i}"), addr("10.0.0.1"), None)).unwrap().failed();
         }
         assert!(t.begin(&Limit::for_login("clerk", addr("10.0.0.1"), None)).is_none());
-        assert!(
-            t.begin(&Limit::for_login("clerk", addr("10.0.0.1"), Some("d")))
-                .is_some()
-        );
+        assert!(t.begin(&Limit::for_login("clerk", addr("10.0.0.1"), Some("d"))).is_some());
         assert!(t.begin(&Limit::for_login("clerk", addr("10.0.0.2"), None)).is_some());
     }
 

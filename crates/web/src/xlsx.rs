@@ -51,9 +51,7 @@ pub(crate) async fn xlsx_response(mut wb: Workbook, ascii: &str, name: &str) -> 
 /// `Content-Disposition` for a download: `ascii` for old clients, the Chinese `name` (RFC 5987) for the rest.
 pub(crate) fn disposition(ascii: &str, name: &str) -> String {
     // RFC 5987 wants %20, not the form encoding's '+', for a space.
-    let encoded: String = serde_urlencoded::to_string([("f", name)])
-        .unwrap_or_default()
-        .replace('+', "%20");
+    let encoded: String = serde_urlencoded::to_string([("f", name)]).unwrap_or_default().replace('+', "%20");
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", &encoded[2..])
 }
 

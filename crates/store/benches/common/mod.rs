@@ -12,17 +12,8 @@ pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 pub fn roster(n: usize, communities: &[String]) -> Vec<u8> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory().unwrap();
-    let heads = [
-        "姓名",
-        "身份证号",
-        "所在社区代码",
-        "岗位类别",
-        "职务",
-        "任职开始日期",
-        "学历代码",
-        "社工证等级",
-        "手机号码",
-    ];
+    let heads =
+        ["姓名", "身份证号", "所在社区代码", "岗位类别", "职务", "任职开始日期", "学历代码", "社工证等级", "手机号码"];
     for (i, h) in heads.iter().enumerate() {
         ws.write_string(0, i as u16, *h).unwrap();
     }

@@ -68,10 +68,7 @@ pub(super) async fn career_and_pay(
     for row in last_year {
         by_street.entry(row.0[..9].to_string()).or_default().push(row);
     }
-    let held_back = communities
-        .iter()
-        .find(|c| c.code.starts_with("330481"))
-        .map(|c| c.code[..9].to_string());
+    let held_back = communities.iter().find(|c| c.code.starts_with("330481")).map(|c| c.code[..9].to_string());
     let a = &policy.assessment;
     let mut entries = Vec::new();
     let mut grades = Vec::new();
@@ -144,14 +141,10 @@ pub(super) async fn career_and_pay(
         }
     }
     for chunk in entries.chunks(2000) {
-        assessment_entry::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        assessment_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     for chunk in grades.chunks(2000) {
-        assessment::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        assessment::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     let _ = Grade::ALL;
     // Reserve candidates: three per 两委 seat in most communities, fewer in some.
@@ -171,41 +164,23 @@ pub(super) async fn career_and_pay(
     let mut reserves = Vec::new();
     for c in communities {
         let s = seats.get(&c.code).copied().unwrap_or(0);
-        let n = if rng.random_bool(0.85) {
-            s * 3
-        } else {
-            rng.random_range(0..=s * 2)
-        };
+        let n = if rng.random_bool(0.85) { s * 3 } else { rng.random_range(0..=s * 2) };
         for _ in 0..n {
             let female = rng.random_bool(0.6);
             let surname = SURNAMES.choose(rng).expect("non-empty");
             let pool = if female { FEMALE } else { MALE };
-            let given: String = (0..rng.random_range(1..=2))
-                .map(|_| *pool.choose(rng).expect("non-empty"))
-                .collect();
+            let given: String = (0..rng.random_range(1..=2)).map(|_| *pool.choose(rng).expect("non-empty")).collect();
             reserves.push(reserve::ActiveModel {
                 province_code: Set(province.clone()),
                 id: Set(v7(rng, ymd(last, 6, 1))),
                 region_code: Set(c.code.clone()),
                 name: Set(format!("{surname}{given}")),
                 gender: Set(if female { "2" } else { "1" }.into()),
-                birth_date: Set(ymd(
-                    rng.random_range(1985..=2000),
-                    rng.random_range(1..=12),
-                    rng.random_range(1..=28),
-                )),
-                education: Set(Some(
-                    ["21", "21", "31", "14"].choose(rng).expect("non-empty").to_string(),
-                )),
-                political_status: Set(["01", "01", "02", "03", "13"]
-                    .choose(rng)
-                    .expect("non-empty")
-                    .to_string()),
+                birth_date: Set(ymd(rng.random_range(1985..=2000), rng.random_range(1..=12), rng.random_range(1..=28))),
+                education: Set(Some(["21", "21", "31", "14"].choose(rng).expect("non-empty").to_string())),
+                political_status: Set(["01", "01", "02", "03", "13"].choose(rng).expect("non-empty").to_string()),
                 current_post: Set(Some(
-                    ["网格员", "专职工作者", "居民小组长", "志愿者骨干"]
-                        .choose(rng)
-                        .expect("non-empty")
-                        .to_string(),
+                    ["网格员", "专职工作者", "居民小组长", "志愿者骨干"].choose(rng).expect("non-empty").to_string(),
                 )),
                 note: Set(None),
                 added_by: Set("demo".into()),
@@ -215,9 +190,7 @@ pub(super) async fn career_and_pay(
         }
     }
     for chunk in reserves.chunks(2000) {
-        reserve::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        reserve::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     txn.commit().await?;
     // A year of locked payroll: last year's twelve months, one run per county. Levels change on
@@ -234,11 +207,7 @@ pub(super) async fn career_and_pay(
             let month = ymd(last, m, 1);
             let month_end =
                 month.checked_add_months(chrono::Months::new(1)).expect("valid") - chrono::Duration::days(1);
-            let computed: Vec<_> = december
-                .iter()
-                .filter(|c| c.service_start <= month_end)
-                .cloned()
-                .collect();
+            let computed: Vec<_> = december.iter().filter(|c| c.service_start <= month_end).cloned().collect();
             let at = Utc::now();
             let run = payroll_run::ActiveModel {
                 province_code: Set(province.clone()),

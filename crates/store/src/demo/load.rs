@@ -37,15 +37,7 @@ pub(super) struct Batch {
 }
 
 /// (community, start, end, post category, title, 两委, party-building post)
-pub(super) type DemoAppointment = (
-    String,
-    NaiveDate,
-    Option<NaiveDate>,
-    &'static str,
-    &'static str,
-    bool,
-    bool,
-);
+pub(super) type DemoAppointment = (String, NaiveDate, Option<NaiveDate>, &'static str, &'static str, bool, bool);
 
 pub(super) struct Post {
     category: &'static str,
@@ -55,12 +47,7 @@ pub(super) struct Post {
 }
 
 pub(super) fn posts_for(n: usize) -> Vec<Post> {
-    let p = |category, title, two_committees, party_building| Post {
-        category,
-        title,
-        two_committees,
-        party_building,
-    };
+    let p = |category, title, two_committees, party_building| Post { category, title, two_committees, party_building };
     let mut v = vec![
         p("head", "书记", true, false),
         p("head", "主任", true, false),
@@ -91,11 +78,8 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     if rows.is_empty() {
         return Err(anyhow::anyhow!("区划数据中没有省级代码 {}", opts.province).into());
     }
-    let counties: HashSet<String> = rows
-        .iter()
-        .filter(|r| r.code.as_str().len() == 6)
-        .map(|r| r.code.to_string())
-        .collect();
+    let counties: HashSet<String> =
+        rows.iter().filter(|r| r.code.as_str().len() == 6).map(|r| r.code.to_string()).collect();
 
     // Communities under streets (街道) and towns (镇), and grids under communities.
     let mut communities: Vec<Community> = Vec::new();
@@ -103,21 +87,14 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         .iter()
         .filter(|r| matches!(r.code.township_kind(), Some("街道" | "镇")))
         .filter(|r| {
-            opts.only_counties.is_empty()
-                || opts
-                    .only_counties
-                    .iter()
-                    .any(|c| r.code.as_str().starts_with(c.as_str()))
+            opts.only_counties.is_empty() || opts.only_counties.iter().any(|c| r.code.as_str().starts_with(c.as_str()))
         })
         .map(|r| (r.code.clone(), r.name.clone()))
         .collect();
     let mut grid_rows = Vec::new();
     for (street, street_name) in &streets {
-        let n = if street.township_kind() == Some("街道") {
-            rng.random_range(5..=7)
-        } else {
-            rng.random_range(1..=2)
-        };
+        let n =
+            if street.township_kind() == Some("街道") { rng.random_range(5..=7) } else { rng.random_range(1..=2) };
         let mut used = HashSet::new();
         for i in 1..=n {
             let name = loop {
@@ -147,14 +124,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 name: name.clone(),
                 households,
                 residents,
-                urban_rural_class: Some(
-                    if street.township_kind() == Some("街道") {
-                        "111"
-                    } else {
-                        "121"
-                    }
-                    .into(),
-                ),
+                urban_rural_class: Some(if street.township_kind() == Some("街道") { "111" } else { "121" }.into()),
             });
             communities.push(Community {
                 code,
@@ -234,9 +204,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         }
     }
     for chunk in training_rows.chunks(500) {
-        training::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        training::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     let total = communities.len() as u64;
     let mut first_worker_of_first: Option<String> = None;
@@ -272,16 +240,11 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             };
             let surname = SURNAMES.choose(&mut rng).expect("non-empty");
             let pool = if female { FEMALE } else { MALE };
-            let given: String = (0..rng.random_range(1..=2))
-                .map(|_| *pool.choose(&mut rng).expect("non-empty"))
-                .collect();
+            let given: String =
+                (0..rng.random_range(1..=2)).map(|_| *pool.choose(&mut rng).expect("non-empty")).collect();
             let name = format!("{surname}{given}");
             let earliest = ymd(2010, 1, 1).max(ymd(birth.year() + 20, birth.month(), 1));
-            let latest = if active {
-                today - chrono::Duration::days(30)
-            } else {
-                ymd(2024, 6, 30)
-            };
+            let latest = if active { today - chrono::Duration::days(30) } else { ymd(2024, 6, 30) };
             let start = date_between(
                 &mut rng,
                 earliest.min(latest - chrono::Duration::days(400)),
@@ -337,15 +300,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                         start + chrono::Duration::days(365),
                         today - chrono::Duration::days(100),
                     );
-                    appts.push((
-                        other.code.clone(),
-                        start,
-                        Some(moved),
-                        "staff",
-                        "专职工作者",
-                        false,
-                        false,
-                    ));
+                    appts.push((other.code.clone(), start, Some(moved), "staff", "专职工作者", false, false));
                     appts.push((
                         c.code.clone(),
                         moved,
@@ -446,16 +401,12 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 })
             .min(today.year() - 1);
             if edu == "21" && rng.random_bool(0.3) {
-                batch
-                    .educations
-                    .push(edu_row(&mut rng, &province, id, "31", grad_year - 2));
+                batch.educations.push(edu_row(&mut rng, &province, id, "31", grad_year - 2));
             }
             batch.educations.push(edu_row(&mut rng, &province, id, edu, grad_year));
             if let Some(level) = cert {
                 let year = rng.random_range(2012..=today.year() - 1);
-                let label = shegong_domain::worker::CertificateLevel::parse(level)
-                    .expect("known")
-                    .label();
+                let label = shegong_domain::worker::CertificateLevel::parse(level).expect("known").label();
                 batch.certificates.push(certificate::ActiveModel {
                     province_code: Set(province.clone()),
                     id: Set(v7(&mut rng, ymd(year, 6, 15))),
@@ -476,11 +427,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                         id: Set(v7(&mut rng, s)),
                         worker_id: Set(id),
                         region_code: Set(c.code.clone()),
-                        number: Set(Some(format!(
-                            "XY{}{:06}",
-                            &c.code[..6],
-                            rng.random_range(0..1_000_000u32)
-                        ))),
+                        number: Set(Some(format!("XY{}{:06}", &c.code[..6], rng.random_range(0..1_000_000u32)))),
                         term: Set(term.into()),
                         start_date: Set(s),
                         end_date: Set(te),
@@ -612,14 +559,9 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             },
         )
         .await?;
-        summary
-            .logins
-            .push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
+        summary.logins.push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
-    crate::audit::entry(&actor, "demo.load", prov)
-        .detail(format!("seed {}", opts.seed))
-        .save(&db.writer)
-        .await?;
+    crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.
     db.analyze().await?;
@@ -651,9 +593,7 @@ pub(super) fn edu_row(
     } else {
         None
     };
-    let major = school
-        .as_ref()
-        .map(|_| MAJORS.choose(rng).expect("non-empty").to_string());
+    let major = school.as_ref().map(|_| MAJORS.choose(rng).expect("non-empty").to_string());
     education::ActiveModel {
         province_code: Set(province.into()),
         id: Set(v7(rng, ymd(year.max(1980), 7, 1))),
@@ -672,9 +612,7 @@ pub(super) async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Resul
         A: ActiveModelTrait + Send + Clone,
     {
         for c in rows.chunks(chunk) {
-            <A::Entity as EntityTrait>::insert_many(c.to_vec())
-                .exec_without_returning(txn)
-                .await?;
+            <A::Entity as EntityTrait>::insert_many(c.to_vec()).exec_without_returning(txn).await?;
         }
         Ok(())
     }

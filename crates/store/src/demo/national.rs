@@ -115,18 +115,10 @@ pub async fn replicate(
         txn.commit().await?;
         for k in 0..*copies {
             made.copies += 1;
-            let copy = Copy {
-                backend,
-                province,
-                offset: 20 * k,
-                marker: 0xC000 | made.copies as u16,
-            };
+            let copy = Copy { backend, province, offset: 20 * k, marker: 0xC000 | made.copies as u16 };
             let txn = db.begin_write().await?;
             for (table, cols) in &columns {
-                made.rows += txn
-                    .execute_unprepared(&copy.statement(table, cols, source))
-                    .await?
-                    .rows_affected();
+                made.rows += txn.execute_unprepared(&copy.statement(table, cols, source)).await?.rows_affected();
             }
             txn.commit().await?;
             made.workers += source_workers;
@@ -222,9 +214,7 @@ async fn table_columns(db: &Db, table: &str) -> Result<Vec<(String, bool)>> {
         _ => format!("SELECT name, type = 'uuid_text' AS is_uuid FROM pragma_table_info('{table}') ORDER BY cid"),
     };
     let rows = db.conn.query_all_raw(Statement::from_string(db.backend(), sql)).await?;
-    rows.into_iter()
-        .map(|r| Ok((r.try_get::<String>("", "name")?, r.try_get::<bool>("", "is_uuid")?)))
-        .collect()
+    rows.into_iter().map(|r| Ok((r.try_get::<String>("", "name")?, r.try_get::<bool>("", "is_uuid")?))).collect()
 }
 
 /// The workers (active and exited) of `province`, what one copy adds.

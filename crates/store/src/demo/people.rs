@@ -68,12 +68,7 @@ pub(super) const EXIT_REASONS: &[&str] = &[
 ];
 
 pub(super) fn v7(rng: &mut ChaCha8Rng, at: NaiveDate) -> Uuid {
-    let ms = at
-        .and_hms_opt(9, 0, 0)
-        .expect("valid")
-        .and_utc()
-        .timestamp_millis()
-        .max(0) as u64;
+    let ms = at.and_hms_opt(9, 0, 0).expect("valid").and_utc().timestamp_millis().max(0) as u64;
     let mut bytes = [0u8; 10];
     rng.fill(&mut bytes);
     uuid::Builder::from_unix_timestamp_millis(ms, &bytes).into_uuid()

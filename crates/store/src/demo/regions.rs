@@ -14,11 +14,7 @@ pub fn statistical_regions(province: &str) -> Vec<RegionRow> {
     for (text, prov_col) in [(PROVINCES, 0usize), (CITIES, 2), (AREAS, 3), (STREETS, 3)] {
         for line in text.lines().skip(1) {
             let cols: Vec<&str> = line.split(',').map(|c| c.trim_matches('"')).collect();
-            let in_province = if prov_col == 0 {
-                cols[0] == province
-            } else {
-                cols.get(prov_col) == Some(&province)
-            };
+            let in_province = if prov_col == 0 { cols[0] == province } else { cols.get(prov_col) == Some(&province) };
             if !in_province {
                 continue;
             }

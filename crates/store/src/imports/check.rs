@@ -49,11 +49,7 @@ pub(super) fn cell_text(field: &str, cell: &Cell, row: usize, errors: &mut Vec<R
                 ));
                 return None;
             }
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                Some(format!("{}", *f as i64))
-            } else {
-                Some(f.to_string())
-            }
+            if f.fract() == 0.0 && f.abs() < 1e15 { Some(format!("{}", *f as i64)) } else { Some(f.to_string()) }
         }
     }
 }
@@ -80,9 +76,7 @@ pub(super) fn row_input(
 ) -> NewWorkerInput {
     let _ = t;
     let mut get = |field: &'static str| -> Option<String> {
-        cols.get(field)
-            .and_then(|&i| cells.get(i))
-            .and_then(|c| cell_text(field, c, row, errors))
+        cols.get(field).and_then(|&i| cells.get(i)).and_then(|c| cell_text(field, c, row, errors))
     };
     let mut i = NewWorkerInput {
         name: get("name").unwrap_or_default(),
@@ -160,11 +154,8 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
         .filter(|(_, _, l)| l == RegionLevel::Street.as_str())
         .map(|(c, n, _)| (c.as_str(), n.as_str()))
         .collect();
-    let communities: HashSet<String> = places
-        .iter()
-        .filter(|(_, _, l)| l == RegionLevel::Community.as_str())
-        .map(|(c, _, _)| c.clone())
-        .collect();
+    let communities: HashSet<String> =
+        places.iter().filter(|(_, _, l)| l == RegionLevel::Community.as_str()).map(|(c, _, _)| c.clone()).collect();
     let by_name = |text: &str| -> std::result::Result<String, String> {
         let words: Vec<&str> = text.split_whitespace().collect();
         let name = words.last().copied().unwrap_or_default();
@@ -185,18 +176,11 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
             many => Err(format!(
                 "有{}个名为“{text}”的社区，请写上所属街道（如“{} {name}”）或填写社区代码",
                 many.len(),
-                many[0]
-                    .get(..9)
-                    .and_then(|s| streets.get(s))
-                    .copied()
-                    .unwrap_or("某某街道")
+                many[0].get(..9).and_then(|s| streets.get(s)).copied().unwrap_or("某某街道")
             )),
         }
     };
-    let mut out = Checked {
-        rows: t.rows.len(),
-        ..Default::default()
-    };
+    let mut out = Checked { rows: t.rows.len(), ..Default::default() };
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (row, cells) in &t.rows {
         let mut errs = Vec::new();
@@ -255,11 +239,7 @@ pub async fn check(db: &impl ConnectionTrait, scope: &Scope, t: &Table, today: N
     }
     // Against the archive: an ID number active outside the scope, or kept in another province.
     let holders = registry(db, out.valid.iter().map(|(_, w)| w.id_number.to_string()).collect()).await?;
-    let open = open_posts(
-        db,
-        holders.values().filter(|h| h.status == WorkerStatus::Active.as_str()),
-    )
-    .await?;
+    let open = open_posts(db, holders.values().filter(|h| h.status == WorkerStatus::Active.as_str())).await?;
     let mut keep = Vec::with_capacity(out.valid.len());
     for (row, w) in std::mem::take(&mut out.valid) {
         if let Some(h) = holders.get(w.id_number.as_str()) {
@@ -292,11 +272,7 @@ pub(super) fn against_holder(
 ) -> Option<RowError> {
     let active = h.status == WorkerStatus::Active.as_str();
     if h.province_code != w.appointment.community.as_str()[..2] {
-        return Some(RowError::new(
-            row,
-            "身份证号",
-            "该人员档案在其他省份，请由原省份办理档案转移",
-        ));
+        return Some(RowError::new(row, "身份证号", "该人员档案在其他省份，请由原省份办理档案转移"));
     }
     if !active && h.name != w.name.as_str() {
         // The same rule as registering one person again: the name must be the archive's.
@@ -307,11 +283,7 @@ pub(super) fn against_holder(
         ));
     }
     if active && !scope.allows_region(&h.region_code) {
-        return Some(RowError::new(
-            row,
-            "身份证号",
-            "该身份证号码对应人员已在其他地区登记在岗，不能导入",
-        ));
+        return Some(RowError::new(row, "身份证号", "该身份证号码对应人员已在其他地区登记在岗，不能导入"));
     }
     if let Some((start, post)) = open {
         let a = &w.appointment;
@@ -346,10 +318,7 @@ pub(super) async fn open_posts<'a>(
 ) -> Result<HashMap<Uuid, OpenPost>> {
     let mut by_province: HashMap<&str, Vec<Uuid>> = HashMap::new();
     for h in holders {
-        by_province
-            .entry(h.province_code.as_str())
-            .or_default()
-            .push(h.worker_id);
+        by_province.entry(h.province_code.as_str()).or_default().push(h.worker_id);
     }
     let mut out: HashMap<Uuid, OpenPost> = HashMap::new();
     for (p, ids) in by_province {
@@ -384,27 +353,17 @@ pub(super) async fn open_posts<'a>(
 pub(super) async fn registry(db: &impl ConnectionTrait, ids: Vec<String>) -> Result<HashMap<String, Holder>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
-        let regs = id_registry::Entity::find()
-            .filter(id_registry::Column::IdNumber.is_in(chunk.to_vec()))
-            .all(db)
-            .await?;
+        let regs =
+            id_registry::Entity::find().filter(id_registry::Column::IdNumber.is_in(chunk.to_vec())).all(db).await?;
         let mut by_province: HashMap<String, Vec<Uuid>> = HashMap::new();
         for r in &regs {
-            by_province
-                .entry(r.province_code.clone())
-                .or_default()
-                .push(r.worker_id);
+            by_province.entry(r.province_code.clone()).or_default().push(r.worker_id);
         }
         let mut state: HashMap<Uuid, (String, String, String)> = HashMap::new();
         for (p, ids) in by_province {
             let rows: Vec<(Uuid, String, String, String)> = worker::Entity::find()
                 .select_only()
-                .columns([
-                    worker::Column::Id,
-                    worker::Column::RegionCode,
-                    worker::Column::Status,
-                    worker::Column::Name,
-                ])
+                .columns([worker::Column::Id, worker::Column::RegionCode, worker::Column::Status, worker::Column::Name])
                 .filter(worker::Column::ProvinceCode.eq(p))
                 .filter(worker::Column::Id.is_in(ids))
                 .into_tuple()
@@ -416,13 +375,7 @@ pub(super) async fn registry(db: &impl ConnectionTrait, ids: Vec<String>) -> Res
             if let Some((region_code, status, name)) = state.remove(&r.worker_id) {
                 out.insert(
                     r.id_number,
-                    Holder {
-                        worker_id: r.worker_id,
-                        province_code: r.province_code,
-                        region_code,
-                        status,
-                        name,
-                    },
+                    Holder { worker_id: r.worker_id, province_code: r.province_code, region_code, status, name },
                 );
             }
         }

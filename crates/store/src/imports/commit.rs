@@ -87,11 +87,7 @@ fn upload_province(scope: &shegong_domain::Scope) -> &str {
 }
 
 fn already_running() -> StoreError {
-    StoreError::Conflict(FieldError::new(
-        "import_running",
-        "id",
-        "该文件正在导入，请稍候查看结果",
-    ))
+    StoreError::Conflict(FieldError::new("import_running", "id", "该文件正在导入，请稍候查看结果"))
 }
 
 /// Which upload a commit writes, whether it finishes one left `committing`, and the pause between
@@ -111,11 +107,7 @@ pub(super) async fn commit_run(
     progress: &(dyn Fn(usize, usize) + Sync),
     job: Job,
 ) -> Result<(Checked, Option<Committed>)> {
-    let Job {
-        upload: run,
-        resuming,
-        pause,
-    } = job;
+    let Job { upload: run, resuming, pause } = job;
     access.require(Permission::EditArchive)?;
     let _running = Running::claim(run)?;
     let (scope, actor) = (&access.scope, &access.actor);
@@ -152,10 +144,7 @@ pub(super) async fn commit_run(
     let mut uncounted = 0;
     if resuming {
         done.unchanged = m.updated.unwrap_or(0) as usize;
-        done.skipped = super::errors_of(&m)
-            .into_iter()
-            .filter(|e| e.row <= progress_row)
-            .collect();
+        done.skipped = super::errors_of(&m).into_iter().filter(|e| e.row <= progress_row).collect();
         uncounted = (m.error_count.max(0) as usize).saturating_sub(done.skipped.len());
     }
     let mut create: Vec<(Uuid, &NewWorker)> = Vec::new();
@@ -183,10 +172,7 @@ pub(super) async fn commit_run(
     // 3. New archives, a chunk per transaction.
     for chunk in create.chunks(NEW_PER_TXN) {
         let txn = db.begin_write().await?;
-        crate::workers::write_new(&txn, actor, chunk, &|w| {
-            format!("{} 经批量导入建立档案", w.name.as_str())
-        })
-        .await?;
+        crate::workers::write_new(&txn, actor, chunk, &|w| format!("{} 经批量导入建立档案", w.name.as_str())).await?;
         txn.commit().await?;
         between_chunks(pause).await;
         done.created += chunk.len();
@@ -223,14 +209,8 @@ pub(super) async fn commit_run(
         .col_expr(import::Column::Status, Expr::value(UploadStatus::Committed.as_str()))
         .col_expr(import::Column::CommittedAt, Expr::value(Some(Utc::now())))
         .col_expr(import::Column::Created, Expr::value(Some(done.created as i32)))
-        .col_expr(
-            import::Column::Updated,
-            Expr::value(Some((done.updated + done.unchanged) as i32)),
-        )
-        .col_expr(
-            import::Column::ErrorCount,
-            Expr::value((done.skipped.len() + uncounted) as i32),
-        )
+        .col_expr(import::Column::Updated, Expr::value(Some((done.updated + done.unchanged) as i32)))
+        .col_expr(import::Column::ErrorCount, Expr::value((done.skipped.len() + uncounted) as i32))
         .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
         .filter(import::Column::ProvinceCode.eq(upload_province(scope)))
         .filter(import::Column::Id.eq(run))
@@ -272,12 +252,7 @@ async fn reserve(
             .valid
             .iter()
             .filter(|(_, w)| !checked.holders.contains_key(w.id_number.as_str()))
-            .map(|(_, w)| {
-                (
-                    w.id_number.to_string(),
-                    w.appointment.community.as_str()[..2].to_string(),
-                )
-            })
+            .map(|(_, w)| (w.id_number.to_string(), w.appointment.community.as_str()[..2].to_string()))
             .collect();
         let txn = db.begin_write().await?;
         let taken = registered(&txn, new.iter().map(|(id, _)| id.clone()).collect()).await?;
@@ -326,37 +301,25 @@ async fn reserve(
             &txn,
             "id_registry",
             &["id_number", "province_code", "worker_id"],
-            ids.iter()
-                .map(|(w, (id, p))| vec![id.clone().into(), p.clone().into(), (*w).into()])
-                .collect(),
+            ids.iter().map(|(w, (id, p))| vec![id.clone().into(), p.clone().into(), (*w).into()]).collect(),
         )
         .await?;
         crate::bulk::insert(
             &txn,
             "import_reservations",
             &["import_id", "id_number", "worker_id"],
-            ids.iter()
-                .map(|(w, (id, _))| vec![run.into(), id.clone().into(), (*w).into()])
-                .collect(),
+            ids.iter().map(|(w, (id, _))| vec![run.into(), id.clone().into(), (*w).into()]).collect(),
         )
         .await?;
         txn.commit().await?;
         return Ok(Reserved::Yes);
     }
-    Err(StoreError::Conflict(FieldError::new(
-        "import_busy",
-        "file",
-        "导入期间档案持续有变动，请稍后再试",
-    )))
+    Err(StoreError::Conflict(FieldError::new("import_busy", "file", "导入期间档案持续有变动，请稍后再试")))
 }
 
 fn not_imported(row: usize, field: &str, why: &str) -> RowError {
     let why = why.strip_prefix("未导入：").unwrap_or(why);
-    RowError {
-        row,
-        field: field.to_string(),
-        message: format!("未导入：{why}"),
-    }
+    RowError { row, field: field.to_string(), message: format!("未导入：{why}") }
 }
 
 /// One chunk of updates, under the write lock: each row's person read again and compared with the
@@ -434,14 +397,8 @@ async fn set_progress(
 ) -> Result<()> {
     import::Entity::update_many()
         .col_expr(import::Column::ProgressRow, Expr::value(row as i32))
-        .col_expr(
-            import::Column::Updated,
-            Expr::value(Some((done.updated + done.unchanged) as i32)),
-        )
-        .col_expr(
-            import::Column::ErrorCount,
-            Expr::value((done.skipped.len() + uncounted) as i32),
-        )
+        .col_expr(import::Column::Updated, Expr::value(Some((done.updated + done.unchanged) as i32)))
+        .col_expr(import::Column::ErrorCount, Expr::value((done.skipped.len() + uncounted) as i32))
         .col_expr(import::Column::Errors, Expr::value(super::kept_errors(&done.skipped)))
         .filter(import::Column::ProvinceCode.eq(province))
         .filter(import::Column::Id.eq(run))

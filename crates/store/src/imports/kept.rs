@@ -43,14 +43,7 @@ async fn keep(
     let (scope, actor) = (&access.scope, &access.actor);
     let region = scope.region().as_str();
     let province = if region.len() >= 2 { &region[..2] } else { "00" };
-    let name: String = filename
-        .chars()
-        .rev()
-        .take(200)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let name: String = filename.chars().rev().take(200).collect::<Vec<_>>().into_iter().rev().collect();
     Ok(import::ActiveModel {
         province_code: Set(province.to_string()),
         id: Set(Uuid::now_v7()),
@@ -190,17 +183,7 @@ pub async fn commit_upload(
     today: NaiveDate,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
-    commit_upload_paced(
-        db,
-        access,
-        filename,
-        bytes,
-        t,
-        today,
-        progress,
-        std::time::Duration::ZERO,
-    )
-    .await
+    commit_upload_paced(db, access, filename, bytes, t, today, progress, std::time::Duration::ZERO).await
 }
 
 /// The pause a commit from outside the server (the command line) leaves between its chunks, so
@@ -219,10 +202,7 @@ pub async fn commit_upload_paced(
     progress: &(dyn Fn(usize, usize) + Sync),
     pause: std::time::Duration,
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
-    let pending = Checked {
-        rows: t.rows.len(),
-        ..Default::default()
-    };
+    let pending = Checked { rows: t.rows.len(), ..Default::default() };
     let m = keep(db, access, filename, bytes, &pending, UploadStatus::Checking).await?;
     commit_recorded(db, access, m, t, today, progress, pause).await
 }
@@ -238,19 +218,7 @@ pub(super) async fn commit_recorded(
 ) -> Result<(import::Model, Checked, Option<Committed>)> {
     let resuming = m.status == UploadStatus::Committing.as_str();
     let id = m.id;
-    let (checked, done) = commit_run(
-        db,
-        access,
-        t,
-        today,
-        progress,
-        Job {
-            upload: id,
-            resuming,
-            pause,
-        },
-    )
-    .await?;
+    let (checked, done) = commit_run(db, access, t, today, progress, Job { upload: id, resuming, pause }).await?;
     if done.is_none() {
         // Refused: the upload keeps the check's errors and can be corrected and uploaded again.
         let mut am: import::ActiveModel = m.into();

@@ -37,12 +37,7 @@ pub const COLUMNS: [(&str, &str, bool, &[&str]); 21] = [
     ("政治面貌", "political_status", false, &[]),
     ("手机号码", "phone", true, &["手机号", "联系电话"]),
     ("住址", "address", false, &["家庭住址"]),
-    (
-        "所在社区代码",
-        "community_code",
-        true,
-        &["社区代码", "所在社区", "社区名称", "社区"],
-    ),
+    ("所在社区代码", "community_code", true, &["社区代码", "所在社区", "社区名称", "社区"]),
     ("岗位类别", "post_category", true, &[]),
     ("职务", "title", true, &[]),
     ("任职开始日期", "start_date", true, &["任职日期"]),
@@ -75,11 +70,7 @@ pub struct RowError {
 
 impl RowError {
     fn new(row: usize, field: &str, message: impl Into<String>) -> Self {
-        Self {
-            row,
-            field: field.to_string(),
-            message: message.into(),
-        }
+        Self { row, field: field.to_string(), message: message.into() }
     }
 }
 

@@ -34,10 +34,7 @@ pub(super) fn is_header_row(cells: &[Cell]) -> bool {
             _ => None,
         })
         .collect();
-    texts.contains(&"姓名")
-        && texts
-            .iter()
-            .any(|t| matches!(*t, "身份证号" | "身份证号码" | "公民身份号码"))
+    texts.contains(&"姓名") && texts.iter().any(|t| matches!(*t, "身份证号" | "身份证号码" | "公民身份号码"))
 }
 
 pub(super) fn table_from(rows: impl Iterator<Item = (usize, Vec<Cell>)>) -> Result<Table> {
@@ -105,9 +102,7 @@ pub fn read_rows(filename: &str, bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>
         return read_xlsx(bytes);
     }
     if lower.ends_with(".xls") {
-        return Err(file_error(
-            "不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后上传",
-        ));
+        return Err(file_error("不支持旧版 .xls 文件，请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后上传"));
     }
     Err(file_error("文件格式无法识别：请上传 .xlsx 或 .csv 文件"))
 }
@@ -125,9 +120,7 @@ pub(super) fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>> {
     };
     let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| {
         tracing::info!(error = %e, "unreadable worksheet");
-        file_error(format!(
-            "无法读取工作表“{name}”：内容已损坏，请在 Excel 或 WPS 中打开后另存为 .xlsx 再上传"
-        ))
+        file_error(format!("无法读取工作表“{name}”：内容已损坏，请在 Excel 或 WPS 中打开后另存为 .xlsx 再上传"))
     })?;
     // Cells arrive row by row; the used range the file declares is never allocated.
     let mut rows: Vec<(usize, Vec<Cell>)> = Vec::new();
@@ -136,9 +129,7 @@ pub(super) fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>> {
     loop {
         let cell = reader.next_cell().map_err(|e| {
             tracing::info!(error = %e, "unreadable worksheet");
-            file_error(format!(
-                "无法读取工作表“{name}”：内容已损坏，请在 Excel 或 WPS 中打开后另存为 .xlsx 再上传"
-            ))
+            file_error(format!("无法读取工作表“{name}”：内容已损坏，请在 Excel 或 WPS 中打开后另存为 .xlsx 再上传"))
         })?;
         let Some(cell) = cell else { break };
         let (r, c) = cell.get_position();
@@ -206,10 +197,7 @@ pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>> {
         return Err(file_error(limits::too_big_file()));
     }
     let text = decode_text(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut budget = TextBudget::default();
     for (i, rec) in rdr.records().enumerate() {
@@ -220,11 +208,7 @@ pub(super) fn read_csv(bytes: &[u8]) -> Result<Vec<(usize, Vec<Cell>)>> {
         let mut cells = Vec::with_capacity(rec.len().min(MAX_COLS));
         for (col, s) in rec.iter().take(MAX_COLS).enumerate() {
             budget.take(s, i + 1, col).map_err(file_error)?;
-            cells.push(if s.trim().is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(s.to_string())
-            });
+            cells.push(if s.trim().is_empty() { Cell::Empty } else { Cell::Text(s.to_string()) });
         }
         rows.push((i + 1, cells));
     }

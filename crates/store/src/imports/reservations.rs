@@ -43,16 +43,11 @@ pub(super) async fn existing(db: &impl ConnectionTrait, province: &str, ids: Vec
 /// Ends an import's reservations: a reserved ID number whose archive was not made leaves the
 /// registry (nobody is kept from registering that person), and the reservations go.
 pub(super) async fn release(txn: &DatabaseTransaction, province: &str, run: Uuid) -> Result<()> {
-    let reserved = import_reservation::Entity::find()
-        .filter(import_reservation::Column::ImportId.eq(run))
-        .all(txn)
-        .await?;
+    let reserved =
+        import_reservation::Entity::find().filter(import_reservation::Column::ImportId.eq(run)).all(txn).await?;
     let made = existing(txn, province, reserved.iter().map(|r| r.worker_id).collect()).await?;
-    let orphans: Vec<(String, Uuid)> = reserved
-        .into_iter()
-        .filter(|r| !made.contains(&r.worker_id))
-        .map(|r| (r.id_number, r.worker_id))
-        .collect();
+    let orphans: Vec<(String, Uuid)> =
+        reserved.into_iter().filter(|r| !made.contains(&r.worker_id)).map(|r| (r.id_number, r.worker_id)).collect();
     for chunk in orphans.chunks(500) {
         id_registry::Entity::delete_many()
             .filter(id_registry::Column::IdNumber.is_in(chunk.iter().map(|(id, _)| id.clone())))
@@ -60,9 +55,6 @@ pub(super) async fn release(txn: &DatabaseTransaction, province: &str, run: Uuid
             .exec(txn)
             .await?;
     }
-    import_reservation::Entity::delete_many()
-        .filter(import_reservation::Column::ImportId.eq(run))
-        .exec(txn)
-        .await?;
+    import_reservation::Entity::delete_many().filter(import_reservation::Column::ImportId.eq(run)).exec(txn).await?;
     Ok(())
 }

@@ -28,10 +28,7 @@ pub(super) async fn known_state(db: &impl ConnectionTrait, holders: &[&Holder]) 
     let mut out: Known = HashMap::new();
     let mut by_province: HashMap<&str, Vec<Uuid>> = HashMap::new();
     for h in holders {
-        by_province
-            .entry(h.province_code.as_str())
-            .or_default()
-            .push(h.worker_id);
+        by_province.entry(h.province_code.as_str()).or_default().push(h.worker_id);
     }
     for (p, ids) in by_province {
         for chunk in ids.chunks(500) {
@@ -109,18 +106,12 @@ pub(super) fn import_unchanged(w: &worker::Model, edus: &[String], certs: &[Stri
         && w.ethnicity == new.ethnicity
         && w.political_status == new.political_status
         && w.birth_date == new.birth_date
-        && new
-            .phone
-            .as_ref()
-            .is_none_or(|p| w.phone.as_deref() == Some(p.as_str()))
+        && new.phone.as_ref().is_none_or(|p| w.phone.as_deref() == Some(p.as_str()))
         && new.address.as_ref().is_none_or(|x| w.address.as_ref() == Some(x))
         && (w.region_code.as_str(), w.post_category.as_str(), w.title.as_str())
             == (a.community.as_str(), a.post_category.as_str(), a.title.as_str())
         && new.education.as_ref().is_none_or(|e| edus.contains(&e.code))
-        && new
-            .certificate
-            .as_ref()
-            .is_none_or(|c| certs.iter().any(|l| l == c.level.as_str()))
+        && new.certificate.as_ref().is_none_or(|c| certs.iter().any(|l| l == c.level.as_str()))
 }
 
 /// Applies an import row to a known worker inside the import's transaction. A worker who left is

@@ -26,11 +26,7 @@ pub(super) const STEPS: &[Step] = &[
     Index("idx_workers_id", "workers", "id"),
     // One ID number, one person, nationwide. On Citus this table is distributed by `id_number` on
     // its own, so the uniqueness holds across provinces.
-    Create(TableDef {
-        name: "id_registry",
-        cols: "id_number:s18* province_code:s2 worker_id:uuid",
-        ..TABLE
-    }),
+    Create(TableDef { name: "id_registry", cols: "id_number:s18* province_code:s2 worker_id:uuid", ..TABLE }),
     province(
         "appointments",
         "worker_id:uuid region_code:s15 post_category:s32 title:s40 two_committees:bool full_time:bool \

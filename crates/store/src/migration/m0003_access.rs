@@ -27,10 +27,6 @@ pub(super) const STEPS: &[Step] = &[
     }),
     Index("idx_api_tokens_user", "api_tokens", "user_id"),
     // Distributed by province on Citus, like the archive.
-    province(
-        "audit_log",
-        "at:ts username:s64 role:s32 action:s64 region_code:s15 target:s64? detail:text?",
-        "",
-    ),
+    province("audit_log", "at:ts username:s64 role:s32 action:s64 region_code:s15 target:s64? detail:text?", ""),
     Index("idx_audit_region_at", "audit_log", "region_code at"),
 ];

@@ -3,8 +3,5 @@
 
 use super::{Step, Step::Index};
 
-pub(super) const STEPS: &[Step] = &[Index(
-    "idx_workers_status_region_name",
-    "workers",
-    "status province_code region_code name id",
-)];
+pub(super) const STEPS: &[Step] =
+    &[Index("idx_workers_status_region_name", "workers", "status province_code region_code name id")];

@@ -21,14 +21,6 @@ pub(super) const STEPS: &[Step] = &[
         "training_id:uuid worker_id:uuid region_code:s15 completed_on:date credits:i32",
         "training_id>trainings; worker_id>workers",
     ),
-    Unique(
-        "uq_training_records_worker",
-        "training_records",
-        "province_code training_id worker_id",
-    ),
-    Index(
-        "idx_training_records_region",
-        "training_records",
-        "region_code worker_id completed_on",
-    ),
+    Unique("uq_training_records_worker", "training_records", "province_code training_id worker_id"),
+    Index("idx_training_records_region", "training_records", "region_code worker_id completed_on"),
 ];

@@ -20,20 +20,8 @@ pub(super) const STEPS: &[Step] = &[
         "region_code:s15 policy_name:s40 policy_version:i32 effective_from:date assigned_by:s64 assigned_at:ts",
         "policy_name,policy_version>policies.name,version",
     ),
-    Unique(
-        "uq_policy_assignments_region_from",
-        "policy_assignments",
-        "province_code region_code effective_from",
-    ),
-    province(
-        "reference_wages",
-        "region_code:s15 key:s40 year:i32 annual_fen:i64 set_by:s64 set_at:ts",
-        "",
-    ),
-    Unique(
-        "uq_reference_wages",
-        "reference_wages",
-        "province_code region_code key year",
-    ),
+    Unique("uq_policy_assignments_region_from", "policy_assignments", "province_code region_code effective_from"),
+    province("reference_wages", "region_code:s15 key:s40 year:i32 annual_fen:i64 set_by:s64 set_at:ts", ""),
+    Unique("uq_reference_wages", "reference_wages", "province_code region_code key year"),
     Index("idx_policy_assignments_region", "policy_assignments", "region_code"),
 ];

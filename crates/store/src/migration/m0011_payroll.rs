@@ -15,11 +15,7 @@ pub(super) const STEPS: &[Step] = &[
          skipped:i32 created_by:s64 created_at:ts reviewed_by:s64? reviewed_at:ts? locked_by:s64? locked_at:ts?",
         "",
     ),
-    Unique(
-        "uq_payroll_runs_region_month",
-        "payroll_runs",
-        "province_code region_code month",
-    ),
+    Unique("uq_payroll_runs_region_month", "payroll_runs", "province_code region_code month"),
     Index("idx_payroll_runs_month", "payroll_runs", "month region_code"),
     province(
         "payslips",
@@ -35,9 +31,5 @@ pub(super) const STEPS: &[Step] = &[
         "run_id:uuid worker_id:uuid region_code:s15 month:s7 amount_fen:i64 reason:s200 created_by:s64 created_at:ts",
         "run_id>payroll_runs",
     ),
-    Index(
-        "idx_payslip_adjustments_worker",
-        "payslip_adjustments",
-        "worker_id month",
-    ),
+    Index("idx_payslip_adjustments_worker", "payslip_adjustments", "worker_id month"),
 ];

@@ -2,7 +2,4 @@
 
 use super::{Step, Step::AddColumn};
 
-pub(super) const STEPS: &[Step] = &[
-    AddColumn("workers", "bank_name:s60?"),
-    AddColumn("workers", "bank_account:s32?"),
-];
+pub(super) const STEPS: &[Step] = &[AddColumn("workers", "bank_name:s60?"), AddColumn("workers", "bank_account:s32?")];

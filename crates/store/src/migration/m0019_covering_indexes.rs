@@ -10,26 +10,14 @@ use super::{
 };
 
 pub(super) const STEPS: &[Step] = &[
-    Index(
-        "idx_assessments_region_grades",
-        "assessments",
-        "province_code region_code year worker_id grade",
-    ),
+    Index("idx_assessments_region_grades", "assessments", "province_code region_code year worker_id grade"),
     DropIndex("idx_assessments_region_year", "assessments", "region_code year"),
     Index(
         "idx_training_records_worker_credits",
         "training_records",
         "province_code worker_id completed_on attendance credits",
     ),
-    DropIndex(
-        "idx_training_records_worker",
-        "training_records",
-        "worker_id completed_on",
-    ),
+    DropIndex("idx_training_records_worker", "training_records", "worker_id completed_on"),
     Index("idx_regions_level_code", "regions", "level code"),
-    Index(
-        "idx_agreements_ending",
-        "agreements",
-        "province_code end_date region_code",
-    ),
+    Index("idx_agreements_ending", "agreements", "province_code end_date region_code"),
 ];

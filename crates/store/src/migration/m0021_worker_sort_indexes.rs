@@ -9,14 +9,6 @@ use super::{Step, Step::Index};
 pub(super) const STEPS: &[Step] = &[
     Index("idx_workers_province_name", "workers", "province_code name id"),
     Index("idx_workers_province_birth", "workers", "province_code birth_date id"),
-    Index(
-        "idx_workers_province_service",
-        "workers",
-        "province_code service_start id",
-    ),
-    Index(
-        "idx_workers_province_region",
-        "workers",
-        "province_code region_code name",
-    ),
+    Index("idx_workers_province_service", "workers", "province_code service_start id"),
+    Index("idx_workers_province_region", "workers", "province_code region_code name"),
 ];

@@ -9,10 +9,6 @@ use super::{
 };
 
 pub(super) const STEPS: &[Step] = &[
-    Index(
-        "idx_worker_search_worker_key",
-        "worker_search",
-        "province_code worker_id kind key",
-    ),
+    Index("idx_worker_search_worker_key", "worker_search", "province_code worker_id kind key"),
     DropIndex("idx_worker_search_worker", "worker_search", "province_code worker_id"),
 ];

@@ -104,23 +104,11 @@ pub(crate) struct TableDef {
 }
 
 /// A table's fields with nothing set, for `..TABLE` in the step lists.
-pub(crate) const TABLE: TableDef = TableDef {
-    name: "",
-    province: false,
-    cols: "",
-    key: "",
-    refs: "",
-};
+pub(crate) const TABLE: TableDef = TableDef { name: "", province: false, cols: "", key: "", refs: "" };
 
 /// A province's table (see [`TableDef::province`]) with its columns and foreign keys.
 pub(crate) const fn province(name: &'static str, cols: &'static str, refs: &'static str) -> Step {
-    Step::Create(TableDef {
-        name,
-        province: true,
-        cols,
-        refs,
-        ..TABLE
-    })
+    Step::Create(TableDef { name, province: true, cols, refs, ..TABLE })
 }
 
 struct Steps {
@@ -147,8 +135,7 @@ impl MigrationTrait for Steps {
                 Step::AddColumn(table, col) => {
                     let mut col = column(col, postgres);
                     if !m.has_column(*table, col.get_column_name()).await? {
-                        m.alter_table(Table::alter().table(*table).add_column(&mut col).to_owned())
-                            .await?;
+                        m.alter_table(Table::alter().table(*table).add_column(&mut col).to_owned()).await?;
                     }
                 }
             }
@@ -177,8 +164,7 @@ impl TableDef {
         let mut t = Table::create();
         t.table(self.name).if_not_exists();
         if self.province {
-            t.col(column("province_code:s2", postgres))
-                .col(column("id:uuid", postgres));
+            t.col(column("province_code:s2", postgres)).col(column("id:uuid", postgres));
         }
         for word in self.cols.split_whitespace() {
             t.col(column(word, postgres));
@@ -281,11 +267,7 @@ mod tests {
     use sea_orm::{ConnectionTrait, Database};
 
     fn sqlite(c: ColumnDef) -> String {
-        Table::create()
-            .table("t")
-            .col(c)
-            .to_owned()
-            .to_string(SqliteQueryBuilder)
+        Table::create().table("t").col(c).to_owned().to_string(SqliteQueryBuilder)
     }
 
     #[test]
@@ -296,14 +278,8 @@ mod tests {
             ("code:s15*", s::string_len("code", 15).primary_key().to_owned()),
             ("username:s64!", s::string_len("username", 64).unique_key().to_owned()),
             ("households:i64=0", s::big_integer("households").default(0).to_owned()),
-            (
-                "full_time_study:bool=true",
-                s::boolean("full_time_study").default(true).to_owned(),
-            ),
-            (
-                "attendance:s16=attended",
-                s::string_len("attendance", 16).default("attended").to_owned(),
-            ),
+            ("full_time_study:bool=true", s::boolean("full_time_study").default(true).to_owned()),
+            ("attendance:s16=attended", s::string_len("attendance", 16).default("attended").to_owned()),
             ("at:ts", s::timestamp_with_time_zone("at")),
             ("handled_at:ts?", s::timestamp_with_time_zone_null("handled_at")),
             ("seq:i16", s::small_integer("seq")),
@@ -314,11 +290,7 @@ mod tests {
             assert_eq!(sqlite(column(word, false)), sqlite(built), "{word}");
         }
         let key = column("key:c32", true);
-        let pg = Table::create()
-            .table("t")
-            .col(key)
-            .to_owned()
-            .to_string(PostgresQueryBuilder);
+        let pg = Table::create().table("t").col(key).to_owned().to_string(PostgresQueryBuilder);
         assert!(pg.contains(r#""key" varchar(32) NOT NULL COLLATE "C""#), "{pg}");
     }
 

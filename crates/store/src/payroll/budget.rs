@@ -54,10 +54,8 @@ pub async fn budget(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
 static AT_ONCE: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
 async fn budget_now(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &WhatIf) -> Result<Budget> {
-    let _turn = AT_ONCE
-        .acquire()
-        .await
-        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("测算中断：{e}"))))?;
+    let _turn =
+        AT_ONCE.acquire().await.map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("测算中断：{e}"))))?;
     let scope = &access.scope;
     if scope.only_worker().is_some() {
         return Err(StoreError::NotFound);
@@ -70,18 +68,11 @@ async fn budget_now(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
     let month = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| bad("year_invalid", "year", "年度无效"))?;
     let (now, problems) = compute_month(Source::db(db), code.as_str(), month, None).await?;
     // Without a what-if the alternative is the same computation.
-    let alt = if w.is_empty() {
-        now.clone()
-    } else {
-        compute_month(Source::db(db), code.as_str(), month, Some(w)).await?.0
-    };
+    let alt =
+        if w.is_empty() { now.clone() } else { compute_month(Source::db(db), code.as_str(), month, Some(w)).await?.0 };
     // Rows by child region, down to communities.
-    let child_len = code
-        .level()
-        .child()
-        .filter(|l| *l <= RegionLevel::Community)
-        .unwrap_or(RegionLevel::Community)
-        .code_len();
+    let child_len =
+        code.level().child().filter(|l| *l <= RegionLevel::Community).unwrap_or(RegionLevel::Community).code_len();
     let children: Vec<region::Model> = crate::regions::children(db, scope, code).await?;
     let names: HashMap<String, String> = children.into_iter().map(|c| (c.code, c.name)).collect();
     let mut rows: BTreeMap<String, BudgetRow> = BTreeMap::new();
@@ -128,10 +119,5 @@ async fn budget_now(db: &Db, access: &Access, code: &RegionCode, year: i32, w: &
         })
         .collect();
     total.difference = total.what_if - total.current;
-    Ok(Budget {
-        year,
-        rows,
-        total,
-        problems: problems.len(),
-    })
+    Ok(Budget { year, rows, total, problems: problems.len() })
 }

@@ -41,16 +41,7 @@ pub struct Problem {
     pub message: String,
 }
 
-pub(super) type WorkerRow = (
-    Uuid,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<NaiveDate>,
-);
+pub(super) type WorkerRow = (Uuid, String, String, String, String, Option<String>, Option<String>, Option<NaiveDate>);
 
 /// Computes a month for every active worker under `prefix`, pure functions over what is stored.
 pub async fn compute_month<C: ConnectionTrait>(
@@ -59,11 +50,7 @@ pub async fn compute_month<C: ConnectionTrait>(
     month: NaiveDate,
     what_if: Option<&WhatIf>,
 ) -> Result<(Vec<Computed>, Vec<Problem>)> {
-    let month_end = month
-        .checked_add_months(chrono::Months::new(1))
-        .expect("valid")
-        .pred_opt()
-        .expect("valid");
+    let month_end = month.checked_add_months(chrono::Months::new(1)).expect("valid").pred_opt().expect("valid");
     let province = &prefix[..2];
     let workers = worker::Entity::find()
         .select_only()
@@ -85,11 +72,7 @@ pub async fn compute_month<C: ConnectionTrait>(
         .order_by_asc(worker::Column::Id);
     let grades = assessment::Entity::find()
         .select_only()
-        .columns([
-            assessment::Column::WorkerId,
-            assessment::Column::Year,
-            assessment::Column::Grade,
-        ])
+        .columns([assessment::Column::WorkerId, assessment::Column::Year, assessment::Column::Grade])
         .filter(assessment::Column::ProvinceCode.eq(province))
         .filter(in_subtree(assessment::Column::RegionCode, prefix))
         .filter(assessment::Column::Year.lt(month.year()));
@@ -123,12 +106,7 @@ pub async fn compute_month<C: ConnectionTrait>(
     let mut pool_members: Vec<pay::PoolMember> = Vec::with_capacity(workers.len());
     let no_grades = Vec::new();
     let mut problem = |id: Uuid, name: &str, region: &str, message: String| {
-        problems.push(Problem {
-            worker_id: id,
-            name: name.to_string(),
-            region_code: region.to_string(),
-            message,
-        })
+        problems.push(Problem { worker_id: id, name: name.to_string(), region_code: region.to_string(), message })
     };
     for (id, province, region, name, post, edu, cert, start) in workers {
         let start = start.unwrap_or(month);
@@ -140,10 +118,9 @@ pub async fn compute_month<C: ConnectionTrait>(
             continue;
         };
         let policy: Arc<Policy> = match what_if.filter(|w| !w.is_empty()) {
-            Some(w) => changed
-                .entry((f.name.clone(), f.version))
-                .or_insert_with(|| Arc::new(w.apply(&f.policy)))
-                .clone(),
+            Some(w) => {
+                changed.entry((f.name.clone(), f.version)).or_insert_with(|| Arc::new(w.apply(&f.policy))).clone()
+            }
             None => f.policy.clone(),
         };
         let wage_key = match &policy.pay.base {
@@ -154,17 +131,9 @@ pub async fn compute_month<C: ConnectionTrait>(
         let reference = wage_key.and_then(|k| wages.get(&region, k, month.year() - 1));
         let reference = what_if.map_or(reference, |w| w.wage(reference));
         let education: Option<EducationKey> = edu.as_deref().map(|e| education_bracket(e).into());
-        let certificate = cert
-            .as_deref()
-            .and_then(|c| CertificateLevel::ALL.into_iter().find(|l| l.as_str() == c));
+        let certificate = cert.as_deref().and_then(|c| CertificateLevel::ALL.into_iter().find(|l| l.as_str() == c));
         let g = grades.get(&id).unwrap_or(&no_grades);
-        let input = PayInput {
-            post: &post,
-            education,
-            certificate,
-            service_start: start,
-            grades: g,
-        };
+        let input = PayInput { post: &post, education, certificate, service_start: start, grades: g };
         let level = match pay::level(&policy, &input, month) {
             Ok(l) => l.level,
             Err(e) => {

@@ -51,20 +51,14 @@ pub async fn adjustment_lines(db: &Db, scope: &Scope, id: Uuid) -> Result<Vec<Ad
     let lines = payslip_adjustment::Entity::find()
         .filter(payslip_adjustment::Column::ProvinceCode.eq(&run.province_code))
         .filter(payslip_adjustment::Column::RunId.eq(run.id))
-        .filter(in_subtree(
-            payslip_adjustment::Column::RegionCode,
-            scope.region().as_str(),
-        ))
+        .filter(in_subtree(payslip_adjustment::Column::RegionCode, scope.region().as_str()))
         .order_by_asc(payslip_adjustment::Column::CreatedAt)
         .all(&db.conn)
         .await?;
     let who = names(db, &run.province_code, lines.iter().map(|l| l.worker_id).collect()).await?;
     Ok(lines
         .into_iter()
-        .map(|line| AdjustmentLine {
-            name: who.get(&line.worker_id).map(|w| w.0.clone()).unwrap_or_default(),
-            line,
-        })
+        .map(|line| AdjustmentLine { name: who.get(&line.worker_id).map(|w| w.0.clone()).unwrap_or_default(), line })
         .collect())
 }
 
@@ -94,11 +88,7 @@ pub async fn subtotals(db: &Db, scope: &Scope, id: Uuid) -> Result<Vec<Subtotal>
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(community_code, workers, total_fen)| Subtotal {
-            community_code,
-            workers,
-            total_fen,
-        })
+        .map(|(community_code, workers, total_fen)| Subtotal { community_code, workers, total_fen })
         .collect())
 }
 

@@ -58,14 +58,7 @@ pub fn fen_of(s: &payslip::Model, c: pay::Component) -> Fen {
 }
 
 pub fn components_of(s: &payslip::Model) -> Vec<Component> {
-    pay::Component::ALL
-        .iter()
-        .map(|&c| Component {
-            key: c.key(),
-            label: c.label(),
-            fen: fen_of(s, c),
-        })
-        .collect()
+    pay::Component::ALL.iter().map(|&c| Component { key: c.key(), label: c.label(), fen: fen_of(s, c) }).collect()
 }
 
 /// The worker's payslips (one month, or every month newest first).
@@ -89,10 +82,7 @@ pub async fn payslips(db: &Db, scope: &Scope, worker_id: Uuid, month: Option<&st
         .collect();
     // A worker sees a month once it is locked: figures still being computed or reviewed may change.
     if scope.only_worker().is_some() {
-        slips.retain(|s| {
-            runs.get(&s.run_id)
-                .is_some_and(|r| r.status == RunStatus::Locked.as_str())
-        });
+        slips.retain(|s| runs.get(&s.run_id).is_some_and(|r| r.status == RunStatus::Locked.as_str()));
     }
     let adjustments = payslip_adjustment::Entity::find()
         .filter(payslip_adjustment::Column::ProvinceCode.eq(&w.province_code))
@@ -148,7 +138,5 @@ pub async fn level_of(
         service_start: w.service_start.unwrap_or(on),
         grades: &grades,
     };
-    Ok(pay::level(&f.policy, &input, on)
-        .ok()
-        .map(|l| (l, f.policy.pay.unit.clone())))
+    Ok(pay::level(&f.policy, &input, on).ok().map(|l| (l, f.policy.pay.unit.clone())))
 }

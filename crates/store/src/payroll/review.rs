@@ -67,11 +67,8 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<(payroll_run::Model
     sql.bind(run.province_code.clone());
     sql.push(" AND run_id = ");
     sql.bind(run.id);
-    let row = db
-        .conn
-        .query_one_raw(sql.statement())
-        .await?
-        .ok_or_else(|| StoreError::Other(anyhow::anyhow!("no sums")))?;
+    let row =
+        db.conn.query_one_raw(sql.statement()).await?.ok_or_else(|| StoreError::Other(anyhow::anyhow!("no sums")))?;
     let mut t = Totals::default();
     for (i, sum) in t.components.iter_mut().enumerate() {
         *sum = row.try_get_by_index(i)?;
@@ -170,10 +167,7 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
         return Err(StoreError::Conflict(FieldError::new(
             "payroll_incomplete",
             "status",
-            format!(
-                "本月有{}人未能计算薪酬（如缺少参照工资），补齐后重新计算，才能审核和锁定",
-                run.skipped
-            ),
+            format!("本月有{}人未能计算薪酬（如缺少参照工资），补齐后重新计算，才能审核和锁定", run.skipped),
         )));
     }
     // Who computed may not review, and who reviewed may not lock, when the policy separates duties.
@@ -203,10 +197,7 @@ pub(super) async fn transition(db: &Db, access: &Access, id: Uuid, to: RunStatus
         am.locked_at = Set(Some(Utc::now()));
     }
     let run = am.update(&txn).await?;
-    crate::audit::entry(actor, &format!("payroll.{}", to.as_str()), &region)
-        .target(id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, &format!("payroll.{}", to.as_str()), &region).target(id).save(&txn).await?;
     txn.commit().await?;
     Ok(run)
 }
@@ -253,11 +244,7 @@ pub async fn send_back(db: &Db, access: &Access, id: Uuid, reason: &str) -> Resu
     } else {
         run
     };
-    crate::audit::entry(actor, RETURNED, &region)
-        .target(id)
-        .detail(reason)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, RETURNED, &region).target(id).detail(reason).save(&txn).await?;
     txn.commit().await?;
     Ok(run)
 }
@@ -300,11 +287,7 @@ pub async fn adjust(
     let reason = reason.trim();
     let mut errors = Vec::new();
     if amount_fen == 0 || amount_fen.abs() > 10_000_000 {
-        errors.push(FieldError::new(
-            "adjust_amount",
-            "amount_yuan",
-            "调整金额应不为0且绝对值不超过10万元",
-        ));
+        errors.push(FieldError::new("adjust_amount", "amount_yuan", "调整金额应不为0且绝对值不超过10万元"));
     }
     if let Err(e) = shegong_domain::text::lines("reason", "调整原因", reason, 200) {
         errors.push(e);

@@ -49,17 +49,10 @@ impl utoipa::PartialSchema for Totals {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         use utoipa::openapi::schema::{ObjectBuilder, Type};
         let mut o = ObjectBuilder::new();
-        for key in Component::ALL
-            .iter()
-            .map(|c| c.key())
-            .chain(["total", "adjustments", "floor_shortfall_workers"])
-        {
-            o = o
-                .property(key, ObjectBuilder::new().schema_type(Type::Integer))
-                .required(key);
+        for key in Component::ALL.iter().map(|c| c.key()).chain(["total", "adjustments", "floor_shortfall_workers"]) {
+            o = o.property(key, ObjectBuilder::new().schema_type(Type::Integer)).required(key);
         }
-        o.description(Some("各项合计（分）、合计、锁定后的调整和低于保底的人数"))
-            .into()
+        o.description(Some("各项合计（分）、合计、锁定后的调整和低于保底的人数")).into()
     }
 }
 
@@ -92,13 +85,7 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
     let region = RegionCode::parse(region)
         .ok()
         .filter(|r| scope.allows_region(r.as_str()) && r.level() <= RegionLevel::Street)
-        .ok_or_else(|| {
-            bad(
-                "region_out_of_scope",
-                "region",
-                "发薪区划应为您管辖范围内的街道（乡镇）或以上区划",
-            )
-        })?;
+        .ok_or_else(|| bad("region_out_of_scope", "region", "发薪区划应为您管辖范围内的街道（乡镇）或以上区划"))?;
     let policy = crate::policies::require_in_force(&db.conn, region.as_str(), first).await?;
     let txn = db.begin_write().await?;
     let province = region.province().to_string();
@@ -136,10 +123,7 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
                 "region",
                 // The other run's region is named only when the caller can see it.
                 if scope.allows_region(&r.region_code) {
-                    format!(
-                        "{month}已有覆盖该区划的薪酬计算（区划 {}），不能重复发放",
-                        r.region_code
-                    )
+                    format!("{month}已有覆盖该区划的薪酬计算（区划 {}），不能重复发放", r.region_code)
                 } else {
                     format!("{month}的薪酬已由上级区划统一计算，不能重复发放")
                 },
@@ -199,16 +183,7 @@ pub(crate) async fn store_slips(
     // One multi-row INSERT per chunk, written directly: the statement builder's per-value cost
     // dominated a year of province payroll (480,000 rows).
     use sea_orm::Value;
-    let mut cols = vec![
-        "province_code",
-        "id",
-        "run_id",
-        "worker_id",
-        "region_code",
-        "month",
-        "post_category",
-        "level",
-    ];
+    let mut cols = vec!["province_code", "id", "run_id", "worker_id", "region_code", "month", "post_category", "level"];
     cols.extend(Component::ALL.map(Component::column));
     cols.extend(["total_fen", "floor_shortfall_fen"]);
     let rows: Vec<Vec<Value>> = computed

@@ -34,11 +34,7 @@ pub async fn install_shipped(db: &impl ConnectionTrait) -> Result<()> {
             created_by: Set("system".into()),
             created_at: Set(Utc::now()),
         })
-        .on_conflict(
-            OnConflict::columns([policy::Column::Name, policy::Column::Version])
-                .do_nothing()
-                .to_owned(),
-        )
+        .on_conflict(OnConflict::columns([policy::Column::Name, policy::Column::Version]).do_nothing().to_owned())
         .exec_without_returning(db)
         .await?;
     }
@@ -65,18 +61,12 @@ pub async fn labels(db: &Db) -> Result<std::collections::HashMap<(String, i32), 
         .into_tuple()
         .all(&db.conn)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, version, title)| ((name, version), format!("{title}第{version}版")))
-        .collect())
+    Ok(rows.into_iter().map(|(name, version, title)| ((name, version), format!("{title}第{version}版"))).collect())
 }
 
 /// A policy version's label from [`labels`], or its name and version when unknown.
 pub fn label_of(labels: &std::collections::HashMap<(String, i32), String>, name: &str, version: i32) -> String {
-    labels
-        .get(&(name.to_string(), version))
-        .cloned()
-        .unwrap_or_else(|| format!("{name} 第{version}版"))
+    labels.get(&(name.to_string(), version)).cloned().unwrap_or_else(|| format!("{name} 第{version}版"))
 }
 
 /// One version (the latest when `version` is `None`), with its parsed rules.
@@ -85,11 +75,7 @@ pub async fn get(db: &impl ConnectionTrait, name: &str, version: Option<i32>) ->
     if let Some(v) = version {
         q = q.filter(policy::Column::Version.eq(v));
     }
-    let m = q
-        .order_by_desc(policy::Column::Version)
-        .one(db)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let m = q.order_by_desc(policy::Column::Version).one(db).await?.ok_or(StoreError::NotFound)?;
     let p = Policy::parse(&m.body).map_err(|e| anyhow::anyhow!("stored policy {name} v{}: {e}", m.version))?;
     Ok((m, p))
 }
@@ -184,28 +170,18 @@ pub async fn apply(
     shegong_domain::dates::plan("from", "生效日期", from, crate::clock::today(), 5 * 366)
         .map_err(StoreError::invalid)?;
     if chrono::Datelike::year(&from) < 2000 {
-        return Err(StoreError::invalid(FieldError::new(
-            "date_too_early",
-            "from",
-            "生效日期不能早于2000年",
-        )));
+        return Err(StoreError::invalid(FieldError::new("date_too_early", "from", "生效日期不能早于2000年")));
     }
     let region = RegionCode::parse(region)
         .ok()
         .filter(|r| scope.allows_region(r.as_str()) && r.level() <= RegionLevel::Community)
         .ok_or_else(|| {
-            StoreError::invalid(FieldError::new(
-                "region_out_of_scope",
-                "region",
-                "区划无效或不在您的管辖范围内",
-            ))
+            StoreError::invalid(FieldError::new("region_out_of_scope", "region", "区划无效或不在您的管辖范围内"))
         })?;
     let (version, _) = get(&db.conn, name, None).await.map_err(|e| match e {
-        StoreError::NotFound => StoreError::invalid(FieldError::new(
-            "policy_unknown",
-            "policy",
-            format!("没有名为“{name}”的政策"),
-        )),
+        StoreError::NotFound => {
+            StoreError::invalid(FieldError::new("policy_unknown", "policy", format!("没有名为“{name}”的政策")))
+        }
         e => e,
     })?;
     let exists = policy_assignment::Entity::find()
@@ -251,11 +227,7 @@ pub(super) fn province_of(region: &str) -> &str {
 }
 
 pub(super) fn path_of(region: &str) -> Vec<String> {
-    [15usize, 12, 9, 6, 4, 2]
-        .into_iter()
-        .filter(|n| *n <= region.len())
-        .map(|n| region[..n].to_string())
-        .collect()
+    [15usize, 12, 9, 6, 4, 2].into_iter().filter(|n| *n <= region.len()).map(|n| region[..n].to_string()).collect()
 }
 
 /// Assignments that bear on a region: its own and its ancestors', newest first.
@@ -320,20 +292,12 @@ impl Resolver {
         for v in assignments.values_mut() {
             v.sort_by_key(|a| std::cmp::Reverse(a.effective_from));
         }
-        Ok(Resolver {
-            assignments,
-            parsed,
-            on,
-        })
+        Ok(Resolver { assignments, parsed, on })
     }
 
     pub fn resolve(&self, region: &str) -> Option<InForce> {
         for p in path_of(region) {
-            if let Some(a) = self
-                .assignments
-                .get(&p)
-                .and_then(|v| v.iter().find(|a| a.effective_from <= self.on))
-            {
+            if let Some(a) = self.assignments.get(&p).and_then(|v| v.iter().find(|a| a.effective_from <= self.on)) {
                 return Some(InForce {
                     policy: self.parsed[&(a.policy_name.clone(), a.policy_version)].clone(),
                     name: a.policy_name.clone(),

@@ -28,15 +28,9 @@ pub async fn set_reference_wage(
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
-    let region = RegionCode::parse(region)
-        .ok()
-        .filter(|r| scope.allows_region(r.as_str()));
+    let region = RegionCode::parse(region).ok().filter(|r| scope.allows_region(r.as_str()));
     if region.is_none() {
-        errors.push(FieldError::new(
-            "region_out_of_scope",
-            "region",
-            "区划无效或不在您的管辖范围内",
-        ));
+        errors.push(FieldError::new("region_out_of_scope", "region", "区划无效或不在您的管辖范围内"));
     }
     // Only a wage some policy reads: a typo would be stored and never used.
     let mut known: Vec<String> = Vec::new();
@@ -53,11 +47,7 @@ pub async fn set_reference_wage(
             "key",
             format!(
                 "没有政策使用这项参照工资；可录入：{}",
-                known
-                    .iter()
-                    .map(|k| shegong_domain::policy::reference_wage_label(k))
-                    .collect::<Vec<_>>()
-                    .join("、")
+                known.iter().map(|k| shegong_domain::policy::reference_wage_label(k)).collect::<Vec<_>>().join("、")
             ),
         ));
     }
@@ -65,11 +55,7 @@ pub async fn set_reference_wage(
         errors.push(FieldError::new("year_invalid", "year", "年度应在2000至2100之间"));
     }
     if !(100_000..=100_000_000).contains(&annual_fen) {
-        errors.push(FieldError::new(
-            "wage_amount",
-            "annual_yuan",
-            "年平均工资应在1000元至100万元之间",
-        ));
+        errors.push(FieldError::new("wage_amount", "annual_yuan", "年平均工资应在1000元至100万元之间"));
     }
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
@@ -135,27 +121,16 @@ impl Wages {
                 .all(db)
                 .await?,
         );
-        Ok(Wages {
-            rows: rows
-                .into_iter()
-                .map(|r| ((r.region_code, r.key, r.year), r.annual_fen))
-                .collect(),
-        })
+        Ok(Wages { rows: rows.into_iter().map(|r| ((r.region_code, r.key, r.year), r.annual_fen)).collect() })
     }
 
     pub fn get(&self, region: &str, key: &str, year: i32) -> Option<Fen> {
-        path_of(region)
-            .into_iter()
-            .find_map(|p| self.rows.get(&(p, key.to_string(), year)).copied())
+        path_of(region).into_iter().find_map(|p| self.rows.get(&(p, key.to_string(), year)).copied())
     }
 
     /// Every stored row, for display.
     pub fn all(&self) -> Vec<(String, String, i32, Fen)> {
-        let mut v: Vec<_> = self
-            .rows
-            .iter()
-            .map(|((r, k, y), f)| (r.clone(), k.clone(), *y, *f))
-            .collect();
+        let mut v: Vec<_> = self.rows.iter().map(|((r, k, y), f)| (r.clone(), k.clone(), *y, *f)).collect();
         v.sort();
         v
     }
@@ -165,10 +140,7 @@ impl Wages {
 mod tests {
     #[test]
     fn paths_run_from_the_region_up() {
-        assert_eq!(
-            super::path_of("330481001001"),
-            ["330481001001", "330481001", "330481", "3304", "33"]
-        );
+        assert_eq!(super::path_of("330481001001"), ["330481001001", "330481001", "330481", "3304", "33"]);
         assert_eq!(super::path_of("33"), ["33"]);
     }
 }

@@ -100,9 +100,7 @@ pub async fn create(
         })
         .collect();
     for chunk in rows.chunks(1000) {
-        assessment_entry::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        assessment_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     crate::audit::entry(actor, "assessment.round.create", street.as_str())
         .target(round.id)

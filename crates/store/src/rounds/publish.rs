@@ -57,11 +57,8 @@ pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<(assessment_r
     let now = Utc::now();
     let mut rows = Vec::with_capacity(entries.len());
     for e in &entries {
-        let g = e
-            .grade
-            .as_deref()
-            .and_then(Grade::parse)
-            .ok_or_else(|| anyhow::anyhow!("scored entry without a grade"))?;
+        let g =
+            e.grade.as_deref().and_then(Grade::parse).ok_or_else(|| anyhow::anyhow!("scored entry without a grade"))?;
         rows.push(assessment::ActiveModel {
             province_code: Set(round.province_code.clone()),
             id: Set(Uuid::now_v7()),
@@ -74,19 +71,12 @@ pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<(assessment_r
         });
         if let Some(w) = workers.get(&e.worker_id) {
             let mut ch = Changes::new(w, actor);
-            ch.push(
-                "assessment",
-                "年度考核",
-                None,
-                Some(format!("{}年度：{}", round.year, g.label())),
-            );
+            ch.push("assessment", "年度考核", None, Some(format!("{}年度：{}", round.year, g.label())));
             ch.save(&txn).await?;
         }
     }
     for chunk in rows.chunks(1000) {
-        assessment::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
+        assessment::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
     let mut am = round.into_active_model();
     am.status = Set(RoundStatus::Published.as_str().into());
@@ -171,12 +161,7 @@ pub async fn amend(
     am.update(&txn).await?;
     let label = |g: &str| Grade::parse(g).map_or(g.to_string(), |g| g.label().to_string());
     let mut ch = Changes::new(&w, actor);
-    ch.push(
-        "assessment",
-        &format!("{year}年度考核（更正：{reason}）"),
-        Some(label(&old)),
-        Some(grade.label().into()),
-    );
+    ch.push("assessment", &format!("{year}年度考核（更正：{reason}）"), Some(label(&old)), Some(grade.label().into()));
     ch.save(&txn).await?;
     crate::audit::entry(actor, "worker.assessment.amend", &w.region_code)
         .target(worker_id)

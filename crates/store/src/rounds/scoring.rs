@@ -59,11 +59,7 @@ pub async fn save_scores_over(
     for (i, s) in items.iter().enumerate() {
         for v in [s.organisation, s.residents, s.routine].into_iter().flatten() {
             if !(0..=100).contains(&v) {
-                errors.push(FieldError::new(
-                    "score_range",
-                    "score",
-                    format!("第{}行：分数应在0至100之间", i + 1),
-                ));
+                errors.push(FieldError::new("score_range", "score", format!("第{}行：分数应在0至100之间", i + 1)));
                 break;
             }
         }
@@ -79,10 +75,7 @@ pub async fn save_scores_over(
     let entries: HashMap<Uuid, assessment_entry::Model> = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))
-        .filter(in_subtree(
-            assessment_entry::Column::RegionCode,
-            scope.region().as_str(),
-        ))
+        .filter(in_subtree(assessment_entry::Column::RegionCode, scope.region().as_str()))
         .all(&txn)
         .await?
         .into_iter()
@@ -93,9 +86,7 @@ pub async fn save_scores_over(
         let Some(e) = entries.get(&s.worker_id) else {
             return Err(bad("round_entry", "worker_id", "该人员不在本次考核名单中"));
         };
-        if shown
-            .get(&s.worker_id)
-            .is_some_and(|was| *was != [e.organisation_score, e.residents_score, e.routine_score])
+        if shown.get(&s.worker_id).is_some_and(|was| *was != [e.organisation_score, e.residents_score, e.routine_score])
         {
             return Err(StoreError::Conflict(FieldError::new(
                 "scores_changed",
@@ -107,12 +98,8 @@ pub async fn save_scores_over(
         am.organisation_score = Set(s.organisation);
         am.residents_score = Set(s.residents);
         am.routine_score = Set(s.routine);
-        am.note = Set(s
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(|n| n.chars().take(200).collect()));
+        am.note =
+            Set(s.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(200).collect()));
         am.update(&txn).await?;
         n += 1;
     }
@@ -174,10 +161,7 @@ pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_ro
     let mut am = round.into_active_model();
     am.status = Set(RoundStatus::Scored.as_str().into());
     let round = am.update(&txn).await?;
-    crate::audit::entry(actor, "assessment.round.score", &round.region_code)
-        .target(round.id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "assessment.round.score", &round.region_code).target(round.id).save(&txn).await?;
     txn.commit().await?;
     Ok(round)
 }
@@ -192,14 +176,8 @@ pub async fn reopen(db: &Db, access: &Access, id: Uuid) -> Result<assessment_rou
     let round = find(&txn, scope, id).await?;
     require(&round, RoundStatus::Scored)?;
     assessment_entry::Entity::update_many()
-        .col_expr(
-            assessment_entry::Column::Grade,
-            sea_orm::sea_query::Expr::value(Option::<String>::None),
-        )
-        .col_expr(
-            assessment_entry::Column::CombinedTenths,
-            sea_orm::sea_query::Expr::value(Option::<i32>::None),
-        )
+        .col_expr(assessment_entry::Column::Grade, sea_orm::sea_query::Expr::value(Option::<String>::None))
+        .col_expr(assessment_entry::Column::CombinedTenths, sea_orm::sea_query::Expr::value(Option::<i32>::None))
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))
         .exec(&txn)
@@ -207,10 +185,7 @@ pub async fn reopen(db: &Db, access: &Access, id: Uuid) -> Result<assessment_rou
     let mut am = round.into_active_model();
     am.status = Set(RoundStatus::Draft.as_str().into());
     let round = am.update(&txn).await?;
-    crate::audit::entry(actor, "assessment.round.reopen", &round.region_code)
-        .target(round.id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "assessment.round.reopen", &round.region_code).target(round.id).save(&txn).await?;
     txn.commit().await?;
     Ok(round)
 }
@@ -262,10 +237,8 @@ pub async fn set_grade(
         && let Some(pct) = policy.assessment.excellent_cap_pct
     {
         let cap = excellent_cap(entries.len() as u32, pct);
-        let now = entries
-            .iter()
-            .filter(|x| x.worker_id != worker_id && x.grade.as_deref() == Some("excellent"))
-            .count() as u32;
+        let now = entries.iter().filter(|x| x.worker_id != worker_id && x.grade.as_deref() == Some("excellent")).count()
+            as u32;
         if now + 1 > cap {
             return Err(StoreError::Conflict(FieldError::new(
                 "excellent_cap",

@@ -19,10 +19,7 @@ pub async fn list(db: &Db, scope: &Scope) -> Result<Vec<assessment_round::Model>
     }
     Ok(assessment_round::Entity::find()
         .filter(assessment_round::Column::ProvinceCode.eq(scope.region().province()))
-        .filter(in_subtree(
-            assessment_round::Column::RegionCode,
-            scope.region().as_str(),
-        ))
+        .filter(in_subtree(assessment_round::Column::RegionCode, scope.region().as_str()))
         .order_by_desc(assessment_round::Column::Year)
         .order_by_asc(assessment_round::Column::RegionCode)
         .all(&db.conn)
@@ -65,11 +62,7 @@ pub(super) async fn find(
         .ok_or(StoreError::NotFound)?;
     // A round in the caller's region, or their street's round seen from one of its communities
     // (whose entries are then limited to that community).
-    if r.region_code.starts_with(here) || here.starts_with(&r.region_code) {
-        Ok(r)
-    } else {
-        Err(StoreError::NotFound)
-    }
+    if r.region_code.starts_with(here) || here.starts_with(&r.region_code) { Ok(r) } else { Err(StoreError::NotFound) }
 }
 
 /// A round in scope with its entries (only those inside the caller's scope: a community head of
@@ -79,10 +72,7 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
     let entries = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))
-        .filter(in_subtree(
-            assessment_entry::Column::RegionCode,
-            scope.region().as_str(),
-        ))
+        .filter(in_subtree(assessment_entry::Column::RegionCode, scope.region().as_str()))
         .all(&db.conn)
         .await?;
     let names: HashMap<Uuid, (String, String)> = worker::Entity::find()
@@ -123,10 +113,7 @@ pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<HashMap
     }
     Ok(assessment_round::Entity::find()
         .filter(assessment_round::Column::ProvinceCode.eq(scope.region().province()))
-        .filter(in_subtree(
-            assessment_round::Column::RegionCode,
-            scope.region().as_str(),
-        ))
+        .filter(in_subtree(assessment_round::Column::RegionCode, scope.region().as_str()))
         .filter(assessment_round::Column::Id.is_in(ids.into_iter().take(500)))
         .all(&db.conn)
         .await?

@@ -39,18 +39,10 @@ pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<train
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     let mut errors = Vec::new();
-    let region = match RegionCode::parse(if i.region.trim().is_empty() {
-        scope.region().as_str()
-    } else {
-        &i.region
-    }) {
+    let region = match RegionCode::parse(if i.region.trim().is_empty() { scope.region().as_str() } else { &i.region }) {
         Ok(r) if scope.allows_region(r.as_str()) => Some(r),
         _ => {
-            errors.push(FieldError::new(
-                "region_out_of_scope",
-                "region",
-                "组织区划无效或不在您的管辖范围内",
-            ));
+            errors.push(FieldError::new("region_out_of_scope", "region", "组织区划无效或不在您的管辖范围内"));
             None
         }
     };
@@ -65,43 +57,27 @@ pub async fn create(db: &Db, access: &Access, i: &TrainingInput) -> Result<train
         errors.push(FieldError::new("training_name", "name", "请填写培训名称（100字以内）"));
     }
     if !KINDS.iter().any(|(k, _)| *k == i.kind.trim()) {
-        errors.push(FieldError::new(
-            "training_kind",
-            "kind",
-            "培训类别应为：初任、履职、学历提升、专题或网络培训",
-        ));
+        errors.push(FieldError::new("training_kind", "kind", "培训类别应为：初任、履职、学历提升、专题或网络培训"));
     }
     // A training may be planned up to two years ahead; none before 2000.
     let today = crate::clock::today();
     let when = |field: &'static str, label: &str, v: &str| {
-        parse_date(field, label, v)
-            .and_then(|d| shegong_domain::dates::plan(field, label, d, today, 730))
-            .and_then(|d| {
+        parse_date(field, label, v).and_then(|d| shegong_domain::dates::plan(field, label, d, today, 730)).and_then(
+            |d| {
                 if chrono::Datelike::year(&d) < 2000 {
-                    Err(FieldError::new(
-                        "date_too_early",
-                        field,
-                        format!("{label}不能早于2000年"),
-                    ))
+                    Err(FieldError::new("date_too_early", field, format!("{label}不能早于2000年")))
                 } else {
                     Ok(d)
                 }
-            })
+            },
+        )
     };
-    let start = when("start_date", "开始日期", &i.start_date)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let end = when("end_date", "结束日期", &i.end_date)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let start = when("start_date", "开始日期", &i.start_date).map_err(|e| errors.push(e)).ok();
+    let end = when("end_date", "结束日期", &i.end_date).map_err(|e| errors.push(e)).ok();
     if let (Some(s), Some(e)) = (start, end)
         && e < s
     {
-        errors.push(FieldError::new(
-            "end_before_start",
-            "end_date",
-            "结束日期不能早于开始日期",
-        ));
+        errors.push(FieldError::new("end_before_start", "end_date", "结束日期不能早于开始日期"));
     }
     let hours = i.hours.unwrap_or(0);
     let credits = i.credits.unwrap_or(0);

@@ -42,11 +42,7 @@ pub struct Rotation {
 
 impl Default for Rotation {
     fn default() -> Self {
-        Self {
-            head_every_years: 1,
-            others_every_years: 2,
-            credits_per_year: 0,
-        }
+        Self { head_every_years: 1, others_every_years: 2, credits_per_year: 0 }
     }
 }
 
@@ -125,15 +121,9 @@ async fn overdue_now(db: &Db, scope: &Scope, as_of: NaiveDate, rotation: Rotatio
         );
     }
     let last = Expr::col((t.clone(), Alias::new("last")));
-    let earned = Expr::expr(Func::coalesce([
-        Expr::col((t.clone(), Alias::new("earned"))),
-        Expr::val(0),
-    ]))
-    .cast_as("bigint");
-    let from = Expr::expr(Func::coalesce([
-        last.clone(),
-        Expr::col((worker::Entity, worker::Column::ServiceStart)),
-    ]));
+    let earned =
+        Expr::expr(Func::coalesce([Expr::col((t.clone(), Alias::new("earned"))), Expr::val(0)])).cast_as("bigint");
+    let from = Expr::expr(Func::coalesce([last.clone(), Expr::col((worker::Entity, worker::Column::ServiceStart))]));
     let cut = |years: u32| rotation_cut_off(as_of, years);
     let mut behind = Condition::any()
         .add(

@@ -35,10 +35,7 @@ pub async fn of_worker(
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
-    Ok(records
-        .into_iter()
-        .filter_map(|r| courses.get(&r.training_id).cloned().map(|t| (r, t)))
-        .collect())
+    Ok(records.into_iter().filter_map(|r| courses.get(&r.training_id).cloned().map(|t| (r, t))).collect())
 }
 
 /// Records one worker's attendance and result for a training (absent or failed earns no credits).
@@ -56,19 +53,11 @@ pub async fn set_result(
     let mut errors = Vec::new();
     let parsed_attendance = Attendance::parse(attendance);
     if parsed_attendance.is_none() {
-        errors.push(FieldError::new(
-            "attendance",
-            "attendance",
-            "出勤应为 attended（参训）或 absent（缺勤）",
-        ));
+        errors.push(FieldError::new("attendance", "attendance", "出勤应为 attended（参训）或 absent（缺勤）"));
     }
     let parsed_result = result.map(TrainingResult::parse);
     if parsed_result.is_some_and(|r| r.is_none()) {
-        errors.push(FieldError::new(
-            "training_result",
-            "result",
-            "结果应为 passed（通过）或 failed（未通过）",
-        ));
+        errors.push(FieldError::new("training_result", "result", "结果应为 passed（通过）或 failed（未通过）"));
     }
     let (Some(attendance), Some(result)) = (parsed_attendance, parsed_result.map_or(Some(None), |r| r.map(Some)))
     else {
@@ -114,12 +103,7 @@ pub async fn set_result(
     };
     crate::audit::entry(actor, "training.result", &w.region_code)
         .target(worker_id)
-        .detail(format!(
-            "{} {} {}",
-            t.name,
-            attendance.as_str(),
-            result.map_or("-", TrainingResult::as_str)
-        ))
+        .detail(format!("{} {} {}", t.name, attendance.as_str(), result.map_or("-", TrainingResult::as_str)))
         .save(&txn)
         .await?;
     txn.commit().await?;

@@ -41,17 +41,9 @@ pub async fn roster(db: &Db, scope: &Scope, id: Uuid) -> Result<(training::Model
         .collect();
     let mut lines: Vec<RosterLine> = records
         .into_iter()
-        .map(|record| RosterLine {
-            name: names.get(&record.worker_id).cloned().unwrap_or_default(),
-            record,
-        })
+        .map(|record| RosterLine { name: names.get(&record.worker_id).cloned().unwrap_or_default(), record })
         .collect();
-    lines.sort_by(|a, b| {
-        a.record
-            .region_code
-            .cmp(&b.record.region_code)
-            .then(a.name.cmp(&b.name))
-    });
+    lines.sort_by(|a, b| a.record.region_code.cmp(&b.record.region_code).then(a.name.cmp(&b.name)));
     Ok((t, lines))
 }
 
@@ -70,9 +62,7 @@ pub async fn remove(db: &Db, access: &Access, id: Uuid, worker_id: Uuid) -> Resu
         .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    training_record::Entity::delete_by_id((r.province_code.clone(), r.id))
-        .exec(&txn)
-        .await?;
+    training_record::Entity::delete_by_id((r.province_code.clone(), r.id)).exec(&txn).await?;
     crate::audit::entry(actor, "training.remove", &r.region_code)
         .target(worker_id)
         .detail(format!("{}：移出名单", t.name))

@@ -46,15 +46,9 @@ pub(crate) async fn create_unchecked(
 ) -> Result<user::Model> {
     let username = new.username.trim().to_string();
     if !(3..=64).contains(&username.len())
-        || !username
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        || !username.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
     {
-        return Err(invalid(
-            "username_format",
-            "username",
-            "用户名应为3至64位字母、数字、下划线、点或连字符",
-        ));
+        return Err(invalid("username_format", "username", "用户名应为3至64位字母、数字、下划线、点或连字符"));
     }
     let role = Role::parse(&new.role).ok_or_else(|| invalid("role_unknown", "role", "角色无效"))?;
     if new.password.chars().count() > shegong_domain::password::MAX_CHARS {
@@ -65,13 +59,7 @@ pub(crate) async fn create_unchecked(
         let reg = id_registry::Entity::find_by_id(id.to_string())
             .one(&db.conn)
             .await?
-            .ok_or_else(|| {
-                invalid(
-                    "worker_not_found",
-                    "id_number",
-                    "未找到该身份证号码对应的社区工作者档案",
-                )
-            })?;
+            .ok_or_else(|| invalid("worker_not_found", "id_number", "未找到该身份证号码对应的社区工作者档案"))?;
         let w = worker::Entity::find()
             .filter(worker::Column::ProvinceCode.eq(reg.province_code))
             .filter(worker::Column::Id.eq(reg.worker_id))
@@ -82,11 +70,7 @@ pub(crate) async fn create_unchecked(
         if let Some((_, scope)) = creator
             && !scope.allows_region(&w.region_code)
         {
-            return Err(invalid(
-                "worker_not_found",
-                "id_number",
-                "未找到该身份证号码对应的社区工作者档案",
-            ));
+            return Err(invalid("worker_not_found", "id_number", "未找到该身份证号码对应的社区工作者档案"));
         }
         (w.region_code, Some(w.id))
     } else {
@@ -111,39 +95,18 @@ pub(crate) async fn create_unchecked(
             return Err(invalid("region_out_of_scope", "region", "所选区划不在您的管辖范围内"));
         }
     }
-    if region::Entity::find_by_id(region_code.clone())
-        .one(&db.conn)
-        .await?
-        .is_none()
-    {
-        return Err(invalid(
-            "region_not_found",
-            "region",
-            format!("区划 {region_code} 不存在"),
-        ));
+    if region::Entity::find_by_id(region_code.clone()).one(&db.conn).await?.is_none() {
+        return Err(invalid("region_not_found", "region", format!("区划 {region_code} 不存在")));
     }
-    if user::Entity::find()
-        .filter(user::Column::Username.eq(&username))
-        .one(&db.conn)
-        .await?
-        .is_some()
-    {
-        return Err(StoreError::Conflict(FieldError::new(
-            "username_taken",
-            "username",
-            "该用户名已被使用",
-        )));
+    if user::Entity::find().filter(user::Column::Username.eq(&username)).one(&db.conn).await?.is_some() {
+        return Err(StoreError::Conflict(FieldError::new("username_taken", "username", "该用户名已被使用")));
     }
     let password = new.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))??;
+    let hash =
+        tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| anyhow::anyhow!(e))??;
     shegong_domain::text::line("display_name", "姓名", &new.display_name, 60).map_err(StoreError::invalid)?;
-    let display = if new.display_name.trim().is_empty() {
-        username.clone()
-    } else {
-        new.display_name.trim().to_string()
-    };
+    let display =
+        if new.display_name.trim().is_empty() { username.clone() } else { new.display_name.trim().to_string() };
     let u = user::ActiveModel {
         id: Set(Uuid::now_v7()),
         username: Set(username),
@@ -195,14 +158,10 @@ pub async fn set_disabled(db: &Db, access: &Access, id: Uuid, disabled: bool) ->
     let mut am = u.into_active_model();
     am.disabled = Set(disabled);
     let u = am.update(&txn).await?;
-    crate::audit::entry(
-        actor,
-        if disabled { "user.disable" } else { "user.enable" },
-        &u.region_code,
-    )
-    .target(&u.username)
-    .save(&txn)
-    .await?;
+    crate::audit::entry(actor, if disabled { "user.disable" } else { "user.enable" }, &u.region_code)
+        .target(&u.username)
+        .save(&txn)
+        .await?;
     if disabled {
         // Everything that lets the user in dies with the account and does not come back with it.
         end_sessions(&txn, u.id, None).await?;

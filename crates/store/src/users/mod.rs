@@ -41,16 +41,11 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .to_string())
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("{e}"))?.to_string())
 }
 
 fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
-        .unwrap_or(false)
+    PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 /// Verified against when the user does not exist, so that both cases take the same work.
@@ -69,11 +64,7 @@ pub fn scope_of(u: &user::Model) -> Result<Scope> {
 }
 
 pub fn actor_of(u: &user::Model) -> Actor {
-    Actor {
-        username: u.username.clone(),
-        role: u.role.clone(),
-        region_code: u.region_code.clone(),
-    }
+    Actor { username: u.username.clone(), role: u.role.clone(), region_code: u.region_code.clone() }
 }
 
 fn invalid(code: &'static str, field: &'static str, msg: impl Into<String>) -> StoreError {

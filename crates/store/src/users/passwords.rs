@@ -25,10 +25,7 @@ pub(super) async fn end_sessions(db: &impl sea_orm::ConnectionTrait, user_id: Uu
 /// Revokes every API token of the user.
 pub(super) async fn revoke_tokens(db: &impl sea_orm::ConnectionTrait, user_id: Uuid) -> Result<()> {
     api_token::Entity::update_many()
-        .col_expr(
-            api_token::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(Some(Utc::now())),
-        )
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Some(Utc::now())))
         .filter(api_token::Column::UserId.eq(user_id))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(db)
@@ -55,9 +52,8 @@ pub(super) async fn store_password(
     action: &str,
 ) -> Result<user::Model> {
     let password = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))??;
+    let hash =
+        tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| anyhow::anyhow!(e))??;
     let txn = db.begin_write().await?;
     let mut am = u.into_active_model();
     am.password_hash = Set(hash);
@@ -68,10 +64,7 @@ pub(super) async fn store_password(
     if reach.revoke_tokens {
         revoke_tokens(&txn, u.id).await?;
     }
-    crate::audit::entry(actor, action, &u.region_code)
-        .target(&u.username)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, action, &u.region_code).target(&u.username).save(&txn).await?;
     txn.commit().await?;
     Ok(u)
 }
@@ -90,35 +83,17 @@ pub async fn change_password(
     let hash = user.password_hash.clone();
     let sent = current.to_string();
     let ok = current.chars().count() <= shegong_domain::password::MAX_CHARS
-        && tokio::task::spawn_blocking(move || verify_password(&hash, &sent))
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?;
+        && tokio::task::spawn_blocking(move || verify_password(&hash, &sent)).await.map_err(|e| anyhow::anyhow!(e))?;
     if !ok {
         return Err(invalid("current_password_wrong", "current_password", "当前密码不正确"));
     }
     shegong_domain::password::check(new, &user.username, "new_password").map_err(StoreError::invalid)?;
     if new == current {
-        return Err(invalid(
-            "password_unchanged",
-            "new_password",
-            "新密码不能与当前密码相同",
-        ));
+        return Err(invalid("password_unchanged", "new_password", "新密码不能与当前密码相同"));
     }
     // Tokens made with the old password (a temporary one an admin set, say) die with it.
-    let reach = Reach {
-        keep_session,
-        revoke_tokens: true,
-    };
-    store_password(
-        db,
-        user.clone(),
-        new,
-        false,
-        reach,
-        &actor_of(user),
-        "user.password_change",
-    )
-    .await
+    let reach = Reach { keep_session, revoke_tokens: true };
+    store_password(db, user.clone(), new, false, reach, &actor_of(user), "user.password_change").await
 }
 
 /// An admin sets a new password for a user in scope whose role they may grant; the user must change
@@ -143,10 +118,7 @@ pub async fn reset_password(
         return Err(StoreError::Forbidden("无权重置该用户的密码"));
     }
     shegong_domain::password::check(new, &u.username, "new_password").map_err(StoreError::invalid)?;
-    let reach = Reach {
-        keep_session: None,
-        revoke_tokens: true,
-    };
+    let reach = Reach { keep_session: None, revoke_tokens: true };
     store_password(db, u, new, true, reach, actor, "user.password_reset").await
 }
 
@@ -158,9 +130,6 @@ pub async fn set_password(db: &Db, username: &str, new: &str, must_change: bool)
         .await?
         .ok_or_else(|| invalid("user_not_found", "username", format!("用户 {username} 不存在")))?;
     shegong_domain::password::check(new, &u.username, "password").map_err(StoreError::invalid)?;
-    let reach = Reach {
-        keep_session: None,
-        revoke_tokens: false,
-    };
+    let reach = Reach { keep_session: None, revoke_tokens: false };
     store_password(db, u, new, must_change, reach, &Actor::system(), "user.password_set").await
 }

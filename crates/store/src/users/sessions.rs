@@ -15,17 +15,11 @@ pub async fn authenticate(db: &Db, username: &str, password: &str) -> Result<Opt
     if password.chars().count() > shegong_domain::password::MAX_CHARS || username.len() > 64 {
         return Ok(None);
     }
-    let u = user::Entity::find()
-        .filter(user::Column::Username.eq(username.trim()))
-        .one(&db.conn)
-        .await?;
-    let hash = u
-        .as_ref()
-        .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+    let u = user::Entity::find().filter(user::Column::Username.eq(username.trim())).one(&db.conn).await?;
+    let hash = u.as_ref().map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
     let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let ok =
+        tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await.map_err(|e| anyhow::anyhow!(e))?;
     Ok(u.filter(|u| ok && !u.disabled))
 }
 
@@ -60,9 +54,7 @@ pub async fn session_user(db: &Db, token: &str) -> Result<Option<(user::Model, s
 }
 
 pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
-    session::Entity::delete_by_id(hash_token(token))
-        .exec(&db.writer)
-        .await?;
+    session::Entity::delete_by_id(hash_token(token)).exec(&db.writer).await?;
     Ok(())
 }
 
@@ -86,10 +78,8 @@ pub async fn create_token(db: &Db, user_id: Uuid, name: &str) -> Result<(api_tok
 /// The user behind a bearer token, unless it was revoked, is older than `max_age`, or its user is
 /// disabled.
 pub async fn token_user(db: &Db, token: &str, max_age: Duration) -> Result<Option<user::Model>> {
-    let Some(t) = api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(hash_token(token)))
-        .one(&db.conn)
-        .await?
+    let Some(t) =
+        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(hash_token(token))).one(&db.conn).await?
     else {
         return Ok(None);
     };
@@ -139,10 +129,7 @@ pub async fn remember_device(db: &Db, user_id: Uuid) -> Result<String> {
 /// The username a known-device cookie was issued to, if it is still valid (a year since issue) and
 /// the user is enabled.
 pub async fn device_username(db: &Db, token: &str) -> Result<Option<String>> {
-    let Some(d) = login_device::Entity::find_by_id(hash_token(token))
-        .one(&db.conn)
-        .await?
-    else {
+    let Some(d) = login_device::Entity::find_by_id(hash_token(token)).one(&db.conn).await? else {
         return Ok(None);
     };
     if d.created_at + Duration::days(365) < Utc::now() {
@@ -154,8 +141,6 @@ pub async fn device_username(db: &Db, token: &str) -> Result<Option<String>> {
 
 /// Forgets one known device (after too many failures from it).
 pub async fn forget_device(db: &Db, token: &str) -> Result<()> {
-    login_device::Entity::delete_by_id(hash_token(token))
-        .exec(&db.writer)
-        .await?;
+    login_device::Entity::delete_by_id(hash_token(token)).exec(&db.writer).await?;
     Ok(())
 }

@@ -105,11 +105,7 @@ pub async fn add(
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     if let Some(why) = files::refusal(kind, &bytes) {
-        let field = if files::KINDS.iter().any(|(k, _)| *k == kind) {
-            "file"
-        } else {
-            "kind"
-        };
+        let field = if files::KINDS.iter().any(|(k, _)| *k == kind) { "file" } else { "kind" };
         return Err(StoreError::invalid(FieldError::new("attachment_refused", field, why)));
     }
     let Some(content_type) = files::sniff(&bytes) else {
@@ -157,23 +153,11 @@ pub async fn add(
     .await?;
     crate::audit::entry(actor, "worker.attachment", &w.region_code)
         .target(w.id)
-        .detail(format!(
-            "{}：{filename}（{} KB）",
-            files::kind_label(kind),
-            (size as u32).div_ceil(1024)
-        ))
+        .detail(format!("{}：{filename}（{} KB）", files::kind_label(kind), (size as u32).div_ceil(1024)))
         .save(&txn)
         .await?;
     txn.commit().await?;
-    Ok(info((
-        m.id,
-        m.kind,
-        m.filename,
-        m.content_type,
-        m.size,
-        m.created_by,
-        m.created_at,
-    )))
+    Ok(info((m.id, m.kind, m.filename, m.content_type, m.size, m.created_by, m.created_at)))
 }
 
 /// Removes a scan kept by mistake.
@@ -193,9 +177,7 @@ pub async fn remove(db: &Db, access: &Access, worker_id: Uuid, id: Uuid) -> Resu
         .one(&txn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    attachment::Entity::delete_by_id((w.province_code.clone(), id))
-        .exec(&txn)
-        .await?;
+    attachment::Entity::delete_by_id((w.province_code.clone(), id)).exec(&txn).await?;
     crate::audit::entry(actor, "worker.attachment.remove", &w.region_code)
         .target(w.id)
         .detail(format!("{}：{}", files::kind_label(&a.0), a.1))

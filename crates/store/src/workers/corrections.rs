@@ -28,11 +28,7 @@ pub async fn request_correction(
     access.require(Permission::RequestCorrection)?;
     let (scope, actor) = (&access.scope, &access.actor);
     if message.trim().is_empty() {
-        return Err(StoreError::invalid(FieldError::new(
-            "message_required",
-            "message",
-            "请说明需要更正的内容",
-        )));
+        return Err(StoreError::invalid(FieldError::new("message_required", "message", "请说明需要更正的内容")));
     }
     if let Err(e) = shegong_domain::text::lines("message", "更正说明", message, 1000) {
         return Err(StoreError::invalid(e));
@@ -41,11 +37,7 @@ pub async fn request_correction(
         return Err(StoreError::invalid(e));
     }
     if message.chars().count() > 1000 {
-        return Err(StoreError::invalid(FieldError::new(
-            "message_too_long",
-            "message",
-            "说明不能超过1000个字",
-        )));
+        return Err(StoreError::invalid(FieldError::new("message_too_long", "message", "说明不能超过1000个字")));
     }
     let txn = db.begin_write().await?;
     let w = super::read::find_scoped(&txn, scope, id).await?;
@@ -81,20 +73,14 @@ pub async fn corrections(db: &Db, scope: &Scope, worker_id: Option<Uuid>) -> Res
     if let Some(w) = scope.only_worker().or(worker_id) {
         q = q.filter(correction::Column::WorkerId.eq(w));
     }
-    Ok(q.order_by_desc(correction::Column::CreatedAt)
-        .limit(200)
-        .all(&db.conn)
-        .await?)
+    Ok(q.order_by_desc(correction::Column::CreatedAt).limit(200).all(&db.conn).await?)
 }
 
 /// Pending correction requests follow their worker to a new community (a transfer, a move): the
 /// region that now keeps the archive answers them, the one it left no longer sees them.
 pub(crate) async fn follow(txn: &impl sea_orm::ConnectionTrait, w: &crate::entity::worker::Model) -> Result<()> {
     correction::Entity::update_many()
-        .col_expr(
-            correction::Column::RegionCode,
-            sea_orm::sea_query::Expr::value(w.region_code.clone()),
-        )
+        .col_expr(correction::Column::RegionCode, sea_orm::sea_query::Expr::value(w.region_code.clone()))
         .filter(correction::Column::ProvinceCode.eq(&w.province_code))
         .filter(correction::Column::WorkerId.eq(w.id))
         .filter(correction::Column::Status.eq(CorrectionStatus::Pending.as_str()))
@@ -127,11 +113,7 @@ pub async fn pending_page(db: &Db, scope: &Scope, page: u64, per_page: u64) -> R
     let total = q.clone().count(&db.conn).await?;
     // An export asks for every row (u64::MAX), which no engine takes as a LIMIT.
     let per_page = per_page.min(1_000_000);
-    let rows = q
-        .offset(page.saturating_sub(1).saturating_mul(per_page))
-        .limit(per_page)
-        .all(&db.conn)
-        .await?;
+    let rows = q.offset(page.saturating_sub(1).saturating_mul(per_page)).limit(per_page).all(&db.conn).await?;
     Ok((rows, total))
 }
 
@@ -196,10 +178,7 @@ async fn answer(
         return Err(StoreError::Conflict(FieldError::new(
             "correction_handled",
             "status",
-            format!(
-                "该更正申请已由{}处理，不能重复处理",
-                c.handled_by.as_deref().unwrap_or("他人")
-            ),
+            format!("该更正申请已由{}处理，不能重复处理", c.handled_by.as_deref().unwrap_or("他人")),
         )));
     }
     let mut am = c.into_active_model();
@@ -208,11 +187,8 @@ async fn answer(
     am.handled_by = Set(Some(actor.username.clone()));
     am.handled_at = Set(Some(Utc::now()));
     let c = am.update(&txn).await?;
-    let action = if outcome == CorrectionStatus::Rejected {
-        "worker.correction.reject"
-    } else {
-        "worker.correction.resolve"
-    };
+    let action =
+        if outcome == CorrectionStatus::Rejected { "worker.correction.reject" } else { "worker.correction.resolve" };
     crate::audit::entry(actor, action, &c.region_code)
         .target(worker_id)
         .detail(match reply {

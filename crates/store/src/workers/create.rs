@@ -37,10 +37,7 @@ pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorke
     let (scope, actor) = (&access.scope, &access.actor);
     let community = community_in_scope(txn, scope, &new.appointment.community).await?;
     let now = Utc::now();
-    if let Some(existing) = id_registry::Entity::find_by_id(new.id_number.to_string())
-        .one(txn)
-        .await?
-    {
+    if let Some(existing) = id_registry::Entity::find_by_id(new.id_number.to_string()).one(txn).await? {
         // A registry row with no archive yet: an import is making that archive right now.
         let held = worker::Entity::find()
             .filter(worker::Column::ProvinceCode.eq(&existing.province_code))
@@ -66,11 +63,7 @@ pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorke
             } else {
                 ACTIVE_ELSEWHERE.to_string()
             };
-            return Err(StoreError::Conflict(FieldError::new(
-                "id_number_active_elsewhere",
-                "id_number",
-                message,
-            )));
+            return Err(StoreError::Conflict(FieldError::new("id_number_active_elsewhere", "id_number", message)));
         }
         if held.province_code != community.code[..2] {
             return Err(StoreError::Conflict(FieldError::new(
@@ -97,10 +90,7 @@ pub async fn create_in(txn: &DatabaseTransaction, access: &Access, new: NewWorke
         .one(txn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    crate::audit::entry(actor, "worker.create", &model.region_code)
-        .target(id)
-        .save(txn)
-        .await?;
+    crate::audit::entry(actor, "worker.create", &model.region_code).target(id).save(txn).await?;
     Ok(model)
 }
 
@@ -193,11 +183,7 @@ pub(super) async fn rehire(
     }
     ch.save(txn).await?;
     if transfer {
-        let detail = Some(format!(
-            "档案自 {from_county} 转入 {}，{}",
-            model.region_code,
-            d(a.start_date)
-        ));
+        let detail = Some(format!("档案自 {from_county} 转入 {}，{}", model.region_code, d(a.start_date)));
         crate::audit::entry(actor, "worker.transfer_in", &model.region_code)
             .target(model.id)
             .detail_opt(detail.clone())
@@ -210,10 +196,7 @@ pub(super) async fn rehire(
             .save(txn)
             .await?;
     } else {
-        crate::audit::entry(actor, "worker.rehire", &model.region_code)
-            .target(model.id)
-            .save(txn)
-            .await?;
+        crate::audit::entry(actor, "worker.rehire", &model.region_code).target(model.id).save(txn).await?;
     }
     Ok(model)
 }
@@ -307,12 +290,8 @@ pub(crate) async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model)
         .all(txn)
         .await?;
     let highest_education = edus.iter().min_by_key(|c| education_rank(c)).cloned();
-    let certificate_level = certs
-        .iter()
-        .flatten()
-        .filter_map(|l| CertificateLevel::parse(l).ok())
-        .max()
-        .map(|l| l.as_str().to_string());
+    let certificate_level =
+        certs.iter().flatten().filter_map(|l| CertificateLevel::parse(l).ok()).max().map(|l| l.as_str().to_string());
     let current = appts.iter().find(|a| a.end_date.is_none()).or(appts.first());
     let mut am = w.clone().into_active_model();
     am.highest_education = Set(highest_education);

@@ -22,21 +22,13 @@ pub async fn exit(db: &Db, access: &Access, id: Uuid, on: NaiveDate, reason: &st
     let Some(reason) =
         shegong_domain::text::lines("exit_reason", "退出原因", reason, 200).map_err(StoreError::invalid)?
     else {
-        return Err(StoreError::invalid(FieldError::new(
-            "exit_reason_required",
-            "exit_reason",
-            "请填写退出原因",
-        )));
+        return Err(StoreError::invalid(FieldError::new("exit_reason_required", "exit_reason", "请填写退出原因")));
     };
     let reason = reason.as_str();
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     if w.status != WorkerStatus::Active.as_str() {
-        return Err(StoreError::invalid(FieldError::new(
-            "worker_exited",
-            "status",
-            "该人员已退出",
-        )));
+        return Err(StoreError::invalid(FieldError::new("worker_exited", "status", "该人员已退出")));
     }
     // An exit takes effect on its date, so it is recorded on or after that date, never ahead.
     shegong_domain::dates::past("exited_on", "退出日期", on, crate::clock::today()).map_err(StoreError::invalid)?;
@@ -74,11 +66,7 @@ pub async fn exit(db: &Db, access: &Access, id: Uuid, on: NaiveDate, reason: &st
         Some(format!("退出（{}，{}）", d(on), reason.trim())),
     );
     ch.save(&txn).await?;
-    crate::audit::entry(actor, "worker.exit", &updated.region_code)
-        .target(id)
-        .detail(reason.trim())
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "worker.exit", &updated.region_code).target(id).detail(reason.trim()).save(&txn).await?;
     txn.commit().await?;
     Ok(updated)
 }

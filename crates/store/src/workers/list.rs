@@ -74,10 +74,7 @@ impl WorkerFilter {
         match set_str(&self.region) {
             Some(r) if RegionCode::parse(r).is_err() => {
                 let code = crate::region_names::resolve(db, scope, "region", r).await?;
-                Ok(WorkerFilter {
-                    region: Some(code.to_string()),
-                    ..self.clone()
-                })
+                Ok(WorkerFilter { region: Some(code.to_string()), ..self.clone() })
             }
             _ => Ok(self.clone()),
         }
@@ -105,9 +102,7 @@ impl WorkerFilter {
                 None => Expr::val(1).eq(0),
             };
             // As typed with any input method (full-width digits, stray spaces): see `query_key`.
-            let upper = shegong_domain::search::query_key(q)
-                .unwrap_or_default()
-                .to_ascii_uppercase();
+            let upper = shegong_domain::search::query_key(q).unwrap_or_default().to_ascii_uppercase();
             if looks_like_id_number(&upper) {
                 if self.id_prefix_search {
                     // The number's beginning or its last digits.
@@ -272,12 +267,7 @@ fn order_columns(sort: Option<&str>) -> Vec<(worker::Column, bool)> {
 }
 
 pub(super) fn sorted(q: sea_orm::Select<worker::Entity>, sort: Option<&str>) -> sea_orm::Select<worker::Entity> {
-    order_columns(sort).into_iter().fold(
-        q,
-        |q, (c, asc)| {
-            if asc { q.order_by_asc(c) } else { q.order_by_desc(c) }
-        },
-    )
+    order_columns(sort).into_iter().fold(q, |q, (c, asc)| if asc { q.order_by_asc(c) } else { q.order_by_desc(c) })
 }
 
 /// The query a search ranks by, when the order is the default one and the query is a name's (see
@@ -300,10 +290,7 @@ fn rank_conditions(
     province: &str,
     q: &str,
 ) -> Option<(sea_orm::sea_query::SimpleExpr, sea_orm::sea_query::SimpleExpr)> {
-    Some((
-        crate::search::whole_match(province, q, true)?,
-        crate::search::whole_match(province, q, false)?,
-    ))
+    Some((crate::search::whole_match(province, q, true)?, crate::search::whole_match(province, q, false)?))
 }
 
 /// One page of the list after the row `after` (keyset paging: the rows that come after it in the
@@ -326,14 +313,10 @@ pub async fn list_after(
         .ok_or_else(|| bad_filter("after", "翻页位置无效：该人员不在列表范围内"))?;
     let (count, _) = queries(filter, scope, today, 1, per_page)?;
     let total = count.clone().count(&db.conn).await?;
-    let rows = ordered(
-        count.filter(beyond(db.backend(), filter, &last)),
-        scope.region().province(),
-        filter,
-    )
-    .limit(per_page)
-    .all(&db.conn)
-    .await?;
+    let rows = ordered(count.filter(beyond(db.backend(), filter, &last)), scope.region().province(), filter)
+        .limit(per_page)
+        .all(&db.conn)
+        .await?;
     Ok((rows, total))
 }
 
@@ -404,9 +387,7 @@ fn ordered(
     filter: &WorkerFilter,
 ) -> sea_orm::Select<worker::Entity> {
     let q = match ranked_name(filter).and_then(|name| rank_conditions(province, name)) {
-        Some((exact, begins)) => q
-            .order_by(exact, sea_orm::Order::Desc)
-            .order_by(begins, sea_orm::Order::Desc),
+        Some((exact, begins)) => q.order_by(exact, sea_orm::Order::Desc).order_by(begins, sea_orm::Order::Desc),
         None => q,
     };
     sorted(q, filter.sort.as_deref())
@@ -425,9 +406,7 @@ pub async fn for_each(
     let cond = filter.condition(scope, today)?;
     // One query read as a stream: linear in the rows, where pages with OFFSET re-read every row
     // before the page (quadratic over a province's export).
-    let mut rows = sorted(worker::Entity::find().filter(cond), filter.sort.as_deref())
-        .stream(&db.conn)
-        .await?;
+    let mut rows = sorted(worker::Entity::find().filter(cond), filter.sort.as_deref()).stream(&db.conn).await?;
     let mut n = 0;
     while let Some(r) = rows.try_next().await? {
         each(&r);

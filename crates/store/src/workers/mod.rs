@@ -45,12 +45,7 @@ pub(crate) struct Changes<'a> {
 
 impl<'a> Changes<'a> {
     pub(crate) fn new(worker: &'a worker::Model, actor: &'a Actor) -> Self {
-        Self {
-            worker,
-            actor,
-            at: Utc::now(),
-            rows: Vec::new(),
-        }
+        Self { worker, actor, at: Utc::now(), rows: Vec::new() }
     }
 
     pub(crate) fn push(&mut self, section: &str, field: &str, before: Option<String>, after: Option<String>) {
@@ -77,9 +72,7 @@ impl<'a> Changes<'a> {
 
     pub(crate) async fn save(self, txn: &DatabaseTransaction) -> Result<()> {
         if !self.rows.is_empty() {
-            worker_change::Entity::insert_many(self.rows)
-                .exec_without_returning(txn)
-                .await?;
+            worker_change::Entity::insert_many(self.rows).exec_without_returning(txn).await?;
         }
         Ok(())
     }
@@ -100,11 +93,7 @@ async fn community_in_scope(db: &impl ConnectionTrait, scope: &Scope, code: &Reg
     if !scope.allows_region(code.as_str()) || scope.only_worker().is_some() {
         return Err(not_found());
     }
-    region::Entity::find_by_id(code.to_string())
-        .one(db)
-        .await?
-        .filter(|r| r.level == "community")
-        .ok_or_else(not_found)
+    region::Entity::find_by_id(code.to_string()).one(db).await?.filter(|r| r.level == "community").ok_or_else(not_found)
 }
 
 /// An archive whose person has left is read-only: it changes again only when they are registered

@@ -29,12 +29,7 @@ pub(crate) async fn write_new(
         let a = &w.appointment;
         let province = a.community.as_str()[..2].to_string();
         let region = a.community.to_string();
-        keys.extend(crate::search::keys(
-            &province,
-            id,
-            w.name.as_str(),
-            &w.id_number.to_string(),
-        ));
+        keys.extend(crate::search::keys(&province, id, w.name.as_str(), &w.id_number.to_string()));
         workers.push(vec![
             Value::from(province.clone()),
             Value::from(id),
@@ -122,10 +117,7 @@ pub(crate) async fn write_new(
                 start: a.start_date,
                 end: None,
             }],
-            &w.education
-                .iter()
-                .map(|e| (e.code.clone(), e.graduated_on))
-                .collect::<Vec<_>>(),
+            &w.education.iter().map(|e| (e.code.clone(), e.graduated_on)).collect::<Vec<_>>(),
             &w.certificate.iter().map(|c| (c.level, c.issued_on)).collect::<Vec<_>>(),
         );
         for (i, s) in history.iter().enumerate() {
@@ -184,32 +176,14 @@ pub(crate) async fn write_new(
     insert(
         txn,
         "educations",
-        &[
-            "province_code",
-            "id",
-            "worker_id",
-            "education_code",
-            "school",
-            "major",
-            "graduated_on",
-            "full_time_study",
-        ],
+        &["province_code", "id", "worker_id", "education_code", "school", "major", "graduated_on", "full_time_study"],
         edus,
     )
     .await?;
     insert(
         txn,
         "certificates",
-        &[
-            "province_code",
-            "id",
-            "worker_id",
-            "kind",
-            "level",
-            "name",
-            "number",
-            "issued_on",
-        ],
+        &["province_code", "id", "worker_id", "kind", "level", "name", "number", "issued_on"],
         certs,
     )
     .await?;

@@ -59,11 +59,7 @@ async fn who(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<Vec<(Uuid, String
 
 /// Names of the workers in scope among `ids` (for lists); others are left out.
 pub async fn names_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {
-    Ok(who(db, scope, ids)
-        .await?
-        .into_iter()
-        .map(|(id, n, _)| (id, n))
-        .collect())
+    Ok(who(db, scope, ids).await?.into_iter().map(|(id, n, _)| (id, n)).collect())
 }
 
 /// "姓名（330481********1234）" for the workers in scope among `ids` (audit log objects); others are
@@ -105,13 +101,7 @@ pub async fn archive(db: &Db, scope: &Scope, id: Uuid, today: NaiveDate) -> Resu
     let mut codes: Vec<String> = appointments.iter().map(|a| a.region_code.clone()).collect();
     codes.push(w.region_code.clone());
     let names = crate::regions::names(&db.conn, codes).await?;
-    let periods: Vec<Period> = appointments
-        .iter()
-        .map(|a| Period {
-            start: a.start_date,
-            end: a.end_date,
-        })
-        .collect();
+    let periods: Vec<Period> = appointments.iter().map(|a| Period { start: a.start_date, end: a.end_date }).collect();
     Ok(Archive {
         community_name: names.get(&w.region_code).cloned().unwrap_or_default(),
         service_years: service_years(&periods, today),

@@ -59,11 +59,7 @@ pub async fn add_appointment(
     if let Some(end) = a.end_date
         && end <= a.start_date
     {
-        return Err(StoreError::invalid(FieldError::new(
-            "end_before_start",
-            "end_date",
-            "任职结束日期应晚于开始日期",
-        )));
+        return Err(StoreError::invalid(FieldError::new("end_before_start", "end_date", "任职结束日期应晚于开始日期")));
     }
     let mut ch = Changes::new(&w, actor);
     if transfer {
@@ -98,19 +94,11 @@ pub async fn add_appointment(
         "appointment",
         "新增任职",
         None,
-        Some(format!(
-            "{} {} 自 {}",
-            created.region_code,
-            created.title,
-            d(created.start_date)
-        )),
+        Some(format!("{} {} 自 {}", created.region_code, created.title, d(created.start_date))),
     );
     let updated = refresh_derived(&txn, w.clone()).await?;
     ch.save(&txn).await?;
-    crate::audit::entry(actor, "worker.appointment", &updated.region_code)
-        .target(id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "worker.appointment", &updated.region_code).target(id).save(&txn).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -172,10 +160,7 @@ async fn add_record(
     ch.push(section, field, None, Some(added));
     let updated = refresh_derived(&txn, w.clone()).await?;
     ch.save(&txn).await?;
-    crate::audit::entry(actor, &format!("worker.{section}"), &w.region_code)
-        .target(id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, &format!("worker.{section}"), &w.region_code).target(id).save(&txn).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -186,23 +171,13 @@ pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementField
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
     if a.end_date <= a.start_date {
-        return Err(StoreError::invalid(FieldError::new(
-            "end_before_start",
-            "end_date",
-            "协议结束日期应晚于开始日期",
-        )));
+        return Err(StoreError::invalid(FieldError::new("end_before_start", "end_date", "协议结束日期应晚于开始日期")));
     }
     if a.term.trim().is_empty() {
-        return Err(StoreError::invalid(FieldError::new(
-            "term_required",
-            "term",
-            "请填写届次",
-        )));
+        return Err(StoreError::invalid(FieldError::new("term_required", "term", "请填写届次")));
     }
     let a = AgreementFields {
-        term: shegong_domain::text::line("term", "届次", &a.term, 40)
-            .map_err(StoreError::invalid)?
-            .unwrap_or_default(),
+        term: shegong_domain::text::line("term", "届次", &a.term, 40).map_err(StoreError::invalid)?.unwrap_or_default(),
         number: shegong_domain::text::line("number", "协议编号", a.number.as_deref().unwrap_or(""), 60)
             .map_err(StoreError::invalid)?,
         ..a
@@ -245,17 +220,9 @@ pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementField
     .insert(&txn)
     .await?;
     let mut ch = Changes::new(&w, actor);
-    ch.push(
-        "agreement",
-        "签订服务协议",
-        None,
-        Some(format!("{} {} 至 {}", m.term, d(m.start_date), d(m.end_date))),
-    );
+    ch.push("agreement", "签订服务协议", None, Some(format!("{} {} 至 {}", m.term, d(m.start_date), d(m.end_date))));
     ch.save(&txn).await?;
-    crate::audit::entry(actor, "worker.agreement", &w.region_code)
-        .target(id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "worker.agreement", &w.region_code).target(id).save(&txn).await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -270,15 +237,9 @@ pub fn parse_appointment(
 ) -> std::result::Result<AppointmentFields, Vec<FieldError>> {
     let mut errors = Vec::new();
     let community = parse_community(community).map_err(|e| errors.push(e)).ok();
-    let post = shegong_domain::worker::parse_post_category(post_category)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let title = shegong_domain::worker::parse_title(title)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let start = parse_date("start_date", "任职开始日期", start)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let post = shegong_domain::worker::parse_post_category(post_category).map_err(|e| errors.push(e)).ok();
+    let title = shegong_domain::worker::parse_title(title).map_err(|e| errors.push(e)).ok();
+    let start = parse_date("start_date", "任职开始日期", start).map_err(|e| errors.push(e)).ok();
     match (community, post, title, start) {
         (Some(community), Some(post_category), Some(title), Some(start_date)) if errors.is_empty() => {
             Ok(AppointmentFields {

@@ -39,15 +39,7 @@ async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
     }
     let p = region.as_str();
     // One pass over the workers: a count per combination of the six, folded below.
-    type Group = (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        bool,
-        bool,
-        i64,
-    );
+    type Group = (Option<String>, Option<String>, Option<String>, Option<String>, bool, bool, i64);
     let groups: Vec<Group> = crate::scan::all(
         db,
         worker::Entity::find()
@@ -88,9 +80,7 @@ async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
     let active: i64 = by_post.values().sum();
     let mut brackets: std::collections::BTreeMap<shegong_domain::codes::EducationBracket, i64> = Default::default();
     for (code, n) in &by_edu {
-        *brackets
-            .entry(shegong_domain::codes::education_bracket(code.as_deref().unwrap_or("")))
-            .or_default() += n;
+        *brackets.entry(shegong_domain::codes::education_bracket(code.as_deref().unwrap_or(""))).or_default() += n;
     }
     let college_or_above = by_edu
         .iter()
@@ -101,13 +91,7 @@ async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
     let mut by_certificate: Vec<(String, i64)> = by_cert
         .iter()
         .map(|(c, n)| {
-            (
-                c.as_deref()
-                    .and_then(|c| CertificateLevel::parse(c).ok())
-                    .map_or("无证书", |l| l.label())
-                    .to_string(),
-                *n,
-            )
+            (c.as_deref().and_then(|c| CertificateLevel::parse(c).ok()).map_or("无证书", |l| l.label()).to_string(), *n)
         })
         .collect();
     by_certificate.sort();
@@ -119,26 +103,13 @@ async fn summary_now(db: &Db, scope: &Scope, region: &RegionCode) -> Result<Summ
         certified,
         by_post_category: by_post
             .into_iter()
-            .map(|(c, n)| {
-                (
-                    shegong_domain::worker::post_category_label(c.as_deref().unwrap_or("")).to_string(),
-                    n,
-                )
-            })
+            .map(|(c, n)| (shegong_domain::worker::post_category_label(c.as_deref().unwrap_or("")).to_string(), n))
             .collect(),
         by_education: brackets.into_iter().map(|(b, n)| (b.label().to_string(), n)).collect(),
         by_certificate,
         by_gender: by_gender
             .into_iter()
-            .map(|(g, n)| {
-                (
-                    g.as_deref()
-                        .and_then(Gender::from_code)
-                        .map_or("未知", |g| g.label())
-                        .to_string(),
-                    n,
-                )
-            })
+            .map(|(g, n)| (g.as_deref().and_then(Gender::from_code).map_or("未知", |g| g.label()).to_string(), n))
             .collect(),
     })
 }
@@ -211,10 +182,6 @@ pub(crate) async fn certified_by_community(
     db: &impl ConnectionTrait,
     prefix: &str,
 ) -> Result<std::collections::HashMap<String, i64>> {
-    active_count_by_community(
-        db,
-        prefix,
-        sea_orm::Condition::all().add(worker::Column::CertificateLevel.is_not_null()),
-    )
-    .await
+    active_count_by_community(db, prefix, sea_orm::Condition::all().add(worker::Column::CertificateLevel.is_not_null()))
+        .await
 }

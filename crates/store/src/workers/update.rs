@@ -163,11 +163,7 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
         }
     }
     if let Some(a) = trimmed(&patch.bank_account) {
-        let parsed = if a.is_empty() {
-            Ok(None)
-        } else {
-            BankAccount::parse(&a).map(|a| Some(a.as_str().to_string()))
-        };
+        let parsed = if a.is_empty() { Ok(None) } else { BankAccount::parse(&a).map(|a| Some(a.as_str().to_string())) };
         match parsed {
             Err(e) => errors.push(e),
             Ok(new) if new != w.bank_account => {
@@ -195,9 +191,7 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
                 "该身份证号码已属于另一份档案",
             )));
         }
-        id_registry::Entity::delete_by_id(w.id_number.clone())
-            .exec(&txn)
-            .await?;
+        id_registry::Entity::delete_by_id(w.id_number.clone()).exec(&txn).await?;
         id_registry::ActiveModel {
             id_number: Set(id_number.to_string()),
             province_code: Set(w.province_code.clone()),
@@ -205,21 +199,11 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
         }
         .insert(&txn)
         .await?;
-        ch.push(
-            "basic",
-            ID_NUMBER_FIELD,
-            Some(w.id_number.clone()),
-            Some(id_number.to_string()),
-        );
+        ch.push("basic", ID_NUMBER_FIELD, Some(w.id_number.clone()), Some(id_number.to_string()));
         am.id_number = Set(id_number.to_string());
     }
     if let Some(g) = gender {
-        ch.push(
-            "basic",
-            "性别",
-            Gender::from_code(&w.gender).map(|g| g.label().into()),
-            Some(g.label().into()),
-        );
+        ch.push("basic", "性别", Gender::from_code(&w.gender).map(|g| g.label().into()), Some(g.label().into()));
         am.gender = Set(g.code().into());
     }
     if let Some(b) = birth {
@@ -236,10 +220,7 @@ pub async fn update(db: &Db, access: &Access, id: Uuid, patch: &WorkerPatch) -> 
         crate::search::replace(&txn, &updated).await?;
     }
     ch.save(&txn).await?;
-    crate::audit::entry(actor, "worker.update", &updated.region_code)
-        .target(id)
-        .save(&txn)
-        .await?;
+    crate::audit::entry(actor, "worker.update", &updated.region_code).target(id).save(&txn).await?;
     txn.commit().await?;
     Ok(updated)
 }

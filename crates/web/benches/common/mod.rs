@@ -8,10 +8,8 @@ use tower::ServiceExt;
 
 pub async fn token(app: &axum::Router, user: &str) -> String {
     let body = serde_json::json!({"username": user, "password": demo::DEMO_PASSWORD}).to_string();
-    let req = Request::post("/api/v1/auth/token")
-        .header("content-type", "application/json")
-        .body(Body::from(body))
-        .unwrap();
+    let req =
+        Request::post("/api/v1/auth/token").header("content-type", "application/json").body(Body::from(body)).unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
     let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
@@ -49,11 +47,7 @@ pub async fn round_trip(
 /// with its engine's name.
 pub async fn bench_db(dir: &std::path::Path) -> (shegong_store::Db, &'static str) {
     let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir));
-    let engine = if url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let engine = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
     let db = shegong_store::Db::connect(&url).await.unwrap();
     shegong_store::setup::run(&db).await.unwrap();
     (db, engine)

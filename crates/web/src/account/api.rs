@@ -49,10 +49,7 @@ pub async fn create_token(
     };
     let name: String = req.name.as_deref().unwrap_or("API").chars().take(100).collect();
     let (t, token) = users::create_token(&st.db, user.id, &name).await?;
-    audit::entry(&users::actor_of(&user), "auth.token", &user.region_code)
-        .target(t.id)
-        .save(&st.db.writer)
-        .await?;
+    audit::entry(&users::actor_of(&user), "auth.token", &user.region_code).target(t.id).save(&st.db.writer).await?;
     let expires_at = t.created_at + chrono::Duration::days(i64::from(st.settings.token_days));
     Ok((
         StatusCode::CREATED,
@@ -141,11 +138,7 @@ pub async fn reset_password(
 ) -> ApiResult<Json<PasswordWasReset>> {
     caller.access.require(Permission::ManageUsers)?;
     let u = users::reset_password(&st.db, (caller.role, &caller.scope), &caller.actor, id, &p.new_password).await?;
-    Ok(Json(PasswordWasReset {
-        id: u.id,
-        username: u.username,
-        must_change_password: u.must_change_password,
-    }))
+    Ok(Json(PasswordWasReset { id: u.id, username: u.username, must_change_password: u.must_change_password }))
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

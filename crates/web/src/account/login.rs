@@ -65,11 +65,7 @@ fn login_form(st: &AppState, status: StatusCode, error: &str, next: &str, userna
         csrf: csrf.clone(),
     };
     let html = page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    Ok((
-        status,
-        AppendHeaders([(header::SET_COOKIE, cookie(st, LOGIN_CSRF_COOKIE, &csrf, 3600))]),
-        Html(html),
-    )
+    Ok((status, AppendHeaders([(header::SET_COOKIE, cookie(st, LOGIN_CSRF_COOKIE, &csrf, 3600))]), Html(html))
         .into_response())
 }
 
@@ -92,9 +88,7 @@ async fn known_device(st: &AppState, headers: &HeaderMap, username: &str) -> Res
         return Ok(None);
     };
     let owner = users::device_username(&st.db, d).await?;
-    Ok(owner
-        .filter(|o| o.eq_ignore_ascii_case(username.trim()))
-        .map(|_| d.to_string()))
+    Ok(owner.filter(|o| o.eq_ignore_ascii_case(username.trim())).map(|_| d.to_string()))
 }
 
 /// Checks a username and password under the throttle: `Ok(None)` for a wrong password,
@@ -133,13 +127,7 @@ pub(crate) async fn login(
 ) -> PageResult {
     let expected = cookie_in(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     if expected.is_empty() || !constant_eq(expected.as_bytes(), f._csrf.as_bytes()) {
-        return login_form(
-            &st,
-            StatusCode::FORBIDDEN,
-            "页面已过期，请重新输入后登录",
-            &f.next,
-            &f.username,
-        );
+        return login_form(&st, StatusCode::FORBIDDEN, "页面已过期，请重新输入后登录", &f.next, &f.username);
     }
     let device = known_device(&st, &headers, &f.username).await?;
     let user = match guarded_login(&st, addr, device.as_deref(), &f.username, &f.password).await {
@@ -157,25 +145,16 @@ pub(crate) async fn login(
         Err(e) => return Err(e.into()),
     };
     let (token, _csrf) = users::create_session(&st.db, user.id).await?;
-    audit::entry(&users::actor_of(&user), "auth.login", &user.region_code)
-        .save(&st.db.writer)
-        .await?;
+    audit::entry(&users::actor_of(&user), "auth.login", &user.region_code).save(&st.db.writer).await?;
     let mut cookies = vec![
-        (
-            header::SET_COOKIE,
-            cookie(&st, SESSION_COOKIE, &token, users::SESSION_HOURS * 3600),
-        ),
+        (header::SET_COOKIE, cookie(&st, SESSION_COOKIE, &token, users::SESSION_HOURS * 3600)),
         (header::SET_COOKIE, cookie(&st, LOGIN_CSRF_COOKIE, "", 0)),
     ];
     if device.is_none() {
         let d = users::remember_device(&st.db, user.id).await?;
         cookies.push((header::SET_COOKIE, cookie(&st, DEVICE_COOKIE, &d, 365 * 24 * 3600)));
     }
-    let to = if user.must_change_password {
-        "/account/password"
-    } else {
-        safe_next(&f.next)
-    };
+    let to = if user.must_change_password { "/account/password" } else { safe_next(&f.next) };
     Ok((AppendHeaders(cookies), Redirect::to(to)).into_response())
 }
 
@@ -189,11 +168,7 @@ pub(crate) async fn logout(
     if let Some(t) = cookie_in(&headers, SESSION_COOKIE) {
         users::delete_session(&st.db, t).await?;
     }
-    Ok((
-        [(header::SET_COOKIE, cookie(&st, SESSION_COOKIE, "", 0))],
-        Redirect::to("/login"),
-    )
-        .into_response())
+    Ok(([(header::SET_COOKIE, cookie(&st, SESSION_COOKIE, "", 0))], Redirect::to("/login")).into_response())
 }
 
 #[cfg(test)]

@@ -26,10 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/account", get(page::account_page))
         .route("/system", get(page::system_page))
-        .route(
-            "/account/password",
-            get(page::password_page).post(page::change_password_page),
-        )
+        .route("/account/password", get(page::password_page).post(page::change_password_page))
         .route("/account/tokens", post(page::create_token_page))
         .route("/account/tokens/{id}/revoke", post(page::revoke_token_page))
         .route("/users/{id}/password", post(page::reset_password_page))

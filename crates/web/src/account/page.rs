@@ -137,16 +137,10 @@ pub(crate) async fn change_password_page(
     let keep = cookie_in(&headers, SESSION_COOKIE);
     match throttled_change(&st, &caller, keep, &f.current_password, &f.new_password).await {
         // After a forced change, on to the home page; otherwise back to the account page.
-        Ok(_) if caller.user.must_change_password => Ok(crate::flash::back(
-            caller.user.id,
-            "/",
-            Ok("密码已修改，可以正常使用系统了。".into()),
-        )),
-        Ok(_) => Ok(crate::flash::back(
-            caller.user.id,
-            "/account",
-            Ok("密码已修改，其他设备上的登录已退出。".into()),
-        )),
+        Ok(_) if caller.user.must_change_password => {
+            Ok(crate::flash::back(caller.user.id, "/", Ok("密码已修改，可以正常使用系统了。".into())))
+        }
+        Ok(_) => Ok(crate::flash::back(caller.user.id, "/account", Ok("密码已修改，其他设备上的登录已退出。".into()))),
         Err(AppError::Invalid(errs)) => account_render(&st, &caller, String::new(), "", errs).await,
         Err(e) => Err(e.into()),
     }
@@ -201,10 +195,7 @@ pub(crate) async fn create_token_page(
         return page_render(&st, &caller, String::new(), "", vec![e], true).await;
     }
     let (t, token) = users::create_token(&st.db, caller.user.id, name).await?;
-    audit::entry(&caller.actor, "auth.token", &caller.user.region_code)
-        .target(t.id)
-        .save(&st.db.writer)
-        .await?;
+    audit::entry(&caller.actor, "auth.token", &caller.user.region_code).target(t.id).save(&st.db.writer).await?;
     page_render(&st, &caller, token, "", vec![], true).await
 }
 
@@ -237,11 +228,7 @@ pub(crate) async fn reset_password_page(
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::ManageUsers)?;
     if f.new_password != f.confirm_password {
-        let e = FieldError::new(
-            "password_mismatch",
-            "confirm_password",
-            "两次输入的新密码不一致，未重置",
-        );
+        let e = FieldError::new("password_mismatch", "confirm_password", "两次输入的新密码不一致，未重置");
         return Ok(crate::flash::back(caller.user.id, "/users", Err(e.into())));
     }
     let r = users::reset_password(&st.db, (caller.role, &caller.scope), &caller.actor, id, &f.new_password)

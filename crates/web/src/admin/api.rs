@@ -63,15 +63,7 @@ pub async fn create_user(
 ) -> ApiResult<Response> {
     caller.access.require(Permission::ManageUsers)?;
     let u = users::create(&st.db, Some((caller.role, &caller.scope)), &caller.actor, new).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(UserCreated {
-            id: u.id,
-            username: u.username,
-            role: u.role,
-            region: u.region_code,
-        }),
-    )
+    Ok((StatusCode::CREATED, Json(UserCreated { id: u.id, username: u.username, role: u.role, region: u.region_code }))
         .into_response())
 }
 
@@ -112,17 +104,10 @@ pub async fn audit_log(
     Query(q): Query<AuditApiQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     caller.access.require(Permission::ReadAuditLog)?;
-    let paging = PageQuery {
-        page: q.filters.page.clone(),
-        per_page: q.per_page.clone(),
-    };
+    let paging = PageQuery { page: q.filters.page.clone(), per_page: q.per_page.clone() };
     let (page, per_page) = paging.paging(50, 500)?;
     let filter = q.filters.filter(&st, &caller).await.map_err(|message| {
-        crate::error::AppError::Invalid(vec![shegong_domain::FieldError::new(
-            "filter_invalid",
-            "filter",
-            &message,
-        )])
+        crate::error::AppError::Invalid(vec![shegong_domain::FieldError::new("filter_invalid", "filter", &message)])
     })?;
     let (items, total) = audit::list(&st.db, &caller.access, &filter, page - 1, per_page).await?;
     Ok(Json(AuditPage { items, total }))

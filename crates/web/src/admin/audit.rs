@@ -38,11 +38,7 @@ impl AuditRow {
         places: &HashMap<String, String>,
     ) -> Self {
         let target = r.target.unwrap_or_default();
-        let target = target
-            .parse::<Uuid>()
-            .ok()
-            .and_then(|id| people.get(&id).cloned())
-            .unwrap_or(target);
+        let target = target.parse::<Uuid>().ok().and_then(|id| people.get(&id).cloned()).unwrap_or(target);
         Self {
             at: local_time(r.at),
             role: audit::role_label(&r.role),
@@ -59,18 +55,10 @@ impl AuditRow {
     }
 
     fn cells(self) -> Vec<XCell> {
-        [
-            self.at,
-            self.user,
-            self.role,
-            self.action,
-            self.region,
-            self.target,
-            self.detail,
-        ]
-        .into_iter()
-        .map(XCell::T)
-        .collect()
+        [self.at, self.user, self.role, self.action, self.region, self.target, self.detail]
+            .into_iter()
+            .map(XCell::T)
+            .collect()
     }
 }
 
@@ -161,13 +149,8 @@ impl AuditQuery {
             // The full name or the whole number, as the box asks (the search also finds fragments).
             // A number is matched whole by the search already (`id_prefix_search: false`).
             let is_number = person.len() >= 4 && person.bytes().all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
-            f.targets = Some(
-                found
-                    .iter()
-                    .filter(|w| is_number || w.name == person)
-                    .map(|w| w.id.to_string())
-                    .collect(),
-            );
+            f.targets =
+                Some(found.iter().filter(|w| is_number || w.name == person).map(|w| w.id.to_string()).collect());
         }
         Ok(f)
     }
@@ -357,10 +340,7 @@ pub(crate) async fn audit_xlsx(State(st): State<AppState>, caller: Caller, Query
             }
             let people = people(st, caller, &rows).await?;
             let places = places(st, caller, &rows).await?;
-            Ok(rows
-                .into_iter()
-                .map(|r| AuditRow::of(r, &people, &places).cells())
-                .collect())
+            Ok(rows.into_iter().map(|r| AuditRow::of(r, &people, &places).cells()).collect())
         },
         "audit.xlsx",
         "审计日志.xlsx",

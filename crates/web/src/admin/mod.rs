@@ -21,7 +21,5 @@ pub fn routes() -> Router<AppState> {
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(api::list_users, api::create_user))
-        .routes(routes!(api::audit_log))
+    OpenApiRouter::new().routes(routes!(api::list_users, api::create_user)).routes(routes!(api::audit_log))
 }

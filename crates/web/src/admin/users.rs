@@ -59,20 +59,13 @@ impl UserRow {
 
     fn cells(self) -> Vec<XCell> {
         let status = if self.disabled { "已停用" } else { "正常" };
-        [self.username, self.name, self.role, self.region, status.into()]
-            .into_iter()
-            .map(XCell::T)
-            .collect()
+        [self.username, self.name, self.role, self.region, status.into()].into_iter().map(XCell::T).collect()
     }
 }
 
 async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<FieldError>) -> PageResult {
     caller.access.require(Permission::ManageUsers)?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = UsersPage {
         c: chrome(st, caller, "users").await?,
         me: caller.user.username.clone(),
@@ -85,11 +78,7 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
             .collect(),
         users: UserRow::all(st, caller).await?,
     };
-    Ok((
-        status,
-        Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?),
-    )
-        .into_response())
+    Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
 }
 
 pub(crate) async fn users_page(
@@ -140,13 +129,7 @@ pub(crate) async fn toggle_user(
 pub(crate) async fn users_xlsx(State(st): State<AppState>, caller: Caller) -> PageResult {
     caller.access.require(Permission::ManageUsers)?;
     let mut list = Some(UserRow::all(&st, &caller).await?);
-    let headers = [
-        ("用户名", 14.0),
-        ("姓名", 12.0),
-        ("角色", 24.0),
-        ("所辖区划", 14.0),
-        ("状态", 8.0),
-    ];
+    let headers = [("用户名", 14.0), ("姓名", 12.0), ("角色", 24.0), ("所辖区划", 14.0), ("状态", 8.0)];
     Ok(table_xlsx(
         "用户",
         &headers,

@@ -49,39 +49,17 @@ pub async fn list_workers(
     let (page, (rows, total)) = match q.after.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(after) => {
             let after = Uuid::parse_str(after).map_err(|_| {
-                AppError::Invalid(vec![shegong_domain::FieldError::new(
-                    "filter_invalid",
-                    "after",
-                    "翻页位置无效",
-                )])
+                AppError::Invalid(vec![shegong_domain::FieldError::new("filter_invalid", "after", "翻页位置无效")])
             })?;
-            (
-                0,
-                workers::list_after(&st.db, &caller.scope, &filter, today, after, per_page).await?,
-            )
+            (0, workers::list_after(&st.db, &caller.scope, &filter, today, after, per_page).await?)
         }
-        None => (
-            page,
-            workers::list(&st.db, &caller.scope, &filter, today, page, per_page).await?,
-        ),
+        None => (page, workers::list(&st.db, &caller.scope, &filter, today, page, per_page).await?),
     };
-    let next = (rows.len() as u64 == per_page)
-        .then(|| rows.last().map(|w| w.id.to_string()))
-        .flatten();
-    let names = workers::community_names(
-        &st.db,
-        &caller.scope,
-        rows.iter().map(|w| w.region_code.clone()).collect(),
-    )
-    .await?;
+    let next = (rows.len() as u64 == per_page).then(|| rows.last().map(|w| w.id.to_string())).flatten();
+    let names =
+        workers::community_names(&st.db, &caller.scope, rows.iter().map(|w| w.region_code.clone()).collect()).await?;
     let items: Vec<_> = rows.iter().map(|w| worker_item(w, &names, today)).collect();
-    Ok(Json(Paged {
-        items,
-        total,
-        page,
-        per_page,
-        next,
-    }))
+    Ok(Json(Paged { items, total, page, per_page, next }))
 }
 
 /// 新建档案（按身份证号码登记；曾在别处任职者为调入）
@@ -159,9 +137,7 @@ pub async fn worker_history(
     if full && let Some(r) = rows.iter().find(|r| r.field == workers::ID_NUMBER_FIELD) {
         audit::full_id_viewed(&st.db, &caller.actor, &r.region_code, id, "history").await?;
     }
-    Ok(Json(History {
-        items: rows.iter().map(crate::archive::views::change_view).collect(),
-    }))
+    Ok(Json(History { items: rows.iter().map(crate::archive::views::change_view).collect() }))
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]

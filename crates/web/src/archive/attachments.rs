@@ -29,12 +29,7 @@ pub(crate) async fn upload(
         Err(e) => return back_to_archive(caller.user.id, id, "files", Err(e)),
     };
     caller.check_csrf(up.csrf())?;
-    let kind = up
-        .fields
-        .iter()
-        .find(|(k, _)| k == "kind")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let kind = up.fields.iter().find(|(k, _)| k == "kind").map(|(_, v)| v.clone()).unwrap_or_default();
     let r = attachments::add(&st.db, &caller.access, id, &kind, &up.filename, up.bytes).await;
     back_to_archive(caller.user.id, id, "files", r.map(|_| ()).map_err(AppError::from))
 }
@@ -51,11 +46,8 @@ fn percent_encode(name: &str) -> String {
 
 /// The bytes of a kept scan, as what they are (sniffed on upload), never run as a page.
 fn file_response(a: attachment::Model, download: bool) -> Response {
-    let disposition = format!(
-        "{}; filename*=UTF-8''{}",
-        if download { "attachment" } else { "inline" },
-        percent_encode(&a.filename)
-    );
+    let disposition =
+        format!("{}; filename*=UTF-8''{}", if download { "attachment" } else { "inline" }, percent_encode(&a.filename));
     let mut res = a.bytes.into_response();
     let h = res.headers_mut();
     h.insert(
@@ -65,10 +57,7 @@ fn file_response(a: attachment::Model, download: bool) -> Response {
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("sandbox; default-src 'none'"),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     res
 }

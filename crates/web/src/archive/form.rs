@@ -113,11 +113,7 @@ async fn form_page(st: &AppState, caller: &Caller, kind: FormKind, v: FormValues
     for e in errs {
         errors.entry(e.field).or_insert(e.message);
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = WorkerFormPage {
         c: chrome(st, caller, "workers").await?,
         heading: kind.heading().into(),
@@ -135,10 +131,7 @@ async fn form_page(st: &AppState, caller: &Caller, kind: FormKind, v: FormValues
             .filter(|(c, _)| !c.ends_with('0'))
             .map(|(c, n)| (c.to_string(), n.to_string()))
             .collect(),
-        certificates: CertificateLevel::ALL
-            .iter()
-            .map(|l| (l.as_str().to_string(), l.label().to_string()))
-            .collect(),
+        certificates: CertificateLevel::ALL.iter().map(|l| (l.as_str().to_string(), l.label().to_string())).collect(),
     };
     let html = page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     Ok((status, Html(html)).into_response())
@@ -261,9 +254,7 @@ pub(crate) async fn create_worker(State(st): State<AppState>, caller: Caller, Fo
         certificate_date: opt(&f.certificate_date),
     };
     let result = match (input.parse(today()), community_errors.is_empty()) {
-        (Ok(new), true) => workers::create(&st.db, &caller.access, new)
-            .await
-            .map_err(AppError::from),
+        (Ok(new), true) => workers::create(&st.db, &caller.access, new).await.map_err(AppError::from),
         (parsed, _) => {
             let mut errs = parsed.err().unwrap_or_default();
             if !community_errors.is_empty() {
@@ -274,11 +265,7 @@ pub(crate) async fn create_worker(State(st): State<AppState>, caller: Caller, Fo
         }
     };
     match result {
-        Ok(w) => Ok(crate::flash::back(
-            caller.user.id,
-            &format!("/workers/{}", w.id),
-            Ok("已建立档案。".into()),
-        )),
+        Ok(w) => Ok(crate::flash::back(caller.user.id, &format!("/workers/{}", w.id), Ok("已建立档案。".into()))),
         Err(AppError::Invalid(errs)) => form_page(&st, &caller, FormKind::New, f.values(), errs).await,
         Err(AppError::Conflict(e)) => form_page(&st, &caller, FormKind::New, f.values(), vec![e]).await,
         Err(e) => Err(e.into()),
@@ -321,10 +308,7 @@ pub(crate) async fn update_worker(
     caller.access.require(Permission::EditArchive)?;
     let patch = WorkerPatch {
         name: Some(f.name.clone()),
-        id_number: caller
-            .role
-            .may(Permission::ViewFullIdNumber)
-            .then(|| f.id_number.clone()),
+        id_number: caller.role.may(Permission::ViewFullIdNumber).then(|| f.id_number.clone()),
         gender: opt(&f.gender),
         birth_date: opt(&f.birth_date),
         ethnicity: Some(f.ethnicity.clone()),
@@ -336,11 +320,7 @@ pub(crate) async fn update_worker(
         bank_account: opt(&f.bank_account),
     };
     match workers::update(&st.db, &caller.access, id, &patch).await {
-        Ok(_) => Ok(crate::flash::back(
-            caller.user.id,
-            &format!("/workers/{id}"),
-            Ok("已保存。".into()),
-        )),
+        Ok(_) => Ok(crate::flash::back(caller.user.id, &format!("/workers/{id}"), Ok("已保存。".into()))),
         Err(shegong_store::StoreError::Invalid(errs)) => {
             form_page(&st, &caller, FormKind::Edit(id), f.values(), errs).await
         }

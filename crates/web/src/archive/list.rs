@@ -63,23 +63,14 @@ pub(crate) async fn workers_page(State(st): State<AppState>, caller: Caller, Que
     };
     let (items, total, error) = match listed {
         Ok((rows, total)) => {
-            let names = workers::community_names(
-                &st.db,
-                &caller.scope,
-                rows.iter().map(|w| w.region_code.clone()).collect(),
-            )
-            .await?;
-            (
-                rows.iter().map(|w| worker_item(w, &names, today)).collect(),
-                total,
-                String::new(),
-            )
+            let names =
+                workers::community_names(&st.db, &caller.scope, rows.iter().map(|w| w.region_code.clone()).collect())
+                    .await?;
+            (rows.iter().map(|w| worker_item(w, &names, today)).collect(), total, String::new())
         }
-        Err(shegong_store::StoreError::Invalid(errs)) => (
-            vec![],
-            0,
-            errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
-        ),
+        Err(shegong_store::StoreError::Invalid(errs)) => {
+            (vec![], 0, errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"))
+        }
         Err(e) => return Err(e.into()),
     };
     let qs = serde_urlencoded::to_string(&q.filter).unwrap_or_default();

@@ -26,10 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/new", get(form::new_worker_page).post(form::create_worker))
         .route("/workers/{id}", get(worker::worker_page))
         .route("/workers/{id}/registration-form", get(registration::registration_form))
-        .route(
-            "/workers/{id}/registration-form.pdf",
-            get(registration::registration_pdf),
-        )
+        .route("/workers/{id}/registration-form.pdf", get(registration::registration_pdf))
         .route(
             "/workers/{id}/attachments",
             post(attachments::upload).layer(axum::extract::DefaultBodyLimit::max(attachments::MAX_UPLOAD)),
@@ -37,24 +34,15 @@ pub fn routes() -> Router<AppState> {
         .route("/workers/{id}/attachments/{aid}", get(attachments::open))
         .route("/workers/{id}/attachments/{aid}/remove", post(attachments::remove))
         .route("/workers/{id}/photo", get(attachments::photo))
-        .route(
-            "/workers/{id}/edit",
-            get(form::edit_worker_page).post(form::update_worker),
-        )
+        .route("/workers/{id}/edit", get(form::edit_worker_page).post(form::update_worker))
         .route("/workers/{id}/educations", post(records::add_education))
         .route("/workers/{id}/certificates", post(records::add_certificate))
         .route("/workers/{id}/appointments", post(records::add_appointment))
         .route("/workers/{id}/agreements", post(records::add_agreement))
         .route("/workers/{id}/exit", post(records::exit_worker))
         .route("/workers/{id}/corrections", post(records::request_correction))
-        .route(
-            "/workers/{id}/corrections/{cid}/resolve",
-            post(records::resolve_correction),
-        )
-        .route(
-            "/workers/{id}/corrections/{cid}/reject",
-            post(records::reject_correction),
-        )
+        .route("/workers/{id}/corrections/{cid}/resolve", post(records::resolve_correction))
+        .route("/workers/{id}/corrections/{cid}/reject", post(records::reject_correction))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).

@@ -91,11 +91,7 @@ pub(crate) async fn exit_worker(Path(id): Path<Uuid>, form: Posted) -> PageResul
 /// Where an answered correction goes back to: the inbox's list when it was answered there.
 fn after_answer(caller: &Caller, id: Uuid, f: &SubForm, r: Result<(), AppError>) -> PageResult {
     if f.get("back") == "corrections" {
-        return Ok(crate::flash::back(
-            caller.user.id,
-            "/corrections",
-            r.map(|_| "已答复，结果已告知本人".to_string()),
-        ));
+        return Ok(crate::flash::back(caller.user.id, "/corrections", r.map(|_| "已答复，结果已告知本人".to_string())));
     }
     back_to_archive(caller.user.id, id, "basic", r)
 }

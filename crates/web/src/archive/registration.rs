@@ -40,11 +40,8 @@ async fn load(st: &AppState, caller: &Caller, id: Uuid, what: &str) -> Result<Re
     if full {
         audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, what).await?;
     }
-    let id_number = if full {
-        a.worker.id_number.clone()
-    } else {
-        shegong_domain::id_number::mask(&a.worker.id_number)
-    };
+    let id_number =
+        if full { a.worker.id_number.clone() } else { shegong_domain::id_number::mask(&a.worker.id_number) };
     Ok(RegistrationForm {
         educations: tabs::educations(&a),
         certificates: tabs::certificates(&a),
@@ -70,10 +67,7 @@ pub(crate) async fn registration_pdf(State(st): State<AppState>, caller: Caller,
     let text = FormText::of(&form);
     let name = text.name.clone();
     let title = format!("社区工作者登记表 - {name}");
-    let _turn = crate::pdf::RENDERING
-        .acquire()
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let _turn = crate::pdf::RENDERING.acquire().await.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     let bytes = tokio::task::spawn_blocking(move || {
         let image = photo.and_then(|p| crate::pdf::decode(p.bytes, p.content_type == "image/png"));
         let pages = registration_pdf::layout(&font, &text, image.is_some());
@@ -93,10 +87,7 @@ pub(crate) async fn registration_pdf(State(st): State<AppState>, caller: Caller,
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                crate::xlsx::disposition("registration-form.pdf", &file),
-            ),
+            (header::CONTENT_DISPOSITION, crate::xlsx::disposition("registration-form.pdf", &file)),
         ],
         bytes,
     )
@@ -106,11 +97,7 @@ pub(crate) async fn registration_pdf(State(st): State<AppState>, caller: Caller,
 impl FormText {
     pub(crate) fn of(f: &RegistrationForm) -> Self {
         let item = &f.w.item;
-        let grades: Vec<String> =
-            f.w.assessments
-                .iter()
-                .map(|a| format!("{}年 {}", a.year, a.grade_label))
-                .collect();
+        let grades: Vec<String> = f.w.assessments.iter().map(|a| format!("{}年 {}", a.year, a.grade_label)).collect();
         Self {
             community: item.community_name.clone(),
             printed: f.printed.clone(),
@@ -125,10 +112,7 @@ impl FormText {
             post_category: item.post_category_label.clone(),
             title: format!("{}{}", item.title, if item.two_committees { "（两委）" } else { "" }),
             certificate: item.certificate_label.clone(),
-            started: item
-                .service_start
-                .map(|d| d.format("%Y年%m月").to_string())
-                .unwrap_or_default(),
+            started: item.service_start.map(|d| d.format("%Y年%m月").to_string()).unwrap_or_default(),
             full_time: item.full_time,
             address: f.w.address.clone().unwrap_or_default(),
             sections: vec![
@@ -137,11 +121,8 @@ impl FormText {
                     f.appointments
                         .iter()
                         .map(|a| {
-                            let reason = if a.end_reason.is_empty() {
-                                String::new()
-                            } else {
-                                format!("（{}）", a.end_reason)
-                            };
+                            let reason =
+                                if a.end_reason.is_empty() { String::new() } else { format!("（{}）", a.end_reason) };
                             (
                                 format!("{} — {}", a.start, a.end),
                                 format!("{} {} {}{reason}", a.community, a.post_category, a.title),
@@ -162,11 +143,7 @@ impl FormText {
                         .iter()
                         .map(|c| {
                             // "社会工作师 社会工作师": the level only when the name does not say it.
-                            let level = if c.name.contains(&c.level) {
-                                ""
-                            } else {
-                                c.level.as_str()
-                            };
+                            let level = if c.name.contains(&c.level) { "" } else { c.level.as_str() };
                             (
                                 c.issued.clone(),
                                 [c.name.as_str(), level, c.number.as_str()]
@@ -179,14 +156,7 @@ impl FormText {
                         })
                         .collect(),
                 ),
-                (
-                    "年度考核",
-                    if grades.is_empty() {
-                        vec![]
-                    } else {
-                        vec![(String::new(), grades.join("；"))]
-                    },
-                ),
+                ("年度考核", if grades.is_empty() { vec![] } else { vec![(String::new(), grades.join("；"))] }),
                 (
                     "奖惩",
                     f.rewards

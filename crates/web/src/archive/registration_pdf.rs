@@ -21,19 +21,11 @@ struct Cell {
 }
 
 fn label(t: &str) -> Cell {
-    Cell {
-        text: t.into(),
-        width: LABEL_W,
-        label: true,
-    }
+    Cell { text: t.into(), width: LABEL_W, label: true }
 }
 
 fn value(t: &str, width: f32) -> Cell {
-    Cell {
-        text: t.into(),
-        width,
-        label: false,
-    }
+    Cell { text: t.into(), width, label: false }
 }
 
 /// Pages being filled: the steps so far and where the next box starts.
@@ -55,23 +47,12 @@ impl<M: Measure> Sheet<'_, M> {
 
     fn text(&mut self, x: f32, y: f32, size: f32, text: &str) {
         if !text.is_empty() {
-            self.steps().push(Step::Text {
-                x,
-                y,
-                size,
-                text: text.into(),
-            });
+            self.steps().push(Step::Text { x, y, size, text: text.into() });
         }
     }
 
     fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
-        self.steps().push(Step::Line {
-            x1,
-            y1,
-            x2,
-            y2,
-            width: 0.8,
-        });
+        self.steps().push(Step::Line { x1, y1, x2, y2, width: 0.8 });
     }
 
     fn frame(&mut self, x: f32, y: f32, w: f32, h: f32) {
@@ -99,11 +80,7 @@ impl<M: Measure> Sheet<'_, M> {
             .iter()
             .map(|c| {
                 let w = c.width - 2.0 * PAD;
-                if c.label {
-                    self.font.balanced(&c.text, SIZE, w)
-                } else {
-                    self.font.wrap(&c.text, SIZE, w)
-                }
+                if c.label { self.font.balanced(&c.text, SIZE, w) } else { self.font.wrap(&c.text, SIZE, w) }
             })
             .collect();
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f32;
@@ -112,20 +89,11 @@ impl<M: Measure> Sheet<'_, M> {
         let mut cx = x;
         for (c, ls) in cells.iter().zip(&wrapped) {
             if c.label {
-                self.steps().push(Step::Shade {
-                    x: cx,
-                    y,
-                    w: c.width,
-                    h,
-                });
+                self.steps().push(Step::Shade { x: cx, y, w: c.width, h });
             }
             let first = y + (h - ls.len() as f32 * LINE) / 2.0 + LINE - 3.5;
             for (i, l) in ls.iter().enumerate() {
-                let tx = if c.label {
-                    cx + (c.width - self.font.width(l, SIZE)) / 2.0
-                } else {
-                    cx + PAD
-                };
+                let tx = if c.label { cx + (c.width - self.font.width(l, SIZE)) / 2.0 } else { cx + PAD };
                 self.text(tx, first + i as f32 * LINE, SIZE, l);
             }
             self.frame(cx, y, c.width, h);
@@ -174,17 +142,8 @@ impl<M: Measure> Sheet<'_, M> {
             let take = fit.min(rest.len());
             let h = (take as f32 * LINE + 2.0 * PAD).max(if continued { 0.0 } else { name_h.max(least) });
             let y = self.y;
-            self.steps().push(Step::Shade {
-                x: LEFT,
-                y,
-                w: NAME_W,
-                h,
-            });
-            let shown = if continued {
-                format!("{name}续")
-            } else {
-                name.to_string()
-            };
+            self.steps().push(Step::Shade { x: LEFT, y, w: NAME_W, h });
+            let shown = if continued { format!("{name}续") } else { name.to_string() };
             let chars: Vec<char> = shown.chars().collect();
             let top = y + (h - chars.len() as f32 * (SIZE + 4.0)) / 2.0 + SIZE;
             for (i, c) in chars.iter().enumerate() {
@@ -235,11 +194,7 @@ pub(crate) struct FormText {
 /// name, and every page numbered.
 pub(crate) fn layout<M: Measure>(font: &M, f: &FormText, photo: bool) -> Vec<Vec<Step>> {
     let roomy = lay(font, f, photo, false);
-    let mut pages = if roomy.len() == 1 {
-        roomy
-    } else {
-        lay(font, f, photo, true)
-    };
+    let mut pages = if roomy.len() == 1 { roomy } else { lay(font, f, photo, true) };
     let n = pages.len();
     if n > 1 {
         for (i, page) in pages.iter_mut().enumerate() {
@@ -264,12 +219,7 @@ pub(crate) fn layout<M: Measure>(font: &M, f: &FormText, photo: bool) -> Vec<Vec
 }
 
 fn lay<M: Measure>(font: &M, f: &FormText, photo: bool, compact: bool) -> Vec<Vec<Step>> {
-    let mut s = Sheet {
-        font,
-        pages: vec![Vec::new()],
-        y: TOP,
-        compact,
-    };
+    let mut s = Sheet { font, pages: vec![Vec::new()], y: TOP, compact };
     let title = "社区工作者登记表";
     s.text((A4.0 - font.width(title, 20.0)) / 2.0, TOP + 20.0, 20.0, title);
     s.text(LEFT, TOP + 44.0, SIZE, &format!("所在社区：{}", f.community));
@@ -296,12 +246,7 @@ fn lay<M: Measure>(font: &M, f: &FormText, photo: bool, compact: bool) -> Vec<Ve
             label("学历"),
             value(&f.education, v),
         ],
-        vec![
-            label("身份证号码"),
-            value(&f.id_number, 2.0 * v + LABEL_W),
-            label("联系电话"),
-            value(&f.phone, v),
-        ],
+        vec![label("身份证号码"), value(&f.id_number, 2.0 * v + LABEL_W), label("联系电话"), value(&f.phone, v)],
         vec![
             label("岗位类别"),
             value(&f.post_category, v),
@@ -320,22 +265,12 @@ fn lay<M: Measure>(font: &M, f: &FormText, photo: bool, compact: bool) -> Vec<Ve
     s.frame(LEFT + inner, photo_top, PHOTO_W, photo_h);
     if photo {
         let (w, h) = (mm(26.0), mm(35.0).min(photo_h - 8.0));
-        s.steps().push(Step::Image {
-            x: LEFT + inner + (PHOTO_W - w) / 2.0,
-            y: photo_top + (photo_h - h) / 2.0,
-            w,
-            h,
-        });
+        s.steps().push(Step::Image { x: LEFT + inner + (PHOTO_W - w) / 2.0, y: photo_top + (photo_h - h) / 2.0, w, h });
     } else {
         let cx = LEFT + inner + PHOTO_W / 2.0;
         let my = photo_top + photo_h / 2.0;
         s.text(cx - font.width("照片", 9.0) / 2.0, my - 4.0, 9.0, "照片");
-        s.text(
-            cx - font.width("（一寸免冠）", 9.0) / 2.0,
-            my + 10.0,
-            9.0,
-            "（一寸免冠）",
-        );
+        s.text(cx - font.width("（一寸免冠）", 9.0) / 2.0, my + 10.0, 9.0, "（一寸免冠）");
     }
     let last = [
         label("参加社区工作时间"),
@@ -366,12 +301,7 @@ fn lay<M: Measure>(font: &M, f: &FormText, photo: bool, compact: bool) -> Vec<Ve
         let y = s.y + (i / 2) as f32 * box_h;
         s.frame(x, y, half, box_h);
         s.text(x + PAD, y + PAD + SIZE, SIZE, head);
-        s.text(
-            x + half - PAD - font.width(foot, SIZE),
-            y + box_h - PAD - 2.0,
-            SIZE,
-            foot,
-        );
+        s.text(x + half - PAD - font.width(foot, SIZE), y + box_h - PAD - 2.0, SIZE, foot);
     }
     s.y += 2.0 * box_h;
     s.pages

@@ -33,10 +33,7 @@ pub(crate) fn educations(a: &Archive) -> Vec<EducationRow> {
     a.educations
         .iter()
         .map(|e| EducationRow {
-            level: EDUCATION
-                .name(&e.education_code)
-                .unwrap_or(&e.education_code)
-                .to_string(),
+            level: EDUCATION.name(&e.education_code).unwrap_or(&e.education_code).to_string(),
             school: e.school.clone().unwrap_or_default(),
             major: e.major.clone().unwrap_or_default(),
             graduated: date_str(e.graduated_on),
@@ -81,11 +78,7 @@ pub(crate) fn appointments(a: &Archive) -> Rows<AppointmentRow> {
     Ok(a.appointments
         .iter()
         .map(|x| AppointmentRow {
-            community: format!(
-                "{}（{}）",
-                names.get(&x.region_code).cloned().unwrap_or_default(),
-                x.region_code
-            ),
+            community: format!("{}（{}）", names.get(&x.region_code).cloned().unwrap_or_default(), x.region_code),
             post_category: post_category_label(&x.post_category).to_string(),
             title: x.title.clone(),
             two_committees: yes(x.two_committees),
@@ -219,9 +212,7 @@ pub(crate) async fn pay(
 ) -> Result<(String, Vec<LevelStep>, Vec<PayslipRow>), PageError> {
     let l = payroll::level_of(&st.db, &caller.scope, id, today).await?;
     let slips = payroll::payslips(&st.db, &caller.scope, id, None).await?;
-    let level = l
-        .as_ref()
-        .map_or("无适用政策".into(), |(l, unit)| format!("第{}{unit}", l.level));
+    let level = l.as_ref().map_or("无适用政策".into(), |(l, unit)| format!("第{}{unit}", l.level));
     let unit = l.as_ref().map_or(String::new(), |(_, u)| u.clone());
     let steps = l
         .map(|(l, _)| l.steps)
@@ -230,11 +221,7 @@ pub(crate) async fn pay(
         .enumerate()
         .map(|(i, s)| LevelStep {
             from: s.from.format("%Y-%m").to_string(),
-            change: if i == 0 {
-                format!("起点第{}{unit}", s.level)
-            } else {
-                format!("{:+}", s.delta)
-            },
+            change: if i == 0 { format!("起点第{}{unit}", s.level) } else { format!("{:+}", s.delta) },
             reason: s.reason,
         })
         .collect();
@@ -284,11 +271,8 @@ pub(crate) fn correction_status(r: &shegong_store::entity::correction::Model) ->
 pub(crate) async fn corrections(st: &AppState, caller: &Caller, id: Uuid) -> Rows<CorrectionRow> {
     let rows = workers::corrections(&st.db, &caller.scope, Some(id)).await?;
     // People by name (显示名（登录名）), not by login name alone.
-    let mut who: Vec<String> = rows
-        .iter()
-        .flat_map(|r| [Some(r.requested_by.clone()), r.handled_by.clone()])
-        .flatten()
-        .collect();
+    let mut who: Vec<String> =
+        rows.iter().flat_map(|r| [Some(r.requested_by.clone()), r.handled_by.clone()]).flatten().collect();
     who.sort();
     who.dedup();
     let names = shegong_store::users::signed_names(&st.db, who).await?;

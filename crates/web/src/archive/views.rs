@@ -56,27 +56,18 @@ pub fn worker_item(w: &worker::Model, names: &HashMap<String, String>, today: Na
         full_time: w.full_time,
         party_building: w.party_building,
         education_code: w.highest_education.clone(),
-        education_label: w
-            .highest_education
-            .as_deref()
-            .and_then(|c| EDUCATION.name(c))
-            .unwrap_or("")
-            .to_string(),
+        education_label: w.highest_education.as_deref().and_then(|c| EDUCATION.name(c)).unwrap_or("").to_string(),
         certificate_level: w.certificate_level.clone(),
         certificate_label: cert_label(w.certificate_level.as_deref()),
         status: w.status.clone(),
-        status_label: WorkerStatus::parse(&w.status)
-            .map_or("", WorkerStatus::label)
-            .to_string(),
+        status_label: WorkerStatus::parse(&w.status).map_or("", WorkerStatus::label).to_string(),
         service_start: w.service_start,
         political_status_label: POLITICAL_STATUS.name(&w.political_status).unwrap_or("").to_string(),
     }
 }
 
 pub fn cert_label(level: Option<&str>) -> String {
-    level
-        .and_then(|l| CertificateLevel::parse(l).ok())
-        .map_or("无".to_string(), |l| l.label().to_string())
+    level.and_then(|l| CertificateLevel::parse(l).ok()).map_or("无".to_string(), |l| l.label().to_string())
 }
 
 /// The detail view: the list fields plus what only the detail shows.
@@ -122,9 +113,7 @@ pub fn assessment_view(a: &shegong_store::entity::assessment::Model) -> Assessme
     AssessmentView {
         year: a.year,
         grade: a.grade.clone(),
-        grade_label: shegong_domain::career::Grade::parse(&a.grade)
-            .map_or("", |g| g.label())
-            .to_string(),
+        grade_label: shegong_domain::career::Grade::parse(&a.grade).map_or("", |g| g.label()).to_string(),
         recorded_by: a.recorded_by.clone(),
     }
 }

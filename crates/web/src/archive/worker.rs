@@ -99,12 +99,7 @@ pub(crate) async fn worker_page(
         audit::full_id_viewed(&st.db, &caller.actor, &a.worker.region_code, id, "page").await?;
     }
     let (rewards, history, trainings, (level, level_steps, payslips)) = match tab.as_str() {
-        "reward" => (
-            tabs::rewards(&st, &caller, id).await?,
-            vec![],
-            vec![],
-            Default::default(),
-        ),
+        "reward" => (tabs::rewards(&st, &caller, id).await?, vec![], vec![], Default::default()),
         "history" => {
             let history = tabs::history(&st, &caller, id, full).await?;
             if full && history.iter().any(|h| h.field == workers::ID_NUMBER_FIELD) {
@@ -112,12 +107,7 @@ pub(crate) async fn worker_page(
             }
             (vec![], history, vec![], Default::default())
         }
-        "training" => (
-            vec![],
-            vec![],
-            tabs::trainings(&st, &caller, id).await?,
-            Default::default(),
-        ),
+        "training" => (vec![], vec![], tabs::trainings(&st, &caller, id).await?, Default::default()),
         "pay" => (vec![], vec![], vec![], tabs::pay(&st, &caller, id, today).await?),
         _ => (vec![], vec![], vec![], Default::default()),
     };
@@ -162,10 +152,7 @@ pub(crate) async fn worker_page(
         ]),
         trainings,
         files,
-        file_kinds: shegong_domain::files::KINDS
-            .iter()
-            .map(|(k, l)| (k.to_string(), l.to_string()))
-            .collect(),
+        file_kinds: shegong_domain::files::KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect(),
         has_photo,
         level,
         level_steps,

@@ -33,9 +33,7 @@ pub async fn add_assessment(
     Json(i): Json<AssessmentInput>,
 ) -> ApiResult<Response> {
     caller.access.require(Permission::ManageAssessment)?;
-    let year = i
-        .year
-        .ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
+    let year = i.year.ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
     let grade = shegong_domain::career::Grade::parse(&i.grade).ok_or_else(|| {
         FieldError::new(
             "grade_unknown",

@@ -93,9 +93,7 @@ fn scores_from(
                     touched |= *slot != v;
                     *slot = v;
                 }
-                (Err(why), _) => typed
-                    .errors
-                    .push((input, format!("第{}行{}的{label}{why}", i + 1, e.name))),
+                (Err(why), _) => typed.errors.push((input, format!("第{}行{}的{label}{why}", i + 1, e.name))),
             }
         }
         if touched {
@@ -178,9 +176,7 @@ fn scores_in_file(
     community_of: impl Fn(&EntryView) -> String,
 ) -> Result<Vec<ScoreInput>, Vec<String>> {
     let Some(h) = rows.iter().position(|(_, cells)| columns(cells).contains_key("姓名")) else {
-        return Err(vec![
-            "未找到表头：应有一行包含“姓名”和“组织评价”“群众评议”“平时考核”".into(),
-        ]);
+        return Err(vec!["未找到表头：应有一行包含“姓名”和“组织评价”“群众评议”“平时考核”".into()]);
     };
     let at = columns(&rows[h].1);
     if !FIELDS.iter().any(|(_, l)| at.contains_key(l)) {
@@ -205,19 +201,12 @@ fn scores_in_file(
             [] => {
                 errors.push(format!(
                     "第{n}行{name}{}不在本次考核名单中",
-                    if community.is_empty() {
-                        String::new()
-                    } else {
-                        format!("（{}）", quoted(&community))
-                    }
+                    if community.is_empty() { String::new() } else { format!("（{}）", quoted(&community)) }
                 ));
                 continue;
             }
             _ => {
-                errors.push(format!(
-                    "第{n}行{name}：名单中有{}人同名，请填写“社区”列以区分",
-                    matches.len()
-                ));
+                errors.push(format!("第{n}行{name}：名单中有{}人同名，请填写“社区”列以区分", matches.len()));
                 continue;
             }
         };
@@ -245,10 +234,7 @@ fn scores_in_file(
     // Bad values are named by the file's row, not the page's.
     for (input, msg) in typed.errors {
         let worker = input.split('.').next().unwrap_or_default();
-        let row = found
-            .iter()
-            .find(|(w, _)| w.to_string() == worker)
-            .map_or(0, |(_, (n, _))| *n);
+        let row = found.iter().find(|(w, _)| w.to_string() == worker).map_or(0, |(_, (n, _))| *n);
         let msg = msg.split_once('行').map_or(msg.clone(), |(_, rest)| rest.to_string());
         errors.push(format!("第{row}行{msg}"));
     }
@@ -284,22 +270,14 @@ pub(crate) async fn import_scores(
             let n = errors.len();
             let shown: Vec<String> = errors.into_iter().take(20).collect();
             let msg = format!("文件中有{n}处问题，均未导入：{}", shown.join("；"));
-            return Ok(back(
-                &caller,
-                &to,
-                Err(AppError::Invalid(vec![FieldError::new("score_file", "file", msg)])),
-            ));
+            return Ok(back(&caller, &to, Err(AppError::Invalid(vec![FieldError::new("score_file", "file", msg)]))));
         }
     };
     if items.is_empty() {
         return Ok(back(&caller, &to, Ok("文件中的分数与已保存的相同，没有变化".into())));
     }
     let r = store(rounds::save_scores(&st.db, &caller.access, id, &items).await);
-    Ok(back(
-        &caller,
-        &to,
-        r.map(|n| format!("已从“{}”导入{n}人的评分", up.filename)),
-    ))
+    Ok(back(&caller, &to, r.map(|n| format!("已从“{}”导入{n}人的评分", up.filename))))
 }
 
 #[cfg(test)]

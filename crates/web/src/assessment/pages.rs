@@ -36,12 +36,8 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
         e => Err(e),
     })?;
     let mut p = SectionsPage::new(&st, &caller, "assessments", "年度考核", &m).await?;
-    let names = regions::names_seen(
-        &st.db,
-        &caller.scope,
-        list.iter().map(|r| r.region_code.clone()).collect(),
-    )
-    .await?;
+    let names =
+        regions::names_seen(&st.db, &caller.scope, list.iter().map(|r| r.region_code.clone()).collect()).await?;
     let mut s = Section {
         text: "由街道（乡镇）组织：录入组织评价、群众评议和平时考核分数 → 按政策权重、分数线和优秀比例评定等次 → 发布。发布后等次写入档案，只能通过留痕的更正修改。".into(),
         headers: headers(&["年度", "街道（乡镇）", "状态", "政策", "发布"]),
@@ -64,13 +60,7 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
                 action: "/assessments".into(),
                 fields: vec![
                     select("街道（乡镇）", "region", "", streets),
-                    input(
-                        "年度",
-                        "year",
-                        "number",
-                        chrono::Datelike::year(&today()).to_string(),
-                        6,
-                    ),
+                    input("年度", "year", "number", chrono::Datelike::year(&today()).to_string(), 6),
                 ],
                 button: "创建年度考核".into(),
                 plain: false,
@@ -82,11 +72,7 @@ pub(crate) async fn rounds_page(State(st): State<AppState>, caller: Caller, Quer
     for r in m.paging().slice(&list) {
         s.rows.push(row(vec![
             link(r.year, format!("/assessments/{}", r.id)),
-            t(format!(
-                "{}（{}）",
-                names.get(&r.region_code).cloned().unwrap_or_default(),
-                r.region_code
-            )),
+            t(format!("{}（{}）", names.get(&r.region_code).cloned().unwrap_or_default(), r.region_code)),
             t(rounds::status_label(&r.status)),
             t(policies::label_of(&labels, &r.policy_name, r.policy_version)),
             t(r.published_at.map(crate::clock::local_time).unwrap_or_default()),
@@ -128,65 +114,43 @@ pub(crate) async fn create_round(
 }
 
 pub(crate) fn grade_options(grades: &[Grade]) -> Vec<(String, String)> {
-    grades
-        .iter()
-        .map(|g| (g.as_str().to_string(), g.label().to_string()))
-        .collect()
+    grades.iter().map(|g| (g.as_str().to_string(), g.label().to_string())).collect()
 }
 
 pub(crate) async fn score_round(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act(
-        Permission::ManageAssessment,
-        &format!("/assessments/{id}"),
-        async |st, access, _f| {
-            store(rounds::compute(&st.db, access, id).await)?;
-            Ok("已评定等次，请核对后发布".to_string())
-        },
-    )
+    form.act(Permission::ManageAssessment, &format!("/assessments/{id}"), async |st, access, _f| {
+        store(rounds::compute(&st.db, access, id).await)?;
+        Ok("已评定等次，请核对后发布".to_string())
+    })
     .await
 }
 
 pub(crate) async fn reopen_round(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act(
-        Permission::ManageAssessment,
-        &format!("/assessments/{id}"),
-        async |st, access, _f| {
-            store(rounds::reopen(&st.db, access, id).await)?;
-            Ok("已退回评分，可修改分数后重新评定等次".to_string())
-        },
-    )
+    form.act(Permission::ManageAssessment, &format!("/assessments/{id}"), async |st, access, _f| {
+        store(rounds::reopen(&st.db, access, id).await)?;
+        Ok("已退回评分，可修改分数后重新评定等次".to_string())
+    })
     .await
 }
 
 pub(crate) async fn set_grade(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act(
-        Permission::ManageAssessment,
-        &format!("/assessments/{id}"),
-        async |st, access, f| {
-            let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
-            let g = Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
-            store(rounds::set_grade(&st.db, access, id, w, g, &f.get("reason")).await)?;
-            Ok(format!("已调整为{}，理由已记录", g.label()))
-        },
-    )
+    form.act(Permission::ManageAssessment, &format!("/assessments/{id}"), async |st, access, f| {
+        let w: Uuid = f.get("worker_id").parse().map_err(|_| AppError::NotFound)?;
+        let g = Grade::parse(&f.get("grade")).ok_or(AppError::NotFound)?;
+        store(rounds::set_grade(&st.db, access, id, w, g, &f.get("reason")).await)?;
+        Ok(format!("已调整为{}，理由已记录", g.label()))
+    })
     .await
 }
 
 pub(crate) async fn publish_round(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act(
-        Permission::ManageAssessment,
-        &format!("/assessments/{id}"),
-        async |st, access, _f| {
-            let (_, flagged) = store(rounds::publish(&st.db, access, id).await)?;
-            Ok(if flagged.is_empty() {
-                "已发布，等次已写入档案".to_string()
-            } else {
-                format!(
-                    "已发布。符合退出情形：{}",
-                    flagged.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("；")
-                )
-            })
-        },
-    )
+    form.act(Permission::ManageAssessment, &format!("/assessments/{id}"), async |st, access, _f| {
+        let (_, flagged) = store(rounds::publish(&st.db, access, id).await)?;
+        Ok(if flagged.is_empty() {
+            "已发布，等次已写入档案".to_string()
+        } else {
+            format!("已发布。符合退出情形：{}", flagged.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join("；"))
+        })
+    })
     .await
 }

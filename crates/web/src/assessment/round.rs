@@ -17,11 +17,8 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The three scores: the grid's key for each, and its column heading.
-pub(crate) const FIELDS: [(&str, &str); 3] = [
-    ("organisation", "组织评价"),
-    ("residents", "群众评议"),
-    ("routine", "平时考核"),
-];
+pub(crate) const FIELDS: [(&str, &str); 3] =
+    [("organisation", "组织评价"), ("residents", "群众评议"), ("routine", "平时考核")];
 
 /// What was typed into the grid, and the inputs that were wrong, for showing the grid again.
 #[derive(Default)]
@@ -84,12 +81,7 @@ pub(crate) async fn round_view(
         rounds::status_label(&r.status)
     );
     p.crumbs = vec![("/assessments".into(), "年度考核".into())];
-    let count = |g: Grade| {
-        v.entries
-            .iter()
-            .filter(|e| e.entry.grade.as_deref() == Some(g.as_str()))
-            .count()
-    };
+    let count = |g: Grade| v.entries.iter().filter(|e| e.entry.grade.as_deref() == Some(g.as_str())).count();
     // Who still lacks one of the three scores, by name.
     let lacking: Vec<&str> = v
         .entries
@@ -200,17 +192,7 @@ pub(crate) async fn round_view(
     }
     let mut s = Section {
         title: "名单".into(),
-        headers: headers(&[
-            "姓名",
-            "社区",
-            "职务",
-            "#组织评价",
-            "#群众评议",
-            "#平时考核",
-            "#综合得分",
-            "等次",
-            "",
-        ]),
+        headers: headers(&["姓名", "社区", "职务", "#组织评价", "#群众评议", "#平时考核", "#综合得分", "等次", ""]),
         ..Default::default()
     };
     if draft && !SectionsPage::wants_xlsx(m) {
@@ -220,15 +202,8 @@ pub(crate) async fn round_view(
     let score = |x: Option<i32>| x.map(|v| v.to_string()).unwrap_or_default();
     for e in &v.entries {
         let x = &e.entry;
-        let combined = x
-            .combined_tenths
-            .map(|c| format!("{:.1}", c as f64 / 10.0))
-            .unwrap_or_default();
-        let grade = x
-            .grade
-            .as_deref()
-            .and_then(Grade::parse)
-            .map_or(String::new(), |g| g.label().to_string());
+        let combined = x.combined_tenths.map(|c| format!("{:.1}", c as f64 / 10.0)).unwrap_or_default();
+        let grade = x.grade.as_deref().and_then(Grade::parse).map_or(String::new(), |g| g.label().to_string());
         let mut cells = vec![
             link(&e.name, format!("/workers/{}", x.worker_id)),
             t(names.get(&x.region_code).cloned().unwrap_or_default()),
@@ -246,9 +221,7 @@ pub(crate) async fn round_view(
                 None => (score(val), false),
             };
             // What the page shows now, sent back so that only the cells changed here are written.
-            let shown = typed
-                .and_then(|t| t.shown.get(&name).cloned())
-                .unwrap_or_else(|| score(val));
+            let shown = typed.and_then(|t| t.shown.get(&name).cloned()).unwrap_or_else(|| score(val));
             cells.push(Cell {
                 text,
                 hidden: vec![(format!("o.{name}"), shown)],

@@ -34,9 +34,7 @@ pub async fn create_round(
     Json(i): Json<RoundInput>,
 ) -> ApiResult<Response> {
     caller.access.require(Permission::ManageAssessment)?;
-    let year = i
-        .year
-        .ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
+    let year = i.year.ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
     let r = rounds::create(&st.db, &caller.access, i.region.trim(), year, today()).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
@@ -116,9 +114,7 @@ pub async fn set_round_grade(
     Json(i): Json<GradeInput>,
 ) -> ApiResult<Json<shegong_store::entity::assessment_entry::Model>> {
     caller.access.require(Permission::ManageAssessment)?;
-    let w = i
-        .worker_id
-        .ok_or_else(|| FieldError::new("round_entry", "worker_id", "请指定人员"))?;
+    let w = i.worker_id.ok_or_else(|| FieldError::new("round_entry", "worker_id", "请指定人员"))?;
     let e = rounds::set_grade(&st.db, &caller.access, id, w, grade_of(&i.grade)?, &i.reason).await?;
     Ok(Json(e))
 }
@@ -133,10 +129,7 @@ pub async fn publish_round(
 ) -> ApiResult<Json<Published>> {
     caller.access.require(Permission::ManageAssessment)?;
     let (round, flagged) = rounds::publish(&st.db, &caller.access, id).await?;
-    let exit_flags = flagged
-        .into_iter()
-        .map(|(worker_id, message)| ExitFlag { worker_id, message })
-        .collect();
+    let exit_flags = flagged.into_iter().map(|(worker_id, message)| ExitFlag { worker_id, message }).collect();
     Ok(Json(Published { round, exit_flags }))
 }
 

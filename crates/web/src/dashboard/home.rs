@@ -59,11 +59,7 @@ impl HomePage {
 }
 
 pub fn pct(n: i64, d: i64) -> String {
-    if d == 0 {
-        "—".into()
-    } else {
-        format!("{:.1}%", n as f64 * 100.0 / d as f64)
-    }
+    if d == 0 { "—".into() } else { format!("{:.1}%", n as f64 * 100.0 / d as f64) }
 }
 
 fn chart(kind: &str, data: &[(String, i64)]) -> String {
@@ -120,14 +116,9 @@ pub(crate) async fn home(
         .take(15)
         .map(|a| {
             let link = match (&a.worker_id, &a.region_code) {
-                (Some(w), _) => format!(
-                    "/workers/{w}{}",
-                    if a.kind == "exit_flag" {
-                        "?tab=assessment"
-                    } else {
-                        "?tab=agreement"
-                    }
-                ),
+                (Some(w), _) => {
+                    format!("/workers/{w}{}", if a.kind == "exit_flag" { "?tab=assessment" } else { "?tab=agreement" })
+                }
                 (None, Some(r)) => format!("/regions/{r}"),
                 _ => "/".into(),
             };

@@ -20,8 +20,5 @@ pub fn routes() -> Router<AppState> {
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(api::suggest_regions))
-        .routes(routes!(api::region))
-        .routes(routes!(api::alerts))
+    OpenApiRouter::new().routes(routes!(api::suggest_regions)).routes(routes!(api::region)).routes(routes!(api::alerts))
 }

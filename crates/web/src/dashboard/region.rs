@@ -41,22 +41,14 @@ pub(crate) async fn region_page(State(st): State<AppState>, caller: Caller, Path
     let region = regions::get(&st.db, &caller.scope, &code).await?;
     let level = code.level();
     let children = child_rows(&st, &caller, &code).await?;
-    let workers = if level == RegionLevel::Grid {
-        0
-    } else {
-        workers::summary(&st.db, &caller.scope, &code).await?.active
-    };
+    let workers =
+        if level == RegionLevel::Grid { 0 } else { workers::summary(&st.db, &caller.scope, &code).await?.active };
     render(RegionPage {
         c: chrome(&st, &caller, "regions").await?,
         path: regions::path(&st.db, &caller.scope, &code).await?,
         level_label: code.township_kind().unwrap_or(level.label()).to_string(),
         child_label: level.child().map_or("下级区划", |l| l.label()).to_string(),
-        urban_rural: region
-            .urban_rural_class
-            .as_deref()
-            .and_then(|c| URBAN_RURAL.name(c))
-            .unwrap_or("—")
-            .to_string(),
+        urban_rural: region.urban_rural_class.as_deref().and_then(|c| URBAN_RURAL.name(c)).unwrap_or("—").to_string(),
         workers,
         workers_link: level != RegionLevel::Grid,
         show_workers: level < RegionLevel::Community,
@@ -73,13 +65,7 @@ pub(crate) async fn region_children_xlsx(
     let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let region = regions::get(&st.db, &caller.scope, &code).await?;
     let mut list = Some(child_rows(&st, &caller, &code).await?);
-    let headers = [
-        ("代码", 16.0),
-        ("名称", 20.0),
-        ("户数", 10.0),
-        ("人口", 10.0),
-        ("在岗社区工作者", 14.0),
-    ];
+    let headers = [("代码", 16.0), ("名称", 20.0), ("户数", 10.0), ("人口", 10.0), ("在岗社区工作者", 14.0)];
     Ok(table_xlsx(
         "下级区划",
         &headers,

@@ -33,11 +33,7 @@ pub fn region_view(r: &region::Model, children: &[region::Model]) -> RegionView 
         urban_rural_class: r.urban_rural_class.clone(),
         children: children
             .iter()
-            .map(|c| RegionBrief {
-                code: c.code.clone(),
-                name: c.name.clone(),
-                level: c.level.clone(),
-            })
+            .map(|c| RegionBrief { code: c.code.clone(), name: c.name.clone(), level: c.level.clone() })
             .collect(),
     }
 }

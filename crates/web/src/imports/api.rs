@@ -34,33 +34,19 @@ pub(crate) struct Upload {
 impl Upload {
     /// The form's CSRF token, sent as a field beside the file.
     pub(crate) fn csrf(&self) -> &str {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == "_csrf")
-            .map_or("", |(_, v)| v.as_str())
+        self.fields.iter().find(|(k, _)| k == "_csrf").map_or("", |(_, v)| v.as_str())
     }
 }
 
 pub(crate) async fn read_upload(mut m: Multipart) -> ApiResult<Upload> {
     let bad = |msg: String| AppError::Invalid(vec![FieldError::new("import_file", "file", msg)]);
-    let mut up = Upload {
-        filename: String::new(),
-        bytes: Vec::new(),
-        fields: Vec::new(),
-    };
-    while let Some(f) = m
-        .next_field()
-        .await
-        .map_err(|_| bad("上传内容无法读取：请重新选择文件上传".into()))?
+    let mut up = Upload { filename: String::new(), bytes: Vec::new(), fields: Vec::new() };
+    while let Some(f) = m.next_field().await.map_err(|_| bad("上传内容无法读取：请重新选择文件上传".into()))?
     {
         let name = f.name().unwrap_or_default().to_string();
         if name == "file" {
             up.filename = f.file_name().unwrap_or("upload.xlsx").to_string();
-            up.bytes = f
-                .bytes()
-                .await
-                .map_err(|_| bad(shegong_store::upload_limits::too_big_file()))?
-                .to_vec();
+            up.bytes = f.bytes().await.map_err(|_| bad(shegong_store::upload_limits::too_big_file()))?.to_vec();
         } else {
             let v = f.text().await.map_err(|e| bad(e.to_string()))?;
             up.fields.push((name, v));
@@ -131,9 +117,7 @@ fn outcome(id: Uuid, checked: &Checked, done: Option<&Committed>) -> Outcome {
 pub(crate) async fn detached<T: Send + 'static>(
     f: impl std::future::Future<Output = T> + Send + 'static,
 ) -> ApiResult<T> {
-    tokio::spawn(f)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+    tokio::spawn(f).await.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
 }
 
 /// Checks, and commits unless `dry_run`; keeps the file either way.
@@ -185,10 +169,7 @@ pub(crate) async fn run(
 pub async fn api_upload(State(st): State<AppState>, caller: Caller, m: Multipart) -> ApiResult<Response> {
     admin_only(&caller)?;
     let up = read_upload(m).await?;
-    let dry_run = !up
-        .fields
-        .iter()
-        .any(|(k, v)| k == "dry_run" && matches!(v.trim(), "false" | "0" | "no"));
+    let dry_run = !up.fields.iter().any(|(k, v)| k == "dry_run" && matches!(v.trim(), "false" | "0" | "no"));
     let (id, checked, done) = run(&st, &caller, up, dry_run).await?;
     Ok(answer(outcome(id, &checked, done.as_ref()), checked.errors.is_empty()))
 }

@@ -85,13 +85,7 @@ async fn page(st: &AppState, caller: &Caller, current: Option<Uuid>, error: Stri
             )
         })
         .collect();
-    render(ImportsPage {
-        c,
-        can_import: caller.role.may(Permission::EditArchive),
-        current,
-        recent,
-        error,
-    })
+    render(ImportsPage { c, can_import: caller.role.may(Permission::EditArchive), current, recent, error })
 }
 
 /// `GET /imports`.
@@ -116,13 +110,7 @@ pub async fn upload_page(State(st): State<AppState>, caller: Caller, m: Multipar
     match run(&st, &caller, up, true).await {
         Ok((id, _, _)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Err(AppError::Invalid(e)) => {
-            page(
-                &st,
-                &caller,
-                None,
-                e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
-            )
-            .await
+            page(&st, &caller, None, e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；")).await
         }
         Err(e) => Err(e.into()),
     }

@@ -43,26 +43,18 @@ pub async fn template(caller: Caller) -> ApiResult<Response> {
     }
     let mut wb = Workbook::new();
     let head = Format::new().set_bold().set_background_color(Color::RGB(0xF2F2F2));
-    let required = Format::new()
-        .set_bold()
-        .set_font_color(Color::RGB(0xB7231B))
-        .set_background_color(Color::RGB(0xF2F2F2));
+    let required =
+        Format::new().set_bold().set_font_color(Color::RGB(0xB7231B)).set_background_color(Color::RGB(0xF2F2F2));
     let text = Format::new().set_num_format("@");
     let lists: [(&str, Vec<String>); 8] = [
         ("岗位类别", POST_CATEGORIES.iter().map(|(_, l)| l.to_string()).collect()),
-        (
-            "学历代码",
-            EDUCATION.entries().map(|(c, n)| format!("{c} {n}")).collect(),
-        ),
+        ("学历代码", EDUCATION.entries().map(|(c, n)| format!("{c} {n}")).collect()),
         ("社工证等级", {
             let mut v = vec!["无".to_string()];
             v.extend(CertificateLevel::ALL.iter().map(|l| l.label().to_string()));
             v
         }),
-        (
-            "政治面貌",
-            POLITICAL_STATUS.entries().map(|(_, n)| n.to_string()).collect(),
-        ),
+        ("政治面貌", POLITICAL_STATUS.entries().map(|(_, n)| n.to_string()).collect()),
         ("民族", ETHNICITY.entries().map(|(_, n)| n.to_string()).collect()),
         ("性别", vec!["男".into(), "女".into()]),
         ("两委成员", vec!["是".into(), "否".into()]),
@@ -72,15 +64,10 @@ pub async fn template(caller: Caller) -> ApiResult<Response> {
         let ws = wb.add_worksheet().set_name("社区工作者").map_err(xerr)?;
         for (i, (h, _, req, _)) in COLUMNS.iter().enumerate() {
             let col = i as u16;
-            ws.write_string_with_format(0, col, *h, if *req { &required } else { &head })
-                .map_err(xerr)?;
+            ws.write_string_with_format(0, col, *h, if *req { &required } else { &head }).map_err(xerr)?;
             ws.set_column_width(
                 col,
-                if matches!(*h, "身份证号" | "所在社区代码" | "学历代码" | "住址") {
-                    20
-                } else {
-                    12
-                },
+                if matches!(*h, "身份证号" | "所在社区代码" | "学历代码" | "住址") { 20 } else { 12 },
             )
             .map_err(xerr)?;
             if matches!(*h, "身份证号" | "所在社区代码" | "手机号码" | "证书编号") {
@@ -89,10 +76,7 @@ pub async fn template(caller: Caller) -> ApiResult<Response> {
             if let Some((k, (_, values))) = lists.iter().enumerate().find(|(_, (name, _))| name == h) {
                 let letter = (b'A' + k as u8) as char;
                 let dv = DataValidation::new()
-                    .allow_list_formula(Formula::new(format!(
-                        "=代码表!${letter}$2:${letter}${}",
-                        values.len() + 1
-                    )))
+                    .allow_list_formula(Formula::new(format!("=代码表!${letter}$2:${letter}${}", values.len() + 1)))
                     .set_error_message(format!("请从下拉列表中选择{h}"))
                     .map_err(xerr)?;
                 ws.add_data_validation(1, col, 100_000, col, &dv).map_err(xerr)?;
@@ -119,12 +103,9 @@ pub async fn template(caller: Caller) -> ApiResult<Response> {
             ws.write_string(i as u32, 0, *n).map_err(xerr)?;
         }
         let r = notes.len() as u32;
-        let example_id = IdNumber::compose(
-            "330481",
-            chrono::NaiveDate::from_ymd_opt(1990, 5, 17).expect("valid date"),
-            124,
-        )
-        .to_string();
+        let example_id =
+            IdNumber::compose("330481", chrono::NaiveDate::from_ymd_opt(1990, 5, 17).expect("valid date"), 124)
+                .to_string();
         for (i, (h, _, _, _)) in COLUMNS.iter().enumerate() {
             ws.write_string_with_format(r, i as u16, *h, &head).map_err(xerr)?;
             let v = if i == 1 { example_id.as_str() } else { EXAMPLE[i] };
@@ -162,9 +143,6 @@ pub async fn errors_xlsx(errors: &[RowError], name: &str) -> ApiResult<Response>
         ws.write_string(r, 2, crate::xlsx::cell(&e.message)).map_err(xerr)?;
     }
     // The uploaded file's name without its own extension: 「导入错误-花名册.xlsx」, not 「….xlsx.xlsx」.
-    let stem = std::path::Path::new(name)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or(name);
+    let stem = std::path::Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or(name);
     xlsx_response(wb, "import-errors.xlsx", &format!("导入错误-{stem}.xlsx")).await
 }

@@ -20,13 +20,8 @@ struct Places(HashMap<String, String>);
 
 impl Places {
     async fn of(st: &AppState, scope: &Scope, codes: impl Iterator<Item = &str>) -> Result<Self, AppError> {
-        let mut all: Vec<String> = codes
-            .flat_map(|c| {
-                [6, 9, 12]
-                    .into_iter()
-                    .filter_map(move |n| c.get(..n).map(str::to_string))
-            })
-            .collect();
+        let mut all: Vec<String> =
+            codes.flat_map(|c| [6, 9, 12].into_iter().filter_map(move |n| c.get(..n).map(str::to_string))).collect();
         all.sort();
         all.dedup();
         Ok(Self(regions::names_seen(&st.db, scope, all).await?))
@@ -42,12 +37,7 @@ async fn region_filter(st: &AppState, caller: &Caller, chosen: &RegionCode) -> R
     let own = caller.scope.region().clone();
     let here = regions::get(&st.db, &caller.scope, &own).await?;
     let mut options = vec![(own.as_str().to_string(), format!("{}（全部）", here.name))];
-    options.extend(
-        regions::children(&st.db, &caller.scope, &own)
-            .await?
-            .into_iter()
-            .map(|r| (r.code, r.name)),
-    );
+    options.extend(regions::children(&st.db, &caller.scope, &own).await?.into_iter().map(|r| (r.code, r.name)));
     if !options.iter().any(|(c, _)| c == chosen.as_str()) {
         let r = regions::get(&st.db, &caller.scope, chosen).await?;
         options.push((r.code, r.name));
@@ -78,18 +68,12 @@ pub(crate) async fn alerts_page(State(st): State<AppState>, caller: Caller, Quer
     let (code, scope) = region_in(&caller, m.region.as_deref())?;
     if kind.as_deref() == Some("training_overdue") {
         // The same region, page and export, checked above (never the raw text).
-        let q = Msg {
-            region: m.region.as_ref().map(|_| code.to_string()),
-            kind: None,
-            ..m.clone()
-        };
+        let q = Msg { region: m.region.as_ref().map(|_| code.to_string()), kind: None, ..m.clone() };
         let q = serde_urlencoded::to_string(&q).unwrap_or_default();
         return Ok(Redirect::to(&format!("/training/overdue?{q}")).into_response());
     }
-    let rules = career::AlertRules {
-        include_training: false,
-        ..career::rules_in_force(&st.db, code.as_str(), today()).await?
-    };
+    let rules =
+        career::AlertRules { include_training: false, ..career::rules_in_force(&st.db, code.as_str(), today()).await? };
     let all: Vec<career::Alert> = career::alerts(&st.db, &scope, today(), rules)
         .await?
         .into_iter()
@@ -103,9 +87,7 @@ pub(crate) async fn alerts_page(State(st): State<AppState>, caller: Caller, Quer
     let mut kinds = vec![(String::new(), "全部".to_string())];
     kinds.extend(ALERT_KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())));
     let mut filter = region_filter(&st, &caller, &code).await?;
-    filter
-        .fields
-        .insert(0, select("事项", "kind", kind.as_deref().unwrap_or(""), kinds));
+    filter.fields.insert(0, select("事项", "kind", kind.as_deref().unwrap_or(""), kinds));
     let mut s = Section {
         title: format!("{title}（共{}项）", all.len()),
         headers: headers(&["事项", "县（市、区）", "街道（乡镇）", "社区", "说明", "日期"]),
@@ -118,10 +100,7 @@ pub(crate) async fn alerts_page(State(st): State<AppState>, caller: Caller, Quer
         let href = match (a.worker_id, a.kind) {
             (Some(w), "exit_flag") => format!("/workers/{w}?tab=assessment"),
             (Some(w), _) => format!("/workers/{w}?tab=agreement"),
-            (None, _) => a
-                .region_code
-                .as_deref()
-                .map_or(String::new(), |r| format!("/regions/{r}")),
+            (None, _) => a.region_code.as_deref().map_or(String::new(), |r| format!("/regions/{r}")),
         };
         let mut cells = vec![t(alert_kind_label(a.kind))];
         cells.extend(places.cells(a.region_code.as_deref().unwrap_or("")));
@@ -144,16 +123,7 @@ pub(crate) async fn corrections_page(State(st): State<AppState>, caller: Caller,
     p.crumbs = vec![("/".into(), "首页".into())];
     p.subtitle = "本人对档案提出的更正；更正档案后标记“已更正”，或写明理由“不予更正”，结果告知本人".into();
     let can = caller.access.role.may(Permission::ResolveCorrection);
-    let mut head = vec![
-        "提交时间",
-        "姓名",
-        "县（市、区）",
-        "街道（乡镇）",
-        "社区",
-        "项目",
-        "说明",
-        "申请人",
-    ];
+    let mut head = vec!["提交时间", "姓名", "县（市、区）", "街道（乡镇）", "社区", "项目", "说明", "申请人"];
     if can && !SectionsPage::wants_xlsx(&m) {
         head.extend(["", ""]);
     }
@@ -169,10 +139,7 @@ pub(crate) async fn corrections_page(State(st): State<AppState>, caller: Caller,
         let base = format!("/workers/{}/corrections/{}", r.worker_id, r.id);
         let mut cells = vec![
             t(local_time(r.created_at)),
-            link(
-                names.get(&r.worker_id).cloned().unwrap_or_default(),
-                format!("/workers/{}", r.worker_id),
-            ),
+            link(names.get(&r.worker_id).cloned().unwrap_or_default(), format!("/workers/{}", r.worker_id)),
         ];
         cells.extend(places.cells(&r.region_code));
         cells.extend([t(&r.field), t(&r.message), t(&r.requested_by)]);

@@ -12,7 +12,5 @@ use axum::routing::get;
 
 /// The pages.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/alerts", get(lists::alerts_page))
-        .route("/corrections", get(lists::corrections_page))
+    Router::new().route("/alerts", get(lists::alerts_page)).route("/corrections", get(lists::corrections_page))
 }

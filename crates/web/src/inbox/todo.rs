@@ -62,11 +62,7 @@ pub(crate) async fn todo(
     )?;
     let mut out = Vec::new();
     if let Some(n) = corrections {
-        out.push(Todo {
-            label: "待处理的更正申请",
-            count: n as usize,
-            href: "/corrections".into(),
-        });
+        out.push(Todo { label: "待处理的更正申请", count: n as usize, href: "/corrections".into() });
     }
     // Training is counted apart (the list is the overdue page).
     for (kind, label) in ALERT_KINDS.iter().filter(|(k, _)| *k != "training_overdue") {
@@ -76,26 +72,17 @@ pub(crate) async fn todo(
             href: format!("/alerts?kind={kind}"),
         });
     }
-    out.push(Todo {
-        label: "培训未达要求",
-        count: training_overdue,
-        href: "/training/overdue".into(),
-    });
+    out.push(Todo { label: "培训未达要求", count: training_overdue, href: "/training/overdue".into() });
     if let Some(rounds) = rounds {
         out.push(Todo {
             label: "待发布的考核",
-            count: rounds
-                .iter()
-                .filter(|r| r.status == RoundStatus::Scored.as_str())
-                .count(),
+            count: rounds.iter().filter(|r| r.status == RoundStatus::Scored.as_str()).count(),
             href: "/assessments".into(),
         });
     }
     if let Some(runs) = runs {
-        for (status, label) in [
-            (RunStatus::Computed, "待审核的薪酬月"),
-            (RunStatus::Reviewed, "待锁定的薪酬月"),
-        ] {
+        for (status, label) in [(RunStatus::Computed, "待审核的薪酬月"), (RunStatus::Reviewed, "待锁定的薪酬月")]
+        {
             // Not the months this user did the step before (another person's, as duties are separate).
             let me = &caller.user.username;
             out.push(Todo {

@@ -83,11 +83,8 @@ pub struct RunInput {
     responses((status = 201, description = "计算结果、各项合计（分）和未能计算的人员", body = payroll::RunSummary)))]
 pub async fn create_run(State(st): State<AppState>, caller: Caller, Json(i): Json<RunInput>) -> ApiResult<Response> {
     caller.access.require(Permission::RunPayroll)?;
-    let region = if i.region.trim().is_empty() {
-        caller.scope.region().to_string()
-    } else {
-        i.region.trim().to_string()
-    };
+    let region =
+        if i.region.trim().is_empty() { caller.scope.region().to_string() } else { i.region.trim().to_string() };
     let s = payroll::run(&st.db, &caller.access, &region, &i.month).await?;
     Ok((StatusCode::CREATED, Json(s)).into_response())
 }
@@ -111,16 +108,8 @@ pub async fn get_run(
     let (run, totals) = payroll::get(&st.db, &caller.scope, id).await?;
     let (page, per) = q.paging(50, 500)?;
     let (slips, total) = payroll::slips(&st.db, &caller.scope, id, page, per).await?;
-    let payslips = slips
-        .into_iter()
-        .map(|(slip, name)| NamedPayslip { slip, name })
-        .collect();
-    Ok(Json(RunDetail {
-        run,
-        totals,
-        payslips,
-        total,
-    }))
+    let payslips = slips.into_iter().map(|(slip, name)| NamedPayslip { slip, name }).collect();
+    Ok(Json(RunDetail { run, totals, payslips, total }))
 }
 
 /// 审核（已计算 → 已审核）
@@ -161,9 +150,7 @@ pub async fn adjust_run(
     Json(i): Json<AdjustInput>,
 ) -> ApiResult<Response> {
     caller.access.require(Permission::RunPayroll)?;
-    let worker = i
-        .worker_id
-        .ok_or_else(|| FieldError::new("adjust_worker", "worker_id", "请指定人员"))?;
+    let worker = i.worker_id.ok_or_else(|| FieldError::new("adjust_worker", "worker_id", "请指定人员"))?;
     let fen = parse_yuan(&i.amount_yuan)
         .ok_or_else(|| FieldError::new("adjust_amount", "amount_yuan", "调整金额应为元金额，最多两位小数"))?;
     let m = payroll::adjust(&st.db, &caller.access, id, worker, fen, &i.reason).await?;
@@ -195,10 +182,7 @@ pub async fn worker_payslips(
 ) -> ApiResult<Json<WorkerPayslips>> {
     let items = payroll::payslips(&st.db, &caller.scope, id, q.month.as_deref()).await?;
     Ok(Json(match q.month {
-        Some(_) => WorkerPayslips::Month {
-            month: items.first().cloned().ok_or(AppError::NotFound)?,
-            items,
-        },
+        Some(_) => WorkerPayslips::Month { month: items.first().cloned().ok_or(AppError::NotFound)?, items },
         None => WorkerPayslips::All(AllPayslips { items }),
     }))
 }

@@ -63,14 +63,7 @@ pub(crate) async fn budget_page(State(st): State<AppState>, caller: Caller, Quer
         ..Default::default()
     };
     // Half a what-if would pass for the whole one: with a figure unread, none is applied.
-    let q = if unread.is_empty() {
-        q
-    } else {
-        crate::pay::api::BudgetQuery {
-            year: Some(year),
-            ..Default::default()
-        }
-    };
+    let q = if unread.is_empty() { q } else { crate::pay::api::BudgetQuery { year: Some(year), ..Default::default() } };
     let b = payroll::budget(&st.db, &caller.access, &code, year, &q.what_if()).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", "年度薪酬预算测算", &m).await?;
     if !unread.is_empty() {
@@ -81,22 +74,10 @@ pub(crate) async fn budget_page(State(st): State<AppState>, caller: Caller, Quer
         (
             "在岗人数".into(),
             b.total.workers.to_string(),
-            if b.problems > 0 {
-                format!("{} 人无法计算", b.problems)
-            } else {
-                String::new()
-            },
+            if b.problems > 0 { format!("{} 人无法计算", b.problems) } else { String::new() },
         ),
-        (
-            "现行政策年度支出（元）".into(),
-            money(b.total.current),
-            "按1月薪酬×12".into(),
-        ),
-        (
-            "测算后（元）".into(),
-            money(b.total.what_if),
-            "仅测算，不改变任何数据".into(),
-        ),
+        ("现行政策年度支出（元）".into(), money(b.total.current), "按1月薪酬×12".into()),
+        ("测算后（元）".into(), money(b.total.what_if), "仅测算，不改变任何数据".into()),
         (
             "差额（元）".into(),
             money(b.total.difference),
@@ -151,14 +132,7 @@ pub(crate) async fn budget_page(State(st): State<AppState>, caller: Caller, Quer
         esc(&s(&m.certificate_intermediate_yuan))
     );
     let marker = "留空即沿用现行政策。</p>";
-    let status = if unread.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((
-        status,
-        axum::response::Html(html.replacen(marker, &format!("{marker}{form_html}"), 1)),
-    )
-        .into_response())
+    let status =
+        if unread.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, axum::response::Html(html.replacen(marker, &format!("{marker}{form_html}"), 1))).into_response())
 }

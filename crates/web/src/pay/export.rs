@@ -25,8 +25,7 @@ pub async fn paysheet_xlsx(st: &AppState, caller: &Caller, run_id: uuid::Uuid) -
     headers.extend(["应发合计", "低于保障线差额（月）"]);
     for (i, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, &bold).map_err(xerr)?;
-        ws.set_column_width(i as u16, if i == 1 { 15 } else { 12 })
-            .map_err(xerr)?;
+        ws.set_column_width(i as u16, if i == 1 { 15 } else { 12 }).map_err(xerr)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xerr)?;
     let names = regions::community_names_in(&st.db, &caller.scope, caller.scope.region().as_str()).await?;
@@ -77,36 +76,17 @@ pub(crate) async fn bank_xlsx(
         .unwrap_or_default();
     let (year, month) = run.month.split_once('-').unwrap_or((&run.month, ""));
     let mut wb = Workbook::new();
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(16)
-        .set_align(rust_xlsxwriter::FormatAlign::Center);
+    let title = Format::new().set_bold().set_font_size(16).set_align(rust_xlsxwriter::FormatAlign::Center);
     let bold = Format::new().set_bold().set_border(rust_xlsxwriter::FormatBorder::Thin);
     let text = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
     let missing = text.clone().set_background_color("#FFF2CC");
-    let money = Format::new()
-        .set_num_format("#,##0.00")
-        .set_border(rust_xlsxwriter::FormatBorder::Thin);
+    let money = Format::new().set_num_format("#,##0.00").set_border(rust_xlsxwriter::FormatBorder::Thin);
     let ws = wb.add_worksheet();
     ws.set_name("代发工资表").map_err(xerr)?;
     let heading = format!("{place}{year}年{}月社区工作者工资代发表", month.trim_start_matches('0'));
     ws.merge_range(0, 0, 0, 7, &heading, &title).map_err(xerr)?;
-    ws.write_string(
-        1,
-        0,
-        format!("发放单位：{place}　　所属期：{}　　金额单位：元", run.month),
-    )
-    .map_err(xerr)?;
-    let headers = [
-        "序号",
-        "姓名",
-        "身份证号",
-        "开户银行",
-        "银行卡号",
-        "应发",
-        "扣款",
-        "实发",
-    ];
+    ws.write_string(1, 0, format!("发放单位：{place}　　所属期：{}　　金额单位：元", run.month)).map_err(xerr)?;
+    let headers = ["序号", "姓名", "身份证号", "开户银行", "银行卡号", "应发", "扣款", "实发"];
     for (c, (h, w)) in headers.iter().zip([6, 10, 21, 24, 24, 12, 10, 12]).enumerate() {
         ws.write_string_with_format(2, c as u16, *h, &bold).map_err(xerr)?;
         ws.set_column_width(c as u16, w).map_err(xerr)?;
@@ -121,13 +101,8 @@ pub(crate) async fn bank_xlsx(
         } else {
             &text
         };
-        ws.write_number_with_format(row, 0, (i + 1) as f64, &text)
-            .map_err(xerr)?;
-        let id_number = if full_id {
-            r.id_number.clone()
-        } else {
-            shegong_domain::id_number::mask(&r.id_number)
-        };
+        ws.write_number_with_format(row, 0, (i + 1) as f64, &text).map_err(xerr)?;
+        let id_number = if full_id { r.id_number.clone() } else { shegong_domain::id_number::mask(&r.id_number) };
         for (c, v) in [
             (1, r.name.as_str()),
             (2, id_number.as_str()),
@@ -137,27 +112,21 @@ pub(crate) async fn bank_xlsx(
             ws.write_string_with_format(row, c, cell(v), f).map_err(xerr)?;
         }
         for (c, fen) in [(5, r.gross_fen), (6, r.deduction_fen), (7, r.net_fen)] {
-            ws.write_number_with_format(row, c, fen as f64 / 100.0, &money)
-                .map_err(xerr)?;
+            ws.write_number_with_format(row, c, fen as f64 / 100.0, &money).map_err(xerr)?;
         }
         gross += r.gross_fen;
         deduction += r.deduction_fen;
         net += r.net_fen;
     }
     let total_row = 3 + rows.len() as u32;
-    ws.merge_range(total_row, 0, total_row, 4, &format!("合计（{}人）", rows.len()), &bold)
-        .map_err(xerr)?;
+    ws.merge_range(total_row, 0, total_row, 4, &format!("合计（{}人）", rows.len()), &bold).map_err(xerr)?;
     for (c, fen) in [(5, gross), (6, deduction), (7, net)] {
-        ws.write_number_with_format(total_row, c, fen as f64 / 100.0, &money)
-            .map_err(xerr)?;
+        ws.write_number_with_format(total_row, c, fen as f64 / 100.0, &money).map_err(xerr)?;
     }
     let sign = total_row + 2;
     let names = shegong_store::users::signed_names(
         &st.db,
-        [Some(run.created_by.clone()), run.reviewed_by.clone()]
-            .into_iter()
-            .flatten()
-            .collect(),
+        [Some(run.created_by.clone()), run.reviewed_by.clone()].into_iter().flatten().collect(),
     )
     .await?;
     let name = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_string());
@@ -185,11 +154,7 @@ pub(crate) async fn bank_xlsx(
     ws.set_print_fit_to_pages(1, 0);
     audit::entry(&caller.actor, "payroll.bank_export", &run.region_code)
         .target(run.id)
-        .detail(format!(
-            "{} 行，实发合计 {} 元",
-            rows.len(),
-            shegong_domain::pay::yuan(net)
-        ))
+        .detail(format!("{} 行，实发合计 {} 元", rows.len(), shegong_domain::pay::yuan(net)))
         .record(&st.db)
         .await?;
     let ascii = format!("bank-{}-{}.xlsx", run.region_code, run.month);

@@ -35,23 +35,10 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
     let runs = payroll::list(&st.db, &caller.scope).await?;
     let labels = policies::labels(&st.db).await?;
     let mut p = SectionsPage::new(&st, &caller, "payroll", "月度薪酬", &m).await?;
-    let names = regions::names_seen(
-        &st.db,
-        &caller.scope,
-        runs.iter().map(|r| r.region_code.clone()).collect(),
-    )
-    .await?;
+    let names =
+        regions::names_seen(&st.db, &caller.scope, runs.iter().map(|r| r.region_code.clone()).collect()).await?;
     let mut s = Section {
-        headers: headers(&[
-            "月份",
-            "区划",
-            "状态",
-            "政策",
-            "#人数",
-            "#应发合计（元）",
-            "计算",
-            "锁定",
-        ]),
+        headers: headers(&["月份", "区划", "状态", "政策", "#人数", "#应发合计（元）", "计算", "锁定"]),
         ..Default::default()
     };
     if caller.role.may(Permission::RunPayroll) {
@@ -81,11 +68,7 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
     for r in m.paging().slice(&runs) {
         s.rows.push(row(vec![
             link(&r.month, format!("/payroll/{}", r.id)),
-            t(format!(
-                "{}（{}）",
-                names.get(&r.region_code).cloned().unwrap_or_default(),
-                r.region_code
-            )),
+            t(format!("{}（{}）", names.get(&r.region_code).cloned().unwrap_or_default(), r.region_code)),
             t(payroll::status_label(&r.status)),
             t(policies::label_of(&labels, &r.policy_name, r.policy_version)),
             n(r.workers),
@@ -154,38 +137,30 @@ async fn person_in_run(
         [(w, _)] => Ok(*w),
         [] if who.trim().is_empty() => Err(refuse("请填写调整人员的姓名或身份证号码".into())),
         [] => Err(refuse(format!("本月工资条中没有“{}”", who.trim()))),
-        many => Err(refuse(format!(
-            "本月工资条中有{}人名为“{}”，请填写身份证号码",
-            many.len(),
-            who.trim()
-        ))),
+        many => Err(refuse(format!("本月工资条中有{}人名为“{}”，请填写身份证号码", many.len(), who.trim()))),
     }
 }
 
 /// `POST /payroll/{id}/review|lock|adjust`.
 pub(crate) async fn run_step(Path((id, action)): Path<(Uuid, String)>, form: Posted) -> Response {
-    form.act(
-        Permission::RunPayroll,
-        &format!("/payroll/{id}"),
-        async |st, access, f| match action.as_str() {
-            "review" => store(payroll::review(&st.db, access, id).await).map(|_| "已审核".to_string()),
-            "lock" => store(payroll::lock(&st.db, access, id).await).map(|_| "已锁定".to_string()),
-            "return" => store(payroll::send_back(&st.db, access, id, &f.get("reason")).await)
-                .map(|r| format!("已退回，{}可重新计算", r.month)),
-            "adjust" => {
-                let w = person_in_run(st, access, id, &f.get("worker")).await?;
-                let fen = parse_yuan(&f.get("amount_yuan")).ok_or_else(|| {
-                    AppError::Invalid(vec![shegong_domain::FieldError::new(
-                        "adjust_amount",
-                        "amount_yuan",
-                        "调整金额应为元金额，最多两位小数",
-                    )])
-                })?;
-                store(payroll::adjust(&st.db, access, id, w, fen, &f.get("reason")).await)
-                    .map(|a| format!("已添加调整项 {} 元", money(a.amount_fen)))
-            }
-            _ => Err(AppError::NotFound),
-        },
-    )
+    form.act(Permission::RunPayroll, &format!("/payroll/{id}"), async |st, access, f| match action.as_str() {
+        "review" => store(payroll::review(&st.db, access, id).await).map(|_| "已审核".to_string()),
+        "lock" => store(payroll::lock(&st.db, access, id).await).map(|_| "已锁定".to_string()),
+        "return" => store(payroll::send_back(&st.db, access, id, &f.get("reason")).await)
+            .map(|r| format!("已退回，{}可重新计算", r.month)),
+        "adjust" => {
+            let w = person_in_run(st, access, id, &f.get("worker")).await?;
+            let fen = parse_yuan(&f.get("amount_yuan")).ok_or_else(|| {
+                AppError::Invalid(vec![shegong_domain::FieldError::new(
+                    "adjust_amount",
+                    "amount_yuan",
+                    "调整金额应为元金额，最多两位小数",
+                )])
+            })?;
+            store(payroll::adjust(&st.db, access, id, w, fen, &f.get("reason")).await)
+                .map(|a| format!("已添加调整项 {} 元", money(a.amount_fen)))
+        }
+        _ => Err(AppError::NotFound),
+    })
     .await
 }

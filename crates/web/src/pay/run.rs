@@ -64,15 +64,11 @@ pub(crate) async fn run_page(
         policies::label_of(&labels, &run.policy_name, run.policy_version)
     );
     p.crumbs = vec![("/payroll".into(), "月度薪酬".into())];
-    p.links = vec![(
-        format!("/api/v1/payroll/runs/{id}/payslips.xlsx"),
-        "导出工资表（Excel）".into(),
-    )];
+    p.links = vec![(format!("/api/v1/payroll/runs/{id}/payslips.xlsx"), "导出工资表（Excel）".into())];
     let status = RunStatus::parse(&run.status);
     let payroll_staff = caller.role.may(Permission::RunPayroll);
     if status == Some(RunStatus::Locked) && payroll_staff {
-        p.links
-            .push((format!("/payroll/{id}/bank.xlsx"), "银行代发工资表（Excel）".into()));
+        p.links.push((format!("/payroll/{id}/bank.xlsx"), "银行代发工资表（Excel）".into()));
     }
     // The bank pays only people with a card on record: said before the month is locked and sent.
     let no_card = payroll::without_card(&st.db, &caller.scope, id).await?;
@@ -90,19 +86,12 @@ pub(crate) async fn run_page(
         (
             "应发合计（元）".into(),
             money(tot.total),
-            format!(
-                "调整项 {} 元，实发合计 {} 元",
-                money(tot.adjustments),
-                money(tot.total + tot.adjustments)
-            ),
+            format!("调整项 {} 元，实发合计 {} 元", money(tot.adjustments), money(tot.total + tot.adjustments)),
         ),
         (
             "级别薪酬（元）".into(),
             money(tot.of(Component::Base)),
-            format!(
-                "岗位薪酬及津贴 {} 元",
-                money(tot.of(Component::PostPay) + tot.of(Component::Allowance))
-            ),
+            format!("岗位薪酬及津贴 {} 元", money(tot.of(Component::PostPay) + tot.of(Component::Allowance))),
         ),
         (
             "低于保障线".into(),
@@ -174,11 +163,7 @@ pub(crate) async fn run_page(
         if no_card > 0 && status != Some(RunStatus::Locked) {
             actions.text = format!(
                 "{}有{no_card}人未登记工资卡号，银行代发工资表中将标出；请在其档案“基本信息”中补录开户银行和卡号。",
-                if actions.text.is_empty() {
-                    String::new()
-                } else {
-                    format!("{} ", actions.text)
-                }
+                if actions.text.is_empty() { String::new() } else { format!("{} ", actions.text) }
             );
         }
         actions.title = "操作".into();
@@ -209,20 +194,12 @@ pub(crate) async fn run_page(
         title: "经办".into(),
         headers: headers(&["环节", "经办人", "时间"]),
         rows: [
-            (
-                "计算（制表）".to_string(),
-                Some(run.created_by.clone()),
-                Some(run.created_at),
-            ),
+            ("计算（制表）".to_string(), Some(run.created_by.clone()), Some(run.created_at)),
             ("审核".into(), run.reviewed_by.clone(), run.reviewed_at),
             ("锁定".into(), run.locked_by.clone(), run.locked_at),
         ]
         .into_iter()
-        .chain(
-            returned
-                .clone()
-                .map(|(who, at, why)| (format!("退回重算：{why}"), Some(who), Some(at))),
-        )
+        .chain(returned.clone().map(|(who, at, why)| (format!("退回重算：{why}"), Some(who), Some(at))))
         .map(|(step, who, at)| {
             row(vec![
                 t(step),
@@ -245,10 +222,7 @@ pub(crate) async fn run_page(
                 .iter()
                 .map(|x| {
                     row(vec![
-                        t(names
-                            .get(&x.community_code)
-                            .cloned()
-                            .unwrap_or(x.community_code.clone())),
+                        t(names.get(&x.community_code).cloned().unwrap_or(x.community_code.clone())),
                         n(x.workers),
                         n(money(x.total_fen)),
                     ])
@@ -296,34 +270,16 @@ pub(crate) async fn run_page(
         ];
         cells.extend(Component::ALL.map(|c| n(money(fen_of(&x, c)))));
         cells.push(n(money(x.total_fen)));
-        cells.push(n(if x.floor_shortfall_fen > 0 {
-            yuan(x.floor_shortfall_fen)
-        } else {
-            String::new()
-        }));
+        cells.push(n(if x.floor_shortfall_fen > 0 { yuan(x.floor_shortfall_fen) } else { String::new() }));
         let mut r = row(cells);
         r.flag = x.floor_shortfall_fen > 0;
         s.rows.push(r);
     }
     let pages = total.div_ceil(100).max(1);
     s.pager = vec![
-        (
-            if page > 1 {
-                format!("/payroll/{id}?page={}", page - 1)
-            } else {
-                String::new()
-            },
-            "上一页".into(),
-        ),
+        (if page > 1 { format!("/payroll/{id}?page={}", page - 1) } else { String::new() }, "上一页".into()),
         (String::new(), format!("第 {page} / {pages} 页")),
-        (
-            if page < pages {
-                format!("/payroll/{id}?page={}", page + 1)
-            } else {
-                String::new()
-            },
-            "下一页".into(),
-        ),
+        (if page < pages { format!("/payroll/{id}?page={}", page + 1) } else { String::new() }, "下一页".into()),
     ];
     p.sections.push(s);
     p.finish(&m).await

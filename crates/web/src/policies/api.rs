@@ -60,12 +60,7 @@ pub async fn get_policy(
     Query(q): Query<VersionQuery>,
 ) -> ApiResult<Json<PolicyFile>> {
     let (m, p) = policies::get(&st.db.conn, &name, q.version).await?;
-    Ok(Json(PolicyFile {
-        name: m.name,
-        version: m.version,
-        body: m.body,
-        rules: rules(&p)?,
-    }))
+    Ok(Json(PolicyFile { name: m.name, version: m.version, body: m.body, rules: rules(&p)? }))
 }
 
 /// 检查政策文件，不保存；有误时返回 422，message 指明行号和原因
@@ -73,10 +68,7 @@ pub async fn get_policy(
     responses((status = 200, description = "解析后的规则", body = PolicyChecked)))]
 pub async fn check_policy(_caller: Caller, Json(b): Json<PolicyBody>) -> ApiResult<Json<PolicyChecked>> {
     let p = policies::check(&b.body)?;
-    Ok(Json(PolicyChecked {
-        ok: true,
-        rules: rules(&p)?,
-    }))
+    Ok(Json(PolicyChecked { ok: true, rules: rules(&p)? }))
 }
 
 /// 新增政策文件或新版本（省级管理员）；格式或内容有误时返回 422，message 指明行号和原因
@@ -89,14 +81,7 @@ pub async fn upload_policy(
 ) -> ApiResult<Response> {
     caller.access.require(Permission::ApplyPolicy)?;
     let m = policies::upload(&st.db, &caller.access, &b.body).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(PolicySaved {
-            name: m.name,
-            version: m.version,
-        }),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(PolicySaved { name: m.name, version: m.version })).into_response())
 }
 
 /// 区划在某日适用的政策、适用历史和参照工资
@@ -117,12 +102,7 @@ pub async fn region_policy(
         .all()
         .into_iter()
         .filter(|(r, ..)| code.as_str().starts_with(r.as_str()))
-        .map(|(region_code, key, year, annual_fen)| Wage {
-            region_code,
-            key,
-            year,
-            annual_fen,
-        })
+        .map(|(region_code, key, year, annual_fen)| Wage { region_code, key, year, annual_fen })
         .collect();
     Ok(Json(RegionPolicy {
         region: code.as_str().to_string(),
@@ -195,9 +175,7 @@ pub async fn region_staffing(
     Query(q): Query<DateQuery>,
 ) -> ApiResult<Json<staffing::Report>> {
     let code = region_of(&code)?;
-    Ok(Json(
-        staffing::report(&st.db, &caller.scope, &code, date_or_today(&q.date)?).await?,
-    ))
+    Ok(Json(staffing::report(&st.db, &caller.scope, &code, date_or_today(&q.date)?).await?))
 }
 
 /// A policy's rules as parsed from its file (the TOML's sections, as JSON).

@@ -74,22 +74,14 @@ async fn page(
     groups: Vec<FormGroup>,
     errors: &[FormError],
 ) -> PageResult {
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let mut res = render(EditPage {
         c: chrome(st, caller, "policies").await?,
         name: name.to_string(),
         version,
         title: title.to_string(),
         groups,
-        general: errors
-            .iter()
-            .filter(|e| e.path.is_empty())
-            .map(|e| e.message.clone())
-            .collect(),
+        general: errors.iter().filter(|e| e.path.is_empty()).map(|e| e.message.clone()).collect(),
         field_errors: errors.iter().filter(|e| !e.path.is_empty()).count(),
     })?;
     *res.status_mut() = status;
@@ -143,10 +135,7 @@ pub(crate) async fn save(
                 };
                 return Ok(crate::flash::back(caller.user.id, &to, Ok(notice)));
             }
-            Err(shegong_store::StoreError::Conflict(e)) => vec![FormError {
-                path: String::new(),
-                message: e.message,
-            }],
+            Err(shegong_store::StoreError::Conflict(e)) => vec![FormError { path: String::new(), message: e.message }],
             Err(e) => return Err(AppError::from(e).into()),
         },
         Err(errors) => errors,

@@ -42,24 +42,13 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         Some(f) => {
             let pol = &f.policy;
             p.kpis = Kpi::list(vec![
-                (
-                    "适用政策".into(),
-                    f.name.clone(),
-                    format!("v{}，{}", f.version, pol.title),
-                ),
-                (
-                    "生效".into(),
-                    f.effective_from.to_string(),
-                    format!("指定于区划 {}", f.assigned_at_region),
-                ),
+                ("适用政策".into(), f.name.clone(), format!("v{}，{}", f.version, pol.title)),
+                ("生效".into(), f.effective_from.to_string(), format!("指定于区划 {}", f.assigned_at_region)),
                 (
                     "员额标准".into(),
                     match pol.staffing.norm {
                         shegong_domain::staffing::StaffingNorm::Tiered {
-                            base_households,
-                            base_min,
-                            base_max,
-                            ..
+                            base_households, base_min, base_max, ..
                         } => {
                             format!("{base_households}户以下{base_min}–{base_max}人")
                         }
@@ -70,10 +59,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
                             format!("每万人{per_10000}人")
                         }
                     },
-                    format!(
-                        "网格{}–{}户",
-                        pol.staffing.grid_households_min, pol.staffing.grid_households_max
-                    ),
+                    format!("网格{}–{}户", pol.staffing.grid_households_min, pol.staffing.grid_households_max),
                 ),
                 (
                     "薪酬体系".into(),
@@ -99,16 +85,8 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
                 s.rows.push(row(vec![
                     t(&post.label),
                     t(format!("{}–{}{}", post.min_level, post.max_level, pol.pay.unit)),
-                    n(if post.post_pay == 0 {
-                        "—".into()
-                    } else {
-                        money(post.post_pay)
-                    }),
-                    n(if post.allowance == 0 {
-                        "—".into()
-                    } else {
-                        money(post.allowance)
-                    }),
+                    n(if post.post_pay == 0 { "—".into() } else { money(post.post_pay) }),
+                    n(if post.allowance == 0 { "—".into() } else { money(post.allowance) }),
                 ]));
             }
             s.text = format!(
@@ -139,31 +117,17 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         ..Default::default()
     };
     let history = policies::history(&st.db, &caller.scope, code.as_str()).await?;
-    let names = regions::names_seen(
-        &st.db,
-        &caller.scope,
-        history.iter().map(|a| a.region_code.clone()).collect(),
-    )
-    .await?;
+    let names =
+        regions::names_seen(&st.db, &caller.scope, history.iter().map(|a| a.region_code.clone()).collect()).await?;
     let who =
         shegong_store::users::signed_names(&st.db, history.iter().map(|a| a.assigned_by.clone()).collect()).await?;
     for a in history {
         hist.rows.push(row(vec![
-            t(format!(
-                "{}（{}）",
-                names.get(&a.region_code).cloned().unwrap_or_default(),
-                a.region_code
-            )),
-            link(
-                &a.policy_name,
-                format!("/policies/{}?version={}", a.policy_name, a.policy_version),
-            ),
+            t(format!("{}（{}）", names.get(&a.region_code).cloned().unwrap_or_default(), a.region_code)),
+            link(&a.policy_name, format!("/policies/{}?version={}", a.policy_name, a.policy_version)),
             n(a.policy_version),
             t(a.effective_from),
-            t(who
-                .get(&a.assigned_by)
-                .cloned()
-                .unwrap_or_else(|| a.assigned_by.clone())),
+            t(who.get(&a.assigned_by).cloned().unwrap_or_else(|| a.assigned_by.clone())),
             t(crate::clock::local_time(a.assigned_at)),
         ]));
     }
@@ -179,12 +143,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
             action: "/policies/apply".into(),
             fields: vec![
                 input("区划", "region", "region", here.name.clone(), 20),
-                select(
-                    "政策",
-                    "name",
-                    f.as_ref().map_or("", |f| f.name.as_str()),
-                    latest.clone(),
-                ),
+                select("政策", "name", f.as_ref().map_or("", |f| f.name.as_str()), latest.clone()),
                 input("生效日期", "from", "date", "", 0),
             ],
             button: "指定政策".into(),
@@ -208,12 +167,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         .rev()
         .take(40)
     {
-        w.rows.push(row(vec![
-            t(r),
-            t(shegong_domain::policy::reference_wage_label(&k)),
-            t(y),
-            n(money(fen)),
-        ]));
+        w.rows.push(row(vec![t(r), t(shegong_domain::policy::reference_wage_label(&k)), t(y), n(money(fen))]));
     }
     if caller.role.may(Permission::ApplyPolicy) {
         w.forms.push(FormSpec {
@@ -229,13 +183,7 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
                         .map(|(k, l)| (k.to_string(), l.to_string()))
                         .collect(),
                 ),
-                input(
-                    "年度",
-                    "year",
-                    "number",
-                    (chrono::Datelike::year(&on) - 1).to_string(),
-                    6,
-                ),
+                input("年度", "year", "number", (chrono::Datelike::year(&on) - 1).to_string(), 6),
                 input("年平均工资（元）", "annual_yuan", "text", "", 12),
             ],
             button: "保存".into(),
@@ -245,11 +193,10 @@ pub(crate) async fn policies_page(State(st): State<AppState>, caller: Caller, Qu
         });
     }
     p.sections.push(w);
-    let mut list = Section {
-        title: "政策文件".into(),
-        headers: headers(&["名称", "版本", "标题", "依据"]),
-        ..Default::default()
-    };
+    let mut list =
+        Section {
+            title: "政策文件".into(), headers: headers(&["名称", "版本", "标题", "依据"]), ..Default::default()
+        };
     for v in &all {
         list.rows.push(row(vec![
             link(&v.name, format!("/policies/{}?version={}", v.name, v.version)),
@@ -302,21 +249,13 @@ pub(crate) async fn policy_page(
     p.crumbs = vec![("/policies".into(), "政策配置".into())];
     if caller.role.may(Permission::ApplyPolicy) && caller.scope.region().level() == RegionLevel::Province {
         p.links = vec![
-            (
-                format!("/policies/{}/edit", m.name),
-                "以表单修改（另存为新版本）".into(),
-            ),
+            (format!("/policies/{}/edit", m.name), "以表单修改（另存为新版本）".into()),
             ("/policies#apply".into(), "为区划指定政策".into()),
         ];
     }
     p.sections.push(Section {
         title: "政策文件".into(),
-        text: format!(
-            "依据：{}。保存人 {}，{}",
-            pol.source,
-            m.created_by,
-            crate::clock::local_time(m.created_at)
-        ),
+        text: format!("依据：{}。保存人 {}，{}", pol.source, m.created_by, crate::clock::local_time(m.created_at)),
         pre: m.body,
         ..Default::default()
     });
@@ -374,9 +313,5 @@ async fn regions_by_name(
     access: &shegong_store::access::Access,
     typed: &str,
 ) -> Result<String, AppError> {
-    Ok(
-        shegong_store::region_names::resolve(&st.db, &access.scope, "region", typed)
-            .await?
-            .to_string(),
-    )
+    Ok(shegong_store::region_names::resolve(&st.db, &access.scope, "region", typed).await?.to_string())
 }

@@ -44,19 +44,11 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
             format!("{} 个社区", crate::sections::thousands(s.communities)),
         ),
         (
-            if s.min == s.max {
-                "员额".into()
-            } else {
-                "员额范围".into()
-            },
+            if s.min == s.max { "员额".into() } else { "员额范围".into() },
             if s.min == s.max {
                 crate::sections::thousands(s.min)
             } else {
-                format!(
-                    "{}–{}",
-                    crate::sections::thousands(s.min),
-                    crate::sections::thousands(s.max)
-                )
+                format!("{}–{}", crate::sections::thousands(s.min), crate::sections::thousands(s.max))
             },
             s.policies
                 .iter()
@@ -85,41 +77,22 @@ pub(crate) async fn staffing_page(State(st): State<AppState>, caller: Caller, Qu
     if !kids.is_empty() {
         let mut series = vec![];
         if exact {
-            series.push(serde_json::json!([
-                "员额",
-                kids.iter().map(|k| k.max).collect::<Vec<_>>()
-            ]));
+            series.push(serde_json::json!(["员额", kids.iter().map(|k| k.max).collect::<Vec<_>>()]));
         } else {
-            series.push(serde_json::json!([
-                "员额下限",
-                kids.iter().map(|k| k.min).collect::<Vec<_>>()
-            ]));
-            series.push(serde_json::json!([
-                "员额上限",
-                kids.iter().map(|k| k.max).collect::<Vec<_>>()
-            ]));
+            series.push(serde_json::json!(["员额下限", kids.iter().map(|k| k.min).collect::<Vec<_>>()]));
+            series.push(serde_json::json!(["员额上限", kids.iter().map(|k| k.max).collect::<Vec<_>>()]));
         }
-        series.push(serde_json::json!([
-            "在岗人数",
-            kids.iter().map(|k| k.actual).collect::<Vec<_>>()
-        ]));
+        series.push(serde_json::json!(["在岗人数", kids.iter().map(|k| k.actual).collect::<Vec<_>>()]));
         let chart = serde_json::json!({
             "type": "bars",
             "categories": kids.iter().map(|k| k.name.clone()).collect::<Vec<_>>(),
             "series": series,
         });
-        p.sections.push(Section {
-            title: "员额与在岗人数".into(),
-            chart: chart.to_string(),
-            ..Default::default()
-        });
+        p.sections
+            .push(Section { title: "员额与在岗人数".into(), chart: chart.to_string(), ..Default::default() });
     }
     let mut table = Section {
-        title: if code.level() == RegionLevel::Street {
-            "各社区".into()
-        } else {
-            "下级区划".into()
-        },
+        title: if code.level() == RegionLevel::Street { "各社区".into() } else { "下级区划".into() },
         headers: headers(&[
             "代码",
             "名称",

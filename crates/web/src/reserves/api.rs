@@ -27,13 +27,7 @@ pub async fn list_reserves(
 ) -> ApiResult<Json<Paged<shegong_store::entity::reserve::Model>>> {
     let (page, per_page) = q.paging.paging(200, 1000)?;
     let (rows, total) = reserves::list(&st.db, &caller.scope, q.region.as_deref(), page, per_page).await?;
-    Ok(Json(Paged {
-        items: rows,
-        total,
-        page,
-        per_page,
-        next: None,
-    }))
+    Ok(Json(Paged { items: rows, total, page, per_page, next: None }))
 }
 
 #[derive(Deserialize, Default)]
@@ -80,10 +74,7 @@ pub async fn reserve_coverage(
     };
     let rows = reserves::coverage(&st.db, &scope, today()).await?;
     let short = rows.iter().filter(|c| c.short() > 0).count();
-    Ok(Json(CoverageList {
-        items: rows,
-        communities_short: short,
-    }))
+    Ok(Json(CoverageList { items: rows, communities_short: short }))
 }
 
 /// Every community's pool, and how many fall short of the ratio.

@@ -49,23 +49,14 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
         (
             "后备人选".into(),
             cands.to_string(),
-            if seats > 0 {
-                format!("平均每职 {:.1} 人", cands as f64 / seats as f64)
-            } else {
-                String::new()
-            },
+            if seats > 0 { format!("平均每职 {:.1} 人", cands as f64 / seats as f64) } else { String::new() },
         ),
         (
             "未达比例的社区".into(),
             short.len().to_string(),
-            cov.first()
-                .map_or(String::new(), |c| format!("按每个职位 {} 名后备", c.per_seat)),
+            cov.first().map_or(String::new(), |c| format!("按每个职位 {} 名后备", c.per_seat)),
         ),
-        (
-            "缺口".into(),
-            short.iter().map(|c| c.short()).sum::<i64>().to_string(),
-            "人".into(),
-        ),
+        ("缺口".into(), short.iter().map(|c| c.short()).sum::<i64>().to_string(), "人".into()),
     ]);
     let community = code.level() == RegionLevel::Community;
     if community {
@@ -82,12 +73,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
                 fields: vec![
                     hidden("community_code", code.as_str()),
                     input("姓名", "name", "text", "", 8),
-                    select(
-                        "性别",
-                        "gender",
-                        "2",
-                        vec![("1".into(), "男".into()), ("2".into(), "女".into())],
-                    ),
+                    select("性别", "gender", "2", vec![("1".into(), "男".into()), ("2".into(), "女".into())]),
                     input("出生日期", "birth_date", "date", "", 0),
                     select(
                         "学历",
@@ -122,23 +108,15 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
         let today = today();
         let can_remove = caller.role.may(Permission::ManageReserves);
         if total > list.len() as u64 {
-            s.text = format!(
-                "共{total}人，此处列出前{}人；完整名单请导出或使用接口分页读取。",
-                list.len()
-            );
+            s.text = format!("共{total}人，此处列出前{}人；完整名单请导出或使用接口分页读取。", list.len());
         }
         for r in list {
             s.rows.push(row(vec![
                 t(&r.name),
                 t(shegong_domain::person::Gender::from_code(&r.gender).map_or("", |g| g.label())),
                 n(reserves::age(&r, today)),
-                t(r.education
-                    .as_deref()
-                    .and_then(|e| shegong_domain::codes::EDUCATION.name(e))
-                    .unwrap_or("")),
-                t(shegong_domain::codes::POLITICAL_STATUS
-                    .name(&r.political_status)
-                    .unwrap_or("")),
+                t(r.education.as_deref().and_then(|e| shegong_domain::codes::EDUCATION.name(e)).unwrap_or("")),
+                t(shegong_domain::codes::POLITICAL_STATUS.name(&r.political_status).unwrap_or("")),
                 t(r.current_post.unwrap_or_default()),
                 t(r.added_on),
                 if can_remove {
@@ -158,15 +136,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     let mut s = Section {
         title: "各社区后备力量".into(),
         text: "两委职数为在岗两委成员人数；应有人数 = 职数 × 政策规定的每职后备人数。未达比例的社区排在前面。".into(),
-        headers: headers(&[
-            "社区代码",
-            "社区",
-            "街道（乡镇）",
-            "#两委职数",
-            "#后备人选",
-            "#应有",
-            "#缺口",
-        ]),
+        headers: headers(&["社区代码", "社区", "街道（乡镇）", "#两委职数", "#后备人选", "#应有", "#缺口"]),
         ..Default::default()
     };
     let mut sorted: Vec<&reserves::Coverage> = cov.iter().collect();
@@ -176,10 +146,7 @@ pub(crate) async fn reserves_page(State(st): State<AppState>, caller: Caller, Qu
     let streets = shegong_store::regions::names_seen(
         &st.db,
         &caller.scope,
-        shown
-            .iter()
-            .map(|c| c.community_code.chars().take(9).collect())
-            .collect(),
+        shown.iter().map(|c| c.community_code.chars().take(9).collect()).collect(),
     )
     .await?;
     for c in shown {
@@ -214,23 +181,19 @@ pub(crate) async fn remove_reserve(Path(id): Path<Uuid>, form: Posted) -> Respon
 
 pub(crate) async fn add_reserve(form: Posted) -> Response {
     let code = form.field("community_code");
-    form.act(
-        Permission::ManageReserves,
-        &format!("/reserves?region={code}"),
-        async |st, access, f| {
-            let i = reserves::ReserveInput {
-                community_code: code.clone(),
-                name: f.get("name"),
-                gender: f.get("gender"),
-                birth_date: f.get("birth_date"),
-                education: f.opt("education"),
-                political_status: f.get("political_status"),
-                current_post: f.opt("current_post"),
-                note: f.opt("note"),
-            };
-            let r = store(reserves::add(&st.db, access, &i, today()).await)?;
-            Ok(format!("已将{}加入后备名单", r.name))
-        },
-    )
+    form.act(Permission::ManageReserves, &format!("/reserves?region={code}"), async |st, access, f| {
+        let i = reserves::ReserveInput {
+            community_code: code.clone(),
+            name: f.get("name"),
+            gender: f.get("gender"),
+            birth_date: f.get("birth_date"),
+            education: f.opt("education"),
+            political_status: f.get("political_status"),
+            current_post: f.opt("current_post"),
+            note: f.opt("note"),
+        };
+        let r = store(reserves::add(&st.db, access, &i, today()).await)?;
+        Ok(format!("已将{}加入后备名单", r.name))
+    })
     .await
 }

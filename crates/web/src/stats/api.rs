@@ -37,15 +37,7 @@ pub struct Share {
 }
 
 fn breakdown(labels: &[&'static str], counts: &[i64], whole: i64) -> Vec<Share> {
-    labels
-        .iter()
-        .zip(counts)
-        .map(|(label, n)| Share {
-            label,
-            count: *n,
-            pct: pct(*n, whole),
-        })
-        .collect()
+    labels.iter().zip(counts).map(|(label, n)| Share { label, count: *n, pct: pct(*n, whole) }).collect()
 }
 
 pub(crate) fn band_labels(bands: &[(i32, &'static str)]) -> Vec<&'static str> {
@@ -112,12 +104,7 @@ pub struct Change {
 }
 
 fn change(now: i64, base: i64) -> Change {
-    Change {
-        base,
-        now,
-        delta: now - base,
-        pct: pct(now - base, base),
-    }
+    Change { base, now, delta: now - base, pct: pct(now - base, base) }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -170,11 +157,7 @@ pub struct StatsView {
 pub fn stats_view(now: &Figures, base: Option<&Figures>) -> StatsView {
     let c = &now.counts;
     StatsView {
-        region: RegionRef {
-            code: now.code.clone(),
-            name: now.name.clone(),
-            level: now.level.clone(),
-        },
+        region: RegionRef { code: now.code.clone(), name: now.name.clone(), level: now.level.clone() },
         date: now.date,
         base_date: base.map(|b| b.date),
         urban_only: now.urban_only,
@@ -187,13 +170,7 @@ pub fn stats_view(now: &Figures, base: Option<&Figures>) -> StatsView {
             certified: change(c.certified(), b.counts.certified()),
             two_committees: change(c.two_committees, b.counts.two_committees),
         }),
-        sentences: sentences(
-            &now.name,
-            now.date,
-            c,
-            base.map(|b| (b.date, &b.counts)),
-            now.urban_only,
-        ),
+        sentences: sentences(&now.name, now.date, c, base.map(|b| (b.date, &b.counts)), now.urban_only),
         children: now
             .children
             .iter()
@@ -229,9 +206,7 @@ pub async fn api_stats(
 
 /// Year ends from `from` to the year before `date`, then `date` itself.
 pub(crate) fn trend_days(from: i32, date: NaiveDate) -> Vec<NaiveDate> {
-    let mut v: Vec<NaiveDate> = (from..date.year())
-        .filter_map(|y| NaiveDate::from_ymd_opt(y, 12, 31))
-        .collect();
+    let mut v: Vec<NaiveDate> = (from..date.year()).filter_map(|y| NaiveDate::from_ymd_opt(y, 12, 31)).collect();
     v.push(date);
     v
 }
@@ -254,13 +229,8 @@ pub async fn api_trend(
     caller: Caller,
     Query(q): Query<TrendQuery>,
 ) -> ApiResult<Json<Vec<TrendPoint>>> {
-    let a = StatsQuery {
-        region: q.region.clone(),
-        date: q.date.clone(),
-        urban: q.urban.clone(),
-        ..Default::default()
-    }
-    .ask(&caller, false)?;
+    let a = StatsQuery { region: q.region.clone(), date: q.date.clone(), urban: q.urban.clone(), ..Default::default() }
+        .ask(&caller, false)?;
     let from = match q.from_year {
         None => (a.date.year() - 10).max(FIRST_YEAR),
         Some(y) if (FIRST_YEAR..=a.date.year()).contains(&y) => y,
@@ -273,15 +243,7 @@ pub async fn api_trend(
         }
     };
     let t = stats::trend(&st.db, &caller.scope, &a.region, &trend_days(from, a.date), a.urban).await?;
-    Ok(Json(
-        t.into_iter()
-            .map(|(date, workers, full_time)| TrendPoint {
-                date,
-                workers,
-                full_time,
-            })
-            .collect(),
-    ))
+    Ok(Json(t.into_iter().map(|(date, workers, full_time)| TrendPoint { date, workers, full_time }).collect()))
 }
 
 /// Workers and full-time workers on a day.

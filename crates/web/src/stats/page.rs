@@ -87,11 +87,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
     let (a, error) = match q.ask(&caller, true) {
         Ok(a) => (a, String::new()),
         Err(AppError::Invalid(e)) => (
-            StatsQuery {
-                region: q.region.clone(),
-                ..Default::default()
-            }
-            .ask(&caller, true)?,
+            StatsQuery { region: q.region.clone(), ..Default::default() }.ask(&caller, true)?,
             e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
         ),
         Err(e) => return Err(e.into()),
@@ -101,11 +97,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
     let b = base.as_ref().map(|b| &b.counts);
     let bd = base.as_ref().map(|b| b.date);
     let kpis = Kpi::list(vec![
-        (
-            "社区工作者".into(),
-            th(k.workers),
-            delta_text(k.workers, b.map(|b| b.workers), bd),
-        ),
+        ("社区工作者".into(), th(k.workers), delta_text(k.workers, b.map(|b| b.workers), bd)),
         (
             "其中专职".into(),
             format!("{}（{}）", th(k.full_time), pct_text(k.full_time, k.workers)),
@@ -113,11 +105,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
         ),
         (
             "大专以上学历".into(),
-            format!(
-                "{}（{}）",
-                th(k.college_or_above()),
-                pct_text(k.college_or_above(), k.workers)
-            ),
+            format!("{}（{}）", th(k.college_or_above()), pct_text(k.college_or_above(), k.workers)),
             format!("研究生 {} 人", k.education[0]),
         ),
         (
@@ -130,16 +118,8 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
             density_text(k.workers, now.residents, 10_000),
             format!("常住人口 {}", th(now.residents)),
         ),
-        (
-            "每300户".into(),
-            density_text(k.workers, now.households, 300),
-            format!("户数 {}", th(now.households)),
-        ),
-        (
-            "社区“两委”成员".into(),
-            th(k.two_committees),
-            delta_text(k.two_committees, b.map(|b| b.two_committees), bd),
-        ),
+        ("每300户".into(), density_text(k.workers, now.households, 300), format!("户数 {}", th(now.households))),
+        ("社区“两委”成员".into(), th(k.two_committees), delta_text(k.two_committees, b.map(|b| b.two_committees), bd)),
         (
             "下级区划".into(),
             now.children.len().to_string(),
@@ -160,11 +140,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
     .into_iter()
     .map(|(title, is_pie, labels, counts)| Chart {
         title: title.into(),
-        spec: if is_pie {
-            pie(labels, counts)
-        } else {
-            bars(labels, counts)
-        },
+        spec: if is_pie { pie(labels, counts) } else { bars(labels, counts) },
         part: "structure",
     })
     .collect();
@@ -198,11 +174,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
                 (x.code.clone(), String::new()),
                 (
                     x.name.clone(),
-                    if drill {
-                        format!("/stats?region={}&{query}", x.code)
-                    } else {
-                        format!("/regions/{}", x.code)
-                    },
+                    if drill { format!("/stats?region={}&{query}", x.code) } else { format!("/regions/{}", x.code) },
                 ),
                 (th(kc.workers), String::new()),
                 (th(kc.full_time), String::new()),
@@ -225,13 +197,7 @@ pub async fn stats_page(State(st): State<AppState>, caller: Caller, Query(q): Qu
     };
     render(StatsPage {
         c,
-        sentences: sentences(
-            &now.name,
-            now.date,
-            k,
-            base.as_ref().map(|b| (b.date, &b.counts)),
-            a.urban,
-        ),
+        sentences: sentences(&now.name, now.date, k, base.as_ref().map(|b| (b.date, &b.counts)), a.urban),
         name: now.name.clone(),
         code: now.code.clone(),
         date: a.date.to_string(),

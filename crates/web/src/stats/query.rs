@@ -59,11 +59,7 @@ impl StatsQuery {
             )]));
         }
         if date > today() {
-            return Err(AppError::Invalid(vec![FieldError::new(
-                "date_future",
-                "date",
-                "统计日期不能晚于今天",
-            )]));
+            return Err(AppError::Invalid(vec![FieldError::new("date_future", "date", "统计日期不能晚于今天")]));
         }
         for (field, d) in [("date", Some(date)), ("base_date", base)] {
             if d.is_some_and(|d| d.year() < FIRST_YEAR) {
@@ -75,12 +71,7 @@ impl StatsQuery {
             }
         }
         let urban = matches!(self.urban.as_deref(), Some("true" | "1" | "on"));
-        Ok(Ask {
-            region,
-            date,
-            base,
-            urban,
-        })
+        Ok(Ask { region, date, base, urban })
     }
 }
 

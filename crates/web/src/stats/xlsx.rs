@@ -68,8 +68,7 @@ pub async fn api_stats_xlsx(
     let bc = base.as_ref().map(|b| &b.counts);
     if matches!(part, "all" | "summary") {
         let ws = wb.add_worksheet().set_name("概况").map_err(xerr)?;
-        ws.write_string_with_format(0, 0, format!("{}（{}）", now.name, now.code), &bold)
-            .map_err(xerr)?;
+        ws.write_string_with_format(0, 0, format!("{}（{}）", now.name, now.code), &bold).map_err(xerr)?;
         ws.write_string(1, 0, format!("统计日期：{}", now.date)).map_err(xerr)?;
         let heads = ["指标", "统计日期", "对比日期", "增减", "增幅（%）"];
         for (i, h) in heads.iter().enumerate() {
@@ -92,21 +91,13 @@ pub async fn api_stats_xlsx(
                 ws.write_number(r, 2, *b as f64).map_err(xerr)?;
                 ws.write_number(r, 3, (n - b) as f64).map_err(xerr)?;
                 if let Some(bp) = ratio_bp(n - b, *b) {
-                    ws.write_number_with_format(r, 4, bp as f64 / 100.0, &pctf)
-                        .map_err(xerr)?;
+                    ws.write_number_with_format(r, 4, bp as f64 / 100.0, &pctf).map_err(xerr)?;
                 }
             }
         }
         let r = 4 + lines.len() as u32 + 1;
-        for (i, s) in sentences(
-            &now.name,
-            now.date,
-            c,
-            base.as_ref().map(|b| (b.date, &b.counts)),
-            a.urban,
-        )
-        .iter()
-        .enumerate()
+        for (i, s) in
+            sentences(&now.name, now.date, c, base.as_ref().map(|b| (b.date, &b.counts)), a.urban).iter().enumerate()
         {
             ws.write_string(r + i as u32, 0, s).map_err(xerr)?;
         }
@@ -123,8 +114,7 @@ pub async fn api_stats_xlsx(
             ws.write_string(r, 1, *label).map_err(xerr)?;
             ws.write_number(r, 2, *n as f64).map_err(xerr)?;
             if let Some(bp) = ratio_bp(*n, c.workers) {
-                ws.write_number_with_format(r, 3, bp as f64 / 100.0, &pctf)
-                    .map_err(xerr)?;
+                ws.write_number_with_format(r, 3, bp as f64 / 100.0, &pctf).map_err(xerr)?;
             }
         }
     }
@@ -167,16 +157,13 @@ pub async fn api_stats_xlsx(
             {
                 ws.write_number(r, 2 + j as u16, *v as f64).map_err(xerr)?;
             }
-            for (j, d) in [
-                density_hundredths(kc.workers, k.residents, 10_000),
-                density_hundredths(kc.workers, k.households, 300),
-            ]
-            .iter()
-            .enumerate()
+            for (j, d) in
+                [density_hundredths(kc.workers, k.residents, 10_000), density_hundredths(kc.workers, k.households, 300)]
+                    .iter()
+                    .enumerate()
             {
                 if let Some(h) = d {
-                    ws.write_number_with_format(r, 9 + j as u16, *h as f64 / 100.0, &pctf)
-                        .map_err(xerr)?;
+                    ws.write_number_with_format(r, 9 + j as u16, *h as f64 / 100.0, &pctf).map_err(xerr)?;
                 }
             }
         }

@@ -41,9 +41,7 @@ pub async fn list_trainings(State(st): State<AppState>, caller: Caller) -> ApiRe
     }
     let rows = shegong_store::training::list(&st.db, &caller.scope).await?;
     Ok(Json(Items::new(
-        rows.into_iter()
-            .map(|(training, participants)| TrainingItem { training, participants })
-            .collect(),
+        rows.into_iter().map(|(training, participants)| TrainingItem { training, participants }).collect(),
     )))
 }
 
@@ -57,10 +55,7 @@ pub async fn enrol_training(
     Json(filter): Json<WorkerFilter>,
 ) -> ApiResult<Json<Enrolled>> {
     caller.access.require(Permission::ManageTraining)?;
-    let filter = WorkerFilter {
-        id_prefix_search: caller.role.may(Permission::ViewFullIdNumber),
-        ..filter
-    };
+    let filter = WorkerFilter { id_prefix_search: caller.role.may(Permission::ViewFullIdNumber), ..filter };
     let added = shegong_store::training::enrol(&st.db, &caller.access, id, &filter, today()).await?;
     Ok(Json(Enrolled { added }))
 }
@@ -74,9 +69,7 @@ pub async fn training_overdue(
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<Json<Items<shegong_store::training::Overdue>>> {
     let scope = narrowed(&caller, &q)?;
-    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today())
-        .await?
-        .rotation;
+    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today()).await?.rotation;
     let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
     Ok(Json(Items::new(rows)))
 }
@@ -90,9 +83,7 @@ pub async fn training_overdue_xlsx(
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<Response> {
     let scope = narrowed(&caller, &q)?;
-    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today())
-        .await?
-        .rotation;
+    let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today()).await?.rotation;
     let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
     let names = regions::community_names_in(&st.db, &caller.scope, scope.region().as_str()).await?;
     crate::training::export::overdue_xlsx(&rows, &names).await

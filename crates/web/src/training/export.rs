@@ -38,9 +38,7 @@ pub async fn overdue_xlsx(
             o.community_code.clone(),
             names.get(&o.community_code).cloned().unwrap_or_default(),
             o.title.clone(),
-            o.last_trained
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "从未参训".into()),
+            o.last_trained.map(|d| d.to_string()).unwrap_or_else(|| "从未参训".into()),
             o.overdue_since.map_or(String::new(), |d| d.to_string()),
         ];
         for (c, v) in cells.iter().enumerate() {

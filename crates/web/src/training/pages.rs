@@ -61,20 +61,15 @@ async fn trainings_render(
         return Err(AppError::NotFound.into());
     }
     use shegong_store::training;
-    let rotation = shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today())
-        .await?
-        .rotation;
+    let rotation =
+        shegong_store::career::rules_in_force(&st.db, caller.scope.region().as_str(), today()).await?.rotation;
     // Independent reads, at once.
     let (rows, overdue) = tokio::try_join!(
         training::list(&st.db, &caller.scope),
         training::overdue(&st.db, &caller.scope, today(), rotation),
     )?;
     let overdue = overdue.len();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let total = rows.len();
     let shown = m.paging().slice(rows);
     let names = shegong_store::regions::names_seen(
@@ -117,11 +112,7 @@ async fn trainings_render(
             })
             .collect(),
     };
-    Ok((
-        status,
-        Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?),
-    )
-        .into_response())
+    Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
 }
 
 pub(crate) async fn trainings_page(
@@ -139,11 +130,7 @@ pub(crate) async fn create_training(State(st): State<AppState>, caller: Caller, 
     let num = |k: &str| {
         let v = f.get(k);
         let v = v.trim();
-        if v.is_empty() {
-            Some(0)
-        } else {
-            Some(v.parse::<i32>().unwrap_or(-1))
-        }
+        if v.is_empty() { Some(0) } else { Some(v.parse::<i32>().unwrap_or(-1)) }
     };
     // The organising region by name (or code), as the picker gives it.
     let typed = f.get("region");
@@ -168,16 +155,7 @@ pub(crate) async fn create_training(State(st): State<AppState>, caller: Caller, 
         credits: num("credits"),
     };
     match shegong_store::training::create(&st.db, &caller.access, &input).await {
-        Ok(t) => {
-            trainings_render(
-                &st,
-                &caller,
-                &Msg::default(),
-                format!("已创建培训“{}”。", t.name),
-                vec![],
-            )
-            .await
-        }
+        Ok(t) => trainings_render(&st, &caller, &Msg::default(), format!("已创建培训“{}”。", t.name), vec![]).await,
         Err(shegong_store::StoreError::Invalid(errs)) => {
             trainings_render(&st, &caller, &Msg::default(), String::new(), errs).await
         }
@@ -193,10 +171,7 @@ pub(crate) async fn enrol_training(
 ) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::ManageTraining)?;
-    let filter = WorkerFilter {
-        post_category: f.opt("post_category"),
-        ..Default::default()
-    };
+    let filter = WorkerFilter { post_category: f.opt("post_category"), ..Default::default() };
     let n = shegong_store::training::enrol(&st.db, &caller.access, id, &filter, today()).await?;
     trainings_render(&st, &caller, &Msg::default(), format!("已记录 {n} 人参训。"), vec![]).await
 }
@@ -250,9 +225,7 @@ pub(crate) async fn overdue_page(
         },
     };
     let (code, scope) = crate::sections::region_in(&caller, region.as_deref())?;
-    let rotation = shegong_store::career::rules_in_force(&st.db, code.as_str(), today())
-        .await?
-        .rotation;
+    let rotation = shegong_store::career::rules_in_force(&st.db, code.as_str(), today()).await?.rotation;
     let all = if error.is_empty() {
         shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?
     } else {
@@ -268,11 +241,7 @@ pub(crate) async fn overdue_page(
     let names = shegong_store::regions::names_seen(&st.db, &caller.scope, prefixes).await?;
     let name_of = |c: &str, n: usize| c.get(..n).and_then(|p| names.get(p)).cloned().unwrap_or_default();
     let every = |n: u32| {
-        if n == 1 {
-            "每年".to_string()
-        } else {
-            format!("每{n}年")
-        }
+        if n == 1 { "每年".to_string() } else { format!("每{n}年") }
     };
     render(OverduePage {
         c: chrome(&st, &caller, "trainings").await?,

@@ -18,19 +18,9 @@ use uuid::Uuid;
 
 /// The outcomes a clerk marks, as (value, label, attendance, result).
 const OUTCOMES: [(&str, &str, Attendance, Option<TrainingResult>); 4] = [
-    (
-        "passed",
-        "参训，通过",
-        Attendance::Attended,
-        Some(TrainingResult::Passed),
-    ),
+    ("passed", "参训，通过", Attendance::Attended, Some(TrainingResult::Passed)),
     ("attended", "参训", Attendance::Attended, None),
-    (
-        "failed",
-        "参训，未通过",
-        Attendance::Attended,
-        Some(TrainingResult::Failed),
-    ),
+    ("failed", "参训，未通过", Attendance::Attended, Some(TrainingResult::Failed)),
     ("absent", "缺勤", Attendance::Absent, None),
 ];
 
@@ -45,10 +35,7 @@ fn outcome_of(r: &shegong_store::entity::training_record::Model) -> &'static str
 }
 
 fn outcome_options() -> Vec<(String, String)> {
-    OUTCOMES
-        .iter()
-        .map(|(v, l, ..)| (v.to_string(), l.to_string()))
-        .collect()
+    OUTCOMES.iter().map(|(v, l, ..)| (v.to_string(), l.to_string())).collect()
 }
 
 pub(crate) async fn course_page(
@@ -59,12 +46,9 @@ pub(crate) async fn course_page(
 ) -> PageResult {
     not_for_workers(&caller)?;
     let (course, lines) = training::roster(&st.db, &caller.scope, id).await?;
-    let names = workers::community_names(
-        &st.db,
-        &caller.scope,
-        lines.iter().map(|l| l.record.region_code.clone()).collect(),
-    )
-    .await?;
+    let names =
+        workers::community_names(&st.db, &caller.scope, lines.iter().map(|l| l.record.region_code.clone()).collect())
+            .await?;
     let mut p = SectionsPage::new(&st, &caller, "trainings", &course.name, &m).await?;
     p.crumbs = vec![("/trainings".into(), "培训".into())];
     p.subtitle = format!(
@@ -77,16 +61,8 @@ pub(crate) async fn course_page(
     );
     let count = |o: &str| lines.iter().filter(|l| outcome_of(&l.record) == o).count();
     p.kpis = Kpi::list(vec![
-        (
-            "名单人数".into(),
-            lines.len().to_string(),
-            format!("主办：{}", course.organiser),
-        ),
-        (
-            "通过".into(),
-            count("passed").to_string(),
-            format!("参训未考核 {} 人", count("attended")),
-        ),
+        ("名单人数".into(), lines.len().to_string(), format!("主办：{}", course.organiser)),
+        ("通过".into(), count("passed").to_string(), format!("参训未考核 {} 人", count("attended"))),
         ("未通过".into(), count("failed").to_string(), "不计学分".into()),
         ("缺勤".into(), count("absent").to_string(), "不计学分".into()),
     ]);
@@ -142,10 +118,7 @@ pub(crate) async fn course_page(
                 ..Default::default()
             });
         }
-        s.rows.push(Row {
-            flag: r.credits == 0,
-            cells,
-        });
+        s.rows.push(Row { flag: r.credits == 0, cells });
     }
     p.sections.push(s);
     p.finish(&m).await
@@ -161,82 +134,50 @@ fn outcome(value: &str) -> Result<(Attendance, Option<TrainingResult>), AppError
 
 /// `POST /trainings/{id}/people`: one person added to the roster by name or ID number.
 pub(crate) async fn add_person(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act(
-        Permission::ManageTraining,
-        &format!("/trainings/{id}"),
-        async |st, access, f| {
-            let (attendance, result) = outcome(&f.get("outcome"))?;
-            let who = f.get("who");
-            let who = who.trim();
-            let refuse = |m: String| AppError::Invalid(vec![FieldError::new("training_person", "who", m)]);
-            if who.is_empty() {
-                return Err(refuse("请填写人员的姓名或身份证号码".into()));
+    form.act(Permission::ManageTraining, &format!("/trainings/{id}"), async |st, access, f| {
+        let (attendance, result) = outcome(&f.get("outcome"))?;
+        let who = f.get("who");
+        let who = who.trim();
+        let refuse = |m: String| AppError::Invalid(vec![FieldError::new("training_person", "who", m)]);
+        if who.is_empty() {
+            return Err(refuse("请填写人员的姓名或身份证号码".into()));
+        }
+        let filter = WorkerFilter { q: Some(who.to_string()), ..Default::default() };
+        // The search finds fragments and 拼音 too; only the full name or the whole number picks a
+        // person here (the name typed in full comes first in the search's order).
+        let (found, _) = workers::list(&st.db, &access.scope, &filter, crate::clock::today(), 1, 50).await?;
+        // A number is matched whole by the search already (no prefix search here).
+        let is_number = who.len() >= 4 && who.bytes().all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
+        let exact: Vec<_> = found.iter().filter(|w| is_number || w.name == who).collect();
+        let w = match exact.as_slice() {
+            [w] => *w,
+            [] => {
+                return Err(refuse(format!("您的管辖范围内没有在岗人员“{who}”（请填写完整姓名或身份证号码）")));
             }
-            let filter = WorkerFilter {
-                q: Some(who.to_string()),
-                ..Default::default()
-            };
-            // The search finds fragments and 拼音 too; only the full name or the whole number picks a
-            // person here (the name typed in full comes first in the search's order).
-            let (found, _) = workers::list(&st.db, &access.scope, &filter, crate::clock::today(), 1, 50).await?;
-            // A number is matched whole by the search already (no prefix search here).
-            let is_number = who.len() >= 4 && who.bytes().all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
-            let exact: Vec<_> = found.iter().filter(|w| is_number || w.name == who).collect();
-            let w = match exact.as_slice() {
-                [w] => *w,
-                [] => {
-                    return Err(refuse(format!(
-                        "您的管辖范围内没有在岗人员“{who}”（请填写完整姓名或身份证号码）"
-                    )));
-                }
-                many => return Err(refuse(format!("有{}人名为“{who}”，请填写身份证号码", many.len()))),
-            };
-            training::set_result(
-                &st.db,
-                access,
-                id,
-                w.id,
-                attendance.as_str(),
-                result.map(TrainingResult::as_str),
-            )
-            .await?;
-            Ok(format!("已将{}加入名单", w.name))
-        },
-    )
+            many => return Err(refuse(format!("有{}人名为“{who}”，请填写身份证号码", many.len()))),
+        };
+        training::set_result(&st.db, access, id, w.id, attendance.as_str(), result.map(TrainingResult::as_str)).await?;
+        Ok(format!("已将{}加入名单", w.name))
+    })
     .await
 }
 
 /// `POST /trainings/{id}/people/{worker_id}`: a person's outcome changed.
 pub(crate) async fn set_outcome(Path((id, worker)): Path<(Uuid, Uuid)>, form: Posted) -> Response {
-    form.act(
-        Permission::ManageTraining,
-        &format!("/trainings/{id}"),
-        async |st, access, f| {
-            let (attendance, result) = outcome(&f.get("outcome"))?;
-            training::set_result(
-                &st.db,
-                access,
-                id,
-                worker,
-                attendance.as_str(),
-                result.map(TrainingResult::as_str),
-            )
+    form.act(Permission::ManageTraining, &format!("/trainings/{id}"), async |st, access, f| {
+        let (attendance, result) = outcome(&f.get("outcome"))?;
+        training::set_result(&st.db, access, id, worker, attendance.as_str(), result.map(TrainingResult::as_str))
             .await?;
-            Ok("已更新参训结果".to_string())
-        },
-    )
+        Ok("已更新参训结果".to_string())
+    })
     .await
 }
 
 /// `POST /trainings/{id}/people/{worker_id}/remove`.
 pub(crate) async fn remove_person(Path((id, worker)): Path<(Uuid, Uuid)>, form: Posted) -> Response {
-    form.act(
-        Permission::ManageTraining,
-        &format!("/trainings/{id}"),
-        async |st, access, _f| {
-            training::remove(&st.db, access, id, worker).await?;
-            Ok("已移出名单".to_string())
-        },
-    )
+    form.act(Permission::ManageTraining, &format!("/trainings/{id}"), async |st, access, _f| {
+        training::remove(&st.db, access, id, worker).await?;
+        Ok("已移出名单".to_string())
+    })
     .await
 }

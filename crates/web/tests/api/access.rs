@@ -12,15 +12,8 @@ async fn county_sees_nothing_of_the_neighbour(app: TestApp) {
     let mine = app.all_workers(&haining, "status=all").await;
     let theirs = app.all_workers(&tongxiang, "status=all").await;
     assert!(mine.len() > 100 && theirs.len() > 100, "both counties have workers");
-    assert!(
-        mine.iter()
-            .all(|w| w["community_code"].as_str().unwrap().starts_with("330481"))
-    );
-    assert!(
-        theirs
-            .iter()
-            .all(|w| w["community_code"].as_str().unwrap().starts_with("330483"))
-    );
+    assert!(mine.iter().all(|w| w["community_code"].as_str().unwrap().starts_with("330481")));
+    assert!(theirs.iter().all(|w| w["community_code"].as_str().unwrap().starts_with("330483")));
 
     // List narrowed to the neighbour: nothing.
     let (s, v) = app.get_json(&haining, "/api/v1/workers?region=330483").await;
@@ -29,16 +22,8 @@ async fn county_sees_nothing_of_the_neighbour(app: TestApp) {
     // Search by a neighbour's name and by their ID-number prefix: nothing of theirs.
     let other = &theirs[0];
     let name = other["name"].as_str().unwrap();
-    let (_, v) = app
-        .get_json(&haining, &format!("/api/v1/workers?status=all&q={}", urlencode(name)))
-        .await;
-    assert!(
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|w| w["community_code"].as_str().unwrap().starts_with("330481"))
-    );
+    let (_, v) = app.get_json(&haining, &format!("/api/v1/workers?status=all&q={}", urlencode(name))).await;
+    assert!(v["items"].as_array().unwrap().iter().all(|w| w["community_code"].as_str().unwrap().starts_with("330481")));
     let (_, v) = app.get_json(&haining, "/api/v1/workers?status=all&q=330483").await;
     assert_eq!(v["total"], 0, "ID prefix search leaks: {v}");
     // Detail, history, edit, sub-records: 404, and nothing changes.
@@ -54,21 +39,10 @@ async fn county_sees_nothing_of_the_neighbour(app: TestApp) {
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
     let before = app.counts().await;
-    let (s, _) = app
-        .patch_json(
-            &haining,
-            &format!("/api/v1/workers/{id}"),
-            json!({"phone": "13911112222"}),
-        )
-        .await;
+    let (s, _) = app.patch_json(&haining, &format!("/api/v1/workers/{id}"), json!({"phone": "13911112222"})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app
-        .post_json(
-            &haining,
-            &format!("/api/v1/workers/{id}/educations"),
-            json!({"education_code": "14"}),
-        )
-        .await;
+    let (s, _) =
+        app.post_json(&haining, &format!("/api/v1/workers/{id}/educations"), json!({"education_code": "14"})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app
         .post_json(
@@ -94,21 +68,9 @@ async fn county_sees_nothing_of_the_neighbour(app: TestApp) {
     assert!(!html.contains("桐乡"), "home shows the neighbour");
     // Users and the audit log.
     let (_, users) = app.get_json(&haining, "/api/v1/users").await;
-    assert!(
-        users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|u| u["region"].as_str().unwrap().starts_with("330481"))
-    );
+    assert!(users["items"].as_array().unwrap().iter().all(|u| u["region"].as_str().unwrap().starts_with("330481")));
     let (_, log) = app.get_json(&haining, "/api/v1/audit?per_page=500").await;
-    assert!(
-        log["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["region_code"].as_str().unwrap().starts_with("330481"))
-    );
+    assert!(log["items"].as_array().unwrap().iter().all(|e| e["region_code"].as_str().unwrap().starts_with("330481")));
 }
 both_engines!(county_sees_nothing_of_the_neighbour);
 
@@ -121,44 +83,20 @@ async fn roles_inside_a_county(app: TestApp) {
     let ws = app.all_workers(&street, "").await;
     assert!(!ws.is_empty());
     let street_code = &ws[0]["community_code"].as_str().unwrap()[..9];
-    assert!(
-        ws.iter()
-            .all(|w| w["community_code"].as_str().unwrap().starts_with(street_code))
-    );
+    assert!(ws.iter().all(|w| w["community_code"].as_str().unwrap().starts_with(street_code)));
 
     // A worker sees only their own archive and cannot edit it, but may ask for a correction.
     let worker = app.token("worker").await;
     let mine = app.all_workers(&worker, "status=all").await;
     assert_eq!(mine.len(), 1);
     let me = mine[0]["id"].as_str().unwrap();
-    let (s, d) = app
-        .get_json(&worker, &format!("/api/v1/workers/{me}?full_id=true"))
-        .await;
+    let (s, d) = app.get_json(&worker, &format!("/api/v1/workers/{me}?full_id=true")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(
-        d["id_number_full"].is_null(),
-        "a worker sees the masked number in the API detail"
-    );
-    let neighbour = app
-        .all_workers(&street, "")
-        .await
-        .into_iter()
-        .find(|w| w["id"] != me)
-        .unwrap();
-    let (s, _) = app
-        .get_json(
-            &worker,
-            &format!("/api/v1/workers/{}", neighbour["id"].as_str().unwrap()),
-        )
-        .await;
+    assert!(d["id_number_full"].is_null(), "a worker sees the masked number in the API detail");
+    let neighbour = app.all_workers(&street, "").await.into_iter().find(|w| w["id"] != me).unwrap();
+    let (s, _) = app.get_json(&worker, &format!("/api/v1/workers/{}", neighbour["id"].as_str().unwrap())).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, _) = app
-        .patch_json(
-            &worker,
-            &format!("/api/v1/workers/{me}"),
-            json!({"phone": "13911112222"}),
-        )
-        .await;
+    let (s, _) = app.patch_json(&worker, &format!("/api/v1/workers/{me}"), json!({"phone": "13911112222"})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = app
         .post_json(
@@ -168,46 +106,18 @@ async fn roles_inside_a_county(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED);
-    let (s, c) = app
-        .post_json(
-            &worker,
-            &format!("/api/v1/workers/{me}/corrections"),
-            json!({"message": "  "}),
-        )
-        .await;
+    let (s, c) = app.post_json(&worker, &format!("/api/v1/workers/{me}/corrections"), json!({"message": "  "})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{c}");
     let (_, c) = app
-        .post_json(
-            &worker,
-            &format!("/api/v1/workers/{me}/corrections"),
-            json!({"field": "住址", "message": "已搬家"}),
-        )
+        .post_json(&worker, &format!("/api/v1/workers/{me}/corrections"), json!({"field": "住址", "message": "已搬家"}))
         .await;
     let cid = c["id"].as_str().unwrap().to_string();
-    let (s, _) = app
-        .post_json(
-            &worker,
-            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
+    let (s, _) = app.post_json(&worker, &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"), json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "a worker cannot close their own request");
     let tongxiang = app.token("tongxiang").await;
-    let (s, _) = app
-        .post_json(
-            &tongxiang,
-            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
+    let (s, _) = app.post_json(&tongxiang, &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"), json!({})).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "another county cannot see the request");
-    let (s, r) = app
-        .post_json(
-            &street,
-            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
+    let (s, r) = app.post_json(&street, &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["status"], "handled");
     assert_eq!(r["handled_by"], "street");

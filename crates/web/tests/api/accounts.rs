@@ -24,37 +24,20 @@ use crate::helpers::browser;
 async fn change_and_reset_passwords(app: TestApp) {
     let t = app.token("worker").await;
     // The rule, with the field named.
-    for (bad, code) in [
-        ("short", "password_too_short"),
-        ("aaaaaaaaaaaa", "password_weak"),
-        ("password2026", "password_weak"),
-    ] {
+    for (bad, code) in
+        [("short", "password_too_short"), ("aaaaaaaaaaaa", "password_weak"), ("password2026", "password_weak")]
+    {
         let (s, v) = app
-            .post_json(
-                &t,
-                "/api/v1/me/password",
-                json!({"current_password": DEMO_PASSWORD, "new_password": bad}),
-            )
+            .post_json(&t, "/api/v1/me/password", json!({"current_password": DEMO_PASSWORD, "new_password": bad}))
             .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {v}");
-        assert_eq!(
-            (v["code"].as_str(), v["field"].as_str()),
-            (Some(code), Some("new_password")),
-            "{v}"
-        );
+        assert_eq!((v["code"].as_str(), v["field"].as_str()), (Some(code), Some("new_password")), "{v}");
     }
     let long = "长".repeat(1 << 16);
     let (s, v) = app
-        .post_json(
-            &t,
-            "/api/v1/me/password",
-            json!({"current_password": DEMO_PASSWORD, "new_password": long}),
-        )
+        .post_json(&t, "/api/v1/me/password", json!({"current_password": DEMO_PASSWORD, "new_password": long}))
         .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("password_too_long"))
-    );
+    assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("password_too_long")));
     let (s, v) = app
         .post_json(
             &t,
@@ -62,10 +45,7 @@ async fn change_and_reset_passwords(app: TestApp) {
             json!({"current_password": "wrong-one-here", "new_password": "马兰花开二月二龙抬头"}),
         )
         .await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password"))
-    );
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password")));
     // The change: the old password stops working at once, the new one works.
     let (s, _) = app
         .post_json(
@@ -75,70 +55,36 @@ async fn change_and_reset_passwords(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(
-        token_for(&app, "worker", DEMO_PASSWORD).await.0,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        token_for(&app, "worker", "马兰花开二月二龙抬头").await.0,
-        StatusCode::CREATED
-    );
+    assert_eq!(token_for(&app, "worker", DEMO_PASSWORD).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(token_for(&app, "worker", "马兰花开二月二龙抬头").await.0, StatusCode::CREATED);
 
     // An admin's reset: the user's tokens die, the new password must be changed before anything else.
     let admin = app.token("haining").await;
     let street = app.token("street").await;
     let (_, users) = app.get_json(&admin, "/api/v1/users").await;
-    let id = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "street")
-        .unwrap()["id"]
+    let id = users["items"].as_array().unwrap().iter().find(|u| u["username"] == "street").unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
     // Not by a county outside, not by the user's peers, not with a weak password.
     let tongxiang = app.token("tongxiang").await;
     let (s, _) = app
-        .post_json(
-            &tongxiang,
-            &format!("/api/v1/users/{id}/password"),
-            json!({"new_password": "临时密码请尽快修改掉"}),
-        )
+        .post_json(&tongxiang, &format!("/api/v1/users/{id}/password"), json!({"new_password": "临时密码请尽快修改掉"}))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, v) =
+        app.post_json(&admin, &format!("/api/v1/users/{id}/password"), json!({"new_password": "12345678"})).await;
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password")));
     let (s, v) = app
-        .post_json(
-            &admin,
-            &format!("/api/v1/users/{id}/password"),
-            json!({"new_password": "12345678"}),
-        )
-        .await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("new_password"))
-    );
-    let (s, v) = app
-        .post_json(
-            &admin,
-            &format!("/api/v1/users/{id}/password"),
-            json!({"new_password": "临时密码请尽快修改掉"}),
-        )
+        .post_json(&admin, &format!("/api/v1/users/{id}/password"), json!({"new_password": "临时密码请尽快修改掉"}))
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(
-        app.get(&street, "/api/v1/me").await.status(),
-        StatusCode::UNAUTHORIZED,
-        "old tokens are revoked"
-    );
+    assert_eq!(app.get(&street, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED, "old tokens are revoked");
     let (s, v) = token_for(&app, "street", "临时密码请尽快修改掉").await;
     assert_eq!(s, StatusCode::CREATED);
     let fresh = v["token"].as_str().unwrap().to_string();
     let (s, v) = app.get_json(&fresh, "/api/v1/workers").await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::FORBIDDEN, Some("password_change_required"))
-    );
+    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("password_change_required")));
     let (s, v) = app.get_json(&fresh, "/api/v1/me").await;
     assert_eq!((s, v["must_change_password"].as_bool()), (StatusCode::OK, Some(true)));
     let (s, _) = app
@@ -150,34 +96,19 @@ async fn change_and_reset_passwords(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     // The token made with the temporary password dies with it; a new one works.
-    assert_eq!(
-        app.get(&fresh, "/api/v1/workers").await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.get(&fresh, "/api/v1/workers").await.status(), StatusCode::UNAUTHORIZED);
     let (s, v) = token_for(&app, "street", "街道干部自己的新密码").await;
     assert_eq!(s, StatusCode::CREATED);
     let mine = v["token"].as_str().unwrap().to_string();
     assert_eq!(app.get(&mine, "/api/v1/workers").await.status(), StatusCode::OK);
     // The audit log names both.
     let (_, log) = app.get_json(&admin, "/api/v1/audit?per_page=50").await;
-    let actions: Vec<&str> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|r| r["action"].as_str())
-        .collect();
-    assert!(
-        actions.contains(&"user.password_reset") && actions.contains(&"user.password_change"),
-        "{actions:?}"
-    );
+    let actions: Vec<&str> = log["items"].as_array().unwrap().iter().filter_map(|r| r["action"].as_str()).collect();
+    assert!(actions.contains(&"user.password_reset") && actions.contains(&"user.password_change"), "{actions:?}");
 
     // In the browser, a forced change sends every page to the password form.
     let (s, _) = app
-        .post_json(
-            &admin,
-            &format!("/api/v1/users/{id}/password"),
-            json!({"new_password": "又一个临时密码请修改"}),
-        )
+        .post_json(&admin, &format!("/api/v1/users/{id}/password"), json!({"new_password": "又一个临时密码请修改"}))
         .await;
     assert_eq!(s, StatusCode::OK);
     let b = browser();
@@ -201,10 +132,7 @@ async fn change_and_reset_passwords(app: TestApp) {
         .unwrap();
     assert_eq!(r.headers()["location"], "/");
     let home = text_of(&b, app.url("/")).await;
-    assert!(
-        home.contains("密码已修改，可以正常使用系统了"),
-        "the home page shows the message"
-    );
+    assert!(home.contains("密码已修改，可以正常使用系统了"), "the home page shows the message");
 }
 both_engines!(change_and_reset_passwords);
 
@@ -226,12 +154,7 @@ async fn tokens_expire_and_die_with_their_user(app: TestApp) {
     let t = app.token("community").await;
     let admin = app.token("haining").await;
     let (_, users) = app.get_json(&admin, "/api/v1/users").await;
-    let id = users["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "community")
-        .unwrap()["id"]
+    let id = users["items"].as_array().unwrap().iter().find(|u| u["username"] == "community").unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -240,12 +163,7 @@ async fn tokens_expire_and_die_with_their_user(app: TestApp) {
     let page = text_of(&b, app.url("/users")).await;
     let csrf = crate::helpers::csrf_of(&page);
     for _ in 0..2 {
-        let r = b
-            .post(app.url(&format!("/users/{id}/toggle")))
-            .form(&[("_csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let r = b.post(app.url(&format!("/users/{id}/toggle"))).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
     assert_eq!(app.get(&t, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
@@ -277,20 +195,14 @@ async fn throttling_holds_under_concurrency_and_spares_known_devices(app: TestAp
         }
     }
     assert!(checked <= 5, "{checked} wrong passwords were checked");
-    assert_eq!(
-        token_for(&app, "tongxiang", DEMO_PASSWORD).await.0,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    assert_eq!(token_for(&app, "tongxiang", DEMO_PASSWORD).await.0, StatusCode::TOO_MANY_REQUESTS);
 
     // The clerk's own browser has logged in before: a stranger's failures do not lock it out.
     let clerk = browser();
     let r = browser_login(&app, &clerk, "city", DEMO_PASSWORD, "/").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
-        r.headers()
-            .get_all("set-cookie")
-            .iter()
-            .any(|c| c.to_str().unwrap().starts_with("sg_device=")),
+        r.headers().get_all("set-cookie").iter().any(|c| c.to_str().unwrap().starts_with("sg_device=")),
         "a known-device cookie is issued"
     );
     let stranger = browser();
@@ -314,20 +226,10 @@ async fn login_form_csrf_next_and_banners(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    assert!(
-        r.headers()
-            .get_all("set-cookie")
-            .iter()
-            .all(|c| !c.to_str().unwrap().starts_with("sg_session="))
-    );
+    assert!(r.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("sg_session=")));
     // `next` leaves the site by no route, and a newline in it is no server error.
-    for next in [
-        "/\t/example.org",
-        "//example.org",
-        "/\\example.org",
-        "https://example.org/",
-        "/x\r\nSet-Cookie: a=b",
-    ] {
+    for next in ["/\t/example.org", "//example.org", "/\\example.org", "https://example.org/", "/x\r\nSet-Cookie: a=b"]
+    {
         let b = browser();
         let r = browser_login(&app, &b, "haining", DEMO_PASSWORD, next).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}");
@@ -370,18 +272,12 @@ async fn flash_messages_show_once(app: TestApp) {
     let again = text_of(&b, app.url("/account")).await;
     assert!(!again.contains("密码已修改"), "a reload does not");
     // A message cookie made up by hand shows nothing.
-    let forged = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let forged = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let token = app.token("tongxiang").await;
     let html = forged
         .get(app.url("/account"))
         .header("authorization", format!("Bearer {token}"))
-        .header(
-            "cookie",
-            "shegong_flash=notice=%E7%B3%BB%E7%BB%9F%E5%8D%87%E7%BA%A7&t=1&sig=00",
-        )
+        .header("cookie", "shegong_flash=notice=%E7%B3%BB%E7%BB%9F%E5%8D%87%E7%BA%A7&t=1&sig=00")
         .send()
         .await
         .unwrap()

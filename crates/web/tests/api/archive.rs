@@ -6,9 +6,7 @@ use serde_json::json;
 async fn create_read_edit_with_history(app: TestApp) {
     let t = app.token("haining").await;
     let id_number = fresh_id(7);
-    let (s, w) = app
-        .post_json(&t, "/api/v1/workers", new_worker("330481001001", &id_number))
-        .await;
+    let (s, w) = app.post_json(&t, "/api/v1/workers", new_worker("330481001001", &id_number)).await;
     assert_eq!(s, StatusCode::CREATED, "{w}");
     let id = w["id"].as_str().unwrap().to_string();
     assert_eq!(w["gender"], "1", "gender from the ID number");
@@ -17,16 +15,8 @@ async fn create_read_edit_with_history(app: TestApp) {
     // UUIDv7
     assert_eq!(&id[14..15], "7");
     // The list masks, the admin's detail shows the full number and audits it.
-    let (_, list) = app
-        .get_json(&t, &format!("/api/v1/workers?q={}", &id_number[..10]))
-        .await;
-    let row = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["id"] == id.as_str())
-        .unwrap()
-        .clone();
+    let (_, list) = app.get_json(&t, &format!("/api/v1/workers?q={}", &id_number[..10])).await;
+    let row = list["items"].as_array().unwrap().iter().find(|x| x["id"] == id.as_str()).unwrap().clone();
     assert_eq!(row["id_number"], format!("{}************", &id_number[..6]));
     let (_, d) = app.get_json(&t, &format!("/api/v1/workers/{id}?full_id=true")).await;
     assert_eq!(d["id_number_full"], id_number.as_str());
@@ -46,27 +36,16 @@ async fn create_read_edit_with_history(app: TestApp) {
     }
     // Edit: each changed field is one history row with before and after.
     let (s, _) = app
-        .patch_json(
-            &t,
-            &format!("/api/v1/workers/{id}"),
-            json!({"phone": "13912345678", "political_status": "01"}),
-        )
+        .patch_json(&t, &format!("/api/v1/workers/{id}"), json!({"phone": "13912345678", "political_status": "01"}))
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, h) = app.get_json(&t, &format!("/api/v1/workers/{id}/history")).await;
     let items = h["items"].as_array().unwrap();
-    let phone = items
-        .iter()
-        .find(|c| c["field"] == "手机号码")
-        .expect("phone change recorded");
+    let phone = items.iter().find(|c| c["field"] == "手机号码").expect("phone change recorded");
     assert_eq!(phone["before"], "13800000000");
     assert_eq!(phone["after"], "13912345678");
     assert_eq!(phone["actor"], "haining");
-    assert!(
-        items
-            .iter()
-            .any(|c| c["field"] == "政治面貌" && c["after"] == "中共党员")
-    );
+    assert!(items.iter().any(|c| c["field"] == "政治面貌" && c["after"] == "中共党员"));
     // A transfer ends the old appointment; service years come from appointments.
     let (s, d) = app
         .post_json(&t, &format!("/api/v1/workers/{id}/appointments"), json!({"community_code": "330481002001", "post_category": "deputy", "title": "副主任", "start_date": "2026-01-01", "two_committees": true}))
@@ -105,11 +84,7 @@ async fn create_read_edit_with_history(app: TestApp) {
     assert_eq!(d["agreements"].as_array().unwrap().len(), 1);
     // Exit keeps the archive, leaves active lists; registering the person again reopens it.
     let (s, d) = app
-        .post_json(
-            &t,
-            &format!("/api/v1/workers/{id}/exit"),
-            json!({"exited_on": "2026-06-30", "reason": "个人辞职"}),
-        )
+        .post_json(&t, &format!("/api/v1/workers/{id}/exit"), json!({"exited_on": "2026-06-30", "reason": "个人辞职"}))
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["status"], "exited");
@@ -131,55 +106,15 @@ async fn bad_input_changes_nothing(app: TestApp) {
     let t = app.token("haining").await;
     let before = app.counts().await;
     let cases = [
-        (
-            json!({"id_number": "330481199502030011"}),
-            "id_number_checksum",
-            "id_number",
-            "身份证号码校验位错误",
-        ),
-        (
-            json!({"id_number": "3304811995"}),
-            "id_number_length",
-            "id_number",
-            "身份证号码应为18位",
-        ),
+        (json!({"id_number": "330481199502030011"}), "id_number_checksum", "id_number", "身份证号码校验位错误"),
+        (json!({"id_number": "3304811995"}), "id_number_length", "id_number", "身份证号码应为18位"),
         (json!({"name": ""}), "name_required", "name", "请填写姓名"),
-        (
-            json!({"community_code": "330481"}),
-            "community_code_level",
-            "community_code",
-            "12位",
-        ),
-        (
-            json!({"community_code": "330483001001"}),
-            "community_not_found",
-            "community_code",
-            "不在您的管辖范围内",
-        ),
-        (
-            json!({"post_category": "boss"}),
-            "post_category_unknown",
-            "post_category",
-            "岗位类别",
-        ),
-        (
-            json!({"start_date": "2025-02-30"}),
-            "date_format",
-            "start_date",
-            "任职开始日期",
-        ),
-        (
-            json!({"education_code": "99"}),
-            "code_unknown",
-            "education_code",
-            "学历",
-        ),
-        (
-            json!({"gender": "1"}),
-            "id_number_gender_mismatch",
-            "gender",
-            "性别与身份证号码不符",
-        ),
+        (json!({"community_code": "330481"}), "community_code_level", "community_code", "12位"),
+        (json!({"community_code": "330483001001"}), "community_not_found", "community_code", "不在您的管辖范围内"),
+        (json!({"post_category": "boss"}), "post_category_unknown", "post_category", "岗位类别"),
+        (json!({"start_date": "2025-02-30"}), "date_format", "start_date", "任职开始日期"),
+        (json!({"education_code": "99"}), "code_unknown", "education_code", "学历"),
+        (json!({"gender": "1"}), "id_number_gender_mismatch", "gender", "性别与身份证号码不符"),
         (json!({"phone": "12345"}), "phone_format", "phone", "手机号码"),
     ];
     for (i, (patch, code, field, msg)) in cases.into_iter().enumerate() {
@@ -210,13 +145,9 @@ async fn bad_input_changes_nothing(app: TestApp) {
     let tongxiang = app.token("tongxiang").await;
     let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
     let their_id = theirs["items"][0]["id"].as_str().unwrap();
-    let (_, full) = app
-        .get_json(&tongxiang, &format!("/api/v1/workers/{their_id}?full_id=true"))
-        .await;
+    let (_, full) = app.get_json(&tongxiang, &format!("/api/v1/workers/{their_id}?full_id=true")).await;
     let their_id_number = full["id_number_full"].as_str().unwrap();
-    let (s, v) = app
-        .post_json(&t, "/api/v1/workers", new_worker("330481001001", their_id_number))
-        .await;
+    let (s, v) = app.post_json(&t, "/api/v1/workers", new_worker("330481001001", their_id_number)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["code"], "id_number_active_elsewhere");
     let msg = v["message"].as_str().unwrap();
@@ -225,25 +156,14 @@ async fn bad_input_changes_nothing(app: TestApp) {
     let code = full["community_code"].as_str().unwrap();
     assert!(!msg.contains(community) && !msg.contains(&code[..6]), "{v}");
     let province = app.token("province").await;
-    let (s, v) = app
-        .post_json(
-            &province,
-            "/api/v1/workers",
-            new_worker("330481001001", their_id_number),
-        )
-        .await;
+    let (s, v) = app.post_json(&province, "/api/v1/workers", new_worker("330481001001", their_id_number)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert!(v["message"].as_str().unwrap().contains(community), "{v}");
     // A bad patch changes nothing, even its good fields.
     let (_, mine) = app.get_json(&t, "/api/v1/workers?per_page=1").await;
     let id = mine["items"][0]["id"].as_str().unwrap();
-    let (s, v) = app
-        .patch_json(
-            &t,
-            &format!("/api/v1/workers/{id}"),
-            json!({"phone": "13900001111", "ethnicity": "99"}),
-        )
-        .await;
+    let (s, v) =
+        app.patch_json(&t, &format!("/api/v1/workers/{id}"), json!({"phone": "13900001111", "ethnicity": "99"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["field"], "ethnicity");
     let (_, d) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
@@ -277,17 +197,9 @@ async fn list_filters_and_sorting(app: TestApp) {
     let heads = app.all_workers(&t, "post_category=head").await;
     assert!(heads.iter().all(|w| w["post_category"] == "head") && !heads.is_empty());
     let young = app.all_workers(&t, "age_min=20&age_max=35").await;
-    assert!(
-        young.iter().all(|w| (20..=35).contains(&w["age"].as_i64().unwrap())),
-        "age filter"
-    );
+    assert!(young.iter().all(|w| (20..=35).contains(&w["age"].as_i64().unwrap())), "age filter");
     let (_, p) = app.get_json(&t, "/api/v1/workers?sort=-age&per_page=5").await;
-    let ages: Vec<i64> = p["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["age"].as_i64().unwrap())
-        .collect();
+    let ages: Vec<i64> = p["items"].as_array().unwrap().iter().map(|w| w["age"].as_i64().unwrap()).collect();
     assert!(ages.windows(2).all(|w| w[0] >= w[1]), "{ages:?}");
     let (_, p2) = app.get_json(&t, "/api/v1/workers?page=2&per_page=5").await;
     let (_, p1) = app.get_json(&t, "/api/v1/workers?page=1&per_page=5").await;

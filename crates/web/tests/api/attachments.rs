@@ -38,15 +38,9 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
             .text("kind", kind.to_string())
             .part("file", Part::bytes(bytes).file_name(name.to_string()))
     };
-    let send = |form: Form| {
-        b.post(app.url(&format!("/workers/{w}/attachments")))
-            .multipart(form)
-            .send()
-    };
+    let send = |form: Form| b.post(app.url(&format!("/workers/{w}/attachments"))).multipart(form).send();
     // A diploma scan (PDF) and a photo (JPEG).
-    let r = send(upload("diploma", "../毕业证书.pdf", b"%PDF-1.4 test".to_vec()))
-        .await
-        .unwrap();
+    let r = send(upload("diploma", "../毕业证书.pdf", b"%PDF-1.4 test".to_vec())).await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(!r.headers()["location"].to_str().unwrap().contains("error"));
     send(upload("photo", "照片.jpg", JPEG.to_vec())).await.unwrap();
@@ -55,12 +49,7 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
     assert!(!page.contains("../"), "no path in a kept name");
     // Refused by content, whatever the name says: an HTML page called .pdf, a GIF, a PDF as photo.
     for (kind, name, bytes, says) in [
-        (
-            "certificate",
-            "证书.pdf",
-            b"<html><script>alert(1)</script>".to_vec(),
-            "只能上传",
-        ),
+        ("certificate", "证书.pdf", b"<html><script>alert(1)</script>".to_vec(), "只能上传"),
         ("other", "a.png", b"GIF89a....".to_vec(), "只能上传"),
         ("photo", "照片.pdf", b"%PDF-1.4".to_vec(), "照片应为"),
         // 69 bytes claiming a million pixels square: refused before anything decodes it.
@@ -78,46 +67,23 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
     assert!(r.status() == StatusCode::PAYLOAD_TOO_LARGE || r.status() == StatusCode::SEE_OTHER);
     // Opened as what it is, never as a page.
     let hn = app.token("haining").await;
-    let id = page
-        .split(&format!("/workers/{w}/attachments/"))
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_string();
+    let id =
+        page.split(&format!("/workers/{w}/attachments/")).nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
     let r = app.get(&hn, &format!("/workers/{w}/attachments/{id}")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let ct = r.headers()["content-type"].to_str().unwrap().to_string();
     assert!(ct == "image/jpeg" || ct == "application/pdf", "{ct}");
-    assert!(
-        r.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .contains("sandbox")
-    );
+    assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("sandbox"));
     let photo = app.get(&hn, &format!("/workers/{w}/photo")).await;
     assert_eq!(photo.headers()["content-type"], "image/jpeg");
     // The 登记表 shows the photo.
-    let form = app
-        .get(&hn, &format!("/workers/{w}/registration-form"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let form = app.get(&hn, &format!("/workers/{w}/registration-form")).await.text().await.unwrap();
     assert!(form.contains(&format!("/workers/{w}/photo")));
     // The worker opens their own, cannot upload; another county sees nothing.
-    assert_eq!(
-        app.get(&worker, &format!("/workers/{w}/photo")).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.get(&worker, &format!("/workers/{w}/photo")).await.status(), StatusCode::OK);
     let tx = app.token("tongxiang").await;
-    assert_eq!(
-        app.get(&tx, &format!("/workers/{w}/photo")).await.status(),
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        app.get(&tx, &format!("/workers/{w}/attachments/{id}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&tx, &format!("/workers/{w}/photo")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&tx, &format!("/workers/{w}/attachments/{id}")).await.status(), StatusCode::NOT_FOUND);
     // Removed.
     let r = b
         .post(app.url(&format!("/workers/{w}/attachments/{id}/remove")))
@@ -126,10 +92,7 @@ async fn scans_are_kept_with_the_archive(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        app.get(&hn, &format!("/workers/{w}/attachments/{id}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&hn, &format!("/workers/{w}/attachments/{id}")).await.status(), StatusCode::NOT_FOUND);
     // A photo whose head is right but whose data is missing leaves the PDF's photo box empty, not
     // broken: a JPEG, then a PNG (decoded only when the file is written).
     if shegong_web::pdf::font(None).is_ok() {

@@ -15,14 +15,10 @@ async fn the_auditor_finds_who_viewed_an_id_number(app: TestApp) {
     let other = list["items"][1]["id"].as_str().unwrap();
     // 海宁 views two people's full ID numbers (admins see them; each view is logged).
     for w in [id, other] {
-        let (s, _) = app
-            .get_json(&haining, &format!("/api/v1/workers/{w}?full_id=true"))
-            .await;
+        let (s, _) = app.get_json(&haining, &format!("/api/v1/workers/{w}?full_id=true")).await;
         assert_eq!(s, StatusCode::OK);
     }
-    let (_, full) = app
-        .get_json(&auditor, &format!("/api/v1/workers/{id}?full_id=true"))
-        .await;
+    let (_, full) = app.get_json(&auditor, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let id_number = full["id_number_full"].as_str().unwrap().to_string();
     // The day in China, as the pages read dates (after 16:00 UTC it is already tomorrow there).
     let today = shegong_domain::time::date_in_china(chrono::Utc::now());
@@ -39,20 +35,10 @@ async fn the_auditor_finds_who_viewed_an_id_number(app: TestApp) {
         assert!(!page.contains(&format!("{other_name}（")), "only that person's entries");
     }
     // By user: the auditor's own view is there under their name, not under 海宁's filter.
-    let mine = app
-        .get(&auditor, &format!("{q}&user=haining"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let mine = app.get(&auditor, &format!("{q}&user=haining")).await.text().await.unwrap();
     assert!(!mine.contains("<td>auditor</td>"));
     // The export has the same rows.
-    let r = app
-        .get(
-            &auditor,
-            &format!("/audit.xlsx?person={id_number}&action=worker.view_id_number"),
-        )
-        .await;
+    let r = app.get(&auditor, &format!("/audit.xlsx?person={id_number}&action=worker.view_id_number")).await;
     assert_eq!(r.status(), StatusCode::OK);
     // Filters not understood are said.
     for (bad, says) in [
@@ -74,35 +60,17 @@ both_engines!(the_auditor_finds_who_viewed_an_id_number);
 
 async fn months_and_rounds_are_named_in_the_log(app: TestApp) {
     let hn = app.token("haining").await;
-    let (s, run) = app
-        .post_json(
-            &hn,
-            "/api/v1/payroll/runs",
-            serde_json::json!({"region": "330481", "month": "2026-10"}),
-        )
-        .await;
+    let (s, run) =
+        app.post_json(&hn, "/api/v1/payroll/runs", serde_json::json!({"region": "330481", "month": "2026-10"})).await;
     assert!(s.is_success(), "{run}");
     let id = run["id"].as_str().unwrap().to_string();
     let auditor = app.token("auditor").await;
-    let page = app
-        .get(&auditor, "/audit?action=payroll.compute")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get(&auditor, "/audit?action=payroll.compute").await.text().await.unwrap();
     assert!(page.contains("2026-10 月度薪酬"), "the month is named");
     assert!(!page.contains(&id), "not its number");
     // The demo's users and its seed, in words (found by the browser walker: `community_head`).
-    let page = app
-        .get(&auditor, "/audit?action=user.create")
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("社区书记/主任") && !page.contains("community_head"),
-        "roles named"
-    );
+    let page = app.get(&auditor, "/audit?action=user.create").await.text().await.unwrap();
+    assert!(page.contains("社区书记/主任") && !page.contains("community_head"), "roles named");
     let page = app.get(&auditor, "/audit?action=demo.load").await.text().await.unwrap();
     assert!(page.contains("随机种子") && !page.contains(">seed "), "the seed named");
 }

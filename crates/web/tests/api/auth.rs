@@ -20,12 +20,7 @@ async fn tokens_and_throttling(app: TestApp) {
     let r = Client::new().get(app.url("/api/v1/workers")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // A bad token: 401.
-    let r = Client::new()
-        .get(app.url("/api/v1/workers"))
-        .bearer_auth("sg_forged")
-        .send()
-        .await
-        .unwrap();
+    let r = Client::new().get(app.url("/api/v1/workers")).bearer_auth("sg_forged").send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // A good token works, and a revoked one does not.
     let t = app.token("haining").await;
@@ -39,24 +34,14 @@ async fn tokens_and_throttling(app: TestApp) {
         .await
         .unwrap();
     let v: serde_json::Value = r.json().await.unwrap();
-    let (tok2, id2) = (
-        v["token"].as_str().unwrap().to_string(),
-        v["id"].as_str().unwrap().to_string(),
-    );
-    let r = Client::new()
-        .delete(app.url(&format!("/api/v1/auth/tokens/{id2}")))
-        .bearer_auth(&tok2)
-        .send()
-        .await
-        .unwrap();
+    let (tok2, id2) = (v["token"].as_str().unwrap().to_string(), v["id"].as_str().unwrap().to_string());
+    let r =
+        Client::new().delete(app.url(&format!("/api/v1/auth/tokens/{id2}"))).bearer_auth(&tok2).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get(&tok2, "/api/v1/me").await.status(), StatusCode::UNAUTHORIZED);
     // Stored hashed: the token itself is nowhere in the table.
     use sea_orm::EntityTrait;
-    let stored = shegong_store::entity::api_token::Entity::find()
-        .all(&app.db.conn)
-        .await
-        .unwrap();
+    let stored = shegong_store::entity::api_token::Entity::find().all(&app.db.conn).await.unwrap();
     assert!(stored.iter().all(|s| s.token_hash != t && s.token_hash.len() == 64));
     // Five failures, then 429 even with the right password.
     for _ in 0..5 {
@@ -87,10 +72,7 @@ async fn browser_session_cookie_and_csrf(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], "/", "an outside next is not followed");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     let r = client.get(app.url("/workers")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
@@ -115,10 +97,7 @@ async fn browser_session_cookie_and_csrf(app: TestApp) {
     // The API called with the session cookie also needs the token header.
     let r = client
         .post(app.url("/api/v1/workers"))
-        .json(&crate::helpers::new_worker(
-            "330481001001",
-            &crate::helpers::fresh_id(1),
-        ))
+        .json(&crate::helpers::new_worker("330481001001", &crate::helpers::fresh_id(1)))
         .send()
         .await
         .unwrap();
@@ -126,14 +105,7 @@ async fn browser_session_cookie_and_csrf(app: TestApp) {
     assert_eq!(app.counts().await, before);
     // With the token from the page, the form works.
     let page = text_of(&client, app.url("/workers/new")).await;
-    let csrf = page
-        .split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let csrf = page.split("name=\"_csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let r = client
         .post(app.url("/workers/new"))
         .form(&[
@@ -151,16 +123,8 @@ async fn browser_session_cookie_and_csrf(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     // Logout ends the session.
-    client
-        .post(app.url("/logout"))
-        .form(&[("_csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        client.get(app.url("/workers")).send().await.unwrap().status(),
-        StatusCode::SEE_OTHER
-    );
+    client.post(app.url("/logout")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(client.get(app.url("/workers")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
 }
 both_engines!(browser_session_cookie_and_csrf);
 
@@ -184,22 +148,13 @@ async fn every_api_route_is_in_the_openapi_document() {
     ];
     let mut src = String::new();
     for f in features {
-        let api = f
-            .split("pub fn api_routes()")
-            .nth(1)
-            .unwrap()
-            .split("\n}\n")
-            .next()
-            .unwrap();
+        let api = f.split("pub fn api_routes()").nth(1).unwrap().split("\n}\n").next().unwrap();
         src.push_str(api);
         src.push('\n');
     }
     // A route added with `.route(` would be served but not described: every API route goes through
     // `routes!`, which registers the handler together with its own description.
-    assert!(
-        !src.contains(".route("),
-        "an API route registered without its description:\n{src}"
-    );
+    assert!(!src.contains(".route("), "an API route registered without its description:\n{src}");
     let groups = src.matches("routes!(").count();
     assert!(groups >= 50, "found only {groups} routes");
     // Each group is one path of the document (the handlers of one path, one per method).

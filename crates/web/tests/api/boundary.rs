@@ -14,23 +14,17 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
     let admin = app.token("haining").await;
     let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
     let id = mine["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, full) = app
-        .get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true"))
-        .await;
+    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let number = full["id_number_full"].as_str().unwrap().to_string();
     let (_, seen) = app.get_json(&head, &format!("/api/v1/workers/{id}?full_id=true")).await;
     assert!(seen["id_number_full"].is_null(), "{seen}");
 
     // Search: a prefix finds nothing for a role without full view, the whole number finds the one.
-    let (_, v) = app
-        .get_json(&head, &format!("/api/v1/workers?q={}", &number[..8]))
-        .await;
+    let (_, v) = app.get_json(&head, &format!("/api/v1/workers?q={}", &number[..8])).await;
     assert_eq!(v["total"], 0, "a prefix search leaks the number: {v}");
     let (_, v) = app.get_json(&head, &format!("/api/v1/workers?q={number}")).await;
     assert_eq!(v["total"], 1);
-    let (_, v) = app
-        .get_json(&admin, &format!("/api/v1/workers?q={}", &number[..8]))
-        .await;
+    let (_, v) = app.get_json(&admin, &format!("/api/v1/workers?q={}", &number[..8])).await;
     assert!(v["total"].as_u64().unwrap() >= 1, "admins search by prefix");
 
     // The edit form shows the number masked to the head, who cannot change it.
@@ -38,9 +32,7 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
     browser_login(&app, &b, "community", DEMO_PASSWORD, "/").await;
     let form = text_of(&b, app.url(&format!("/workers/{id}/edit"))).await;
     assert!(!form.contains(&number), "the edit form shows the full number");
-    let (s, v) = app
-        .patch_json(&head, &format!("/api/v1/workers/{id}"), json!({"id_number": number}))
-        .await;
+    let (s, v) = app.patch_json(&head, &format!("/api/v1/workers/{id}"), json!({"id_number": number})).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
 
     // An admin corrects the number: the history shows both numbers to admins only.
@@ -50,30 +42,16 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
         777,
     )
     .to_string();
-    let (s, v) = app
-        .patch_json(
-            &admin,
-            &format!("/api/v1/workers/{id}"),
-            json!({"id_number": corrected}),
-        )
-        .await;
+    let (s, v) = app.patch_json(&admin, &format!("/api/v1/workers/{id}"), json!({"id_number": corrected})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, h) = app.get_json(&head, &format!("/api/v1/workers/{id}/history")).await;
     let text = h.to_string();
-    assert!(
-        !text.contains(&number) && !text.contains(&corrected),
-        "the history leaks: {text}"
-    );
+    assert!(!text.contains(&number) && !text.contains(&corrected), "the history leaks: {text}");
     let page = text_of(&b, app.url(&format!("/workers/{id}?tab=history"))).await;
-    assert!(
-        !page.contains(&number) && !page.contains(&corrected),
-        "the history page leaks"
-    );
+    assert!(!page.contains(&number) && !page.contains(&corrected), "the history page leaks");
     let (_, h) = app.get_json(&admin, &format!("/api/v1/workers/{id}/history")).await;
     assert!(!h.to_string().contains(&corrected), "masked until asked for");
-    let (_, h) = app
-        .get_json(&admin, &format!("/api/v1/workers/{id}/history?full_id=true"))
-        .await;
+    let (_, h) = app.get_json(&admin, &format!("/api/v1/workers/{id}/history?full_id=true")).await;
     assert!(h.to_string().contains(&corrected));
     // Every full view is in the audit log: the API detail, the history.
     let (_, log) = app.get_json(&admin, "/api/v1/audit?per_page=200").await;
@@ -84,10 +62,7 @@ async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp)
         .filter(|r| r["action"] == "worker.view_id_number")
         .filter_map(|r| r["detail"].as_str().map(str::to_string))
         .collect();
-    assert!(
-        views.iter().any(|d| d == "api") && views.iter().any(|d| d == "history"),
-        "{views:?}"
-    );
+    assert!(views.iter().any(|d| d == "api") && views.iter().any(|d| d == "history"), "{views:?}");
 }
 both_engines!(id_numbers_leave_the_store_only_to_those_who_may_see_them);
 
@@ -121,9 +96,7 @@ async fn searches_take_text_literally_and_filters_are_bounded(app: TestApp) {
     assert!(total > 100, "the demo county has {total} candidates");
     let mut seen = 0;
     for page in 1..=total.div_ceil(100) {
-        let (_, v) = app
-            .get_json(&t, &format!("/api/v1/reserves?per_page=100&page={page}"))
-            .await;
+        let (_, v) = app.get_json(&t, &format!("/api/v1/reserves?per_page=100&page={page}")).await;
         seen += v["items"].as_array().unwrap().len() as u64;
     }
     assert_eq!(seen, total);
@@ -140,20 +113,12 @@ async fn no_oracle_across_the_boundary(app: TestApp) {
     let tongxiang = app.token("tongxiang").await;
     let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
     let their_id = theirs["items"][0]["id"].as_str().unwrap();
-    let (_, full) = app
-        .get_json(&tongxiang, &format!("/api/v1/workers/{their_id}?full_id=true"))
-        .await;
+    let (_, full) = app.get_json(&tongxiang, &format!("/api/v1/workers/{their_id}?full_id=true")).await;
     let theirs = full["id_number_full"].as_str().unwrap();
     let body = |n: &str| json!({"username": format!("w{}", &n[12..]), "role": "worker", "id_number": n, "password": "一个足够长的好密码呀"});
     let (s1, v1) = app.post_json(&haining, "/api/v1/users", body(theirs)).await;
-    let (s2, v2) = app
-        .post_json(&haining, "/api/v1/users", body(&crate::helpers::fresh_id(77)))
-        .await;
-    assert_eq!(
-        (s1, &v1["code"], &v1["message"]),
-        (s2, &v2["code"], &v2["message"]),
-        "{v1} vs {v2}"
-    );
+    let (s2, v2) = app.post_json(&haining, "/api/v1/users", body(&crate::helpers::fresh_id(77))).await;
+    assert_eq!((s1, &v1["code"], &v1["message"]), (s2, &v2["code"], &v2["message"]), "{v1} vs {v2}");
 }
 both_engines!(no_oracle_across_the_boundary);
 
@@ -166,11 +131,7 @@ async fn free_text_is_bounded_on_every_path(app: TestApp) {
     let before = app.counts().await;
     let long = "长".repeat(40_000);
     let cases = [
-        (
-            format!("/api/v1/workers/{id}/exit"),
-            json!({"exited_on": "2026-06-30", "reason": long}),
-            "exit_reason",
-        ),
+        (format!("/api/v1/workers/{id}/exit"), json!({"exited_on": "2026-06-30", "reason": long}), "exit_reason"),
         (
             format!("/api/v1/workers/{id}/educations"),
             json!({"education_code": "21", "school": "学".repeat(101)}),
@@ -181,11 +142,7 @@ async fn free_text_is_bounded_on_every_path(app: TestApp) {
             json!({"education_code": "21", "school": "浙江\u{202E}大学"}),
             "school",
         ),
-        (
-            format!("/api/v1/workers/{id}/certificates"),
-            json!({"level": "junior", "number": "Z".repeat(61)}),
-            "number",
-        ),
+        (format!("/api/v1/workers/{id}/certificates"), json!({"level": "junior", "number": "Z".repeat(61)}), "number"),
         (
             format!("/api/v1/workers/{id}/agreements"),
             json!({"term": "届".repeat(41), "start_date": "2026-03-01", "end_date": "2031-02-28"}),
@@ -213,22 +170,12 @@ async fn free_text_is_bounded_on_every_path(app: TestApp) {
     for (path, body, field) in cases {
         let (s, v) = app.post_json(&t, &path, body).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path}: {v}");
-        let fields: Vec<&str> = v["errors"]
-            .as_array()
-            .map_or(vec![], |e| e.iter().filter_map(|x| x["field"].as_str()).collect());
+        let fields: Vec<&str> =
+            v["errors"].as_array().map_or(vec![], |e| e.iter().filter_map(|x| x["field"].as_str()).collect());
         assert!(v["field"] == field || fields.contains(&field), "{path}: {v}");
     }
-    let (s, v) = app
-        .patch_json(
-            &t,
-            &format!("/api/v1/workers/{id}"),
-            json!({"address": "路".repeat(201)}),
-        )
-        .await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("address"))
-    );
+    let (s, v) = app.patch_json(&t, &format!("/api/v1/workers/{id}"), json!({"address": "路".repeat(201)})).await;
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("address")));
     assert_eq!(app.counts().await, before, "a refused write changes nothing");
 
     // A value longer than a cell holds, already in the log: the export still answers.
@@ -255,10 +202,7 @@ async fn free_text_is_bounded_on_every_path(app: TestApp) {
     let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
     let name = wb.sheet_names()[0].clone();
     let range = wb.worksheet_range(&name).unwrap();
-    let cut = range
-        .rows()
-        .flat_map(|r| r.iter())
-        .any(|c| c.to_string().contains("已截断，全文共40000字"));
+    let cut = range.rows().flat_map(|r| r.iter()).any(|c| c.to_string().contains("已截断，全文共40000字"));
     assert!(cut, "the long value is cut with a marker");
 }
 both_engines!(free_text_is_bounded_on_every_path);
@@ -274,26 +218,10 @@ async fn impossible_dates_are_refused_everywhere(app: TestApp) {
     let before = app.counts().await;
     let appointment = |start: &str| json!({"community_code": community, "post_category": "staff", "title": "专职工作者", "start_date": start});
     let cases = vec![
-        (
-            format!("/api/v1/workers/{id}/appointments"),
-            appointment("9999-12-31"),
-            "start_date",
-        ),
-        (
-            format!("/api/v1/workers/{id}/appointments"),
-            appointment("1800-01-01"),
-            "start_date",
-        ),
-        (
-            format!("/api/v1/workers/{id}/appointments"),
-            appointment("1985-01-01"),
-            "start_date",
-        ),
-        (
-            format!("/api/v1/workers/{id}/exit"),
-            json!({"exited_on": "9999-01-01", "reason": "个人辞职"}),
-            "exited_on",
-        ),
+        (format!("/api/v1/workers/{id}/appointments"), appointment("9999-12-31"), "start_date"),
+        (format!("/api/v1/workers/{id}/appointments"), appointment("1800-01-01"), "start_date"),
+        (format!("/api/v1/workers/{id}/appointments"), appointment("1985-01-01"), "start_date"),
+        (format!("/api/v1/workers/{id}/exit"), json!({"exited_on": "9999-01-01", "reason": "个人辞职"}), "exited_on"),
         (
             format!("/api/v1/workers/{id}/educations"),
             json!({"education_code": "21", "graduated_on": "9999-07-01"}),
@@ -329,41 +257,22 @@ async fn impossible_dates_are_refused_everywhere(app: TestApp) {
             json!({"name": "履职培训", "kind": "duty", "start_date": "9999-05-01", "end_date": "9999-05-02"}),
             "start_date",
         ),
-        (
-            "/api/v1/payroll/runs".to_string(),
-            json!({"region": "330481", "month": "9999-01"}),
-            "month",
-        ),
-        (
-            "/api/v1/regions/330481/policy".to_string(),
-            json!({"name": "jilin-2020", "from": "9999-01-01"}),
-            "from",
-        ),
+        ("/api/v1/payroll/runs".to_string(), json!({"region": "330481", "month": "9999-01"}), "month"),
+        ("/api/v1/regions/330481/policy".to_string(), json!({"name": "jilin-2020", "from": "9999-01-01"}), "from"),
     ];
     for (path, body, field) in cases {
         let (s, v) = app.post_json(&t, &path, body.clone()).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path} {body}: {v}");
-        let fields: Vec<&str> = v["errors"]
-            .as_array()
-            .map_or(vec![], |e| e.iter().filter_map(|x| x["field"].as_str()).collect());
+        let fields: Vec<&str> =
+            v["errors"].as_array().map_or(vec![], |e| e.iter().filter_map(|x| x["field"].as_str()).collect());
         assert!(v["field"] == field || fields.contains(&field), "{path} {body}: {v}");
     }
-    let (s, v) = app
-        .patch_json(
-            &t,
-            &format!("/api/v1/workers/{id}"),
-            json!({"birth_date": "9999-01-01"}),
-        )
-        .await;
+    let (s, v) = app.patch_json(&t, &format!("/api/v1/workers/{id}"), json!({"birth_date": "9999-01-01"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     let mut new = crate::helpers::new_worker(&community, &crate::helpers::fresh_id(41));
     new["start_date"] = json!("1800-01-01");
     let (s, v) = app.post_json(&t, "/api/v1/workers", new).await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("start_date")),
-        "{v}"
-    );
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("start_date")), "{v}");
     assert_eq!(app.counts().await, before, "a refused date changes nothing");
     let (_, after) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
     assert_eq!(after["status"], "active");
@@ -379,9 +288,7 @@ async fn registering_someone_who_left_elsewhere_is_a_transfer(app: TestApp) {
     let tongxiang = app.token("tongxiang").await;
     let (_, theirs) = app.get_json(&tongxiang, "/api/v1/workers?per_page=1").await;
     let id = theirs["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, w) = app
-        .get_json(&tongxiang, &format!("/api/v1/workers/{id}?full_id=true"))
-        .await;
+    let (_, w) = app.get_json(&tongxiang, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let number = w["id_number_full"].as_str().unwrap().to_string();
     let name = w["name"].as_str().unwrap().to_string();
     let old_address = w["address"].as_str().unwrap_or_default().to_string();
@@ -397,45 +304,28 @@ async fn registering_someone_who_left_elsewhere_is_a_transfer(app: TestApp) {
     let mut body = crate::helpers::new_worker("330481001001", &number);
     body["name"] = json!("冒名顶替");
     let (s, v) = app.post_json(&haining, "/api/v1/workers", body.clone()).await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::CONFLICT, Some("name_mismatch")),
-        "{v}"
-    );
+    assert_eq!((s, v["code"].as_str()), (StatusCode::CONFLICT, Some("name_mismatch")), "{v}");
     assert!(!v.to_string().contains(&name), "the archive's name leaks: {v}");
     body["name"] = json!(name);
     body["start_date"] = json!("2026-06-01");
     let (s, v) = app.post_json(&haining, "/api/v1/workers", body.clone()).await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("start_date")),
-        "{v}"
-    );
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("start_date")), "{v}");
     body["start_date"] = json!("2026-07-01");
     body["phone"] = json!("13912345678");
     let (s, v) = app.post_json(&haining, "/api/v1/workers", body).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["id"], id.as_str(), "the archive follows the person");
     assert_eq!(v["phone"], "13912345678");
-    assert!(
-        v["address"].is_null() || (!old_address.is_empty() && v["address"] != old_address.as_str()),
-        "{v}"
-    );
+    assert!(v["address"].is_null() || (!old_address.is_empty() && v["address"] != old_address.as_str()), "{v}");
     let (_, h) = app.get_json(&haining, &format!("/api/v1/workers/{id}/history")).await;
     assert!(h.to_string().contains("档案转入"), "{h}");
     // Both counties' logs say so.
     for (token, action) in [(&haining, "worker.transfer_in"), (&tongxiang, "worker.transfer_out")] {
         let (_, log) = app.get_json(token, "/api/v1/audit?per_page=50").await;
-        assert!(
-            log["items"].as_array().unwrap().iter().any(|r| r["action"] == action),
-            "{action} missing"
-        );
+        assert!(log["items"].as_array().unwrap().iter().any(|r| r["action"] == action), "{action} missing");
     }
     // And the county it left no longer sees the archive.
-    assert_eq!(
-        app.get(&tongxiang, &format!("/api/v1/workers/{id}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&tongxiang, &format!("/api/v1/workers/{id}")).await.status(), StatusCode::NOT_FOUND);
 }
 both_engines!(registering_someone_who_left_elsewhere_is_a_transfer);
 
@@ -446,9 +336,7 @@ async fn searches_by_id_number_are_counted_and_logged(app: TestApp) {
     let admin = app.token("haining").await;
     let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
     let id = mine["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, full) = app
-        .get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true"))
-        .await;
+    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let number = full["id_number_full"].as_str().unwrap().to_string();
     let limit = shegong_web::id_search::LIMIT;
     for i in 0..limit {
@@ -465,27 +353,16 @@ async fn searches_by_id_number_are_counted_and_logged(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     // Admins are not limited, and each of their searches by number is logged, masked.
     for _ in 0..3 {
-        let (s, _) = app
-            .get_json(&admin, &format!("/api/v1/workers?q={}", &number[..10]))
-            .await;
+        let (s, _) = app.get_json(&admin, &format!("/api/v1/workers?q={}", &number[..10])).await;
         assert_eq!(s, StatusCode::OK);
     }
     let auditor = app.token("auditor").await;
-    let (_, log) = app
-        .get_json(&auditor, "/api/v1/audit?action=worker.search_id_number&per_page=500")
-        .await;
+    let (_, log) = app.get_json(&auditor, "/api/v1/audit?action=worker.search_id_number&per_page=500").await;
     let items = log["items"].as_array().unwrap();
-    assert!(
-        items.iter().all(|e| e["action"] == "worker.search_id_number"),
-        "the filter applies"
-    );
+    assert!(items.iter().all(|e| e["action"] == "worker.search_id_number"), "the filter applies");
     let by = |u: &str| items.iter().filter(|e| e["username"] == u).count();
     assert_eq!(by("haining"), 3);
-    assert_eq!(
-        by("community"),
-        limit as usize,
-        "the refused one is not run, nor logged"
-    );
+    assert_eq!(by("community"), limit as usize, "the refused one is not run, nor logged");
     assert!(!log.to_string().contains(&number), "the log masks whole numbers");
 }
 both_engines!(searches_by_id_number_are_counted_and_logged);

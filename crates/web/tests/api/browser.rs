@@ -13,10 +13,7 @@ async fn main_pages_in_headless_chromium() {
     let required = std::env::var("SHEGONG_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     let have = Path::new("/usr/bin/chromium").exists() && script_dir.join("node_modules/playwright-core").exists();
     if !have {
-        assert!(
-            !required,
-            "SHEGONG_REQUIRE_BROWSER=1 but chromium or tests/browser/node_modules is missing"
-        );
+        assert!(!required, "SHEGONG_REQUIRE_BROWSER=1 but chromium or tests/browser/node_modules is missing");
         eprintln!("chromium or playwright-core not installed: browser test skipped");
         return;
     }
@@ -27,11 +24,7 @@ async fn main_pages_in_headless_chromium() {
         let base = app.base.clone();
         let script = script_dir.join(script);
         let output = tokio::task::spawn_blocking(move || {
-            std::process::Command::new("node")
-                .arg(script)
-                .arg(base)
-                .arg(out)
-                .output()
+            std::process::Command::new("node").arg(script).arg(base).arg(out).output()
         })
         .await
         .unwrap()

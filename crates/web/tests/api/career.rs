@@ -16,75 +16,41 @@ async fn grades_raise_the_exit_flag_and_alerts(app: TestApp) {
     let (s, v) = app.post_json(&t, &path, json!({"year": 2018, "grade": "bad"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["field"], "grade");
-    let (s, _) = app
-        .post_json(&t, &path, json!({"year": 2999, "grade": "competent"}))
-        .await;
+    let (s, _) = app.post_json(&t, &path, json!({"year": 2999, "grade": "competent"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let tongxiang = app.token("tongxiang").await;
-    let (s, _) = app
-        .post_json(&tongxiang, &path, json!({"year": 2018, "grade": "incompetent"}))
-        .await;
+    let (s, _) = app.post_json(&tongxiang, &path, json!({"year": 2018, "grade": "incompetent"})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let head = app.token("community").await;
-    let (s, _) = app
-        .post_json(&head, &path, json!({"year": 2018, "grade": "incompetent"}))
-        .await;
+    let (s, _) = app.post_json(&head, &path, json!({"year": 2018, "grade": "incompetent"})).await;
     assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND);
     // One 不合格: no flag. Two running: the flag, with the rule.
-    let (s, a) = app
-        .post_json(&t, &path, json!({"year": 2017, "grade": "incompetent"}))
-        .await;
+    let (s, a) = app.post_json(&t, &path, json!({"year": 2017, "grade": "incompetent"})).await;
     assert_eq!(s, StatusCode::CREATED, "{a}");
     assert_eq!(a["grade_label"], "不合格");
     let (_, d) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
     assert_eq!(d["exit_flag"], false);
-    let (s, _) = app
-        .post_json(&t, &path, json!({"year": 2018, "grade": "incompetent"}))
-        .await;
+    let (s, _) = app.post_json(&t, &path, json!({"year": 2018, "grade": "incompetent"})).await;
     assert_eq!(s, StatusCode::CREATED);
     let (_, d) = app.get_json(&t, &format!("/api/v1/workers/{id}")).await;
     assert_eq!(d["exit_flag"], true, "{d}");
     assert!(d["exit_rule"].as_str().unwrap().contains("连续2年考核不合格"));
     // A published grade is final.
-    let (s, v) = app
-        .post_json(&t, &path, json!({"year": 2018, "grade": "excellent"}))
-        .await;
+    let (s, v) = app.post_json(&t, &path, json!({"year": 2018, "grade": "excellent"})).await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(v["code"], "assessment_published");
     let (_, g) = app.get_json(&t, &path).await;
     assert_eq!(g["exit_flag"], true);
-    assert_eq!(
-        g["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|a| a["year"] == 2018)
-            .count(),
-        1
-    );
+    assert_eq!(g["items"].as_array().unwrap().iter().filter(|a| a["year"] == 2018).count(), 1);
 
     // Alerts: the flag is there for 海宁市 and not for 桐乡市.
     let (s, al) = app.get_json(&t, "/api/v1/alerts?region=330481").await;
     assert_eq!(s, StatusCode::OK);
     let items = al["items"].as_array().unwrap();
-    assert!(
-        items
-            .iter()
-            .any(|a| a["kind"] == "exit_flag" && a["worker_id"] == id.as_str())
-    );
-    assert!(
-        items
-            .iter()
-            .all(|a| a["region_code"].as_str().is_none_or(|r| r.starts_with("330481")))
-    );
+    assert!(items.iter().any(|a| a["kind"] == "exit_flag" && a["worker_id"] == id.as_str()));
+    assert!(items.iter().all(|a| a["region_code"].as_str().is_none_or(|r| r.starts_with("330481"))));
     let (_, al) = app.get_json(&tongxiang, "/api/v1/alerts").await;
-    assert!(
-        al["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a["worker_id"] != id.as_str())
-    );
+    assert!(al["items"].as_array().unwrap().iter().all(|a| a["worker_id"] != id.as_str()));
     let (s, _) = app.get_json(&t, "/api/v1/alerts?region=330483").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     // An agreement ending within 90 days is an alert until a later one is signed.
@@ -147,12 +113,7 @@ async fn grades_raise_the_exit_flag_and_alerts(app: TestApp) {
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
     let (_, h) = app.get_json(&t, &format!("/api/v1/workers/{id}/history")).await;
     assert!(h["items"].as_array().unwrap().iter().any(|c| c["field"] == "奖励"));
-    let html = app
-        .get(&t, &format!("/workers/{id}?tab=reward"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = app.get(&t, &format!("/workers/{id}?tab=reward")).await.text().await.unwrap();
     assert!(html.contains("优秀社区工作者"));
     // Exit removes the flag from the alerts.
     let (s, _) = app
@@ -164,13 +125,7 @@ async fn grades_raise_the_exit_flag_and_alerts(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::OK);
     let (_, al) = app.get_json(&t, "/api/v1/alerts").await;
-    assert!(
-        al["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|a| a["worker_id"] != id.as_str())
-    );
+    assert!(al["items"].as_array().unwrap().iter().all(|a| a["worker_id"] != id.as_str()));
     // A worker sees no alerts.
     let me = app.token("worker").await;
     let (_, al) = app.get_json(&me, "/api/v1/alerts").await;

@@ -21,13 +21,7 @@ async fn irreversible_steps_ask_first(app: TestApp) {
     let entries = round["entries"].as_array().unwrap();
     let excellent = entries.iter().filter(|e| e["grade"] == "excellent").count();
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
-    assert!(
-        page.contains(&format!(
-            "data-confirm=\"将发布{}人的等次：优秀{excellent}人",
-            entries.len()
-        )),
-        "{page}"
-    );
+    assert!(page.contains(&format!("data-confirm=\"将发布{}人的等次：优秀{excellent}人", entries.len())), "{page}");
 
     // A worker's exit: asked first, and no reason chosen in advance.
     browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
@@ -47,31 +41,17 @@ async fn adjustments_name_their_person(app: TestApp) {
     browser_login(&app, &b, "haining", DEMO_PASSWORD, "/").await;
     let t = app.token("haining").await;
     let (_, runs) = app.get_json(&t, "/api/v1/payroll/runs").await;
-    let run = runs["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["status"] == "locked")
-        .unwrap()["id"]
+    let run = runs["items"].as_array().unwrap().iter().find(|r| r["status"] == "locked").unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
     let page = text_of(&b, app.url(&format!("/payroll/{run}"))).await;
-    assert!(
-        page.contains("人员（姓名或身份证号码）") && !page.contains("人员ID"),
-        "{page}"
-    );
+    assert!(page.contains("人员（姓名或身份证号码）") && !page.contains("人员ID"), "{page}");
     let csrf = crate::helpers::csrf_of(&page);
-    let (_, sheet) = app
-        .get_json(&t, &format!("/api/v1/payroll/runs/{run}?per_page=500"))
-        .await;
+    let (_, sheet) = app.get_json(&t, &format!("/api/v1/payroll/runs/{run}?per_page=500")).await;
     let slips = sheet["payslips"].as_array().unwrap();
     let names: Vec<&str> = slips.iter().map(|s| s["name"].as_str().unwrap()).collect();
-    let unique = names
-        .iter()
-        .find(|n| names.iter().filter(|m| m == n).count() == 1)
-        .unwrap()
-        .to_string();
+    let unique = names.iter().find(|n| names.iter().filter(|m| m == n).count() == 1).unwrap().to_string();
     // By name: one adjustment on that person's payslip.
     let r = b
         .post(app.url(&format!("/payroll/{run}/adjust")))
@@ -90,12 +70,7 @@ async fn adjustments_name_their_person(app: TestApp) {
     // Someone not paid in that month is named as not found there.
     let r = b
         .post(app.url(&format!("/payroll/{run}/adjust")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("worker", "查无此人"),
-            ("amount_yuan", "1"),
-            ("reason", "试"),
-        ])
+        .form(&[("_csrf", csrf.as_str()), ("worker", "查无此人"), ("amount_yuan", "1"), ("reason", "试")])
         .send()
         .await
         .unwrap();

@@ -12,13 +12,7 @@ async fn a_community_head_scores_their_own_community(app: TestApp) {
     let (_, me) = app.get_json(&head, "/api/v1/me").await;
     let community = me["region"].as_str().unwrap().to_string();
     let street = community[..9].to_string();
-    let (s, round) = app
-        .post_json(
-            &st,
-            "/api/v1/assessment-rounds",
-            json!({"region": street, "year": 2021}),
-        )
-        .await;
+    let (s, round) = app.post_json(&st, "/api/v1/assessment-rounds", json!({"region": street, "year": 2021})).await;
     assert_eq!(s, StatusCode::CREATED, "{round}");
     let id = round["id"].as_str().unwrap();
     // The head sees the round with their community's entries only, and scores them.
@@ -31,18 +25,8 @@ async fn a_community_head_scores_their_own_community(app: TestApp) {
         .iter()
         .map(|e| json!({"worker_id": e["worker_id"], "organisation": 90, "residents": 85, "routine": 80}))
         .collect();
-    let (s, v) = app
-        .put_json(
-            &head,
-            &format!("/api/v1/assessment-rounds/{id}/scores"),
-            json!({"items": items}),
-        )
-        .await;
-    assert_eq!(
-        (s, v["saved"].as_u64()),
-        (StatusCode::OK, Some(entries.len() as u64)),
-        "{v}"
-    );
+    let (s, v) = app.put_json(&head, &format!("/api/v1/assessment-rounds/{id}/scores"), json!({"items": items})).await;
+    assert_eq!((s, v["saved"].as_u64()), (StatusCode::OK, Some(entries.len() as u64)), "{v}");
     // Not another community's people, and not the grading.
     let (_, all) = app.get_json(&st, &format!("/api/v1/assessment-rounds/{id}")).await;
     let other = all["entries"]
@@ -60,16 +44,9 @@ async fn a_community_head_scores_their_own_community(app: TestApp) {
         .await;
     assert!(s.is_client_error(), "{s}");
     let (_, after) = app.get_json(&st, &format!("/api/v1/assessment-rounds/{id}")).await;
-    let kept = after["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["worker_id"] == other["worker_id"])
-        .unwrap();
+    let kept = after["entries"].as_array().unwrap().iter().find(|e| e["worker_id"] == other["worker_id"]).unwrap();
     assert!(kept["organisation_score"].is_null(), "{kept}");
-    let (s, _) = app
-        .post_json(&head, &format!("/api/v1/assessment-rounds/{id}/score"), json!({}))
-        .await;
+    let (s, _) = app.post_json(&head, &format!("/api/v1/assessment-rounds/{id}/score"), json!({})).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
 both_engines!(a_community_head_scores_their_own_community);
@@ -98,37 +75,15 @@ async fn a_correction_is_handled_once_on_its_own_worker(app: TestApp) {
         .find(|w| *w != me)
         .unwrap()
         .to_string();
-    let (s, _) = app
-        .post_json(
-            &street,
-            &format!("/api/v1/workers/{other}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
+    let (s, _) = app.post_json(&street, &format!("/api/v1/workers/{other}/corrections/{cid}/resolve"), json!({})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, done) = app
-        .post_json(
-            &street,
-            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
+    let (s, done) = app.post_json(&street, &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{done}");
     assert_eq!(done["handled_by"], "street");
     // Once handled, it stays as it was handled.
     let haining = app.token("haining").await;
-    let (s, v) = app
-        .post_json(
-            &haining,
-            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::CONFLICT, Some("correction_handled")),
-        "{v}"
-    );
+    let (s, v) = app.post_json(&haining, &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"), json!({})).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::CONFLICT, Some("correction_handled")), "{v}");
 }
 both_engines!(a_correction_is_handled_once_on_its_own_worker);
 
@@ -145,31 +100,14 @@ async fn a_month_with_people_left_out_is_not_reviewed(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
-    let (s, run) = app
-        .post_json(
-            &hn,
-            "/api/v1/payroll/runs",
-            json!({"region": "330481", "month": "2026-02"}),
-        )
-        .await;
+    let (s, run) = app.post_json(&hn, "/api/v1/payroll/runs", json!({"region": "330481", "month": "2026-02"})).await;
     assert_eq!(s, StatusCode::CREATED, "{run}");
     let left_out = run["problems"].as_array().unwrap().len();
     assert!(left_out > 0, "the street's people are left out: {run}");
     let id = run["id"].as_str().unwrap();
-    let (s, v) = app
-        .post_json(&hn, &format!("/api/v1/payroll/runs/{id}/review"), json!({}))
-        .await;
-    assert_eq!(
-        (s, v["code"].as_str()),
-        (StatusCode::CONFLICT, Some("payroll_incomplete")),
-        "{v}"
-    );
-    assert!(
-        v["message"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("{left_out}人未能计算"))
-    );
+    let (s, v) = app.post_json(&hn, &format!("/api/v1/payroll/runs/{id}/review"), json!({})).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::CONFLICT, Some("payroll_incomplete")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains(&format!("{left_out}人未能计算")));
 }
 both_engines!(a_month_with_people_left_out_is_not_reviewed);
 
@@ -201,9 +139,7 @@ async fn a_reserve_candidate_is_removed_from_the_page(app: TestApp) {
     let back = r.headers()["location"].to_str().unwrap().to_string();
     assert!(back.starts_with(&format!("/reserves?region={community}")), "{back}");
     assert!(text_of(&b, app.url(&back)).await.contains("已移出后备名单"));
-    let (_, list) = app
-        .get_json(&head, &format!("/api/v1/reserves?region={community}&per_page=1000"))
-        .await;
+    let (_, list) = app.get_json(&head, &format!("/api/v1/reserves?region={community}&per_page=1000")).await;
     assert!(list["items"].as_array().unwrap().iter().all(|r| r["id"] != id));
 }
 both_engines!(a_reserve_candidate_is_removed_from_the_page);

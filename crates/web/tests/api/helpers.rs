@@ -50,9 +50,7 @@ impl TestApp {
             let _ = tracing_subscriber::fmt().with_test_writer().try_init();
         }
         let dir = tempfile::tempdir().expect("tempdir");
-        let (db, _url) = shegong_store::testing::fresh(postgres, dir.path())
-            .await
-            .expect("database");
+        let (db, _url) = shegong_store::testing::fresh(postgres, dir.path()).await.expect("database");
         let opts = DemoOptions {
             province: "33".into(),
             seed: 7,
@@ -63,11 +61,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
         shegong_web::spawn(db.clone(), listener).await;
-        Self {
-            base: format!("http://{addr}"),
-            db,
-            _dir: dir,
-        }
+        Self { base: format!("http://{addr}"), db, _dir: dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -87,12 +81,7 @@ impl TestApp {
     }
 
     pub async fn get(&self, token: &str, path: &str) -> Response {
-        Client::new()
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
+        Client::new().get(self.url(path)).bearer_auth(token).send().await.unwrap()
     }
 
     pub async fn get_json(&self, token: &str, path: &str) -> (StatusCode, Value) {
@@ -111,13 +100,8 @@ impl TestApp {
         path: &str,
         body: Value,
     ) -> (StatusCode, Value) {
-        let r = Client::new()
-            .request(method.clone(), self.url(path))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r =
+            Client::new().request(method.clone(), self.url(path)).bearer_auth(token).json(&body).send().await.unwrap();
         let s = r.status();
         let answer = r.json().await.unwrap_or(Value::Null);
         if !answer.is_null() {
@@ -142,9 +126,7 @@ impl TestApp {
     pub async fn all_workers(&self, token: &str, query: &str) -> Vec<Value> {
         let mut out = Vec::new();
         for page in 1.. {
-            let (s, v) = self
-                .get_json(token, &format!("/api/v1/workers?per_page=200&page={page}&{query}"))
-                .await;
+            let (s, v) = self.get_json(token, &format!("/api/v1/workers?per_page=200&page={page}&{query}")).await;
             assert_eq!(s, StatusCode::OK, "{v}");
             let items = v["items"].as_array().unwrap().clone();
             let done = items.len() < 200;
@@ -166,11 +148,7 @@ impl TestApp {
         // One table's rows in every province.
         macro_rules! rows {
             ($e:ident) => {
-                $e::Entity::find()
-                    .filter($e::Column::ProvinceCode.is_in(provinces.clone()))
-                    .count(c)
-                    .await
-                    .unwrap()
+                $e::Entity::find().filter($e::Column::ProvinceCode.is_in(provinces.clone())).count(c).await.unwrap()
             };
         }
         vec![
@@ -186,20 +164,12 @@ impl TestApp {
 
 /// The value of the first hidden `_csrf` field of a page.
 pub fn csrf_of(html: &str) -> String {
-    html.split("name=\"_csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_string()
+    html.split("name=\"_csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or_default().to_string()
 }
 
 /// A browser-like client: it keeps cookies and does not follow redirects (tests read where they go).
 pub fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// The text of the page at `url` (a GET with the client's cookies).
@@ -215,12 +185,7 @@ pub async fn browser_login(app: &TestApp, client: &Client, username: &str, passw
     assert!(!csrf.is_empty(), "the login form has a CSRF token");
     client
         .post(app.url("/login"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("username", username),
-            ("password", password),
-            ("next", next),
-        ])
+        .form(&[("_csrf", csrf.as_str()), ("username", username), ("password", password), ("next", next)])
         .send()
         .await
         .unwrap()
@@ -242,12 +207,8 @@ pub fn new_worker(community: &str, id_number: &str) -> Value {
 
 /// A fresh valid ID number that no demo worker has.
 pub fn fresh_id(seq: u16) -> String {
-    shegong_domain::IdNumber::compose(
-        "330481",
-        chrono::NaiveDate::from_ymd_opt(1995, 2, 3).unwrap(),
-        900 + seq,
-    )
-    .to_string()
+    shegong_domain::IdNumber::compose("330481", chrono::NaiveDate::from_ymd_opt(1995, 2, 3).unwrap(), 900 + seq)
+        .to_string()
 }
 
 /// The kind of message (`notice` or `error`) a form's answer sends to the page it redirects to, if

@@ -42,16 +42,8 @@ async fn check(what: &str, r: reqwest::Result<reqwest::Response>) {
     let status = r.status();
     assert!(status.as_u16() < 500, "{what}: answered {status}");
     if status.is_client_error() {
-        let ct = r
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        assert!(
-            ct.starts_with("application/json"),
-            "{what}: {status} answered as {ct:?}"
-        );
+        let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert!(ct.starts_with("application/json"), "{what}: {status} answered as {ct:?}");
         let v: Value = r.json().await.unwrap_or(Value::Null);
         assert!(v["code"].is_string(), "{what}: {status} without a code: {v}");
         let msg = v["message"].as_str().unwrap_or("");
@@ -61,14 +53,7 @@ async fn check(what: &str, r: reqwest::Result<reqwest::Response>) {
 
 /// Every `(method, path template)` of the OpenAPI document.
 async fn routes(app: &TestApp) -> Vec<(Method, String)> {
-    let doc: Value = Client::new()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = Client::new().get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
     let mut out = Vec::new();
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for m in ops.as_object().unwrap().keys() {
@@ -84,11 +69,7 @@ async fn routes(app: &TestApp) -> Vec<(Method, String)> {
 /// Real identifiers for path parameters, so that extreme queries reach the handlers behind them.
 async fn real_ids(app: &TestApp, t: &str) -> Vec<(&'static str, String)> {
     let first = |v: &Value| {
-        v["items"][0]["id"]
-            .as_str()
-            .or_else(|| v[0]["id"].as_str())
-            .map(str::to_string)
-            .unwrap_or_default()
+        v["items"][0]["id"].as_str().or_else(|| v[0]["id"].as_str()).map(str::to_string).unwrap_or_default()
     };
     let (_, w) = app.get_json(t, "/api/v1/workers?per_page=1").await;
     let (_, runs) = app.get_json(t, "/api/v1/payroll/runs").await;
@@ -103,11 +84,7 @@ async fn real_ids(app: &TestApp, t: &str) -> Vec<(&'static str, String)> {
 }
 
 fn fill(path: &str, ids: &[(&'static str, String)], worker: &str, bad: bool) -> String {
-    let id = ids
-        .iter()
-        .find(|(p, _)| path.contains(p))
-        .map(|(_, id)| id.as_str())
-        .unwrap_or(worker);
+    let id = ids.iter().find(|(p, _)| path.contains(p)).map(|(_, id)| id.as_str()).unwrap_or(worker);
     if bad {
         return path
             .replace("{id}", "9223372036854775808")
@@ -138,11 +115,7 @@ async fn every_route_survives_extremes(app: TestApp) {
             if method == Method::GET {
                 for q in EXTREME_QUERIES {
                     let url = app.url(&format!("{path}?{q}"));
-                    check(
-                        &format!("GET {path}?{q}"),
-                        client.get(&url).bearer_auth(&t).send().await,
-                    )
-                    .await;
+                    check(&format!("GET {path}?{q}"), client.get(&url).bearer_auth(&t).send().await).await;
                 }
                 continue;
             }
@@ -213,16 +186,8 @@ async fn every_route_survives_extremes(app: TestApp) {
         }
     }
     // Routes that do not exist, and a method a route does not have.
-    check(
-        "GET /api/v1/nowhere",
-        client.get(app.url("/api/v1/nowhere")).bearer_auth(&t).send().await,
-    )
-    .await;
-    check(
-        "DELETE /api/v1/workers",
-        client.delete(app.url("/api/v1/workers")).bearer_auth(&t).send().await,
-    )
-    .await;
+    check("GET /api/v1/nowhere", client.get(app.url("/api/v1/nowhere")).bearer_auth(&t).send().await).await;
+    check("DELETE /api/v1/workers", client.delete(app.url("/api/v1/workers")).bearer_auth(&t).send().await).await;
     // The server is still up.
     let r = client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -244,12 +209,7 @@ async fn hostile_uploads_are_refused(app: TestApp) {
         let form = reqwest::multipart::Form::new()
             .text("dry_run", "true")
             .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
-        let r = client
-            .post(app.url("/api/v1/imports"))
-            .bearer_auth(&t)
-            .multipart(form)
-            .send()
-            .await;
+        let r = client.post(app.url("/api/v1/imports")).bearer_auth(&t).multipart(form).send().await;
         match r {
             // A body over the limit may be cut off before the answer is read; the server must live on.
             Err(e) if name == "huge.csv" => eprintln!("{name}: {e}"),

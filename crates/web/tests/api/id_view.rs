@@ -7,9 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 async fn views_of(app: &crate::helpers::TestApp, auditor: &str, id: &str) -> Vec<String> {
-    let (_, log) = app
-        .get_json(auditor, "/api/v1/audit?action=worker.view_id_number&per_page=200")
-        .await;
+    let (_, log) = app.get_json(auditor, "/api/v1/audit?action=worker.view_id_number&per_page=200").await;
     log["items"]
         .as_array()
         .unwrap()
@@ -33,23 +31,13 @@ async fn the_full_id_number_is_shown_only_when_asked_and_each_view_is_logged(app
     assert!(d["id_number"].as_str().unwrap().contains('*'));
     let page = app.get(&admin, &format!("/workers/{id}")).await.text().await.unwrap();
     assert!(page.contains("查看完整号码"), "the page offers the full number");
-    assert!(
-        views_of(&app, &auditor, &id).await.is_empty(),
-        "a masked read is not logged"
-    );
+    assert!(views_of(&app, &auditor, &id).await.is_empty(), "a masked read is not logged");
 
     // Asked for: whole, and logged once per view with where it was seen.
-    let (_, d) = app
-        .get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true"))
-        .await;
+    let (_, d) = app.get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let number = d["id_number_full"].as_str().unwrap().to_string();
     assert_eq!(number.len(), 18);
-    let page = app
-        .get(&admin, &format!("/workers/{id}?full_id=true"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get(&admin, &format!("/workers/{id}?full_id=true")).await.text().await.unwrap();
     assert!(page.contains(&number) && page.contains("已记录查看"));
     let mut views = views_of(&app, &auditor, &id).await;
     views.sort();
@@ -60,16 +48,9 @@ async fn the_full_id_number_is_shown_only_when_asked_and_each_view_is_logged(app
     let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
     let theirs = mine["items"][0]["id"].as_str().unwrap().to_string();
     let before = views_of(&app, &auditor, &theirs).await.len();
-    let (_, d) = app
-        .get_json(&head, &format!("/api/v1/workers/{theirs}?full_id=true"))
-        .await;
+    let (_, d) = app.get_json(&head, &format!("/api/v1/workers/{theirs}?full_id=true")).await;
     assert!(d["id_number_full"].is_null());
-    let page = app
-        .get(&head, &format!("/workers/{theirs}?full_id=true"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get(&head, &format!("/workers/{theirs}?full_id=true")).await.text().await.unwrap();
     assert!(!page.contains("查看完整号码"));
     assert_eq!(views_of(&app, &auditor, &theirs).await.len(), before);
 
@@ -79,9 +60,7 @@ async fn the_full_id_number_is_shown_only_when_asked_and_each_view_is_logged(app
     for _ in 0..40 {
         let (app, admin, other) = (app.clone(), admin.clone(), other.clone());
         all.push(tokio::spawn(async move {
-            app.get_json(&admin, &format!("/api/v1/workers/{other}?full_id=true"))
-                .await
-                .0
+            app.get_json(&admin, &format!("/api/v1/workers/{other}?full_id=true")).await.0
         }));
     }
     for h in all {
@@ -107,25 +86,16 @@ async fn reads_go_on_while_a_write_holds_the_lock(app: crate::helpers::TestApp) 
         "/workers?q=张".to_string(),
     ] {
         let r = tokio::time::timeout(wait, app.get(&admin, &path)).await;
-        assert!(
-            r.is_ok_and(|r| r.status() == StatusCode::OK),
-            "{path} waited for the write"
-        );
+        assert!(r.is_ok_and(|r| r.status() == StatusCode::OK), "{path} waited for the write");
     }
     // The audited view waits for its entry to be committed, which needs the lock on SQLite; it is
     // answered once the write ends, with its entry.
     let (handle, a2, id2) = (app.clone(), admin.clone(), id.clone());
-    let audited = tokio::spawn(async move {
-        handle
-            .get_json(&a2, &format!("/api/v1/workers/{id2}?full_id=true"))
-            .await
-    });
+    let audited =
+        tokio::spawn(async move { handle.get_json(&a2, &format!("/api/v1/workers/{id2}?full_id=true")).await });
     tokio::time::sleep(Duration::from_millis(300)).await;
     if sqlite {
-        assert!(
-            !audited.is_finished(),
-            "answered before its audit entry could be written"
-        );
+        assert!(!audited.is_finished(), "answered before its audit entry could be written");
     }
     txn.rollback().await.unwrap();
     let (s, d) = tokio::time::timeout(wait, audited).await.unwrap().unwrap();

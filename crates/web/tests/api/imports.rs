@@ -11,9 +11,8 @@ use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use serde_json::Value;
 
 async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>, dry_run: bool) -> (StatusCode, Value) {
-    let form = Form::new()
-        .part("file", Part::bytes(bytes).file_name(name.to_string()))
-        .text("dry_run", dry_run.to_string());
+    let form =
+        Form::new().part("file", Part::bytes(bytes).file_name(name.to_string())).text("dry_run", dry_run.to_string());
     let r = reqwest::Client::new()
         .post(app.url("/api/v1/imports"))
         .bearer_auth(token)
@@ -45,15 +44,7 @@ fn workbook(rows: &[[String; 10]]) -> Vec<u8> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    ws.merge_range(
-        0,
-        0,
-        0,
-        9,
-        "海宁市社区工作者花名册（2026年）",
-        &Format::new().set_bold(),
-    )
-    .unwrap();
+    ws.merge_range(0, 0, 0, 9, "海宁市社区工作者花名册（2026年）", &Format::new().set_bold()).unwrap();
     for (i, h) in HEADERS.iter().enumerate() {
         ws.write_string(1, i as u16, *h).unwrap();
     }
@@ -90,11 +81,7 @@ fn row(name: &str, id: &str, community: &str, cert: &str) -> [String; 10] {
         "21 大学本科毕业".into(),
         cert.into(),
         "13912345678".into(),
-        if cert.is_empty() {
-            String::new()
-        } else {
-            "2023-06-20".into()
-        },
+        if cert.is_empty() { String::new() } else { "2023-06-20".into() },
     ]
 }
 
@@ -105,26 +92,11 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     assert_eq!(r.status(), StatusCode::OK);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     assert_eq!(wb.sheet_names(), vec!["社区工作者", "填写说明", "代码表"]);
-    let heads: Vec<String> = wb
-        .worksheet_range("社区工作者")
-        .unwrap()
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    for h in [
-        "姓名",
-        "身份证号",
-        "所在社区代码",
-        "岗位类别",
-        "职务",
-        "任职开始日期",
-        "学历代码",
-        "社工证等级",
-        "手机号码",
-    ] {
+    let heads: Vec<String> =
+        wb.worksheet_range("社区工作者").unwrap().rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    for h in
+        ["姓名", "身份证号", "所在社区代码", "岗位类别", "职务", "任职开始日期", "学历代码", "社工证等级", "手机号码"]
+    {
         assert!(heads.iter().any(|x| x == h), "template lacks {h}");
     }
     let codes = wb.worksheet_range("代码表").unwrap();
@@ -148,20 +120,12 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     assert_eq!(v["rows"], 6, "the blank row is not a row");
     assert_eq!(v["committed"], false);
     let errors = v["errors"].as_array().unwrap();
-    let at = |row: u64| {
-        errors
-            .iter()
-            .find(|e| e["row"] == row)
-            .unwrap_or_else(|| panic!("row {row} not flagged: {v}"))
-    };
+    let at = |row: u64| errors.iter().find(|e| e["row"] == row).unwrap_or_else(|| panic!("row {row} not flagged: {v}"));
     assert_eq!(at(7)["field"], "身份证号");
     assert!(at(7)["message"].as_str().unwrap().contains("校验"), "{}", at(7));
     assert_eq!(at(8)["field"], "所在社区代码");
     assert!(at(8)["message"].as_str().unwrap().contains("管辖范围"));
-    assert!(
-        at(9)["message"].as_str().unwrap().contains("第4行"),
-        "duplicate of spreadsheet row 4"
-    );
+    assert!(at(9)["message"].as_str().unwrap().contains("第4行"), "duplicate of spreadsheet row 4");
     assert_eq!(errors.len(), 3, "{v}");
     // The error sheet of that check.
     let id = v["id"].as_str().unwrap();
@@ -178,12 +142,7 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     assert_eq!(app.counts().await, before, "nothing written");
     // Neither can another county see the upload.
     let other = app.token("tongxiang").await;
-    assert_eq!(
-        app.get(&other, &format!("/api/v1/imports/{id}/errors.xlsx"))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&other, &format!("/api/v1/imports/{id}/errors.xlsx")).await.status(), StatusCode::NOT_FOUND);
 
     // The good rows: committed together; again: nobody duplicated.
     let good = workbook(&rows[..3]);
@@ -195,13 +154,8 @@ async fn import_checks_every_row_and_commits_all_or_nothing(app: TestApp) {
     let (_, list) = app.get_json(&t, &format!("/api/v1/workers?q={c}")).await;
     let w = &list["items"][0];
     assert_eq!(w["service_start"], "2024-03-01", "date cell read as a date: {w}");
-    let (_, archive) = app
-        .get_json(&t, &format!("/api/v1/workers/{}", w["id"].as_str().unwrap()))
-        .await;
-    assert!(
-        archive.to_string().contains("2023-06-20"),
-        "serial number read as the certificate date: {archive}"
-    );
+    let (_, archive) = app.get_json(&t, &format!("/api/v1/workers/{}", w["id"].as_str().unwrap())).await;
+    assert!(archive.to_string().contains("2023-06-20"), "serial number read as the certificate date: {archive}");
     let (s, v) = upload(&app, &t, "花名册.xlsx", good, false).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!((v["created"].as_u64(), v["unchanged"].as_u64()), (Some(0), Some(3)));
@@ -289,13 +243,7 @@ async fn a_roster_names_communities_and_education_as_offices_write_them(app: Tes
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "only the unknown community is wrong: {v}");
     assert_eq!(errors[0]["row"], 3);
-    assert!(
-        errors[0]["message"]
-            .as_str()
-            .unwrap()
-            .contains("没有名为“没有这个社区”的社区"),
-        "{v}"
-    );
+    assert!(errors[0]["message"].as_str().unwrap().contains("没有名为“没有这个社区”的社区"), "{v}");
     // The good row alone goes in, its community and education read from the names.
     let csv = format!(
         "姓名,身份证号,所在社区,岗位类别,职务,任职开始日期,学历,社工证等级,手机号码\n\
@@ -315,18 +263,11 @@ async fn a_roster_of_several_megabytes_is_read(app: TestApp) {
     let mut csv = String::from("姓名,身份证号,手机号码,所在社区代码,岗位类别,职务,任职开始日期,学历代码,社工证等级\n");
     let mut i = 0;
     while csv.len() < 3 << 20 {
-        csv.push_str(&format!(
-            "测试{i},不是号码,13900000000,330481001001,其他工作人员,专职工作者,2020-01-01,21,\n"
-        ));
+        csv.push_str(&format!("测试{i},不是号码,13900000000,330481001001,其他工作人员,专职工作者,2020-01-01,21,\n"));
         i += 1;
     }
     let (s, v) = upload(&app, &t, "big.csv", csv.into_bytes(), true).await;
-    assert_eq!(
-        s,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        &v.to_string()[..300.min(v.to_string().len())]
-    );
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{}", &v.to_string()[..300.min(v.to_string().len())]);
     assert!(!v.to_string().contains("文件过大"), "{}", &v.to_string()[..300]);
     assert!(v["errors"].as_array().is_some_and(|e| !e.is_empty()));
 }

@@ -8,9 +8,7 @@ use serde_json::json;
 
 /// The number shown on the home page's 待办 line `label`.
 fn todo_count(home: &str, label: &str) -> u64 {
-    let at = home
-        .find(&format!("<span>{label}</span><b>"))
-        .unwrap_or_else(|| panic!("{label} missing"));
+    let at = home.find(&format!("<span>{label}</span><b>")).unwrap_or_else(|| panic!("{label} missing"));
     let rest = &home[at + label.len() + 16..];
     rest[..rest.find("</b>").unwrap()].replace(',', "").parse().unwrap()
 }
@@ -43,17 +41,9 @@ async fn corrections_wait_in_the_inbox_until_answered(app: TestApp) {
     assert!(list.contains("不予更正"));
     // A refusal needs its reason.
     let (s, v) = app
-        .post_json(
-            &haining,
-            &format!("/api/v1/workers/{me}/corrections/{cid}/reject"),
-            json!({"reason": "  "}),
-        )
+        .post_json(&haining, &format!("/api/v1/workers/{me}/corrections/{cid}/reject"), json!({"reason": "  "}))
         .await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")),
-        "{v}"
-    );
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")), "{v}");
     let (s, v) = app
         .post_json(
             &haining,
@@ -64,13 +54,7 @@ async fn corrections_wait_in_the_inbox_until_answered(app: TestApp) {
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("rejected")), "{v}");
     assert_eq!(v["reply"], "毕业证书显示为大学专科");
     // Answered once only.
-    let (s, _) = app
-        .post_json(
-            &haining,
-            &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
+    let (s, _) = app.post_json(&haining, &format!("/api/v1/workers/{me}/corrections/{cid}/resolve"), json!({})).await;
     assert_eq!(s, StatusCode::CONFLICT);
     // The worker reads the answer on their own archive.
     let page = app.get(&worker, &format!("/workers/{me}")).await.text().await.unwrap();
@@ -118,12 +102,7 @@ async fn every_alert_count_links_to_its_full_list(app: TestApp) {
     .find(|(_, n)| *n > 0)
     .expect("the demo has alerts");
     assert!(home.contains(&format!(r#"href="/alerts?kind={kind}""#)));
-    let list = app
-        .get(&province, &format!("/alerts?kind={kind}&per_page=20"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let list = app.get(&province, &format!("/alerts?kind={kind}&per_page=20")).await.text().await.unwrap();
     assert!(list.contains(&format!("共{n}项")), "the whole count, not the page's");
     for col in ["县（市、区）", "街道（乡镇）", "社区"] {
         assert!(list.contains(col), "{col}");
@@ -143,10 +122,7 @@ async fn every_alert_count_links_to_its_full_list(app: TestApp) {
     assert!(r.text().await.unwrap().contains("没有这类提醒"));
     // Another province's region: not found.
     let haining = app.token("haining").await;
-    assert_eq!(
-        app.get(&haining, "/alerts?region=3302").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&haining, "/alerts?region=3302").await.status(), StatusCode::NOT_FOUND);
     // The corrections list exports; a region with a line break in it is never put in a header.
     let r = app.get(&province, "/corrections?format=xlsx").await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -194,16 +170,10 @@ async fn ones_own_save_shows_at_once_on_the_kept_figures(app: TestApp) {
     // Saved through another credential of the same user (a second token, as a browser session and
     // a script would be): the user's next page counts it, whichever credential reads it.
     let other_token = app.token("haining").await;
-    let (s, v) = app
-        .post_json(&other_token, "/api/v1/workers", new_worker(&community, &fresh_id(7)))
-        .await;
+    let (s, v) = app.post_json(&other_token, "/api/v1/workers", new_worker(&community, &fresh_id(7))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let after = count(app.get(&haining, "/").await.text().await.unwrap());
-    assert_eq!(
-        after,
-        before + 1,
-        "the clerk who saved sees the new count on the next page"
-    );
+    assert_eq!(after, before + 1, "the clerk who saved sees the new count on the next page");
 }
 both_engines!(ones_own_save_shows_at_once_on_the_kept_figures);
 
@@ -211,9 +181,7 @@ async fn a_correction_follows_its_worker_to_a_new_county(app: TestApp) {
     let haining = app.token("haining").await;
     let tongxiang = app.token("tongxiang").await;
     let id_number = fresh_id(8);
-    let (s, w) = app
-        .post_json(&haining, "/api/v1/workers", new_worker("330481001001", &id_number))
-        .await;
+    let (s, w) = app.post_json(&haining, "/api/v1/workers", new_worker("330481001001", &id_number)).await;
     assert_eq!(s, StatusCode::CREATED, "{w}");
     let id = w["id"].as_str().unwrap().to_string();
     let (s, c) = app
@@ -233,11 +201,7 @@ async fn a_correction_follows_its_worker_to_a_new_county(app: TestApp) {
             json!({"reason": "a\u{0}b\u{202e}c"}),
         )
         .await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")),
-        "{v}"
-    );
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")), "{v}");
     // The person leaves 海宁 and 桐乡 takes the archive over.
     let (s, v) = app
         .post_json(
@@ -255,31 +219,16 @@ async fn a_correction_follows_its_worker_to_a_new_county(app: TestApp) {
     let list = app.get(&haining, "/corrections").await.text().await.unwrap();
     assert!(!list.contains("已搬家"));
     let (s, _) = app
-        .post_json(
-            &haining,
-            &format!("/api/v1/workers/{id}/corrections/{cid}/reject"),
-            json!({"reason": "不在本辖区"}),
-        )
+        .post_json(&haining, &format!("/api/v1/workers/{id}/corrections/{cid}/reject"), json!({"reason": "不在本辖区"}))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let list = app.get(&tongxiang, "/corrections").await.text().await.unwrap();
     assert!(list.contains("已搬家"));
-    let (s, v) = app
-        .post_json(
-            &tongxiang,
-            &format!("/api/v1/workers/{id}/corrections/{cid}/resolve"),
-            json!({}),
-        )
-        .await;
+    let (s, v) = app.post_json(&tongxiang, &format!("/api/v1/workers/{id}/corrections/{cid}/resolve"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
 both_engines!(a_correction_follows_its_worker_to_a_new_county);
 
 async fn haining_home_has_pay(app: &TestApp, token: &str) -> bool {
-    app.get(token, "/")
-        .await
-        .text()
-        .await
-        .unwrap()
-        .contains(r#"href="/payroll""#)
+    app.get(token, "/").await.text().await.unwrap().contains(r#"href="/payroll""#)
 }

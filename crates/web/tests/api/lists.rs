@@ -8,10 +8,7 @@ use crate::helpers::browser;
 
 /// The workers linked from a page's table rows, in order.
 fn workers_listed(html: &str) -> Vec<String> {
-    html.split("<td><a href=\"/workers/")
-        .skip(1)
-        .map(|s| s.split('"').next().unwrap().to_string())
-        .collect()
+    html.split("<td><a href=\"/workers/").skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
 }
 
 async fn lists_are_paged_and_say_their_total(app: TestApp) {
@@ -38,17 +35,9 @@ async fn lists_are_paged_and_say_their_total(app: TestApp) {
     let (a, z) = (workers_listed(&first), workers_listed(&second));
     assert_eq!((a.len(), z.len()), (20, 20));
     assert!(a.iter().all(|w| !z.contains(w)), "page 2 repeats page 1");
-    let api_ids: Vec<&str> = all["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["worker_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        a,
-        api_ids[..20],
-        "the pages list the same people in the same order as the API"
-    );
+    let api_ids: Vec<&str> =
+        all["items"].as_array().unwrap().iter().map(|o| o["worker_id"].as_str().unwrap()).collect();
+    assert_eq!(a, api_ids[..20], "the pages list the same people in the same order as the API");
     assert_eq!(z, api_ids[20..40]);
     let last_page = total.div_ceil(100);
     let last = text_of(&b, app.url(&format!("/training/overdue?page={last_page}&per_page=100"))).await;
@@ -66,11 +55,7 @@ async fn lists_are_paged_and_say_their_total(app: TestApp) {
         assert!(r.status().as_u16() < 500, "{q}: {}", r.status());
     }
     // A page number that is not a number is said, naming it (not a 404 as if nothing were there).
-    for page in [
-        "/training/overdue?page=abc",
-        "/alerts?per_page=abc",
-        "/corrections?page=x",
-    ] {
+    for page in ["/training/overdue?page=abc", "/alerts?per_page=abc", "/corrections?page=x"] {
         let r = b.get(app.url(page)).send().await.unwrap();
         assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{page}");
         let html = r.text().await.unwrap();
@@ -181,9 +166,7 @@ async fn keyset_paging_walks_the_same_list_as_page_numbers(app: TestApp) {
     let foreign = theirs["items"][0]["id"].as_str().unwrap();
     let (s, v) = app.get_json(&t, &format!("/api/v1/workers?after={foreign}")).await;
     assert_eq!(s, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    let (_, v2) = app
-        .get_json(&t, &format!("/api/v1/workers?after={}", uuid::Uuid::now_v7()))
-        .await;
+    let (_, v2) = app.get_json(&t, &format!("/api/v1/workers?after={}", uuid::Uuid::now_v7())).await;
     assert_eq!(v["errors"], v2["errors"], "a foreign worker answers as a missing one");
 }
 both_engines!(keyset_paging_walks_the_same_list_as_page_numbers);
@@ -197,19 +180,11 @@ async fn the_worker_list_numbers_its_pages(app: TestApp) {
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!(">{pages}</a>")), "a link to the last page");
     let pager = &html[html.find("class=\"pager\"").unwrap()..];
-    assert!(
-        pager.contains("page=3&#38;per_page=20") && pager.contains("上一页"),
-        "{}",
-        &pager[..pager.len().min(800)]
-    );
+    assert!(pager.contains("page=3&#38;per_page=20") && pager.contains("上一页"), "{}", &pager[..pager.len().min(800)]);
     assert!(!html.contains("?&#38;page"), "no empty parameter");
     // Past the end: the last page, not an empty one.
     let r = app.get(&t, "/workers?page=9999").await;
-    assert!(
-        r.url().as_str().ends_with(&format!("page={pages}&per_page=20")),
-        "{}",
-        r.url()
-    );
+    assert!(r.url().as_str().ends_with(&format!("page={pages}&per_page=20")), "{}", r.url());
     let html = r.text().await.unwrap();
     assert!(!html.contains("没有符合条件的人员"));
 }

@@ -12,34 +12,18 @@ async fn regions_are_picked_by_name(app: TestApp) {
     let street = &county["children"][1];
     let (street_code, street_name) = (street["code"].as_str().unwrap(), street["name"].as_str().unwrap());
     // The picker: the street, labelled with the county above it.
-    let (s, v) = app
-        .get_json(&hn, &format!("/api/v1/regions/suggest?q={}", &street_name[..6]))
-        .await;
+    let (s, v) = app.get_json(&hn, &format!("/api/v1/regions/suggest?q={}", &street_name[..6])).await;
     assert_eq!(s, StatusCode::OK);
-    let labels: Vec<&str> = v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&format!("海宁市 {street_name}").as_str()), "{labels:?}");
     // A place above, then part of a name: the communities of that street (not the first street's).
-    let (_, v) = app
-        .get_json(
-            &hn,
-            &format!(
-                "/api/v1/regions/suggest?q={}",
-                urlencode(&format!("{street_name} 社区"))
-            ),
-        )
-        .await;
+    let (_, v) =
+        app.get_json(&hn, &format!("/api/v1/regions/suggest?q={}", urlencode(&format!("{street_name} 社区")))).await;
     let items = v["items"].as_array().unwrap();
     assert!(!items.is_empty(), "{v}");
     assert!(
-        items
-            .iter()
-            .all(|i| i["code"].as_str().unwrap().starts_with(street_code)
-                && i["label"].as_str().unwrap().contains(street_name)),
+        items.iter().all(|i| i["code"].as_str().unwrap().starts_with(street_code)
+            && i["label"].as_str().unwrap().contains(street_name)),
         "{v}"
     );
     // Nothing outside the scope is suggested.
@@ -51,53 +35,28 @@ async fn regions_are_picked_by_name(app: TestApp) {
         assert_eq!(v["items"].as_array().unwrap().len(), 0, "{q}");
     }
     // The list filter by name equals the filter by code.
-    let (_, by_code) = app
-        .get_json(&hn, &format!("/api/v1/workers?region={street_code}&per_page=1"))
-        .await;
+    let (_, by_code) = app.get_json(&hn, &format!("/api/v1/workers?region={street_code}&per_page=1")).await;
     for name in [street_name.to_string(), format!("海宁市 {street_name}")] {
-        let (s, by_name) = app
-            .get_json(&hn, &format!("/api/v1/workers?region={}&per_page=1", urlencode(&name)))
-            .await;
+        let (s, by_name) = app.get_json(&hn, &format!("/api/v1/workers?region={}&per_page=1", urlencode(&name))).await;
         assert_eq!(s, StatusCode::OK, "{by_name}");
         assert_eq!(by_name["total"], by_code["total"], "{name}");
     }
     // A name that fits no region is refused, naming the field.
-    let (s, v) = app
-        .get_json(&hn, &format!("/api/v1/workers?region={}", urlencode("不存在街道")))
-        .await;
-    assert_eq!(
-        (s, v["field"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("region")),
-        "{v}"
-    );
+    let (s, v) = app.get_json(&hn, &format!("/api/v1/workers?region={}", urlencode("不存在街道"))).await;
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("region")), "{v}");
     assert!(v["message"].as_str().unwrap().contains("不存在街道"));
     // A region of another county, by name: not in scope, refused the same way.
-    let (s, _) = app
-        .get_json(&hn, &format!("/api/v1/workers?region={}", urlencode("桐乡市")))
-        .await;
+    let (s, _) = app.get_json(&hn, &format!("/api/v1/workers?region={}", urlencode("桐乡市"))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // The training list takes a region by name too, and says when it cannot.
-    let page = app
-        .get(&hn, &format!("/training/overdue?region={}", urlencode(street_name)))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page =
+        app.get(&hn, &format!("/training/overdue?region={}", urlencode(street_name))).await.text().await.unwrap();
     assert!(page.contains("街道（乡镇）") && !page.contains("没有名为"));
-    let page = app
-        .get(&hn, &format!("/training/overdue?region={}", urlencode("不存在街道")))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page =
+        app.get(&hn, &format!("/training/overdue?region={}", urlencode("不存在街道"))).await.text().await.unwrap();
     assert!(page.contains("没有名为“不存在街道”的区划"));
     // The page shows the refusal instead of ignoring the filter.
-    let page = app
-        .get(&hn, &format!("/workers?region={}", urlencode("不存在街道")))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = app.get(&hn, &format!("/workers?region={}", urlencode("不存在街道"))).await.text().await.unwrap();
     assert!(page.contains("没有名为“不存在街道”的区划"));
 }
 both_engines!(regions_are_picked_by_name);
@@ -130,12 +89,7 @@ async fn a_new_archive_names_its_community(app: TestApp) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        r.status(),
-        StatusCode::SEE_OTHER,
-        "{}",
-        r.text().await.unwrap_or_default()
-    );
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap_or_default());
     let (_, found) = app.get_json(&hn, &format!("/api/v1/workers?q={id_number}")).await;
     assert_eq!(found["items"][0]["community_code"], code);
     // A community name that fits nothing: the form comes back naming the field.
@@ -154,10 +108,7 @@ async fn a_new_archive_names_its_community(app: TestApp) {
         .await
         .unwrap();
     let html = r.text().await.unwrap();
-    assert!(
-        html.contains("没有名为“没有这个社区”的区划"),
-        "the form shows the refusal"
-    );
+    assert!(html.contains("没有名为“没有这个社区”的区划"), "the form shows the refusal");
     // Every bad field at once, the unknown community among them: one round of corrections.
     let r = b
         .post(app.url("/workers/new"))

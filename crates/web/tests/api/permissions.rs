@@ -6,15 +6,7 @@ use crate::helpers::TestApp;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
-const USERS: [&str; 7] = [
-    "province",
-    "city",
-    "haining",
-    "street",
-    "community",
-    "worker",
-    "auditor",
-];
+const USERS: [&str; 7] = ["province", "city", "haining", "street", "community", "worker", "auditor"];
 
 /// `(method, path, allowed per user)` from the write-route table.
 fn matrix() -> Vec<(Method, String, [bool; 7])> {
@@ -37,10 +29,9 @@ async fn send(app: &TestApp, token: &str, method: &Method, path: &str) -> (Statu
     let client = Client::new();
     let req = client.request(method.clone(), app.url(path)).bearer_auth(token);
     let req = if path == "/api/v1/imports" {
-        let form = reqwest::multipart::Form::new().text("dry_run", "true").part(
-            "file",
-            reqwest::multipart::Part::bytes(b"x,y\n1,2\n".to_vec()).file_name("a.csv"),
-        );
+        let form = reqwest::multipart::Form::new()
+            .text("dry_run", "true")
+            .part("file", reqwest::multipart::Part::bytes(b"x,y\n1,2\n".to_vec()).file_name("a.csv"));
         req.multipart(form)
     } else if *method == Method::DELETE {
         req
@@ -64,11 +55,7 @@ async fn every_write_route_as_every_role(app: TestApp) {
     let street = st["region"].as_str().unwrap().to_string();
     let other = uuid::Uuid::now_v7().to_string();
     let fill = |p: &str| {
-        let p = if p.starts_with("/api/v1/workers/{id}") {
-            p.replacen("{id}", &worker, 1)
-        } else {
-            p.to_string()
-        };
+        let p = if p.starts_with("/api/v1/workers/{id}") { p.replacen("{id}", &worker, 1) } else { p.to_string() };
         p.replace("{id}", &other)
             .replace("{cid}", &other)
             .replace("{worker_id}", &worker)
@@ -110,11 +97,7 @@ both_engines!(every_write_route_as_every_role);
 fn the_matrix_lists_every_write_route() {
     let listed: Vec<String> = matrix().iter().map(|(m, p, _)| format!("{m} {p}")).collect();
     let spec = shegong_web::openapi::spec();
-    let skip = [
-        "/api/v1/auth/token",
-        "/api/v1/auth/tokens/{id}",
-        "/api/v1/policies/check",
-    ];
+    let skip = ["/api/v1/auth/token", "/api/v1/auth/tokens/{id}", "/api/v1/policies/check"];
     for (path, ops) in spec["paths"].as_object().unwrap() {
         if skip.contains(&path.as_str()) {
             continue;
@@ -122,10 +105,7 @@ fn the_matrix_lists_every_write_route() {
         for m in ops.as_object().unwrap().keys() {
             let m = m.to_uppercase();
             if matches!(m.as_str(), "POST" | "PUT" | "PATCH" | "DELETE") {
-                assert!(
-                    listed.contains(&format!("{m} {path}")),
-                    "{m} {path} is not in docs/permissions.md"
-                );
+                assert!(listed.contains(&format!("{m} {path}")), "{m} {path} is not in docs/permissions.md");
             }
         }
     }
@@ -146,21 +126,9 @@ async fn an_exited_archive_is_read_only(app: TestApp) {
     assert_eq!(s, StatusCode::OK, "{v}");
     let before = app.counts().await;
     let writes = [
-        (
-            Method::PATCH,
-            format!("/api/v1/workers/{id}"),
-            serde_json::json!({"phone": "13900002222"}),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/workers/{id}/educations"),
-            serde_json::json!({"education_code": "21"}),
-        ),
-        (
-            Method::POST,
-            format!("/api/v1/workers/{id}/certificates"),
-            serde_json::json!({"level": "junior"}),
-        ),
+        (Method::PATCH, format!("/api/v1/workers/{id}"), serde_json::json!({"phone": "13900002222"})),
+        (Method::POST, format!("/api/v1/workers/{id}/educations"), serde_json::json!({"education_code": "21"})),
+        (Method::POST, format!("/api/v1/workers/{id}/certificates"), serde_json::json!({"level": "junior"})),
         (
             Method::POST,
             format!("/api/v1/workers/{id}/agreements"),

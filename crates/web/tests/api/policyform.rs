@@ -16,26 +16,13 @@ fn fields_of(body: &str) -> HashMap<String, String> {
         .into_iter()
         .flat_map(|g| g.fields)
         .filter(|f| f.kind != policy_form::Kind::Flag || f.value == "true")
-        .map(|f| {
-            (
-                f.path,
-                if f.kind == policy_form::Kind::Flag {
-                    "on".into()
-                } else {
-                    f.value
-                },
-            )
-        })
+        .map(|f| (f.path, if f.kind == policy_form::Kind::Flag { "on".into() } else { f.value }))
         .collect()
 }
 
 /// Posts the policy form as a browser would.
 async fn post_edit(app: &TestApp, b: &reqwest::Client, v: &HashMap<String, String>) -> reqwest::Response {
-    b.post(app.url("/policies/haining-2020/edit"))
-        .form(v)
-        .send()
-        .await
-        .unwrap()
+    b.post(app.url("/policies/haining-2020/edit")).form(v).send().await.unwrap()
 }
 
 async fn a_policy_is_edited_as_a_form(app: TestApp) {
@@ -58,10 +45,7 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
     ] {
         assert!(page.contains(text), "{text}");
     }
-    assert!(
-        !page.contains("organisation_weight\">") && !page.contains("average_wage</"),
-        "no keys shown as text"
-    );
+    assert!(!page.contains("organisation_weight\">") && !page.contains("average_wage</"), "no keys shown as text");
     let csrf = csrf_of(&page);
 
     // A bad value and a rule the checker refuses: 422, the messages beside the fields, the typed
@@ -136,11 +120,7 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
     let uploads = (0..8).map(|i| {
         let body = now_body.replacen("title = \"", &format!("title = \"并发{i}"), 1);
         let (app, prov) = (&app, &prov);
-        async move {
-            app.post_json(prov, "/api/v1/policies", serde_json::json!({"body": body}))
-                .await
-                .0
-        }
+        async move { app.post_json(prov, "/api/v1/policies", serde_json::json!({"body": body})).await.0 }
     });
     for s in futures_join_all(uploads).await {
         assert!(s.is_success(), "{s}");
@@ -158,12 +138,7 @@ async fn a_policy_is_edited_as_a_form(app: TestApp) {
         let mut v = fields_of(&body);
         v.insert("_csrf".into(), csrf_of(&home));
         v.insert("_version".into(), (version + 1).to_string());
-        let r = c
-            .post(app.url("/policies/haining-2020/edit"))
-            .form(&v)
-            .send()
-            .await
-            .unwrap();
+        let r = c.post(app.url("/policies/haining-2020/edit")).form(&v).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user}");
     }
     let (_, still) = app.get_json(&prov, "/api/v1/policies/haining-2020").await;
@@ -191,11 +166,7 @@ async fn futures_join_all<F: std::future::Future>(fs: impl IntoIterator<Item = F
                 }
             }
         }
-        if all {
-            std::task::Poll::Ready(())
-        } else {
-            std::task::Poll::Pending
-        }
+        if all { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
     })
     .await;
     out.extend(results.into_iter().map(|r| r.expect("every future finished")));
@@ -222,9 +193,7 @@ async fn a_policy_is_applied_to_a_region_named_by_its_name(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(flash_kind(&r).as_deref(), Some("notice"), "{:?}", r.headers());
-    let (_, p) = app
-        .get_json(&hn, "/api/v1/regions/330481001/policy?date=2026-12-02")
-        .await;
+    let (_, p) = app.get_json(&hn, "/api/v1/regions/330481001/policy?date=2026-12-02").await;
     assert_eq!(p["in_force"]["name"], "jilin-2020", "{p}");
     // A name that fits nothing is refused, naming it.
     let r = b
@@ -239,9 +208,6 @@ async fn a_policy_is_applied_to_a_region_named_by_its_name(app: TestApp) {
         .await
         .unwrap();
     let back = text_of(&b, app.url(r.headers()["location"].to_str().unwrap())).await;
-    assert!(
-        back.contains("没有名为“没有这个街道”的区划"),
-        "the refusal names the region"
-    );
+    assert!(back.contains("没有名为“没有这个街道”的区划"), "the refusal names the region");
 }
 both_engines!(a_policy_is_applied_to_a_region_named_by_its_name);

@@ -26,12 +26,7 @@ async fn region_tree_is_scoped(app: TestApp) {
         assert_eq!(v["code"], "not_found");
     }
     // Pages too.
-    let r = reqwest::Client::new()
-        .get(app.url("/regions/330483"))
-        .bearer_auth(&t)
-        .send()
-        .await
-        .unwrap();
+    let r = reqwest::Client::new().get(app.url("/regions/330483")).bearer_auth(&t).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 both_engines!(region_tree_is_scoped);

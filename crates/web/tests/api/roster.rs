@@ -61,11 +61,7 @@ async fn a_course_roster_is_kept_person_by_person(app: TestApp) {
     let fragment: String = name.chars().skip(1).collect();
     let r = b
         .post(app.url(&format!("/trainings/{id}/people")))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("who", fragment.as_str()),
-            ("outcome", "passed"),
-        ])
+        .form(&[("_csrf", csrf.as_str()), ("who", fragment.as_str()), ("outcome", "passed")])
         .send()
         .await
         .unwrap();
@@ -81,14 +77,8 @@ async fn a_course_roster_is_kept_person_by_person(app: TestApp) {
     assert!(!page.contains(&format!(">{name}<")), "off the roster");
     // Other counties and workers: kept out.
     let tx = app.token("tongxiang").await;
-    assert_eq!(
-        app.get(&tx, &format!("/trainings/{id}")).await.status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(app.get(&tx, &format!("/trainings/{id}")).await.status(), StatusCode::NOT_FOUND);
     let worker = app.token("worker").await;
-    assert_eq!(
-        app.get(&worker, &format!("/trainings/{id}")).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.get(&worker, &format!("/trainings/{id}")).await.status(), StatusCode::FORBIDDEN);
 }
 both_engines!(a_course_roster_is_kept_person_by_person);

@@ -24,11 +24,7 @@ fn doc() -> &'static Doc {
             .keys()
             .map(|k| (k.clone(), k.split('/').map(str::to_string).collect()))
             .collect();
-        Doc {
-            spec,
-            templates,
-            validators: Default::default(),
-        }
+        Doc { spec, templates, validators: Default::default() }
     })
 }
 
@@ -80,9 +76,7 @@ fn template_of(path: &str) -> Option<&'static str> {
         .iter()
         .filter(|(_, t)| {
             t.len() == segs.len()
-                && t.iter()
-                    .zip(&segs)
-                    .all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}')))
+                && t.iter().zip(&segs).all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}')))
         })
         // A literal segment wins over a parameter (`/workers.xlsx` over `/workers/{id}`).
         .max_by_key(|(_, t)| t.iter().filter(|s| !s.starts_with('{')).count())
@@ -97,15 +91,9 @@ pub fn check(method: &str, path: &str, status: u16, body: &Value) {
     }
     let t = template_of(path).unwrap_or_else(|| panic!("{method} {path}: not in the OpenAPI document"));
     let op = &doc().spec["paths"][t][method.to_lowercase()];
-    assert!(
-        op.is_object(),
-        "{method} {t}: this method is not in the OpenAPI document"
-    );
+    assert!(op.is_object(), "{method} {t}: this method is not in the OpenAPI document");
     let response = &op["responses"][status.to_string()];
-    assert!(
-        response.is_object(),
-        "{method} {t}: status {status} is not documented (body: {body})"
-    );
+    assert!(response.is_object(), "{method} {t}: status {status} is not documented (body: {body})");
     let Some(schema) = response["content"]["application/json"].get("schema") else {
         return;
     };
@@ -128,11 +116,7 @@ pub fn check(method: &str, path: &str, status: u16, body: &Value) {
             })
             .clone()
     };
-    let errors: Vec<String> = v
-        .iter_errors(body)
-        .take(5)
-        .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
+    let errors: Vec<String> = v.iter_errors(body).take(5).map(|e| format!("{} at {}", e, e.instance_path)).collect();
     assert!(
         errors.is_empty(),
         "{key}: the answer differs from the documented schema:\n{}\nbody: {}",

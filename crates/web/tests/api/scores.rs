@@ -11,13 +11,7 @@ use shegong_store::demo::DEMO_PASSWORD;
 async fn new_round(app: &TestApp, token: &str) -> (String, Vec<Value>) {
     let (_, me) = app.get_json(token, "/api/v1/me").await;
     let street = me["region"].as_str().unwrap().to_string();
-    let (s, round) = app
-        .post_json(
-            token,
-            "/api/v1/assessment-rounds",
-            json!({"region": street, "year": 2021}),
-        )
-        .await;
+    let (s, round) = app.post_json(token, "/api/v1/assessment-rounds", json!({"region": street, "year": 2021})).await;
     assert_eq!(s, StatusCode::CREATED, "{round}");
     let id = round["id"].as_str().unwrap().to_string();
     let (_, v) = app.get_json(token, &format!("/api/v1/assessment-rounds/{id}")).await;
@@ -41,40 +35,23 @@ fn all_scores(entries: &[Value], bad: Option<(usize, &str)>) -> Vec<(String, Str
 
 async fn scored(app: &TestApp, token: &str, id: &str) -> usize {
     let (_, v) = app.get_json(token, &format!("/api/v1/assessment-rounds/{id}")).await;
-    v["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| !e["residents_score"].is_null())
-        .count()
+    v["entries"].as_array().unwrap().iter().filter(|e| !e["residents_score"].is_null()).count()
 }
 
 async fn the_whole_grid_is_saved_at_once_or_not_at_all(app: TestApp) {
     let token = app.token("street").await;
     let (id, entries) = new_round(&app, &token).await;
-    assert!(
-        entries.len() > 21,
-        "a street round has more than 21 people: {}",
-        entries.len()
-    );
+    assert!(entries.len() > 21, "a street round has more than 21 people: {}", entries.len());
     let b = browser();
     browser_login(&app, &b, "street", DEMO_PASSWORD, "/").await;
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     assert!(page.contains("保存全部") && page.contains(r#"form="grid""#), "the grid");
-    assert!(
-        page.contains(&format!("尚缺评分（{}人）", entries.len())),
-        "who lacks scores"
-    );
+    assert!(page.contains(&format!("尚缺评分（{}人）", entries.len())), "who lacks scores");
     let csrf = csrf_of(&page);
     // A bad value in row 21: named by row, person and column; the grid comes back as typed.
     let mut form = all_scores(&entries, Some((20, "九十")));
     form.push(("_csrf".into(), csrf.clone()));
-    let r = b
-        .post(app.url(&format!("/assessments/{id}/scores")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = b.post(app.url(&format!("/assessments/{id}/scores"))).form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
     let name = entries[20]["name"].as_str().unwrap();
@@ -89,29 +66,18 @@ async fn the_whole_grid_is_saved_at_once_or_not_at_all(app: TestApp) {
     // All good: every score saved in one post.
     let mut form = all_scores(&entries, None);
     form.push(("_csrf".into(), csrf));
-    let r = b
-        .post(app.url(&format!("/assessments/{id}/scores")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
+    let r = b.post(app.url(&format!("/assessments/{id}/scores"))).form(&form).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(scored(&app, &token, &id).await, entries.len());
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     assert!(!page.contains("尚缺评分（"), "nobody lacks a score");
     // Graded, then taken back to scoring to correct a score: the grid is back, the grades cleared.
-    let (s, v) = app
-        .post_json(&token, &format!("/api/v1/assessment-rounds/{id}/score"), json!({}))
-        .await;
+    let (s, v) = app.post_json(&token, &format!("/api/v1/assessment-rounds/{id}/score"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     assert!(page.contains("退回评分（修改分数）") && !page.contains("保存全部"));
-    let r = b
-        .post(app.url(&format!("/assessments/{id}/reopen")))
-        .form(&[("_csrf", csrf_of(&page))])
-        .send()
-        .await
-        .unwrap();
+    let r =
+        b.post(app.url(&format!("/assessments/{id}/reopen"))).form(&[("_csrf", csrf_of(&page))]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     assert!(page.contains("保存全部"), "scores can be changed again");
@@ -155,9 +121,7 @@ async fn scores_come_in_from_an_excel_file(app: TestApp) {
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     let csrf = csrf_of(&page);
     let upload = |bytes: Vec<u8>| {
-        Form::new()
-            .text("_csrf", csrf.clone())
-            .part("file", Part::bytes(bytes).file_name("评分.xlsx"))
+        Form::new().text("_csrf", csrf.clone()).part("file", Part::bytes(bytes).file_name("评分.xlsx"))
     };
     // One bad value and one stranger: both named, nothing imported.
     let mut rows: Vec<(String, String)> = unique.iter().map(|n| (n.clone(), "91".into())).collect();
@@ -171,10 +135,7 @@ async fn scores_come_in_from_an_excel_file(app: TestApp) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let back = text_of(&b, app.url(r.headers()["location"].to_str().unwrap())).await;
-    assert!(
-        back.contains(&format!("第4行{}的群众评议应为0至100之间的整数", unique[2])),
-        "{back}"
-    );
+    assert!(back.contains(&format!("第4行{}的群众评议应为0至100之间的整数", unique[2])), "{back}");
     assert!(back.contains("第7行查无此人不在本次考核名单中"), "{back}");
     assert_eq!(scored(&app, &token, &id).await, 0);
     // A good file.
@@ -202,10 +163,8 @@ async fn clerk(app: &TestApp, id: &str, user: &str) -> (reqwest::Client, String)
 async fn a_stale_grid_does_not_undo_another_clerks_save(app: TestApp) {
     let token = app.token("street").await;
     let (id, entries) = new_round(&app, &token).await;
-    let (a, bw) = (
-        entries[0]["worker_id"].as_str().unwrap().to_string(),
-        entries[1]["worker_id"].as_str().unwrap().to_string(),
-    );
+    let (a, bw) =
+        (entries[0]["worker_id"].as_str().unwrap().to_string(), entries[1]["worker_id"].as_str().unwrap().to_string());
     // Both open the grid while it is empty.
     let (one, csrf1) = clerk(&app, &id, "street").await;
     let (two, csrf2) = clerk(&app, &id, "street2").await;
@@ -224,15 +183,8 @@ async fn a_stale_grid_does_not_undo_another_clerks_save(app: TestApp) {
     f2.push((format!("o.{bw}.residents"), String::new()));
     assert_eq!(post(&two, f2).await.unwrap().status(), StatusCode::SEE_OTHER);
     let (_, v) = app.get_json(&token, &format!("/api/v1/assessment-rounds/{id}")).await;
-    let score = |w: &str, k: &str| {
-        v["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["worker_id"] == w)
-            .unwrap()[k]
-            .clone()
-    };
+    let score =
+        |w: &str, k: &str| v["entries"].as_array().unwrap().iter().find(|e| e["worker_id"] == w).unwrap()[k].clone();
     assert_eq!(score(&a, "organisation_score"), 88, "the first clerk's save stands");
     assert_eq!(score(&bw, "residents_score"), 77);
     // Changing a cell someone else changed since the page was opened is refused, naming both values.
@@ -245,12 +197,7 @@ async fn a_stale_grid_does_not_undo_another_clerks_save(app: TestApp) {
     // Two clerks saving the same cell at the same moment from pages opened together: one value
     // stands and the other clerk is told; never two "saved" with one of them lost.
     let current = |v: &Value| {
-        v["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["worker_id"] == a.as_str())
-            .unwrap()["organisation_score"]
+        v["entries"].as_array().unwrap().iter().find(|e| e["worker_id"] == a.as_str()).unwrap()["organisation_score"]
             .clone()
     };
     for round in 0..4 {

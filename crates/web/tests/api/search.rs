@@ -8,19 +8,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 fn names(v: &Value) -> Vec<String> {
-    v["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["name"].as_str().unwrap().to_string())
-        .collect()
+    v["items"].as_array().unwrap().iter().map(|w| w["name"].as_str().unwrap().to_string()).collect()
 }
 
 fn q(s: &str) -> String {
-    format!(
-        "/api/v1/workers?per_page=100&q={}",
-        &serde_urlencoded::to_string([("x", s)]).unwrap()[2..]
-    )
+    format!("/api/v1/workers?per_page=100&q={}", &serde_urlencoded::to_string([("x", s)]).unwrap()[2..])
 }
 
 async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
@@ -48,19 +40,13 @@ async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
     // One character is enough; the name typed in full comes first.
     let (_, v) = app.get_json(&admin, &q("佳")).await;
     let found = names(&v);
-    assert!(
-        found.contains(&"张佳".to_string()) && found.contains(&"张佳明".to_string()),
-        "{v}"
-    );
+    assert!(found.contains(&"张佳".to_string()) && found.contains(&"张佳明".to_string()), "{v}");
     let (_, v) = app.get_json(&admin, &q("张佳")).await;
     assert_eq!(names(&v)[0], "张佳", "{v}");
     // Also with the default order named, as the list page sends it: a name typed in full, of someone
     // in the county's last community, comes before a longer name in its first community.
     let all = app.all_workers(&admin, "sort=region").await;
-    let first = all
-        .iter()
-        .find(|w| w["name"].as_str().unwrap().chars().count() == 3)
-        .unwrap();
+    let first = all.iter().find(|w| w["name"].as_str().unwrap().chars().count() == 3).unwrap();
     let last_community = all.last().unwrap()["community_code"].as_str().unwrap();
     let short: String = first["name"].as_str().unwrap().chars().skip(1).collect();
     let mut body = new_worker(last_community, &fresh_id(49));
@@ -72,13 +58,7 @@ async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
     assert!(names(&v).contains(&first["name"].as_str().unwrap().to_string()), "{v}");
 
     // A new name is found by its own keys, the old one no more.
-    let (s, v) = app
-        .patch_json(
-            &admin,
-            &format!("/api/v1/workers/{}", ids[1]),
-            json!({"name": "李佳明"}),
-        )
-        .await;
+    let (s, v) = app.patch_json(&admin, &format!("/api/v1/workers/{}", ids[1]), json!({"name": "李佳明"})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, v) = app.get_json(&admin, &q("ljm")).await;
     assert_eq!(names(&v), vec!["李佳明".to_string()], "{v}");
@@ -89,20 +69,11 @@ async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
     let head = app.token("community").await;
     let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
     let someone = mine["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, full) = app
-        .get_json(&admin, &format!("/api/v1/workers/{someone}?full_id=true"))
-        .await;
+    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{someone}?full_id=true")).await;
     let number = full["id_number_full"].as_str().unwrap().to_string();
     let tail = &number[number.len() - 6..];
     let (_, v) = app.get_json(&admin, &q(tail)).await;
-    assert!(
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|w| w["id"] == someone.as_str()),
-        "{v}"
-    );
+    assert!(v["items"].as_array().unwrap().iter().any(|w| w["id"] == someone.as_str()), "{v}");
     let (_, v) = app.get_json(&head, &q(tail)).await;
     assert_eq!(v["total"], 0, "a community head finds nobody by part of a number: {v}");
 
@@ -111,11 +82,7 @@ async fn by_fragment_pinyin_initials_and_id_tail(app: TestApp) {
     for typed in ["sxx", "张佳", "ljm", tail] {
         let (_, v) = app.get_json(&tongxiang, &q(typed)).await;
         assert!(
-            v["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|w| w["community_code"].as_str().unwrap().starts_with("330483")),
+            v["items"].as_array().unwrap().iter().all(|w| w["community_code"].as_str().unwrap().starts_with("330483")),
             "{typed}: {v}"
         );
     }
@@ -128,14 +95,10 @@ both_engines!(by_fragment_pinyin_initials_and_id_tail);
 async fn the_whole_name_or_its_pinyin_ranks_first(app: TestApp) {
     let admin = app.token("haining").await;
     // In communities ordered against the ranks: the default order alone would list them backwards.
-    for (i, (name, community)) in [
-        ("姚明", "330481001003"),
-        ("姚明鹏", "330481001002"),
-        ("何瑶", "330481001001"),
-        ("张燕梅", "330481001001"),
-    ]
-    .into_iter()
-    .enumerate()
+    for (i, (name, community)) in
+        [("姚明", "330481001003"), ("姚明鹏", "330481001002"), ("何瑶", "330481001001"), ("张燕梅", "330481001001")]
+            .into_iter()
+            .enumerate()
     {
         let mut body = new_worker(community, &fresh_id(60 + i as u16));
         body["name"] = json!(name);
@@ -160,9 +123,7 @@ async fn the_whole_name_or_its_pinyin_ranks_first(app: TestApp) {
     let mut walked = Vec::new();
     let mut after = String::new();
     loop {
-        let (s, v) = app
-            .get_json(&admin, &format!("/api/v1/workers?q=ym&per_page=1&after={after}"))
-            .await;
+        let (s, v) = app.get_json(&admin, &format!("/api/v1/workers?q=ym&per_page=1&after={after}")).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         walked.extend(names(&v));
         match v["next"].as_str() {
@@ -182,24 +143,11 @@ async fn queries_as_input_methods_type_them(app: TestApp) {
     body["name"] = json!("阿依古丽·买买提");
     let (s, w) = app.post_json(&admin, "/api/v1/workers", body).await;
     assert_eq!(s, StatusCode::CREATED, "{w}");
-    let (_, full) = app
-        .get_json(
-            &admin,
-            &format!("/api/v1/workers/{}?full_id=true", w["id"].as_str().unwrap()),
-        )
-        .await;
+    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{}?full_id=true", w["id"].as_str().unwrap())).await;
     let number = full["id_number_full"].as_str().unwrap().to_string();
-    let wide_tail: String = number[14..]
-        .chars()
-        .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
-        .collect();
-    for typed in [
-        "阿依古丽.买买提",
-        "ＡＹＩＧＵＬＩ",
-        "ayi\u{200B}guli",
-        "买买提\u{FEFF}",
-        wide_tail.as_str(),
-    ] {
+    let wide_tail: String = number[14..].chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+    for typed in ["阿依古丽.买买提", "ＡＹＩＧＵＬＩ", "ayi\u{200B}guli", "买买提\u{FEFF}", wide_tail.as_str()]
+    {
         let (s, v) = app.get_json(&admin, &q(typed)).await;
         assert_eq!(s, StatusCode::OK, "{typed}: {v}");
         assert!(names(&v).contains(&"阿依古丽·买买提".to_string()), "{typed}: {v}");

@@ -8,9 +8,7 @@ use reqwest::StatusCode;
 
 async fn figures_add_up_and_stay_in_scope(app: TestApp) {
     let t = app.token("haining").await;
-    let (s, v) = app
-        .get_json(&t, "/api/v1/stats?region=330481&date=2025-12-31&base_date=2020-12-31")
-        .await;
+    let (s, v) = app.get_json(&t, "/api/v1/stats?region=330481&date=2025-12-31&base_date=2020-12-31").await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let f = &v["figures"];
     let workers = f["workers"].as_i64().unwrap();
@@ -25,12 +23,7 @@ async fn figures_add_up_and_stay_in_scope(app: TestApp) {
         "by_age",
         "by_service_years",
     ] {
-        let sum: i64 = f[k]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x["count"].as_i64().unwrap())
-            .sum();
+        let sum: i64 = f[k].as_array().unwrap().iter().map(|x| x["count"].as_i64().unwrap()).sum();
         assert_eq!(sum, workers, "{k}");
     }
     // The county equals the sum of its streets, each asked for on its own, for every count.
@@ -47,9 +40,7 @@ async fn figures_add_up_and_stay_in_scope(app: TestApp) {
     let mut sums = vec![0i64; counts.len()];
     for child in v["children"].as_array().unwrap() {
         let code = child["code"].as_str().unwrap();
-        let (s, sv) = app
-            .get_json(&t, &format!("/api/v1/stats?region={code}&date=2025-12-31"))
-            .await;
+        let (s, sv) = app.get_json(&t, &format!("/api/v1/stats?region={code}&date=2025-12-31")).await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(sv["figures"]["workers"], child["workers"]);
         for (i, k) in counts.iter().enumerate() {
@@ -63,18 +54,13 @@ async fn figures_add_up_and_stay_in_scope(app: TestApp) {
     let base = v["base"]["workers"].as_i64().unwrap();
     assert_eq!(v["change"]["workers"]["delta"].as_i64().unwrap(), workers - base);
     let first = v["sentences"][0].as_str().unwrap();
-    assert!(
-        first.starts_with(&format!("截至2025年底，海宁市共有{workers}名社区工作者，相比2020年")),
-        "{first}"
-    );
+    assert!(first.starts_with(&format!("截至2025年底，海宁市共有{workers}名社区工作者，相比2020年")), "{first}");
     assert!(first.contains(&format!("{}名", (workers - base).abs())));
     // A different day gives different figures (from the history, not today's state).
     let (_, old) = app.get_json(&t, "/api/v1/stats?region=330481&date=2016-12-31").await;
     assert!(old["figures"]["workers"].as_i64().unwrap() < workers);
     // The trend agrees.
-    let (_, tr) = app
-        .get_json(&t, "/api/v1/stats/trend?region=330481&from_year=2016&date=2025-12-31")
-        .await;
+    let (_, tr) = app.get_json(&t, "/api/v1/stats/trend?region=330481&from_year=2016&date=2025-12-31").await;
     let tr = tr.as_array().unwrap();
     assert_eq!(tr.first().unwrap()["workers"], old["figures"]["workers"]);
     assert_eq!(tr.last().unwrap()["workers"].as_i64().unwrap(), workers);
@@ -85,9 +71,7 @@ async fn figures_add_up_and_stay_in_scope(app: TestApp) {
     let (s, e) = app.get_json(&t, "/api/v1/stats?date=2025-13-40").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["field"], "date");
-    let (s, e) = app
-        .get_json(&t, "/api/v1/stats?date=2020-01-01&base_date=2021-01-01")
-        .await;
+    let (s, e) = app.get_json(&t, "/api/v1/stats?date=2020-01-01&base_date=2021-01-01").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["field"], "base_date");
     let w = app.token("worker").await;
@@ -95,22 +79,13 @@ async fn figures_add_up_and_stay_in_scope(app: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // Excel: every chart and table, the figures the API gives.
-    let r = app
-        .get(
-            &t,
-            "/api/v1/stats.xlsx?region=330481&date=2025-12-31&base_date=2020-12-31",
-        )
-        .await;
+    let r = app.get(&t, "/api/v1/stats.xlsx?region=330481&date=2025-12-31&base_date=2020-12-31").await;
     assert_eq!(r.status(), StatusCode::OK);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
     assert_eq!(wb.sheet_names(), vec!["概况", "队伍结构", "下级区划", "历年变化"]);
     let kids = wb.worksheet_range("下级区划").unwrap();
     assert_eq!(kids.rows().count() - 1, v["children"].as_array().unwrap().len());
-    let total: f64 = kids
-        .rows()
-        .skip(1)
-        .map(|r| r[2].to_string().parse::<f64>().unwrap())
-        .sum();
+    let total: f64 = kids.rows().skip(1).map(|r| r[2].to_string().parse::<f64>().unwrap()).sum();
     assert_eq!(total as i64, workers);
     let r = app.get(&t, "/api/v1/stats.xlsx?region=330481&part=children").await;
     let wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();

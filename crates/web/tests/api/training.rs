@@ -14,49 +14,25 @@ async fn training_enrolment_and_overdue(app: TestApp) {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = v["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert!(
-        fields.contains(&"name") && fields.contains(&"kind") && fields.contains(&"end_date"),
-        "{v}"
-    );
+    let fields: Vec<&str> = v["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"name") && fields.contains(&"kind") && fields.contains(&"end_date"), "{v}");
     let (s, _) = app.post_json(&t, "/api/v1/trainings", json!({"region": "330483", "name": "x", "kind": "duty", "start_date": "2026-05-01", "end_date": "2026-05-02"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (_, list) = app.get_json(&t, "/api/v1/trainings").await;
     let existing = list["total"].as_u64().unwrap();
     assert!(existing >= 3, "the demo's yearly county trainings");
-    assert!(
-        list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|x| x["region_code"].as_str().unwrap().starts_with("330481"))
-    );
+    assert!(list["items"].as_array().unwrap().iter().all(|x| x["region_code"].as_str().unwrap().starts_with("330481")));
 
     // Some are behind the rotation in the demo, and the alerts say so.
     let (s, before) = app.get_json(&t, "/api/v1/training/overdue").await;
     let (_, al) = app.get_json(&t, "/api/v1/alerts").await;
     let first = before["items"][0]["worker_id"].clone();
-    assert!(
-        al["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a["kind"] == "training_overdue" && a["worker_id"] == first)
-    );
+    assert!(al["items"].as_array().unwrap().iter().any(|a| a["kind"] == "training_overdue" && a["worker_id"] == first));
     assert_eq!(s, StatusCode::OK);
     let n_before = before["total"].as_u64().unwrap();
     assert!(n_before > 0);
     assert!(
-        before["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["community_code"].as_str().unwrap().starts_with("330481"))
+        before["items"].as_array().unwrap().iter().all(|o| o["community_code"].as_str().unwrap().starts_with("330481"))
     );
 
     // A training for one street, enrolled by filter: those workers are no longer overdue.
@@ -67,26 +43,14 @@ async fn training_enrolment_and_overdue(app: TestApp) {
     assert_eq!(s, StatusCode::CREATED, "{tr}");
     let id = tr["id"].as_str().unwrap();
     let street_workers = app.all_workers(&t, "region=330481001").await.len() as u64;
-    let (s, r) = app
-        .post_json(&t, &format!("/api/v1/trainings/{id}/enrol"), json!({}))
-        .await;
+    let (s, r) = app.post_json(&t, &format!("/api/v1/trainings/{id}/enrol"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    assert_eq!(
-        r["added"].as_u64().unwrap(),
-        street_workers,
-        "the whole organising street, nobody outside it"
-    );
-    let (_, r) = app
-        .post_json(&t, &format!("/api/v1/trainings/{id}/enrol"), json!({}))
-        .await;
+    assert_eq!(r["added"].as_u64().unwrap(), street_workers, "the whole organising street, nobody outside it");
+    let (_, r) = app.post_json(&t, &format!("/api/v1/trainings/{id}/enrol"), json!({})).await;
     assert_eq!(r["added"], 0, "enrolling again adds nobody");
     let (_, after) = app.get_json(&t, "/api/v1/training/overdue").await;
     let items = after["items"].as_array().unwrap();
-    assert!(
-        items
-            .iter()
-            .all(|o| !o["community_code"].as_str().unwrap().starts_with("330481001"))
-    );
+    assert!(items.iter().all(|o| !o["community_code"].as_str().unwrap().starts_with("330481001")));
     assert!(after["total"].as_u64().unwrap() <= n_before);
     let (_, list) = app.get_json(&t, "/api/v1/trainings").await;
     assert_eq!(list["items"][0]["participants"].as_u64().unwrap(), street_workers);
@@ -104,27 +68,15 @@ async fn training_enrolment_and_overdue(app: TestApp) {
     let path = format!("/api/v1/trainings/{id}/records/{w}");
     let (s, _) = app.put_json(&t, &path, json!({"attendance": "maybe"})).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    let (s, r) = app
-        .put_json(&t, &path, json!({"attendance": "attended", "result": "failed"}))
-        .await;
+    let (s, r) = app.put_json(&t, &path, json!({"attendance": "attended", "result": "failed"})).await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["credits"], 0);
     let (_, after) = app.get_json(&t, "/api/v1/training/overdue").await;
-    let me = after["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["worker_id"] == w.as_str())
-        .cloned();
+    let me = after["items"].as_array().unwrap().iter().find(|o| o["worker_id"] == w.as_str()).cloned();
     let me = me.expect("a failed exam leaves the worker behind on credits");
     assert_eq!(me["credits_required"], 4);
-    assert_eq!(
-        me["credits_behind"].as_i64().unwrap(),
-        4 - me["credits_this_year"].as_i64().unwrap()
-    );
-    let (s, _) = app
-        .put_json(&app.token("tongxiang").await, &path, json!({"attendance": "absent"}))
-        .await;
+    assert_eq!(me["credits_behind"].as_i64().unwrap(), 4 - me["credits_this_year"].as_i64().unwrap());
+    let (s, _) = app.put_json(&app.token("tongxiang").await, &path, json!({"attendance": "absent"})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 
     // Another county sees neither the training nor can enrol into it.
@@ -137,9 +89,7 @@ async fn training_enrolment_and_overdue(app: TestApp) {
             .iter()
             .all(|x| x["id"] != id && x["region_code"].as_str().unwrap().starts_with("330483"))
     );
-    let (s, _) = app
-        .post_json(&tongxiang, &format!("/api/v1/trainings/{id}/enrol"), json!({}))
-        .await;
+    let (s, _) = app.post_json(&tongxiang, &format!("/api/v1/trainings/{id}/enrol"), json!({})).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.get_json(&t, "/api/v1/training/overdue?region=330483").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
