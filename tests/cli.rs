@@ -20,6 +20,12 @@ fn shegong(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `shegong user add` with the password on standard input.
+fn add_user(data_dir: &str, username: &str, role: &str, region: &str, password: &str) -> Output {
+    let args = ["user", "add", "--username", username, "--role", role, "--region", region, "--password-stdin"];
+    shegong(&[&args[..], &["--data-dir", data_dir]].concat(), Some(password))
+}
+
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
@@ -56,76 +62,16 @@ fn migrate_import_users_backup() {
     assert!(text(&o).contains("已导入区划 5 条"), "{}", text(&o));
 
     // Users: the password from standard input; the role must match the region's level.
-    let o = shegong(
-        &[
-            "user",
-            "add",
-            "--username",
-            "haining",
-            "--role",
-            "county_admin",
-            "--region",
-            "330481",
-            "--password-stdin",
-            "--data-dir",
-            d,
-        ],
-        Some("a-long-password\n"),
-    );
+    let o = add_user(d, "haining", "county_admin", "330481", "a-long-password\n");
     assert!(o.status.success(), "{}", text(&o));
-    let o = shegong(
-        &[
-            "user",
-            "add",
-            "--username",
-            "haining2",
-            "--role",
-            "county_admin",
-            "--region",
-            "3304",
-            "--password-stdin",
-            "--data-dir",
-            d,
-        ],
-        Some("a-long-password\n"),
-    );
+    let o = add_user(d, "haining2", "county_admin", "3304", "a-long-password\n");
     assert!(!o.status.success());
     assert!(text(&o).contains("应绑定"), "{}", text(&o));
-    let o = shegong(
-        &[
-            "user",
-            "add",
-            "--username",
-            "haining",
-            "--role",
-            "county_admin",
-            "--region",
-            "330481",
-            "--password-stdin",
-            "--data-dir",
-            d,
-        ],
-        Some("a-long-password\n"),
-    );
+    let o = add_user(d, "haining", "county_admin", "330481", "a-long-password\n");
     assert!(!o.status.success());
     assert!(text(&o).contains("用户名已被使用"), "{}", text(&o));
     // The password rule holds on the command line too.
-    let o = shegong(
-        &[
-            "user",
-            "add",
-            "--username",
-            "weak",
-            "--role",
-            "county_admin",
-            "--region",
-            "330481",
-            "--password-stdin",
-            "--data-dir",
-            d,
-        ],
-        Some("12345678\n"),
-    );
+    let o = add_user(d, "weak", "county_admin", "330481", "12345678\n");
     assert!(!o.status.success());
     assert!(text(&o).contains("密码至少需要10个字符"), "{}", text(&o));
 

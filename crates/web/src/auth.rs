@@ -94,6 +94,20 @@ impl IntoResponse for AuthRejection {
     }
 }
 
+/// A request's state and caller together, as most handlers take them: `Ctx { st, caller }: Ctx`.
+pub struct Ctx {
+    pub st: AppState,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Ctx { caller: Caller::from_request_parts(parts, state).await?, st: state.clone() })
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = AuthRejection;
 

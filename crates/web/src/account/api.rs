@@ -2,7 +2,7 @@
 use crate::account::login::guarded_login;
 use crate::account::page::throttled_change;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::{ApiResult, AppError};
 use crate::extract::ClientAddr;
 use crate::extract::{Json, Path};
@@ -111,11 +111,7 @@ pub struct PasswordChange {
 /// revoked. A wrong current password counts like a failed login.
 #[utoipa::path(post, path = "/me/password", tag = "认证", request_body = PasswordChange,
     responses((status = 204, description = "已修改；本人的会话和令牌全部失效")))]
-pub async fn change_password(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(p): Json<PasswordChange>,
-) -> ApiResult<StatusCode> {
+pub async fn change_password(Ctx { st, caller }: Ctx, Json(p): Json<PasswordChange>) -> ApiResult<StatusCode> {
     throttled_change(&st, &caller, None, &p.current_password, &p.new_password).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -131,8 +127,7 @@ pub struct PasswordReset {
 #[utoipa::path(post, path = "/users/{id}/password", tag = "用户管理", params(("id" = Uuid, Path)),
     request_body = PasswordReset, responses((status = 200, description = "已重置", body = PasswordWasReset)))]
 pub async fn reset_password(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(p): Json<PasswordReset>,
 ) -> ApiResult<Json<PasswordWasReset>> {

@@ -1,6 +1,6 @@
 //! Logging in and out: the form, throttling, known devices, the session cookie, `next`.
 
-use crate::auth::{Caller, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, constant_eq, cookie_in};
+use crate::auth::{Ctx, DEVICE_COOKIE, LOGIN_CSRF_COOKIE, SESSION_COOKIE, constant_eq, cookie_in};
 use crate::error::AppError;
 use crate::extract::ClientAddr;
 use crate::page::CsrfForm;
@@ -158,12 +158,7 @@ pub(crate) async fn login(
     Ok((AppendHeaders(cookies), Redirect::to(to)).into_response())
 }
 
-pub(crate) async fn logout(
-    State(st): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
-) -> PageResult {
+pub(crate) async fn logout(Ctx { st, caller }: Ctx, headers: HeaderMap, Form(f): Form<CsrfForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     if let Some(t) = cookie_in(&headers, SESSION_COOKIE) {
         users::delete_session(&st.db, t).await?;

@@ -1,7 +1,7 @@
 //! The account page: password change, API tokens, an admin's password reset.
 use crate::page::CsrfForm;
 
-use crate::auth::{Caller, SESSION_COOKIE, cookie_in};
+use crate::auth::{Caller, Ctx, SESSION_COOKIE, cookie_in};
 use crate::clock::local_time;
 use crate::error::AppError;
 use crate::extract::Path;
@@ -56,11 +56,7 @@ async fn account_render(
 }
 
 /// The 系统 page: for the staff who connect other systems, not for a worker.
-pub(crate) async fn system_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<crate::flash::Flash>,
-) -> PageResult {
+pub(crate) async fn system_page(Ctx { st, caller }: Ctx, Query(q): Query<crate::flash::Flash>) -> PageResult {
     if caller.scope.only_worker().is_some() {
         return Err(AppError::NotFound.into());
     }
@@ -101,11 +97,7 @@ async fn page_render(
     })
 }
 
-pub(crate) async fn account_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<crate::flash::Flash>,
-) -> PageResult {
+pub(crate) async fn account_page(Ctx { st, caller }: Ctx, Query(q): Query<crate::flash::Flash>) -> PageResult {
     let notice = q.notice(caller.user.id);
     account_render(&st, &caller, String::new(), &notice, vec![]).await
 }
@@ -124,8 +116,7 @@ pub(crate) struct PasswordForm {
 }
 
 pub(crate) async fn change_password_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
@@ -179,11 +170,7 @@ pub(crate) struct TokenForm {
     name: String,
 }
 
-pub(crate) async fn create_token_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Form(f): Form<TokenForm>,
-) -> PageResult {
+pub(crate) async fn create_token_page(Ctx { st, caller }: Ctx, Form(f): Form<TokenForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     // Tokens are for staff connecting other systems (the 系统 page), not for a worker.
     if caller.scope.only_worker().is_some() {
@@ -200,8 +187,7 @@ pub(crate) async fn create_token_page(
 }
 
 pub(crate) async fn revoke_token_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Form(f): Form<CsrfForm>,
 ) -> PageResult {
@@ -220,8 +206,7 @@ pub(crate) struct ResetForm {
 
 /// An admin's reset from the users page; back to that page with the outcome.
 pub(crate) async fn reset_password_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Form(f): Form<ResetForm>,
 ) -> PageResult {

@@ -1,7 +1,7 @@
 //! Users and the audit log as JSON.
 use crate::extract::PageQuery;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::extract::Query;
@@ -56,11 +56,7 @@ pub struct UserCreated {
 /// 新建用户（只能建在本人管辖范围内、角色不高于本人）
 #[utoipa::path(post, path = "/users", tag = "用户管理", request_body = users::NewUser,
     responses((status = 201, description = "已创建", body = UserCreated)))]
-pub async fn create_user(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(new): Json<users::NewUser>,
-) -> ApiResult<Response> {
+pub async fn create_user(Ctx { st, caller }: Ctx, Json(new): Json<users::NewUser>) -> ApiResult<Response> {
     caller.access.require(Permission::ManageUsers)?;
     let u = users::create(&st.db, Some((caller.role, &caller.scope)), &caller.actor, new).await?;
     Ok((StatusCode::CREATED, Json(UserCreated { id: u.id, username: u.username, role: u.role, region: u.region_code }))
@@ -98,11 +94,7 @@ pub struct AuditParams {
 /// 审计日志（新的在前；可按操作人、操作、日期、区划、人员筛选）
 #[utoipa::path(get, path = "/audit", tag = "用户管理", params(AuditParams, PageQuery),
     responses((status = 200, description = "日志", body = AuditPage)))]
-pub async fn audit_log(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<AuditApiQuery>,
-) -> ApiResult<Json<AuditPage>> {
+pub async fn audit_log(Ctx { st, caller }: Ctx, Query(q): Query<AuditApiQuery>) -> ApiResult<Json<AuditPage>> {
     caller.access.require(Permission::ReadAuditLog)?;
     let paging = PageQuery { page: q.filters.page.clone(), per_page: q.per_page.clone() };
     let (page, per_page) = paging.paging(50, 500)?;

@@ -4,7 +4,7 @@ use crate::page::CsrfForm;
 use crate::page::PageResult;
 use crate::page::chrome;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::xlsx::{XCell, table_xlsx};
@@ -81,11 +81,7 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
     Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
 }
 
-pub(crate) async fn users_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<crate::flash::Flash>,
-) -> PageResult {
+pub(crate) async fn users_page(Ctx { st, caller }: Ctx, Query(q): Query<crate::flash::Flash>) -> PageResult {
     let (notice, errors) = (q.notice(caller.user.id), q.errors(caller.user.id));
     users_render(&st, &caller, &notice, errors).await
 }
@@ -109,12 +105,7 @@ pub(crate) async fn create_user(State(st): State<AppState>, caller: Caller, Form
     }
 }
 
-pub(crate) async fn toggle_user(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Form(f): Form<CsrfForm>,
-) -> PageResult {
+pub(crate) async fn toggle_user(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, Form(f): Form<CsrfForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     caller.access.require(Permission::ManageUsers)?;
     let list = users::list(&st.db, &caller.access).await?;

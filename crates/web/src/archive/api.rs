@@ -3,15 +3,13 @@ use crate::query::ListQuery;
 
 use crate::archive::views::{ChangeView, WorkerDetail, WorkerItem};
 use crate::archive::views::{worker_detail, worker_item};
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::clock::today;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
 use crate::extract::PageQuery;
 use crate::extract::{Path, Query};
 use crate::query::Paged;
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -37,11 +35,7 @@ pub struct AfterQuery {
 /// 社区工作者名单（分页、筛选、排序；page 按页码，after 按上一页的 next 接着翻）
 #[utoipa::path(get, path = "/workers", tag = "社区工作者", params(WorkerFilter, PageQuery, AfterQuery),
     responses((status = 200, description = "名单", body = Paged<WorkerItem>)))]
-pub async fn list_workers(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Json<Paged<WorkerItem>>> {
+pub async fn list_workers(Ctx { st, caller }: Ctx, Query(q): Query<ListQuery>) -> ApiResult<Json<Paged<WorkerItem>>> {
     let (page, per_page) = q.paging()?;
     let today = today();
     let filter = q.filter_for(&caller);
@@ -66,8 +60,7 @@ pub async fn list_workers(
 #[utoipa::path(post, path = "/workers", tag = "社区工作者", request_body = NewWorkerInput,
     responses((status = 201, description = "新档案", body = WorkerDetail)))]
 pub async fn create_worker(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     body: Result<Json<NewWorkerInput>, AppError>,
 ) -> ApiResult<Response> {
     caller.access.require(Permission::EditArchive)?;
@@ -92,8 +85,7 @@ pub struct FullIdQuery {
 #[utoipa::path(get, path = "/workers/{id}", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员"), FullIdQuery),
     responses((status = 200, description = "档案", body = WorkerDetail)))]
 pub async fn get_worker(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Query(q): Query<FullIdQuery>,
 ) -> ApiResult<Json<WorkerDetail>> {
@@ -110,8 +102,7 @@ pub async fn get_worker(
 #[utoipa::path(patch, path = "/workers/{id}", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = WorkerPatch,
     responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn patch_worker(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     body: Result<Json<WorkerPatch>, AppError>,
 ) -> ApiResult<Json<WorkerDetail>> {
@@ -127,8 +118,7 @@ pub async fn patch_worker(
 #[utoipa::path(get, path = "/workers/{id}/history", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员"), FullIdQuery),
     responses((status = 200, description = "变更记录", body = History)))]
 pub async fn worker_history(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Query(q): Query<FullIdQuery>,
 ) -> ApiResult<Json<History>> {
@@ -158,8 +148,7 @@ pub struct AppointmentInput {
 #[utoipa::path(post, path = "/workers/{id}/appointments", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = AppointmentInput,
     responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_appointment(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<AppointmentInput>,
 ) -> ApiResult<Json<WorkerDetail>> {
@@ -173,49 +162,46 @@ pub async fn add_appointment(
     )
     .map_err(AppError::Invalid)?;
     workers::add_appointment(&st.db, &caller.access, id, a, i.transfer.unwrap_or(true)).await?;
-    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
+    get_worker(Ctx { st, caller }, Path(id), Query(FullIdQuery::default())).await
 }
 
 /// 新增学历
 #[utoipa::path(post, path = "/workers/{id}/educations", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = EducationInput,
     responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_education(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<EducationInput>,
 ) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_education(&st.db, &caller.access, id, parse_education(&i)?).await?;
-    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
+    get_worker(Ctx { st, caller }, Path(id), Query(FullIdQuery::default())).await
 }
 
 /// 新增职业资格证书
 #[utoipa::path(post, path = "/workers/{id}/certificates", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = CertificateInput,
     responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_certificate(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<CertificateInput>,
 ) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_certificate(&st.db, &caller.access, id, parse_certificate(&i)?).await?;
-    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
+    get_worker(Ctx { st, caller }, Path(id), Query(FullIdQuery::default())).await
 }
 
 /// 新增服务协议
 #[utoipa::path(post, path = "/workers/{id}/agreements", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = AgreementInput,
     responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn add_agreement(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<AgreementInput>,
 ) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::EditArchive)?;
     workers::add_agreement(&st.db, &caller.access, id, parse_agreement(&i)?).await?;
-    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
+    get_worker(Ctx { st, caller }, Path(id), Query(FullIdQuery::default())).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -229,15 +215,14 @@ pub struct ExitInput {
 #[utoipa::path(post, path = "/workers/{id}/exit", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = ExitInput,
     responses((status = 200, description = "更新后的档案", body = WorkerDetail)))]
 pub async fn exit_worker(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<ExitInput>,
 ) -> ApiResult<Json<WorkerDetail>> {
     caller.access.require(Permission::ExitWorker)?;
     let on = parse_date("exited_on", "退出日期", &i.exited_on)?;
     workers::exit(&st.db, &caller.access, id, on, &i.reason).await?;
-    get_worker(State(st), caller, Path(id), Query(FullIdQuery::default())).await
+    get_worker(Ctx { st, caller }, Path(id), Query(FullIdQuery::default())).await
 }
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -251,8 +236,7 @@ pub struct CorrectionInput {
 #[utoipa::path(post, path = "/workers/{id}/corrections", tag = "社区工作者", params(("id" = Uuid, Path, description = "人员")), request_body = CorrectionInput,
     responses((status = 201, description = "更正申请", body = shegong_store::entity::correction::Model)))]
 pub async fn request_correction(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<CorrectionInput>,
 ) -> ApiResult<Response> {
@@ -265,8 +249,7 @@ pub async fn request_correction(
     params(("id" = Uuid, Path, description = "人员"), ("cid" = Uuid, Path, description = "更正申请")),
     responses((status = 200, description = "更正申请", body = shegong_store::entity::correction::Model)))]
 pub async fn resolve_correction(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path((id, cid)): Path<(Uuid, Uuid)>,
 ) -> ApiResult<Json<shegong_store::entity::correction::Model>> {
     caller.access.require(Permission::ResolveCorrection)?;
@@ -286,8 +269,7 @@ pub struct RejectInput {
     params(("id" = Uuid, Path, description = "人员"), ("cid" = Uuid, Path, description = "更正申请")), request_body = RejectInput,
     responses((status = 200, description = "更正申请", body = shegong_store::entity::correction::Model)))]
 pub async fn reject_correction(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path((id, cid)): Path<(Uuid, Uuid)>,
     Json(i): Json<RejectInput>,
 ) -> ApiResult<Json<shegong_store::entity::correction::Model>> {
@@ -299,11 +281,7 @@ pub async fn reject_correction(
 /// 导出名单（Excel，与名单筛选相同）
 #[utoipa::path(get, path = "/workers.xlsx", tag = "社区工作者", params(WorkerFilter),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-pub async fn export_workers(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
+pub async fn export_workers(Ctx { st, caller }: Ctx, Query(q): Query<ListQuery>) -> ApiResult<Response> {
     crate::archive::export::workers_xlsx(&st, &caller, &q.filter).await
 }
 

@@ -1,6 +1,6 @@
 //! An archive's scans on its page (材料 tab): the photo, certificates, diplomas, agreements and other
 //! papers uploaded, opened and removed; the photo shown on the archive and the 登记表.
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::AppError;
 use crate::imports::api::read_upload;
 use crate::page::{CsrfForm, PageResult};
@@ -18,12 +18,7 @@ use uuid::Uuid;
 pub(crate) const MAX_UPLOAD: usize = shegong_domain::files::MAX_SCAN_BYTES + 64 * 1024;
 
 /// `POST /workers/{id}/attachments` (multipart: `_csrf`, `kind`, `file`).
-pub(crate) async fn upload(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    m: Multipart,
-) -> PageResult {
+pub(crate) async fn upload(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, m: Multipart) -> PageResult {
     let up = match read_upload(m).await {
         Ok(u) => u,
         Err(e) => return back_to_archive(caller.user.id, id, "files", Err(e)),
@@ -63,11 +58,7 @@ fn file_response(a: attachment::Model, download: bool) -> Response {
 }
 
 /// `GET /workers/{id}/attachments/{aid}`: opened in the browser (PDF, images).
-pub(crate) async fn open(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path((id, aid)): Path<(Uuid, Uuid)>,
-) -> PageResult {
+pub(crate) async fn open(Ctx { st, caller }: Ctx, Path((id, aid)): Path<(Uuid, Uuid)>) -> PageResult {
     let a = attachments::get(&st.db, &caller.scope, id, aid).await?;
     Ok(file_response(a, false))
 }
@@ -82,8 +73,7 @@ pub(crate) async fn photo(State(st): State<AppState>, caller: Caller, Path(id): 
 
 /// `POST /workers/{id}/attachments/{aid}/remove`.
 pub(crate) async fn remove(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path((id, aid)): Path<(Uuid, Uuid)>,
     Form(f): Form<CsrfForm>,
 ) -> PageResult {

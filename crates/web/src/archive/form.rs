@@ -5,7 +5,7 @@ use crate::page::PageResult;
 use crate::page::chrome;
 use crate::page::opt;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -299,8 +299,7 @@ pub(crate) async fn edit_worker_page(State(st): State<AppState>, caller: Caller,
 }
 
 pub(crate) async fn update_worker(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Form(f): Form<WorkerForm>,
 ) -> PageResult {

@@ -5,7 +5,7 @@ use crate::page::chrome;
 use crate::page::render;
 
 use crate::archive::views::{WorkerItem, worker_item};
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::query::ListQuery;
 use crate::state::AppState;
@@ -121,10 +121,6 @@ pub(crate) async fn workers_page(State(st): State<AppState>, caller: Caller, Que
     })
 }
 
-pub(crate) async fn workers_export(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<ListQuery>,
-) -> PageResult {
+pub(crate) async fn workers_export(Ctx { st, caller }: Ctx, Query(q): Query<ListQuery>) -> PageResult {
     Ok(crate::archive::export::workers_xlsx(&st, &caller, &q.filter).await?)
 }

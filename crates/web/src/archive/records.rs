@@ -1,11 +1,10 @@
 //! The archive page's sub-forms: records added to an archive, exit, corrections.
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::AppError;
 use crate::page::{PageResult, SubForm};
 use crate::posted::{Posted, back_to_archive};
-use crate::state::AppState;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use shegong_domain::Permission;
 use shegong_domain::records::{AgreementInput, CertificateInput, EducationInput};
 use shegong_store::workers;
@@ -97,8 +96,7 @@ fn after_answer(caller: &Caller, id: Uuid, f: &SubForm, r: Result<(), AppError>)
 }
 
 pub(crate) async fn resolve_correction(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path((id, cid)): Path<(Uuid, Uuid)>,
     Form(f): Form<SubForm>,
 ) -> PageResult {
@@ -110,8 +108,7 @@ pub(crate) async fn resolve_correction(
 }
 
 pub(crate) async fn reject_correction(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path((id, cid)): Path<(Uuid, Uuid)>,
     Form(f): Form<SubForm>,
 ) -> PageResult {
@@ -122,8 +119,7 @@ pub(crate) async fn reject_correction(
 }
 
 pub(crate) async fn request_correction(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Form(f): Form<SubForm>,
 ) -> PageResult {

@@ -10,11 +10,10 @@ use crate::archive::tabs::{
     PayslipRow, RewardRow, TrainingRow,
 };
 use crate::archive::views::{WorkerDetail, worker_detail};
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::clock::today;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use serde::Deserialize;
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
@@ -84,8 +83,7 @@ pub(crate) struct WorkerPageQuery {
 }
 
 pub(crate) async fn worker_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Query(q): Query<WorkerPageQuery>,
 ) -> PageResult {

@@ -1,13 +1,11 @@
 //! Assessment as JSON: a worker's grades and rewards, rounds, scores, publication, amendments.
 
 use crate::archive::views::AssessmentView;
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::clock::today;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::extract::Path;
-use crate::state::AppState;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -27,8 +25,7 @@ pub struct AssessmentInput {
 #[utoipa::path(post, path = "/workers/{id}/assessments", tag = "考核", params(("id" = Uuid, Path, description = "人员")), request_body = AssessmentInput,
     responses((status = 201, description = "考核等次", body = AssessmentView)))]
 pub async fn add_assessment(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<AssessmentInput>,
 ) -> ApiResult<Response> {
@@ -48,11 +45,7 @@ pub async fn add_assessment(
 /// 年度考核等次及退出标记
 #[utoipa::path(get, path = "/workers/{id}/assessments", tag = "考核", params(("id" = Uuid, Path, description = "人员")),
     responses((status = 200, description = "考核", body = Assessments)))]
-pub async fn list_assessments(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<Assessments>> {
+pub async fn list_assessments(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<Assessments>> {
     let grades = career::grades(&st.db, &caller.scope, id).await?;
     let flag = career::flag_of(&grades, shegong_domain::career::ExitRule::default());
     Ok(Json(Assessments {
@@ -66,8 +59,7 @@ pub async fn list_assessments(
 #[utoipa::path(post, path = "/workers/{id}/rewards", tag = "考核", params(("id" = Uuid, Path, description = "人员")), request_body = career::RewardInput,
     responses((status = 201, description = "奖惩记录", body = shegong_store::entity::reward::Model)))]
 pub async fn add_reward(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<career::RewardInput>,
 ) -> ApiResult<Response> {
@@ -79,11 +71,7 @@ pub async fn add_reward(
 /// 奖励和处分
 #[utoipa::path(get, path = "/workers/{id}/rewards", tag = "考核", params(("id" = Uuid, Path, description = "人员")),
     responses((status = 200, description = "奖惩记录", body = Rewards)))]
-pub async fn list_rewards(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<Rewards>> {
+pub async fn list_rewards(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<Rewards>> {
     let items = career::rewards(&st.db, &caller.scope, id).await?;
     Ok(Json(Rewards { items }))
 }

@@ -1,13 +1,12 @@
 //! Entering a round's scores in bulk: the whole grid saved at once (保存全部), or an Excel file of
 //! scores. Every bad value is named by person and column, and nothing is saved until all are good.
 use super::round::{FIELDS, Typed, round_view};
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::imports::api::read_upload;
 use crate::page::{PageResult, SubForm, render_status};
 use crate::sections::{Msg, back, store};
-use crate::state::AppState;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use shegong_domain::{FieldError, Permission};
 use shegong_store::imports::Cell;
@@ -106,8 +105,7 @@ fn scores_from(
 /// `POST /assessments/{id}/scores`: the whole grid. On any bad value the page comes back as typed,
 /// the bad cells marked, and nothing is saved.
 pub(crate) async fn save_all(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     axum::Form(f): axum::Form<SubForm>,
 ) -> PageResult {
@@ -243,12 +241,7 @@ fn scores_in_file(
 
 /// `POST /assessments/{id}/scores/import` (multipart: file): the scores from an Excel or CSV file,
 /// all or nothing.
-pub(crate) async fn import_scores(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    m: Multipart,
-) -> PageResult {
+pub(crate) async fn import_scores(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, m: Multipart) -> PageResult {
     let to = format!("/assessments/{id}");
     let up = match read_upload(m).await {
         Ok(u) => u,

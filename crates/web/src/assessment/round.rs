@@ -1,14 +1,14 @@
 //! One assessment round's page: who takes part, the score grid (保存全部, paste from Excel, an Excel
 //! file of scores), who still lacks a score, the proposed grades and publication.
 use super::pages::grade_options;
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::PageError;
 use crate::page::PageResult;
 use crate::sections::{
     Cell, Field, FormSpec, Kpi, Msg, Section, SectionsPage, headers, link, n, not_for_workers, row, t,
 };
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use shegong_domain::Permission;
 use shegong_domain::career::Grade;
 use shegong_domain::status::{RoundStatus, Status};
@@ -48,12 +48,7 @@ impl Typed {
     }
 }
 
-pub(crate) async fn round_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Query(m): Query<Msg>,
-) -> PageResult {
+pub(crate) async fn round_page(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, Query(m): Query<Msg>) -> PageResult {
     let p = round_view(&st, &caller, id, &m, None).await?;
     p.finish(&m).await
 }

@@ -1,6 +1,6 @@
 //! Assessment rounds as JSON.
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
@@ -28,11 +28,7 @@ pub struct RoundInput {
 /// 街道创建年度考核（名单为所辖社区的在职人员）
 #[utoipa::path(post, path = "/assessment-rounds", tag = "考核", request_body = RoundInput,
     responses((status = 201, description = "年度考核", body = shegong_store::entity::assessment_round::Model)))]
-pub async fn create_round(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(i): Json<RoundInput>,
-) -> ApiResult<Response> {
+pub async fn create_round(Ctx { st, caller }: Ctx, Json(i): Json<RoundInput>) -> ApiResult<Response> {
     caller.access.require(Permission::ManageAssessment)?;
     let year = i.year.ok_or_else(|| FieldError::new("year_required", "year", "请填写考核年度"))?;
     let r = rounds::create(&st.db, &caller.access, i.region.trim(), year, today()).await?;
@@ -49,11 +45,7 @@ pub async fn list_rounds(State(st): State<AppState>, caller: Caller) -> ApiResul
 /// 年度考核及名单、评分、等次
 #[utoipa::path(get, path = "/assessment-rounds/{id}", tag = "考核", params(("id" = Uuid, Path, description = "年度考核")),
     responses((status = 200, description = "年度考核", body = rounds::RoundView)))]
-pub async fn get_round(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<rounds::RoundView>> {
+pub async fn get_round(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<rounds::RoundView>> {
     Ok(Json(rounds::get(&st.db, &caller.scope, id).await?))
 }
 
@@ -67,8 +59,7 @@ pub struct ScoresInput {
 #[utoipa::path(put, path = "/assessment-rounds/{id}/scores", tag = "考核", params(("id" = Uuid, Path, description = "年度考核")), request_body = ScoresInput,
     responses((status = 200, description = "已保存人数", body = Saved)))]
 pub async fn save_scores(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<ScoresInput>,
 ) -> ApiResult<Json<Saved>> {
@@ -108,8 +99,7 @@ fn grade_of(s: &str) -> ApiResult<Grade> {
 #[utoipa::path(post, path = "/assessment-rounds/{id}/grades", tag = "考核", params(("id" = Uuid, Path, description = "年度考核")), request_body = GradeInput,
     responses((status = 200, description = "名单条目", body = shegong_store::entity::assessment_entry::Model)))]
 pub async fn set_round_grade(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<GradeInput>,
 ) -> ApiResult<Json<shegong_store::entity::assessment_entry::Model>> {
@@ -122,11 +112,7 @@ pub async fn set_round_grade(
 /// 发布（等次写入档案，不可直接修改）；返回触发退出情形的人员
 #[utoipa::path(post, path = "/assessment-rounds/{id}/publish", tag = "考核", params(("id" = Uuid, Path, description = "年度考核")),
     responses((status = 200, description = "年度考核及退出提示", body = Published)))]
-pub async fn publish_round(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<Published>> {
+pub async fn publish_round(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<Published>> {
     caller.access.require(Permission::ManageAssessment)?;
     let (round, flagged) = rounds::publish(&st.db, &caller.access, id).await?;
     let exit_flags = flagged.into_iter().map(|(worker_id, message)| ExitFlag { worker_id, message }).collect();
@@ -145,8 +131,7 @@ pub struct AmendInput {
     params(("id" = Uuid, Path, description = "人员"), ("year" = i32, Path, description = "考核年度")), request_body = AmendInput,
     responses((status = 201, description = "更正记录", body = shegong_store::entity::assessment_amendment::Model)))]
 pub async fn amend_grade(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path((id, year)): Path<(Uuid, i32)>,
     Json(i): Json<AmendInput>,
 ) -> ApiResult<Response> {

@@ -3,25 +3,19 @@ use crate::query::RegionQuery;
 use crate::query::narrowed;
 use crate::query::parse_region;
 
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::clock::today;
 use crate::dashboard::views::RegionView;
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::extract::{Path, Query};
 use crate::query::Items;
-use crate::state::AppState;
-use axum::extract::State;
 use shegong_store::{career, regions};
 
 /// 区划及其下级
 #[utoipa::path(get, path = "/regions/{code}", tag = "行政区划", params(("code" = String, Path, description = "区划代码")),
     responses((status = 200, description = "区划", body = RegionView)))]
-pub async fn region(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(code): Path<String>,
-) -> ApiResult<Json<RegionView>> {
+pub async fn region(Ctx { st, caller }: Ctx, Path(code): Path<String>) -> ApiResult<Json<RegionView>> {
     let code = parse_region(&code)?;
     let r = regions::get(&st.db, &caller.scope, &code).await?;
     let children = regions::children(&st.db, &caller.scope, &code).await?;
@@ -31,11 +25,7 @@ pub async fn region(
 /// 待办提醒：区划内需要处理的事项（退出情形、合同到期、培训逾期、持证目标）
 #[utoipa::path(get, path = "/alerts", tag = "行政区划", params(RegionQuery),
     responses((status = 200, description = "提醒", body = Items<career::Alert>)))]
-pub async fn alerts(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<RegionQuery>,
-) -> ApiResult<Json<Items<career::Alert>>> {
+pub async fn alerts(Ctx { st, caller }: Ctx, Query(q): Query<RegionQuery>) -> ApiResult<Json<Items<career::Alert>>> {
     let scope = narrowed(&caller, &q)?;
     let rules = career::rules_in_force(&st.db, scope.region().as_str(), today()).await?;
     let items = career::alerts(&st.db, &scope, today(), rules).await?;
@@ -54,8 +44,7 @@ pub struct SuggestQuery {
 #[utoipa::path(get, path = "/regions/suggest", tag = "行政区划", params(SuggestQuery),
     responses((status = 200, description = "区划", body = Items<shegong_store::region_names::Named>)))]
 pub async fn suggest_regions(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Query(q): Query<SuggestQuery>,
 ) -> ApiResult<Json<Items<shegong_store::region_names::Named>>> {
     let items =

@@ -6,11 +6,10 @@ use crate::page::chrome;
 use crate::page::render;
 use shegong_domain::stats::{density_hundredths, fmt_bp};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use shegong_domain::RegionCode;
 use shegong_store::entity::region;
@@ -82,8 +81,7 @@ pub(crate) async fn child_rows(st: &AppState, caller: &Caller, code: &RegionCode
 }
 
 pub(crate) async fn home(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     axum::extract::Query(flash): axum::extract::Query<crate::flash::Flash>,
 ) -> PageResult {
     if let Some(w) = caller.scope.only_worker() {

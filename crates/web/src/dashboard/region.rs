@@ -6,7 +6,7 @@ use crate::page::PageResult;
 use crate::page::chrome;
 use crate::page::render;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::xlsx::{XCell, table_xlsx};
@@ -57,11 +57,7 @@ pub(crate) async fn region_page(State(st): State<AppState>, caller: Caller, Path
     })
 }
 
-pub(crate) async fn region_children_xlsx(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(code): Path<String>,
-) -> PageResult {
+pub(crate) async fn region_children_xlsx(Ctx { st, caller }: Ctx, Path(code): Path<String>) -> PageResult {
     let code = RegionCode::parse(&code).map_err(|_| AppError::NotFound)?;
     let region = regions::get(&st.db, &caller.scope, &code).await?;
     let mut list = Some(child_rows(&st, &caller, &code).await?);

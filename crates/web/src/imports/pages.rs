@@ -5,7 +5,7 @@ use crate::imports::api::run;
 use crate::page::CsrfForm;
 use shegong_domain::status::{Status, UploadStatus};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::AppError;
 use crate::extract::Path;
@@ -118,8 +118,7 @@ pub async fn upload_page(State(st): State<AppState>, caller: Caller, m: Multipar
 
 /// `POST /imports/{id}/commit`.
 pub async fn commit_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     axum::Form(f): axum::Form<CsrfForm>,
 ) -> PageResult {

@@ -1,7 +1,7 @@
 //! Payroll as JSON: runs, review, lock, adjustments, the sheet, a worker's payslips and level, the budget.
 use crate::query::region_of;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
@@ -59,8 +59,7 @@ impl BudgetQuery {
 #[utoipa::path(get, path = "/regions/{code}/budget", tag = "薪酬", params(("code" = String, Path, description = "区划代码"), BudgetQuery),
     responses((status = 200, description = "预算", body = payroll::Budget)))]
 pub async fn region_budget(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(code): Path<String>,
     Query(q): Query<BudgetQuery>,
 ) -> ApiResult<Json<payroll::Budget>> {
@@ -100,8 +99,7 @@ pub async fn list_runs(State(st): State<AppState>, caller: Caller) -> ApiResult<
 #[utoipa::path(get, path = "/payroll/runs/{id}", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬"), PageQuery),
     responses((status = 200, description = "月度薪酬", body = RunDetail)))]
 pub async fn get_run(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<RunDetail>> {
@@ -115,11 +113,7 @@ pub async fn get_run(
 /// 审核（已计算 → 已审核）
 #[utoipa::path(post, path = "/payroll/runs/{id}/review", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬")),
     responses((status = 200, description = "月度薪酬", body = PayrollRun)))]
-pub async fn review_run(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-) -> ApiResult<Json<PayrollRun>> {
+pub async fn review_run(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<PayrollRun>> {
     caller.access.require(Permission::RunPayroll)?;
     Ok(Json(payroll::review(&st.db, &caller.access, id).await?))
 }
@@ -144,8 +138,7 @@ pub struct AdjustInput {
 #[utoipa::path(post, path = "/payroll/runs/{id}/adjustments", tag = "薪酬", params(("id" = Uuid, Path, description = "月度薪酬")), request_body = AdjustInput,
     responses((status = 201, description = "调整项", body = shegong_store::entity::payslip_adjustment::Model)))]
 pub async fn adjust_run(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(i): Json<AdjustInput>,
 ) -> ApiResult<Response> {
@@ -175,8 +168,7 @@ pub struct MonthQuery {
 #[utoipa::path(get, path = "/workers/{id}/payslips", tag = "薪酬", params(("id" = Uuid, Path, description = "人员"), MonthQuery),
     responses((status = 200, description = "工资条", body = WorkerPayslips)))]
 pub async fn worker_payslips(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Query(q): Query<MonthQuery>,
 ) -> ApiResult<Json<WorkerPayslips>> {

@@ -18,7 +18,7 @@ use crate::sections::store;
 use crate::sections::t;
 use axum::response::Response;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::AppError;
 use crate::page::{PageResult, SubForm};
@@ -84,11 +84,7 @@ pub(crate) async fn payroll_page(State(st): State<AppState>, caller: Caller, Que
     p.finish(&m).await
 }
 
-pub(crate) async fn create_run(
-    State(st): State<AppState>,
-    caller: Caller,
-    axum::Form(f): axum::Form<SubForm>,
-) -> impl IntoResponse {
+pub(crate) async fn create_run(Ctx { st, caller }: Ctx, axum::Form(f): axum::Form<SubForm>) -> impl IntoResponse {
     let r = async {
         caller.check_csrf(&f._csrf)?;
         caller.access.require(Permission::RunPayroll)?;

@@ -1,13 +1,12 @@
 //! One payroll month as an office runs it: the pay sheet, who computed, reviewed and locked it (by
 //! different people when the policy says so), the subtotals per community, the adjustment lines, and
 //! the bank's 代发工资 sheet once locked.
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::page::PageResult;
 use crate::sections::{
     FormSpec, Kpi, Msg, Section, SectionsPage, headers, input, link, money, n, not_for_workers, row, t,
 };
-use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use shegong_domain::pay::{Component, yuan};
 use shegong_domain::status::{RunStatus, Status};
 use shegong_domain::{FieldError, Permission};
@@ -33,12 +32,7 @@ fn return_form(id: Uuid, reviewed: bool) -> FormSpec {
     }
 }
 
-pub(crate) async fn run_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Query(m): Query<Msg>,
-) -> PageResult {
+pub(crate) async fn run_page(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, Query(m): Query<Msg>) -> PageResult {
     not_for_workers(&caller)?;
     let (run, tot) = payroll::get(&st.db, &caller.scope, id).await?;
     let page = m.page.unwrap_or(1);

@@ -4,7 +4,7 @@ use crate::query::DateQuery;
 use crate::query::date_or_today;
 use crate::query::region_of;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::ApiResult;
 use crate::extract::Json;
 use crate::extract::{Path, Query};
@@ -74,11 +74,7 @@ pub async fn check_policy(_caller: Caller, Json(b): Json<PolicyBody>) -> ApiResu
 /// 新增政策文件或新版本（省级管理员）；格式或内容有误时返回 422，message 指明行号和原因
 #[utoipa::path(post, path = "/policies", tag = "政策配置", request_body = PolicyBody,
     responses((status = 201, description = "已保存的名称和版本", body = PolicySaved)))]
-pub async fn upload_policy(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(b): Json<PolicyBody>,
-) -> ApiResult<Response> {
+pub async fn upload_policy(Ctx { st, caller }: Ctx, Json(b): Json<PolicyBody>) -> ApiResult<Response> {
     caller.access.require(Permission::ApplyPolicy)?;
     let m = policies::upload(&st.db, &caller.access, &b.body).await?;
     Ok((StatusCode::CREATED, Json(PolicySaved { name: m.name, version: m.version })).into_response())
@@ -88,8 +84,7 @@ pub async fn upload_policy(
 #[utoipa::path(get, path = "/regions/{code}/policy", tag = "政策配置", params(("code" = String, Path, description = "区划代码"), DateQuery),
     responses((status = 200, description = "适用情况", body = RegionPolicy)))]
 pub async fn region_policy(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(code): Path<String>,
     Query(q): Query<DateQuery>,
 ) -> ApiResult<Json<RegionPolicy>> {
@@ -130,8 +125,7 @@ pub struct ApplyInput {
 #[utoipa::path(post, path = "/regions/{code}/policy", tag = "政策配置", params(("code" = String, Path, description = "区划代码")), request_body = ApplyInput,
     responses((status = 201, description = "指定记录", body = shegong_store::entity::policy_assignment::Model)))]
 pub async fn apply_policy(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(code): Path<String>,
     Json(i): Json<ApplyInput>,
 ) -> ApiResult<Response> {
@@ -153,8 +147,7 @@ pub struct WageInput {
 #[utoipa::path(post, path = "/regions/{code}/reference-wages", tag = "政策配置", params(("code" = String, Path, description = "区划代码")), request_body = WageInput,
     responses((status = 201, description = "参照工资", body = shegong_store::entity::reference_wage::Model)))]
 pub async fn set_wage(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(code): Path<String>,
     Json(i): Json<WageInput>,
 ) -> ApiResult<Response> {
@@ -169,8 +162,7 @@ pub async fn set_wage(
 #[utoipa::path(get, path = "/regions/{code}/staffing", tag = "员额", params(("code" = String, Path, description = "区划代码"), DateQuery),
     responses((status = 200, description = "员额", body = staffing::Report)))]
 pub async fn region_staffing(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(code): Path<String>,
     Query(q): Query<DateQuery>,
 ) -> ApiResult<Json<staffing::Report>> {

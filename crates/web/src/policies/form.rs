@@ -1,13 +1,13 @@
 //! Editing a policy as a form (`/policies/{name}/edit`): each rule a labelled field, the checker's
 //! message beside the field it is about, what was typed kept; saving writes the values into the
 //! TOML (comments kept) as the policy's next version. The TOML upload stays for those who want it.
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::error::AppError;
 use crate::page::{Chrome, PageResult, SubForm, chrome, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use shegong_domain::Permission;
 use shegong_domain::policy_form::{self, FormError, FormGroup, Kind};
@@ -89,8 +89,7 @@ async fn page(
 }
 
 pub(crate) async fn edit_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(name): Path<String>,
     Query(q): Query<VersionQ>,
 ) -> PageResult {
@@ -102,12 +101,7 @@ pub(crate) async fn edit_page(
 
 /// Saves the form as the next version of the policy it was opened from (`version` names it, so
 /// that a form opened on an old version does not silently overwrite a newer one).
-pub(crate) async fn save(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(name): Path<String>,
-    Form(f): Form<SubForm>,
-) -> PageResult {
+pub(crate) async fn save(Ctx { st, caller }: Ctx, Path(name): Path<String>, Form(f): Form<SubForm>) -> PageResult {
     caller.check_csrf(&f._csrf)?;
     may_edit(&caller)?;
     // The version the form was opened on: the edit applies to it, and only while it is the latest.

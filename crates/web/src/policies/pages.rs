@@ -19,7 +19,7 @@ use crate::sections::store;
 use crate::sections::t;
 use axum::response::Response;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::AppError;
 use crate::page::{PageResult, render};
@@ -235,8 +235,7 @@ pub(crate) struct VersionQ {
 }
 
 pub(crate) async fn policy_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(name): Path<String>,
     Query(q): Query<VersionQ>,
     Query(msg): Query<Msg>,

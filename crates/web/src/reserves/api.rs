@@ -1,7 +1,7 @@
 //! The reserve pool as JSON.
 use crate::query::region_of;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
@@ -21,8 +21,7 @@ use uuid::Uuid;
 #[utoipa::path(get, path = "/reserves", tag = "后备力量", params(RegionQuery, PageQuery),
     responses((status = 200, description = "名单", body = Paged<shegong_store::entity::reserve::Model>)))]
 pub async fn list_reserves(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Query(q): Query<ReserveQuery>,
 ) -> ApiResult<Json<Paged<shegong_store::entity::reserve::Model>>> {
     let (page, per_page) = q.paging.paging(200, 1000)?;
@@ -41,11 +40,7 @@ pub struct ReserveQuery {
 /// 新增后备人选
 #[utoipa::path(post, path = "/reserves", tag = "后备力量", request_body = reserves::ReserveInput,
     responses((status = 201, description = "后备人选", body = shegong_store::entity::reserve::Model)))]
-pub async fn add_reserve(
-    State(st): State<AppState>,
-    caller: Caller,
-    Json(i): Json<reserves::ReserveInput>,
-) -> ApiResult<Response> {
+pub async fn add_reserve(Ctx { st, caller }: Ctx, Json(i): Json<reserves::ReserveInput>) -> ApiResult<Response> {
     caller.access.require(Permission::ManageReserves)?;
     let r = reserves::add(&st.db, &caller.access, &i, today()).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
@@ -63,11 +58,7 @@ pub async fn remove_reserve(State(st): State<AppState>, caller: Caller, Path(id)
 /// 各社区两委职数、后备人数与按比例应有人数
 #[utoipa::path(get, path = "/reserves/coverage", tag = "后备力量", params(RegionQuery),
     responses((status = 200, description = "覆盖情况", body = CoverageList)))]
-pub async fn reserve_coverage(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<RegionQuery>,
-) -> ApiResult<Json<CoverageList>> {
+pub async fn reserve_coverage(Ctx { st, caller }: Ctx, Query(q): Query<RegionQuery>) -> ApiResult<Json<CoverageList>> {
     let scope = match q.region.as_deref().filter(|s| !s.trim().is_empty()) {
         Some(r) => caller.scope.narrow(&region_of(r)?).ok_or(AppError::NotFound)?,
         None => caller.scope.clone(),

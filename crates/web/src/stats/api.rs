@@ -3,12 +3,10 @@ use crate::stats::query::FIRST_YEAR;
 use crate::stats::query::StatsQuery;
 use crate::stats::query::load;
 
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
 use crate::extract::Query;
-use crate::state::AppState;
-use axum::extract::State;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use shegong_domain::FieldError;
@@ -194,11 +192,7 @@ pub fn stats_view(now: &Figures, base: Option<&Figures>) -> StatsView {
 /// 某区划某日的队伍统计（按历史记录计算，非当前状态）：人数、专职、岗位类别、学历、证书、年龄、性别、政治面貌、工作年限，大专以上与持证占比，每万常住人口与每300户人数，相对对比日期的增减与增幅，生成的情况说明，以及各下级区划（计数为下级之和）
 #[utoipa::path(get, path = "/stats", tag = "统计分析", params(StatsQuery),
     responses((status = 200, description = "统计", body = StatsView)))]
-pub async fn api_stats(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<StatsQuery>,
-) -> ApiResult<Json<StatsView>> {
+pub async fn api_stats(Ctx { st, caller }: Ctx, Query(q): Query<StatsQuery>) -> ApiResult<Json<StatsView>> {
     let a = q.ask(&caller, false)?;
     let (now, base) = load(&st, &caller, &a).await?;
     Ok(Json(stats_view(&now, base.as_ref())))
@@ -224,11 +218,7 @@ pub struct TrendQuery {
 /// 历年年底人数及专职人数
 #[utoipa::path(get, path = "/stats/trend", tag = "统计分析", params(TrendQuery),
     responses((status = 200, description = "各年年底及统计日期的人数", body = Vec<TrendPoint>)))]
-pub async fn api_trend(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<TrendQuery>,
-) -> ApiResult<Json<Vec<TrendPoint>>> {
+pub async fn api_trend(Ctx { st, caller }: Ctx, Query(q): Query<TrendQuery>) -> ApiResult<Json<Vec<TrendPoint>>> {
     let a = StatsQuery { region: q.region.clone(), date: q.date.clone(), urban: q.urban.clone(), ..Default::default() }
         .ask(&caller, false)?;
     let from = match q.from_year {

@@ -4,12 +4,10 @@ use crate::stats::api::trend_days;
 use crate::stats::query::StatsQuery;
 use crate::stats::query::load;
 
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Query;
-use crate::state::AppState;
 use crate::xlsx::{xerr, xlsx_response};
-use axum::extract::State;
 use axum::response::Response;
 use chrono::Datelike;
 use rust_xlsxwriter::{Format, Workbook};
@@ -40,11 +38,7 @@ fn structure_rows(c: &Counts) -> Vec<(&'static str, &'static str, i64)> {
 /// 统计分析导出 Excel（part=summary|structure|children|trend，缺省为全部）
 #[utoipa::path(get, path = "/stats.xlsx", tag = "统计分析", params(StatsQuery),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-pub async fn api_stats_xlsx(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<StatsQuery>,
-) -> ApiResult<Response> {
+pub async fn api_stats_xlsx(Ctx { st, caller }: Ctx, Query(q): Query<StatsQuery>) -> ApiResult<Response> {
     let a = q.ask(&caller, false)?;
     let part = q.part.as_deref().unwrap_or("all");
     if !matches!(part, "all" | "summary" | "structure" | "children" | "trend") {

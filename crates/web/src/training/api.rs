@@ -3,7 +3,7 @@ use crate::query::RegionQuery;
 use crate::query::narrowed;
 use shegong_domain::status::{Attendance, Status};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
@@ -23,8 +23,7 @@ use uuid::Uuid;
 #[utoipa::path(post, path = "/trainings", tag = "培训", request_body = shegong_store::training::TrainingInput,
     responses((status = 201, description = "培训", body = shegong_store::entity::training::Model)))]
 pub async fn create_training(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Json(i): Json<shegong_store::training::TrainingInput>,
 ) -> ApiResult<Response> {
     caller.access.require(Permission::ManageTraining)?;
@@ -49,8 +48,7 @@ pub async fn list_trainings(State(st): State<AppState>, caller: Caller) -> ApiRe
 #[utoipa::path(post, path = "/trainings/{id}/enrol", tag = "培训", params(("id" = Uuid, Path, description = "培训")), request_body = WorkerFilter,
     responses((status = 200, description = "新增参训人数", body = Enrolled)))]
 pub async fn enrol_training(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Json(filter): Json<WorkerFilter>,
 ) -> ApiResult<Json<Enrolled>> {
@@ -64,8 +62,7 @@ pub async fn enrol_training(
 #[utoipa::path(get, path = "/training/overdue", tag = "培训", params(RegionQuery),
     responses((status = 200, description = "逾期人员", body = Items<shegong_store::training::Overdue>)))]
 pub async fn training_overdue(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Query(q): Query<RegionQuery>,
 ) -> ApiResult<Json<Items<shegong_store::training::Overdue>>> {
     let scope = narrowed(&caller, &q)?;
@@ -77,11 +74,7 @@ pub async fn training_overdue(
 /// 导出培训逾期人员（Excel）
 #[utoipa::path(get, path = "/training/overdue.xlsx", tag = "培训", params(RegionQuery),
     responses((status = 200, description = "xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-pub async fn training_overdue_xlsx(
-    State(st): State<AppState>,
-    caller: Caller,
-    Query(q): Query<RegionQuery>,
-) -> ApiResult<Response> {
+pub async fn training_overdue_xlsx(Ctx { st, caller }: Ctx, Query(q): Query<RegionQuery>) -> ApiResult<Response> {
     let scope = narrowed(&caller, &q)?;
     let rotation = career::rules_in_force(&st.db, scope.region().as_str(), today()).await?.rotation;
     let rows = shegong_store::training::overdue(&st.db, &scope, today(), rotation).await?;
@@ -101,8 +94,7 @@ pub struct ResultInput {
     params(("id" = Uuid, Path, description = "培训"), ("worker_id" = Uuid, Path, description = "人员")), request_body = ResultInput,
     responses((status = 200, description = "培训记录", body = shegong_store::entity::training_record::Model)))]
 pub async fn set_training_result(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path((id, worker)): Path<(Uuid, Uuid)>,
     Json(i): Json<ResultInput>,
 ) -> ApiResult<Json<shegong_store::entity::training_record::Model>> {

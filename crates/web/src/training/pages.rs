@@ -7,7 +7,7 @@ use crate::page::chrome;
 use crate::page::render;
 use crate::sections::Msg;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Ctx};
 use crate::clock::today;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -116,8 +116,7 @@ async fn trainings_render(
 }
 
 pub(crate) async fn trainings_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     axum::extract::Query(m): axum::extract::Query<Msg>,
 ) -> PageResult {
     trainings_render(&st, &caller, &m, String::new(), vec![]).await
@@ -164,8 +163,7 @@ pub(crate) async fn create_training(State(st): State<AppState>, caller: Caller, 
 }
 
 pub(crate) async fn enrol_training(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
     Form(f): Form<SubForm>,
 ) -> PageResult {
@@ -205,8 +203,7 @@ pub(crate) struct OverdueRow {
 }
 
 pub(crate) async fn overdue_page(
-    State(st): State<AppState>,
-    caller: Caller,
+    Ctx { st, caller }: Ctx,
     axum::extract::Query(m): axum::extract::Query<Msg>,
 ) -> PageResult {
     if caller.scope.only_worker().is_some() {

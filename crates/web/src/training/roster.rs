@@ -1,14 +1,13 @@
 //! A course's page with its roster: who took part, marked 参训/通过/未通过/缺勤 one by one, people
 //! added by name or ID number and taken off when recorded by mistake.
-use crate::auth::Caller;
+use crate::auth::Ctx;
 use crate::error::AppError;
 use crate::page::PageResult;
 use crate::posted::Posted;
 use crate::sections::{
     Cell, FormSpec, Kpi, Msg, Row, Section, SectionsPage, headers, input, link, n, not_for_workers, select, t,
 };
-use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::Response;
 use shegong_domain::status::{Attendance, Status, TrainingResult, training_outcome};
 use shegong_domain::{FieldError, Permission};
@@ -38,12 +37,7 @@ fn outcome_options() -> Vec<(String, String)> {
     OUTCOMES.iter().map(|(v, l, ..)| (v.to_string(), l.to_string())).collect()
 }
 
-pub(crate) async fn course_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Query(m): Query<Msg>,
-) -> PageResult {
+pub(crate) async fn course_page(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, Query(m): Query<Msg>) -> PageResult {
     not_for_workers(&caller)?;
     let (course, lines) = training::roster(&st.db, &caller.scope, id).await?;
     let names =
