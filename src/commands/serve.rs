@@ -7,10 +7,11 @@ use shegong_store::{Db, demo};
 pub(crate) async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Result<()> {
     let p = Progress::new();
     let started = std::time::Instant::now();
+    // Every county of the province, as of today in China.
     let opts = demo::DemoOptions {
         province: province.into(),
         seed,
-        today: chrono::Utc::now().date_naive(),
+        today: shegong_store::clock::today(),
         only_counties: vec![],
     };
     let s = demo::load(db, &opts, &|d, t, w| p.update(d, t, w)).await?;

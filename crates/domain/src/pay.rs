@@ -489,17 +489,16 @@ mod tests {
         assert_eq!(yuan(s.total), "3240.00");
     }
 
+    /// A community head serving since 2016-03-01, with no education or certificate on record.
+    fn head_since_2016(grades: &[(i32, Grade)]) -> PayInput<'_> {
+        PayInput { post: "head", education: None, certificate: None, service_start: d(2016, 3, 1), grades }
+    }
+
     #[test]
     fn years_without_a_grade_count_only_when_the_policy_says_so() {
         let mut p = shipped("xiamen-xiangan-2013").unwrap();
         let grades = [(2019, Competent)];
-        let w = PayInput {
-            post: "head",
-            education: None,
-            certificate: None,
-            service_start: d(2016, 3, 1),
-            grades: &grades,
-        };
+        let w = head_since_2016(&grades);
         // 2017, 2018 (no grade on record) count as 合格 by default, and the explanation says so.
         let r = level(&p, &w, d(2020, 6, 1)).unwrap();
         assert_eq!(r.level, 2);
@@ -515,13 +514,7 @@ mod tests {
         let p = shipped("xiamen-xiangan-2013").unwrap();
         // Started 2016-03-01: full years 2017.. ; 2 per step.
         let grades = [(2017, Competent), (2018, Incompetent), (2019, Competent), (2020, Excellent)];
-        let w = PayInput {
-            post: "head",
-            education: None,
-            certificate: None,
-            service_start: d(2016, 3, 1),
-            grades: &grades,
-        };
+        let w = head_since_2016(&grades);
         let r = level(&p, &w, d(2021, 6, 1)).unwrap();
         // 2017 + 2019 count (2018 不合格 does not) → step 2 from 2020; 2020 alone is not yet two.
         assert_eq!(r.level, 2);

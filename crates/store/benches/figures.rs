@@ -253,7 +253,7 @@ async fn main() {
         national(&db).await;
         return;
     }
-    let opts = DemoOptions { province: "33".into(), seed: 1, today: d(2026, 11, 1), only_counties: vec![] };
+    let opts = DemoOptions::counties(1, &[], d(2026, 11, 1));
     let t = Instant::now();
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     db.analyze().await.unwrap();

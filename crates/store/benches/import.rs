@@ -90,7 +90,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let db = shegong_store::Db::connect(&shegong_store::db::sqlite_url(dir.path())).await.unwrap();
     shegong_store::setup::run(&db).await.unwrap();
-    let opts = DemoOptions { province: "33".into(), seed: 2026, today: d(2026, 11, 23), only_counties: vec![] };
+    let opts = DemoOptions::counties(2026, &[], d(2026, 11, 23));
     let t = Instant::now();
     let s = demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     println!(

@@ -77,10 +77,7 @@ async fn main() {
     shegong_store::setup::run(&db).await.unwrap();
     let today = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
     let t = Instant::now();
-    let s =
-        demo::load(&db, &DemoOptions { province: "33".into(), seed: 1, today, only_counties: vec![] }, &|_, _, _| {})
-            .await
-            .unwrap();
+    let s = demo::load(&db, &DemoOptions::counties(1, &[], today), &|_, _, _| {}).await.unwrap();
     println!(
         "{engine}: demo province loaded ({} active workers, a year of locked payroll) in {:.1} s",
         s.workers_active,

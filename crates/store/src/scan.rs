@@ -188,12 +188,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = crate::testing::fresh(false, dir.path()).await.unwrap();
         assert!(db.reads.is_some(), "a file database is read through plain connections");
-        let opts = crate::demo::DemoOptions {
-            province: "33".into(),
-            seed: 5,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-            only_counties: vec!["330481".into()],
-        };
+        let opts =
+            crate::demo::DemoOptions::counties(5, &["330481"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         crate::demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
         let since = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
         let q = || {

@@ -23,12 +23,7 @@ fn seconds() -> u64 {
 
 async fn demo_db(postgres: bool, dir: &std::path::Path) -> Db {
     let (db, _) = shegong_store::testing::fresh(postgres, dir).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 5,
-        today: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-        only_counties: vec!["330481".into(), "330483".into()],
-    };
+    let opts = DemoOptions::counties(5, &["330481", "330483"], NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     db
 }

@@ -9,12 +9,7 @@ use shegong_store::entity::{appointment, worker};
 async fn load(seed: u64) -> (Vec<worker::Model>, Vec<appointment::Model>) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = shegong_store::testing::fresh(false, dir.path()).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-        only_counties: vec!["3301".into()],
-    };
+    let opts = DemoOptions::counties(seed, &["3301"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     let mut w = worker::Entity::find().all(&db.conn).await.unwrap();
     w.sort_by_key(|w| w.id);
@@ -66,12 +61,7 @@ async fn national_copies_are_whole_provinces() {
     for postgres in shegong_store::testing::engines() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
-        let opts = DemoOptions {
-            province: "33".into(),
-            seed: 7,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-            only_counties: vec!["330481".into()],
-        };
+        let opts = DemoOptions::counties(7, &["330481"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
         let source = demo::national::source_workers(&db, "33").await.unwrap();
         let plan = demo::national::plan("33", source, 3 * source);
@@ -119,12 +109,7 @@ async fn national_copies_are_whole_provinces() {
 async fn national_copies_refuse_a_source_they_would_garble() {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = shegong_store::testing::fresh(false, dir.path()).await.unwrap();
-    let opts = DemoOptions {
-        province: "46".into(),
-        seed: 7,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-        only_counties: vec!["4602".into()],
-    };
+    let opts = DemoOptions::counties(7, &["4602"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     let plan = vec![("11".to_string(), 2)];
     let err = demo::national::replicate(&db, "46", &plan, &|_| {}).await.unwrap_err();

@@ -25,12 +25,7 @@ fn today() -> NaiveDate {
 
 async fn demo_db(postgres: bool, dir: &std::path::Path) -> Db {
     let (db, _) = shegong_store::testing::fresh(postgres, dir).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 7,
-        today: today(),
-        only_counties: vec!["330481".into(), "330483".into()],
-    };
+    let opts = DemoOptions::counties(7, &["330481", "330483"], today());
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     db
 }

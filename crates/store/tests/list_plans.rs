@@ -46,12 +46,7 @@ async fn every_filter_combination_and_order_reads_an_index() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        let opts = DemoOptions {
-            province: "33".into(),
-            seed: 5,
-            today,
-            only_counties: vec!["330481".into(), "330483".into()],
-        };
+        let opts = DemoOptions::counties(5, &["330481", "330483"], today);
         demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
         db.analyze().await.unwrap();
         let backend = db.backend();

@@ -104,12 +104,7 @@ fn a_locked_run_never_changes() {
         let dir = tempfile::tempdir().unwrap();
         let db = rt.block_on(async {
             let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
-            let opts = DemoOptions {
-                province: "33".into(),
-                seed: 3,
-                today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-                only_counties: vec!["330481".into()],
-            };
+            let opts = DemoOptions::counties(3, &["330481"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
             demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
             db
         });

@@ -12,12 +12,7 @@ use std::collections::HashMap;
 async fn check(postgres: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 11,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-        only_counties: vec!["330481".into(), "330483".into()],
-    };
+    let opts = DemoOptions::counties(11, &["330481", "330483"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     let all = worker::Entity::find().all(&db.conn).await.unwrap();
     let today = opts.today;
@@ -62,8 +57,7 @@ async fn neighbour(postgres: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-    let opts =
-        DemoOptions { province: "33".into(), seed: 11, today, only_counties: vec!["330481".into(), "330483".into()] };
+    let opts = DemoOptions::counties(11, &["330481", "330483"], today);
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     let haining = Scope::Region(RegionCode::parse("330481").unwrap());
     let tongxiang = Scope::Region(RegionCode::parse("330483").unwrap());

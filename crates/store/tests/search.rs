@@ -10,12 +10,7 @@ async fn a_name_fragment_is_an_index_range() {
     for postgres in shegong_store::testing::engines() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
-        let opts = DemoOptions {
-            province: "33".into(),
-            seed: 3,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-            only_counties: vec!["330481".into()],
-        };
+        let opts = DemoOptions::counties(3, &["330481"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
         let backend = db.backend();
         let sub = matching("33", Kind::Name, "zjm").unwrap();

@@ -21,12 +21,7 @@ const TODAY: (i32, u32, u32) = (2026, 11, 1);
 
 async fn demo_db(postgres: bool, dir: &std::path::Path) -> Db {
     let (db, _) = shegong_store::testing::fresh(postgres, dir).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 11,
-        today: d(TODAY.0, TODAY.1, TODAY.2),
-        only_counties: vec!["330481".into()],
-    };
+    let opts = DemoOptions::counties(11, &["330481"], d(TODAY.0, TODAY.1, TODAY.2));
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     db
 }

@@ -17,12 +17,7 @@ type Line = (Uuid, Option<NaiveDate>, Option<NaiveDate>, i64, i64);
 async fn check(postgres: bool) {
     let dir = tempfile::tempdir().unwrap();
     let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
-    let opts = DemoOptions {
-        province: "33".into(),
-        seed: 21,
-        today: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-        only_counties: vec!["330481".into()],
-    };
+    let opts = DemoOptions::counties(21, &["330481"], NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
     demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
     let workers = worker::Entity::find().filter(worker::Column::Status.eq("active")).all(&db.conn).await.unwrap();
     let records = training_record::Entity::find().all(&db.conn).await.unwrap();

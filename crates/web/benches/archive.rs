@@ -135,25 +135,7 @@ async fn client(addr: std::net::SocketAddr, token: String, path: String, n: usiz
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, engine) = common::bench_db(dir.path()).await;
-    let (summary, load) = common::load_demo(&db).await;
-    println!("engine: {engine}");
-    println!(
-        "demo province loaded: {} active + {} exited workers, {} regions in {:.1} s (target ≤ 60 s)",
-        summary.workers_active,
-        summary.workers_exited,
-        summary.regions,
-        load.as_secs_f64()
-    );
-
-    if engine == "PostgreSQL" {
-        // What autovacuum does to freshly loaded tables in production, done now so that the
-        // latencies below are not measured under it.
-        use sea_orm::ConnectionTrait;
-        db.conn.execute_unprepared("VACUUM ANALYZE").await.unwrap();
-    }
-
-    let app = shegong_web::router(shegong_web::AppState::new(db.clone(), shegong_web::Settings::default()));
+    let (db, app) = common::demo_app(dir.path(), " (target ≤ 60 s)").await;
     let province = token(&app, "province").await;
     let county = token(&app, "haining").await;
     let filtered = "/api/v1/workers?region=3304&certificate=any&post_category=staff&page=1";

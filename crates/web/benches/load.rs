@@ -111,20 +111,7 @@ async fn client(
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, engine) = common::bench_db(dir.path()).await;
-    let (summary, load) = common::load_demo(&db).await;
-    println!("engine: {engine}");
-    println!(
-        "demo province loaded: {} active + {} exited workers in {:.1} s (target ≤ 15 s on SQLite)",
-        summary.workers_active,
-        summary.workers_exited,
-        load.as_secs_f64()
-    );
-    if engine == "PostgreSQL" {
-        use sea_orm::ConnectionTrait;
-        db.conn.execute_unprepared("VACUUM ANALYZE").await.unwrap();
-    }
-    let app = shegong_web::router(shegong_web::AppState::new(db.clone(), shegong_web::Settings::default()));
+    let (db, app) = common::demo_app(dir.path(), " (target ≤ 15 s on SQLite)").await;
     let province = token(&app, "province").await;
 
     // Real names of the demo, for the searches: a thousand from each county the users below work in,

@@ -119,20 +119,7 @@ async fn user(
 #[tokio::main]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let (db, engine) = common::bench_db(dir.path()).await;
-    let (summary, load) = common::load_demo(&db).await;
-    println!("engine: {engine}");
-    println!(
-        "demo province loaded: {} active + {} exited workers in {:.1} s",
-        summary.workers_active,
-        summary.workers_exited,
-        load.as_secs_f64()
-    );
-    if engine == "PostgreSQL" {
-        use sea_orm::ConnectionTrait;
-        db.conn.execute_unprepared("VACUUM ANALYZE").await.unwrap();
-    }
-    let app = shegong_web::router(shegong_web::AppState::new(db.clone(), shegong_web::Settings::default()));
+    let (db, app) = common::demo_app(dir.path(), "").await;
     let province = token(&app, "province").await;
     // The first view after one's own save: figures computed, never one kept from before the save
     // (its own cache, so that the shared one keeps the default).

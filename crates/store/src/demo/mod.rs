@@ -30,6 +30,15 @@ pub struct DemoOptions {
     pub only_counties: Vec<String>,
 }
 
+impl DemoOptions {
+    /// The demo with workers in `counties` only (all of one province; none: every county of
+    /// Zhejiang), as tests and benchmarks load it.
+    pub fn counties(seed: u64, counties: &[&str], today: NaiveDate) -> Self {
+        let province = counties.first().map_or("33", |c| &c[..2]).to_string();
+        Self { province, seed, today, only_counties: counties.iter().map(|c| c.to_string()).collect() }
+    }
+}
+
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct DemoSummary {
     pub regions: usize,

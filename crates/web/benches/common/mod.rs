@@ -55,13 +55,31 @@ pub async fn bench_db(dir: &std::path::Path) -> (shegong_store::Db, &'static str
 
 /// The demo province, as the README's figures were measured on it (seed 2026, 2026-11-23).
 pub async fn load_demo(db: &shegong_store::Db) -> (demo::DemoSummary, Duration) {
-    let opts = demo::DemoOptions {
-        province: "33".into(),
-        seed: 2026,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-        only_counties: vec![],
-    };
+    let opts = demo::DemoOptions::counties(2026, &[], chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
     let t = Instant::now();
     let summary = demo::load(db, &opts, &|_, _, _| {}).await.unwrap();
     (summary, t.elapsed())
+}
+
+/// The demo province in the benchmark's database, loaded and announced (with `target`, what the
+/// README asks of the load), and the application over it.
+pub async fn demo_app(dir: &std::path::Path, target: &str) -> (shegong_store::Db, axum::Router) {
+    let (db, engine) = bench_db(dir).await;
+    let (summary, load) = load_demo(&db).await;
+    println!("engine: {engine}");
+    println!(
+        "demo province loaded: {} active + {} exited workers, {} regions in {:.1} s{target}",
+        summary.workers_active,
+        summary.workers_exited,
+        summary.regions,
+        load.as_secs_f64()
+    );
+    if engine == "PostgreSQL" {
+        // What autovacuum does to freshly loaded tables in production, done now so that the
+        // latencies are not measured under it.
+        use sea_orm::ConnectionTrait;
+        db.conn.execute_unprepared("VACUUM ANALYZE").await.unwrap();
+    }
+    let app = shegong_web::router(shegong_web::AppState::new(db.clone(), shegong_web::Settings::default()));
+    (db, app)
 }

@@ -51,12 +51,8 @@ impl TestApp {
         }
         let dir = tempfile::tempdir().expect("tempdir");
         let (db, _url) = shegong_store::testing::fresh(postgres, dir.path()).await.expect("database");
-        let opts = DemoOptions {
-            province: "33".into(),
-            seed: 7,
-            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
-            only_counties: vec!["330481".into(), "330483".into()],
-        };
+        let opts =
+            DemoOptions::counties(7, &["330481", "330483"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         demo::load(&db, &opts, &|_, _, _| {}).await.expect("demo");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
