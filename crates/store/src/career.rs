@@ -411,14 +411,7 @@ pub async fn add_reward(
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, worker_id).await?;
     crate::workers::still_serving(&w)?;
-    let kept = sea_orm::PaginatorTrait::count(
-        crate::entity::reward::Entity::find()
-            .filter(crate::entity::reward::Column::ProvinceCode.eq(&w.province_code))
-            .filter(crate::entity::reward::Column::WorkerId.eq(w.id)),
-        &txn,
-    )
-    .await?;
-    crate::workers::room_for(kept, "奖惩")?;
+    crate::workers::room_for(&txn, crate::entity::reward::Entity, &w, "奖惩").await?;
     let m = crate::entity::reward::ActiveModel {
         province_code: Set(w.province_code.clone()),
         id: Set(Uuid::now_v7()),

@@ -7,7 +7,7 @@ use shegong_domain::status::{RunStatus, Status};
 
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{audit, payroll_run, payslip, payslip_adjustment, worker};
+use crate::entity::{audit, payroll_run, payslip, payslip_adjustment};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::workers::editable;
@@ -20,7 +20,6 @@ use shegong_domain::Permission;
 use shegong_domain::pay;
 use shegong_domain::policy::Fen;
 use shegong_domain::{FieldError, Scope};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 pub(super) async fn find(db: &impl ConnectionTrait, scope: &Scope, id: Uuid) -> Result<payroll_run::Model> {
@@ -109,17 +108,8 @@ pub async fn slips(
         .limit(per_page)
         .all(&db.conn)
         .await?;
-    let names: HashMap<Uuid, String> = worker::Entity::find()
-        .select_only()
-        .column(worker::Column::Id)
-        .column(worker::Column::Name)
-        .filter(worker::Column::ProvinceCode.eq(&run.province_code))
-        .filter(worker::Column::Id.is_in(rows.iter().map(|r| r.worker_id).collect::<Vec<_>>()))
-        .into_tuple::<(Uuid, String)>()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    let names =
+        crate::workers::names_in_province(db, &run.province_code, rows.iter().map(|r| r.worker_id).collect()).await?;
     Ok((
         rows.into_iter()
             .map(|r| {

@@ -2,13 +2,12 @@
 use super::courses::get;
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{training, training_record, worker};
+use crate::entity::{training, training_record};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::workers::editable;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shegong_domain::{Permission, Scope};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One person on a roster, with their name.
@@ -28,17 +27,8 @@ pub async fn roster(db: &Db, scope: &Scope, id: Uuid) -> Result<(training::Model
         .order_by_asc(training_record::Column::RegionCode)
         .all(&db.conn)
         .await?;
-    let names: HashMap<Uuid, String> = worker::Entity::find()
-        .select_only()
-        .column(worker::Column::Id)
-        .column(worker::Column::Name)
-        .filter(worker::Column::ProvinceCode.eq(&t.province_code))
-        .filter(worker::Column::Id.is_in(records.iter().map(|r| r.worker_id).collect::<Vec<_>>()))
-        .into_tuple::<(Uuid, String)>()
-        .all(&db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    let names =
+        crate::workers::names_in_province(db, &t.province_code, records.iter().map(|r| r.worker_id).collect()).await?;
     let mut lines: Vec<RosterLine> = records
         .into_iter()
         .map(|record| RosterLine { name: names.get(&record.worker_id).cloned().unwrap_or_default(), record })

@@ -5,10 +5,10 @@ use super::{Changes, d, editable};
 
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{appointment, worker};
+use crate::entity::worker;
 use crate::error::{Result, StoreError};
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
 use shegong_domain::worker::WorkerStatus;
@@ -32,12 +32,7 @@ pub async fn exit(db: &Db, access: &Access, id: Uuid, on: NaiveDate, reason: &st
     }
     // An exit takes effect on its date, so it is recorded on or after that date, never ahead.
     shegong_domain::dates::past("exited_on", "退出日期", on, crate::clock::today()).map_err(StoreError::invalid)?;
-    let open = appointment::Entity::find()
-        .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
-        .filter(appointment::Column::WorkerId.eq(id))
-        .filter(appointment::Column::EndDate.is_null())
-        .all(&txn)
-        .await?;
+    let open = super::open_appointments(&txn, &w).await?;
     for o in open {
         if o.start_date >= on {
             return Err(StoreError::invalid(FieldError::new(

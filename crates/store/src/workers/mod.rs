@@ -20,6 +20,7 @@ pub use exit::exit;
 pub use list::{WorkerFilter, for_each, list, list_after, queries};
 pub(crate) use new_archives::write_new;
 pub(crate) use read::find_scoped;
+pub(crate) use read::names_in_province;
 pub use read::{Archive, ID_NUMBER_FIELD, archive, community_names, get, history, labels_of, names_of};
 pub use records::{add_agreement, add_appointment, add_certificate, add_education, parse_appointment};
 pub use summary::{Summary, count_by_child, summary};
@@ -121,10 +122,40 @@ pub(crate) fn editable(scope: &Scope) -> Result<()> {
 /// script posting thousands would make the archive and its 登记表 unreadable.
 pub const MAX_RECORDS: u64 = 100;
 
-/// Refuses a record when the archive already holds [`MAX_RECORDS`] of its kind (`what`: 学历…).
-pub(crate) fn room_for(existing: u64, what: &str) -> crate::error::Result<()> {
+/// `w`'s appointments not ended yet (their present post, or none once exited).
+pub(crate) async fn open_appointments(
+    txn: &impl ConnectionTrait,
+    w: &worker::Model,
+) -> Result<Vec<crate::entity::appointment::Model>> {
+    use crate::entity::appointment::{Column, Entity};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(Entity::find()
+        .filter(Column::ProvinceCode.eq(&w.province_code))
+        .filter(Column::WorkerId.eq(w.id))
+        .filter(Column::EndDate.is_null())
+        .all(txn)
+        .await?)
+}
+
+/// Refuses a record of `kind` (`what`: 学历…) when `w`'s archive already holds [`MAX_RECORDS`] of them.
+pub(crate) async fn room_for<E: sea_orm::EntityTrait>(
+    txn: &impl ConnectionTrait,
+    _kind: E,
+    w: &worker::Model,
+    what: &str,
+) -> Result<()>
+where
+    E::Model: Sync,
+{
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{PaginatorTrait, QueryFilter};
+    let existing = E::find()
+        .filter(Expr::col("province_code").eq(w.province_code.as_str()))
+        .filter(Expr::col("worker_id").eq(w.id))
+        .count(txn)
+        .await?;
     if existing >= MAX_RECORDS {
-        return Err(crate::error::StoreError::invalid(shegong_domain::FieldError::new(
+        return Err(StoreError::invalid(FieldError::new(
             "records_full",
             "archive",
             format!("每份档案最多记录{MAX_RECORDS}条{what}，已达上限"),

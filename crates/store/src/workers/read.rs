@@ -62,6 +62,26 @@ pub async fn names_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::col
     Ok(who(db, scope, ids).await?.into_iter().map(|(id, n, _)| (id, n)).collect())
 }
 
+/// Names of these people of `province`, wherever they serve now: for lines of a past month or
+/// course that the caller may read (payslips, a training's roster), whose people may since have
+/// moved out of the caller's region.
+pub(crate) async fn names_in_province(
+    db: &Db,
+    province: &str,
+    ids: Vec<Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(Uuid, String)> = worker::Entity::find()
+        .select_only()
+        .columns([worker::Column::Id, worker::Column::Name])
+        .filter(worker::Column::ProvinceCode.eq(province))
+        .filter(worker::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// "姓名（330481********1234）" for the workers in scope among `ids` (audit log objects); others are
 /// left out.
 pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<std::collections::HashMap<Uuid, String>> {

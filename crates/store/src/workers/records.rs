@@ -10,7 +10,7 @@ use crate::access::Access;
 use crate::entity::{agreement, appointment, certificate, education, worker};
 use crate::error::{Result, StoreError};
 use sea_orm::DatabaseTransaction;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
 use shegong_domain::worker::{
@@ -40,14 +40,7 @@ pub async fn add_appointment(
         )));
     }
     community_in_scope(&txn, scope, &a.community).await?;
-    super::room_for(
-        appointment::Entity::find()
-            .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
-            .filter(appointment::Column::WorkerId.eq(w.id))
-            .count(&txn)
-            .await?,
-        "任职",
-    )?;
+    super::room_for(&txn, appointment::Entity, &w, "任职").await?;
 
     // A move takes effect on its date: not in the future, not before the person could serve.
     let today = crate::clock::today();
@@ -63,12 +56,7 @@ pub async fn add_appointment(
     }
     let mut ch = Changes::new(&w, actor);
     if transfer {
-        let open = appointment::Entity::find()
-            .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
-            .filter(appointment::Column::WorkerId.eq(id))
-            .filter(appointment::Column::EndDate.is_null())
-            .all(&txn)
-            .await?;
+        let open = super::open_appointments(&txn, &w).await?;
         for o in open {
             if o.start_date >= a.start_date {
                 return Err(StoreError::invalid(FieldError::new(
@@ -105,14 +93,7 @@ pub async fn add_appointment(
 
 pub async fn add_education(db: &Db, access: &Access, id: Uuid, e: EducationFields) -> Result<worker::Model> {
     add_record(db, access, id, ("education", "新增学历"), async |txn, w| {
-        super::room_for(
-            education::Entity::find()
-                .filter(education::Column::ProvinceCode.eq(&w.province_code))
-                .filter(education::Column::WorkerId.eq(w.id))
-                .count(txn)
-                .await?,
-            "学历",
-        )?;
+        super::room_for(txn, education::Entity, w, "学历").await?;
         insert_education(txn, w, &e).await?;
         Ok(format!(
             "{} {} {}",
@@ -126,14 +107,7 @@ pub async fn add_education(db: &Db, access: &Access, id: Uuid, e: EducationField
 
 pub async fn add_certificate(db: &Db, access: &Access, id: Uuid, c: CertificateFields) -> Result<worker::Model> {
     add_record(db, access, id, ("certificate", "新增证书"), async |txn, w| {
-        super::room_for(
-            certificate::Entity::find()
-                .filter(certificate::Column::ProvinceCode.eq(&w.province_code))
-                .filter(certificate::Column::WorkerId.eq(w.id))
-                .count(txn)
-                .await?,
-            "证书",
-        )?;
+        super::room_for(txn, certificate::Entity, w, "证书").await?;
         insert_certificate(txn, w, &c).await?;
         Ok(format!("{} {}", c.level.label(), c.number.clone().unwrap_or_default()))
     })
@@ -185,14 +159,7 @@ pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementField
     let txn = db.begin_write().await?;
     let w = find_scoped(&txn, scope, id).await?;
     still_serving(&w)?;
-    super::room_for(
-        agreement::Entity::find()
-            .filter(agreement::Column::ProvinceCode.eq(&w.province_code))
-            .filter(agreement::Column::WorkerId.eq(w.id))
-            .count(&txn)
-            .await?,
-        "服务协议",
-    )?;
+    super::room_for(&txn, agreement::Entity, &w, "服务协议").await?;
     // The next term may be signed ahead (a year at most); a term is at most ten years.
     let today = crate::clock::today();
     let dates = || -> std::result::Result<(), FieldError> {
