@@ -59,12 +59,17 @@ const SURNAMES: &[(&str, &str)] = &[
 /// The name's syllables in 拼音 without tones, the surname read as a surname; a character with no
 /// reading (a letter, a dot) stands for itself, lower-cased.
 pub fn syllables(name: &str) -> Vec<String> {
+    readings(name, true)
+}
+
+/// The syllables of a name, the first characters read as a surname when `person`.
+fn readings(name: &str, person: bool) -> Vec<String> {
     let name = name.trim();
-    let (surname, rest): (Vec<String>, &str) =
-        match SURNAMES.iter().filter(|(s, _)| name.starts_with(s)).max_by_key(|(s, _)| s.len()) {
-            Some((s, reading)) => (split_reading(reading), &name[s.len()..]),
-            None => (Vec::new(), name),
-        };
+    let surname = SURNAMES.iter().filter(|(s, _)| person && name.starts_with(s)).max_by_key(|(s, _)| s.len());
+    let (surname, rest): (Vec<String>, &str) = match surname {
+        Some((s, reading)) => (split_reading(reading), &name[s.len()..]),
+        None => (Vec::new(), name),
+    };
     let mut out = surname;
     for (c, p) in rest.chars().zip(rest.to_pinyin()) {
         match p {
@@ -130,6 +135,46 @@ pub fn rank(name: &str, q: &str) -> u8 {
     } else {
         2
     }
+}
+
+/// How well a place's name (海宁市, 海洲街道) answers a query typed into a region picker, as [`rank`]
+/// ranks a person's, read as written (no surname readings): 0 the whole name, its whole 拼音 or
+/// initials; 1 the beginning of one; 2 from any character or syllable on (`zj` → 海洲街道);
+/// `None` when it does not answer.
+pub fn place_rank(name: &str, q: &str) -> Option<u8> {
+    let q = query_key(q)?;
+    let chars: Vec<String> = name.chars().filter_map(normal).map(|c| c.to_lowercase().collect()).collect();
+    let syl = readings(name, false);
+    let initials: Vec<String> = syl.iter().filter_map(|s| s.chars().next()).map(String::from).collect();
+    let whole = [chars.concat(), syl.concat(), initials.concat()];
+    if whole.contains(&q) {
+        return Some(0);
+    }
+    if whole.iter().any(|k| k.starts_with(&q)) {
+        return Some(1);
+    }
+    let from = |parts: &[String]| (1..parts.len()).any(|i| parts[i..].concat().starts_with(&q));
+    (from(&chars) || from(&syl) || from(&initials) || chars.concat().contains(&q)).then_some(2)
+}
+
+/// The text a person picker puts in its box, `姓名（尾号1234）`: the name, and the last four characters
+/// of the ID number that tell people of one name apart. Anything else is the name or number as typed.
+pub fn picked_person(text: &str) -> (&str, Option<&str>) {
+    let text = text.trim();
+    if let Some(rest) = text.strip_suffix('）')
+        && let Some((name, tail)) = rest.split_once("（尾号")
+        && tail.chars().count() == 4
+        && tail.chars().all(|c| c.is_ascii_digit() || c == 'X')
+    {
+        return (name.trim(), Some(tail));
+    }
+    (text, None)
+}
+
+/// How a person picker offers someone: `姓名（尾号1234）`, read back by [`picked_person`].
+pub fn person_choice(name: &str, id_number: &str) -> String {
+    let tail: String = id_number.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("{name}（尾号{tail}）")
 }
 
 /// The key an ID number's last digits are found by: the number reversed, so that its end is a prefix.
@@ -251,5 +296,30 @@ mod tests {
             let fragment: String = chars[a..b].iter().collect();
             prop_assert!(finds(&name, &fragment));
         }
+    }
+
+    #[test]
+    fn places_are_found_by_pinyin_read_as_written() {
+        assert_eq!(place_rank("海宁市", "hns"), Some(0));
+        assert_eq!(place_rank("海宁市", "haining"), Some(1));
+        assert_eq!(place_rank("海洲街道", "zj"), Some(2));
+        assert_eq!(place_rank("海洲街道", "jiedao"), Some(2));
+        assert_eq!(place_rank("海洲街道", "洲街"), Some(2));
+        assert_eq!(place_rank("海洲街道", "hzjd"), Some(0));
+        assert_eq!(place_rank("海洲街道", "xyz"), None);
+        // 解放街道 is 解 jiě: the surname reading xiè belongs to people.
+        assert_eq!(place_rank("解放街道", "jfjd"), Some(0));
+        assert_eq!(place_rank("解放街道", "xfjd"), None);
+        assert_eq!(rank("解放", "xf"), 0);
+    }
+
+    #[test]
+    fn a_picked_person_reads_back() {
+        let choice = person_choice("张佳明", "33048119900101123X");
+        assert_eq!(choice, "张佳明（尾号123X）");
+        assert_eq!(picked_person(&choice), ("张佳明", Some("123X")));
+        assert_eq!(picked_person(" 张佳明 "), ("张佳明", None));
+        assert_eq!(picked_person("张佳明（尾号12）"), ("张佳明（尾号12）", None));
+        assert_eq!(picked_person("330481199001011234"), ("330481199001011234", None));
     }
 }

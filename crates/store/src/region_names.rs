@@ -43,8 +43,9 @@ async fn labelled(db: &Db, scope: &Scope, rows: Vec<region::Model>) -> Result<Ve
         .collect())
 }
 
-/// Regions in scope whose name contains `q`, the larger first (a county before its streets). Words
-/// before the last name places above (`马桥 社区`: the communities of 马桥街道).
+/// Regions in scope whose name contains `q`, or whose 拼音 or initials answer it (`hzjd` → 海洲街道,
+/// best match first), the larger first (a county before its streets). Words before the last name
+/// places above (`马桥 社区`: the communities of 马桥街道).
 pub async fn suggest(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<Named>> {
     // Words without LIKE's wildcards (a name never holds them).
     let words: Vec<String> = q
@@ -83,9 +84,32 @@ pub async fn suggest(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<
     for root in &under {
         within = within.add(in_subtree(region::Column::Code, root));
     }
+    let others = region::Column::Code.is_not_in(if above.is_empty() { vec![] } else { under.clone() });
+    if shegong_domain::search::query_key(q).is_some_and(|k| k.chars().all(|c| c.is_ascii_lowercase())) {
+        // 拼音 or its initials (`hzjd`, `haizhou`): the places in view, read as written and ranked.
+        let named: Vec<(String, String)> = region::Entity::find()
+            .select_only()
+            .columns([region::Column::Code, region::Column::Name])
+            .filter(within)
+            .filter(others)
+            .filter(region::Column::Level.ne("grid"))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        let mut ranked: Vec<(u8, String)> = named
+            .into_iter()
+            .filter_map(|(code, name)| shegong_domain::search::place_rank(&name, q).map(|r| (r, code)))
+            .collect();
+        ranked.sort_by(|a, b| (a.0, a.1.len(), &a.1).cmp(&(b.0, b.1.len(), &b.1)));
+        ranked.truncate(limit as usize);
+        let order: Vec<String> = ranked.into_iter().map(|(_, code)| code).collect();
+        let mut rows = region::Entity::find().filter(region::Column::Code.is_in(order.clone())).all(&db.conn).await?;
+        rows.sort_by_key(|r| order.iter().position(|c| *c == r.code));
+        return labelled(db, scope, rows).await;
+    }
     let rows = region::Entity::find()
         .filter(within)
-        .filter(region::Column::Code.is_not_in(if above.is_empty() { vec![] } else { under.clone() }))
+        .filter(others)
         .filter(region::Column::Name.contains(q.as_str()))
         .filter(region::Column::Level.ne("grid"))
         .order_by_asc(sea_orm::sea_query::Expr::cust("LENGTH(code)"))

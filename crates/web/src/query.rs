@@ -94,3 +94,12 @@ impl<T> Items<T> {
         Self { total: items.len(), items }
     }
 }
+
+/// What a picker's box holds as the user types (the region and person pickers).
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct SuggestQuery {
+    /// 输入的文字：名称中的文字，或其拼音、首字母，如“海洲”“hzjd”“zjm”
+    pub q: String,
+}

@@ -328,29 +328,33 @@ pub async fn adjust(
     Ok(m)
 }
 
-/// The people of run `id` named by `who`: the exact name, or the whole ID number (for picking the
-/// person of an adjustment by name). Several when a name is shared.
+/// The people of run `id` named by `who`: the exact name, the whole ID number, or a person picker's
+/// `姓名（尾号1234）` (for picking the person of an adjustment). Several when a name is shared.
 pub async fn people_in_run(db: &Db, scope: &Scope, id: Uuid, who: &str) -> Result<Vec<(Uuid, String)>> {
     use crate::entity::worker;
     let run = find(&db.conn, scope, id).await?;
-    let who = who.trim();
-    if who.is_empty() {
+    let (name, _) = shegong_domain::search::picked_person(who);
+    if name.is_empty() {
         return Ok(vec![]);
     }
-    let named: Vec<(Uuid, String)> = worker::Entity::find()
+    let named: Vec<(Uuid, String, String)> = worker::Entity::find()
         .select_only()
-        .column(worker::Column::Id)
-        .column(worker::Column::Name)
+        .columns([worker::Column::Id, worker::Column::Name, worker::Column::IdNumber])
         .filter(worker::Column::ProvinceCode.eq(&run.province_code))
         .filter(in_subtree(worker::Column::RegionCode, scope.region().as_str()))
         .filter(
             sea_orm::Condition::any()
-                .add(worker::Column::Name.eq(who))
-                .add(worker::Column::IdNumber.eq(who.to_uppercase())),
+                .add(worker::Column::Name.eq(name))
+                .add(worker::Column::IdNumber.eq(name.to_uppercase())),
         )
         .into_tuple()
         .all(&db.conn)
         .await?;
+    let named: Vec<(Uuid, String)> = named
+        .into_iter()
+        .filter(|(_, n, number)| crate::workers::pick::is_picked(who, n, number))
+        .map(|(id, n, _)| (id, n))
+        .collect();
     if named.is_empty() {
         return Ok(vec![]);
     }

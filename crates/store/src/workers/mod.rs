@@ -6,6 +6,7 @@ mod create;
 mod exit;
 mod list;
 mod new_archives;
+pub mod pick;
 mod read;
 mod records;
 mod summary;

@@ -9,7 +9,7 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::Json;
 use crate::extract::PageQuery;
 use crate::extract::{Path, Query};
-use crate::query::Paged;
+use crate::query::{Items, Paged, SuggestQuery};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -289,4 +289,14 @@ pub async fn export_workers(Ctx { st, caller }: Ctx, Query(q): Query<ListQuery>)
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct History {
     pub items: Vec<ChangeView>,
+}
+
+/// 查找管辖范围内的在岗人员（供人员选择框输入提示）：按姓名、拼音或首字母，完全匹配在前，最多10人；每项为“姓名（尾号1234）”及所在社区。数字不查（按身份证号码查找请用人员列表，并记入审计）
+#[utoipa::path(get, path = "/workers/suggest", tag = "社区工作者", params(SuggestQuery),
+    responses((status = 200, description = "人员", body = Items<workers::pick::Choice>)))]
+pub async fn suggest_workers(
+    Ctx { st, caller }: Ctx,
+    Query(q): Query<SuggestQuery>,
+) -> ApiResult<Json<Items<workers::pick::Choice>>> {
+    Ok(Json(Items::new(workers::pick::suggest(&st.db, &caller.scope, &q.q, today()).await?)))
 }

@@ -50,6 +50,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::list_workers, api::create_worker))
         .routes(routes!(api::export_workers))
+        .routes(routes!(api::suggest_workers))
         .routes(routes!(api::get_worker, api::patch_worker))
         .routes(routes!(api::worker_history))
         .routes(routes!(api::add_appointment))

@@ -32,20 +32,12 @@ pub async fn alerts(Ctx { st, caller }: Ctx, Query(q): Query<RegionQuery>) -> Ap
     Ok(Json(Items::new(items)))
 }
 
-#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(default)]
-pub struct SuggestQuery {
-    /// 区划名称中的文字，如“海洲”
-    pub q: String,
-}
-
-/// 按名称查找管辖范围内的区划（供选择框输入提示）：较大的区划在前，每项带上级名称，最多20项
-#[utoipa::path(get, path = "/regions/suggest", tag = "行政区划", params(SuggestQuery),
+/// 按名称、拼音或首字母查找管辖范围内的区划（供选择框输入提示）：较大的区划在前（拼音按匹配程度），每项带上级名称，最多20项
+#[utoipa::path(get, path = "/regions/suggest", tag = "行政区划", params(crate::query::SuggestQuery),
     responses((status = 200, description = "区划", body = Items<shegong_store::region_names::Named>)))]
 pub async fn suggest_regions(
     Ctx { st, caller }: Ctx,
-    Query(q): Query<SuggestQuery>,
+    Query(q): Query<crate::query::SuggestQuery>,
 ) -> ApiResult<Json<Items<shegong_store::region_names::Named>>> {
     let items =
         shegong_store::region_names::suggest(&st.db, &caller.scope, &q.q, shegong_store::region_names::SUGGESTIONS)

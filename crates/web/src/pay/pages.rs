@@ -133,7 +133,11 @@ async fn person_in_run(
         [(w, _)] => Ok(*w),
         [] if who.trim().is_empty() => Err(refuse("请填写调整人员的姓名或身份证号码".into())),
         [] => Err(refuse(format!("本月工资条中没有“{}”", who.trim()))),
-        many => Err(refuse(format!("本月工资条中有{}人名为“{}”，请填写身份证号码", many.len(), who.trim()))),
+        many => Err(refuse(format!(
+            "本月工资条中有{}人名为“{}”，请从输入提示中选择，或填写身份证号码",
+            many.len(),
+            who.trim()
+        ))),
     }
 }
 

@@ -144,7 +144,7 @@ pub(crate) async fn run_page(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, Quer
             _ => actions.forms.push(FormSpec {
                 action: format!("/payroll/{id}/adjust"),
                 fields: vec![
-                    input("人员（姓名或身份证号码）", "worker", "text", "", 18),
+                    input("人员（姓名或身份证号码）", "worker", "person", "", 22),
                     input("调整金额（元，可为负）", "amount_yuan", "text", "", 10),
                     input("原因", "reason", "text", "", 24),
                 ],

@@ -75,7 +75,7 @@ pub(crate) async fn course_page(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, Q
         s.forms.push(FormSpec {
             action: format!("/trainings/{id}/people"),
             fields: vec![
-                input("人员（姓名或身份证号码）", "who", "text", "", 18),
+                input("人员（姓名或身份证号码）", "who", "person", "", 22),
                 select("结果", "outcome", "passed", outcome_options()),
             ],
             button: "加入名单".into(),
@@ -136,19 +136,21 @@ pub(crate) async fn add_person(Path(id): Path<Uuid>, form: Posted) -> Response {
         if who.is_empty() {
             return Err(refuse("请填写人员的姓名或身份证号码".into()));
         }
-        let filter = WorkerFilter { q: Some(who.to_string()), ..Default::default() };
+        let (name, _) = shegong_domain::search::picked_person(who);
+        let filter = WorkerFilter { q: Some(name.to_string()), ..Default::default() };
         // The search finds fragments and 拼音 too; only the full name or the whole number picks a
         // person here (the name typed in full comes first in the search's order).
         let (found, _) = workers::list(&st.db, &access.scope, &filter, crate::clock::today(), 1, 50).await?;
         // A number is matched whole by the search already (no prefix search here).
         let is_number = who.len() >= 4 && who.bytes().all(|b| b.is_ascii_digit() || b == b'X' || b == b'x');
-        let exact: Vec<_> = found.iter().filter(|w| is_number || w.name == who).collect();
+        let exact: Vec<_> =
+            found.iter().filter(|w| is_number || workers::pick::is_picked(who, &w.name, &w.id_number)).collect();
         let w = match exact.as_slice() {
             [w] => *w,
             [] => {
                 return Err(refuse(format!("您的管辖范围内没有在岗人员“{who}”（请填写完整姓名或身份证号码）")));
             }
-            many => return Err(refuse(format!("有{}人名为“{who}”，请填写身份证号码", many.len()))),
+            many => return Err(refuse(format!("有{}人名为“{who}”，请从输入提示中选择，或填写身份证号码", many.len()))),
         };
         training::set_result(&st.db, access, id, w.id, attendance.as_str(), result.map(TrainingResult::as_str)).await?;
         Ok(format!("已将{}加入名单", w.name))

@@ -64,6 +64,16 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// A two-day course of 海宁市 named `name` (8 credits), created by its administrator; its id.
+    pub async fn new_course(&self, name: &str) -> String {
+        let t = self.token("haining").await;
+        let body = serde_json::json!({"name": name, "kind": "duty", "region": "330481", "organiser": "海宁市民政局",
+                                      "start_date": "2026-10-12", "end_date": "2026-10-13", "hours": 16, "credits": 8});
+        let (s, course) = self.post_json(&t, "/api/v1/trainings", body).await;
+        assert_eq!(s, reqwest::StatusCode::CREATED, "{course}");
+        course["id"].as_str().unwrap().to_string()
+    }
+
     /// A bearer token for a demo user.
     pub async fn token(&self, user: &str) -> String {
         let r = Client::new()

@@ -27,6 +27,7 @@ mod hostile;
 mod id_view;
 mod pay;
 mod permissions;
+mod pickers;
 mod policyform;
 mod regions;
 mod registration;

@@ -4,21 +4,11 @@
 use crate::both_engines;
 use crate::helpers::{TestApp, browser, browser_login, csrf_of, text_of};
 use reqwest::StatusCode;
-use serde_json::json;
 use shegong_store::demo::DEMO_PASSWORD;
 
 async fn a_course_roster_is_kept_person_by_person(app: TestApp) {
     let hn = app.token("haining").await;
-    let (s, course) = app
-        .post_json(
-            &hn,
-            "/api/v1/trainings",
-            json!({"name": "网格员业务培训", "kind": "duty", "region": "330481", "organiser": "海宁市民政局",
-                   "start_date": "2026-10-12", "end_date": "2026-10-13", "hours": 16, "credits": 8}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{course}");
-    let id = course["id"].as_str().unwrap().to_string();
+    let id = app.new_course("网格员业务培训").await;
     let (_, list) = app.get_json(&hn, "/api/v1/workers?region=330481&per_page=1").await;
     let w = &list["items"][0];
     let (wid, name) = (w["id"].as_str().unwrap(), w["name"].as_str().unwrap());
