@@ -8,6 +8,10 @@
 //! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs the stored part against an empty PostgreSQL
 //! database instead.
 
+/// The allocator the binary ships with (see `src/main.rs`), so that the figures are its figures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chrono::NaiveDate;
 use shegong_domain::career::Grade;
 use shegong_domain::pay::{self, PayInput};

@@ -2,6 +2,10 @@
 //!   cargo bench -p shegong-store --bench uploads
 //! Each file of `testing::hostile::files()` is read 5 times; the slowest refusal is printed.
 
+/// The allocator the binary ships with (see `src/main.rs`), so that the figures are its figures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use shegong_store::imports::read_table;
 use std::time::{Duration, Instant};
 

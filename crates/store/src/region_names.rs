@@ -6,6 +6,7 @@ use crate::error::{Result, StoreError};
 use crate::regions::{in_subtree, names};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use shegong_domain::{FieldError, RegionCode, Scope};
+use std::collections::HashMap;
 
 /// How many regions a picker suggests at most.
 pub const SUGGESTIONS: u64 = 20;
@@ -19,7 +20,19 @@ pub struct Named {
 }
 
 async fn labelled(db: &Db, scope: &Scope, rows: Vec<region::Model>) -> Result<Vec<Named>> {
-    let here = scope.region().as_str().len();
+    labelled_below(db, scope.region().as_str().len(), rows).await
+}
+
+/// Where each of these communities is, below the caller's own region ("海洲街道 青春社区" for a
+/// county's administrator): for lines that name a person's community.
+pub(crate) async fn places(db: &Db, scope: &Scope, codes: Vec<String>) -> Result<HashMap<String, String>> {
+    let rows = region::Entity::find().filter(region::Column::Code.is_in(codes)).all(&db.conn).await?;
+    let below = labelled_below(db, scope.region().as_str().len() + 1, rows).await?;
+    Ok(below.into_iter().map(|n| (n.code, n.label)).collect())
+}
+
+/// Regions labelled with the places above them whose code is at least `here` characters long.
+async fn labelled_below(db: &Db, here: usize, rows: Vec<region::Model>) -> Result<Vec<Named>> {
     let mut prefixes: Vec<String> = rows
         .iter()
         .flat_map(|r| {

@@ -1,6 +1,10 @@
 //! What the store's benchmarks share: a roster of new workers as offices send it.
 #![allow(dead_code)] // each benchmark uses a part of it
 
+/// The allocator the binary ships with (see `src/main.rs`), so that the figures are its figures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chrono::NaiveDate;
 use shegong_domain::IdNumber;
 

@@ -18,7 +18,7 @@ pub struct Choice {
     pub id: Uuid,
     /// What the picker puts in its box, read back by the form: `张佳明（尾号1234）`.
     pub value: String,
-    /// Where they serve, within the caller's view: `海洲街道 新兴社区`.
+    /// Where they serve, below the caller's own region: `海洲街道 新兴社区` for a county.
     pub label: String,
 }
 
@@ -33,7 +33,7 @@ pub async fn suggest(db: &Db, scope: &Scope, q: &str, today: NaiveDate) -> Resul
     let (_, rows) = queries(&filter, scope, today, 1, SUGGESTIONS)?;
     let rows = rows.all(&db.conn).await?;
     let codes = rows.iter().map(|w| w.region_code.clone()).collect();
-    let places = crate::regions::names_seen(db, scope, codes).await?;
+    let places = crate::region_names::places(db, scope, codes).await?;
     Ok(rows
         .into_iter()
         .map(|w| Choice {

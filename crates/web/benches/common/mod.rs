@@ -1,5 +1,10 @@
 //! What the web benchmarks share: a token for a demo user, and one request on a keep-alive connection.
 #![allow(dead_code)] // each benchmark uses a part of it
+
+/// The allocator the binary ships with (see `src/main.rs`), so that the figures are its figures.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use axum::body::Body;
 use axum::http::Request;
 use shegong_store::demo;
