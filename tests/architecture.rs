@@ -4,7 +4,9 @@
 //!   `super::…` paths; a `pub use` re-export is a face, not a dependency; tests are left out);
 //! - production files stay small: under 400 lines in `crates/web`, under 500 in `crates/store`
 //!   outside `demo/` (and the generated `entity/` and step-by-step `migration/` folders);
-//! - the web crate compares no roles: who may do what is asked of `Permission` in the store.
+//! - the web crate compares no roles: who may do what is asked of `Permission` in the store;
+//! - the page scripts and styles the binary serves are small, hand-written files (an edit that
+//!   multiplied one once shipped 18 MB of broken script).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -305,4 +307,16 @@ fn the_web_crate_compares_no_roles() {
         }
     }
     assert!(found.is_empty(), "role comparisons in crates/web (ask Permission instead):\n{}", found.join("\n"));
+}
+
+#[test]
+fn served_assets_are_small() {
+    let dir = root().join("crates/web/assets");
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() && p.extension().is_some_and(|x| x == "js" || x == "css") {
+            let len = std::fs::metadata(&p).unwrap().len();
+            assert!(len < 64 * 1024, "{} is {len} bytes", p.display());
+        }
+    }
 }

@@ -159,14 +159,14 @@ pub fn place_rank(name: &str, q: &str) -> Option<u8> {
 
 /// The text a person picker puts in its box, `姓名（尾号1234）`: the name, and the last four characters
 /// of the ID number that tell people of one name apart. Anything else is the name or number as typed.
-pub fn picked_person(text: &str) -> (&str, Option<&str>) {
+pub fn picked_person(text: &str) -> (&str, Option<String>) {
     let text = text.trim();
-    if let Some(rest) = text.strip_suffix('）')
-        && let Some((name, tail)) = rest.split_once("（尾号")
-        && tail.chars().count() == 4
-        && tail.chars().all(|c| c.is_ascii_digit() || c == 'X')
+    if let Some(rest) = text.strip_suffix(['）', ')'])
+        && let Some((name, tail)) = rest.split_once("（尾号").or_else(|| rest.split_once("(尾号"))
+        && tail.trim().chars().count() == 4
+        && tail.trim().chars().all(|c| c.is_ascii_digit() || c == 'X' || c == 'x')
     {
-        return (name.trim(), Some(tail));
+        return (name.trim(), Some(tail.trim().to_ascii_uppercase()));
     }
     (text, None)
 }
@@ -317,7 +317,8 @@ mod tests {
     fn a_picked_person_reads_back() {
         let choice = person_choice("张佳明", "33048119900101123X");
         assert_eq!(choice, "张佳明（尾号123X）");
-        assert_eq!(picked_person(&choice), ("张佳明", Some("123X")));
+        assert_eq!(picked_person(&choice), ("张佳明", Some("123X".to_string())));
+        assert_eq!(picked_person("张佳明(尾号123x)"), ("张佳明", Some("123X".to_string())));
         assert_eq!(picked_person(" 张佳明 "), ("张佳明", None));
         assert_eq!(picked_person("张佳明（尾号12）"), ("张佳明（尾号12）", None));
         assert_eq!(picked_person("330481199001011234"), ("330481199001011234", None));

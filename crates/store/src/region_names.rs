@@ -60,10 +60,11 @@ async fn labelled_below(db: &Db, here: usize, rows: Vec<region::Model>) -> Resul
 /// best match first), the larger first (a county before its streets). Words before the last name
 /// places above (`马桥 社区`: the communities of 马桥街道).
 pub async fn suggest(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<Named>> {
-    // Words without LIKE's wildcards (a name never holds them).
+    // Words without LIKE's wildcards or control characters (a name never holds them; a NUL would end
+    // the pattern in SQLite).
     let words: Vec<String> = q
         .split_whitespace()
-        .map(|w| w.chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect::<String>())
+        .map(|w| w.chars().filter(|c| !matches!(c, '%' | '_' | '\\') && !c.is_control()).collect::<String>())
         .filter(|w| !w.is_empty())
         .collect();
     let Some((q, above)) = words.split_last() else {

@@ -22,11 +22,13 @@ pub struct Choice {
     pub label: String,
 }
 
-/// The serving people in scope that `q` finds, best match first. Digits find nobody here: a search
-/// by ID number is the worker list's, where it is audited.
+/// The serving people in scope that `q` finds, best match first. Digits, as any input method types
+/// them, find nobody here: a search by ID number is the worker list's, where it is audited. Nor does
+/// one Latin letter (a sixth of the province starts with z).
 pub async fn suggest(db: &Db, scope: &Scope, q: &str, today: NaiveDate) -> Result<Vec<Choice>> {
     let q = q.trim();
-    if q.is_empty() || q.chars().any(|c| c.is_ascii_digit()) {
+    let Some(key) = shegong_domain::search::query_key(q) else { return Ok(vec![]) };
+    if key.chars().any(|c| c.is_numeric()) || (key.len() == 1 && key.is_ascii()) {
         return Ok(vec![]);
     }
     let filter = WorkerFilter { q: Some(q.to_string()), ..Default::default() }.named(db, scope).await?;
@@ -48,7 +50,7 @@ pub async fn suggest(db: &Db, scope: &Scope, q: &str, today: NaiveDate) -> Resul
 /// ID number; otherwise the whole name, or the whole ID number.
 pub fn is_picked(text: &str, name: &str, id_number: &str) -> bool {
     match picked_person(text) {
-        (n, Some(tail)) => n == name && id_number.ends_with(tail),
+        (n, Some(tail)) => n == name && id_number.ends_with(&tail),
         (t, None) => t == name || t.eq_ignore_ascii_case(id_number),
     }
 }

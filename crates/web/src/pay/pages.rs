@@ -133,11 +133,12 @@ async fn person_in_run(
         [(w, _)] => Ok(*w),
         [] if who.trim().is_empty() => Err(refuse("请填写调整人员的姓名或身份证号码".into())),
         [] => Err(refuse(format!("本月工资条中没有“{}”", who.trim()))),
-        many => Err(refuse(format!(
-            "本月工资条中有{}人名为“{}”，请从输入提示中选择，或填写身份证号码",
-            many.len(),
-            who.trim()
-        ))),
+        many => Err(refuse(match shegong_domain::search::picked_person(who) {
+            (name, Some(tail)) => {
+                format!("本月工资条中有{}人名为“{name}”且身份证号码尾号为{tail}，请填写完整身份证号码", many.len())
+            }
+            _ => format!("本月工资条中有{}人名为“{}”，请从输入提示中选择，或填写身份证号码", many.len(), who.trim()),
+        })),
     }
 }
 

@@ -150,7 +150,14 @@ pub(crate) async fn add_person(Path(id): Path<Uuid>, form: Posted) -> Response {
             [] => {
                 return Err(refuse(format!("您的管辖范围内没有在岗人员“{who}”（请填写完整姓名或身份证号码）")));
             }
-            many => return Err(refuse(format!("有{}人名为“{who}”，请从输入提示中选择，或填写身份证号码", many.len()))),
+            many => {
+                return Err(refuse(match shegong_domain::search::picked_person(who) {
+                    (name, Some(tail)) => {
+                        format!("有{}人名为“{name}”且身份证号码尾号为{tail}，请填写完整身份证号码", many.len())
+                    }
+                    _ => format!("有{}人名为“{who}”，请从输入提示中选择，或填写身份证号码", many.len()),
+                }));
+            }
         };
         training::set_result(&st.db, access, id, w.id, attendance.as_str(), result.map(TrainingResult::as_str)).await?;
         Ok(format!("已将{}加入名单", w.name))

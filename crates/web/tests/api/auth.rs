@@ -27,6 +27,11 @@ async fn tokens_and_throttling(app: TestApp) {
     let (s, me) = app.get_json(&t, "/api/v1/me").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(me["region"], "330481");
+    // The scheme's name in any case (RFC 9110).
+    for scheme in ["bearer", "BEARER"] {
+        let r = Client::new().get(app.url("/api/v1/me")).header("authorization", format!("{scheme} {t}")).send();
+        assert_eq!(r.await.unwrap().status(), StatusCode::OK, "{scheme}");
+    }
     let r = Client::new()
         .post(app.url("/api/v1/auth/token"))
         .json(&json!({"username": "haining", "password": "shegong2026"}))

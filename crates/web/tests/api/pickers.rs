@@ -41,9 +41,15 @@ async fn people_are_offered_and_read_back(app: TestApp) {
         let label = c["label"].as_str().unwrap();
         assert!(label.contains("社区") && !label.chars().any(|ch| ch.is_ascii_digit()), "names, never codes: {c}");
     }
-    // Digits find nobody here (a search by number is the list's, and audited there).
-    let (_, v) = app.get_json(&hn, "/api/v1/workers/suggest?q=330481").await;
-    assert_eq!(v["total"], 0, "{v}");
+    // Digits find nobody here, as any input method types them (a search by number is the list's,
+    // and audited there); nor does one Latin letter.
+    let (_, me) = app.get_json(&hn, &format!("/api/v1/workers/{}?full_id=true", ids[0])).await;
+    let number = me["id_number_full"].as_str().unwrap().to_string();
+    let wide: String = number.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect();
+    for typed in ["330481", number.as_str(), wide.as_str(), "q"] {
+        let (_, v) = app.get_json(&hn, &format!("/api/v1/workers/suggest?q={}", urlencode(typed))).await;
+        assert_eq!(v["total"], 0, "{typed}: {v}");
+    }
     // Nobody outside the caller's region is offered.
     let tongxiang = app.token("tongxiang").await;
     let (_, v) = app.get_json(&tongxiang, "/api/v1/workers/suggest?q=qjm").await;
@@ -75,6 +81,10 @@ async fn people_are_offered_and_read_back(app: TestApp) {
     let page = text_of(&b, app.url(&format!("/trainings/{course}"))).await;
     assert!(page.contains(&format!("/workers/{}?tab=training", ids[1])), "the picked person is on the roster");
     assert!(!page.contains(&format!("/workers/{}?tab=training", ids[0])), "the other is not");
+    // Typed with ASCII brackets and a lower-case x, the picked text reads the same.
+    let ascii = picked["value"].as_str().unwrap().replace('（', "(").replace('）', ")").to_lowercase();
+    let back = add(ascii).await;
+    assert!(text_of(&b, app.url(&back)).await.contains("已将钱佳明加入名单"), "ASCII brackets");
     // A tail that is not theirs picks nobody.
     let back = add("钱佳明（尾号0000）".into()).await;
     assert!(text_of(&b, app.url(&back)).await.contains("没有在岗人员"), "a wrong tail picked someone");
