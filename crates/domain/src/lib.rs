@@ -10,6 +10,7 @@ pub mod career;
 pub mod codes;
 pub mod dates;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod id_number;
 pub mod password;

@@ -208,6 +208,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     }
     let total = communities.len() as u64;
     let mut first_worker_of_first: Option<String> = None;
+    let mut flushed = false;
     for (ci, c) in communities.iter().enumerate() {
         // About the norm of one per 300 households: some communities have vacancies, a few more.
         let norm = ((c.households + 299) / 300) as usize;
@@ -496,7 +497,15 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             }
         }
         if batch.workers.len() >= 2000 || ci + 1 == communities.len() {
+            let first = !flushed;
             flush(&txn, std::mem::take(&mut batch)).await?;
+            flushed = true;
+            if first && db.backend() == sea_orm::DbBackend::Postgres {
+                // Without statistics PostgreSQL checked each record's foreign key through an index
+                // that leads with the province only (one of the list's), reading every worker
+                // inserted so far: 13 minutes instead of half of one. Measured, the key wins.
+                sea_orm::ConnectionTrait::execute_unprepared(&*txn, "ANALYZE workers").await?;
+            }
             progress(ci as u64 + 1, total, "社区工作者");
         }
     }
