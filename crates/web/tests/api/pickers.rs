@@ -81,10 +81,11 @@ async fn people_are_offered_and_read_back(app: TestApp) {
     let page = text_of(&b, app.url(&format!("/trainings/{course}"))).await;
     assert!(page.contains(&format!("/workers/{}?tab=training", ids[1])), "the picked person is on the roster");
     assert!(!page.contains(&format!("/workers/{}?tab=training", ids[0])), "the other is not");
-    // Typed with ASCII brackets and a lower-case x, the picked text reads the same.
+    // Typed with ASCII brackets and a lower-case x, the picked text reads the same; someone on the
+    // roster already is not added twice, and the clerk is told their result changed.
     let ascii = picked["value"].as_str().unwrap().replace('（', "(").replace('）', ")").to_lowercase();
     let back = add(ascii).await;
-    assert!(text_of(&b, app.url(&back)).await.contains("已将钱佳明加入名单"), "ASCII brackets");
+    assert!(text_of(&b, app.url(&back)).await.contains("钱佳明已在名单中"), "ASCII brackets");
     // A tail that is not theirs picks nobody.
     let back = add("钱佳明（尾号0000）".into()).await;
     assert!(text_of(&b, app.url(&back)).await.contains("没有在岗人员"), "a wrong tail picked someone");
