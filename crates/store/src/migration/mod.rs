@@ -128,12 +128,12 @@ impl MigrationTrait for Steps {
         let postgres = m.get_database_backend() == sea_orm::DbBackend::Postgres;
         for step in self.steps {
             match step {
-                Step::Create(t) => m.create_table(t.statement(postgres)).await?,
+                Step::Create(t) => m.create_table(t.statement(postgres)?).await?,
                 Step::Index(name, table, cols) => m.create_index(index(name, table, cols)).await?,
                 Step::Unique(name, table, cols) => m.create_index(index(name, table, cols).unique().to_owned()).await?,
                 Step::DropIndex(name, table, _) => m.drop_index(drop_index(name, table)).await?,
                 Step::AddColumn(table, col) => {
-                    let mut col = column(col, postgres);
+                    let mut col = column(col, postgres)?;
                     if !m.has_column(*table, col.get_column_name()).await? {
                         m.alter_table(Table::alter().table(*table).add_column(&mut col).to_owned()).await?;
                     }
@@ -160,21 +160,21 @@ impl MigrationTrait for Steps {
 }
 
 impl TableDef {
-    fn statement(&self, postgres: bool) -> TableCreateStatement {
+    fn statement(&self, postgres: bool) -> Result<TableCreateStatement, DbErr> {
         let mut t = Table::create();
         t.table(self.name).if_not_exists();
         if self.province {
-            t.col(column("province_code:s2", postgres)).col(column("id:uuid", postgres));
+            t.col(column("province_code:s2", postgres)?).col(column("id:uuid", postgres)?);
         }
         for word in self.cols.split_whitespace() {
-            t.col(column(word, postgres));
+            t.col(column(word, postgres)?);
         }
         let key = if self.province { "province_code id" } else { self.key };
         if !key.is_empty() {
             t.primary_key(&mut names(Index::create(), key));
         }
         for r in self.refs.split(';').map(str::trim).filter(|r| !r.is_empty()) {
-            let (from, to) = r.split_once('>').unwrap_or_else(|| panic!("外键写法有误：{r}"));
+            let (from, to) = r.split_once('>').ok_or_else(|| mistake("外键", r))?;
             let mut fk = ForeignKey::create();
             fk.from_tbl(self.name);
             let (to, to_cols) = match to.split_once('.') {
@@ -193,14 +193,18 @@ impl TableDef {
             }
             t.foreign_key(&mut fk);
         }
-        t
+        Ok(t)
     }
 }
 
-/// One column from its `name:type` word (see [`Step`]). A word the grammar does not know is a
-/// mistake in a migration, which every test that opens a database would meet first.
-fn column(word: &'static str, postgres: bool) -> ColumnDef {
-    let (name, spec) = word.split_once(':').unwrap_or_else(|| panic!("列写法有误：{word}"));
+/// A step written wrong: a mistake in a migration, which every test that opens a database meets.
+fn mistake(what: &str, text: &str) -> DbErr {
+    DbErr::Migration(format!("迁移步骤的{what}写法有误：{text}"))
+}
+
+/// One column from its `name:type` word (see [`Step`]).
+fn column(word: &'static str, postgres: bool) -> Result<ColumnDef, DbErr> {
+    let (name, spec) = word.split_once(':').ok_or_else(|| mistake("列", word))?;
     let end = spec.find(['?', '!', '*', '=']).unwrap_or(spec.len());
     let (ty, flags) = spec.split_at(end);
     let mut c = ColumnDef::new(name);
@@ -216,8 +220,8 @@ fn column(word: &'static str, postgres: bool) -> ColumnDef {
         "ts" => c.timestamp_with_time_zone(),
         "blob" => c.blob(),
         _ => match ty.split_at(1) {
-            ("s" | "c", n) => c.string_len(n.parse().unwrap_or_else(|_| panic!("列写法有误：{word}"))),
-            _ => panic!("列类型有误：{word}"),
+            ("s" | "c", n) => c.string_len(n.parse().map_err(|_| mistake("列", word))?),
+            _ => return Err(mistake("列类型", word)),
         },
     };
     if flags.contains('?') {
@@ -231,7 +235,7 @@ fn column(word: &'static str, postgres: bool) -> ColumnDef {
     if let Some((_, v)) = flags.split_once('=') {
         match (ty, v) {
             ("bool", v) => c.default(v == "true"),
-            ("i16" | "i32" | "i64", v) => c.default(v.parse::<i32>().unwrap_or_else(|_| panic!("默认值有误：{word}"))),
+            ("i16" | "i32" | "i64", v) => c.default(v.parse::<i32>().map_err(|_| mistake("默认值", word))?),
             (_, v) => c.default(v),
         };
     }
@@ -241,7 +245,7 @@ fn column(word: &'static str, postgres: bool) -> ColumnDef {
     if flags.contains('*') {
         c.primary_key();
     }
-    c
+    Ok(c)
 }
 
 fn names(mut i: IndexCreateStatement, cols: &'static str) -> IndexCreateStatement {
@@ -287,9 +291,12 @@ mod tests {
             ("password_hash:str", s::string("password_hash")),
             ("key:c32", s::string_len("key", 32)),
         ] {
-            assert_eq!(sqlite(column(word, false)), sqlite(built), "{word}");
+            assert_eq!(sqlite(column(word, false).unwrap()), sqlite(built), "{word}");
         }
-        let key = column("key:c32", true);
+        for wrong in ["phone", "phone:s", "phone:x20", "n:i32=a"] {
+            assert!(column(wrong, false).is_err(), "{wrong}");
+        }
+        let key = column("key:c32", true).unwrap();
         let pg = Table::create().table("t").col(key).to_owned().to_string(PostgresQueryBuilder);
         assert!(pg.contains(r#""key" varchar(32) NOT NULL COLLATE "C""#), "{pg}");
     }

@@ -38,7 +38,8 @@ pub async fn of_worker(
     Ok(records.into_iter().filter_map(|r| courses.get(&r.training_id).cloned().map(|t| (r, t))).collect())
 }
 
-/// Records one worker's attendance and result for a training (absent or failed earns no credits).
+/// Records one worker's attendance and result for a training (absent or failed earns no credits);
+/// with whether they were on its roster already (their result is then changed, never doubled).
 pub async fn set_result(
     db: &Db,
     access: &Access,
@@ -46,7 +47,7 @@ pub async fn set_result(
     worker_id: Uuid,
     attendance: &str,
     result: Option<&str>,
-) -> Result<training_record::Model> {
+) -> Result<(training_record::Model, bool)> {
     access.require(Permission::ManageTraining)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
@@ -75,8 +76,9 @@ pub async fn set_result(
         .filter(training_record::Column::WorkerId.eq(worker_id))
         .one(&txn)
         .await?;
-    let (_, _, earns) = training_outcome(attendance, result);
+    let (label, _, earns) = training_outcome(attendance, result);
     let credits = if earns { t.credits } else { 0 };
+    let was_there = existing.is_some();
     let m = match existing {
         Some(r) => {
             let mut am: training_record::ActiveModel = r.into();
@@ -103,9 +105,9 @@ pub async fn set_result(
     };
     crate::audit::entry(actor, "training.result", &w.region_code)
         .target(worker_id)
-        .detail(format!("{} {} {}", t.name, attendance.as_str(), result.map_or("-", TrainingResult::as_str)))
+        .detail(format!("{}：{label}", t.name))
         .save(&txn)
         .await?;
     txn.commit().await?;
-    Ok(m)
+    Ok((m, was_there))
 }

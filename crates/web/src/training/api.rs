@@ -108,7 +108,7 @@ pub async fn set_training_result(
         i.result.as_deref().filter(|s| !s.is_empty()),
     )
     .await?;
-    Ok(Json(r))
+    Ok(Json(r.0))
 }
 
 /// A training with how many took part.

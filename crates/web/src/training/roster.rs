@@ -160,9 +160,9 @@ pub(crate) async fn add_person(Path(id): Path<Uuid>, form: Posted) -> Response {
             }
         };
         // Someone already on the roster keeps one record; the clerk is told the result changed.
-        let (_, lines) = training::roster(&st.db, &access.scope, id).await?;
-        let already = lines.iter().any(|l| l.record.worker_id == w.id);
-        training::set_result(&st.db, access, id, w.id, attendance.as_str(), result.map(TrainingResult::as_str)).await?;
+        let (_, already) =
+            training::set_result(&st.db, access, id, w.id, attendance.as_str(), result.map(TrainingResult::as_str))
+                .await?;
         if already {
             let label = OUTCOMES.iter().find(|(v, ..)| *v == f.get("outcome")).map_or("", |(_, l, ..)| *l);
             return Ok(format!("{}已在名单中，参训结果改为“{label}”", w.name));

@@ -9,13 +9,20 @@ use reqwest::StatusCode;
 use serde_json::json;
 use shegong_store::demo::DEMO_PASSWORD;
 
-async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp) {
+/// A community head's token, the county administrator's, and the first person of the head's list
+/// with their full ID number (as the administrator sees it).
+async fn head_admin_and_someone(app: &TestApp) -> (String, String, String, String) {
     let head = app.token("community").await;
     let admin = app.token("haining").await;
     let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
     let id = mine["items"][0]["id"].as_str().unwrap().to_string();
     let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true")).await;
     let number = full["id_number_full"].as_str().unwrap().to_string();
+    (head, admin, id, number)
+}
+
+async fn id_numbers_leave_the_store_only_to_those_who_may_see_them(app: TestApp) {
+    let (head, admin, id, number) = head_admin_and_someone(&app).await;
     let (_, seen) = app.get_json(&head, &format!("/api/v1/workers/{id}?full_id=true")).await;
     assert!(seen["id_number_full"].is_null(), "{seen}");
 
@@ -332,12 +339,7 @@ both_engines!(registering_someone_who_left_elsewhere_is_a_transfer);
 /// A number can be confirmed by a search, never guessed by many: a role without full view may search
 /// by ID number a few dozen times in ten minutes, and every search by number is in the audit log.
 async fn searches_by_id_number_are_counted_and_logged(app: TestApp) {
-    let head = app.token("community").await;
-    let admin = app.token("haining").await;
-    let (_, mine) = app.get_json(&head, "/api/v1/workers?per_page=1").await;
-    let id = mine["items"][0]["id"].as_str().unwrap().to_string();
-    let (_, full) = app.get_json(&admin, &format!("/api/v1/workers/{id}?full_id=true")).await;
-    let number = full["id_number_full"].as_str().unwrap().to_string();
+    let (head, admin, _, number) = head_admin_and_someone(&app).await;
     let limit = shegong_web::id_search::LIMIT;
     for i in 0..limit {
         // Guesses: the number with another sequence part (one of them is right).
