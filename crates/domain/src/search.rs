@@ -126,14 +126,29 @@ pub fn whole_keys(name: &str) -> Vec<String> {
 /// (`姚明`, `yaoming`, `ym` → 姚明); 1 the beginning of one of them (`yao` → 姚明鹏); 2 a fragment
 /// inside (`ming` → 姚明). The list orders a search by it before its own order.
 pub fn rank(name: &str, q: &str) -> u8 {
-    let Some(q) = query_key(q) else { return 2 };
-    let whole = whole_keys(name);
-    if whole.contains(&q) {
-        0
-    } else if whole.iter().any(|k| k.starts_with(&q)) {
-        1
-    } else {
-        2
+    Ranker::new(q).rank(name)
+}
+
+/// [`rank`] for many names against one query (the query read once).
+pub struct Ranker {
+    q: Option<String>,
+}
+
+impl Ranker {
+    pub fn new(q: &str) -> Self {
+        Self { q: query_key(q) }
+    }
+
+    pub fn rank(&self, name: &str) -> u8 {
+        let Some(q) = &self.q else { return 2 };
+        let whole = whole_keys(name);
+        if whole.contains(q) {
+            0
+        } else if whole.iter().any(|k| k.starts_with(q.as_str())) {
+            1
+        } else {
+            2
+        }
     }
 }
 

@@ -111,6 +111,31 @@ pub fn matching(province: &str, kind: Kind, q: &str) -> Option<SelectStatement> 
     )
 }
 
+/// The workers of `province` a name query finds, each once with its `search_rank`: 0 when their
+/// whole name, 拼音 or initials is the query, 1 when one of them begins with it, 2 for a fragment
+/// inside (as [`shegong_domain::search::rank`]), read from the keys' index range alone. `None` when
+/// the query has nothing to match.
+pub fn ranks(province: &str, q: &str) -> Option<SelectStatement> {
+    let key = query_key(q)?;
+    let end = prefix_end(&key);
+    let whole = Kind::Whole as i16;
+    let rank = Expr::case(Expr::col(Alias::new("kind")).eq(whole).and(Expr::col(Alias::new("key")).eq(key.clone())), 0)
+        .case(Expr::col(Alias::new("kind")).eq(whole), 1)
+        .finally(2);
+    Some(
+        Query::select()
+            .column(Alias::new("worker_id"))
+            .expr_as(Expr::expr(rank).min(), Alias::new("search_rank"))
+            .from(Alias::new(TABLE))
+            .and_where(Expr::col(Alias::new("province_code")).eq(province))
+            .and_where(Expr::col(Alias::new("kind")).is_in([Kind::Name as i16, whole]))
+            .and_where(Expr::col(Alias::new("key")).gte(key))
+            .and_where(Expr::col(Alias::new("key")).lt(end))
+            .group_by_col(Alias::new("worker_id"))
+            .to_owned(),
+    )
+}
+
 /// Whether a worker's whole name, 拼音 or initials is `q` (`exact`) or begins with it: an
 /// `EXISTS` on the worker's own keys, for ranking a search (see [`shegong_domain::search::rank`]).
 pub fn whole_match(province: &str, q: &str, exact: bool) -> Option<sea_orm::sea_query::SimpleExpr> {

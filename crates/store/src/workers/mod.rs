@@ -4,7 +4,7 @@ pub mod attachments;
 mod corrections;
 mod create;
 mod exit;
-mod list;
+pub(crate) mod list;
 mod new_archives;
 pub mod pick;
 mod read;
@@ -18,7 +18,7 @@ pub use corrections::{
 pub use create::{ACTIVE_ELSEWHERE, create, create_in};
 pub(crate) use create::{insert_appointment, insert_certificate, insert_education, refresh_derived};
 pub use exit::exit;
-pub use list::{WorkerFilter, for_each, list, list_after, queries};
+pub use list::{WorkerFilter, for_each, list, list_after, queries, ranked_name, ranked_query};
 pub(crate) use new_archives::write_new;
 pub(crate) use read::find_scoped;
 pub(crate) use read::names_in_province;

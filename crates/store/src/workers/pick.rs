@@ -1,7 +1,7 @@
 //! People as pickers offer them: `姓名（尾号1234）` beside their community, found as the worker list's
 //! search finds them (a fragment of the name, its 拼音 or initials), and read back to one person.
 
-use super::list::{WorkerFilter, queries};
+use super::list::{WorkerFilter, ranked};
 use crate::Db;
 use crate::error::Result;
 use chrono::NaiveDate;
@@ -32,8 +32,7 @@ pub async fn suggest(db: &Db, scope: &Scope, q: &str, today: NaiveDate) -> Resul
         return Ok(vec![]);
     }
     let filter = WorkerFilter { q: Some(q.to_string()), ..Default::default() }.named(db, scope).await?;
-    let (_, rows) = queries(&filter, scope, today, 1, SUGGESTIONS)?;
-    let rows = rows.all(&db.conn).await?;
+    let (rows, _) = ranked(db, scope, &filter, today, q, 0, SUGGESTIONS).await?;
     let codes = rows.iter().map(|w| w.region_code.clone()).collect();
     let places = crate::region_names::places(db, scope, codes).await?;
     Ok(rows
