@@ -89,6 +89,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: RegionsCommand,
     },
+    /// 工作日历（法定节假日与调休上班日，用于民情事件时限）
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
     /// 导入社区工作者花名册（.xlsx 或 CSV：UTF-8 / GB18030）：先检查全部行，无误才一次性全部导入
     Import {
         file: PathBuf,
@@ -160,6 +165,19 @@ pub(crate) enum UserCommand {
         /// 要求该用户下次登录时修改密码
         #[arg(long)]
         must_change: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum CalendarCommand {
+    /// 列出已有放假安排的年份
+    List,
+    /// 添加某年的放假安排（CSV：date,kind,name；kind 为 holiday 放假或 workday 调休上班），已添加过的年份整体替换
+    Add {
+        /// 通知所属年份，如 2027
+        #[arg(long)]
+        year: i32,
+        file: PathBuf,
     },
 }
 

@@ -1,4 +1,5 @@
 //! The commands: each opens the database, calls the library crates and prints the outcome in zh-CN.
+use crate::cli::CalendarCommand;
 use crate::cli::Cli;
 use crate::cli::Command;
 use crate::cli::RegionsCommand;
@@ -19,7 +20,7 @@ mod serve;
 mod setup;
 
 use anyhow::Context;
-use shegong_store::{demo, regions, users};
+use shegong_store::{calendar, demo, regions, users};
 
 /// Runs the command the line asked for.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -93,6 +94,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Policy { command } => policy_command(g, command).await,
         Command::Import { file, region, dry_run } => import_command(g, &file, &region, dry_run).await,
+        Command::Calendar { command: CalendarCommand::List } => {
+            let db = open(g).await?;
+            println!("年份  放假  调休上班  来源");
+            for y in calendar::years(&db).await.map_err(describe)? {
+                let source =
+                    if y.shipped { "随系统提供（国务院办公厅通知）" } else { "管理员添加" };
+                println!("{}  {:>4}  {:>8}  {source}", y.year, y.holidays, y.workdays);
+            }
+            Ok(())
+        }
+        Command::Calendar { command: CalendarCommand::Add { year, file } } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
+            let db = open(g).await?;
+            let days = calendar::add_year(&db, year, &text, "cli").await.map_err(describe)?;
+            let off = days.iter().filter(|d| d.kind == shegong_domain::calendar::DayKind::Holiday).count();
+            println!("已添加{year}年放假安排：放假 {off} 天，调休上班 {} 天", days.len() - off);
+            Ok(())
+        }
         Command::Regions { command: RegionsCommand::Import { file } } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?;
             let rows = regions::parse_csv(&text).map_err(describe)?;

@@ -6,10 +6,13 @@
 //! parsed values.
 
 pub mod access;
+pub mod calendar;
 pub mod career;
 pub mod codes;
 pub mod dates;
 pub mod error;
+pub mod event_access;
+pub mod event_policy;
 pub mod events;
 pub mod files;
 pub mod id_number;

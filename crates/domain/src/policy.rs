@@ -206,6 +206,8 @@ pub struct Policy {
     pub exit: ExitRule,
     pub reserve: ReservePolicy,
     pub agreement_alert_days: u32,
+    /// 民情事件: categories and time limits (the shipped default when the file has no `[events]`).
+    pub events: crate::event_policy::EventPolicy,
 }
 
 /// The TOML reader's reason for refusing a file, in Chinese: the usual ones word by word, any
@@ -302,6 +304,8 @@ struct RawPolicy {
     reserve: Option<RawReserve>,
     #[serde(default)]
     agreement: Option<RawAgreement>,
+    #[serde(default)]
+    events: Option<Spanned<crate::event_policy::RawEvents>>,
 }
 
 #[derive(Deserialize)]
@@ -470,7 +474,15 @@ impl RawPolicy {
         let training = check_training(&self.training, text)?;
         let assessment = check_assessment(&self.assessment, text)?;
         let exit = check_exit(&self.exit, text)?;
+        let events = match self.events {
+            Some(e) => {
+                let line = span_line(e.span(), text);
+                e.into_inner().check().map_err(|message| PolicyError { line, message })?
+            }
+            None => crate::event_policy::EventPolicy::default(),
+        };
         Ok(Policy {
+            events,
             name,
             title: self.title.trim().to_string(),
             source: self.source.get_ref().trim().to_string(),

@@ -12,6 +12,11 @@ pub fn in_china(at: DateTime<Utc>) -> NaiveDateTime {
     (at + Duration::hours(OFFSET_HOURS)).naive_utc()
 }
 
+/// The moment a wall-clock time in Asia/Shanghai names (a deadline counted on China's calendar).
+pub fn from_china(local: NaiveDateTime) -> DateTime<Utc> {
+    (local - Duration::hours(OFFSET_HOURS)).and_utc()
+}
+
 /// The date in Asia/Shanghai at `at` ("today" for the rules when `at` is now).
 pub fn date_in_china(at: DateTime<Utc>) -> NaiveDate {
     in_china(at).date()
@@ -40,5 +45,6 @@ mod tests {
         assert_eq!(date_in_china(after), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
         assert_eq!(seconds_text(after), "2027-01-01 00:00:00");
         assert_eq!(minutes_text(before), "2026-12-31 23:59");
+        assert_eq!(from_china(in_china(after)), after);
     }
 }

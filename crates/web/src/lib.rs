@@ -10,6 +10,7 @@ pub mod admin;
 pub mod archive;
 pub mod assessment;
 pub mod dashboard;
+pub mod events;
 pub mod imports;
 pub mod inbox;
 pub mod pay;
@@ -53,6 +54,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(archive::api_routes())
         .merge(assessment::api_routes())
         .merge(dashboard::api_routes())
+        .merge(events::api_routes())
         .merge(imports::api_routes())
         .merge(pay::api_routes())
         .merge(policies::api_routes())

@@ -12,6 +12,8 @@ pub mod audit;
 pub mod certificate;
 pub mod correction;
 pub mod education;
+pub mod event;
+pub mod event_action;
 pub mod id_registry;
 pub mod import;
 pub mod import_reservation;

@@ -27,6 +27,8 @@ mod m0019_covering_indexes;
 mod m0020_worker_search;
 mod m0021_worker_sort_indexes;
 mod m0022_worker_search_by_worker;
+mod m0023_calendar;
+mod m0024_events;
 
 pub struct Migrator;
 
@@ -63,6 +65,8 @@ impl MigratorTrait for Migrator {
             m0020_worker_search,
             m0021_worker_sort_indexes,
             m0022_worker_search_by_worker,
+            m0023_calendar,
+            m0024_events,
         ]
     }
 }

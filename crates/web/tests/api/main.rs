@@ -21,6 +21,7 @@ mod boundary;
 mod browser;
 mod career;
 mod confirm;
+mod events;
 mod export;
 mod findings;
 mod hostile;

@@ -1,0 +1,249 @@
+//! Who reports 民情事件, who sees them and who may take which step: pure rules over the role, the
+//! region the caller is bound to and where the event stands.
+//!
+//! - An event belongs to the community (or grid) it was reported in; whoever's region contains it
+//!   sees it, and so does the community it was handed to (交办).
+//! - The community's side — 受理/不予受理, 分办, 上报街道, 核查/返工, 结案, recording the 回访 — is the
+//!   community head's or an administrator's above it.
+//! - The handler's side — 反馈, 回退, 申请延期 — is the handling community's: its head, its workers and
+//!   the administrators above it.
+//! - The level above — 交办 of an escalated event, 批准延期, 督办 — is a street's administrator's or
+//!   higher, never the community's own.
+//! - Auditors read; nobody else reports or acts outside their region.
+
+use crate::access::Role;
+use crate::events::{ALL_ACTIONS, Action, Progress, Satisfaction, apply};
+
+/// A community's region code is 12 digits; a street's 9.
+const COMMUNITY_CODE_LEN: usize = 12;
+
+/// Where a report came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// 巡查走访: a worker on patrol or a visit.
+    Patrol,
+    /// 一窗受理: the one-stop window.
+    Window,
+    /// 居民上报: a resident on the community's public page.
+    Public,
+    /// Open311 GeoReport v2 clients.
+    Open311,
+    /// Another system through the API (a 12345 hotline), with its own label.
+    External,
+}
+
+impl Source {
+    pub const ALL: [Self; 5] = [Self::Patrol, Self::Window, Self::Public, Self::Open311, Self::External];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Patrol => "patrol",
+            Self::Window => "window",
+            Self::Public => "public",
+            Self::Open311 => "open311",
+            Self::External => "external",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Patrol => "巡查走访",
+            Self::Window => "一窗受理",
+            Self::Public => "居民上报",
+            Self::Open311 => "Open311",
+            Self::External => "外部系统",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The sources staff record themselves (the others come through their own doors).
+    pub fn by_staff(self) -> bool {
+        matches!(self, Self::Patrol | Self::Window | Self::External)
+    }
+}
+
+/// Where an event stands, as far as the rules need it.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// The community (or grid) it was reported in.
+    pub region: &'a str,
+    /// The community it belongs to.
+    pub community: &'a str,
+    /// The community handling it, when it was handed to one.
+    pub handler: Option<&'a str>,
+    /// Sent up to the street and not yet handed down.
+    pub waiting_on_street: bool,
+}
+
+/// Whether the caller's region `scope` (a region code prefix) contains `code`.
+fn within(scope: &str, code: &str) -> bool {
+    code.starts_with(scope)
+}
+
+/// Whether a caller sees the event.
+pub fn may_see(scope: &str, p: &Place) -> bool {
+    within(scope, p.region) || within(scope, p.community) || p.handler.is_some_and(|h| within(scope, h))
+}
+
+/// Whether a caller may report an event in `region` from `source`.
+pub fn may_report(role: Role, scope: &str, region: &str, source: Source) -> bool {
+    role != Role::Auditor && source.by_staff() && within(scope, region)
+}
+
+/// The street's level or above: an administrator bound to a street, county, city or province.
+fn above_community(role: Role) -> bool {
+    role.is_admin()
+}
+
+/// Whether a caller may take `action` (its API name) on the event.
+pub fn may_act(role: Role, scope: &str, p: &Place, action: &str) -> bool {
+    if role == Role::Auditor || !may_see(scope, p) {
+        return false;
+    }
+    let community_side = (role.is_admin() || role == Role::CommunityHead) && within(scope, p.community);
+    let handler = p.handler.unwrap_or(p.community);
+    let handler_side = matches!(role, Role::CommunityHead | Role::Worker) && within(scope, handler)
+        || role.is_admin() && within(scope, handler);
+    // Bound above the community: a street (9 digits), county, city or province.
+    let level_above = above_community(role) && within(scope, p.community) && scope.len() < COMMUNITY_CODE_LEN;
+    match action {
+        "assign" if p.waiting_on_street => level_above,
+        "accept" | "reject" | "assign" | "escalate" | "verify" | "rework" | "close" | "rate" => community_side,
+        "feedback" | "return" | "extend_request" => handler_side,
+        "extend_grant" | "supervise" => level_above,
+        _ => false,
+    }
+}
+
+/// Whether a caller reads the reporter's name and phone in full: the handling chain — the community,
+/// its street and county — and not the levels above nor auditors, who see them masked.
+pub fn sees_reporter(role: Role) -> bool {
+    matches!(role, Role::CommunityHead | Role::Worker | Role::StreetAdmin | Role::CountyAdmin)
+}
+
+/// `张*`, `欧阳**`: the first character kept.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
+/// `139****1234`: the first three and last four digits kept.
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() < 8 {
+        return "*".repeat(digits.len());
+    }
+    let (head, tail) = (&digits[..3], &digits[digits.len() - 4..]);
+    format!("{}{}{}", head.iter().collect::<String>(), "*".repeat(digits.len() - 7), tail.iter().collect::<String>())
+}
+
+/// The steps the caller may take on the event now: allowed by the loop in its present state and by
+/// the caller's place (for the buttons a page shows; the store checks again when one is taken).
+pub fn allowed(role: Role, scope: &str, p: &Place, progress: &Progress) -> Vec<&'static str> {
+    ALL_ACTIONS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| may_act(role, scope, p, name))
+        .filter(|name| sample(name).is_some_and(|a| apply(progress, &a).is_ok()))
+        .collect()
+}
+
+/// An action of that name with what it needs filled in, to ask the loop whether it is allowed.
+fn sample(name: &str) -> Option<Action> {
+    let t = || "-".to_string();
+    Some(match name {
+        "accept" => Action::Accept,
+        "reject" => Action::Reject { reason: t() },
+        "assign" => Action::Assign,
+        "escalate" => Action::Escalate,
+        "return" => Action::Return { reason: t() },
+        "feedback" => Action::Feedback { result: t() },
+        "verify" => Action::Verify,
+        "rework" => Action::Rework { reason: t() },
+        "close" => Action::Close,
+        "rate" => Action::Rate(Satisfaction::Fair),
+        "extend_request" => Action::ExtendRequest { days: 1, reason: t() },
+        "extend_grant" => Action::ExtendGrant,
+        "supervise" => Action::Supervise { level: 1 },
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMMUNITY: &str = "330481001003";
+    const OTHER: &str = "330481001004";
+
+    fn place(handler: Option<&'static str>, waiting: bool) -> Place<'static> {
+        Place { region: "330481001003001", community: COMMUNITY, handler, waiting_on_street: waiting }
+    }
+
+    #[test]
+    fn the_community_acts_on_its_side_and_the_street_above_it() {
+        let p = place(None, false);
+        assert!(may_act(Role::CommunityHead, COMMUNITY, &p, "accept"));
+        assert!(may_act(Role::StreetAdmin, "330481001", &p, "accept"));
+        assert!(!may_act(Role::Worker, COMMUNITY, &p, "accept"), "a worker does not accept for the community");
+        assert!(may_act(Role::Worker, COMMUNITY, &p, "feedback"));
+        assert!(!may_act(Role::CommunityHead, COMMUNITY, &p, "supervise"), "nobody supervises themselves");
+        assert!(!may_act(Role::CommunityHead, COMMUNITY, &p, "extend_grant"));
+        assert!(may_act(Role::StreetAdmin, "330481001", &p, "extend_grant"));
+        assert!(may_act(Role::CountyAdmin, "330481", &p, "supervise"));
+        assert!(!may_act(Role::Auditor, "33", &p, "accept"));
+        assert!(!may_act(Role::CommunityHead, OTHER, &p, "accept"), "another community");
+        assert!(!may_act(Role::StreetAdmin, "330481002", &p, "accept"), "another street");
+    }
+
+    #[test]
+    fn an_escalated_event_is_handed_down_by_the_street_and_handled_there() {
+        let waiting = place(None, true);
+        assert!(!may_act(Role::CommunityHead, COMMUNITY, &waiting, "assign"));
+        assert!(may_act(Role::StreetAdmin, "330481001", &waiting, "assign"));
+        let handed = place(Some(OTHER), false);
+        assert!(may_see(OTHER, &handed));
+        assert!(may_act(Role::CommunityHead, OTHER, &handed, "feedback"));
+        assert!(!may_act(Role::CommunityHead, OTHER, &handed, "close"), "the owning community closes");
+        assert!(!may_act(Role::Worker, COMMUNITY, &handed, "feedback"), "not the handler");
+    }
+
+    #[test]
+    fn the_buttons_follow_the_state_and_the_place() {
+        let p = place(None, false);
+        let reported = Progress::reported();
+        assert_eq!(allowed(Role::CommunityHead, COMMUNITY, &p, &reported), ["accept", "reject"]);
+        assert_eq!(allowed(Role::StreetAdmin, "330481001", &p, &reported), ["accept", "reject", "supervise"]);
+        assert!(allowed(Role::Worker, COMMUNITY, &p, &reported).is_empty());
+        assert!(allowed(Role::Auditor, "33", &p, &reported).is_empty());
+        let mut assigned = reported.clone();
+        assigned.state = crate::events::EventState::Assigned;
+        assert_eq!(allowed(Role::Worker, COMMUNITY, &p, &assigned), ["return", "feedback", "extend_request"]);
+    }
+
+    #[test]
+    fn the_reporter_is_masked_outside_the_chain() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_phone("13912341234"), "139****1234");
+        assert_eq!(mask_phone("0573-8761234"), "057****1234");
+        assert_eq!(mask_phone("12345"), "*****");
+        assert!(sees_reporter(Role::StreetAdmin));
+        assert!(!sees_reporter(Role::ProvinceAdmin));
+        assert!(!sees_reporter(Role::Auditor));
+    }
+
+    #[test]
+    fn reports_come_from_staff_inside_their_region() {
+        assert!(may_report(Role::Worker, COMMUNITY, "330481001003001", Source::Patrol));
+        assert!(!may_report(Role::Worker, COMMUNITY, "330481001004001", Source::Patrol));
+        assert!(!may_report(Role::Auditor, "33", COMMUNITY, Source::Window));
+        assert!(!may_report(Role::CommunityHead, COMMUNITY, COMMUNITY, Source::Public), "the public page's own");
+    }
+}

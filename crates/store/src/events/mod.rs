@@ -1,0 +1,51 @@
+//! 民情事件 in the store: reported (`create`), acted on step by step (`act`), listed and read with
+//! their timeline (`list`). The rules are the domain's: the closed loop
+//! (`shegong_domain::events`), who may do what (`shegong_domain::event_access`), the categories
+//! and time limits of the region's policy (`shegong_domain::event_policy`) on the working calendar.
+
+mod act;
+mod create;
+mod list;
+
+pub use act::{ActInput, act};
+pub use create::{NewEvent, create};
+pub use list::{EventFilter, Timeline, get, list, names, todo};
+
+use crate::entity::event;
+use crate::error::Result;
+use shegong_domain::event_access::Place;
+use shegong_domain::event_policy::EventPolicy;
+use shegong_domain::events::{EventState, Progress, Satisfaction};
+
+/// The event's place for the access rules.
+pub fn place(e: &event::Model) -> Place<'_> {
+    Place {
+        region: &e.region_code,
+        community: &e.community_code,
+        handler: e.handler_code.as_deref().filter(|_| e.handler_kind.as_deref() == Some("community")),
+        waiting_on_street: e.state == EventState::Escalated.as_str(),
+    }
+}
+
+/// The stored event's place in the loop.
+pub fn progress(e: &event::Model) -> Progress {
+    Progress {
+        state: EventState::parse(&e.state).unwrap_or(EventState::Reported),
+        version: u32::try_from(e.version).unwrap_or(0),
+        escalated: e.escalated,
+        reworks: u32::try_from(e.reworks).unwrap_or(0),
+        extension_asked: e.extension_asked.and_then(|d| u32::try_from(d).ok()),
+        extended_days: u32::try_from(e.extended_days).unwrap_or(0),
+        supervision: u8::try_from(e.supervision).unwrap_or(0),
+        rating: e.rating.as_deref().and_then(Satisfaction::parse),
+    }
+}
+
+/// The event policy in force for a region on a day (the shipped default where none is assigned).
+pub async fn policy_for(
+    db: &impl sea_orm::ConnectionTrait,
+    region: &str,
+    on: chrono::NaiveDate,
+) -> Result<EventPolicy> {
+    Ok(crate::policies::in_force(db, region, on).await?.map(|f| f.policy.events.clone()).unwrap_or_default())
+}

@@ -1,0 +1,17 @@
+//! 民情事件: reporting a resident's problem and taking it round the closed loop (受理 → 分办 → 处置 →
+//! 反馈 → 核查 → 结案 → 评价), as JSON; each caller's 待办.
+
+pub(crate) mod api;
+pub(crate) mod views;
+
+use crate::state::AppState;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list_events, api::create_event))
+        .routes(routes!(api::get_event))
+        .routes(routes!(api::act_on_event))
+        .routes(routes!(api::todo))
+}
