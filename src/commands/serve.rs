@@ -17,13 +17,14 @@ pub(crate) async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Res
     let s = demo::load(db, &opts, &|d, t, w| p.update(d, t, w)).await?;
     p.finish();
     println!(
-        "已载入演示省份 {}：区划 {} 个（社区 {}，网格 {}），在岗社区工作者 {} 人，已退出 {} 人，用时 {:.1} 秒",
+        "已载入演示省份 {}：区划 {} 个（社区 {}，网格 {}），在岗社区工作者 {} 人，已退出 {} 人，民情事件 {} 件，用时 {:.1} 秒",
         demo::province_name(province).unwrap_or_default(),
         s.regions,
         s.communities,
         s.grids,
         s.workers_active,
         s.workers_exited,
+        s.events,
         started.elapsed().as_secs_f64()
     );
     println!("演示账号（用户名 / 角色 / 密码）：");

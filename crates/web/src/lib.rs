@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(archive::routes())
         .merge(assessment::routes())
         .merge(dashboard::routes())
+        .merge(events::routes())
         .merge(imports::routes())
         .merge(inbox::routes())
         .merge(pay::routes())

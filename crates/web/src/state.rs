@@ -34,6 +34,8 @@ impl Default for Settings {
 pub struct AppState {
     pub db: Db,
     pub throttle: Arc<crate::throttle::Throttle>,
+    /// Residents' reports on the public pages, counted per address and per phone.
+    pub public_reports: Arc<crate::throttle::Throttle>,
     pub settings: Arc<Settings>,
     /// Each caller's last write, for [`crate::freshness::own_writes`].
     pub last_writes: Arc<LastWrites>,
@@ -49,6 +51,7 @@ impl AppState {
             id_searches: Arc::default(),
             db,
             throttle: Arc::new(crate::throttle::Throttle::default()),
+            public_reports: Arc::default(),
             settings: Arc::new(settings),
         }
     }

@@ -40,6 +40,11 @@ pub const ADDRESS_FAILURES: u32 = 20;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl Limit {
+    /// A limit of `max` under `key` (attempts counted with [`Attempt::failed`]).
+    pub fn new(key: String, max: u32) -> Limit {
+        Limit { key, max, personal: false }
+    }
+
     /// The limits of a login attempt: a known device's own, else the username's and the address's.
     pub fn for_login(username: &str, addr: Option<std::net::SocketAddr>, device: Option<&str>) -> Vec<Limit> {
         if let Some(d) = device {

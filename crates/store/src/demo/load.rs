@@ -570,6 +570,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         .await?;
         summary.logins.push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
+    summary.events = super::events::load(db, &hc, opts.today, opts.seed).await?;
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.

@@ -2,6 +2,7 @@
 //! communities, grids and about one worker per 300 households, deterministic for a seed.
 
 mod career;
+mod events;
 mod load;
 pub mod national;
 mod people;
@@ -46,6 +47,8 @@ pub struct DemoSummary {
     pub grids: usize,
     pub workers_active: usize,
     pub workers_exited: usize,
+    /// 民情事件 of the demo county's year.
+    pub events: u64,
     pub logins: Vec<(String, String, String)>,
 }
 

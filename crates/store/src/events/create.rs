@@ -6,7 +6,9 @@ use crate::entity::{event, event_action};
 use crate::error::{Result, StoreError};
 use crate::{Db, clock};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
 use serde::Deserialize;
 use shegong_domain::event_access::{Source, may_report};
 use shegong_domain::event_policy::{Urgency, deadlines};
@@ -67,6 +69,12 @@ fn phone_ok(p: &str) -> bool {
 /// Reports an event in `input.region` (a community or grid in the caller's region). Returns it as
 /// stored, state 已上报, version 1.
 pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event::Model> {
+    create_as(db, Some(access), input).await
+}
+
+/// [`create`] for staff (`Some`), or for a resident on the public page (`None`: the source must be
+/// `public`, and the region is the page's, checked by the caller).
+pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent) -> Result<event::Model> {
     let now = Utc::now();
     let mut errors = Vec::new();
     let code = match RegionCode::parse(&input.region) {
@@ -77,7 +85,7 @@ pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event:
         }
     };
     let source = Source::parse(input.source.trim());
-    if source.is_none_or(|s| !s.by_staff()) {
+    if source.is_none_or(|s| if access.is_some() { !s.by_staff() } else { s != Source::Public }) {
         errors.push(FieldError::new("event_source", "source", "来源应为巡查走访、一窗受理或外部系统"));
     }
     let urgency = match input.urgency.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -105,10 +113,19 @@ pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event:
     let (Some(code), Some(source), Some(urgency)) = (code, source, urgency) else {
         return Err(StoreError::Invalid(errors));
     };
-    if !may_report(access.role, access.scope.region().as_str(), code.as_str(), source) {
-        return Err(StoreError::NotFound);
-    }
-    let region = crate::regions::get(db, &access.scope, &code).await?;
+    let region = match access {
+        Some(a) => {
+            if !may_report(a.role, a.scope.region().as_str(), code.as_str(), source) {
+                return Err(StoreError::NotFound);
+            }
+            crate::regions::get(db, &a.scope, &code).await?
+        }
+        None => crate::entity::region::Entity::find_by_id(code.as_str().to_string())
+            .one(&db.conn)
+            .await?
+            .ok_or(StoreError::NotFound)?,
+    };
+    let by = access.map_or("public", |a| a.actor.username.as_str());
     let community =
         if code.level() == RegionLevel::Grid { code.parent().unwrap_or(code.clone()) } else { code.clone() };
     let today = clock::today();
@@ -161,7 +178,7 @@ pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event:
         accept_due: Set(from_china(due.accept)),
         handle_due: Set(None),
         total_due: Set(from_china(due.total)),
-        reported_by: Set(access.actor.username.clone()),
+        reported_by: Set(by.to_string()),
     }
     .insert(&*txn)
     .await?;
@@ -170,7 +187,7 @@ pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event:
         action: "report",
         from: EventState::Reported,
         to: EventState::Reported,
-        actor: &access.actor.username,
+        actor: by,
         at: now,
         note: None,
         detail: None,
@@ -228,6 +245,15 @@ pub(super) struct Step<'a> {
 /// Records one step of an event. The step's `seq` is unique per event: a second writer of the same
 /// version fails here, whatever the engine.
 pub(super) async fn record(txn: &sea_orm::DatabaseTransaction, e: &event::Model, s: Step<'_>) -> Result<()> {
+    // Named on the timeline as they were called when they took the step.
+    let shown: Option<String> = crate::entity::user::Entity::find()
+        .select_only()
+        .column(crate::entity::user::Column::DisplayName)
+        .filter(crate::entity::user::Column::Username.eq(s.actor))
+        .into_tuple()
+        .one(txn)
+        .await?;
+    let actor_name = shown.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| s.actor.to_string());
     event_action::ActiveModel {
         province_code: Set(e.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -237,7 +263,7 @@ pub(super) async fn record(txn: &sea_orm::DatabaseTransaction, e: &event::Model,
         from_state: Set(s.from.as_str().to_string()),
         to_state: Set(s.to.as_str().to_string()),
         actor: Set(s.actor.to_string()),
-        actor_name: Set(s.actor.chars().take(50).collect()),
+        actor_name: Set(actor_name.chars().take(50).collect()),
         at: Set(s.at),
         note: Set(s.note),
         detail: Set(s.detail),

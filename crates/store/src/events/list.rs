@@ -15,22 +15,29 @@ use shegong_domain::{RegionCode, Scope};
 use uuid::Uuid;
 
 /// Filters of the event list; every one optional.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct EventFilter {
     /// 区划（范围内的下级区划代码）
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// 状态：reported、accepted、rejected、escalated、assigned、fed_back、verified、closed、rated；open 为全部未办结
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// 分类键（含其下级分类）
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// 来源：patrol、window、public、open311、external
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// true：只看已超过办结时限仍未办结的
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overdue: Option<String>,
     /// 上报日期起止（含），如 2026-11-01
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
 }
 

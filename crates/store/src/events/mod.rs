@@ -6,6 +6,7 @@
 mod act;
 mod create;
 mod list;
+pub mod public;
 
 pub use act::{ActInput, act};
 pub use create::{NewEvent, create};

@@ -32,7 +32,7 @@ fn policy_of<'a>(policies: &'a HashMap<String, EventPolicy>, e: &event::Model) -
     policies.get(&e.community_code[..6]).unwrap_or_else(|| DEFAULT.get_or_init(EventPolicy::default))
 }
 
-async fn items(st: &AppState, caller: &Caller, rows: &[event::Model]) -> ApiResult<Vec<EventItem>> {
+pub(crate) async fn items(st: &AppState, caller: &Caller, rows: &[event::Model]) -> ApiResult<Vec<EventItem>> {
     let names = events::names(&st.db, rows).await?;
     let policies = policies(st, rows).await?;
     let now = Utc::now();

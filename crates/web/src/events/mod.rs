@@ -2,10 +2,26 @@
 //! 反馈 → 核查 → 结案 → 评价), as JSON; each caller's 待办.
 
 pub(crate) mod api;
+pub(crate) mod pages;
+pub(crate) mod public;
 pub(crate) mod views;
 
 use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post};
 use utoipa_axum::{router::OpenApiRouter, routes};
+
+/// The pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/events", get(pages::events_page).post(pages::report))
+        .route("/events/{id}", get(pages::event_page))
+        .route("/events/{id}/act", post(pages::act))
+        .route("/p/{community}", get(public::page).post(public::report))
+        .route("/p/{community}/e", get(public::find))
+        .route("/p/{community}/e/{number}", get(public::event))
+        .route("/p/{community}/e/{number}/rate", post(public::rate))
+}
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
 pub fn api_routes() -> OpenApiRouter<AppState> {

@@ -123,3 +123,126 @@ async fn an_event_is_reported_and_handled_over_http(app: TestApp) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 both_engines!(an_event_is_reported_and_handled_over_http);
+
+/// The `_csrf` of the first form on a page.
+fn csrf(page: &str) -> String {
+    crate::helpers::csrf_of(page)
+}
+
+async fn a_resident_reports_follows_and_rates_on_the_public_page(app: TestApp) {
+    let community = app.token("community").await;
+    let (_, me) = app.get_json(&community, "/api/v1/me").await;
+    let home = me["region"].as_str().unwrap().to_string();
+    let resident = crate::helpers::browser();
+    let url = app.url(&format!("/p/{home}"));
+    let page = crate::helpers::text_of(&resident, url.clone()).await;
+    assert!(page.contains("反映问题") && page.contains("消防隐患"), "{page}");
+    let token = csrf(&page);
+    let post = |fields: Vec<(&'static str, String)>| {
+        let resident = resident.clone();
+        let url = url.clone();
+        async move { resident.post(url).form(&fields).send().await.unwrap() }
+    };
+    // Refused in words, nothing stored.
+    let r = post(vec![("_csrf", "forged".into()), ("category", "other".into()), ("description", "x".into())]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(vec![("_csrf", token.clone()), ("category", "".into()), ("description", "路灯坏了".into())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("请选择本地政策中的事件分类"));
+    let r = post(vec![("_csrf", token.clone()), ("category", "other".into()), ("description", "x".repeat(501))]).await;
+    assert!(r.text().await.unwrap().contains("最多500字"));
+    let r = post(vec![
+        ("_csrf", token.clone()),
+        ("category", "other".into()),
+        ("description", "x".into()),
+        ("grid", "330483001001001".into()),
+    ])
+    .await;
+    assert!(r.text().await.unwrap().contains("请选择本社区的网格"));
+    let (_, before) = app.get_json(&community, "/api/v1/events?source=public").await;
+    assert_eq!(before["total"], 0, "{before}");
+
+    let r = post(vec![
+        ("_csrf", token.clone()),
+        ("category", "facilities.lighting".into()),
+        ("description", "3幢门口路灯不亮".into()),
+        ("phone", "13700001234".into()),
+    ])
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(&format!("/p/{home}/e/E")) && to.ends_with("?new=1"), "{to}");
+    let number = to.split('/').nth(4).unwrap().split('?').next().unwrap().to_string();
+    let progress = crate::helpers::text_of(&resident, app.url(&to)).await;
+    assert!(progress.contains(&number) && progress.contains("已上报"), "{progress}");
+    assert!(!progress.contains("13700001234") && !progress.contains("1234</"), "nothing personal on the page");
+    let lookup = resident.get(app.url(&format!("/p/{home}/e?number={}", number.to_lowercase()))).send().await.unwrap();
+    assert_eq!(lookup.headers()["location"].to_str().unwrap(), format!("/p/{home}/e/{number}"));
+    let missing = resident.get(app.url(&format!("/p/{home}/e/E000000-000000-0000"))).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("没有找到编号"));
+    assert_eq!(resident.get(app.url("/p/3304")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    // The community sees it, the phone in full.
+    let (_, l) = app.get_json(&community, "/api/v1/events?source=public").await;
+    let e = &l["items"][0];
+    assert_eq!(
+        (e["number"].as_str(), e["reporter_phone"].as_str()),
+        (Some(number.as_str()), Some("13700001234")),
+        "{l}"
+    );
+    let id = e["id"].as_str().unwrap().to_string();
+
+    // Rated only once closed, and only with the phone's last four digits.
+    let rate = |tail: &'static str| {
+        let resident = resident.clone();
+        let url = app.url(&format!("/p/{home}/e/{number}/rate"));
+        let token = token.clone();
+        async move {
+            resident
+                .post(url)
+                .form(&[("_csrf", token.as_str()), ("rating", "satisfied"), ("phone_tail", tail)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = rate("1234").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("尚未办结"));
+    for (i, (step, extra)) in [
+        ("accept", json!({})),
+        ("assign", json!({})),
+        ("feedback", json!({"result": "已更换灯泡"})),
+        ("verify", json!({})),
+        ("close", json!({})),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut body = json!({"action": step, "version": i + 1});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let (s, v) = act(&app, &community, &id, body).await;
+        assert_eq!(s, StatusCode::OK, "{step}: {v}");
+    }
+    let r = rate("9999").await;
+    assert!(r.text().await.unwrap().contains("后四位"));
+    let r = rate("1234").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, v) = app.get_json(&community, &format!("/api/v1/events/{id}")).await;
+    assert_eq!((v["state"].as_str(), v["rating"].as_str()), (Some("rated"), Some("satisfied")), "{v}");
+
+    // One phone may report three times in the window.
+    for i in 0..3 {
+        let r = post(vec![
+            ("_csrf", token.clone()),
+            ("category", "other".into()),
+            ("description", format!("第{i}次")),
+            ("phone", "137-0000-1234".into()),
+        ])
+        .await;
+        let expected = if i < 2 { StatusCode::SEE_OTHER } else { StatusCode::TOO_MANY_REQUESTS };
+        assert_eq!(r.status(), expected, "report {i}");
+    }
+}
+both_engines!(a_resident_reports_follows_and_rates_on_the_public_page);

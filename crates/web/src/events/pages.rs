@@ -1,0 +1,356 @@
+//! The events pages: the list with the caller's 待办 and the report form, and one event with its
+//! timeline and a form for each step the caller may take now.
+
+use crate::auth::Caller;
+use crate::events::views::{EventItem, detail};
+use crate::page::PageResult;
+use crate::posted::Posted;
+use crate::sections::{
+    FormSpec, Kpi, Msg, Row, Section, SectionsPage, headers, hidden, input, link, n, row, select, store, t,
+};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use chrono::Datelike;
+use serde::Deserialize;
+use shegong_domain::event_access::Source;
+use shegong_domain::event_policy::{EventPolicy, Urgency};
+use shegong_domain::events::EventState;
+use shegong_store::events::{self, ActInput, EventFilter, NewEvent};
+use uuid::Uuid;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    #[serde(flatten)]
+    filter: EventFilter,
+    page: Option<u64>,
+}
+
+const PER_PAGE: u64 = 30;
+
+fn options(all: &str, v: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), all.to_string())).chain(v).collect()
+}
+
+fn category_options(policy: &EventPolicy) -> Vec<(String, String)> {
+    policy
+        .categories
+        .iter()
+        .map(|c| (c.key.clone(), policy.path_label(&c.key).unwrap_or_else(|| c.label.clone())))
+        .collect()
+}
+
+fn event_row(e: &EventItem) -> Row {
+    let mut r = row(vec![
+        link(&e.number, format!("/events/{}", e.id)),
+        t(&e.category_label),
+        t(&e.region_name),
+        t(&e.state_label),
+        t(if e.warning == "none" { String::new() } else { e.warning_label.clone() }),
+        t(&e.reported_at_text),
+        t(&e.total_due_text),
+        t(&e.source_label),
+    ]);
+    r.flag = e.warning == "red";
+    r
+}
+
+const HEADERS: [&str; 8] = ["编号", "分类", "事发地", "状态", "时限", "上报时间", "办结时限", "来源"];
+
+/// `GET /events`: the caller's 待办, the report form, and the events of their region.
+pub(crate) async fn events_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Query(m): Query<Msg>,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    let mut p = SectionsPage::new(&st, &caller, "events", "民情事件", &m).await?;
+    let region = caller.scope.region().as_str().to_string();
+    let policy = events::policy_for(&st.db.conn, &region, crate::clock::today()).await?;
+    let todo = events::todo(&st.db, &caller.access, 200).await?;
+    let todo = crate::events::api::items(&st, &caller, &todo).await?;
+    let count = |f: EventFilter| {
+        let st = st.clone();
+        let scope = caller.scope.clone();
+        async move { store(events::list(&st.db, &scope, &f, 1, 1).await).map(|(_, n)| n) }
+    };
+    let open = count(EventFilter { state: Some("open".into()), ..Default::default() }).await?;
+    let overdue = count(EventFilter { overdue: Some("true".into()), ..Default::default() }).await?;
+    let today = crate::clock::today();
+    let month = today.with_day(1).unwrap_or(today).to_string();
+    let this_month = count(EventFilter { from: Some(month), ..Default::default() }).await?;
+    let red = todo.iter().filter(|e| e.warning == "red").count();
+    p.kpis = Kpi::list(vec![
+        ("我的待办".into(), todo.len().to_string(), if red > 0 { format!("其中超期 {red} 件") } else { String::new() }),
+        ("未办结".into(), open.to_string(), "本辖区".into()),
+        ("超期未办结".into(), overdue.to_string(), "超过办结时限".into()),
+        ("本月上报".into(), this_month.to_string(), format!("{}年{}月", today.year(), today.month())),
+    ]);
+
+    let mut s = Section {
+        id: "todo".into(),
+        title: "我的待办".into(),
+        text: if todo.is_empty() {
+            "没有等待您办理的事件。".into()
+        } else {
+            "最先到期的在前。".into()
+        },
+        headers: headers(&HEADERS),
+        ..Default::default()
+    };
+    s.rows = todo.iter().map(event_row).collect();
+    p.sections.push(s);
+
+    if caller.role != shegong_domain::access::Role::Auditor {
+        let sources = Source::ALL.into_iter().filter(|s| s.by_staff());
+        p.sections.push(Section {
+            id: "report".into(),
+            title: "上报事件".into(),
+            text: "事发地选到社区或网格；反映人的姓名和电话只在办理链条内可见。".into(),
+            forms: vec![FormSpec {
+                action: "/events".into(),
+                fields: vec![
+                    input("事发社区或网格", "region", "region", "", 16),
+                    select("分类", "category", "", options("请选择", category_options(&policy))),
+                    select(
+                        "紧急程度",
+                        "urgency",
+                        "normal",
+                        Urgency::ALL.map(|u| (u.as_str().into(), u.label().into())).to_vec(),
+                    ),
+                    select(
+                        "来源",
+                        "source",
+                        "patrol",
+                        sources.map(|s| (s.as_str().into(), s.label().into())).collect(),
+                    ),
+                    input("地点", "address", "text", "", 20),
+                    input("反映人", "reporter_name", "text", "", 6),
+                    input("电话", "reporter_phone", "tel", "", 11),
+                    input("事件描述", "description", "note", "", 2000),
+                ],
+                button: "上报".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+    }
+
+    let page = q.page.unwrap_or(1).clamp(1, 10_000);
+    let (rows, total) = store(events::list(&st.db, &caller.scope, &q.filter, page, PER_PAGE).await)?;
+    let items = crate::events::api::items(&st, &caller, &rows).await?;
+    let f = &q.filter;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let states = EventState::ALL.map(|s| (s.as_str().to_string(), s.label().to_string()));
+    let mut s = Section {
+        id: "list".into(),
+        title: format!("本辖区事件（{total}件）"),
+        headers: headers(&HEADERS),
+        forms: vec![FormSpec {
+            get: true,
+            fields: vec![
+                select(
+                    "状态",
+                    "state",
+                    &v(&f.state),
+                    options("全部", [("open".into(), "未办结".into())].into_iter().chain(states)),
+                ),
+                select("分类", "category", &v(&f.category), options("全部", category_options(&policy))),
+                select(
+                    "来源",
+                    "source",
+                    &v(&f.source),
+                    options("全部", Source::ALL.map(|s| (s.as_str().into(), s.label().into()))),
+                ),
+                select(
+                    "时限",
+                    "overdue",
+                    &v(&f.overdue),
+                    vec![(String::new(), "全部".into()), ("true".into(), "超期未办结".into())],
+                ),
+                input("上报日期从", "from", "date", v(&f.from), 0),
+                input("至", "to", "date", v(&f.to), 0),
+            ],
+            button: "筛选".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    s.rows = items.iter().map(event_row).collect();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    if pages > 1 {
+        let link = |p: u64| {
+            let mut query = serde_urlencoded::to_string(&q.filter).unwrap_or_default();
+            query.push_str(&format!("&page={p}"));
+            format!("/events?{}#list", query.trim_start_matches('&'))
+        };
+        if page > 1 {
+            s.pager.push((link(page - 1), "上一页".into()));
+        }
+        s.pager.push((String::new(), format!("第{page}/{pages}页")));
+        if page < pages {
+            s.pager.push((link(page + 1), "下一页".into()));
+        }
+    }
+    p.sections.push(s);
+    p.finish(&m).await
+}
+
+/// The fields a step asks for, besides the action and the version.
+fn step_fields(action: &str, e: &EventItem) -> Vec<crate::sections::Field> {
+    let reason = |label: &str| input(label, "reason", "note", "", 2000);
+    match action {
+        "reject" => vec![reason("不予受理理由"), input("重复件的原事件编号（如有）", "duplicate_of", "text", "", 20)],
+        "return" => vec![reason("回退理由")],
+        "rework" => vec![reason("返工理由")],
+        "feedback" => vec![input("处置结果", "result", "note", "", 2000)],
+        "extend_request" => vec![input("延期天数", "days", "number", "5", 3), reason("延期理由")],
+        "supervise" => {
+            vec![select("督办级别", "level", "1", (1..=3).map(|l| (l.to_string(), format!("{l}级"))).collect())]
+        }
+        "rate" => vec![select(
+            "评价",
+            "rating",
+            "satisfied",
+            vec![
+                ("satisfied".into(), "满意".into()),
+                ("fair".into(), "基本满意".into()),
+                ("dissatisfied".into(), "不满意".into()),
+            ],
+        )],
+        "assign" if e.state == EventState::Escalated.as_str() => {
+            vec![input("承办社区（不填为事发社区）", "handler", "region", "", 16)]
+        }
+        _ => vec![],
+    }
+}
+
+/// `GET /events/{id}`: the event, its timeline, and the steps the caller may take.
+pub(crate) async fn event_page(
+    State(st): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Query(m): Query<Msg>,
+) -> PageResult {
+    let t_ = store(events::get(&st.db, &caller.scope, id).await)?;
+    let one = std::slice::from_ref(&t_.event);
+    let names = store(events::names(&st.db, one).await)?;
+    let policy = events::policy_for(&st.db.conn, &t_.event.community_code, crate::clock::today()).await?;
+    let d = detail(&t_.event, &t_.steps, &caller, &names, &policy, chrono::Utc::now());
+    let e = &d.event;
+    let mut p = SectionsPage::new(&st, &caller, "events", &format!("事件 {}", e.number), &m).await?;
+    p.subtitle = format!("{} · {}", e.category_label, e.region_name);
+    p.crumbs = vec![("/events".into(), "民情事件".into())];
+    p.kpis = Kpi::list(vec![
+        ("状态".into(), e.state_label.clone(), format!("第{}版", e.version)),
+        (
+            "办结时限".into(),
+            e.total_due_text.clone(),
+            if e.warning == "none" { String::new() } else { e.warning_label.clone() },
+        ),
+        ("返工".into(), e.reworks.to_string(), "次".into()),
+        ("督办".into(), if e.supervision > 0 { format!("{}级", e.supervision) } else { "无".into() }, String::new()),
+    ]);
+    let mut facts = vec![
+        ("事件描述", e.description.clone()),
+        ("紧急程度", e.urgency_label.clone()),
+        ("来源", e.source_label.clone()),
+        ("上报时间", e.reported_at_text.clone()),
+    ];
+    facts.extend(e.address.clone().map(|a| ("地点", a)));
+    facts.extend(e.handler_name.clone().map(|h| ("承办社区", h)));
+    facts.extend(e.reporter_name.clone().map(|h| ("反映人", h)));
+    facts.extend(e.reporter_phone.clone().map(|h| ("电话", h)));
+    facts.extend(e.rating_label.clone().map(|h| ("评价", h)));
+    let mut s = Section { title: "事件内容".into(), headers: headers(&["项目", "内容"]), ..Default::default() };
+    s.rows = facts.into_iter().map(|(k, v)| row(vec![t(k), t(v)])).collect();
+    p.sections.push(s);
+
+    if !d.allowed_actions.is_empty() {
+        let forms = d
+            .allowed_actions
+            .iter()
+            .map(|a| {
+                let mut fields = vec![hidden("action", &a.action), hidden("version", e.version.to_string())];
+                fields.extend(step_fields(&a.action, e));
+                FormSpec { action: format!("/events/{id}/act"), fields, button: a.label.clone(), ..Default::default() }
+            })
+            .collect();
+        p.sections.push(Section {
+            id: "act".into(),
+            title: "办理".into(),
+            text: "每一步都记录办理人、时间和说明，之后不能修改。".into(),
+            forms,
+            ..Default::default()
+        });
+    }
+    let mut s = Section {
+        id: "timeline".into(),
+        title: "办理过程".into(),
+        headers: headers(&["#步骤", "操作", "状态", "办理人", "时间", "说明"]),
+        ..Default::default()
+    };
+    s.rows = d
+        .steps
+        .iter()
+        .map(|x| {
+            row(vec![
+                n(x.seq),
+                t(&x.action_label),
+                t(if x.from_state_label == x.to_state_label {
+                    x.to_state_label.clone()
+                } else {
+                    format!("{} → {}", x.from_state_label, x.to_state_label)
+                }),
+                t(&x.actor),
+                t(&x.at_text),
+                t(x.note.clone().unwrap_or_default()),
+            ])
+        })
+        .collect();
+    p.sections.push(s);
+    p.finish(&m).await
+}
+
+/// `POST /events`: a report from the form; to the new event's page.
+pub(crate) async fn report(form: Posted) -> Response {
+    form.act_checked_to("/events#report", async |st, access, f| {
+        let input = NewEvent {
+            region: f.get("region"),
+            category: f.get("category"),
+            urgency: f.opt("urgency"),
+            source: f.get("source"),
+            description: f.get("description"),
+            address: f.opt("address"),
+            reporter_name: f.opt("reporter_name"),
+            reporter_phone: f.opt("reporter_phone"),
+            ..Default::default()
+        };
+        let e = store(events::create(&st.db, access, &input).await)?;
+        Ok((format!("/events/{}", e.id), format!("已上报，事件编号 {}", e.number)))
+    })
+    .await
+}
+
+/// `POST /events/{id}/act`: one step from the event page; back to it.
+pub(crate) async fn act(Path(id): Path<Uuid>, form: Posted) -> Response {
+    form.act_checked(&format!("/events/{id}"), async |st, access, f| {
+        let input = ActInput {
+            action: f.get("action"),
+            version: f.get("version").trim().parse().ok(),
+            reason: f.opt("reason"),
+            result: f.opt("result"),
+            note: f.opt("note"),
+            days: f.opt("days").and_then(|d| d.trim().parse().ok()),
+            level: f.opt("level").and_then(|d| d.trim().parse().ok()),
+            rating: f.opt("rating"),
+            handler: f.opt("handler"),
+            duplicate_of: f.opt("duplicate_of"),
+        };
+        let label = crate::events::views::action_label(&input.action);
+        let e = store(events::act(&st.db, access, id, &input).await)?;
+        Ok(format!("已{label}，事件现为“{}”", EventState::parse(&e.state).map_or("", EventState::label)))
+    })
+    .await
+}

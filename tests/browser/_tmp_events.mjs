@@ -1,0 +1,77 @@
+import { base, out, browser, check, expect, finish } from './harness.mjs';
+async function login(user, width = 1400) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', 'shegong2026');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  return page;
+}
+async function shot(page, name) { await page.screenshot({ path: `${out}/${name}.png`, fullPage: true }); }
+const c = await login('community');
+const me = await (await c.request.get(base + '/api/v1/me')).json();
+let eventUrl = '';
+await check('community reports an event from the form', async () => {
+  await c.goto(base + '/events');
+  await shot(c, 'e1-events-empty');
+  await c.fill('#report input[name=region]', me.region);
+  await c.selectOption('#report select[name=category]', 'safety.fire');
+  await c.selectOption('#report select[name=source]', 'window');
+  await c.fill('#report input[name=address]', '3幢2单元');
+  await c.fill('#report input[name=reporter_name]', '王五');
+  await c.fill('#report input[name=reporter_phone]', '13900001111');
+  await c.fill('#report textarea[name=description]', '楼道堆放杂物，堵塞消防通道');
+  await Promise.all([c.waitForNavigation(), c.click('#report button[type=submit]')]);
+  eventUrl = c.url();
+  const txt = await c.textContent('main');
+  expect(txt.includes('已上报'), 'no notice: ' + txt.slice(0, 300));
+  await shot(c, 'e2-event-reported');
+});
+await check('community accepts and assigns', async () => {
+  for (const label of ['受理', '分办']) {
+    await Promise.all([c.waitForNavigation(), c.click(`#act button:has-text("${label}")`)]);
+  }
+  const txt = await c.textContent('main');
+  expect(txt.includes('处置中'), 'not assigned');
+  await shot(c, 'e3-event-assigned');
+});
+await check('events list at desktop', async () => {
+  await c.goto(base + '/events');
+  await shot(c, 'e4-events-list');
+});
+const w = await login('worker', 390);
+await check('worker sees it on a phone', async () => {
+  await w.goto(base + '/events');
+  await shot(w, 'e5-worker-phone');
+  const width = await w.evaluate(() => document.documentElement.scrollWidth);
+  console.log('phone width', width);
+});
+const p = await login('province');
+await check('province sees the reporter masked', async () => {
+  await p.goto(eventUrl);
+  const txt = await p.textContent('main');
+  expect(txt.includes('王*') && !txt.includes('13900001111'), 'reporter not masked');
+  await shot(p, 'e6-province-masked');
+});
+await check('a resident reports on a phone', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+  const r = await ctx.newPage();
+  await r.goto(base + '/p/' + me.region);
+  await shot(r, 'e7-public-phone');
+  const width = await r.evaluate(() => document.documentElement.scrollWidth);
+  expect(width <= 390, 'public page scrolls sideways: ' + width);
+  await r.selectOption('select[name=category]', 'facilities.lighting');
+  await r.fill('textarea[name=description]', '3幢门口路灯不亮，晚上看不清路');
+  await r.fill('input[name=phone]', '13700001234');
+  await Promise.all([r.waitForNavigation(), r.click('form[method=post] button[type=submit]')]);
+  const txt = await r.textContent('main');
+  expect(txt.includes('已收到'), 'no number shown: ' + txt.slice(0, 200));
+  await shot(r, 'e8-public-progress-phone');
+});
+await check('a county admin sees the demo year', async () => {
+  const h = await login('haining');
+  await h.goto(base + '/events?state=open');
+  await shot(h, 'e9-county-open');
+});
+await finish();
