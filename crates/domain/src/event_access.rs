@@ -88,9 +88,14 @@ pub fn may_see(scope: &str, p: &Place) -> bool {
     within(scope, p.region) || within(scope, p.community) || p.handler.is_some_and(|h| within(scope, h))
 }
 
+/// Whether a role reports events at all (auditors only read).
+pub fn reports(role: Role) -> bool {
+    role != Role::Auditor
+}
+
 /// Whether a caller may report an event in `region` from `source`.
 pub fn may_report(role: Role, scope: &str, region: &str, source: Source) -> bool {
-    role != Role::Auditor && source.by_staff() && within(scope, region)
+    reports(role) && source.by_staff() && within(scope, region)
 }
 
 /// The street's level or above: an administrator bound to a street, county, city or province.
@@ -127,15 +132,31 @@ pub fn sees_reporter(role: Role) -> bool {
 /// `张*`, `欧阳**`: the first character kept.
 pub fn mask_name(name: &str) -> String {
     let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => String::new(),
+    match (chars.next(), name.chars().count()) {
+        (None, _) => String::new(),
+        // A name of one character is all the name: nothing of it is shown.
+        (Some(_), 1) => "*".into(),
+        (Some(first), _) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
     }
+}
+
+/// A phone's digits as dialled inside China: `+86 139…`, `0086139…` and `86139…` are `139…`.
+pub fn phone_digits(phone: &str) -> String {
+    let d: String = phone.chars().filter(char::is_ascii_digit).collect();
+    for prefix in ["0086", "86"] {
+        if let Some(rest) = d.strip_prefix(prefix)
+            && rest.len() == 11
+            && rest.starts_with('1')
+        {
+            return rest.to_string();
+        }
+    }
+    d
 }
 
 /// `139****1234`: the first three and last four digits kept.
 pub fn mask_phone(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let digits: Vec<char> = phone_digits(phone).chars().collect();
     if digits.len() < 8 {
         return "*".repeat(digits.len());
     }
@@ -231,6 +252,9 @@ mod tests {
     fn the_reporter_is_masked_outside_the_chain() {
         assert_eq!(mask_name("张三"), "张*");
         assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name("李"), "*");
+        assert_eq!(mask_phone("+8613912345678"), "139****5678");
+        assert_eq!(phone_digits("0086 139 1234 5678"), "13912345678");
         assert_eq!(mask_phone("13912341234"), "139****1234");
         assert_eq!(mask_phone("0573-8761234"), "057****1234");
         assert_eq!(mask_phone("12345"), "*****");

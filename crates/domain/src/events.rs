@@ -244,7 +244,16 @@ pub const ALL_ACTIONS: [(&str, &str); 13] = [
     ("supervise", "督办"),
 ];
 
+/// Whether a text holds a control character other than a line break or a tab (pasted terminal
+/// escapes, NUL): refused in an event's texts, as in every other free text.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 fn required(field: &'static str, label: &str, text: &str) -> Result<(), Refusal> {
+    if has_control(text) {
+        return Err(Refusal::Invalid(FieldError::new("event_text_invalid", field, format!("{label}含有无效字符"))));
+    }
     if text.trim().is_empty() {
         return Err(Refusal::Invalid(FieldError::new("event_text_required", field, format!("请填写{label}"))));
     }

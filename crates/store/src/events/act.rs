@@ -94,11 +94,17 @@ fn stale() -> StoreError {
 
 /// Takes one step on event `id`. Returns the event after it.
 pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result<event::Model> {
+    if access.role == shegong_domain::access::Role::Auditor {
+        return Err(StoreError::Forbidden(super::READ_ONLY));
+    }
     let action = input.action()?;
     let version = input
         .version
         .ok_or_else(|| StoreError::invalid(FieldError::new("event_version_required", "version", "请提供事件版本")))?;
     let note = Some(text(&input.note)).filter(|n| !n.is_empty());
+    if note.as_deref().is_some_and(shegong_domain::events::has_control) {
+        return Err(StoreError::invalid(FieldError::new("event_text_invalid", "note", "备注含有无效字符")));
+    }
     if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
         return Err(StoreError::invalid(FieldError::new("event_text_long", "note", "备注最多2000字")));
     }
@@ -191,6 +197,12 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
             detail.insert("rating".into(), r.as_str().into());
         }
         Action::Close => update = update.col_expr(event::Column::ClosedAt, Expr::value(now)),
+        // Back to whoever sent it: nobody handles it until it is assigned again.
+        Action::Return { .. } => {
+            update = update
+                .col_expr(event::Column::HandlerKind, Expr::value(Option::<String>::None))
+                .col_expr(event::Column::HandlerCode, Expr::value(Option::<String>::None));
+        }
         _ => {}
     }
     if let Some(d) = duplicate_of {
@@ -246,6 +258,10 @@ async fn handler_for(db: &Db, access: &Access, e: &event::Model, asked: Option<&
     let bad = || StoreError::invalid(FieldError::new("event_handler", "handler", "承办社区应为本街道范围内的社区"));
     let code = RegionCode::parse(code).map_err(|_| bad())?;
     if code.level() != RegionLevel::Community {
+        return Err(bad());
+    }
+    // 交办 stays inside the street the event was sent up to, whoever hands it down.
+    if code.as_str()[..9] != e.community_code[..9] {
         return Err(bad());
     }
     if code.as_str() != e.community_code && e.state != EventState::Escalated.as_str() {

@@ -45,6 +45,9 @@ pub struct NewEvent {
 
 const MAX_DESCRIPTION: usize = 2000;
 
+/// Who a resident's report and rating are recorded as.
+pub(super) const PUBLIC: &str = "public";
+
 fn text(
     v: &Option<String>,
     field: &'static str,
@@ -69,6 +72,9 @@ fn phone_ok(p: &str) -> bool {
 /// Reports an event in `input.region` (a community or grid in the caller's region). Returns it as
 /// stored, state 已上报, version 1.
 pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event::Model> {
+    if access.role == shegong_domain::access::Role::Auditor {
+        return Err(StoreError::Forbidden(super::READ_ONLY));
+    }
     create_as(db, Some(access), input).await
 }
 
@@ -95,8 +101,13 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
     if urgency.is_none() {
         errors.push(FieldError::new("event_urgency", "urgency", "紧急程度应为一般或紧急"));
     }
+    if input.category.trim().is_empty() {
+        errors.push(FieldError::new("event_category", "category", "请选择事件分类"));
+    }
     let description = input.description.trim();
-    if description.is_empty() {
+    if shegong_domain::events::has_control(description) {
+        errors.push(FieldError::new("event_text_invalid", "description", "事件描述含有无效字符"));
+    } else if description.is_empty() {
         errors.push(FieldError::new("event_text_required", "description", "请填写事件描述"));
     } else if description.chars().count() > MAX_DESCRIPTION {
         errors.push(FieldError::new("event_text_long", "description", format!("事件描述最多{MAX_DESCRIPTION}字")));
@@ -113,6 +124,9 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
     let (Some(code), Some(source), Some(urgency)) = (code, source, urgency) else {
         return Err(StoreError::Invalid(errors));
     };
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
     let region = match access {
         Some(a) => {
             if !may_report(a.role, a.scope.region().as_str(), code.as_str(), source) {
@@ -125,17 +139,15 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
             .await?
             .ok_or(StoreError::NotFound)?,
     };
-    let by = access.map_or("public", |a| a.actor.username.as_str());
+    let by = access.map_or(PUBLIC, |a| a.actor.username.as_str());
     let community =
         if code.level() == RegionLevel::Grid { code.parent().unwrap_or(code.clone()) } else { code.clone() };
     let today = clock::today();
     let policy = super::policy_for(&db.conn, community.as_str(), today).await?;
     let category = input.category.trim();
-    let limits = policy.limits(category, urgency);
-    if limits.is_none() {
-        errors.push(FieldError::new("event_category", "category", "请选择本地政策中的事件分类"));
-    }
-    let Some(limits) = limits.filter(|_| errors.is_empty()) else { return Err(StoreError::Invalid(errors)) };
+    let Some(limits) = policy.limits(category, urgency) else {
+        return Err(StoreError::invalid(FieldError::new("event_category", "category", "请选择本地政策中的事件分类")));
+    };
     let cal = crate::calendar::load(db).await?;
     let due = deadlines(&cal, &policy, limits, in_china(now), None, 0);
 
@@ -253,7 +265,10 @@ pub(super) async fn record(txn: &sea_orm::DatabaseTransaction, e: &event::Model,
         .into_tuple()
         .one(txn)
         .await?;
-    let actor_name = shown.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| s.actor.to_string());
+    let actor_name = match s.actor {
+        PUBLIC => "居民".to_string(),
+        _ => shown.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| s.actor.to_string()),
+    };
     event_action::ActiveModel {
         province_code: Set(e.province_code.clone()),
         id: Set(Uuid::now_v7()),

@@ -18,6 +18,9 @@ use shegong_domain::event_access::Place;
 use shegong_domain::event_policy::EventPolicy;
 use shegong_domain::events::{EventState, Progress, Satisfaction};
 
+/// The refusal of a step or a report by someone who only reads (an auditor).
+pub(crate) const READ_ONLY: &str = "审计人员只能查看事件，不能上报或办理";
+
 /// The event's place for the access rules.
 pub fn place(e: &event::Model) -> Place<'_> {
     Place {

@@ -54,6 +54,9 @@ pub async fn grids(db: &Db, community: &str) -> Result<Vec<region::Model>> {
 
 /// Records a resident's report in `community` (or one of its grids), as the system.
 pub async fn report(db: &Db, community: &region::Model, input: &PublicReport) -> Result<event::Model> {
+    if shegong_domain::events::has_control(&input.description) {
+        return Err(StoreError::invalid(FieldError::new("event_text_invalid", "description", "问题描述含有无效字符")));
+    }
     if input.description.chars().count() > MAX_PUBLIC_TEXT {
         return Err(StoreError::invalid(FieldError::new(
             "event_text_long",
@@ -104,9 +107,14 @@ pub async fn rate(db: &Db, community: &str, number: &str, rating: &str, phone_ta
     let e = t.event;
     let r = Satisfaction::parse(rating)
         .ok_or_else(|| StoreError::invalid(FieldError::new("event_action_invalid", "rating", "请选择评价")))?;
-    if let Some(phone) = &e.reporter_phone
-        && !(phone_tail.trim().len() == 4 && phone.ends_with(phone_tail.trim()))
-    {
+    let Some(phone) = &e.reporter_phone else {
+        return Err(StoreError::invalid(FieldError::new(
+            "event_phone_tail",
+            "phone_tail",
+            "反映时未留电话的事件，请由社区工作人员回访时评价",
+        )));
+    };
+    if !(phone_tail.trim().len() == 4 && phone.ends_with(phone_tail.trim())) {
         return Err(StoreError::invalid(FieldError::new(
             "event_phone_tail",
             "phone_tail",
@@ -135,7 +143,7 @@ pub async fn rate(db: &Db, community: &str, number: &str, rating: &str, phone_ta
         action: "rate",
         from: before.state,
         to: after.state,
-        actor: "public",
+        actor: super::create::PUBLIC,
         at: Utc::now(),
         note: None,
         detail: Some(serde_json::json!({ "rating": r.as_str(), "by": "resident" }).to_string()),

@@ -6,6 +6,7 @@ mod create;
 mod exit;
 pub(crate) mod list;
 mod new_archives;
+mod page;
 pub mod pick;
 mod read;
 mod records;
@@ -18,8 +19,9 @@ pub use corrections::{
 pub use create::{ACTIVE_ELSEWHERE, create, create_in};
 pub(crate) use create::{insert_appointment, insert_certificate, insert_education, refresh_derived};
 pub use exit::exit;
-pub use list::{WorkerFilter, for_each, list, list_after, queries, ranked_name, ranked_query};
+pub use list::{WorkerFilter, for_each, list_after, queries, ranked_name};
 pub(crate) use new_archives::write_new;
+pub use page::{list, ranked_query};
 pub(crate) use read::find_scoped;
 pub(crate) use read::names_in_province;
 pub use read::{Archive, ID_NUMBER_FIELD, archive, community_names, get, history, labels_of, names_of};

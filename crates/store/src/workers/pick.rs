@@ -1,7 +1,8 @@
 //! People as pickers offer them: `姓名（尾号1234）` beside their community, found as the worker list's
 //! search finds them (a fragment of the name, its 拼音 or initials), and read back to one person.
 
-use super::list::{WorkerFilter, ranked};
+use super::list::WorkerFilter;
+use super::page::ranked;
 use crate::Db;
 use crate::error::Result;
 use chrono::NaiveDate;

@@ -102,7 +102,7 @@ pub(crate) async fn events_page(
     s.rows = todo.iter().map(event_row).collect();
     p.sections.push(s);
 
-    if caller.role != shegong_domain::access::Role::Auditor {
+    if shegong_domain::event_access::reports(caller.role) {
         let sources = Source::ALL.into_iter().filter(|s| s.by_staff());
         p.sections.push(Section {
             id: "report".into(),

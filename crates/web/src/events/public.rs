@@ -26,6 +26,9 @@ const CSRF_COOKIE: &str = "sg_public_csrf";
 pub const REPORTS_PER_ADDRESS: u32 = 10;
 /// Reports one phone number may send in the window.
 pub const REPORTS_PER_PHONE: u32 = 3;
+/// Wrong phone tails a report may be rated with in the window, and an address may send.
+pub const RATING_TRIES_PER_EVENT: u32 = 5;
+pub const RATING_TRIES_PER_ADDRESS: u32 = 20;
 
 #[derive(Template)]
 #[template(path = "public/community.html")]
@@ -163,7 +166,7 @@ pub(crate) async fn report(
         limits.push(Limit::new(format!("public-ip:{}", a.ip()), REPORTS_PER_ADDRESS));
     }
     if let Some(p) = &typed.phone {
-        let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+        let digits = shegong_domain::event_access::phone_digits(p);
         limits.push(Limit::new(format!("public-phone:{digits}"), REPORTS_PER_PHONE));
     }
     let Some(attempt) = st.public_reports.begin(&limits) else {
@@ -193,6 +196,8 @@ pub(crate) struct NumberQuery {
 
 /// `GET /p/{community}/e?number=…`: to the report's page.
 pub(crate) async fn find(Path(code): Path<String>, Query(q): Query<NumberQuery>) -> Response {
+    // Only what a code and a number are made of goes into the address.
+    let code: String = code.chars().filter(char::is_ascii_digit).take(15).collect();
     let n: String = q.number.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(32).collect();
     Redirect::to(&format!("/p/{code}/e/{}", n.to_uppercase())).into_response()
 }
@@ -266,6 +271,7 @@ pub(crate) struct RateForm {
 pub(crate) async fn rate(
     State(st): State<AppState>,
     Path((code, number)): Path<(String, String)>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<RateForm>,
 ) -> PageResult {
@@ -274,10 +280,27 @@ pub(crate) async fn rate(
         return event_page(&st, &headers, &code, &number, StatusCode::FORBIDDEN, "", "页面已过期，请重新提交").await;
     }
     let c = community(&st, &code).await?;
+    // Wrong phone tails are counted per event and per address: the tail cannot be guessed.
+    let mut limits = vec![Limit::new(format!("rate-event:{}:{number}", c.code), RATING_TRIES_PER_EVENT)];
+    if let Some(a) = addr {
+        limits.push(Limit::new(format!("rate-ip:{}", a.ip()), RATING_TRIES_PER_ADDRESS));
+    }
+    let Some(attempt) = st.public_reports.begin(&limits) else {
+        let m = "尝试次数过多，请15分钟后再试";
+        return event_page(&st, &headers, &code, &number, StatusCode::TOO_MANY_REQUESTS, "", m).await;
+    };
     match public::rate(&st.db, &c.code, &number, &f.rating, &f.phone_tail).await {
-        Ok(_) => Ok(Redirect::to(&format!("/p/{}/e/{number}?rated=1", c.code)).into_response()),
+        Ok(_) => {
+            attempt.succeeded();
+            Ok(Redirect::to(&format!("/p/{}/e/{number}?rated=1", c.code)).into_response())
+        }
         Err(e) => match refusal(&e) {
-            Some(m) => event_page(&st, &headers, &code, &number, StatusCode::UNPROCESSABLE_ENTITY, "", &m).await,
+            Some(m) => {
+                if matches!(&e, StoreError::Invalid(v) if v.iter().any(|f| f.field == "phone_tail")) {
+                    attempt.failed();
+                }
+                event_page(&st, &headers, &code, &number, StatusCode::UNPROCESSABLE_ENTITY, "", &m).await
+            }
             None => Err(AppError::from(e).into()),
         },
     }
