@@ -1,6 +1,7 @@
 //! The main pages in a real browser: Debian's chromium driven by playwright-core
 //! (`tests/browser/shots.mjs`), then each role's working day on a fresh database
-//! (`tests/browser/days.mjs`); screenshots kept in `target/screenshots/`.
+//! (`tests/browser/days.mjs`), then grid events from the report form to the public page
+//! (`tests/browser/events.mjs`); screenshots kept in `target/screenshots/`.
 //! Skipped where chromium or the node packages are absent, unless `SHEGONG_REQUIRE_BROWSER=1`.
 
 use crate::helpers::TestApp;
@@ -17,7 +18,7 @@ async fn main_pages_in_headless_chromium() {
         eprintln!("chromium or playwright-core not installed: browser test skipped");
         return;
     }
-    for script in ["shots.mjs", "days.mjs"] {
+    for script in ["shots.mjs", "days.mjs", "events.mjs"] {
         // A fresh demo database for each: the days change it.
         let app = TestApp::spawn(false).await;
         let out = root.join("target/screenshots");

@@ -1,3 +1,8 @@
+// Grid events (民情事件) in Debian's headless chromium. Usage:
+//   node events.mjs BASE_URL OUT_DIR
+// A community head reports an event from the form and takes it round the first steps; a grid worker
+// finds it on a phone; the province sees the reporter masked; a resident reports on the community's
+// public page at a phone's width and gets a number; a county administrator opens the demo's year.
 import { base, out, browser, check, expect, finish } from './harness.mjs';
 async function login(user, width = 1400) {
   const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
@@ -45,7 +50,8 @@ await check('worker sees it on a phone', async () => {
   await w.goto(base + '/events');
   await shot(w, 'e5-worker-phone');
   const width = await w.evaluate(() => document.documentElement.scrollWidth);
-  console.log('phone width', width);
+  expect(width <= 390, 'the events page scrolls sideways on a phone: ' + width);
+  expect((await w.textContent('main')).includes('我的待办'), 'no 待办 for the worker');
 });
 const p = await login('province');
 await check('province sees the reporter masked', async () => {
@@ -72,6 +78,8 @@ await check('a resident reports on a phone', async () => {
 await check('a county admin sees the demo year', async () => {
   const h = await login('haining');
   await h.goto(base + '/events?state=open');
+  const txt = await h.textContent('main');
+  expect(txt.includes('超期未办结') && txt.includes('下一页'), 'the demo year is not paged');
   await shot(h, 'e9-county-open');
 });
 await finish();
