@@ -7,7 +7,8 @@ use crate::error::{Result, StoreError};
 use crate::{Db, clock};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use serde::Deserialize;
 use shegong_domain::event_access::{Source, may_report};
@@ -231,12 +232,28 @@ async fn next_number(
     now: DateTime<Utc>,
 ) -> Result<String> {
     let prefix = format!("E{}-{county}-", in_china(now).format("%y%m%d"));
-    let n = event::Entity::find()
+    // The day's last number, one seek on the unique index (counting them read the whole day's).
+    let last: Option<String> = event::Entity::find()
+        .select_only()
+        .column(event::Column::Number)
         .filter(event::Column::ProvinceCode.eq(province))
         .filter(event::Column::Number.gte(prefix.as_str()))
         .filter(event::Column::Number.lt(format!("{prefix}\u{10FFFF}")))
-        .count(txn)
+        .order_by_desc(event::Column::Number)
+        .into_tuple()
+        .one(txn)
         .await?;
+    let mut n: u64 = last.and_then(|l| l[prefix.len()..].parse().ok()).unwrap_or(0);
+    if n >= 9999 {
+        // Past four digits the text no longer sorts as the number; the day's numbers run from one
+        // without gaps, so their count is the last (a county's ten-thousandth report of a day).
+        n = event::Entity::find()
+            .filter(event::Column::ProvinceCode.eq(province))
+            .filter(event::Column::Number.gte(prefix.as_str()))
+            .filter(event::Column::Number.lt(format!("{prefix}\u{10FFFF}")))
+            .count(txn)
+            .await?;
+    }
     Ok(format!("{prefix}{:04}", n + 1))
 }
 

@@ -76,8 +76,33 @@ pub async fn get(db: &impl ConnectionTrait, name: &str, version: Option<i32>) ->
         q = q.filter(policy::Column::Version.eq(v));
     }
     let m = q.order_by_desc(policy::Column::Version).one(db).await?.ok_or(StoreError::NotFound)?;
-    let p = Policy::parse(&m.body).map_err(|e| anyhow::anyhow!("stored policy {name} v{}: {e}", m.version))?;
+    let p = parsed(&m)?;
     Ok((m, p))
+}
+
+/// A stored version's rules, parsed once per text: a version never changes, and parsing it again
+/// for every event reported cost more than the report's own writes.
+fn parsed(m: &policy::Model) -> Result<Policy> {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::sync::{Mutex, OnceLock};
+    type Parsed = HashMap<(String, i32, u64), Policy>;
+    static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    m.body.hash(&mut h);
+    // Keyed by the text too: two databases in one process may hold different files of one name.
+    let key = (m.name.clone(), m.version, h.finish());
+    let cache = PARSED.get_or_init(Default::default);
+    if let Some(p) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(p.clone());
+    }
+    let p = Policy::parse(&m.body).map_err(|e| anyhow::anyhow!("stored policy {} v{}: {e}", m.name, m.version))?;
+    let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if c.len() > 256 {
+        c.clear();
+    }
+    c.insert(key, p.clone());
+    Ok(p)
 }
 
 /// Checks a policy file without storing it.
