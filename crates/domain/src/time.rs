@@ -14,7 +14,8 @@ pub fn in_china(at: DateTime<Utc>) -> NaiveDateTime {
 
 /// The moment a wall-clock time in Asia/Shanghai names (a deadline counted on China's calendar).
 pub fn from_china(local: NaiveDateTime) -> DateTime<Utc> {
-    (local - Duration::hours(OFFSET_HOURS)).and_utc()
+    // At the very first moment chrono can hold there is nothing earlier: kept as it is.
+    local.checked_sub_signed(Duration::hours(OFFSET_HOURS)).unwrap_or(local).and_utc()
 }
 
 /// The date in Asia/Shanghai at `at` ("today" for the rules when `at` is now).

@@ -194,7 +194,7 @@ async fn an_event_goes_round_the_loop_and_refused_steps_change_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_people_acting_at_once_one_succeeds_the_other_gets_409() {
+async fn people_acting_at_once_one_succeeds_the_others_get_409() {
     for postgres in shegong_store::testing::engines() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
@@ -226,5 +226,40 @@ async fn two_people_acting_at_once_one_succeeds_the_other_gets_409() {
             let t = events::get(&db, &head.scope, e.id).await.unwrap();
             assert_eq!((t.event.version, t.steps.len()), (2, 2), "nothing half-written");
         }
+
+        // Twenty at once on one version: exactly one step is taken, the timeline has no gap.
+        let input = NewEvent {
+            region: home.clone(),
+            category: "other".into(),
+            source: "window".into(),
+            description: "二十人同时办理".into(),
+            ..Default::default()
+        };
+        let e = events::create(&db, &head, &input).await.unwrap();
+        let tries = (0..20).map(|i| {
+            let (db, who) = (db.clone(), if i % 2 == 0 { head.clone() } else { street.clone() });
+            let step = if i % 2 == 0 { step("accept", 1) } else { ActInput { level: Some(1), ..step("supervise", 1) } };
+            tokio::spawn(async move { events::act(&db, &who, e.id, &step).await })
+        });
+        let results: Vec<_> = futures_util::future::join_all(tries).await.into_iter().map(|r| r.unwrap()).collect();
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+        for r in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert_eq!(code(r), "event_version", "{r:?}");
+        }
+        let t = events::get(&db, &head.scope, e.id).await.unwrap();
+        assert_eq!(t.steps.iter().map(|s| s.seq).collect::<Vec<_>>(), [1, 2]);
+
+        // Twenty reports at once: twenty numbers, none twice, none skipped.
+        let reports = (0..20).map(|i| {
+            let (db, head) = (db.clone(), head.clone());
+            let input = NewEvent { description: format!("同时上报第{i}件"), ..input.clone() };
+            tokio::spawn(async move { events::create(&db, &head, &input).await })
+        });
+        let mut numbers: Vec<String> =
+            futures_util::future::join_all(reports).await.into_iter().map(|r| r.unwrap().unwrap().number).collect();
+        numbers.sort();
+        let seqs: Vec<u32> = numbers.iter().map(|n| n.rsplit('-').next().unwrap().parse().unwrap()).collect();
+        let first = seqs[0];
+        assert_eq!(seqs, (first..first + 20).collect::<Vec<_>>(), "{numbers:?}");
     }
 }

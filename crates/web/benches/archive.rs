@@ -20,16 +20,7 @@ use tower::ServiceExt;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{round_trip, token};
-
-fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
-    v.sort();
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
+use common::{keep_going, ms, percentile, round_trip, token};
 
 async fn time_requests(app: &axum::Router, token: &str, path: &str, n: usize) -> (Duration, Duration) {
     let mut times = Vec::with_capacity(n);
@@ -45,40 +36,7 @@ async fn time_requests(app: &axum::Router, token: &str, path: &str, n: usize) ->
             times.push(e);
         }
     }
-    (percentile(times.clone(), 0.5), percentile(times, 0.95))
-}
-
-/// Requests `make(i)` in a loop until `until`: (ok, errors, latencies, first error seen).
-async fn keep_going(
-    addr: std::net::SocketAddr,
-    until: Instant,
-    make: impl Fn(usize) -> String,
-) -> (usize, usize, Vec<Duration>, Option<String>) {
-    let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
-    let Ok(s) = tokio::net::TcpStream::connect(addr).await else {
-        return (0, 1, lat, Some("connect".into()));
-    };
-    let mut stream = tokio::io::BufReader::new(s);
-    let mut i = 0;
-    while Instant::now() < until {
-        match round_trip(&mut stream, &make(i)).await {
-            Some((code, d)) if (200..300).contains(&code) => {
-                ok += 1;
-                lat.push(d);
-            }
-            Some((code, _)) => {
-                errors += 1;
-                first.get_or_insert(format!("status {code}"));
-            }
-            None => {
-                errors += 1;
-                first.get_or_insert("connection".into());
-                break;
-            }
-        }
-        i += 1;
-    }
-    (ok, errors, lat, first)
+    (percentile(&mut times, 0.5), percentile(&mut times, 0.95))
 }
 
 /// Grows the archive to `target` workers with copies of the demo's (new ids and ID numbers), written
@@ -192,8 +150,8 @@ async fn main() {
     println!(
         "{clients} concurrent clients × {per_client} list requests over loopback: {ok} ok, {errors} errors, {:.0} req/s, latency median {}, p99 {}",
         ok as f64 / wall.as_secs_f64(),
-        ms(percentile(lat.clone(), 0.5)),
-        ms(percentile(lat, 0.99))
+        ms(percentile(&mut lat, 0.5)),
+        ms(percentile(&mut lat, 0.99))
     );
     assert_eq!(errors, 0, "errors under concurrency");
 
@@ -252,14 +210,14 @@ async fn main() {
         report.push((what, ok, errors, lat, first));
     }
     let wall = t.elapsed();
-    for (what, ok, errors, lat, first) in report {
+    for (what, ok, errors, mut lat, first) in report {
         println!(
             "20 writers + 200 readers for {secs} s, {what}: {ok} ok, {errors} errors{}, {:.0}/s, p50 {}, p95 {}, p99 {}",
             first.map(|f| format!(" (first: {f})")).unwrap_or_default(),
             ok as f64 / wall.as_secs_f64(),
-            ms(percentile(lat.clone(), 0.5)),
-            ms(percentile(lat.clone(), 0.95)),
-            ms(percentile(lat, 0.99))
+            ms(percentile(&mut lat, 0.5)),
+            ms(percentile(&mut lat, 0.95)),
+            ms(percentile(&mut lat, 0.99))
         );
         assert_eq!(errors, 0, "{what} failed under concurrent writers");
     }

@@ -20,16 +20,7 @@ use tower::ServiceExt;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{round_trip, token};
-
-fn percentile(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
+use common::{keep_going, ms, percentile, token};
 
 async fn get_json(app: &axum::Router, token: &str, path: &str) -> (Duration, serde_json::Value) {
     let req = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
@@ -76,39 +67,6 @@ impl Reporter {
     }
 }
 
-async fn client(
-    addr: std::net::SocketAddr,
-    who: Arc<Reporter>,
-    offset: usize,
-    until: Instant,
-) -> (usize, usize, Vec<Duration>, Option<String>) {
-    let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
-    let Ok(s) = tokio::net::TcpStream::connect(addr).await else {
-        return (0, 1, lat, Some("connect".into()));
-    };
-    let mut stream = tokio::io::BufReader::new(s);
-    let mut i = offset;
-    while Instant::now() < until {
-        match round_trip(&mut stream, &who.request(i)).await {
-            Some((201, d)) => {
-                ok += 1;
-                lat.push(d);
-            }
-            Some((code, _)) => {
-                errors += 1;
-                first.get_or_insert(format!("status {code}"));
-            }
-            None => {
-                errors += 1;
-                first.get_or_insert("connection".into());
-                break;
-            }
-        }
-        i += 1;
-    }
-    (ok, errors, lat, first)
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir().unwrap();
@@ -131,7 +89,10 @@ async fn main() {
     let until = Instant::now() + Duration::from_secs(secs);
     let t = Instant::now();
     let handles: Vec<_> = (0..50)
-        .map(|c| tokio::spawn(client(addr, reporters[c % reporters.len()].clone(), c * 100_000, until)))
+        .map(|c| {
+            let who = reporters[c % reporters.len()].clone();
+            tokio::spawn(keep_going(addr, until, move |i| who.request(c * 100_000 + i)))
+        })
         .collect();
     let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
     for h in handles {

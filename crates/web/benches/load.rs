@@ -20,16 +20,7 @@ use tower::ServiceExt;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{round_trip, token};
-
-fn percentile(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
+use common::{keep_going, ms, percentile, token};
 
 fn encode(s: &str) -> String {
     s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
@@ -73,39 +64,6 @@ impl Mix {
         };
         format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {}\r\n\r\n", self.token)
     }
-}
-
-async fn client(
-    addr: std::net::SocketAddr,
-    mix: std::sync::Arc<Mix>,
-    offset: usize,
-    until: Instant,
-) -> (usize, usize, Vec<Duration>, Option<String>) {
-    let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
-    let Ok(s) = tokio::net::TcpStream::connect(addr).await else {
-        return (0, 1, lat, Some("connect".into()));
-    };
-    let mut stream = tokio::io::BufReader::new(s);
-    let mut i = offset;
-    while Instant::now() < until {
-        match round_trip(&mut stream, &mix.request(i)).await {
-            Some((200, d)) => {
-                ok += 1;
-                lat.push(d);
-            }
-            Some((code, _)) => {
-                errors += 1;
-                first.get_or_insert(format!("status {code}: {}", mix.request(i).lines().next().unwrap_or("")));
-            }
-            None => {
-                errors += 1;
-                first.get_or_insert("connection".into());
-                break;
-            }
-        }
-        i += 1;
-    }
-    (ok, errors, lat, first)
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -183,7 +141,8 @@ async fn main() {
     let t = Instant::now();
     let mut handles = Vec::new();
     for c in 0..50 {
-        handles.push(tokio::spawn(client(addr, mixes[c % mixes.len()].clone(), c * 13, until)));
+        let mix = mixes[c % mixes.len()].clone();
+        handles.push(tokio::spawn(keep_going(addr, until, move |i| mix.request(c * 13 + i))));
     }
     let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
     for h in handles {

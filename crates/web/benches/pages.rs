@@ -19,7 +19,7 @@ use tower::ServiceExt;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{round_trip, token};
+use common::{percentile, round_trip, token};
 
 /// The pages a province administrator works in, as the menu links them.
 const PAGES: &[(&str, &str)] = &[
@@ -40,11 +40,6 @@ const PAGES: &[(&str, &str)] = &[
 ];
 
 const USERS: usize = 50;
-
-fn percentile(v: &mut [Duration], p: f64) -> Duration {
-    v.sort();
-    v[((v.len() - 1) as f64 * p).round() as usize]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)

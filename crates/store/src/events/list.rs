@@ -4,7 +4,7 @@ use crate::entity::{event, event_action};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::{Db, workers::list::bad_filter};
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
@@ -115,8 +115,12 @@ impl EventFilter {
             Some("true") => c = c.add(open()).add(event::Column::TotalDue.lt(Utc::now())),
             _ => return Err(bad_filter("overdue", "应为 true 或 false")),
         }
+        // Years an event can have: an extreme date is refused, not carried into the arithmetic.
         let day = |v: &str, field: &'static str| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad_filter(field, "日期应写作 2026-11-01"))
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (2000..=2100).contains(&d.year()))
+                .ok_or_else(|| bad_filter(field, "日期应写作 2026-11-01，年份在2000至2100之间"))
         };
         if let Some(f) = set(&self.from) {
             c = c.add(event::Column::ReportedAt.gte(from_china(day(f, "from")?.and_time(chrono::NaiveTime::MIN))));

@@ -88,3 +88,47 @@ pub async fn demo_app(dir: &std::path::Path, target: &str) -> (shegong_store::Db
     let app = shegong_web::router(shegong_web::AppState::new(db.clone(), shegong_web::Settings::default()));
     (db, app)
 }
+
+/// Requests `make(i)` in a loop until `until`: (ok, errors, latencies, first error seen).
+pub async fn keep_going(
+    addr: std::net::SocketAddr,
+    until: Instant,
+    make: impl Fn(usize) -> String,
+) -> (usize, usize, Vec<Duration>, Option<String>) {
+    let (mut ok, mut errors, mut lat, mut first) = (0, 0, Vec::new(), None);
+    let Ok(s) = tokio::net::TcpStream::connect(addr).await else {
+        return (0, 1, lat, Some("connect".into()));
+    };
+    let mut stream = tokio::io::BufReader::new(s);
+    let mut i = 0;
+    while Instant::now() < until {
+        match round_trip(&mut stream, &make(i)).await {
+            Some((code, d)) if (200..300).contains(&code) => {
+                ok += 1;
+                lat.push(d);
+            }
+            Some((code, _)) => {
+                errors += 1;
+                first.get_or_insert(format!("status {code}"));
+            }
+            None => {
+                errors += 1;
+                first.get_or_insert("connection".into());
+                break;
+            }
+        }
+        i += 1;
+    }
+    (ok, errors, lat, first)
+}
+
+/// The `p` quantile of some latencies (sorted in place).
+pub fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// A latency as the benchmarks print it.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}

@@ -131,6 +131,10 @@ async fn an_event_is_reported_and_handled_over_http(app: TestApp) {
     assert!(!ids(&l).contains(&id));
     let (s, v) = app.get_json(&street, "/api/v1/events?overdue=maybe").await;
     assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("overdue")), "{v}");
+    for (q, field) in [("from=-262143-01-01", "from"), ("to=262142-12-31", "to"), ("from=1900-01-01", "from")] {
+        let (s, v) = app.get_json(&street, &format!("/api/v1/events?{q}")).await;
+        assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{q}: {v}");
+    }
     let (_, l) = app.get_json(&app.token("tongxiang").await, "/api/v1/events").await;
     assert!(!ids(&l).contains(&id), "another county sees nothing of it");
     let (s, _) = app.get_json(&app.token("tongxiang").await, &format!("/api/v1/events/{id}")).await;
