@@ -82,4 +82,35 @@ await check('a county admin sees the demo year', async () => {
   expect(txt.includes('超期未办结') && txt.includes('下一页'), 'the demo year is not paged');
   await shot(h, 'e9-county-open');
 });
+await check('the province drills down a year of figures to a county', async () => {
+  const to = new Date().toISOString().slice(0, 10);
+  const from = (Number(to.slice(0, 4)) - 1) + to.slice(4);
+  await p.goto(`${base}/events/stats?from=${from}&to=${to}`);
+  await p.waitForSelector('.chart canvas');
+  const kpis = await p.textContent('#figures-kpis');
+  expect(kpis.includes('按期办结率') && kpis.includes('满意率') && /\d+\.\d%/.test(kpis), 'no rates: ' + kpis);
+  await shot(p, 'e10-figures-province');
+  // Down to the city with events, then to its county: each level's total is its children's sum.
+  for (let level = 0; level < 2; level++) {
+    const rows = await p.$$eval('#figures-children tbody tr:not(.total)', (trs) =>
+      trs.map((tr) => ({ href: tr.querySelector('td a') && tr.querySelector('td a').getAttribute('href'),
+        n: Number(tr.children[1].textContent.replace(/,/g, '')) })));
+    const total = Number((await p.textContent('#figures-children tr.total td:nth-child(2)')).replace(/,/g, ''));
+    expect(rows.reduce((a, r) => a + r.n, 0) === total, 'children do not add up to ' + total);
+    const busiest = rows.sort((a, b) => b.n - a.n)[0];
+    await p.goto(base + busiest.href);
+  }
+  const txt = await p.textContent('main');
+  expect(txt.includes('各街道') || txt.includes('各乡镇') || txt.includes('各街道（乡镇）'), 'not at a county: ' + txt.slice(0, 200));
+  await shot(p, 'e11-figures-county');
+  const x = await p.request.get(base + `/events/stats.xlsx?from=${from}&to=${to}&part=children`);
+  expect(x.status() === 200 && (await x.body()).slice(0, 2).toString() === 'PK', 'no Excel');
+});
+await check('a community head reads the figures on a phone', async () => {
+  const ch = await login('community', 390);
+  await ch.goto(base + '/events/stats');
+  const width = await ch.evaluate(() => document.documentElement.scrollWidth);
+  expect(width <= 390, 'the figures scroll sideways on a phone: ' + width);
+  await shot(ch, 'e12-figures-community-phone');
+});
 await finish();

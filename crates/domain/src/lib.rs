@@ -13,6 +13,7 @@ pub mod dates;
 pub mod error;
 pub mod event_access;
 pub mod event_policy;
+pub mod event_stats;
 pub mod events;
 pub mod files;
 pub mod id_number;

@@ -17,7 +17,7 @@ use shegong_domain::events::{Action, EventState, Progress, Satisfaction, apply};
 use shegong_domain::time::{from_china, in_china};
 use uuid::Uuid;
 
-const EVENT_COLS: [&str; 34] = [
+const EVENT_COLS: [&str; 36] = [
     "province_code",
     "id",
     "number",
@@ -52,6 +52,8 @@ const EVENT_COLS: [&str; 34] = [
     "handle_due",
     "total_due",
     "reported_by",
+    "close_minutes",
+    "on_time",
 ];
 
 /// What residents report, by top category.
@@ -305,6 +307,8 @@ fn one(
         handle_due.into(),
         total_due.into(),
         "demo".to_string().into(),
+        closed_at.map(|c| i32::try_from((c - reported).num_minutes()).unwrap_or(i32::MAX)).into(),
+        closed_at.map(|c| c <= total_due).into(),
     ];
     Row { event, steps }
 }

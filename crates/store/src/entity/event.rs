@@ -32,4 +32,6 @@ super::province_table! {
     pub handle_due: Option<chrono::DateTime<chrono::Utc>>,
     pub total_due: chrono::DateTime<chrono::Utc>,
     pub reported_by: String,
+    pub close_minutes: Option<i32>,
+    pub on_time: Option<bool>,
 }

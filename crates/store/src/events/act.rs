@@ -196,7 +196,14 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
         Action::Rate(r) => {
             detail.insert("rating".into(), r.as_str().into());
         }
-        Action::Close => update = update.col_expr(event::Column::ClosedAt, Expr::value(now)),
+        Action::Close => {
+            // How long it took and whether it met its deadline, kept for the figures.
+            let minutes = i32::try_from((now - e.reported_at).num_minutes().max(0)).unwrap_or(i32::MAX);
+            update = update
+                .col_expr(event::Column::ClosedAt, Expr::value(now))
+                .col_expr(event::Column::CloseMinutes, Expr::value(minutes))
+                .col_expr(event::Column::OnTime, Expr::value(now <= e.total_due));
+        }
         // Back to whoever sent it: nobody handles it until it is assigned again.
         Action::Return { .. } => {
             update = update

@@ -192,6 +192,8 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
         handle_due: Set(None),
         total_due: Set(from_china(due.total)),
         reported_by: Set(by.to_string()),
+        close_minutes: Set(None),
+        on_time: Set(None),
     }
     .insert(&*txn)
     .await?;

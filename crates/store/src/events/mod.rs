@@ -7,10 +7,12 @@ mod act;
 mod create;
 mod list;
 pub mod public;
+mod stats;
 
 pub use act::{ActInput, act};
 pub use create::{NewEvent, create};
 pub use list::{EventFilter, Timeline, get, list, names, todo};
+pub use stats::{EventStats, PersonTally, period, stats};
 
 use crate::entity::event;
 use crate::error::Result;

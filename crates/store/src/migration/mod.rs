@@ -29,6 +29,7 @@ mod m0021_worker_sort_indexes;
 mod m0022_worker_search_by_worker;
 mod m0023_calendar;
 mod m0024_events;
+mod m0025_event_figures;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             m0022_worker_search_by_worker,
             m0023_calendar,
             m0024_events,
+            m0025_event_figures,
         ]
     }
 }

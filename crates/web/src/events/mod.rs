@@ -2,6 +2,8 @@
 //! 反馈 → 核查 → 结案 → 评价), as JSON; each caller's 待办.
 
 pub(crate) mod api;
+pub(crate) mod figures;
+pub(crate) mod figures_page;
 pub(crate) mod pages;
 pub(crate) mod public;
 pub(crate) mod views;
@@ -15,6 +17,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/events", get(pages::events_page).post(pages::report))
+        .route("/events/stats", get(figures_page::stats_page))
+        .route("/events/stats.xlsx", get(figures_page::stats_xlsx))
         .route("/events/{id}", get(pages::event_page))
         .route("/events/{id}/act", post(pages::act))
         .route("/p/{community}", get(public::page).post(public::report))
@@ -30,4 +34,5 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::get_event))
         .routes(routes!(api::act_on_event))
         .routes(routes!(api::todo))
+        .routes(routes!(figures::event_stats))
 }

@@ -88,6 +88,9 @@ pub(crate) async fn events_page(
         ("本月上报".into(), this_month.to_string(), format!("{}年{}月", today.year(), today.month())),
     ]);
 
+    if caller.role.may(shegong_domain::Permission::ViewRegion) {
+        p.links.push(("/events/stats".into(), "事件统计".into()));
+    }
     let mut s = Section {
         id: "todo".into(),
         title: "我的待办".into(),

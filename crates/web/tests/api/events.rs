@@ -271,3 +271,56 @@ async fn a_resident_reports_follows_and_rates_on_the_public_page(app: TestApp) {
     }
 }
 both_engines!(a_resident_reports_follows_and_rates_on_the_public_page);
+
+async fn the_figures_add_up_and_refuse_what_reads_wrong(app: TestApp) {
+    let province = app.token("province").await;
+    let community = app.token("community").await;
+    let worker = app.token("worker").await;
+    let today = chrono::Utc::now().date_naive();
+    let year = format!("from={}&to={today}", today - chrono::Duration::days(365));
+    let (s, p) = app.get_json(&province, &format!("/api/v1/events/stats?{year}")).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let sum =
+        |v: &Value, key: &str| v["children"].as_array().unwrap().iter().map(|c| c[key].as_i64().unwrap()).sum::<i64>();
+    assert!(p["total"]["reported"].as_i64().unwrap() > 1_000, "{}", p["total"]);
+    for key in ["reported", "closed", "on_time", "rated", "overdue_now"] {
+        assert_eq!(sum(&p, key), p["total"][key].as_i64().unwrap(), "{key}");
+    }
+    assert!(p["total"]["on_time_rate"].as_f64().is_some() && p["by_source"][0]["label"].is_string());
+    // Down to the county: its streets add up too, and each reads the same on its own.
+    let (s, c) = app.get_json(&province, &format!("/api/v1/events/stats?region=330481&{year}")).await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(sum(&c, "reported"), c["total"]["reported"].as_i64().unwrap());
+    let street = &c["children"][0];
+    let (_, s1) = app
+        .get_json(&province, &format!("/api/v1/events/stats?region={}&{year}", street["code"].as_str().unwrap()))
+        .await;
+    assert_eq!(s1["total"]["reported"], street["reported"]);
+    // Every table as Excel.
+    for part in ["children", "source", "category", "state", "people"] {
+        let r = app.get(&province, &format!("/events/stats.xlsx?region=330481&{year}&part={part}")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{part}");
+        assert_eq!(&r.bytes().await.unwrap()[..2], b"PK", "{part}");
+    }
+
+    // A community sees its own people; a worker sees no figures; nobody sees outside their region.
+    let (s, m) = app.get_json(&community, &format!("/api/v1/events/stats?{year}")).await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    assert!(m["children"].as_array().unwrap().is_empty() && m["people"].is_array());
+    let (s, v) = app.get_json(&worker, "/api/v1/events/stats").await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{v}");
+    let (s, _) = app.get_json(&community, "/api/v1/events/stats?region=3301").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    for (q, field) in [
+        ("from=2026-13-01", "from"),
+        ("from=2026-11-02&to=2026-11-01", "to"),
+        ("from=1899-01-01", "from"),
+        ("region=abc", "region"),
+    ] {
+        let (s, v) = app.get_json(&province, &format!("/api/v1/events/stats?{q}")).await;
+        assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{q}: {v}");
+    }
+    let r = app.get(&province, "/events/stats.xlsx?part=bogus").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+both_engines!(the_figures_add_up_and_refuse_what_reads_wrong);

@@ -1,0 +1,116 @@
+//! The figures of 民情事件 on both engines: a county's counts are exactly the sum of its streets'
+//! (and a street's of its communities'), they agree with the event list, a closure is counted with
+//! its time and whether it was on time, and the figures stay inside the caller's region and role.
+
+use chrono::Duration;
+use shegong_domain::access::Role;
+use shegong_domain::event_stats::Tally;
+use shegong_domain::{RegionCode, Scope};
+use shegong_store::access::{Access, Actor};
+use shegong_store::demo::{self, DemoOptions};
+use shegong_store::error::StoreError;
+use shegong_store::events::{self, ActInput, EventFilter, NewEvent};
+
+fn person(role: Role, region: &str, name: &str) -> Access {
+    Access::new(
+        Scope::Region(RegionCode::parse(region).unwrap()),
+        role,
+        Actor { username: name.into(), role: role.as_str().into(), region_code: region.into() },
+    )
+}
+
+fn step(action: &str, version: i32) -> ActInput {
+    ActInput { action: action.into(), version: Some(version.into()), ..Default::default() }
+}
+
+fn field(e: StoreError) -> &'static str {
+    match e {
+        StoreError::Invalid(v) => v[0].field,
+        StoreError::Forbidden(_) => "forbidden",
+        StoreError::NotFound => "not_found",
+        e => panic!("{e:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_add_up_agree_with_the_list_and_stay_in_scope() {
+    for postgres in shegong_store::testing::engines() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
+        let today = shegong_domain::time::in_china(chrono::Utc::now()).date();
+        demo::load(&db, &DemoOptions::counties(7, &["330481"], today), &|_, _, _| {}).await.unwrap();
+        let county = RegionCode::parse("330481").unwrap();
+        let province = person(Role::ProvinceAdmin, "33", "province");
+        let (from, to) = (today - Duration::days(365), today);
+
+        let c = events::stats(&db, &province, &county, from, to).await.unwrap();
+        assert!(c.total.reported > 5_000, "the demo's year: {:?}", c.total);
+        assert!(c.total.closed > 0 && c.total.rated > 0 && c.total.timed == c.total.closed);
+        assert!(c.overdue_now > 0, "the demo has overdue events");
+        // The streets add up to the county, exactly.
+        let streets: Tally = c.children.values().map(|(t, _)| *t).sum();
+        assert_eq!(streets, c.total);
+        assert_eq!(c.children.values().map(|(_, o)| o).sum::<i64>(), c.overdue_now);
+        assert_eq!(c.by_source.values().sum::<i64>(), c.total.reported);
+        assert_eq!(c.by_category.values().sum::<i64>(), c.total.reported);
+        assert_eq!(c.by_state.values().sum::<i64>(), c.total.reported);
+        // And each street's communities add up to the street, read on its own.
+        let (street, (street_total, street_overdue)) = c.children.iter().max_by_key(|(_, (t, _))| t.reported).unwrap();
+        let s = events::stats(&db, &province, &RegionCode::parse(street).unwrap(), from, to).await.unwrap();
+        assert_eq!((s.total, s.overdue_now), (*street_total, *street_overdue));
+        assert_eq!(s.children.values().map(|(t, _)| *t).sum::<Tally>(), s.total);
+        // The same count as the event list for the period.
+        let f = EventFilter {
+            region: Some(street.clone()),
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            ..Default::default()
+        };
+        let (_, listed) = events::list(&db, &province.scope, &f, 1, 1).await.unwrap();
+        assert_eq!(listed as i64, s.total.reported);
+
+        // A report closed at once: counted as closed on time, with its time, and to whoever did it.
+        let (home, before) = s.children.iter().next().map(|(k, v)| (k.clone(), v.0)).unwrap();
+        let head = person(Role::CommunityHead, &home, "head");
+        let e = events::create(
+            &db,
+            &head,
+            &NewEvent {
+                region: home.clone(),
+                category: "facilities".into(),
+                source: "window".into(),
+                description: "路灯不亮".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        for (i, a) in ["accept", "assign"].into_iter().enumerate() {
+            events::act(&db, &head, e.id, &step(a, i as i32 + 1)).await.unwrap();
+        }
+        let fb = ActInput { result: Some("已更换灯泡".into()), ..step("feedback", 3) };
+        events::act(&db, &head, e.id, &fb).await.unwrap();
+        events::act(&db, &head, e.id, &step("verify", 4)).await.unwrap();
+        let closed = events::act(&db, &head, e.id, &step("close", 5)).await.unwrap();
+        assert_eq!((closed.on_time, closed.close_minutes), (Some(true), Some(0)));
+        let home_code = RegionCode::parse(&home).unwrap();
+        let h = events::stats(&db, &head, &home_code, from, to).await.unwrap();
+        assert_eq!(h.total.reported - before.reported, 1);
+        assert_eq!((h.total.closed - before.closed, h.total.on_time - before.on_time), (1, 1));
+        let me = h.people.iter().find(|p| p.username == "head").expect("the head's own steps");
+        assert_eq!((me.reported, me.fed_back, me.closed, me.closed_on_time), (1, 1, 1, 1));
+        // Counted on its day only.
+        let yesterday =
+            events::stats(&db, &head, &home_code, today - Duration::days(1), today - Duration::days(1)).await.unwrap();
+        assert!(yesterday.people.iter().all(|p| p.username != "head"));
+
+        // Inside the caller's region and role only; a period that reads wrong is refused by name.
+        let worker = person(Role::Worker, &home, "worker");
+        assert_eq!(field(events::stats(&db, &worker, &home_code, from, to).await.unwrap_err()), "forbidden");
+        let other = RegionCode::parse("330483").unwrap();
+        assert_eq!(field(events::stats(&db, &head, &other, from, to).await.unwrap_err()), "not_found");
+        assert_eq!(field(events::stats(&db, &head, &home_code, to, from).await.unwrap_err()), "to");
+        let old = chrono::NaiveDate::from_ymd_opt(1999, 1, 1).unwrap();
+        assert_eq!(field(events::stats(&db, &head, &home_code, old, to).await.unwrap_err()), "from");
+    }
+}
