@@ -94,6 +94,11 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Open311 GeoReport v2 客户端密钥
+    Open311Key {
+        #[command(subcommand)]
+        command: Open311KeyCommand,
+    },
     /// 导入社区工作者花名册（.xlsx 或 CSV：UTF-8 / GB18030）：先检查全部行，无误才一次性全部导入
     Import {
         file: PathBuf,
@@ -178,6 +183,19 @@ pub(crate) enum CalendarCommand {
         #[arg(long)]
         year: i32,
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Open311KeyCommand {
+    /// 签发密钥并打印（只显示这一次）；客户端提交的事件须在该区划内
+    Add {
+        /// 客户端名称，如“12345热线”
+        #[arg(long)]
+        name: String,
+        /// 区划代码
+        #[arg(long)]
+        region: String,
     },
 }
 

@@ -172,3 +172,28 @@ fn policy_list_show_check_apply() {
     );
     assert!(!o.status.success(), "the same region and date twice is refused");
 }
+
+#[test]
+fn open311_key_add_prints_a_key_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let regions = dir.path().join("regions.csv");
+    std::fs::write(
+        &regions,
+        "code,name,parent_code,level,households,residents,urban_rural_class\n33,浙江省,,province,,,\n3304,嘉兴市,33,city,,,\n330481,海宁市,3304,county,,,\n",
+    )
+    .unwrap();
+    let o = shegong(&["regions", "import", regions.to_str().unwrap(), "--data-dir", d], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = shegong(&["open311-key", "add", "--name", "12345热线", "--region", "330481", "--data-dir", d], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("12345热线"), "{out}");
+    let key = out.lines().last().unwrap().trim();
+    assert!(key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()), "{out}");
+    // A region that does not exist, or no name: refused in Chinese, nothing issued.
+    let o = shegong(&["open311-key", "add", "--name", "x", "--region", "339999", "--data-dir", d], None);
+    assert!(!o.status.success());
+    let o = shegong(&["open311-key", "add", "--name", " ", "--region", "330481", "--data-dir", d], None);
+    assert!(!o.status.success() && text(&o).contains("客户端名称"), "{}", text(&o));
+}

@@ -2,6 +2,7 @@
 use crate::cli::CalendarCommand;
 use crate::cli::Cli;
 use crate::cli::Command;
+use crate::cli::Open311KeyCommand;
 use crate::cli::RegionsCommand;
 use crate::cli::UserCommand;
 use crate::commands::import::import_command;
@@ -110,6 +111,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let days = calendar::add_year(&db, year, &text, "cli").await.map_err(describe)?;
             let off = days.iter().filter(|d| d.kind == shegong_domain::calendar::DayKind::Holiday).count();
             println!("已添加{year}年放假安排：放假 {off} 天，调休上班 {} 天", days.len() - off);
+            Ok(())
+        }
+        Command::Open311Key { command: Open311KeyCommand::Add { name, region } } => {
+            let db = open(g).await?;
+            let (k, key) =
+                shegong_store::events::open311::add_key(&db, None, &name, &region).await.map_err(describe)?;
+            println!("已为“{}”签发 Open311 密钥（区划 {}），只显示这一次：", k.name, k.region_code);
+            println!("{key}");
             Ok(())
         }
         Command::Regions { command: RegionsCommand::Import { file } } => {

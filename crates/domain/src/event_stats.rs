@@ -82,6 +82,64 @@ impl Tally {
         }
     }
 
+    /// Nothing counted (a change that moved no figure).
+    pub fn is_zero(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The counters in a fixed order (as the tallies table stores them).
+    pub fn counters(&self) -> [i64; 13] {
+        [
+            self.reported,
+            self.decided,
+            self.rejected,
+            self.closed,
+            self.on_time,
+            self.reworked,
+            self.rated,
+            self.satisfied,
+            self.fair,
+            self.dissatisfied,
+            self.open,
+            self.timed,
+            self.close_minutes,
+        ]
+    }
+
+    /// The tally from [`Tally::counters`].
+    pub fn from_counters(c: [i64; 13]) -> Self {
+        let [
+            reported,
+            decided,
+            rejected,
+            closed,
+            on_time,
+            reworked,
+            rated,
+            satisfied,
+            fair,
+            dissatisfied,
+            open,
+            timed,
+            close_minutes,
+        ] = c;
+        Self {
+            reported,
+            decided,
+            rejected,
+            closed,
+            on_time,
+            reworked,
+            rated,
+            satisfied,
+            fair,
+            dissatisfied,
+            open,
+            timed,
+            close_minutes,
+        }
+    }
+
     pub fn accepted(&self) -> i64 {
         self.decided - self.rejected
     }
@@ -138,6 +196,27 @@ impl Add for Tally {
             open: self.open + o.open,
             timed: self.timed + o.timed,
             close_minutes: self.close_minutes.saturating_add(o.close_minutes),
+        }
+    }
+}
+
+impl std::ops::Neg for Tally {
+    type Output = Self;
+    fn neg(self) -> Self {
+        Self {
+            reported: -self.reported,
+            decided: -self.decided,
+            rejected: -self.rejected,
+            closed: -self.closed,
+            on_time: -self.on_time,
+            reworked: -self.reworked,
+            rated: -self.rated,
+            satisfied: -self.satisfied,
+            fair: -self.fair,
+            dissatisfied: -self.dissatisfied,
+            open: -self.open,
+            timed: -self.timed,
+            close_minutes: -self.close_minutes,
         }
     }
 }
@@ -247,6 +326,10 @@ mod tests {
                 prop_assert!((0..=10_000).contains(&bp));
             }
             prop_assert!(whole.accepted() >= whole.closed);
+            prop_assert_eq!(Tally::from_counters(whole.counters()), whole);
+            // Taking every event out again leaves nothing.
+            let gone = events.iter().fold(whole, |t, (e, n, _)| t + -Tally::of(e, *n));
+            prop_assert!(gone.is_zero());
             prop_assert!(whole.reported >= whole.decided);
         }
     }

@@ -228,10 +228,7 @@ pub async fn names_seen(
 }
 
 /// Names for a set of codes, whoever may see them: for the store's own use.
-pub(crate) async fn names(
-    db: &impl ConnectionTrait,
-    codes: Vec<String>,
-) -> Result<std::collections::HashMap<String, String>> {
+pub async fn names(db: &impl ConnectionTrait, codes: Vec<String>) -> Result<std::collections::HashMap<String, String>> {
     let rows: Vec<(String, String)> = region::Entity::find()
         .select_only()
         .column(region::Column::Code)

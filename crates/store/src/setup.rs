@@ -18,6 +18,7 @@ pub async fn run(db: &Db) -> anyhow::Result<()> {
         crate::stats::backfill(db, &p).await.context("建立统计表失败")?;
         crate::search::backfill(db, &p).await.context("建立检索索引失败")?;
     }
+    tallies_backfill(db).await.context("建立事件统计表失败")?;
     db.optimize().await
 }
 
@@ -36,4 +37,26 @@ async fn provinces_with_workers(db: &Db) -> anyhow::Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+/// The events' tallies for a database whose events predate them: each province with events and no
+/// tallies is counted once.
+async fn tallies_backfill(db: &Db) -> anyhow::Result<()> {
+    use sea_orm::{ConnectionTrait, Statement};
+    for p in crate::regions::provinces(&db.conn).await? {
+        let ask = |table: &str| {
+            let sql = match db.backend() {
+                sea_orm::DbBackend::Postgres => format!("SELECT 1 AS x FROM {table} WHERE province_code = $1 LIMIT 1"),
+                _ => format!("SELECT 1 AS x FROM {table} WHERE province_code = ? LIMIT 1"),
+            };
+            Statement::from_sql_and_values(db.backend(), sql, [p.clone().into()])
+        };
+        let events = db.conn.query_one_raw(ask("events")).await?.is_some();
+        if events && db.conn.query_one_raw(ask("event_tallies")).await?.is_none() {
+            let txn = db.begin_write().await?;
+            crate::events::rebuild_tallies(&*txn, &p).await?;
+            txn.commit().await?;
+        }
+    }
+    Ok(())
 }

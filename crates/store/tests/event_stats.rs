@@ -104,6 +104,25 @@ async fn figures_add_up_agree_with_the_list_and_stay_in_scope() {
             events::stats(&db, &head, &home_code, today - Duration::days(1), today - Duration::days(1)).await.unwrap();
         assert!(yesterday.people.iter().all(|p| p.username != "head"));
 
+        // The province's and the city's figures, kept as tallies per county and day, agree with the
+        // county's own, counted from its events: after the demo's load and after the steps above.
+        let city = events::stats(&db, &province, &RegionCode::parse("3304").unwrap(), from, to).await.unwrap();
+        let c = events::stats(&db, &province, &county, from, to).await.unwrap();
+        assert_eq!(city.children.get("330481").map(|x| x.0), Some(c.total));
+        assert_eq!(
+            (city.by_source.clone(), city.by_category.clone(), city.by_state.clone()),
+            (c.by_source.clone(), c.by_category.clone(), c.by_state.clone())
+        );
+        let whole = events::stats(&db, &province, &RegionCode::parse("33").unwrap(), from, to).await.unwrap();
+        assert_eq!((whole.total, whole.overdue_now), (city.total, city.overdue_now));
+        assert_eq!(whole.children.values().map(|(t, _)| *t).sum::<Tally>(), whole.total);
+        // Rebuilt from the events, the tallies are what the steps left.
+        let txn = db.begin_write().await.unwrap();
+        events::rebuild_tallies(&*txn, "33").await.unwrap();
+        txn.commit().await.unwrap();
+        let again = events::stats(&db, &province, &RegionCode::parse("33").unwrap(), from, to).await.unwrap();
+        assert_eq!(again.total, whole.total);
+
         // Inside the caller's region and role only; a period that reads wrong is refused by name.
         let worker = person(Role::Worker, &home, "worker");
         assert_eq!(field(events::stats(&db, &worker, &home_code, from, to).await.unwrap_err()), "forbidden");

@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod events;
 pub mod imports;
 pub mod inbox;
+pub mod open311;
 pub mod pay;
 pub mod policies;
 pub mod reserves;
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(events::routes())
         .merge(imports::routes())
         .merge(inbox::routes())
+        .merge(open311::routes())
         .merge(pay::routes())
         .merge(policies::routes())
         .merge(reserves::routes())

@@ -59,7 +59,61 @@ pub fn spec() -> Value {
             }
         }
     }
+    if let Some(paths) = s["paths"].as_object_mut() {
+        paths.extend(open311_paths());
+    }
     s
+}
+
+/// Open311 GeoReport v2 at `/open311/v2/` (its own formats and errors, as the specification defines
+/// them; each path also answers as `.xml`).
+fn open311_paths() -> serde_json::Map<String, Value> {
+    let list = |desc: &str| {
+        json!({ "description": desc, "content": {
+        "application/json": { "schema": { "type": "array", "items": { "type": "object" } } },
+        "text/xml": { "schema": { "type": "string" } } } })
+    };
+    let err = json!({ "description": "Open311 错误：[{\"code\",\"description\"}]", "content": {
+        "application/json": { "schema": { "type": "array", "items": { "type": "object",
+            "properties": { "code": { "type": "integer" }, "description": { "type": "string" } } } } } } });
+    let q = |name: &str, desc: &str| json!({ "name": name, "in": "query", "required": false, "description": desc, "schema": { "type": "string" } });
+    let path = |name: &str, desc: &str| json!({ "name": name, "in": "path", "required": true, "description": desc, "schema": { "type": "string" } });
+    let field = |desc: &str| json!({ "type": "string", "description": desc });
+    let op = |summary: &str, params: Vec<Value>, ok: Value| {
+        json!({ "tags": ["Open311"], "summary": summary,
+        "security": [], "parameters": params,
+        "responses": { "200": ok, "400": err, "403": err, "404": err } })
+    };
+    let mut post = op(
+        "提交服务请求（须 api_key）：记为事发社区的民情事件，返回事件编号和令牌",
+        vec![],
+        list("[{service_request_id, token, service_notice}]"),
+    );
+    post["responses"]["201"] = post["responses"]["200"].take();
+    if let Some(r) = post["responses"].as_object_mut() {
+        r.remove("200");
+    }
+    post["responses"]["429"] = err.clone();
+    post["requestBody"] = json!({ "required": true, "content": { "application/x-www-form-urlencoded": { "schema": {
+        "type": "object", "required": ["api_key", "service_code", "address_id", "description"], "properties": {
+            "api_key": field("管理员签发的密钥"),
+            "service_code": field("服务代码（事件分类键，见 services.json）"),
+            "address_id": field("事发社区或网格的区划代码，须在密钥的区划内"),
+            "address_string": field("地点（原样保存）"), "lat": field("纬度（原样保存）"), "long": field("经度（原样保存）"),
+            "first_name": field("反映人名"), "last_name": field("反映人姓"), "phone": field("反映人电话"),
+            "description": field("问题描述") } } } } });
+    let juris = q("jurisdiction_id", "区划代码（无 api_key 时必填）");
+    let mut m = serde_json::Map::new();
+    m.insert("/open311/v2/services.json".into(), json!({ "get": op("服务列表：所在区划现行政策的事件分类", vec![juris.clone()], list("[{service_code, service_name, description, metadata, type, keywords, group}]")) }));
+    m.insert("/open311/v2/services/{service_code}.json".into(), json!({ "get": op("服务定义（无附加属性）", vec![path("service_code", "服务代码"), juris.clone()], list("{service_code, attributes: []}")) }));
+    m.insert("/open311/v2/requests.json".into(), json!({
+        "get": op("查询服务请求（最近90天，最多1000条）；带 api_key 时只列该密钥提交的并含描述、地点，否则只含状态、分类、时间和承办社区", vec![
+            juris, q("api_key", "密钥"), q("service_request_id", "事件编号，逗号分隔"), q("service_code", "服务代码"),
+            q("start_date", "ISO 8601"), q("end_date", "ISO 8601"), q("status", "open 或 closed")], list("[{service_request_id, status, …}]")),
+        "post": post }));
+    m.insert("/open311/v2/requests/{service_request_id}.json".into(), json!({ "get": op("一条服务请求（事件编号）", vec![path("service_request_id", "事件编号"), q("api_key", "密钥")], list("[{service_request_id, status, …}]")) }));
+    m.insert("/open311/v2/tokens/{token}.json".into(), json!({ "get": op("由提交时返回的令牌查事件编号", vec![path("token", "令牌")], list("[{service_request_id, token}]")) }));
+    m
 }
 
 pub async fn document() -> Json<Value> {

@@ -10,7 +10,7 @@ use crate::error::Result;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::prelude::*;
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Value};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Value};
 use shegong_domain::calendar::Calendar;
 use shegong_domain::event_policy::{EventPolicy, Urgency, deadlines};
 use shegong_domain::events::{Action, EventState, Progress, Satisfaction, apply};
@@ -138,6 +138,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
         steps.into_iter().flatten().collect(),
     )
     .await?;
+    crate::events::rebuild_tallies(&*txn, &county[..2]).await?;
     txn.commit().await?;
     Ok(n)
 }
@@ -311,4 +312,97 @@ fn one(
         closed_at.map(|c| c <= total_due).into(),
     ];
     Row { event, steps }
+}
+
+/// Adds `total` events over the year ending `today` to every community of `province`, in proportion
+/// to their households, generated as the demo's own (their numbers start with `B`) but without their
+/// steps: the benchmark's province at scale (issue 15 asks for 5,000,000). Reports progress.
+pub async fn at_scale(
+    db: &Db,
+    province: &str,
+    total: u64,
+    today: NaiveDate,
+    seed: u64,
+    progress: &dyn Fn(u64),
+) -> Result<u64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5ca1e);
+    let places: Vec<region::Model> = region::Entity::find()
+        .filter(region::Column::Code.starts_with(province))
+        .filter(region::Column::Level.eq("community"))
+        .order_by_asc(region::Column::Code)
+        .all(&db.conn)
+        .await?;
+    let mut cumulative = Vec::with_capacity(places.len());
+    let mut households = 0i64;
+    for c in &places {
+        households += c.households.max(1);
+        cumulative.push(households);
+    }
+    let policy = EventPolicy::default();
+    let cal = crate::calendar::load(db).await?;
+    let end = from_china(today.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let mut seq: std::collections::HashMap<(NaiveDate, String), u32> = std::collections::HashMap::new();
+    // In the order they come in, as a year of reports would have been written.
+    let mut times: Vec<DateTime<Utc>> = (0..total)
+        .map(|_| {
+            let at = end - Duration::minutes(rng.random_range(0..365 * 24 * 60));
+            let local = in_china(at);
+            from_china(local.date().and_hms_opt(rng.random_range(7..21), rng.random_range(0..60), 0).unwrap_or(local))
+                .min(end)
+        })
+        .collect();
+    times.sort_unstable();
+    // The events' indexes are built once at the end, from sorted keys, rather than grown row by row
+    // (the indexes in random order outgrow the cache and turn every insert into reads from disk).
+    let indexes = secondary_indexes(db).await?;
+    for (name, _) in &indexes {
+        db.writer.execute_unprepared(&format!("DROP INDEX IF EXISTS {name}")).await?;
+    }
+    let mut done = 0u64;
+    let mut times = times.into_iter();
+    while done < total {
+        let batch = (total - done).min(20_000);
+        let mut rows = Vec::with_capacity(batch as usize);
+        for at in times.by_ref().take(batch as usize) {
+            let pick = rng.random_range(0..households);
+            let c = &places[cumulative.partition_point(|h| *h <= pick)];
+            let county = c.code[..6].to_string();
+            let n = seq.entry((in_china(at).date(), county.clone())).or_default();
+            *n += 1;
+            let number = format!("B{}-{county}-{:05}", in_china(at).format("%y%m%d"), n);
+            rows.push(one(&mut rng, &cal, &policy, number, at, c, c, end).event);
+        }
+        let txn = db.begin_write().await?;
+        bulk::insert(&*txn, "events", &EVENT_COLS, rows).await?;
+        txn.commit().await?;
+        done += batch;
+        progress(done);
+    }
+    for (_, sql) in &indexes {
+        db.writer.execute_unprepared(sql).await?;
+    }
+    let txn = db.begin_write().await?;
+    crate::events::rebuild_tallies(&*txn, province).await?;
+    txn.commit().await?;
+    Ok(done)
+}
+
+/// The events table's indexes other than its keys: name and the statement that makes it.
+async fn secondary_indexes(db: &Db) -> Result<Vec<(String, String)>> {
+    use sea_orm::{DbBackend, Statement};
+    let sql = match db.backend() {
+        DbBackend::Postgres => {
+            "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'events' \
+             AND indexdef NOT LIKE 'CREATE UNIQUE%'"
+        }
+        _ => {
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' \
+             AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+        }
+    };
+    let rows = db.conn.query_all_raw(Statement::from_string(db.backend(), sql)).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((r.try_get::<String>("", "name").ok()?, r.try_get::<String>("", "sql").ok()?)))
+        .collect())
 }

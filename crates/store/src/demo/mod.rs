@@ -2,7 +2,7 @@
 //! communities, grids and about one worker per 300 households, deterministic for a seed.
 
 mod career;
-mod events;
+pub mod events;
 mod load;
 pub mod national;
 mod people;

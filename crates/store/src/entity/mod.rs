@@ -18,6 +18,7 @@ pub mod id_registry;
 pub mod import;
 pub mod import_reservation;
 pub mod login_device;
+pub mod open311_key;
 pub mod payroll_run;
 pub mod payslip;
 pub mod payslip_adjustment;

@@ -247,14 +247,15 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
         // The same version recorded by another writer at the same moment.
         return Err(if matches!(err, StoreError::Db(_)) { stale() } else { err });
     }
-    let e = event::Entity::find()
+    let now_e = event::Entity::find()
         .filter(event::Column::ProvinceCode.eq(province.as_str()))
         .filter(event::Column::Id.eq(id))
         .one(&*txn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    super::tallies::moved(&*txn, Some(&e), &now_e).await?;
     txn.commit().await?;
-    Ok(e)
+    Ok(now_e)
 }
 
 /// Who handles an event being assigned: its own community by default; a street (or above) handing

@@ -92,7 +92,11 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
         }
     };
     let source = Source::parse(input.source.trim());
-    if source.is_none_or(|s| if access.is_some() { !s.by_staff() } else { s != Source::Public }) {
+    // Staff report from their own doors; without an account, a resident's page or an Open311 client
+    // (each checked by its caller).
+    if source
+        .is_none_or(|s| if access.is_some() { !s.by_staff() } else { !matches!(s, Source::Public | Source::Open311) })
+    {
         errors.push(FieldError::new("event_source", "source", "来源应为巡查走访、一窗受理或外部系统"));
     }
     let urgency = match input.urgency.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -140,7 +144,11 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
             .await?
             .ok_or(StoreError::NotFound)?,
     };
-    let by = access.map_or(PUBLIC, |a| a.actor.username.as_str());
+    let by = match access {
+        Some(a) => a.actor.username.as_str(),
+        None if source == Source::Open311 => super::open311::OPEN311,
+        None => PUBLIC,
+    };
     let community =
         if code.level() == RegionLevel::Grid { code.parent().unwrap_or(code.clone()) } else { code.clone() };
     let today = clock::today();
@@ -208,6 +216,7 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
         detail: None,
     };
     record(&txn, &e, step).await?;
+    super::tallies::moved(&*txn, None, &e).await?;
     txn.commit().await?;
     Ok(e)
 }
@@ -286,6 +295,7 @@ pub(super) async fn record(txn: &sea_orm::DatabaseTransaction, e: &event::Model,
         .await?;
     let actor_name = match s.actor {
         PUBLIC => "居民".to_string(),
+        super::open311::OPEN311 => "Open311客户端".to_string(),
         _ => shown.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| s.actor.to_string()),
     };
     event_action::ActiveModel {

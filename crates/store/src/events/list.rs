@@ -46,22 +46,25 @@ fn set(s: &Option<String>) -> Option<&str> {
 }
 
 /// The events a caller's region sees: reported in it, belonging to one of its communities, or
-/// handed to one of them.
+/// handed to one of them. Where an event happened (a community or its grid) is inside a region at
+/// community level or above exactly when its community is, so only a grid asks for the place
+/// itself: the other two conditions each have their index, and an `OR` with a third, unindexed one
+/// read every event of the province (a community's 待办 scanned them all).
 fn scope_condition(scope: &Scope) -> Condition {
     let region = scope.region().as_str();
     let mut c = Condition::all().add(event::Column::ProvinceCode.eq(scope.region().province()));
     if region.len() > 2 {
-        c = c.add(
-            Condition::any()
-                .add(in_subtree(event::Column::CommunityCode, region))
-                .add(in_subtree(event::Column::RegionCode, region))
-                .add(in_subtree(event::Column::HandlerCode, region)),
-        );
+        let place = if scope.region().level() == shegong_domain::RegionLevel::Grid {
+            in_subtree(event::Column::RegionCode, region)
+        } else {
+            in_subtree(event::Column::CommunityCode, region)
+        };
+        c = c.add(Condition::any().add(place).add(in_subtree(event::Column::HandlerCode, region)));
     }
     c
 }
 
-const OPEN: [EventState; 6] = [
+pub(super) const OPEN: [EventState; 6] = [
     EventState::Reported,
     EventState::Accepted,
     EventState::Escalated,
@@ -178,8 +181,13 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<Timeline> {
     Ok(Timeline { event: e, steps })
 }
 
+/// How long after its closure an event waits in the 待办 for the 回访; after that it is found in the
+/// list, not among what is due.
+pub const REVISIT_DAYS: i64 = 30;
+
 /// The events waiting on the caller (待办), soonest due first, at most `limit`: for a community's
-/// head and workers those of their community at a step that is theirs; for the street and above
+/// head and workers those of their community at a step that is theirs (a closed one for its 回访
+/// within [`REVISIT_DAYS`]); for the street and above
 /// those sent up to them and the extensions asked of them.
 pub async fn todo(db: &Db, access: &crate::access::Access, limit: u64) -> Result<Vec<event::Model>> {
     use shegong_domain::access::Role;
@@ -187,9 +195,13 @@ pub async fn todo(db: &Db, access: &crate::access::Access, limit: u64) -> Result
     let mut c = scope_condition(&access.scope);
     c = match access.role {
         Role::Auditor => return Ok(vec![]),
+        // The open events, and those closed lately that wait for the 回访.
         Role::CommunityHead | Role::Worker => c.add(
-            event::Column::State
-                .is_in([OPEN.as_slice(), &[EventState::Closed]].concat().into_iter().map(EventState::as_str)),
+            Condition::any().add(event::Column::State.is_in(OPEN.map(EventState::as_str))).add(
+                Condition::all()
+                    .add(event::Column::State.eq(EventState::Closed.as_str()))
+                    .add(event::Column::ClosedAt.gte(Utc::now() - chrono::Duration::days(REVISIT_DAYS))),
+            ),
         ),
         _ => c.add(
             Condition::any().add(event::Column::State.eq(EventState::Escalated.as_str())).add(

@@ -6,13 +6,16 @@
 mod act;
 mod create;
 mod list;
+pub mod open311;
 pub mod public;
 mod stats;
+mod tallies;
 
 pub use act::{ActInput, act};
 pub use create::{NewEvent, create};
 pub use list::{EventFilter, Timeline, get, list, names, todo};
 pub use stats::{EventStats, PersonTally, period, stats};
+pub use tallies::rebuild as rebuild_tallies;
 
 use crate::entity::event;
 use crate::error::Result;

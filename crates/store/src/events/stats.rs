@@ -3,6 +3,7 @@
 //! streets'. One grouped read of the figures index (`idx_events_figures`), one of the overdue index
 //! for what is overdue now, and for a community one of its steps by who took them.
 
+use super::tallies;
 use crate::access::Access;
 use crate::entity::{event, event_action};
 use crate::error::{Result, StoreError};
@@ -111,9 +112,7 @@ pub async fn stats(db: &Db, access: &Access, code: &RegionCode, from: NaiveDate,
         RegionLevel::Street => 12,
         _ => 0,
     };
-    let child = || {
-        if child_len == 0 { Expr::cust("''") } else { Expr::cust(format!("SUBSTR(community_code, 1, {child_len})")) }
-    };
+    let child = || child_expr(child_len);
     let start = from_china(from.and_time(NaiveTime::MIN));
     let end = from_china(to.succ_opt().ok_or(StoreError::NotFound)?.and_time(NaiveTime::MIN));
     let mut place = sea_orm::Condition::all().add(event::Column::ProvinceCode.eq(province));
@@ -124,56 +123,24 @@ pub async fn stats(db: &Db, access: &Access, code: &RegionCode, from: NaiveDate,
             in_subtree(event::Column::CommunityCode, region).into()
         });
     }
-    let reworked = Expr::cust("CASE WHEN reworks > 0 THEN 1 ELSE 0 END");
-    let mut groups = event::Entity::find()
-        .select_only()
-        .column_as(child(), "child")
-        .column(event::Column::Source)
-        .column(event::Column::Category)
-        .column(event::Column::State)
-        .column(event::Column::Rating)
-        .column_as(reworked.clone(), "reworked")
-        .column(event::Column::OnTime)
-        .column_as(Expr::col(event::Column::Id).count(), "n")
-        .column_as(Expr::col(event::Column::CloseMinutes).sum().cast_as("bigint"), "minutes")
-        .filter(place.clone())
-        .filter(event::Column::ReportedAt.gte(start))
-        .filter(event::Column::ReportedAt.lt(end))
-        .group_by(event::Column::Source)
-        .group_by(event::Column::Category)
-        .group_by(event::Column::State)
-        .group_by(event::Column::Rating)
-        .group_by(reworked)
-        .group_by(event::Column::OnTime);
-    // PostgreSQL refuses a constant to group by: a community's figures are not split.
-    if child_len > 0 {
-        groups = groups.group_by(child());
-    }
-    let groups = groups.into_model::<Group>().all(&db.conn).await?;
     let mut out = EventStats::default();
-    for g in groups {
-        let state = EventState::parse(&g.state).unwrap_or(EventState::Reported);
-        let counted = Counted {
-            state,
-            rating: g.rating.as_deref().and_then(Satisfaction::parse),
-            reworked: g.reworked > 0,
-            on_time: g.on_time,
-            close_minutes: None,
-        };
-        let mut t = Tally::of(&counted, g.n);
-        // The minutes of the group are already a sum.
-        if let (EventState::Closed | EventState::Rated, Some(m)) = (state, g.minutes) {
-            t.timed = g.n;
-            t.close_minutes = m;
+    if matches!(code.level(), RegionLevel::Province | RegionLevel::City) {
+        // A province's or a city's: from the tallies kept per county and day.
+        for (child, dim, t) in tallies::read(&db.conn, province, region, child_len, from, to).await? {
+            match dim.split_once(':') {
+                None => {
+                    out.total += t;
+                    out.children.entry(child).or_default().0 += t;
+                }
+                Some(("s", k)) => *out.by_source.entry(k.to_string()).or_default() += t.reported,
+                Some(("c", k)) => *out.by_category.entry(k.to_string()).or_default() += t.reported,
+                Some(("t", k)) => *out.by_state.entry(k.to_string()).or_default() += t.reported,
+                Some(_) => {}
+            }
         }
-        out.total += t;
-        *out.by_source.entry(g.source).or_default() += g.n;
-        let top = g.category.split('.').next().unwrap_or_default().to_string();
-        *out.by_category.entry(top).or_default() += g.n;
-        *out.by_state.entry(g.state).or_default() += g.n;
-        if child_len > 0 {
-            out.children.entry(g.child).or_default().0 += t;
-        }
+        out.by_state.retain(|_, n| *n != 0);
+    } else {
+        direct(db, place.clone(), child_len, start, end, &mut out).await?;
     }
     let open = [
         EventState::Reported,
@@ -264,4 +231,72 @@ async fn people(
     let mut people: Vec<PersonTally> = by.into_values().collect();
     people.sort_by_key(|p| std::cmp::Reverse(p.reported + p.fed_back + p.closed));
     Ok(people)
+}
+
+/// The first `child_len` characters of an event's community: the child region it is counted in.
+fn child_expr(child_len: usize) -> Expr {
+    if child_len == 0 { Expr::cust("''") } else { Expr::cust(format!("SUBSTR(community_code, 1, {child_len})")) }
+}
+
+/// The counts of a county or a smaller region, from the events' figures index.
+async fn direct(
+    db: &Db,
+    place: sea_orm::Condition,
+    child_len: usize,
+    start: chrono::DateTime<Utc>,
+    end: chrono::DateTime<Utc>,
+    out: &mut EventStats,
+) -> Result<()> {
+    let child = || child_expr(child_len);
+    let reworked = Expr::cust("CASE WHEN reworks > 0 THEN 1 ELSE 0 END");
+    let mut groups = event::Entity::find()
+        .select_only()
+        .column_as(child(), "child")
+        .column(event::Column::Source)
+        .column(event::Column::Category)
+        .column(event::Column::State)
+        .column(event::Column::Rating)
+        .column_as(reworked.clone(), "reworked")
+        .column(event::Column::OnTime)
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .column_as(Expr::col(event::Column::CloseMinutes).sum().cast_as("bigint"), "minutes")
+        .filter(place.clone())
+        .filter(event::Column::ReportedAt.gte(start))
+        .filter(event::Column::ReportedAt.lt(end))
+        .group_by(event::Column::Source)
+        .group_by(event::Column::Category)
+        .group_by(event::Column::State)
+        .group_by(event::Column::Rating)
+        .group_by(reworked)
+        .group_by(event::Column::OnTime);
+    // PostgreSQL refuses a constant to group by: a community's figures are not split.
+    if child_len > 0 {
+        groups = groups.group_by(child());
+    }
+    let groups = groups.into_model::<Group>().all(&db.conn).await?;
+    for g in groups {
+        let state = EventState::parse(&g.state).unwrap_or(EventState::Reported);
+        let counted = Counted {
+            state,
+            rating: g.rating.as_deref().and_then(Satisfaction::parse),
+            reworked: g.reworked > 0,
+            on_time: g.on_time,
+            close_minutes: None,
+        };
+        let mut t = Tally::of(&counted, g.n);
+        // The minutes of the group are already a sum.
+        if let (EventState::Closed | EventState::Rated, Some(m)) = (state, g.minutes) {
+            t.timed = g.n;
+            t.close_minutes = m;
+        }
+        out.total += t;
+        *out.by_source.entry(g.source).or_default() += g.n;
+        let top = g.category.split('.').next().unwrap_or_default().to_string();
+        *out.by_category.entry(top).or_default() += g.n;
+        *out.by_state.entry(g.state).or_default() += g.n;
+        if child_len > 0 {
+            out.children.entry(g.child).or_default().0 += t;
+        }
+    }
+    Ok(())
 }

@@ -30,6 +30,7 @@ mod m0022_worker_search_by_worker;
 mod m0023_calendar;
 mod m0024_events;
 mod m0025_event_figures;
+mod m0026_open311;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             m0023_calendar,
             m0024_events,
             m0025_event_figures,
+            m0026_open311,
         ]
     }
 }

@@ -214,58 +214,57 @@ fn named(code: &str, name: &str, r: &Rates) -> Vec<XCell> {
 pub(crate) async fn stats_xlsx(State(st): State<AppState>, caller: Caller, Query(x): Query<XlsxQuery>) -> PageResult {
     let f = load(&st, &caller, &x.q).await?;
     let period = format!("{}至{}", f.from, f.to);
-    let (sheet, headers, rows): (&str, Vec<Header>, Vec<Vec<XCell>>) =
-        match x.part.as_deref().unwrap_or("children") {
-            "children" => {
-                let mut h = vec![("代码", 16.0), ("名称", 20.0)];
-                h.extend(RATE_HEADERS);
-                let mut rows: Vec<Vec<XCell>> = f.children.iter().map(|c| named(&c.code, &c.name, &c.rates)).collect();
-                rows.push(named(&f.region, &format!("{}（合计）", f.region_name), &f.total));
-                ("各区划", h, rows)
-            }
-            part @ ("source" | "category" | "state") => {
-                let groups = match part {
-                    "source" => &f.by_source,
-                    "category" => &f.by_category,
-                    _ => &f.by_state,
-                };
-                let rows = groups.iter().map(|g| vec![XCell::T(g.label.clone()), XCell::N(g.count as f64)]).collect();
-                let sheet = match part {
-                    "source" => "来源",
-                    "category" => "分类",
-                    _ => "办理状态",
-                };
-                (sheet, vec![(sheet, 20.0), ("件数", 10.0)], rows)
-            }
-            "people" => {
-                let rows = f
-                    .people
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            XCell::T(p.name.clone()),
-                            XCell::N(p.reported as f64),
-                            XCell::N(p.fed_back as f64),
-                            XCell::N(p.closed as f64),
-                            XCell::N(p.closed_on_time as f64),
-                        ]
-                    })
-                    .collect();
-                (
-                    "每人办理",
-                    vec![("姓名", 14.0), ("上报", 10.0), ("处置反馈", 10.0), ("结案", 10.0), ("按期结案", 10.0)],
-                    rows,
-                )
-            }
-            _ => {
-                return Err(AppError::Invalid(vec![shegong_domain::FieldError::new(
-                    "part_invalid",
-                    "part",
-                    "应为 children、source、category、state 或 people",
-                )])
-                .into());
-            }
-        };
+    let (sheet, headers, rows): (&str, Vec<Header>, Vec<Vec<XCell>>) = match x.part.as_deref().unwrap_or("children") {
+        "children" => {
+            let mut h = vec![("代码", 16.0), ("名称", 20.0)];
+            h.extend(RATE_HEADERS);
+            let mut rows: Vec<Vec<XCell>> = f.children.iter().map(|c| named(&c.code, &c.name, &c.rates)).collect();
+            rows.push(named(&f.region, &format!("{}（合计）", f.region_name), &f.total));
+            ("各区划", h, rows)
+        }
+        part @ ("source" | "category" | "state") => {
+            let groups = match part {
+                "source" => &f.by_source,
+                "category" => &f.by_category,
+                _ => &f.by_state,
+            };
+            let rows = groups.iter().map(|g| vec![XCell::T(g.label.clone()), XCell::N(g.count as f64)]).collect();
+            let sheet = match part {
+                "source" => "来源",
+                "category" => "分类",
+                _ => "办理状态",
+            };
+            (sheet, vec![(sheet, 20.0), ("件数", 10.0)], rows)
+        }
+        "people" => {
+            let rows = f
+                .people
+                .iter()
+                .map(|p| {
+                    vec![
+                        XCell::T(p.name.clone()),
+                        XCell::N(p.reported as f64),
+                        XCell::N(p.fed_back as f64),
+                        XCell::N(p.closed as f64),
+                        XCell::N(p.closed_on_time as f64),
+                    ]
+                })
+                .collect();
+            (
+                "每人办理",
+                vec![("姓名", 14.0), ("上报", 10.0), ("处置反馈", 10.0), ("结案", 10.0), ("按期结案", 10.0)],
+                rows,
+            )
+        }
+        _ => {
+            return Err(AppError::Invalid(vec![shegong_domain::FieldError::new(
+                "part_invalid",
+                "part",
+                "应为 children、source、category、state 或 people",
+            )])
+            .into());
+        }
+    };
     let mut once = Some(rows);
     Ok(table_xlsx(
         sheet,

@@ -7,6 +7,7 @@ mod inbox;
 mod lists;
 mod names;
 mod office;
+mod open311;
 mod schema;
 mod scores;
 mod search;
