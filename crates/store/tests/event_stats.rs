@@ -104,6 +104,26 @@ async fn figures_add_up_agree_with_the_list_and_stay_in_scope() {
             events::stats(&db, &head, &home_code, today - Duration::days(1), today - Duration::days(1)).await.unwrap();
         assert!(yesterday.people.iter().all(|p| p.username != "head"));
 
+        // A resident's report, closed by the community and rated by the resident on the public page.
+        let c_model = events::public::community(&db, &home).await.unwrap();
+        let report = events::public::PublicReport {
+            category: "other".into(),
+            description: "建议增设快递柜".into(),
+            phone: Some("13800001234".into()),
+            ..Default::default()
+        };
+        let r = events::public::report(&db, &c_model, &report).await.unwrap();
+        for (i, a) in ["accept", "assign"].into_iter().enumerate() {
+            events::act(&db, &head, r.id, &step(a, i as i32 + 1)).await.unwrap();
+        }
+        events::act(&db, &head, r.id, &ActInput { result: Some("已联系物业".into()), ..step("feedback", 3) })
+            .await
+            .unwrap();
+        events::act(&db, &head, r.id, &step("verify", 4)).await.unwrap();
+        events::act(&db, &head, r.id, &step("close", 5)).await.unwrap();
+        let rated = events::public::rate(&db, &home, &r.number, "satisfied", "1234").await.unwrap();
+        assert_eq!(rated.state, "rated");
+
         // The province's and the city's figures, kept as tallies per county and day, agree with the
         // county's own, counted from its events: after the demo's load and after the steps above.
         let city = events::stats(&db, &province, &RegionCode::parse("3304").unwrap(), from, to).await.unwrap();

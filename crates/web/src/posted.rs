@@ -60,23 +60,6 @@ impl Posted {
         crate::flash::back(self.caller.user.id, to, r)
     }
 
-    /// As [`Posted::act_checked`], where the work also says which page to go to on success (a new
-    /// record's own page); an error goes back to `to`.
-    pub(crate) async fn act_checked_to(
-        self,
-        to: &str,
-        work: impl AsyncFnOnce(&AppState, &Access, &SubForm) -> Result<(String, String), AppError>,
-    ) -> Response {
-        let r = match self.caller.check_csrf(&self.f._csrf) {
-            Ok(()) => work(&self.st, &self.caller.access, &self.f).await,
-            Err(e) => Err(e),
-        };
-        match r {
-            Ok((page, message)) => crate::flash::back(self.caller.user.id, &page, Ok(message)),
-            Err(e) => crate::flash::back(self.caller.user.id, to, Err(e)),
-        }
-    }
-
     /// For the archive page's sub-forms: checks the token and `permission` (refused with an error
     /// page), does `work` on worker `id`, and goes back to the archive's `tab` with a notice, or with
     /// the first error `work` met shown there.

@@ -149,6 +149,13 @@ pub async fn rate(db: &Db, community: &str, number: &str, rating: &str, phone_ta
         detail: Some(serde_json::json!({ "rating": r.as_str(), "by": "resident" }).to_string()),
     };
     record(&txn, &e, step).await?;
+    let rated = event::Entity::find()
+        .filter(event::Column::ProvinceCode.eq(e.province_code.as_str()))
+        .filter(event::Column::Id.eq(e.id))
+        .one(&*txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    super::tallies::moved(&*txn, Some(&e), &rated).await?;
     txn.commit().await?;
-    find(db, community, number).await.map(|t| t.event)
+    Ok(rated)
 }

@@ -2,15 +2,17 @@
 //! timeline and a form for each step the caller may take now.
 
 use crate::auth::Caller;
+use crate::error::AppError;
 use crate::events::views::{EventItem, detail};
-use crate::page::PageResult;
+use crate::page::{PageResult, SubForm};
 use crate::posted::Posted;
 use crate::sections::{
     FormSpec, Kpi, Msg, Row, Section, SectionsPage, headers, hidden, input, link, n, row, select, store, t,
 };
 use crate::state::AppState;
+use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
 use serde::Deserialize;
 use shegong_domain::event_access::Source;
@@ -65,11 +67,23 @@ pub(crate) async fn events_page(
     Query(m): Query<Msg>,
     Query(q): Query<ListQuery>,
 ) -> PageResult {
-    let mut p = SectionsPage::new(&st, &caller, "events", "民情事件", &m).await?;
+    build(&st, &caller, &m, &q, &NewEvent::default()).await?.finish(&m).await
+}
+
+/// The events page, its report form filled with `typed` (what a refused report had in it).
+async fn build(
+    st: &AppState,
+    caller: &Caller,
+    m: &Msg,
+    q: &ListQuery,
+    typed: &NewEvent,
+) -> Result<SectionsPage, crate::error::PageError> {
+    let (st, caller) = (st.clone(), caller);
+    let mut p = SectionsPage::new(&st, caller, "events", "民情事件", m).await?;
     let region = caller.scope.region().as_str().to_string();
     let policy = events::policy_for(&st.db.conn, &region, crate::clock::today()).await?;
     let todo = events::todo(&st.db, &caller.access, 200).await?;
-    let todo = crate::events::api::items(&st, &caller, &todo).await?;
+    let todo = crate::events::api::items(&st, caller, &todo).await?;
     let count = |f: EventFilter| {
         let st = st.clone();
         let scope = caller.scope.clone();
@@ -114,24 +128,24 @@ pub(crate) async fn events_page(
             forms: vec![FormSpec {
                 action: "/events".into(),
                 fields: vec![
-                    input("事发社区或网格", "region", "region", "", 16),
-                    select("分类", "category", "", options("请选择", category_options(&policy))),
+                    input("事发社区或网格", "region", "region", typed.region.as_str(), 16),
+                    select("分类", "category", &typed.category, options("请选择", category_options(&policy))),
                     select(
                         "紧急程度",
                         "urgency",
-                        "normal",
+                        typed.urgency.as_deref().unwrap_or("normal"),
                         Urgency::ALL.map(|u| (u.as_str().into(), u.label().into())).to_vec(),
                     ),
                     select(
                         "来源",
                         "source",
-                        "patrol",
+                        if typed.source.is_empty() { "patrol" } else { &typed.source },
                         sources.map(|s| (s.as_str().into(), s.label().into())).collect(),
                     ),
-                    input("地点", "address", "text", "", 20),
-                    input("反映人", "reporter_name", "text", "", 6),
-                    input("电话", "reporter_phone", "tel", "", 11),
-                    input("事件描述", "description", "note", "", 2000),
+                    input("地点", "address", "text", typed.address.clone().unwrap_or_default(), 20),
+                    input("反映人", "reporter_name", "text", typed.reporter_name.clone().unwrap_or_default(), 6),
+                    input("电话", "reporter_phone", "tel", typed.reporter_phone.clone().unwrap_or_default(), 11),
+                    input("事件描述", "description", "note", typed.description.as_str(), 2000),
                 ],
                 button: "上报".into(),
                 ..Default::default()
@@ -142,7 +156,7 @@ pub(crate) async fn events_page(
 
     let page = q.page.unwrap_or(1).clamp(1, 10_000);
     let (rows, total) = store(events::list(&st.db, &caller.scope, &q.filter, page, PER_PAGE).await)?;
-    let items = crate::events::api::items(&st, &caller, &rows).await?;
+    let items = crate::events::api::items(&st, caller, &rows).await?;
     let f = &q.filter;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let states = EventState::ALL.map(|s| (s.as_str().to_string(), s.label().to_string()));
@@ -197,7 +211,7 @@ pub(crate) async fn events_page(
         }
     }
     p.sections.push(s);
-    p.finish(&m).await
+    Ok(p)
 }
 
 /// The fields a step asks for, besides the action and the version.
@@ -317,23 +331,43 @@ pub(crate) async fn event_page(
 }
 
 /// `POST /events`: a report from the form; to the new event's page.
-pub(crate) async fn report(form: Posted) -> Response {
-    form.act_checked_to("/events#report", async |st, access, f| {
-        let input = NewEvent {
-            region: f.get("region"),
-            category: f.get("category"),
-            urgency: f.opt("urgency"),
-            source: f.get("source"),
-            description: f.get("description"),
-            address: f.opt("address"),
-            reporter_name: f.opt("reporter_name"),
-            reporter_phone: f.opt("reporter_phone"),
-            ..Default::default()
-        };
-        let e = store(events::create(&st.db, access, &input).await)?;
-        Ok((format!("/events/{}", e.id), format!("已上报，事件编号 {}", e.number)))
-    })
-    .await
+pub(crate) async fn report(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> Response {
+    let input = NewEvent {
+        region: f.get("region"),
+        category: f.get("category"),
+        urgency: f.opt("urgency"),
+        source: f.get("source"),
+        description: f.get("description"),
+        address: f.opt("address"),
+        reporter_name: f.opt("reporter_name"),
+        reporter_phone: f.opt("reporter_phone"),
+        ..Default::default()
+    };
+    let r = async {
+        caller.check_csrf(&f._csrf)?;
+        Ok::<_, AppError>(events::create(&st.db, &caller.access, &input).await?)
+    }
+    .await;
+    match r {
+        Ok(e) => crate::flash::back(
+            caller.user.id,
+            &format!("/events/{}", e.id),
+            Ok(format!("已上报，事件编号 {}", e.number)),
+        ),
+        // Refused: the same page again with what was typed and every reason, nothing stored.
+        Err(AppError::Invalid(errors)) => {
+            match build(&st, &caller, &Msg::default(), &ListQuery::default(), &input).await {
+                Ok(mut p) => {
+                    p.error = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；");
+                    let mut r = crate::page::render(p).into_response();
+                    *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                    r
+                }
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(e) => crate::flash::back(caller.user.id, "/events#report", Err(e)),
+    }
 }
 
 /// `POST /events/{id}/act`: one step from the event page; back to it.

@@ -324,3 +324,37 @@ async fn the_figures_add_up_and_refuse_what_reads_wrong(app: TestApp) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 both_engines!(the_figures_add_up_and_refuse_what_reads_wrong);
+
+async fn a_refused_report_form_keeps_what_was_typed(app: TestApp) {
+    use crate::helpers::{browser, browser_login, csrf_of};
+    let client = browser();
+    browser_login(&app, &client, "community", "shegong2026", "/events").await;
+    let page = client.get(app.url("/events")).send().await.unwrap().text().await.unwrap();
+    let community = app.token("community").await;
+    let (_, me) = app.get_json(&community, "/api/v1/me").await;
+    let home = me["region"].as_str().unwrap();
+    let (_, before) = app.get_json(&community, "/api/v1/events").await;
+    let r = client
+        .post(app.url("/events"))
+        .form(&[
+            ("_csrf", csrf_of(&page).as_str()),
+            ("region", home),
+            ("category", "safety.fire"),
+            ("source", "window"),
+            ("address", "7幢东侧楼道"),
+            ("reporter_name", "赵六"),
+            ("reporter_phone", "12"),
+            ("description", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let answer = r.text().await.unwrap();
+    // Every reason at once, and nothing typed is lost.
+    assert!(answer.contains("请填写事件描述") && answer.contains("电话"), "{answer}");
+    assert!(answer.contains("7幢东侧楼道") && answer.contains("赵六"), "the typed values are gone");
+    let (_, after) = app.get_json(&community, "/api/v1/events").await;
+    assert_eq!(before["total"], after["total"]);
+}
+both_engines!(a_refused_report_form_keeps_what_was_typed);
