@@ -20,6 +20,7 @@ pub mod id_number;
 pub mod password;
 pub mod pay;
 pub mod person;
+pub mod photo_meta;
 pub mod policy;
 pub mod policy_form;
 pub mod records;

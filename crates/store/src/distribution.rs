@@ -58,6 +58,7 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("events", Kind::ByProvince),
     ("event_actions", Kind::ByProvince),
     ("event_tallies", Kind::ByProvince),
+    ("event_photos", Kind::ByProvince),
     ("audit_log", Kind::ByProvince),
     ("id_registry", Kind::ByIdNumber),
     ("import_reservations", Kind::ByIdNumber),

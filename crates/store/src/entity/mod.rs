@@ -14,6 +14,7 @@ pub mod correction;
 pub mod education;
 pub mod event;
 pub mod event_action;
+pub mod event_photo;
 pub mod id_registry;
 pub mod import;
 pub mod import_reservation;

@@ -230,10 +230,21 @@ pub async fn todo(db: &Db, access: &crate::access::Access, limit: u64) -> Result
 
 /// The names of the places the events name (where reported, who handles them), for a caller who
 /// sees the events.
+/// A grid is named with its community (`荣海社区第7网格`): its own name says nothing above it.
 pub async fn names(db: &Db, events: &[event::Model]) -> Result<std::collections::HashMap<String, String>> {
-    let mut codes: Vec<String> =
-        events.iter().flat_map(|e| [Some(e.region_code.clone()), e.handler_code.clone()]).flatten().collect();
+    let mut codes: Vec<String> = events
+        .iter()
+        .flat_map(|e| [Some(e.region_code.clone()), e.handler_code.clone(), Some(e.community_code.clone())])
+        .flatten()
+        .collect();
     codes.sort();
     codes.dedup();
-    crate::regions::names(&db.conn, codes).await
+    let mut names = crate::regions::names(&db.conn, codes).await?;
+    let grids: Vec<(String, String)> = names
+        .iter()
+        .filter(|(code, _)| code.len() > 12)
+        .filter_map(|(code, name)| Some((code.clone(), format!("{}{name}", names.get(&code[..12])?))))
+        .collect();
+    names.extend(grids);
+    Ok(names)
 }

@@ -7,6 +7,7 @@ mod act;
 mod create;
 mod list;
 pub mod open311;
+pub mod photos;
 pub mod public;
 mod stats;
 mod tallies;

@@ -55,6 +55,11 @@ pub async fn add_key(db: &Db, by: Option<&Access>, name: &str, region: &str) -> 
     };
     let key = users::random_token();
     let txn = db.begin_write().await?;
+    // A key's name labels its requests (and lets it read them in full): never two keys, even one
+    // revoked, with the same name.
+    if open311_key::Entity::find().filter(open311_key::Column::Name.eq(name)).one(&*txn).await?.is_some() {
+        return Err(invalid("open311_key_name", "name", "已有同名的密钥（含已吊销的），请换一个名称"));
+    }
     let m = open311_key::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name.to_string()),
@@ -107,6 +112,13 @@ pub async fn key(db: &Db, raw: &str) -> Result<Option<open311_key::Model>> {
         .filter(open311_key::Column::RevokedAt.is_null())
         .one(&db.conn)
         .await?)
+}
+
+/// The region a `jurisdiction_id` names, if there is one.
+pub async fn jurisdiction(db: &Db, code: &str) -> Result<RegionCode> {
+    let c = RegionCode::parse(code.trim()).map_err(|_| StoreError::NotFound)?;
+    region::Entity::find_by_id(c.as_str().to_string()).one(&db.conn).await?.ok_or(StoreError::NotFound)?;
+    Ok(c)
 }
 
 /// A service request as a client posts it (the specification's names).

@@ -202,7 +202,7 @@ async fn people(
         .filter(event_action::Column::At.gte(start))
         .filter(event_action::Column::At.lt(end))
         .filter(event_action::Column::Action.is_in(["report", "feedback", "close"]))
-        .filter(event_action::Column::Actor.ne(super::create::PUBLIC))
+        .filter(event_action::Column::Actor.is_not_in([super::create::PUBLIC, super::open311::OPEN311]))
         .group_by(event_action::Column::Actor)
         .group_by(event_action::Column::ActorName)
         .group_by(event_action::Column::Action)

@@ -31,6 +31,7 @@ mod m0023_calendar;
 mod m0024_events;
 mod m0025_event_figures;
 mod m0026_open311;
+mod m0027_event_photos;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             m0024_events,
             m0025_event_figures,
             m0026_open311,
+            m0027_event_photos,
         ]
     }
 }

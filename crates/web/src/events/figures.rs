@@ -109,9 +109,13 @@ pub struct EventFigures {
 fn day(v: &Option<String>, field: &'static str) -> ApiResult<Option<NaiveDate>> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::Invalid(vec![FieldError::new("date_invalid", field, "日期应写作 2026-11-01")])),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| {
+            AppError::Invalid(vec![FieldError::new(
+                "date_invalid",
+                field,
+                "日期无效：应为确实存在的日期，写作 2026-11-01",
+            )])
+        }),
     }
 }
 

@@ -57,7 +57,8 @@ fn qs(region: &str, from: &str, to: &str) -> String {
 }
 
 /// The cells of one region's figures, linked to its events where a count is.
-fn cells(name: (String, String), r: &Rates, events: &str) -> Vec<(String, String)> {
+fn cells(name: (String, String), r: &Rates, events: &str, overdue: &str) -> Vec<(String, String)> {
+    let overdue = if r.overdue_now > 0 { overdue } else { "" };
     vec![
         name,
         (thousands(r.counts.reported), events.to_string()),
@@ -68,8 +69,13 @@ fn cells(name: (String, String), r: &Rates, events: &str) -> Vec<(String, String
         (rate(r.rework_rate), String::new()),
         (hours(r.avg_close_hours), String::new()),
         (rate(r.satisfaction_rate), String::new()),
-        (thousands(r.overdue_now), if r.overdue_now > 0 { format!("{events}&overdue=true") } else { String::new() }),
+        (thousands(r.overdue_now), overdue.to_string()),
     ]
+}
+
+/// What is overdue now, whenever reported: the region's list without dates.
+fn overdue_link(region: &str) -> String {
+    format!("/events?region={region}&overdue=true#list")
 }
 
 fn pie(groups: &[Group]) -> String {
@@ -116,7 +122,7 @@ pub(crate) async fn stats_page(
     .map(|(l, a, b)| (l.to_string(), format!("/events/stats?{}", qs(&f.region, &a.to_string(), &b.to_string()))))
     .collect();
     let t = &f.total;
-    let events = format!("/events?{}", qs(&f.region, &from, &to));
+    let events = format!("/events?{}#list", qs(&f.region, &from, &to));
     let kpis = Kpi::list(vec![
         ("上报".into(), thousands(t.counts.reported), format!("仍在办理 {}", thousands(t.counts.open))),
         ("受理率".into(), rate(t.acceptance_rate), format!("不予受理 {}", thousands(t.counts.rejected))),
@@ -127,7 +133,7 @@ pub(crate) async fn stats_page(
         (
             "满意率".into(),
             rate(t.satisfaction_rate),
-            format!("已评价 {}（不满意 {}）", t.counts.rated, t.counts.dissatisfied),
+            format!("已评价 {}（不满意 {}）", thousands(t.counts.rated), thousands(t.counts.dissatisfied)),
         ),
         ("当前超期".into(), thousands(t.overdue_now), "超过办结时限仍未办结".into()),
     ]);
@@ -143,11 +149,12 @@ pub(crate) async fn stats_page(
             cells: cells(
                 (c.name.clone(), format!("/events/stats?{}", qs(&c.code, &from, &to))),
                 &c.rates,
-                &format!("/events?{}", qs(&c.code, &from, &to)),
+                &format!("/events?{}#list", qs(&c.code, &from, &to)),
+                &overdue_link(&c.code),
             ),
         })
         .collect();
-    let total_line = Line { cells: cells(("合计".into(), String::new()), t, &events) };
+    let total_line = Line { cells: cells(("合计".into(), String::new()), t, &events, &overdue_link(&f.region)) };
     render(StatsPage {
         c: chrome(&st, &caller, "events").await?,
         query: qs(&f.region, &from, &to),
@@ -174,12 +181,12 @@ pub struct XlsxQuery {
 
 const RATE_HEADERS: [(&str, f64); 10] = [
     ("上报", 10.0),
-    ("受理率(%)", 10.0),
+    ("受理率(%)", 12.0),
     ("已结案", 10.0),
     ("结案率(%)", 10.0),
     ("按期办结率(%)", 12.0),
     ("返工率(%)", 10.0),
-    ("平均办结用时(小时)", 14.0),
+    ("平均办结用时(小时)", 20.0),
     ("满意率(%)", 10.0),
     ("当前超期", 10.0),
     ("不予受理", 10.0),
@@ -243,6 +250,7 @@ pub(crate) async fn stats_xlsx(State(st): State<AppState>, caller: Caller, Query
                 .map(|p| {
                     vec![
                         XCell::T(p.name.clone()),
+                        XCell::T(p.username.clone()),
                         XCell::N(p.reported as f64),
                         XCell::N(p.fed_back as f64),
                         XCell::N(p.closed as f64),
@@ -252,7 +260,14 @@ pub(crate) async fn stats_xlsx(State(st): State<AppState>, caller: Caller, Query
                 .collect();
             (
                 "每人办理",
-                vec![("姓名", 14.0), ("上报", 10.0), ("处置反馈", 10.0), ("结案", 10.0), ("按期结案", 10.0)],
+                vec![
+                    ("姓名", 14.0),
+                    ("账号", 14.0),
+                    ("上报", 10.0),
+                    ("处置反馈", 10.0),
+                    ("结案", 10.0),
+                    ("其中按期", 10.0),
+                ],
                 rows,
             )
         }

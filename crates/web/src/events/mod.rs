@@ -5,6 +5,7 @@ pub(crate) mod api;
 pub(crate) mod figures;
 pub(crate) mod figures_page;
 pub(crate) mod pages;
+pub(crate) mod photos;
 pub(crate) mod public;
 pub(crate) mod views;
 
@@ -21,6 +22,11 @@ pub fn routes() -> Router<AppState> {
         .route("/events/stats.xlsx", get(figures_page::stats_xlsx))
         .route("/events/{id}", get(pages::event_page))
         .route("/events/{id}/act", post(pages::act))
+        .route(
+            "/events/{id}/photos",
+            post(photos::page_add).layer(axum::extract::DefaultBodyLimit::max(photos::MAX_UPLOAD)),
+        )
+        .route("/events/{id}/photos/{sha256}", get(photos::open))
         .route("/p/{community}", get(public::page).post(public::report))
         .route("/p/{community}/e", get(public::find))
         .route("/p/{community}/e/{number}", get(public::event))
@@ -35,4 +41,5 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::act_on_event))
         .routes(routes!(api::todo))
         .routes(routes!(figures::event_stats))
+        .routes(routes!(photos::api_add, photos::api_list))
 }

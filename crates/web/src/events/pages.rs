@@ -160,9 +160,20 @@ async fn build(
     let f = &q.filter;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let states = EventState::ALL.map(|s| (s.as_str().to_string(), s.label().to_string()));
+    // A region chosen from the figures stays chosen while the list is filtered, and is named.
+    let place = match f.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => match shegong_domain::RegionCode::parse(r) {
+            Ok(code) => shegong_store::regions::get(&st.db, &caller.scope, &code).await.ok().map(|g| g.name),
+            Err(_) => None,
+        },
+        None => None,
+    };
     let mut s = Section {
         id: "list".into(),
-        title: format!("本辖区事件（{total}件）"),
+        title: match &place {
+            Some(name) => format!("{name}的事件（{total}件）"),
+            None => format!("本辖区事件（{total}件）"),
+        },
         headers: headers(&HEADERS),
         forms: vec![FormSpec {
             get: true,
@@ -188,7 +199,10 @@ async fn build(
                 ),
                 input("上报日期从", "from", "date", v(&f.from), 0),
                 input("至", "to", "date", v(&f.to), 0),
-            ],
+            ]
+            .into_iter()
+            .chain(place.as_ref().map(|_| hidden("region", v(&f.region))))
+            .collect(),
             button: "筛选".into(),
             ..Default::default()
         }],
@@ -212,35 +226,6 @@ async fn build(
     }
     p.sections.push(s);
     Ok(p)
-}
-
-/// The fields a step asks for, besides the action and the version.
-fn step_fields(action: &str, e: &EventItem) -> Vec<crate::sections::Field> {
-    let reason = |label: &str| input(label, "reason", "note", "", 2000);
-    match action {
-        "reject" => vec![reason("不予受理理由"), input("重复件的原事件编号（如有）", "duplicate_of", "text", "", 20)],
-        "return" => vec![reason("回退理由")],
-        "rework" => vec![reason("返工理由")],
-        "feedback" => vec![input("处置结果", "result", "note", "", 2000)],
-        "extend_request" => vec![input("延期天数", "days", "number", "5", 3), reason("延期理由")],
-        "supervise" => {
-            vec![select("督办级别", "level", "1", (1..=3).map(|l| (l.to_string(), format!("{l}级"))).collect())]
-        }
-        "rate" => vec![select(
-            "评价",
-            "rating",
-            "satisfied",
-            vec![
-                ("satisfied".into(), "满意".into()),
-                ("fair".into(), "基本满意".into()),
-                ("dissatisfied".into(), "不满意".into()),
-            ],
-        )],
-        "assign" if e.state == EventState::Escalated.as_str() => {
-            vec![input("承办社区（不填为事发社区）", "handler", "region", "", 16)]
-        }
-        _ => vec![],
-    }
 }
 
 /// `GET /events/{id}`: the event, its timeline, and the steps the caller may take.
@@ -283,6 +268,7 @@ pub(crate) async fn event_page(
     let mut s = Section { title: "事件内容".into(), headers: headers(&["项目", "内容"]), ..Default::default() };
     s.rows = facts.into_iter().map(|(k, v)| row(vec![t(k), t(v)])).collect();
     p.sections.push(s);
+    p.sections.push(crate::events::photos::section(&st, &caller, id).await?);
 
     if !d.allowed_actions.is_empty() {
         let forms = d
@@ -290,7 +276,7 @@ pub(crate) async fn event_page(
             .iter()
             .map(|a| {
                 let mut fields = vec![hidden("action", &a.action), hidden("version", e.version.to_string())];
-                fields.extend(step_fields(&a.action, e));
+                fields.extend(crate::events::views::step_fields(&a.action, e));
                 FormSpec { action: format!("/events/{id}/act"), fields, button: a.label.clone(), ..Default::default() }
             })
             .collect();

@@ -127,10 +127,15 @@ pub fn item(
         urgency: e.urgency.clone(),
         urgency_label: Urgency::parse(&e.urgency).map_or("", Urgency::label).to_string(),
         source: e.source.clone(),
-        source_label: e
-            .source_label
-            .clone()
-            .unwrap_or_else(|| Source::parse(&e.source).map_or("", Source::label).to_string()),
+        source_label: {
+            let door = Source::parse(&e.source).map_or("", Source::label);
+            match &e.source_label {
+                // A hotline through the API is named by its label; an Open311 client by both.
+                Some(l) if e.source == Source::Open311.as_str() => format!("{door}（{l}）"),
+                Some(l) => l.clone(),
+                None => door.to_string(),
+            }
+        },
         description: e.description.clone(),
         address: e.address.clone(),
         region_code: e.region_code.clone(),
@@ -186,5 +191,35 @@ pub fn detail(
             .into_iter()
             .map(|a| ActionName { action: a.into(), label: action_label(a) })
             .collect(),
+    }
+}
+
+/// The fields a step asks for, besides the action and the version.
+pub(crate) fn step_fields(action: &str, e: &EventItem) -> Vec<crate::sections::Field> {
+    use crate::sections::{input, select};
+    let reason = |label: &str| input(label, "reason", "note", "", 2000);
+    match action {
+        "reject" => vec![reason("不予受理理由"), input("重复件的原事件编号（如有）", "duplicate_of", "text", "", 20)],
+        "return" => vec![reason("回退理由")],
+        "rework" => vec![reason("返工理由")],
+        "feedback" => vec![input("处置结果", "result", "note", "", 2000)],
+        "extend_request" => vec![input("延期天数", "days", "number", "5", 3), reason("延期理由")],
+        "supervise" => {
+            vec![select("督办级别", "level", "1", (1..=3).map(|l| (l.to_string(), format!("{l}级"))).collect())]
+        }
+        "rate" => vec![select(
+            "评价",
+            "rating",
+            "satisfied",
+            vec![
+                ("satisfied".into(), "满意".into()),
+                ("fair".into(), "基本满意".into()),
+                ("dissatisfied".into(), "不满意".into()),
+            ],
+        )],
+        "assign" if e.state == EventState::Escalated.as_str() => {
+            vec![input("承办社区（不填为事发社区）", "handler", "region", "", 16)]
+        }
+        _ => vec![],
     }
 }

@@ -57,7 +57,7 @@ async fn policy(st: &AppState, p: &Params) -> Result<EventPolicy, StoreError> {
     match get(p, "jurisdiction_id") {
         None => Ok(EventPolicy::default()),
         Some(j) => {
-            let code = RegionCode::parse(j).map_err(|_| StoreError::NotFound)?;
+            let code = open311::jurisdiction(&st.db, j).await?;
             events::policy_for(&st.db.conn, code.as_str(), crate::clock::today()).await
         }
     }
@@ -82,9 +82,19 @@ pub(crate) async fn top(
     State(st): State<AppState>,
     Path(file): Path<String>,
     method: axum::http::Method,
+    headers: axum::http::HeaderMap,
     RawQuery(q): RawQuery,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
+    let fmt = split(&file).map_or(Fmt::Json, |(_, f)| f);
+    let Ok(body) = body else { return error(StatusCode::PAYLOAD_TOO_LARGE, fmt, "提交内容过大") };
+    let form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if method == axum::http::Method::POST && !form {
+        return error(StatusCode::BAD_REQUEST, fmt, "请以 application/x-www-form-urlencoded 提交服务请求");
+    }
     match split(&file) {
         Some(("services", fmt)) if method == axum::http::Method::GET => services(&st, fmt, q).await,
         Some(("requests", fmt)) if method == axum::http::Method::GET => {
@@ -189,7 +199,7 @@ fn date(p: &Params, k: &'static str) -> Result<Option<DateTime<Utc>>, StoreError
 async fn list(st: &AppState, p: &Params) -> Result<(Vec<event::Model>, bool), StoreError> {
     let key = key_of(st, p).await?;
     let region = match (get(p, "jurisdiction_id"), &key) {
-        (Some(j), _) => RegionCode::parse(j).map_err(|_| StoreError::NotFound)?,
+        (Some(j), _) => open311::jurisdiction(&st.db, j).await?,
         (None, Some(k)) => RegionCode::parse(&k.region_code).map_err(|_| StoreError::NotFound)?,
         (None, None) => {
             return Err(StoreError::invalid(shegong_domain::FieldError::new(
@@ -302,6 +312,11 @@ pub(crate) async fn one(State(st): State<AppState>, Path(file): Path<String>, Ra
         }
         Err(e) => refused(fmt, e),
     }
+}
+
+/// Any other method on an Open311 path.
+pub(crate) async fn not_allowed(Path(file): Path<String>) -> Response {
+    error(StatusCode::METHOD_NOT_ALLOWED, split(&file).map_or(Fmt::Json, |(_, f)| f), "不支持的请求方法")
 }
 
 /// `GET /open311/v2/tokens/{token}.{json,xml}`: the request a token stands for.

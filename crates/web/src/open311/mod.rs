@@ -8,14 +8,14 @@ pub(crate) mod keys;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/open311/v2/{file}", get(api::top).post(api::top))
-        .route("/open311/v2/services/{file}", get(api::definition))
-        .route("/open311/v2/requests/{file}", get(api::one))
-        .route("/open311/v2/tokens/{file}", get(api::token))
+        .route("/open311/v2/{file}", any(api::top))
+        .route("/open311/v2/services/{file}", get(api::definition).fallback(api::not_allowed))
+        .route("/open311/v2/requests/{file}", get(api::one).fallback(api::not_allowed))
+        .route("/open311/v2/tokens/{file}", get(api::token).fallback(api::not_allowed))
         .route("/system/open311", get(keys::page).post(keys::issue))
         .route("/system/open311/{id}/revoke", post(keys::revoke))
 }

@@ -22,6 +22,7 @@ mod boundary;
 mod browser;
 mod career;
 mod confirm;
+mod event_photos;
 mod events;
 mod export;
 mod findings;

@@ -79,7 +79,11 @@ async fn an_open311_client_reports_and_follows(app: TestApp) {
     // Staff see it as an event from Open311, named after the key, the reporter with the chain.
     let (_, list) = app.get_json(&community, "/api/v1/events?source=open311").await;
     let e = &list["items"][0];
-    assert_eq!((e["number"].as_str(), e["source_label"].as_str()), (Some(number.as_str()), Some("12345热线")), "{e}");
+    assert_eq!(
+        (e["number"].as_str(), e["source_label"].as_str()),
+        (Some(number.as_str()), Some("Open311（12345热线）")),
+        "{e}"
+    );
 
     // Listed with the standard filters; closed ones excluded by status=open.
     let (s, open) = json(&app, &format!("/open311/v2/requests.json?api_key={key}&status=open")).await;
@@ -154,6 +158,35 @@ async fn an_open311_client_reports_and_follows(app: TestApp) {
     assert_eq!(get(&app, "/open311/v2/requests/E000000-999999-0001.json").await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(&app, "/open311/v2/nonesuch.json").await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(&app, "/open311/v2/services.csv").await.0, StatusCode::NOT_FOUND);
+
+    // Characters XML cannot carry are left out of it; a jurisdiction that does not exist, a body
+    // that is not a form, another method: each an Open311 error.
+    let odd = [
+        ("api_key", key.as_str()),
+        ("service_code", "other"),
+        ("address_id", home.as_str()),
+        ("description", "a\u{FFFE}b\u{FFFF}c"),
+    ];
+    let (s, t) = post(&app, "/open311/v2/requests.json", &odd).await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let odd_number = serde_json::from_str::<Value>(&t).unwrap()[0]["service_request_id"].as_str().unwrap().to_string();
+    let (_, x) = get(&app, &format!("/open311/v2/requests/{odd_number}.xml?api_key={key}")).await;
+    assert!(x.contains("<description>abc</description>"), "{x}");
+    assert_eq!(get(&app, "/open311/v2/services.json?jurisdiction_id=99").await.0, StatusCode::NOT_FOUND);
+    let r = Client::new()
+        .post(app.url("/open311/v2/requests.json"))
+        .json(&serde_json::json!({"api_key": key, "service_code": "other"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = Client::new().put(app.url("/open311/v2/requests.json")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v[0]["code"], 405);
+    // Two keys never share a name (the name labels a key's requests).
+    let twice = shegong_store::events::open311::add_key(&app.db, None, "12345热线", "330481").await;
+    assert!(twice.is_err());
 
     // The OpenAPI document describes it.
     let (_, doc) = app.get_json(&community, "/api/openapi.json").await;
