@@ -41,6 +41,22 @@ await check('community accepts and assigns', async () => {
   expect(txt.includes('处置中'), 'not assigned');
   await shot(c, 'e3-event-assigned');
 });
+await check('community adds a photo to the event', async () => {
+  // A JPEG whose EXIF says where it was taken.
+  const exif = Buffer.from('Exif\0\0GPS 30.5101N 120.6803E', 'latin1');
+  const jpeg = Buffer.concat([Buffer.from([0xFF, 0xD8, 0xFF, 0xE1, 0, exif.length + 2]), exif,
+    Buffer.from([0xFF, 0xC0, 0x00, 0x0B, 8, 0x00, 0x03, 0x00, 0x04, 1, 1, 0x11, 0]),
+    Buffer.from([0xFF, 0xDA, 0x00, 0x08, 1, 1, 0, 0, 0x3F, 0, 0x12, 0x34, 0x56, 0xFF, 0xD9])]);
+  await c.goto(eventUrl);
+  await c.setInputFiles('#photos input[type=file]', { name: '现场.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+  await Promise.all([c.waitForNavigation(), c.click('#photos button[type=submit]')]);
+  const txt = await c.textContent('#photos');
+  expect(txt.includes('照片（1张）') && txt.includes('照片1'), 'no photo listed: ' + txt);
+  const href = await c.getAttribute('#photos a', 'href');
+  const kept = await (await c.request.get(base + href)).body();
+  expect(!kept.includes(Buffer.from('GPS')), 'the photo kept where it was taken');
+  await shot(c, 'e3b-event-photo');
+});
 await check('events list at desktop', async () => {
   await c.goto(base + '/events');
   await shot(c, 'e4-events-list');
@@ -112,5 +128,16 @@ await check('a community head reads the figures on a phone', async () => {
   const width = await ch.evaluate(() => document.documentElement.scrollWidth);
   expect(width <= 390, 'the figures scroll sideways on a phone: ' + width);
   await shot(ch, 'e12-figures-community-phone');
+});
+await check('a county admin issues an Open311 key, read on a phone', async () => {
+  const h = await login('haining', 390);
+  await h.goto(base + '/system/open311');
+  await h.fill('#issue input[name=name]', '城管平台' + Date.now());
+  await Promise.all([h.waitForNavigation(), h.click('#issue button[type=submit]')]);
+  const txt = await h.textContent('main');
+  expect(/签发密钥：[0-9a-f]{64}/.test(txt), 'no key shown: ' + txt.slice(0, 200));
+  const width = await h.evaluate(() => document.documentElement.scrollWidth);
+  expect(width <= 390, 'the key page scrolls sideways on a phone: ' + width);
+  await shot(h, 'e13-open311-key-phone');
 });
 await finish();

@@ -6,7 +6,7 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::{Json, Path};
 use crate::page::PageResult;
 use crate::query::Items;
-use crate::sections::{FormSpec, Section, headers, hidden, input, link, row, t};
+use crate::sections::{FormSpec, Section, headers, hidden, input, link, n, row, t};
 use axum::extract::Multipart;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -97,7 +97,7 @@ pub(crate) async fn section(st: &crate::state::AppState, caller: &Caller, id: Uu
             link(format!("照片{}", i + 1), format!("/events/{id}/photos/{}", p.sha256)),
             t(&p.created_by),
             t(crate::clock::local_time(p.created_at)),
-            t((p.size + 1023) / 1024),
+            n((p.size + 1023) / 1024),
         ]));
     }
     if shegong_domain::event_access::reports(caller.role) && (list.len() as u64) < photos::MAX_PER_EVENT {
