@@ -10,37 +10,14 @@
 //!
 //! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs it against an empty PostgreSQL database instead.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use shegong_store::entity::event;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{keep_going, ms, percentile, token};
-
-async fn get_json(app: &axum::Router, token: &str, path: &str) -> (Duration, serde_json::Value) {
-    let req = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
-    let t = Instant::now();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    let e = t.elapsed();
-    assert_eq!(status, StatusCode::OK, "{path}");
-    (e, serde_json::from_slice(&body).unwrap_or_default())
-}
-
-async fn median_of(app: &axum::Router, token: &str, path: &str, n: usize) -> (Duration, Duration, serde_json::Value) {
-    let mut times = Vec::with_capacity(n);
-    let (_, first) = get_json(app, token, path).await;
-    for _ in 0..n {
-        times.push(get_json(app, token, path).await.0);
-    }
-    (percentile(&mut times, 0.5), percentile(&mut times, 0.99), first)
-}
+use common::{get_json, keep_going, ms, percentile, timed, token};
 
 /// A reporter: their token and the community they report into.
 struct Reporter {
@@ -128,7 +105,7 @@ async fn main() {
         ("the province's open events, first page", &province, "/api/v1/events?state=open"),
         ("the county's events, first page", &county, "/api/v1/events"),
     ] {
-        let (p50, p99, v) = median_of(&app, token, path, 200).await;
+        let (p50, p99, v) = timed(&app, token, path, 200).await;
         let n = v["total"].as_u64().unwrap_or(0);
         println!("  {what}: p50 {}, p99 {} ({n} found)", ms(p50), ms(p99));
     }

@@ -11,36 +11,12 @@
 //!
 //! `SHEGONG_BENCH_DATABASE_URL=postgres://…` runs it against an empty PostgreSQL database instead.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
 use chrono::{Datelike, Months, NaiveDate};
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{ms, percentile, token};
-
-async fn get(app: &axum::Router, token: &str, path: &str) -> (Duration, serde_json::Value) {
-    let req = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
-    let t = Instant::now();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    let e = t.elapsed();
-    assert_eq!(status, StatusCode::OK, "{path}");
-    (e, serde_json::from_slice(&body).unwrap_or_default())
-}
-
-/// p50 and p99 of `n` runs after one to warm up, and the first answer.
-async fn timed(app: &axum::Router, token: &str, path: &str, n: usize) -> (Duration, Duration, serde_json::Value) {
-    let (_, first) = get(app, token, path).await;
-    let mut times = Vec::with_capacity(n);
-    for _ in 0..n {
-        times.push(get(app, token, path).await.0);
-    }
-    (percentile(&mut times, 0.5), percentile(&mut times, 0.99), first)
-}
+use common::{ms, percentile, timed, token};
 
 fn month(first: NaiveDate) -> String {
     let last = first.checked_add_months(Months::new(1)).unwrap().pred_opt().unwrap();

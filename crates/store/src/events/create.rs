@@ -146,7 +146,7 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
     };
     let by = match access {
         Some(a) => a.actor.username.as_str(),
-        None if source == Source::Open311 => super::open311::OPEN311,
+        None if source == Source::Open311 => super::OPEN311,
         None => PUBLIC,
     };
     let community =
@@ -295,7 +295,7 @@ pub(super) async fn record(txn: &sea_orm::DatabaseTransaction, e: &event::Model,
         .await?;
     let actor_name = match s.actor {
         PUBLIC => "居民".to_string(),
-        super::open311::OPEN311 => e.source_label.clone().unwrap_or_else(|| "Open311客户端".to_string()),
+        super::OPEN311 => e.source_label.clone().unwrap_or_else(|| "Open311客户端".to_string()),
         _ => shown.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| s.actor.to_string()),
     };
     event_action::ActiveModel {

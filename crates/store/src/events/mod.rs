@@ -24,6 +24,9 @@ use shegong_domain::event_access::Place;
 use shegong_domain::event_policy::EventPolicy;
 use shegong_domain::events::{EventState, Progress, Satisfaction};
 
+/// Who records what an Open311 client sends (the actor of its reports).
+pub(crate) const OPEN311: &str = "open311";
+
 /// The refusal of a step or a report by someone who only reads (an auditor).
 pub(crate) const READ_ONLY: &str = "审计人员只能查看事件，不能上报或办理";
 

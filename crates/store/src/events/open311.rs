@@ -7,6 +7,7 @@
 //! service, the times and the place's name, as a resident's public page does); with a key, the
 //! requests that key sent are read in full.
 
+use super::OPEN311;
 use super::create::create_as;
 use crate::access::Access;
 use crate::entity::{event, open311_key, region};
@@ -17,9 +18,6 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use shegong_domain::events::EventState;
 use shegong_domain::{FieldError, Permission, RegionCode};
 use uuid::Uuid;
-
-/// Who records what an Open311 client sends.
-pub(super) const OPEN311: &str = "open311";
 
 /// The most requests one read returns (the specification's suggested ceiling).
 pub const MAX_REQUESTS: u64 = 1000;

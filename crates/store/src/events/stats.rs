@@ -142,20 +142,12 @@ pub async fn stats(db: &Db, access: &Access, code: &RegionCode, from: NaiveDate,
     } else {
         direct(db, place.clone(), child_len, start, end, &mut out).await?;
     }
-    let open = [
-        EventState::Reported,
-        EventState::Accepted,
-        EventState::Escalated,
-        EventState::Assigned,
-        EventState::FedBack,
-        EventState::Verified,
-    ];
     let mut overdue = event::Entity::find()
         .select_only()
         .column_as(child(), "child")
         .column_as(Expr::col(event::Column::Id).count(), "n")
         .filter(place)
-        .filter(event::Column::State.is_in(open.map(EventState::as_str)))
+        .filter(event::Column::State.is_in(super::list::OPEN.map(EventState::as_str)))
         .filter(event::Column::TotalDue.lt(Utc::now()));
     if child_len > 0 {
         overdue = overdue.group_by(child());
@@ -202,7 +194,7 @@ async fn people(
         .filter(event_action::Column::At.gte(start))
         .filter(event_action::Column::At.lt(end))
         .filter(event_action::Column::Action.is_in(["report", "feedback", "close"]))
-        .filter(event_action::Column::Actor.is_not_in([super::create::PUBLIC, super::open311::OPEN311]))
+        .filter(event_action::Column::Actor.is_not_in([super::create::PUBLIC, super::OPEN311]))
         .group_by(event_action::Column::Actor)
         .group_by(event_action::Column::ActorName)
         .group_by(event_action::Column::Action)

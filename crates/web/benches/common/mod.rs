@@ -132,3 +132,25 @@ pub fn percentile(v: &mut [Duration], p: f64) -> Duration {
 pub fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
+
+/// One GET through the application in-process, as `token`: its time and its JSON (asserted 200).
+pub async fn get_json(app: &axum::Router, token: &str, path: &str) -> (Duration, serde_json::Value) {
+    let req = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let t = Instant::now();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let body = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    let e = t.elapsed();
+    assert_eq!(status, axum::http::StatusCode::OK, "{path}");
+    (e, serde_json::from_slice(&body).unwrap_or_default())
+}
+
+/// p50 and p99 of `n` GETs after one to warm up, and the first answer.
+pub async fn timed(app: &axum::Router, token: &str, path: &str, n: usize) -> (Duration, Duration, serde_json::Value) {
+    let (_, first) = get_json(app, token, path).await;
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        times.push(get_json(app, token, path).await.0);
+    }
+    (percentile(&mut times, 0.5), percentile(&mut times, 0.99), first)
+}
