@@ -113,6 +113,15 @@ pub struct Section {
     pub(crate) whole_export: bool,
     /// Where the table's grid of inputs is posted, all at once (empty: no grid).
     pub(crate) grid: String,
+    /// On a phone, one card per row with each value under its heading (a list read on the move).
+    pub(crate) cards: bool,
+}
+
+impl Section {
+    /// The heading of column `i`, for a card's labels.
+    pub(crate) fn header_label(&self, i: &usize) -> &str {
+        self.headers.get(*i).map_or("", |h| h.label.as_str())
+    }
 }
 
 /// A column heading; `num` right-aligns the column (a heading written `#label`).

@@ -44,11 +44,17 @@ async fn seen(db: &Db, scope: &Scope, id: Uuid) -> Result<event::Model> {
 /// Adds a photo to event `id` as `by` (staff), checked and stripped. The same picture twice is kept
 /// once.
 pub async fn add(db: &Db, by: &Access, id: Uuid, bytes: Vec<u8>) -> Result<PhotoInfo> {
+    may_add(by)?;
+    let e = seen(db, &by.scope, id).await?;
+    keep(db, &e, &by.actor.username, bytes).await
+}
+
+/// Whether `by` may add photos at all (a reader may not), asked before a body is read.
+pub fn may_add(by: &Access) -> Result<()> {
     if by.role == shegong_domain::access::Role::Auditor {
         return Err(StoreError::Forbidden(super::READ_ONLY));
     }
-    let e = seen(db, &by.scope, id).await?;
-    keep(db, &e, &by.actor.username, bytes).await
+    Ok(())
 }
 
 /// Keeps a checked photo of `e` for `who`.

@@ -35,7 +35,7 @@ fn pct(bp: Option<i64>) -> Option<f64> {
 
 /// The counts and rates of a set of events.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Rates {
+pub struct EventRates {
     #[serde(flatten)]
     pub counts: Tally,
     /// 受理（不含不予受理）
@@ -56,7 +56,7 @@ pub struct Rates {
     pub avg_close_hours: Option<f64>,
 }
 
-impl Rates {
+impl EventRates {
     pub fn new(t: Tally, overdue_now: i64) -> Self {
         Self {
             accepted: t.accepted(),
@@ -74,7 +74,7 @@ impl Rates {
 
 /// One group of a breakdown.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Group {
+pub struct EventGroup {
     pub key: String,
     pub label: String,
     pub count: i64,
@@ -82,11 +82,11 @@ pub struct Group {
 
 /// One child region's figures.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ChildFigures {
+pub struct EventChildFigures {
     pub code: String,
     pub name: String,
     #[serde(flatten)]
-    pub rates: Rates,
+    pub rates: EventRates,
 }
 
 /// The figures of a region for a period.
@@ -96,12 +96,12 @@ pub struct EventFigures {
     pub region_name: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub total: Rates,
-    pub by_source: Vec<Group>,
-    pub by_category: Vec<Group>,
-    pub by_state: Vec<Group>,
+    pub total: EventRates,
+    pub by_source: Vec<EventGroup>,
+    pub by_category: Vec<EventGroup>,
+    pub by_state: Vec<EventGroup>,
     /// 下级区划（按事发社区归属；各下级之和等于本级）
-    pub children: Vec<ChildFigures>,
+    pub children: Vec<EventChildFigures>,
     /// 社区：本期每人的上报、处置反馈与结案
     pub people: Vec<PersonTally>,
 }
@@ -146,12 +146,13 @@ pub(crate) async fn load(st: &AppState, caller: &Caller, q: &FiguresQuery) -> Ap
         let mut v = Vec::new();
         for c in regions::children(&st.db, &caller.scope, &code).await? {
             let (t, overdue) = s.children.get(&c.code).copied().unwrap_or_default();
-            v.push(ChildFigures { code: c.code, name: c.name, rates: Rates::new(t, overdue) });
+            v.push(EventChildFigures { code: c.code, name: c.name, rates: EventRates::new(t, overdue) });
         }
         v
     };
     let group = |m: &std::collections::BTreeMap<String, i64>, label: &dyn Fn(&str) -> String| {
-        let mut v: Vec<Group> = m.iter().map(|(k, n)| Group { key: k.clone(), label: label(k), count: *n }).collect();
+        let mut v: Vec<EventGroup> =
+            m.iter().map(|(k, n)| EventGroup { key: k.clone(), label: label(k), count: *n }).collect();
         v.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
         v
     };
@@ -162,7 +163,7 @@ pub(crate) async fn load(st: &AppState, caller: &Caller, q: &FiguresQuery) -> Ap
         region_name: region.name,
         from,
         to,
-        total: Rates::new(s.total, s.overdue_now),
+        total: EventRates::new(s.total, s.overdue_now),
         by_source: group(&s.by_source, &|k| Source::parse(k).map_or(k.to_string(), |x| x.label().into())),
         by_category: group(&s.by_category, &|k| policy.path_label(k).unwrap_or_else(|| k.to_string())),
         by_state,

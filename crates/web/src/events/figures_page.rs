@@ -4,7 +4,7 @@
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::events::figures::{EventFigures, FiguresQuery, Group, Rates, load};
+use crate::events::figures::{EventFigures, EventGroup, EventRates, FiguresQuery, load};
 use crate::numbers::thousands;
 use crate::page::{Chrome, PageResult, chrome, render};
 use crate::sections::Kpi;
@@ -50,6 +50,9 @@ struct StatsPage {
     lines: Vec<Line>,
     total_line: Line,
     error: String,
+    /// The dates in the form: as typed when they were refused.
+    from_text: String,
+    to_text: String,
 }
 
 fn qs(region: &str, from: &str, to: &str) -> String {
@@ -57,7 +60,7 @@ fn qs(region: &str, from: &str, to: &str) -> String {
 }
 
 /// The cells of one region's figures, linked to its events where a count is.
-fn cells(name: (String, String), r: &Rates, events: &str, overdue: &str) -> Vec<(String, String)> {
+fn cells(name: (String, String), r: &EventRates, events: &str, overdue: &str) -> Vec<(String, String)> {
     let overdue = if r.overdue_now > 0 { overdue } else { "" };
     vec![
         name,
@@ -78,12 +81,12 @@ fn overdue_link(region: &str) -> String {
     format!("/events?region={region}&overdue=true#list")
 }
 
-fn pie(groups: &[Group]) -> String {
+fn pie(groups: &[EventGroup]) -> String {
     json!({"type": "pie", "unit": "件", "data": groups.iter().map(|g| json!([g.label, g.count])).collect::<Vec<_>>()})
         .to_string()
 }
 
-fn bars(groups: &[Group]) -> String {
+fn bars(groups: &[EventGroup]) -> String {
     json!({"type": "bar", "data": groups.iter().map(|g| json!([g.label, g.count])).collect::<Vec<_>>()}).to_string()
 }
 
@@ -165,6 +168,8 @@ pub(crate) async fn stats_page(
         child_label: code.level().child().map_or("下级区划", |l| l.label()).to_string(),
         lines,
         total_line,
+        from_text: if error.is_empty() { from.clone() } else { q.from.clone().unwrap_or_default() },
+        to_text: if error.is_empty() { to.clone() } else { q.to.clone().unwrap_or_default() },
         error,
         f,
     })
@@ -192,7 +197,7 @@ const RATE_HEADERS: [(&str, f64); 10] = [
     ("不予受理", 10.0),
 ];
 
-fn rate_cells(r: &Rates) -> Vec<XCell> {
+fn rate_cells(r: &EventRates) -> Vec<XCell> {
     let opt = |v: Option<f64>| v.map_or(XCell::T(String::new()), XCell::N);
     vec![
         XCell::N(r.counts.reported as f64),
@@ -211,7 +216,7 @@ fn rate_cells(r: &Rates) -> Vec<XCell> {
 /// A column of an export: its heading and width.
 type Header = (&'static str, f64);
 
-fn named(code: &str, name: &str, r: &Rates) -> Vec<XCell> {
+fn named(code: &str, name: &str, r: &EventRates) -> Vec<XCell> {
     let mut v = vec![XCell::T(code.to_string()), XCell::T(name.to_string())];
     v.extend(rate_cells(r));
     v

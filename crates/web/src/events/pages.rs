@@ -114,6 +114,7 @@ async fn build(
             "最先到期的在前。".into()
         },
         headers: headers(&HEADERS),
+        cards: true,
         ..Default::default()
     };
     s.rows = todo.iter().map(event_row).collect();
@@ -175,6 +176,7 @@ async fn build(
             None => format!("本辖区事件（{total}件）"),
         },
         headers: headers(&HEADERS),
+        cards: true,
         forms: vec![FormSpec {
             get: true,
             fields: vec![

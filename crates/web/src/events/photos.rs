@@ -39,7 +39,20 @@ async fn read(mut m: Multipart) -> ApiResult<(Vec<u8>, String)> {
 #[utoipa::path(post, path = "/events/{id}/photos", tag = "民情事件", params(("id" = Uuid, Path, description = "事件")),
     request_body(content_type = "multipart/form-data", description = "file：照片"),
     responses((status = 201, description = "已保存", body = PhotoInfo)))]
-pub async fn api_add(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>, m: Multipart) -> ApiResult<Response> {
+pub async fn api_add(
+    Ctx { st, caller }: Ctx,
+    Path(id): Path<Uuid>,
+    m: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    // Who may add is answered before the body is read.
+    photos::may_add(&caller.access)?;
+    let m = m.map_err(|_| {
+        AppError::Invalid(vec![FieldError::new(
+            "event_photo",
+            "file",
+            "请以 multipart/form-data 上传照片（字段 file）",
+        )])
+    })?;
     let (bytes, _) = read(m).await?;
     let p = photos::add(&st.db, &caller.access, id, bytes).await?;
     Ok((StatusCode::CREATED, Json(p)).into_response())

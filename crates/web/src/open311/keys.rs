@@ -42,6 +42,7 @@ async fn build(st: &AppState, caller: &Caller, m: &Msg) -> Result<SectionsPage, 
         title: "已签发的密钥".into(),
         text: if keys.is_empty() { "还没有签发密钥。".into() } else { String::new() },
         headers: headers(&["客户端名称", "区划", "签发人", "签发时间", "状态"]),
+        cards: true,
         ..Default::default()
     };
     for k in &keys {

@@ -97,7 +97,9 @@ both_engines!(every_write_route_as_every_role);
 fn the_matrix_lists_every_write_route() {
     let listed: Vec<String> = matrix().iter().map(|(m, p, _)| format!("{m} {p}")).collect();
     let spec = shegong_web::openapi::spec();
-    let skip = ["/api/v1/auth/token", "/api/v1/auth/tokens/{id}", "/api/v1/policies/check"];
+    // Open311's requests are posted with a client's key, not as a role (tested in open311.rs).
+    let skip =
+        ["/api/v1/auth/token", "/api/v1/auth/tokens/{id}", "/api/v1/policies/check", "/open311/v2/requests.json"];
     for (path, ops) in spec["paths"].as_object().unwrap() {
         if skip.contains(&path.as_str()) {
             continue;
