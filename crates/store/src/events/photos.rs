@@ -24,6 +24,8 @@ pub struct PhotoInfo {
     pub content_type: String,
     pub size: i32,
     pub created_by: String,
+    /// 添加人姓名（当前的显示名）
+    pub created_by_name: String,
     pub created_at: chrono::DateTime<Utc>,
 }
 
@@ -97,6 +99,7 @@ fn info(p: &event_photo::Model) -> PhotoInfo {
         sha256: p.sha256.clone(),
         content_type: p.content_type.clone(),
         size: p.size,
+        created_by_name: p.created_by.clone(),
         created_by: p.created_by.clone(),
         created_at: p.created_at,
     }
@@ -122,12 +125,28 @@ pub async fn list(db: &Db, scope: &Scope, id: Uuid) -> Result<Vec<PhotoInfo>> {
         .into_tuple()
         .all(&db.conn)
         .await?;
+    // Named as people are called, not by their login names.
+    let mut who: Vec<String> = rows.iter().map(|r| r.3.clone()).collect();
+    who.sort();
+    who.dedup();
+    let names: std::collections::HashMap<String, String> = crate::entity::user::Entity::find()
+        .select_only()
+        .column(crate::entity::user::Column::Username)
+        .column(crate::entity::user::Column::DisplayName)
+        .filter(crate::entity::user::Column::Username.is_in(who))
+        .into_tuple::<(String, String)>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .filter(|(_, d)| !d.trim().is_empty())
+        .collect();
     Ok(rows
         .into_iter()
         .map(|(sha256, content_type, size, created_by, created_at)| PhotoInfo {
             sha256,
             content_type,
             size,
+            created_by_name: names.get(&created_by).cloned().unwrap_or_else(|| created_by.clone()),
             created_by,
             created_at,
         })

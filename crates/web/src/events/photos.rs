@@ -108,7 +108,7 @@ pub(crate) async fn section(st: &crate::state::AppState, caller: &Caller, id: Uu
     for (i, p) in list.iter().enumerate() {
         s.rows.push(row(vec![
             link(format!("照片{}", i + 1), format!("/events/{id}/photos/{}", p.sha256)),
-            t(&p.created_by),
+            t(&p.created_by_name),
             t(crate::clock::local_time(p.created_at)),
             n((p.size + 1023) / 1024),
         ]));

@@ -51,6 +51,9 @@ async fn photos_are_kept_without_their_place(app: TestApp) {
     assert_eq!((s, again["sha256"].as_str()), (StatusCode::CREATED, Some(sha.as_str())));
     let (_, list) = app.get_json(&community, &format!("/api/v1/events/{id}/photos")).await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1), "{list}");
+    // Named as the person is called, not by the login name.
+    let who = list["items"][0]["created_by_name"].as_str().unwrap_or_default();
+    assert!(!who.is_empty() && who != "community", "{list}");
     // What is kept no longer says where it was taken.
     let r = app.get(&community, &format!("/events/{id}/photos/{sha}")).await;
     assert_eq!(r.status(), StatusCode::OK);
