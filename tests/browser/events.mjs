@@ -3,17 +3,7 @@
 // A community head reports an event from the form and takes it round the first steps; a grid worker
 // finds it on a phone; the province sees the reporter masked; a resident reports on the community's
 // public page at a phone's width and gets a number; a county administrator opens the demo's year.
-import { base, out, browser, check, expect, finish } from './harness.mjs';
-async function login(user, width = 1400) {
-  const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', 'shegong2026');
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  return page;
-}
-async function shot(page, name) { await page.screenshot({ path: `${out}/${name}.png`, fullPage: true }); }
+import { base, out, browser, check, expect, finish, login, shot } from './harness.mjs';
 const c = await login('community');
 const me = await (await c.request.get(base + '/api/v1/me')).json();
 let eventUrl = '';

@@ -23,3 +23,16 @@ export async function finish() {
   console.log(`${tally.passed} passed, ${tally.failed} failed`);
   process.exit(tally.failed ? 1 : 0);
 }
+
+/** A demo user's logged-in page at `width` pixels (a desktop unless a phone's width is given). */
+export async function login(user, width = 1400) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  await page.goto(base + '/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', 'shegong2026');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  return page;
+}
+/** A full-page screenshot named `name` in OUT_DIR. */
+export async function shot(page, name) { await page.screenshot({ path: `${out}/${name}.png`, fullPage: true }); }

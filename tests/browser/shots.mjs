@@ -2,18 +2,7 @@
 //   node shots.mjs BASE_URL OUT_DIR
 // Logs in as demo users, walks the pages people use, asserts what they must show, and keeps a
 // screenshot of each page in OUT_DIR. Prints "N passed, M failed" and exits non-zero on failure.
-import { base, out, browser, check, expect, finish } from './harness.mjs';
-
-async function login(user) {
-  const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  await page.goto(base + '/login');
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', 'shegong2026');
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  return page;
-}
-async function shot(page, name) { await page.screenshot({ path: `${out}/${name}.png`, fullPage: true }); }
+import { base, out, browser, check, expect, finish, login, shot } from './harness.mjs';
 
 const page = await login('haining');
 let workerUrl = '';

@@ -44,6 +44,8 @@ pub enum Permission {
     ManageTraining,
     /// Maintain the reserve pool.
     ManageReserves,
+    /// Staff the grids: 网格员, 包格两委, 联户长, 网格党小组.
+    ManageGrids,
     /// Apply policies to regions and record reference wages.
     ApplyPolicy,
     /// Compute, review, lock and adjust payroll.
@@ -74,6 +76,7 @@ impl Permission {
             Self::ScoreAssessment => "您的角色不能录入考核评分",
             Self::ManageTraining => "只有民政管理员可以组织培训",
             Self::ManageReserves => "您的角色不能维护后备力量",
+            Self::ManageGrids => "您的角色不能调整网格人员",
             Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
             Self::RunPayroll => "只有民政管理员可以计算、审核、锁定和调整薪酬",
             Self::ViewBudget => "只有管理员和审计人员可以查看预算",
@@ -93,7 +96,7 @@ impl Role {
         let head = self == Self::CommunityHead;
         let auditor = self == Self::Auditor;
         match p {
-            EditArchive | ResolveCorrection | ScoreAssessment | ManageReserves => admin || head,
+            EditArchive | ResolveCorrection | ScoreAssessment | ManageReserves | ManageGrids => admin || head,
             CorrectIdNumber | ExitWorker | ManageAssessment | ManageTraining | ApplyPolicy | RunPayroll
             | ManageUsers => admin,
             RequestCorrection => !auditor,

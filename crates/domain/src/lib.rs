@@ -6,6 +6,7 @@
 //! parsed values.
 
 pub mod access;
+pub mod affairs;
 pub mod calendar;
 pub mod career;
 pub mod codes;
@@ -16,6 +17,7 @@ pub mod event_policy;
 pub mod event_stats;
 pub mod events;
 pub mod files;
+pub mod grids;
 pub mod id_number;
 pub mod password;
 pub mod pay;

@@ -184,6 +184,15 @@ pub struct AssessmentPolicy {
     pub grades: Vec<Grade>,
     /// At most this share (per cent) of a round may be 优秀.
     pub excellent_cap_pct: Option<u32>,
+    /// How the routine score (日常考核) is proposed from the year's 事务办理 (`None`: not proposed).
+    pub routine_from_events: Option<crate::affairs::RoutineRule>,
+}
+
+impl AssessmentPolicy {
+    /// The rule proposing routine scores from 事务办理, when there is one and the routine score counts.
+    pub fn routine_rule(&self) -> Option<crate::affairs::RoutineRule> {
+        self.routine_from_events.filter(|_| self.routine_weight > 0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -410,6 +419,19 @@ struct RawAssessment {
     min_scores: BTreeMap<Grade, u32>,
     #[serde(default)]
     excellent_cap_pct: Option<u32>,
+    #[serde(default)]
+    routine_from_events: Option<RawRoutine>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoutine {
+    base: u32,
+    per_report: u32,
+    report_cap: u32,
+    per_handled: u32,
+    handled_cap: u32,
+    on_time: u32,
 }
 
 #[derive(Deserialize)]
@@ -740,6 +762,19 @@ fn check_assessment(raw: &Spanned<RawAssessment>, text: &str) -> Result<Assessme
     if a.excellent_cap_pct.is_some_and(|c| c == 0 || c > 100) {
         return Err(at(raw, text, "assessment.excellent_cap_pct 应在1至100之间"));
     }
+    let routine = a.routine_from_events.as_ref().map(|r| crate::affairs::RoutineRule {
+        base: r.base,
+        per_report: r.per_report,
+        report_cap: r.report_cap,
+        per_handled: r.per_handled,
+        handled_cap: r.handled_cap,
+        on_time: r.on_time,
+    });
+    if let Some(r) = routine
+        && [r.base, r.report_cap, r.handled_cap, r.on_time, r.per_report, r.per_handled].iter().any(|v| *v > 100)
+    {
+        return Err(at(raw, text, "assessment.routine_from_events 的各项分值应在0至100之间"));
+    }
     Ok(AssessmentPolicy {
         organisation_weight: a.organisation_weight,
         residents_weight: a.residents_weight,
@@ -747,6 +782,7 @@ fn check_assessment(raw: &Spanned<RawAssessment>, text: &str) -> Result<Assessme
         thresholds,
         grades: a.grades.clone(),
         excellent_cap_pct: a.excellent_cap_pct,
+        routine_from_events: routine,
     })
 }
 

@@ -238,6 +238,16 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
         s.field(format!("assessment.min_scores.{}", g.as_str()), format!("{}最低分", g.label()), Int, false, "百分制");
     }
     s.field("assessment.excellent_cap_pct", "优秀比例上限（%）", Int, false, "不设可留空");
+    for (k, l, hint) in [
+        ("base", "基础分", "由事务办理算日常考核建议分；不设可留空"),
+        ("per_report", "每上报1件加分", ""),
+        ("report_cap", "上报加分上限", ""),
+        ("per_handled", "每办理1件加分", ""),
+        ("handled_cap", "办理加分上限", ""),
+        ("on_time", "按期办结率100%时加分", ""),
+    ] {
+        s.field(format!("assessment.routine_from_events.{k}"), format!("日常考核建议·{l}"), Int, false, hint);
+    }
     s.group("退出与后备");
     s.field("exit.incompetent_consecutive", "连续不合格几年退出", Int, true, "");
     s.field("exit.incompetent_total", "累计不合格几年退出", Int, true, "");

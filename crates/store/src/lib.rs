@@ -17,6 +17,7 @@ pub mod distribution;
 pub mod entity;
 pub mod error;
 pub mod events;
+pub mod grids;
 pub mod imports;
 pub mod migration;
 pub mod payroll;

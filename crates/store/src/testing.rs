@@ -270,6 +270,15 @@ pub mod hostile {
     }
 }
 
+/// The access of a person of `role` bound to `region`, acting as `name` (tests' callers).
+pub fn person(role: shegong_domain::access::Role, region: &str, name: &str) -> crate::access::Access {
+    crate::access::Access::new(
+        shegong_domain::Scope::Region(shegong_domain::RegionCode::parse(region).expect("a region code")),
+        role,
+        crate::access::Actor { username: name.into(), role: role.as_str().into(), region_code: region.into() },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

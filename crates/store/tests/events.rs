@@ -4,20 +4,12 @@
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use shegong_domain::access::Role;
-use shegong_domain::{RegionCode, Scope};
-use shegong_store::access::{Access, Actor};
+use shegong_store::access::Access;
 use shegong_store::demo::{self, DemoOptions};
 use shegong_store::entity::region;
 use shegong_store::error::StoreError;
 use shegong_store::events::{self, ActInput, EventFilter, NewEvent};
-
-fn person(role: Role, region: &str, name: &str) -> Access {
-    Access::new(
-        Scope::Region(RegionCode::parse(region).unwrap()),
-        role,
-        Actor { username: name.into(), role: role.as_str().into(), region_code: region.into() },
-    )
-}
+use shegong_store::testing::person;
 
 fn step(action: &str, version: i32) -> ActInput {
     ActInput { action: action.into(), version: Some(version.into()), ..Default::default() }

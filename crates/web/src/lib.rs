@@ -11,6 +11,7 @@ pub mod archive;
 pub mod assessment;
 pub mod dashboard;
 pub mod events;
+pub mod grids;
 pub mod imports;
 pub mod inbox;
 pub mod open311;
@@ -56,6 +57,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(assessment::api_routes())
         .merge(dashboard::api_routes())
         .merge(events::api_routes())
+        .merge(grids::api_routes())
         .merge(imports::api_routes())
         .merge(pay::api_routes())
         .merge(policies::api_routes())
@@ -80,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assessment::routes())
         .merge(dashboard::routes())
         .merge(events::routes())
+        .merge(grids::routes())
         .merge(imports::routes())
         .merge(inbox::routes())
         .merge(open311::routes())

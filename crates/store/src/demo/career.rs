@@ -125,6 +125,8 @@ pub(super) async fn career_and_pay(
                 combined_tenths: Set(Some(*s as i32)),
                 grade: Set(Some(g.as_str().into())),
                 note: Set(None),
+                routine_proposal: Set(None),
+                routine_reason: Set(None),
             });
             if published {
                 grades.push(assessment::ActiveModel {

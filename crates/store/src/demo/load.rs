@@ -108,7 +108,9 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             let households: i64 = rng.random_range(1000..=5000);
             let residents = households * rng.random_range(230..=300) / 100;
             let code = format!("{}{:03}", street, i);
-            let grids = (households + 399) / 400;
+            // Grids of about 400 households; in one community of seven, fewer and larger ones
+            // (above the 500 of the grid norm), as the coverage figures should show.
+            let grids = if i % 7 == 3 { (households + 649) / 650 } else { (households + 399) / 400 };
             for g in 1..=grids {
                 let hh = households / grids + if g <= households % grids { 1 } else { 0 };
                 grid_rows.push(RegionRow {
@@ -570,6 +572,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         .await?;
         summary.logins.push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
+    summary.grid_duties = super::grids::load(db, prov, &hc, opts.today, opts.seed).await?;
     summary.events = super::events::load(db, &hc, opts.today, opts.seed).await?;
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;

@@ -3,6 +3,7 @@
 
 mod career;
 pub mod events;
+mod grids;
 mod load;
 pub mod national;
 mod people;
@@ -47,6 +48,8 @@ pub struct DemoSummary {
     pub grids: usize,
     pub workers_active: usize,
     pub workers_exited: usize,
+    /// 网格员, 包格两委, 联户长 and party groups on the grids' rosters.
+    pub grid_duties: u64,
     /// 民情事件 of the demo county's year.
     pub events: u64,
     pub logins: Vec<(String, String, String)>,

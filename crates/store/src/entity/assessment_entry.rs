@@ -9,4 +9,8 @@ super::province_table! {
     pub combined_tenths: Option<i32>,
     pub grade: Option<String>,
     pub note: Option<String>,
+    /// The routine score proposed from the year's 事务办理 when the round was graded.
+    pub routine_proposal: Option<i32>,
+    /// Why the routine score differs from the proposal (recorded by whoever scored).
+    pub routine_reason: Option<String>,
 }

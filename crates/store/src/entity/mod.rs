@@ -15,6 +15,7 @@ pub mod education;
 pub mod event;
 pub mod event_action;
 pub mod event_photo;
+pub mod grid_duty;
 pub mod id_registry;
 pub mod import;
 pub mod import_reservation;

@@ -4,6 +4,7 @@
 //! and time limits of the region's policy (`shegong_domain::event_policy`) on the working calendar.
 
 mod act;
+pub mod affairs;
 mod create;
 mod list;
 pub mod open311;

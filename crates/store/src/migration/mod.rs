@@ -32,6 +32,8 @@ mod m0024_events;
 mod m0025_event_figures;
 mod m0026_open311;
 mod m0027_event_photos;
+mod m0028_grids;
+mod m0029_affairs;
 
 pub struct Migrator;
 
@@ -73,6 +75,8 @@ impl MigratorTrait for Migrator {
             m0025_event_figures,
             m0026_open311,
             m0027_event_photos,
+            m0028_grids,
+            m0029_affairs,
         ]
     }
 }

@@ -97,6 +97,8 @@ pub async fn create(
             combined_tenths: Set(None),
             grade: Set(None),
             note: Set(None),
+            routine_proposal: Set(None),
+            routine_reason: Set(None),
         })
         .collect();
     for chunk in rows.chunks(1000) {

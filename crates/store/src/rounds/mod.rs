@@ -5,11 +5,13 @@
 
 mod create;
 mod publish;
+mod routine;
 mod scoring;
 mod view;
 
 pub use create::create;
 pub use publish::{amend, amendments, publish};
+pub use routine::{adopt_proposals, explain_routine};
 pub use scoring::{ADJUSTED, ScoreInput, Shown, compute, reopen, save_scores, save_scores_over, set_grade};
 pub use view::{EntryView, RoundView, get, labels_of, list};
 

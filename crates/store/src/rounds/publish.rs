@@ -1,7 +1,7 @@
 //! Publishing a round's grades to the archives, and amendments after publication.
 
-use super::scoring::round_entries;
 use super::view::find;
+use super::view::round_entries;
 use super::{bad, require};
 use shegong_domain::status::{RoundStatus, Status};
 

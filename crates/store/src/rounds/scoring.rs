@@ -1,6 +1,6 @@
 //! Scores, the grades they propose under the policy's thresholds and cap, and changes within the cap.
 
-use super::view::find;
+use super::view::{find, round_entries};
 use super::{bad, require};
 use shegong_domain::status::{RoundStatus, Status};
 
@@ -10,9 +10,7 @@ use crate::entity::{assessment_entry, assessment_round};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use crate::workers::editable;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use serde::Deserialize;
 use shegong_domain::FieldError;
 use shegong_domain::Permission;
@@ -98,6 +96,10 @@ pub async fn save_scores_over(
         am.organisation_score = Set(s.organisation);
         am.residents_score = Set(s.residents);
         am.routine_score = Set(s.routine);
+        if s.routine != e.routine_score {
+            // A reason given for the old score does not speak for a new one.
+            am.routine_reason = Set(None);
+        }
         am.note =
             Set(s.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(|n| n.chars().take(200).collect()));
         am.update(&txn).await?;
@@ -150,10 +152,26 @@ pub async fn compute(db: &Db, access: &Access, id: Uuid) -> Result<assessment_ro
             ),
         ));
     }
+    // A routine score other than the one 事务办理 proposes needs its reason recorded first.
+    let proposals = super::routine::proposals(db, &round, &policy, &entries).await?;
+    let unexplained = super::routine::unexplained(&txn, &round, &entries, &proposals).await?;
+    if !unexplained.is_empty() {
+        return Err(bad(
+            "routine_reason_missing",
+            "routine_reason",
+            format!(
+                "{}人的平时考核与事务办理建议分不同，尚未说明理由（{}），请先在名单中填写理由再评定等次",
+                unexplained.len(),
+                unexplained.iter().take(10).cloned().collect::<Vec<_>>().join("、")
+            ),
+        ));
+    }
     let cap = a.excellent_cap_pct.map(|c| excellent_cap(entries.len() as u32, c));
     let grades = propose_grades(&scores, |s| policy.grade_for_score(s), cap);
     for ((e, s), g) in entries.into_iter().zip(scores).zip(grades) {
+        let proposal = proposals.get(&e.worker_id).map(|p| p.score);
         let mut am = e.into_active_model();
+        am.routine_proposal = Set(proposal);
         am.combined_tenths = Set(Some(s as i32));
         am.grade = Set(Some(g.as_str().into()));
         am.update(&txn).await?;
@@ -188,18 +206,6 @@ pub async fn reopen(db: &Db, access: &Access, id: Uuid) -> Result<assessment_rou
     crate::audit::entry(actor, "assessment.round.reopen", &round.region_code).target(round.id).save(&txn).await?;
     txn.commit().await?;
     Ok(round)
-}
-
-pub(super) async fn round_entries(
-    txn: &DatabaseTransaction,
-    round: &assessment_round::Model,
-) -> Result<Vec<assessment_entry::Model>> {
-    Ok(assessment_entry::Entity::find()
-        .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
-        .filter(assessment_entry::Column::RoundId.eq(round.id))
-        .order_by_asc(assessment_entry::Column::Id)
-        .all(txn)
-        .await?)
 }
 
 /// Adjusts one proposed grade while the round is scored; the 优秀 cap still holds.

@@ -33,6 +33,10 @@ pub struct EntryView {
     pub entry: assessment_entry::Model,
     pub name: String,
     pub title: String,
+    /// The year's 事务办理, where the policy proposes routine scores from it.
+    pub affairs: Option<shegong_domain::affairs::Affairs>,
+    /// The routine score 事务办理 proposes, explained.
+    pub proposal: Option<shegong_domain::affairs::Proposal>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -87,11 +91,20 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
         .into_iter()
         .map(|e| {
             let (name, title) = names.get(&e.worker_id).cloned().unwrap_or_default();
-            EntryView { entry: e, name, title }
+            EntryView { entry: e, name, title, affairs: None, proposal: None }
         })
         .collect();
     entries.sort_by(|a, b| a.entry.region_code.cmp(&b.entry.region_code).then(a.name.cmp(&b.name)));
     let (_, policy) = crate::policies::get(&db.conn, &round.policy_name, Some(round.policy_version)).await?;
+    if let Some(rule) = policy.assessment.routine_rule() {
+        let ids: Vec<Uuid> = entries.iter().map(|e| e.entry.worker_id).collect();
+        let affairs = crate::events::affairs::of_workers(db, &round.province_code, &ids, round.year).await?;
+        for e in &mut entries {
+            let a = affairs.get(&e.entry.worker_id).copied().unwrap_or_default();
+            e.proposal = Some(shegong_domain::affairs::propose(&a, &rule));
+            e.affairs = Some(a);
+        }
+    }
     let n = assessment_entry::Entity::find()
         .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
         .filter(assessment_entry::Column::RoundId.eq(round.id))
@@ -120,4 +133,17 @@ pub async fn labels_of(db: &Db, scope: &Scope, ids: Vec<Uuid>) -> Result<HashMap
         .into_iter()
         .map(|r| (r.id, format!("{}年度考核", r.year)))
         .collect())
+}
+
+/// Every entry of a round, in the write transaction.
+pub(super) async fn round_entries(
+    txn: &sea_orm::DatabaseTransaction,
+    round: &assessment_round::Model,
+) -> Result<Vec<assessment_entry::Model>> {
+    Ok(assessment_entry::Entity::find()
+        .filter(assessment_entry::Column::ProvinceCode.eq(&round.province_code))
+        .filter(assessment_entry::Column::RoundId.eq(round.id))
+        .order_by_asc(assessment_entry::Column::Id)
+        .all(txn)
+        .await?)
 }

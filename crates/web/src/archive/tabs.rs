@@ -293,3 +293,51 @@ pub(crate) async fn corrections(st: &AppState, caller: &Caller, id: Uuid) -> Row
         })
         .collect())
 }
+
+/// One year of 事务办理 as the tab shows it.
+pub(crate) struct AffairsRow {
+    pub year: i32,
+    pub reported: i64,
+    pub handled: i64,
+    pub closed: i64,
+    pub on_time: i64,
+    pub rate: String,
+    /// The routine score the policy in force proposes from it, explained ("" without a rule).
+    pub proposal: String,
+}
+
+/// The worker's 事务办理 by year, and the rule of the policy in force that proposes a routine score
+/// from it (described; empty when the policy has none).
+pub(crate) async fn affairs(
+    st: &AppState,
+    caller: &Caller,
+    w: &shegong_store::entity::worker::Model,
+    today: chrono::NaiveDate,
+) -> Result<(Vec<AffairsRow>, String), PageError> {
+    use shegong_domain::affairs::propose;
+    let years = shegong_store::events::affairs::of_worker(&st.db, &caller.scope, w.id).await?;
+    let resolver = shegong_store::policies::Resolver::load(&st.db.conn, &w.region_code, today).await?;
+    let rule = resolver.resolve(&w.region_code).and_then(|f| f.policy.assessment.routine_rule());
+    let described = rule.map_or(String::new(), |r| {
+        format!(
+            "基础{}分，每上报1件加{}分（上限{}分），每办理1件加{}分（上限{}分），按期办结率100%加{}分（按比例），最高100分。",
+            r.base, r.per_report, r.report_cap, r.per_handled, r.handled_cap, r.on_time
+        )
+    });
+    let rows = years
+        .into_iter()
+        .map(|(year, a)| AffairsRow {
+            year,
+            reported: a.reported,
+            handled: a.handled,
+            closed: a.closed,
+            on_time: a.closed_on_time,
+            rate: a.on_time_bp().map_or("—".into(), |bp| format!("{:.1}%", bp as f64 / 100.0)),
+            proposal: rule.map_or(String::new(), |r| {
+                let p = propose(&a, &r);
+                format!("{}分（{}）", p.score, p.why)
+            }),
+        })
+        .collect();
+    Ok((rows, described))
+}

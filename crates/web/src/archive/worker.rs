@@ -60,6 +60,11 @@ struct WorkerPage {
     files: Vec<FileRow>,
     file_kinds: Vec<(String, String)>,
     has_photo: bool,
+    /// Grids the worker covers now: (网格员 or 包格两委, the grid's name, its code).
+    grid_duties: Vec<(String, String, String)>,
+    /// 事务办理 by year (the 事务办理 tab), and the policy's rule for the proposed routine score.
+    affairs: Vec<tabs::AffairsRow>,
+    affairs_rule: String,
 }
 
 /// A kept scan as the 材料 tab lists it.
@@ -131,6 +136,16 @@ pub(crate) async fn worker_page(
     } else {
         vec![]
     };
+    let grid_duties = shegong_store::grids::of_worker(&st.db, &caller.scope, id)
+        .await?
+        .into_iter()
+        .map(|(d, name)| {
+            let label = shegong_domain::grids::Duty::parse(&d.duty).map_or("", |x| x.label());
+            (label.to_string(), name, d.grid_code)
+        })
+        .collect();
+    let (affairs, affairs_rule) =
+        if tab == "affairs" { tabs::affairs(&st, &caller, &a.worker, today).await? } else { Default::default() };
     let notice = q.flash.notice(caller.user.id);
     let errors = q.flash.errors(caller.user.id);
     render(WorkerPage {
@@ -144,6 +159,7 @@ pub(crate) async fn worker_page(
             ("assessment", "考核"),
             ("training", "培训"),
             ("pay", "薪酬"),
+            ("affairs", "事务办理"),
             ("reward", "奖惩"),
             ("files", "材料"),
             ("history", "履历/历史"),
@@ -152,6 +168,9 @@ pub(crate) async fn worker_page(
         files,
         file_kinds: shegong_domain::files::KINDS.iter().map(|(k, l)| (k.to_string(), l.to_string())).collect(),
         has_photo,
+        grid_duties,
+        affairs,
+        affairs_rule,
         level,
         level_steps,
         payslips,

@@ -6,6 +6,7 @@ pub(crate) mod grid;
 pub(crate) mod pages;
 pub(crate) mod round;
 pub(crate) mod rounds_api;
+pub(crate) mod routine;
 pub(crate) mod worker;
 
 use crate::state::AppState;
@@ -30,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/assessments/{id}/grade", post(pages::set_grade))
         .route("/assessments/{id}/reopen", post(pages::reopen_round))
         .route("/assessments/{id}/publish", post(pages::publish_round))
+        .route("/assessments/{id}/routine/adopt", post(routine::adopt_page))
+        .route("/assessments/{id}/routine/reason", post(routine::reason_page))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
@@ -44,4 +47,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds_api::score_round))
         .routes(routes!(rounds_api::set_round_grade))
         .routes(routes!(rounds_api::publish_round))
+        .routes(routes!(routine::adopt))
+        .routes(routes!(routine::reason))
 }

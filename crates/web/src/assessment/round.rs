@@ -160,6 +160,15 @@ pub(crate) async fn round_view(
         }]),
         _ => {}
     }
+    let proposing = v.entries.iter().any(|e| e.proposal.is_some());
+    if draft && proposing {
+        actions.forms.push(FormSpec {
+            action: format!("/assessments/{id}/routine/adopt"),
+            button: "未录入平时考核的，采用事务办理建议分".into(),
+            plain: true,
+            ..Default::default()
+        });
+    }
     if draft {
         actions.forms.push(FormSpec {
             action: format!("/assessments/{id}/scores/import"),
@@ -187,12 +196,34 @@ pub(crate) async fn round_view(
     }
     let mut s = Section {
         title: "名单".into(),
-        headers: headers(&["姓名", "社区", "职务", "#组织评价", "#群众评议", "#平时考核", "#综合得分", "等次", ""]),
+        headers: if proposing {
+            headers(&[
+                "姓名",
+                "社区",
+                "职务",
+                "#组织评价",
+                "#群众评议",
+                "#平时考核",
+                "#事务办理建议分",
+                "与建议不同的理由",
+                "#综合得分",
+                "等次",
+                "",
+            ])
+        } else {
+            headers(&["姓名", "社区", "职务", "#组织评价", "#群众评议", "#平时考核", "#综合得分", "等次", ""])
+        },
         ..Default::default()
     };
     if draft && !SectionsPage::wants_xlsx(m) {
         s.grid = format!("/assessments/{id}/scores");
         s.text = "在表格中直接填写分数（0–100的整数），可从 Excel 复制多行多列后粘贴到第一个格子，填完按“保存全部”。也可导出本表，填好分数后导入。".into();
+    }
+    if let Some(r) = v.policy.assessment.routine_from_events.filter(|_| proposing) {
+        s.text.push_str(&format!(
+            "事务办理建议分（{}年民情事件）：基础{}分，每上报1件加{}分（上限{}分），每办理1件加{}分（上限{}分），按期办结率100%加{}分（按比例），最高100分；平时考核与建议分不同的，须记录理由后才能评定等次。",
+            v.round.year, r.base, r.per_report, r.report_cap, r.per_handled, r.handled_cap, r.on_time
+        ));
     }
     let score = |x: Option<i32>| x.map(|v| v.to_string()).unwrap_or_default();
     for e in &v.entries {
@@ -226,6 +257,24 @@ pub(crate) async fn round_view(
                 placeholder: format!("{}的{label}", e.name),
                 num: true,
                 ..Default::default()
+            });
+        }
+        if let Some(p) = &e.proposal {
+            let a = e.affairs.unwrap_or_default();
+            cells.push(n(format!("{}（上报{}/办理{}）", p.score, a.reported, a.handled)));
+            let differs = x.routine_score.is_some_and(|r| r != p.score);
+            cells.push(match (&x.routine_reason, differs && draft) {
+                (Some(why), _) if differs => t(why),
+                (_, true) => Cell {
+                    form: format!("/assessments/{id}/routine/reason"),
+                    hidden: vec![("worker_id".into(), x.worker_id.to_string())],
+                    input: "routine_reason".into(),
+                    placeholder: "与建议分不同的理由（必填）".into(),
+                    required: true,
+                    button: "记录理由".into(),
+                    ..Default::default()
+                },
+                _ => t(""),
             });
         }
         cells.push(n(combined));

@@ -145,6 +145,7 @@ async fn every_api_route_is_in_the_openapi_document() {
         include_str!("../../src/assessment/mod.rs"),
         include_str!("../../src/dashboard/mod.rs"),
         include_str!("../../src/events/mod.rs"),
+        include_str!("../../src/grids/mod.rs"),
         include_str!("../../src/imports/mod.rs"),
         include_str!("../../src/pay/mod.rs"),
         include_str!("../../src/policies/mod.rs"),

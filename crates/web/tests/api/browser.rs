@@ -18,7 +18,7 @@ async fn main_pages_in_headless_chromium() {
         eprintln!("chromium or playwright-core not installed: browser test skipped");
         return;
     }
-    for script in ["shots.mjs", "days.mjs", "events.mjs"] {
+    for script in ["shots.mjs", "days.mjs", "events.mjs", "grids.mjs"] {
         // A fresh demo database for each: the days change it.
         let app = TestApp::spawn(false).await;
         let out = root.join("target/screenshots");

@@ -26,6 +26,7 @@ mod event_photos;
 mod events;
 mod export;
 mod findings;
+mod grids;
 mod hostile;
 mod id_view;
 mod pay;

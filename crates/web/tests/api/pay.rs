@@ -316,6 +316,21 @@ async fn a_street_runs_the_assessment_round(app: TestApp) {
     items[0]["residents"] = json!(if items[0]["worker_id"] == target.as_str() { 50 } else { 95 });
     let (s, v) = app.put_json(&st, &format!("/api/v1/assessment-rounds/{id}/scores"), json!({"items": items})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+    // Routine scores other than 事务办理's proposals wait for their reasons before grading.
+    let (s, v) = app.post_json(&st, &format!("/api/v1/assessment-rounds/{id}/score"), json!({})).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("routine_reason_missing")), "{v}");
+    let (_, round) = app.get_json(&st, &format!("/api/v1/assessment-rounds/{id}")).await;
+    let reason = format!("/api/v1/assessment-rounds/{id}/routine/reason");
+    let (s, v) = app.post_json(&st, &reason, json!({"worker_id": target, "reason": ""})).await;
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("routine_reason")), "{v}");
+    for e in round["entries"].as_array().unwrap() {
+        assert!(e["proposal"]["why"].as_str().unwrap().starts_with("基础"), "{e}");
+        if e["routine_score"] != e["proposal"]["score"] {
+            let (s, v) =
+                app.post_json(&st, &reason, json!({"worker_id": e["worker_id"], "reason": "平时表现另行考核"})).await;
+            assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+        }
+    }
     let (s, v) = app.post_json(&st, &format!("/api/v1/assessment-rounds/{id}/score"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, scored) = app.get_json(&st, &format!("/api/v1/assessment-rounds/{id}")).await;

@@ -1,0 +1,130 @@
+//! 事务办理: the affairs a worker handled through the 民情事件 of a year — events reported, events
+//! handled (a result fed back), and of those the ones closed and closed on time — and the routine part
+//! of the yearly assessment (日常考核) proposed from them under the policy's rule, explained.
+
+use serde::Serialize;
+
+/// One worker's affairs in one year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Affairs {
+    /// 上报的事件
+    pub reported: i64,
+    /// 办理的事件（反馈过处置结果）
+    pub handled: i64,
+    /// 其中已结案的
+    pub closed: i64,
+    /// 其中按期办结的
+    pub closed_on_time: i64,
+}
+
+impl Affairs {
+    /// 按期办结率 in basis points (9000 is 90 %); `None` when nothing handled was closed.
+    pub fn on_time_bp(&self) -> Option<i64> {
+        (self.closed > 0).then(|| self.closed_on_time * 10_000 / self.closed)
+    }
+}
+
+/// How the routine score is proposed from a year's affairs (policy data, `[assessment.routine_from_events]`):
+/// a base, points per event reported and per event handled (each up to a cap), and points for the
+/// on-time rate (all of them at 100 %); never above 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RoutineRule {
+    pub base: u32,
+    pub per_report: u32,
+    pub report_cap: u32,
+    pub per_handled: u32,
+    pub handled_cap: u32,
+    pub on_time: u32,
+}
+
+/// A proposed routine score with how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Proposal {
+    pub score: i32,
+    /// "基础60分＋上报12件×1分=10分（上限10分）＋……＝95分"
+    pub why: String,
+}
+
+/// The routine score `rule` proposes for `a`, explained.
+pub fn propose(a: &Affairs, rule: &RoutineRule) -> Proposal {
+    let capped = |n: i64, per: u32, cap: u32| (n.max(0) * i64::from(per)).min(i64::from(cap));
+    let reports = capped(a.reported, rule.per_report, rule.report_cap);
+    let handled = capped(a.handled, rule.per_handled, rule.handled_cap);
+    let rate = a.on_time_bp().unwrap_or(0);
+    // Rounded half up, in whole points.
+    let on_time = (rate * i64::from(rule.on_time) + 5_000) / 10_000;
+    let total = (i64::from(rule.base) + reports + handled + on_time).min(100);
+    let cap_note = |n: i64, per: u32, cap: u32| {
+        if n.max(0) * i64::from(per) > i64::from(cap) { format!("（上限{cap}分）") } else { String::new() }
+    };
+    let rate_text = match a.on_time_bp() {
+        Some(bp) => format!("按期办结率{}%", (bp + 50) / 100),
+        None => "无结案，按期办结率计0".into(),
+    };
+    let mut why = format!(
+        "基础{}分＋上报{}件×{}分={}分{}＋办理{}件×{}分={}分{}＋{}×{}分={}分",
+        rule.base,
+        a.reported,
+        rule.per_report,
+        reports,
+        cap_note(a.reported, rule.per_report, rule.report_cap),
+        a.handled,
+        rule.per_handled,
+        handled,
+        cap_note(a.handled, rule.per_handled, rule.handled_cap),
+        rate_text,
+        rule.on_time,
+        on_time,
+    );
+    why.push_str(&format!("＝{total}分"));
+    if i64::from(rule.base) + reports + handled + on_time > 100 {
+        why.push_str("（最高100分）");
+    }
+    Proposal { score: total as i32, why }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const RULE: RoutineRule =
+        RoutineRule { base: 60, per_report: 1, report_cap: 10, per_handled: 2, handled_cap: 20, on_time: 10 };
+
+    #[test]
+    fn a_proposal_explains_itself() {
+        let a = Affairs { reported: 12, handled: 8, closed: 10, closed_on_time: 9 };
+        let p = propose(&a, &RULE);
+        assert_eq!(p.score, 60 + 10 + 16 + 9);
+        assert_eq!(p.why, "基础60分＋上报12件×1分=10分（上限10分）＋办理8件×2分=16分＋按期办结率90%×10分=9分＝95分");
+        let none = propose(&Affairs::default(), &RULE);
+        assert_eq!(none.score, 60);
+        assert!(none.why.contains("无结案"), "{}", none.why);
+        let big = RoutineRule { base: 90, ..RULE };
+        let p = propose(&Affairs { reported: 50, handled: 50, closed: 1, closed_on_time: 1 }, &big);
+        assert_eq!(p.score, 100);
+        assert!(p.why.ends_with("（最高100分）"));
+    }
+
+    proptest! {
+        /// Within 0–100, and more affairs (or more of them on time) never lower the score.
+        #[test]
+        fn more_work_never_lowers_the_score(
+            r in 0i64..200, h in 0i64..200, closed in 0i64..200, on in 0i64..200,
+            dr in 0i64..20, dh in 0i64..20,
+            base in 0u32..=100, per in 0u32..10, cap in 0u32..50, t in 0u32..40,
+        ) {
+            let rule = RoutineRule { base, per_report: per, report_cap: cap, per_handled: per, handled_cap: cap, on_time: t };
+            let on = on.min(closed);
+            let a = Affairs { reported: r, handled: h, closed, closed_on_time: on };
+            let p = propose(&a, &rule);
+            prop_assert!((0..=100).contains(&p.score));
+            let more = Affairs { reported: r + dr, handled: h + dh, ..a };
+            prop_assert!(propose(&more, &rule).score >= p.score);
+            if on < closed {
+                let better = Affairs { closed_on_time: on + 1, ..a };
+                prop_assert!(propose(&better, &rule).score >= p.score);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The grid roster as Excel: exported in the import's own columns, so a community downloads it,
+//! edits it and uploads it again.
+use crate::auth::{Caller, Ctx};
+use crate::clock::today;
+use crate::error::{ApiResult, AppError};
+use crate::imports::api::read_upload;
+use crate::page::PageResult;
+use crate::sections::{Msg, back, not_for_workers, region_in};
+use crate::xlsx::{XCell, table_xlsx};
+use axum::extract::{Multipart, Query};
+use axum::response::Response;
+use shegong_domain::{FieldError, Permission};
+use shegong_store::grids::{self, IMPORT_HEADINGS, ImportOutcome};
+
+/// `GET /grids/roster.xlsx?region=`: every duty held now in the region, one per row.
+pub(crate) async fn export(Ctx { st, caller }: Ctx, Query(m): Query<Msg>) -> ApiResult<Response> {
+    export_for(&st, &caller, &m).await
+}
+
+async fn export_for(st: &crate::state::AppState, caller: &Caller, m: &Msg) -> ApiResult<Response> {
+    not_for_workers(caller)?;
+    let (code, scope) = region_in(caller, m.region.as_deref())?;
+    let lines = grids::roster(&st.db, &scope, &code).await?;
+    let widths = [16.0, 12.0, 10.0, 10.0, 12.0, 14.0, 10.0];
+    let headers: Vec<(&str, f64)> = IMPORT_HEADINGS.iter().copied().zip(widths).collect();
+    let mut rows = Some(lines);
+    table_xlsx(
+        "网格名册",
+        &headers,
+        move |_| {
+            let batch = rows.take().unwrap_or_default();
+            async move {
+                Ok(batch
+                    .into_iter()
+                    .map(|l| {
+                        vec![
+                            XCell::T(l.grid_code),
+                            XCell::T(l.grid_name),
+                            XCell::T(l.duty),
+                            XCell::T(l.name),
+                            XCell::T(l.birth_date.map(|d| d.to_string()).unwrap_or_default()),
+                            XCell::T(l.phone.unwrap_or_default()),
+                            l.households.map_or(XCell::T(String::new()), |h| XCell::N(f64::from(h))),
+                        ]
+                    })
+                    .collect())
+            }
+        },
+        "grid-roster.xlsx",
+        &format!("网格名册-{code}.xlsx"),
+    )
+    .await
+}
+
+/// What an outcome says to a clerk.
+pub(crate) fn summary(o: &ImportOutcome) -> String {
+    let counts = format!("{}个网格：新增{}项，解除{}项，不变{}项", o.grids, o.added, o.ended, o.unchanged);
+    if o.committed {
+        format!("已导入网格名册，{counts}")
+    } else {
+        format!("检查通过，尚未导入。导入后{counts}")
+    }
+}
+
+/// The problems of a refused file, as one message naming the first rows.
+pub(crate) fn refusal(o: &ImportOutcome) -> AppError {
+    let shown: Vec<&str> = o.errors.iter().take(20).map(String::as_str).collect();
+    let more =
+        if o.errors.len() > 20 { format!("；另有{}处未列出", o.errors.len() - 20) } else { String::new() };
+    AppError::Invalid(vec![FieldError::new(
+        "grid_file",
+        "file",
+        format!("文件中有{}处问题，均未导入：{}{more}", o.errors.len(), shown.join("；")),
+    )])
+}
+
+/// `POST /grids/import` (multipart: `_csrf`, `region`, `file`, `mode` check|commit); back to the page.
+pub(crate) async fn import_page(Ctx { st, caller }: Ctx, m: Multipart) -> PageResult {
+    let up = match read_upload(m).await {
+        Ok(u) => u,
+        Err(e) => return Ok(back(&caller, "/grids", Err(e))),
+    };
+    caller.check_csrf(up.csrf())?;
+    let field = |k: &str| up.fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
+    let to = match field("region").and_then(|r| shegong_domain::RegionCode::parse(&r).ok()) {
+        Some(c) if caller.scope.allows_region(c.as_str()) => format!("/grids?region={c}#import"),
+        _ => "/grids#import".into(),
+    };
+    caller.access.require(Permission::ManageGrids)?;
+    let dry_run = field("mode").as_deref() != Some("commit");
+    let r = async {
+        let rows = shegong_store::imports::read_rows(&up.filename, &up.bytes)?;
+        let o = grids::import(&st.db, &caller.access, &rows, dry_run, today()).await?;
+        if o.errors.is_empty() { Ok(summary(&o)) } else { Err(refusal(&o)) }
+    }
+    .await;
+    Ok(back(&caller, &to, r))
+}
