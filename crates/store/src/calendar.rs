@@ -52,12 +52,15 @@ fn official() -> &'static Calendar {
 }
 
 /// The calendar: the shipped schedules and the years added.
-pub async fn load(db: &Db) -> Result<Calendar> {
-    let mut c = official().clone();
-    for (year, days) in added(db).await? {
-        c.add(year, &days);
-    }
-    Ok(c)
+pub async fn load(db: &Db) -> Result<std::sync::Arc<Calendar>> {
+    let build = async {
+        let mut c = official().clone();
+        for (year, days) in added(db).await? {
+            c.add(year, &days);
+        }
+        Ok(std::sync::Arc::new(c))
+    };
+    db.memo.get_or("calendar".into(), build).await
 }
 
 /// Every year known, oldest first.
@@ -149,5 +152,6 @@ pub async fn add_year(db: &Db, year: i32, text: &str, by: &str) -> Result<Vec<Sc
     }
     txn.execute(&insert).await?;
     txn.commit().await?;
+    db.memo.forget();
     Ok(days)
 }

@@ -29,6 +29,8 @@ pub struct Db {
     pub reads: Option<Arc<crate::scan::Reads>>,
     /// The audit log's writer for entries that reads make (see [`crate::audit::Queue`]).
     pub audit: Arc<crate::audit_queue::Queue>,
+    /// Reference data kept between requests (see [`crate::memo`]).
+    pub memo: Arc<crate::memo::Memo>,
 }
 
 /// Called with the text of every statement (see [`Db::connect_observed`]).
@@ -160,6 +162,7 @@ impl Db {
             audit: Arc::new(crate::audit_queue::Queue::start(writer.clone())),
             writer,
             cache: Arc::default(),
+            memo: Arc::default(),
             reads,
         })
     }

@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod grids;
 pub mod imports;
+pub mod memo;
 pub mod migration;
 pub mod payroll;
 pub mod policies;

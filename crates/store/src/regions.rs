@@ -114,6 +114,7 @@ pub async fn import(db: &Db, mut rows: Vec<RegionRow>, progress: &dyn Fn(usize))
         progress(((i + 1) * 1000).min(n));
     }
     txn.commit().await?;
+    db.memo.forget();
     Ok(n)
 }
 
@@ -184,7 +185,9 @@ pub async fn get(db: &Db, scope: &Scope, code: &RegionCode) -> Result<region::Mo
     if !scope.allows_region(code.as_str()) {
         return Err(StoreError::NotFound);
     }
-    region::Entity::find_by_id(code.to_string()).one(&db.conn).await?.ok_or(StoreError::NotFound)
+    // Regions change only by an import (which forgets what is kept): read once, kept a while.
+    let load = async { region::Entity::find_by_id(code.to_string()).one(&db.conn).await?.ok_or(StoreError::NotFound) };
+    db.memo.get_or(format!("region|{code}"), load).await
 }
 
 /// The direct children of a region in scope, by code.

@@ -165,7 +165,7 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
         Action::Assign => {
             let handler = handler_for(db, access, &e, input.handler.as_deref()).await?;
             let cal = crate::calendar::load(db).await?;
-            let policy = super::policy_for(&*txn, &e.community_code, in_china(now).date()).await?;
+            let policy = super::policy_for(db, &e.community_code, in_china(now).date()).await?;
             let urgency = Urgency::parse(&e.urgency).unwrap_or(Urgency::Normal);
             if let Some(l) = policy.limits(&e.category, urgency) {
                 let d = deadlines(&cal, &policy, l, in_china(e.reported_at), Some(in_china(now)), after.extended_days);
@@ -243,7 +243,7 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
         },
         detail: (!detail.is_empty()).then(|| serde_json::Value::Object(detail).to_string()),
     };
-    if let Err(err) = record(&txn, &e, step).await {
+    if let Err(err) = record(db, &txn, &e, step).await {
         // The same version recorded by another writer at the same moment.
         return Err(if matches!(err, StoreError::Db(_)) { stale() } else { err });
     }

@@ -152,7 +152,7 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
     let community =
         if code.level() == RegionLevel::Grid { code.parent().unwrap_or(code.clone()) } else { code.clone() };
     let today = clock::today();
-    let policy = super::policy_for(&db.conn, community.as_str(), today).await?;
+    let policy = super::policy_for(db, community.as_str(), today).await?;
     let category = input.category.trim();
     let Some(limits) = policy.limits(category, urgency) else {
         return Err(StoreError::invalid(FieldError::new("event_category", "category", "请选择本地政策中的事件分类")));
@@ -215,7 +215,7 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
         note: None,
         detail: None,
     };
-    record(&txn, &e, step).await?;
+    record(db, &txn, &e, step).await?;
     super::tallies::moved(&*txn, None, &e).await?;
     txn.commit().await?;
     Ok(e)
@@ -284,15 +284,19 @@ pub(super) struct Step<'a> {
 
 /// Records one step of an event. The step's `seq` is unique per event: a second writer of the same
 /// version fails here, whatever the engine.
-pub(super) async fn record(txn: &sea_orm::DatabaseTransaction, e: &event::Model, s: Step<'_>) -> Result<()> {
-    // Named on the timeline as they were called when they took the step.
-    let shown: Option<String> = crate::entity::user::Entity::find()
-        .select_only()
-        .column(crate::entity::user::Column::DisplayName)
-        .filter(crate::entity::user::Column::Username.eq(s.actor))
-        .into_tuple()
-        .one(txn)
-        .await?;
+pub(super) async fn record(db: &Db, txn: &sea_orm::DatabaseTransaction, e: &event::Model, s: Step<'_>) -> Result<()> {
+    // Named on the timeline as they were called when they took the step (kept a while: a display
+    // name changes seldom).
+    let load = async {
+        Ok(crate::entity::user::Entity::find()
+            .select_only()
+            .column(crate::entity::user::Column::DisplayName)
+            .filter(crate::entity::user::Column::Username.eq(s.actor))
+            .into_tuple::<String>()
+            .one(&db.conn)
+            .await?)
+    };
+    let shown: Option<String> = db.memo.get_or(format!("display|{}", s.actor), load).await?;
     let actor_name = match s.actor {
         PUBLIC => "居民".to_string(),
         super::OPEN311 => e.source_label.clone().unwrap_or_else(|| "Open311客户端".to_string()),

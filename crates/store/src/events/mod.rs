@@ -55,11 +55,12 @@ pub fn progress(e: &event::Model) -> Progress {
     }
 }
 
-/// The event policy in force for a region on a day (the shipped default where none is assigned).
-pub async fn policy_for(
-    db: &impl sea_orm::ConnectionTrait,
-    region: &str,
-    on: chrono::NaiveDate,
-) -> Result<EventPolicy> {
-    Ok(crate::policies::in_force(db, region, on).await?.map(|f| f.policy.events.clone()).unwrap_or_default())
+/// The event policy in force for a region on a day (the shipped default where none is assigned),
+/// kept between requests (see [`crate::memo`]).
+pub async fn policy_for(db: &crate::Db, region: &str, on: chrono::NaiveDate) -> Result<std::sync::Arc<EventPolicy>> {
+    let load = async {
+        let f = crate::policies::in_force(&db.conn, region, on).await?;
+        Ok(std::sync::Arc::new(f.map(|f| f.policy.events.clone()).unwrap_or_default()))
+    };
+    db.memo.get_or(format!("event_policy|{region}|{on}"), load).await
 }

@@ -148,7 +148,7 @@ pub async fn rate(db: &Db, community: &str, number: &str, rating: &str, phone_ta
         note: None,
         detail: Some(serde_json::json!({ "rating": r.as_str(), "by": "resident" }).to_string()),
     };
-    record(&txn, &e, step).await?;
+    record(db, &txn, &e, step).await?;
     let rated = event::Entity::find()
         .filter(event::Column::ProvinceCode.eq(e.province_code.as_str()))
         .filter(event::Column::Id.eq(e.id))

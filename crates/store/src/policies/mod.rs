@@ -176,6 +176,7 @@ pub async fn upload_over(db: &Db, access: &Access, body: &str, opened: Option<i3
         .save(&txn)
         .await?;
     txn.commit().await?;
+    db.memo.forget();
     Ok(m)
 }
 
@@ -241,6 +242,7 @@ pub async fn apply(
         .save(&txn)
         .await?;
     txn.commit().await?;
+    db.memo.forget();
     Ok(m)
 }
 

@@ -21,7 +21,7 @@ async fn policies(st: &AppState, rows: &[event::Model]) -> ApiResult<HashMap<Str
     let mut out = HashMap::new();
     for e in rows {
         if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(e.community_code[..6].to_string()) {
-            slot.insert(events::policy_for(&st.db.conn, &e.community_code, crate::clock::today()).await?);
+            slot.insert((*events::policy_for(&st.db, &e.community_code, crate::clock::today()).await?).clone());
         }
     }
     Ok(out)

@@ -139,7 +139,7 @@ pub(crate) async fn load(st: &AppState, caller: &Caller, q: &FiguresQuery) -> Ap
     let (code, from, to) = q.resolve(caller)?;
     let s = events::stats(&st.db, &caller.access, &code, from, to).await?;
     let region = regions::get(&st.db, &caller.scope, &code).await?;
-    let policy = events::policy_for(&st.db.conn, code.as_str(), crate::clock::today()).await?;
+    let policy = events::policy_for(&st.db, code.as_str(), crate::clock::today()).await?;
     let children = if code.level() >= shegong_domain::RegionLevel::Community {
         vec![]
     } else {

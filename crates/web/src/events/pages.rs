@@ -81,7 +81,7 @@ async fn build(
     let (st, caller) = (st.clone(), caller);
     let mut p = SectionsPage::new(&st, caller, "events", "民情事件", m).await?;
     let region = caller.scope.region().as_str().to_string();
-    let policy = events::policy_for(&st.db.conn, &region, crate::clock::today()).await?;
+    let policy = events::policy_for(&st.db, &region, crate::clock::today()).await?;
     let todo = events::todo(&st.db, &caller.access, 200).await?;
     let todo = crate::events::api::items(&st, caller, &todo).await?;
     let count = |f: EventFilter| {
@@ -240,7 +240,7 @@ pub(crate) async fn event_page(
     let t_ = store(events::get(&st.db, &caller.scope, id).await)?;
     let one = std::slice::from_ref(&t_.event);
     let names = store(events::names(&st.db, one).await)?;
-    let policy = events::policy_for(&st.db.conn, &t_.event.community_code, crate::clock::today()).await?;
+    let policy = events::policy_for(&st.db, &t_.event.community_code, crate::clock::today()).await?;
     let d = detail(&t_.event, &t_.steps, &caller, &names, &policy, chrono::Utc::now());
     let e = &d.event;
     let mut p = SectionsPage::new(&st, &caller, "events", &format!("事件 {}", e.number), &m).await?;

@@ -88,7 +88,7 @@ async fn form_page(
     error: &str,
     typed: &PublicReport,
 ) -> PageResult {
-    let policy = shegong_store::events::policy_for(&st.db.conn, &c.code, crate::clock::today()).await?;
+    let policy = shegong_store::events::policy_for(&st.db, &c.code, crate::clock::today()).await?;
     let grids = public::grids(&st.db, &c.code).await?;
     let street = public::street_name(&st.db, c).await?;
     let csrf = token(headers);
@@ -221,7 +221,7 @@ async fn event_page(
         Err(e) => return Err(AppError::from(e).into()),
     };
     let e = &t.event;
-    let policy = shegong_store::events::policy_for(&st.db.conn, &c.code, crate::clock::today()).await?;
+    let policy = shegong_store::events::policy_for(&st.db, &c.code, crate::clock::today()).await?;
     let state = EventState::parse(&e.state);
     let csrf = token(headers);
     let page = EventPage {

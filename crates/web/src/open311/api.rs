@@ -58,7 +58,7 @@ async fn policy(st: &AppState, p: &Params) -> Result<EventPolicy, StoreError> {
         None => Ok(EventPolicy::default()),
         Some(j) => {
             let code = open311::jurisdiction(&st.db, j).await?;
-            events::policy_for(&st.db.conn, code.as_str(), crate::clock::today()).await
+            Ok((*events::policy_for(&st.db, code.as_str(), crate::clock::today()).await?).clone())
         }
     }
 }
