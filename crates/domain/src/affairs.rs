@@ -59,7 +59,7 @@ pub fn propose(a: &Affairs, rule: &RoutineRule) -> Proposal {
     };
     let rate_text = match a.on_time_bp() {
         Some(bp) => format!("按期办结率{}%", (bp + 50) / 100),
-        None => "无结案，按期办结率计0".into(),
+        None => "尚无结案，按期办结率按0计".into(),
     };
     let mut why = format!(
         "基础{}分＋上报{}件×{}分={}分{}＋办理{}件×{}分={}分{}＋{}×{}分={}分",
@@ -99,7 +99,7 @@ mod tests {
         assert_eq!(p.why, "基础60分＋上报12件×1分=10分（上限10分）＋办理8件×2分=16分＋按期办结率90%×10分=9分＝95分");
         let none = propose(&Affairs::default(), &RULE);
         assert_eq!(none.score, 60);
-        assert!(none.why.contains("无结案"), "{}", none.why);
+        assert!(none.why.contains("尚无结案"), "{}", none.why);
         let big = RoutineRule { base: 90, ..RULE };
         let p = propose(&Affairs { reported: 50, handled: 50, closed: 1, closed_on_time: 1 }, &big);
         assert_eq!(p.score, 100);

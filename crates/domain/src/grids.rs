@@ -97,10 +97,10 @@ pub fn link_leader(name: &str, phone: &str, households: &str) -> Result<LinkLead
 
 /// A party group's name: one line, 2 to 50 characters ("第一网格党小组").
 pub fn party_group(name: &str) -> Result<String, FieldError> {
-    let bad = || FieldError::new("party_group_name", "name", "网格党小组名称应为2至50个字符");
     match crate::text::line("name", "网格党小组名称", name, 50)? {
         Some(n) if n.chars().count() >= 2 => Ok(n),
-        _ => Err(bad()),
+        Some(_) => Err(FieldError::new("party_group_name", "name", "网格党小组名称应为2至50个字符")),
+        None => Err(FieldError::new("party_group_required", "name", "请填写网格党小组名称")),
     }
 }
 
@@ -125,6 +125,8 @@ pub struct GridFacts {
 pub struct Coverage {
     pub grids: i64,
     pub households: i64,
+    /// Households of the grids that have a 网格员.
+    pub staffed_households: i64,
     /// Grids without a 网格员.
     pub without_worker: i64,
     /// Grids without a 包格两委 member.
@@ -147,6 +149,9 @@ impl Coverage {
             c.grids += 1;
             c.households += g.households;
             c.without_worker += i64::from(g.workers.is_empty());
+            if !g.workers.is_empty() {
+                c.staffed_households += g.households;
+            }
             c.without_committee += i64::from(g.committee == 0);
             c.over_ceiling += i64::from(g.ceiling.is_some_and(|max| g.households > i64::from(max)));
             workers.extend(g.workers.iter().copied());
@@ -161,6 +166,7 @@ impl Coverage {
     pub fn add(&mut self, o: &Self) {
         self.grids += o.grids;
         self.households += o.households;
+        self.staffed_households += o.staffed_households;
         self.without_worker += o.without_worker;
         self.without_committee += o.without_committee;
         self.over_ceiling += o.over_ceiling;
@@ -170,9 +176,9 @@ impl Coverage {
         self.party_groups += o.party_groups;
     }
 
-    /// Households per 网格员, rounded; `None` without any.
+    /// Households per 网格员 (of the grids they cover), rounded; `None` without any.
     pub fn households_per_worker(&self) -> Option<i64> {
-        (self.grid_workers > 0).then(|| (self.households + self.grid_workers / 2) / self.grid_workers)
+        (self.grid_workers > 0).then(|| (self.staffed_households + self.grid_workers / 2) / self.grid_workers)
     }
 
     /// 联户长 per 100 households, in hundredths (`325` is 3.25); `None` without households.
@@ -212,9 +218,15 @@ mod tests {
 
     #[test]
     fn ratios() {
-        let c = Coverage { households: 1200, grid_workers: 3, link_leaders: 39, ..Default::default() };
+        let c = Coverage {
+            households: 1500,
+            staffed_households: 1200,
+            grid_workers: 3,
+            link_leaders: 39,
+            ..Default::default()
+        };
         assert_eq!(c.households_per_worker(), Some(400));
-        assert_eq!(c.leaders_per_100_households(), Some(325));
+        assert_eq!(c.leaders_per_100_households(), Some(260));
         assert_eq!(Coverage::default().households_per_worker(), None);
         assert_eq!(Coverage::default().leaders_per_100_households(), None);
     }
@@ -255,6 +267,7 @@ mod tests {
             }
             prop_assert_eq!(whole, sum);
             prop_assert!(whole.without_worker <= whole.grids);
+            prop_assert!(whole.staffed_households <= whole.households);
             prop_assert!(whole.over_ceiling <= whole.grids);
             prop_assert!(whole.party_groups <= whole.grids);
             prop_assert!(whole.grid_workers <= all.iter().map(|g| g.workers.len() as i64).sum::<i64>());

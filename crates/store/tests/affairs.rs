@@ -85,9 +85,12 @@ async fn affairs_count_in_the_archive_and_propose_the_routine_score() {
         let proposal = mine.proposal.clone().unwrap();
         assert_eq!(mine.affairs, Some(now));
         assert!(proposal.why.contains(&format!("上报{}件", now.reported)), "{}", proposal.why);
+        // Only people with an account have their work recorded under their name: only they get one.
+        let proposed = v.entries.iter().filter(|x| x.proposal.is_some()).count();
+        assert!(proposed >= 1 && proposed < v.entries.len(), "{proposed} of {}", v.entries.len());
         // Adopted where nobody entered a routine score.
         let filled = rounds::adopt_proposals(&db, &admin, round.id).await.unwrap();
-        assert_eq!(filled as usize, v.entries.len());
+        assert_eq!(filled as usize, proposed);
         // The street scores this worker's routine otherwise: grading waits for the reason.
         let items: Vec<ScoreInput> = v
             .entries
@@ -96,10 +99,9 @@ async fn affairs_count_in_the_archive_and_propose_the_routine_score() {
                 worker_id: x.entry.worker_id,
                 organisation: Some(85),
                 residents: Some(80),
-                routine: x
-                    .proposal
-                    .as_ref()
-                    .map(|p| if x.entry.worker_id == worker_id { (p.score + 5).min(100) - 10 } else { p.score }),
+                routine: Some(x.proposal.as_ref().map_or(70, |p| {
+                    if x.entry.worker_id == worker_id { (p.score + 5).min(100) - 10 } else { p.score }
+                })),
                 note: None,
             })
             .collect();
@@ -127,5 +129,23 @@ async fn affairs_count_in_the_archive_and_propose_the_routine_score() {
         let mine = v.entries.iter().find(|x| x.entry.worker_id == worker_id).unwrap();
         assert_eq!(mine.entry.routine_proposal, Some(proposal.score));
         assert_eq!(mine.entry.routine_reason.as_deref(), Some("入户走访多，未全部录入系统"));
+        // Graded, the round shows the proposal the grade was made against, whatever is done since.
+        assert_eq!(mine.proposal.as_ref().map(|p| p.score), Some(proposal.score));
+        events::create(
+            &db,
+            &me,
+            &NewEvent {
+                region: community.clone(),
+                category: "facilities".into(),
+                source: "patrol".into(),
+                description: "路灯不亮".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let v = rounds::get(&db, &admin.scope, round.id).await.unwrap();
+        let mine = v.entries.iter().find(|x| x.entry.worker_id == worker_id).unwrap();
+        assert_eq!(mine.proposal.as_ref().map(|p| p.score), Some(proposal.score));
     }
 }

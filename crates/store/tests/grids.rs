@@ -17,6 +17,7 @@ fn field(e: StoreError) -> &'static str {
         StoreError::Invalid(v) => v[0].field,
         StoreError::Forbidden(_) => "forbidden",
         StoreError::NotFound => "not_found",
+        StoreError::Conflict(e) => e.code,
         e => panic!("{e:?}"),
     }
 }
@@ -151,10 +152,25 @@ async fn grids_are_staffed_in_scope_with_history_and_figures_that_add_up() {
         assert_eq!(groups, ["第一网格党小组"]);
         assert!(g.history.iter().any(|d| d.name == "第一党小组" && d.end_on == Some(today)));
 
+        // The households a grid's 联户长 link cannot exceed the grid's; the history masks phones.
+        let g = grids::get(&db, &head.scope, &grid, today).await.unwrap();
+        let linked: i64 = g.grid.held(Duty::LinkLeader).filter_map(|d| d.households).map(i64::from).sum();
+        let room = (g.grid.households - linked + 1).to_string();
+        let too_many = leader("赵大姐", "13912340000", &room);
+        if g.grid.households - linked < 200 {
+            assert_eq!(field(grids::add(&db, &head, &grid, &too_many, today).await.unwrap_err()), "households");
+        }
+        assert!(g.history.iter().filter_map(|d| d.phone.as_deref()).all(|p| p.contains("****")), "{:?}", g.history);
+        assert!(g.grid.held(Duty::LinkLeader).any(|d| d.phone.as_deref() == Some("13912345678")));
+        // One grid's own figures.
+        let one = grids::coverage(&db, &head.scope, &RegionCode::parse(&grid).unwrap(), today).await.unwrap();
+        assert_eq!(one.total.coverage.grids, 1);
+        assert_eq!(one.total.coverage.link_leaders, g.grid.held(Duty::LinkLeader).count() as i64);
+
         // Releasing keeps the row, dated, with who released it.
         let ended = grids::end(&db, &head, d.id, today).await.unwrap();
         assert_eq!((ended.end_on, ended.ended_by.as_deref()), (Some(today), Some("head")));
-        assert_eq!(field(grids::end(&db, &head, d.id, today).await.unwrap_err()), "not_found", "ended once");
+        assert_eq!(field(grids::end(&db, &head, d.id, today).await.unwrap_err()), "grid_duty_ended", "ended once");
         let g = grids::get(&db, &head.scope, &grid, today).await.unwrap();
         assert!(!g.grid.held(Duty::GridWorker).any(|x| x.id == d.id));
         assert!(g.history.iter().any(|x| x.id == d.id));
@@ -222,6 +238,25 @@ async fn grids_are_staffed_in_scope_with_history_and_figures_that_add_up() {
         // Another community's head cannot import this community's grids.
         let o = grids::import(&db, &other_head, &rows, false, today).await.unwrap();
         assert!(!o.committed && o.errors.iter().all(|e| e.contains("不在您的管辖范围内")));
+
+        // A worker who moves to another community leaves this one's grids.
+        let mover = g.grid.held(Duty::Committee).next().and_then(|d| d.worker_id);
+        if let Some(mover) = mover {
+            let to = elsewhere.clone();
+            let street = person(Role::StreetAdmin, &community[..9], "street");
+            let a = shegong_domain::worker::AppointmentFields {
+                community: RegionCode::parse(&to).unwrap(),
+                post_category: "staff".into(),
+                title: "专职工作者".into(),
+                two_committees: false,
+                full_time: true,
+                party_building: false,
+                start_date: today,
+                end_date: None,
+            };
+            shegong_store::workers::add_appointment(&db, &street, mover, a, true).await.unwrap();
+            assert!(grids::of_worker(&db, &province.scope, mover).await.unwrap().is_empty());
+        }
 
         // A worker who leaves no longer covers any grid.
         let gw = g.grid.held(Duty::GridWorker).next().unwrap().worker_id.unwrap();

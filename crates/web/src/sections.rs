@@ -74,6 +74,8 @@ pub struct Cell {
     /// The select's field name (`grade` when empty).
     pub(crate) select_name: String,
     pub(crate) button: String,
+    /// Asked before the cell's form is sent (an irreversible step).
+    pub(crate) confirm: String,
 }
 
 pub(crate) fn t(s: impl ToString) -> Cell {

@@ -107,12 +107,14 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
         }
     }
     reports.sort_by_key(|r| r.0);
+    let accounts = grid_accounts(db, county).await?;
     for (at, community, place) in reports {
         let day = in_china(at).date();
         let seq = per_day.entry(day).or_default();
         *seq += 1;
         let number = format!("E{}-{county}-{:04}", day.format("%y%m%d"), seq);
-        rows.push(one(&mut rng, &cal, &policy, number, at, community, place, end));
+        let by = accounts.get(&place.code).map(|(u, n)| (u.as_str(), n.as_str()));
+        rows.push(one(&mut rng, &cal, &policy, number, at, community, place, end, by));
     }
     let n = rows.len() as u64;
     let (events, steps): (Vec<_>, Vec<_>) = rows.into_iter().map(|r| (r.event, r.steps)).unzip();
@@ -154,6 +156,7 @@ fn one(
     community: &region::Model,
     place: &region::Model,
     now: DateTime<Utc>,
+    grid_worker: Option<(&str, &str)>,
 ) -> Row {
     let province = community.code[..2].to_string();
     let (top, texts) = WHAT.choose(rng).copied().unwrap_or(("other", &["反映小区停车难"]));
@@ -177,6 +180,11 @@ fn one(
     let mut handler = None;
     let mut step =
         |p: &Progress, before: EventState, action: &str, at: DateTime<Utc>, actor: &str, note: Option<&str>| {
+            // The grid's 网格员 with an account takes their steps under their own name.
+            let (username, actor) = match grid_worker {
+                Some((u, n)) if actor == "网格员" => (u, n),
+                _ => ("demo", actor),
+            };
             steps.push(vec![
                 province.clone().into(),
                 Uuid::now_v7().into(),
@@ -185,7 +193,7 @@ fn one(
                 action.to_string().into(),
                 before.as_str().to_string().into(),
                 p.state.as_str().to_string().into(),
-                "demo".to_string().into(),
+                username.to_string().into(),
                 actor.to_string().into(),
                 at.into(),
                 note.map(str::to_string).into(),
@@ -370,7 +378,7 @@ pub async fn at_scale(
             let n = seq.entry((in_china(at).date(), county.clone())).or_default();
             *n += 1;
             let number = format!("B{}-{county}-{:05}", in_china(at).format("%y%m%d"), n);
-            rows.push(one(&mut rng, &cal, &policy, number, at, c, c, end).event);
+            rows.push(one(&mut rng, &cal, &policy, number, at, c, c, end, None).event);
         }
         let txn = db.begin_write().await?;
         bulk::insert(&*txn, "events", &EVENT_COLS, rows).await?;
@@ -405,4 +413,37 @@ async fn secondary_indexes(db: &Db) -> Result<Vec<(String, String)>> {
         .iter()
         .filter_map(|r| Some((r.try_get::<String>("", "name").ok()?, r.try_get::<String>("", "sql").ok()?)))
         .collect())
+}
+
+/// The county's 网格员 who have an account: grid → (username, display name).
+async fn grid_accounts(db: &Db, county: &str) -> Result<std::collections::HashMap<String, (String, String)>> {
+    use crate::entity::{grid_duty, user};
+    use sea_orm::QuerySelect;
+    let users: Vec<(String, String, Option<Uuid>)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Username)
+        .column(user::Column::DisplayName)
+        .column(user::Column::WorkerId)
+        .filter(user::Column::WorkerId.is_not_null())
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for (username, display, worker) in users {
+        let Some(worker) = worker else { continue };
+        let grids: Vec<String> = grid_duty::Entity::find()
+            .select_only()
+            .column(grid_duty::Column::GridCode)
+            .filter(grid_duty::Column::ProvinceCode.eq(&county[..2]))
+            .filter(grid_duty::Column::WorkerId.eq(worker))
+            .filter(grid_duty::Column::Duty.eq("grid_worker"))
+            .filter(grid_duty::Column::EndOn.is_null())
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        for g in grids.into_iter().filter(|g| g.starts_with(county)) {
+            out.insert(g, (username.clone(), display.clone()));
+        }
+    }
+    Ok(out)
 }

@@ -116,9 +116,11 @@ pub(super) async fn load(db: &Db, province: &str, full_county: &str, today: Naiv
         if rng.random_bool(0.7) {
             rows.push(row(code, community, Duty::PartyGroup, None, format!("{name}党小组"), start));
         }
+        // Most households are linked; a share (new buildings, vacant flats) not yet.
+        let unlinked = households * rng.random_range(15..=25) / 100;
         let mut left = *households;
-        while left > 0 {
-            let linked = rng.random_range(20..=35).min(left);
+        while left > unlinked {
+            let linked = rng.random_range(20..=35).min(left - unlinked);
             left -= linked;
             let female = rng.random_bool(0.6);
             let given = (if female { FEMALE } else { MALE }).choose(&mut rng).copied().unwrap_or("明");

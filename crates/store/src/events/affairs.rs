@@ -102,8 +102,13 @@ pub async fn of_worker(db: &Db, scope: &Scope, worker_id: Uuid) -> Result<Vec<(i
     Ok(years.into_iter().rev().collect())
 }
 
-/// The 事务办理 of a round's workers in its year.
+/// The 事务办理 of a round's workers in its year: every worker with an account (nothing done is
+/// zero); a worker without one is left out (their work is not recorded under their name).
 pub async fn of_workers(db: &Db, province: &str, workers: &[Uuid], year: i32) -> Result<HashMap<Uuid, Affairs>> {
-    let by = tally(db, province, workers, (year, year)).await?;
-    Ok(by.into_iter().map(|((w, _), a)| (w, a)).collect())
+    let mut out: HashMap<Uuid, Affairs> =
+        accounts(db, workers).await?.into_values().map(|w| (w, Affairs::default())).collect();
+    for ((w, _), a) in tally(db, province, workers, (year, year)).await? {
+        out.insert(w, a);
+    }
+    Ok(out)
 }

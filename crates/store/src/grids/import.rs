@@ -29,6 +29,8 @@ pub struct ImportOutcome {
     pub added: usize,
     pub ended: usize,
     pub unchanged: usize,
+    /// What changes, one line each ("第1网格：新增联户长 张三"), the first 200.
+    pub changes: Vec<String>,
     /// Every problem, by the file's row ("第3行：…"); nothing is written while there is one.
     pub errors: Vec<String>,
     pub committed: bool,
@@ -136,8 +138,13 @@ pub async fn import(
             };
             let found: Vec<&worker::Model> =
                 staff[&community].iter().filter(|w| w.name == name && born.is_none_or(|b| w.birth_date == b)).collect();
+            let named = staff[&community].iter().filter(|w| w.name == name).count();
             match found.as_slice() {
                 [w] => input.worker_id = Some(w.id),
+                [] if named > 0 => {
+                    out.errors.push(format!("第{n}行：出生日期与本社区{}的档案不符", quoted(&name)));
+                    continue;
+                }
                 [] => {
                     out.errors.push(format!("第{n}行：{}不是{}所在社区的在岗社区工作者", quoted(&name), grid.name));
                     continue;
@@ -153,7 +160,7 @@ pub async fn import(
             }
         } else {
             input.phone = Some(cell(cells, "联系电话"));
-            input.households = Some(cell(cells, "联系户数"));
+            input.households = Some(cell(cells, "联系户数").into());
         }
         match check(&*txn, &grid, &input).await {
             Ok(c) => {
@@ -181,11 +188,24 @@ pub async fn import(
     // What changes: per grid, the current duties not in the file end; the file's new ones start.
     let mut plan: Vec<(region::Model, Vec<grid_duty::Model>, Vec<Checked>)> = Vec::new();
     for (grid, wanted) in grids.into_values() {
+        let linked: i64 = wanted.iter().filter_map(|(_, c)| c.households).map(i64::from).sum();
+        if let Err(StoreError::Invalid(e)) = super::write::linked_within(&grid, linked) {
+            let first = wanted.iter().find(|(_, c)| c.households.is_some()).map_or(0, |(n, _)| *n);
+            out.errors.push(format!("第{first}行起：{}", e[0].message));
+        }
         let now = current_on_grid(&*txn, &grid).await?;
         let ending: Vec<grid_duty::Model> =
             now.iter().filter(|d| !wanted.iter().any(|(_, c)| same(d, c))).cloned().collect();
         let starting: Vec<Checked> =
             wanted.into_iter().map(|(_, c)| c).filter(|c| !now.iter().any(|d| same(d, c))).collect();
+        let label = |d: &str| Duty::parse(d).map_or("", Duty::label);
+        for d in &ending {
+            out.changes.push(format!("{}：解除{} {}", grid.name, label(&d.duty), d.name));
+        }
+        for c in &starting {
+            out.changes.push(format!("{}：新增{} {}", grid.name, c.duty.label(), c.name));
+        }
+        out.changes.truncate(200);
         out.unchanged += now.len() - ending.len();
         out.added += starting.len();
         out.ended += ending.len();

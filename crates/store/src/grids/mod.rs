@@ -9,7 +9,7 @@ mod write;
 
 pub use coverage::{CoverageReport, CoverageRow, coverage};
 pub use import::{HEADINGS as IMPORT_HEADINGS, ImportOutcome, import};
-pub use write::{DutyInput, add, end};
+pub use write::{DutyInput, Households, add, end};
 
 use crate::Db;
 use crate::entity::{grid_duty, region};
@@ -88,11 +88,21 @@ async fn ceiling_of(db: &Db, community: &str, on: NaiveDate) -> Result<Option<u3
     Ok(resolver.resolve(community).map(|f| f.policy.staffing.grid_households_max))
 }
 
+/// The duties of a region's grids: by community (on the index), or one grid.
+pub(super) fn in_region(prefix: &str) -> sea_orm::Condition {
+    match (prefix.get(..12), prefix.len() > 12) {
+        (Some(community), true) => sea_orm::Condition::all()
+            .add(grid_duty::Column::CommunityCode.eq(community))
+            .add(grid_duty::Column::GridCode.eq(prefix)),
+        _ => in_subtree(grid_duty::Column::CommunityCode, prefix),
+    }
+}
+
 /// Current duties in a subtree (a community, or a whole region for the coverage figures).
 async fn current(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<grid_duty::Model>> {
     Ok(grid_duty::Entity::find()
         .filter(grid_duty::Column::ProvinceCode.eq(&prefix[..2]))
-        .filter(in_subtree(grid_duty::Column::CommunityCode, prefix))
+        .filter(in_region(prefix))
         .filter(grid_duty::Column::EndOn.is_null())
         .all(db)
         .await?)
@@ -126,6 +136,10 @@ pub async fn get(db: &Db, scope: &Scope, code: &str, on: NaiveDate) -> Result<Gr
     let mut duties: Vec<grid_duty::Model> = history.iter().filter(|d| d.end_on.is_none()).cloned().collect();
     duties.sort_by_key(order);
     history.sort_by_key(|d| std::cmp::Reverse(d.ended_at.max(Some(d.added_at))));
+    // The history is read more widely than the contact list: its phones are masked.
+    for d in &mut history {
+        d.phone = d.phone.as_deref().map(shegong_domain::event_access::mask_phone);
+    }
     Ok(GridPage {
         grid: Grid {
             code: g.code,

@@ -28,8 +28,37 @@ pub struct DutyInput {
     pub worker_id: Option<Uuid>,
     pub name: Option<String>,
     pub phone: Option<String>,
-    /// Households a 联户长 links (a whole number, as typed).
-    pub households: Option<String>,
+    /// Households a 联户长 links: a whole number (or as typed in a form).
+    pub households: Option<Households>,
+}
+
+/// A number of households as JSON sends it (16) or a form types it ("16").
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum Households {
+    Number(i64),
+    Text(String),
+}
+
+impl From<&str> for Households {
+    fn from(s: &str) -> Self {
+        Self::Text(s.to_string())
+    }
+}
+
+impl From<String> for Households {
+    fn from(s: String) -> Self {
+        Self::Text(s)
+    }
+}
+
+impl Households {
+    pub fn text(&self) -> String {
+        match self {
+            Self::Number(n) => n.to_string(),
+            Self::Text(t) => t.clone(),
+        }
+    }
 }
 
 /// A grid in scope, by code (not found otherwise).
@@ -88,7 +117,7 @@ pub(super) async fn check(db: &impl ConnectionTrait, grid: &region::Model, i: &D
             let l = link_leader(
                 i.name.as_deref().unwrap_or(""),
                 i.phone.as_deref().unwrap_or(""),
-                i.households.as_deref().unwrap_or(""),
+                &i.households.as_ref().map(Households::text).unwrap_or_default(),
             )
             .map_err(StoreError::Invalid)?;
             out.name = l.name;
@@ -198,6 +227,9 @@ pub async fn add(
             format!("{}已是{}的{}", c.name, grid.name, c.duty.label()),
         )));
     }
+    if let Some(h) = c.households {
+        linked_within(&grid, now.iter().filter_map(|d| d.households).map(i64::from).sum::<i64>() + i64::from(h))?;
+    }
     if c.duty.single() {
         for d in now.iter().filter(|d| d.duty == c.duty.as_str()) {
             close(&*txn, d.clone(), actor, today).await?;
@@ -234,6 +266,18 @@ pub(super) async fn close(
     Ok(())
 }
 
+/// The households a grid's 联户长 link together cannot be more than the grid has (when it is known).
+pub(super) fn linked_within(grid: &region::Model, linked: i64) -> Result<()> {
+    if grid.households > 0 && linked > grid.households {
+        return Err(StoreError::invalid(FieldError::new(
+            "grid_linked_households",
+            "households",
+            format!("{}的联户长联系户数合计{}户，超过网格户数{}户", grid.name, linked, grid.households),
+        )));
+    }
+    Ok(())
+}
+
 /// Ends a duty (kept, dated): the worker leaves the grid, the 联户长 steps down.
 pub async fn end(db: &Db, access: &Access, id: Uuid, today: NaiveDate) -> Result<grid_duty::Model> {
     access.require(Permission::ManageGrids)?;
@@ -245,10 +289,16 @@ pub async fn end(db: &Db, access: &Access, id: Uuid, today: NaiveDate) -> Result
         .filter(grid_duty::Column::ProvinceCode.eq(scope.region().province()))
         .filter(grid_duty::Column::Id.eq(id))
         .filter(in_subtree(grid_duty::Column::CommunityCode, scope.region().as_str()))
-        .filter(grid_duty::Column::EndOn.is_null())
         .one(&*txn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    if let Some(ended) = d.end_on {
+        return Err(StoreError::Conflict(FieldError::new(
+            "grid_duty_ended",
+            "id",
+            format!("{}的这项职责已于{ended}解除", d.name),
+        )));
+    }
     let w = match d.worker_id {
         Some(wid) => worker::Entity::find_by_id((d.province_code.clone(), wid)).one(&*txn).await?,
         None => None,

@@ -239,7 +239,7 @@ pub(super) async fn import_update(
     if updated.name != w.name {
         crate::search::replace(txn, &updated).await?;
     }
-    refresh_derived(txn, updated).await?;
+    refresh_derived(txn, updated, actor).await?;
     ch.save(txn).await?;
     Ok(true)
 }

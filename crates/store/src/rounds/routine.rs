@@ -28,7 +28,7 @@ pub(super) async fn proposals(
     let Some(rule) = policy.assessment.routine_rule() else { return Ok(HashMap::new()) };
     let ids: Vec<Uuid> = entries.iter().map(|e| e.worker_id).collect();
     let affairs = crate::events::affairs::of_workers(db, &round.province_code, &ids, round.year).await?;
-    Ok(ids.into_iter().map(|w| (w, propose(&affairs.get(&w).copied().unwrap_or_default(), &rule))).collect())
+    Ok(affairs.iter().map(|(w, a)| (*w, propose(a, &rule))).collect())
 }
 
 /// The names of the entries whose routine score differs from the proposal without a reason.
@@ -104,9 +104,9 @@ pub async fn explain_routine(db: &Db, access: &Access, id: Uuid, worker_id: Uuid
     access.require(Permission::ScoreAssessment)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
-    let reason = shegong_domain::text::lines("routine_reason", "理由", reason, 200)
+    let reason = shegong_domain::text::lines("reason", "理由", reason, 200)
         .map_err(StoreError::invalid)?
-        .ok_or_else(|| bad("routine_reason_required", "routine_reason", "请填写平时考核与建议分不同的理由"))?;
+        .ok_or_else(|| bad("routine_reason_required", "reason", "请填写平时考核与建议分不同的理由"))?;
     let txn = db.begin_write().await?;
     let round = find(&*txn, scope, id).await?;
     require(&round, RoundStatus::Draft)?;

@@ -100,8 +100,15 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
         let ids: Vec<Uuid> = entries.iter().map(|e| e.entry.worker_id).collect();
         let affairs = crate::events::affairs::of_workers(db, &round.province_code, &ids, round.year).await?;
         for e in &mut entries {
-            let a = affairs.get(&e.entry.worker_id).copied().unwrap_or_default();
-            e.proposal = Some(shegong_domain::affairs::propose(&a, &rule));
+            // Without an account nothing is recorded under the worker's name: no proposal.
+            let Some(a) = affairs.get(&e.entry.worker_id).copied() else { continue };
+            e.proposal = Some(match e.entry.routine_proposal {
+                // Graded: the proposal the grade was made against, whatever was done since.
+                Some(score) => {
+                    shegong_domain::affairs::Proposal { score, why: "评定等次时的事务办理建议分".into() }
+                }
+                None => shegong_domain::affairs::propose(&a, &rule),
+            });
             e.affairs = Some(a);
         }
     }

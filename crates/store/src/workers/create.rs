@@ -165,7 +165,7 @@ pub(super) async fn rehire(
     if let Some(c) = &new.certificate {
         insert_certificate(txn, &model, c).await?;
     }
-    let model = refresh_derived(txn, model).await?;
+    let model = refresh_derived(txn, model, actor).await?;
     let mut ch = Changes::new(&model, actor);
     ch.push(
         "archive",
@@ -265,7 +265,11 @@ pub(crate) async fn insert_certificate(
 }
 
 /// Recomputes the list columns derived from appointments, educations and certificates.
-pub(crate) async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model) -> Result<worker::Model> {
+pub(crate) async fn refresh_derived(
+    txn: &DatabaseTransaction,
+    w: worker::Model,
+    actor: &crate::audit::Actor,
+) -> Result<worker::Model> {
     let appts = appointment::Entity::find()
         .filter(appointment::Column::ProvinceCode.eq(&w.province_code))
         .filter(appointment::Column::WorkerId.eq(w.id))
@@ -309,5 +313,6 @@ pub(crate) async fn refresh_derived(txn: &DatabaseTransaction, w: worker::Model)
     let updated = am.update(txn).await?;
     super::corrections::follow(txn, &updated).await?;
     crate::stats::rebuild_worker(txn, &updated).await?;
+    super::grid_duties::follow_post(txn, &w, &updated, actor).await?;
     Ok(updated)
 }

@@ -60,49 +60,9 @@ pub async fn exit(db: &Db, access: &Access, id: Uuid, on: NaiveDate, reason: &st
         Some(WorkerStatus::Active.label().into()),
         Some(format!("退出（{}，{}）", d(on), reason.trim())),
     );
-    end_grid_duties(&txn, &w, actor, on, &mut ch).await?;
+    super::grid_duties::release(&txn, &w, &shegong_domain::grids::Duty::ALL, actor, on, &mut ch).await?;
     ch.save(&txn).await?;
     crate::audit::entry(actor, "worker.exit", &updated.region_code).target(id).detail(reason.trim()).save(&txn).await?;
     txn.commit().await?;
     Ok(updated)
-}
-
-/// A worker who leaves no longer covers their grids: each duty ends on the exit date (kept), and
-/// their archive's history says which grids they left.
-async fn end_grid_duties(
-    txn: &sea_orm::DatabaseTransaction,
-    w: &worker::Model,
-    actor: &crate::audit::Actor,
-    on: chrono::NaiveDate,
-    ch: &mut Changes<'_>,
-) -> Result<()> {
-    use crate::entity::grid_duty;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    use shegong_domain::grids::Duty;
-    let rows = grid_duty::Entity::find()
-        .filter(grid_duty::Column::ProvinceCode.eq(&w.province_code))
-        .filter(grid_duty::Column::WorkerId.eq(w.id))
-        .filter(grid_duty::Column::EndOn.is_null())
-        .order_by_asc(grid_duty::Column::GridCode)
-        .all(txn)
-        .await?;
-    let names = crate::regions::names(txn, rows.iter().map(|r| r.grid_code.clone()).collect()).await?;
-    for duty in [Duty::GridWorker, Duty::Committee] {
-        let held: Vec<String> = rows
-            .iter()
-            .filter(|r| r.duty == duty.as_str())
-            .map(|r| names.get(&r.grid_code).cloned().unwrap_or_default())
-            .collect();
-        if !held.is_empty() {
-            ch.push("网格", duty.label(), Some(held.join("、")), None);
-        }
-    }
-    for r in rows {
-        let mut am = r.into_active_model();
-        am.end_on = Set(Some(on));
-        am.ended_by = Set(Some(actor.username.clone()));
-        am.ended_at = Set(Some(Utc::now()));
-        am.update(txn).await?;
-    }
-    Ok(())
 }

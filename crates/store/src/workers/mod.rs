@@ -4,6 +4,7 @@ pub mod attachments;
 mod corrections;
 mod create;
 mod exit;
+mod grid_duties;
 pub(crate) mod list;
 mod new_archives;
 mod page;

@@ -84,7 +84,7 @@ pub async fn add_appointment(
         None,
         Some(format!("{} {} 自 {}", created.region_code, created.title, d(created.start_date))),
     );
-    let updated = refresh_derived(&txn, w.clone()).await?;
+    let updated = refresh_derived(&txn, w.clone(), actor).await?;
     ch.save(&txn).await?;
     crate::audit::entry(actor, "worker.appointment", &updated.region_code).target(id).save(&txn).await?;
     txn.commit().await?;
@@ -132,7 +132,7 @@ async fn add_record(
     let added = write(&txn, &w).await?;
     let mut ch = Changes::new(&w, actor);
     ch.push(section, field, None, Some(added));
-    let updated = refresh_derived(&txn, w.clone()).await?;
+    let updated = refresh_derived(&txn, w.clone(), actor).await?;
     ch.save(&txn).await?;
     crate::audit::entry(actor, &format!("worker.{section}"), &w.region_code).target(id).save(&txn).await?;
     txn.commit().await?;

@@ -60,8 +60,8 @@ struct WorkerPage {
     files: Vec<FileRow>,
     file_kinds: Vec<(String, String)>,
     has_photo: bool,
-    /// Grids the worker covers now: (网格员 or 包格两委, the grid's name, its code).
-    grid_duties: Vec<(String, String, String)>,
+    /// Grids the worker covers now, by duty (网格员 or 包格两委): each grid's name and code.
+    grid_duties: Vec<(String, Vec<(String, String)>)>,
     /// 事务办理 by year (the 事务办理 tab), and the policy's rule for the proposed routine score.
     affairs: Vec<tabs::AffairsRow>,
     affairs_rule: String,
@@ -136,14 +136,15 @@ pub(crate) async fn worker_page(
     } else {
         vec![]
     };
-    let grid_duties = shegong_store::grids::of_worker(&st.db, &caller.scope, id)
-        .await?
-        .into_iter()
-        .map(|(d, name)| {
-            let label = shegong_domain::grids::Duty::parse(&d.duty).map_or("", |x| x.label());
-            (label.to_string(), name, d.grid_code)
-        })
-        .collect();
+    // 网格员：第1网格、第4网格；包格两委：第3网格
+    let mut grid_duties: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for (d, name) in shegong_store::grids::of_worker(&st.db, &caller.scope, id).await? {
+        let label = shegong_domain::grids::Duty::parse(&d.duty).map_or("", |x| x.label()).to_string();
+        match grid_duties.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, v)) => v.push((name, d.grid_code)),
+            None => grid_duties.push((label, vec![(name, d.grid_code)])),
+        }
+    }
     let (affairs, affairs_rule) =
         if tab == "affairs" { tabs::affairs(&st, &caller, &a.worker, today).await? } else { Default::default() };
     let notice = q.flash.notice(caller.user.id);

@@ -166,6 +166,7 @@ pub(crate) async fn round_view(
             action: format!("/assessments/{id}/routine/adopt"),
             button: "未录入平时考核的，采用事务办理建议分".into(),
             plain: true,
+            confirm: "将为尚未录入平时考核、且有系统账号的人员填入事务办理建议分（已录入的不改动）。确定？".into(),
             ..Default::default()
         });
     }
@@ -268,7 +269,7 @@ pub(crate) async fn round_view(
                 (_, true) => Cell {
                     form: format!("/assessments/{id}/routine/reason"),
                     hidden: vec![("worker_id".into(), x.worker_id.to_string())],
-                    input: "routine_reason".into(),
+                    input: "reason".into(),
                     placeholder: "与建议分不同的理由（必填）".into(),
                     required: true,
                     button: "记录理由".into(),

@@ -20,11 +20,11 @@ pub(crate) async fn adopt_page(Path(id): Path<Uuid>, form: Posted) -> Response {
     .await
 }
 
-/// `POST /assessments/{id}/routine/reason` (`worker_id`, `routine_reason`).
+/// `POST /assessments/{id}/routine/reason` (`worker_id`, `reason`).
 pub(crate) async fn reason_page(Path(id): Path<Uuid>, form: Posted) -> Response {
     form.act(Permission::ScoreAssessment, &format!("/assessments/{id}"), async |st, access, f| {
         let worker = Uuid::parse_str(f.get("worker_id").trim()).map_err(|_| crate::error::AppError::NotFound)?;
-        store(rounds::explain_routine(&st.db, access, id, worker, &f.get("routine_reason")).await)?;
+        store(rounds::explain_routine(&st.db, access, id, worker, &f.get("reason")).await)?;
         Ok("已记录理由".to_string())
     })
     .await

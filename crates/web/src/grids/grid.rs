@@ -18,10 +18,12 @@ use shegong_store::grids::{self, Candidate, DutyInput};
 use uuid::Uuid;
 
 fn end_cell(d: &grid_duty::Model, grid: &str, button: &str) -> Cell {
+    let label = Duty::parse(&d.duty).map_or("", Duty::label);
     Cell {
         form: format!("/grids/duties/{}/end", d.id),
         hidden: vec![("grid".into(), grid.into())],
         button: button.into(),
+        confirm: format!("{button}{}的{label}职责？记录会保留在变动记录中。", d.name),
         ..Default::default()
     }
 }
@@ -35,7 +37,9 @@ fn worker_form(grid: &str, duty: Duty, people: &[&Candidate], button: &str) -> F
                 duty.label(),
                 "worker_id",
                 "",
-                people.iter().map(|c| (c.worker_id.to_string(), format!("{}（{}）", c.name, c.title))).collect(),
+                std::iter::once((String::new(), "请选择".to_string()))
+                    .chain(people.iter().map(|c| (c.worker_id.to_string(), format!("{}（{}）", c.name, c.title))))
+                    .collect(),
             ),
         ],
         button: button.into(),
@@ -57,7 +61,6 @@ pub(crate) async fn grid_page(
     let mut p = SectionsPage::new(&st, &caller, "grids", &format!("{} {}", g.community_name, g.grid.name), &m).await?;
     let region = shegong_domain::RegionCode::parse(&code).map_err(|_| crate::error::AppError::NotFound)?;
     let path = shegong_store::regions::path(&st.db, &caller.scope, &region).await?;
-    p.subtitle = path.iter().map(|r| r.name.clone()).collect::<Vec<_>>().join(" / ");
     p.crumbs = path
         .iter()
         .take(path.len().saturating_sub(1))
@@ -106,8 +109,12 @@ pub(crate) async fn grid_page(
             ]));
         }
         if edit {
-            let choices: Vec<&Candidate> =
-                people.iter().filter(|c| duty != Duty::Committee || c.two_committees).collect();
+            let held: Vec<Uuid> = g.grid.held(duty).filter_map(|d| d.worker_id).collect();
+            let choices: Vec<&Candidate> = people
+                .iter()
+                .filter(|c| duty != Duty::Committee || c.two_committees)
+                .filter(|c| !held.contains(&c.worker_id))
+                .collect();
             s.forms.push(worker_form(&code, duty, &choices, &format!("指派{}", duty.label())));
         }
         p.sections.push(s);
@@ -203,7 +210,7 @@ pub(crate) async fn add_duty(Path(code): Path<String>, form: Posted) -> Response
             worker_id: f.opt("worker_id").and_then(|w| Uuid::parse_str(w.trim()).ok()),
             name: f.opt("name"),
             phone: f.opt("phone"),
-            households: f.opt("households"),
+            households: f.opt("households").map(Into::into),
         };
         let d = store(grids::add(&st.db, access, &code, &i, today()).await)?;
         let label = Duty::parse(&d.duty).map_or("", Duty::label);

@@ -16,7 +16,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/grids", get(pages::grids_page))
         .route("/grids/roster.xlsx", get(file::export))
-        .route("/grids/import", post(file::import_page))
+        .route(
+            "/grids/import",
+            post(file::import_page).layer(axum::extract::DefaultBodyLimit::max(crate::imports::api::MAX_UPLOAD)),
+        )
         .route("/grids/{code}", get(grid::grid_page))
         .route("/grids/{code}/duties", post(grid::add_duty))
         .route("/grids/duties/{id}/end", post(grid::end_duty))
@@ -29,5 +32,10 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::grid))
         .routes(routes!(api::add_duty))
         .routes(routes!(api::end_duty))
-        .routes(routes!(api::import))
+        // A roster file may be as large as the file limit (axum's default body limit is 2 MB).
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(api::import))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::imports::api::MAX_UPLOAD)),
+        )
 }

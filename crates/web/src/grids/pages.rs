@@ -9,6 +9,7 @@ use crate::sections::{
 };
 use crate::state::AppState;
 use axum::extract::{Query, State};
+use axum::response::IntoResponse;
 use shegong_domain::grids::{Coverage, Duty};
 use shegong_domain::{Permission, RegionLevel};
 use shegong_store::grids::{self, CoverageRow};
@@ -51,6 +52,9 @@ fn kpis(c: &CoverageRow, ceilings: &[u32]) -> Vec<Kpi> {
 pub(crate) async fn grids_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
     not_for_workers(&caller)?;
     let (code, scope) = region_in(&caller, m.region.as_deref())?;
+    if code.level() == RegionLevel::Grid {
+        return Ok(axum::response::Redirect::to(&format!("/grids/{code}")).into_response());
+    }
     let on = today();
     let report = grids::coverage(&st.db, &scope, &code, on).await?;
     let mut p = SectionsPage::new(&st, &caller, "grids", "网格", &m).await?;
@@ -73,7 +77,7 @@ pub(crate) async fn grids_page(State(st): State<AppState>, caller: Caller, Query
 fn children_section(children: &[CoverageRow], m: &Msg) -> Section {
     let mut s = Section {
         title: "下级区划".into(),
-        text: "网格员按人计（一人负责多个网格只计一次）；超过上限指网格户数多于所在社区适用政策的网格户数上限。".into(),
+        text: "网格员按人计（一人负责多个网格只计一次）；每名网格员服务户数 = 有网格员的网格的户数 ÷ 网格员人数；超过上限指网格户数多于所在社区适用政策的网格户数上限。标记的行有缺网格员或超过上限的网格。".into(),
         headers: headers(&[
             "区划",
             "#网格",
