@@ -31,6 +31,8 @@ pub struct Db {
     pub audit: Arc<crate::audit_queue::Queue>,
     /// Reference data kept between requests (see [`crate::memo`]).
     pub memo: Arc<crate::memo::Memo>,
+    /// The queue of the reports' writer, started by the first report (see `events::intake`).
+    pub(crate) intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<Box<dyn std::any::Any + Send>>>>,
 }
 
 /// Called with the text of every statement (see [`Db::connect_observed`]).
@@ -163,6 +165,7 @@ impl Db {
             writer,
             cache: Arc::default(),
             memo: Arc::default(),
+            intake: Arc::default(),
             reads,
         })
     }

@@ -255,3 +255,65 @@ async fn people_acting_at_once_one_succeeds_the_others_get_409() {
         assert_eq!(seqs, (first..first + 20).collect::<Vec<_>>(), "{numbers:?}");
     }
 }
+
+/// Reports sent at once are written in groups: every one is stored once, the county's numbers of the
+/// day run from one without a gap or a repeat, and the figures count each report once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_at_once_are_all_numbered_and_counted() {
+    for postgres in shegong_store::testing::engines() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, _) = shegong_store::testing::fresh(postgres, dir.path()).await.unwrap();
+        let today = shegong_domain::time::in_china(chrono::Utc::now()).date();
+        demo::load(&db, &DemoOptions::counties(7, &["330483"], today), &|_, _, _| {}).await.unwrap();
+        let communities: Vec<String> = region::Entity::find()
+            .filter(region::Column::Level.eq("community"))
+            .filter(region::Column::Code.starts_with("330483"))
+            .order_by_asc(region::Column::Code)
+            .all(&db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .take(3)
+            .map(|r| r.code)
+            .collect();
+        let county = shegong_domain::RegionCode::parse("330483").unwrap();
+        let province = person(Role::ProvinceAdmin, "33", "province");
+        let before = events::stats(&db, &province, &county, today, today).await.unwrap().total.reported;
+        let tasks: Vec<_> = (0..300)
+            .map(|i| {
+                let db = db.clone();
+                let region = communities[i % communities.len()].clone();
+                tokio::spawn(async move {
+                    let head = person(Role::CommunityHead, &region, "head");
+                    let report = NewEvent {
+                        region,
+                        category: "facilities".into(),
+                        source: "window".into(),
+                        description: format!("同时上报第{i}件"),
+                        ..Default::default()
+                    };
+                    events::create(&db, &head, &report).await
+                })
+            })
+            .collect();
+        let mut numbers = Vec::new();
+        for t in tasks {
+            numbers.push(t.await.unwrap().unwrap().number);
+        }
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 300, "every report has its own number");
+        let prefix = &numbers[0][..numbers[0].len() - 4];
+        assert!(numbers.iter().all(|n| n.starts_with(prefix)));
+        let stored = shegong_store::entity::event::Entity::find()
+            .filter(shegong_store::entity::event::Column::Number.starts_with(prefix))
+            .all(&db.conn)
+            .await
+            .unwrap();
+        let mut seq: Vec<u64> = stored.iter().map(|e| e.number[prefix.len()..].parse().unwrap()).collect();
+        seq.sort();
+        assert_eq!(seq, (1..=seq.len() as u64).collect::<Vec<_>>(), "the day's numbers run from one without a gap");
+        let after = events::stats(&db, &province, &county, today, today).await.unwrap().total.reported;
+        assert_eq!(after - before, 300);
+    }
+}

@@ -160,70 +160,52 @@ pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent
     let cal = crate::calendar::load(db).await?;
     let due = deadlines(&cal, &policy, limits, in_china(now), None, 0);
 
-    let txn = db.begin_write().await?;
-    let county = &community.as_str()[..6];
-    lock_county(&txn, county).await?;
-    let number = next_number(&txn, community.province(), county, now).await?;
-    let id = Uuid::now_v7();
-    let e = event::ActiveModel {
-        province_code: Set(community.province().to_string()),
-        id: Set(id),
-        number: Set(number),
-        region_code: Set(region.code.clone()),
-        community_code: Set(community.as_str().to_string()),
-        category: Set(category.to_string()),
-        urgency: Set(urgency.as_str().to_string()),
-        source: Set(source.as_str().to_string()),
-        source_label: Set(source_label),
-        description: Set(description.to_string()),
-        address: Set(address),
-        lat: Set(lat),
-        lon: Set(lon),
-        reporter_name: Set(reporter_name),
-        reporter_phone: Set(reporter_phone),
-        state: Set(EventState::Reported.as_str().to_string()),
-        version: Set(1),
-        escalated: Set(false),
-        reworks: Set(0),
-        extension_asked: Set(None),
-        extended_days: Set(0),
-        supervision: Set(0),
-        rating: Set(None),
-        handler_kind: Set(None),
-        handler_code: Set(None),
-        duplicate_of: Set(None),
-        reported_at: Set(now),
-        accepted_at: Set(None),
-        assigned_at: Set(None),
-        closed_at: Set(None),
-        accept_due: Set(from_china(due.accept)),
-        handle_due: Set(None),
-        total_due: Set(from_china(due.total)),
-        reported_by: Set(by.to_string()),
-        close_minutes: Set(None),
-        on_time: Set(None),
-    }
-    .insert(&*txn)
-    .await?;
-    let step = Step {
-        seq: 1,
-        action: "report",
-        from: EventState::Reported,
-        to: EventState::Reported,
-        actor: by,
-        at: now,
-        note: None,
-        detail: None,
+    let e = event::Model {
+        province_code: community.province().to_string(),
+        id: Uuid::now_v7(),
+        // Numbered when written (per county and day, in the write lock).
+        number: String::new(),
+        region_code: region.code.clone(),
+        community_code: community.as_str().to_string(),
+        category: category.to_string(),
+        urgency: urgency.as_str().to_string(),
+        source: source.as_str().to_string(),
+        source_label,
+        description: description.to_string(),
+        address,
+        lat,
+        lon,
+        reporter_name,
+        reporter_phone,
+        state: EventState::Reported.as_str().to_string(),
+        version: 1,
+        escalated: false,
+        reworks: 0,
+        extension_asked: None,
+        extended_days: 0,
+        supervision: 0,
+        rating: None,
+        handler_kind: None,
+        handler_code: None,
+        duplicate_of: None,
+        reported_at: now,
+        accepted_at: None,
+        assigned_at: None,
+        closed_at: None,
+        accept_due: from_china(due.accept),
+        handle_due: None,
+        total_due: from_china(due.total),
+        reported_by: by.to_string(),
+        close_minutes: None,
+        on_time: None,
     };
-    record(db, &txn, &e, step).await?;
-    super::tallies::moved(&*txn, None, &e).await?;
-    txn.commit().await?;
-    Ok(e)
+    let name = actor_name(db, by, &e).await?;
+    super::intake::submit(db, e, name).await
 }
 
 /// On PostgreSQL, serialises the reports of one county (their numbers are counted); on SQLite the
 /// write transaction already does.
-async fn lock_county(txn: &sea_orm::DatabaseTransaction, county: &str) -> Result<()> {
+pub(super) async fn lock_county(txn: &sea_orm::DatabaseTransaction, county: &str) -> Result<()> {
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
         txn.query_one_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DbBackend::Postgres,
@@ -235,37 +217,37 @@ async fn lock_county(txn: &sea_orm::DatabaseTransaction, county: &str) -> Result
     Ok(())
 }
 
-/// `E261129-330481-0012`: the county's twelfth report of 2026-11-29 (China's date).
-async fn next_number(
-    txn: &sea_orm::DatabaseTransaction,
-    province: &str,
-    county: &str,
-    now: DateTime<Utc>,
-) -> Result<String> {
-    let prefix = format!("E{}-{county}-", in_china(now).format("%y%m%d"));
+/// `E261129-330481-`: the prefix of a county's numbers on the day (China's date) of `now`.
+pub(super) fn number_prefix(county: &str, now: DateTime<Utc>) -> String {
+    format!("E{}-{county}-", in_china(now).format("%y%m%d"))
+}
+
+/// How many numbers the county has given with `prefix` (its day) so far: the next is one more
+/// (`E261129-330481-0012` is its twelfth of the day).
+pub(super) async fn last_number(txn: &sea_orm::DatabaseTransaction, province: &str, prefix: &str) -> Result<u64> {
     // The day's last number, one seek on the unique index (counting them read the whole day's).
     let last: Option<String> = event::Entity::find()
         .select_only()
         .column(event::Column::Number)
         .filter(event::Column::ProvinceCode.eq(province))
-        .filter(event::Column::Number.gte(prefix.as_str()))
+        .filter(event::Column::Number.gte(prefix))
         .filter(event::Column::Number.lt(format!("{prefix}\u{10FFFF}")))
         .order_by_desc(event::Column::Number)
         .into_tuple()
         .one(txn)
         .await?;
-    let mut n: u64 = last.and_then(|l| l[prefix.len()..].parse().ok()).unwrap_or(0);
-    if n >= 9999 {
-        // Past four digits the text no longer sorts as the number; the day's numbers run from one
-        // without gaps, so their count is the last (a county's ten-thousandth report of a day).
-        n = event::Entity::find()
-            .filter(event::Column::ProvinceCode.eq(province))
-            .filter(event::Column::Number.gte(prefix.as_str()))
-            .filter(event::Column::Number.lt(format!("{prefix}\u{10FFFF}")))
-            .count(txn)
-            .await?;
+    let n: u64 = last.and_then(|l| l[prefix.len()..].parse().ok()).unwrap_or(0);
+    if n < 9999 {
+        return Ok(n);
     }
-    Ok(format!("{prefix}{:04}", n + 1))
+    // Past four digits the text no longer sorts as the number; the day's numbers run from one
+    // without gaps, so their count is the last (a county's ten-thousandth report of a day).
+    Ok(event::Entity::find()
+        .filter(event::Column::ProvinceCode.eq(province))
+        .filter(event::Column::Number.gte(prefix))
+        .filter(event::Column::Number.lt(format!("{prefix}\u{10FFFF}")))
+        .count(txn)
+        .await?)
 }
 
 /// One step as recorded.
@@ -285,23 +267,33 @@ pub(super) struct Step<'a> {
 /// Records one step of an event. The step's `seq` is unique per event: a second writer of the same
 /// version fails here, whatever the engine.
 pub(super) async fn record(db: &Db, txn: &sea_orm::DatabaseTransaction, e: &event::Model, s: Step<'_>) -> Result<()> {
-    // Named on the timeline as they were called when they took the step (kept a while: a display
-    // name changes seldom).
+    let actor_name = actor_name(db, s.actor, e).await?;
+    action_row(e, &s, &actor_name).insert(txn).await?;
+    Ok(())
+}
+
+/// How the one who took a step is named on the timeline: as they were called when they took it
+/// (kept a while: a display name changes seldom), a resident, or the Open311 client.
+pub(super) async fn actor_name(db: &Db, actor: &str, e: &event::Model) -> Result<String> {
     let load = async {
         Ok(crate::entity::user::Entity::find()
             .select_only()
             .column(crate::entity::user::Column::DisplayName)
-            .filter(crate::entity::user::Column::Username.eq(s.actor))
+            .filter(crate::entity::user::Column::Username.eq(actor))
             .into_tuple::<String>()
             .one(&db.conn)
             .await?)
     };
-    let shown: Option<String> = db.memo.get_or(format!("display|{}", s.actor), load).await?;
-    let actor_name = match s.actor {
+    let shown: Option<String> = db.memo.get_or(format!("display|{actor}"), load).await?;
+    Ok(match actor {
         PUBLIC => "居民".to_string(),
         super::OPEN311 => e.source_label.clone().unwrap_or_else(|| "Open311客户端".to_string()),
-        _ => shown.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| s.actor.to_string()),
-    };
+        _ => shown.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| actor.to_string()),
+    })
+}
+
+/// The row of one step.
+pub(super) fn action_row(e: &event::Model, s: &Step<'_>, actor_name: &str) -> event_action::ActiveModel {
     event_action::ActiveModel {
         province_code: Set(e.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -313,10 +305,7 @@ pub(super) async fn record(db: &Db, txn: &sea_orm::DatabaseTransaction, e: &even
         actor: Set(s.actor.to_string()),
         actor_name: Set(actor_name.chars().take(50).collect()),
         at: Set(s.at),
-        note: Set(s.note),
-        detail: Set(s.detail),
+        note: Set(s.note.clone()),
+        detail: Set(s.detail.clone()),
     }
-    .insert(txn)
-    .await?;
-    Ok(())
 }

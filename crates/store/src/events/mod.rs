@@ -6,6 +6,7 @@
 mod act;
 pub mod affairs;
 mod create;
+mod intake;
 mod list;
 pub mod open311;
 pub mod photos;

@@ -53,31 +53,43 @@ pub(super) async fn moved(
     before: Option<&event::Model>,
     after: &event::Model,
 ) -> Result<()> {
-    let mut delta: BTreeMap<String, Tally> = BTreeMap::new();
-    if let Some(b) = before {
-        let t = -Tally::of(&counted(b), 1);
-        for d in dims(b) {
-            *delta.entry(d).or_default() += t;
+    moved_many(db, &[(before, after)]).await
+}
+
+/// [`moved`] for many events at once, in one statement (each row's changes added up first: one
+/// statement may not touch a row twice).
+pub(super) async fn moved_many(
+    db: &impl ConnectionTrait,
+    changes: &[(Option<&event::Model>, &event::Model)],
+) -> Result<()> {
+    let mut delta: BTreeMap<(String, NaiveDate, String, String), Tally> = BTreeMap::new();
+    for (before, after) in changes {
+        let day = in_china(after.reported_at).date();
+        let county = after.community_code[..6].to_string();
+        let key = |d: String| (after.province_code.clone(), day, county.clone(), d);
+        if let Some(b) = before {
+            let t = -Tally::of(&counted(b), 1);
+            for d in dims(b) {
+                *delta.entry(key(d)).or_default() += t;
+            }
         }
-    }
-    let t = Tally::of(&counted(after), 1);
-    for d in dims(after) {
-        *delta.entry(d).or_default() += t;
+        let t = Tally::of(&counted(after), 1);
+        for d in dims(after) {
+            *delta.entry(key(d)).or_default() += t;
+        }
     }
     delta.retain(|_, t| !t.is_zero());
     if delta.is_empty() {
         return Ok(());
     }
-    let day = in_china(after.reported_at).date();
-    let county = &after.community_code[..6];
     let mut sql = Sql::new(db.get_database_backend());
     sql.push(&format!(
         "INSERT INTO event_tallies (province_code, day, county_code, dim, {}) VALUES ",
         COUNTERS.join(", ")
     ));
-    for (i, (dim, t)) in delta.into_iter().enumerate() {
+    for (i, ((province, day, county, dim), t)) in delta.into_iter().enumerate() {
         sql.push(if i == 0 { "(" } else { ", (" });
-        sql.bind(after.province_code.clone()).push(", ").bind(day).push(", ").bind(county.to_string()).push(", ");
+        sql.bind(province).push(", ").bind(day).push(", ").bind(county).push(", ");
         sql.bind(dim);
         for v in t.counters() {
             sql.push(", ").bind(v);
