@@ -32,7 +32,8 @@ pub struct Db {
     /// Reference data kept between requests (see [`crate::memo`]).
     pub memo: Arc<crate::memo::Memo>,
     /// The queue of the reports' writer, started by the first report (see `events::intake`).
-    pub(crate) intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<Box<dyn std::any::Any + Send>>>>,
+    #[doc(hidden)]
+    pub intake: Arc<std::sync::OnceLock<tokio::sync::mpsc::Sender<Box<dyn std::any::Any + Send>>>>,
 }
 
 /// Called with the text of every statement (see [`Db::connect_observed`]).

@@ -1,7 +1,7 @@
 //! One step on an event (受理, 分办, 反馈…): allowed by the closed loop and the caller's place, taken
 //! on the version the caller saw, recorded with who, when and why. A refused step changes nothing.
 
-use super::create::{Step, record};
+use super::steps::{Step, record};
 use crate::access::Access;
 use crate::entity::event;
 use crate::error::{Result, StoreError};

@@ -5,7 +5,7 @@
 //! round trips each. Each request gets its own event back once the group is committed; if a group
 //! fails, its reports are written again one by one, so that one report's failure is its own.
 
-use super::create::{Step, action_row, last_number, lock_county, number_prefix};
+use super::steps::{Step, action_row, last_number, lock_county, number_prefix};
 use crate::Db;
 use crate::entity::{event, event_action};
 use crate::error::{Result, StoreError};
@@ -69,7 +69,9 @@ async fn write_group(db: &Db, group: Vec<Job>) {
             }
         }
         Err(e) if group.len() == 1 => {
-            let _ = group.into_iter().next().map(|j| j.reply.send(Err(e)));
+            if let Some(j) = group.into_iter().next() {
+                let _ = j.reply.send(Err(e));
+            }
         }
         Err(_) => {
             for j in group {

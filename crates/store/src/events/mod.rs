@@ -12,6 +12,7 @@ pub mod open311;
 pub mod photos;
 pub mod public;
 mod stats;
+mod steps;
 mod tallies;
 
 pub use act::{ActInput, act};
@@ -28,6 +29,9 @@ use shegong_domain::events::{EventState, Progress, Satisfaction};
 
 /// Who records what an Open311 client sends (the actor of its reports).
 pub(crate) const OPEN311: &str = "open311";
+
+/// Who a resident's report and rating are recorded as.
+pub(super) const PUBLIC: &str = "public";
 
 /// The refusal of a step or a report by someone who only reads (an auditor).
 pub(crate) const READ_ONLY: &str = "审计人员只能查看事件，不能上报或办理";

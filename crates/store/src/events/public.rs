@@ -2,7 +2,7 @@
 //! it by its number, rate it once closed. Nothing personal is ever read back: a report's progress is
 //! its category, state, times and the names of its steps.
 
-use super::create::{Step, record};
+use super::steps::{Step, record};
 use crate::Db;
 use crate::entity::{event, event_action, region};
 use crate::error::{Result, StoreError};
@@ -143,7 +143,7 @@ pub async fn rate(db: &Db, community: &str, number: &str, rating: &str, phone_ta
         action: "rate",
         from: before.state,
         to: after.state,
-        actor: super::create::PUBLIC,
+        actor: super::PUBLIC,
         at: Utc::now(),
         note: None,
         detail: Some(serde_json::json!({ "rating": r.as_str(), "by": "resident" }).to_string()),

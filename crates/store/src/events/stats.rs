@@ -194,7 +194,7 @@ async fn people(
         .filter(event_action::Column::At.gte(start))
         .filter(event_action::Column::At.lt(end))
         .filter(event_action::Column::Action.is_in(["report", "feedback", "close"]))
-        .filter(event_action::Column::Actor.is_not_in([super::create::PUBLIC, super::OPEN311]))
+        .filter(event_action::Column::Actor.is_not_in([super::PUBLIC, super::OPEN311]))
         .group_by(event_action::Column::Actor)
         .group_by(event_action::Column::ActorName)
         .group_by(event_action::Column::Action)
