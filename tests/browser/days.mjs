@@ -186,8 +186,20 @@ await check('street: runs the year\'s round of the whole street through the scor
   await shot(p, '02a-street-grid');
   await submit(p, 'form#grid button');
   expect((await notice(p)).includes(`已保存${people}人的评分`), 'not saved: ' + await notice(p) + await errors(p));
-  // Grades by the policy's weights, thresholds and 优秀 cap, then publishing, which asks first.
+  // A 平时考核 other than the 事务办理 proposal (the grid worker's, who has an account) needs its
+  // reason before grading: refused first, then the reason recorded on its row.
   await submit(p, 'form[action$="/score"] button[type=submit]');
+  if (!(await p.textContent('main')).includes('已评定')) {
+    expect((await errors(p)).includes('尚未说明理由'), 'refused for another cause: ' + await errors(p));
+    while (await p.locator('form[action$="/routine/reason"]').count() > 0) {
+      const f = p.locator('form[action$="/routine/reason"]').first();
+      await f.locator('input[name=reason]').fill('走访记录另行核实');
+      await submit(p, 'form[action$="/routine/reason"] >> nth=0 >> button[type=submit]');
+      expect((await notice(p)).includes('已记录理由'), 'reason not recorded: ' + await errors(p));
+    }
+    await submit(p, 'form[action$="/score"] button[type=submit]');
+  }
+  // Grades by the policy's weights, thresholds and 优秀 cap, then publishing, which asks first.
   expect((await p.textContent('main')).includes('已评定'), 'not graded: ' + await errors(p));
   p.asked = '';
   await submit(p, 'form[action$="/publish"] button[type=submit]');

@@ -54,7 +54,10 @@ await check('a bad phone is refused by name and nothing is added', async () => {
 });
 await check('community head releases the 联户长; the history keeps it', async () => {
   const row = c.locator('tr:has-text("陈阿姨")').first();
+  let asked = '';
+  c.once('dialog', (d) => { asked = d.message(); d.accept(); });
   await Promise.all([c.waitForNavigation(), row.locator('button:has-text("解除")').click()]);
+  expect(asked.includes('陈阿姨'), 'not asked first: ' + asked);
   const hist = await c.textContent('#history');
   expect(hist.includes('陈阿姨') && !hist.includes('陈阿姨在任'), 'history: ' + hist.slice(0, 300));
   await shot(c, 'g4-grid-history');
