@@ -76,9 +76,22 @@ await check('a resident reports on a phone', async () => {
   await r.selectOption('select[name=category]', 'facilities.lighting');
   await r.fill('textarea[name=description]', '3幢门口路灯不亮，晚上看不清路');
   await r.fill('input[name=phone]', '13700001234');
+  // A photo taken on the spot (its EXIF says where).
+  const exif = Buffer.from('Exif\0\0GPS 30.5101N 120.6803E', 'latin1');
+  const jpeg = Buffer.concat([Buffer.from([0xFF, 0xD8, 0xFF, 0xE1, 0, exif.length + 2]), exif,
+    Buffer.from([0xFF, 0xC0, 0x00, 0x0B, 8, 0x00, 0x03, 0x00, 0x04, 1, 1, 0x11, 0]),
+    Buffer.from([0xFF, 0xDA, 0x00, 0x08, 1, 1, 0, 0, 0x3F, 0, 0x12, 0x34, 0x56, 0xFF, 0xD9])]);
+  await r.setInputFiles('input[name=photo]', [{ name: '路灯.jpg', mimeType: 'image/jpeg', buffer: jpeg }]);
   await Promise.all([r.waitForNavigation(), r.click('form[method=post] button[type=submit]')]);
   const txt = await r.textContent('main');
   expect(txt.includes('已收到'), 'no number shown: ' + txt.slice(0, 200));
+  // The staff see the resident's photo on the event.
+  const number = (txt.match(/E\d{6}-\d{6}-\d{4}/) || [''])[0];
+  const found = await (await c.request.get(base + '/api/v1/events?source=public')).json();
+  const ev = found.items.find((e) => e.number === number);
+  expect(ev, 'the report is not in the list: ' + number);
+  const photos = await (await c.request.get(`${base}/api/v1/events/${ev.id}/photos`)).json();
+  expect(photos.items.length === 1, 'the photo was not kept: ' + JSON.stringify(photos));
   await shot(r, 'e8-public-progress-phone');
 });
 await check('a county admin sees the demo year', async () => {

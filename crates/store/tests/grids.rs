@@ -235,6 +235,10 @@ async fn grids_are_staffed_in_scope_with_history_and_figures_that_add_up() {
         );
         let g = grids::get(&db, &head.scope, &grid, today).await.unwrap();
         assert!(g.grid.held(Duty::LinkLeader).any(|d| d.name == "李桂兰"), "nothing of a refused file is written");
+        // A file too long to check inside the write lock is refused before any row is read.
+        let mut long = vec![rows[0].clone()];
+        long.extend((0..=grids::MAX_LINES).map(|n| (n + 2, vec![text(&grid), text(""), text("联户长"), text("某某")])));
+        assert_eq!(field(grids::import(&db, &head, &long, true, today).await.unwrap_err()), "file");
         // Another community's head cannot import this community's grids.
         let o = grids::import(&db, &other_head, &rows, false, today).await.unwrap();
         assert!(!o.committed && o.errors.iter().all(|e| e.contains("不在您的管辖范围内")));

@@ -82,6 +82,37 @@ pub async fn report(db: &Db, community: &region::Model, input: &PublicReport) ->
     super::create::create_as(db, None, &new).await
 }
 
+/// Photos a resident may send with a report.
+pub const MAX_PUBLIC_PHOTOS: usize = 3;
+
+/// [`report`] with the resident's photos (JPEG or PNG, at most [`MAX_PUBLIC_PHOTOS`]): every photo is
+/// checked first, so that a bad one refuses the report and nothing is kept; then they are kept
+/// without their metadata.
+pub async fn report_with_photos(
+    db: &Db,
+    community: &region::Model,
+    input: &PublicReport,
+    photos: Vec<Vec<u8>>,
+) -> Result<event::Model> {
+    let bad = |m: String| StoreError::invalid(FieldError::new("event_photo", "photo", m));
+    if photos.len() > MAX_PUBLIC_PHOTOS {
+        return Err(bad(format!("最多上传{MAX_PUBLIC_PHOTOS}张照片")));
+    }
+    for (i, p) in photos.iter().enumerate() {
+        if let Some(why) = shegong_domain::files::refusal("photo", p) {
+            return Err(bad(format!("第{}张照片：{why}", i + 1)));
+        }
+        if shegong_domain::photo_meta::strip(p).is_none() {
+            return Err(bad(format!("第{}张照片已损坏或不完整，无法读取", i + 1)));
+        }
+    }
+    let e = report(db, community, input).await?;
+    for p in photos {
+        super::photos::keep(db, &e, super::PUBLIC, p).await?;
+    }
+    Ok(e)
+}
+
 /// A report of `community` by its number, with its steps.
 pub async fn find(db: &Db, community: &str, number: &str) -> Result<super::Timeline> {
     let e = event::Entity::find()

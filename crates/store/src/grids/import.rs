@@ -21,6 +21,10 @@ use std::collections::{BTreeMap, HashMap};
 /// The columns of the file, by heading (the export writes the same).
 pub const HEADINGS: [&str; 7] = ["网格编码", "网格", "职责", "姓名", "出生日期", "联系电话", "联系户数"];
 
+/// At most this many lines in one file (a county's grids hold a few thousand duties; a file is
+/// checked inside the write lock, so a province's at once would hold every other writer up).
+pub const MAX_LINES: usize = 20_000;
+
 /// What a file did or would do.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ImportOutcome {
@@ -80,6 +84,9 @@ pub async fn import(
         if !at.contains_key(need) {
             return Err(bad_file(&format!("表头中缺少“{need}”列")));
         }
+    }
+    if rows.len() - h - 1 > MAX_LINES {
+        return Err(bad_file(&format!("一次最多导入{MAX_LINES}行，请按街道或社区分批导入")));
     }
     let cell = |cells: &[Cell], k: &str| at.get(k).map(|i| text(cells.get(*i))).unwrap_or_default();
     let mut out = ImportOutcome::default();

@@ -8,7 +8,7 @@ mod import;
 mod write;
 
 pub use coverage::{CoverageReport, CoverageRow, coverage};
-pub use import::{HEADINGS as IMPORT_HEADINGS, ImportOutcome, import};
+pub use import::{HEADINGS as IMPORT_HEADINGS, ImportOutcome, MAX_LINES, import};
 pub use write::{DutyInput, Households, add, end};
 
 use crate::Db;

@@ -7,6 +7,7 @@ pub(crate) mod figures_page;
 pub(crate) mod pages;
 pub(crate) mod photos;
 pub(crate) mod public;
+pub(crate) mod public_form;
 pub(crate) mod views;
 
 use crate::state::AppState;
@@ -27,7 +28,10 @@ pub fn routes() -> Router<AppState> {
             post(photos::page_add).layer(axum::extract::DefaultBodyLimit::max(photos::MAX_UPLOAD)),
         )
         .route("/events/{id}/photos/{sha256}", get(photos::open))
-        .route("/p/{community}", get(public::page).post(public::report))
+        .route(
+            "/p/{community}",
+            get(public::page).post(public::report).layer(axum::extract::DefaultBodyLimit::max(public_form::MAX_BODY)),
+        )
         .route("/p/{community}/e", get(public::find))
         .route("/p/{community}/e/{number}", get(public::event))
         .route("/p/{community}/e/{number}/rate", post(public::rate))

@@ -117,17 +117,6 @@ pub(crate) async fn page(State(st): State<AppState>, Path(code): Path<String>, h
     form_page(&st, &headers, &c, StatusCode::OK, "", &PublicReport::default()).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub(crate) struct ReportForm {
-    _csrf: String,
-    category: String,
-    grid: String,
-    description: String,
-    address: String,
-    phone: String,
-}
-
 fn opt(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -141,24 +130,31 @@ fn refusal(e: &StoreError) -> Option<String> {
     }
 }
 
-/// `POST /p/{community}`: a resident's report; to its progress page with its number.
+/// `POST /p/{community}` (URL-encoded, or multipart with up to three photos): a resident's report;
+/// to its progress page with its number.
 pub(crate) async fn report(
     State(st): State<AppState>,
     Path(code): Path<String>,
     ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
-    Form(f): Form<ReportForm>,
+    req: axum::extract::Request,
 ) -> PageResult {
     let c = community(&st, &code).await?;
+    let f = match super::public_form::read(&st, req).await {
+        Ok(f) => f,
+        Err(m) => {
+            return form_page(&st, &headers, &c, StatusCode::UNPROCESSABLE_ENTITY, &m, &PublicReport::default()).await;
+        }
+    };
     let typed = PublicReport {
-        category: f.category.trim().into(),
-        description: f.description.trim().into(),
-        address: opt(&f.address),
-        grid: opt(&f.grid),
-        phone: opt(&f.phone),
+        category: f.get("category").trim().into(),
+        description: f.get("description").trim().into(),
+        address: opt(&f.get("address")),
+        grid: opt(&f.get("grid")),
+        phone: opt(&f.get("phone")),
     };
     let expected = cookie_in(&headers, CSRF_COOKIE).unwrap_or("");
-    if expected.is_empty() || !constant_eq(expected.as_bytes(), f._csrf.as_bytes()) {
+    if expected.is_empty() || !constant_eq(expected.as_bytes(), f.get("_csrf").as_bytes()) {
         return form_page(&st, &headers, &c, StatusCode::FORBIDDEN, "页面已过期，请重新提交", &typed).await;
     }
     let mut limits = Vec::new();
@@ -173,7 +169,7 @@ pub(crate) async fn report(
         let m = "提交过于频繁，请15分钟后再试；紧急情况请直接拨打社区电话或110";
         return form_page(&st, &headers, &c, StatusCode::TOO_MANY_REQUESTS, m, &typed).await;
     };
-    match public::report(&st.db, &c, &typed).await {
+    match public::report_with_photos(&st.db, &c, &typed, f.photos).await {
         Ok(e) => {
             // Counted against the address and the phone for the window.
             attempt.failed();

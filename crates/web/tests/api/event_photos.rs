@@ -8,7 +8,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
 /// A small JPEG whose EXIF names where it was taken.
-fn jpeg() -> Vec<u8> {
+pub(crate) fn jpeg() -> Vec<u8> {
     let mut v = vec![0xFF, 0xD8];
     let exif = b"Exif\0\0GPS 30.5101N 120.6803E";
     v.extend_from_slice(&[0xFF, 0xE1]);

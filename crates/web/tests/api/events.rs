@@ -358,3 +358,52 @@ async fn a_refused_report_form_keeps_what_was_typed(app: TestApp) {
     assert_eq!(before["total"], after["total"]);
 }
 both_engines!(a_refused_report_form_keeps_what_was_typed);
+
+/// A resident's report with photos: each photo checked before anything is kept, three at most, kept
+/// without where they were taken and seen by the staff on the event.
+async fn a_resident_reports_with_photos(app: TestApp) {
+    use reqwest::multipart::{Form, Part};
+    let community = app.token("community").await;
+    let (_, me) = app.get_json(&community, "/api/v1/me").await;
+    let home = me["region"].as_str().unwrap().to_string();
+    let resident = crate::helpers::browser();
+    let url = app.url(&format!("/p/{home}"));
+    let page = crate::helpers::text_of(&resident, url.clone()).await;
+    assert!(page.contains("enctype=\"multipart/form-data\"") && page.contains("name=\"photo\""), "{page}");
+    let token = csrf(&page);
+    let send = |photos: Vec<Vec<u8>>| {
+        let (resident, url, token) = (resident.clone(), url.clone(), token.clone());
+        async move {
+            let mut form = Form::new()
+                .text("_csrf", token)
+                .text("category", "facilities.lighting")
+                .text("description", "路灯倒了，见照片");
+            for (i, p) in photos.into_iter().enumerate() {
+                form = form.part("photo", Part::bytes(p).file_name(format!("现场{i}.jpg")));
+            }
+            resident.post(url).multipart(form).send().await.unwrap()
+        }
+    };
+    let jpeg = crate::event_photos::jpeg();
+    let mut other = jpeg.clone();
+    other.insert(other.len() - 2, 0x42);
+    let r = send(vec![jpeg.clone(), b"%PDF-1.4 not a photo".to_vec()]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("第2张照片"));
+    let r = send(vec![jpeg.clone(); 4]).await;
+    assert!(r.text().await.unwrap().contains("最多上传3张照片"));
+    let (_, none) = app.get_json(&community, "/api/v1/events?source=public").await;
+    assert_eq!(none["total"], 0, "a refused report keeps nothing: {none}");
+    let r = send(vec![jpeg, other]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, list) = app.get_json(&community, "/api/v1/events?source=public").await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let (_, photos) = app.get_json(&community, &format!("/api/v1/events/{id}/photos")).await;
+    let items = photos["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{photos}");
+    let sha = items[0]["sha256"].as_str().unwrap();
+    let kept = app.get(&community, &format!("/events/{id}/photos/{sha}")).await.bytes().await.unwrap();
+    assert!(!kept.windows(3).any(|w| w == b"GPS"), "kept where it was taken");
+}
+
+both_engines!(a_resident_reports_with_photos);
