@@ -262,6 +262,37 @@ async fn grids_are_staffed_in_scope_with_history_and_figures_that_add_up() {
             assert!(grids::of_worker(&db, &province.scope, mover).await.unwrap().is_empty());
         }
 
+        // A worker's own account follows them to their new community: they still see their archive.
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let account = || async {
+            shegong_store::entity::user::Entity::find()
+                .filter(shegong_store::entity::user::Column::Username.eq("worker"))
+                .one(&db.conn)
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        let me = account().await;
+        let mine = me.worker_id.unwrap();
+        let home = me.region_code.clone();
+        let to = s.children.iter().find(|x| x.region_code != home).unwrap().region_code.clone();
+        let county_admin = person(Role::CountyAdmin, "330481", "county");
+        let a = shegong_domain::worker::AppointmentFields {
+            community: RegionCode::parse(&to).unwrap(),
+            post_category: "staff".into(),
+            title: "网格员".into(),
+            two_committees: false,
+            full_time: true,
+            party_building: false,
+            start_date: today,
+            end_date: None,
+        };
+        shegong_store::workers::add_appointment(&db, &county_admin, mine, a, true).await.unwrap();
+        let moved = account().await;
+        assert_eq!(moved.region_code, to);
+        let own = shegong_store::users::scope_of(&moved).unwrap();
+        assert_eq!(shegong_store::workers::get(&db, &own, mine).await.unwrap().region_code, to);
+
         // A worker who leaves no longer covers any grid.
         let gw = g.grid.held(Duty::GridWorker).next().unwrap().worker_id.unwrap();
         let admin = person(Role::CountyAdmin, "330481", "county");

@@ -158,6 +158,9 @@ pub(super) async fn rehire(
     am.updated_at = Set(now);
     let model = am.update(txn).await?;
     super::corrections::follow(txn, &model).await?;
+    if held.region_code != model.region_code {
+        move_account(txn, &model).await?;
+    }
     insert_appointment(txn, &model, a).await?;
     if let Some(e) = &new.education {
         insert_education(txn, &model, e).await?;
@@ -314,5 +317,20 @@ pub(crate) async fn refresh_derived(
     super::corrections::follow(txn, &updated).await?;
     crate::stats::rebuild_worker(txn, &updated).await?;
     super::grid_duties::follow_post(txn, &w, &updated, actor).await?;
+    if w.region_code != updated.region_code {
+        move_account(txn, &updated).await?;
+    }
     Ok(updated)
+}
+
+/// A worker's own account follows them to their community (its region is their scope's).
+pub(crate) async fn move_account(txn: &DatabaseTransaction, w: &worker::Model) -> Result<()> {
+    use crate::entity::user;
+    user::Entity::update_many()
+        .col_expr(user::Column::RegionCode, sea_orm::sea_query::Expr::value(w.region_code.clone()))
+        .filter(user::Column::WorkerId.eq(w.id))
+        .filter(user::Column::Role.eq(shegong_domain::access::Role::Worker.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
