@@ -29,6 +29,8 @@ pub struct Caller {
     pub access: shegong_store::Access,
     /// The session's CSRF token (browser sessions only).
     pub csrf: Option<String>,
+    /// Another system's name when its token is used (its reports are labelled with it).
+    pub source_label: Option<String>,
 }
 
 impl Caller {
@@ -128,16 +130,16 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.get(..7).filter(|s| s.eq_ignore_ascii_case("bearer ")).map(|_| &v[7..]))
             .map(str::trim);
-        let (user, csrf) = if let Some(token) = bearer {
+        let (user, csrf, source_label) = if let Some(token) = bearer {
             let max_age = chrono::Duration::days(i64::from(state.settings.token_days));
             match users::token_user(&state.db, token, max_age).await {
-                Ok(Some(u)) => (u, None),
+                Ok(Some((u, label))) => (u, None, label),
                 Ok(None) => return Err(reject(Some(AppError::Unauthorized))),
                 Err(e) => return Err(reject(Some(e.into()))),
             }
         } else if let Some(token) = cookie_value(parts, SESSION_COOKIE) {
             match users::session_user(&state.db, token).await {
-                Ok(Some((u, s))) => (u, Some(s.csrf_token)),
+                Ok(Some((u, s))) => (u, Some(s.csrf_token), None),
                 Ok(None) => return Err(reject(None)),
                 Err(e) => return Err(reject(Some(e.into()))),
             }
@@ -173,6 +175,7 @@ impl FromRequestParts<AppState> for Caller {
             scope,
             user,
             csrf,
+            source_label,
         })
     }
 }

@@ -11,5 +11,7 @@ pub struct Model {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Another system's name (12345热线): its reports come from 外部系统 under it.
+    pub source_label: Option<String>,
 }
 super::no_relations!();

@@ -34,6 +34,7 @@ mod m0026_open311;
 mod m0027_event_photos;
 mod m0028_grids;
 mod m0029_affairs;
+mod m0030_token_source;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             m0027_event_photos,
             m0028_grids,
             m0029_affairs,
+            m0030_token_source,
         ]
     }
 }

@@ -58,8 +58,16 @@ pub async fn delete_session(db: &Db, token: &str) -> Result<()> {
     Ok(())
 }
 
-/// Issues an API bearer token; only its hash is stored.
-pub async fn create_token(db: &Db, user_id: Uuid, name: &str) -> Result<(api_token::Model, String)> {
+/// Issues an API bearer token; only its hash is stored. `source_label` names the other system the
+/// token is for (its reports are labelled with it); checked as one line of at most 64 characters.
+pub async fn create_token(
+    db: &Db,
+    user_id: Uuid,
+    name: &str,
+    source_label: Option<&str>,
+) -> Result<(api_token::Model, String)> {
+    let source_label = shegong_domain::text::line("source_label", "外部系统名称", source_label.unwrap_or(""), 64)
+        .map_err(StoreError::invalid)?;
     let token = format!("sg_{}", random_token());
     let m = api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -69,18 +77,20 @@ pub async fn create_token(db: &Db, user_id: Uuid, name: &str) -> Result<(api_tok
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        source_label: Set(source_label),
     }
     .insert(&db.writer)
     .await?;
     Ok((m, token))
 }
 
-/// The user behind a bearer token, unless it was revoked, is older than `max_age`, or its user is
-/// disabled.
-pub async fn token_user(db: &Db, token: &str, max_age: Duration) -> Result<Option<user::Model>> {
+/// The user behind a bearer token, with the token's other-system label, unless it was revoked, is
+/// older than `max_age`, or its user is disabled.
+pub async fn token_user(db: &Db, token: &str, max_age: Duration) -> Result<Option<(user::Model, Option<String>)>> {
     use sea_orm::{JoinType, QuerySelect};
     // One statement: the user of a live token (every API request asks it).
     let u = user::Entity::find()
+        .select_also(api_token::Entity)
         .join(
             JoinType::InnerJoin,
             user::Entity::belongs_to(api_token::Entity).from(user::Column::Id).to(api_token::Column::UserId).into(),
@@ -90,7 +100,7 @@ pub async fn token_user(db: &Db, token: &str, max_age: Duration) -> Result<Optio
         .filter(api_token::Column::CreatedAt.gt(Utc::now() - max_age))
         .one(&db.conn)
         .await?;
-    Ok(u.filter(|u| !u.disabled))
+    Ok(u.filter(|(u, _)| !u.disabled).map(|(u, t)| (u, t.and_then(|t| t.source_label))))
 }
 
 pub async fn list_tokens(db: &Db, user_id: Uuid) -> Result<Vec<api_token::Model>> {

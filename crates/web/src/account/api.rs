@@ -23,6 +23,9 @@ pub struct TokenRequest {
     password: String,
     #[serde(default)]
     name: Option<String>,
+    /// 外部系统名称（如 12345热线）：用此令牌上报的民情事件来源记为外部系统，并以此命名
+    #[serde(default)]
+    source_label: Option<String>,
 }
 
 /// A bearer token and who it speaks for.
@@ -48,7 +51,7 @@ pub async fn create_token(
         return Err(AppError::LoginFailed);
     };
     let name: String = req.name.as_deref().unwrap_or("API").chars().take(100).collect();
-    let (t, token) = users::create_token(&st.db, user.id, &name).await?;
+    let (t, token) = users::create_token(&st.db, user.id, &name, req.source_label.as_deref()).await?;
     audit::entry(&users::actor_of(&user), "auth.token", &user.region_code).target(t.id).save(&st.db.writer).await?;
     let expires_at = t.created_at + chrono::Duration::days(i64::from(st.settings.token_days));
     Ok((

@@ -23,6 +23,8 @@ use uuid::Uuid;
 /// One API token as the account page lists it.
 struct TokenRow {
     name: String,
+    /// The other system it reports for (empty: none).
+    source_label: String,
     created: String,
     revoked: bool,
     expired: bool,
@@ -81,6 +83,7 @@ async fn page_render(
         tokens: tokens
             .into_iter()
             .map(|t| TokenRow {
+                source_label: t.source_label.unwrap_or_default(),
                 name: t.name,
                 created: local_time(t.created_at),
                 revoked: t.revoked_at.is_some(),
@@ -168,6 +171,7 @@ pub(crate) async fn throttled_change(
 pub(crate) struct TokenForm {
     _csrf: String,
     name: String,
+    source_label: String,
 }
 
 pub(crate) async fn create_token_page(Ctx { st, caller }: Ctx, Form(f): Form<TokenForm>) -> PageResult {
@@ -181,7 +185,14 @@ pub(crate) async fn create_token_page(Ctx { st, caller }: Ctx, Form(f): Form<Tok
         let e = FieldError::new("name_required", "name", "请填写令牌用途");
         return page_render(&st, &caller, String::new(), "", vec![e], true).await;
     }
-    let (t, token) = users::create_token(&st.db, caller.user.id, name).await?;
+    let label = Some(f.source_label.as_str()).filter(|l| !l.trim().is_empty());
+    let (t, token) = match users::create_token(&st.db, caller.user.id, name, label).await {
+        Ok(x) => x,
+        Err(shegong_store::StoreError::Invalid(errors)) => {
+            return page_render(&st, &caller, String::new(), "", errors, true).await;
+        }
+        Err(e) => return Err(AppError::from(e).into()),
+    };
     audit::entry(&caller.actor, "auth.token", &caller.user.region_code).target(t.id).save(&st.db.writer).await?;
     page_render(&st, &caller, token, "", vec![], true).await
 }

@@ -69,10 +69,15 @@ pub async fn list_events(
     Ok(Json(Paged { items, total, page, per_page, next: None }))
 }
 
-/// 上报事件（巡查走访、一窗受理或外部系统）：返回事件编号、状态与版本
+/// 上报事件（巡查走访、一窗受理或外部系统）：返回事件编号、状态与版本。用外部系统的令牌（生成时填写了外部系统名称）上报的，来源一律记为外部系统并以该名称标明
 #[utoipa::path(post, path = "/events", tag = "民情事件", request_body = NewEvent,
     responses((status = 201, description = "已上报", body = EventDetail)))]
-pub async fn create_event(Ctx { st, caller }: Ctx, Json(input): Json<NewEvent>) -> ApiResult<Response> {
+pub async fn create_event(Ctx { st, caller }: Ctx, Json(mut input): Json<NewEvent>) -> ApiResult<Response> {
+    // Another system's token speaks for that system only, whatever the request says.
+    if let Some(label) = &caller.source_label {
+        input.source = shegong_domain::event_access::Source::External.as_str().into();
+        input.source_label = Some(label.clone());
+    }
     let e = events::create(&st.db, &caller.access, &input).await?;
     Ok((StatusCode::CREATED, Json(full(&st, &caller, e.id).await?)).into_response())
 }

@@ -407,3 +407,35 @@ async fn a_resident_reports_with_photos(app: TestApp) {
 }
 
 both_engines!(a_resident_reports_with_photos);
+
+/// Another system (a 12345 hotline) reports with its own token: its reports come from 外部系统 under
+/// the token's name, whatever the request says.
+async fn another_system_reports_under_its_own_name(app: TestApp) {
+    let login = |label: serde_json::Value| {
+        let url = app.url("/api/v1/auth/token");
+        async move {
+            let body = serde_json::json!({"username": "community", "password": shegong_store::demo::DEMO_PASSWORD,
+                                          "name": "热线对接", "source_label": label});
+            let r = reqwest::Client::new().post(url).json(&body).send().await.unwrap();
+            let s = r.status();
+            (s, r.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let (s, v) = login(serde_json::json!("x".repeat(65))).await;
+    assert_eq!((s, v["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("source_label")), "{v}");
+    let (s, v) = login(serde_json::json!("12345热线")).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let hotline = v["token"].as_str().unwrap().to_string();
+    let (_, me) = app.get_json(&hotline, "/api/v1/me").await;
+    let body = serde_json::json!({"region": me["region"], "category": "facilities.lighting", "source": "window",
+                                  "source_label": "别的名字", "description": "来电反映路灯不亮"});
+    let (s, e) = app.post_json(&hotline, "/api/v1/events", body.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    assert_eq!((e["source"].as_str(), e["source_label"].as_str()), (Some("external"), Some("12345热线")), "{e}");
+    // The same person's ordinary token reports as they say.
+    let own = app.token("community").await;
+    let (s, e) = app.post_json(&own, "/api/v1/events", body).await;
+    assert_eq!((s, e["source"].as_str()), (StatusCode::CREATED, Some("window")), "{e}");
+}
+
+both_engines!(another_system_reports_under_its_own_name);
