@@ -71,7 +71,16 @@ async fn the_whole_grid_is_saved_at_once_or_not_at_all(app: TestApp) {
     assert_eq!(scored(&app, &token, &id).await, entries.len());
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     assert!(!page.contains("尚缺评分（"), "nobody lacks a score");
-    // Graded, then taken back to scoring to correct a score: the grid is back, the grades cleared.
+    // Graded (after the reasons for routine scores other than 事务办理's proposals), then taken back
+    // to scoring to correct a score: the grid is back, the grades cleared.
+    let (_, round) = app.get_json(&token, &format!("/api/v1/assessment-rounds/{id}")).await;
+    for e in round["entries"].as_array().unwrap() {
+        if !e["proposal"].is_null() && e["routine_score"] != e["proposal"]["score"] {
+            let reason = json!({"worker_id": e["worker_id"], "reason": "平时表现另行考核"});
+            let (s, _) = app.post_json(&token, &format!("/api/v1/assessment-rounds/{id}/routine/reason"), reason).await;
+            assert_eq!(s, StatusCode::NO_CONTENT);
+        }
+    }
     let (s, v) = app.post_json(&token, &format!("/api/v1/assessment-rounds/{id}/score"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
