@@ -277,6 +277,10 @@ pub(crate) async fn round_view(
                 },
                 _ => t(""),
             });
+        } else if proposing {
+            // Nothing is recorded under the name of a worker without an account: no proposal.
+            cells.push(n("无账号"));
+            cells.push(t(""));
         }
         cells.push(n(combined));
         // A grade set by hand says so, with its reason.

@@ -71,6 +71,13 @@ async fn the_whole_grid_is_saved_at_once_or_not_at_all(app: TestApp) {
     assert_eq!(scored(&app, &token, &id).await, entries.len());
     let page = text_of(&b, app.url(&format!("/assessments/{id}"))).await;
     assert!(!page.contains("尚缺评分（"), "nobody lacks a score");
+    // Every row has a cell under every heading, a proposal or not (the columns stay aligned).
+    let list = &page[page.find("<h2>名单</h2>").unwrap()..];
+    let list = &list[..list.find("</table>").unwrap()];
+    let heads = list.matches("<th").count() - list.matches("<thead").count();
+    for row in list.split("<tr").skip(2) {
+        assert_eq!(row.matches("<td").count(), heads, "a row out of line: {row}");
+    }
     // Graded (after the reasons for routine scores other than 事务办理's proposals), then taken back
     // to scoring to correct a score: the grid is back, the grades cleared.
     let (_, round) = app.get_json(&token, &format!("/api/v1/assessment-rounds/{id}")).await;
