@@ -145,7 +145,7 @@ pub(crate) enum UserCommand {
     Add {
         #[arg(long)]
         username: String,
-        /// province_admin city_admin county_admin street_admin community_head worker auditor
+        /// province_admin city_admin county_admin street_admin community_head worker auditor department
         #[arg(long)]
         role: String,
         /// 所辖区划代码（worker 角色可省略）
@@ -154,6 +154,9 @@ pub(crate) enum UserCommand {
         /// worker 角色：本人身份证号码
         #[arg(long, default_value = "")]
         id_number: String,
+        /// department 角色：所属职能部门的名称（--region 为其县级区划代码）
+        #[arg(long, default_value = "")]
+        department: String,
         #[arg(long, default_value = "")]
         display_name: String,
         /// 从标准输入读取密码

@@ -77,11 +77,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Healthcheck { url } => healthcheck(&url).await,
         Command::User {
-            command: UserCommand::Add { username, role, region, id_number, display_name, password_stdin: _ },
+            command: UserCommand::Add { username, role, region, id_number, department, display_name, password_stdin: _ },
         } => {
             let password = read_password()?;
             let db = open(g).await?;
-            let new = users::NewUser { username, display_name, role, region, password, id_number };
+            let new = users::NewUser { username, display_name, role, region, password, id_number, department };
             let u = users::create(&db, None, &shegong_store::audit::Actor::system(), new).await.map_err(describe)?;
             println!("已创建用户 {}（{}，{}）", u.username, u.role, u.region_code);
             Ok(())

@@ -16,6 +16,8 @@ pub enum Role {
     CommunityHead,
     Worker,
     Auditor,
+    /// 职能部门: a county department that handles the events handed to it (交办), and nothing else.
+    Department,
 }
 
 /// What a caller may do, one capability per kind of act. Each role's capabilities are
@@ -46,6 +48,8 @@ pub enum Permission {
     ManageReserves,
     /// Staff the grids: 网格员, 包格两委, 联户长, 网格党小组.
     ManageGrids,
+    /// Keep the county's departments (职能部门) and the categories of events each handles.
+    ManageDepartments,
     /// Apply policies to regions and record reference wages.
     ApplyPolicy,
     /// Compute, review, lock and adjust payroll.
@@ -63,6 +67,28 @@ pub enum Permission {
 }
 
 impl Permission {
+    pub const ALL: [Permission; 19] = [
+        Self::EditArchive,
+        Self::CorrectIdNumber,
+        Self::ExitWorker,
+        Self::TransferArchive,
+        Self::RequestCorrection,
+        Self::ResolveCorrection,
+        Self::ManageAssessment,
+        Self::ScoreAssessment,
+        Self::ManageTraining,
+        Self::ManageReserves,
+        Self::ManageGrids,
+        Self::ManageDepartments,
+        Self::ApplyPolicy,
+        Self::RunPayroll,
+        Self::ViewBudget,
+        Self::ViewRegion,
+        Self::ManageUsers,
+        Self::ReadAuditLog,
+        Self::ViewFullIdNumber,
+    ];
+
     /// The zh-CN refusal when a role lacks this capability.
     pub fn refusal(self) -> &'static str {
         match self {
@@ -77,10 +103,11 @@ impl Permission {
             Self::ManageTraining => "只有民政管理员可以组织培训",
             Self::ManageReserves => "您的角色不能维护后备力量",
             Self::ManageGrids => "您的角色不能调整网格人员",
+            Self::ManageDepartments => "只有县（市、区）以上民政部门管理员可以维护职能部门",
             Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
             Self::RunPayroll => "只有民政管理员可以计算、审核、锁定和调整薪酬",
             Self::ViewBudget => "只有管理员和审计人员可以查看预算",
-            Self::ViewRegion => "社区工作者只能查看本人档案",
+            Self::ViewRegion => "您的账号只能查看本人档案或交办给本部门的事件",
             Self::ManageUsers => "只有管理员可以管理用户",
             Self::ReadAuditLog => "只有管理员和审计人员可以查看审计日志",
             Self::ViewFullIdNumber => "您的角色不能查看完整的身份证号码",
@@ -95,18 +122,21 @@ impl Role {
         let admin = self.is_admin();
         let head = self == Self::CommunityHead;
         let auditor = self == Self::Auditor;
+        let department = self == Self::Department;
         match p {
             EditArchive | ResolveCorrection | ScoreAssessment | ManageReserves | ManageGrids => admin || head,
             CorrectIdNumber | ExitWorker | ManageAssessment | ManageTraining | ApplyPolicy | RunPayroll
             | ManageUsers => admin,
-            RequestCorrection => !auditor,
+            RequestCorrection => !auditor && !department,
             ViewBudget | ReadAuditLog | ViewFullIdNumber => admin || auditor,
-            ViewRegion => self != Self::Worker,
-            TransferArchive => matches!(self, Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin),
+            ViewRegion => !matches!(self, Self::Worker | Self::Department),
+            TransferArchive | ManageDepartments => {
+                matches!(self, Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin)
+            }
         }
     }
 
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Self::ProvinceAdmin,
         Self::CityAdmin,
         Self::CountyAdmin,
@@ -114,6 +144,7 @@ impl Role {
         Self::CommunityHead,
         Self::Worker,
         Self::Auditor,
+        Self::Department,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -125,6 +156,7 @@ impl Role {
             Self::CommunityHead => "community_head",
             Self::Worker => "worker",
             Self::Auditor => "auditor",
+            Self::Department => "department",
         }
     }
 
@@ -141,6 +173,7 @@ impl Role {
             Self::CommunityHead => "社区书记/主任",
             Self::Worker => "社区工作者",
             Self::Auditor => "审计/纪检",
+            Self::Department => "职能部门",
         }
     }
 
@@ -149,7 +182,7 @@ impl Role {
         match self {
             Self::ProvinceAdmin => Some(RegionLevel::Province),
             Self::CityAdmin => Some(RegionLevel::City),
-            Self::CountyAdmin => Some(RegionLevel::County),
+            Self::CountyAdmin | Self::Department => Some(RegionLevel::County),
             Self::StreetAdmin => Some(RegionLevel::Street),
             Self::CommunityHead | Self::Worker => Some(RegionLevel::Community),
             Self::Auditor => None,
@@ -199,6 +232,9 @@ pub enum Scope {
     Region(RegionCode),
     /// One worker's own archive (the `worker` role).
     Own { worker_id: Uuid, region: RegionCode },
+    /// A county department (职能部门): the events handed to it and no archive at all; `region` is
+    /// its county.
+    Department { department_id: Uuid, region: RegionCode },
 }
 
 impl Scope {
@@ -206,15 +242,26 @@ impl Scope {
     pub fn region(&self) -> &RegionCode {
         match self {
             Scope::Region(r) => r,
-            Scope::Own { region, .. } => region,
+            Scope::Own { region, .. } | Scope::Department { region, .. } => region,
         }
     }
 
-    /// The single worker visible, for the own-record scope.
+    /// The single worker visible, for the own-record scope. A department sees no worker: it gets the
+    /// nil id, which no archive has, so that every path that confines a worker to their own record
+    /// confines a department to nothing.
     pub fn only_worker(&self) -> Option<Uuid> {
         match self {
             Scope::Own { worker_id, .. } => Some(*worker_id),
+            Scope::Department { .. } => Some(Uuid::nil()),
             Scope::Region(_) => None,
+        }
+    }
+
+    /// The department a caller acts for (the `department` role).
+    pub fn department(&self) -> Option<Uuid> {
+        match self {
+            Scope::Department { department_id, .. } => Some(*department_id),
+            _ => None,
         }
     }
 
@@ -240,7 +287,7 @@ impl Scope {
         }
         Some(match self {
             Scope::Region(_) => Scope::Region(code.clone()),
-            Scope::Own { .. } => self.clone(),
+            Scope::Own { .. } | Scope::Department { .. } => self.clone(),
         })
     }
 }
@@ -279,5 +326,35 @@ mod tests {
         assert!(Role::CountyAdmin.may_grant(Role::Auditor));
         assert!(!Role::CommunityHead.may_grant(Role::Worker));
         assert!(!Role::Auditor.may_grant(Role::Worker));
+        assert!(Role::CountyAdmin.may_grant(Role::Department));
+        assert!(!Role::StreetAdmin.may_grant(Role::Department), "a department is the county's");
+    }
+
+    /// The table people read in `docs/permissions.md` is the matrix the code applies.
+    #[test]
+    fn the_documented_matrix_is_the_code() {
+        let doc = include_str!("../../../docs/permissions.md");
+        let table = doc.split("## Permissions").nth(1).unwrap().split("## ").next().unwrap();
+        let mut seen = 0;
+        for line in table.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| permission")) {
+            let cells: Vec<&str> = line.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+            let name = cells[0].split_whitespace().next().unwrap();
+            let p = *Permission::ALL.iter().find(|p| format!("{p:?}") == name).unwrap_or_else(|| panic!("{name}"));
+            for (role, cell) in Role::ALL.iter().zip(&cells[1..]) {
+                assert_eq!(role.may(p), cell.starts_with('✓'), "{name} for {}", role.as_str());
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, Permission::ALL.len(), "every permission is in the table");
+    }
+
+    #[test]
+    fn a_department_sees_no_archive() {
+        let s = Scope::Department { department_id: Uuid::now_v7(), region: rc("330481") };
+        assert!(!s.allows_worker(Uuid::now_v7(), "330481001001"));
+        assert_eq!(s.only_worker(), Some(Uuid::nil()));
+        assert!(Permission::ALL.iter().all(|p| !Role::Department.may(*p)), "a department only handles events");
+        assert!(Role::CountyAdmin.may(Permission::ManageDepartments));
+        assert!(!Role::StreetAdmin.may(Permission::ManageDepartments));
     }
 }

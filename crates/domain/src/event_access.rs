@@ -9,10 +9,13 @@
 //!   the administrators above it.
 //! - The level above — 交办 of an escalated event, 批准延期, 督办 — is a street's administrator's or
 //!   higher, never the community's own.
+//! - A county department (职能部门) sees only the events handed to it and takes the handler's side
+//!   on them; it reports nothing.
 //! - Auditors read; nobody else reports or acts outside their region.
 
-use crate::access::Role;
+use crate::access::{Role, Scope};
 use crate::events::{ALL_ACTIONS, Action, Progress, Satisfaction, apply};
+use uuid::Uuid;
 
 /// A community's region code is 12 digits; a street's 9.
 const COMMUNITY_CODE_LEN: usize = 12;
@@ -74,6 +77,8 @@ pub struct Place<'a> {
     pub community: &'a str,
     /// The community handling it, when it was handed to one.
     pub handler: Option<&'a str>,
+    /// The county department handling it, when it was handed to one.
+    pub department: Option<Uuid>,
     /// Sent up to the street and not yet handed down.
     pub waiting_on_street: bool,
 }
@@ -83,14 +88,18 @@ fn within(scope: &str, code: &str) -> bool {
     code.starts_with(scope)
 }
 
-/// Whether a caller sees the event.
-pub fn may_see(scope: &str, p: &Place) -> bool {
+/// Whether a caller sees the event: inside their region, or handed to their department.
+pub fn may_see(scope: &Scope, p: &Place) -> bool {
+    if let Some(d) = scope.department() {
+        return p.department == Some(d);
+    }
+    let scope = scope.region().as_str();
     within(scope, p.region) || within(scope, p.community) || p.handler.is_some_and(|h| within(scope, h))
 }
 
-/// Whether a role reports events at all (auditors only read).
+/// Whether a role reports events at all (auditors only read; a department handles what it is given).
 pub fn reports(role: Role) -> bool {
-    role != Role::Auditor
+    !matches!(role, Role::Auditor | Role::Department)
 }
 
 /// Whether a caller may report an event in `region` from `source`.
@@ -104,14 +113,23 @@ fn above_community(role: Role) -> bool {
 }
 
 /// Whether a caller may take `action` (its API name) on the event.
-pub fn may_act(role: Role, scope: &str, p: &Place, action: &str) -> bool {
+pub fn may_act(role: Role, scope: &Scope, p: &Place, action: &str) -> bool {
     if role == Role::Auditor || !may_see(scope, p) {
         return false;
     }
+    // A department takes the handler's side of what was handed to it, and nothing else.
+    if scope.department().is_some() || role == Role::Department {
+        return role == Role::Department
+            && scope.department().is_some()
+            && matches!(action, "feedback" | "return" | "extend_request");
+    }
+    let scope = scope.region().as_str();
     let community_side = (role.is_admin() || role == Role::CommunityHead) && within(scope, p.community);
+    // With a department the handling is the department's own.
     let handler = p.handler.unwrap_or(p.community);
-    let handler_side = matches!(role, Role::CommunityHead | Role::Worker) && within(scope, handler)
-        || role.is_admin() && within(scope, handler);
+    let handler_side = p.department.is_none()
+        && (matches!(role, Role::CommunityHead | Role::Worker) && within(scope, handler)
+            || role.is_admin() && within(scope, handler));
     // Bound above the community: a street (9 digits), county, city or province.
     let level_above = above_community(role) && within(scope, p.community) && scope.len() < COMMUNITY_CODE_LEN;
     match action {
@@ -126,7 +144,7 @@ pub fn may_act(role: Role, scope: &str, p: &Place, action: &str) -> bool {
 /// Whether a caller reads the reporter's name and phone in full: the handling chain — the community,
 /// its street and county — and not the levels above nor auditors, who see them masked.
 pub fn sees_reporter(role: Role) -> bool {
-    matches!(role, Role::CommunityHead | Role::Worker | Role::StreetAdmin | Role::CountyAdmin)
+    matches!(role, Role::CommunityHead | Role::Worker | Role::StreetAdmin | Role::CountyAdmin | Role::Department)
 }
 
 /// `张*`, `欧阳**`: the first character kept.
@@ -166,7 +184,7 @@ pub fn mask_phone(phone: &str) -> String {
 
 /// The steps the caller may take on the event now: allowed by the loop in its present state and by
 /// the caller's place (for the buttons a page shows; the store checks again when one is taken).
-pub fn allowed(role: Role, scope: &str, p: &Place, progress: &Progress) -> Vec<&'static str> {
+pub fn allowed(role: Role, scope: &Scope, p: &Place, progress: &Progress) -> Vec<&'static str> {
     ALL_ACTIONS
         .iter()
         .map(|(name, _)| *name)
@@ -204,48 +222,78 @@ mod tests {
     const OTHER: &str = "330481001004";
 
     fn place(handler: Option<&'static str>, waiting: bool) -> Place<'static> {
-        Place { region: "330481001003001", community: COMMUNITY, handler, waiting_on_street: waiting }
+        Place { region: "330481001003001", community: COMMUNITY, handler, department: None, waiting_on_street: waiting }
+    }
+
+    fn r(code: &str) -> Scope {
+        Scope::Region(crate::RegionCode::parse(code).unwrap())
+    }
+
+    #[test]
+    fn a_department_handles_what_it_was_handed_and_sees_nothing_else() {
+        let (mine, theirs) = (Uuid::now_v7(), Uuid::now_v7());
+        let county = crate::RegionCode::parse("330481").unwrap();
+        let me = Scope::Department { department_id: mine, region: county };
+        let handed = Place { department: Some(mine), ..place(None, false) };
+        assert!(may_see(&me, &handed));
+        assert!(!may_see(&me, &place(None, false)), "an event of its county not handed to it");
+        assert!(!may_see(&me, &Place { department: Some(theirs), ..handed }), "another department's");
+        assert!(may_act(Role::Department, &me, &handed, "feedback"));
+        assert!(may_act(Role::Department, &me, &handed, "return"));
+        assert!(!may_act(Role::Department, &me, &handed, "close"));
+        assert!(!may_act(Role::Department, &me, &handed, "supervise"));
+        assert!(!reports(Role::Department));
+        // The community no longer handles it; the levels above still supervise.
+        assert!(!may_act(Role::Worker, &r(COMMUNITY), &handed, "feedback"));
+        assert!(!may_act(Role::CommunityHead, &r(COMMUNITY), &handed, "feedback"));
+        assert!(may_act(Role::CommunityHead, &r(COMMUNITY), &handed, "verify"));
+        assert!(may_act(Role::CountyAdmin, &r("330481"), &handed, "supervise"));
+        // A department's role with a region scope (a broken account) acts on nothing.
+        assert!(!may_act(Role::Department, &r("330481"), &handed, "feedback"));
+        let mut assigned = Progress::reported();
+        assigned.state = crate::events::EventState::Assigned;
+        assert_eq!(allowed(Role::Department, &me, &handed, &assigned), ["feedback", "return", "extend_request"]);
     }
 
     #[test]
     fn the_community_acts_on_its_side_and_the_street_above_it() {
         let p = place(None, false);
-        assert!(may_act(Role::CommunityHead, COMMUNITY, &p, "accept"));
-        assert!(may_act(Role::StreetAdmin, "330481001", &p, "accept"));
-        assert!(!may_act(Role::Worker, COMMUNITY, &p, "accept"), "a worker does not accept for the community");
-        assert!(may_act(Role::Worker, COMMUNITY, &p, "feedback"));
-        assert!(!may_act(Role::CommunityHead, COMMUNITY, &p, "supervise"), "nobody supervises themselves");
-        assert!(!may_act(Role::CommunityHead, COMMUNITY, &p, "extend_grant"));
-        assert!(may_act(Role::StreetAdmin, "330481001", &p, "extend_grant"));
-        assert!(may_act(Role::CountyAdmin, "330481", &p, "supervise"));
-        assert!(!may_act(Role::Auditor, "33", &p, "accept"));
-        assert!(!may_act(Role::CommunityHead, OTHER, &p, "accept"), "another community");
-        assert!(!may_act(Role::StreetAdmin, "330481002", &p, "accept"), "another street");
+        assert!(may_act(Role::CommunityHead, &r(COMMUNITY), &p, "accept"));
+        assert!(may_act(Role::StreetAdmin, &r("330481001"), &p, "accept"));
+        assert!(!may_act(Role::Worker, &r(COMMUNITY), &p, "accept"), "a worker does not accept for the community");
+        assert!(may_act(Role::Worker, &r(COMMUNITY), &p, "feedback"));
+        assert!(!may_act(Role::CommunityHead, &r(COMMUNITY), &p, "supervise"), "nobody supervises themselves");
+        assert!(!may_act(Role::CommunityHead, &r(COMMUNITY), &p, "extend_grant"));
+        assert!(may_act(Role::StreetAdmin, &r("330481001"), &p, "extend_grant"));
+        assert!(may_act(Role::CountyAdmin, &r("330481"), &p, "supervise"));
+        assert!(!may_act(Role::Auditor, &r("33"), &p, "accept"));
+        assert!(!may_act(Role::CommunityHead, &r(OTHER), &p, "accept"), "another community");
+        assert!(!may_act(Role::StreetAdmin, &r("330481002"), &p, "accept"), "another street");
     }
 
     #[test]
     fn an_escalated_event_is_handed_down_by_the_street_and_handled_there() {
         let waiting = place(None, true);
-        assert!(!may_act(Role::CommunityHead, COMMUNITY, &waiting, "assign"));
-        assert!(may_act(Role::StreetAdmin, "330481001", &waiting, "assign"));
+        assert!(!may_act(Role::CommunityHead, &r(COMMUNITY), &waiting, "assign"));
+        assert!(may_act(Role::StreetAdmin, &r("330481001"), &waiting, "assign"));
         let handed = place(Some(OTHER), false);
-        assert!(may_see(OTHER, &handed));
-        assert!(may_act(Role::CommunityHead, OTHER, &handed, "feedback"));
-        assert!(!may_act(Role::CommunityHead, OTHER, &handed, "close"), "the owning community closes");
-        assert!(!may_act(Role::Worker, COMMUNITY, &handed, "feedback"), "not the handler");
+        assert!(may_see(&r(OTHER), &handed));
+        assert!(may_act(Role::CommunityHead, &r(OTHER), &handed, "feedback"));
+        assert!(!may_act(Role::CommunityHead, &r(OTHER), &handed, "close"), "the owning community closes");
+        assert!(!may_act(Role::Worker, &r(COMMUNITY), &handed, "feedback"), "not the handler");
     }
 
     #[test]
     fn the_buttons_follow_the_state_and_the_place() {
         let p = place(None, false);
         let reported = Progress::reported();
-        assert_eq!(allowed(Role::CommunityHead, COMMUNITY, &p, &reported), ["accept", "reject"]);
-        assert_eq!(allowed(Role::StreetAdmin, "330481001", &p, &reported), ["accept", "reject", "supervise"]);
-        assert!(allowed(Role::Worker, COMMUNITY, &p, &reported).is_empty());
-        assert!(allowed(Role::Auditor, "33", &p, &reported).is_empty());
+        assert_eq!(allowed(Role::CommunityHead, &r(COMMUNITY), &p, &reported), ["accept", "reject"]);
+        assert_eq!(allowed(Role::StreetAdmin, &r("330481001"), &p, &reported), ["accept", "reject", "supervise"]);
+        assert!(allowed(Role::Worker, &r(COMMUNITY), &p, &reported).is_empty());
+        assert!(allowed(Role::Auditor, &r("33"), &p, &reported).is_empty());
         let mut assigned = reported.clone();
         assigned.state = crate::events::EventState::Assigned;
-        assert_eq!(allowed(Role::Worker, COMMUNITY, &p, &assigned), ["return", "feedback", "extend_request"]);
+        assert_eq!(allowed(Role::Worker, &r(COMMUNITY), &p, &assigned), ["feedback", "return", "extend_request"]);
     }
 
     #[test]

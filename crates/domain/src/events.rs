@@ -233,8 +233,9 @@ pub const ALL_ACTIONS: [(&str, &str); 13] = [
     ("reject", "不予受理"),
     ("assign", "分办"),
     ("escalate", "上报街道"),
-    ("return", "回退"),
+    // The handler's own step before sending it back.
     ("feedback", "反馈"),
+    ("return", "回退"),
     ("verify", "核查通过"),
     ("rework", "返工"),
     ("close", "结案"),

@@ -217,6 +217,9 @@ pub struct Policy {
     pub agreement_alert_days: u32,
     /// 民情事件: categories and time limits (the shipped default when the file has no `[events]`).
     pub events: crate::event_policy::EventPolicy,
+    /// 招聘: eligibility, bonuses, the interview ratio and the weights (the shipped default when the
+    /// file has no `[recruitment]`).
+    pub recruitment: crate::recruitment::RecruitmentPolicy,
 }
 
 /// The TOML reader's reason for refusing a file, in Chinese: the usual ones word by word, any
@@ -315,6 +318,8 @@ struct RawPolicy {
     agreement: Option<RawAgreement>,
     #[serde(default)]
     events: Option<Spanned<crate::event_policy::RawEvents>>,
+    #[serde(default)]
+    recruitment: Option<Spanned<crate::recruitment::RecruitmentPolicy>>,
 }
 
 #[derive(Deserialize)]
@@ -503,8 +508,18 @@ impl RawPolicy {
             }
             None => crate::event_policy::EventPolicy::default(),
         };
+        let recruitment = match self.recruitment {
+            Some(r) => {
+                let line = span_line(r.span(), text);
+                let r = r.into_inner();
+                r.check().map_err(|message| PolicyError { line, message })?;
+                r
+            }
+            None => crate::recruitment::RecruitmentPolicy::default(),
+        };
         Ok(Policy {
             events,
+            recruitment,
             name,
             title: self.title.trim().to_string(),
             source: self.source.get_ref().trim().to_string(),

@@ -23,7 +23,12 @@ pub fn is_invisible(c: char) -> bool {
 /// Whether `s` holds a control character (line breaks and tabs allowed when `multiline`) or an
 /// invisible one.
 pub fn has_hidden(s: &str, multiline: bool) -> bool {
-    s.chars().any(|c| is_invisible(c) || (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))))
+    s.chars().any(|c| {
+        is_invisible(c)
+            || (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+            // The line and paragraph separators break a line that should be one.
+            || (!multiline && matches!(c, '\u{2028}' | '\u{2029}'))
+    })
 }
 
 /// A one-line text field: `None` when empty; refused when longer than `max` characters or holding

@@ -60,6 +60,7 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("event_tallies", Kind::ByProvince),
     ("event_photos", Kind::ByProvince),
     ("grid_duties", Kind::ByProvince),
+    ("departments", Kind::ByProvince),
     ("audit_log", Kind::ByProvince),
     ("id_registry", Kind::ByIdNumber),
     ("import_reservations", Kind::ByIdNumber),

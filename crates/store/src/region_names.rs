@@ -60,6 +60,9 @@ async fn labelled_below(db: &Db, here: usize, rows: Vec<region::Model>) -> Resul
 /// best match first), the larger first (a county before its streets). Words before the last name
 /// places above (`马桥 社区`: the communities of 马桥街道).
 pub async fn suggest(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<Named>> {
+    if scope.department().is_some() {
+        return Ok(vec![]);
+    }
     // Words without LIKE's wildcards or control characters (a name never holds them; a NUL would end
     // the pattern in SQLite).
     let words: Vec<String> = q

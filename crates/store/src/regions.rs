@@ -182,7 +182,9 @@ pub fn parse_csv(text: &str) -> Result<Vec<RegionRow>> {
 
 /// A region in the caller's scope; anything outside answers [`StoreError::NotFound`].
 pub async fn get(db: &Db, scope: &Scope, code: &RegionCode) -> Result<region::Model> {
-    if !scope.allows_region(code.as_str()) {
+    // A department works for its county, not in it: the county itself (its name on every page), and
+    // nothing below.
+    if !scope.allows_region(code.as_str()) || scope.department().is_some() && code != scope.region() {
         return Err(StoreError::NotFound);
     }
     // Regions change only by an import (which forgets what is kept): read once, kept a while.
@@ -193,6 +195,9 @@ pub async fn get(db: &Db, scope: &Scope, code: &RegionCode) -> Result<region::Mo
 /// The direct children of a region in scope, by code.
 pub async fn children(db: &Db, scope: &Scope, code: &RegionCode) -> Result<Vec<region::Model>> {
     get(db, scope, code).await?;
+    if scope.department().is_some() {
+        return Err(StoreError::NotFound);
+    }
     Ok(region::Entity::find()
         .filter(region::Column::ParentCode.eq(code.as_str()))
         .order_by_asc(region::Column::Code)
@@ -253,6 +258,9 @@ pub struct RegionTotals {
 /// Communities, households and residents under a region.
 pub async fn totals(db: &Db, scope: &Scope, code: &RegionCode) -> Result<(RegionTotals, i64)> {
     get(db, scope, code).await?;
+    if scope.department().is_some() {
+        return Err(StoreError::NotFound);
+    }
     let t = region::Entity::find()
         .select_only()
         .column_as(Expr::col(region::Column::Code).count(), "communities")
@@ -276,6 +284,9 @@ use sea_orm::PaginatorTrait;
 
 /// Communities in a subtree whose name or code matches (for pickers), limited.
 pub async fn search_communities(db: &Db, scope: &Scope, q: &str, limit: u64) -> Result<Vec<region::Model>> {
+    if scope.department().is_some() {
+        return Ok(vec![]);
+    }
     let mut query = region::Entity::find()
         .filter(region::Column::Level.eq(RegionLevel::Community.as_str()))
         .filter(in_subtree(region::Column::Code, scope.region().as_str()));

@@ -279,6 +279,23 @@ pub fn person(role: shegong_domain::access::Role, region: &str, name: &str) -> c
     )
 }
 
+/// A step on an event as a test takes it: the action and the version seen.
+pub fn step(action: &str, version: i32) -> crate::events::ActInput {
+    crate::events::ActInput { action: action.into(), version: Some(version.into()), ..Default::default() }
+}
+
+/// The code a refusal answers with (`not_found`, `forbidden`, or the field error's own).
+pub fn code(e: &crate::error::StoreError) -> &str {
+    use crate::error::StoreError;
+    match e {
+        StoreError::Conflict(f) => f.code,
+        StoreError::Invalid(v) => v.first().map_or("invalid", |f| f.code),
+        StoreError::NotFound => "not_found",
+        StoreError::Forbidden(_) => "forbidden",
+        _ => "other",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -11,11 +11,7 @@ use shegong_store::demo::{self, DemoOptions};
 use shegong_store::error::StoreError;
 use shegong_store::events::{self, ActInput, NewEvent};
 use shegong_store::rounds::{self, ScoreInput};
-use shegong_store::testing::person;
-
-fn step(action: &str, version: i32) -> ActInput {
-    ActInput { action: action.into(), version: Some(version.into()), ..Default::default() }
-}
+use shegong_store::testing::{person, step};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn affairs_count_in_the_archive_and_propose_the_routine_score() {

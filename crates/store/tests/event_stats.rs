@@ -9,11 +9,7 @@ use shegong_domain::event_stats::Tally;
 use shegong_store::demo::{self, DemoOptions};
 use shegong_store::error::StoreError;
 use shegong_store::events::{self, ActInput, EventFilter, NewEvent};
-use shegong_store::testing::person;
-
-fn step(action: &str, version: i32) -> ActInput {
-    ActInput { action: action.into(), version: Some(version.into()), ..Default::default() }
-}
+use shegong_store::testing::{person, step};
 
 fn field(e: StoreError) -> &'static str {
     match e {

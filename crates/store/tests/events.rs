@@ -9,21 +9,7 @@ use shegong_store::demo::{self, DemoOptions};
 use shegong_store::entity::region;
 use shegong_store::error::StoreError;
 use shegong_store::events::{self, ActInput, EventFilter, NewEvent};
-use shegong_store::testing::person;
-
-fn step(action: &str, version: i32) -> ActInput {
-    ActInput { action: action.into(), version: Some(version.into()), ..Default::default() }
-}
-
-fn code(e: &StoreError) -> &str {
-    match e {
-        StoreError::Conflict(f) => f.code,
-        StoreError::Invalid(v) => v[0].code,
-        StoreError::NotFound => "not_found",
-        StoreError::Forbidden(_) => "forbidden",
-        _ => "other",
-    }
-}
+use shegong_store::testing::{code, person, step};
 
 /// The events a community sees, those the other community sees, the street's disputes, and the
 /// community's open and overdue ones.

@@ -34,6 +34,15 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Where a caller confined to their own work lands instead of a region's pages: a worker on
+    /// their archive, a department on its events; `None` for everyone who sees a region.
+    pub fn own_page(&self) -> Option<String> {
+        if self.scope.department().is_some() {
+            return Some("/events".into());
+        }
+        self.scope.only_worker().map(|w| format!("/workers/{w}"))
+    }
+
     /// Checks the token a form sent against the session's.
     pub fn check_csrf(&self, sent: &str) -> Result<(), AppError> {
         match &self.csrf {

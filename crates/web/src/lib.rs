@@ -10,6 +10,7 @@ pub mod admin;
 pub mod archive;
 pub mod assessment;
 pub mod dashboard;
+pub mod departments;
 pub mod events;
 pub mod grids;
 pub mod imports;
@@ -17,6 +18,7 @@ pub mod inbox;
 pub mod open311;
 pub mod pay;
 pub mod policies;
+pub mod recruitment;
 pub mod reserves;
 pub mod stats;
 pub mod training;
@@ -57,10 +59,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(assessment::api_routes())
         .merge(dashboard::api_routes())
         .merge(events::api_routes())
+        .merge(departments::api_routes())
         .merge(grids::api_routes())
         .merge(imports::api_routes())
         .merge(pay::api_routes())
         .merge(policies::api_routes())
+        .merge(recruitment::api_routes())
         .merge(reserves::api_routes())
         .merge(stats::api_routes())
         .merge(training::api_routes())
@@ -82,12 +86,14 @@ pub fn router(state: AppState) -> Router {
         .merge(assessment::routes())
         .merge(dashboard::routes())
         .merge(events::routes())
+        .merge(departments::routes())
         .merge(grids::routes())
         .merge(imports::routes())
         .merge(inbox::routes())
         .merge(open311::routes())
         .merge(pay::routes())
         .merge(policies::routes())
+        .merge(recruitment::routes())
         .merge(reserves::routes())
         .merge(stats::routes())
         .merge(training::routes())

@@ -37,21 +37,32 @@ pub struct Chrome {
     /// community's pay is run above it).
     pub pay: bool,
     pub worker_self: Option<String>,
+    /// Confined to their own work (a worker, a department): none of the region's pages.
+    pub confined: bool,
+    /// Sees the county's departments (职能部门).
+    pub departments: bool,
 }
 
 pub(crate) async fn chrome(st: &AppState, c: &Caller, nav: &'static str) -> Result<Chrome, PageError> {
     let region = regions::get(&st.db, &c.scope, c.scope.region()).await?;
+    // A department's clerk works for the department, not for the county's region.
+    let region_name = match c.scope.department() {
+        Some(d) => shegong_store::departments::get(&st.db, &c.access, d).await?.name,
+        None => region.name,
+    };
     Ok(Chrome {
         user: c.user.display_name.clone(),
         role: c.role.label().into(),
         region_code: region.code,
-        region_name: region.name,
+        region_name,
         csrf: c.csrf.clone().unwrap_or_default(),
         nav,
         admin: c.role.may(Permission::ManageUsers),
         audit: c.role.may(Permission::ReadAuditLog),
         pay: c.role.may(Permission::RunPayroll) || c.role.may(Permission::ViewBudget),
-        worker_self: c.scope.only_worker().map(|w| w.to_string()),
+        worker_self: c.scope.only_worker().filter(|w| !w.is_nil()).map(|w| w.to_string()),
+        confined: c.scope.only_worker().is_some(),
+        departments: c.role.may(Permission::ViewRegion),
     })
 }
 

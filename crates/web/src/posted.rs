@@ -47,17 +47,22 @@ impl Posted {
     }
 
     /// Checks the form's token only, for steps whose permission the store decides from the record
-    /// and the caller's place in its region (an event's steps); then as [`Posted::act`].
-    pub(crate) async fn act_checked(
+    /// and the caller's place in its region (an event's steps); does `work`, and goes back to `to`
+    /// with its message — or to the page the work names (an event handed away is no longer the
+    /// caller's to open) — or to `to` with the first error.
+    pub(crate) async fn act_checked_to(
         self,
         to: &str,
-        work: impl AsyncFnOnce(&AppState, &Access, &SubForm) -> Result<String, AppError>,
+        work: impl AsyncFnOnce(&AppState, &Access, &SubForm) -> Result<(Option<String>, String), AppError>,
     ) -> Response {
         let r = match self.caller.check_csrf(&self.f._csrf) {
             Ok(()) => work(&self.st, &self.caller.access, &self.f).await,
             Err(e) => Err(e),
         };
-        crate::flash::back(self.caller.user.id, to, r)
+        match r {
+            Ok((dest, message)) => crate::flash::back(self.caller.user.id, dest.as_deref().unwrap_or(to), Ok(message)),
+            Err(e) => crate::flash::back(self.caller.user.id, to, Err(e)),
+        }
     }
 
     /// For the archive page's sub-forms: checks the token and `permission` (refused with an error

@@ -36,6 +36,18 @@ pub(crate) fn hidden(name: &str, value: impl Into<String>) -> Field {
     input("", name, "hidden", value, 0)
 }
 
+/// Boxes to tick, one per option, each sent as `{name}.{key}`; `checked` are the keys ticked.
+pub(crate) fn checks(label: &str, name: &str, checked: &[String], options: Vec<(String, String)>) -> Field {
+    Field { label: label.into(), name: name.into(), kind: "checks", value: checked.join(","), size: 0, options }
+}
+
+impl Field {
+    /// Whether box `key` of a [`checks`] field is ticked.
+    pub(crate) fn checked(&self, key: &str) -> bool {
+        self.value.split(',').any(|k| k == key)
+    }
+}
+
 impl FormSpec {
     /// Whether the form uploads a file (sent as multipart).
     pub(crate) fn has_file(&self) -> bool {
@@ -340,4 +352,22 @@ pub(crate) fn region_options(st_children: &[(String, String)], own: &(String, St
 
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+}
+
+/// A refused form's page shown again, with what was typed in it and every reason, as 422; nothing
+/// was stored.
+pub(crate) fn refused(
+    page: Result<SectionsPage, crate::error::PageError>,
+    errors: &[shegong_domain::FieldError],
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match page {
+        Ok(mut p) => {
+            p.error = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；");
+            let mut r = crate::page::render(p).into_response();
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        Err(e) => e.into_response(),
+    }
 }

@@ -78,7 +78,13 @@ struct Row {
 }
 
 /// Loads the year ending `today` for the communities of `county`. Returns how many events.
-pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> Result<u64> {
+pub(super) async fn load(
+    db: &Db,
+    county: &str,
+    today: NaiveDate,
+    seed: u64,
+    departments: &[crate::entity::department::Model],
+) -> Result<u64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0e7e_0715);
     let places: Vec<region::Model> = region::Entity::find()
         .filter(region::Column::Code.starts_with(county))
@@ -114,7 +120,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
         *seq += 1;
         let number = format!("E{}-{county}-{:04}", day.format("%y%m%d"), seq);
         let by = accounts.get(&place.code).map(|(u, n)| (u.as_str(), n.as_str()));
-        rows.push(one(&mut rng, &cal, &policy, number, at, community, place, end, by));
+        rows.push(one(&mut rng, &cal, &policy, number, at, (community, place), end, by, departments));
     }
     let n = rows.len() as u64;
     let (events, steps): (Vec<_>, Vec<_>) = rows.into_iter().map(|r| (r.event, r.steps)).unzip();
@@ -153,16 +159,20 @@ fn one(
     policy: &EventPolicy,
     number: String,
     reported: DateTime<Utc>,
-    community: &region::Model,
-    place: &region::Model,
+    (community, place): (&region::Model, &region::Model),
     now: DateTime<Utc>,
     grid_worker: Option<(&str, &str)>,
+    departments: &[crate::entity::department::Model],
 ) -> Row {
     let province = community.code[..2].to_string();
     let (top, texts) = WHAT.choose(rng).copied().unwrap_or(("other", &["反映小区停车难"]));
     let subs: Vec<&str> =
         policy.categories.iter().filter(|c| c.parent.as_deref() == Some(top)).map(|c| c.key.as_str()).collect();
     let category = subs.choose(rng).copied().unwrap_or(top).to_string();
+    // What the street hands down goes to the county department whose remit holds it, if any.
+    let department = departments
+        .iter()
+        .find(|d| shegong_domain::departments::covers(&shegong_domain::departments::split(&d.remit), &category));
     let urgency = if rng.random_bool(0.08) { Urgency::Urgent } else { Urgency::Normal };
     let limits = policy.limits(&category, urgency).or_else(|| policy.limits("other", urgency));
     let (source, label) = match rng.random_range(0..10) {
@@ -181,8 +191,9 @@ fn one(
     let mut step =
         |p: &Progress, before: EventState, action: &str, at: DateTime<Utc>, actor: &str, note: Option<&str>| {
             // The grid's 网格员 with an account takes their steps under their own name.
-            let (username, actor) = match grid_worker {
-                Some((u, n)) if actor == "网格员" => (u, n),
+            let (username, actor) = match (grid_worker, department) {
+                (_, Some(d)) if actor == "网格员" && p.escalated => ("demo", d.name.as_str()),
+                (Some((u, n)), _) if actor == "网格员" => (u, n),
                 _ => ("demo", actor),
             };
             steps.push(vec![
@@ -252,7 +263,10 @@ fn one(
             Action::Accept => accepted_at = Some(at),
             Action::Assign => {
                 assigned_at = Some(at);
-                handler = Some(community.code.clone());
+                handler = Some(match department.filter(|_| p.escalated) {
+                    Some(d) => ("department", d.id.to_string()),
+                    None => ("community", community.code.clone()),
+                });
             }
             Action::Close => closed_at = Some(at),
             _ => {}
@@ -305,8 +319,8 @@ fn one(
         (p.extended_days as i32).into(),
         i16::from(p.supervision).into(),
         p.rating.map(|r| r.as_str().to_string()).into(),
-        handler.as_ref().map(|_| "community".to_string()).into(),
-        handler.into(),
+        handler.as_ref().map(|h| h.0.to_string()).into(),
+        handler.map(|h| h.1).into(),
         Option::<Uuid>::None.into(),
         reported.into(),
         accepted_at.into(),
@@ -378,7 +392,7 @@ pub async fn at_scale(
             let n = seq.entry((in_china(at).date(), county.clone())).or_default();
             *n += 1;
             let number = format!("B{}-{county}-{:05}", in_china(at).format("%y%m%d"), n);
-            rows.push(one(&mut rng, &cal, &policy, number, at, c, c, end, None).event);
+            rows.push(one(&mut rng, &cal, &policy, number, at, (c, c), end, None, &[]).event);
         }
         let txn = db.begin_write().await?;
         bulk::insert(&*txn, "events", &EVENT_COLS, rows).await?;

@@ -550,6 +550,10 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         ("worker", Role::Worker, String::new(), "社区工作者"),
         ("auditor", Role::Auditor, prov.to_string(), "审计员"),
     ];
+    let departments = super::departments::load(db, &hc).await?;
+    let mut logins = logins;
+    // A clerk of the county's housing bureau, who handles what the streets hand it.
+    logins.push(("zhujian", Role::Department, hc.clone(), "住建局办事员"));
     let actor = Actor::system();
     for (username, role, region, display) in logins {
         let u = users::create_unchecked(
@@ -567,13 +571,18 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 } else {
                     String::new()
                 },
+                department: if role == Role::Department {
+                    departments.first().map(|d| d.id.to_string()).unwrap_or_default()
+                } else {
+                    String::new()
+                },
             },
         )
         .await?;
         summary.logins.push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
     summary.grid_duties = super::grids::load(db, prov, &hc, opts.today, opts.seed).await?;
-    summary.events = super::events::load(db, &hc, opts.today, opts.seed).await?;
+    summary.events = super::events::load(db, &hc, opts.today, opts.seed, &departments).await?;
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.

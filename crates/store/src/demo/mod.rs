@@ -2,6 +2,7 @@
 //! communities, grids and about one worker per 300 households, deterministic for a seed.
 
 mod career;
+mod departments;
 pub mod events;
 mod grids;
 mod load;

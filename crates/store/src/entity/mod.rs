@@ -11,6 +11,7 @@ pub mod attachment;
 pub mod audit;
 pub mod certificate;
 pub mod correction;
+pub mod department;
 pub mod education;
 pub mod event;
 pub mod event_action;

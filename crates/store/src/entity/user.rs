@@ -16,5 +16,7 @@ pub struct Model {
     /// Set by an admin's reset: every page but the password form waits until it is changed.
     pub must_change_password: bool,
     pub password_changed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// For `department` users: the department they act for.
+    pub department_id: Option<Uuid>,
 }
 super::no_relations!();

@@ -40,6 +40,8 @@ pub struct ActInput {
     pub rating: Option<String>,
     /// 分办：承办社区（区划代码）；不填为事发社区自办
     pub handler: Option<String>,
+    /// 交办给县（市、区）职能部门：部门 ID（只用于上报街道的事件，事件分类须在部门职责范围内）
+    pub department: Option<Uuid>,
     /// 不予受理为重复件时：原事件编号
     pub duplicate_of: Option<String>,
 }
@@ -109,7 +111,6 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
         return Err(StoreError::invalid(FieldError::new("event_text_long", "note", "备注最多2000字")));
     }
     let province = access.scope.region().province().to_string();
-    let scope = access.scope.region().as_str();
     let now = Utc::now();
 
     let txn = db.begin_write().await?;
@@ -122,10 +123,10 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
     }
     let e = find.one(&*txn).await?.ok_or(StoreError::NotFound)?;
     let place = super::place(&e);
-    if !may_see(scope, &place) {
+    if !may_see(&access.scope, &place) {
         return Err(StoreError::NotFound);
     }
-    if !may_act(access.role, scope, &place, action.name()) {
+    if !may_act(access.role, &access.scope, &place, action.name()) {
         return Err(StoreError::Forbidden("您不能对该事件执行此操作"));
     }
     if version != i64::from(e.version) {
@@ -154,7 +155,7 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
                     .filter(event::Column::Number.eq(n))
                     .one(&*txn)
                     .await?
-                    .filter(|o| o.id != e.id && may_see(scope, &super::place(o)))
+                    .filter(|o| o.id != e.id && may_see(&access.scope, &super::place(o)))
                     .ok_or_else(|| {
                         StoreError::invalid(FieldError::new("event_duplicate", "duplicate_of", "找不到该编号的原事件"))
                     })?;
@@ -163,7 +164,20 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
             }
         }
         Action::Assign => {
-            let handler = handler_for(db, access, &e, input.handler.as_deref()).await?;
+            let (kind, handler, name) = match input.department {
+                Some(_) if input.handler.as_deref().is_some_and(|h| !h.trim().is_empty()) => {
+                    return Err(StoreError::invalid(FieldError::new(
+                        "event_handler",
+                        "department",
+                        "承办社区和职能部门只能选一个",
+                    )));
+                }
+                Some(d) => {
+                    let d = department_for(db, &e, d).await?;
+                    (super::HANDLER_DEPARTMENT, d.id.to_string(), Some(d.name))
+                }
+                None => (super::HANDLER_COMMUNITY, handler_for(db, access, &e, input.handler.as_deref()).await?, None),
+            };
             let cal = crate::calendar::load(db).await?;
             let policy = super::policy_for(db, &e.community_code, in_china(now).date()).await?;
             let urgency = Urgency::parse(&e.urgency).unwrap_or(Urgency::Normal);
@@ -174,8 +188,11 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
                 }
             }
             detail.insert("handler".into(), handler.clone().into());
+            if let Some(n) = name {
+                detail.insert("department".into(), n.into());
+            }
             update = update
-                .col_expr(event::Column::HandlerKind, Expr::value("community"))
+                .col_expr(event::Column::HandlerKind, Expr::value(kind))
                 .col_expr(event::Column::HandlerCode, Expr::value(handler))
                 .col_expr(event::Column::AssignedAt, Expr::value(now));
         }
@@ -258,13 +275,37 @@ pub async fn act(db: &Db, access: &Access, id: Uuid, input: &ActInput) -> Result
     Ok(now_e)
 }
 
+/// The county department an escalated event is handed to (交办): of the event's county, in service,
+/// with the event's category in its remit.
+async fn department_for(db: &Db, e: &event::Model, id: Uuid) -> Result<crate::entity::department::Model> {
+    let bad = |m: &str| StoreError::invalid(FieldError::new("event_department", "department", m));
+    if e.state != EventState::Escalated.as_str() {
+        return Err(bad("只有上报街道的事件才能交办给职能部门"));
+    }
+    let d = crate::departments::find(&db.conn, &e.province_code, id)
+        .await?
+        .filter(|d| d.county_code == e.community_code[..6])
+        .ok_or_else(|| bad("承办部门应为本县（市、区）的职能部门"))?;
+    if d.disabled {
+        return Err(bad(&format!("{}已停用，不能再交办", d.name)));
+    }
+    if !shegong_domain::departments::covers(&shegong_domain::departments::split(&d.remit), &e.category) {
+        return Err(bad(&format!("该事件的分类不在{}的职责范围内", d.name)));
+    }
+    Ok(d)
+}
+
 /// Who handles an event being assigned: its own community by default; a street (or above) handing
 /// an escalated event down may name another community inside its region (交办).
 async fn handler_for(db: &Db, access: &Access, e: &event::Model, asked: Option<&str>) -> Result<String> {
     let asked = asked.map(str::trim).filter(|s| !s.is_empty());
     let Some(code) = asked else { return Ok(e.community_code.clone()) };
     let bad = || StoreError::invalid(FieldError::new("event_handler", "handler", "承办社区应为本街道范围内的社区"));
-    let code = RegionCode::parse(code).map_err(|_| bad())?;
+    // A code, or the name the picker puts in.
+    let code = match RegionCode::parse(code) {
+        Ok(c) => c,
+        Err(_) => crate::region_names::resolve(db, &access.scope, "handler", code).await?,
+    };
     if code.level() != RegionLevel::Community {
         return Err(bad());
     }

@@ -71,8 +71,10 @@ fn phone_ok(p: &str) -> bool {
 /// Reports an event in `input.region` (a community or grid in the caller's region). Returns it as
 /// stored, state 已上报, version 1.
 pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event::Model> {
-    if access.role == shegong_domain::access::Role::Auditor {
-        return Err(StoreError::Forbidden(super::READ_ONLY));
+    match access.role {
+        shegong_domain::access::Role::Auditor => return Err(StoreError::Forbidden(super::READ_ONLY)),
+        shegong_domain::access::Role::Department => return Err(StoreError::Forbidden(super::HANDLES_ONLY)),
+        _ => {}
     }
     create_as(db, Some(access), input).await
 }
@@ -82,8 +84,26 @@ pub async fn create(db: &Db, access: &Access, input: &NewEvent) -> Result<event:
 pub(super) async fn create_as(db: &Db, access: Option<&Access>, input: &NewEvent) -> Result<event::Model> {
     let now = Utc::now();
     let mut errors = Vec::new();
-    let code = match RegionCode::parse(&input.region) {
-        Ok(c) if matches!(c.level(), RegionLevel::Community | RegionLevel::Grid) => Some(c),
+    // A code, or for staff the name the picker puts in (`硖石街道 江丰社区`).
+    let typed = input.region.trim();
+    let mut named = Ok(None);
+    if let (Err(_), Some(a)) = (RegionCode::parse(typed), access)
+        && !typed.is_empty()
+    {
+        named = match crate::region_names::resolve(db, &a.scope, "region", typed).await {
+            Ok(c) => Ok(Some(c)),
+            Err(StoreError::Invalid(v)) => Err(v),
+            Err(e) => return Err(e),
+        };
+    }
+    let code = match (RegionCode::parse(typed).ok(), named) {
+        (_, Err(why)) => {
+            errors.extend(why);
+            None
+        }
+        (Some(c), _) | (None, Ok(Some(c))) if matches!(c.level(), RegionLevel::Community | RegionLevel::Grid) => {
+            Some(c)
+        }
         _ => {
             errors.push(FieldError::new("event_region", "region", "请选择事发社区或网格"));
             None

@@ -50,9 +50,15 @@ fn set(s: &Option<String>) -> Option<&str> {
 /// community level or above exactly when its community is, so only a grid asks for the place
 /// itself: the other two conditions each have their index, and an `OR` with a third, unindexed one
 /// read every event of the province (a community's 待办 scanned them all).
+/// A department sees only what was handed to it.
 fn scope_condition(scope: &Scope) -> Condition {
     let region = scope.region().as_str();
     let mut c = Condition::all().add(event::Column::ProvinceCode.eq(scope.region().province()));
+    if let Some(d) = scope.department() {
+        return c
+            .add(event::Column::HandlerCode.eq(d.to_string()))
+            .add(event::Column::HandlerKind.eq(super::HANDLER_DEPARTMENT));
+    }
     if region.len() > 2 {
         let place = if scope.region().level() == shegong_domain::RegionLevel::Grid {
             in_subtree(event::Column::RegionCode, region)
@@ -80,7 +86,10 @@ impl EventFilter {
             let code = RegionCode::parse(r).map_err(|_| bad_filter("region", "区划筛选条件无效"))?;
             match scope.narrow(&code) {
                 Some(s) => {
-                    let r = s.region().as_str().to_string();
+                    // Inside the caller's own region the place asked for (a worker's or a
+                    // department's scope does not narrow); above it, their own region.
+                    let r = if scope.region().contains(code.as_str()) { code.as_str() } else { s.region().as_str() };
+                    let r = r.to_string();
                     c = c.add(
                         Condition::any()
                             .add(in_subtree(event::Column::CommunityCode, &r))
@@ -170,7 +179,7 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<Timeline> {
         .filter(event::Column::Id.eq(id))
         .one(&db.conn)
         .await?
-        .filter(|e| may_see(scope.region().as_str(), &super::place(e)))
+        .filter(|e| may_see(scope, &super::place(e)))
         .ok_or(StoreError::NotFound)?;
     let steps = event_action::Entity::find()
         .filter(event_action::Column::ProvinceCode.eq(province))
@@ -195,6 +204,8 @@ pub async fn todo(db: &Db, access: &crate::access::Access, limit: u64) -> Result
     let mut c = scope_condition(&access.scope);
     c = match access.role {
         Role::Auditor => return Ok(vec![]),
+        // What it was handed and has not reported back on.
+        Role::Department => c.add(event::Column::State.eq(EventState::Assigned.as_str())),
         // The open events, and those closed lately that wait for the 回访.
         Role::CommunityHead | Role::Worker => c.add(
             Condition::any().add(event::Column::State.is_in(OPEN.map(EventState::as_str))).add(
@@ -217,11 +228,10 @@ pub async fn todo(db: &Db, access: &crate::access::Access, limit: u64) -> Result
         .limit(limit.saturating_mul(4))
         .all(&db.conn)
         .await?;
-    let scope = access.scope.region().as_str();
     Ok(rows
         .into_iter()
         .filter(|e| {
-            let steps = allowed(access.role, scope, &super::place(e), &super::progress(e));
+            let steps = allowed(access.role, &access.scope, &super::place(e), &super::progress(e));
             steps.iter().any(|s| *s != "supervise")
         })
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
@@ -232,11 +242,22 @@ pub async fn todo(db: &Db, access: &crate::access::Access, limit: u64) -> Result
 /// sees the events.
 /// A grid is named with its community (`荣海社区第7网格`): its own name says nothing above it.
 pub async fn names(db: &Db, events: &[event::Model]) -> Result<std::collections::HashMap<String, String>> {
+    let department = |e: &event::Model| e.handler_kind.as_deref() == Some(super::HANDLER_DEPARTMENT);
     let mut codes: Vec<String> = events
         .iter()
-        .flat_map(|e| [Some(e.region_code.clone()), e.handler_code.clone(), Some(e.community_code.clone())])
+        .flat_map(|e| {
+            [
+                Some(e.region_code.clone()),
+                e.handler_code.clone().filter(|_| !department(e)),
+                Some(e.community_code.clone()),
+            ]
+        })
         .flatten()
         .collect();
+    let mut departments: Vec<Uuid> =
+        events.iter().filter(|e| department(e)).filter_map(|e| e.handler_code.as_deref()?.parse().ok()).collect();
+    departments.sort();
+    departments.dedup();
     codes.sort();
     codes.dedup();
     let mut names = crate::regions::names(&db.conn, codes).await?;
@@ -246,5 +267,8 @@ pub async fn names(db: &Db, events: &[event::Model]) -> Result<std::collections:
         .filter_map(|(code, name)| Some((code.clone(), format!("{}{name}", names.get(&code[..12])?))))
         .collect();
     names.extend(grids);
+    if let Some(e) = events.first() {
+        names.extend(crate::departments::names(&db.conn, &e.province_code, &departments).await?);
+    }
     Ok(names)
 }

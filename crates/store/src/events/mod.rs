@@ -36,12 +36,25 @@ pub(super) const PUBLIC: &str = "public";
 /// The refusal of a step or a report by someone who only reads (an auditor).
 pub(crate) const READ_ONLY: &str = "审计人员只能查看事件，不能上报或办理";
 
+/// An event's handler kinds: a community (its region code in `handler_code`) or a county department
+/// (its id).
+pub(crate) const HANDLER_COMMUNITY: &str = "community";
+pub(crate) const HANDLER_DEPARTMENT: &str = "department";
+
+/// The refusal of a report by a department: it handles what the street hands it.
+pub(crate) const HANDLES_ONLY: &str = "职能部门办理街道交办的事件，不直接上报事件";
+
 /// The event's place for the access rules.
 pub fn place(e: &event::Model) -> Place<'_> {
     Place {
         region: &e.region_code,
         community: &e.community_code,
-        handler: e.handler_code.as_deref().filter(|_| e.handler_kind.as_deref() == Some("community")),
+        handler: e.handler_code.as_deref().filter(|_| e.handler_kind.as_deref() == Some(HANDLER_COMMUNITY)),
+        department: e
+            .handler_code
+            .as_deref()
+            .filter(|_| e.handler_kind.as_deref() == Some(HANDLER_DEPARTMENT))
+            .and_then(|h| uuid::Uuid::parse_str(h).ok()),
         waiting_on_street: e.state == EventState::Escalated.as_str(),
     }
 }

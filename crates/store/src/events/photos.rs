@@ -39,7 +39,7 @@ async fn seen(db: &Db, scope: &Scope, id: Uuid) -> Result<event::Model> {
         .filter(event::Column::Id.eq(id))
         .one(&db.conn)
         .await?
-        .filter(|e| may_see(scope.region().as_str(), &super::place(e)))
+        .filter(|e| may_see(scope, &super::place(e)))
         .ok_or(StoreError::NotFound)
 }
 

@@ -35,6 +35,7 @@ mod m0027_event_photos;
 mod m0028_grids;
 mod m0029_affairs;
 mod m0030_token_source;
+mod m0031_departments;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             m0028_grids,
             m0029_affairs,
             m0030_token_source,
+            m0031_departments,
         ]
     }
 }

@@ -28,6 +28,8 @@ pub struct NewUser {
     pub password: String,
     /// For `worker` users: the ID number of their own archive.
     pub id_number: String,
+    /// For `department` users: the department (职能部门) they act for; its county is their region.
+    pub department: String,
 }
 
 /// Creates a user. `creator` is the creating user's role and scope; `None` for the operator's CLI.
@@ -54,7 +56,31 @@ pub(crate) async fn create_unchecked(
     if new.password.chars().count() > shegong_domain::password::MAX_CHARS {
         return Err(invalid("password_too_long", "password", "密码过长"));
     }
-    let (region_code, worker_id) = if role == Role::Worker {
+    // Who may not grant the role hears so before anything about what they named.
+    if let Some((creator_role, _)) = creator
+        && !creator_role.may_grant(role)
+    {
+        return Err(StoreError::Forbidden("无权创建该角色的用户"));
+    }
+    let mut department_id = None;
+    let (region_code, worker_id) = if role == Role::Department {
+        let missing = || invalid("department_not_found", "department", "请选择本县（市、区）的职能部门");
+        let province = creator.map_or_else(
+            || RegionCode::parse(&new.region).map(|r| r.province().to_string()).unwrap_or_default(),
+            |(_, s)| s.region().province().to_string(),
+        );
+        // By id (the form's choice) or, at the command line, by name inside the county given.
+        let d = match Uuid::parse_str(new.department.trim()) {
+            Ok(id) => crate::departments::find(&db.conn, &province, id).await?,
+            Err(_) => crate::departments::named(&db.conn, new.region.trim(), new.department.trim()).await?,
+        };
+        let d = d.filter(|d| creator.is_none_or(|(_, s)| s.allows_region(&d.county_code))).ok_or_else(missing)?;
+        if d.disabled {
+            return Err(invalid("department_disabled", "department", format!("{}已停用，不能再为其创建账号", d.name)));
+        }
+        department_id = Some(d.id);
+        (d.county_code, None)
+    } else if role == Role::Worker {
         let id = IdNumber::parse(&new.id_number).map_err(StoreError::invalid)?;
         let reg = id_registry::Entity::find_by_id(id.to_string())
             .one(&db.conn)
@@ -119,6 +145,7 @@ pub(crate) async fn create_unchecked(
         created_at: Set(Utc::now()),
         must_change_password: Set(false),
         password_changed_at: Set(None),
+        department_id: Set(department_id),
     }
     .insert(&db.writer)
     .await?;

@@ -59,6 +59,10 @@ pub fn scope_of(u: &user::Model) -> Result<Scope> {
     Ok(match (role, u.worker_id) {
         (Role::Worker, Some(w)) => Scope::Own { worker_id: w, region },
         (Role::Worker, None) => return Err(StoreError::Forbidden("该账号未关联本人档案")),
+        (Role::Department, _) => match u.department_id {
+            Some(d) => Scope::Department { department_id: d, region },
+            None => return Err(StoreError::Forbidden("该账号未关联职能部门")),
+        },
         _ => Scope::Region(region),
     })
 }

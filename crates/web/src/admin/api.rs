@@ -23,6 +23,8 @@ pub struct UserItem {
     pub role: String,
     pub region: String,
     pub disabled: bool,
+    /// 职能部门用户所属的部门
+    pub department_id: Option<Uuid>,
 }
 
 /// 管辖范围内的用户
@@ -39,6 +41,7 @@ pub async fn list_users(State(st): State<AppState>, caller: Caller) -> ApiResult
                 role: u.role,
                 region: u.region_code,
                 disabled: u.disabled,
+                department_id: u.department_id,
             })
             .collect(),
     )))

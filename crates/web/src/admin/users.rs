@@ -28,6 +28,8 @@ struct UsersPage {
     notice: String,
     errors: Vec<FieldError>,
     roles: Vec<(String, String)>,
+    /// The departments a department user may be made for (id, name).
+    departments: Vec<(String, String)>,
     users: Vec<UserRow>,
 }
 
@@ -37,18 +39,36 @@ pub(crate) struct UserRow {
     name: String,
     role: String,
     region: String,
+    /// The region's code, for the export (`海宁市（330481）`, as the audit log's).
+    code: String,
     disabled: bool,
     id: Uuid,
 }
 
 impl UserRow {
     async fn all(st: &AppState, caller: &Caller) -> Result<Vec<Self>, AppError> {
-        Ok(users::list(&st.db, &caller.access)
-            .await?
+        let list = users::list(&st.db, &caller.access).await?;
+        let codes = list.iter().map(|u| u.region_code.clone()).collect();
+        let names = shegong_store::regions::names(&st.db.conn, codes).await?;
+        let departments: std::collections::HashMap<Uuid, String> =
+            shegong_store::departments::in_reach(&st.db, &caller.access)
+                .await?
+                .into_iter()
+                .map(|d| (d.id, d.name))
+                .collect();
+        Ok(list
             .into_iter()
             .map(|u| Self {
                 role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_string()),
-                region: u.region_code,
+                // Named, and a department user with their department.
+                region: {
+                    let place = names.get(&u.region_code).cloned().unwrap_or_else(|| u.region_code.clone());
+                    match u.department_id.and_then(|d| departments.get(&d)) {
+                        Some(d) => format!("{place} · {d}"),
+                        None => place,
+                    }
+                },
+                code: u.region_code,
                 username: u.username,
                 name: u.display_name,
                 disabled: u.disabled,
@@ -59,7 +79,8 @@ impl UserRow {
 
     fn cells(self) -> Vec<XCell> {
         let status = if self.disabled { "已停用" } else { "正常" };
-        [self.username, self.name, self.role, self.region, status.into()].into_iter().map(XCell::T).collect()
+        let region = format!("{}（{}）", self.region, self.code);
+        [self.username, self.name, self.role, region, status.into()].into_iter().map(XCell::T).collect()
     }
 }
 
@@ -77,6 +98,12 @@ async fn users_render(st: &AppState, caller: &Caller, notice: &str, errors: Vec<
             .map(|r| (r.as_str().to_string(), r.label().to_string()))
             .collect(),
         users: UserRow::all(st, caller).await?,
+        departments: shegong_store::departments::in_reach(&st.db, &caller.access)
+            .await?
+            .into_iter()
+            .filter(|d| !d.disabled)
+            .map(|d| (d.id.to_string(), d.name))
+            .collect(),
     };
     Ok((status, Html(page.render().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?)).into_response())
 }

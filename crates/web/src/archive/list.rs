@@ -41,8 +41,8 @@ pub(crate) fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 pub(crate) async fn workers_page(State(st): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> PageResult {
-    if let Some(w) = caller.scope.only_worker() {
-        return Ok(Redirect::to(&format!("/workers/{w}")).into_response());
+    if let Some(to) = caller.own_page() {
+        return Ok(Redirect::to(&to).into_response());
     }
     let c = chrome(&st, &caller, "workers").await?;
     let today = today();

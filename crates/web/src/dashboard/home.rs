@@ -84,8 +84,8 @@ pub(crate) async fn home(
     Ctx { st, caller }: Ctx,
     axum::extract::Query(flash): axum::extract::Query<crate::flash::Flash>,
 ) -> PageResult {
-    if let Some(w) = caller.scope.only_worker() {
-        return Ok(Redirect::to(&format!("/workers/{w}")).into_response());
+    if let Some(to) = caller.own_page() {
+        return Ok(Redirect::to(&to).into_response());
     }
     let code = caller.scope.region().clone();
     let rules = shegong_store::career::AlertRules {

@@ -97,8 +97,17 @@ pub async fn act_on_event(
     Path(id): Path<Uuid>,
     Json(input): Json<ActInput>,
 ) -> ApiResult<Json<EventDetail>> {
-    events::act(&st.db, &caller.access, id, &input).await?;
-    Ok(Json(full(&st, &caller, id).await?))
+    let e = events::act(&st.db, &caller.access, id, &input).await?;
+    match full(&st, &caller, id).await {
+        // A step that hands the event away (a department's 回退): the event as the step left it,
+        // without the timeline the caller no longer sees, and with nothing left to do.
+        Err(crate::error::AppError::NotFound) => {
+            let one = std::slice::from_ref(&e);
+            let (names, policies) = (events::names(&st.db, one).await?, policies(&st, one).await?);
+            Ok(Json(detail(&e, &[], &caller, &names, policy_of(&policies, &e), Utc::now())))
+        }
+        other => Ok(Json(other?)),
+    }
 }
 
 /// 我的待办：等待本人（本社区、本街道）办理的事件，最先到期的在前

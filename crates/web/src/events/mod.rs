@@ -2,6 +2,7 @@
 //! 反馈 → 核查 → 结案 → 评价), as JSON; each caller's 待办.
 
 pub(crate) mod api;
+pub(crate) mod event;
 pub(crate) mod figures;
 pub(crate) mod figures_page;
 pub(crate) mod pages;
@@ -21,8 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events", get(pages::events_page).post(pages::report))
         .route("/events/stats", get(figures_page::stats_page))
         .route("/events/stats.xlsx", get(figures_page::stats_xlsx))
-        .route("/events/{id}", get(pages::event_page))
-        .route("/events/{id}/act", post(pages::act))
+        .route("/events/{id}", get(event::event_page))
+        .route("/events/{id}/act", post(event::act))
         .route(
             "/events/{id}/photos",
             post(photos::page_add).layer(axum::extract::DefaultBodyLimit::max(photos::MAX_UPLOAD)),

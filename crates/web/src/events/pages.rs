@@ -3,23 +3,21 @@
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::events::views::{EventItem, detail};
+use crate::events::views::EventItem;
 use crate::page::{PageResult, SubForm};
-use crate::posted::Posted;
 use crate::sections::{
-    FormSpec, Kpi, Msg, Row, Section, SectionsPage, headers, hidden, input, link, n, row, select, store, t,
+    FormSpec, Kpi, Msg, Row, Section, SectionsPage, headers, hidden, input, link, row, select, store, t,
 };
 use crate::state::AppState;
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::response::Response;
 use chrono::Datelike;
 use serde::Deserialize;
 use shegong_domain::event_access::Source;
 use shegong_domain::event_policy::{EventPolicy, Urgency};
 use shegong_domain::events::EventState;
-use shegong_store::events::{self, ActInput, EventFilter, NewEvent};
-use uuid::Uuid;
+use shegong_store::events::{self, EventFilter, NewEvent};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -95,15 +93,18 @@ async fn build(
     let month = today.with_day(1).unwrap_or(today).to_string();
     let this_month = count(EventFilter { from: Some(month), ..Default::default() }).await?;
     let red = todo.iter().filter(|e| e.warning == "red").count();
+    // A department's list is what was handed to it, not a region's.
+    let whose = if caller.scope.department().is_some() { "交办本部门" } else { "本辖区" };
     p.kpis = Kpi::list(vec![
         ("我的待办".into(), todo.len().to_string(), if red > 0 { format!("其中超期 {red} 件") } else { String::new() }),
-        ("未办结".into(), open.to_string(), "本辖区".into()),
+        ("未办结".into(), open.to_string(), whose.into()),
         ("超期未办结".into(), overdue.to_string(), "超过办结时限".into()),
         ("本月上报".into(), this_month.to_string(), format!("{}年{}月", today.year(), today.month())),
     ]);
 
     if caller.role.may(shegong_domain::Permission::ViewRegion) {
         p.links.push(("/events/stats".into(), "事件统计".into()));
+        p.links.push(("/departments".into(), "职能部门".into()));
     }
     let mut s = Section {
         id: "todo".into(),
@@ -173,6 +174,7 @@ async fn build(
         id: "list".into(),
         title: match &place {
             Some(name) => format!("{name}的事件（{total}件）"),
+            None if caller.scope.department().is_some() => format!("交办本部门的事件（{total}件）"),
             None => format!("本辖区事件（{total}件）"),
         },
         headers: headers(&HEADERS),
@@ -230,94 +232,6 @@ async fn build(
     Ok(p)
 }
 
-/// `GET /events/{id}`: the event, its timeline, and the steps the caller may take.
-pub(crate) async fn event_page(
-    State(st): State<AppState>,
-    caller: Caller,
-    Path(id): Path<Uuid>,
-    Query(m): Query<Msg>,
-) -> PageResult {
-    let t_ = store(events::get(&st.db, &caller.scope, id).await)?;
-    let one = std::slice::from_ref(&t_.event);
-    let names = store(events::names(&st.db, one).await)?;
-    let policy = events::policy_for(&st.db, &t_.event.community_code, crate::clock::today()).await?;
-    let d = detail(&t_.event, &t_.steps, &caller, &names, &policy, chrono::Utc::now());
-    let e = &d.event;
-    let mut p = SectionsPage::new(&st, &caller, "events", &format!("事件 {}", e.number), &m).await?;
-    p.subtitle = format!("{} · {}", e.category_label, e.region_name);
-    p.crumbs = vec![("/events".into(), "民情事件".into())];
-    p.kpis = Kpi::list(vec![
-        ("状态".into(), e.state_label.clone(), format!("第{}版", e.version)),
-        (
-            "办结时限".into(),
-            e.total_due_text.clone(),
-            if e.warning == "none" { String::new() } else { e.warning_label.clone() },
-        ),
-        ("返工".into(), e.reworks.to_string(), "次".into()),
-        ("督办".into(), if e.supervision > 0 { format!("{}级", e.supervision) } else { "无".into() }, String::new()),
-    ]);
-    let mut facts = vec![
-        ("事件描述", e.description.clone()),
-        ("紧急程度", e.urgency_label.clone()),
-        ("来源", e.source_label.clone()),
-        ("上报时间", e.reported_at_text.clone()),
-    ];
-    facts.extend(e.address.clone().map(|a| ("地点", a)));
-    facts.extend(e.handler_name.clone().map(|h| ("承办社区", h)));
-    facts.extend(e.reporter_name.clone().map(|h| ("反映人", h)));
-    facts.extend(e.reporter_phone.clone().map(|h| ("电话", h)));
-    facts.extend(e.rating_label.clone().map(|h| ("评价", h)));
-    let mut s = Section { title: "事件内容".into(), headers: headers(&["项目", "内容"]), ..Default::default() };
-    s.rows = facts.into_iter().map(|(k, v)| row(vec![t(k), t(v)])).collect();
-    p.sections.push(s);
-    p.sections.push(crate::events::photos::section(&st, &caller, id).await?);
-
-    if !d.allowed_actions.is_empty() {
-        let forms = d
-            .allowed_actions
-            .iter()
-            .map(|a| {
-                let mut fields = vec![hidden("action", &a.action), hidden("version", e.version.to_string())];
-                fields.extend(crate::events::views::step_fields(&a.action, e));
-                FormSpec { action: format!("/events/{id}/act"), fields, button: a.label.clone(), ..Default::default() }
-            })
-            .collect();
-        p.sections.push(Section {
-            id: "act".into(),
-            title: "办理".into(),
-            text: "每一步都记录办理人、时间和说明，之后不能修改。".into(),
-            forms,
-            ..Default::default()
-        });
-    }
-    let mut s = Section {
-        id: "timeline".into(),
-        title: "办理过程".into(),
-        headers: headers(&["#步骤", "操作", "状态", "办理人", "时间", "说明"]),
-        ..Default::default()
-    };
-    s.rows = d
-        .steps
-        .iter()
-        .map(|x| {
-            row(vec![
-                n(x.seq),
-                t(&x.action_label),
-                t(if x.from_state_label == x.to_state_label {
-                    x.to_state_label.clone()
-                } else {
-                    format!("{} → {}", x.from_state_label, x.to_state_label)
-                }),
-                t(&x.actor),
-                t(&x.at_text),
-                t(x.note.clone().unwrap_or_default()),
-            ])
-        })
-        .collect();
-    p.sections.push(s);
-    p.finish(&m).await
-}
-
 /// `POST /events`: a report from the form; to the new event's page.
 pub(crate) async fn report(State(st): State<AppState>, caller: Caller, Form(f): Form<SubForm>) -> Response {
     let input = NewEvent {
@@ -344,38 +258,8 @@ pub(crate) async fn report(State(st): State<AppState>, caller: Caller, Form(f): 
         ),
         // Refused: the same page again with what was typed and every reason, nothing stored.
         Err(AppError::Invalid(errors)) => {
-            match build(&st, &caller, &Msg::default(), &ListQuery::default(), &input).await {
-                Ok(mut p) => {
-                    p.error = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；");
-                    let mut r = crate::page::render(p).into_response();
-                    *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-                    r
-                }
-                Err(e) => e.into_response(),
-            }
+            crate::sections::refused(build(&st, &caller, &Msg::default(), &ListQuery::default(), &input).await, &errors)
         }
         Err(e) => crate::flash::back(caller.user.id, "/events#report", Err(e)),
     }
-}
-
-/// `POST /events/{id}/act`: one step from the event page; back to it.
-pub(crate) async fn act(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act_checked(&format!("/events/{id}"), async |st, access, f| {
-        let input = ActInput {
-            action: f.get("action"),
-            version: f.get("version").trim().parse().ok(),
-            reason: f.opt("reason"),
-            result: f.opt("result"),
-            note: f.opt("note"),
-            days: f.opt("days").and_then(|d| d.trim().parse().ok()),
-            level: f.opt("level").and_then(|d| d.trim().parse().ok()),
-            rating: f.opt("rating"),
-            handler: f.opt("handler"),
-            duplicate_of: f.opt("duplicate_of"),
-        };
-        let label = crate::events::views::action_label(&input.action);
-        let e = store(events::act(&st.db, access, id, &input).await)?;
-        Ok(format!("已{label}，事件现为“{}”", EventState::parse(&e.state).map_or("", EventState::label)))
-    })
-    .await
 }

@@ -113,7 +113,7 @@ pub(crate) async fn section(st: &crate::state::AppState, caller: &Caller, id: Uu
             n((p.size + 1023) / 1024),
         ]));
     }
-    if shegong_domain::event_access::reports(caller.role) && (list.len() as u64) < photos::MAX_PER_EVENT {
+    if photos::may_add(&caller.access).is_ok() && (list.len() as u64) < photos::MAX_PER_EVENT {
         s.forms.push(FormSpec {
             action: format!("/events/{id}/photos"),
             fields: vec![hidden("kind", "photo"), input("照片（JPEG或PNG）", "photo", "file", "", 0)],

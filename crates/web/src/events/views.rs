@@ -34,8 +34,10 @@ pub struct EventItem {
     pub region_code: String,
     /// 事发社区（网格）名称
     pub region_name: String,
-    /// 承办社区名称
+    /// 承办社区或职能部门的名称
     pub handler_name: Option<String>,
+    /// 承办方：community（社区）或 department（县级职能部门）
+    pub handler_kind: Option<String>,
     pub reporter_name: Option<String>,
     pub reporter_phone: Option<String>,
     pub reported_at: DateTime<Utc>,
@@ -50,6 +52,8 @@ pub struct EventItem {
     pub warning_label: String,
     pub reworks: i32,
     pub extended_days: i32,
+    /// 已申请、待批准的延期天数
+    pub extension_asked: Option<i32>,
     pub supervision: i16,
     pub rating: Option<String>,
     pub rating_label: Option<String>,
@@ -69,6 +73,29 @@ pub struct StepView {
     pub at_text: String,
     pub note: Option<String>,
     pub detail: Option<serde_json::Value>,
+}
+
+/// What a step's log line says: its note, and what the step recorded besides (the department it
+/// was handed to, the days asked or granted, the level of 督办).
+pub(crate) fn step_note(x: &StepView) -> String {
+    let d = x.detail.as_ref();
+    let field = |k: &str| d.and_then(|d| d.get(k));
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(n) = field("department").and_then(|v| v.as_str()) {
+        parts.push(format!("交办：{n}"));
+    }
+    if let Some(days) = field("days").and_then(serde_json::Value::as_i64) {
+        parts.push(if x.action == "extend_grant" {
+            format!("批准延期{days}天")
+        } else {
+            format!("申请延期{days}天")
+        });
+    }
+    if let Some(level) = field("level").and_then(serde_json::Value::as_i64) {
+        parts.push(format!("{level}级督办"));
+    }
+    parts.extend(x.note.clone());
+    parts.join("；")
 }
 
 /// One event with its timeline and the steps the caller may take now.
@@ -141,6 +168,7 @@ pub fn item(
         region_code: e.region_code.clone(),
         region_name: names.get(&e.region_code).cloned().unwrap_or_default(),
         handler_name: e.handler_code.as_ref().map(|h| names.get(h).cloned().unwrap_or_default()),
+        handler_kind: e.handler_kind.clone(),
         reporter_name: e.reporter_name.as_deref().map(|n| if full { n.to_string() } else { mask_name(n) }),
         reporter_phone: e.reporter_phone.as_deref().map(|p| if full { p.to_string() } else { mask_phone(p) }),
         reported_at: e.reported_at,
@@ -153,6 +181,7 @@ pub fn item(
         warning_label: w.label().into(),
         reworks: e.reworks,
         extended_days: e.extended_days,
+        extension_asked: e.extension_asked,
         supervision: e.supervision,
         rating: e.rating.clone(),
         rating_label: e.rating.as_deref().and_then(Satisfaction::parse).map(|r| r.label().to_string()),
@@ -187,15 +216,20 @@ pub fn detail(
                 detail: s.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()),
             })
             .collect(),
-        allowed_actions: allowed(caller.role, caller.scope.region().as_str(), &place, &progress)
+        allowed_actions: allowed(caller.role, &caller.scope, &place, &progress)
             .into_iter()
             .map(|a| ActionName { action: a.into(), label: action_label(a) })
             .collect(),
     }
 }
 
-/// The fields a step asks for, besides the action and the version.
-pub(crate) fn step_fields(action: &str, e: &EventItem) -> Vec<crate::sections::Field> {
+/// The fields a step asks for, besides the action and the version. `departments` are those an
+/// escalated event may be handed to (id, name).
+pub(crate) fn step_fields(
+    action: &str,
+    e: &EventItem,
+    departments: &[(String, String)],
+) -> Vec<crate::sections::Field> {
     use crate::sections::{input, select};
     let reason = |label: &str| input(label, "reason", "note", "", 2000);
     match action {
@@ -203,7 +237,7 @@ pub(crate) fn step_fields(action: &str, e: &EventItem) -> Vec<crate::sections::F
         "return" => vec![reason("回退理由")],
         "rework" => vec![reason("返工理由")],
         "feedback" => vec![input("处置结果", "result", "note", "", 2000)],
-        "extend_request" => vec![input("延期天数", "days", "number", "5", 3), reason("延期理由")],
+        "extend_request" => vec![input("延期天数（1至30）", "days", "number", "5", 3), reason("延期理由")],
         "supervise" => {
             vec![select("督办级别", "level", "1", (1..=3).map(|l| (l.to_string(), format!("{l}级"))).collect())]
         }
@@ -218,7 +252,13 @@ pub(crate) fn step_fields(action: &str, e: &EventItem) -> Vec<crate::sections::F
             ],
         )],
         "assign" if e.state == EventState::Escalated.as_str() => {
-            vec![input("承办社区（不填为事发社区）", "handler", "region", "", 16)]
+            let mut v = vec![input("承办社区（不填为事发社区）", "handler", "region", "", 16)];
+            if !departments.is_empty() {
+                let none = (String::new(), "不交办部门".to_string());
+                let options = std::iter::once(none).chain(departments.iter().cloned()).collect();
+                v.push(select("或交办职能部门", "department", "", options));
+            }
+            v
         }
         _ => vec![],
     }

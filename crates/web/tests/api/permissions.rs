@@ -6,10 +6,10 @@ use crate::helpers::TestApp;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::Value;
 
-const USERS: [&str; 7] = ["province", "city", "haining", "street", "community", "worker", "auditor"];
+const USERS: [&str; 8] = ["province", "city", "haining", "street", "community", "worker", "auditor", "zhujian"];
 
 /// `(method, path, allowed per user)` from the write-route table.
-fn matrix() -> Vec<(Method, String, [bool; 7])> {
+fn matrix() -> Vec<(Method, String, [bool; 8])> {
     let doc = include_str!("../../../../docs/permissions.md");
     let table = doc.split("## Write routes").nth(1).expect("a write-route table");
     let mut out = Vec::new();
@@ -18,7 +18,7 @@ fn matrix() -> Vec<(Method, String, [bool; 7])> {
         let route = cells[0].trim_matches('`');
         let (method, path) = route.split_once(' ').unwrap();
         let allowed: Vec<bool> = cells[1..].iter().map(|c| c.starts_with('✓')).collect();
-        assert_eq!(allowed.len(), 7, "{line}");
+        assert_eq!(allowed.len(), USERS.len(), "{line}");
         out.push((method.parse().unwrap(), path.to_string(), allowed.try_into().unwrap()));
     }
     assert!(out.len() >= 30, "only {} routes in the matrix", out.len());
