@@ -50,6 +50,8 @@ pub enum Permission {
     ManageGrids,
     /// Keep the county's departments (职能部门) and the categories of events each handles.
     ManageDepartments,
+    /// Plan, approve and publish recruitment rounds (招聘).
+    ManageRecruitment,
     /// Apply policies to regions and record reference wages.
     ApplyPolicy,
     /// Compute, review, lock and adjust payroll.
@@ -67,7 +69,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Self::EditArchive,
         Self::CorrectIdNumber,
         Self::ExitWorker,
@@ -80,6 +82,7 @@ impl Permission {
         Self::ManageReserves,
         Self::ManageGrids,
         Self::ManageDepartments,
+        Self::ManageRecruitment,
         Self::ApplyPolicy,
         Self::RunPayroll,
         Self::ViewBudget,
@@ -104,6 +107,7 @@ impl Permission {
             Self::ManageReserves => "您的角色不能维护后备力量",
             Self::ManageGrids => "您的角色不能调整网格人员",
             Self::ManageDepartments => "只有县（市、区）以上民政部门管理员可以维护职能部门",
+            Self::ManageRecruitment => "招聘由县（市、区）以上民政部门组织",
             Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
             Self::RunPayroll => "只有民政管理员可以计算、审核、锁定和调整薪酬",
             Self::ViewBudget => "只有管理员和审计人员可以查看预算",
@@ -130,7 +134,7 @@ impl Role {
             RequestCorrection => !auditor && !department,
             ViewBudget | ReadAuditLog | ViewFullIdNumber => admin || auditor,
             ViewRegion => !matches!(self, Self::Worker | Self::Department),
-            TransferArchive | ManageDepartments => {
+            TransferArchive | ManageDepartments | ManageRecruitment => {
                 matches!(self, Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin)
             }
         }

@@ -414,6 +414,81 @@ fn group_text(g: Group, f: &Facts) -> String {
     }
 }
 
+/// A post's requirements as a clerk types them: education (`大专`, `本科`, `研究生` or empty), an age
+/// limit (empty: the policy's), a certificate level (empty: none asked), majors separated by `、`, `,`
+/// or spaces. Every bad field is named.
+pub fn post_requirements(
+    min_education: &str,
+    max_age: &str,
+    certificate: &str,
+    majors: &str,
+) -> Result<PostRequirements, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let edu = min_education.trim();
+    let min_education = match edu {
+        "" => None,
+        "大专" | "专科" | "本科" | "研究生" => Some(required_level(edu).1),
+        _ => {
+            errors.push(FieldError::new("post_education", "min_education", "学历要求应为大专、本科或研究生"));
+            None
+        }
+    };
+    let max_age = match max_age.trim() {
+        "" => None,
+        t => match t.parse::<u32>() {
+            Ok(a) if (18..=60).contains(&a) => Some(a),
+            _ => {
+                errors.push(FieldError::new("post_age", "max_age", "年龄上限应为18至60之间的整数"));
+                None
+            }
+        },
+    };
+    let certificate = match certificate.trim() {
+        "" => None,
+        t => match CertificateLevel::ALL.into_iter().find(|l| l.as_str() == t || l.label() == t) {
+            Some(l) => Some(l),
+            None => {
+                errors.push(FieldError::new(
+                    "post_certificate",
+                    "certificate",
+                    "证书要求应为助理社会工作师、社会工作师或高级社会工作师",
+                ));
+                None
+            }
+        },
+    };
+    let list: Vec<String> = majors
+        .split(|c: char| c == '、' || c == ',' || c == '，' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(String::from)
+        .collect();
+    if list.len() > 10 || list.iter().any(|m| m.chars().count() > 20 || crate::text::has_hidden(m, false)) {
+        errors.push(FieldError::new("post_majors", "majors", "专业要求最多10个，每个不超过20个字"));
+    }
+    if errors.is_empty() {
+        Ok(PostRequirements { min_education, max_age, certificate, majors: list })
+    } else {
+        Err(errors)
+    }
+}
+
+impl PostRequirements {
+    /// The requirements as a sentence for the announcement (`本科以上；35岁以下；社会工作类专业`).
+    pub fn describe(&self, policy: &RecruitmentPolicy) -> String {
+        let edu = self.min_education.clone().unwrap_or_else(|| required_level(&policy.min_education).1);
+        let mut parts = vec![if edu == "不限" { "学历不限".to_string() } else { format!("{edu}以上学历") }];
+        parts.push(format!("{}周岁以下", self.max_age.map_or(policy.max_age, |a| a.min(policy.max_age))));
+        if let Some(c) = self.certificate {
+            parts.push(format!("持{}以上证书", c.label()));
+        }
+        if !self.majors.is_empty() {
+            parts.push(format!("{}类专业", self.majors.join("、")));
+        }
+        parts.join("；")
+    }
+}
+
 /// One applicant in the ranking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate<K> {
@@ -507,6 +582,16 @@ mod tests {
         let e = p.eligibility(&post, &facts(d(1995, 1, 1)), on);
         assert_eq!(e.explanation[2], "岗位要求助理社会工作师以上证书，未持证：不符合");
         assert_eq!(e.explanation[3], "专业汉语言文学，岗位要求社会工作类专业：不符合");
+    }
+
+    #[test]
+    fn a_posts_requirements_are_read_and_said() {
+        let p = RecruitmentPolicy::default();
+        let r = post_requirements("本科", "35", "助理社会工作师", "社会工作、社会学").unwrap();
+        assert_eq!(r.describe(&p), "本科以上学历；35周岁以下；持助理社会工作师以上证书；社会工作、社会学类专业");
+        assert_eq!(post_requirements("", "", "", "").unwrap().describe(&p), "大专以上学历；40周岁以下");
+        let e = post_requirements("博士后", "99", "x", "").unwrap_err();
+        assert_eq!(e.iter().map(|f| f.field).collect::<Vec<_>>(), ["min_education", "max_age", "certificate"]);
     }
 
     #[test]

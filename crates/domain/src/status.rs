@@ -133,6 +133,50 @@ impl RoundStatus {
     }
 }
 
+/// A recruitment round (招聘): draft (the plan and its posts) → approved by the county (审批) →
+/// published (公告, applications open) → closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecruitmentStatus {
+    Draft,
+    Approved,
+    Published,
+    Closed,
+}
+
+impl Status for RecruitmentStatus {
+    const ALL: &'static [Self] = &[Self::Draft, Self::Approved, Self::Published, Self::Closed];
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Approved => "approved",
+            Self::Published => "published",
+            Self::Closed => "closed",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "编制计划",
+            Self::Approved => "已审批",
+            Self::Published => "已发布公告",
+            Self::Closed => "已结束",
+        }
+    }
+}
+
+impl RecruitmentStatus {
+    /// An operation that needs the round in state `want`, on a round stored as `now`.
+    pub fn require(now: &str, want: Self) -> Result<(), FieldError> {
+        if Self::parse(now) == Some(want) {
+            return Ok(());
+        }
+        Err(FieldError::new(
+            "recruitment_state",
+            "status",
+            format!("该招聘当前为“{}”，此操作只能在“{}”时进行", Self::label_of(now), want.label()),
+        ))
+    }
+}
+
 /// A worker's request to correct their archive: pending → handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CorrectionStatus {

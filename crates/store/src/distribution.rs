@@ -61,6 +61,8 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("event_photos", Kind::ByProvince),
     ("grid_duties", Kind::ByProvince),
     ("departments", Kind::ByProvince),
+    ("recruitment_rounds", Kind::ByProvince),
+    ("recruitment_posts", Kind::ByProvince),
     ("audit_log", Kind::ByProvince),
     ("id_registry", Kind::ByIdNumber),
     ("import_reservations", Kind::ByIdNumber),

@@ -8,6 +8,7 @@ mod grids;
 mod load;
 pub mod national;
 mod people;
+mod recruitment;
 mod regions;
 
 pub use load::load;

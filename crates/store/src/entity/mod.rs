@@ -27,6 +27,8 @@ pub mod payslip;
 pub mod payslip_adjustment;
 pub mod policy;
 pub mod policy_assignment;
+pub mod recruitment_post;
+pub mod recruitment_round;
 pub mod reference_wage;
 pub mod region;
 pub mod reserve;

@@ -36,6 +36,7 @@ mod m0028_grids;
 mod m0029_affairs;
 mod m0030_token_source;
 mod m0031_departments;
+mod m0032_recruitment;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             m0029_affairs,
             m0030_token_source,
             m0031_departments,
+            m0032_recruitment,
         ]
     }
 }

@@ -1,6 +1,8 @@
 //! 招聘 in the store: the region's recruitment rules from the policy in force, and the self-check
 //! anyone may run before applying.
 
+pub mod rounds;
+
 use crate::Db;
 use crate::error::{Result, StoreError};
 use chrono::{Datelike, NaiveDate};

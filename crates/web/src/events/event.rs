@@ -56,9 +56,7 @@ pub(crate) async fn event_page(
         facts.push(("已批准延期", format!("共{}天", e.extended_days)));
     }
     let mut s =
-        Section {
-            title: "事件内容".into(), headers: headers(&["项目", "内容"]), cards: true, ..Default::default()
-        };
+        Section { title: "事件内容".into(), headers: headers(&["", ""]), cards: true, ..Default::default() };
     s.rows = facts.into_iter().map(|(k, v)| row(vec![t(k), t(v)])).collect();
     p.sections.push(s);
     p.sections.push(crate::events::photos::section(&st, &caller, id).await?);

@@ -67,3 +67,73 @@ async fn anyone_checks_their_eligibility_by_the_regions_policy(app: TestApp) {
     assert!(r.text().await.unwrap().contains("日期应写作"));
 }
 both_engines!(anyone_checks_their_eligibility_by_the_regions_policy);
+
+/// A county plans a round over the API, another administrator approves it, it is published, and
+/// anyone reads the announcement on a phone; a draft is nowhere public.
+async fn a_round_is_announced_after_approval(app: TestApp) {
+    let county = app.token("haining").await;
+    let reviewer = app.token("reviewer").await;
+    let street = app.token("street").await;
+    let (s, r) = app
+        .post_json(
+            &county,
+            "/api/v1/recruitment/rounds",
+            json!({"title": "2027年海宁市社区专职工作者统一招聘", "reference_date": "2027-03-31",
+                   "apply_from": "2026-11-01", "apply_to": "2027-03-01", "notes": "咨询电话：0573-87000000"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert_eq!((r["status_label"].as_str(), r["county_name"].as_str()), (Some("编制计划"), Some("海宁市")));
+    let id = r["id"].as_str().unwrap().to_string();
+    let (s, _) = app.post_json(&street, "/api/v1/recruitment/rounds", json!({"title": "x"})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // A community whose norm leaves room (the staffing figures say where; the demo's own round has
+    // taken some), and the cap named when asked for more than any norm leaves.
+    let post = |home: &str, places: i64| json!({"community": home, "title": "社区专职工作者", "places": places, "min_education": "本科", "majors": "社会工作"});
+    let mut added = None;
+    let (_, streets) = app.get_json(&county, "/api/v1/regions/330481/staffing").await;
+    'find: for st in streets["children"].as_array().unwrap() {
+        let path = format!("/api/v1/regions/{}/staffing", st["region_code"].as_str().unwrap());
+        let (_, cs) = app.get_json(&county, &path).await;
+        for c in cs["children"].as_array().unwrap() {
+            let home = c["region_code"].as_str().unwrap();
+            if c["max"].as_i64().unwrap() <= c["actual"].as_i64().unwrap() || c["without_policy"] != 0 {
+                continue;
+            }
+            let (s, v) =
+                app.post_json(&county, &format!("/api/v1/recruitment/rounds/{id}/posts"), post(home, 50)).await;
+            assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("post_over_norm")), "{v}");
+            let (s, v) = app.post_json(&county, &format!("/api/v1/recruitment/rounds/{id}/posts"), post(home, 1)).await;
+            if s == StatusCode::CREATED {
+                added = Some(v);
+                break 'find;
+            }
+        }
+    }
+    let p = added.expect("a community below its norm's maximum");
+    assert_eq!(p["requirements"], "本科以上学历；35周岁以下；社会工作类专业", "{p}");
+    assert!(!p["community_name"].as_str().unwrap().is_empty());
+    let r = Client::new().get(app.url(&format!("/jobs/{id}"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "a draft is not public");
+
+    let (s, v) = app.post_json(&county, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({})).await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("recruitment_same_person")), "{v}");
+    let (s, v) = app.post_json(&reviewer, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({})).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("approved")), "{v}");
+    let (s, v) = app.post_json(&county, &format!("/api/v1/recruitment/rounds/{id}/publish"), json!({})).await;
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("published")), "{v}");
+
+    let client = browser();
+    let list = text_of(&client, app.url("/jobs")).await;
+    assert!(list.contains("2027年海宁市社区专职工作者统一招聘") && list.contains("报名中"), "{list}");
+    let page = text_of(&client, app.url(&format!("/jobs/{id}"))).await;
+    for want in ["社区专职工作者", "本科以上学历", "不得报名", "0573-87000000", "1:3", "/jobs/check?region=330481"]
+    {
+        assert!(page.contains(want), "{want}: {page}");
+    }
+    // The county's own pages: the round with its posts.
+    let (_, rounds) = app.get_json(&street, "/api/v1/recruitment/rounds").await;
+    assert_eq!(rounds["items"][0]["places"], 1, "{rounds}");
+}
+both_engines!(a_round_is_announced_after_approval);

@@ -1,0 +1,98 @@
+//! The public recruitment pages, for a phone and without an account: `/jobs`, the rounds announced
+//! (open and recent), and `/jobs/{id}`, one announcement — its posts, who may apply, the rules and
+//! the grounds that bar an application.
+
+use super::views::{JobRoundDetail, JobRoundView, detail, round_view};
+use crate::error::AppError;
+use crate::page::PageResult;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse};
+use shegong_store::recruitment::rounds;
+use uuid::Uuid;
+
+#[derive(Template)]
+#[template(path = "recruitment/jobs.html")]
+struct JobsPage {
+    rounds: Vec<(JobRoundView, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "recruitment/job.html")]
+struct JobPage {
+    d: JobRoundDetail,
+    open: bool,
+    rules: Vec<String>,
+    barring: Vec<String>,
+}
+
+fn html(r: Result<String, askama::Error>) -> PageResult {
+    Ok(Html(r.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?).into_response())
+}
+
+/// Whether applications are open today.
+fn open_today(v: &JobRoundView) -> bool {
+    let today = crate::clock::today();
+    v.status == "published" && v.apply_from <= today && today <= v.apply_to
+}
+
+/// `GET /jobs`.
+pub(crate) async fn list(State(st): State<AppState>) -> PageResult {
+    let all = rounds::announced(&st.db).await.map_err(AppError::from)?;
+    let names = shegong_store::regions::names(&st.db.conn, all.iter().map(|r| r.county_code.clone()).collect())
+        .await
+        .map_err(AppError::from)?;
+    let mut out = Vec::new();
+    for r in &all {
+        let full = rounds::announcement(&st.db, r.id).await.map_err(AppError::from)?;
+        let v = round_view(r, &full.posts, &names);
+        let open = open_today(&v);
+        out.push((v, open));
+    }
+    html(JobsPage { rounds: out }.render())
+}
+
+/// `GET /jobs/{id}`: a draft or an unknown id is not found.
+pub(crate) async fn job(State(st): State<AppState>, Path(id): Path<Uuid>) -> PageResult {
+    let r = rounds::announcement(&st.db, id).await.map_err(AppError::from)?;
+    let (d, policy) = detail(&st, &r.round, &r.posts).await?;
+    let mut rules = vec![format!("年龄按资格审查基准日（{}）计算", d.round.reference_date)];
+    for x in &policy.relaxed {
+        rules.push(format!("{}可放宽至{}周岁", x.group.label(), x.max_age));
+    }
+    for b in &policy.bonus {
+        let who = shegong_domain::worker::CertificateLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str() == b.when)
+            .map(|l| format!("持{}证书", l.label()))
+            .unwrap_or_else(|| {
+                shegong_domain::recruitment::Group::ALL
+                    .into_iter()
+                    .find(|g| g.as_str() == b.when)
+                    .map_or(b.when.clone(), |g| g.label().to_string())
+            });
+        rules.push(format!(
+            "{who}，笔试加{}分",
+            shegong_domain::recruitment::points_text(shegong_domain::recruitment::hundredths(b.points))
+        ));
+    }
+    if !policy.bonus.is_empty() {
+        let mode = match policy.bonus_mode {
+            shegong_domain::recruitment::BonusMode::Sum => "可累加",
+            shegong_domain::recruitment::BonusMode::Largest => "只计最高一项",
+        };
+        rules.push(format!(
+            "加分{mode}，最多加{}分",
+            shegong_domain::recruitment::points_text(shegong_domain::recruitment::hundredths(policy.bonus_cap))
+        ));
+    }
+    rules.push(format!("笔试合格者按招聘人数1:{}的比例进入面试，末位同分的一并进入", policy.interview_ratio));
+    rules.push(format!(
+        "总成绩=笔试成绩×{}%+面试成绩×{}%",
+        policy.written_weight_pct,
+        100 - policy.written_weight_pct.min(100)
+    ));
+    let open = open_today(&d.round);
+    html(JobPage { d, open, rules, barring: policy.barring_grounds.clone() }.render())
+}
