@@ -204,6 +204,9 @@ pub struct Eligibility {
     pub explanation: Vec<String>,
 }
 
+/// The youngest an applicant may be (18: of full age to sign a service agreement).
+pub const MIN_AGE: u32 = 18;
+
 /// Completed years on `on`.
 pub fn age_on(birth: NaiveDate, on: NaiveDate) -> u32 {
     let mut years = on.year() - birth.year();
@@ -283,6 +286,10 @@ impl RecruitmentPolicy {
         // Age, with the relaxations that apply.
         let age = age_on(f.birth_date, on);
         let base = post.max_age.map_or(self.max_age, |m| m.min(self.max_age));
+        if age < MIN_AGE {
+            lines.push(format!("年龄{age}岁，未满{MIN_AGE}周岁：不符合"));
+            return Eligibility { eligible: false, explanation: lines };
+        }
         let groups = self.groups(f);
         let relaxed = self
             .relaxed
@@ -457,12 +464,8 @@ pub fn post_requirements(
             }
         },
     };
-    let list: Vec<String> = majors
-        .split(|c: char| c == '、' || c == ',' || c == '，' || c.is_whitespace())
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(String::from)
-        .collect();
+    let list: Vec<String> =
+        majors.split(['、', ',', '，', ';', '；']).map(str::trim).filter(|m| !m.is_empty()).map(String::from).collect();
     if list.len() > 10 || list.iter().any(|m| m.chars().count() > 20 || crate::text::has_hidden(m, false)) {
         errors.push(FieldError::new("post_majors", "majors", "专业要求最多10个，每个不超过20个字"));
     }
@@ -592,6 +595,14 @@ mod tests {
         assert_eq!(post_requirements("", "", "", "").unwrap().describe(&p), "大专以上学历；40周岁以下");
         let e = post_requirements("博士后", "99", "x", "").unwrap_err();
         assert_eq!(e.iter().map(|f| f.field).collect::<Vec<_>>(), ["min_education", "max_age", "certificate"]);
+    }
+
+    #[test]
+    fn an_applicant_is_of_full_age() {
+        let p = RecruitmentPolicy::default();
+        let e = p.eligibility(&PostRequirements::default(), &facts(d(2010, 1, 1)), d(2026, 6, 1));
+        assert!(!e.eligible);
+        assert_eq!(e.explanation.last().unwrap(), "年龄16岁，未满18周岁：不符合");
     }
 
     #[test]

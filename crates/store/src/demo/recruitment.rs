@@ -23,7 +23,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, clerk: &str) -
         )),
         ..Default::default()
     };
-    let r = rounds::create(db, &clerk, &input).await?;
+    let r = rounds::create(db, &clerk, &input, today).await?;
     let communities = crate::regions::communities_under(&db.conn, county).await?;
     let mut posts = 0;
     for c in communities.iter().step_by(7) {
@@ -43,7 +43,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, clerk: &str) -
         }
     }
     if posts > 0 {
-        rounds::approve(db, &reviewer, r.id).await?;
+        rounds::approve(db, &reviewer, r.id, None).await?;
         rounds::publish(db, &clerk, r.id).await?;
     }
     Ok(posts)

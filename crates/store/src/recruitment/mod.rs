@@ -1,6 +1,7 @@
 //! 招聘 in the store: the region's recruitment rules from the policy in force, and the self-check
 //! anyone may run before applying.
 
+pub mod public;
 pub mod rounds;
 
 use crate::Db;
@@ -57,7 +58,9 @@ fn day(field: &'static str, s: &str) -> std::result::Result<NaiveDate, FieldErro
 pub async fn self_check(db: &Db, input: &SelfCheck, today: NaiveDate) -> Result<Eligibility> {
     let mut errors = Vec::new();
     let region = RegionCode::parse(input.region.trim())
-        .map_err(|_| FieldError::new("region_invalid", "region", "请填写招聘地区的区划代码"))
+        .map_err(|_| {
+            FieldError::new("region_invalid", "region", "招聘地区应为区划代码（如 330481），可从招聘公告进入自查")
+        })
         .map_err(|e| errors.push(e))
         .ok();
     let on = match input.reference_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -112,5 +115,16 @@ pub async fn self_check(db: &Db, input: &SelfCheck, today: NaiveDate) -> Result<
         veteran: input.veteran,
         current_worker: input.current_worker,
     };
-    Ok(policy.eligibility(&PostRequirements::default(), &facts, on))
+    let mut e = policy.eligibility(&PostRequirements::default(), &facts, on);
+    // What the applicant typed besides counts too: the bonus it brings, and the date it was judged on.
+    let bonus = policy.bonus(&facts);
+    if bonus > 0 {
+        e.explanation
+            .push(format!("笔试可加{}分（按政策的加分规定）", shegong_domain::recruitment::points_text(bonus)));
+    }
+    e.explanation.push(format!(
+        "年龄按{}计算；以上为政策的通用条件，岗位另有学历、专业、证书等要求的，报名时按岗位要求审查",
+        on
+    ));
+    Ok(e)
 }

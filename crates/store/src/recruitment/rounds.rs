@@ -32,6 +32,23 @@ pub struct JobRoundInput {
     pub notes: Option<String>,
 }
 
+/// A number as JSON sends it (35) or a form types it ("35").
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum NumberOrText {
+    Number(i64),
+    Text(String),
+}
+
+impl NumberOrText {
+    pub fn text(&self) -> String {
+        match self {
+            Self::Number(n) => n.to_string(),
+            Self::Text(t) => t.clone(),
+        }
+    }
+}
+
 /// A post as given: where, what, how many, and what it asks beyond the policy.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -46,8 +63,8 @@ pub struct JobPostInput {
     pub places: Option<i64>,
     /// 学历要求：大专、本科、研究生；不填按政策
     pub min_education: Option<String>,
-    /// 年龄上限；不填按政策
-    pub max_age: Option<String>,
+    /// 年龄上限；不填按政策（不能高于政策的上限）
+    pub max_age: Option<NumberOrText>,
     /// 证书要求：junior、intermediate、senior
     pub certificate: Option<String>,
     /// 专业要求，用顿号分隔；不填为不限
@@ -62,10 +79,10 @@ fn invalid(code: &'static str, field: &'static str, m: impl Into<String>) -> Fie
     FieldError::new(code, field, m)
 }
 
-fn day(field: &'static str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+fn day(field: &'static str, label: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok().filter(|d| (2000..=2100).contains(&d.year()));
     if d.is_none() {
-        errors.push(invalid("date_invalid", field, "日期应写作 2026-12-01"));
+        errors.push(invalid("date_invalid", field, format!("{label}应写作 2026-12-01")));
     }
     d
 }
@@ -86,8 +103,8 @@ async fn county_of(db: &Db, access: &Access, asked: Option<&str>) -> Result<Regi
     Ok(code)
 }
 
-/// Opens a round (a draft plan) in a county.
-pub async fn create(db: &Db, access: &Access, i: &JobRoundInput) -> Result<round::Model> {
+/// Opens a round (a draft plan) in a county, on `today` (its applications may not have closed).
+pub async fn create(db: &Db, access: &Access, i: &JobRoundInput, today: NaiveDate) -> Result<round::Model> {
     access.require(Permission::ManageRecruitment)?;
     let county = county_of(db, access, i.county.as_deref()).await?;
     let mut errors = Vec::new();
@@ -96,13 +113,24 @@ pub async fn create(db: &Db, access: &Access, i: &JobRoundInput) -> Result<round
     if title.is_none() && errors.is_empty() {
         errors.push(invalid("title_required", "title", "请填写招聘名称"));
     }
-    let reference = day("reference_date", &i.reference_date, &mut errors);
-    let from = day("apply_from", &i.apply_from, &mut errors);
-    let to = day("apply_to", &i.apply_to, &mut errors);
+    let reference = day("reference_date", "资格审查基准日", &i.reference_date, &mut errors);
+    let from = day("apply_from", "报名开始日期", &i.apply_from, &mut errors);
+    let to = day("apply_to", "报名截止日期", &i.apply_to, &mut errors);
     if let (Some(f), Some(t)) = (from, to)
         && t < f
     {
         errors.push(invalid("date_order", "apply_to", "报名截止日期不能早于开始日期"));
+    }
+    if let Some(t) = to
+        && t < today
+    {
+        errors.push(invalid("date_past", "apply_to", "报名截止日期已过，请填写今后的日期"));
+    }
+    // The day ages are counted on lies near the applications: not before they open, at most a year after.
+    if let (Some(r), Some(f), Some(t)) = (reference, from, to)
+        && (r < f || r > t + chrono::Duration::days(366))
+    {
+        errors.push(invalid("date_reference", "reference_date", "资格审查基准日应在报名开始之后、报名截止后一年以内"));
     }
     let notes = shegong_domain::text::lines("notes", "公告正文", i.notes.as_deref().unwrap_or(""), 5000)
         .map_err(|e| errors.push(e))
@@ -161,7 +189,7 @@ pub struct Round {
     pub posts: Vec<post::Model>,
 }
 
-async fn posts_of(db: &Db, r: &round::Model) -> Result<Vec<post::Model>> {
+pub(super) async fn posts_of(db: &Db, r: &round::Model) -> Result<Vec<post::Model>> {
     Ok(post::Entity::find()
         .filter(post::Column::ProvinceCode.eq(&r.province_code))
         .filter(post::Column::RoundId.eq(r.id))
@@ -219,11 +247,22 @@ pub async fn room(db: &Db, community: &str, on: NaiveDate) -> Result<Option<i64>
 pub async fn add_post(db: &Db, access: &Access, round_id: Uuid, i: &JobPostInput) -> Result<post::Model> {
     access.require(Permission::ManageRecruitment)?;
     let Round { round: r, .. } = get(db, access, round_id).await?;
-    RecruitmentStatus::require(&r.status, RecruitmentStatus::Draft).map_err(StoreError::invalid)?;
+    RecruitmentStatus::require(&r.status, RecruitmentStatus::Draft).map_err(StoreError::Conflict)?;
     let mut errors = Vec::new();
-    let community = RegionCode::parse(i.community.trim())
-        .ok()
-        .filter(|c| c.level() == RegionLevel::Community && c.as_str().starts_with(r.county_code.as_str()));
+    // A code, or the name the picker puts in (`硖石街道 江丰社区`).
+    let typed = i.community.trim();
+    let code = match RegionCode::parse(typed) {
+        Ok(c) => Some(c),
+        Err(_) if typed.is_empty() => None,
+        Err(_) => crate::region_names::resolve(db, &access.scope, "community", typed).await.ok(),
+    };
+    let mut community =
+        code.filter(|c| c.level() == RegionLevel::Community && c.as_str().starts_with(r.county_code.as_str()));
+    if let Some(c) = &community
+        && region::Entity::find_by_id(c.to_string()).one(&db.conn).await?.is_none()
+    {
+        community = None;
+    }
     if community.is_none() {
         errors.push(invalid("post_community", "community", "请选择本次招聘所在县（市、区）的社区"));
     }
@@ -244,12 +283,19 @@ pub async fn add_post(db: &Db, access: &Access, round_id: Uuid, i: &JobPostInput
     }
     let req = post_requirements(
         i.min_education.as_deref().unwrap_or(""),
-        i.max_age.as_deref().unwrap_or(""),
+        &i.max_age.as_ref().map(NumberOrText::text).unwrap_or_default(),
         i.certificate.as_deref().unwrap_or(""),
         i.majors.as_deref().unwrap_or(""),
     )
     .map_err(|e| errors.extend(e))
     .ok();
+    // A post may ask for less than the policy allows, never more.
+    let policy = super::policy_for(db, &r.county_code, r.reference_date).await?;
+    if let Some(a) = req.as_ref().and_then(|q| q.max_age)
+        && a > policy.max_age
+    {
+        errors.push(invalid("post_age", "max_age", format!("岗位年龄上限不能高于政策规定的{}周岁", policy.max_age)));
+    }
     let hukou = shegong_domain::text::line("hukou", "户籍要求", i.hukou.as_deref().unwrap_or(""), 100)
         .map_err(|e| errors.push(e))
         .ok()
@@ -261,6 +307,8 @@ pub async fn add_post(db: &Db, access: &Access, round_id: Uuid, i: &JobPostInput
     };
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, community.province()).await?;
+    // Still a draft now that nobody else writes (an approval may have come in between).
+    still(&*txn, &r, RecruitmentStatus::Draft).await?;
     // 总量控制: no more places than the norm leaves, counted inside the lock.
     match room(db, community.as_str(), crate::clock::today()).await? {
         None => {
@@ -271,10 +319,12 @@ pub async fn add_post(db: &Db, access: &Access, round_id: Uuid, i: &JobPostInput
             )));
         }
         Some(room) if places > room => {
+            let names = crate::regions::names(&db.conn, vec![community.to_string()]).await?;
+            let name = names.get(community.as_str()).cloned().unwrap_or_else(|| "该社区".into());
             return Err(StoreError::invalid(invalid(
                 "post_over_norm",
                 "places",
-                format!("该社区按员额标准只能再招{room}人（已在岗和已列入未结束招聘计划的均已计入）"),
+                format!("{name}按员额标准只能再招{room}人（已在岗和已列入未结束招聘计划的均已计入）"),
             )));
         }
         Some(_) => {}
@@ -307,6 +357,12 @@ pub async fn add_post(db: &Db, access: &Access, round_id: Uuid, i: &JobPostInput
     Ok(m)
 }
 
+/// The round is still in `want`, read inside the write lock.
+async fn still(txn: &impl sea_orm::ConnectionTrait, r: &round::Model, want: RecruitmentStatus) -> Result<()> {
+    let now = round::Entity::find_by_id((r.province_code.clone(), r.id)).one(txn).await?.ok_or(StoreError::NotFound)?;
+    RecruitmentStatus::require(&now.status, want).map_err(StoreError::Conflict)
+}
+
 /// Moves a round on (审批: another administrator than the one who drew it up; 发布: the
 /// announcement goes public); one step at a time, refused in any other state.
 async fn advance(
@@ -315,25 +371,43 @@ async fn advance(
     id: Uuid,
     from: RecruitmentStatus,
     to: RecruitmentStatus,
+    seen: Option<Seen>,
 ) -> Result<round::Model> {
     access.require(Permission::ManageRecruitment)?;
-    let Round { round: r, posts } = get(db, access, id).await?;
-    RecruitmentStatus::require(&r.status, from).map_err(StoreError::invalid)?;
-    if to == RecruitmentStatus::Approved {
-        if posts.is_empty() {
-            return Err(StoreError::invalid(invalid("recruitment_no_posts", "posts", "招聘计划还没有岗位")));
-        }
-        if r.created_by == access.actor.username {
-            return Err(StoreError::invalid(invalid(
-                "recruitment_same_person",
-                "approved_by",
-                "招聘计划须由编制人以外的管理员审批",
-            )));
-        }
-    }
+    let Round { round: r, .. } = get(db, access, id).await?;
+    RecruitmentStatus::require(&r.status, from).map_err(StoreError::Conflict)?;
     let now = Utc::now();
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, &r.province_code).await?;
+    if to == RecruitmentStatus::Approved {
+        // The posts as they are now that nobody else writes: what is approved is what was seen.
+        let posts = post::Entity::find()
+            .filter(post::Column::ProvinceCode.eq(&r.province_code))
+            .filter(post::Column::RoundId.eq(r.id))
+            .all(&*txn)
+            .await?;
+        if posts.is_empty() {
+            return Err(StoreError::invalid(invalid("recruitment_no_posts", "posts", "招聘计划还没有岗位")));
+        }
+        // Nobody approves what they drew up, the plan or any of its posts.
+        if r.created_by == access.actor.username || posts.iter().any(|p| p.added_by == access.actor.username) {
+            return Err(StoreError::invalid(invalid(
+                "recruitment_same_person",
+                "approved_by",
+                "招聘计划须由编制人（含添加岗位的人）以外的管理员审批",
+            )));
+        }
+        let places: i64 = posts.iter().map(|p| i64::from(p.places)).sum();
+        if let Some(s) = seen
+            && (s.posts != posts.len() as i64 || s.places != places)
+        {
+            return Err(StoreError::Conflict(invalid(
+                "recruitment_changed",
+                "posts",
+                format!("计划已变动（现有{}个岗位、{places}人），请刷新后再审批", posts.len()),
+            )));
+        }
+    }
     let mut q = round::Entity::update_many()
         .col_expr(round::Column::Status, Expr::value(to.as_str()))
         .filter(round::Column::ProvinceCode.eq(&r.province_code))
@@ -347,7 +421,7 @@ async fn advance(
         _ => q,
     };
     if q.exec(&*txn).await?.rows_affected != 1 {
-        return Err(StoreError::invalid(invalid("recruitment_state", "status", "该招聘已被他人处理，请刷新")));
+        return Err(StoreError::Conflict(invalid("recruitment_state", "status", "该招聘已被他人处理，请刷新")));
     }
     crate::audit::entry(&access.actor, &format!("recruitment.{}", to.as_str()), &r.county_code)
         .target(r.id)
@@ -358,49 +432,57 @@ async fn advance(
     round::Entity::find_by_id((r.province_code.clone(), r.id)).one(&db.conn).await?.ok_or(StoreError::NotFound)
 }
 
-/// 审批: the plan is approved.
-pub async fn approve(db: &Db, access: &Access, id: Uuid) -> Result<round::Model> {
-    advance(db, access, id, RecruitmentStatus::Draft, RecruitmentStatus::Approved).await
+/// What the approver saw of the plan: its posts and places.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct Seen {
+    /// 审批时看到的岗位数
+    pub posts: i64,
+    /// 审批时看到的招聘人数
+    pub places: i64,
+}
+
+/// 审批: the plan is approved — as the approver saw it, when they say what they saw.
+pub async fn approve(db: &Db, access: &Access, id: Uuid, seen: Option<Seen>) -> Result<round::Model> {
+    advance(db, access, id, RecruitmentStatus::Draft, RecruitmentStatus::Approved, seen).await
 }
 
 /// 发布: the announcement is public and applications open on its dates.
 pub async fn publish(db: &Db, access: &Access, id: Uuid) -> Result<round::Model> {
-    advance(db, access, id, RecruitmentStatus::Approved, RecruitmentStatus::Published).await
+    advance(db, access, id, RecruitmentStatus::Approved, RecruitmentStatus::Published, None).await
 }
 
-/// The announced rounds anyone may read (published or closed), newest first, every province's.
-pub async fn announced(db: &Db) -> Result<Vec<round::Model>> {
-    let mut out = Vec::new();
-    for p in crate::regions::provinces(&db.conn).await? {
-        out.extend(
-            round::Entity::find()
-                .filter(round::Column::ProvinceCode.eq(p))
-                .filter(
-                    round::Column::Status
-                        .is_in([RecruitmentStatus::Published.as_str(), RecruitmentStatus::Closed.as_str()]),
-                )
-                .all(&db.conn)
-                .await?,
-        );
-    }
-    out.sort_by_key(|r| std::cmp::Reverse(r.published_at));
-    Ok(out)
+/// 结束 a round: a draft withdrawn, or a round whose recruitment is over; its posts no longer hold
+/// places under the norm. Final.
+pub async fn close(db: &Db, access: &Access, id: Uuid) -> Result<round::Model> {
+    access.require(Permission::ManageRecruitment)?;
+    let Round { round: r, .. } = get(db, access, id).await?;
+    let from = RecruitmentStatus::parse(&r.status)
+        .filter(|s| *s != RecruitmentStatus::Closed)
+        .ok_or_else(|| StoreError::Conflict(invalid("recruitment_state", "status", "该招聘已经结束")))?;
+    advance(db, access, id, from, RecruitmentStatus::Closed, None).await
 }
 
-/// One announced round with its posts, for the public page; a draft is as absent as nothing.
-pub async fn announcement(db: &Db, id: Uuid) -> Result<Round> {
-    for p in crate::regions::provinces(&db.conn).await? {
-        if let Some(r) = round::Entity::find_by_id((p, id)).one(&db.conn).await? {
-            let public = matches!(
-                RecruitmentStatus::parse(&r.status),
-                Some(RecruitmentStatus::Published | RecruitmentStatus::Closed)
-            );
-            if !public {
-                return Err(StoreError::NotFound);
-            }
-            let posts = posts_of(db, &r).await?;
-            return Ok(Round { round: r, posts });
-        }
-    }
-    Err(StoreError::NotFound)
+/// Takes a post out of a draft round.
+pub async fn remove_post(db: &Db, access: &Access, round_id: Uuid, post_id: Uuid) -> Result<()> {
+    access.require(Permission::ManageRecruitment)?;
+    let Round { round: r, posts } = get(db, access, round_id).await?;
+    RecruitmentStatus::require(&r.status, RecruitmentStatus::Draft).map_err(StoreError::Conflict)?;
+    let p = posts.into_iter().find(|p| p.id == post_id).ok_or(StoreError::NotFound)?;
+    let txn = db.begin_write().await?;
+    Db::lock_province(&txn, &r.province_code).await?;
+    still(&*txn, &r, RecruitmentStatus::Draft).await?;
+    post::Entity::delete_many()
+        .filter(post::Column::ProvinceCode.eq(&r.province_code))
+        .filter(post::Column::Id.eq(p.id))
+        .filter(post::Column::RoundId.eq(r.id))
+        .exec(&*txn)
+        .await?;
+    crate::audit::entry(&access.actor, "recruitment.post_remove", &p.community_code)
+        .target(r.id)
+        .detail(format!("{} {}人", p.title, p.places))
+        .save(&*txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
 }

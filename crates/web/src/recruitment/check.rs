@@ -46,6 +46,7 @@ fn render(form: CheckForm, errors: Vec<String>, result: Option<Eligibility>, sta
         result,
         certificates: CertificateLevel::ALL.iter().map(|c| (c.as_str().to_string(), c.label().to_string())).collect(),
         educations: [
+            ("11", "博士研究生"),
             ("14", "硕士研究生"),
             ("21", "大学本科"),
             ("31", "大学专科"),

@@ -9,20 +9,21 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse};
-use shegong_store::recruitment::rounds;
+use shegong_store::recruitment::public;
 use uuid::Uuid;
 
 #[derive(Template)]
 #[template(path = "recruitment/jobs.html")]
 struct JobsPage {
-    rounds: Vec<(JobRoundView, bool)>,
+    /// Each round with where its applications stand (报名中, 未开始, 已截止, 已结束).
+    rounds: Vec<(JobRoundView, &'static str)>,
 }
 
 #[derive(Template)]
 #[template(path = "recruitment/job.html")]
 struct JobPage {
     d: JobRoundDetail,
-    open: bool,
+    stage: &'static str,
     rules: Vec<String>,
     barring: Vec<String>,
 }
@@ -31,31 +32,39 @@ fn html(r: Result<String, askama::Error>) -> PageResult {
     Ok(Html(r.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?).into_response())
 }
 
-/// Whether applications are open today.
-fn open_today(v: &JobRoundView) -> bool {
+/// Where a round's applications stand today.
+fn stage(v: &JobRoundView) -> &'static str {
     let today = crate::clock::today();
-    v.status == "published" && v.apply_from <= today && today <= v.apply_to
+    match () {
+        _ if v.status != "published" => "已结束",
+        _ if today < v.apply_from => "未开始",
+        _ if today > v.apply_to => "已截止",
+        _ => "报名中",
+    }
 }
 
 /// `GET /jobs`.
 pub(crate) async fn list(State(st): State<AppState>) -> PageResult {
-    let all = rounds::announced(&st.db).await.map_err(AppError::from)?;
+    let all = public::announced(&st.db).await.map_err(AppError::from)?;
     let names = shegong_store::regions::names(&st.db.conn, all.iter().map(|r| r.county_code.clone()).collect())
         .await
         .map_err(AppError::from)?;
     let mut out = Vec::new();
     for r in &all {
-        let full = rounds::announcement(&st.db, r.id).await.map_err(AppError::from)?;
+        let full = public::announcement(&st.db, r.id).await.map_err(AppError::from)?;
         let v = round_view(r, &full.posts, &names);
-        let open = open_today(&v);
-        out.push((v, open));
+        let s = stage(&v);
+        out.push((v, s));
     }
+    // Open first, then those to come, then the rest; newest first within each.
+    let rank = |s: &str| ["报名中", "未开始", "已截止", "已结束"].iter().position(|x| *x == s).unwrap_or(4);
+    out.sort_by_key(|(_, s)| rank(s));
     html(JobsPage { rounds: out }.render())
 }
 
 /// `GET /jobs/{id}`: a draft or an unknown id is not found.
 pub(crate) async fn job(State(st): State<AppState>, Path(id): Path<Uuid>) -> PageResult {
-    let r = rounds::announcement(&st.db, id).await.map_err(AppError::from)?;
+    let r = public::announcement(&st.db, id).await.map_err(AppError::from)?;
     let (d, policy) = detail(&st, &r.round, &r.posts).await?;
     let mut rules = vec![format!("年龄按资格审查基准日（{}）计算", d.round.reference_date)];
     for x in &policy.relaxed {
@@ -93,6 +102,6 @@ pub(crate) async fn job(State(st): State<AppState>, Path(id): Path<Uuid>) -> Pag
         policy.written_weight_pct,
         100 - policy.written_weight_pct.min(100)
     ));
-    let open = open_today(&d.round);
-    html(JobPage { d, open, rules, barring: policy.barring_grounds.clone() }.render())
+    let stage = stage(&d.round);
+    html(JobPage { d, stage, rules, barring: policy.barring_grounds.clone() }.render())
 }

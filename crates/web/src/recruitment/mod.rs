@@ -25,6 +25,8 @@ pub fn routes() -> Router<AppState> {
         .route("/recruitment/{id}/posts", post(pages::add_post))
         .route("/recruitment/{id}/approve", post(pages::approve))
         .route("/recruitment/{id}/publish", post(pages::publish))
+        .route("/recruitment/{id}/close", post(pages::close))
+        .route("/recruitment/{id}/posts/{post_id}/remove", post(pages::remove_post))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description (`#[utoipa::path]` on the handler).
@@ -36,4 +38,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(rounds::add_post))
         .routes(routes!(rounds::approve_round))
         .routes(routes!(rounds::publish_round))
+        .routes(routes!(rounds::close_round))
+        .routes(routes!(rounds::remove_post))
 }

@@ -92,7 +92,7 @@ pub(crate) async fn create(State(st): State<AppState>, caller: Caller, Form(f): 
     let i = round_input(&f);
     let r = async {
         caller.check_csrf(&f._csrf)?;
-        Ok::<_, AppError>(rounds::create(&st.db, &caller.access, &i).await?)
+        Ok::<_, AppError>(rounds::create(&st.db, &caller.access, &i, crate::clock::today()).await?)
     }
     .await;
     match r {
@@ -153,6 +153,18 @@ pub(crate) async fn round_page(
     }
     let may = caller.role.may(Permission::ManageRecruitment);
     if may && status == Some(RecruitmentStatus::Draft) {
+        for x in &d.post_list {
+            s.forms.push(FormSpec {
+                action: format!("/recruitment/{id}/posts/{}/remove", x.id),
+                fields: vec![hidden("post", x.id.to_string())],
+                button: format!("删除“{} {}”", x.community_name, x.title),
+                plain: true,
+                confirm: format!("删除{}的“{}”（{}人）？", x.community_name, x.title, x.places),
+                ..Default::default()
+            });
+        }
+    }
+    if may && status == Some(RecruitmentStatus::Draft) {
         s.forms.push(FormSpec {
             action: format!("/recruitment/{id}/posts"),
             fields: vec![
@@ -178,10 +190,16 @@ pub(crate) async fn round_page(
         });
     }
     p.sections.push(s);
+    // The author (of the plan or a post) waits for another administrator, and is told so.
+    let me = &caller.user.username;
+    let authored = r.round.created_by == *me || r.posts.iter().any(|x| x.added_by == *me);
+    p.subtitle.push_str(&format!(" · 编制人 {}", r.round.created_by));
     let step = match status {
-        Some(RecruitmentStatus::Draft) => {
-            Some(("approve", "审批通过", "审批后岗位不能再改，由编制人以外的管理员审批。"))
+        Some(RecruitmentStatus::Draft) if authored => {
+            p.notice = "本计划由您编制（或您添加了岗位），须由其他管理员审批。".into();
+            None
         }
+        Some(RecruitmentStatus::Draft) => Some(("approve", "审批通过", "审批后岗位不能再改。")),
         Some(RecruitmentStatus::Approved) => {
             Some(("publish", "发布公告", "发布后公告在 /jobs 公开，报名按公告日期开放。"))
         }
@@ -194,9 +212,31 @@ pub(crate) async fn round_page(
             text: text.into(),
             forms: vec![FormSpec {
                 action: format!("/recruitment/{id}/{action}"),
-                fields: vec![hidden("id", id.to_string())],
+                // What the approver saw goes with the step: a plan changed since is refused.
+                fields: vec![hidden("posts", v.posts.to_string()), hidden("places", v.places.to_string())],
                 button: button.into(),
                 confirm: format!("{button}“{}”（{}个岗位、{}人），确定吗？", v.title, v.posts, v.places),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+    }
+    if may && status.is_some_and(|s| s != RecruitmentStatus::Closed) {
+        let (button, text) = if status == Some(RecruitmentStatus::Draft) {
+            ("撤回计划", "撤回后计划结束，岗位不再占用员额名额。")
+        } else {
+            ("结束招聘", "招聘完成后结束；岗位不再占用员额名额，公告保留并标为已结束。")
+        };
+        p.sections.push(Section {
+            id: "close".into(),
+            title: button.into(),
+            text: text.into(),
+            forms: vec![FormSpec {
+                action: format!("/recruitment/{id}/close"),
+                fields: vec![hidden("id", id.to_string())],
+                button: button.into(),
+                plain: true,
+                confirm: format!("{button}“{}”，此操作不能撤销，确定吗？", v.title),
                 ..Default::default()
             }],
             ..Default::default()
@@ -217,7 +257,7 @@ pub(crate) async fn add_post(Path(id): Path<Uuid>, form: Posted) -> Response {
             title: f.get("title"),
             places: f.get("places").trim().parse().ok(),
             min_education: f.opt("min_education"),
-            max_age: f.opt("max_age"),
+            max_age: f.opt("max_age").map(rounds::NumberOrText::Text),
             certificate: f.opt("certificate"),
             majors: f.opt("majors"),
             hukou: f.opt("hukou"),
@@ -231,9 +271,31 @@ pub(crate) async fn add_post(Path(id): Path<Uuid>, form: Posted) -> Response {
 
 /// `POST /recruitment/{id}/approve`.
 pub(crate) async fn approve(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act(Permission::ManageRecruitment, &format!("/recruitment/{id}"), async |st, access, _| {
-        rounds::approve(&st.db, access, id).await?;
+    form.act(Permission::ManageRecruitment, &format!("/recruitment/{id}"), async |st, access, f| {
+        let seen = rounds::Seen {
+            posts: f.get("posts").trim().parse().unwrap_or(-1),
+            places: f.get("places").trim().parse().unwrap_or(-1),
+        };
+        rounds::approve(&st.db, access, id, Some(seen)).await?;
         Ok("招聘计划已审批".to_string())
+    })
+    .await
+}
+
+/// `POST /recruitment/{id}/close`.
+pub(crate) async fn close(Path(id): Path<Uuid>, form: Posted) -> Response {
+    form.act(Permission::ManageRecruitment, &format!("/recruitment/{id}"), async |st, access, _| {
+        rounds::close(&st.db, access, id).await?;
+        Ok("招聘已结束".to_string())
+    })
+    .await
+}
+
+/// `POST /recruitment/{id}/posts/{post_id}/remove`.
+pub(crate) async fn remove_post(Path((id, post_id)): Path<(Uuid, Uuid)>, form: Posted) -> Response {
+    form.act(Permission::ManageRecruitment, &format!("/recruitment/{id}#posts"), async |st, access, _| {
+        rounds::remove_post(&st.db, access, id, post_id).await?;
+        Ok("已删除岗位".to_string())
     })
     .await
 }

@@ -30,7 +30,7 @@ pub async fn list_rounds(Ctx { st, caller }: Ctx) -> ApiResult<Json<Items<JobRou
 #[utoipa::path(post, path = "/recruitment/rounds", tag = "招聘", request_body = JobRoundInput,
     responses((status = 201, description = "已新建", body = JobRoundDetail)))]
 pub async fn create_round(Ctx { st, caller }: Ctx, Json(i): Json<JobRoundInput>) -> ApiResult<Response> {
-    let r = rounds::create(&st.db, &caller.access, &i).await?;
+    let r = rounds::create(&st.db, &caller.access, &i, crate::clock::today()).await?;
     let (d, _) = detail(&st, &r, &[]).await?;
     Ok((StatusCode::CREATED, Json(d)).into_response())
 }
@@ -59,11 +59,17 @@ pub async fn add_post(
     Ok((StatusCode::CREATED, Json(post_view(&p, &names, &policy))).into_response())
 }
 
-/// 审批招聘计划（须由编制人以外的管理员）
+/// 审批招聘计划（须由编制人和添加岗位的人以外的管理员）；可带上看到的岗位数和人数，计划已变动时 409 recruitment_changed
 #[utoipa::path(post, path = "/recruitment/rounds/{id}/approve", tag = "招聘", params(("id" = Uuid, Path)),
-    responses((status = 200, description = "已审批", body = JobRoundDetail)))]
-pub async fn approve_round(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<JobRoundDetail>> {
-    rounds::approve(&st.db, &caller.access, id).await?;
+    request_body = rounds::Seen, responses((status = 200, description = "已审批", body = JobRoundDetail)))]
+pub async fn approve_round(
+    Ctx { st, caller }: Ctx,
+    Path(id): Path<Uuid>,
+    Json(seen): Json<rounds::Seen>,
+) -> ApiResult<Json<JobRoundDetail>> {
+    // Not said (`{}`): approved as it stands.
+    let seen = Some(seen).filter(|s| s.posts > 0 || s.places > 0);
+    rounds::approve(&st.db, &caller.access, id, seen).await?;
     full(&st, &caller, id).await
 }
 
@@ -72,6 +78,26 @@ pub async fn approve_round(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> Api
     responses((status = 200, description = "已发布", body = JobRoundDetail)))]
 pub async fn publish_round(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<JobRoundDetail>> {
     rounds::publish(&st.db, &caller.access, id).await?;
+    full(&st, &caller, id).await
+}
+
+/// 结束招聘：撤回编制中的计划，或招聘完成后结束；其岗位不再占用员额名额
+#[utoipa::path(post, path = "/recruitment/rounds/{id}/close", tag = "招聘", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "已结束", body = JobRoundDetail)))]
+pub async fn close_round(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> ApiResult<Json<JobRoundDetail>> {
+    rounds::close(&st.db, &caller.access, id).await?;
+    full(&st, &caller, id).await
+}
+
+/// 删除岗位（仅编制中）
+#[utoipa::path(delete, path = "/recruitment/rounds/{id}/posts/{post_id}", tag = "招聘",
+    params(("id" = Uuid, Path), ("post_id" = Uuid, Path)),
+    responses((status = 200, description = "已删除", body = JobRoundDetail)))]
+pub async fn remove_post(
+    Ctx { st, caller }: Ctx,
+    Path((id, post_id)): Path<(Uuid, Uuid)>,
+) -> ApiResult<Json<JobRoundDetail>> {
+    rounds::remove_post(&st.db, &caller.access, id, post_id).await?;
     full(&st, &caller, id).await
 }
 

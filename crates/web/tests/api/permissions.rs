@@ -58,6 +58,7 @@ async fn every_write_route_as_every_role(app: TestApp) {
         let p = if p.starts_with("/api/v1/workers/{id}") { p.replacen("{id}", &worker, 1) } else { p.to_string() };
         p.replace("{id}", &other)
             .replace("{cid}", &other)
+            .replace("{post_id}", &other)
             .replace("{worker_id}", &worker)
             .replace("{year}", "2024")
             .replace("{code}", &street)

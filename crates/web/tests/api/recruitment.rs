@@ -25,6 +25,16 @@ async fn anyone_checks_their_eligibility_by_the_regions_policy(app: TestApp) {
     let (_, v) = check(&app, worker).await;
     assert_eq!(v["eligible"], true, "{v}");
     assert_eq!(v["explanation"][1], "年龄37岁，超过35岁上限；系现有社区工作者，放宽至40岁：符合");
+    assert!(v.to_string().contains("年龄按2026-06-01计算"), "the date it was judged on: {v}");
+    // A certificate's bonus is said; a child is not of age.
+    let mut certified = base.clone();
+    certified["certificate"] = json!("intermediate");
+    let (_, v) = check(&app, certified).await;
+    assert!(v.to_string().contains("笔试可加5分"), "{v}");
+    let mut child = base.clone();
+    child["birth_date"] = json!("2012-01-01");
+    let (_, v) = check(&app, child).await;
+    assert_eq!(v["eligible"], false, "{v}");
     let mut school = base.clone();
     school["birth_date"] = json!("2000-01-01");
     school["education"] = json!("61");
@@ -119,7 +129,14 @@ async fn a_round_is_announced_after_approval(app: TestApp) {
 
     let (s, v) = app.post_json(&county, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({})).await;
     assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("recruitment_same_person")), "{v}");
-    let (s, v) = app.post_json(&reviewer, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({})).await;
+    // The approver says what they saw; a plan that changed since is refused.
+    let (s, v) = app
+        .post_json(&reviewer, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({"posts": 2, "places": 2}))
+        .await;
+    assert_eq!((s, v["code"].as_str()), (StatusCode::CONFLICT, Some("recruitment_changed")), "{v}");
+    let (s, v) = app
+        .post_json(&reviewer, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({"posts": 1, "places": 1}))
+        .await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("approved")), "{v}");
     let (s, v) = app.post_json(&county, &format!("/api/v1/recruitment/rounds/{id}/publish"), json!({})).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("published")), "{v}");
