@@ -99,5 +99,19 @@ pub(crate) async fn todo(
             });
         }
     }
+    // Plans waiting for a second administrator's approval: those this user did not draw up.
+    if may(Permission::ManageRecruitment) {
+        let rounds = shegong_store::recruitment::rounds::list(&st.db, &caller.access).await?;
+        let me = &caller.user.username;
+        let mut waiting = 0;
+        for r in rounds.iter().filter(|r| r.status == "draft" && &r.created_by != me) {
+            // Ready (it has posts) and not partly theirs (no post added by them).
+            let full = shegong_store::recruitment::rounds::get(&st.db, &caller.access, r.id).await?;
+            if !full.posts.is_empty() && full.posts.iter().all(|p| &p.added_by != me) {
+                waiting += 1;
+            }
+        }
+        out.push(Todo { label: "待审批的招聘计划", count: waiting, href: "/recruitment".into() });
+    }
     Ok(out)
 }

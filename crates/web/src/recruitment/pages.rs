@@ -193,7 +193,15 @@ pub(crate) async fn round_page(
     // The author (of the plan or a post) waits for another administrator, and is told so.
     let me = &caller.user.username;
     let authored = r.round.created_by == *me || r.posts.iter().any(|x| x.added_by == *me);
-    p.subtitle.push_str(&format!(" · 编制人 {}", r.round.created_by));
+    // People by their names, not their logins.
+    let mut who = vec![r.round.created_by.clone()];
+    who.extend(r.round.approved_by.clone());
+    let names = shegong_store::users::signed_names(&st.db, who).await.map_err(AppError::from)?;
+    let named = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_string());
+    p.subtitle.push_str(&format!(" · 编制人 {}", named(&r.round.created_by)));
+    if let Some(a) = &r.round.approved_by {
+        p.kpis[0].sub = format!("审批人 {}", named(a));
+    }
     let step = match status {
         Some(RecruitmentStatus::Draft) if authored => {
             p.notice = "本计划由您编制（或您添加了岗位），须由其他管理员审批。".into();

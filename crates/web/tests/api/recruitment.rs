@@ -129,6 +129,13 @@ async fn a_round_is_announced_after_approval(app: TestApp) {
 
     let (s, v) = app.post_json(&county, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({})).await;
     assert_eq!((s, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("recruitment_same_person")), "{v}");
+    // The plan waits in the other administrator's 待办, not in its author's.
+    for (who, n) in [("reviewer", 1), ("haining", 0)] {
+        let client = browser();
+        crate::helpers::browser_login(&app, &client, who, shegong_store::demo::DEMO_PASSWORD, "/").await;
+        let home = text_of(&client, app.url("/")).await;
+        assert!(home.contains(&format!("<span>待审批的招聘计划</span><b>{n}</b>")), "{who}: {home}");
+    }
     // The approver says what they saw; a plan that changed since is refused.
     let (s, v) = app
         .post_json(&reviewer, &format!("/api/v1/recruitment/rounds/{id}/approve"), json!({"posts": 2, "places": 2}))
