@@ -23,6 +23,19 @@ pub trait Status: Sized + Copy + PartialEq + 'static {
         }
     }
 
+    /// Ok when stored text `now` is `want`; otherwise the refusal `code`, saying what `thing` (考核,
+    /// 招聘…) is in now and what the operation needs.
+    fn require_as(now: &str, want: Self, code: &'static str, thing: &str) -> Result<(), FieldError> {
+        if Self::parse(now) == Some(want) {
+            return Ok(());
+        }
+        Err(FieldError::new(
+            code,
+            "status",
+            format!("该{thing}当前为“{}”，此操作只能在“{}”状态下进行", Self::label_of(now), want.label()),
+        ))
+    }
+
     /// The state after this one.
     fn next(self) -> Option<Self> {
         let i = Self::ALL.iter().position(|x| *x == self)?;
@@ -122,14 +135,7 @@ impl Status for RoundStatus {
 impl RoundStatus {
     /// An operation that needs the round in state `want`, on a round stored as `now`.
     pub fn require(now: &str, want: Self) -> Result<(), FieldError> {
-        if Self::parse(now) == Some(want) {
-            return Ok(());
-        }
-        Err(FieldError::new(
-            "round_state",
-            "status",
-            format!("该考核当前为“{}”，此操作只能在“{}”状态下进行", Self::label_of(now), want.label()),
-        ))
+        Self::require_as(now, want, "round_state", "考核")
     }
 }
 
@@ -166,14 +172,7 @@ impl Status for RecruitmentStatus {
 impl RecruitmentStatus {
     /// An operation that needs the round in state `want`, on a round stored as `now`.
     pub fn require(now: &str, want: Self) -> Result<(), FieldError> {
-        if Self::parse(now) == Some(want) {
-            return Ok(());
-        }
-        Err(FieldError::new(
-            "recruitment_state",
-            "status",
-            format!("该招聘当前为“{}”，此操作只能在“{}”时进行", Self::label_of(now), want.label()),
-        ))
+        Self::require_as(now, want, "recruitment_state", "招聘")
     }
 }
 
