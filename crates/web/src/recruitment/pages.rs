@@ -170,6 +170,15 @@ pub(crate) async fn round_page(
             fields: vec![
                 input("社区", "community", "region", "", 16),
                 input("岗位名称", "title", "text", "社区专职工作者", 12),
+                select(
+                    "岗位类别",
+                    "category",
+                    "staff",
+                    shegong_domain::worker::POST_CATEGORIES
+                        .iter()
+                        .map(|(k, l)| (k.to_string(), l.to_string()))
+                        .collect(),
+                ),
                 input("人数", "places", "number", "1", 3),
                 select(
                     "学历要求",

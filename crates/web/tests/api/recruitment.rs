@@ -123,6 +123,7 @@ async fn a_round_is_announced_after_approval(app: TestApp) {
     }
     let p = added.expect("a community below its norm's maximum");
     assert_eq!(p["requirements"], "本科以上学历；35周岁以下；社会工作类专业", "{p}");
+    assert_eq!(p["category_label"], "其他工作人员", "the default category: {p}");
     assert!(!p["community_name"].as_str().unwrap().is_empty());
     let r = Client::new().get(app.url(&format!("/jobs/{id}"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "a draft is not public");
