@@ -19,6 +19,7 @@ pub mod event_stats;
 pub mod events;
 pub mod files;
 pub mod grids;
+pub mod hiring;
 pub mod id_number;
 pub mod password;
 pub mod pay;

@@ -176,6 +176,44 @@ impl RecruitmentStatus {
     }
 }
 
+/// An application to a recruitment round (报名): submitted (待资格审查) → qualified (审查通过) or
+/// refused (审查未通过, with the reason) → hired (已聘用). Everything between — tickets, scores, the
+/// interview, 体检 and 考察 — is recorded beside the status, not as a state of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationStatus {
+    Submitted,
+    Qualified,
+    Refused,
+    Hired,
+}
+
+impl Status for ApplicationStatus {
+    const ALL: &'static [Self] = &[Self::Submitted, Self::Qualified, Self::Refused, Self::Hired];
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Qualified => "qualified",
+            Self::Refused => "refused",
+            Self::Hired => "hired",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Self::Submitted => "待资格审查",
+            Self::Qualified => "资格审查通过",
+            Self::Refused => "资格审查未通过",
+            Self::Hired => "已聘用",
+        }
+    }
+}
+
+impl ApplicationStatus {
+    /// An operation that needs the application in state `want`.
+    pub fn require(now: &str, want: Self) -> Result<(), FieldError> {
+        Self::require_as(now, want, "application_state", "报名")
+    }
+}
+
 /// A worker's request to correct their archive: pending → handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CorrectionStatus {

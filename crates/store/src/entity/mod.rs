@@ -2,6 +2,10 @@
 
 pub mod agreement;
 pub mod api_token;
+pub mod applicant;
+pub mod applicant_session;
+pub mod application;
+pub mod application_file;
 pub mod appointment;
 pub mod assessment;
 pub mod assessment_amendment;
@@ -27,6 +31,7 @@ pub mod payslip;
 pub mod payslip_adjustment;
 pub mod policy;
 pub mod policy_assignment;
+pub mod recruitment_objection;
 pub mod recruitment_post;
 pub mod recruitment_round;
 pub mod reference_wage;

@@ -15,4 +15,10 @@ super::province_table! {
     pub approved_by: Option<String>,
     pub approved_at: Option<chrono::DateTime<chrono::Utc>>,
     pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The written exam's pass line (合格分数线), in hundredths of a point.
+    pub pass_line: Option<i32>,
+    /// When the admission tickets were issued.
+    pub tickets_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The first day of the publicity (公示) of those to be hired.
+    pub publicity_from: Option<chrono::NaiveDate>,
 }

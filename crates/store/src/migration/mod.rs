@@ -37,6 +37,7 @@ mod m0029_affairs;
 mod m0030_token_source;
 mod m0031_departments;
 mod m0032_recruitment;
+mod m0033_applications;
 
 pub struct Migrator;
 
@@ -83,6 +84,7 @@ impl MigratorTrait for Migrator {
             m0030_token_source,
             m0031_departments,
             m0032_recruitment,
+            m0033_applications,
         ]
     }
 }

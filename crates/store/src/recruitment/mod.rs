@@ -1,8 +1,15 @@
 //! 招聘 in the store: the region's recruitment rules from the policy in force, and the self-check
 //! anyone may run before applying.
 
+pub mod applicants;
+pub mod applications;
+pub mod exams;
+pub mod objections;
 pub mod public;
+pub mod publicity;
+pub mod review;
 pub mod rounds;
+pub mod steps;
 
 use crate::Db;
 use crate::error::{Result, StoreError};

@@ -8,7 +8,7 @@ use crate::entity::{recruitment_post as post, recruitment_round as round, region
 use crate::error::{Result, StoreError};
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
 use shegong_domain::recruitment::post_requirements;
 use shegong_domain::status::{RecruitmentStatus, Status};
@@ -157,6 +157,9 @@ pub async fn create(db: &Db, access: &Access, i: &JobRoundInput, today: NaiveDat
         approved_by: Set(None),
         approved_at: Set(None),
         published_at: Set(None),
+        pass_line: Set(None),
+        tickets_at: Set(None),
+        publicity_from: Set(None),
     }
     .insert(&*txn)
     .await?;
@@ -230,16 +233,23 @@ pub async fn room(db: &Db, community: &str, on: NaiveDate) -> Result<Option<i64>
         .into_iter()
         .map(|r| r.id)
         .collect();
-    let planned: i64 = post::Entity::find()
+    let posts = post::Entity::find()
         .filter(post::Column::ProvinceCode.eq(code.province()))
         .filter(post::Column::CommunityCode.eq(community))
         .filter(post::Column::RoundId.is_in(open))
         .all(&db.conn)
-        .await?
-        .iter()
-        .map(|p| i64::from(p.places))
-        .sum();
-    Ok(Some((s.max - s.actual - planned).max(0)))
+        .await?;
+    // Those hired already count among the filled posts, not among the places still planned.
+    let hired = crate::entity::application::Entity::find()
+        .filter(crate::entity::application::Column::ProvinceCode.eq(code.province()))
+        .filter(crate::entity::application::Column::PostId.is_in(posts.iter().map(|p| p.id)))
+        .filter(
+            crate::entity::application::Column::Status.eq(shegong_domain::status::ApplicationStatus::Hired.as_str()),
+        )
+        .count(&db.conn)
+        .await?;
+    let planned: i64 = posts.iter().map(|p| i64::from(p.places)).sum::<i64>() - i64::try_from(hired).unwrap_or(0);
+    Ok(Some((s.max - s.actual - planned.max(0)).max(0)))
 }
 
 /// Adds a post to a draft round: a community of the round's county, at most the places its norm

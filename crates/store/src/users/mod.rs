@@ -44,12 +44,12 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("{e}"))?.to_string())
 }
 
-fn verify_password(hash: &str, password: &str) -> bool {
+pub(crate) fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 /// Verified against when the user does not exist, so that both cases take the same work.
-static DUMMY_HASH: LazyLock<String> =
+pub(crate) static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("dummy-password-for-timing").expect("argon2 works"));
 
 /// The scope a user acts in, from their role and region.

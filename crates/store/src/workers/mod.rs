@@ -10,7 +10,7 @@ mod new_archives;
 mod page;
 pub mod pick;
 mod read;
-mod records;
+pub(crate) mod records;
 mod summary;
 mod update;
 

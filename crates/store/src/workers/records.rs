@@ -28,10 +28,23 @@ pub async fn add_appointment(
     transfer: bool,
 ) -> Result<worker::Model> {
     access.require(Permission::EditArchive)?;
-    let (scope, actor) = (&access.scope, &access.actor);
-    editable(scope)?;
+    editable(&access.scope)?;
     let txn = db.begin_write().await?;
-    let w = find_scoped(&txn, scope, id).await?;
+    let updated = appointment_in(&txn, access, id, a, transfer).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// [`add_appointment`] inside a caller's transaction (a hire from a recruitment round).
+pub(crate) async fn appointment_in(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    id: Uuid,
+    a: AppointmentFields,
+    transfer: bool,
+) -> Result<worker::Model> {
+    let (scope, actor) = (&access.scope, &access.actor);
+    let w = find_scoped(txn, scope, id).await?;
     if w.status != WorkerStatus::Active.as_str() {
         return Err(StoreError::invalid(FieldError::new(
             "worker_exited",
@@ -39,8 +52,8 @@ pub async fn add_appointment(
             "该人员已退出，请通过“新增人员”重新聘用",
         )));
     }
-    community_in_scope(&txn, scope, &a.community).await?;
-    super::room_for(&txn, appointment::Entity, &w, "任职").await?;
+    community_in_scope(txn, scope, &a.community).await?;
+    super::room_for(txn, appointment::Entity, &w, "任职").await?;
 
     // A move takes effect on its date: not in the future, not before the person could serve.
     let today = crate::clock::today();
@@ -56,7 +69,7 @@ pub async fn add_appointment(
     }
     let mut ch = Changes::new(&w, actor);
     if transfer {
-        let open = super::open_appointments(&txn, &w).await?;
+        let open = super::open_appointments(txn, &w).await?;
         for o in open {
             if o.start_date >= a.start_date {
                 return Err(StoreError::invalid(FieldError::new(
@@ -74,20 +87,19 @@ pub async fn add_appointment(
             let mut om = o.into_active_model();
             om.end_date = Set(Some(a.start_date));
             om.end_reason = Set(Some("调动".into()));
-            om.update(&txn).await?;
+            om.update(txn).await?;
         }
     }
-    let created = insert_appointment(&txn, &w, &a).await?;
+    let created = insert_appointment(txn, &w, &a).await?;
     ch.push(
         "appointment",
         "新增任职",
         None,
         Some(format!("{} {} 自 {}", created.region_code, created.title, d(created.start_date))),
     );
-    let updated = refresh_derived(&txn, w.clone(), actor).await?;
-    ch.save(&txn).await?;
-    crate::audit::entry(actor, "worker.appointment", &updated.region_code).target(id).save(&txn).await?;
-    txn.commit().await?;
+    let updated = refresh_derived(txn, w.clone(), actor).await?;
+    ch.save(txn).await?;
+    crate::audit::entry(actor, "worker.appointment", &updated.region_code).target(id).save(txn).await?;
     Ok(updated)
 }
 
@@ -142,8 +154,21 @@ async fn add_record(
 /// Records a service agreement (one per 两委 term, "一届一签").
 pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementFields) -> Result<agreement::Model> {
     access.require(Permission::EditArchive)?;
+    editable(&access.scope)?;
+    let txn = db.begin_write().await?;
+    let m = agreement_in(&txn, access, id, a).await?;
+    txn.commit().await?;
+    Ok(m)
+}
+
+/// [`add_agreement`] inside a caller's transaction (a hire from a recruitment round).
+pub(crate) async fn agreement_in(
+    txn: &DatabaseTransaction,
+    access: &Access,
+    id: Uuid,
+    a: AgreementFields,
+) -> Result<agreement::Model> {
     let (scope, actor) = (&access.scope, &access.actor);
-    editable(scope)?;
     if a.end_date <= a.start_date {
         return Err(StoreError::invalid(FieldError::new("end_before_start", "end_date", "协议结束日期应晚于开始日期")));
     }
@@ -156,10 +181,9 @@ pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementField
             .map_err(StoreError::invalid)?,
         ..a
     };
-    let txn = db.begin_write().await?;
-    let w = find_scoped(&txn, scope, id).await?;
+    let w = find_scoped(txn, scope, id).await?;
     still_serving(&w)?;
-    super::room_for(&txn, agreement::Entity, &w, "服务协议").await?;
+    super::room_for(txn, agreement::Entity, &w, "服务协议").await?;
     // The next term may be signed ahead (a year at most); a term is at most ten years.
     let today = crate::clock::today();
     let dates = || -> std::result::Result<(), FieldError> {
@@ -184,13 +208,12 @@ pub async fn add_agreement(db: &Db, access: &Access, id: Uuid, a: AgreementField
         end_date: Set(a.end_date),
         signed_on: Set(a.signed_on),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let mut ch = Changes::new(&w, actor);
     ch.push("agreement", "签订服务协议", None, Some(format!("{} {} 至 {}", m.term, d(m.start_date), d(m.end_date))));
-    ch.save(&txn).await?;
-    crate::audit::entry(actor, "worker.agreement", &w.region_code).target(id).save(&txn).await?;
-    txn.commit().await?;
+    ch.save(txn).await?;
+    crate::audit::entry(actor, "worker.agreement", &w.region_code).target(id).save(txn).await?;
     Ok(m)
 }
 
