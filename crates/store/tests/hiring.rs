@@ -159,6 +159,9 @@ async fn a_round_runs_from_application_to_hire() {
         assert_eq!(code(&review::review(&db, &county, r.id, ids[7], &no).await.unwrap_err()), "application_state");
         let waiting = ApplicationFilter { status: Some("submitted".into()), post: None };
         assert_eq!(review::list(&db, &county, r.id, &waiting, 1, 50).await.unwrap().2, 7);
+        // The applicants' data is for those running recruitment, not every reader of the county.
+        assert_eq!(code(&review::list(&db, &street, r.id, &waiting, 1, 50).await.unwrap_err()), "forbidden");
+        assert_eq!(code(&exams::standings(&db, &street, r.id).await.unwrap_err()), "forbidden");
         assert_eq!(
             code(&exams::issue_tickets(&db, &county, r.id, d(2026, 4, 16)).await.unwrap_err()),
             "review_pending"
@@ -320,6 +323,7 @@ async fn a_round_runs_from_application_to_hire() {
         steps::hire(&db, &county, r.id, ids[0], &hire, d(2026, 5, 20)).await.unwrap();
         let hired_rows = application::Entity::find()
             .filter(application::Column::ProvinceCode.eq("33"))
+            .filter(application::Column::RoundId.eq(r.id))
             .filter(application::Column::Status.eq("hired"))
             .all(&db.conn)
             .await

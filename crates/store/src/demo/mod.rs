@@ -5,6 +5,7 @@ mod career;
 mod departments;
 pub mod events;
 mod grids;
+mod hiring;
 mod load;
 pub mod national;
 mod people;

@@ -1,5 +1,6 @@
-//! The demo county's recruitment: one round published and open for applications, its posts in
-//! communities whose norm leaves room, drawn up by the county and approved by its reviewer.
+//! The demo county's recruitment: one round finished (see [`super::hiring`]) and one published and
+//! open for applications, its posts in communities whose norm leaves room, drawn up by the county and
+//! approved by its reviewer.
 
 use crate::Db;
 use crate::access::Access;
@@ -11,6 +12,8 @@ use chrono::{Datelike, Duration, NaiveDate};
 pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, clerk: &str) -> Result<usize> {
     let names = crate::regions::names(&db.conn, vec![county.to_string()]).await?;
     let county_name = names.get(county).cloned().unwrap_or_default();
+    let username = clerk;
+    super::hiring::finished(db, county, today, username).await?;
     let clerk = Access::admin(county, clerk);
     let reviewer = Access::admin(county, "reviewer");
     let input = JobRoundInput {
@@ -45,6 +48,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, clerk: &str) -
     if posts > 0 {
         rounds::approve(db, &reviewer, r.id, None).await?;
         rounds::publish(db, &clerk, r.id).await?;
+        super::hiring::open(db, county, r.id, today, username).await?;
     }
     Ok(posts)
 }

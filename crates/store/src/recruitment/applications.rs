@@ -26,7 +26,7 @@ pub const FILE_KINDS: [(&str, &str); 4] =
     [("id_card", "身份证"), ("diploma", "学历证书"), ("certificate", "资格证书"), ("other", "其他材料")];
 
 /// An application as typed. The name, ID number and phone are the account's.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ApplicationInput {
     /// 报考岗位编号

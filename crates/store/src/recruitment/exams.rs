@@ -118,7 +118,7 @@ impl Exam {
 }
 
 /// One score as typed or read from a sheet.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ScoreRow {
     /// 准考证号
@@ -396,6 +396,7 @@ pub(super) async fn ticketed(c: &impl ConnectionTrait, r: &round::Model) -> Resu
 
 /// The standings of every post of a round in the caller's reach.
 pub async fn standings(db: &Db, access: &Access, round_id: Uuid) -> Result<(Round, Vec<PostStandings>)> {
+    access.require(Permission::ManageRecruitment)?;
     let r = get_round(db, access, round_id).await?;
     let policy = super::policy_for(db, &r.round.county_code, r.round.reference_date).await?;
     let (apps, out) = ticketed(&db.conn, &r.round).await?;

@@ -108,6 +108,7 @@ pub async fn add_objection(
 
 /// The objections of a round, in the order received.
 pub async fn objections(db: &Db, access: &Access, round_id: Uuid) -> Result<Vec<objection::Model>> {
+    access.require(shegong_domain::Permission::ManageRecruitment)?;
     let r = super::rounds::get(db, access, round_id).await?;
     Ok(objection::Entity::find()
         .filter(objection::Column::ProvinceCode.eq(&r.round.province_code))

@@ -15,7 +15,8 @@ use shegong_domain::{FieldError, Permission};
 use uuid::Uuid;
 
 /// Which applications of a round.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct ApplicationFilter {
     /// submitted（待资格审查）、qualified、refused、hired
@@ -33,6 +34,8 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> Result<(Round, Vec<app::Model>, u64)> {
+    // Applicants' data is the business of those running recruitment, not of every reader of the county.
+    access.require(Permission::ManageRecruitment)?;
     let r = get_round(db, access, round_id).await?;
     let mut q = app::Entity::find()
         .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
@@ -57,6 +60,7 @@ pub async fn list(
 
 /// One application of a round in the caller's reach.
 pub async fn get(db: &Db, access: &Access, round_id: Uuid, id: Uuid) -> Result<(Round, app::Model)> {
+    access.require(Permission::ManageRecruitment)?;
     let r = get_round(db, access, round_id).await?;
     let a = app::Entity::find_by_id((r.round.province_code.clone(), id))
         .one(&db.conn)

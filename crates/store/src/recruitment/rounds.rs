@@ -187,6 +187,7 @@ pub async fn list(db: &Db, access: &Access) -> Result<Vec<round::Model>> {
 }
 
 /// A round with its posts, by community.
+#[derive(Debug, Clone)]
 pub struct Round {
     pub round: round::Model,
     pub posts: Vec<post::Model>,

@@ -26,7 +26,12 @@ struct JobPage {
     stage: &'static str,
     rules: Vec<String>,
     barring: Vec<String>,
+    /// 公示: its period and those shown (name, gender, education, post, total).
+    publicity: Option<(String, Vec<Shown>)>,
 }
+
+/// One person in the publicity: name, gender, education, post, total, hired.
+type Shown = (String, String, String, String, String, bool);
 
 fn html(r: Result<String, askama::Error>) -> PageResult {
     Ok(Html(r.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?).into_response())
@@ -103,5 +108,21 @@ pub(crate) async fn job(State(st): State<AppState>, Path(id): Path<Uuid>) -> Pag
         100 - policy.written_weight_pct.min(100)
     ));
     let stage = stage(&d.round);
-    html(JobPage { d, stage, rules, barring: policy.barring_grounds.clone() }.render())
+    let today = crate::clock::today();
+    let shown = shegong_store::recruitment::publicity::publicity(&st.db, id, today).await.map_err(AppError::from)?;
+    let publicity = r.round.publicity_from.filter(|_| !shown.is_empty()).map(|from| {
+        let end = shegong_domain::hiring::publicity_end(from, policy.publicity_days);
+        let posts: std::collections::HashMap<Uuid, String> =
+            d.post_list.iter().map(|p| (p.id, format!("{} · {}", p.community_name, p.title))).collect();
+        let period = format!("公示期 {from} 至 {end}{}", if today > end { "（已期满）" } else { "" });
+        let rows = shown
+            .into_iter()
+            .map(|x| {
+                let total = x.total.map(|t| format!("{:.2}", t as f64 / 10_000.0)).unwrap_or_default();
+                (x.name, x.gender, x.education, posts.get(&x.post_id).cloned().unwrap_or_default(), total, x.hired)
+            })
+            .collect();
+        (period, rows)
+    });
+    html(JobPage { d, stage, rules, barring: policy.barring_grounds.clone(), publicity }.render())
 }

@@ -134,6 +134,10 @@ pub(crate) async fn round_page(
     let status = RecruitmentStatus::parse(&v.status);
     if matches!(status, Some(RecruitmentStatus::Published | RecruitmentStatus::Closed)) {
         p.links.push((format!("/jobs/{id}"), "公开的公告".into()));
+        if caller.role.may(Permission::ManageRecruitment) {
+            p.links.push((format!("/recruitment/{id}/applications"), "报名与资格审查".into()));
+            p.links.push((format!("/recruitment/{id}/exams"), "考试与聘用".into()));
+        }
     }
     let mut s = Section {
         id: "posts".into(),

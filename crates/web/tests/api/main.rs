@@ -14,6 +14,7 @@ mod search;
 
 mod access;
 mod accounts;
+mod applications;
 mod archive;
 mod attachments;
 mod auditlog;
