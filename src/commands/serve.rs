@@ -31,6 +31,11 @@ pub(crate) async fn load_demo(db: &Db, province: &str, seed: u64) -> anyhow::Res
     for (u, r, pw) in &s.logins {
         println!("  {} {} {pw}", pad(u, 10), pad(r, 26));
     }
+    println!(
+        "招聘报名人（在 /applicant/login 用身份证号码登录）：{} / {}",
+        demo::DEMO_APPLICANT_ID,
+        demo::DEMO_APPLICANT_PASSWORD
+    );
     Ok(())
 }
 

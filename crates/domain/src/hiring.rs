@@ -88,6 +88,94 @@ pub fn round_sentence(posts: u64, places: u64, applicants: u64, hired: u64) -> S
     s
 }
 
+/// What the figures read of one application.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Applied {
+    /// `submitted`, `qualified`, `refused`, `hired`.
+    pub status: String,
+    pub ticketed: bool,
+    /// Sat the written exam (a score recorded).
+    pub sat: bool,
+    /// Called to the interview.
+    pub invited: bool,
+    /// An interview score recorded.
+    pub interviewed: bool,
+    /// The education's label (本科, 大专…) and the certificate's (社会工作师…, or 未持证).
+    pub education: String,
+    pub certificate: String,
+}
+
+/// A round's (or a year's) figures: how many at each step, the rates, who was hired.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct RecruitmentFigures {
+    pub rounds: u64,
+    pub posts: u64,
+    pub places: u64,
+    pub applicants: u64,
+    /// 报名人数与招聘人数之比（每个名额的报名人数，保留一位小数）
+    pub applicants_per_place: f64,
+    pub pending: u64,
+    pub qualified: u64,
+    pub refused: u64,
+    /// 资格审查通过率（%，已审查者中）
+    pub review_pass_pct: f64,
+    pub ticketed: u64,
+    pub sat: u64,
+    pub invited: u64,
+    pub interviewed: u64,
+    pub hired: u64,
+    /// 聘用人员按学历
+    pub hired_by_education: Vec<(String, u64)>,
+    /// 聘用人员按社会工作职业资格
+    pub hired_by_certificate: Vec<(String, u64)>,
+    /// 如“共发布招聘岗位52个、招聘60人，吸引1200人报名”
+    pub sentence: String,
+}
+
+fn pct(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 0.0 } else { (part as f64 * 1000.0 / whole as f64).round() / 10.0 }
+}
+
+fn tally(of: impl Iterator<Item = String>) -> Vec<(String, u64)> {
+    let mut m: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for k in of {
+        *m.entry(k).or_default() += 1;
+    }
+    let mut v: Vec<(String, u64)> = m.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// The figures of `rounds` rounds with `posts` posts and `places` places, from their applications.
+pub fn figures(rounds: u64, posts: u64, places: u64, apps: &[Applied]) -> RecruitmentFigures {
+    let count = |f: &dyn Fn(&Applied) -> bool| apps.iter().filter(|a| f(a)).count() as u64;
+    let applicants = apps.len() as u64;
+    let pending = count(&|a| a.status == "submitted");
+    let refused = count(&|a| a.status == "refused");
+    let qualified = count(&|a| a.status == "qualified" || a.status == "hired");
+    let hired_apps: Vec<&Applied> = apps.iter().filter(|a| a.status == "hired").collect();
+    let hired = hired_apps.len() as u64;
+    RecruitmentFigures {
+        rounds,
+        posts,
+        places,
+        applicants,
+        applicants_per_place: if places == 0 { 0.0 } else { (applicants as f64 * 10.0 / places as f64).round() / 10.0 },
+        pending,
+        qualified,
+        refused,
+        review_pass_pct: pct(qualified, qualified + refused),
+        ticketed: count(&|a| a.ticketed),
+        sat: count(&|a| a.sat),
+        invited: count(&|a| a.invited),
+        interviewed: count(&|a| a.interviewed),
+        hired,
+        hired_by_education: tally(hired_apps.iter().map(|a| a.education.clone())),
+        hired_by_certificate: tally(hired_apps.iter().map(|a| a.certificate.clone())),
+        sentence: round_sentence(posts, places, applicants, hired),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +239,31 @@ mod tests {
                     .collect()
             },
         )
+    }
+
+    #[test]
+    fn figures_count_each_step() {
+        let a = |status: &str, sat: bool, hired_edu: &str| Applied {
+            status: status.into(),
+            ticketed: status != "submitted" && status != "refused",
+            sat,
+            invited: sat,
+            interviewed: sat,
+            education: hired_edu.into(),
+            certificate: "未持证".into(),
+        };
+        let apps = vec![
+            a("hired", true, "大学本科"),
+            a("qualified", true, "大学专科"),
+            a("refused", false, ""),
+            a("submitted", false, ""),
+        ];
+        let f = figures(1, 2, 2, &apps);
+        assert_eq!((f.applicants, f.pending, f.qualified, f.refused, f.hired), (4, 1, 2, 1, 1));
+        assert_eq!(f.applicants_per_place, 2.0);
+        assert_eq!(f.review_pass_pct, 66.7);
+        assert_eq!(f.hired_by_education, vec![("大学本科".to_string(), 1)]);
+        assert_eq!(f.sentence, "共发布招聘岗位2个、招聘2人，吸引4人报名，聘用1人");
     }
 
     proptest! {

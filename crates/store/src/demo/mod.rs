@@ -12,6 +12,7 @@ mod people;
 mod recruitment;
 mod regions;
 
+pub use hiring::{DEMO_APPLICANT_ID, DEMO_APPLICANT_PASSWORD};
 pub use load::load;
 pub use regions::{province_name, statistical_regions};
 

@@ -4,6 +4,7 @@
 pub mod applicants;
 pub mod applications;
 pub mod exams;
+pub mod figures;
 pub mod objections;
 pub mod public;
 pub mod publicity;

@@ -116,6 +116,8 @@ pub(crate) async fn page(
     if !steps.text.is_empty() || !steps.forms.is_empty() {
         p.sections.push(steps);
     }
+    let (_, figures) = store(shegong_store::recruitment::figures::of_round(&st.db, &caller.access, id).await)?;
+    p.sections.push(super::figures_view::section("figures", "统计", &figures));
     // The standings, a page of posts at a time (the Excel: all).
     let xlsx = SectionsPage::wants_xlsx(&m);
     let page = m.page.unwrap_or(1).max(1);

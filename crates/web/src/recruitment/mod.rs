@@ -9,6 +9,7 @@ pub(crate) mod applicant_api;
 pub(crate) mod apply;
 pub(crate) mod check;
 pub(crate) mod exam_pages;
+pub(crate) mod figures_view;
 pub(crate) mod jobs;
 pub(crate) mod pages;
 pub(crate) mod round_api;
@@ -93,4 +94,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(round_api::list_objections, round_api::add_objection))
         .routes(routes!(round_api::resolve_objection))
         .routes(routes!(round_api::hire))
+        .routes(routes!(round_api::round_figures))
+        .routes(routes!(round_api::year_figures))
 }

@@ -57,6 +57,11 @@ async fn list(st: &AppState, caller: &Caller, m: &Msg, typed: &JobRoundInput) ->
         ]));
     }
     p.sections.push(s);
+    let year = m.year.unwrap_or_else(|| chrono::Datelike::year(&crate::clock::today()));
+    let f = store(shegong_store::recruitment::figures::of_year(&st.db, &caller.access, year).await)?;
+    if f.rounds > 0 {
+        p.sections.push(super::figures_view::section("figures", &format!("{year}年招聘统计"), &f));
+    }
     if caller.role.may(Permission::ManageRecruitment) {
         let county = caller.scope.region().as_str();
         let mut fields = vec![];

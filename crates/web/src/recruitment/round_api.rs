@@ -274,3 +274,42 @@ pub async fn hire(
     let labels = post_labels(&st, &r).await?;
     Ok(Json(view(&a, &r.round.title, labels.get(&a.post_id).map_or("", String::as_str), false)))
 }
+
+/// 一次招聘的统计：报名人数与名额之比、各环节人数与通过率、聘用人员的学历和证书、概述
+#[utoipa::path(get, path = "/recruitment/rounds/{id}/figures", tag = "招聘", params(("id" = Uuid, Path)),
+    responses((status = 200, description = "统计", body = shegong_domain::hiring::RecruitmentFigures)))]
+pub async fn round_figures(
+    Ctx { st, caller }: Ctx,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<shegong_domain::hiring::RecruitmentFigures>> {
+    Ok(Json(shegong_store::recruitment::figures::of_round(&st.db, &caller.access, id).await?.1))
+}
+
+/// A year.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct YearQuery {
+    /// 年度（按报名开始日期）；不填为今年
+    pub year: Option<String>,
+}
+
+/// 本辖区一年的招聘统计（按报名开始日期所在年度，只计已发布的招聘）
+#[utoipa::path(get, path = "/recruitment/figures", tag = "招聘", params(YearQuery),
+    responses((status = 200, description = "统计", body = shegong_domain::hiring::RecruitmentFigures)))]
+pub async fn year_figures(
+    Ctx { st, caller }: Ctx,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<Json<shegong_domain::hiring::RecruitmentFigures>> {
+    let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => chrono::Datelike::year(&crate::clock::today()),
+        Some(y) => y.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
+            crate::error::AppError::Invalid(vec![shegong_domain::FieldError::new(
+                "year_invalid",
+                "year",
+                "年度应为2000至2100之间的年份",
+            )])
+        })?,
+    };
+    Ok(Json(shegong_store::recruitment::figures::of_year(&st.db, &caller.access, year).await?))
+}

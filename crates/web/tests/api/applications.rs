@@ -253,6 +253,17 @@ async fn the_demo_round_ended_with_its_hired_in_the_archive(app: TestApp) {
     let (s, w) = app.get_json(&t, &format!("/api/v1/workers/{worker}")).await;
     assert_eq!(s, StatusCode::OK, "{w}");
     assert_eq!(w["name"], a["name"]);
+    // Its figures, and the year's: the seeds' sentence, the steps, the hired by education.
+    let (s, f) = app.get_json(&t, &format!("/api/v1/recruitment/rounds/{id}/figures")).await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    assert_eq!(f["applicants"], 8, "{f}");
+    assert_eq!(f["hired"].as_u64(), Some(hired.len() as u64), "{f}");
+    assert!(f["sentence"].as_str().unwrap().contains("吸引8人报名"), "{f}");
+    assert!(f["hired_by_education"].as_array().is_some_and(|v| !v.is_empty()), "{f}");
+    let (_, y) = app.get_json(&t, "/api/v1/recruitment/figures?year=2026").await;
+    assert_eq!(y["rounds"], 2, "{y}");
+    let (s, _) = app.get_json(&t, "/api/v1/recruitment/figures?year=abc").await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // The publicity stays on the public page; a finished round takes no more steps.
     let page = text_of(&Client::new(), app.url(&format!("/jobs/{id}"))).await;
     assert!(page.contains("拟聘用人员公示") && page.contains("已聘用"), "{page}");
