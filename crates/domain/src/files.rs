@@ -133,7 +133,9 @@ pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
+        // Control characters, and the marks that turn text around (U+202E before `gpj.pdf` shows `fdp.jpg`).
         .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
         .take(100)
         .collect();
     if cleaned.trim().is_empty() { "材料".into() } else { cleaned.trim().to_string() }
@@ -142,6 +144,12 @@ pub fn clean_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_lose_the_marks_that_turn_text_around() {
+        assert_eq!(clean_name("\u{202e}gpj.pdf"), "gpj.pdf");
+        assert_eq!(clean_name("毕业证\u{2066}.pdf"), "毕业证.pdf");
+    }
 
     #[test]
     fn files_are_what_their_bytes_say() {

@@ -17,11 +17,12 @@ pub struct Ticket {
     pub seat: u32,
 }
 
-/// The `n`th ticket (from 0) of a round held in `county` in `year`: the county's code, the year's
-/// last two digits and a five-digit sequence (`3304812600001`), rooms of [`ROOM_SEATS`] in order.
-pub fn ticket(county: &str, year: i32, n: u32) -> Ticket {
+/// The `n`th ticket (from 0) of the county's `batch`th round of `year` (from 1): the county's code,
+/// the year's last two digits, the batch in two digits and a five-digit sequence
+/// (`330481260100001`), rooms of [`ROOM_SEATS`] in order.
+pub fn ticket(county: &str, year: i32, batch: u32, n: u32) -> Ticket {
     Ticket {
-        number: format!("{county}{:02}{:05}", year.rem_euclid(100), n + 1),
+        number: format!("{county}{:02}{:02}{:05}", year.rem_euclid(100), batch % 100, n + 1),
         room: format!("第{:02}考场", n / ROOM_SEATS + 1),
         seat: n % ROOM_SEATS + 1,
     }
@@ -199,10 +200,10 @@ mod tests {
     #[test]
     fn tickets_number_rooms_and_seats() {
         assert_eq!(
-            ticket("330481", 2026, 0),
-            Ticket { number: "3304812600001".into(), room: "第01考场".into(), seat: 1 }
+            ticket("330481", 2026, 1, 0),
+            Ticket { number: "330481260100001".into(), room: "第01考场".into(), seat: 1 }
         );
-        let t = ticket("330481", 2026, 30);
+        let t = ticket("330481", 2026, 1, 30);
         assert_eq!((t.room.as_str(), t.seat), ("第02考场", 1));
     }
 
@@ -279,8 +280,9 @@ mod tests {
         #[test]
         fn tickets_are_unique(a in 0u32..100_000, b in 0u32..100_000) {
             prop_assume!(a != b);
-            prop_assert_ne!(ticket("330481", 2026, a).number, ticket("330481", 2026, b).number);
-            let t = ticket("330481", 2026, a);
+            prop_assert_ne!(ticket("330481", 2026, 1, a).number, ticket("330481", 2026, 1, b).number);
+            prop_assert_ne!(ticket("330481", 2026, 1, a).number, ticket("330481", 2026, 2, a).number);
+            let t = ticket("330481", 2026, 1, a);
             prop_assert!((1..=ROOM_SEATS).contains(&t.seat));
         }
 

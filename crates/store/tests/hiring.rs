@@ -150,11 +150,18 @@ async fn a_round_runs_from_application_to_hire() {
         assert_eq!(applications::files_of(&db, &first).await.unwrap().len(), 1);
 
         // 资格审查: the county's, with a reason for a refusal; nobody outside sees the round.
-        let no = ReviewInput { qualified: Some(false), reason: None };
+        let no = ReviewInput { qualified: Some(false), reason: None, seen: None };
         assert_eq!(code(&review::review(&db, &street, r.id, ids[7], &no).await.unwrap_err()), "forbidden");
         assert_eq!(code(&review::review(&db, &other, r.id, ids[7], &no).await.unwrap_err()), "not_found");
         assert_eq!(fields(&review::review(&db, &county, r.id, ids[7], &no).await.unwrap_err()), ["reason"]);
-        let no = ReviewInput { qualified: Some(false), reason: Some("学历证书与所填学历不符".into()) };
+        let no = ReviewInput {
+            qualified: Some(false), reason: Some("学历证书与所填学历不符".into()), seen: None
+        };
+        // A decision on what the reviewer saw: the applicant changed it since, so it is looked at again.
+        let seen = review::get(&db, &county, r.id, ids[7]).await.unwrap().1.updated_at;
+        applications::submit(&db, &people[7], r.id, &apply("社会学", all.clone()), on).await.unwrap();
+        let stale = ReviewInput { seen: Some(seen), ..no.clone() };
+        assert_eq!(code(&review::review(&db, &county, r.id, ids[7], &stale).await.unwrap_err()), "application_changed");
         review::review(&db, &county, r.id, ids[7], &no).await.unwrap();
         assert_eq!(code(&review::review(&db, &county, r.id, ids[7], &no).await.unwrap_err()), "application_state");
         let waiting = ApplicationFilter { status: Some("submitted".into()), post: None };
@@ -167,7 +174,7 @@ async fn a_round_runs_from_application_to_hire() {
             "review_pending"
         );
         for id in &ids[..7] {
-            review::review(&db, &county, r.id, *id, &ReviewInput { qualified: Some(true), reason: None })
+            review::review(&db, &county, r.id, *id, &ReviewInput { qualified: Some(true), reason: None, seen: None })
                 .await
                 .unwrap();
         }
@@ -206,9 +213,15 @@ async fn a_round_runs_from_application_to_hire() {
         let interview_early = exams::record_scores(&db, &county, r.id, Exam::Interview, &rows(&["80"])).await;
         assert_eq!(code(&interview_early.unwrap_err()), "scores_closed");
         // Everyone holds a 中级 certificate: +5 each (海宁), so 60 + 5 = 65 is the last one called.
-        exams::record_scores(&db, &county, r.id, Exam::Written, &rows(&["90", "85", "80", "75", "70", "65", "缺考"]))
+        exams::record_scores(&db, &county, r.id, Exam::Written, &rows(&["90", "85", "80", "75", "70", "65"]))
             .await
             .unwrap();
+        // No line over a score not entered: the last ticket has none yet.
+        let e = exams::set_pass_line(&db, &county, r.id, "60").await.unwrap_err();
+        assert_eq!(code(&e), "scores_missing");
+        assert!(format!("{e:?}").contains(&tickets[6].1), "{e:?}");
+        let absent = vec![ScoreRow { ticket: tickets[6].1.clone(), score: "缺考".into() }];
+        exams::record_scores(&db, &county, r.id, Exam::Written, &absent).await.unwrap();
         exams::set_pass_line(&db, &county, r.id, "60").await.unwrap();
         let (_, s) = exams::standings(&db, &county, r.id).await.unwrap();
         let invited: Vec<&str> = s[0].rows.iter().filter(|x| x.invited).map(|x| x.name.as_str()).collect();
@@ -217,9 +230,9 @@ async fn a_round_runs_from_application_to_hire() {
         let after = exams::record_scores(&db, &county, r.id, Exam::Written, &rows(&["99"])).await;
         assert_eq!(code(&after.unwrap_err()), "scores_closed");
         // Interview scores, for those called only.
-        let absent = vec![ScoreRow { ticket: tickets[6].1.clone(), score: "90".into() }];
+        let outside = vec![ScoreRow { ticket: tickets[6].1.clone(), score: "90".into() }];
         assert_eq!(
-            code(&exams::record_scores(&db, &county, r.id, Exam::Interview, &absent).await.unwrap_err()),
+            code(&exams::record_scores(&db, &county, r.id, Exam::Interview, &outside).await.unwrap_err()),
             "not_invited"
         );
         exams::record_scores(&db, &county, r.id, Exam::Interview, &rows(&["80", "90", "95", "60", "60", "60"]))
@@ -252,6 +265,9 @@ async fn a_round_runs_from_application_to_hire() {
         steps::record_check(&db, &county, r.id, ids[1], &check(Check::Medical, false, Some("体检不合格")))
             .await
             .unwrap();
+        // Once the checks have begun, the interview scores stand.
+        let late = exams::record_scores(&db, &county, r.id, Exam::Interview, &rows(&["99"])).await;
+        assert_eq!(code(&late.unwrap_err()), "scores_closed");
         let e = steps::record_check(&db, &county, r.id, ids[3], &check(Check::Medical, true, None)).await;
         assert_eq!(code(&e.unwrap_err()), "not_selected");
         for id in [ids[2], ids[0]] {
@@ -292,6 +308,10 @@ async fn a_round_runs_from_application_to_hire() {
             "not_selected"
         );
 
+        // Service starts after the publicity, not before it.
+        let early = HireInput { start_date: Some("2026-05-15".into()) };
+        let e = steps::hire(&db, &county, r.id, ids[2], &early, d(2026, 5, 20)).await.unwrap_err();
+        assert_eq!(fields(&e), ["start_date"]);
         // The hire: the archive, the appointment and the agreement, once; the room does not change.
         let room_before = rounds::room(&db, &home, d(2026, 5, 21)).await.unwrap();
         let hired = steps::hire(&db, &county, r.id, ids[2], &hire, d(2026, 5, 20)).await.unwrap();

@@ -141,9 +141,10 @@ pub(super) async fn finished(db: &Db, county: &str, today: NaiveDate, clerk: &st
             ReviewInput {
                 qualified: Some(false),
                 reason: Some("所学专业不符合岗位要求，学历证书显示为其他专业".into()),
+                seen: None,
             }
         } else {
-            ReviewInput { qualified: Some(true), reason: None }
+            ReviewInput { qualified: Some(true), reason: None, seen: None }
         };
         review::review(db, &clerk, r.id, *id, &i).await?;
     }
@@ -205,7 +206,8 @@ pub(super) async fn open(db: &Db, county: &str, round: Uuid, today: NaiveDate, c
         // A post asking for a major some do not have refuses them: they are simply not in the demo.
         let Ok(a) = a else { continue };
         if k < 3 {
-            review::review(db, &clerk, round, a.id, &ReviewInput { qualified: Some(true), reason: None }).await?;
+            review::review(db, &clerk, round, a.id, &ReviewInput { qualified: Some(true), reason: None, seen: None })
+                .await?;
         }
     }
     Ok(())

@@ -53,11 +53,26 @@ pub async fn register(db: &Db, i: &RegisterInput) -> Result<Applicant> {
         Some(id) => super::public::announcement(db, id).await.ok(),
         None => None,
     };
-    if r.is_none() {
-        errors.push(FieldError::new("round_invalid", "round", "请从招聘公告进入报名"));
+    match &r {
+        None => errors.push(FieldError::new("round_invalid", "round", "请从招聘公告进入报名")),
+        Some(r) if r.round.status != "published" => {
+            errors.push(FieldError::new("round_closed", "round", "本次招聘已结束，不再接受报名"))
+        }
+        Some(_) => {}
     }
     let name = PersonName::parse(&i.name).map_err(|e| errors.push(e)).ok();
-    let id_number = IdNumber::parse(&i.id_number).map_err(|e| errors.push(e)).ok();
+    let today = crate::clock::today();
+    // A birth date in the number that no applicant can have (in the future, or under 16).
+    let id_number = IdNumber::parse(&i.id_number)
+        .and_then(|id| {
+            if id.birth_date() > shegong_domain::dates::birthday(today, 0) - chrono::Months::new(16 * 12) {
+                Err(FieldError::new("id_number_birth", "id_number", "身份证号码中的出生日期不对（报名人应年满16周岁）"))
+            } else {
+                Ok(id)
+            }
+        })
+        .map_err(|e| errors.push(e))
+        .ok();
     let phone = Phone::parse(&i.phone).map_err(|e| errors.push(e)).ok();
     if let Err(e) = shegong_domain::password::check(&i.password, &i.id_number, "password") {
         errors.push(e);

@@ -82,10 +82,10 @@ async fn open_round(db: &Db, who: &Applicant, round_id: Uuid, today: NaiveDate) 
     if r.round.province_code != who.province {
         return Err(StoreError::NotFound);
     }
-    if RecruitmentStatus::parse(&r.round.status) != Some(RecruitmentStatus::Published)
-        || today < r.round.apply_from
-        || today > r.round.apply_to
-    {
+    if RecruitmentStatus::parse(&r.round.status) != Some(RecruitmentStatus::Published) {
+        return Err(StoreError::Conflict(bad("round_closed", "round", "本次招聘已结束，不再接受报名或修改")));
+    }
+    if today < r.round.apply_from || today > r.round.apply_to {
         return Err(StoreError::Conflict(bad(
             "applications_closed",
             "round",
@@ -156,6 +156,11 @@ pub async fn submit(
         errors.push(e);
     }
     let id = IdNumber::parse(&who.id_number).map_err(|e| StoreError::Invalid(vec![e]))?;
+    if let Some(g) = graduated_on
+        && g < shegong_domain::dates::birthday(id.birth_date(), 14)
+    {
+        errors.push(bad("date_invalid", "graduated_on", "毕业日期与出生日期不符（毕业时应已年满14周岁）"));
+    }
     let (Some(p), Some(education), true) = (p, education, errors.is_empty()) else {
         return Err(StoreError::Invalid(errors));
     };

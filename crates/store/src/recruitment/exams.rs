@@ -19,6 +19,9 @@ use shegong_domain::{FieldError, Permission};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// A score recorded as 缺考 (absent), apart from one not entered yet (none).
+pub const ABSENT: i32 = -1;
+
 fn conflict(code: &'static str, field: &'static str, m: impl Into<String>) -> StoreError {
     StoreError::Conflict(FieldError::new(code, field, m))
 }
@@ -72,8 +75,18 @@ pub async fn issue_tickets(db: &Db, access: &Access, round_id: Uuid, today: Naiv
         .collect();
     qualified.sort();
     let year = today.year();
+    // The county's rounds ticketed before this one this year number their tickets apart.
+    let before = round::Entity::find()
+        .filter(round::Column::ProvinceCode.eq(&r.round.province_code))
+        .filter(round::Column::CountyCode.eq(&r.round.county_code))
+        .filter(round::Column::TicketsAt.gte(
+            NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today).and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+        ))
+        .count(&*txn)
+        .await?;
+    let batch = u32::try_from(before).unwrap_or(0) + 1;
     for (n, (_, id)) in qualified.iter().enumerate() {
-        let t = shegong_domain::hiring::ticket(&r.round.county_code, year, u32::try_from(n).unwrap_or(u32::MAX));
+        let t = shegong_domain::hiring::ticket(&r.round.county_code, year, batch, u32::try_from(n).unwrap_or(u32::MAX));
         app::Entity::update_many()
             .col_expr(app::Column::Ticket, Expr::value(t.number))
             .col_expr(app::Column::Room, Expr::value(t.room))
@@ -150,6 +163,21 @@ pub async fn record_scores(db: &Db, access: &Access, round_id: Uuid, exam: Exam,
         _ => Ok(()),
     };
     stage.map_err(|m| conflict("scores_closed", "rows", m))?;
+    if exam == Exam::Interview {
+        let checked = app::Entity::find()
+            .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
+            .filter(app::Column::RoundId.eq(r.round.id))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(app::Column::Medical.is_not_null())
+                    .add(app::Column::Vetting.is_not_null()),
+            )
+            .count(&*txn)
+            .await?;
+        if checked > 0 {
+            return Err(conflict("scores_closed", "rows", "体检、考察已经开始，面试成绩不能再改"));
+        }
+    }
     let ticketed: Vec<app::Model> = app::Entity::find()
         .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
         .filter(app::Column::RoundId.eq(r.round.id))
@@ -193,8 +221,9 @@ pub async fn record_scores(db: &Db, access: &Access, round_id: Uuid, exam: Exam,
             continue;
         }
         let s = row.score.trim();
+        // 缺考 is recorded as such (-1), apart from a score not entered yet.
         let score = if s.is_empty() || s == "缺考" {
-            None
+            Some(ABSENT)
         } else {
             match parse_score("score", s) {
                 Ok(h) => Some(i32::try_from(h).unwrap_or(0)),
@@ -246,6 +275,30 @@ pub async fn set_pass_line(db: &Db, access: &Access, round_id: Uuid, line: &str)
     }
     if now.pass_line.is_some() {
         return Err(conflict("pass_line_set", "pass_line", "合格分数线已经划定"));
+    }
+    // Every ticket has its score or 缺考 first: a line drawn over missing scores locks people out.
+    let missing: Vec<String> = app::Entity::find()
+        .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
+        .filter(app::Column::RoundId.eq(r.round.id))
+        .filter(app::Column::Ticket.is_not_null())
+        .filter(app::Column::Written.is_null())
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .filter_map(|a| a.ticket)
+        .collect();
+    if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(10).map(String::as_str).collect();
+        return Err(conflict(
+            "scores_missing",
+            "pass_line",
+            format!(
+                "还有{}张准考证没有笔试成绩（缺考的请录“缺考”）：{}{}",
+                missing.len(),
+                shown.join("、"),
+                if missing.len() > 10 { "等" } else { "" }
+            ),
+        ));
     }
     round::Entity::update_many()
         .col_expr(round::Column::PassLine, Expr::value(i32::try_from(h).unwrap_or(0)))
@@ -392,6 +445,31 @@ pub(super) async fn ticketed(c: &impl ConnectionTrait, r: &round::Model) -> Resu
         .await?;
     let out = upheld(c, r).await?;
     Ok((apps, out))
+}
+
+/// The one post application `id` is for, with the ticketed applications of that post only (a
+/// post's standings need nothing of the others), and the upheld objections' applicants; `None`
+/// when the application is not of this round.
+pub(super) async fn of_post(
+    c: &impl ConnectionTrait,
+    r: &Round,
+    id: Uuid,
+) -> Result<Option<(Round, Vec<app::Model>, Vec<Uuid>)>> {
+    let Some(a) = app::Entity::find_by_id((r.round.province_code.clone(), id)).one(c).await? else {
+        return Ok(None);
+    };
+    let Some(p) = r.posts.iter().find(|p| p.id == a.post_id && a.round_id == r.round.id) else {
+        return Ok(None);
+    };
+    let apps = app::Entity::find()
+        .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
+        .filter(app::Column::RoundId.eq(r.round.id))
+        .filter(app::Column::PostId.eq(p.id))
+        .filter(app::Column::Ticket.is_not_null())
+        .all(c)
+        .await?;
+    let out = upheld(c, &r.round).await?;
+    Ok(Some((Round { round: r.round.clone(), posts: vec![p.clone()] }, apps, out)))
 }
 
 /// The standings of every post of a round in the caller's reach.

@@ -78,6 +78,8 @@ pub struct ReviewInput {
     pub qualified: Option<bool>,
     /// 理由（不通过时必填，报名人可见）
     pub reason: Option<String>,
+    /// 审查时看到的报名的更新时间（updated_at）；报名此后又被修改的，409 application_changed
+    pub seen: Option<chrono::DateTime<Utc>>,
 }
 
 /// 资格审查 of one application waiting for it: qualified, or refused with the reason.
@@ -109,7 +111,20 @@ pub async fn review(db: &Db, access: &Access, round_id: Uuid, id: Uuid, i: &Revi
     let to = if qualified { ApplicationStatus::Qualified } else { ApplicationStatus::Refused };
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, &a.province_code).await?;
-    let done = app::Entity::update_many()
+    // A decision is on what the reviewer saw: an application changed since is looked at again.
+    let mut q = app::Entity::update_many();
+    if let Some(seen) = i.seen {
+        let now = app::Entity::find_by_id((a.province_code.clone(), a.id)).one(&*txn).await?;
+        if now.is_some_and(|n| n.updated_at.timestamp_micros() != seen.timestamp_micros()) {
+            return Err(StoreError::Conflict(FieldError::new(
+                "application_changed",
+                "seen",
+                "报名人刚修改了报名，请刷新后重新审查",
+            )));
+        }
+    }
+    q = q.col_expr(app::Column::UpdatedAt, Expr::value(Utc::now()));
+    let done = q
         .col_expr(app::Column::Status, Expr::value(to.as_str()))
         .col_expr(app::Column::ReviewReason, Expr::value(reason))
         .col_expr(app::Column::ReviewedBy, Expr::value(access.actor.username.clone()))
@@ -129,4 +144,10 @@ pub async fn review(db: &Db, access: &Access, round_id: Uuid, id: Uuid, i: &Revi
         .await?;
     txn.commit().await?;
     Ok(get(db, access, round_id, id).await?.1)
+}
+
+/// The first application of the round still waiting for review, if any (the next to look at).
+pub async fn next_pending(db: &Db, access: &Access, round_id: Uuid) -> Result<Option<Uuid>> {
+    let f = ApplicationFilter { status: Some(ApplicationStatus::Submitted.as_str().into()), post: None };
+    Ok(list(db, access, round_id, &f, 1, 1).await?.1.first().map(|a| a.id))
 }

@@ -3,7 +3,8 @@
 //! hire — the archive, the appointment and the service agreement made from the application in one
 //! transaction.
 
-use super::exams::{reread, running, standings_of, ticketed};
+use super::exams::{of_post, reread, running, standings_of, ticketed};
+use super::rounds::Round;
 use crate::Db;
 use crate::access::Access;
 use crate::entity::{
@@ -23,6 +24,29 @@ use uuid::Uuid;
 
 fn conflict(code: &'static str, field: &'static str, m: impl Into<String>) -> StoreError {
     StoreError::Conflict(FieldError::new(code, field, m))
+}
+
+/// Refused while someone called to the interview has no interview score (nor 缺考): the ranking
+/// would pass over them.
+fn interviews_done(rows: &[super::exams::JobStanding], apps: &[app::Model]) -> Result<()> {
+    let missing: Vec<&str> = rows
+        .iter()
+        .filter(|s| s.invited)
+        .filter(|s| apps.iter().any(|a| a.id == s.id && a.interview.is_none()))
+        .map(|s| s.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(conflict(
+        "interviews_missing",
+        "status",
+        format!(
+            "面试名单中还有{}人没有面试成绩（缺考的请录“缺考”）：{}",
+            missing.len(),
+            missing.iter().take(10).copied().collect::<Vec<_>>().join("、")
+        ),
+    ))
 }
 
 /// 体检 or 考察.
@@ -83,11 +107,12 @@ pub async fn record_check(db: &Db, access: &Access, round_id: Uuid, id: Uuid, i:
     if now.publicity_from.is_some() {
         return Err(conflict("publicity_started", "check", "拟聘用人员已经公示，体检、考察结果不能再改"));
     }
-    let (apps, out) = ticketed(&*txn, &now).await?;
-    let selected = standings_of(&policy, &r, &apps, now.pass_line, &out)
-        .into_iter()
-        .flat_map(|p| p.rows)
-        .any(|s| s.id == id && s.selected && !s.hired);
+    let now_round = Round { round: now.clone(), posts: r.posts.clone() };
+    let (post, apps, out) = of_post(&*txn, &now_round, id).await?.ok_or(StoreError::NotFound)?;
+    let rows: Vec<_> =
+        standings_of(&policy, &post, &apps, now.pass_line, &out).into_iter().flat_map(|p| p.rows).collect();
+    interviews_done(&rows, &apps)?;
+    let selected = rows.iter().any(|s| s.id == id && s.selected && !s.hired);
     if !selected {
         return Err(conflict("not_selected", "check", "只有按成绩排名进入拟聘用的人员才能录入体检、考察结果"));
     }
@@ -140,11 +165,9 @@ pub async fn start_publicity(
         return Err(conflict("publicity_started", "from", "已经在公示"));
     }
     let (apps, out) = ticketed(&*txn, &now).await?;
-    let chosen: Vec<_> = standings_of(&policy, &r, &apps, now.pass_line, &out)
-        .into_iter()
-        .flat_map(|p| p.rows)
-        .filter(|s| s.selected && !s.hired)
-        .collect();
+    let rows: Vec<_> = standings_of(&policy, &r, &apps, now.pass_line, &out).into_iter().flat_map(|p| p.rows).collect();
+    interviews_done(&rows, &apps)?;
+    let chosen: Vec<_> = rows.into_iter().filter(|s| s.selected && !s.hired).collect();
     if chosen.is_empty() {
         return Err(conflict("nobody_selected", "from", "还没有拟聘用人员（须先录入面试成绩）"));
     }
@@ -218,6 +241,14 @@ pub async fn hire(
     if today <= end {
         return Err(conflict("publicity_running", "status", format!("公示期至{end}，期满后才能办理聘用")));
     }
+    // Service starts after the publicity: an earlier date would count years never served.
+    if start <= end {
+        return Err(StoreError::invalid(FieldError::new(
+            "start_before_publicity_end",
+            "start_date",
+            format!("入职日期应在公示期满（{end}）之后"),
+        )));
+    }
     let open = objection::Entity::find()
         .filter(objection::Column::ProvinceCode.eq(&r.round.province_code))
         .filter(objection::Column::RoundId.eq(r.round.id))
@@ -228,9 +259,10 @@ pub async fn hire(
     if open.is_some() {
         return Err(conflict("objection_open", "status", "该人员有尚未处理的公示异议"));
     }
-    let (apps, out) = ticketed(&*txn, &now).await?;
+    let now_round = Round { round: now.clone(), posts: r.posts.clone() };
+    let (post, apps, out) = of_post(&*txn, &now_round, id).await?.ok_or(StoreError::NotFound)?;
     let row =
-        standings_of(&policy, &r, &apps, now.pass_line, &out).into_iter().flat_map(|p| p.rows).find(|s| s.id == id);
+        standings_of(&policy, &post, &apps, now.pass_line, &out).into_iter().flat_map(|p| p.rows).find(|s| s.id == id);
     let Some(row) = row.filter(|s| s.selected) else {
         return Err(conflict("not_selected", "status", "该人员不在拟聘用名单中"));
     };

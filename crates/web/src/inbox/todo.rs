@@ -112,6 +112,19 @@ pub(crate) async fn todo(
             }
         }
         out.push(Todo { label: "待审批的招聘计划", count: waiting, href: "/recruitment".into() });
+        // Applications waiting for 资格审查, in the rounds taking them; the first such round is linked.
+        let (mut pending, mut first) = (0, None);
+        for r in rounds.iter().filter(|r| r.status == "published") {
+            let f =
+                shegong_store::recruitment::review::ApplicationFilter { status: Some("submitted".into()), post: None };
+            let n = shegong_store::recruitment::review::list(&st.db, &caller.access, r.id, &f, 1, 1).await?.2;
+            if n > 0 {
+                pending += n as usize;
+                first.get_or_insert(r.id);
+            }
+        }
+        let href = first.map_or("/recruitment".into(), |id| format!("/recruitment/{id}/applications?kind=submitted"));
+        out.push(Todo { label: "待资格审查的报名", count: pending, href });
     }
     Ok(out)
 }

@@ -65,9 +65,22 @@ pub struct JobApplicationView {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Hundredths as points (`8550` → `85.5`).
+/// Hundredths as points (`8550` → `85.5`); 缺考 for one recorded absent.
 pub(crate) fn points(h: Option<i32>) -> Option<String> {
-    h.and_then(|h| u32::try_from(h).ok()).map(points_text)
+    match h {
+        Some(h) if h < 0 => Some("缺考".into()),
+        h => h.and_then(|h| u32::try_from(h).ok()).map(points_text),
+    }
+}
+
+/// A file's size as people read it (`512 字节`, `38.5 KB`, `2.1 MB`).
+pub(crate) fn size_text(bytes: &i32) -> String {
+    let b = f64::from(*bytes);
+    match *bytes {
+        n if n < 1024 => format!("{n} 字节"),
+        n if n < 1024 * 1024 => format!("{:.1} KB", b / 1024.0),
+        _ => format!("{:.1} MB", b / 1024.0 / 1024.0),
+    }
 }
 
 /// 合格 / 不合格 of a 体检 or 考察 result.

@@ -112,7 +112,7 @@ struct SignInPage {
     csrf: String,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub(crate) struct SignInForm {
     next: String,
@@ -137,6 +137,15 @@ async fn round_title(st: &AppState, round: &str) -> String {
 
 async fn form(st: &AppState, register: bool, status: StatusCode, error: &str, f: &SignInForm) -> PageResult {
     let csrf = users::random_token();
+    // Sent here from a round's application form: that round, for the link to register.
+    let from_next = f
+        .next
+        .strip_prefix("/jobs/")
+        .and_then(|r| r.strip_suffix("/apply"))
+        .filter(|r| uuid::Uuid::parse_str(r).is_ok())
+        .unwrap_or("");
+    let f =
+        &SignInForm { round: if f.round.is_empty() { from_next.to_string() } else { f.round.clone() }, ..f.clone() };
     let page = SignInPage {
         register,
         error: error.into(),
@@ -183,7 +192,7 @@ pub(crate) async fn guarded(
     id_number: &str,
     password: &str,
 ) -> Result<Option<Applicant>, AppError> {
-    let limits = Limit::for_login(&format!("applicant:{}", id_number.trim()), addr, None);
+    let limits = Limit::for_applicant(id_number, addr);
     let Some(attempt) = st.throttle.begin(&limits) else {
         return Err(AppError::TooManyAttempts);
     };

@@ -48,6 +48,8 @@ fn html(status: StatusCode, r: Result<String, askama::Error>) -> PageResult {
 struct ApplyPage {
     d: JobRoundDetail,
     open: bool,
+    /// The application already reviewed (its page), when it can no longer be changed.
+    reviewed: Option<Uuid>,
     name: String,
     form: ApplyForm,
     grounds: Vec<(String, bool)>,
@@ -108,6 +110,11 @@ pub(crate) const EDUCATIONS: [(&str, &str); 6] = [
 ];
 
 async fn render(a: &ApplicantCaller, id: Uuid, form: ApplyForm, errors: Vec<String>, status: StatusCode) -> PageResult {
+    let reviewed = applications::mine(&a.st.db, &a.who)
+        .await?
+        .into_iter()
+        .find(|x| x.round_id == id && x.status != "submitted")
+        .map(|x| x.id);
     let r = public::announcement(&a.st.db, id).await?;
     if r.round.province_code != a.who.province {
         return Err(AppError::NotFound.into());
@@ -119,6 +126,7 @@ async fn render(a: &ApplicantCaller, id: Uuid, form: ApplyForm, errors: Vec<Stri
     let page = ApplyPage {
         d,
         open,
+        reviewed,
         name: a.who.name.clone(),
         form,
         grounds,
@@ -306,6 +314,15 @@ pub(crate) fn scan_response(f: shegong_store::entity::application_file::Model) -
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    // Saved under its own name, not the address's.
+    let name: String = f
+        .filename
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b == b'.' { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename*=UTF-8''{name}")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
     res
 }
 

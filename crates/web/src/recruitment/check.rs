@@ -63,7 +63,7 @@ fn render(form: CheckForm, errors: Vec<String>, result: Option<Eligibility>, sta
 
 /// `GET /jobs/check?region=`.
 pub(crate) async fn page(axum::extract::Query(f): axum::extract::Query<CheckForm>) -> PageResult {
-    let form = CheckForm { region: f.region, ..Default::default() };
+    let form = CheckForm { region: f.region, reference_date: f.reference_date, ..Default::default() };
     render(form, vec![], None, StatusCode::OK)
 }
 

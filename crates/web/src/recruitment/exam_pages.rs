@@ -68,7 +68,10 @@ pub(crate) async fn page(
     let to = format!("/recruitment/{id}/exams");
     let mut steps = Section { id: "steps".into(), title: "办理".into(), ..Default::default() };
     if may && r.round.status == "published" {
-        if r.round.tickets_at.is_none() {
+        if r.round.tickets_at.is_none() && crate::clock::today() <= r.round.apply_to {
+            steps.text =
+                format!("报名截止（{}）后，全部报名审查完毕，即可在此为审查通过的人员生成准考证。", r.round.apply_to);
+        } else if r.round.tickets_at.is_none() {
             steps.text = format!("报名截止（{}）且全部报名审查完毕后，为审查通过的人员生成准考证。", r.round.apply_to);
             steps.forms.push(FormSpec {
                 action: format!("{to}/tickets"),
@@ -158,7 +161,7 @@ pub(crate) async fn page(
                 n(x.rank.map(|r| r.to_string()).unwrap_or_default()),
                 link(&x.name, format!("/recruitment/{id}/applications/{}", x.id)),
                 t(&x.ticket),
-                t(x.written.map_or("缺考".into(), points_text)),
+                t(x.written.map_or("缺考/未录".into(), points_text)),
                 t(points_text(x.bonus)),
                 t(x.interview.map(points_text).unwrap_or_default()),
                 n(total_text(x.total)),
@@ -219,7 +222,7 @@ pub(crate) async fn page(
                 });
             }
         }
-        if may && r.round.publicity_from.is_some() {
+        if may && r.round.publicity_from.is_some() && r.round.status == "published" {
             let shown: Vec<(String, String)> =
                 rows().filter(|x| x.selected && !x.hired).map(|x| (x.id.to_string(), x.name.clone())).collect();
             o.forms.push(FormSpec {

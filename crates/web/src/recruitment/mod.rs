@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/applicant/applications/{id}/files/{file_id}", get(apply::open_file))
         .route("/recruitment/{id}/applications", get(run::list_page))
+        .route("/recruitment/{id}/applications/next", get(run::next))
         .route("/recruitment/{id}/applications/{application_id}", get(run::application_page))
         .route("/recruitment/{id}/applications/{application_id}/review", post(run::review))
         .route("/recruitment/{id}/applications/{application_id}/checks", post(run::check))
@@ -81,7 +82,12 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(applicant_api::me))
         .routes(routes!(applicant_api::list, applicant_api::submit))
         .routes(routes!(applicant_api::get))
-        .routes(routes!(applicant_api::files, applicant_api::add_file))
+        .merge(
+            // A scan may be as large as its limit (axum's default body limit is 2 MB).
+            OpenApiRouter::new()
+                .routes(routes!(applicant_api::files, applicant_api::add_file))
+                .layer(axum::extract::DefaultBodyLimit::max(apply::MAX_UPLOAD)),
+        )
         .routes(routes!(round_api::list_applications))
         .routes(routes!(round_api::get_application))
         .routes(routes!(round_api::review_application))

@@ -227,7 +227,7 @@ pub(crate) async fn round_page(
         }
         Some(RecruitmentStatus::Draft) => Some(("approve", "审批通过", "审批后岗位不能再改。")),
         Some(RecruitmentStatus::Approved) => {
-            Some(("publish", "发布公告", "发布后公告在 /jobs 公开，报名按公告日期开放。"))
+            Some(("publish", "发布公告", "发布后公告在“招聘公告”公开页面上公开，报名按公告日期开放。"))
         }
         _ => None,
     };

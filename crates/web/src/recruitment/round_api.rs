@@ -108,7 +108,7 @@ pub async fn issue_tickets(Ctx { st, caller }: Ctx, Path(id): Path<Uuid>) -> Api
 /// Scores to record.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
-pub struct ScoresInput {
+pub struct JobScoresInput {
     /// written（笔试）或 interview（面试）
     pub exam: Option<Exam>,
     pub rows: Vec<ScoreRow>,
@@ -116,11 +116,11 @@ pub struct ScoresInput {
 
 /// 录入成绩（全部成功或全部不录入；笔试在划定合格分数线前，面试只录面试名单中的人）
 #[utoipa::path(post, path = "/recruitment/rounds/{id}/scores", tag = "招聘", params(("id" = Uuid, Path)),
-    request_body = ScoresInput, responses((status = 200, description = "录入条数", body = JobCount)))]
+    request_body = JobScoresInput, responses((status = 200, description = "录入条数", body = JobCount)))]
 pub async fn record_scores(
     Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
-    Json(i): Json<ScoresInput>,
+    Json(i): Json<JobScoresInput>,
 ) -> ApiResult<Json<JobCount>> {
     caller.access.require(shegong_domain::Permission::ManageRecruitment)?;
     let exam = i.exam.ok_or_else(|| {
@@ -137,18 +137,18 @@ pub async fn record_scores(
 /// The pass line.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
-pub struct PassLineInput {
+pub struct JobPassLineInput {
     /// 笔试合格分数线（含加分），如 60
     pub pass_line: String,
 }
 
 /// 划定笔试合格分数线（此后笔试成绩不能再改，面试名单按比例产生）
 #[utoipa::path(post, path = "/recruitment/rounds/{id}/pass-line", tag = "招聘", params(("id" = Uuid, Path)),
-    request_body = PassLineInput, responses((status = 200, description = "已划定", body = super::views::JobRoundView)))]
+    request_body = JobPassLineInput, responses((status = 200, description = "已划定", body = super::views::JobRoundView)))]
 pub async fn set_pass_line(
     Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
-    Json(i): Json<PassLineInput>,
+    Json(i): Json<JobPassLineInput>,
 ) -> ApiResult<Json<super::views::JobRoundView>> {
     exams::set_pass_line(&st.db, &caller.access, id, &i.pass_line).await?;
     let r = shegong_store::recruitment::rounds::get(&st.db, &caller.access, id).await?;
@@ -180,18 +180,18 @@ pub async fn record_check(
 /// The publicity's first day.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
-pub struct PublicityInput {
+pub struct JobPublicityInput {
     /// 公示开始日期，如 2026-12-01
     pub from: String,
 }
 
 /// 开始公示拟聘用人员（体检、考察均合格后；公示天数按政策）
 #[utoipa::path(post, path = "/recruitment/rounds/{id}/publicity", tag = "招聘", params(("id" = Uuid, Path)),
-    request_body = PublicityInput, responses((status = 200, description = "已开始公示", body = super::views::JobRoundView)))]
+    request_body = JobPublicityInput, responses((status = 200, description = "已开始公示", body = super::views::JobRoundView)))]
 pub async fn start_publicity(
     Ctx { st, caller }: Ctx,
     Path(id): Path<Uuid>,
-    Json(i): Json<PublicityInput>,
+    Json(i): Json<JobPublicityInput>,
 ) -> ApiResult<Json<super::views::JobRoundView>> {
     steps::start_publicity(&st.db, &caller.access, id, &i.from, crate::clock::today()).await?;
     let r = shegong_store::recruitment::rounds::get(&st.db, &caller.access, id).await?;
@@ -289,17 +289,17 @@ pub async fn round_figures(
 #[derive(Deserialize, Default, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(default)]
-pub struct YearQuery {
+pub struct JobYearQuery {
     /// 年度（按报名开始日期）；不填为今年
     pub year: Option<String>,
 }
 
 /// 本辖区一年的招聘统计（按报名开始日期所在年度，只计已发布的招聘）
-#[utoipa::path(get, path = "/recruitment/figures", tag = "招聘", params(YearQuery),
+#[utoipa::path(get, path = "/recruitment/figures", tag = "招聘", params(JobYearQuery),
     responses((status = 200, description = "统计", body = shegong_domain::hiring::RecruitmentFigures)))]
 pub async fn year_figures(
     Ctx { st, caller }: Ctx,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<JobYearQuery>,
 ) -> ApiResult<Json<shegong_domain::hiring::RecruitmentFigures>> {
     let year = match q.year.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => chrono::Datelike::year(&crate::clock::today()),

@@ -7,7 +7,7 @@ use super::round_api::post_labels;
 use crate::auth::Caller;
 use crate::page::PageResult;
 use crate::posted::Posted;
-use crate::sections::{FormSpec, Kpi, Msg, Section, SectionsPage, headers, input, link, row, select, store, t};
+use crate::sections::{FormSpec, Kpi, Msg, Section, SectionsPage, headers, hidden, input, link, row, select, store, t};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -99,7 +99,18 @@ pub(crate) async fn application_page(
 ) -> PageResult {
     let (r, a) = store(review::get(&st.db, &caller.access, id, app_id).await)?;
     let labels = post_labels(&st, &r).await?;
-    let v = view(&a, &r.round.title, labels.get(&a.post_id).map_or("", String::as_str), false);
+    // The reviewer checks the number against the ID card's scan: in full for those who may see
+    // full numbers, each view audited.
+    let full = caller.role.may(Permission::ViewFullIdNumber);
+    let v = view(&a, &r.round.title, labels.get(&a.post_id).map_or("", String::as_str), full);
+    if full {
+        shegong_store::audit::entry(&caller.actor, "recruitment.view_id_number", &r.round.county_code)
+            .target(a.id)
+            .detail("application")
+            .record(&st.db)
+            .await
+            .map_err(crate::error::AppError::from)?;
+    }
     let files = store(shegong_store::recruitment::applications::files_of(&st.db, &a).await)?;
     let mut p = SectionsPage::new(&st, &caller, "recruitment", &v.name, &m).await?;
     p.crumbs = vec![
@@ -108,6 +119,9 @@ pub(crate) async fn application_page(
         (format!("/recruitment/{id}/applications"), "报名与资格审查".into()),
     ];
     p.subtitle = format!("{} · {}", v.post, v.status_label);
+    if caller.role.may(Permission::ManageRecruitment) {
+        p.links.push((format!("/recruitment/{id}/applications/next"), "下一份待审查".into()));
+    }
     let mut facts = vec![
         ("报考岗位", v.post.clone()),
         ("性别、出生日期", format!("{} · {}", v.gender, v.birth_date)),
@@ -126,6 +140,11 @@ pub(crate) async fn application_page(
             format!("{}{}", v.status_label, v.review_reason.as_ref().map(|r| format!("：{r}")).unwrap_or_default()),
         ),
     ];
+    if let (Some(by), Some(at)) = (&a.reviewed_by, a.reviewed_at) {
+        let names =
+            shegong_store::users::signed_names(&st.db, vec![by.clone()]).await.map_err(crate::error::AppError::from)?;
+        facts.push(("审查人", format!("{} · {}", names.get(by).unwrap_or(by), shegong_domain::time::minutes_text(at))));
+    }
     if let Some(tk) = &v.ticket {
         facts.push(("准考证", format!("{tk} · {} 第{}座", v.room.clone().unwrap_or_default(), v.seat.unwrap_or(0))));
     }
@@ -176,7 +195,7 @@ pub(crate) async fn application_page(
         f.rows.push(row(vec![
             link(&x.filename, format!("/recruitment/{id}/applications/{app_id}/files/{}", x.id)),
             t(kind),
-            t(format!("{} KB", x.size / 1024)),
+            t(super::app_views::size_text(&x.size)),
         ]));
     }
     p.sections.push(f);
@@ -191,8 +210,15 @@ pub(crate) async fn application_page(
                 forms: vec![FormSpec {
                     action: format!("{to}/review"),
                     fields: vec![
-                        select("结论", "qualified", "true", yes_no("通过", "不通过")),
-                        input("理由", "reason", "note", "", 500),
+                        select(
+                            "结论",
+                            "qualified",
+                            "",
+                            [vec![(String::new(), "请选择".into())], yes_no("通过", "不通过")].concat(),
+                        ),
+                        input("理由（不通过时必填）", "reason", "note", "", 500),
+                        // What the reviewer saw: an application changed since is looked at again.
+                        hidden("seen", a.updated_at.to_rfc3339()),
                     ],
                     button: "提交审查结论".into(),
                     ..Default::default()
@@ -240,11 +266,22 @@ pub(crate) async fn application_page(
 pub(crate) async fn review(Path((id, app_id)): Path<(Uuid, Uuid)>, form: Posted) -> Response {
     let to = format!("/recruitment/{id}/applications/{app_id}");
     form.act(Permission::ManageRecruitment, &to, async |st, access, f| {
-        let i = ReviewInput { qualified: f.get("qualified").parse().ok(), reason: f.opt("reason") };
+        let seen = chrono::DateTime::parse_from_rfc3339(&f.get("seen")).ok().map(|d| d.to_utc());
+        let i = ReviewInput { qualified: f.get("qualified").parse().ok(), reason: f.opt("reason"), seen };
         let a = review::review(&st.db, access, id, app_id, &i).await?;
         Ok(format!("{}：{}", a.name, ApplicationStatus::label_of(&a.status)))
     })
     .await
+}
+
+/// `GET /recruitment/{id}/applications/next`: the next application waiting for review, or the list.
+pub(crate) async fn next(State(st): State<AppState>, caller: Caller, Path(id): Path<Uuid>) -> PageResult {
+    use axum::response::IntoResponse;
+    let to = match store(review::next_pending(&st.db, &caller.access, id).await)? {
+        Some(a) => format!("/recruitment/{id}/applications/{a}"),
+        None => format!("/recruitment/{id}/applications"),
+    };
+    Ok(axum::response::Redirect::to(&to).into_response())
 }
 
 /// `POST /recruitment/{id}/applications/{application_id}/checks`.

@@ -145,8 +145,14 @@ async fn applicants_apply_and_reach_only_their_own(app: TestApp) {
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(upload(&a, &id, pdf).await.unwrap().status(), StatusCode::CREATED);
+    // A scan of 3 MB is within its 10 MB (the API's body limit is the scan's, not 2 MB).
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(3 * 1024 * 1024, b' ');
+    big.extend_from_slice(b"\n%%EOF\n");
+    let r = upload(&a, &id, big).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
     let (_, files) = app.get_json(&a, &format!("/api/v1/applications/{id}/files")).await;
-    assert_eq!(files["total"], 1);
+    assert_eq!(files["total"], 2);
 
     // The county reviews; nobody else of the county reads applicants' data; the reason reaches the applicant.
     let (s, list) = app.get_json(&staff, &format!("/api/v1/recruitment/rounds/{round}/applications")).await;
@@ -182,7 +188,11 @@ async fn an_applicant_applies_through_the_pages(app: TestApp) {
     assert!(job.contains("我要报名"), "{job}");
     let r = c.get(app.url(&format!("/jobs/{round}/apply"))).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert!(r.headers()["location"].to_str().unwrap().starts_with("/applicant/login?next="));
+    let login = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(login.starts_with("/applicant/login?next="), "{login}");
+    // The sign-in page sent from a round offers to register for it.
+    let page = text_of(&c, app.url(&login)).await;
+    assert!(page.contains(&format!("/applicant/register?round={round}")), "{page}");
     let form = text_of(&c, app.url(&format!("/applicant/register?round={round}"))).await;
     let csrf = csrf_of(&form);
     let id = id_number(7);
@@ -202,7 +212,7 @@ async fn an_applicant_applies_through_the_pages(app: TestApp) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()["location"], format!("/jobs/{round}/apply").as_str());
     let page = text_of(&c, app.url(&format!("/jobs/{round}/apply"))).await;
-    assert!(page.contains("报名表") && page.contains("本人承诺不存在下列情形"), "{page}");
+    assert!(page.contains("报名表") && page.contains("诚信承诺"), "{page}");
     let csrf = csrf_of(&page);
     let mut body = vec![
         ("_csrf".to_string(), csrf),
