@@ -24,7 +24,8 @@ const APPLICANTS: usize = 200;
 const PASSWORD: &str = "baoming-bench-2026";
 
 async fn post(app: &axum::Router, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-    let req = Request::post(path).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap();
+    let req =
+        Request::post(path).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap();
     let res = app.clone().oneshot(req).await.unwrap();
     let code = res.status().as_u16();
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
@@ -38,7 +39,10 @@ fn id_number(n: usize) -> String {
 
 /// A round of the demo county open today with 10 posts, written directly (the plan's checks of the
 /// staffing norm are not what is measured).
-async fn open_round(db: &shegong_store::Db, today: chrono::NaiveDate) -> shegong_store::entity::recruitment_round::Model {
+async fn open_round(
+    db: &shegong_store::Db,
+    today: chrono::NaiveDate,
+) -> shegong_store::entity::recruitment_round::Model {
     use sea_orm::{ActiveModelTrait, Set};
     use shegong_store::entity::{recruitment_post as post, recruitment_round as round};
     let now = chrono::Utc::now();
@@ -114,7 +118,12 @@ async fn main() {
                                       "phone": format!("137{:08}", n), "password": PASSWORD});
         let (code, v) = post(&app, "/api/v1/applicants", body).await;
         assert_eq!(code, 201, "{v}");
-        let (code, v) = post(&app, "/api/v1/applicants/session", serde_json::json!({"id_number": id_number(n), "password": PASSWORD})).await;
+        let (code, v) = post(
+            &app,
+            "/api/v1/applicants/session",
+            serde_json::json!({"id_number": id_number(n), "password": PASSWORD}),
+        )
+        .await;
         assert_eq!(code, 200, "{v}");
         tokens.push(v["token"].as_str().unwrap().to_string());
     }

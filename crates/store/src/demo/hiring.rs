@@ -18,21 +18,22 @@ use uuid::Uuid;
 pub const DEMO_APPLICANT_ID: &str = "330481199603150049";
 pub const DEMO_APPLICANT_PASSWORD: &str = "baoming-2026";
 
+/// Even places women, odd places men: the ID numbers made for them say the same (`id_number`).
 const NAMES: [&str; 14] = [
-    "陈思远",
-    "王小燕",
-    "李子涵",
-    "张雨桐",
-    "刘浩然",
-    "杨佳怡",
-    "赵明轩",
     "黄诗琪",
-    "周宇航",
+    "陈思远",
+    "杨佳怡",
+    "刘浩然",
+    "张雨桐",
+    "赵明轩",
     "吴欣悦",
-    "徐晨阳",
+    "周宇航",
     "孙梦瑶",
-    "马俊杰",
+    "徐晨阳",
     "朱雅琳",
+    "马俊杰",
+    "李子涵",
+    "林宇辰",
 ];
 
 /// A valid ID number of the county, born in `year`, with sequence `n` (none already registered).

@@ -322,8 +322,10 @@ pub struct JobStanding {
     pub id: Uuid,
     pub name: String,
     pub ticket: String,
-    /// 笔试成绩（不含加分），百分之一分为单位；缺考为空
+    /// 笔试成绩（不含加分），百分之一分为单位；缺考或未录入为空
     pub written: Option<u32>,
+    /// 笔试缺考
+    pub absent: bool,
     /// 加分，百分之一分为单位
     pub bonus: u32,
     /// 面试成绩，百分之一分为单位
@@ -407,6 +409,7 @@ pub(super) fn standings_of(
                         name: a.name.clone(),
                         ticket: a.ticket.clone().unwrap_or_default(),
                         written: score(a.written),
+                        absent: a.written == Some(ABSENT),
                         bonus: score(Some(a.bonus)).unwrap_or(0),
                         interview: score(a.interview),
                         total: c

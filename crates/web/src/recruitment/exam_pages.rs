@@ -161,7 +161,7 @@ pub(crate) async fn page(
                 n(x.rank.map(|r| r.to_string()).unwrap_or_default()),
                 link(&x.name, format!("/recruitment/{id}/applications/{}", x.id)),
                 t(&x.ticket),
-                t(x.written.map_or("缺考/未录".into(), points_text)),
+                t(x.written.map_or(if x.absent { "缺考" } else { "未录入" }.into(), points_text)),
                 t(points_text(x.bonus)),
                 t(x.interview.map(points_text).unwrap_or_default()),
                 n(total_text(x.total)),

@@ -56,7 +56,21 @@ pub(crate) async fn list_page(
         id: "applications".into(),
         title: format!("{}（{total}人）", status.as_deref().map_or("全部报名", |k| ApplicationStatus::label_of(k))),
         text: if rows.is_empty() { "没有报名。".into() } else { String::new() },
-        headers: headers(&["姓名", "身份证号码", "报考岗位", "学历", "专业", "证书", "手机", "提交时间", "状态"]),
+        headers: headers(&[
+            "姓名",
+            "性别",
+            "出生日期",
+            "报考岗位",
+            "学历",
+            "专业",
+            "证书",
+            "手机",
+            "提交时间",
+            "状态",
+            "准考证号",
+            "考场",
+            "座位",
+        ]),
         cards: true,
         whole_export: true,
         ..Default::default()
@@ -65,7 +79,8 @@ pub(crate) async fn list_page(
         let v = view(a, &r.round.title, labels.get(&a.post_id).map_or("", String::as_str), false);
         s.rows.push(row(vec![
             link(&v.name, format!("/recruitment/{id}/applications/{}", v.id)),
-            t(&v.id_number),
+            t(&v.gender),
+            t(v.birth_date),
             t(&v.post),
             t(&v.education),
             t(&v.major),
@@ -73,6 +88,9 @@ pub(crate) async fn list_page(
             t(&v.phone),
             t(shegong_domain::time::minutes_text(v.submitted_at)),
             t(&v.status_label),
+            t(v.ticket.clone().unwrap_or_default()),
+            t(v.room.clone().unwrap_or_default()),
+            t(v.seat.map(|x| x.to_string()).unwrap_or_default()),
         ]));
     }
     let pages = total.div_ceil(PER_PAGE);
