@@ -71,6 +71,7 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("audit_log", Kind::ByProvince),
     ("id_registry", Kind::ByIdNumber),
     ("import_reservations", Kind::ByIdNumber),
+    ("applicant_accounts", Kind::ByIdNumber),
     ("seaql_migrations", Kind::Local),
 ];
 

@@ -94,12 +94,15 @@ async fn a_round_runs_from_application_to_hire() {
             password: "zhaopin-2026!".into(),
         };
         let bad = RegisterInput { round: "x".into(), id_number: "123".into(), password: "1".into(), ..register(0) };
-        assert_eq!(fields(&applicants::register(&db, &bad).await.unwrap_err()), ["round", "id_number", "password"]);
+        assert_eq!(
+            fields(&applicants::register(&db, &bad, opened).await.unwrap_err()),
+            ["round", "id_number", "password"]
+        );
         let mut people = Vec::new();
         for n in 0..8 {
-            people.push(applicants::register(&db, &register(n)).await.unwrap());
+            people.push(applicants::register(&db, &register(n), opened).await.unwrap());
         }
-        assert_eq!(code(&applicants::register(&db, &register(0)).await.unwrap_err()), "applicant_exists");
+        assert_eq!(code(&applicants::register(&db, &register(0), opened).await.unwrap_err()), "applicant_exists");
         let signed = applicants::authenticate(&db, &id_number(3), "zhaopin-2026!").await.unwrap().unwrap();
         assert_eq!(signed.id, people[3].id);
         assert!(applicants::authenticate(&db, &id_number(3), "wrong-password").await.unwrap().is_none());
@@ -144,7 +147,10 @@ async fn a_round_runs_from_application_to_hire() {
             code(&applications::add_file(&db, &people[1], ids[0], "diploma", "a.pdf", pdf.clone()).await.unwrap_err()),
             "not_found"
         );
+        let before_scan = applications::own(&db, &people[0], ids[0]).await.unwrap().updated_at;
         applications::add_file(&db, &people[0], ids[0], "diploma", "毕业证.pdf", pdf.clone()).await.unwrap();
+        // A new scan is a change: a review of what was seen before it is refused.
+        assert_ne!(applications::own(&db, &people[0], ids[0]).await.unwrap().updated_at, before_scan);
         let e = applications::add_file(&db, &people[0], ids[0], "diploma", "x.exe", b"MZ\x90\x00".to_vec()).await;
         assert_eq!(fields(&e.unwrap_err()), ["file"]);
         assert_eq!(applications::files_of(&db, &first).await.unwrap().len(), 1);
@@ -223,6 +229,9 @@ async fn a_round_runs_from_application_to_hire() {
         let absent = vec![ScoreRow { ticket: tickets[6].1.clone(), score: "缺考".into() }];
         exams::record_scores(&db, &county, r.id, Exam::Written, &absent).await.unwrap();
         exams::set_pass_line(&db, &county, r.id, "60").await.unwrap();
+        // 缺考 is recorded, not counted as sitting the exam.
+        let (_, f) = shegong_store::recruitment::figures::of_round(&db, &county, r.id).await.unwrap();
+        assert_eq!((f.ticketed, f.sat), (7, 6));
         let (_, s) = exams::standings(&db, &county, r.id).await.unwrap();
         let invited: Vec<&str> = s[0].rows.iter().filter(|x| x.invited).map(|x| x.name.as_str()).collect();
         assert_eq!(invited.len(), 6, "{invited:?}");

@@ -46,8 +46,8 @@ impl Limit {
     }
 
     /// The limits of a login attempt: a known device's own, else the username's and the address's.
-    /// An applicant's sign-in: their ID number's failures, and a far higher bound per address than
-    /// staff have (applicants of a whole school or office may sign in from one address near a deadline).
+    /// An applicant's sign-in: their ID number's failures, and a higher bound per address than staff
+    /// have (applicants of a whole school or office may sign in from one address near a deadline).
     pub fn for_applicant(id_number: &str, addr: Option<std::net::SocketAddr>) -> Vec<Limit> {
         let mut v = vec![Limit {
             key: format!("a:{}", id_number.trim().to_uppercase().chars().take(32).collect::<String>()),
@@ -55,7 +55,7 @@ impl Limit {
             personal: true,
         }];
         if let Some(a) = addr {
-            v.push(Limit { key: format!("aip:{}", a.ip()), max: ADDRESS_FAILURES * 10, personal: false });
+            v.push(Limit { key: format!("aip:{}", a.ip()), max: ADDRESS_FAILURES * 3, personal: false });
         }
         v
     }

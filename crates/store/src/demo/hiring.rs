@@ -43,7 +43,7 @@ fn id_number(year: i32, n: u32) -> String {
     format!("{first}{c}")
 }
 
-async fn register(db: &Db, round: Uuid, name: &str, id: &str, n: u32) -> Result<Applicant> {
+async fn register(db: &Db, round: Uuid, name: &str, id: &str, n: u32, on: NaiveDate) -> Result<Applicant> {
     let input = RegisterInput {
         round: round.to_string(),
         name: name.into(),
@@ -51,7 +51,7 @@ async fn register(db: &Db, round: Uuid, name: &str, id: &str, n: u32) -> Result<
         phone: format!("1385730{:04}", 1000 + n),
         password: DEMO_APPLICANT_PASSWORD.into(),
     };
-    applicants::register(db, &input).await
+    applicants::register(db, &input, on).await
 }
 
 fn application(post: Uuid, n: u32, grounds: &[String]) -> ApplicationInput {
@@ -131,7 +131,7 @@ pub(super) async fn finished(db: &Db, county: &str, today: NaiveDate, clerk: &st
     let mut ids = Vec::new();
     for (n, name) in NAMES.iter().take(8).enumerate() {
         let n = n as u32;
-        let who = register(db, r.id, name, &id_number(1994 + (n % 5) as i32, n), n).await?;
+        let who = register(db, r.id, name, &id_number(1994 + (n % 5) as i32, n), n, start + Duration::days(3)).await?;
         let post = posts[n as usize % posts.len()];
         ids.push(
             applications::submit(db, &who, r.id, &application(post, n, &grounds), start + Duration::days(3)).await?.id,
@@ -197,11 +197,11 @@ pub(super) async fn open(db: &Db, county: &str, round: Uuid, today: NaiveDate, c
     let r = rounds::get(db, &clerk, round).await?;
     let Some(first) = r.posts.first().map(|p| p.id) else { return Ok(()) };
     let grounds = crate::recruitment::policy_for(db, county, r.round.reference_date).await?.barring_grounds.clone();
-    let me = register(db, round, "王小燕", DEMO_APPLICANT_ID, 99).await?;
+    let me = register(db, round, "王小燕", DEMO_APPLICANT_ID, 99, today).await?;
     applications::submit(db, &me, round, &application(first, 0, &grounds), today).await?;
     for (k, name) in NAMES.iter().skip(8).enumerate() {
         let n = 20 + k as u32;
-        let who = register(db, round, name, &id_number(1995 + (k % 4) as i32, n), n).await?;
+        let who = register(db, round, name, &id_number(1995 + (k % 4) as i32, n), n, today).await?;
         let post = r.posts[k % r.posts.len()].id;
         let a = applications::submit(db, &who, round, &application(post, n, &grounds), today).await;
         // A post asking for a major some do not have refuses them: they are simply not in the demo.

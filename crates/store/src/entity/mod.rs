@@ -3,6 +3,7 @@
 pub mod agreement;
 pub mod api_token;
 pub mod applicant;
+pub mod applicant_account;
 pub mod applicant_session;
 pub mod application;
 pub mod application_file;

@@ -12,7 +12,14 @@ use super::{
 pub(super) const STEPS: &[Step] = &[
     province("applicants", "id_number:s18 name:s40 phone:s20 password_hash:str created_at:ts", ""),
     Unique("idx_applicants_id_number", "applicants", "province_code id_number"),
-    Index("idx_applicants_sign_in", "applicants", "id_number"),
+    // Where an ID number has accounts, for signing in by the number alone: split by ID number on
+    // Citus, so that a sign-in reads one shard, not every province's.
+    Create(TableDef {
+        name: "applicant_accounts",
+        cols: "id_number:s18 province_code:s2 applicant_id:uuid",
+        key: "id_number province_code",
+        ..TABLE
+    }),
     Create(TableDef {
         name: "applicant_sessions",
         cols: "token_hash:s64* province_code:s2 applicant_id:uuid csrf_token:s64 created_at:ts expires_at:ts",

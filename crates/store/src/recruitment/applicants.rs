@@ -3,7 +3,7 @@
 //! their own. An applicant reaches nothing but their own applications.
 
 use crate::Db;
-use crate::entity::{applicant, applicant_session as session};
+use crate::entity::{applicant, applicant_account as account, applicant_session as session};
 use crate::error::{Result, StoreError};
 use crate::users::{DUMMY_HASH, SESSION_HOURS, hash_password, hash_token, random_token, verify_password};
 use chrono::{Duration, Utc};
@@ -44,9 +44,9 @@ pub struct RegisterInput {
     pub password: String,
 }
 
-/// Registers an applicant for the province of an announced round. The same ID number registers
-/// once per province.
-pub async fn register(db: &Db, i: &RegisterInput) -> Result<Applicant> {
+/// Registers an applicant for the province of an announced round still taking applications on
+/// `today`. The same ID number registers once per province.
+pub async fn register(db: &Db, i: &RegisterInput, today: chrono::NaiveDate) -> Result<Applicant> {
     let mut errors = Vec::new();
     let round = Uuid::parse_str(i.round.trim()).ok();
     let r = match round {
@@ -58,10 +58,14 @@ pub async fn register(db: &Db, i: &RegisterInput) -> Result<Applicant> {
         Some(r) if r.round.status != "published" => {
             errors.push(FieldError::new("round_closed", "round", "本次招聘已结束，不再接受报名"))
         }
+        Some(r) if today > r.round.apply_to => errors.push(FieldError::new(
+            "applications_closed",
+            "round",
+            format!("本次招聘的报名已于{}截止", r.round.apply_to),
+        )),
         Some(_) => {}
     }
     let name = PersonName::parse(&i.name).map_err(|e| errors.push(e)).ok();
-    let today = crate::clock::today();
     // A birth date in the number that no applicant can have (in the future, or under 16).
     let id_number = IdNumber::parse(&i.id_number)
         .and_then(|id| {
@@ -99,9 +103,17 @@ pub async fn register(db: &Db, i: &RegisterInput) -> Result<Applicant> {
             "该身份证号码已注册报名账号，请直接登录",
         )));
     }
+    let id = Uuid::now_v7();
+    account::ActiveModel {
+        id_number: Set(id_number.to_string()),
+        province_code: Set(province.clone()),
+        applicant_id: Set(id),
+    }
+    .insert(&*txn)
+    .await?;
     let m = applicant::ActiveModel {
         province_code: Set(province),
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         id_number: Set(id_number.to_string()),
         name: Set(name.as_str().to_string()),
         phone: Set(phone.as_str().to_string()),
@@ -120,8 +132,12 @@ pub async fn authenticate(db: &Db, id_number: &str, password: &str) -> Result<Op
         return Ok(None);
     }
     let id = id_number.trim().to_ascii_uppercase();
-    // One account per province the person applied in: the password picks theirs.
-    let accounts = applicant::Entity::find().filter(applicant::Column::IdNumber.eq(id)).all(&db.conn).await?;
+    // One account per province the person applied in (found by the number, then read in its
+    // province): the password picks theirs.
+    let mut accounts = Vec::new();
+    for a in account::Entity::find().filter(account::Column::IdNumber.eq(id)).all(&db.conn).await? {
+        accounts.extend(applicant::Entity::find_by_id((a.province_code, a.applicant_id)).one(&db.conn).await?);
+    }
     let password = password.to_string();
     let found = tokio::task::spawn_blocking(move || {
         if accounts.is_empty() {

@@ -339,6 +339,13 @@ pub async fn add_file(
     if q.count(&*txn).await? >= MAX_FILES {
         return Err(StoreError::invalid(bad("file_too_many", "file", format!("每份报名最多上传{MAX_FILES}份材料"))));
     }
+    // A new scan is a change the reviewer must have seen (see `review::review`'s `seen`).
+    app::Entity::update_many()
+        .col_expr(app::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .filter(app::Column::ProvinceCode.eq(&a.province_code))
+        .filter(app::Column::Id.eq(a.id))
+        .exec(&*txn)
+        .await?;
     let m = file::ActiveModel {
         province_code: Set(a.province_code.clone()),
         id: Set(Uuid::now_v7()),

@@ -7,7 +7,7 @@ use super::applications::facts;
 use super::rounds::{Round, get as get_round};
 use crate::Db;
 use crate::access::Access;
-use crate::entity::{application as app, recruitment_objection as objection, recruitment_round as round};
+use crate::entity::{application as app, recruitment_round as round};
 use crate::error::{Result, StoreError};
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -163,8 +163,9 @@ pub async fn record_scores(db: &Db, access: &Access, round_id: Uuid, exam: Exam,
         _ => Ok(()),
     };
     stage.map_err(|m| conflict("scores_closed", "rows", m))?;
-    if exam == Exam::Interview {
-        let checked = app::Entity::find()
+    // A post whose 体检/考察 have begun keeps its interview scores (the other posts' stay open).
+    let checked: std::collections::HashSet<Uuid> = if exam == Exam::Interview {
+        app::Entity::find()
             .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
             .filter(app::Column::RoundId.eq(r.round.id))
             .filter(
@@ -172,12 +173,14 @@ pub async fn record_scores(db: &Db, access: &Access, round_id: Uuid, exam: Exam,
                     .add(app::Column::Medical.is_not_null())
                     .add(app::Column::Vetting.is_not_null()),
             )
-            .count(&*txn)
-            .await?;
-        if checked > 0 {
-            return Err(conflict("scores_closed", "rows", "体检、考察已经开始，面试成绩不能再改"));
-        }
-    }
+            .all(&*txn)
+            .await?
+            .into_iter()
+            .map(|a| a.post_id)
+            .collect()
+    } else {
+        Default::default()
+    };
     let ticketed: Vec<app::Model> = app::Entity::find()
         .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
         .filter(app::Column::RoundId.eq(r.round.id))
@@ -208,6 +211,14 @@ pub async fn record_scores(db: &Db, access: &Access, round_id: Uuid, exam: Exam,
         };
         if !seen.insert(t) {
             errors.push(FieldError::new("ticket_repeated", "rows", format!("第{}行：准考证号{t}重复", n + 1)));
+            continue;
+        }
+        if checked.contains(&a.post_id) {
+            errors.push(FieldError::new(
+                "scores_closed",
+                "rows",
+                format!("第{}行：{}（{t}）所报岗位的体检、考察已经开始，面试成绩不能再改", n + 1, a.name),
+            ));
             continue;
         }
         if let Some(inv) = &invited
@@ -438,62 +449,12 @@ pub(super) fn standings_of(
         .collect()
 }
 
-/// The applications holding tickets in a round, and the upheld objections' applicants.
-pub(super) async fn ticketed(c: &impl ConnectionTrait, r: &round::Model) -> Result<(Vec<app::Model>, Vec<Uuid>)> {
-    let apps = app::Entity::find()
-        .filter(app::Column::ProvinceCode.eq(&r.province_code))
-        .filter(app::Column::RoundId.eq(r.id))
-        .filter(app::Column::Ticket.is_not_null())
-        .all(c)
-        .await?;
-    let out = upheld(c, r).await?;
-    Ok((apps, out))
-}
-
-/// The one post application `id` is for, with the ticketed applications of that post only (a
-/// post's standings need nothing of the others), and the upheld objections' applicants; `None`
-/// when the application is not of this round.
-pub(super) async fn of_post(
-    c: &impl ConnectionTrait,
-    r: &Round,
-    id: Uuid,
-) -> Result<Option<(Round, Vec<app::Model>, Vec<Uuid>)>> {
-    let Some(a) = app::Entity::find_by_id((r.round.province_code.clone(), id)).one(c).await? else {
-        return Ok(None);
-    };
-    let Some(p) = r.posts.iter().find(|p| p.id == a.post_id && a.round_id == r.round.id) else {
-        return Ok(None);
-    };
-    let apps = app::Entity::find()
-        .filter(app::Column::ProvinceCode.eq(&r.round.province_code))
-        .filter(app::Column::RoundId.eq(r.round.id))
-        .filter(app::Column::PostId.eq(p.id))
-        .filter(app::Column::Ticket.is_not_null())
-        .all(c)
-        .await?;
-    let out = upheld(c, &r.round).await?;
-    Ok(Some((Round { round: r.round.clone(), posts: vec![p.clone()] }, apps, out)))
-}
-
 /// The standings of every post of a round in the caller's reach.
 pub async fn standings(db: &Db, access: &Access, round_id: Uuid) -> Result<(Round, Vec<PostStandings>)> {
     access.require(Permission::ManageRecruitment)?;
     let r = get_round(db, access, round_id).await?;
     let policy = super::policy_for(db, &r.round.county_code, r.round.reference_date).await?;
-    let (apps, out) = ticketed(&db.conn, &r.round).await?;
+    let (apps, out) = super::reads::ticketed(&db.conn, &r.round).await?;
     let s = standings_of(&policy, &r, &apps, r.round.pass_line, &out);
     Ok((r, s))
-}
-
-/// The applicants an upheld objection keeps from being hired.
-pub(super) async fn upheld(c: &impl ConnectionTrait, r: &round::Model) -> Result<Vec<Uuid>> {
-    Ok(objection::Entity::find()
-        .filter(objection::Column::ProvinceCode.eq(&r.province_code))
-        .filter(objection::Column::RoundId.eq(r.id))
-        .filter(objection::Column::Upheld.eq(true))
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|o| o.application_id)
-        .collect())
 }

@@ -2,7 +2,8 @@
 //! each place, how many passed each step, who was hired by education and certificate, and the
 //! seeds' sentence ("共发布招聘岗位52个、招聘60人，吸引1200人报名").
 
-use super::exams::{standings_of, upheld};
+use super::exams::standings_of;
+use super::reads::upheld;
 use super::rounds::{Round, get as get_round};
 use crate::Db;
 use crate::access::Access;
@@ -36,9 +37,10 @@ async fn applied(db: &Db, r: &Round) -> Result<Vec<Applied>> {
         .map(|a| Applied {
             status: a.status.clone(),
             ticketed: a.ticket.is_some(),
-            sat: a.written.is_some(),
+            // 缺考 is recorded (as a negative score) but is no sitting.
+            sat: a.written.is_some_and(|w| w >= 0),
             invited: invited.contains(&a.id),
-            interviewed: a.interview.is_some(),
+            interviewed: a.interview.is_some_and(|i| i >= 0),
             education: EDUCATION.name(&a.education_code).unwrap_or("其他").to_string(),
             certificate: a
                 .certificate

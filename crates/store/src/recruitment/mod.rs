@@ -8,6 +8,7 @@ pub mod figures;
 pub mod objections;
 pub mod public;
 pub mod publicity;
+pub(crate) mod reads;
 pub mod review;
 pub mod rounds;
 pub mod steps;

@@ -2,7 +2,8 @@
 //! them within the publicity's days, and resolved — one upheld takes the person out (the next
 //! ranked moves up) and ends the publicity, to be started again.
 
-use super::exams::{running, standings_of, ticketed};
+use super::exams::{running, standings_of};
+use super::reads::ticketed;
 use crate::Db;
 use crate::access::Access;
 use crate::entity::{recruitment_objection as objection, recruitment_round as round};

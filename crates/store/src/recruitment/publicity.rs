@@ -29,7 +29,7 @@ pub async fn publicity(db: &Db, id: Uuid, today: chrono::NaiveDate) -> Result<Ve
         return Ok(vec![]);
     }
     let policy = super::policy_for(db, &r.round.county_code, r.round.reference_date).await?;
-    let (apps, out) = super::exams::ticketed(&db.conn, &r.round).await?;
+    let (apps, out) = super::reads::ticketed(&db.conn, &r.round).await?;
     let shown = super::exams::standings_of(&policy, &r, &apps, r.round.pass_line, &out);
     let by_id: std::collections::HashMap<Uuid, &crate::entity::application::Model> =
         apps.iter().map(|a| (a.id, a)).collect();

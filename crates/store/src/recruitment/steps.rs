@@ -3,7 +3,8 @@
 //! hire — the archive, the appointment and the service agreement made from the application in one
 //! transaction.
 
-use super::exams::{of_post, reread, running, standings_of, ticketed};
+use super::exams::{reread, running, standings_of};
+use super::reads::{of_post, ticketed};
 use super::rounds::Round;
 use crate::Db;
 use crate::access::Access;

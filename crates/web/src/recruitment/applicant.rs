@@ -246,7 +246,7 @@ pub(crate) async fn register(State(st): State<AppState>, headers: HeaderMap, For
         phone: f.phone.clone(),
         password: f.password.clone(),
     };
-    let who = match applicants::register(&st.db, &input).await {
+    let who = match applicants::register(&st.db, &input, crate::clock::today()).await {
         Ok(a) => a,
         Err(StoreError::Invalid(errors)) => {
             let msg: Vec<String> = errors.into_iter().map(|e| e.message).collect();

@@ -36,7 +36,7 @@ fn account(a: &applicants::Applicant) -> ApplicantView {
     responses((status = 201, description = "已注册", body = ApplicantView),
         (status = 409, description = "该身份证号码已注册", body = crate::error::ErrorBody)))]
 pub async fn register(State(st): State<AppState>, Json(i): Json<RegisterInput>) -> ApiResult<Response> {
-    let a = applicants::register(&st.db, &i).await?;
+    let a = applicants::register(&st.db, &i, crate::clock::today()).await?;
     Ok((StatusCode::CREATED, Json(account(&a))).into_response())
 }
 
