@@ -259,6 +259,19 @@ pub async fn own(db: &Db, who: &Applicant, id: Uuid) -> Result<app::Model> {
         .ok_or(StoreError::NotFound)
 }
 
+/// Whether an objection in the publicity against `a` was found true (the applicant is not hired).
+pub async fn struck(db: &Db, a: &app::Model) -> Result<bool> {
+    use crate::entity::recruitment_objection as objection;
+    Ok(objection::Entity::find()
+        .filter(objection::Column::ProvinceCode.eq(&a.province_code))
+        .filter(objection::Column::RoundId.eq(a.round_id))
+        .filter(objection::Column::ApplicationId.eq(a.id))
+        .filter(objection::Column::Upheld.eq(true))
+        .count(&db.conn)
+        .await?
+        > 0)
+}
+
 /// A kept scan without its bytes.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ScanInfo {

@@ -26,7 +26,13 @@ pub(crate) async fn labels(st: &AppState, round_id: Uuid) -> Result<(String, Has
     let (d, _) = detail(st, &r.round, &r.posts).await?;
     Ok((
         d.round.title.clone(),
-        d.post_list.iter().map(|p| (p.id, format!("{} · {}", p.community_name, p.title))).collect(),
+        d.post_list
+            .iter()
+            .map(|p| {
+                let dedicated = if p.dedicated { "（专设社工岗）" } else { "" };
+                (p.id, format!("{} · {}{dedicated}", p.community_name, p.title))
+            })
+            .collect(),
     ))
 }
 
@@ -221,6 +227,8 @@ struct ApplicationPage {
     medical: &'static str,
     vetting: &'static str,
     submitted: String,
+    /// An objection in the publicity was found true: not to be hired.
+    struck: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -239,7 +247,9 @@ async fn application_page(
     let x = applications::own(&a.st.db, &a.who, id).await?;
     let files = applications::files_of(&a.st.db, &x).await?;
     let v = own_view(&a.st, &x).await?;
+    let struck = applications::struck(&a.st.db, &x).await?;
     let page = ApplicationPage {
+        struck,
         submitted: shegong_domain::time::minutes_text(v.submitted_at),
         medical: passed_label(v.medical.as_deref()),
         vetting: passed_label(v.vetting.as_deref()),

@@ -25,7 +25,10 @@ pub(crate) async fn post_labels(st: &crate::state::AppState, r: &Round) -> ApiRe
         shegong_store::regions::names(&st.db.conn, r.posts.iter().map(|p| p.community_code.clone()).collect()).await?;
     Ok(r.posts
         .iter()
-        .map(|p| (p.id, format!("{} · {}", names.get(&p.community_code).map_or("", String::as_str), p.title)))
+        .map(|p| {
+            let dedicated = if p.dedicated { "（专设社工岗）" } else { "" };
+            (p.id, format!("{} · {}{dedicated}", names.get(&p.community_code).map_or("", String::as_str), p.title))
+        })
         .collect())
 }
 
