@@ -123,7 +123,7 @@ pub(crate) async fn page(
     p.sections.push(super::figures_view::section("figures", "统计", &figures));
     // The standings, a page of posts at a time (the Excel: all).
     let xlsx = SectionsPage::wants_xlsx(&m);
-    let page = m.page.unwrap_or(1).max(1);
+    let page = m.page.unwrap_or(1).clamp(1, crate::extract::MAX_PAGE);
     let pages = (all.len() as u64).div_ceil(POSTS_PER_PAGE).max(1);
     let shown: Vec<_> = if xlsx {
         all.iter().collect()

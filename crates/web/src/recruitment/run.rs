@@ -28,7 +28,7 @@ pub(crate) async fn list_page(
 ) -> PageResult {
     let status = m.kind.clone().filter(|k| ApplicationStatus::parse(k).is_some());
     let xlsx = SectionsPage::wants_xlsx(&m);
-    let page = if xlsx { 1 } else { m.page.unwrap_or(1).max(1) };
+    let page = if xlsx { 1 } else { m.page.unwrap_or(1).clamp(1, crate::extract::MAX_PAGE) };
     let per_page = if xlsx { 100_000 } else { PER_PAGE };
     let filter = ApplicationFilter { status: status.clone(), post: None };
     let (r, rows, total) = store(review::list(&st.db, &caller.access, id, &filter, page, per_page).await)?;

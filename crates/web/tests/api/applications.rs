@@ -263,6 +263,11 @@ async fn the_demo_round_ended_with_its_hired_in_the_archive(app: TestApp) {
     let (s, w) = app.get_json(&t, &format!("/api/v1/workers/{worker}")).await;
     assert_eq!(s, StatusCode::OK, "{w}");
     assert_eq!(w["name"], a["name"]);
+    // A page number beyond any list is the last page's neighbour, not an overflow.
+    for page in ["exams", "applications"] {
+        let r = app.get(&t, &format!("/recruitment/{id}/{page}?page=18446744073709551615")).await;
+        assert_eq!(r.status(), StatusCode::OK, "{page}");
+    }
     // Its figures, and the year's: the seeds' sentence, the steps, the hired by education.
     let (s, f) = app.get_json(&t, &format!("/api/v1/recruitment/rounds/{id}/figures")).await;
     assert_eq!(s, StatusCode::OK, "{f}");
