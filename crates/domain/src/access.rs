@@ -48,6 +48,10 @@ pub enum Permission {
     ManageReserves,
     /// Staff the grids: 网格员, 包格两委, 联户长, 网格党小组.
     ManageGrids,
+    /// Keep the household register (户) of grids: add, edit, import.
+    ManageHouseholds,
+    /// Work among residents: record visits (走访、排查、巡查、谈心) and micro-wishes (微心愿).
+    ServeResidents,
     /// Keep the county's departments (职能部门) and the categories of events each handles.
     ManageDepartments,
     /// Plan, approve and publish recruitment rounds (招聘).
@@ -69,7 +73,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 20] = [
+    pub const ALL: [Permission; 22] = [
         Self::EditArchive,
         Self::CorrectIdNumber,
         Self::ExitWorker,
@@ -81,6 +85,8 @@ impl Permission {
         Self::ManageTraining,
         Self::ManageReserves,
         Self::ManageGrids,
+        Self::ManageHouseholds,
+        Self::ServeResidents,
         Self::ManageDepartments,
         Self::ManageRecruitment,
         Self::ApplyPolicy,
@@ -106,6 +112,8 @@ impl Permission {
             Self::ManageTraining => "只有民政管理员可以组织培训",
             Self::ManageReserves => "您的角色不能维护后备力量",
             Self::ManageGrids => "您的角色不能调整网格人员",
+            Self::ManageHouseholds => "您的角色不能维护住户信息",
+            Self::ServeResidents => "您的角色不能登记走访和微心愿",
             Self::ManageDepartments => "只有县（市、区）以上民政部门管理员可以维护职能部门",
             Self::ManageRecruitment => "招聘由县（市、区）以上民政部门组织",
             Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
@@ -128,7 +136,10 @@ impl Role {
         let auditor = self == Self::Auditor;
         let department = self == Self::Department;
         match p {
-            EditArchive | ResolveCorrection | ScoreAssessment | ManageReserves | ManageGrids => admin || head,
+            EditArchive | ResolveCorrection | ScoreAssessment | ManageReserves | ManageGrids | ManageHouseholds => {
+                admin || head
+            }
+            ServeResidents => admin || head || self == Self::Worker,
             CorrectIdNumber | ExitWorker | ManageAssessment | ManageTraining | ApplyPolicy | RunPayroll
             | ManageUsers => admin,
             RequestCorrection => !auditor && !department,

@@ -20,6 +20,7 @@ pub mod events;
 pub mod files;
 pub mod grids;
 pub mod hiring;
+pub mod households;
 pub mod id_number;
 pub mod password;
 pub mod pay;
@@ -37,6 +38,8 @@ pub mod stats;
 pub mod status;
 pub mod text;
 pub mod time;
+pub mod visits;
+pub mod wishes;
 pub mod worker;
 
 pub use access::{Permission, Role, Scope};

@@ -220,6 +220,9 @@ pub struct Policy {
     /// 招聘: eligibility, bonuses, the interview ratio and the weights (the shipped default when the
     /// file has no `[recruitment]`).
     pub recruitment: crate::recruitment::RecruitmentPolicy,
+    /// 服务群众: visits, patrols, care households, service roles, the window (the shipped default
+    /// when the file has no `[service]`).
+    pub service: crate::visits::ServicePolicy,
 }
 
 /// The TOML reader's reason for refusing a file, in Chinese: the usual ones word by word, any
@@ -320,6 +323,8 @@ struct RawPolicy {
     events: Option<Spanned<crate::event_policy::RawEvents>>,
     #[serde(default)]
     recruitment: Option<Spanned<crate::recruitment::RecruitmentPolicy>>,
+    #[serde(default)]
+    service: Option<Spanned<crate::visits::ServicePolicy>>,
 }
 
 #[derive(Deserialize)]
@@ -517,9 +522,19 @@ impl RawPolicy {
             }
             None => crate::recruitment::RecruitmentPolicy::default(),
         };
+        let service = match self.service {
+            Some(r) => {
+                let line = span_line(r.span(), text);
+                let r = r.into_inner();
+                r.check().map_err(|message| PolicyError { line, message })?;
+                r
+            }
+            None => crate::visits::ServicePolicy::default(),
+        };
         Ok(Policy {
             events,
             recruitment,
+            service,
             name,
             title: self.title.trim().to_string(),
             source: self.source.get_ref().trim().to_string(),

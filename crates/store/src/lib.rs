@@ -28,6 +28,7 @@ pub mod recruitment;
 pub mod region_names;
 pub mod regions;
 pub mod reserves;
+pub mod residents;
 pub mod rounds;
 pub mod scan;
 pub mod search;

@@ -9,6 +9,7 @@ mod write;
 
 pub use coverage::{CoverageReport, CoverageRow, coverage};
 pub use import::{HEADINGS as IMPORT_HEADINGS, ImportOutcome, MAX_LINES, import};
+pub(crate) use write::grid_in_scope;
 pub use write::{DutyInput, Households, add, end};
 
 use crate::Db;

@@ -62,7 +62,7 @@ impl Households {
 }
 
 /// A grid in scope, by code (not found otherwise).
-pub(super) async fn grid_in_scope(db: &impl ConnectionTrait, scope: &Scope, code: &str) -> Result<region::Model> {
+pub(crate) async fn grid_in_scope(db: &impl ConnectionTrait, scope: &Scope, code: &str) -> Result<region::Model> {
     let code = RegionCode::parse(code).map_err(|_| StoreError::NotFound)?;
     if code.level() != RegionLevel::Grid || !scope.allows_region(code.as_str()) || scope.only_worker().is_some() {
         return Err(StoreError::NotFound);

@@ -38,6 +38,7 @@ mod m0030_token_source;
 mod m0031_departments;
 mod m0032_recruitment;
 mod m0033_applications;
+mod m0034_service;
 
 pub struct Migrator;
 
@@ -85,6 +86,7 @@ impl MigratorTrait for Migrator {
             m0031_departments,
             m0032_recruitment,
             m0033_applications,
+            m0034_service,
         ]
     }
 }

@@ -1,0 +1,207 @@
+//! Households (户) of a grid: what a household's row holds, checked whole, and how it is shown to
+//! those who may not see residents' personal data (张*, 139****1234).
+
+use crate::FieldError;
+use crate::event_access::{mask_name, mask_phone, phone_digits};
+use crate::visits::ServicePolicy;
+
+/// A household as typed, before it is checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HouseholdDraft {
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub head_name: String,
+    pub phone: String,
+    pub members: String,
+    /// Tags as typed: separated by `、`, `,`, `，`, `;` or spaces.
+    pub tags: String,
+}
+
+/// A household checked: trimmed, the members a number, the tags the policy's, in its order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdFacts {
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+    pub head_name: String,
+    pub phone: Option<String>,
+    pub members: i32,
+    pub tags: Vec<String>,
+}
+
+impl HouseholdFacts {
+    /// `3幢2单元501室` (what is given of it).
+    pub fn address(&self) -> String {
+        address(&self.building, &self.unit, &self.room)
+    }
+
+    /// The tags as stored: `、`-joined.
+    pub fn tags_text(&self) -> String {
+        self.tags.join("、")
+    }
+}
+
+/// `3幢2单元501室`: a part that already ends with its word keeps it.
+pub fn address(building: &str, unit: &str, room: &str) -> String {
+    let part = |v: &str, word: &str, alt: &[&str]| {
+        if v.is_empty() || v.ends_with(word) || alt.iter().any(|a| v.ends_with(a)) {
+            v.to_string()
+        } else {
+            format!("{v}{word}")
+        }
+    };
+    format!(
+        "{}{}{}",
+        part(building, "幢", &["栋", "号楼", "楼", "组", "号"]),
+        part(unit, "单元", &[]),
+        part(room, "室", &["号"])
+    )
+}
+
+/// Splits typed tags.
+pub fn split_tags(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', ';', '；', ' ', '/'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn text(v: &str, field: &'static str, label: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let t = v.trim();
+    if t.chars().count() > max || t.chars().any(char::is_control) {
+        errors.push(FieldError::new("household_field", field, format!("{label}最多{max}字，且不能含控制字符")));
+    }
+    t.to_string()
+}
+
+/// Checks a household; every error names its field.
+pub fn check(d: &HouseholdDraft, policy: &ServicePolicy) -> Result<HouseholdFacts, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let building = text(&d.building, "building", "楼栋", 20, &mut errors);
+    let unit = text(&d.unit, "unit", "单元", 10, &mut errors);
+    let room = text(&d.room, "room", "门牌（室）", 20, &mut errors);
+    if building.is_empty() && room.is_empty() {
+        errors.push(FieldError::new("household_address", "room", "请填写楼栋或门牌，户以地址区分"));
+    }
+    let head_name = text(&d.head_name, "head_name", "户主姓名", 40, &mut errors);
+    if head_name.is_empty() {
+        errors.push(FieldError::new("household_head", "head_name", "请填写户主姓名"));
+    }
+    let phone = d.phone.trim();
+    let phone = if phone.is_empty() {
+        None
+    } else {
+        let digits = phone_digits(phone);
+        if !(7..=12).contains(&digits.len())
+            || !phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'))
+        {
+            errors.push(FieldError::new("household_phone", "phone", "联系电话应为7至12位数字"));
+        }
+        Some(digits)
+    };
+    let members = match d.members.trim() {
+        "" => 1,
+        m => match m.trim_end_matches('人').parse::<i32>() {
+            Ok(n) if (1..=30).contains(&n) => n,
+            _ => {
+                errors.push(FieldError::new("household_members", "members", "家庭人口应为1至30的整数"));
+                1
+            }
+        },
+    };
+    let typed = split_tags(&d.tags);
+    let unknown: Vec<&str> = typed.iter().filter(|t| !policy.is_tag(t)).map(String::as_str).collect();
+    if !unknown.is_empty() {
+        let known: Vec<&str> = policy.care.iter().map(|c| c.tag.as_str()).collect();
+        errors.push(FieldError::new(
+            "household_tag",
+            "tags",
+            format!("关爱标签“{}”不在本地政策的标签中（{}）", unknown.join("、"), known.join("、")),
+        ));
+    }
+    // The policy's order, each once.
+    let tags = policy.care.iter().filter(|c| typed.contains(&c.tag)).map(|c| c.tag.clone()).collect();
+    if errors.is_empty() {
+        Ok(HouseholdFacts { building, unit, room, head_name, phone, members, tags })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A household as the list and the export show it to everyone: the head's name and phone masked.
+pub fn masked_name(name: &str) -> String {
+    mask_name(name)
+}
+
+pub fn masked_phone(phone: Option<&str>) -> Option<String> {
+    phone.map(mask_phone)
+}
+
+/// What changed between two versions of a household, field by field ("联系电话", before, after).
+pub fn changes(old: &HouseholdFacts, new: &HouseholdFacts) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    let mut push = |label: &'static str, a: String, b: String| {
+        if a != b {
+            out.push((label, a, b));
+        }
+    };
+    push("地址", old.address(), new.address());
+    push("户主", old.head_name.clone(), new.head_name.clone());
+    push("联系电话", old.phone.clone().unwrap_or_default(), new.phone.clone().unwrap_or_default());
+    push("家庭人口", old.members.to_string(), new.members.to_string());
+    push("关爱标签", old.tags_text(), new.tags_text());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> HouseholdDraft {
+        HouseholdDraft {
+            building: "3".into(),
+            unit: "2".into(),
+            room: "501".into(),
+            head_name: "张佳明".into(),
+            phone: "139 1234 5678".into(),
+            members: "3".into(),
+            tags: "独居老人，低保".into(),
+        }
+    }
+
+    #[test]
+    fn a_household_is_checked_and_its_tags_put_in_the_policy_order() {
+        let f = check(&draft(), &ServicePolicy::default()).unwrap();
+        assert_eq!(f.address(), "3幢2单元501室");
+        assert_eq!(f.phone.as_deref(), Some("13912345678"));
+        assert_eq!(f.tags, vec!["独居老人", "低保"]);
+        assert_eq!(masked_name(&f.head_name), "张**");
+        assert_eq!(masked_phone(f.phone.as_deref()).as_deref(), Some("139****5678"));
+        assert_eq!(address("5号楼", "", "102"), "5号楼102室");
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let d = HouseholdDraft {
+            head_name: " ".into(),
+            phone: "12ab".into(),
+            members: "0".into(),
+            tags: "贫困户".into(),
+            ..Default::default()
+        };
+        let fields: Vec<&str> = check(&d, &ServicePolicy::default()).unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["room", "head_name", "phone", "members", "tags"]);
+    }
+
+    #[test]
+    fn changes_name_each_field() {
+        let p = ServicePolicy::default();
+        let a = check(&draft(), &p).unwrap();
+        let b = check(&HouseholdDraft { phone: "13800001111".into(), tags: "低保".into(), ..draft() }, &p).unwrap();
+        let c = changes(&a, &b);
+        assert_eq!(c.iter().map(|x| x.0).collect::<Vec<_>>(), vec!["联系电话", "关爱标签"]);
+        assert!(changes(&a, &a).is_empty());
+    }
+}

@@ -1,0 +1,344 @@
+//! Who is behind (走访排查达标情况): every worker in post in a region, what the rules of their
+//! community's policy required of them in a week, month or year and what they recorded; the
+//! household coverage of each grid; care households overdue for a visit.
+
+use super::Reach;
+use crate::Db;
+use crate::access::Access;
+use crate::bulk::Sql;
+use crate::entity::{grid_duty, household, worker};
+use crate::error::Result;
+use crate::policies::Resolver;
+use crate::regions::in_subtree;
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Serialize;
+use shegong_domain::RegionCode;
+use shegong_domain::households::{address, masked_name, split_tags};
+use shegong_domain::visits::{
+    Compliance, Period, ServicePolicy, Tally, VisitKind, care_due, compliance as judge, required,
+};
+use shegong_domain::worker::WorkerStatus;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use uuid::Uuid;
+
+/// One worker's line.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ComplianceRow {
+    pub worker_id: Uuid,
+    pub name: String,
+    pub community_code: String,
+    pub community_name: String,
+    /// Holds a grid as 网格员 (the patrol rule applies).
+    pub grid_worker: bool,
+    #[serde(flatten)]
+    pub compliance: Compliance,
+}
+
+/// A community's workers summed.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct CommunityCompliance {
+    pub community_code: String,
+    pub community_name: String,
+    pub workers: u32,
+    pub behind_workers: u32,
+    pub behind: u32,
+    pub required: Tally,
+    pub done: Tally,
+}
+
+/// A grid's households visited within the policy's coverage period (吉林 月全覆盖).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GridCoverage {
+    pub grid_code: String,
+    pub grid_name: String,
+    pub households: u64,
+    pub covered: u64,
+    /// The rule's days (visited on or after `since`).
+    pub days: u32,
+    pub since: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ComplianceReport {
+    pub region_code: String,
+    pub period: Period,
+    pub period_label: String,
+    /// The rule of the region's own policy (communities may differ; each row has its own).
+    pub rule: ServiceRule,
+    pub workers: u32,
+    pub behind_workers: u32,
+    /// Workers, the most behind first.
+    pub rows: Vec<ComplianceRow>,
+    pub communities: Vec<CommunityCompliance>,
+    pub coverage: Vec<GridCoverage>,
+}
+
+/// The numbers of a service policy that a compliance page states.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct ServiceRule {
+    pub visits_per_week: u32,
+    pub checks_per_week: u32,
+    pub patrols_per_day: u32,
+    pub coverage_days: u32,
+}
+
+impl From<&ServicePolicy> for ServiceRule {
+    fn from(p: &ServicePolicy) -> Self {
+        Self {
+            visits_per_week: p.visits_per_week,
+            checks_per_week: p.checks_per_week,
+            patrols_per_day: p.patrols_per_day,
+            coverage_days: p.coverage_days,
+        }
+    }
+}
+
+/// Visits per worker and kind in a period, counted on the index that fits the region.
+async fn counts(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, Tally>> {
+    let backend = db.conn.get_database_backend();
+    let mut sql = Sql::new(backend);
+    sql.push("SELECT worker_id, kind, COUNT(*) AS n FROM visits");
+    // A region below the province reads its communities' rows, not the whole province's week.
+    if backend == DbBackend::Sqlite && prefix.len() > 2 {
+        sql.push(" INDEXED BY idx_visits_community");
+    }
+    sql.push(" WHERE province_code = ").bind(&prefix[..2]);
+    if prefix.len() > 2 {
+        let (low, high) = shegong_domain::region::prefix_range(prefix);
+        sql.push(" AND community_code >= ").bind(low);
+        if let Some(h) = high {
+            sql.push(" AND community_code < ").bind(h);
+        }
+    }
+    sql.push(" AND on_date >= ").bind(period.from);
+    sql.push(" AND on_date <= ").bind(period.to);
+    sql.push(" GROUP BY worker_id, kind");
+    let mut out: HashMap<Uuid, Tally> = HashMap::new();
+    for r in db.conn.query_all_raw(sql.statement()).await? {
+        let (w, kind, n): (Uuid, String, i64) =
+            (r.try_get("", "worker_id")?, r.try_get("", "kind")?, r.try_get("", "n")?);
+        let t = out.entry(w).or_default();
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        match VisitKind::parse(&kind) {
+            Some(VisitKind::Visit) => t.visits += n,
+            Some(VisitKind::Check) => t.checks += n,
+            Some(VisitKind::Patrol) => t.patrols += n,
+            Some(VisitKind::Talk) => t.talks += n,
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The compliance of every worker in post in `region` (a worker: their own) over `period`.
+pub async fn compliance(
+    db: &Db,
+    access: &Access,
+    region: Option<&RegionCode>,
+    period: Period,
+    today: NaiveDate,
+) -> Result<ComplianceReport> {
+    let reach = Reach::of(access, region)?;
+    let (prefix, province) = (reach.prefix().to_string(), reach.province().to_string());
+    let mut q = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::Name)
+        .column(worker::Column::RegionCode)
+        .filter(worker::Column::ProvinceCode.eq(&province))
+        .filter(in_subtree(worker::Column::RegionCode, &prefix))
+        .filter(worker::Column::Status.eq(WorkerStatus::Active.as_str()));
+    if let Reach::Worker { worker_id, .. } = &reach {
+        q = q.filter(worker::Column::Id.eq(*worker_id));
+    }
+    let people: Vec<(Uuid, String, String)> = q.into_tuple().all(&db.conn).await?;
+    let grid_workers: HashSet<Uuid> = grid_duty::Entity::find()
+        .select_only()
+        .column(grid_duty::Column::WorkerId)
+        .filter(grid_duty::Column::ProvinceCode.eq(&province))
+        .filter(in_subtree(grid_duty::Column::CommunityCode, &prefix))
+        .filter(grid_duty::Column::Duty.eq(shegong_domain::grids::Duty::GridWorker.as_str()))
+        .filter(grid_duty::Column::EndOn.is_null())
+        .into_tuple::<Option<Uuid>>()
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    let done = counts(db, &prefix, &period).await?;
+    let cal = crate::calendar::load(db).await?;
+    let working_days = cal.working_days_between(period.from, period.to + Duration::days(1));
+    let resolver = Resolver::load(&db.conn, &prefix, period.to).await?;
+    let mut policies: HashMap<String, ServicePolicy> = HashMap::new();
+    let communities: HashSet<String> = people.iter().map(|p| p.2.clone()).collect();
+    for c in &communities {
+        policies.insert(c.clone(), resolver.resolve(c).map(|f| f.policy.service.clone()).unwrap_or_default());
+    }
+    let names = crate::regions::names(&db.conn, communities.iter().cloned().collect()).await?;
+    let mut rows: Vec<ComplianceRow> = people
+        .into_iter()
+        .map(|(id, name, community)| {
+            let grid_worker = grid_workers.contains(&id);
+            let need = required(&policies[&community], &period, grid_worker, working_days);
+            ComplianceRow {
+                worker_id: id,
+                name,
+                community_name: names.get(&community).cloned().unwrap_or_default(),
+                community_code: community,
+                grid_worker,
+                compliance: judge(need, done.get(&id).copied().unwrap_or_default()),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (std::cmp::Reverse(a.compliance.behind), &a.community_code, &a.name).cmp(&(
+            std::cmp::Reverse(b.compliance.behind),
+            &b.community_code,
+            &b.name,
+        ))
+    });
+    let mut by_community: BTreeMap<String, CommunityCompliance> = BTreeMap::new();
+    for r in &rows {
+        let c = by_community.entry(r.community_code.clone()).or_insert_with(|| CommunityCompliance {
+            community_code: r.community_code.clone(),
+            community_name: r.community_name.clone(),
+            ..Default::default()
+        });
+        c.workers += 1;
+        c.behind += r.compliance.behind;
+        c.behind_workers += u32::from(r.compliance.behind > 0);
+        let (q, d) = (&r.compliance.required, &r.compliance.done);
+        c.required.visits += q.visits;
+        c.required.checks += q.checks;
+        c.required.patrols += q.patrols;
+        c.done.visits += d.visits;
+        c.done.checks += d.checks;
+        c.done.patrols += d.patrols;
+        c.done.talks += d.talks;
+    }
+    let own = resolver.resolve(&prefix).map(|f| f.policy.service.clone()).unwrap_or_default();
+    let coverage = if matches!(reach, Reach::Region(_)) && prefix.len() >= 9 {
+        grid_coverage(db, &prefix, &policies, today).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ComplianceReport {
+        region_code: prefix,
+        period_label: period.label(),
+        period,
+        rule: ServiceRule::from(&own),
+        workers: rows.len() as u32,
+        behind_workers: rows.iter().filter(|r| r.compliance.behind > 0).count() as u32,
+        rows,
+        communities: by_community.into_values().collect(),
+        coverage,
+    })
+}
+
+/// The coverage of a street's or a community's grids on `today`, where the policy has the rule.
+async fn grid_coverage(
+    db: &Db,
+    prefix: &str,
+    policies: &HashMap<String, ServicePolicy>,
+    today: NaiveDate,
+) -> Result<Vec<GridCoverage>> {
+    let rows: Vec<(String, Option<NaiveDate>)> = household::Entity::find()
+        .select_only()
+        .column(household::Column::GridCode)
+        .column(household::Column::LastVisitOn)
+        .filter(household::Column::ProvinceCode.eq(&prefix[..2]))
+        .filter(in_subtree(household::Column::GridCode, prefix))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut by_grid: BTreeMap<String, (u64, u64, u32)> = BTreeMap::new();
+    for (grid, last) in rows {
+        let days = policies.get(&grid[..12]).map_or(0, |p| p.coverage_days);
+        if days == 0 {
+            continue;
+        }
+        let e = by_grid.entry(grid).or_insert((0, 0, days));
+        e.0 += 1;
+        e.1 += u64::from(shegong_domain::visits::covered(days, last, today));
+    }
+    let names = crate::regions::names(&db.conn, by_grid.keys().cloned().collect()).await?;
+    Ok(by_grid
+        .into_iter()
+        .map(|(g, (households, covered, days))| GridCoverage {
+            grid_name: names.get(&g).cloned().unwrap_or_default(),
+            grid_code: g,
+            households,
+            covered,
+            days,
+            since: today - Duration::days(i64::from(days) - 1),
+        })
+        .collect())
+}
+
+/// A care household overdue for a visit (the head masked).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CareAlert {
+    pub household_id: Uuid,
+    pub grid_code: String,
+    pub grid_name: String,
+    pub address: String,
+    pub head_name: String,
+    pub tags: Vec<String>,
+    pub every_days: u32,
+    pub last_visit_on: Option<NaiveDate>,
+    pub due: NaiveDate,
+    pub worker_name: Option<String>,
+}
+
+/// The care households the caller reaches whose visit is overdue on `today`, the longest overdue first.
+pub async fn care_alerts(
+    db: &Db,
+    access: &Access,
+    region: Option<&RegionCode>,
+    today: NaiveDate,
+) -> Result<Vec<CareAlert>> {
+    let reach = Reach::of(access, region)?;
+    let prefix = reach.prefix().to_string();
+    let mut q = household::Entity::find()
+        .filter(household::Column::ProvinceCode.eq(reach.province()))
+        .filter(in_subtree(household::Column::GridCode, &prefix))
+        .filter(household::Column::Tags.ne(""));
+    if let Reach::Worker { worker_id, .. } = &reach {
+        q = q.filter(household::Column::WorkerId.eq(*worker_id));
+    }
+    let homes = q.order_by_asc(household::Column::GridCode).all(&db.conn).await?;
+    let resolver = Resolver::load(&db.conn, &prefix, today).await?;
+    let mut policies: HashMap<String, ServicePolicy> = HashMap::new();
+    let mut out = Vec::new();
+    for h in homes {
+        let p = policies.entry(h.community_code.clone()).or_insert_with(|| {
+            resolver.resolve(&h.community_code).map(|f| f.policy.service.clone()).unwrap_or_default()
+        });
+        let tags = split_tags(&h.tags);
+        let Some(every) = p.care_every(&tags) else { continue };
+        let due = care_due(every, h.last_visit_on, h.registered_on);
+        if !shegong_domain::visits::overdue(due, today) {
+            continue;
+        }
+        out.push((h, tags, every, due));
+    }
+    out.sort_by_key(|x| x.3);
+    let names = crate::regions::names(&db.conn, out.iter().map(|x| x.0.grid_code.clone()).collect()).await?;
+    let workers = super::worker_names(&db.conn, reach.province(), out.iter().filter_map(|x| x.0.worker_id)).await?;
+    Ok(out
+        .into_iter()
+        .map(|(h, tags, every, due)| CareAlert {
+            household_id: h.id,
+            grid_name: names.get(&h.grid_code).cloned().unwrap_or_default(),
+            address: address(&h.building, &h.unit, &h.room),
+            head_name: masked_name(&h.head_name),
+            tags,
+            every_days: every,
+            last_visit_on: h.last_visit_on,
+            due,
+            worker_name: h.worker_id.and_then(|w| workers.get(&w).cloned()),
+            grid_code: h.grid_code,
+        })
+        .collect())
+}
