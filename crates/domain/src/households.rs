@@ -88,6 +88,13 @@ pub fn check(d: &HouseholdDraft, policy: &ServicePolicy) -> Result<HouseholdFact
     let head_name = text(&d.head_name, "head_name", "户主姓名", 40, &mut errors);
     if head_name.is_empty() {
         errors.push(FieldError::new("household_head", "head_name", "请填写户主姓名"));
+    } else if head_name.contains('*') {
+        // An exported register is masked: read back, it would overwrite the names.
+        errors.push(FieldError::new(
+            "household_head",
+            "head_name",
+            "户主姓名不能含“*”：导出的名册已脱敏，请填写完整姓名",
+        ));
     }
     let phone = d.phone.trim();
     let phone = if phone.is_empty() {
@@ -203,5 +210,12 @@ mod tests {
         let c = changes(&a, &b);
         assert_eq!(c.iter().map(|x| x.0).collect::<Vec<_>>(), vec!["联系电话", "关爱标签"]);
         assert!(changes(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn a_masked_export_read_back_is_refused() {
+        let d = HouseholdDraft { head_name: "张**".into(), phone: "139****5678".into(), ..draft() };
+        let fields: Vec<&str> = check(&d, &ServicePolicy::default()).unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["head_name", "phone"]);
     }
 }

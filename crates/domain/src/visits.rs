@@ -163,6 +163,7 @@ impl ServicePolicy {
 
 /// A period the compliance view is read over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = VisitPeriod)]
 pub struct Period {
     pub from: NaiveDate,
     /// The last day, counted.
@@ -241,6 +242,38 @@ pub fn parse_week(s: &str) -> Result<IsoWeek, FieldError> {
         .ok_or_else(|| FieldError::new("visit_week", "week", format!("{y}年没有第{w}周")))
 }
 
+/// The period a query asks for: `week=2026-W48`, `month=2026-11` or `year=2026` (the first given),
+/// this week when none is.
+pub fn period_of(
+    week: Option<&str>,
+    month: Option<&str>,
+    year: Option<&str>,
+    today: NaiveDate,
+) -> Result<Period, FieldError> {
+    let set = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if let Some(w) = set(week) {
+        return parse_week(&w).map(Period::week);
+    }
+    if let Some(m) = set(month) {
+        let bad = || FieldError::new("visit_month", "month", "月份应写成“2026-11”");
+        let (y, mm) = m.split_once('-').ok_or_else(bad)?;
+        let (y, mm): (i32, u32) = (y.parse().map_err(|_| bad())?, mm.parse().map_err(|_| bad())?);
+        if !(2000..=2100).contains(&y) {
+            return Err(bad());
+        }
+        return Period::month(y, mm).ok_or_else(bad);
+    }
+    if let Some(y) = set(year) {
+        let bad = || FieldError::new("visit_year", "year", "年份应为2000至2100的四位数字");
+        let y: i32 = y.parse().map_err(|_| bad())?;
+        if !(2000..=2100).contains(&y) {
+            return Err(bad());
+        }
+        return Period::year(y).ok_or_else(bad);
+    }
+    Ok(Period::week(today.iso_week()))
+}
+
 /// `2026-W48`.
 pub fn week_text(w: IsoWeek) -> String {
     format!("{}-W{:02}", w.year(), w.week())
@@ -248,6 +281,7 @@ pub fn week_text(w: IsoWeek) -> String {
 
 /// What one worker was required to do in a period and did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = VisitTally)]
 pub struct Tally {
     pub visits: u32,
     pub checks: u32,
@@ -325,6 +359,17 @@ mod tests {
         // 2020 had 53 ISO weeks, 2021 52.
         assert!(parse_week("2020-W53").is_ok());
         assert!(parse_week("2021-W53").is_err());
+    }
+
+    #[test]
+    fn a_query_names_its_period() {
+        let today = d("2026-11-30");
+        assert_eq!(period_of(None, None, None, today).unwrap().from, d("2026-11-30"));
+        assert_eq!(period_of(None, Some("2026-02"), None, today).unwrap().to, d("2026-02-28"));
+        assert_eq!(period_of(None, None, Some("2025"), today).unwrap().weeks, 52);
+        assert_eq!(period_of(None, Some("2026-13"), None, today).unwrap_err().field, "month");
+        assert_eq!(period_of(None, None, Some("99"), today).unwrap_err().field, "year");
+        assert_eq!(period_of(Some("x"), None, None, today).unwrap_err().field, "week");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod pay;
 pub mod policies;
 pub mod recruitment;
 pub mod reserves;
+pub mod residents;
 pub mod stats;
 pub mod training;
 
@@ -66,6 +67,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(policies::api_routes())
         .merge(recruitment::api_routes())
         .merge(reserves::api_routes())
+        .merge(residents::api_routes())
         .merge(stats::api_routes())
         .merge(training::api_routes())
         .split_for_parts()
@@ -95,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .merge(policies::routes())
         .merge(recruitment::routes())
         .merge(reserves::routes())
+        .merge(residents::routes())
         .merge(stats::routes())
         .merge(training::routes())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(server::panicked))

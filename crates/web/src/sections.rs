@@ -303,6 +303,20 @@ pub struct Msg {
     pub(crate) step_pct: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) certificate_intermediate_yuan: Option<String>,
+    /// Filters of the residents' pages: a grid, a care tag, a wish's state, a week or a month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) grid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) week: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) month: Option<String>,
+    /// The household a visit form starts from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) household: Option<String>,
 }
 
 impl Msg {

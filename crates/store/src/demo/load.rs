@@ -584,6 +584,8 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     summary.grid_duties = super::grids::load(db, prov, &hc, opts.today, opts.seed).await?;
     summary.events = super::events::load(db, &hc, opts.today, opts.seed, &departments).await?;
     super::recruitment::load(db, &hc, opts.today, haining.0).await?;
+    (summary.households, summary.visits, summary.wishes) =
+        super::residents::load(db, &hc, opts.today, opts.seed).await?;
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.

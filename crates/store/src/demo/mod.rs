@@ -11,6 +11,7 @@ pub mod national;
 mod people;
 mod recruitment;
 mod regions;
+mod residents;
 
 pub use hiring::{DEMO_APPLICANT_ID, DEMO_APPLICANT_PASSWORD};
 pub use load::load;
@@ -56,6 +57,10 @@ pub struct DemoSummary {
     pub grid_duties: u64,
     /// 民情事件 of the demo county's year.
     pub events: u64,
+    /// The demo county's households, a year of visits, and micro-wishes.
+    pub households: usize,
+    pub visits: usize,
+    pub wishes: usize,
     pub logins: Vec<(String, String, String)>,
 }
 

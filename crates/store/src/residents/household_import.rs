@@ -312,33 +312,7 @@ pub async fn import(
     if dry_run {
         return Ok(out);
     }
-    bulk::insert(
-        &*txn,
-        "households",
-        &[
-            "province_code",
-            "id",
-            "community_code",
-            "grid_code",
-            "building",
-            "unit",
-            "room",
-            "head_name",
-            "phone",
-            "members",
-            "tags",
-            "worker_id",
-            "liaison",
-            "registered_on",
-            "last_visit_on",
-            "version",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ],
-        new_rows,
-    )
-    .await?;
+    bulk::insert(&*txn, "households", &super::HOUSEHOLD_COLUMNS, new_rows).await?;
     for (old, l, diff) in updates {
         let mut am = old.clone().into_active_model();
         let f = &l.facts;

@@ -36,6 +36,9 @@ pub struct HouseholdRow {
     pub grid_code: String,
     pub grid_name: String,
     pub address: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
     /// 户主（脱敏：张*）
     pub head_name: String,
     /// 联系电话（脱敏：139****1234）
@@ -105,6 +108,9 @@ async fn rows(db: &Db, models: Vec<household::Model>, today: NaiveDate) -> Resul
             id: h.id,
             grid_name: grids.get(&h.grid_code).cloned().unwrap_or_default(),
             address: address(&h.building, &h.unit, &h.room),
+            building: h.building.clone(),
+            unit: h.unit.clone(),
+            room: h.room.clone(),
             head_name: masked_name(&h.head_name),
             phone: masked_phone(h.phone.as_deref()),
             members: h.members,

@@ -32,6 +32,46 @@ use shegong_domain::visits::ServicePolicy;
 use shegong_domain::{Permission, RegionCode};
 use uuid::Uuid;
 
+/// The columns of `households`, in the table's order (bulk writes).
+pub const HOUSEHOLD_COLUMNS: [&str; 19] = [
+    "province_code",
+    "id",
+    "community_code",
+    "grid_code",
+    "building",
+    "unit",
+    "room",
+    "head_name",
+    "phone",
+    "members",
+    "tags",
+    "worker_id",
+    "liaison",
+    "registered_on",
+    "last_visit_on",
+    "version",
+    "created_by",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns of `visits`, in the table's order (bulk writes).
+pub const VISIT_COLUMNS: [&str; 13] = [
+    "province_code",
+    "id",
+    "community_code",
+    "grid_code",
+    "worker_id",
+    "kind",
+    "on_date",
+    "household_id",
+    "place",
+    "finding",
+    "event_id",
+    "recorded_by",
+    "recorded_at",
+];
+
 /// How far a caller reaches into residents' work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Reach {

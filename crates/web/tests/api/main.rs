@@ -38,6 +38,7 @@ mod policyform;
 mod recruitment;
 mod regions;
 mod registration;
+mod residents;
 mod roster;
 mod stats;
 mod training;

@@ -1,0 +1,303 @@
+//! The demo county's work among residents: households registered on every grid (a sample of each
+//! grid's households, about one in seven carrying a care tag), a year of visits by every worker in
+//! post (most meet the weekly 两走访、两排查, some fall behind, a few this week), and micro-wishes
+//! at every step.
+
+use super::people::{FEMALE, MALE, SURNAMES};
+use crate::Db;
+use crate::bulk;
+use crate::entity::{grid_duty, region, worker};
+use crate::error::Result;
+use chrono::{Datelike, Duration, NaiveDate, Utc};
+use rand::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Value};
+use shegong_domain::grids::Duty;
+use shegong_domain::visits::VisitKind;
+use shegong_domain::wishes::{ClaimantKind, WishState};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Households registered per grid at most (a sample: a grid holds a few hundred).
+const PER_GRID: i64 = 24;
+
+const TAGS: [(&str, u32); 7] =
+    [("独居老人", 40), ("空巢老人", 35), ("低保", 25), ("残疾人", 15), ("留守儿童", 8), ("特困", 6), ("重点关注", 10)];
+
+const WISHES: [&str; 12] = [
+    "想要一台收音机听戏",
+    "希望有人陪去医院复查",
+    "孩子想要一套课外读物",
+    "想学用智能手机视频通话",
+    "家里的灯坏了想请人修",
+    "想要一副老花镜",
+    "希望有人帮忙理发",
+    "孩子想要一个新书包",
+    "想要一床厚棉被过冬",
+    "希望有人每周来聊聊天",
+    "想去看看新建的公园",
+    "想要一根助行拐杖",
+];
+
+const FINDINGS: [&str; 8] = [
+    "身体状况良好，生活正常",
+    "反映楼道灯不亮，已联系物业",
+    "独居，叮嘱注意用电安全",
+    "家中有老人行动不便，需定期探访",
+    "邻里因停车有矛盾，已劝解",
+    "楼道堆放杂物，已提醒清理",
+    "反映小区路面破损",
+    "无异常",
+];
+
+fn name(rng: &mut ChaCha8Rng) -> String {
+    let given = if rng.random_bool(0.5) { MALE } else { FEMALE };
+    format!("{}{}", SURNAMES[rng.random_range(0..SURNAMES.len())], given[rng.random_range(0..given.len())])
+}
+
+/// Loads the county's households, visits and wishes; returns how many of each.
+pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> Result<(usize, usize, usize)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5e41_ce00);
+    let province = &county[..2];
+    let grids: Vec<(String, Option<String>, i64)> = region::Entity::find()
+        .select_only()
+        .column(region::Column::Code)
+        .column(region::Column::ParentCode)
+        .column(region::Column::Households)
+        .filter(region::Column::Code.starts_with(county))
+        .filter(region::Column::Level.eq("grid"))
+        .order_by_asc(region::Column::Code)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let duties: Vec<(String, String, Option<Uuid>, String)> = grid_duty::Entity::find()
+        .select_only()
+        .column(grid_duty::Column::GridCode)
+        .column(grid_duty::Column::Duty)
+        .column(grid_duty::Column::WorkerId)
+        .column(grid_duty::Column::Name)
+        .filter(grid_duty::Column::ProvinceCode.eq(province))
+        .filter(grid_duty::Column::CommunityCode.starts_with(county))
+        .filter(grid_duty::Column::EndOn.is_null())
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut grid_worker: HashMap<&str, Uuid> = HashMap::new();
+    let mut leaders: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (g, duty, w, n) in &duties {
+        if duty == Duty::GridWorker.as_str() {
+            if let Some(w) = w {
+                grid_worker.entry(g.as_str()).or_insert(*w);
+            }
+        } else if duty == Duty::LinkLeader.as_str() {
+            leaders.entry(g.as_str()).or_default().push(n.as_str());
+        }
+    }
+    let staff: Vec<(Uuid, String)> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::RegionCode)
+        .filter(worker::Column::ProvinceCode.eq(province))
+        .filter(worker::Column::RegionCode.starts_with(county))
+        .filter(worker::Column::Status.eq("active"))
+        .order_by_asc(worker::Column::Id)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let mut by_community: HashMap<&str, Vec<Uuid>> = HashMap::new();
+    for (id, c) in &staff {
+        by_community.entry(c.as_str()).or_default().push(*id);
+    }
+    let registered = today - Duration::days(400);
+    let now = Utc::now();
+    // Households: (id, grid, community) kept for the visits.
+    let mut homes: Vec<(Uuid, String, String)> = Vec::new();
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let tag_total: u32 = 1000;
+    for (grid, parent, households) in &grids {
+        let community = parent.clone().unwrap_or_default();
+        let people = by_community.get(community.as_str()).cloned().unwrap_or_default();
+        let n = (*households / 10).clamp(6, PER_GRID);
+        for k in 0..n {
+            let id = Uuid::now_v7();
+            let building = (k / 6 + 1).to_string();
+            let unit = ((k % 6) / 2 + 1).to_string();
+            let room = format!("{}0{}", rng.random_range(1..7), k % 2 + 1);
+            let mut tags = Vec::new();
+            let roll = rng.random_range(0..tag_total);
+            let mut acc = 0;
+            for (t, w) in TAGS {
+                acc += w;
+                if roll < acc {
+                    tags.push(t);
+                    break;
+                }
+            }
+            let responsible = grid_worker.get(grid.as_str()).copied().or_else(|| people.choose(&mut rng).copied());
+            let liaison = leaders.get(grid.as_str()).and_then(|l| l.choose(&mut rng)).map(|s| s.to_string());
+            homes.push((id, grid.clone(), community.clone()));
+            rows.push(vec![
+                Value::from(province.to_string()),
+                id.into(),
+                community.clone().into(),
+                grid.clone().into(),
+                building.into(),
+                unit.into(),
+                room.into(),
+                name(&mut rng).into(),
+                format!("13{}{:08}", rng.random_range(5..10), rng.random_range(0..100_000_000u32)).into(),
+                rng.random_range(1..6i32).into(),
+                tags.join("、").into(),
+                responsible.into(),
+                liaison.into(),
+                registered.into(),
+                Option::<NaiveDate>::None.into(),
+                1i32.into(),
+                "system".to_string().into(),
+                now.into(),
+                now.into(),
+            ]);
+        }
+    }
+    // A year of visits: each worker's weekly 两走访、两排查, most of the time.
+    let mut by_community_homes: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, h) in homes.iter().enumerate() {
+        by_community_homes.entry(h.2.as_str()).or_default().push(i);
+    }
+    let mut last: Vec<Option<NaiveDate>> = vec![None; homes.len()];
+    let mut visits: Vec<Vec<Value>> = Vec::new();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    for (w, community) in &staff {
+        let mine = by_community_homes.get(community.as_str()).cloned().unwrap_or_default();
+        // Most are steady; about one in eight often falls behind.
+        let steady = rng.random_bool(0.87);
+        for week in 0..52i64 {
+            let start = monday - Duration::days(7 * week);
+            let days = if week == 0 { (today - start).num_days() + 1 } else { 7 };
+            let (visit_n, check_n) = if steady && rng.random_bool(0.92) {
+                (2 + u32::from(rng.random_bool(0.2)), 2)
+            } else {
+                (rng.random_range(0..3), rng.random_range(0..3))
+            };
+            // This week only as far as today has come (of five working days).
+            let share = |n: u32| if days >= 5 { n } else { (n * days as u32).div_ceil(5).min(n) };
+            let (visit_n, check_n) = (share(visit_n), share(check_n));
+            let talks = u32::from(rng.random_bool(0.3));
+            for (kind, count) in [(VisitKind::Visit, visit_n), (VisitKind::Check, check_n), (VisitKind::Talk, talks)] {
+                for _ in 0..count {
+                    let day = start + Duration::days(rng.random_range(0..days.clamp(1, 5)));
+                    if day > today {
+                        continue;
+                    }
+                    let home = (kind != VisitKind::Check || rng.random_bool(0.5))
+                        .then(|| mine.choose(&mut rng).copied())
+                        .flatten();
+                    if let Some(i) = home {
+                        last[i] = last[i].max(Some(day));
+                    }
+                    visits.push(vec![
+                        Value::from(province.to_string()),
+                        Uuid::now_v7().into(),
+                        community.clone().into(),
+                        home.map(|i| homes[i].1.clone()).into(),
+                        (*w).into(),
+                        kind.as_str().to_string().into(),
+                        day.into(),
+                        home.map(|i| homes[i].0).into(),
+                        home.is_none().then(|| "小区公共区域".to_string()).into(),
+                        Some(FINDINGS[rng.random_range(0..FINDINGS.len())].to_string()).into(),
+                        Option::<Uuid>::None.into(),
+                        "system".to_string().into(),
+                        now.into(),
+                    ]);
+                }
+            }
+        }
+    }
+    for (row, l) in rows.iter_mut().zip(&last) {
+        row[14] = (*l).into();
+    }
+    // Wishes: a few per community, at every step.
+    let mut wishes: Vec<Vec<Value>> = Vec::new();
+    let communities: Vec<&str> =
+        by_community.keys().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    for c in communities {
+        for _ in 0..rng.random_range(2..7) {
+            let posted = today - Duration::days(rng.random_range(1..330));
+            let at = posted.and_hms_opt(2, 0, 0).expect("a time").and_utc();
+            let state = match rng.random_range(0..10) {
+                0..=1 => WishState::Open,
+                2 => WishState::Claimed,
+                3 => WishState::Fulfilled,
+                _ => WishState::Closed,
+            };
+            let kind = ClaimantKind::ALL[rng.random_range(0..4)];
+            let claimed = (state != WishState::Open).then(|| at + Duration::days(rng.random_range(0..5)));
+            let fulfilled = matches!(state, WishState::Fulfilled | WishState::Closed)
+                .then(|| claimed.unwrap_or(at) + Duration::days(rng.random_range(1..15)))
+                .map(|t| t.min(now));
+            let closed =
+                (state == WishState::Closed).then(|| fulfilled.unwrap_or(at) + Duration::days(1)).map(|t| t.min(now));
+            let claimant = match kind {
+                ClaimantKind::Unit => "海宁市供电公司志愿服务队".to_string(),
+                _ => name(&mut rng),
+            };
+            wishes.push(vec![
+                Value::from(province.to_string()),
+                Uuid::now_v7().into(),
+                c.to_string().into(),
+                Option::<String>::None.into(),
+                Option::<Uuid>::None.into(),
+                WISHES[rng.random_range(0..WISHES.len())].to_string().into(),
+                Option::<String>::None.into(),
+                name(&mut rng).into(),
+                Option::<String>::None.into(),
+                (state == WishState::Open).then(|| today + Duration::days(rng.random_range(10..60))).into(),
+                state.as_str().to_string().into(),
+                claimed.map(|_| kind.as_str().to_string()).into(),
+                claimed.map(|_| claimant.clone()).into(),
+                Option::<Uuid>::None.into(),
+                claimed.into(),
+                fulfilled.map(|_| "已送达，居民很满意".to_string()).into(),
+                fulfilled.into(),
+                Option::<String>::None.into(),
+                closed.into(),
+                "system".to_string().into(),
+                at.into(),
+                1i32.into(),
+            ]);
+        }
+    }
+    let counts = (rows.len(), visits.len(), wishes.len());
+    let txn = db.begin_write().await?;
+    bulk::insert(&*txn, "households", &crate::residents::HOUSEHOLD_COLUMNS, rows).await?;
+    bulk::insert(&*txn, "visits", &crate::residents::VISIT_COLUMNS, visits).await?;
+    bulk::insert(&*txn, "wishes", &WISH_COLUMNS, wishes).await?;
+    txn.commit().await?;
+    Ok(counts)
+}
+
+const WISH_COLUMNS: [&str; 22] = [
+    "province_code",
+    "id",
+    "community_code",
+    "grid_code",
+    "household_id",
+    "title",
+    "detail",
+    "for_name",
+    "for_phone",
+    "due_on",
+    "state",
+    "claimant_kind",
+    "claimant_name",
+    "claimant_worker_id",
+    "claimed_at",
+    "fulfil_note",
+    "fulfilled_at",
+    "confirm_note",
+    "closed_at",
+    "created_by",
+    "created_at",
+    "version",
+];
