@@ -178,8 +178,16 @@ pub fn mask_phone(phone: &str) -> String {
     if digits.len() < 8 {
         return "*".repeat(digits.len());
     }
-    let (head, tail) = (&digits[..3], &digits[digits.len() - 4..]);
-    format!("{}{}{}", head.iter().collect::<String>(), "*".repeat(digits.len() - 7), tail.iter().collect::<String>())
+    // A mobile (11 digits and more) keeps its first three and last four; a shorter local number
+    // keeps two at each end, so that no more than half of it shows.
+    let (h, k) = if digits.len() >= 11 { (3, 4) } else { (2, 2) };
+    let (head, tail) = (&digits[..h], &digits[digits.len() - k..]);
+    format!(
+        "{}{}{}",
+        head.iter().collect::<String>(),
+        "*".repeat(digits.len() - h - k),
+        tail.iter().collect::<String>()
+    )
 }
 
 /// The steps the caller may take on the event now: allowed by the loop in its present state and by
@@ -306,6 +314,7 @@ mod tests {
         assert_eq!(mask_phone("13912341234"), "139****1234");
         assert_eq!(mask_phone("0573-8761234"), "057****1234");
         assert_eq!(mask_phone("12345"), "*****");
+        assert_eq!(mask_phone("87612345"), "87****45", "a local number shows no more than half");
         assert!(sees_reporter(Role::StreetAdmin));
         assert!(!sees_reporter(Role::ProvinceAdmin));
         assert!(!sees_reporter(Role::Auditor));

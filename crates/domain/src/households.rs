@@ -68,7 +68,63 @@ pub fn split_tags(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// A part of an address without the word it ends with, so that `5幢`, `5栋` and `5` are one
+/// building, `2单元` and `2` one unit, `301室` and `301` one room.
+fn bare<'a>(v: &'a str, words: &[&str]) -> &'a str {
+    words.iter().find_map(|w| v.strip_suffix(w).filter(|r| !r.is_empty())).unwrap_or(v).trim()
+}
+
+/// Text as typed, made comparable: full-width letters and digits as ASCII (７８ is 78; Chinese
+/// punctuation stays as it is), and the
+/// invisible characters that make two equal-looking strings differ (zero-width spaces, bidi
+/// controls) removed.
+pub fn clean(v: &str) -> String {
+    v.chars()
+        .filter(
+            |c| !matches!(*c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'),
+        )
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Text fit for a public page: the resident's name masked wherever it appears, and every run of
+/// five or more digits (a phone, an ID number, a house number written out) starred.
+pub fn public_text(text: &str, name: &str) -> String {
+    let mut t = clean(text);
+    let name = clean(name);
+    if name.chars().count() >= 2 {
+        t = t.replace(name.trim(), &mask_name(name.trim()));
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= 5 {
+            out.extend(run.chars().map(|_| '*'));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in t.chars() {
+        if c.is_ascii_digit() || matches!(c, 'x' | 'X') && !run.is_empty() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 fn text(v: &str, field: &'static str, label: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = clean(v);
     let t = v.trim();
     if t.chars().count() > max || t.chars().any(char::is_control) {
         errors.push(FieldError::new("household_field", field, format!("{label}最多{max}字，且不能含控制字符")));
@@ -79,9 +135,9 @@ fn text(v: &str, field: &'static str, label: &str, max: usize, errors: &mut Vec<
 /// Checks a household; every error names its field.
 pub fn check(d: &HouseholdDraft, policy: &ServicePolicy) -> Result<HouseholdFacts, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let building = text(&d.building, "building", "楼栋", 20, &mut errors);
-    let unit = text(&d.unit, "unit", "单元", 10, &mut errors);
-    let room = text(&d.room, "room", "门牌（室）", 20, &mut errors);
+    let building = bare(&text(&d.building, "building", "楼栋", 20, &mut errors), &["号楼", "幢", "栋"]).to_string();
+    let unit = bare(&text(&d.unit, "unit", "单元", 10, &mut errors), &["单元"]).to_string();
+    let room = bare(&text(&d.room, "room", "门牌（室）", 20, &mut errors), &["室", "号"]).to_string();
     if building.is_empty() && room.is_empty() {
         errors.push(FieldError::new("household_address", "room", "请填写楼栋或门牌，户以地址区分"));
     }
@@ -187,6 +243,30 @@ mod tests {
         assert_eq!(masked_name(&f.head_name), "张**");
         assert_eq!(masked_phone(f.phone.as_deref()).as_deref(), Some("139****5678"));
         assert_eq!(address("5号楼", "", "102"), "5号楼102室");
+        // The words typed or not, one address.
+        let again = check(
+            &HouseholdDraft { building: "3幢".into(), unit: "2单元".into(), room: "501室".into(), ..draft() },
+            &ServicePolicy::default(),
+        )
+        .unwrap();
+        assert_eq!((again.building.as_str(), again.unit.as_str(), again.room.as_str()), ("3", "2", "501"));
+        assert_eq!(again.address(), f.address());
+    }
+
+    #[test]
+    fn look_alike_addresses_are_one() {
+        let p = ServicePolicy::default();
+        let a = check(&HouseholdDraft { building: "７８".into(), room: "1\u{200b}01".into(), ..draft() }, &p).unwrap();
+        assert_eq!((a.building.as_str(), a.room.as_str()), ("78", "101"));
+        let b = check(&HouseholdDraft { head_name: "王\u{202e}秀英".into(), ..draft() }, &p).unwrap();
+        assert_eq!(b.head_name, "王秀英");
+    }
+
+    #[test]
+    fn a_public_text_names_no_one() {
+        let t = public_text("帮张桂英修收音机，电话13955556666，身份证33048119450101123X，住501室", "张桂英");
+        assert_eq!(t, "帮张**修收音机，电话***********，身份证******************，住501室");
+        assert_eq!(public_text("想要一副老花镜", "李四"), "想要一副老花镜");
     }
 
     #[test]

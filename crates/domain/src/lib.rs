@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod career;
 pub mod codes;
 pub mod dates;
+pub mod deliberation;
 pub mod departments;
 pub mod error;
 pub mod event_access;

@@ -192,6 +192,20 @@ impl Period {
         Some(Self { from, to, weeks: sundays(from, to) })
     }
 
+    /// The period as far as `today` has come: a month or a year requires only the weeks ended by
+    /// today (none for one still to come); a single week keeps its week, being the one in hand.
+    pub fn as_of(self, today: NaiveDate) -> Period {
+        if self.weeks == 1 && self.days() == 7 {
+            return self;
+        }
+        Period { weeks: sundays(self.from, self.to.min(today)), ..self }
+    }
+
+    /// The last day the daily rules count: the period's end, or today if that comes first.
+    pub fn counted_to(&self, today: NaiveDate) -> NaiveDate {
+        self.to.min(today)
+    }
+
     /// Days in the period.
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
@@ -380,6 +394,18 @@ mod tests {
         assert_eq!(Period::year(2026).unwrap().weeks, 52);
         assert_eq!(Period::year(2026).unwrap().label(), "2026年");
         assert_eq!(Period::month(2026, 11).unwrap().label(), "2026年11月");
+    }
+
+    #[test]
+    fn a_period_in_hand_requires_only_what_has_come() {
+        let today = d("2026-11-30");
+        let nov = Period::month(2026, 11).unwrap();
+        assert_eq!(nov.as_of(today).weeks, 5, "every Sunday of November is past on the 30th");
+        assert_eq!(Period::month(2026, 12).unwrap().as_of(today).weeks, 0);
+        assert_eq!(Period::year(2026).unwrap().as_of(today).weeks, 48);
+        let week = Period::week(today.iso_week());
+        assert_eq!(week.as_of(today).weeks, 1);
+        assert_eq!(week.counted_to(today), today);
     }
 
     #[test]

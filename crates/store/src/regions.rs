@@ -237,15 +237,22 @@ pub async fn names_seen(
 
 /// Names for a set of codes, whoever may see them: for the store's own use.
 pub async fn names(db: &impl ConnectionTrait, codes: Vec<String>) -> Result<std::collections::HashMap<String, String>> {
-    let rows: Vec<(String, String)> = region::Entity::find()
-        .select_only()
-        .column(region::Column::Code)
-        .column(region::Column::Name)
-        .filter(region::Column::Code.is_in(codes))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().collect())
+    let codes: std::collections::BTreeSet<String> = codes.into_iter().collect();
+    let codes: Vec<String> = codes.into_iter().collect();
+    let mut out = std::collections::HashMap::with_capacity(codes.len());
+    // In pieces: a statement binds at most 32,766 values on SQLite.
+    for chunk in codes.chunks(10_000) {
+        let rows: Vec<(String, String)> = region::Entity::find()
+            .select_only()
+            .column(region::Column::Code)
+            .column(region::Column::Name)
+            .filter(region::Column::Code.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Clone, Default, FromQueryResult, serde::Serialize)]

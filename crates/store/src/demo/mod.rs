@@ -11,7 +11,7 @@ pub mod national;
 mod people;
 mod recruitment;
 mod regions;
-mod residents;
+pub mod residents;
 
 pub use hiring::{DEMO_APPLICANT_ID, DEMO_APPLICANT_PASSWORD};
 pub use load::load;

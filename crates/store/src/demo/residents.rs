@@ -268,13 +268,193 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
             ]);
         }
     }
+    let talks = deliberation(&mut rng, province, &by_community, today);
     let counts = (rows.len(), visits.len(), wishes.len());
     let txn = db.begin_write().await?;
+    for (table, cols, rows) in talks {
+        bulk::insert(&*txn, table, cols, rows).await?;
+    }
     bulk::insert(&*txn, "households", &crate::residents::HOUSEHOLD_COLUMNS, rows).await?;
     bulk::insert(&*txn, "visits", &crate::residents::VISIT_COLUMNS, visits).await?;
     bulk::insert(&*txn, "wishes", &WISH_COLUMNS, wishes).await?;
     txn.commit().await?;
     Ok(counts)
+}
+
+const TOPICS: [&str; 10] = [
+    "加装电梯",
+    "小区停车位划线",
+    "楼道堆物清理",
+    "广场舞音量扰民",
+    "垃圾分类投放点位置",
+    "老旧管网改造",
+    "增设非机动车充电桩",
+    "宠物管理公约",
+    "健身器材维修",
+    "楼顶防水渗漏",
+];
+
+type Rows = Vec<Vec<Value>>;
+
+/// A year of residents' deliberation in every community: a place or two, a meeting or two a month,
+/// their topics and follow-up items (most done, some still open).
+fn deliberation(
+    rng: &mut ChaCha8Rng,
+    province: &str,
+    by_community: &HashMap<&str, Vec<Uuid>>,
+    today: NaiveDate,
+) -> Vec<(&'static str, &'static [&'static str], Rows)> {
+    let now = Utc::now();
+    let (mut places, mut meetings, mut topics, mut items) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let communities: std::collections::BTreeSet<&str> = by_community.keys().copied().collect();
+    for c in communities {
+        let mut here = Vec::new();
+        for (k, (kind, label)) in [("hall", "议事厅"), ("yard", "说事小院")].into_iter().enumerate() {
+            if k == 1 && rng.random_bool(0.5) {
+                continue;
+            }
+            let id = Uuid::now_v7();
+            here.push(id);
+            places.push(vec![
+                Value::from(province.to_string()),
+                id.into(),
+                c.to_string().into(),
+                format!("居民{label}").into(),
+                kind.to_string().into(),
+                name(rng).into(),
+                Option::<Uuid>::None.into(),
+                "system".to_string().into(),
+                now.into(),
+            ]);
+        }
+        for m in 0..rng.random_range(10..20) {
+            let held = today - Duration::days(rng.random_range(1..360));
+            let id = Uuid::now_v7();
+            let place = here[m % here.len()];
+            meetings.push(vec![
+                Value::from(province.to_string()),
+                id.into(),
+                c.to_string().into(),
+                place.into(),
+                held.into(),
+                rng.random_range(8..40i32).into(),
+                "经协商达成一致，明确责任人和完成时限".to_string().into(),
+                "system".to_string().into(),
+                now.into(),
+            ]);
+            for _ in 0..rng.random_range(1..3) {
+                topics.push(vec![
+                    Value::from(province.to_string()),
+                    Uuid::now_v7().into(),
+                    c.to_string().into(),
+                    Some(place).into(),
+                    TOPICS[rng.random_range(0..TOPICS.len())].to_string().into(),
+                    name(rng).into(),
+                    (held - Duration::days(rng.random_range(1..20))).into(),
+                    Some(id).into(),
+                    "system".to_string().into(),
+                    now.into(),
+                ]);
+            }
+            let due = held + Duration::days(rng.random_range(7..40));
+            let done = (due < today || rng.random_bool(0.5))
+                .then(|| (held + Duration::days(rng.random_range(3..35))).min(today));
+            let done = done.filter(|_| rng.random_bool(0.85));
+            items.push(vec![
+                Value::from(province.to_string()),
+                Uuid::now_v7().into(),
+                c.to_string().into(),
+                id.into(),
+                "协调相关单位落实议定事项".to_string().into(),
+                name(rng).into(),
+                due.into(),
+                done.into(),
+                done.map(|_| "已落实，居民满意".to_string()).into(),
+                done.map(|_| "system".to_string()).into(),
+                now.into(),
+            ]);
+        }
+        // A topic or two waiting for the next meeting.
+        for _ in 0..rng.random_range(0..3) {
+            topics.push(vec![
+                Value::from(province.to_string()),
+                Uuid::now_v7().into(),
+                c.to_string().into(),
+                Option::<Uuid>::None.into(),
+                TOPICS[rng.random_range(0..TOPICS.len())].to_string().into(),
+                name(rng).into(),
+                (today - Duration::days(rng.random_range(0..20))).into(),
+                Option::<Uuid>::None.into(),
+                "system".to_string().into(),
+                now.into(),
+            ]);
+        }
+    }
+    vec![
+        (
+            "deliberation_places",
+            &[
+                "province_code",
+                "id",
+                "community_code",
+                "name",
+                "kind",
+                "host_name",
+                "host_worker_id",
+                "created_by",
+                "created_at",
+            ],
+            places,
+        ),
+        (
+            "deliberation_meetings",
+            &[
+                "province_code",
+                "id",
+                "community_code",
+                "place_id",
+                "held_on",
+                "attendees",
+                "decision",
+                "recorded_by",
+                "recorded_at",
+            ],
+            meetings,
+        ),
+        (
+            "deliberation_topics",
+            &[
+                "province_code",
+                "id",
+                "community_code",
+                "place_id",
+                "title",
+                "raised_by",
+                "raised_on",
+                "meeting_id",
+                "created_by",
+                "created_at",
+            ],
+            topics,
+        ),
+        (
+            "deliberation_items",
+            &[
+                "province_code",
+                "id",
+                "community_code",
+                "meeting_id",
+                "what",
+                "owner",
+                "due_on",
+                "done_on",
+                "result",
+                "closed_by",
+                "created_at",
+            ],
+            items,
+        ),
+    ]
 }
 
 const WISH_COLUMNS: [&str; 22] = [
@@ -301,3 +481,76 @@ const WISH_COLUMNS: [&str; 22] = [
     "created_at",
     "version",
 ];
+
+/// Visits at a province's full volume, for the benchmarks: `total` visits over the year before
+/// `today`, spread evenly over the province's workers in post (走访 and 排查 mostly, some 谈心 and
+/// 巡查), written in transactions of 50,000 rows. Returns how many were written.
+pub async fn visits_at_scale(
+    db: &Db,
+    province: &str,
+    total: u64,
+    today: NaiveDate,
+    seed: u64,
+    progress: &dyn Fn(u64),
+) -> Result<u64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x0051_7e00);
+    let staff: Vec<(Uuid, String)> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::RegionCode)
+        .filter(worker::Column::ProvinceCode.eq(province))
+        .filter(worker::Column::Status.eq("active"))
+        .order_by_asc(worker::Column::Id)
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    if staff.is_empty() {
+        return Ok(0);
+    }
+    let now = Utc::now();
+    let (per, extra) = (total / staff.len() as u64, total % staff.len() as u64);
+    let mut batch: Vec<Vec<Value>> = Vec::with_capacity(50_000);
+    let mut written = 0u64;
+    for (i, (w, community)) in staff.iter().enumerate() {
+        let n = per + u64::from((i as u64) < extra);
+        for _ in 0..n {
+            let kind = match rng.random_range(0..100) {
+                0..45 => VisitKind::Visit,
+                45..90 => VisitKind::Check,
+                90..95 => VisitKind::Talk,
+                _ => VisitKind::Patrol,
+            };
+            batch.push(vec![
+                Value::from(province.to_string()),
+                Uuid::now_v7().into(),
+                community.clone().into(),
+                Option::<String>::None.into(),
+                (*w).into(),
+                kind.as_str().to_string().into(),
+                (today - Duration::days(rng.random_range(0..365))).into(),
+                Option::<Uuid>::None.into(),
+                Some("小区公共区域".to_string()).into(),
+                Option::<String>::None.into(),
+                Option::<Uuid>::None.into(),
+                "system".to_string().into(),
+                now.into(),
+            ]);
+            if batch.len() == 50_000 {
+                written += flush(db, &mut batch).await?;
+                progress(written);
+            }
+        }
+    }
+    written += flush(db, &mut batch).await?;
+    progress(written);
+    Ok(written)
+}
+
+async fn flush(db: &Db, batch: &mut Vec<Vec<Value>>) -> Result<u64> {
+    let rows = std::mem::take(batch);
+    let n = rows.len() as u64;
+    let txn = db.begin_write().await?;
+    bulk::insert(&*txn, "visits", &crate::residents::VISIT_COLUMNS, rows).await?;
+    txn.commit().await?;
+    Ok(n)
+}

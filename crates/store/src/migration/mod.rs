@@ -39,6 +39,7 @@ mod m0031_departments;
 mod m0032_recruitment;
 mod m0033_applications;
 mod m0034_service;
+mod m0035_deliberation;
 
 pub struct Migrator;
 
@@ -87,6 +88,7 @@ impl MigratorTrait for Migrator {
             m0032_recruitment,
             m0033_applications,
             m0034_service,
+            m0035_deliberation,
         ]
     }
 }

@@ -10,7 +10,7 @@ use crate::entity::{grid_duty, household, worker};
 use crate::error::Result;
 use crate::policies::Resolver;
 use crate::regions::in_subtree;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use shegong_domain::RegionCode;
@@ -139,8 +139,9 @@ pub async fn compliance(
     period: Period,
     today: NaiveDate,
 ) -> Result<ComplianceReport> {
-    let reach = Reach::of(access, region)?;
+    let reach = Reach::of_communities(access, region)?;
     let (prefix, province) = (reach.prefix().to_string(), reach.province().to_string());
+    let period = period.as_of(today);
     let mut q = worker::Entity::find()
         .select_only()
         .column(worker::Column::Id)
@@ -168,7 +169,7 @@ pub async fn compliance(
         .collect();
     let done = counts(db, &prefix, &period).await?;
     let cal = crate::calendar::load(db).await?;
-    let working_days = cal.working_days_between(period.from, period.to + Duration::days(1));
+    let working_days = cal.working_days_between(period.from, period.counted_to(today) + Duration::days(1));
     let resolver = Resolver::load(&db.conn, &prefix, period.to).await?;
     let mut policies: HashMap<String, ServicePolicy> = HashMap::new();
     let communities: HashSet<String> = people.iter().map(|p| p.2.clone()).collect();
@@ -225,7 +226,11 @@ pub async fn compliance(
     };
     Ok(ComplianceReport {
         region_code: prefix,
-        period_label: period.label(),
+        period_label: if period.to > today {
+            format!("{}（截至{}月{}日）", period.label(), today.month(), today.day())
+        } else {
+            period.label()
+        },
         period,
         rule: ServiceRule::from(&own),
         workers: rows.len() as u32,
@@ -280,6 +285,7 @@ async fn grid_coverage(
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CareAlert {
     pub household_id: Uuid,
+    pub community_name: String,
     pub grid_code: String,
     pub grid_name: String,
     pub address: String,
@@ -324,12 +330,15 @@ pub async fn care_alerts(
         out.push((h, tags, every, due));
     }
     out.sort_by_key(|x| x.3);
-    let names = crate::regions::names(&db.conn, out.iter().map(|x| x.0.grid_code.clone()).collect()).await?;
+    let codes: std::collections::BTreeSet<String> =
+        out.iter().flat_map(|x| [x.0.grid_code.clone(), x.0.community_code.clone()]).collect();
+    let names = crate::regions::names(&db.conn, codes.into_iter().collect()).await?;
     let workers = super::worker_names(&db.conn, reach.province(), out.iter().filter_map(|x| x.0.worker_id)).await?;
     Ok(out
         .into_iter()
         .map(|(h, tags, every, due)| CareAlert {
             household_id: h.id,
+            community_name: names.get(&h.community_code).cloned().unwrap_or_default(),
             grid_name: names.get(&h.grid_code).cloned().unwrap_or_default(),
             address: address(&h.building, &h.unit, &h.room),
             head_name: masked_name(&h.head_name),

@@ -60,6 +60,9 @@ struct Line {
     grid: String,
     facts: HouseholdFacts,
     worker: Option<Uuid>,
+    /// The workers of the community the row names (two share a name sometimes), and the name.
+    named: Vec<Uuid>,
+    who: String,
     liaison: Option<String>,
 }
 
@@ -174,31 +177,25 @@ pub async fn import(
             members: cell(cells, "家庭人口"),
             tags: cell(cells, "关爱标签"),
         };
-        let facts = match check(&draft, &policies[community]) {
-            Ok(f) => f,
-            Err(e) => {
-                out.errors.push(format!("第{n}行：{}", joined(e)));
-                continue;
-            }
-        };
+        let mut problems: Vec<String> = Vec::new();
+        let facts = check(&draft, &policies[community]).map_err(|e| problems.push(joined(e))).ok();
         let who = cell(cells, "负责社工");
-        let worker = match staff[community].get(&who).map(Vec::as_slice) {
-            _ if who.is_empty() => None,
-            Some([one]) => Some(*one),
-            Some(_) => {
-                out.errors.push(format!("第{n}行：本社区有多名在岗社工叫“{who}”，请导入后在住户页指定"));
-                continue;
-            }
+        let worker: Vec<Uuid> = match staff[community].get(&who) {
+            _ if who.is_empty() => Vec::new(),
+            Some(ids) => ids.clone(),
             None => {
-                out.errors.push(format!("第{n}行：负责社工“{who}”不是本社区在岗的社区工作者"));
-                continue;
+                problems.push(format!("负责社工“{who}”不是本社区在岗的社区工作者"));
+                Vec::new()
             }
         };
         let liaison = cell(cells, "联户长");
         if !liaison.is_empty() && !leaders.get(&grid.code).is_some_and(|l| l.contains(&liaison)) {
-            out.errors.push(format!("第{n}行：“{liaison}”不是{}的现任联户长", grid.name));
-            continue;
+            problems.push(format!("“{liaison}”不是{}的现任联户长", grid.name));
         }
+        let Some(facts) = facts.filter(|_| problems.is_empty()) else {
+            out.errors.push(format!("第{n}行：{}", problems.join("；")));
+            continue;
+        };
         let key = (grid.code.clone(), facts.building.clone(), facts.unit.clone(), facts.room.clone());
         if let Some(first) = seen.insert(key, *n) {
             out.errors.push(format!("第{n}行：{}{}与第{first}行重复", grid.name, facts.address()));
@@ -208,12 +205,11 @@ pub async fn import(
             n: *n,
             grid: grid.code.clone(),
             facts,
-            worker,
+            worker: None,
+            named: worker,
+            who,
             liaison: (!liaison.is_empty()).then_some(liaison),
         });
-    }
-    if !out.errors.is_empty() {
-        return Ok(out);
     }
     // The households already on the file's grids, by address.
     let mut existing: HashMap<(String, String, String, String), household::Model> = HashMap::new();
@@ -228,6 +224,24 @@ pub async fn import(
         {
             existing.insert((m.grid_code.clone(), m.building.clone(), m.unit.clone(), m.room.clone()), m);
         }
+    }
+    // A name two workers share is read as the one the household has already, or refused.
+    for l in &mut lines {
+        let key = (l.grid.clone(), l.facts.building.clone(), l.facts.unit.clone(), l.facts.room.clone());
+        l.worker = match l.named.as_slice() {
+            [] => None,
+            [one] => Some(*one),
+            many => match existing.get(&key).and_then(|h| h.worker_id).filter(|w| many.contains(w)) {
+                Some(w) => Some(w),
+                None => {
+                    out.errors.push(format!("第{}行：本社区有多名在岗社工叫“{}”，请导入后在住户页指定", l.n, l.who));
+                    None
+                }
+            },
+        };
+    }
+    if !out.errors.is_empty() {
+        return Ok(out);
     }
     let names: HashMap<String, String> = grids.values().flatten().map(|g| (g.code.clone(), g.name.clone())).collect();
     let now = Utc::now();

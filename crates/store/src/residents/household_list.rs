@@ -70,6 +70,13 @@ fn condition(reach: &Reach, f: &HouseholdFilter) -> Result<Condition> {
         c = c.add(household::Column::GridCode.eq(g));
     }
     if let Some(t) = f.tag.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if t.chars().count() > 10 || t.contains(['%', '_', '\\', '、']) {
+            return Err(StoreError::invalid(shegong_domain::FieldError::new(
+                "household_tag",
+                "tag",
+                "关爱标签应为本地政策中的一个标签",
+            )));
+        }
         c = c.add(
             Condition::any()
                 .add(household::Column::Tags.eq(t))
@@ -94,7 +101,8 @@ fn filter_region(access: &Access, f: &HouseholdFilter) -> Result<Option<RegionCo
 async fn rows(db: &Db, models: Vec<household::Model>, today: NaiveDate) -> Result<Vec<HouseholdRow>> {
     let Some(first) = models.first() else { return Ok(Vec::new()) };
     let province = first.province_code.clone();
-    let grids = crate::regions::names(&db.conn, models.iter().map(|h| h.grid_code.clone()).collect()).await?;
+    let codes: std::collections::BTreeSet<String> = models.iter().map(|h| h.grid_code.clone()).collect();
+    let grids = crate::regions::names(&db.conn, codes.into_iter().collect()).await?;
     let workers = worker_names(&db.conn, &province, models.iter().filter_map(|h| h.worker_id)).await?;
     let mut policies: HashMap<String, ServicePolicy> = HashMap::new();
     let mut out = Vec::with_capacity(models.len());

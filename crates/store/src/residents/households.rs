@@ -265,7 +265,14 @@ pub async fn update(
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, scope.region().province()).await?;
     let h = one(&*txn, scope.region().province(), scope.region().as_str(), id).await?;
-    if i.version.is_some_and(|v| v != h.version) {
+    let Some(version) = i.version else {
+        return Err(StoreError::invalid(FieldError::new(
+            "household_version",
+            "version",
+            "请带上读取时的版本号（version），以免覆盖他人的修改",
+        )));
+    };
+    if version != h.version {
         return Err(StoreError::Conflict(FieldError::new(
             "household_changed",
             "version",

@@ -8,13 +8,22 @@
 //! own visits and the households they are responsible for; a department sees none of it.
 
 mod compliance;
+mod deliberation;
+mod deliberation_board;
 mod household_import;
 mod household_list;
 mod households;
 mod visits;
 mod wishes;
 
-pub use compliance::{CareAlert, ComplianceReport, ComplianceRow, GridCoverage, care_alerts, compliance};
+pub use compliance::{
+    CareAlert, CommunityCompliance, ComplianceReport, ComplianceRow, GridCoverage, care_alerts, compliance,
+};
+pub use deliberation::{
+    CommunityDeliberation, DeliberationReport, ItemDone, ItemInput, MeetingInput, PlaceInput, TopicInput, add_place,
+    close_item, deliberation_figures, hold_meeting, raise_topic,
+};
+pub use deliberation_board::{Board, MeetingView, PlaceView, board};
 pub use household_import::{HEADINGS as HOUSEHOLD_HEADINGS, HouseholdImport, MAX_LINES as HOUSEHOLD_MAX_LINES, import};
 pub use household_list::{HouseholdFilter, HouseholdRow, MAX_EXPORT, export, list};
 pub use households::{HouseholdInput, HouseholdView, add, get, update};
@@ -101,6 +110,19 @@ impl Reach {
         }
     }
 
+    /// [`Reach::of`] for what is kept by community (visits, wishes, deliberation): a grid is not a
+    /// region these are asked for by.
+    pub(crate) fn of_communities(access: &Access, region: Option<&RegionCode>) -> Result<Self> {
+        if region.is_some_and(|r| r.level() == shegong_domain::RegionLevel::Grid) {
+            return Err(StoreError::invalid(shegong_domain::FieldError::new(
+                "residents_region",
+                "region",
+                "请选择社区或以上的区划（网格的住户在住户名册中按网格筛选）",
+            )));
+        }
+        Self::of(access, region)
+    }
+
     pub(crate) fn prefix(&self) -> &str {
         match self {
             Self::Region(p) => p,
@@ -127,7 +149,11 @@ pub(crate) fn typed(
     max: usize,
     errors: &mut Vec<shegong_domain::FieldError>,
 ) -> Option<String> {
-    let t = v.map(str::trim).filter(|s| !s.is_empty())?;
+    let cleaned = v.map(shegong_domain::households::clean)?;
+    let t = cleaned.trim();
+    if t.is_empty() {
+        return None;
+    }
     if t.chars().count() > max || shegong_domain::events::has_control(t) {
         errors.push(shegong_domain::FieldError::new(
             "residents_text",

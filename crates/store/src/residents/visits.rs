@@ -69,6 +69,8 @@ pub struct VisitRow {
     pub place: String,
     pub finding: Option<String>,
     pub event_id: Option<Uuid>,
+    /// The event's number (E261130-330481-0001).
+    pub event_number: Option<String>,
 }
 
 struct Checked {
@@ -142,6 +144,10 @@ async fn check(db: &Db, access: &Access, i: &VisitInput, today: NaiveDate) -> Re
         }
     }
     let grid = match (&h, i.grid.as_deref().map(str::trim).filter(|s| !s.is_empty())) {
+        (Some(h), Some(g)) if g != h.grid_code => {
+            errors.push(FieldError::new("visit_grid", "grid", "网格与所选住户所在的网格不符"));
+            None
+        }
         (Some(h), _) => Some(h.grid_code.clone()),
         (None, Some(g)) => match RegionCode::parse(g) {
             Ok(c) if c.level() == RegionLevel::Grid && c.as_str().starts_with(&community) => Some(c.to_string()),
@@ -170,12 +176,40 @@ async fn check(db: &Db, access: &Access, i: &VisitInput, today: NaiveDate) -> Re
     }
 }
 
+/// The same visit twice (a double tap, a form sent again) counts once: refused.
+async fn duplicate(db: &impl sea_orm::ConnectionTrait, c: &Checked) -> Result<()> {
+    let mut same = visit::Entity::find()
+        .filter(visit::Column::ProvinceCode.eq(&c.worker.province_code))
+        .filter(visit::Column::WorkerId.eq(c.worker.id))
+        .filter(visit::Column::OnDate.eq(c.on))
+        .filter(visit::Column::Kind.eq(c.kind.as_str()));
+    same = match (&c.household, &c.place) {
+        (Some(h), _) => same.filter(visit::Column::HouseholdId.eq(h.id)),
+        (None, Some(p)) => {
+            same.filter(visit::Column::HouseholdId.is_null()).filter(visit::Column::Place.eq(p.as_str()))
+        }
+        (None, None) => same
+            .filter(visit::Column::HouseholdId.is_null())
+            .filter(visit::Column::Place.is_null())
+            .filter(visit::Column::GridCode.eq(c.grid.clone())),
+    };
+    if same.count(db).await? > 0 {
+        return Err(StoreError::Conflict(FieldError::new(
+            "visit_duplicate",
+            "household_id",
+            format!("{}已登记过同一处的{}，不再重复计数", c.on, c.kind.label()),
+        )));
+    }
+    Ok(())
+}
+
 /// Records a visit. A worker records their own; the community's head and the staff above record
 /// for a worker in their region. With `report`, the finding is reported as an event first (its
 /// own checks apply) and the visit links to it. The household's last visit moves forward.
 pub async fn record(db: &Db, access: &Access, i: &VisitInput, today: NaiveDate) -> Result<visit::Model> {
     access.require(Permission::ServeResidents)?;
     let c = check(db, access, i, today).await?;
+    duplicate(&db.conn, &c).await?;
     let event_id = match &i.report {
         Some(r) => {
             let region = c.grid.clone().unwrap_or_else(|| c.worker.region_code.clone());
@@ -216,6 +250,9 @@ pub async fn record(db: &Db, access: &Access, i: &VisitInput, today: NaiveDate) 
     };
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, &c.worker.province_code).await?;
+    if event_id.is_none() {
+        duplicate(&*txn, &c).await?;
+    }
     let m = visit::ActiveModel {
         province_code: Set(c.worker.province_code.clone()),
         id: Set(Uuid::now_v7()),
@@ -272,7 +309,7 @@ fn condition(access: &Access, f: &VisitFilter) -> Result<Condition> {
         Some(r) => Some(RegionCode::parse(r).map_err(|_| StoreError::NotFound)?),
         None => None,
     };
-    let reach = Reach::of(access, region.as_ref())?;
+    let reach = Reach::of_communities(access, region.as_ref())?;
     let mut c = Condition::all().add(visit::Column::ProvinceCode.eq(reach.province()));
     match &reach {
         Reach::Region(prefix) => c = c.add(in_subtree(visit::Column::CommunityCode, prefix)),
@@ -323,6 +360,21 @@ async fn rows(db: &Db, models: Vec<visit::Model>) -> Result<Vec<VisitRow>> {
             homes.insert(id, format!("{}（{}）", address(&b, &u, &r), masked_name(&n)));
         }
     }
+    let grids = crate::regions::names(&db.conn, models.iter().filter_map(|v| v.grid_code.clone()).collect()).await?;
+    let events: Vec<Uuid> = models.iter().filter_map(|v| v.event_id).collect();
+    let mut numbers = std::collections::HashMap::new();
+    for chunk in events.chunks(500) {
+        let found: Vec<(Uuid, String)> = crate::entity::event::Entity::find()
+            .select_only()
+            .column(crate::entity::event::Column::Id)
+            .column(crate::entity::event::Column::Number)
+            .filter(crate::entity::event::Column::ProvinceCode.eq(&province))
+            .filter(crate::entity::event::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(&db.conn)
+            .await?;
+        numbers.extend(found);
+    }
     Ok(models
         .into_iter()
         .map(|v| {
@@ -334,7 +386,13 @@ async fn rows(db: &Db, models: Vec<visit::Model>) -> Result<Vec<VisitRow>> {
                 kind_label: kind.label().into(),
                 worker_id: v.worker_id,
                 worker_name: workers.get(&v.worker_id).cloned().unwrap_or_default(),
-                place: v.household_id.and_then(|h| homes.get(&h).cloned()).or(v.place.clone()).unwrap_or_default(),
+                place: {
+                    let grid = v.grid_code.as_ref().and_then(|g| grids.get(g)).cloned().unwrap_or_default();
+                    let at =
+                        v.household_id.and_then(|h| homes.get(&h).cloned()).or(v.place.clone()).unwrap_or_default();
+                    if grid.is_empty() { at } else { format!("{grid} {at}") }
+                },
+                event_number: v.event_id.and_then(|e| numbers.get(&e).cloned()),
                 community_code: v.community_code,
                 household_id: v.household_id,
                 finding: v.finding,

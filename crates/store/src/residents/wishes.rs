@@ -89,8 +89,15 @@ fn china_day(t: chrono::DateTime<Utc>) -> NaiveDate {
     shegong_domain::time::in_china(t).date()
 }
 
-async fn community_of(db: &Db, access: &Access, reach: &Reach, typed_code: Option<&str>) -> Result<String> {
+pub(super) async fn community_of(db: &Db, access: &Access, reach: &Reach, typed_code: Option<&str>) -> Result<String> {
     let code = match (reach, typed_code.map(str::trim).filter(|s| !s.is_empty())) {
+        (Reach::Worker { community, .. }, Some(c)) if c != community => {
+            return Err(StoreError::invalid(FieldError::new(
+                "wish_community",
+                "community",
+                "社区工作者只能登记本社区的",
+            )));
+        }
         (Reach::Worker { community, .. }, _) => return Ok(community.clone()),
         (Reach::Region(_), Some(c)) => c.to_string(),
         (Reach::Region(p), None) if p.len() == 12 => return Ok(p.clone()),
@@ -122,6 +129,12 @@ pub async fn post(db: &Db, access: &Access, i: &WishInput, today: NaiveDate) -> 
         errors.push(FieldError::new("wish_for", "for_name", "请填写为哪位居民许愿"));
     }
     let phone = typed(i.for_phone.as_deref(), "for_phone", "联系电话", 20, &mut errors);
+    if phone.as_deref().is_some_and(|p| {
+        let digits = shegong_domain::event_access::phone_digits(p);
+        !(7..=12).contains(&digits.len()) || !p.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+'))
+    }) {
+        errors.push(FieldError::new("wish_phone", "for_phone", "联系电话应为7至12位数字"));
+    }
     let due = match i.due_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => match parse_date("due_on", "希望实现日期", s) {
@@ -203,6 +216,11 @@ async fn step(db: &Db, access: &Access, id: Uuid, s: WishStep, i: &WishStepInput
             errors.push(FieldError::new("wish_claimant", "claimant_kind", "认领人应为社区工作者、党员、志愿者或单位"));
         }
         let mut name = typed(i.claimant_name.as_deref(), "claimant_name", "认领人", 60, &mut errors);
+        if let (Reach::Worker { worker_id, .. }, Some(other)) = (&reach, i.claimant_worker_id)
+            && other != *worker_id
+        {
+            return Err(StoreError::Forbidden("社区工作者只能以本人名义认领"));
+        }
         if let (Some(ClaimantKind::Worker), Some(wid)) = (kind, i.claimant_worker_id) {
             match worker::Entity::find_by_id((reach.province().to_string(), wid))
                 .one(&db.conn)
@@ -304,7 +322,7 @@ fn reach_of(access: &Access, region: Option<&str>) -> Result<Reach> {
         Some(r) => Some(RegionCode::parse(r).map_err(|_| StoreError::NotFound)?),
         None => None,
     };
-    Reach::of(access, region.as_ref())
+    Reach::of_communities(access, region.as_ref())
 }
 
 /// One page of the wishes of the caller's region (a worker: their community), newest first.
@@ -378,8 +396,9 @@ pub async fn wall(db: &Db, community: &region::Model) -> Result<(Vec<WallItem>, 
         figures.add(state, w.fulfilled_at.map(|f| (f - w.created_at).num_days()));
         if matches!(state, WishState::Open | WishState::Claimed) {
             items.push(WallItem {
-                title: w.title,
-                detail: w.detail,
+                // What the clerk typed may name the resident or carry a number: masked here too.
+                title: shegong_domain::households::public_text(&w.title, &w.for_name),
+                detail: None,
                 for_name: mask_name(&w.for_name),
                 due_on: w.due_on,
                 state_label: state.label().into(),

@@ -269,6 +269,16 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("user.password_reset", "重置用户密码"),
     ("user.password_set", "设置用户密码（命令行）"),
     ("demo.load", "载入演示数据"),
+    ("grid.assign", "指派网格职责"),
+    ("grid.end", "解除网格职责"),
+    ("household.add", "登记住户"),
+    ("household.edit", "修改住户"),
+    ("household.view", "查看住户完整信息"),
+    ("household.import", "导入住户名册"),
+    ("wish.post", "登记微心愿"),
+    ("wish.step", "办理微心愿"),
+    ("deliberation.place", "设立议事场所"),
+    ("deliberation.meeting", "登记议事活动"),
 ];
 
 /// Details written as codes, in words: where a full ID number was seen, a user's role, a grade.

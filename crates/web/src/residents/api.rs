@@ -13,10 +13,13 @@ use serde::Deserialize;
 use shegong_domain::visits::period_of;
 use shegong_domain::wishes::WishFigures;
 use shegong_domain::{FieldError, Permission};
-use shegong_store::entity::{household, visit, wish};
+use shegong_store::entity::{
+    deliberation_item, deliberation_meeting, deliberation_place, deliberation_topic, household, visit, wish,
+};
 use shegong_store::residents::{
-    self, CareAlert, ComplianceReport, HouseholdFilter, HouseholdImport, HouseholdInput, HouseholdRow, HouseholdView,
-    VisitFilter, VisitInput, VisitRow, WishFilter, WishInput, WishRow, WishStepInput,
+    self, Board, CareAlert, ComplianceReport, DeliberationReport, HouseholdFilter, HouseholdImport, HouseholdInput,
+    HouseholdRow, HouseholdView, ItemDone, MeetingInput, PlaceInput, TopicInput, VisitFilter, VisitInput, VisitRow,
+    WishFilter, WishInput, WishRow, WishStepInput,
 };
 use uuid::Uuid;
 
@@ -230,4 +233,68 @@ pub async fn confirm_wish(
     Json(i): Json<WishStepInput>,
 ) -> ApiResult<Json<wish::Model>> {
     Ok(Json(residents::confirm(&st.db, &caller.access, id, &i).await?))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct DeliberationQuery {
+    pub region: Option<String>,
+    /// 自此日期起计 YYYY-MM-DD（默认全部）
+    pub from: Option<String>,
+}
+
+/// 居民议事统计：议事场所、议事活动、议题、协调解决问题（跟进事项办结）、未办结和超期的事项，及各社区
+#[utoipa::path(get, path = "/deliberation", tag = "服务群众", params(DeliberationQuery),
+    responses((status = 200, description = "统计", body = DeliberationReport)))]
+pub async fn deliberation(
+    Ctx { st, caller }: Ctx,
+    Query(q): Query<DeliberationQuery>,
+) -> ApiResult<Json<DeliberationReport>> {
+    let region = q.region.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(region_of).transpose()?;
+    let from = match q.from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(shegong_domain::worker::parse_date("from", "起始日期", s)?),
+        None => None,
+    };
+    Ok(Json(residents::deliberation_figures(&st.db, &caller.access, region.as_ref(), from, today()).await?))
+}
+
+/// 一个社区的居民议事：场所和说事长、待议议题、最近的议事活动及跟进事项、未办结事项
+#[utoipa::path(get, path = "/deliberation/board", tag = "服务群众", params(RegionQuery),
+    responses((status = 200, description = "社区居民议事", body = Board)))]
+pub async fn deliberation_board(Ctx { st, caller }: Ctx, Query(q): Query<RegionQuery>) -> ApiResult<Json<Board>> {
+    let region = q.region.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(region_of).transpose()?;
+    Ok(Json(residents::board(&st.db, &caller.access, region.as_ref()).await?))
+}
+
+/// 设立议事场所（议事厅、说事小院、楼道议事点）及说事长
+#[utoipa::path(post, path = "/deliberation/places", tag = "服务群众", request_body = PlaceInput,
+    responses((status = 201, description = "已设立", body = deliberation_place::Model)))]
+pub async fn add_place(Ctx { st, caller }: Ctx, Json(i): Json<PlaceInput>) -> ApiResult<Response> {
+    Ok((StatusCode::CREATED, Json(residents::add_place(&st.db, &caller.access, &i).await?)).into_response())
+}
+
+/// 登记居民提出的议题（待议）
+#[utoipa::path(post, path = "/deliberation/topics", tag = "服务群众", request_body = TopicInput,
+    responses((status = 201, description = "已登记", body = deliberation_topic::Model)))]
+pub async fn raise_topic(Ctx { st, caller }: Ctx, Json(i): Json<TopicInput>) -> ApiResult<Response> {
+    Ok((StatusCode::CREATED, Json(residents::raise_topic(&st.db, &caller.access, &i, today()).await?)).into_response())
+}
+
+/// 登记议事活动：讨论的议题、议定事项、跟进事项（责任人、期限）
+#[utoipa::path(post, path = "/deliberation/meetings", tag = "服务群众", request_body = MeetingInput,
+    responses((status = 201, description = "已登记", body = deliberation_meeting::Model)))]
+pub async fn hold_meeting(Ctx { st, caller }: Ctx, Json(i): Json<MeetingInput>) -> ApiResult<Response> {
+    Ok((StatusCode::CREATED, Json(residents::hold_meeting(&st.db, &caller.access, &i, today()).await?)).into_response())
+}
+
+/// 跟进事项办结（填写办理结果）
+#[utoipa::path(post, path = "/deliberation/items/{id}/done", tag = "服务群众", params(("id" = Uuid, Path)),
+    request_body = ItemDone, responses((status = 200, description = "已办结", body = deliberation_item::Model)))]
+pub async fn close_item(
+    Ctx { st, caller }: Ctx,
+    Path(id): Path<Uuid>,
+    Json(i): Json<ItemDone>,
+) -> ApiResult<Json<deliberation_item::Model>> {
+    Ok(Json(residents::close_item(&st.db, &caller.access, id, &i, today()).await?))
 }

@@ -5,12 +5,12 @@ use crate::auth::Caller;
 use crate::clock::today;
 use crate::error::AppError;
 use crate::page::PageResult;
-use crate::sections::{FormSpec, Kpi, Msg, Section, SectionsPage, headers, hidden, input, link, n, pct, row, t};
+use crate::sections::{FormSpec, Kpi, Msg, Section, SectionsPage, headers, hidden, link, n, pct, row, select, t};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use shegong_domain::RegionLevel;
 use shegong_domain::visits::{Tally, period_of, week_text};
-use shegong_store::residents::{self, ComplianceReport};
+use shegong_store::residents::{self, CommunityCompliance, ComplianceReport};
 
 fn done_of(d: &Tally, r: &Tally, kind: &str) -> String {
     match kind {
@@ -26,15 +26,52 @@ fn query_of(m: &Msg) -> String {
     serde_urlencoded::to_string(&q).unwrap_or_default()
 }
 
-fn communities(r: &ComplianceReport, m: &Msg) -> Section {
+/// The communities of the report summed into the children of the region viewed (a province's
+/// cities, a county's streets, a street's communities).
+async fn children(
+    st: &AppState,
+    r: &ComplianceReport,
+    code: &shegong_domain::RegionCode,
+) -> Result<Vec<CommunityCompliance>, AppError> {
+    let len = match code.level() {
+        RegionLevel::Province => 4,
+        RegionLevel::City => 6,
+        RegionLevel::County => 9,
+        _ => 12,
+    };
+    let mut by: std::collections::BTreeMap<String, CommunityCompliance> = std::collections::BTreeMap::new();
+    for c in &r.communities {
+        let k = c.community_code[..len.min(c.community_code.len())].to_string();
+        let e = by.entry(k.clone()).or_insert_with(|| CommunityCompliance { community_code: k, ..Default::default() });
+        e.workers += c.workers;
+        e.behind_workers += c.behind_workers;
+        e.behind += c.behind;
+        for (x, y) in [(&mut e.required, &c.required), (&mut e.done, &c.done)] {
+            x.visits += y.visits;
+            x.checks += y.checks;
+            x.patrols += y.patrols;
+            x.talks += y.talks;
+        }
+    }
+    let names = shegong_store::regions::names(&st.db.conn, by.keys().cloned().collect()).await?;
+    Ok(by
+        .into_values()
+        .map(|mut c| {
+            c.community_name = names.get(&c.community_code).cloned().unwrap_or_default();
+            c
+        })
+        .collect())
+}
+
+fn children_section(rows: &[CommunityCompliance], m: &Msg) -> Section {
     let mut s = Section {
-        title: "各社区".into(),
+        title: "下级区划".into(),
         text: "应完成按各社区适用政策计；差额为未完成的走访、排查、巡查次数之和（多做的不抵其他）。".into(),
-        headers: headers(&["社区", "#在岗人数", "#未达标人数", "走访", "排查", "巡查", "#谈心", "#差额"]),
+        headers: headers(&["区划", "#在岗人数", "#未达标人数", "走访", "排查", "巡查", "#谈心", "#差额"]),
         ..Default::default()
     };
     let period = query_of(&Msg { region: None, ..m.clone() });
-    for c in &r.communities {
+    for c in rows {
         let mut x = row(vec![
             link(&c.community_name, format!("/visits/compliance?region={}&{period}", c.community_code)),
             n(c.workers),
@@ -104,6 +141,10 @@ pub(crate) async fn compliance_page(State(st): State<AppState>, caller: Caller, 
     } else {
         p.subtitle = r.period_label.clone();
     }
+    if SectionsPage::wants_xlsx(&m) {
+        // The file says which area and period it holds.
+        p.title = format!("走访排查达标情况-{}", p.subtitle.replace(" · ", "-"));
+    }
     let rule = &r.rule;
     let mut rule_text = format!("每人每周走访{}次、排查{}次", rule.visits_per_week, rule.checks_per_week);
     if rule.patrols_per_day > 0 {
@@ -147,22 +188,42 @@ pub(crate) async fn compliance_page(State(st): State<AppState>, caller: Caller, 
     ] {
         p.links.push((format!("/visits/compliance?{region_q}{q}"), label));
     }
+    let weeks: Vec<(String, String)> = (0..12)
+        .map(|k| {
+            let w = chrono::Datelike::iso_week(&(on - chrono::Duration::weeks(k)));
+            (week_text(w), shegong_domain::visits::Period::week(w).label())
+        })
+        .collect();
+    let months: Vec<(String, String)> = (0..12)
+        .filter_map(|k| {
+            let first = chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&on), chrono::Datelike::month(&on), 1)?
+                .checked_sub_months(chrono::Months::new(k))?;
+            Some((first.format("%Y-%m").to_string(), first.format("%Y年%m月").to_string()))
+        })
+        .collect();
+    let keep = hidden("region", m.region.clone().unwrap_or_default());
     p.sections.push(Section {
-        forms: vec![FormSpec {
-            get: true,
-            fields: vec![
-                hidden("region", m.region.clone().unwrap_or_default()),
-                input("周（如 2026-W48）", "week", "text", m.week.clone().unwrap_or_else(|| week_text(w)), 10),
-                input("或月（如 2026-11）", "month", "text", m.month.clone().unwrap_or_default(), 8),
-                input("或年", "year", "text", year.unwrap_or_default(), 5),
-            ],
-            button: "查看".into(),
-            ..Default::default()
-        }],
+        forms: vec![
+            FormSpec {
+                get: true,
+                fields: vec![keep, select("按周", "week", &m.week.clone().unwrap_or_else(|| week_text(w)), weeks)],
+                button: "查看".into(),
+                ..Default::default()
+            },
+            FormSpec {
+                get: true,
+                fields: vec![
+                    hidden("region", m.region.clone().unwrap_or_default()),
+                    select("按月", "month", &m.month.clone().unwrap_or_default(), months),
+                ],
+                button: "查看".into(),
+                ..Default::default()
+            },
+        ],
         ..Default::default()
     });
     if code.level() != RegionLevel::Community && caller.scope.only_worker().is_none() {
-        p.sections.push(communities(&r, &m));
+        p.sections.push(children_section(&children(&st, &r, &code).await?, &m));
     }
     p.sections.push(workers(&r, &m, "/visits/compliance"));
     if !r.coverage.is_empty() {
@@ -188,13 +249,17 @@ pub(crate) async fn compliance_page(State(st): State<AppState>, caller: Caller, 
     let mut s = Section {
         id: "care".into(),
         title: format!("逾期未走访的关爱户（{}户）", alerts.len()),
-        text: "按关爱标签要求的走访周期，自上次走访（未走访过的自登记之日）起计；最久的在前。".into(),
-        headers: headers(&["网格", "住户", "户主", "关爱标签", "应走访日期", "上次走访", "负责社工"]),
+        text: format!(
+            "按关爱标签要求的走访周期，自上次走访（未走访过的自登记之日）起计；最久的在前。{}",
+            if alerts.len() > 200 { "页面显示前200户，导出Excel有全部。" } else { "" }
+        ),
+        headers: headers(&["社区", "网格", "住户", "户主", "关爱标签", "应走访日期", "上次走访", "负责社工"]),
         cards: true,
         ..Default::default()
     };
     for a in alerts.iter().take(if SectionsPage::wants_xlsx(&m) { usize::MAX } else { 200 }) {
         s.rows.push(row(vec![
+            t(&a.community_name),
             t(&a.grid_name),
             link(&a.address, format!("/households/{}", a.household_id)),
             t(&a.head_name),

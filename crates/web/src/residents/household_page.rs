@@ -79,9 +79,9 @@ pub(crate) async fn household_page(
             t(&x.kind_label),
             t(&x.worker_name),
             t(x.finding.clone().unwrap_or_default()),
-            match x.event_id {
-                Some(e) => link("查看事件", format!("/events/{e}")),
-                None => t(""),
+            match (x.event_id, &x.event_number) {
+                (Some(e), Some(number)) => link(number, format!("/events/{e}")),
+                _ => t(""),
             },
         ]));
     }

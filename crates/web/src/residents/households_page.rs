@@ -43,12 +43,12 @@ pub(super) async fn fields(
     let tags: Vec<String> = h.map(|h| shegong_domain::households::split_tags(&h.tags)).unwrap_or_default();
     Ok(vec![
         select("网格", "grid", &v(|h| h.grid_code.clone()), grids.into_iter().map(|g| (g.code, g.name)).collect()),
-        input("楼栋", "building", "text", v(|h| h.building.clone()), 6),
-        input("单元", "unit", "text", v(|h| h.unit.clone()), 4),
+        input("楼栋", "building", "text", v(|h| h.building.clone()), 8),
+        input("单元", "unit", "text", v(|h| h.unit.clone()), 6),
         input("门牌（室）", "room", "text", v(|h| h.room.clone()), 6),
         input("户主姓名", "head_name", "text", v(|h| h.head_name.clone()), 8),
         input("联系电话", "phone", "tel", v(|h| h.phone.clone().unwrap_or_default()), 13),
-        input("家庭人口", "members", "number", h.map_or("1".into(), |h| h.members.to_string()), 3),
+        input("家庭人口", "members", "number", h.map_or("1".into(), |h| h.members.to_string()), 4),
         checks("关爱标签", "tag", &tags, tags_of(st, community).await?.into_iter().map(|t| (t.clone(), t)).collect()),
         select(
             "负责社工",
@@ -188,7 +188,7 @@ pub(crate) async fn households_page(State(st): State<AppState>, caller: Caller, 
             title: "从 Excel 导入住户名册".into(),
             text: format!(
                 "每行一户，列为：{}。按网格编码和地址对应：新的登记，有变化的修改（记入变动记录），相同的不变，文件中没有的住户保留。\
-                 导出的名册已脱敏，不能原样导回；任何一行有误则整份文件都不导入。",
+                 空白的单元格表示该项为空（如负责社工留空即取消指定）。导出的名册已脱敏，不能原样导回；任何一行有误则整份文件都不导入。",
                 residents::HOUSEHOLD_HEADINGS.join("、")
             ),
             forms: vec![FormSpec {
@@ -214,7 +214,7 @@ pub(crate) async fn households_page(State(st): State<AppState>, caller: Caller, 
 
 /// `POST /households` (the form).
 pub(crate) async fn add(form: Posted) -> Response {
-    form.act(Permission::ManageHouseholds, "/households#add", async |st, access, f| {
+    form.act(Permission::ManageHouseholds, "/households", async |st, access, f| {
         let h = residents::add(&st.db, access, &input_of(f), today()).await?;
         Ok(format!("已登记 {}", shegong_domain::households::address(&h.building, &h.unit, &h.room)))
     })
@@ -230,13 +230,13 @@ fn summary(o: &HouseholdImport) -> String {
 pub(crate) async fn import_page(Ctx { st, caller }: Ctx, m: Multipart) -> PageResult {
     let up = match read_upload(m).await {
         Ok(u) => u,
-        Err(e) => return Ok(back(&caller, "/households#import", Err(e))),
+        Err(e) => return Ok(back(&caller, "/households", Err(e))),
     };
     caller.check_csrf(up.csrf())?;
     let field = |k: &str| up.fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
     let to = match field("region").and_then(|r| shegong_domain::RegionCode::parse(&r).ok()) {
-        Some(c) if caller.scope.allows_region(c.as_str()) => format!("/households?region={c}#import"),
-        _ => "/households#import".into(),
+        Some(c) if caller.scope.allows_region(c.as_str()) => format!("/households?region={c}"),
+        _ => "/households".into(),
     };
     caller.access.require(Permission::ManageHouseholds)?;
     let dry_run = field("mode").as_deref() != Some("commit");

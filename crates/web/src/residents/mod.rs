@@ -5,6 +5,7 @@
 
 pub(crate) mod api;
 mod compliance_page;
+mod deliberation_page;
 mod household_page;
 mod households_page;
 mod visits_page;
@@ -31,6 +32,9 @@ pub fn routes() -> Router<AppState> {
         .route("/wishes", get(wishes_page::wishes_page).post(wishes_page::post))
         .route("/wishes/{id}/{step}", post(wishes_page::step))
         .route("/p/{community}/wishes", get(wall::wall_page))
+        .route("/deliberation", get(deliberation_page::deliberation_page))
+        .route("/deliberation/{what}", post(deliberation_page::post))
+        .route("/deliberation/items/{id}/done", post(deliberation_page::close))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description.
@@ -51,6 +55,12 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::claim_wish))
         .routes(routes!(api::fulfil_wish))
         .routes(routes!(api::confirm_wish))
+        .routes(routes!(api::deliberation))
+        .routes(routes!(api::deliberation_board))
+        .routes(routes!(api::add_place))
+        .routes(routes!(api::raise_topic))
+        .routes(routes!(api::hold_meeting))
+        .routes(routes!(api::close_item))
 }
 
 /// The links between the residents' pages.
@@ -59,6 +69,7 @@ pub(crate) fn links(caller: &crate::auth::Caller) -> Vec<(String, String)> {
         ("/visits".to_string(), "走访记录".to_string()),
         ("/households".to_string(), "住户".to_string()),
         ("/wishes".to_string(), "微心愿".to_string()),
+        ("/deliberation".to_string(), "居民议事".to_string()),
     ];
     if caller.scope.only_worker().is_none() {
         v.insert(1, ("/visits/compliance".into(), "达标情况".into()));

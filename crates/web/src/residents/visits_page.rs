@@ -114,18 +114,50 @@ pub(crate) async fn visits_page(State(st): State<AppState>, caller: Caller, Quer
                 format!("{done} / {need}"),
                 format!("每周走访{}次、排查{}次", r.rule.visits_per_week, r.rule.checks_per_week),
             ),
-            ("本周未达标".into(), format!("{} 人", r.behind_workers), format!("共 {} 人", r.workers)),
+            match (caller.scope.only_worker(), r.rows.first()) {
+                (Some(_), Some(me)) => {
+                    let (q, k) = (&me.compliance.required, &me.compliance.done);
+                    let short = |a: u32, b: u32| a.saturating_sub(b);
+                    (
+                        "本周还差".into(),
+                        format!("{} 次", me.compliance.behind),
+                        format!(
+                            "走访{}次、排查{}次、巡查{}次",
+                            short(q.visits, k.visits),
+                            short(q.checks, k.checks),
+                            short(q.patrols, k.patrols)
+                        ),
+                    )
+                }
+                _ => ("本周未达标".into(), format!("{} 人", r.behind_workers), format!("共 {} 人", r.workers)),
+            },
             ("逾期未走访的关爱户".into(), alerts.len().to_string(), "按关爱标签的走访周期".into()),
         ]);
         p.sections.push(form(&st, &caller, &m).await?);
     }
-    let page = m.page.unwrap_or(1).max(1);
-    let (rows, total) = residents::visits(&st.db, &caller.access, &VisitFilter::default(), page, PER_PAGE).await?;
+    let (page, per_page) =
+        if SectionsPage::wants_xlsx(&m) { (1, 100_000) } else { (m.page.unwrap_or(1).max(1), PER_PAGE) };
+    let filter = VisitFilter { kind: m.kind.clone(), ..Default::default() };
+    let (rows, total) = residents::visits(&st.db, &caller.access, &filter, page, per_page).await?;
     let mut s = Section {
         id: "list".into(),
         title: format!("走访记录（{total}条）"),
+        forms: vec![FormSpec {
+            get: true,
+            fields: vec![select(
+                "类型",
+                "kind",
+                &m.kind.clone().unwrap_or_default(),
+                std::iter::once((String::new(), "全部".to_string()))
+                    .chain(VisitKind::ALL.map(|k| (k.as_str().to_string(), k.label().to_string())))
+                    .collect(),
+            )],
+            button: "筛选".into(),
+            ..Default::default()
+        }],
         headers: headers(&["日期", "类型", "走访人", "住户或地点", "发现的情况", "民情事件"]),
         cards: true,
+        whole_export: true,
         ..Default::default()
     };
     for v in rows {
@@ -138,9 +170,9 @@ pub(crate) async fn visits_page(State(st): State<AppState>, caller: Caller, Quer
                 _ => t(&v.place),
             },
             t(v.finding.unwrap_or_default()),
-            match v.event_id {
-                Some(e) => link("查看事件", format!("/events/{e}")),
-                None => t(""),
+            match (v.event_id, &v.event_number) {
+                (Some(e), Some(number)) => link(number, format!("/events/{e}")),
+                _ => t(""),
             },
         ]));
     }
@@ -151,7 +183,7 @@ pub(crate) async fn visits_page(State(st): State<AppState>, caller: Caller, Quer
 
 /// `POST /visits` (the form).
 pub(crate) async fn record(form: Posted) -> Response {
-    form.act(Permission::ServeResidents, "/visits#record", async |st, access, f| {
+    form.act(Permission::ServeResidents, "/visits", async |st, access, f| {
         let id = |k: &str| f.opt(k).and_then(|v| Uuid::parse_str(&v).ok());
         let i = VisitInput {
             worker_id: id("worker_id"),

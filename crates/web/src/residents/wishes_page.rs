@@ -51,8 +51,9 @@ fn next_step(w: &WishRow) -> Cell {
 /// `GET /wishes?region=&state=`.
 pub(crate) async fn wishes_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
     let f = WishFilter { region: m.region.clone(), state: m.state.clone() };
-    let page = m.page.unwrap_or(1).max(1);
-    let (rows, total) = residents::wishes(&st.db, &caller.access, &f, page, PER_PAGE).await?;
+    let xlsx = SectionsPage::wants_xlsx(&m);
+    let (page, per_page) = if xlsx { (1, 100_000) } else { (m.page.unwrap_or(1).max(1), PER_PAGE) };
+    let (rows, total) = residents::wishes(&st.db, &caller.access, &f, page, per_page).await?;
     let figures = residents::wish_figures(&st.db, &caller.access, m.region.as_deref()).await?;
     let mut p = SectionsPage::new(&st, &caller, "service", "微心愿", &m).await?;
     p.links = super::links(&caller);
@@ -128,6 +129,7 @@ pub(crate) async fn wishes_page(State(st): State<AppState>, caller: Caller, Quer
         }],
         headers: headers(&["登记日期", "社区", "心愿", "为谁", "希望实现", "状态", "认领人", "实现情况", "下一步"]),
         cards: true,
+        whole_export: true,
         ..Default::default()
     };
     for w in &rows {
@@ -140,7 +142,7 @@ pub(crate) async fn wishes_page(State(st): State<AppState>, caller: Caller, Quer
             t(&w.state_label),
             t(w.claimant.clone().unwrap_or_default()),
             t(w.fulfil_note.clone().unwrap_or_default()),
-            if may { next_step(w) } else { t("") },
+            if may && !xlsx { next_step(w) } else { t("") },
         ]);
         r.flag = w.state == WishState::Open && w.due_on.is_some_and(|d| d < today());
         s.rows.push(r);
@@ -152,7 +154,7 @@ pub(crate) async fn wishes_page(State(st): State<AppState>, caller: Caller, Quer
 
 /// `POST /wishes` (the form).
 pub(crate) async fn post(form: Posted) -> Response {
-    form.act(Permission::ServeResidents, "/wishes#post", async |st, access, f| {
+    form.act(Permission::ServeResidents, "/wishes", async |st, access, f| {
         let i = WishInput {
             community: f.opt("community"),
             household_id: f.opt("household_id").and_then(|v| Uuid::parse_str(&v).ok()),
@@ -170,7 +172,7 @@ pub(crate) async fn post(form: Posted) -> Response {
 
 /// `POST /wishes/{id}/{claim|fulfil|confirm}` (a row's form).
 pub(crate) async fn step(Path((id, step)): Path<(Uuid, String)>, form: Posted) -> Response {
-    form.act(Permission::ServeResidents, "/wishes#list", async |st, access, f| {
+    form.act(Permission::ServeResidents, "/wishes", async |st, access, f| {
         let i = WishStepInput {
             claimant_kind: f.opt("claimant_kind"),
             claimant_name: f.opt("claimant_name"),

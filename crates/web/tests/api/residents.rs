@@ -164,6 +164,29 @@ async fn residents_are_served_over_http(app: TestApp) {
     let (s, f) = app.get_json(&community, "/api/v1/wishes/figures").await;
     assert!(s == StatusCode::OK && f["closed"].as_u64().unwrap() >= 1, "{f}");
 
+    // Residents' deliberation over the API: the demo's year, a meeting recorded, the next county refused.
+    let (s, d) = app.get_json(&community, "/api/v1/deliberation").await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert!(
+        d["total"]["meetings"].as_u64().unwrap() > 5
+            && d["sentence"].as_str().unwrap().starts_with("组织开展群众议事活动"),
+        "{d}"
+    );
+    let (_, b) = app.get_json(&community, "/api/v1/deliberation/board").await;
+    let place = b["places"][0]["id"].as_str().unwrap().to_string();
+    let meeting = json!({"place_id": place, "attendees": 12, "new_topics": "楼道照明", "decision": "物业一周内修复",
+        "items": [{"what": "修复3幢楼道灯", "owner": "物业王经理", "due_on": "2099-01-01"}]});
+    let (s, m) = app.post_json(&worker, "/api/v1/deliberation/meetings", meeting.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let (s, _) = app.post_json(&tongxiang, "/api/v1/deliberation/meetings", meeting).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = app.get_json(&tongxiang, &format!("/api/v1/deliberation?region={region}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app
+        .post_json(&auditor, "/api/v1/deliberation/places", json!({"name": "x", "kind": "hall", "host_name": "y"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
     // The import: checked, committed, and the same file again changes nothing.
     let csv = format!(
         "网格编码,楼栋,单元,门牌,户主,联系电话,家庭人口,关爱标签\n{grid},12,1,101,陆文华,13957333333,3,空巢老人\n{grid},12,1,102,陆文清,,1,\n"
@@ -183,7 +206,9 @@ async fn residents_are_served_over_http(app: TestApp) {
     // The pages answer; the export is masked.
     let head = browser();
     browser_login(&app, &head, "community", "shegong2026", "/").await;
-    for path in ["/visits", "/visits/compliance", "/households", &format!("/households/{id}"), "/wishes"] {
+    for path in
+        ["/visits", "/visits/compliance", "/households", &format!("/households/{id}"), "/wishes", "/deliberation"]
+    {
         let r = head.get(app.url(path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
     }
