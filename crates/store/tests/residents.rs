@@ -199,6 +199,11 @@ async fn households_visits_and_wishes_stay_in_their_region() {
         let (theirs, _) = residents::visits(&db, &colleague, &Default::default(), 1, 500).await.unwrap();
         assert!(theirs.iter().all(|v| v.worker_id == w2));
 
+        let record = residents::service_record(&db, &me.scope, w1).await.unwrap();
+        let this_year = record.iter().find(|y| y.year == today.year()).unwrap();
+        assert!(this_year.visits >= 1 && this_year.checks >= 1 && this_year.days_among_residents >= 1, "{this_year:?}");
+        assert_eq!(code(&residents::service_record(&db, &other_head.scope, w1).await.unwrap_err()), "not_found");
+
         // Who is behind this week: the community's policy asks two visits and two checks a week.
         let r = residents::compliance(&db, &head, None, week, today).await.unwrap();
         let row = r.rows.iter().find(|x| x.worker_id == w1).unwrap();

@@ -13,6 +13,7 @@ mod deliberation_board;
 mod household_import;
 mod household_list;
 mod households;
+mod record;
 mod visits;
 mod wishes;
 
@@ -27,6 +28,7 @@ pub use deliberation_board::{Board, MeetingView, PlaceView, board};
 pub use household_import::{HEADINGS as HOUSEHOLD_HEADINGS, HouseholdImport, MAX_LINES as HOUSEHOLD_MAX_LINES, import};
 pub use household_list::{HouseholdFilter, HouseholdRow, MAX_EXPORT, export, list};
 pub use households::{HouseholdInput, HouseholdView, add, get, update};
+pub use record::{ServiceYear, service_record};
 pub use visits::{VisitFilter, VisitInput, VisitReport, VisitRow, record, visits};
 pub use wishes::{
     WallItem, WishFilter, WishInput, WishRow, WishStepInput, claim, confirm, fulfil, post, wall, wish_figures, wishes,

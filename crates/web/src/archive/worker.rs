@@ -65,6 +65,8 @@ struct WorkerPage {
     /// 事务办理 by year (the 事务办理 tab), and the policy's rule for the proposed routine score.
     affairs: Vec<tabs::AffairsRow>,
     affairs_rule: String,
+    /// 服务记录 by year (the 服务记录 tab).
+    service: Vec<shegong_store::residents::ServiceYear>,
 }
 
 /// A kept scan as the 材料 tab lists it.
@@ -147,6 +149,11 @@ pub(crate) async fn worker_page(
     }
     let (affairs, affairs_rule) =
         if tab == "affairs" { tabs::affairs(&st, &caller, &a.worker, today).await? } else { Default::default() };
+    let service = if tab == "service" {
+        shegong_store::residents::service_record(&st.db, &caller.scope, a.worker.id).await?
+    } else {
+        Vec::new()
+    };
     let notice = q.flash.notice(caller.user.id);
     let errors = q.flash.errors(caller.user.id);
     render(WorkerPage {
@@ -161,6 +168,7 @@ pub(crate) async fn worker_page(
             ("training", "培训"),
             ("pay", "薪酬"),
             ("affairs", "事务办理"),
+            ("service", "服务记录"),
             ("reward", "奖惩"),
             ("files", "材料"),
             ("history", "履历/历史"),
@@ -172,6 +180,7 @@ pub(crate) async fn worker_page(
         grid_duties,
         affairs,
         affairs_rule,
+        service,
         level,
         level_steps,
         payslips,

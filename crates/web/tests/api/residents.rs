@@ -243,6 +243,9 @@ async fn residents_are_served_over_http(app: TestApp) {
         .unwrap();
     assert_eq!(flash_kind(&r).as_deref(), Some("notice"));
     assert_eq!(app.get_json(&worker, "/api/v1/visits").await.1["total"].as_u64().unwrap(), count + 1);
+    // The worker's archive carries their share: 服务记录 by year.
+    let record = text_of(&phone, app.url(&format!("/workers/{me_id}?tab=service"))).await;
+    assert!(record.contains("服务记录") && record.contains("入户天数") && record.contains("2026"), "{record}");
 }
 
 both_engines!(residents_are_served_over_http);
