@@ -161,6 +161,40 @@ impl ServicePolicy {
     }
 }
 
+/// A service role's share of a community's workers against the policy's target.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct RoleShare {
+    pub role: String,
+    pub workers: u32,
+    pub target_pct: u32,
+    /// Workers the target asks for (rounded up), and how many more it needs.
+    pub target_workers: u32,
+    pub short: u32,
+}
+
+/// Each role of the policy with its workers (`held`: role → workers), of `total` in post.
+pub fn role_shares(p: &ServicePolicy, held: &std::collections::BTreeMap<String, u32>, total: u32) -> Vec<RoleShare> {
+    p.roles
+        .iter()
+        .map(|r| {
+            let workers = held.get(&r.role).copied().unwrap_or(0);
+            let target_workers = (total * r.share_pct).div_ceil(100);
+            RoleShare {
+                role: r.role.clone(),
+                workers,
+                target_pct: r.share_pct,
+                target_workers,
+                short: target_workers.saturating_sub(workers),
+            }
+        })
+        .collect()
+}
+
+/// People missing at the window on a working day (`0`: enough).
+pub fn window_gap(p: &ServicePolicy, on_duty: u32) -> u32 {
+    p.window_min.saturating_sub(on_duty)
+}
+
 /// A period the compliance view is read over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[schema(as = VisitPeriod)]
@@ -406,6 +440,20 @@ mod tests {
         let week = Period::week(today.iso_week());
         assert_eq!(week.as_of(today).weeks, 1);
         assert_eq!(week.counted_to(today), today);
+    }
+
+    #[test]
+    fn haining_thirds_and_jilin_window() {
+        let p = ServicePolicy::default();
+        let held: std::collections::BTreeMap<String, u32> =
+            [("全科社工".to_string(), 4), ("走访社工".to_string(), 2)].into_iter().collect();
+        let shares = role_shares(&p, &held, 12);
+        assert_eq!(
+            shares.iter().map(|r| (r.workers, r.target_workers, r.short)).collect::<Vec<_>>(),
+            vec![(4, 4, 0), (2, 4, 2), (0, 4, 4)]
+        );
+        assert_eq!(window_gap(&p, 1), 1);
+        assert_eq!(window_gap(&p, 3), 0);
     }
 
     #[test]

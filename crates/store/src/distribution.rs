@@ -74,6 +74,8 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("deliberation_meetings", Kind::ByProvince),
     ("deliberation_topics", Kind::ByProvince),
     ("deliberation_items", Kind::ByProvince),
+    ("service_roles", Kind::ByProvince),
+    ("window_duties", Kind::ByProvince),
     ("application_files", Kind::ByProvince),
     ("recruitment_objections", Kind::ByProvince),
     ("audit_log", Kind::ByProvince),

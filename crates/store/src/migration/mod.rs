@@ -40,6 +40,7 @@ mod m0032_recruitment;
 mod m0033_applications;
 mod m0034_service;
 mod m0035_deliberation;
+mod m0036_window;
 
 pub struct Migrator;
 
@@ -89,6 +90,7 @@ impl MigratorTrait for Migrator {
             m0033_applications,
             m0034_service,
             m0035_deliberation,
+            m0036_window,
         ]
     }
 }

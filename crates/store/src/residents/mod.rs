@@ -15,6 +15,7 @@ mod household_list;
 mod households;
 mod record;
 mod visits;
+mod window;
 mod wishes;
 
 pub use compliance::{
@@ -30,6 +31,7 @@ pub use household_list::{HouseholdFilter, HouseholdRow, MAX_EXPORT, export, list
 pub use households::{HouseholdInput, HouseholdView, add, get, update};
 pub use record::{ServiceYear, service_record};
 pub use visits::{VisitFilter, VisitInput, VisitReport, VisitRow, record, visits};
+pub use window::{DutyDay, DutyDayInput, RoleInput, RolePerson, WindowReport, set_day, set_role, window};
 pub use wishes::{
     WallItem, WishFilter, WishInput, WishRow, WishStepInput, claim, confirm, fulfil, post, wall, wish_figures, wishes,
 };

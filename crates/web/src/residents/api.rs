@@ -14,12 +14,13 @@ use shegong_domain::visits::period_of;
 use shegong_domain::wishes::WishFigures;
 use shegong_domain::{FieldError, Permission};
 use shegong_store::entity::{
-    deliberation_item, deliberation_meeting, deliberation_place, deliberation_topic, household, visit, wish,
+    deliberation_item, deliberation_meeting, deliberation_place, deliberation_topic, household, service_role, visit,
+    window_duty, wish,
 };
 use shegong_store::residents::{
-    self, Board, CareAlert, ComplianceReport, DeliberationReport, HouseholdFilter, HouseholdImport, HouseholdInput,
-    HouseholdRow, HouseholdView, ItemDone, MeetingInput, PlaceInput, TopicInput, VisitFilter, VisitInput, VisitRow,
-    WishFilter, WishInput, WishRow, WishStepInput,
+    self, Board, CareAlert, ComplianceReport, DeliberationReport, DutyDayInput, HouseholdFilter, HouseholdImport,
+    HouseholdInput, HouseholdRow, HouseholdView, ItemDone, MeetingInput, PlaceInput, RoleInput, TopicInput,
+    VisitFilter, VisitInput, VisitRow, WindowReport, WishFilter, WishInput, WishRow, WishStepInput,
 };
 use uuid::Uuid;
 
@@ -297,4 +298,46 @@ pub async fn close_item(
     Json(i): Json<ItemDone>,
 ) -> ApiResult<Json<deliberation_item::Model>> {
     Ok(Json(residents::close_item(&st.db, &caller.access, id, &i, today()).await?))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct WindowQuery {
+    /// 社区代码（社区书记、社区工作者省略）
+    pub region: Option<String>,
+    /// 月：2026-11（默认本月）
+    pub month: Option<String>,
+}
+
+/// 一个社区的服务岗位（对照政策占比）和综合岗窗口值班表（逐日在岗人数、低于最少人数的缺口）
+#[utoipa::path(get, path = "/window", tag = "服务群众", params(WindowQuery),
+    responses((status = 200, description = "服务岗位和窗口值班", body = WindowReport)))]
+pub async fn window(Ctx { st, caller }: Ctx, Query(q): Query<WindowQuery>) -> ApiResult<Json<WindowReport>> {
+    let on = today();
+    let month = q.month.clone().unwrap_or_else(|| on.format("%Y-%m").to_string());
+    let period = period_of(None, Some(&month), None, on)?;
+    let region = q.region.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(region_of).transpose()?;
+    Ok(Json(residents::window(&st.db, &caller.access, region.as_ref(), period).await?))
+}
+
+/// 排定某一天的窗口值班（替换当天的排班）
+#[utoipa::path(put, path = "/window/days", tag = "服务群众", request_body = DutyDayInput,
+    responses((status = 200, description = "当天的值班", body = Items<window_duty::Model>)))]
+pub async fn set_window_day(
+    Ctx { st, caller }: Ctx,
+    Json(i): Json<DutyDayInput>,
+) -> ApiResult<Json<Items<window_duty::Model>>> {
+    Ok(Json(Items::new(residents::set_day(&st.db, &caller.access, &i, today()).await?)))
+}
+
+/// 设定社区工作者的服务岗位（自今日起；空则取消）
+#[utoipa::path(post, path = "/workers/{id}/service-role", tag = "服务群众", params(("id" = Uuid, Path)),
+    request_body = RoleInput, responses((status = 200, description = "现任服务岗位", body = Option<service_role::Model>)))]
+pub async fn set_service_role(
+    Ctx { st, caller }: Ctx,
+    Path(id): Path<Uuid>,
+    Json(i): Json<RoleInput>,
+) -> ApiResult<Json<Option<service_role::Model>>> {
+    Ok(Json(residents::set_role(&st.db, &caller.access, id, &i, today()).await?))
 }

@@ -10,6 +10,7 @@ mod household_page;
 mod households_page;
 mod visits_page;
 mod wall;
+mod window_page;
 mod wishes_page;
 
 use crate::state::AppState;
@@ -35,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/deliberation", get(deliberation_page::deliberation_page))
         .route("/deliberation/{what}", post(deliberation_page::post))
         .route("/deliberation/items/{id}/done", post(deliberation_page::close))
+        .route("/window", get(window_page::window_page).post(window_page::set_day))
+        .route("/window/roles/{id}", post(window_page::set_role))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description.
@@ -61,6 +64,9 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::raise_topic))
         .routes(routes!(api::hold_meeting))
         .routes(routes!(api::close_item))
+        .routes(routes!(api::window))
+        .routes(routes!(api::set_window_day))
+        .routes(routes!(api::set_service_role))
 }
 
 /// The links between the residents' pages.
@@ -70,6 +76,7 @@ pub(crate) fn links(caller: &crate::auth::Caller) -> Vec<(String, String)> {
         ("/households".to_string(), "住户".to_string()),
         ("/wishes".to_string(), "微心愿".to_string()),
         ("/deliberation".to_string(), "居民议事".to_string()),
+        ("/window".to_string(), "岗位与值班".to_string()),
     ];
     if caller.scope.only_worker().is_none() {
         v.insert(1, ("/visits/compliance".into(), "达标情况".into()));

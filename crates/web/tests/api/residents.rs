@@ -187,6 +187,16 @@ async fn residents_are_served_over_http(app: TestApp) {
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
+    // The window: a day's roster, read back, refused to the worker.
+    let (s, _) =
+        app.put_json(&community, "/api/v1/window/days", json!({"date": "2026-12-01", "workers": [me_id]})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, w) = app.get_json(&community, "/api/v1/window?month=2026-12").await;
+    assert_eq!(s, StatusCode::OK, "{w}");
+    assert_eq!(w["days"][0]["on_duty"].as_u64(), Some(1), "{w}");
+    let (s, _) = app.put_json(&worker, "/api/v1/window/days", json!({"date": "2026-12-01", "workers": []})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
     // The import: checked, committed, and the same file again changes nothing.
     let csv = format!(
         "网格编码,楼栋,单元,门牌,户主,联系电话,家庭人口,关爱标签\n{grid},12,1,101,陆文华,13957333333,3,空巢老人\n{grid},12,1,102,陆文清,,1,\n"
