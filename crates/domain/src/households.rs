@@ -70,8 +70,21 @@ pub fn split_tags(s: &str) -> Vec<String> {
 
 /// A part of an address without the word it ends with, so that `5幢`, `5栋` and `5` are one
 /// building, `2单元` and `2` one unit, `301室` and `301` one room.
-fn bare<'a>(v: &'a str, words: &[&str]) -> &'a str {
-    words.iter().find_map(|w| v.strip_suffix(w).filter(|r| !r.is_empty())).unwrap_or(v).trim()
+fn bare(v: &str, words: &[&str]) -> String {
+    let t = words.iter().find_map(|w| v.strip_suffix(w).filter(|r| !r.is_empty())).unwrap_or(v).trim();
+    // 二 is 2, 十二 is 12; 080 is 80.
+    let digits = |c: char| "〇一二三四五六七八九".chars().position(|x| x == c);
+    let t: String = match t.chars().collect::<Vec<_>>().as_slice() {
+        [c] if digits(*c).is_some() => digits(*c).unwrap_or(0).to_string(),
+        ['十'] => "10".into(),
+        ['十', c] if digits(*c).is_some() => (10 + digits(*c).unwrap_or(0)).to_string(),
+        _ => t.to_string(),
+    };
+    if t.len() > 1 && t.chars().all(|c| c.is_ascii_digit()) {
+        let z = t.trim_start_matches('0');
+        return if z.is_empty() { "0".into() } else { z.to_string() };
+    }
+    t
 }
 
 /// Text as typed, made comparable: full-width letters and digits as ASCII (７８ is 78; Chinese
@@ -93,34 +106,65 @@ pub fn clean(v: &str) -> String {
         .collect()
 }
 
-/// Text fit for a public page: the resident's name masked wherever it appears, and every run of
-/// five or more digits (a phone, an ID number, a house number written out) starred.
+/// Text fit for a public page: the resident's name masked wherever it appears (also spaced out, and
+/// the given name alone), and every run of five or more digits — ASCII, full-width or Chinese
+/// numerals, with spaces, dots or dashes between them (a phone, an ID number) — starred.
 pub fn public_text(text: &str, name: &str) -> String {
-    let mut t = clean(text);
-    let name = clean(name);
-    if name.chars().count() >= 2 {
-        t = t.replace(name.trim(), &mask_name(name.trim()));
+    let chars: Vec<char> = clean(text).chars().collect();
+    let name: Vec<char> = clean(name).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut hide = vec![false; chars.len()];
+    let gap = |c: char| c.is_whitespace() || matches!(c, '-' | '.' | '·' | '_');
+    // The name, or the given name (two or more characters), its characters apart only by spaces.
+    let mut patterns: Vec<&[char]> = Vec::new();
+    if name.len() >= 2 {
+        patterns.push(&name);
     }
-    let mut out = String::with_capacity(t.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= 5 {
-            out.extend(run.chars().map(|_| '*'));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in t.chars() {
-        if c.is_ascii_digit() || matches!(c, 'x' | 'X') && !run.is_empty() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
+    if name.len() >= 3 {
+        patterns.push(&name[1..]);
+    }
+    for p in patterns {
+        for start in 0..chars.len() {
+            let (mut i, mut k, mut hit) = (start, 0, Vec::new());
+            while i < chars.len() && k < p.len() {
+                if chars[i] == p[k] {
+                    hit.push(i);
+                    k += 1;
+                } else if !(k > 0 && chars[i].is_whitespace()) {
+                    break;
+                }
+                i += 1;
+            }
+            if k == p.len() {
+                // The surname stays when the whole name matched: 张**.
+                for (n, at) in hit.into_iter().enumerate() {
+                    hide[at] |= !(n == 0 && p.len() == name.len());
+                }
+            }
         }
     }
-    flush(&mut run, &mut out);
-    out
+    let digit = |c: char| c.is_ascii_digit() || "〇一二三四五六七八九零".contains(c) || (c == 'x' || c == 'X');
+    let mut i = 0;
+    while i < chars.len() {
+        if digit(chars[i]) && chars[i] != 'x' && chars[i] != 'X' {
+            let (mut j, mut count, mut last) = (i, 0, i);
+            while j < chars.len() && (digit(chars[j]) || (gap(chars[j]) && count > 0)) {
+                if digit(chars[j]) {
+                    count += 1;
+                    last = j;
+                }
+                j += 1;
+            }
+            if count >= 5 {
+                for (k, h) in hide.iter_mut().enumerate().take(last + 1).skip(i) {
+                    *h |= digit(chars[k]);
+                }
+            }
+            i = last + 1;
+        } else {
+            i += 1;
+        }
+    }
+    chars.iter().zip(hide).map(|(c, h)| if h { '*' } else { *c }).collect()
 }
 
 fn text(v: &str, field: &'static str, label: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
@@ -135,9 +179,9 @@ fn text(v: &str, field: &'static str, label: &str, max: usize, errors: &mut Vec<
 /// Checks a household; every error names its field.
 pub fn check(d: &HouseholdDraft, policy: &ServicePolicy) -> Result<HouseholdFacts, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let building = bare(&text(&d.building, "building", "楼栋", 20, &mut errors), &["号楼", "幢", "栋"]).to_string();
-    let unit = bare(&text(&d.unit, "unit", "单元", 10, &mut errors), &["单元"]).to_string();
-    let room = bare(&text(&d.room, "room", "门牌（室）", 20, &mut errors), &["室", "号"]).to_string();
+    let building = bare(&text(&d.building, "building", "楼栋", 20, &mut errors), &["号楼", "幢", "栋", "座", "号"]);
+    let unit = bare(&text(&d.unit, "unit", "单元", 10, &mut errors), &["单元"]);
+    let room = bare(&text(&d.room, "room", "门牌（室）", 20, &mut errors), &["室", "号", "房"]);
     if building.is_empty() && room.is_empty() {
         errors.push(FieldError::new("household_address", "room", "请填写楼栋或门牌，户以地址区分"));
     }
@@ -251,6 +295,14 @@ mod tests {
         .unwrap();
         assert_eq!((again.building.as_str(), again.unit.as_str(), again.room.as_str()), ("3", "2", "501"));
         assert_eq!(again.address(), f.address());
+        for (b, u, r) in [("03", "02", "0501"), ("3栋", "二单元", "501房"), ("3号", "2", "501号")] {
+            let x = check(
+                &HouseholdDraft { building: b.into(), unit: u.into(), room: r.into(), ..draft() },
+                &ServicePolicy::default(),
+            )
+            .unwrap();
+            assert_eq!((x.building.as_str(), x.unit.as_str(), x.room.as_str()), ("3", "2", "501"), "{b} {u} {r}");
+        }
     }
 
     #[test]
@@ -267,6 +319,17 @@ mod tests {
         let t = public_text("帮张桂英修收音机，电话13955556666，身份证33048119450101123X，住501室", "张桂英");
         assert_eq!(t, "帮张**修收音机，电话***********，身份证******************，住501室");
         assert_eq!(public_text("想要一副老花镜", "李四"), "想要一副老花镜");
+        for (typed, shown) in [
+            ("电话 138-1234-5678", "电话 ***-****-****"),
+            ("电话138 1234 5678", "电话*** **** ****"),
+            ("修电视 1 3 8 1 2", "修电视 * * * * *"),
+            ("张 三 丰要轮椅", "张 * *要轮椅"),
+            ("三丰爷爷要轮椅", "**爷爷要轮椅"),
+            ("一三八一二三四五六七八", "***********"),
+            ("要三台收音机", "要三台收音机"),
+        ] {
+            assert_eq!(public_text(typed, "张三丰"), shown, "{typed}");
+        }
     }
 
     #[test]

@@ -269,9 +269,11 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
         }
     }
     let talks = deliberation(&mut rng, province, &by_community, today);
+    let cal = crate::calendar::load(db).await?;
+    let posts = window(&mut rng, province, &by_community, today, &cal);
     let counts = (rows.len(), visits.len(), wishes.len());
     let txn = db.begin_write().await?;
-    for (table, cols, rows) in talks {
+    for (table, cols, rows) in talks.into_iter().chain(posts) {
         bulk::insert(&*txn, table, cols, rows).await?;
     }
     bulk::insert(&*txn, "households", &crate::residents::HOUSEHOLD_COLUMNS, rows).await?;
@@ -279,6 +281,69 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
     bulk::insert(&*txn, "wishes", &WISH_COLUMNS, wishes).await?;
     txn.commit().await?;
     Ok(counts)
+}
+
+/// Every worker in post given a service role (about a third each of 全科, 走访, 项目社工, some not yet),
+/// and the window's roster: two a working day over the last 60 days and the next 14 (one on some days).
+fn window(
+    rng: &mut ChaCha8Rng,
+    province: &str,
+    by_community: &HashMap<&str, Vec<Uuid>>,
+    today: NaiveDate,
+    cal: &shegong_domain::calendar::Calendar,
+) -> Vec<(&'static str, &'static [&'static str], Rows)> {
+    let now = Utc::now();
+    let (mut roles, mut duties) = (Vec::new(), Vec::new());
+    let communities: std::collections::BTreeSet<&str> = by_community.keys().copied().collect();
+    for c in communities {
+        let people = &by_community[c];
+        for (k, w) in people.iter().enumerate() {
+            if rng.random_bool(0.1) {
+                continue;
+            }
+            roles.push(vec![
+                Value::from(province.to_string()),
+                Uuid::now_v7().into(),
+                c.to_string().into(),
+                (*w).into(),
+                ["全科社工", "走访社工", "项目社工"][k % 3].to_string().into(),
+                (today - Duration::days(200)).into(),
+                Option::<NaiveDate>::None.into(),
+                "system".to_string().into(),
+                now.into(),
+            ]);
+        }
+        for d in -60..=14i64 {
+            let day = today + Duration::days(d);
+            if !cal.is_working_day(day) || people.is_empty() {
+                continue;
+            }
+            let n = if rng.random_bool(0.9) { 2 } else { 1 }.min(people.len());
+            for w in people.choose_multiple(rng, n) {
+                duties.push(vec![
+                    Value::from(province.to_string()),
+                    Uuid::now_v7().into(),
+                    c.to_string().into(),
+                    day.into(),
+                    (*w).into(),
+                    "system".to_string().into(),
+                    now.into(),
+                ]);
+            }
+        }
+    }
+    vec![
+        (
+            "service_roles",
+            &["province_code", "id", "community_code", "worker_id", "role", "from_on", "to_on", "set_by", "set_at"],
+            roles,
+        ),
+        (
+            "window_duties",
+            &["province_code", "id", "community_code", "on_date", "worker_id", "set_by", "set_at"],
+            duties,
+        ),
+    ]
 }
 
 const TOPICS: [&str; 10] = [

@@ -11,7 +11,9 @@ use crate::entity::{deliberation_topic as topic, worker};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, Set,
+};
 use serde::{Deserialize, Serialize};
 use shegong_domain::deliberation::{DeliberationFigures, MAX_ITEMS, PlaceKind, meeting_day, topic_lines};
 use shegong_domain::worker::{WorkerStatus, parse_date};
@@ -175,6 +177,11 @@ pub async fn raise_topic(db: &Db, access: &Access, i: &TopicInput, today: NaiveD
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, &community[..2]).await?;
     let m = topic_row(&community, i.place_id, title, by, today, None, access).insert(&*txn).await?;
+    crate::audit::entry(&access.actor, "deliberation.topic", &community)
+        .target(m.id)
+        .detail(m.title.clone())
+        .save(&*txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }
@@ -218,7 +225,10 @@ pub async fn hold_meeting(db: &Db, access: &Access, i: &MeetingInput, today: Nai
     if !(1..=2000).contains(&attendees) {
         errors.push(bad("meeting_attendees", "attendees", "参加人数应为1至2000"));
     }
-    let new_topics = topic_lines(i.new_topics.as_deref().unwrap_or("")).map_err(|e| errors.push(e)).unwrap_or_default();
+    let mut new_topics =
+        topic_lines(i.new_topics.as_deref().unwrap_or("")).map_err(|e| errors.push(e)).unwrap_or_default();
+    let mut once = std::collections::HashSet::new();
+    new_topics.retain(|t| once.insert(t.clone()));
     if new_topics.is_empty() && i.topic_ids.is_empty() {
         errors.push(bad("meeting_topics", "new_topics", "请选择或填写议事的议题"));
     }
@@ -265,6 +275,21 @@ pub async fn hold_meeting(db: &Db, access: &Access, i: &MeetingInput, today: Nai
             .all(&*txn)
             .await?
     };
+    // One meeting a place a day: the same one sent twice is not two.
+    let same_day = meeting::Entity::find()
+        .filter(meeting::Column::ProvinceCode.eq(&p.province_code))
+        .filter(meeting::Column::CommunityCode.eq(&p.community_code))
+        .filter(meeting::Column::PlaceId.eq(p.id))
+        .filter(meeting::Column::HeldOn.eq(held))
+        .count(&*txn)
+        .await?;
+    if same_day > 0 {
+        return Err(StoreError::Conflict(bad(
+            "meeting_duplicate",
+            "held_on",
+            format!("{}在{}已登记过议事活动", p.name, held),
+        )));
+    }
     if waiting.len() != i.topic_ids.iter().collect::<std::collections::HashSet<_>>().len() {
         return Err(StoreError::invalid(bad(
             "meeting_topics",
@@ -348,6 +373,11 @@ pub async fn close_item(db: &Db, access: &Access, id: Uuid, i: &ItemDone, today:
     am.result = Set(Some(result));
     am.closed_by = Set(Some(access.actor.username.clone()));
     let m = am.update(&*txn).await?;
+    crate::audit::entry(&access.actor, "deliberation.item", &m.community_code)
+        .target(m.id)
+        .detail(m.what.clone())
+        .save(&*txn)
+        .await?;
     txn.commit().await?;
     Ok(m)
 }

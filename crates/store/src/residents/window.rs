@@ -114,6 +114,7 @@ pub async fn set_role(
     if now.as_ref().map(|r| r.role.as_str()) == Some(role) || (now.is_none() && role.is_empty()) {
         return Ok(now);
     }
+    let before = now.as_ref().map(|r| r.role.clone());
     if let Some(r) = now {
         let mut am = r.into_active_model();
         am.to_on = Set(Some(today));
@@ -139,7 +140,7 @@ pub async fn set_role(
         )
     };
     let mut ch = crate::workers::Changes::new(&w, &access.actor);
-    ch.push("服务岗位", "服务岗位", None, (!role.is_empty()).then(|| role.to_string()));
+    ch.push("服务岗位", "服务岗位", before, (!role.is_empty()).then(|| role.to_string()));
     ch.save(&txn).await?;
     txn.commit().await?;
     Ok(m)

@@ -210,6 +210,7 @@ async fn step(db: &Db, access: &Access, id: Uuid, s: WishStep, i: &WishStepInput
     let mut errors = Vec::new();
     let note = typed(i.note.as_deref(), "note", "说明", 1000, &mut errors);
     let mut claimant = None;
+    let mut claimant_worker = None;
     if s == WishStep::Claim {
         let kind = i.claimant_kind.as_deref().and_then(ClaimantKind::parse);
         if kind.is_none() {
@@ -221,7 +222,12 @@ async fn step(db: &Db, access: &Access, id: Uuid, s: WishStep, i: &WishStepInput
         {
             return Err(StoreError::Forbidden("社区工作者只能以本人名义认领"));
         }
-        if let (Some(ClaimantKind::Worker), Some(wid)) = (kind, i.claimant_worker_id) {
+        // A worker claiming as a worker claims for themselves.
+        let own = match (&reach, kind) {
+            (Reach::Worker { worker_id, .. }, Some(ClaimantKind::Worker)) => Some(*worker_id),
+            _ => None,
+        };
+        if let (Some(ClaimantKind::Worker), Some(wid)) = (kind, own.or(i.claimant_worker_id)) {
             match worker::Entity::find_by_id((reach.province().to_string(), wid))
                 .one(&db.conn)
                 .await?
@@ -237,6 +243,7 @@ async fn step(db: &Db, access: &Access, id: Uuid, s: WishStep, i: &WishStepInput
             errors.push(FieldError::new("wish_claimant", "claimant_name", "请填写认领人姓名或单位名称"));
         }
         claimant = kind.zip(name);
+        claimant_worker = own.or(i.claimant_worker_id);
     }
     if s == WishStep::Fulfil && note.is_none() && errors.is_empty() {
         errors.push(FieldError::new("wish_note", "note", "请填写心愿实现的情况"));
@@ -273,7 +280,7 @@ async fn step(db: &Db, access: &Access, id: Uuid, s: WishStep, i: &WishStepInput
             let (kind, name) = claimant.clone().expect("checked above");
             am.claimant_kind = Set(Some(kind.as_str().into()));
             am.claimant_name = Set(Some(name));
-            am.claimant_worker_id = Set(i.claimant_worker_id.filter(|_| kind == ClaimantKind::Worker));
+            am.claimant_worker_id = Set(claimant_worker.filter(|_| kind == ClaimantKind::Worker));
             am.claimed_at = Set(Some(now));
         }
         WishStep::Fulfil => {

@@ -279,6 +279,9 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("wish.step", "办理微心愿"),
     ("deliberation.place", "设立议事场所"),
     ("deliberation.meeting", "登记议事活动"),
+    ("deliberation.topic", "登记议题"),
+    ("deliberation.item", "跟进事项办结"),
+    ("window.roster", "排定窗口值班"),
 ];
 
 /// Details written as codes, in words: where a full ID number was seen, a user's role, a grade.

@@ -137,7 +137,7 @@ pub(crate) async fn visits_page(State(st): State<AppState>, caller: Caller, Quer
     }
     let (page, per_page) =
         if SectionsPage::wants_xlsx(&m) { (1, 100_000) } else { (m.page.unwrap_or(1).max(1), PER_PAGE) };
-    let filter = VisitFilter { kind: m.kind.clone(), ..Default::default() };
+    let filter = VisitFilter { kind: m.kind.clone(), region: m.region.clone(), ..Default::default() };
     let (rows, total) = residents::visits(&st.db, &caller.access, &filter, page, per_page).await?;
     let mut s = Section {
         id: "list".into(),

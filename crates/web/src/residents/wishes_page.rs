@@ -81,7 +81,7 @@ pub(crate) async fn wishes_page(State(st): State<AppState>, caller: Caller, Quer
         p.sections.push(Section {
             id: "post".into(),
             title: "登记微心愿".into(),
-            text: "为哪位居民许愿在公开的心愿墙上只显示姓氏；电话不公开。".into(),
+            text: "心愿内容会公开在心愿墙上（居民姓名和其中的号码会被遮盖），请不要写入姓名、电话、住址；为谁许愿只显示姓氏，电话不公开。".into(),
             forms: vec![FormSpec {
                 action: "/wishes".into(),
                 fields: vec![

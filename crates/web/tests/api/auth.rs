@@ -152,6 +152,7 @@ async fn every_api_route_is_in_the_openapi_document() {
         include_str!("../../src/policies/mod.rs"),
         include_str!("../../src/recruitment/mod.rs"),
         include_str!("../../src/reserves/mod.rs"),
+        include_str!("../../src/residents/mod.rs"),
         include_str!("../../src/stats/mod.rs"),
         include_str!("../../src/training/mod.rs"),
     ];
