@@ -40,16 +40,6 @@ pub struct ImportOutcome {
     pub committed: bool,
 }
 
-fn text(c: Option<&Cell>) -> String {
-    match c {
-        Some(Cell::Text(s)) => s.trim().to_string(),
-        Some(Cell::Number(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Some(Cell::Number(f)) => f.to_string(),
-        Some(Cell::Date(d)) => d.to_string(),
-        _ => String::new(),
-    }
-}
-
 /// At most 20 characters of what was typed, for a message.
 fn quoted(v: &str) -> String {
     let mut q: String = v.chars().take(20).collect();
@@ -70,32 +60,25 @@ pub async fn import(
     access.require(Permission::ManageGrids)?;
     let (scope, actor) = (&access.scope, &access.actor);
     editable(scope)?;
-    let bad_file = |m: &str| StoreError::invalid(FieldError::new("grid_file", "file", m.to_string()));
-    let Some(h) =
-        rows.iter().position(|(_, cells)| cells.iter().any(|c| matches!(c, Cell::Text(t) if t.trim() == "网格编码")))
-    else {
-        return Err(bad_file("未找到表头：应有一行包含“网格编码”“职责”“姓名”，可先导出网格名册作为模板"));
-    };
-    let at: HashMap<&str, usize> = HEADINGS
-        .iter()
-        .filter_map(|k| rows[h].1.iter().position(|c| matches!(c, Cell::Text(t) if t.trim() == *k)).map(|i| (*k, i)))
-        .collect();
-    for need in ["网格编码", "职责", "姓名"] {
-        if !at.contains_key(need) {
-            return Err(bad_file(&format!("表头中缺少“{need}”列")));
-        }
-    }
-    if rows.len() - h - 1 > MAX_LINES {
-        return Err(bad_file(&format!("一次最多导入{MAX_LINES}行，请按街道或社区分批导入")));
-    }
-    let cell = |cells: &[Cell], k: &str| at.get(k).map(|i| text(cells.get(*i))).unwrap_or_default();
+    let sheet = crate::imports::headed(
+        rows,
+        &crate::imports::Layout {
+            headings: &HEADINGS,
+            needed: &["网格编码", "职责", "姓名"],
+            max_lines: MAX_LINES,
+            unit: "行",
+            template: "网格名册",
+            code: "grid_file",
+        },
+    )?;
+    let cell = |cells: &[Cell], k: &str| sheet.cell(cells, k);
     let mut out = ImportOutcome::default();
     // Everything is read and checked inside the write transaction, so what is checked is what is written.
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, scope.region().province()).await?;
     let mut grids: BTreeMap<String, (region::Model, Vec<(usize, Checked)>)> = BTreeMap::new();
     let mut staff: HashMap<String, Vec<worker::Model>> = HashMap::new();
-    for (n, cells) in &rows[h + 1..] {
+    for (n, cells) in sheet.lines {
         let code = cell(cells, "网格编码");
         if code.is_empty() && cell(cells, "姓名").is_empty() {
             continue;
@@ -190,7 +173,7 @@ pub async fn import(
     }
     out.grids = grids.len();
     if out.grids == 0 && out.errors.is_empty() {
-        return Err(bad_file("文件中没有网格名册的数据行"));
+        return Err(StoreError::invalid(FieldError::new("grid_file", "file", "文件中没有网格名册的数据行")));
     }
     // What changes: per grid, the current duties not in the file end; the file's new ones start.
     let mut plan: Vec<(region::Model, Vec<grid_duty::Model>, Vec<Checked>)> = Vec::new();

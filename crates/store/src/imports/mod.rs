@@ -14,6 +14,7 @@ mod commit;
 mod kept;
 mod read;
 mod reservations;
+mod sheet;
 mod update;
 
 pub use check::{Checked, check};
@@ -23,6 +24,7 @@ pub use kept::{
     resume_unfinished,
 };
 pub use read::{Cell, Table, decode_text, excel_serial_date, read_rows, read_table};
+pub use sheet::{Layout, Sheet, cell_text, headed};
 
 use serde::Serialize;
 

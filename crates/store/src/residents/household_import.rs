@@ -9,7 +9,7 @@ use crate::Db;
 use crate::access::Access;
 use crate::bulk;
 use crate::entity::{grid_duty, household, region, worker};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::imports::Cell;
 use crate::policies::Resolver;
 use crate::regions::in_subtree;
@@ -45,16 +45,6 @@ pub struct HouseholdImport {
     pub committed: bool,
 }
 
-fn text(c: Option<&Cell>) -> String {
-    match c {
-        Some(Cell::Text(s)) => s.trim().to_string(),
-        Some(Cell::Number(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        Some(Cell::Number(f)) => f.to_string(),
-        Some(Cell::Date(d)) => d.to_string(),
-        _ => String::new(),
-    }
-}
-
 struct Line {
     n: usize,
     grid: String,
@@ -81,25 +71,18 @@ pub async fn import(
     access.require(Permission::ManageHouseholds)?;
     editable(&access.scope)?;
     let scope = &access.scope;
-    let bad_file = |m: &str| StoreError::invalid(FieldError::new("household_file", "file", m.to_string()));
-    let Some(h) =
-        rows.iter().position(|(_, cells)| cells.iter().any(|c| matches!(c, Cell::Text(t) if t.trim() == "网格编码")))
-    else {
-        return Err(bad_file("未找到表头：应有一行包含“网格编码”“门牌”“户主”，可先导出住户名册作为模板"));
-    };
-    let at: HashMap<&str, usize> = HEADINGS
-        .iter()
-        .filter_map(|k| rows[h].1.iter().position(|c| matches!(c, Cell::Text(t) if t.trim() == *k)).map(|i| (*k, i)))
-        .collect();
-    for need in ["网格编码", "门牌", "户主"] {
-        if !at.contains_key(need) {
-            return Err(bad_file(&format!("表头中缺少“{need}”列")));
-        }
-    }
-    if rows.len() - h - 1 > MAX_LINES {
-        return Err(bad_file(&format!("一次最多导入{MAX_LINES}户，请按街道或社区分批导入")));
-    }
-    let cell = |cells: &[Cell], k: &str| at.get(k).map(|i| text(cells.get(*i))).unwrap_or_default();
+    let sheet = crate::imports::headed(
+        rows,
+        &crate::imports::Layout {
+            headings: &HEADINGS,
+            needed: &["网格编码", "门牌", "户主"],
+            max_lines: MAX_LINES,
+            unit: "户",
+            template: "住户名册",
+            code: "household_file",
+        },
+    )?;
+    let cell = |cells: &[Cell], k: &str| sheet.cell(cells, k);
     let mut out = HouseholdImport::default();
     let province = scope.region().province().to_string();
     let resolver = Resolver::load(&db.conn, scope.region().as_str(), today).await?;
@@ -113,7 +96,7 @@ pub async fn import(
     let mut leaders: HashMap<String, HashSet<String>> = HashMap::new();
     let mut lines: Vec<Line> = Vec::new();
     let mut seen: HashMap<(String, String, String, String), usize> = HashMap::new();
-    for (n, cells) in &rows[h + 1..] {
+    for (n, cells) in sheet.lines {
         let code = cell(cells, "网格编码");
         if code.is_empty() && cell(cells, "户主").is_empty() && cell(cells, "门牌").is_empty() {
             continue;

@@ -9,7 +9,7 @@ use crate::sections::{Msg, back, not_for_workers, region_in};
 use crate::xlsx::{XCell, table_xlsx};
 use axum::extract::{Multipart, Query};
 use axum::response::Response;
-use shegong_domain::{FieldError, Permission};
+use shegong_domain::Permission;
 use shegong_store::grids::{self, IMPORT_HEADINGS, ImportOutcome};
 
 /// `GET /grids/roster.xlsx?region=`: every duty held now in the region, one per row.
@@ -78,14 +78,7 @@ pub(crate) fn summary(o: &ImportOutcome) -> String {
 
 /// The problems of a refused file, as one message naming the first rows.
 pub(crate) fn refusal(o: &ImportOutcome) -> AppError {
-    let shown: Vec<&str> = o.errors.iter().take(20).map(String::as_str).collect();
-    let more =
-        if o.errors.len() > 20 { format!("；另有{}处未列出", o.errors.len() - 20) } else { String::new() };
-    AppError::Invalid(vec![FieldError::new(
-        "grid_file",
-        "file",
-        format!("文件中有{}处问题，均未导入：{}{more}", o.errors.len(), shown.join("；")),
-    )])
+    crate::imports::api::file_refusal("grid_file", &o.errors)
 }
 
 /// `POST /grids/import` (multipart: `_csrf`, `region`, `file`, `mode` check|commit); back to the page.

@@ -3,10 +3,7 @@
 use crate::auth::Caller;
 use crate::clock::today;
 use crate::page::PageResult;
-use crate::sections::{
-    FormSpec, Kpi, Msg, Section, SectionsPage, headers, hidden, input, link, n, not_for_workers, region_in, row,
-    select, t,
-};
+use crate::sections::{Kpi, Msg, Section, SectionsPage, headers, link, n, not_for_workers, region_in, row, t};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
@@ -151,30 +148,15 @@ async fn community_section(
 }
 
 fn import_section(code: &shegong_domain::RegionCode) -> Section {
-    Section {
-        id: "import".into(),
-        title: "从 Excel 导入网格名册".into(),
-        text: format!(
+    crate::imports::pages::upload_section(
+        "从 Excel 导入网格名册",
+        format!(
             "每行一项职责，列为：{}。文件中出现的每个网格，其名册以文件为准：文件中没有的人员解除（记录保留），\
              新增的人员从今天起担任，未变的保持不变。网格员和包格两委须为本社区在岗人员，同名时填写出生日期。\
              先导出名册作为模板；任何一行有误则整份文件都不导入。",
             grids::IMPORT_HEADINGS.join("、")
         ),
-        forms: vec![FormSpec {
-            action: "/grids/import".into(),
-            fields: vec![
-                hidden("region", code.as_str()),
-                input("文件（.xlsx 或 .csv）", "file", "file", "", 0),
-                select(
-                    "方式",
-                    "mode",
-                    "check",
-                    vec![("check".into(), "仅检查，不导入".into()), ("commit".into(), "检查并导入".into())],
-                ),
-            ],
-            button: "上传".into(),
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
+        "/grids/import",
+        code.as_str(),
+    )
 }

@@ -21,6 +21,18 @@ static READING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 /// Largest upload accepted (a 100,000-row roster is about 10 MB as .xlsx, 15 MB as CSV).
 pub const MAX_UPLOAD: usize = shegong_store::upload_limits::MAX_FILE_BYTES + (1 << 20);
 
+/// A file refused for its rows' problems (the grid roster, the household register), as one message
+/// naming the first 20 by their rows.
+pub(crate) fn file_refusal(code: &'static str, errors: &[String]) -> AppError {
+    let shown: Vec<&str> = errors.iter().take(20).map(String::as_str).collect();
+    let more = if errors.len() > 20 { format!("；另有{}处未列出", errors.len() - 20) } else { String::new() };
+    AppError::Invalid(vec![FieldError::new(
+        code,
+        "file",
+        format!("文件中有{}处问题，均未导入：{}{more}", errors.len(), shown.join("；")),
+    )])
+}
+
 pub(crate) fn admin_only(caller: &Caller) -> ApiResult<()> {
     Ok(caller.access.require(Permission::EditArchive)?)
 }

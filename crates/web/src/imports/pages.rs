@@ -140,3 +140,30 @@ pub async fn commit_page(
         }
     }
 }
+
+/// The upload form of a register kept by region (the grid roster, the household register): the
+/// file, and whether to check it only or to check and import it.
+pub(crate) fn upload_section(title: &str, text: String, action: &str, region: &str) -> crate::sections::Section {
+    use crate::sections::{FormSpec, Section, hidden, input, select};
+    Section {
+        id: "import".into(),
+        title: title.into(),
+        text,
+        forms: vec![FormSpec {
+            action: action.into(),
+            fields: vec![
+                hidden("region", region),
+                input("文件（.xlsx 或 .csv）", "file", "file", "", 0),
+                select(
+                    "方式",
+                    "mode",
+                    "check",
+                    vec![("check".into(), "仅检查，不导入".into()), ("commit".into(), "检查并导入".into())],
+                ),
+            ],
+            button: "上传".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}

@@ -81,14 +81,7 @@ pub struct DryRun {
 }
 
 pub(crate) fn refusal(o: &HouseholdImport) -> AppError {
-    let shown: Vec<&str> = o.errors.iter().take(20).map(String::as_str).collect();
-    let more =
-        if o.errors.len() > 20 { format!("；另有{}处未列出", o.errors.len() - 20) } else { String::new() };
-    AppError::Invalid(vec![FieldError::new(
-        "household_file",
-        "file",
-        format!("文件中有{}处问题，均未导入：{}{more}", o.errors.len(), shown.join("；")),
-    )])
+    crate::imports::api::file_refusal("household_file", &o.errors)
 }
 
 /// 导入住户名册（multipart，字段 file：.xlsx 或 .csv；列同导出的住户名册）。按网格和地址对应：新的登记，有变化的修改，相同的不变；全部无误才写入

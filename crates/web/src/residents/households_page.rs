@@ -183,31 +183,16 @@ pub(crate) async fn households_page(State(st): State<AppState>, caller: Caller, 
         });
     }
     if caller.role.may(Permission::ManageHouseholds) && caller.scope.only_worker().is_none() {
-        p.sections.push(Section {
-            id: "import".into(),
-            title: "从 Excel 导入住户名册".into(),
-            text: format!(
+        p.sections.push(crate::imports::pages::upload_section(
+            "从 Excel 导入住户名册",
+            format!(
                 "每行一户，列为：{}。按网格编码和地址对应：新的登记，有变化的修改（记入变动记录），相同的不变，文件中没有的住户保留。\
                  空白的单元格表示该项为空（如负责社工留空即取消指定）。导出的名册已脱敏，不能原样导回；任何一行有误则整份文件都不导入。",
                 residents::HOUSEHOLD_HEADINGS.join("、")
             ),
-            forms: vec![FormSpec {
-                action: "/households/import".into(),
-                fields: vec![
-                    hidden("region", here.as_str()),
-                    input("文件（.xlsx 或 .csv）", "file", "file", "", 0),
-                    select(
-                        "方式",
-                        "mode",
-                        "check",
-                        vec![("check".into(), "仅检查，不导入".into()), ("commit".into(), "检查并导入".into())],
-                    ),
-                ],
-                button: "上传".into(),
-                ..Default::default()
-            }],
-            ..Default::default()
-        });
+            "/households/import",
+            here.as_str(),
+        ));
     }
     p.finish(&m).await
 }
