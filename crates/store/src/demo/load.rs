@@ -581,11 +581,12 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         .await?;
         summary.logins.push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
-    summary.grid_duties = super::grids::load(db, prov, &hc, opts.today, opts.seed).await?;
-    summary.events = super::events::load(db, &hc, opts.today, opts.seed, &departments).await?;
-    super::recruitment::load(db, &hc, opts.today, haining.0).await?;
+    // Each part on the heap: their futures together outgrow a test thread's stack in a debug build.
+    summary.grid_duties = Box::pin(super::grids::load(db, prov, &hc, opts.today, opts.seed)).await?;
+    summary.events = Box::pin(super::events::load(db, &hc, opts.today, opts.seed, &departments)).await?;
+    Box::pin(super::recruitment::load(db, &hc, opts.today, haining.0)).await?;
     (summary.households, summary.visits, summary.wishes) =
-        super::residents::load(db, &hc, opts.today, opts.seed).await?;
+        Box::pin(super::residents::load(db, &hc, opts.today, opts.seed)).await?;
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.
