@@ -52,6 +52,8 @@ pub enum Permission {
     ManageHouseholds,
     /// Work among residents: record visits (走访、排查、巡查、谈心) and micro-wishes (微心愿).
     ServeResidents,
+    /// Record the community secretary's talks with its workers (谈心谈话).
+    HoldTalks,
     /// Keep the county's departments (职能部门) and the categories of events each handles.
     ManageDepartments,
     /// Plan, approve and publish recruitment rounds (招聘).
@@ -73,7 +75,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Self::EditArchive,
         Self::CorrectIdNumber,
         Self::ExitWorker,
@@ -87,6 +89,7 @@ impl Permission {
         Self::ManageGrids,
         Self::ManageHouseholds,
         Self::ServeResidents,
+        Self::HoldTalks,
         Self::ManageDepartments,
         Self::ManageRecruitment,
         Self::ApplyPolicy,
@@ -114,6 +117,7 @@ impl Permission {
             Self::ManageGrids => "您的角色不能调整网格人员",
             Self::ManageHouseholds => "您的角色不能维护住户信息",
             Self::ServeResidents => "您的角色不能登记走访和微心愿",
+            Self::HoldTalks => "谈心谈话由社区书记记录",
             Self::ManageDepartments => "只有县（市、区）以上民政部门管理员可以维护职能部门",
             Self::ManageRecruitment => "招聘由县（市、区）以上民政部门组织",
             Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
@@ -140,6 +144,7 @@ impl Role {
                 admin || head
             }
             ServeResidents => admin || head || self == Self::Worker,
+            HoldTalks => head,
             CorrectIdNumber | ExitWorker | ManageAssessment | ManageTraining | ApplyPolicy | RunPayroll
             | ManageUsers => admin,
             RequestCorrection => !auditor && !department,

@@ -37,6 +37,7 @@ pub mod service;
 pub mod staffing;
 pub mod stats;
 pub mod status;
+pub mod talks;
 pub mod text;
 pub mod time;
 pub mod visits;

@@ -442,6 +442,23 @@ struct RawRoutine {
     per_handled: u32,
     handled_cap: u32,
     on_time: u32,
+    /// From the service record: one point per `*_every` of a kind up to its cap (0: not counted).
+    #[serde(default)]
+    visits_every: u32,
+    #[serde(default)]
+    visits_cap: u32,
+    #[serde(default)]
+    wishes_every: u32,
+    #[serde(default)]
+    wishes_cap: u32,
+    #[serde(default)]
+    meetings_every: u32,
+    #[serde(default)]
+    meetings_cap: u32,
+    #[serde(default)]
+    duty_every: u32,
+    #[serde(default)]
+    duty_cap: u32,
 }
 
 #[derive(Deserialize)]
@@ -799,9 +816,32 @@ fn check_assessment(raw: &Spanned<RawAssessment>, text: &str) -> Result<Assessme
         per_handled: r.per_handled,
         handled_cap: r.handled_cap,
         on_time: r.on_time,
+        service: crate::affairs::ServiceWeights {
+            visits_every: r.visits_every,
+            visits_cap: r.visits_cap,
+            wishes_every: r.wishes_every,
+            wishes_cap: r.wishes_cap,
+            meetings_every: r.meetings_every,
+            meetings_cap: r.meetings_cap,
+            duty_every: r.duty_every,
+            duty_cap: r.duty_cap,
+        },
     });
     if let Some(r) = routine
-        && [r.base, r.report_cap, r.handled_cap, r.on_time, r.per_report, r.per_handled].iter().any(|v| *v > 100)
+        && [
+            r.base,
+            r.report_cap,
+            r.handled_cap,
+            r.on_time,
+            r.per_report,
+            r.per_handled,
+            r.service.visits_cap,
+            r.service.wishes_cap,
+            r.service.meetings_cap,
+            r.service.duty_cap,
+        ]
+        .iter()
+        .any(|v| *v > 100)
     {
         return Err(at(raw, text, "assessment.routine_from_events 的各项分值应在0至100之间"));
     }

@@ -245,6 +245,14 @@ fn specs(doc: &DocumentMut) -> Vec<Spec> {
         ("per_handled", "每办理1件加分", ""),
         ("handled_cap", "办理加分上限", ""),
         ("on_time", "按期办结率100%时加分", ""),
+        ("visits_every", "走访排查每几次加1分", "由服务记录加分；不计可留空"),
+        ("visits_cap", "走访排查加分上限", ""),
+        ("wishes_every", "办结微心愿每几条加1分", ""),
+        ("wishes_cap", "微心愿加分上限", ""),
+        ("meetings_every", "主持议事每几次加1分", ""),
+        ("meetings_cap", "议事加分上限", ""),
+        ("duty_every", "窗口值班每几天加1分", ""),
+        ("duty_cap", "窗口值班加分上限", ""),
     ] {
         s.field(format!("assessment.routine_from_events.{k}"), format!("日常考核建议·{l}"), Int, false, hint);
     }

@@ -80,6 +80,8 @@ pub struct ServicePolicy {
     pub coverage_days: u32,
     /// Days among residents per year for a 走访 worker (海宁: 200; 0: no rule).
     pub days_among_residents: u32,
+    /// The service role the days among residents are required of (海宁: 走访社工).
+    pub among_residents_role: String,
     /// The fewest people on duty at the 综合岗 window on a working day (吉林: 2).
     pub window_min: u32,
     /// The care tags households may carry, with their visit frequency.
@@ -99,6 +101,7 @@ impl Default for ServicePolicy {
             patrols_per_day: 0,
             coverage_days: 0,
             days_among_residents: 0,
+            among_residents_role: "走访社工".into(),
             window_min: 2,
             care: vec![
                 care("独居老人", 7),
@@ -143,6 +146,12 @@ impl ServicePolicy {
             if c.every_days > 366 {
                 return Err(format!("[service] 关爱标签“{t}”的走访周期应在0至366天之间"));
             }
+        }
+        if self.days_among_residents > 0
+            && !self.roles.is_empty()
+            && !self.roles.iter().any(|r| r.role == self.among_residents_role)
+        {
+            return Err(format!("[service] 入户天数要求的岗位“{}”不在服务岗位之列", self.among_residents_role));
         }
         let total: u32 = self.roles.iter().map(|r| r.share_pct).sum();
         if total > 100 {
@@ -335,6 +344,8 @@ pub struct Tally {
     pub checks: u32,
     pub patrols: u32,
     pub talks: u32,
+    /// Days with a 走访 or 排查 (days among residents; required of the policy's 走访 role only).
+    pub days: u32,
 }
 
 /// One worker's requirement against what they did.
@@ -346,15 +357,35 @@ pub struct Compliance {
     pub behind: u32,
 }
 
+/// What a worker's posts add to the rules that apply to everyone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Posts {
+    /// Holds a grid as 网格员 (patrols).
+    pub grid_worker: bool,
+    /// The days of the period counted so far on which they held the policy's 走访 role.
+    pub visiting_days: u32,
+}
+
 /// What a worker must do in a period: weekly visits and checks for everyone, patrols on every
-/// working day for a grid worker (`working_days` of the period).
-pub fn required(p: &ServicePolicy, period: &Period, grid_worker: bool, working_days: u32) -> Tally {
+/// working day for a grid worker (`working_days` of the period), and for the 走访 role the year's
+/// days among residents in proportion to the days they held it (海宁 200 a year: 4 in a week of 7
+/// days, 200 in a whole year; a role taken in December owes December's share).
+pub fn required(p: &ServicePolicy, period: &Period, posts: Posts, working_days: u32) -> Tally {
     Tally {
         visits: p.visits_per_week * period.weeks,
         checks: p.checks_per_week * period.weeks,
-        patrols: if grid_worker { p.patrols_per_day * working_days } else { 0 },
+        patrols: if posts.grid_worker { p.patrols_per_day * working_days } else { 0 },
         talks: 0,
+        days: days_required(p.days_among_residents, posts.visiting_days, period.from.year()),
     }
+}
+
+/// The share of a year's `per_year` days among residents that `counted_days` of `year` require,
+/// rounded half up (海宁's 200: 4 in a week, so that a worker keeping every week keeps the year).
+pub fn days_required(per_year: u32, counted_days: u32, year: i32) -> u32 {
+    let in_year: u64 = if NaiveDate::from_ymd_opt(year, 2, 29).is_some() { 366 } else { 365 };
+    let share = u64::from(per_year) * u64::from(counted_days).min(in_year);
+    ((share * 2 + in_year) / (2 * in_year)) as u32
 }
 
 /// The requirement against what was done.
@@ -365,7 +396,8 @@ pub fn compliance(required: Tally, done: Tally) -> Compliance {
         done,
         behind: short(required.visits, done.visits)
             + short(required.checks, done.checks)
-            + short(required.patrols, done.patrols),
+            + short(required.patrols, done.patrols)
+            + short(required.days, done.days),
     }
 }
 
@@ -460,12 +492,24 @@ mod tests {
     fn liupanshui_two_and_two_and_jilin_two_patrols() {
         let p = ServicePolicy { patrols_per_day: 2, ..Default::default() };
         let week = Period::week(parse_week("2026-W48").unwrap());
-        let r = required(&p, &week, true, 5);
+        let r = required(&p, &week, Posts { grid_worker: true, visiting_days: 0 }, 5);
         assert_eq!((r.visits, r.checks, r.patrols), (2, 2, 10));
-        let c = compliance(r, Tally { visits: 3, checks: 1, patrols: 7, talks: 4 });
+        let c = compliance(r, Tally { visits: 3, checks: 1, patrols: 7, talks: 4, days: 0 });
         // One check and three patrols short; the extra visit makes up nothing.
         assert_eq!(c.behind, 4);
-        assert_eq!(required(&p, &week, false, 5).patrols, 0);
+        assert_eq!(required(&p, &week, Posts::default(), 5).patrols, 0);
+        // 海宁: 200 days a year among residents for 走访社工, in proportion to the days counted.
+        let hn = ServicePolicy { days_among_residents: 200, ..ServicePolicy::default() };
+        let visiting = |days| Posts { grid_worker: false, visiting_days: days };
+        assert_eq!(required(&hn, &week, visiting(7), 5).days, 4);
+        assert_eq!(required(&hn, &week, Posts::default(), 5).days, 0);
+        let year = Period::year(2026).unwrap();
+        assert_eq!(required(&hn, &year, visiting(365), 250).days, 200);
+        assert_eq!(required(&hn, &year, visiting(31), 250).days, 17, "a role held for December owes December's share");
+        assert_eq!(days_required(200, 366, 2028), 200);
+        assert_eq!(days_required(200, 183, 2028), 100);
+        let c = compliance(Tally { days: 3, ..Tally::default() }, Tally { days: 1, ..Tally::default() });
+        assert_eq!(c.behind, 2);
     }
 
     #[test]
@@ -501,12 +545,22 @@ mod tests {
     }
 
     proptest! {
+        /// The days required grow with the days counted, never past the year's number, which the
+        /// whole year requires.
+        #[test]
+        fn days_required_are_a_share_of_the_year(per in 0u32..=366, a in 0u32..400, b in 0u32..400, year in 2000i32..2100) {
+            let (lo, hi) = (a.min(b), a.max(b));
+            prop_assert!(days_required(per, lo, year) <= days_required(per, hi, year));
+            prop_assert!(days_required(per, hi, year) <= per);
+            prop_assert_eq!(days_required(per, 366, year), per);
+        }
+
         #[test]
         fn behind_is_zero_exactly_when_every_requirement_is_met(
             rv in 0u32..20, rc in 0u32..20, rp in 0u32..40, dv in 0u32..20, dc in 0u32..20, dp in 0u32..40
         ) {
-            let r = Tally { visits: rv, checks: rc, patrols: rp, talks: 0 };
-            let c = compliance(r, Tally { visits: dv, checks: dc, patrols: dp, talks: 0 });
+            let r = Tally { visits: rv, checks: rc, patrols: rp, talks: 0, days: 0 };
+            let c = compliance(r, Tally { visits: dv, checks: dc, patrols: dp, talks: 0, days: 0 });
             prop_assert_eq!(c.behind == 0, dv >= rv && dc >= rc && dp >= rp);
             prop_assert!(c.behind <= rv + rc + rp);
         }

@@ -76,6 +76,7 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("deliberation_items", Kind::ByProvince),
     ("service_roles", Kind::ByProvince),
     ("window_duties", Kind::ByProvince),
+    ("talks", Kind::ByProvince),
     ("application_files", Kind::ByProvince),
     ("recruitment_objections", Kind::ByProvince),
     ("audit_log", Kind::ByProvince),

@@ -314,6 +314,8 @@ pub struct Msg {
     pub(crate) week: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) month: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) quarter: Option<String>,
     /// The household a visit form starts from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) household: Option<String>,

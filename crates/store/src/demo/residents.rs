@@ -332,7 +332,54 @@ fn window(
             }
         }
     }
+    // The secretary's talks: every quarter of this year, most workers (the quarter in hand: about half).
+    let mut talks = Vec::new();
+    let mut quarter = shegong_domain::talks::Quarter { year: today.year(), q: 1 };
+    let current = shegong_domain::talks::Quarter::of(today);
+    while quarter <= current {
+        let (first, last) = (quarter.first_day(), quarter.last_day().min(today));
+        let span = (last - first).num_days().max(0);
+        for c in by_community.keys().copied().collect::<std::collections::BTreeSet<&str>>() {
+            for w in &by_community[c] {
+                if !rng.random_bool(if quarter == current { 0.55 } else { 0.9 }) {
+                    continue;
+                }
+                let raised = rng.random_range(0..4);
+                talks.push(vec![
+                    Value::from(province.to_string()),
+                    Uuid::now_v7().into(),
+                    c.to_string().into(),
+                    (*w).into(),
+                    (first + Duration::days(rng.random_range(0..=span))).into(),
+                    "社区书记".to_string().into(),
+                    Value::from(raised),
+                    Value::from(rng.random_range(0..=raised)),
+                    Option::<String>::None.into(),
+                    "system".to_string().into(),
+                    now.into(),
+                ]);
+            }
+        }
+        quarter = quarter.next();
+    }
     vec![
+        (
+            "talks",
+            &[
+                "province_code",
+                "id",
+                "community_code",
+                "worker_id",
+                "held_on",
+                "held_by",
+                "raised",
+                "solved",
+                "note",
+                "recorded_by",
+                "recorded_at",
+            ],
+            talks,
+        ),
         (
             "service_roles",
             &["province_code", "id", "community_code", "worker_id", "role", "from_on", "to_on", "set_by", "set_at"],

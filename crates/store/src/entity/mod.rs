@@ -47,6 +47,7 @@ pub mod reserve;
 pub mod reward;
 pub mod service_role;
 pub mod session;
+pub mod talk;
 pub mod training;
 pub mod training_record;
 pub mod user;

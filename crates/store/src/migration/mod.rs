@@ -41,6 +41,7 @@ mod m0033_applications;
 mod m0034_service;
 mod m0035_deliberation;
 mod m0036_window;
+mod m0037_talks;
 
 pub struct Migrator;
 
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             m0034_service,
             m0035_deliberation,
             m0036_window,
+            m0037_talks,
         ]
     }
 }

@@ -6,7 +6,7 @@ use super::Reach;
 use crate::Db;
 use crate::access::Access;
 use crate::bulk::Sql;
-use crate::entity::{grid_duty, household, worker};
+use crate::entity::{grid_duty, household, service_role, worker};
 use crate::error::Result;
 use crate::policies::Resolver;
 use crate::regions::in_subtree;
@@ -16,7 +16,7 @@ use serde::Serialize;
 use shegong_domain::RegionCode;
 use shegong_domain::households::{address, masked_name, split_tags};
 use shegong_domain::visits::{
-    Compliance, Period, ServicePolicy, Tally, VisitKind, care_due, compliance as judge, required,
+    Compliance, Period, Posts, ServicePolicy, Tally, VisitKind, care_due, compliance as judge, required,
 };
 use shegong_domain::worker::WorkerStatus;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -31,6 +31,8 @@ pub struct ComplianceRow {
     pub community_name: String,
     /// Holds a grid as 网格员 (the patrol rule applies).
     pub grid_worker: bool,
+    /// Holds the 走访 role (the days-among-residents rule applies).
+    pub visiting: bool,
     #[serde(flatten)]
     pub compliance: Compliance,
 }
@@ -81,6 +83,8 @@ pub struct ServiceRule {
     pub checks_per_week: u32,
     pub patrols_per_day: u32,
     pub coverage_days: u32,
+    pub days_among_residents: u32,
+    pub among_residents_role: String,
 }
 
 impl From<&ServicePolicy> for ServiceRule {
@@ -90,6 +94,8 @@ impl From<&ServicePolicy> for ServiceRule {
             checks_per_week: p.checks_per_week,
             patrols_per_day: p.patrols_per_day,
             coverage_days: p.coverage_days,
+            days_among_residents: p.days_among_residents,
+            among_residents_role: p.among_residents_role.clone(),
         }
     }
 }
@@ -131,6 +137,77 @@ async fn counts(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, 
     Ok(out)
 }
 
+/// Days among residents (days with a 走访 or 排查) per worker in a period.
+async fn days_among(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, u32>> {
+    let backend = db.conn.get_database_backend();
+    let mut sql = Sql::new(backend);
+    sql.push("SELECT worker_id, COUNT(DISTINCT on_date) AS n FROM visits");
+    if backend == DbBackend::Sqlite && prefix.len() > 2 {
+        sql.push(" INDEXED BY idx_visits_community");
+    }
+    sql.push(" WHERE province_code = ").bind(&prefix[..2]);
+    if prefix.len() > 2 {
+        let (low, high) = shegong_domain::region::prefix_range(prefix);
+        sql.push(" AND community_code >= ").bind(low);
+        if let Some(h) = high {
+            sql.push(" AND community_code < ").bind(h);
+        }
+    }
+    sql.push(" AND on_date >= ").bind(period.from);
+    sql.push(" AND on_date <= ").bind(period.to);
+    sql.push(" AND kind IN (").bind(VisitKind::Visit.as_str());
+    sql.push(", ").bind(VisitKind::Check.as_str()).push(")");
+    sql.push(" GROUP BY worker_id");
+    let mut out = HashMap::new();
+    for r in db.conn.query_all_raw(sql.statement()).await? {
+        let (w, n): (Uuid, i64) = (r.try_get("", "worker_id")?, r.try_get("", "n")?);
+        out.insert(w, u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    Ok(out)
+}
+
+/// The days in `from..=to` on which each worker of a region held one of `roles` (a role ends the
+/// day before its `to_on`), with the role.
+async fn holding(
+    db: &Db,
+    prefix: &str,
+    roles: &HashSet<String>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<Uuid, (String, u32)>> {
+    let mut out: HashMap<Uuid, (String, u32)> = HashMap::new();
+    if roles.is_empty() {
+        return Ok(out);
+    }
+    let spells: Vec<(Uuid, String, NaiveDate, Option<NaiveDate>)> = service_role::Entity::find()
+        .select_only()
+        .column(service_role::Column::WorkerId)
+        .column(service_role::Column::Role)
+        .column(service_role::Column::FromOn)
+        .column(service_role::Column::ToOn)
+        .filter(service_role::Column::ProvinceCode.eq(&prefix[..2]))
+        .filter(in_subtree(service_role::Column::CommunityCode, prefix))
+        .filter(service_role::Column::Role.is_in(roles.iter().cloned()))
+        .filter(service_role::Column::FromOn.lte(to))
+        .filter(
+            sea_orm::Condition::any()
+                .add(service_role::Column::ToOn.is_null())
+                .add(service_role::Column::ToOn.gt(from)),
+        )
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    for (w, role, start, end) in spells {
+        let last = end.map_or(to, |e| Ord::min(e - Duration::days(1), to));
+        let first = Ord::max(start, from);
+        if last >= first {
+            let e = out.entry(w).or_insert((role, 0));
+            e.1 += u32::try_from((last - first).num_days() + 1).unwrap_or(0);
+        }
+    }
+    Ok(out)
+}
+
 /// The compliance of every worker in post in `region` (a worker: their own) over `period`.
 pub async fn compliance(
     db: &Db,
@@ -167,27 +244,43 @@ pub async fn compliance(
         .into_iter()
         .flatten()
         .collect();
-    let done = counts(db, &prefix, &period).await?;
+    let mut done = counts(db, &prefix, &period).await?;
     let cal = crate::calendar::load(db).await?;
-    let working_days = cal.working_days_between(period.from, period.counted_to(today) + Duration::days(1));
+    let last = period.counted_to(today);
+    let working_days = cal.working_days_between(period.from, last + Duration::days(1));
     let resolver = Resolver::load(&db.conn, &prefix, period.to).await?;
     let mut policies: HashMap<String, ServicePolicy> = HashMap::new();
     let communities: HashSet<String> = people.iter().map(|p| p.2.clone()).collect();
     for c in &communities {
         policies.insert(c.clone(), resolver.resolve(c).map(|f| f.policy.service.clone()).unwrap_or_default());
     }
+    // 海宁's 200 days among residents: read only where a community's policy has the rule.
+    let visiting_roles: HashSet<String> =
+        policies.values().filter(|p| p.days_among_residents > 0).map(|p| p.among_residents_role.clone()).collect();
+    let visiting = holding(db, &prefix, &visiting_roles, period.from, last).await?;
+    if !visiting.is_empty() {
+        for (w, n) in days_among(db, &prefix, &period).await? {
+            done.entry(w).or_default().days = n;
+        }
+    }
     let names = crate::regions::names(&db.conn, communities.iter().cloned().collect()).await?;
     let mut rows: Vec<ComplianceRow> = people
         .into_iter()
         .map(|(id, name, community)| {
             let grid_worker = grid_workers.contains(&id);
-            let need = required(&policies[&community], &period, grid_worker, working_days);
+            let p = &policies[&community];
+            let visiting_days = match visiting.get(&id) {
+                Some((role, days)) if p.days_among_residents > 0 && *role == p.among_residents_role => *days,
+                _ => 0,
+            };
+            let need = required(p, &period, Posts { grid_worker, visiting_days }, working_days);
             ComplianceRow {
                 worker_id: id,
                 name,
                 community_name: names.get(&community).cloned().unwrap_or_default(),
                 community_code: community,
                 grid_worker,
+                visiting: visiting_days > 0,
                 compliance: judge(need, done.get(&id).copied().unwrap_or_default()),
             }
         })
@@ -213,6 +306,8 @@ pub async fn compliance(
         c.required.visits += q.visits;
         c.required.checks += q.checks;
         c.required.patrols += q.patrols;
+        c.required.days += q.days;
+        c.done.days += if q.days > 0 { d.days } else { 0 };
         c.done.visits += d.visits;
         c.done.checks += d.checks;
         c.done.patrols += d.patrols;

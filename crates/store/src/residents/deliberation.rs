@@ -400,7 +400,8 @@ pub struct DeliberationReport {
     pub communities: Vec<CommunityDeliberation>,
 }
 
-/// The figures of the caller's region (or one inside it), from `from` (inclusive) on when given.
+/// The figures of the caller's region (or one inside it), from `from` (inclusive) on when given, up
+/// to `today`.
 pub async fn deliberation_figures(
     db: &Db,
     access: &Access,
@@ -431,6 +432,7 @@ pub async fn deliberation_figures(
         .filter(meeting::Column::ProvinceCode.eq(&prov))
         .filter(in_subtree(meeting::Column::CommunityCode, &prefix))
         .filter(meeting::Column::HeldOn.gte(from))
+        .filter(meeting::Column::HeldOn.lte(today))
         .into_tuple()
         .all(&db.conn)
         .await?;
@@ -445,6 +447,7 @@ pub async fn deliberation_figures(
         .filter(topic::Column::ProvinceCode.eq(&prov))
         .filter(in_subtree(topic::Column::CommunityCode, &prefix))
         .filter(topic::Column::RaisedOn.gte(from))
+        .filter(topic::Column::RaisedOn.lte(today))
         .into_tuple()
         .all(&db.conn)
         .await?;
@@ -464,7 +467,7 @@ pub async fn deliberation_figures(
     for (c, due, done) in items {
         let f = by.entry(c).or_default();
         match done {
-            Some(d) if d >= from => f.solved += 1,
+            Some(d) if d >= from && d <= today => f.solved += 1,
             Some(_) => {}
             None => {
                 f.open_items += 1;

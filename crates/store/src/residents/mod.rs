@@ -8,12 +8,14 @@
 //! own visits and the households they are responsible for; a department sees none of it.
 
 mod compliance;
+mod dashboard;
 mod deliberation;
 mod deliberation_board;
 mod household_import;
 mod household_list;
 mod households;
 mod record;
+mod talks;
 mod visits;
 mod window;
 mod wishes;
@@ -21,6 +23,7 @@ mod wishes;
 pub use compliance::{
     CareAlert, CommunityCompliance, ComplianceReport, ComplianceRow, GridCoverage, care_alerts, compliance,
 };
+pub use dashboard::{ChildLine, ServiceDashboard, WEEKS, WeekLine, dashboard};
 pub use deliberation::{
     CommunityDeliberation, DeliberationReport, ItemDone, ItemInput, MeetingInput, PlaceInput, TopicInput, add_place,
     close_item, deliberation_figures, hold_meeting, raise_topic,
@@ -29,7 +32,8 @@ pub use deliberation_board::{Board, MeetingView, PlaceView, board};
 pub use household_import::{HEADINGS as HOUSEHOLD_HEADINGS, HouseholdImport, MAX_LINES as HOUSEHOLD_MAX_LINES, import};
 pub use household_list::{HouseholdFilter, HouseholdRow, MAX_EXPORT, export, list};
 pub use households::{HouseholdInput, HouseholdView, add, get, update};
-pub use record::{ServiceYear, service_record};
+pub use record::{ServiceYear, add_service_counts, service_record};
+pub use talks::{TalkInput, TalkLine, TalkPerson, TalkReport, TalkRow, record as record_talk, talks};
 pub use visits::{VisitFilter, VisitInput, VisitReport, VisitRow, record, visits};
 pub use window::{DutyDay, DutyDayInput, RoleInput, RolePerson, WindowReport, set_day, set_role, window};
 pub use wishes::{

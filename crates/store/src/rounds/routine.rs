@@ -27,7 +27,10 @@ pub(super) async fn proposals(
 ) -> Result<HashMap<Uuid, Proposal>> {
     let Some(rule) = policy.assessment.routine_rule() else { return Ok(HashMap::new()) };
     let ids: Vec<Uuid> = entries.iter().map(|e| e.worker_id).collect();
-    let affairs = crate::events::affairs::of_workers(db, &round.province_code, &ids, round.year).await?;
+    let mut affairs = crate::events::affairs::of_workers(db, &round.province_code, &ids, round.year).await?;
+    if rule.service.any() {
+        crate::residents::add_service_counts(db, &round.province_code, &mut affairs, &ids, round.year).await?;
+    }
     Ok(affairs.iter().map(|(w, a)| (*w, propose(a, &rule))).collect())
 }
 

@@ -98,7 +98,10 @@ pub async fn get(db: &Db, scope: &Scope, id: Uuid) -> Result<RoundView> {
     let (_, policy) = crate::policies::get(&db.conn, &round.policy_name, Some(round.policy_version)).await?;
     if let Some(rule) = policy.assessment.routine_rule() {
         let ids: Vec<Uuid> = entries.iter().map(|e| e.entry.worker_id).collect();
-        let affairs = crate::events::affairs::of_workers(db, &round.province_code, &ids, round.year).await?;
+        let mut affairs = crate::events::affairs::of_workers(db, &round.province_code, &ids, round.year).await?;
+        if rule.service.any() {
+            crate::residents::add_service_counts(db, &round.province_code, &mut affairs, &ids, round.year).await?;
+        }
         for e in &mut entries {
             // Without an account nothing is recorded under the worker's name: no proposal.
             let Some(a) = affairs.get(&e.entry.worker_id).copied() else { continue };

@@ -282,6 +282,7 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("deliberation.topic", "登记议题"),
     ("deliberation.item", "跟进事项办结"),
     ("window.roster", "排定窗口值班"),
+    ("talk.record", "记录谈心谈话"),
 ];
 
 /// Details written as codes, in words: where a full ID number was seen, a user's role, a grade.

@@ -319,13 +319,37 @@ pub(crate) async fn affairs(
     let resolver = shegong_store::policies::Resolver::load(&st.db.conn, &w.region_code, today).await?;
     let rule = resolver.resolve(&w.region_code).and_then(|f| f.policy.assessment.routine_rule());
     let described = rule.map_or(String::new(), |r| {
-        format!(
-            "基础{}分，每上报1件加{}分（上限{}分），每办理1件加{}分（上限{}分），按期办结率100%加{}分（按比例），最高100分。",
+        let mut text = format!(
+            "基础{}分，每上报1件加{}分（上限{}分），每办理1件加{}分（上限{}分），按期办结率100%加{}分（按比例）",
             r.base, r.per_report, r.report_cap, r.per_handled, r.handled_cap, r.on_time
-        )
+        );
+        let s = r.service;
+        for (label, unit, every, cap) in [
+            ("走访排查", "次", s.visits_every, s.visits_cap),
+            ("办结微心愿", "条", s.wishes_every, s.wishes_cap),
+            ("主持议事", "次", s.meetings_every, s.meetings_cap),
+            ("窗口值班", "天", s.duty_every, s.duty_cap),
+        ] {
+            if every > 0 {
+                text.push_str(&format!("，{label}每{every}{unit}加1分（上限{cap}分）"));
+            }
+        }
+        text + "，最高100分。"
     });
+    // The service record's years join the affairs where the rule weighs them.
+    let mut years: std::collections::BTreeMap<i32, shegong_domain::affairs::Affairs> = years.into_iter().collect();
+    if rule.is_some_and(|r| r.service.any()) {
+        for y in shegong_store::residents::service_record(&st.db, &caller.scope, w.id).await? {
+            let a = years.entry(y.year).or_default();
+            a.visits = i64::from(y.visits + y.checks);
+            a.wishes = i64::from(y.wishes_fulfilled);
+            a.meetings = i64::from(y.meetings_hosted);
+            a.duty_days = i64::from(y.duty_days);
+        }
+    }
     let rows = years
         .into_iter()
+        .rev()
         .map(|(year, a)| AffairsRow {
             year,
             reported: a.reported,

@@ -65,8 +65,10 @@ struct WorkerPage {
     /// 事务办理 by year (the 事务办理 tab), and the policy's rule for the proposed routine score.
     affairs: Vec<tabs::AffairsRow>,
     affairs_rule: String,
-    /// 服务记录 by year (the 服务记录 tab).
-    service: Vec<shegong_store::residents::ServiceYear>,
+    /// 服务记录 (the 服务记录 tab): the years, newest first, and each measure's figure in each year
+    /// (a row per measure, so that a phone shows it without scrolling sideways).
+    service_years: Vec<i32>,
+    service: Vec<(&'static str, Vec<u32>)>,
 }
 
 /// A kept scan as the 材料 tab lists it.
@@ -149,10 +151,29 @@ pub(crate) async fn worker_page(
     }
     let (affairs, affairs_rule) =
         if tab == "affairs" { tabs::affairs(&st, &caller, &a.worker, today).await? } else { Default::default() };
-    let service = if tab == "service" {
+    let years = if tab == "service" {
         shegong_store::residents::service_record(&st.db, &caller.scope, a.worker.id).await?
     } else {
         Vec::new()
+    };
+    let service_years: Vec<i32> = years.iter().map(|y| y.year).collect();
+    let measure = |label: &'static str, f: fn(&shegong_store::residents::ServiceYear) -> u32| {
+        (label, years.iter().map(f).collect::<Vec<u32>>())
+    };
+    let service = if years.is_empty() {
+        Vec::new()
+    } else {
+        vec![
+            measure("走访", |y| y.visits),
+            measure("排查", |y| y.checks),
+            measure("巡查", |y| y.patrols),
+            measure("谈心（走访类型）", |y| y.talks),
+            measure("入户天数", |y| y.days_among_residents),
+            measure("实现微心愿", |y| y.wishes_fulfilled),
+            measure("主持议事", |y| y.meetings_hosted),
+            measure("窗口值班天数", |y| y.duty_days),
+            measure("书记谈心谈话", |y| y.talks_received),
+        ]
     };
     let notice = q.flash.notice(caller.user.id);
     let errors = q.flash.errors(caller.user.id);
@@ -180,6 +201,7 @@ pub(crate) async fn worker_page(
         grid_duties,
         affairs,
         affairs_rule,
+        service_years,
         service,
         level,
         level_steps,

@@ -16,6 +16,8 @@ fn done_of(d: &Tally, r: &Tally, kind: &str) -> String {
     match kind {
         "visits" => format!("{}/{}", d.visits, r.visits),
         "checks" => format!("{}/{}", d.checks, r.checks),
+        "days" if r.days == 0 => "—".into(),
+        "days" => format!("{}/{}", d.days, r.days),
         _ if r.patrols == 0 && d.patrols == 0 => "—".into(),
         _ => format!("{}/{}", d.patrols, r.patrols),
     }
@@ -51,6 +53,7 @@ async fn children(
             x.checks += y.checks;
             x.patrols += y.patrols;
             x.talks += y.talks;
+            x.days += y.days;
         }
     }
     let names = shegong_store::regions::names(&st.db.conn, by.keys().cloned().collect()).await?;
@@ -66,8 +69,8 @@ async fn children(
 fn children_section(rows: &[CommunityCompliance], m: &Msg) -> Section {
     let mut s = Section {
         title: "下级区划".into(),
-        text: "应完成按各社区适用政策计；差额为未完成的走访、排查、巡查次数之和（多做的不抵其他）。".into(),
-        headers: headers(&["区划", "#在岗人数", "#未达标人数", "走访", "排查", "巡查", "#谈心", "#差额"]),
+        text: "应完成按各社区适用政策计；差额为未完成的走访、排查、巡查次数和入户天数之和（多做的不抵其他）。".into(),
+        headers: headers(&["区划", "#在岗人数", "#未达标人数", "走访", "排查", "巡查", "入户天数", "#谈心", "#差额"]),
         ..Default::default()
     };
     let period = query_of(&Msg { region: None, ..m.clone() });
@@ -79,6 +82,7 @@ fn children_section(rows: &[CommunityCompliance], m: &Msg) -> Section {
             t(done_of(&c.done, &c.required, "visits")),
             t(done_of(&c.done, &c.required, "checks")),
             t(done_of(&c.done, &c.required, "patrols")),
+            t(done_of(&c.done, &c.required, "days")),
             n(c.done.talks),
             n(c.behind),
         ]);
@@ -92,8 +96,8 @@ fn workers(r: &ComplianceReport, m: &Msg, path: &str) -> Section {
     let mut s = Section {
         id: "workers".into(),
         title: format!("社区工作者（{}人，未达标{}人）", r.workers, r.behind_workers),
-        text: "差额最多的在前。走访、排查、巡查写作“已完成/应完成”；巡查只对网格员计。".into(),
-        headers: headers(&["姓名", "社区", "网格员", "走访", "排查", "巡查", "#谈心", "#差额"]),
+        text: "差额最多的在前。走访、排查、巡查写作“已完成/应完成”；巡查只对网格员计；入户天数（有走访或排查的天数）只对政策规定的走访岗位计，按已过天数折算全年要求。".into(),
+        headers: headers(&["姓名", "社区", "岗位", "走访", "排查", "巡查", "入户天数", "#谈心", "#差额"]),
         cards: true,
         whole_export: true,
         ..Default::default()
@@ -104,10 +108,16 @@ fn workers(r: &ComplianceReport, m: &Msg, path: &str) -> Section {
         let mut x = row(vec![
             link(&w.name, format!("/workers/{}", w.worker_id)),
             t(&w.community_name),
-            t(if w.grid_worker { "是" } else { "" }),
+            t(match (w.grid_worker, w.visiting) {
+                (true, true) => "网格员、走访社工",
+                (true, false) => "网格员",
+                (false, true) => "走访社工",
+                (false, false) => "",
+            }),
             t(done_of(d, q, "visits")),
             t(done_of(d, q, "checks")),
             t(done_of(d, q, "patrols")),
+            t(done_of(d, q, "days")),
             n(d.talks),
             n(w.compliance.behind),
         ]);
@@ -152,6 +162,9 @@ pub(crate) async fn compliance_page(State(st): State<AppState>, caller: Caller, 
     }
     if rule.coverage_days > 0 {
         rule_text.push_str(&format!("；网格住户{}天内走访全覆盖", rule.coverage_days));
+    }
+    if rule.days_among_residents > 0 {
+        rule_text.push_str(&format!("；{}每年入户{}天", rule.among_residents_role, rule.days_among_residents));
     }
     let covered: u64 = r.coverage.iter().map(|g| g.covered).sum();
     let homes: u64 = r.coverage.iter().map(|g| g.households).sum();

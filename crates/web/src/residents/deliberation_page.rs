@@ -231,7 +231,8 @@ pub(crate) async fn deliberation_page(State(st): State<AppState>, caller: Caller
 
 /// `POST /deliberation/{place|topic|meeting}` (the community's forms).
 pub(crate) async fn post(Path(what): Path<String>, form: Posted) -> Response {
-    form.act(Permission::ServeResidents, "/deliberation", async |st, access, f| match what.as_str() {
+    let to = form.region_page("/deliberation", "community");
+    form.act(Permission::ServeResidents, &to, async |st, access, f| match what.as_str() {
         "place" => {
             let i = PlaceInput {
                 community: f.opt("community"),

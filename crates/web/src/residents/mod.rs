@@ -5,9 +5,11 @@
 
 pub(crate) mod api;
 mod compliance_page;
+mod dashboard;
 mod deliberation_page;
 mod household_page;
 mod households_page;
+mod talks;
 mod visits_page;
 mod wall;
 mod window_page;
@@ -23,6 +25,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/visits", get(visits_page::visits_page).post(visits_page::record))
         .route("/visits/compliance", get(compliance_page::compliance_page))
+        .route("/visits/dashboard", get(dashboard::dashboard_page))
         .route("/households", get(households_page::households_page).post(households_page::add))
         .route(
             "/households/import",
@@ -38,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/deliberation/items/{id}/done", post(deliberation_page::close))
         .route("/window", get(window_page::window_page).post(window_page::set_day))
         .route("/window/roles/{id}", post(window_page::set_role))
+        .route("/talks", get(talks::talks_page).post(talks::record))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description.
@@ -53,6 +57,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(api::list_visits, api::record_visit))
         .routes(routes!(api::compliance))
+        .routes(routes!(dashboard::service_dashboard))
         .routes(routes!(api::list_wishes, api::post_wish))
         .routes(routes!(api::wish_figures))
         .routes(routes!(api::claim_wish))
@@ -67,6 +72,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::window))
         .routes(routes!(api::set_window_day))
         .routes(routes!(api::set_service_role))
+        .routes(routes!(talks::list_talks, talks::record_talk))
 }
 
 /// The links between the residents' pages.
@@ -77,9 +83,11 @@ pub(crate) fn links(caller: &crate::auth::Caller) -> Vec<(String, String)> {
         ("/wishes".to_string(), "微心愿".to_string()),
         ("/deliberation".to_string(), "居民议事".to_string()),
         ("/window".to_string(), "岗位与值班".to_string()),
+        ("/talks".to_string(), "谈心谈话".to_string()),
     ];
     if caller.scope.only_worker().is_none() {
         v.insert(1, ("/visits/compliance".into(), "达标情况".into()));
+        v.insert(0, ("/visits/dashboard".into(), "统计".into()));
     } else {
         v.insert(1, ("/visits/compliance".into(), "本人达标情况".into()));
     }

@@ -79,7 +79,12 @@ pub(crate) async fn window_page(State(st): State<AppState>, caller: Caller, Quer
     };
     for x in &r.people {
         s.rows.push(row(vec![
-            link(&x.name, format!("/workers/{}", x.worker_id)),
+            // A worker reaches no one's archive but their own.
+            if caller.scope.only_worker().is_some_and(|me| me != x.worker_id) {
+                t(&x.name)
+            } else {
+                link(&x.name, format!("/workers/{}", x.worker_id))
+            },
             t(x.role.clone().unwrap_or_else(|| "未定岗".into())),
             if may && !SectionsPage::wants_xlsx(&m) {
                 Cell {
@@ -145,7 +150,8 @@ pub(crate) async fn window_page(State(st): State<AppState>, caller: Caller, Quer
 
 /// `POST /window` (a day's roster).
 pub(crate) async fn set_day(form: Posted) -> Response {
-    form.act(Permission::EditArchive, "/window", async |st, access, f| {
+    let to = form.region_page("/window", "community");
+    form.act(Permission::EditArchive, &to, async |st, access, f| {
         let mut workers: Vec<Uuid> =
             f.rest.keys().filter_map(|k| k.strip_prefix("w.")).filter_map(|k| Uuid::parse_str(k).ok()).collect();
         workers.sort();
@@ -158,7 +164,8 @@ pub(crate) async fn set_day(form: Posted) -> Response {
 
 /// `POST /window/roles/{worker_id}` (a row's role).
 pub(crate) async fn set_role(Path(id): Path<Uuid>, form: Posted) -> Response {
-    form.act(Permission::EditArchive, "/window", async |st, access, f| {
+    let to = form.region_page("/window", "region");
+    form.act(Permission::EditArchive, &to, async |st, access, f| {
         let r = residents::set_role(&st.db, access, id, &RoleInput { role: f.get("role") }, today()).await?;
         Ok(match r {
             Some(r) => format!("已定为{}", r.role),

@@ -154,7 +154,8 @@ pub(crate) async fn wishes_page(State(st): State<AppState>, caller: Caller, Quer
 
 /// `POST /wishes` (the form).
 pub(crate) async fn post(form: Posted) -> Response {
-    form.act(Permission::ServeResidents, "/wishes", async |st, access, f| {
+    let to = form.region_page("/wishes", "community");
+    form.act(Permission::ServeResidents, &to, async |st, access, f| {
         let i = WishInput {
             community: f.opt("community"),
             household_id: f.opt("household_id").and_then(|v| Uuid::parse_str(&v).ok()),

@@ -41,4 +41,5 @@ mod registration;
 mod residents;
 mod roster;
 mod stats;
+mod talks;
 mod training;
