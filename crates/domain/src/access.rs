@@ -54,6 +54,8 @@ pub enum Permission {
     ServeResidents,
     /// Record the community secretary's talks with its workers (谈心谈话).
     HoldTalks,
+    /// Keep the lists of 减负 (街道职责, 社区履职, 协助政府, 出具证明, 小微权力) of a county and above.
+    ManageWorkItems,
     /// Keep the county's departments (职能部门) and the categories of events each handles.
     ManageDepartments,
     /// Plan, approve and publish recruitment rounds (招聘).
@@ -75,7 +77,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Self::EditArchive,
         Self::CorrectIdNumber,
         Self::ExitWorker,
@@ -90,6 +92,7 @@ impl Permission {
         Self::ManageHouseholds,
         Self::ServeResidents,
         Self::HoldTalks,
+        Self::ManageWorkItems,
         Self::ManageDepartments,
         Self::ManageRecruitment,
         Self::ApplyPolicy,
@@ -118,6 +121,7 @@ impl Permission {
             Self::ManageHouseholds => "您的角色不能维护住户信息",
             Self::ServeResidents => "您的角色不能登记走访和微心愿",
             Self::HoldTalks => "谈心谈话由社区书记记录",
+            Self::ManageWorkItems => "清单由县（市、区）以上民政部门管理员维护",
             Self::ManageDepartments => "只有县（市、区）以上民政部门管理员可以维护职能部门",
             Self::ManageRecruitment => "招聘由县（市、区）以上民政部门组织",
             Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
@@ -150,7 +154,7 @@ impl Role {
             RequestCorrection => !auditor && !department,
             ViewBudget | ReadAuditLog | ViewFullIdNumber => admin || auditor,
             ViewRegion => !matches!(self, Self::Worker | Self::Department),
-            TransferArchive | ManageDepartments | ManageRecruitment => {
+            TransferArchive | ManageDepartments | ManageRecruitment | ManageWorkItems => {
                 matches!(self, Self::ProvinceAdmin | Self::CityAdmin | Self::CountyAdmin)
             }
         }

@@ -42,6 +42,7 @@ pub mod text;
 pub mod time;
 pub mod visits;
 pub mod wishes;
+pub mod work_items;
 pub mod worker;
 
 pub use access::{Permission, Role, Scope};

@@ -156,11 +156,9 @@ pub fn prefix_range(prefix: &str) -> (String, Option<String>) {
     while let Some(last) = high.pop() {
         if last < b'9' {
             high.push(last + 1);
-            let mut h = String::from_utf8(high).expect("ascii digits");
-            while h.len() < prefix.len() {
-                h.push('0');
-            }
-            return (prefix.to_string(), Some(h));
+            // Not padded back to the prefix's length: "709" → "71", so that a shorter code ("71",
+            // a county's "330490" under the street "330489999") cannot fall inside.
+            return (prefix.to_string(), Some(String::from_utf8(high).expect("ascii digits")));
         }
     }
     (prefix.to_string(), None)
@@ -229,7 +227,8 @@ mod tests {
     #[test]
     fn prefix_ranges() {
         assert_eq!(prefix_range("3304"), ("3304".into(), Some("3305".into())));
-        assert_eq!(prefix_range("3399"), ("3399".into(), Some("3400".into())));
+        assert_eq!(prefix_range("3399"), ("3399".into(), Some("34".into())));
+        assert_eq!(prefix_range("709"), ("709".into(), Some("71".into())));
         assert_eq!(prefix_range("99"), ("99".into(), None));
     }
 

@@ -40,6 +40,7 @@ pub mod tls;
 pub mod training;
 pub mod upload_limits;
 pub mod users;
+pub mod work_items;
 pub mod workers;
 mod write_lock;
 

@@ -23,6 +23,7 @@ pub mod reserves;
 pub mod residents;
 pub mod stats;
 pub mod training;
+pub mod work_items;
 
 // Shared pieces.
 pub mod auth;
@@ -68,6 +69,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(recruitment::api_routes())
         .merge(reserves::api_routes())
         .merge(residents::api_routes())
+        .merge(work_items::api_routes())
         .merge(stats::api_routes())
         .merge(training::api_routes())
         .split_for_parts()
@@ -98,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .merge(recruitment::routes())
         .merge(reserves::routes())
         .merge(residents::routes())
+        .merge(work_items::routes())
         .merge(stats::routes())
         .merge(training::routes())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(server::panicked))

@@ -316,6 +316,11 @@ pub struct Msg {
     pub(crate) month: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) quarter: Option<String>,
+    /// A period's first and last day (`/proofs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) to: Option<String>,
     /// The household a visit form starts from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) household: Option<String>,

@@ -12,6 +12,7 @@ mod people;
 mod recruitment;
 mod regions;
 pub mod residents;
+mod work_items;
 
 pub use hiring::{DEMO_APPLICANT_ID, DEMO_APPLICANT_PASSWORD};
 pub use load::load;

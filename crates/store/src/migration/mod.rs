@@ -42,6 +42,7 @@ mod m0034_service;
 mod m0035_deliberation;
 mod m0036_window;
 mod m0037_talks;
+mod m0038_work_items;
 
 pub struct Migrator;
 
@@ -93,6 +94,7 @@ impl MigratorTrait for Migrator {
             m0035_deliberation,
             m0036_window,
             m0037_talks,
+            m0038_work_items,
         ]
     }
 }

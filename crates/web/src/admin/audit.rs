@@ -283,6 +283,11 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("deliberation.item", "跟进事项办结"),
     ("window.roster", "排定窗口值班"),
     ("talk.record", "记录谈心谈话"),
+    ("work_item.add", "增加清单事项"),
+    ("work_item.end", "移出清单事项"),
+    ("work_item.import", "以文件更新清单"),
+    ("proof.issue", "出具证明"),
+    ("proof.refuse", "拒绝出具清单外证明"),
 ];
 
 /// Details written as codes, in words: where a full ID number was seen, a user's role, a grade.

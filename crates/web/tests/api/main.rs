@@ -43,3 +43,4 @@ mod roster;
 mod stats;
 mod talks;
 mod training;
+mod work_items;
