@@ -97,6 +97,90 @@ pub fn lists_sentence(counts: &[(ListKind, u64)]) -> String {
     s
 }
 
+/// Where an application for 准入 stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdmissionState {
+    /// 待审核
+    Pending,
+    /// 已准入 (the task joined the 协助 list)
+    Approved,
+    /// 不予准入
+    Refused,
+}
+
+impl AdmissionState {
+    pub const ALL: [AdmissionState; 3] = [Self::Pending, Self::Approved, Self::Refused];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Refused => "refused",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "待审核",
+            Self::Approved => "已准入",
+            Self::Refused => "不予准入",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim() || k.label() == s.trim())
+    }
+}
+
+/// What a community was asked for without admission: a task, or the meetings, ledgers, reports and
+/// 责任状 the seeds ask to cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandKind {
+    Task,
+    Meeting,
+    Ledger,
+    Report,
+    Pledge,
+}
+
+impl DemandKind {
+    pub const ALL: [DemandKind; 5] = [Self::Task, Self::Meeting, Self::Ledger, Self::Report, Self::Pledge];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Task => "task",
+            Self::Meeting => "meeting",
+            Self::Ledger => "ledger",
+            Self::Report => "report",
+            Self::Pledge => "pledge",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Task => "工作任务",
+            Self::Meeting => "会议",
+            Self::Ledger => "台账",
+            Self::Report => "报表",
+            Self::Pledge => "责任状",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim() || k.label() == s.trim())
+    }
+}
+
+/// A decision may only be taken on an application still waiting.
+pub fn may_decide(state: AdmissionState) -> Result<(), FieldError> {
+    match state {
+        AdmissionState::Pending => Ok(()),
+        s => Err(FieldError::new("admission_decided", "state", format!("该申请已审核（{}），不能再审核", s.label()))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +210,19 @@ mod tests {
         );
         assert!(lists_sentence(&[(ListKind::MicroPower, 36)]).ends_with("小微权力清单36条"));
         assert_eq!(proof_number("江丰社区", 2026, 7), "江丰社区证〔2026〕0007号");
+    }
+
+    #[test]
+    fn states_and_kinds_read_back() {
+        for s in AdmissionState::ALL {
+            assert_eq!(AdmissionState::parse(s.as_str()), Some(s));
+            assert_eq!(AdmissionState::parse(s.label()), Some(s));
+        }
+        for k in DemandKind::ALL {
+            assert_eq!(DemandKind::parse(k.label()), Some(k));
+        }
+        assert!(may_decide(AdmissionState::Pending).is_ok());
+        assert_eq!(may_decide(AdmissionState::Approved).unwrap_err().message, "该申请已审核（已准入），不能再审核");
     }
 
     proptest! {

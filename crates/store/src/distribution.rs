@@ -80,6 +80,8 @@ pub const TABLES: &[(&str, Kind)] = &[
     ("work_items", Kind::ByProvince),
     ("proofs", Kind::ByProvince),
     ("proof_refusals", Kind::ByProvince),
+    ("admissions", Kind::ByProvince),
+    ("demands", Kind::ByProvince),
     ("application_files", Kind::ByProvince),
     ("recruitment_objections", Kind::ByProvince),
     ("audit_log", Kind::ByProvince),

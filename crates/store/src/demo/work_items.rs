@@ -66,6 +66,24 @@ const COUNTS: [(ListKind, usize); 5] = [
 
 const ASKED: [&str; 5] = ["无犯罪记录证明", "房屋产权证明", "婚姻状况证明", "收入证明", "出生证明"];
 
+const TASKS: [&str; 6] = [
+    "协助开展燃气安全入户排查",
+    "协助开展适龄青年兵役登记",
+    "协助开展全国经济普查入户",
+    "协助开展城乡居民医保参保动员",
+    "协助开展文明城市创建测评",
+    "协助开展农村危房排查",
+];
+
+const DEMANDS: [(&str, &str, &str); 6] = [
+    ("县文明办", "ledger", "每月报送文明创建工作台账"),
+    ("县应急管理局", "report", "每周报送安全隐患排查报表"),
+    ("县卫生健康局", "meeting", "参加健康促进工作推进会"),
+    ("县市场监管局", "pledge", "签订食品安全责任状"),
+    ("县住建局", "task", "组织物业小区消防演练"),
+    ("县人力社保局", "report", "报送辖区就业困难人员名单"),
+];
+
 type Rows = Vec<Vec<Value>>;
 
 fn items(province: &str, county: &str, since: NaiveDate) -> (Rows, Vec<(Uuid, String)>) {
@@ -150,7 +168,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
                 applicant.into(),
                 Some("办理相关业务".to_string()).into(),
                 day.into(),
-                "community".to_string().into(),
+                "社区书记".to_string().into(),
                 now.into(),
             ]);
             if rng.random_bool(0.12) {
@@ -165,6 +183,100 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
                 ]);
             }
         }
+    }
+    // A year of applications for 准入 by the county's departments (most admitted: they join the
+    // 协助 list), and the demands communities received that were never admitted.
+    let departments: Vec<(Uuid, String)> = crate::entity::department::Entity::find()
+        .select_only()
+        .column(crate::entity::department::Column::Id)
+        .column(crate::entity::department::Column::Name)
+        .filter(crate::entity::department::Column::ProvinceCode.eq(province))
+        .filter(crate::entity::department::Column::CountyCode.eq(county))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let (mut admissions, mut admitted, mut demands) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, (dept, dept_name)) in departments.iter().enumerate() {
+        for j in 0..2 {
+            let task = TASKS[(k * 2 + j) % TASKS.len()];
+            let applied = today - Duration::days(rng.random_range(20..330));
+            let from = applied + Duration::days(14);
+            let state = match rng.random_range(0..10) {
+                0..=5 => "approved",
+                6..=7 => "refused",
+                _ => "pending",
+            };
+            let item = (state == "approved").then(Uuid::now_v7);
+            if let Some(id) = item {
+                admitted.push((id, task.to_string(), dept_name.clone(), from));
+            }
+            admissions.push(vec![
+                Value::from(province.to_string()),
+                Uuid::now_v7().into(),
+                county.to_string().into(),
+                (*dept).into(),
+                dept_name.clone().into(),
+                task.to_string().into(),
+                Some("《中华人民共和国城市居民委员会组织法》第三条".to_string()).into(),
+                "全部".to_string().into(),
+                from.into(),
+                Some(from + Duration::days(180)).into(),
+                Some("部门派驻联络员1名".to_string()).into(),
+                Some("按社区户数拨付工作经费".to_string()).into(),
+                state.to_string().into(),
+                (state == "refused").then(|| "属部门法定职责，不得要求社区承担".to_string()).into(),
+                item.into(),
+                "zhujian".to_string().into(),
+                shegong_domain::time::from_china(applied.and_hms_opt(9, 0, 0).unwrap_or_default()).into(),
+                (state != "pending").then(|| "haining".to_string()).into(),
+                (state != "pending")
+                    .then(|| {
+                        shegong_domain::time::from_china(
+                            (applied + Duration::days(5)).and_hms_opt(10, 0, 0).unwrap_or_default(),
+                        )
+                    })
+                    .into(),
+            ]);
+        }
+    }
+    for (code, _) in &communities {
+        for _ in 0..rng.random_range(0..5) {
+            let (who, kind, what) = DEMANDS.choose(&mut rng).copied().unwrap_or(DEMANDS[0]);
+            demands.push(vec![
+                Value::from(province.to_string()),
+                Uuid::now_v7().into(),
+                code.clone().into(),
+                who.to_string().into(),
+                what.to_string().into(),
+                kind.to_string().into(),
+                (today - Duration::days(rng.random_range(0..365))).into(),
+                "community".to_string().into(),
+                now.into(),
+            ]);
+        }
+    }
+    let mut lists = lists;
+    let mut seq = COUNTS.iter().find(|(k, _)| *k == ListKind::Assistance).map_or(0, |(_, n)| *n) as i32;
+    for (id, task, dept, from) in admitted {
+        seq += 1;
+        lists.push(vec![
+            Value::from(province.to_string()),
+            id.into(),
+            county.to_string().into(),
+            ListKind::Assistance.as_str().to_string().into(),
+            Value::from(seq),
+            task.into(),
+            Some("《中华人民共和国城市居民委员会组织法》第三条".to_string()).into(),
+            Some(dept).into(),
+            Some("按社区户数拨付工作经费".to_string()).into(),
+            Option::<String>::None.into(),
+            Option::<String>::None.into(),
+            Value::from(false),
+            from.into(),
+            Some(from + Duration::days(180)).into(),
+            "haining".to_string().into(),
+            now.into(),
+        ]);
     }
     let n = proofs.len();
     let txn = db.begin_write().await?;
@@ -205,6 +317,40 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
     bulk::insert(&*txn, "proofs", &proof_columns, proofs).await?;
     let refusal_columns = ["province_code", "id", "community_code", "asked", "on_date", "refused_by", "created_at"];
     bulk::insert(&*txn, "proof_refusals", &refusal_columns, refusals).await?;
+    let admission_columns = [
+        "province_code",
+        "id",
+        "county_code",
+        "department_id",
+        "department_name",
+        "title",
+        "basis",
+        "communities",
+        "from_on",
+        "to_on",
+        "staff",
+        "funding",
+        "state",
+        "reason",
+        "item_id",
+        "applied_by",
+        "applied_at",
+        "decided_by",
+        "decided_at",
+    ];
+    bulk::insert(&*txn, "admissions", &admission_columns, admissions).await?;
+    let demand_columns = [
+        "province_code",
+        "id",
+        "community_code",
+        "department_name",
+        "what",
+        "kind",
+        "asked_on",
+        "recorded_by",
+        "recorded_at",
+    ];
+    bulk::insert(&*txn, "demands", &demand_columns, demands).await?;
     txn.commit().await?;
     Ok(n)
 }

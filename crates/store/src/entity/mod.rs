@@ -1,5 +1,6 @@
 //! SeaORM entities, one per table of the migrations.
 
+pub mod admission;
 pub mod agreement;
 pub mod api_token;
 pub mod applicant;
@@ -20,6 +21,7 @@ pub mod deliberation_item;
 pub mod deliberation_meeting;
 pub mod deliberation_place;
 pub mod deliberation_topic;
+pub mod demand;
 pub mod department;
 pub mod education;
 pub mod event;

@@ -11,6 +11,7 @@ super::province_table! {
     pub applicant: String,
     pub purpose: Option<String>,
     pub issued_on: chrono::NaiveDate,
+    /// The issuer's name as it stood then.
     pub issued_by: String,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

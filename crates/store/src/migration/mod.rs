@@ -43,6 +43,7 @@ mod m0035_deliberation;
 mod m0036_window;
 mod m0037_talks;
 mod m0038_work_items;
+mod m0039_admissions;
 
 pub struct Migrator;
 
@@ -95,6 +96,7 @@ impl MigratorTrait for Migrator {
             m0036_window,
             m0037_talks,
             m0038_work_items,
+            m0039_admissions,
         ]
     }
 }

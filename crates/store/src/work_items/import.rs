@@ -57,11 +57,12 @@ pub async fn import(
         None => today,
         Some(s) => shegong_domain::worker::parse_date("from", "起始日期", s).map_err(StoreError::invalid)?,
     };
+    super::in_reach("from", "起始日期", from, today)?;
     let layout = Layout {
         headings: &HEADINGS,
         needed: &["事项名称"],
         max_lines: 2_000,
-        unit: "项",
+        unit: "项（一个清单的事项）",
         template: "清单",
         code: "work_file",
     };
@@ -103,7 +104,7 @@ pub async fn import(
         .add(work_item::Column::ProvinceCode.eq(&province))
         .add(work_item::Column::RegionCode.eq(region.as_str()))
         .add(work_item::Column::List.eq(list.as_str()))
-        .add(work_item::Column::ToOn.is_null());
+        .add(Condition::any().add(work_item::Column::ToOn.is_null()).add(work_item::Column::ToOn.gt(from)));
     let mut out = ItemImport { list: list.as_str().into(), from, added: lines.len() as u64, ..Default::default() };
     if dry_run {
         out.ended = work_item::Entity::find().filter(open).all(&db.conn).await?.len() as u64;
@@ -113,14 +114,12 @@ pub async fn import(
     Db::lock_province(&txn, &province).await?;
     for item in work_item::Entity::find().filter(open).all(&*txn).await? {
         out.ended += 1;
-        if item.from_on >= from {
-            // Not yet in force: the file replaces it outright.
-            work_item::Entity::delete_by_id((item.province_code.clone(), item.id)).exec(&*txn).await?;
-        } else {
-            let mut am = item.into_active_model();
-            am.to_on = Set(Some(from));
-            am.update(&*txn).await?;
-        }
+        // Ends the day the file starts; one not yet in force by then never comes into force. Every
+        // row stays (a proof may name it).
+        let end = Ord::max(from, item.from_on);
+        let mut am = item.into_active_model();
+        am.to_on = Set(Some(end));
+        am.update(&*txn).await?;
     }
     let now = Utc::now();
     for (k, l) in lines.into_iter().enumerate() {

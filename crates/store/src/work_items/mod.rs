@@ -4,9 +4,13 @@
 //! province's items in force that day); an item leaves the list on a day, its history kept. A county
 //! replaces a whole list from a day by importing a file. A community issues proofs only from its list.
 
+mod admissions;
 mod import;
 mod proofs;
 
+pub use admissions::{
+    AdmissionInput, DecisionInput, DemandFigures, DemandInput, admissions, apply, decide, demand_figures, record_demand,
+};
 pub use import::{HEADINGS as ITEM_HEADINGS, ItemImport, import};
 pub use proofs::{ProofInput, ProofReport, ProofRow, get_proof, issue, proofs};
 
@@ -24,6 +28,7 @@ use shegong_domain::work_items::{ListKind, lists_sentence};
 use shegong_domain::{FieldError, Permission, RegionCode, RegionLevel};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[schema(as = WorkItemInput)]
 #[serde(default)]
 pub struct ItemInput {
     /// 清单所属区划（县及以上；默认本辖区）
@@ -169,6 +174,19 @@ pub(crate) fn list_region(access: &Access, typed: Option<&str>) -> Result<Region
     Ok(r)
 }
 
+/// A list's day within reason: from 1990 to five years ahead.
+pub(crate) fn in_reach(field: &'static str, label: &str, d: NaiveDate, today: NaiveDate) -> Result<()> {
+    let first = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or(d);
+    if d < first || d > today + chrono::Duration::days(5 * 366) {
+        return Err(StoreError::invalid(FieldError::new(
+            "work_day",
+            field,
+            format!("{label}应在1990年至今后五年之间"),
+        )));
+    }
+    Ok(())
+}
+
 /// Adds an item to a region's list from a day (its place: the list's last).
 pub async fn add(db: &Db, access: &Access, i: &ItemInput, today: NaiveDate) -> Result<work_item::Model> {
     access.require(Permission::ManageWorkItems)?;
@@ -188,6 +206,11 @@ pub async fn add(db: &Db, access: &Access, i: &ItemInput, today: NaiveDate) -> R
         None => Some(today),
         Some(s) => shegong_domain::worker::parse_date("from", "起始日期", s).map_err(|e| errors.push(e)).ok(),
     };
+    if let Some(d) = from
+        && let Err(StoreError::Invalid(e)) = in_reach("from", "起始日期", d, today)
+    {
+        errors.extend(e);
+    }
     if !errors.is_empty() {
         return Err(StoreError::Invalid(errors));
     }
@@ -236,10 +259,11 @@ pub async fn add(db: &Db, access: &Access, i: &ItemInput, today: NaiveDate) -> R
     Ok(m)
 }
 
-/// Takes an item off its list from `on` (it stays in the history).
-pub async fn end(db: &Db, access: &Access, id: uuid::Uuid, on: &str) -> Result<work_item::Model> {
+/// Takes an item off its list from `on` (it stays in the history); a day still to come may be moved.
+pub async fn end(db: &Db, access: &Access, id: uuid::Uuid, on: &str, today: NaiveDate) -> Result<work_item::Model> {
     access.require(Permission::ManageWorkItems)?;
     let on = shegong_domain::worker::parse_date("to", "移出日期", on).map_err(StoreError::invalid)?;
+    in_reach("to", "移出日期", on, today)?;
     let province = access.scope.region().province().to_string();
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, &province).await?;
@@ -250,7 +274,7 @@ pub async fn end(db: &Db, access: &Access, id: uuid::Uuid, on: &str) -> Result<w
         .await?
         .filter(|i| access.scope.allows_region(&i.region_code))
         .ok_or(StoreError::NotFound)?;
-    if item.to_on.is_some() {
+    if item.to_on.is_some_and(|t| t <= today) {
         return Err(StoreError::Conflict(FieldError::new("work_item_ended", "to", "该事项已移出清单")));
     }
     if on <= item.from_on {

@@ -57,10 +57,13 @@ pub struct ProofReport {
 /// The community a proof is issued in: the caller's own, or one typed inside their scope.
 async fn community(db: &Db, access: &Access, typed: Option<&str>) -> Result<RegionCode> {
     let own = access.scope.region();
-    if own.level() == RegionLevel::Community {
-        return Ok(own.clone());
-    }
     let bad = || StoreError::invalid(FieldError::new("proof_community", "community", "请选择本辖区内的社区"));
+    if own.level() == RegionLevel::Community {
+        return match typed.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(t) if t != own.as_str() => Err(bad()),
+            _ => Ok(own.clone()),
+        };
+    }
     let c = RegionCode::parse(typed.map(str::trim).unwrap_or_default()).map_err(|_| bad())?;
     if c.level() != RegionLevel::Community || !access.scope.allows_region(c.as_str()) {
         return Err(bad());
@@ -71,9 +74,8 @@ async fn community(db: &Db, access: &Access, typed: Option<&str>) -> Result<Regi
 
 /// Issues a proof from the community's list, or refuses (and counts) one that is not on it.
 pub async fn issue(db: &Db, access: &Access, i: &ProofInput, today: NaiveDate) -> Result<proof::Model> {
-    access.require(Permission::ServeResidents)?;
-    if access.scope.department().is_some() {
-        return Err(StoreError::Forbidden(Permission::ServeResidents.refusal()));
+    if !access.role.may(Permission::ServeResidents) || access.scope.department().is_some() {
+        return Err(StoreError::Forbidden("出具证明由社区工作人员办理"));
     }
     let c = community(db, access, i.community.as_deref()).await?;
     let province = c.province().to_string();
@@ -86,6 +88,9 @@ pub async fn issue(db: &Db, access: &Access, i: &ProofInput, today: NaiveDate) -
     let purpose = text(i.purpose.as_deref(), "purpose", "用途", 100, &mut errors);
     let asked = text(i.asked.as_deref(), "asked", "事项", 100, &mut errors);
     let item = i.item_id.and_then(|id| listed.iter().find(|x| x.id == id));
+    if !errors.is_empty() {
+        return Err(StoreError::Invalid(errors));
+    }
     if item.is_none() {
         let what = asked.clone().or_else(|| i.item_id.map(|_| "（清单外事项）".to_string()));
         let Some(what) = what else {
@@ -118,6 +123,15 @@ pub async fn issue(db: &Db, access: &Access, i: &ProofInput, today: NaiveDate) -
     };
     let names = crate::regions::names(&db.conn, vec![c.to_string()]).await?;
     let name = names.get(c.as_str()).cloned().unwrap_or_default();
+    // Who issued it, by name as it stood then.
+    let issuer: String = crate::entity::user::Entity::find()
+        .select_only()
+        .column(crate::entity::user::Column::DisplayName)
+        .filter(crate::entity::user::Column::Username.eq(&access.actor.username))
+        .into_tuple()
+        .one(&db.conn)
+        .await?
+        .unwrap_or_else(|| access.actor.username.clone());
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, &province).await?;
     let last: Option<i32> = proof::Entity::find()
@@ -143,7 +157,7 @@ pub async fn issue(db: &Db, access: &Access, i: &ProofInput, today: NaiveDate) -
         applicant: Set(applicant),
         purpose: Set(purpose),
         issued_on: Set(today),
-        issued_by: Set(access.actor.username.clone()),
+        issued_by: Set(issuer),
         created_at: Set(Utc::now()),
     }
     .insert(&*txn)

@@ -288,6 +288,10 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("work_item.import", "以文件更新清单"),
     ("proof.issue", "出具证明"),
     ("proof.refuse", "拒绝出具清单外证明"),
+    ("admission.apply", "申请准入"),
+    ("admission.approve", "准予准入"),
+    ("admission.refuse", "不予准入"),
+    ("demand.record", "登记未经准入的要求"),
 ];
 
 /// Details written as codes, in words: where a full ID number was seen, a user's role, a grade.

@@ -74,7 +74,7 @@ pub async fn end_item(
     Path(id): Path<Uuid>,
     Json(i): Json<EndInput>,
 ) -> ApiResult<Json<work_item::Model>> {
-    Ok(Json(work_items::end(&st.db, &caller.access, id, &i.to).await?))
+    Ok(Json(work_items::end(&st.db, &caller.access, id, &i.to, today()).await?))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

@@ -2,6 +2,7 @@
 //! tree, versioned by day, imported from Excel) and 出具证明 (proofs issued only from the list, anything
 //! else refused and counted, each proof numbered and printed).
 
+mod admissions;
 pub(crate) mod api;
 mod pages;
 
@@ -21,6 +22,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/proofs", get(pages::proofs_page).post(pages::issue))
         .route("/proofs/{id}/print", get(pages::print))
+        .route("/admissions", get(admissions::page).post(admissions::apply_form))
+        .route("/admissions/{id}/decide", post(admissions::decide_form))
+        .route("/demands", post(admissions::demand_form))
 }
 
 /// Routes under `/api/v1`, each with its OpenAPI description.
@@ -34,4 +38,9 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::imports::api::MAX_UPLOAD)),
         )
         .routes(routes!(api::list_proofs, api::issue_proof))
+        .routes(routes!(admissions::list, admissions::apply))
+        .routes(routes!(admissions::approve))
+        .routes(routes!(admissions::refuse))
+        .routes(routes!(admissions::record_demand))
+        .routes(routes!(admissions::figures))
 }

@@ -96,12 +96,13 @@ pub(crate) async fn lists_page(State(st): State<AppState>, caller: Caller, Query
             if may && i.region_code == here.as_str() && !SectionsPage::wants_xlsx(&m) {
                 Cell {
                     form: format!("/work-items/{}/end", i.id),
-                    hidden: vec![("region".into(), here.to_string()), ("kind".into(), list.as_str().into())],
-                    input: "to".into(),
-                    placeholder: "移出日期".into(),
-                    text: today().to_string(),
+                    hidden: vec![
+                        ("region".into(), here.to_string()),
+                        ("kind".into(), list.as_str().into()),
+                        ("to".into(), (today() + chrono::Duration::days(1)).to_string()),
+                    ],
                     button: "移出".into(),
-                    confirm: format!("将“{}”移出清单？", i.title),
+                    confirm: format!("将“{}”自明天起移出清单？（其他日期可通过接口指定）", i.title),
                     ..Default::default()
                 }
             } else {
@@ -177,7 +178,7 @@ pub(crate) async fn end(Path(id): Path<Uuid>, form: Posted) -> Response {
     let to = form.region_page("/work-items", "region");
     let to = format!("{to}{}kind={}", if to.contains('?') { '&' } else { '?' }, form.field("kind"));
     form.act(Permission::ManageWorkItems, &to, async |st, access, f| {
-        let m = work_items::end(&st.db, access, id, &f.get("to")).await?;
+        let m = work_items::end(&st.db, access, id, &f.get("to"), today()).await?;
         Ok(format!("“{}”已自{}起移出清单", m.title, m.to_on.map(|d| d.to_string()).unwrap_or_default()))
     })
     .await

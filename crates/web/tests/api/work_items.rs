@@ -98,6 +98,41 @@ async fn lists_and_proofs_over_http(app: TestApp) {
     let id = p["id"].as_str().unwrap();
     let print = text_of(&head, app.url(&format!("/proofs/{id}/print"))).await;
     assert!(print.contains(p["number"].as_str().unwrap()) && print.contains("特此证明"), "{print}");
+    // 准入: a department applies, the county decides once; a refusal needs its reason.
+    let ask = json!({"title": "协助开展适龄青年兵役登记", "from": "2026-12-01", "funding": "县人武部拨付"});
+    let (s, a) = app.post_json(&zhujian, "/api/v1/admissions", ask.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    assert_eq!(app.post_json(&community, "/api/v1/admissions", ask.clone()).await.0, StatusCode::FORBIDDEN);
+    let id = a["id"].as_str().unwrap();
+    let (s, e) = app.post_json(&haining, &format!("/api/v1/admissions/{id}/refuse"), json!({})).await;
+    assert_eq!((s, e["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")), "{e}");
+    assert_eq!(
+        app.post_json(&street, &format!("/api/v1/admissions/{id}/approve"), json!({})).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post_json(&tongxiang, &format!("/api/v1/admissions/{id}/approve"), json!({})).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (s, ok) = app.post_json(&haining, &format!("/api/v1/admissions/{id}/approve"), json!({})).await;
+    assert_eq!((s, ok["state"].as_str()), (StatusCode::OK, Some("approved")), "{ok}");
+    assert_eq!(
+        app.post_json(&haining, &format!("/api/v1/admissions/{id}/approve"), json!({})).await.0,
+        StatusCode::CONFLICT
+    );
+    let (_, mine) = app.get_json(&zhujian, "/api/v1/admissions").await;
+    assert!(mine["items"].as_array().unwrap().iter().any(|x| x["id"] == id), "{mine}");
+    // Demands never admitted, counted per department for the county.
+    let d = json!({"department": "县文明办", "what": "每月报送创建台账", "kind": "ledger"});
+    let (s, m) = app.post_json(&worker, "/api/v1/demands", d.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let (s, f) = app.get_json(&haining, "/api/v1/demands/figures").await;
+    assert_eq!(s, StatusCode::OK, "{f}");
+    assert!(f["by_department"].as_array().unwrap().iter().any(|l| l[0] == "县文明办"), "{f}");
+    assert_eq!(app.get_json(&zhujian, "/api/v1/demands/figures").await.0, StatusCode::FORBIDDEN);
+    let page = text_of(&head, app.url("/admissions")).await;
+    assert!(page.contains("登记未经准入的要求") && page.contains("准入申请"), "{page}");
+
     let r = head.get(app.url("/work-items?kind=proof&format=xlsx")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let rows = shegong_store::imports::read_rows("x.xlsx", &r.bytes().await.unwrap()).unwrap();
