@@ -16,6 +16,11 @@ impl Sql {
         Self { backend, text: String::with_capacity(1024), values: Vec::new() }
     }
 
+    /// The engine the statement is written for.
+    pub fn backend(&self) -> DbBackend {
+        self.backend
+    }
+
     pub fn push(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
         self

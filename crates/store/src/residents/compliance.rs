@@ -100,14 +100,17 @@ impl From<&ServicePolicy> for ServiceRule {
     }
 }
 
-/// Visits per worker and kind in a period, counted on the index that fits the region.
-async fn counts(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, Tally>> {
-    let backend = db.conn.get_database_backend();
-    let mut sql = Sql::new(backend);
-    sql.push("SELECT worker_id, kind, COUNT(*) AS n FROM visits");
-    // A region below the province reads its communities' rows, not the whole province's week.
-    if backend == DbBackend::Sqlite && prefix.len() > 2 {
-        sql.push(" INDEXED BY idx_visits_community");
+/// `FROM visits WHERE …`: a region's visits between two days, on the index that fits the region (a
+/// region below the province reads its communities' rows, not the whole province's days; the
+/// province its days, when `by_date`).
+pub(super) fn visits_between(sql: &mut Sql, prefix: &str, from: NaiveDate, to: NaiveDate, by_date: bool) {
+    sql.push(" FROM visits");
+    if sql.backend() == DbBackend::Sqlite {
+        if prefix.len() > 2 {
+            sql.push(" INDEXED BY idx_visits_community");
+        } else if by_date {
+            sql.push(" INDEXED BY idx_visits_date");
+        }
     }
     sql.push(" WHERE province_code = ").bind(&prefix[..2]);
     if prefix.len() > 2 {
@@ -117,8 +120,15 @@ async fn counts(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, 
             sql.push(" AND community_code < ").bind(h);
         }
     }
-    sql.push(" AND on_date >= ").bind(period.from);
-    sql.push(" AND on_date <= ").bind(period.to);
+    sql.push(" AND on_date >= ").bind(from);
+    sql.push(" AND on_date <= ").bind(to);
+}
+
+/// Visits per worker and kind in a period, counted on the index that fits the region.
+async fn counts(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, Tally>> {
+    let mut sql = Sql::new(db.conn.get_database_backend());
+    sql.push("SELECT worker_id, kind, COUNT(*) AS n");
+    visits_between(&mut sql, prefix, period.from, period.to, false);
     sql.push(" GROUP BY worker_id, kind");
     let mut out: HashMap<Uuid, Tally> = HashMap::new();
     for r in db.conn.query_all_raw(sql.statement()).await? {
@@ -139,22 +149,9 @@ async fn counts(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, 
 
 /// Days among residents (days with a 走访 or 排查) per worker in a period.
 async fn days_among(db: &Db, prefix: &str, period: &Period) -> Result<HashMap<Uuid, u32>> {
-    let backend = db.conn.get_database_backend();
-    let mut sql = Sql::new(backend);
-    sql.push("SELECT worker_id, COUNT(DISTINCT on_date) AS n FROM visits");
-    if backend == DbBackend::Sqlite && prefix.len() > 2 {
-        sql.push(" INDEXED BY idx_visits_community");
-    }
-    sql.push(" WHERE province_code = ").bind(&prefix[..2]);
-    if prefix.len() > 2 {
-        let (low, high) = shegong_domain::region::prefix_range(prefix);
-        sql.push(" AND community_code >= ").bind(low);
-        if let Some(h) = high {
-            sql.push(" AND community_code < ").bind(h);
-        }
-    }
-    sql.push(" AND on_date >= ").bind(period.from);
-    sql.push(" AND on_date <= ").bind(period.to);
+    let mut sql = Sql::new(db.conn.get_database_backend());
+    sql.push("SELECT worker_id, COUNT(DISTINCT on_date) AS n");
+    visits_between(&mut sql, prefix, period.from, period.to, false);
     sql.push(" AND kind IN (").bind(VisitKind::Visit.as_str());
     sql.push(", ").bind(VisitKind::Check.as_str()).push(")");
     sql.push(" GROUP BY worker_id");

@@ -11,7 +11,7 @@ use crate::entity::wish;
 use crate::error::Result;
 use crate::regions::in_subtree;
 use chrono::{Datelike, Duration, NaiveDate};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
 use shegong_domain::deliberation::DeliberationFigures;
 use shegong_domain::talks::{Quarter, TalkFigures};
@@ -81,22 +81,9 @@ async fn per_day(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(NaiveDate, String, i64)>> {
-    let backend = db.conn.get_database_backend();
-    let mut sql = Sql::new(backend);
-    sql.push("SELECT on_date, kind, COUNT(*) AS n FROM visits");
-    if backend == DbBackend::Sqlite {
-        sql.push(if prefix.len() > 2 { " INDEXED BY idx_visits_community" } else { " INDEXED BY idx_visits_date" });
-    }
-    sql.push(" WHERE province_code = ").bind(&prefix[..2]);
-    if prefix.len() > 2 {
-        let (low, high) = shegong_domain::region::prefix_range(prefix);
-        sql.push(" AND community_code >= ").bind(low);
-        if let Some(h) = high {
-            sql.push(" AND community_code < ").bind(h);
-        }
-    }
-    sql.push(" AND on_date >= ").bind(from);
-    sql.push(" AND on_date <= ").bind(to);
+    let mut sql = Sql::new(db.conn.get_database_backend());
+    sql.push("SELECT on_date, kind, COUNT(*) AS n");
+    super::compliance::visits_between(&mut sql, prefix, from, to, true);
     if let Some(w) = worker {
         sql.push(" AND worker_id = ").bind(w);
     }

@@ -7,7 +7,7 @@ use crate::error::{ApiResult, AppError};
 use crate::extract::{Json, Path, Query};
 use crate::page::PageResult;
 use crate::posted::Posted;
-use crate::sections::{Cell, FormSpec, Kpi, Msg, Section, SectionsPage, headers, input, n, row, select, t};
+use crate::sections::{FormSpec, Kpi, Msg, Section, SectionsPage, headers, input, n, row, select, t};
 use crate::state::AppState;
 use axum::extract::{Query as PageQuery, State};
 use axum::http::StatusCode;
@@ -110,11 +110,11 @@ pub async fn figures(Ctx { st, caller }: Ctx, Query(q): Query<FiguresQuery>) -> 
 /// `GET /admissions`.
 pub(crate) async fn page(State(st): State<AppState>, caller: Caller, PageQuery(m): PageQuery<Msg>) -> PageResult {
     let mut p = SectionsPage::new(&st, &caller, "lists", "准入与未准入事项", &m).await?;
-    p.links = vec![
-        ("/work-items?kind=assistance".into(), "协助政府工作事项清单".into()),
-        ("/proofs".into(), "出具证明".into()),
-    ];
     let department = caller.scope.department().is_some();
+    p.links = vec![("/work-items?kind=assistance".into(), "协助政府工作事项清单".into())];
+    if !department {
+        p.links.push(("/proofs".into(), "出具证明".into()));
+    }
     let apps = work_items::admissions(&st.db, &caller.access, None).await?;
     let count = |s: AdmissionState| apps.iter().filter(|a| a.state == s.as_str()).count();
     let mut kpis = vec![
@@ -182,46 +182,71 @@ pub(crate) async fn page(State(st): State<AppState>, caller: Caller, PageQuery(m
         });
     }
     let decide = caller.role.may(Permission::ManageWorkItems) && !department && !wants_xlsx;
+    if decide {
+        // Each application waiting: what it asks, and the decision beside it.
+        for a in apps.iter().filter(|a| a.state == AdmissionState::Pending.as_str()) {
+            p.sections.push(Section {
+                id: format!("pending-{}", a.id),
+                title: format!("待审核：{}（{}）", a.title, a.department_name),
+                text: format!(
+                    "依据：{}；期限：{} 至 {}；涉及社区：{}；配备人员：{}；经费：{}。",
+                    a.basis.as_deref().unwrap_or("未写明"),
+                    a.from_on,
+                    a.to_on.map_or("长期".into(), |d| d.to_string()),
+                    if a.communities == "全部" {
+                        "本县全部社区".to_string()
+                    } else {
+                        format!("{}个", a.communities.split(',').count())
+                    },
+                    a.staff.as_deref().unwrap_or("未写明"),
+                    a.funding.as_deref().unwrap_or("未写明"),
+                ),
+                forms: vec![FormSpec {
+                    action: format!("/admissions/{}/decide", a.id),
+                    fields: vec![
+                        select(
+                            "审核意见",
+                            "decision",
+                            "approve",
+                            vec![("approve".into(), "准予，列入协助清单".into()), ("refuse".into(), "不予准入".into())],
+                        ),
+                        input("不予准入的理由", "reason", "text", "", 24),
+                    ],
+                    button: "提交".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            });
+        }
+    }
     let mut s = Section {
         id: "applications".into(),
         title: "准入申请".into(),
-        headers: headers(&[
-            "申请部门",
-            "事项",
-            "法律依据",
-            "起止",
-            "人员/经费",
-            "状态",
-            if decide { "审核" } else { "" },
-        ]),
+        headers: headers(&["申请部门", "事项", "法律依据", "起止", "人员/经费", "状态"]),
         cards: true,
         ..Default::default()
     };
     for a in &apps {
         let state = AdmissionState::parse(&a.state).unwrap_or(AdmissionState::Pending);
+        // On the page long texts are cut (the Excel has them whole), so that the decision fits.
+        let cut = |v: Option<&str>, max: usize| {
+            let v = v.unwrap_or("—");
+            if wants_xlsx || v.chars().count() <= max {
+                v.to_string()
+            } else {
+                v.chars().take(max).collect::<String>() + "…"
+            }
+        };
         let mut r = row(vec![
             t(&a.department_name),
             t(&a.title),
-            t(a.basis.clone().unwrap_or_default()),
+            t(cut(a.basis.as_deref(), 14)),
             t(format!("{} 至 {}", a.from_on, a.to_on.map_or("长期".into(), |d| d.to_string()))),
-            t(format!("{} / {}", a.staff.clone().unwrap_or("—".into()), a.funding.clone().unwrap_or("—".into()))),
+            t(format!("{} / {}", cut(a.staff.as_deref(), 10), cut(a.funding.as_deref(), 10))),
             t(match &a.reason {
                 Some(r) if state == AdmissionState::Refused => format!("{}：{r}", state.label()),
                 _ => state.label().to_string(),
             }),
-            if decide && state == AdmissionState::Pending {
-                Cell {
-                    form: format!("/admissions/{}/decide", a.id),
-                    input: "reason".into(),
-                    placeholder: "不予准入的理由".into(),
-                    options: vec![("approve".into(), "准予".into()), ("refuse".into(), "不予准入".into())],
-                    select_name: "decision".into(),
-                    button: "审核".into(),
-                    ..Default::default()
-                }
-            } else {
-                t("")
-            },
         ]);
         r.flag = state == AdmissionState::Pending;
         s.rows.push(r);
