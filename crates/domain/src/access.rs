@@ -56,6 +56,10 @@ pub enum Permission {
     HoldTalks,
     /// Keep the lists of 减负 (街道职责, 社区履职, 协助政府, 出具证明, 小微权力) of a county and above.
     ManageWorkItems,
+    /// Publish the community's 党务、居务、财务 (居务公开) and answer residents' questions on them.
+    PublishDisclosure,
+    /// Draw communities for a 双随机 spot check, record its findings and close them.
+    Inspect,
     /// Keep the county's departments (职能部门) and the categories of events each handles.
     ManageDepartments,
     /// Plan, approve and publish recruitment rounds (招聘).
@@ -77,7 +81,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 26] = [
         Self::EditArchive,
         Self::CorrectIdNumber,
         Self::ExitWorker,
@@ -93,6 +97,8 @@ impl Permission {
         Self::ServeResidents,
         Self::HoldTalks,
         Self::ManageWorkItems,
+        Self::PublishDisclosure,
+        Self::Inspect,
         Self::ManageDepartments,
         Self::ManageRecruitment,
         Self::ApplyPolicy,
@@ -122,6 +128,8 @@ impl Permission {
             Self::ServeResidents => "您的角色不能登记走访和微心愿",
             Self::HoldTalks => "谈心谈话由社区书记记录",
             Self::ManageWorkItems => "清单由县（市、区）以上民政部门管理员维护",
+            Self::PublishDisclosure => "居务公开由社区负责人发布",
+            Self::Inspect => "“双随机”抽查由县（市、区）或街道（乡镇）管理员组织",
             Self::ManageDepartments => "只有县（市、区）以上民政部门管理员可以维护职能部门",
             Self::ManageRecruitment => "招聘由县（市、区）以上民政部门组织",
             Self::ApplyPolicy => "只有民政管理员可以指定政策和录入参照工资",
@@ -148,7 +156,8 @@ impl Role {
                 admin || head
             }
             ServeResidents => admin || head || self == Self::Worker,
-            HoldTalks => head,
+            HoldTalks | PublishDisclosure => head,
+            Inspect => admin,
             CorrectIdNumber | ExitWorker | ManageAssessment | ManageTraining | ApplyPolicy | RunPayroll
             | ManageUsers => admin,
             RequestCorrection => !auditor && !department,

@@ -23,6 +23,7 @@ pub mod grids;
 pub mod hiring;
 pub mod households;
 pub mod id_number;
+pub mod openness;
 pub mod password;
 pub mod pay;
 pub mod person;

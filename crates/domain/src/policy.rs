@@ -223,6 +223,8 @@ pub struct Policy {
     /// 服务群众: visits, patrols, care households, service roles, the window (the shipped default
     /// when the file has no `[service]`).
     pub service: crate::visits::ServicePolicy,
+    /// 三务公开 and 双随机 spot checks (the shipped default when the file has no `[openness]`).
+    pub openness: crate::openness::OpennessPolicy,
 }
 
 /// The TOML reader's reason for refusing a file, in Chinese: the usual ones word by word, any
@@ -325,6 +327,8 @@ struct RawPolicy {
     recruitment: Option<Spanned<crate::recruitment::RecruitmentPolicy>>,
     #[serde(default)]
     service: Option<Spanned<crate::visits::ServicePolicy>>,
+    #[serde(default)]
+    openness: Option<Spanned<crate::openness::OpennessPolicy>>,
 }
 
 #[derive(Deserialize)]
@@ -548,7 +552,17 @@ impl RawPolicy {
             }
             None => crate::visits::ServicePolicy::default(),
         };
+        let openness = match self.openness {
+            Some(r) => {
+                let line = span_line(r.span(), text);
+                let r = r.into_inner();
+                r.check().map_err(|message| PolicyError { line, message })?;
+                r
+            }
+            None => crate::openness::OpennessPolicy::default(),
+        };
         Ok(Policy {
+            openness,
             events,
             recruitment,
             service,

@@ -22,6 +22,7 @@ pub mod grids;
 pub mod imports;
 pub mod memo;
 pub mod migration;
+pub mod openness;
 pub mod payroll;
 pub mod policies;
 pub mod recruitment;

@@ -16,6 +16,7 @@ pub mod grids;
 pub mod imports;
 pub mod inbox;
 pub mod open311;
+pub mod openness;
 pub mod pay;
 pub mod policies;
 pub mod recruitment;
@@ -69,6 +70,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(recruitment::api_routes())
         .merge(reserves::api_routes())
         .merge(residents::api_routes())
+        .merge(openness::api_routes())
         .merge(work_items::api_routes())
         .merge(stats::api_routes())
         .merge(training::api_routes())
@@ -100,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(recruitment::routes())
         .merge(reserves::routes())
         .merge(residents::routes())
+        .merge(openness::routes())
         .merge(work_items::routes())
         .merge(stats::routes())
         .merge(training::routes())

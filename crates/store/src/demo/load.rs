@@ -588,6 +588,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     (summary.households, summary.visits, summary.wishes) =
         Box::pin(super::residents::load(db, &hc, opts.today, opts.seed)).await?;
     Box::pin(super::work_items::load(db, &hc, opts.today, opts.seed)).await?;
+    Box::pin(super::openness::load(db, &hc, opts.today, opts.seed)).await?;
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
     // The planner's statistics for the tables just filled.

@@ -8,6 +8,7 @@ mod grids;
 mod hiring;
 mod load;
 pub mod national;
+mod openness;
 mod people;
 mod recruitment;
 mod regions;

@@ -44,6 +44,7 @@ mod m0036_window;
 mod m0037_talks;
 mod m0038_work_items;
 mod m0039_admissions;
+mod m0040_openness;
 
 pub struct Migrator;
 
@@ -97,6 +98,7 @@ impl MigratorTrait for Migrator {
             m0037_talks,
             m0038_work_items,
             m0039_admissions,
+            m0040_openness,
         ]
     }
 }

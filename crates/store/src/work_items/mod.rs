@@ -13,6 +13,7 @@ pub use admissions::{
 };
 pub use import::{HEADINGS as ITEM_HEADINGS, ItemImport, import};
 pub use proofs::{ProofInput, ProofReport, ProofRow, get_proof, issue, proofs};
+pub(crate) use proofs::{community, display_name};
 
 use crate::Db;
 use crate::access::Access;

@@ -54,10 +54,11 @@ pub struct ProofReport {
     pub rows: Vec<ProofRow>,
 }
 
-/// The community a proof is issued in: the caller's own, or one typed inside their scope.
-async fn community(db: &Db, access: &Access, typed: Option<&str>) -> Result<RegionCode> {
+/// The community a proof (a seal use, a disclosure) is recorded in: the caller's own, or one typed
+/// inside their scope.
+pub(crate) async fn community(db: &Db, access: &Access, typed: Option<&str>) -> Result<RegionCode> {
     let own = access.scope.region();
-    let bad = || StoreError::invalid(FieldError::new("proof_community", "community", "请选择本辖区内的社区"));
+    let bad = || StoreError::invalid(FieldError::new("community_invalid", "community", "请选择本辖区内的社区"));
     if own.level() == RegionLevel::Community {
         return match typed.map(str::trim).filter(|s| !s.is_empty()) {
             Some(t) if t != own.as_str() => Err(bad()),
@@ -70,6 +71,18 @@ async fn community(db: &Db, access: &Access, typed: Option<&str>) -> Result<Regi
     }
     crate::regions::get(db, &access.scope, &c).await.map_err(|_| bad())?;
     Ok(c)
+}
+
+/// The caller's name as it stands now (kept on what they record).
+pub(crate) async fn display_name(db: &Db, access: &Access) -> Result<String> {
+    Ok(crate::entity::user::Entity::find()
+        .select_only()
+        .column(crate::entity::user::Column::DisplayName)
+        .filter(crate::entity::user::Column::Username.eq(&access.actor.username))
+        .into_tuple()
+        .one(&db.conn)
+        .await?
+        .unwrap_or_else(|| access.actor.username.clone()))
 }
 
 /// Issues a proof from the community's list, or refuses (and counts) one that is not on it.
@@ -123,15 +136,7 @@ pub async fn issue(db: &Db, access: &Access, i: &ProofInput, today: NaiveDate) -
     };
     let names = crate::regions::names(&db.conn, vec![c.to_string()]).await?;
     let name = names.get(c.as_str()).cloned().unwrap_or_default();
-    // Who issued it, by name as it stood then.
-    let issuer: String = crate::entity::user::Entity::find()
-        .select_only()
-        .column(crate::entity::user::Column::DisplayName)
-        .filter(crate::entity::user::Column::Username.eq(&access.actor.username))
-        .into_tuple()
-        .one(&db.conn)
-        .await?
-        .unwrap_or_else(|| access.actor.username.clone());
+    let issuer = display_name(db, access).await?;
     let txn = db.begin_write().await?;
     Db::lock_province(&txn, &province).await?;
     let last: Option<i32> = proof::Entity::find()

@@ -292,6 +292,12 @@ pub(crate) const ACTIONS: &[(&str, &str)] = &[
     ("admission.approve", "准予准入"),
     ("admission.refuse", "不予准入"),
     ("demand.record", "登记未经准入的要求"),
+    ("seal.use", "登记用印"),
+    ("disclosure.publish", "发布居务公开"),
+    ("disclosure.answer", "答复居民提问"),
+    ("inspection.draw", "“双随机”抽取社区"),
+    ("inspection.record", "登记抽查结果"),
+    ("inspection.close", "问题整改销号"),
 ];
 
 /// Details written as codes, in words: where a full ID number was seen, a user's role, a grade.

@@ -21,7 +21,7 @@ use shegong_store::StoreError;
 use shegong_store::entity::region;
 use shegong_store::events::public::{self, PublicReport};
 
-const CSRF_COOKIE: &str = "sg_public_csrf";
+pub(crate) const CSRF_COOKIE: &str = "sg_public_csrf";
 /// Reports one address may send in the throttle's window (15 minutes).
 pub const REPORTS_PER_ADDRESS: u32 = 10;
 /// Reports one phone number may send in the window.
@@ -63,7 +63,7 @@ struct EventPage {
     needs_phone: bool,
 }
 
-fn html(st: &AppState, status: StatusCode, csrf: &str, body: Result<String, askama::Error>) -> PageResult {
+pub(crate) fn html(st: &AppState, status: StatusCode, csrf: &str, body: Result<String, askama::Error>) -> PageResult {
     let body = body.map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
     Ok((status, AppendHeaders([(header::SET_COOKIE, cookie(st, CSRF_COOKIE, csrf, 3600))]), Html(body)).into_response())
 }
@@ -73,7 +73,7 @@ async fn community(st: &AppState, code: &str) -> Result<region::Model, AppError>
 }
 
 /// The page's CSRF token: the one the browser holds already (other tabs keep working), else a new one.
-fn token(headers: &HeaderMap) -> String {
+pub(crate) fn token(headers: &HeaderMap) -> String {
     match cookie_in(headers, CSRF_COOKIE) {
         Some(t) if t.len() >= 16 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => t.into(),
         _ => shegong_store::users::random_token(),

@@ -156,6 +156,7 @@ async fn every_api_route_is_in_the_openapi_document() {
         include_str!("../../src/stats/mod.rs"),
         include_str!("../../src/training/mod.rs"),
         include_str!("../../src/work_items/mod.rs"),
+        include_str!("../../src/openness/mod.rs"),
     ];
     let mut src = String::new();
     for f in features {

@@ -31,6 +31,7 @@ mod findings;
 mod grids;
 mod hostile;
 mod id_view;
+mod openness;
 mod pay;
 mod permissions;
 mod pickers;
