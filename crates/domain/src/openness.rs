@@ -145,15 +145,26 @@ impl Period {
         Self { year: d.year(), index, cadence }
     }
 
+    /// `2026-11` or `2026-Q4`, exactly (no sign, no padding other than the month's two digits).
     pub fn parse(s: &str) -> Option<Self> {
         let (y, rest) = s.trim().split_once('-')?;
+        let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+        if !digits(y, 4) {
+            return None;
+        }
         let year: i32 = y.parse().ok().filter(|y| (2000..=2100).contains(y))?;
         if let Some(q) = rest.strip_prefix('Q') {
+            if !digits(q, 1) {
+                return None;
+            }
             let index: u32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
             return Some(Self { year, index, cadence: Cadence::Quarterly });
         }
+        if !digits(rest, 2) {
+            return None;
+        }
         let index: u32 = rest.parse().ok().filter(|m| (1..=12).contains(m))?;
-        (rest.len() == 2).then_some(Self { year, index, cadence: Cadence::Monthly })
+        Some(Self { year, index, cadence: Cadence::Monthly })
     }
 
     pub fn key(self) -> String {
@@ -254,13 +265,11 @@ pub fn ended_periods(cadence: Cadence, today: NaiveDate, n: usize) -> Vec<Period
     out
 }
 
-/// The periods of a cadence that begin on or after `since` and have ended by `today`, newest first.
+/// The periods of a cadence that end on or after `since` and have ended before `today`, newest first
+/// (a window of a year takes in the quarter it began in).
 pub fn periods_since(cadence: Cadence, since: NaiveDate, today: NaiveDate) -> Vec<Period> {
     let mut out = Vec::new();
     let mut p = Period::of(cadence, since);
-    if p.first_day() < since {
-        p = p.next();
-    }
     while p.last_day() < today && out.len() < 1200 {
         out.push(p);
         p = p.next();
@@ -357,11 +366,16 @@ mod tests {
         assert_eq!(Period::parse("2026-2"), None);
         assert_eq!(Period::parse("2026-Q5"), None);
         assert_eq!(Period::parse("2026-13"), None);
+        for odd in ["+2026-10", "2026-+1", "02026-11", "2026-Q+4", "+2026-Q3", "2026-Q04", "2026-1 "] {
+            assert_eq!(Period::parse(odd), None, "{odd}");
+        }
         assert_eq!(Period::parse("2026-Q1").unwrap().first_day(), d("2026-01-01"));
         let since = periods_since(Cadence::Quarterly, d("2026-01-01"), d("2026-11-30"));
         assert_eq!(since.iter().map(|p| p.key()).collect::<Vec<_>>(), ["2026-Q3", "2026-Q2", "2026-Q1"]);
         let since = periods_since(Cadence::Monthly, d("2025-11-15"), d("2026-01-31"));
-        assert_eq!(since.iter().map(|p| p.key()).collect::<Vec<_>>(), ["2025-12"]);
+        assert_eq!(since.iter().map(|p| p.key()).collect::<Vec<_>>(), ["2025-12", "2025-11"]);
+        let window = periods_since(Cadence::Quarterly, d("2025-12-01"), d("2026-12-01"));
+        assert_eq!(window.last().map(|p| p.key()).as_deref(), Some("2025-Q4"), "the quarter the window began in");
         let ended = ended_periods(Cadence::Monthly, d("2026-01-05"), 2);
         assert_eq!(ended.iter().map(|p| p.key()).collect::<Vec<_>>(), ["2025-12", "2025-11"]);
     }

@@ -56,9 +56,14 @@ async fn openness_holds_under_load_and_adds_up() {
         assert_eq!(mine.iter().filter(|d| d.title.starts_with("事项")).count(), 25);
 
         // A period published late, one on time; the state read from the first publication.
-        let t = openness::timeliness(&db, &county, None, today - Duration::days(365), today).await.unwrap();
+        let t = openness::timeliness(&db, &county, None, today - Duration::days(365), today, 10).await.unwrap();
         assert!(t.alerts.iter().all(|a| a.state != Timeliness::OnTime && a.community_code.starts_with("330481")));
         assert!(t.on_time > t.late + t.missing, "most of the demo is on time: {t:?}");
+        assert_eq!(t.alerts.len(), 10, "the alerts are capped");
+        assert_eq!(t.alerts_total, t.late + t.missing);
+        let by: (u64, u64, u64, u64) =
+            t.by_child.iter().fold((0, 0, 0, 0), |a, c| (a.0 + c.2, a.1 + c.3, a.2 + c.4, a.3 + c.5));
+        assert_eq!(by, (t.on_time + t.late + t.missing, t.on_time, t.late, t.missing), "the streets add up");
         assert_eq!(
             code(
                 &openness::timeliness(
@@ -66,7 +71,8 @@ async fn openness_holds_under_load_and_adds_up() {
                     &neighbour,
                     Some(&RegionCode::parse(&community.code).unwrap()),
                     today,
-                    today
+                    today,
+                    10
                 )
                 .await
                 .unwrap_err()
@@ -88,6 +94,18 @@ async fn openness_holds_under_load_and_adds_up() {
         assert!(v.reproduced);
         assert_eq!(v.candidates, codes.len());
         assert_eq!(code(&openness::draw(&db, &head, &i, today).await.unwrap_err()), "forbidden");
+        // Seeds and names that look alike but differ by an invisible character are refused.
+        let hidden =
+            DrawInput { seed: Some(shegong_store::openness::Seed::Text("公\u{200b}平".into())), ..i.clone() };
+        assert_eq!(code(&openness::draw(&db, &county, &hidden, today).await.unwrap_err()), "text_hidden_characters");
+        let twins = DrawInput { inspectors: vec!["张三".into(), "张三\u{200b}".into()], ..i.clone() };
+        assert_eq!(code(&openness::draw(&db, &county, &twins, today).await.unwrap_err()), "inspection_inspectors");
+        // The drawn community does not see the draw until it is inspected.
+        let drawn = person(Role::CommunityHead, &v.targets[0].community_code, "drawn");
+        assert_eq!(code(&openness::round(&db, &drawn, v.id).await.unwrap_err()), "not_found");
+        let rec = shegong_store::openness::RecordInput::default();
+        openness::record_inspection(&db, &county, v.targets[0].id, &rec, today).await.unwrap();
+        assert_eq!(openness::round(&db, &drawn, v.id).await.unwrap().targets.len(), 1);
 
         // The public page: every year since the first item; a correction made next year still marks.
         let p = openness::public_page(&db, &community, None, today).await.unwrap();

@@ -8,7 +8,7 @@ mod grids;
 mod hiring;
 mod load;
 pub mod national;
-mod openness;
+pub mod openness;
 mod people;
 mod recruitment;
 mod regions;

@@ -372,3 +372,86 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
     txn.commit().await?;
     Ok(n)
 }
+
+/// `years` years of 党务、居务、财务 for one community (each period published, two items as they
+/// happen each month, a question answered and shown each month), for the benchmark of its public page.
+pub async fn disclosure_years(db: &Db, community: &str, name: &str, years: i32, today: NaiveDate) -> Result<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(u64::from(today.ordinal()));
+    let province = community[..2].to_string();
+    let since = today - Duration::days(i64::from(years) * 365);
+    let (mut items, mut questions) = (Vec::new(), Vec::new());
+    let now = Utc::now();
+    let mut push = |category: &str, period: String, label: &str, on: NaiveDate, rng: &mut ChaCha8Rng| {
+        let (title, text) = body(category, label, name, rng);
+        items.push(vec![
+            Value::from(province.clone()),
+            Uuid::now_v7().into(),
+            community.to_string().into(),
+            category.to_string().into(),
+            period.into(),
+            title.into(),
+            text.into(),
+            Option::<Uuid>::None.into(),
+            on.into(),
+            "社区书记".to_string().into(),
+            now.into(),
+        ]);
+    };
+    for rule in &OpennessPolicy::default().disclosure {
+        for period in periods_since(rule.cadence, since, today) {
+            let on = period.last_day() + Duration::days(rng.random_range(1..=i64::from(rule.deadline_days)));
+            push(rule.category.as_str(), period.key(), &period.label(), on.min(today), &mut rng);
+            if rule.cadence == shegong_domain::openness::Cadence::Monthly && rule.category.as_str() == "affairs" {
+                for k in 0..2 {
+                    let day = period.first_day() + Duration::days(5 + 10 * k);
+                    push("affairs", "event".into(), &period.label(), day.min(today), &mut rng);
+                }
+                let asked =
+                    shegong_domain::time::from_china(period.first_day().and_hms_opt(10, 0, 0).unwrap_or_default());
+                questions.push(vec![
+                    Value::from(province.clone()),
+                    Uuid::now_v7().into(),
+                    community.to_string().into(),
+                    Option::<Uuid>::None.into(),
+                    format!("{}的公共收益怎么使用？", period.label()).into(),
+                    asked.into(),
+                    Some("已列入财务公开，明细可到社区查阅。".to_string()).into(),
+                    Some("社区书记".to_string()).into(),
+                    Some(asked + Duration::days(2)).into(),
+                    Value::from(true),
+                ]);
+            }
+        }
+    }
+    let n = items.len();
+    let txn = db.begin_write().await?;
+    let columns = [
+        "province_code",
+        "id",
+        "community_code",
+        "category",
+        "period",
+        "title",
+        "body",
+        "corrects_id",
+        "published_on",
+        "published_by",
+        "created_at",
+    ];
+    bulk::insert(&*txn, "disclosures", &columns, items).await?;
+    let columns = [
+        "province_code",
+        "id",
+        "community_code",
+        "disclosure_id",
+        "question",
+        "asked_at",
+        "answer",
+        "answered_by",
+        "answered_at",
+        "shown",
+    ];
+    bulk::insert(&*txn, "disclosure_questions", &columns, questions).await?;
+    txn.commit().await?;
+    Ok(n)
+}

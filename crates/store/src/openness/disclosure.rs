@@ -159,6 +159,12 @@ pub async fn publish(db: &Db, access: &Access, i: &DisclosureInput, today: Naive
         errors.push(FieldError::new("disclosure_required", "body", "请填写公开内容"));
     }
     let province = c.province().to_string();
+    let corrected = |old: Uuid| {
+        disclosure::Entity::find()
+            .filter(disclosure::Column::ProvinceCode.eq(province.clone()))
+            .filter(disclosure::Column::CommunityCode.eq(c.to_string()))
+            .filter(disclosure::Column::CorrectsId.eq(old))
+    };
     if let Some(old) = i.corrects {
         let found = disclosure::Entity::find()
             .filter(disclosure::Column::ProvinceCode.eq(&province))
@@ -166,8 +172,14 @@ pub async fn publish(db: &Db, access: &Access, i: &DisclosureInput, today: Naive
             .filter(disclosure::Column::CommunityCode.eq(c.as_str()))
             .one(&db.conn)
             .await?;
-        if found.is_none() {
-            errors.push(FieldError::new("disclosure_corrects", "corrects", "要更正的公开事项不存在或不属于本社区"));
+        match found {
+            None => {
+                errors.push(FieldError::new("disclosure_corrects", "corrects", "要更正的公开事项不存在或不属于本社区"))
+            }
+            Some(o) if category.is_some_and(|k| k.as_str() != o.category) => {
+                errors.push(FieldError::new("disclosure_corrects", "category", "更正应与原公开事项属于同一类别"))
+            }
+            Some(_) => {}
         }
     }
     let (Some(category), Some(title), Some(body), true) = (category, title, body, errors.is_empty()) else {
@@ -176,6 +188,16 @@ pub async fn publish(db: &Db, access: &Access, i: &DisclosureInput, today: Naive
     let by = display_name(db, access).await?;
     let txn = db.begin_write().await?;
     crate::Db::lock_province(&txn, &province).await?;
+    // Corrected once: a further correction corrects the correction (checked under the lock).
+    if let Some(old) = i.corrects
+        && corrected(old).one(&*txn).await?.is_some()
+    {
+        return Err(StoreError::Conflict(FieldError::new(
+            "disclosure_corrected",
+            "corrects",
+            "该条已被更正；如需再更正，请更正最新的一条",
+        )));
+    }
     let m = disclosure::ActiveModel {
         province_code: Set(province),
         id: Set(Uuid::now_v7()),
@@ -271,7 +293,7 @@ pub async fn questions(
     Ok(rows)
 }
 
-/// Answers a resident's question (again, to amend the answer) and says whether it is shown.
+/// Answers a resident's question, once, and says whether it is shown on the public page.
 pub async fn answer(db: &Db, access: &Access, id: Uuid, i: &AnswerInput) -> Result<disclosure_question::Model> {
     access.require(Permission::PublishDisclosure)?;
     let mut errors = Vec::new();
@@ -291,6 +313,13 @@ pub async fn answer(db: &Db, access: &Access, id: Uuid, i: &AnswerInput) -> Resu
         .await?
         .filter(|q| access.scope.allows_region(&q.community_code))
         .ok_or(StoreError::NotFound)?;
+    if q.answer.is_some() {
+        return Err(StoreError::Conflict(FieldError::new(
+            "question_answered",
+            "answer",
+            "该提问已经答复，答复不能修改",
+        )));
+    }
     let code = q.community_code.clone();
     let mut am = q.into_active_model();
     am.answer = Set(Some(a));
@@ -325,8 +354,12 @@ pub struct TimelinessReport {
     pub missing: u64,
     /// Share published on time of the periods due, 0–100 (none due: absent).
     pub on_time_pct: Option<f64>,
-    /// The late and missing ones (the alerts), newest period first.
+    /// Late and missing in all.
+    pub alerts_total: u64,
+    /// The late and missing ones (the alerts), newest period first, at most `limit`.
     pub alerts: Vec<TimelinessRow>,
+    /// Per child region: (code, name, due, on time, late, missing).
+    pub by_child: Vec<(String, String, u64, u64, u64, u64)>,
 }
 
 /// Each community's headings over the periods that began on or after `since` and have ended by
@@ -337,9 +370,12 @@ pub async fn timeliness(
     region: Option<&RegionCode>,
     since: NaiveDate,
     today: NaiveDate,
+    limit: usize,
 ) -> Result<TimelinessReport> {
     let r = region_in(access, region)?;
-    Ok(timeliness_in(db, &r, since, today).await?.0)
+    let (mut report, _) = timeliness_in(db, &r, since, today).await?;
+    report.alerts.truncate(limit);
+    Ok(report)
 }
 
 /// The report, and per community the periods due and those published on time.
@@ -350,6 +386,18 @@ pub(crate) async fn timeliness_in(
     today: NaiveDate,
 ) -> Result<(TimelinessReport, HashMap<String, (u64, u64)>)> {
     let communities = crate::regions::communities_under(&db.conn, r.as_str()).await?;
+    // Periods due before the county's first publication were before it kept its disclosure here.
+    let county = &r.as_str()[..r.as_str().len().min(6)];
+    let first_use: NaiveDate = disclosure::Entity::find()
+        .select_only()
+        .column_as(disclosure::Column::PublishedOn.min(), "first")
+        .filter(disclosure::Column::ProvinceCode.eq(r.province()))
+        .filter(in_subtree(disclosure::Column::CommunityCode, county))
+        .into_tuple::<Option<NaiveDate>>()
+        .one(&db.conn)
+        .await?
+        .flatten()
+        .unwrap_or(today);
     let resolver = crate::policies::Resolver::load(&db.conn, r.as_str(), today).await?;
     let mut due: Vec<(String, Category, Period, NaiveDate)> = Vec::new();
     let mut keys = std::collections::BTreeSet::new();
@@ -357,8 +405,12 @@ pub(crate) async fn timeliness_in(
         let policy = resolver.resolve(&c.code).map(|f| f.policy.openness.clone()).unwrap_or_default();
         for rule in &policy.disclosure {
             for p in periods_since(rule.cadence, since, today) {
+                let deadline = p.deadline(rule.deadline_days);
+                if deadline < first_use {
+                    continue;
+                }
                 keys.insert(p.key());
-                due.push((c.code.clone(), rule.category, p, p.deadline(rule.deadline_days)));
+                due.push((c.code.clone(), rule.category, p, deadline));
             }
         }
     }
@@ -384,6 +436,7 @@ pub(crate) async fn timeliness_in(
     let (mut on_time, mut late, mut missing) = (0, 0, 0);
     let mut alerts = Vec::new();
     let mut per: HashMap<String, (u64, u64)> = HashMap::new();
+    let mut children: std::collections::BTreeMap<String, [u64; 4]> = std::collections::BTreeMap::new();
     for (code, cat, p, deadline) in due {
         let published = first.get(&(code.clone(), cat.as_str().to_string(), p.key())).copied();
         let state = Timeliness::of(published, deadline, today);
@@ -392,12 +445,14 @@ pub(crate) async fn timeliness_in(
             e.0 += 1;
             e.1 += u64::from(state == Timeliness::OnTime);
         }
+        let child = children.entry(super::child_of(r.as_str(), &code)).or_default();
         match state {
-            Timeliness::OnTime => on_time += 1,
-            Timeliness::Late => late += 1,
-            Timeliness::Missing => missing += 1,
+            Timeliness::OnTime => (on_time, child[1]) = (on_time + 1, child[1] + 1),
+            Timeliness::Late => (late, child[2]) = (late + 1, child[2] + 1),
+            Timeliness::Missing => (missing, child[3]) = (missing + 1, child[3] + 1),
             Timeliness::Open => continue,
         }
+        child[0] += 1;
         if state != Timeliness::OnTime {
             alerts.push(TimelinessRow {
                 community_name: names.get(code.as_str()).map(|s| s.to_string()).unwrap_or_default(),
@@ -413,7 +468,15 @@ pub(crate) async fn timeliness_in(
     }
     alerts.sort_by(|a, b| b.deadline.cmp(&a.deadline).then(a.community_code.cmp(&b.community_code)));
     let due_n = on_time + late + missing;
+    let child_names = crate::regions::names(&db.conn, children.keys().cloned().collect()).await?;
+    let by_child = children
+        .into_iter()
+        .map(|(c, v)| (child_names.get(&c).cloned().unwrap_or_default(), c, v))
+        .map(|(n, c, v)| (c, n, v[0], v[1], v[2], v[3]))
+        .collect();
     let report = TimelinessReport {
+        alerts_total: alerts.len() as u64,
+        by_child,
         region_code: r.to_string(),
         on: today,
         on_time,

@@ -106,7 +106,7 @@ pub async fn figures(
     }
     let in_force = Condition::any().add(work_item::Column::ToOn.is_null()).add(work_item::Column::ToOn.gt(to));
     let items = codes!(work_item, RegionCode, work_item::Column::FromOn.lte(to), in_force);
-    add(&mut per, code, 0, items.into_iter().filter(|c| c.len() > code.len()).collect());
+    add(&mut per, code, 0, items);
     let decided = |s: &'static str| admission::Column::State.eq(s);
     let approved = codes!(admission, CountyCode, decided("approved"), admission::Column::FromOn.between(from, to));
     add(&mut per, code, 1, approved);
@@ -116,9 +116,31 @@ pub async fn figures(
     add(&mut per, code, 4, codes!(proof, CommunityCode, proof::Column::IssuedOn.between(from, to)));
     add(&mut per, code, 5, codes!(proof_refusal, CommunityCode, proof_refusal::Column::OnDate.between(from, to)));
     add(&mut per, code, 6, codes!(seal_use, CommunityCode, seal_use::Column::UsedOn.between(from, to)));
-    let inspected = codes!(inspection_target, CommunityCode, inspection_target::Column::InspectedOn.between(from, to));
-    add(&mut per, code, 9, inspected);
-    add(&mut per, code, 10, codes!(inspection_finding, CommunityCode, inspection_finding::Column::ClosedOn.is_null()));
+    // Communities inspected in the year (once each, however many rounds drew them), and the findings
+    // of those inspections still open.
+    let inspected: Vec<(uuid::Uuid, String)> = inspection_target::Entity::find()
+        .select_only()
+        .column(inspection_target::Column::Id)
+        .column(inspection_target::Column::CommunityCode)
+        .filter(inspection_target::Column::ProvinceCode.eq(p))
+        .filter(in_subtree(inspection_target::Column::CommunityCode, code))
+        .filter(inspection_target::Column::InspectedOn.between(from, to))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let distinct: std::collections::BTreeSet<String> = inspected.iter().map(|(_, c)| c.clone()).collect();
+    add(&mut per, code, 9, distinct.into_iter().collect());
+    let targets: Vec<uuid::Uuid> = inspected.iter().map(|(id, _)| *id).collect();
+    let mut open = Vec::new();
+    for chunk in targets.chunks(500) {
+        open.extend(codes!(
+            inspection_finding,
+            CommunityCode,
+            inspection_finding::Column::ClosedOn.is_null(),
+            inspection_finding::Column::TargetId.is_in(chunk.to_vec())
+        ));
+    }
+    add(&mut per, code, 10, open);
     let (report, due) = timeliness_in(db, &r, from, today.min(to.succ_opt().unwrap_or(to))).await?;
     for (c, (n, ok)) in due {
         let v = per.entry(child_of(code, &c)).or_insert_with(|| vec![0; COLUMNS.len()]);

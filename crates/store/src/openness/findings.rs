@@ -9,9 +9,19 @@ use crate::entity::{inspection_finding, inspection_round, inspection_target};
 use crate::error::{Result, StoreError};
 use crate::work_items::{display_name, text};
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set};
 use shegong_domain::{FieldError, Permission};
 use uuid::Uuid;
+
+/// Only the region that organised the round (or one above it) records its inspections and closes
+/// their findings: a street reads a county's round of its communities but does not act in it.
+fn organiser(access: &Access, round: &inspection_round::Model) -> Result<()> {
+    if access.scope.allows_region(&round.region_code) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden("抽查结果由组织抽查的单位登记和销号"))
+    }
+}
 
 /// Records the inspection of one drawn community and what it found (once).
 pub async fn record_inspection(
@@ -39,6 +49,7 @@ pub async fn record_inspection(
         .one(&db.conn)
         .await?
         .ok_or(StoreError::NotFound)?;
+    organiser(access, &round)?;
     let checklist = lines(&round.checklist);
     let policy = policy_for(db, &t.community_code, today).await?;
     let mut errors = Vec::new();
@@ -54,6 +65,10 @@ pub async fn record_inspection(
     }
     let mut found = Vec::new();
     for f in i.findings.iter().take(50) {
+        if f.item.trim().is_empty() {
+            errors.push(FieldError::new("inspection_item", "item", "请为每个问题选择检查项"));
+            continue;
+        }
         if !checklist.iter().any(|c| c == f.item.trim()) {
             errors.push(FieldError::new(
                 "inspection_item",
@@ -154,8 +169,31 @@ pub async fn close_finding(
         .await?
         .filter(|f| access.scope.allows_region(&f.community_code))
         .ok_or(StoreError::NotFound)?;
+    let round = inspection_round::Entity::find()
+        .filter(inspection_round::Column::ProvinceCode.eq(&province))
+        .filter(inspection_round::Column::Id.eq(f.round_id))
+        .one(&*txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    organiser(access, &round)?;
     if f.closed_on.is_some() {
         return Err(StoreError::Conflict(FieldError::new("finding_closed", "closing", "该问题已经整改销号")));
+    }
+    let inspected: Option<NaiveDate> = inspection_target::Entity::find()
+        .select_only()
+        .column(inspection_target::Column::InspectedOn)
+        .filter(inspection_target::Column::ProvinceCode.eq(&province))
+        .filter(inspection_target::Column::Id.eq(f.target_id))
+        .into_tuple::<Option<NaiveDate>>()
+        .one(&*txn)
+        .await?
+        .flatten();
+    if let Some(d) = inspected.filter(|d| on < *d) {
+        return Err(StoreError::invalid(FieldError::new(
+            "inspection_date",
+            "date",
+            format!("整改完成日期应在检查日期（{d}）至今天之间"),
+        )));
     }
     let code = f.community_code.clone();
     let mut am = f.into_active_model();

@@ -136,11 +136,13 @@ pub async fn draw(db: &Db, access: &Access, i: &DrawInput, today: NaiveDate) -> 
     access.require(Permission::Inspect)?;
     let r = match i.region.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => access.scope.region().clone(),
-        Some(s) => RegionCode::parse(s).map_err(|_| bad("inspection_region", "region", "请选择本辖区内的县或街道"))?,
+        Some(s) => {
+            RegionCode::parse(s).map_err(|_| bad("inspection_region", "region", "请选择本辖区内社区以上的区划"))?
+        }
     };
     let r = region_in(access, Some(&r))?;
     if r.level() == RegionLevel::Community {
-        return Err(bad("inspection_region", "region", "请选择本辖区内的县或街道"));
+        return Err(bad("inspection_region", "region", "请选择本辖区内社区以上的区划"));
     }
     let candidates: Vec<String> =
         crate::regions::communities_under(&db.conn, r.as_str()).await?.into_iter().map(|c| c.code).collect();
@@ -159,8 +161,13 @@ pub async fn draw(db: &Db, access: &Access, i: &DrawInput, today: NaiveDate) -> 
     let mut pool: Vec<String> = Vec::new();
     for name in &i.inspectors {
         let t = name.trim();
-        if t.is_empty() || t.chars().count() > 20 || shegong_domain::events::has_control(t) {
-            errors.push(FieldError::new("inspection_inspectors", "inspectors", "检查人员姓名应为1至20个字"));
+        let ok = shegong_domain::text::line("inspectors", "检查人员姓名", t, 20).is_ok_and(|v| v.is_some());
+        if !ok || t.contains(['、', ',', '，', ';', '；']) {
+            errors.push(FieldError::new(
+                "inspection_inspectors",
+                "inspectors",
+                format!("检查人员姓名“{}”应为1至20个字，不含标点和不可见字符", shegong_domain::text::clipped(t, 20)),
+            ));
             break;
         }
         if !pool.iter().any(|p| p == t) {
@@ -179,8 +186,8 @@ pub async fn draw(db: &Db, access: &Access, i: &DrawInput, today: NaiveDate) -> 
         Some(Seed::Text(t)) if !t.trim().is_empty() => t.trim().to_string(),
         _ => rand::random::<u32>().to_string(),
     };
-    if seed.chars().count() > 64 || shegong_domain::events::has_control(&seed) {
-        errors.push(FieldError::new("inspection_seed", "seed", "随机种子最多64个字符"));
+    if let Err(e) = shegong_domain::text::line("seed", "随机种子", &seed, 64) {
+        errors.push(e);
     }
     let title = text(i.title.as_deref(), "title", "名称", 100, &mut errors)
         .unwrap_or_else(|| format!("{}年“双随机”抽查", chrono::Datelike::year(&today)));
@@ -269,6 +276,8 @@ async fn round_view(db: &Db, access: &Access, round: inspection_round::Model) ->
     let targets = all
         .into_iter()
         .filter(|t| access.scope.allows_region(&t.community_code))
+        // A check is not announced: the community learns it was drawn when it is inspected.
+        .filter(|t| t.inspected_on.is_some() || access.scope.region().level() != RegionLevel::Community)
         .map(|t| TargetRow {
             findings: findings
                 .iter()

@@ -64,7 +64,7 @@ pub async fn record_seal(db: &Db, access: &Access, i: &SealInput, today: NaiveDa
     let mut errors = Vec::new();
     let used_on = day(i.date.as_deref(), "date", "用印日期", today).map_err(|e| errors.push(e)).ok();
     if let Some(d) = used_on
-        && (d > today || d < today - chrono::Duration::days(366))
+        && (d > today || d < today - chrono::Duration::days(365))
     {
         errors.push(FieldError::new("seal_date", "date", "用印日期应在一年内且不晚于今天"));
     }
@@ -118,6 +118,9 @@ pub async fn seals(
     per_page: u64,
 ) -> Result<SealReport> {
     let r = region_in(access, region)?;
+    if (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32 >= 120 {
+        return Err(super::bad("seal_period", "from", "统计期间最长10年"));
+    }
     let q = seal_use::Entity::find()
         .filter(seal_use::Column::ProvinceCode.eq(r.province()))
         .filter(in_subtree(seal_use::Column::CommunityCode, r.as_str()))
@@ -132,7 +135,7 @@ pub async fn seals(
         .await?;
     let mut months = Vec::new();
     let mut m = NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from);
-    while m <= to && months.len() < 120 {
+    while m <= to {
         months.push(m);
         m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(to);
     }

@@ -38,6 +38,17 @@ pub(crate) fn period(q: &PeriodQuery) -> Result<(NaiveDate, NaiveDate), AppError
     crate::work_items::api::period(q.from.as_deref(), q.to.as_deref())
 }
 
+/// Rows asked for: 1–1000 (default 100); anything else refused, never clamped.
+pub(crate) fn per_page(n: Option<u64>) -> Result<u64, AppError> {
+    match n {
+        None => Ok(100),
+        Some(n) if (1..=1000).contains(&n) => Ok(n),
+        Some(_) => {
+            Err(AppError::Invalid(vec![FieldError::new("per_page_invalid", "per_page", "每页条数应在1至1000之间")]))
+        }
+    }
+}
+
 /// 登记一次用印（用途、用印文件、审批人；社区工作人员）
 #[utoipa::path(post, path = "/seals", tag = "减负清单", request_body = SealInput,
     responses((status = 201, description = "已登记", body = seal_use::Model)))]
@@ -52,7 +63,7 @@ pub async fn record_seal(Ctx { st, caller }: Ctx, Json(i): Json<SealInput>) -> A
 pub async fn list_seals(Ctx { st, caller }: Ctx, Query(q): Query<PeriodQuery>) -> ApiResult<Json<SealReport>> {
     let (from, to) = period(&q)?;
     let r = region(q.region.as_deref())?;
-    Ok(Json(openness::seals(&st.db, &caller.access, r.as_ref(), from, to, q.per_page.unwrap_or(100)).await?))
+    Ok(Json(openness::seals(&st.db, &caller.access, r.as_ref(), from, to, per_page(q.per_page)?).await?))
 }
 
 /// 发布一条居务公开（党务、居务、财务；发布后不能修改，更正另发一条并注明 corrects；社区负责人）
@@ -72,7 +83,7 @@ pub async fn list_disclosures(
 ) -> ApiResult<Json<Vec<DisclosureRow>>> {
     let (from, to) = period(&q)?;
     let r = region(q.region.as_deref())?;
-    Ok(Json(openness::disclosures(&st.db, &caller.access, r.as_ref(), from, to, q.per_page.unwrap_or(100)).await?))
+    Ok(Json(openness::disclosures(&st.db, &caller.access, r.as_ref(), from, to, per_page(q.per_page)?).await?))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -83,6 +94,8 @@ pub struct TimelinessQuery {
     pub region: Option<String>,
     /// 从哪一天起的公开期（默认一年前）
     pub since: Option<String>,
+    /// 最多列出几条提醒（1–1000，默认100；各下级的计数不受限）
+    pub per_page: Option<u64>,
 }
 
 /// 三务公开是否按时：各社区各类别已结束的公开期按时、逾期、未公开，逾期和未公开的逐条列出（提醒）
@@ -95,7 +108,8 @@ pub async fn timeliness(
     let on = today();
     let since = since(q.since.as_deref(), on)?;
     let r = region(q.region.as_deref())?;
-    Ok(Json(openness::timeliness(&st.db, &caller.access, r.as_ref(), since, on).await?))
+    let n = per_page(q.per_page)? as usize;
+    Ok(Json(openness::timeliness(&st.db, &caller.access, r.as_ref(), since, on, n).await?))
 }
 
 pub(crate) fn since(s: Option<&str>, on: NaiveDate) -> Result<NaiveDate, AppError> {

@@ -83,9 +83,8 @@ pub(crate) async fn page(State(st): State<AppState>, caller: Caller, Query(m): Q
             "categories": names,
             "series": [
                 ["出具证明", col(4)],
+                ["用印次数", col(6)],
                 ["清单外拒绝出具", col(5)],
-                ["未经准入的要求", col(3)],
-                ["未整改问题", col(10)],
             ],
         })
         .to_string(),
@@ -94,6 +93,7 @@ pub(crate) async fn page(State(st): State<AppState>, caller: Caller, Query(m): Q
             .map(|h| Header { num: h != "区划", label: h.to_string() })
             .chain(std::iter::once(Header { label: "按时公开率".into(), num: true }))
             .collect(),
+        cards: true,
         ..Default::default()
     };
     for l in &f.lines {

@@ -142,17 +142,29 @@ pub(crate) async fn page(State(st): State<AppState>, caller: Caller, Query(m): Q
     let here = here(&caller, &m)?;
     let rounds = openness::rounds(&st.db, &caller.access, Some(&here)).await?;
     p.links = links(&here);
+    if SectionsPage::wants_xlsx(&m) {
+        let names = shegong_store::regions::names(&st.db.conn, vec![here.to_string()]).await?;
+        p.title = format!("双随机抽查-{}-{}", names.get(here.as_str()).cloned().unwrap_or_default(), today());
+    }
     let xlsx = SectionsPage::wants_xlsx(&m);
     let may = caller.role.may(Permission::Inspect) && !xlsx;
     let targets: Vec<_> = rounds.iter().flat_map(|r| r.targets.iter()).collect();
+    let distinct = |f: &dyn Fn(&&shegong_store::openness::TargetRow) -> bool| {
+        targets
+            .iter()
+            .filter(|x| f(x))
+            .map(|x| x.community_code.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    };
     let open = targets.iter().flat_map(|x| x.findings.iter()).filter(|f| f.closed_on.is_none()).count();
     let overdue = targets.iter().flat_map(|x| x.findings.iter()).filter(|f| f.overdue).count();
     p.kpis = Kpi::list(vec![
         ("抽查轮次".into(), format!("{} 轮", rounds.len()), "抽到本辖区社区的".into()),
         (
             "已检查社区".into(),
-            format!("{} 个", targets.iter().filter(|x| x.inspected_on.is_some()).count()),
-            format!("共抽中 {} 个", targets.len()),
+            format!("{} 个", distinct(&|x| x.inspected_on.is_some())),
+            format!("共抽中 {} 个（{} 次）", distinct(&|_| true), targets.len()),
         ),
         ("未整改问题".into(), format!("{open} 个"), format!("其中逾期 {overdue} 个")),
     ]);
@@ -176,7 +188,7 @@ pub(crate) async fn page(State(st): State<AppState>, caller: Caller, Query(m): Q
                     input("检查人员库（姓名，用顿号或换行分开）", "inspectors", "note", "", 2000),
                 ],
                 button: "抽取".into(),
-                confirm: "抽取结果将记录并公开，不能重抽，确认抽取？".into(),
+                confirm: "抽取结果（含随机种子和候选名单）将记录并公开，确认抽取？".into(),
                 ..Default::default()
             }],
             ..Default::default()
@@ -217,10 +229,15 @@ pub(crate) async fn record(form: Posted) -> Response {
     let to = form.region_page("/inspections", "region");
     form.act(Permission::Inspect, &to, async |st, access, f| {
         let target = Uuid::parse_str(f.get("target").trim()).map_err(|_| crate::error::AppError::NotFound)?;
+        // A slot with anything in it is a finding (a problem typed without its 检查项 is refused).
         let findings = (1..=SLOTS)
             .filter_map(|k| {
-                let item = f.opt(&format!("item{k}"))?;
-                Some(FindingInput { item, finding: f.get(&format!("finding{k}")), due: f.opt(&format!("due{k}")) })
+                let (item, finding) = (f.get(&format!("item{k}")), f.get(&format!("finding{k}")));
+                (!item.trim().is_empty() || !finding.trim().is_empty()).then(|| FindingInput {
+                    item,
+                    finding,
+                    due: f.opt(&format!("due{k}")),
+                })
             })
             .collect();
         let i = RecordInput { date: f.opt("date"), note: f.opt("note"), findings };

@@ -7,6 +7,7 @@ mod figures;
 mod inspections;
 pub(crate) mod pages;
 mod public;
+mod seals;
 
 use crate::state::AppState;
 use axum::Router;
@@ -16,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 /// The pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/seals", get(pages::seals_page).post(pages::record_seal))
+        .route("/seals", get(seals::page).post(seals::record))
         .route("/disclosure", get(pages::disclosure_page).post(pages::publish))
         .route("/disclosure/questions/{id}/answer", post(pages::answer))
         .route("/inspections", get(inspections::page))

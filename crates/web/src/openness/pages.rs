@@ -1,5 +1,4 @@
-//! `/seals`: the seal-use log with its monthly counts and the form to record a use; `/disclosure`:
-//! 居务公开 — the community's form to publish (a correction cites the item), what the region's
+//! `/disclosure`: 居务公开 — the community's form to publish (a correction cites the item), what the region's
 //! communities published, the late and missing periods (the street's alerts), and residents'
 //! questions with the form to answer them and say whether they are shown.
 use super::api::since;
@@ -16,7 +15,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use shegong_domain::openness::{Category, Period};
 use shegong_domain::{Permission, RegionCode, RegionLevel};
-use shegong_store::openness::{self, AnswerInput, DisclosureInput, SealInput};
+use shegong_store::openness::{self, AnswerInput, DisclosureInput};
 use uuid::Uuid;
 
 pub(crate) fn here(caller: &Caller, m: &Msg) -> Result<RegionCode, AppError> {
@@ -42,101 +41,9 @@ pub(crate) fn links(here: &RegionCode) -> Vec<(String, String)> {
     .collect()
 }
 
-async fn area(st: &AppState, here: &RegionCode) -> Result<String, AppError> {
+pub(crate) async fn area(st: &AppState, here: &RegionCode) -> Result<String, AppError> {
     let names = shegong_store::regions::names(&st.db.conn, vec![here.to_string()]).await?;
     Ok(names.get(here.as_str()).cloned().unwrap_or_default())
-}
-
-/// `GET /seals?region=&from=&to=`.
-pub(crate) async fn seals_page(State(st): State<AppState>, caller: Caller, Query(m): Query<Msg>) -> PageResult {
-    let mut p = SectionsPage::new(&st, &caller, "lists", "印章使用登记", &m).await?;
-    let here = here(&caller, &m)?;
-    let (from, to) = crate::work_items::api::period(m.from.as_deref(), m.to.as_deref())?;
-    let r = openness::seals(&st.db, &caller.access, Some(&here), from, to, 500).await?;
-    let area = area(&st, &here).await?;
-    p.links = links(&here);
-    p.subtitle = format!("{area} · {from} 至 {to}");
-    if SectionsPage::wants_xlsx(&m) {
-        p.title = format!("印章使用登记-{area}-{from}至{to}");
-    }
-    p.kpis = Kpi::list(vec![("用印".into(), format!("{} 次", r.total), "期间内".into())]);
-    if here.level() == RegionLevel::Community
-        && caller.role.may(Permission::ServeResidents)
-        && !SectionsPage::wants_xlsx(&m)
-    {
-        p.sections.push(Section {
-            id: "record".into(),
-            title: "登记用印".into(),
-            text: "每次使用社区印章都须登记：用途、用印文件和审批人。".into(),
-            forms: vec![FormSpec {
-                action: "/seals".into(),
-                fields: vec![
-                    hidden("community", here.as_str()),
-                    input("用印日期", "date", "date", today().to_string(), 10),
-                    input("用途", "purpose", "text", "", 16),
-                    input("用印文件", "document", "text", "", 16),
-                    input("审批人", "approver", "text", "", 8),
-                ],
-                button: "登记".into(),
-                ..Default::default()
-            }],
-            ..Default::default()
-        });
-    }
-    let below = if here.level() == RegionLevel::Street { "社区" } else { "下级" };
-    let mut s = Section {
-        id: "monthly".into(),
-        title: format!("各{below}每月用印次数"),
-        headers: std::iter::once(below.to_string())
-            .chain(r.months.iter().map(|m| format!("#{m}")))
-            .chain(std::iter::once("#合计".to_string()))
-            .map(|h| crate::sections::Header { num: h.starts_with('#'), label: h.trim_start_matches('#').to_string() })
-            .collect(),
-        ..Default::default()
-    };
-    for (code, name, v, total) in &r.monthly {
-        let mut cells = vec![link(name, format!("/seals?region={code}&from={from}&to={to}"))];
-        cells.extend(v.iter().map(n));
-        cells.push(n(total));
-        s.rows.push(row(cells));
-    }
-    p.sections.push(s);
-    let mut s = Section {
-        id: "log".into(),
-        title: format!("用印登记（最近{}条）", r.rows.len()),
-        headers: headers(&["日期", "社区", "用途", "用印文件", "审批人", "登记人"]),
-        cards: true,
-        ..Default::default()
-    };
-    for x in &r.rows {
-        s.rows.push(row(vec![
-            t(x.used_on),
-            t(&x.community_name),
-            t(&x.purpose),
-            t(&x.document),
-            t(&x.approver),
-            t(&x.recorded_by),
-        ]));
-    }
-    p.sections.push(s);
-    p.finish(&m).await
-}
-
-/// `POST /seals` (the form).
-pub(crate) async fn record_seal(form: Posted) -> Response {
-    let to = form.region_page("/seals", "community");
-    form.act(Permission::ServeResidents, &to, async |st, access, f| {
-        let i = SealInput {
-            community: f.opt("community"),
-            date: f.opt("date"),
-            purpose: f.get("purpose"),
-            document: f.get("document"),
-            approver: f.get("approver"),
-        };
-        let m = openness::record_seal(&st.db, access, &i, today()).await?;
-        Ok(format!("已登记{}的用印：{}", m.used_on, m.document))
-    })
-    .await
 }
 
 /// `GET /disclosure?region=`.
@@ -148,7 +55,7 @@ pub(crate) async fn disclosure_page(State(st): State<AppState>, caller: Caller, 
     let start = since(None, on)?;
     let (items, report, questions) = tokio::try_join!(
         openness::disclosures(&st.db, &caller.access, Some(&here), from, to, 300),
-        openness::timeliness(&st.db, &caller.access, Some(&here), start, on),
+        openness::timeliness(&st.db, &caller.access, Some(&here), start, on, 200),
         openness::questions(&st.db, &caller.access, Some(&here), 200),
     )?;
     let area = area(&st, &here).await?;
@@ -180,11 +87,11 @@ pub(crate) async fn disclosure_page(State(st): State<AppState>, caller: Caller, 
             .disclosure
             .iter()
             .map(|r| {
-                let (c, example) = match r.cadence {
-                    shegong_domain::openness::Cadence::Monthly => ("每月", Period::of(r.cadence, on).key()),
-                    shegong_domain::openness::Cadence::Quarterly => ("每季度", Period::of(r.cadence, on).key()),
+                let c = match r.cadence {
+                    shegong_domain::openness::Cadence::Monthly => "每月",
+                    shegong_domain::openness::Cadence::Quarterly => "每季度",
                 };
-                format!("{}公开{c}一次，期满后{}天内公开（公开期写作 {example}）", r.category.label(), r.deadline_days)
+                format!("{}公开{c}一次，期满后{}天内公开", r.category.label(), r.deadline_days)
             })
             .collect();
         let corrects =
@@ -195,10 +102,24 @@ pub(crate) async fn disclosure_page(State(st): State<AppState>, caller: Caller, 
                     }),
                 )
                 .collect();
+        // The periods to choose from: the last twelve months and four quarters, and 随时公开.
+        let mut periods = Vec::new();
+        for cadence in [shegong_domain::openness::Cadence::Monthly, shegong_domain::openness::Cadence::Quarterly] {
+            let now = Period::of(cadence, on);
+            periods.push((now.key(), now.label()));
+            let n = if cadence == shegong_domain::openness::Cadence::Monthly { 11 } else { 3 };
+            periods.extend(
+                shegong_domain::openness::ended_periods(cadence, on, n).into_iter().map(|p| (p.key(), p.label())),
+            );
+        }
+        periods.push(("event".into(), "随时公开（不按周期）".into()));
         p.sections.push(Section {
             id: "publish".into(),
             title: "发布公开事项".into(),
-            text: format!("{}。发布后不能修改或删除；内容有误时另发一条更正，注明更正的是哪一条。", rules.join("；")),
+            text: format!(
+                "{}。发布后不能修改或删除；内容有误时另发一条更正，选择更正的是哪一条（须同一类别）。",
+                rules.join("；")
+            ),
             forms: vec![FormSpec {
                 action: "/disclosure".into(),
                 fields: vec![
@@ -206,15 +127,14 @@ pub(crate) async fn disclosure_page(State(st): State<AppState>, caller: Caller, 
                     select(
                         "类别",
                         "category",
-                        "",
+                        Category::Affairs.as_str(),
                         Category::ALL.iter().map(|c| (c.as_str().into(), format!("{}公开", c.label()))).collect(),
                     ),
-                    input(
+                    select(
                         "公开期",
                         "period",
-                        "text",
-                        Period::of(shegong_domain::openness::Cadence::Monthly, on).key(),
-                        8,
+                        &Period::of(shegong_domain::openness::Cadence::Monthly, on).key(),
+                        periods,
                     ),
                     input("标题", "title", "text", "", 24),
                     select("更正", "corrects", "", corrects),
@@ -227,9 +147,35 @@ pub(crate) async fn disclosure_page(State(st): State<AppState>, caller: Caller, 
             ..Default::default()
         });
     }
+    if here.level() != RegionLevel::Community && here.level() != RegionLevel::Street {
+        let mut s = Section {
+            id: "children".into(),
+            title: "各下级按时公开情况".into(),
+            text: "近一年已结束的公开期。".into(),
+            headers: headers(&["区划", "#应公开期数", "#按时", "#逾期", "#未公开", "#按时公开率"]),
+            ..Default::default()
+        };
+        for (code, name, due, ok, late, missing) in &report.by_child {
+            let mut r = row(vec![
+                link(name, format!("/disclosure?region={code}")),
+                n(due),
+                n(ok),
+                n(late),
+                n(missing),
+                t(if *due == 0 { "—".into() } else { format!("{:.1}%", *ok as f64 * 100.0 / *due as f64) }),
+            ]);
+            r.flag = *missing > 0;
+            s.rows.push(r);
+        }
+        p.sections.push(s);
+    }
     let mut s = Section {
         id: "alerts".into(),
-        title: format!("逾期和未公开（{}条）", report.alerts.len()),
+        title: if report.alerts_total > report.alerts.len() as u64 {
+            format!("逾期和未公开（共{}条，列出最近{}条）", report.alerts_total, report.alerts.len())
+        } else {
+            format!("逾期和未公开（{}条）", report.alerts_total)
+        },
         text: "近一年已结束的公开期，按各社区适用政策规定的周期和期限。".into(),
         headers: headers(&["社区", "类别", "公开期", "期限", "公开日期", "情况"]),
         cards: true,
@@ -269,7 +215,7 @@ pub(crate) async fn disclosure_page(State(st): State<AppState>, caller: Caller, 
             t(format!("{}公开", i.category.label())),
             t(&i.period_label),
             t(&i.title),
-            t(i.body.chars().take(60).collect::<String>()),
+            t(shegong_domain::text::clipped(&i.body, 60)),
             t(note),
         ]));
     }
@@ -298,15 +244,19 @@ pub(crate) async fn disclosure_page(State(st): State<AppState>, caller: Caller, 
             t(q.about.clone().unwrap_or_default()),
             t(&q.question),
             t(q.answer.clone().unwrap_or_default()),
-            t(if q.shown { "是" } else { "否" }),
-            if may_answer {
+            t(match (&q.answer, q.shown) {
+                (None, _) => "待答复",
+                (Some(_), true) => "是",
+                (Some(_), false) => "否",
+            }),
+            if may_answer && q.answer.is_none() {
                 Cell {
                     form: format!("/disclosure/questions/{}/answer", q.id),
                     hidden: vec![("region".into(), here.to_string())],
                     input: "answer".into(),
                     placeholder: "答复内容".into(),
                     required: true,
-                    text: if q.answer.is_some() && !q.shown { "0".into() } else { "1".into() },
+                    text: "1".into(),
                     options: vec![("1".into(), "公开显示".into()), ("0".into(), "不显示".into())],
                     select_name: "show".into(),
                     button: "答复".into(),
@@ -331,7 +281,8 @@ pub(crate) async fn publish(form: Posted) -> Response {
             period: f.get("period"),
             title: f.get("title"),
             body: f.get("body"),
-            corrects: f.opt("corrects").and_then(|v| Uuid::parse_str(&v).ok()),
+            // A choice that is not an item is refused as one, not dropped.
+            corrects: f.opt("corrects").map(|v| Uuid::parse_str(&v).unwrap_or(Uuid::nil())),
         };
         let m = openness::publish(&st.db, access, &i, today()).await?;
         Ok(format!("已公开《{}》", m.title))

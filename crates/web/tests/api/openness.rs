@@ -127,6 +127,9 @@ async fn openness_over_http(app: TestApp) {
     assert_eq!((s, a["shown"].as_bool()), (StatusCode::OK, Some(true)), "{a}");
     let page = text_of(&resident, app.url(&format!("/p/{here}/disclosure"))).await;
     assert!(page.contains(question) && page.contains("用于小区道路修缮"), "{page}");
+    let twice = json!({"answer": "改口", "show": false});
+    let (s, _) = app.post_json(&community, &format!("/api/v1/disclosures/questions/{qid}/answer"), twice).await;
+    assert_eq!(s, StatusCode::CONFLICT, "an answer, once given, stays");
     assert_eq!(
         browser().get(app.url("/p/330481999999/disclosure")).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
@@ -171,7 +174,23 @@ async fn openness_over_http(app: TestApp) {
     let bad = json!({"findings": [{"item": "卫生评比", "finding": "x"}]});
     let (s, e) = app.post_json(&haining, &format!("/api/v1/inspections/targets/{tid}/record"), bad).await;
     assert_eq!((s, field(&e)), (StatusCode::UNPROCESSABLE_ENTITY, Some("item")), "{e}");
+    let blank = json!({"findings": [{"item": "", "finding": "公开栏未更新"}]});
+    let (s, e) = app.post_json(&haining, &format!("/api/v1/inspections/targets/{tid}/record"), blank).await;
+    assert_eq!((s, field(&e)), (StatusCode::UNPROCESSABLE_ENTITY, Some("item")), "a finding needs its item: {e}");
     let rec = json!({"note": "逐项检查", "findings": [{"item": "印章管理", "finding": "用印登记缺少审批人"}]});
+    let all = json!({"count": r1["candidates"], "inspectors": ["甲", "乙"]});
+    let (_, county_round) = app.post_json(&haining, "/api/v1/inspections/draw", all).await;
+    let targets = county_round["targets"].as_array().unwrap();
+    let ours = targets.iter().find(|t| t["community_code"].as_str().unwrap().starts_with(&here[..9])).unwrap();
+    let ctid = ours["id"].as_str().unwrap();
+    let (s, _) = app.post_json(&street, &format!("/api/v1/inspections/targets/{ctid}/record"), json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a street does not act in the county's round");
+    let stid = mine["targets"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        app.post_json(&street, &format!("/api/v1/inspections/targets/{stid}/record"), json!({})).await.0,
+        StatusCode::OK,
+        "the street records its own round"
+    );
     assert_eq!(
         app.post_json(&community, &format!("/api/v1/inspections/targets/{tid}/record"), rec.clone()).await.0,
         StatusCode::FORBIDDEN
