@@ -126,5 +126,19 @@ pub(crate) async fn todo(
         let href = first.map_or("/recruitment".into(), |id| format!("/recruitment/{id}/applications?kind=submitted"));
         out.push(Todo { label: "待资格审查的报名", count: pending, href });
     }
+    // 三务公开: periods of the last quarter gone past their deadline unpublished (a county and below),
+    // and residents' questions waiting for the community's answer.
+    let here = caller.scope.region();
+    if (may(Permission::Inspect) || may(Permission::PublishDisclosure)) && here.as_str().len() >= 6 {
+        let on = crate::clock::today();
+        let since = on - chrono::Duration::days(92);
+        let r = shegong_store::openness::timeliness(&st.db, &caller.access, None, since, on, 1).await?;
+        out.push(Todo { label: "三务公开逾期未公开", count: r.missing as usize, href: "/disclosure".into() });
+    }
+    if may(Permission::PublishDisclosure) {
+        let qs = shegong_store::openness::questions(&st.db, &caller.access, None, 1000).await?;
+        let waiting = qs.iter().filter(|q| q.answer.is_none()).count();
+        out.push(Todo { label: "待答复的居民提问", count: waiting, href: "/disclosure".into() });
+    }
     Ok(out)
 }

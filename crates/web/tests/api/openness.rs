@@ -248,6 +248,8 @@ async fn openness_over_http(app: TestApp) {
     browser_login(&app, &head, "community", "shegong2026", "/").await;
     let page = text_of(&head, app.url("/disclosure")).await;
     assert!(page.contains("发布公开事项") && page.contains("居民提问"), "{page}");
+    let home = text_of(&head, app.url("/")).await;
+    assert!(home.contains("三务公开逾期未公开") && home.contains("待答复的居民提问"), "the head's 待办");
     let page = text_of(&head, app.url("/seals")).await;
     assert!(page.contains("登记用印") && page.contains("每月用印次数"), "{page}");
     let county = browser();
