@@ -35,6 +35,32 @@ const FINDINGS: [(&str, &str); 6] = [
     ("印章管理", "用印登记缺少审批人签字"),
 ];
 
+const DISCLOSURE_COLUMNS: [&str; 11] = [
+    "province_code",
+    "id",
+    "community_code",
+    "category",
+    "period",
+    "title",
+    "body",
+    "corrects_id",
+    "published_on",
+    "published_by",
+    "created_at",
+];
+const QUESTION_COLUMNS: [&str; 10] = [
+    "province_code",
+    "id",
+    "community_code",
+    "disclosure_id",
+    "question",
+    "asked_at",
+    "answer",
+    "answered_by",
+    "answered_at",
+    "shown",
+];
+
 fn body(category: &str, period: &str, name: &str, rng: &mut ChaCha8Rng) -> (String, String) {
     match category {
         "party" => (
@@ -268,25 +294,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
     }
     let n = items.len();
     let txn = db.begin_write().await?;
-    let item_columns = [
-        "province_code",
-        "id",
-        "region_code",
-        "list",
-        "seq",
-        "title",
-        "basis",
-        "department",
-        "funding",
-        "documents",
-        "procedure",
-        "example",
-        "from_on",
-        "to_on",
-        "created_by",
-        "created_at",
-    ];
-    bulk::insert(&*txn, "work_items", &item_columns, cleared).await?;
+    bulk::insert(&*txn, "work_items", &super::work_items::ITEM_COLUMNS, cleared).await?;
     let seal_columns = [
         "province_code",
         "id",
@@ -299,33 +307,8 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
         "created_at",
     ];
     bulk::insert(&*txn, "seal_uses", &seal_columns, seals).await?;
-    let disclosure_columns = [
-        "province_code",
-        "id",
-        "community_code",
-        "category",
-        "period",
-        "title",
-        "body",
-        "corrects_id",
-        "published_on",
-        "published_by",
-        "created_at",
-    ];
-    bulk::insert(&*txn, "disclosures", &disclosure_columns, items).await?;
-    let question_columns = [
-        "province_code",
-        "id",
-        "community_code",
-        "disclosure_id",
-        "question",
-        "asked_at",
-        "answer",
-        "answered_by",
-        "answered_at",
-        "shown",
-    ];
-    bulk::insert(&*txn, "disclosure_questions", &question_columns, questions).await?;
+    bulk::insert(&*txn, "disclosures", &DISCLOSURE_COLUMNS, items).await?;
+    bulk::insert(&*txn, "disclosure_questions", &QUESTION_COLUMNS, questions).await?;
     let round_columns = [
         "province_code",
         "id",
@@ -425,33 +408,8 @@ pub async fn disclosure_years(db: &Db, community: &str, name: &str, years: i32, 
     }
     let n = items.len();
     let txn = db.begin_write().await?;
-    let columns = [
-        "province_code",
-        "id",
-        "community_code",
-        "category",
-        "period",
-        "title",
-        "body",
-        "corrects_id",
-        "published_on",
-        "published_by",
-        "created_at",
-    ];
-    bulk::insert(&*txn, "disclosures", &columns, items).await?;
-    let columns = [
-        "province_code",
-        "id",
-        "community_code",
-        "disclosure_id",
-        "question",
-        "asked_at",
-        "answer",
-        "answered_by",
-        "answered_at",
-        "shown",
-    ];
-    bulk::insert(&*txn, "disclosure_questions", &columns, questions).await?;
+    bulk::insert(&*txn, "disclosures", &DISCLOSURE_COLUMNS, items).await?;
+    bulk::insert(&*txn, "disclosure_questions", &QUESTION_COLUMNS, questions).await?;
     txn.commit().await?;
     Ok(n)
 }

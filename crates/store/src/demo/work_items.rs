@@ -125,6 +125,26 @@ fn items(province: &str, county: &str, since: NaiveDate) -> (Rows, Vec<(Uuid, St
     (rows, proofs)
 }
 
+/// The columns of `work_items`, in the order the demo's rows give them.
+pub(super) const ITEM_COLUMNS: [&str; 16] = [
+    "province_code",
+    "id",
+    "region_code",
+    "list",
+    "seq",
+    "title",
+    "basis",
+    "department",
+    "funding",
+    "documents",
+    "procedure",
+    "example",
+    "from_on",
+    "to_on",
+    "created_by",
+    "created_at",
+];
+
 /// Loads the lists of `county` and a year of its communities' proofs.
 pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> Result<usize> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x009e_00f5);
@@ -280,25 +300,7 @@ pub(super) async fn load(db: &Db, county: &str, today: NaiveDate, seed: u64) -> 
     }
     let n = proofs.len();
     let txn = db.begin_write().await?;
-    let item_columns = [
-        "province_code",
-        "id",
-        "region_code",
-        "list",
-        "seq",
-        "title",
-        "basis",
-        "department",
-        "funding",
-        "documents",
-        "procedure",
-        "example",
-        "from_on",
-        "to_on",
-        "created_by",
-        "created_at",
-    ];
-    bulk::insert(&*txn, "work_items", &item_columns, lists).await?;
+    bulk::insert(&*txn, "work_items", &ITEM_COLUMNS, lists).await?;
     let proof_columns = [
         "province_code",
         "id",

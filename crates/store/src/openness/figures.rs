@@ -71,10 +71,10 @@ fn pct(due: u64, on_time: u64) -> Option<f64> {
     (due > 0).then(|| on_time as f64 * 100.0 / due as f64)
 }
 
-/// Adds one count per row's code to its child's column.
-fn add(per: &mut HashMap<String, Vec<u64>>, region: &str, col: usize, codes: Vec<String>) {
-    for c in codes {
-        per.entry(child_of(region, &c)).or_insert_with(|| vec![0; COLUMNS.len()])[col] += 1;
+/// Adds the counts per code (a community's, a county's) to its child's column.
+fn add(per: &mut HashMap<String, Vec<u64>>, region: &str, col: usize, counts: Vec<(String, i64)>) {
+    for (c, n) in counts {
+        per.entry(child_of(region, &c)).or_insert_with(|| vec![0; COLUMNS.len()])[col] += n.max(0) as u64;
     }
 }
 
@@ -91,15 +91,18 @@ pub async fn figures(
     let from = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
     let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today).min(today).max(from);
     let mut per: HashMap<String, Vec<u64>> = HashMap::new();
+    // The rows of a table in the region, counted per community (or county) by the engine.
     macro_rules! codes {
         ($entity:ident, $col:ident, $($filter:expr),*) => {
             $entity::Entity::find()
                 .select_only()
                 .column($entity::Column::$col)
+                .column_as($entity::Column::Id.count(), "n")
                 .filter($entity::Column::ProvinceCode.eq(p))
                 .filter(in_subtree($entity::Column::$col, code))
                 $(.filter($filter))*
-                .into_tuple::<String>()
+                .group_by($entity::Column::$col)
+                .into_tuple::<(String, i64)>()
                 .all(&db.conn)
                 .await?
         };
@@ -129,7 +132,7 @@ pub async fn figures(
         .all(&db.conn)
         .await?;
     let distinct: std::collections::BTreeSet<String> = inspected.iter().map(|(_, c)| c.clone()).collect();
-    add(&mut per, code, 9, distinct.into_iter().collect());
+    add(&mut per, code, 9, distinct.into_iter().map(|c| (c, 1)).collect());
     let targets: Vec<uuid::Uuid> = inspected.iter().map(|(id, _)| *id).collect();
     let mut open = Vec::new();
     for chunk in targets.chunks(500) {

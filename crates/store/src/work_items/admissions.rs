@@ -11,7 +11,7 @@ use crate::access::Access;
 use crate::entity::{admission, demand, department, work_item};
 use crate::error::{Result, StoreError};
 use crate::regions::in_subtree;
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set};
 use serde::{Deserialize, Serialize};
 use shegong_domain::work_items::{AdmissionState, DemandKind, ListKind, may_decide};
@@ -69,6 +69,8 @@ pub struct DemandFigures {
     pub by_department: Vec<(String, [u64; 5], u64)>,
     /// Applications in the county: (状态, 件数).
     pub admissions: Vec<(String, u64)>,
+    /// The demands per month of the period, oldest first: (`2026-11`, 件数).
+    pub by_month: Vec<(String, u64)>,
 }
 
 fn bad(code: &'static str, field: &'static str, m: impl Into<String>) -> StoreError {
@@ -351,10 +353,11 @@ pub async fn demand_figures(
     if !access.scope.allows_region(r.as_str()) {
         return Err(StoreError::NotFound);
     }
-    let rows: Vec<(String, String)> = demand::Entity::find()
+    let rows: Vec<(String, String, NaiveDate)> = demand::Entity::find()
         .select_only()
         .column(demand::Column::DepartmentName)
         .column(demand::Column::Kind)
+        .column(demand::Column::AskedOn)
         .filter(demand::Column::ProvinceCode.eq(r.province()))
         .filter(in_subtree(demand::Column::CommunityCode, r.as_str()))
         .filter(demand::Column::AskedOn.between(from, to))
@@ -362,7 +365,16 @@ pub async fn demand_figures(
         .all(&db.conn)
         .await?;
     let mut by: BTreeMap<String, [u64; 5]> = BTreeMap::new();
-    for (d, k) in &rows {
+    let mut by_month: BTreeMap<String, u64> = BTreeMap::new();
+    let mut m = NaiveDate::from_ymd_opt(from.year(), from.month(), 1).unwrap_or(from);
+    while m <= to && by_month.len() < 240 {
+        by_month.insert(m.format("%Y-%m").to_string(), 0);
+        m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(to);
+    }
+    for (_, _, day) in &rows {
+        *by_month.entry(day.format("%Y-%m").to_string()).or_default() += 1;
+    }
+    for (d, k, _) in &rows {
         let i = DemandKind::ALL.iter().position(|x| x.as_str() == k).unwrap_or(0);
         by.entry(d.clone()).or_default()[i] += 1;
     }
@@ -388,5 +400,6 @@ pub async fn demand_figures(
             .iter()
             .map(|s| (s.label().to_string(), states.iter().filter(|x| x.as_str() == s.as_str()).count() as u64))
             .collect(),
+        by_month: by_month.into_iter().collect(),
     })
 }

@@ -118,6 +118,23 @@ pub(crate) async fn page(State(st): State<AppState>, caller: Caller, Query(m): Q
     }
     p.sections.push(s);
     let mut s = Section {
+        id: "months".into(),
+        title: "未经准入的要求（按月）".into(),
+        text: "社区登记的、未经县（市、区）准入的工作任务、会议、台账、报表和责任状。".into(),
+        chart: json!({
+            "type": "line",
+            "categories": demands.by_month.iter().map(|(m, _)| m.clone()).collect::<Vec<_>>(),
+            "series": [["未经准入的要求", demands.by_month.iter().map(|(_, c)| *c).collect::<Vec<_>>()]],
+        })
+        .to_string(),
+        headers: crate::sections::headers(&["月份", "#项数"]),
+        ..Default::default()
+    };
+    for (month, c) in &demands.by_month {
+        s.rows.push(row(vec![t(month), n(c)]));
+    }
+    p.sections.push(s);
+    let mut s = Section {
         id: "demands".into(),
         title: "未经准入的要求（按部门）".into(),
         headers: crate::sections::headers(&["部门", "#工作任务", "#会议", "#台账", "#报表", "#责任状", "#合计"]),

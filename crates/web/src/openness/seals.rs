@@ -80,6 +80,12 @@ pub(crate) async fn page(State(st): State<AppState>, caller: Caller, Query(m): Q
         cells.push(n(total));
         s.rows.push(row(cells));
     }
+    if r.monthly.len() > 1 {
+        let mut cells = vec![t("合计")];
+        cells.extend((0..r.months.len()).map(|k| n(r.monthly.iter().map(|l| l.2[k]).sum::<u64>())));
+        cells.push(n(r.total));
+        s.rows.push(row(cells));
+    }
     p.sections.push(s);
     let mut s = Section {
         id: "log".into(),

@@ -235,6 +235,10 @@ async fn openness_over_http(app: TestApp) {
     assert!(f["lists_sentence"].as_str().unwrap().starts_with("明确规定街道职责清单87项"), "{f}");
     assert!(f["sentence"].as_str().unwrap().contains("清理不规范出具证明事项43项"), "{f}");
     assert!(f["total"]["values"][4].as_u64().unwrap() > 0, "proofs counted");
+    let (_, d) = app.get_json(&haining, "/api/v1/demands/figures").await;
+    let by_month: u64 = d["by_month"].as_array().unwrap().iter().map(|m| m[1].as_u64().unwrap()).sum();
+    assert_eq!(by_month, d["total"].as_u64().unwrap(), "the demands over time add up: {d}");
+    assert_eq!(by_month, f["total"]["values"][3].as_u64().unwrap(), "the same count as the figures");
     assert_eq!(app.get_json(&zhujian, "/api/v1/openness/figures").await.0, StatusCode::FORBIDDEN);
     assert_eq!(
         app.get_json(&tongxiang, &format!("/api/v1/openness/figures?region={here}")).await.0,
