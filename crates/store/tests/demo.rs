@@ -116,3 +116,25 @@ async fn national_copies_refuse_a_source_they_would_garble() {
     assert!(err.to_string().contains("地级编号都小于 20"), "{err}");
     assert_eq!(demo::national::source_workers(&db, "11").await.unwrap(), 0);
 }
+
+/// The demo is written on SQLite with its foreign keys unchecked (no statement journal for its
+/// many-row inserts): every key must hold all the same, and the writer checks them again after.
+#[tokio::test]
+async fn every_foreign_key_holds_after_the_load() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = shegong_store::testing::fresh(false, dir.path()).await.unwrap();
+    let opts = DemoOptions::counties(7, &["330481"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+    let summary = demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    assert!(summary.events > 0 && summary.households > 0 && summary.workers_active > 0);
+    let broken =
+        db.writer.query_all_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA foreign_key_check")).await.unwrap();
+    assert!(broken.is_empty(), "{} rows break a foreign key", broken.len());
+    let on = db
+        .writer
+        .query_one_raw(Statement::from_string(DbBackend::Sqlite, "PRAGMA foreign_keys"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(on.try_get_by_index::<i32>(0).unwrap(), 1, "the writer checks foreign keys again");
+}

@@ -142,12 +142,8 @@ pub(super) async fn career_and_pay(
             }
         }
     }
-    for chunk in entries.chunks(2000) {
-        assessment_entry::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
-    for chunk in grades.chunks(2000) {
-        assessment::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
+    crate::bulk::insert_models(&txn, entries, 2000).await?;
+    crate::bulk::insert_models(&txn, grades, 2000).await?;
     let _ = Grade::ALL;
     // Reserve candidates: three per 两委 seat in most communities, fewer in some.
     let seats: std::collections::HashMap<String, i64> = worker::Entity::find()
@@ -191,9 +187,7 @@ pub(super) async fn career_and_pay(
             });
         }
     }
-    for chunk in reserves.chunks(2000) {
-        reserve::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
+    crate::bulk::insert_models(&txn, reserves, 2000).await?;
     txn.commit().await?;
     // A year of locked payroll: last year's twelve months, one run per county. Levels change on
     // 1 January, so December's computation serves every month, less those not yet in service

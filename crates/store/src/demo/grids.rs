@@ -133,9 +133,7 @@ pub(super) async fn load(db: &Db, province: &str, full_county: &str, today: Naiv
     }
     let n = rows.len() as u64;
     let txn = db.begin_write().await?;
-    for chunk in rows.chunks(500) {
-        grid_duty::Entity::insert_many(chunk.to_vec()).exec_without_returning(&*txn).await?;
-    }
+    crate::bulk::insert_models(&*txn, rows, 500).await?;
     txn.commit().await?;
     Ok(n)
 }

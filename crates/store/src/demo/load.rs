@@ -19,7 +19,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use shegong_domain::{IdNumber, RegionCode, Role};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -71,9 +71,19 @@ pub(super) fn posts_for(n: usize) -> Vec<Post> {
 }
 
 /// Loads the demo province into an empty database. `progress(done, total, what)` reports steps.
+/// On SQLite the foreign keys are not checked while it writes (the data is made whole, and a test
+/// checks every key after a load: `crates/store/tests/demo.rs`); see [`Db::bulk_load`].
 pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str) + Sync)) -> Result<DemoSummary> {
+    db.bulk_load(true).await?;
+    let loaded = Box::pin(load_all(db, opts, progress)).await;
+    db.bulk_load(false).await?;
+    loaded
+}
+
+async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str) + Sync)) -> Result<DemoSummary> {
     let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
     let mut summary = DemoSummary::default();
+    let mut lap = Lap::default();
     let mut rows = statistical_regions(&opts.province);
     if rows.is_empty() {
         return Err(anyhow::anyhow!("区划数据中没有省级代码 {}", opts.province).into());
@@ -160,6 +170,7 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     summary.regions = rows.len();
     let total_regions = rows.len() as u64;
     regions::import(db, rows, &|n| progress(n as u64, total_regions, "区划")).await?;
+    lap.done("regions");
 
     // Workers.
     let by_county: std::collections::HashMap<&str, Vec<usize>> = {
@@ -205,12 +216,30 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             });
         }
     }
-    for chunk in training_rows.chunks(500) {
-        training::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
-    }
+    crate::bulk::insert_models(&*txn, training_rows, 500).await?;
+    // The records are written by a task of their own while the next batch is made (the two took
+    // turns before, each waiting for the other).
+    // `None` ends the work: a maker that stopped before it (a panic) leaves nothing committed.
+    let (batches, mut to_write) = tokio::sync::mpsc::channel::<Option<Batch>>(1);
+    let writer = tokio::spawn(async move {
+        let mut first = true;
+        loop {
+            let Some(b) = to_write.recv().await.ok_or_else(|| anyhow::anyhow!("演示数据未生成完"))? else {
+                break;
+            };
+            flush(&txn, b).await?;
+            if std::mem::take(&mut first) && txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+                // Without statistics PostgreSQL checked each record's foreign key through an index
+                // that leads with the province only (one of the list's), reading every worker
+                // inserted so far: 13 minutes instead of half of one. Measured, the key wins.
+                txn.execute_unprepared("ANALYZE workers").await?;
+            }
+        }
+        txn.commit().await?;
+        Ok::<(), crate::error::StoreError>(())
+    });
     let total = communities.len() as u64;
     let mut first_worker_of_first: Option<String> = None;
-    let mut flushed = false;
     for (ci, c) in communities.iter().enumerate() {
         // About the norm of one per 300 households: some communities have vacancies, a few more.
         let norm = ((c.households + 299) / 300) as usize;
@@ -499,21 +528,20 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             }
         }
         if batch.workers.len() >= 2000 || ci + 1 == communities.len() {
-            let first = !flushed;
-            flush(&txn, std::mem::take(&mut batch)).await?;
-            flushed = true;
-            if first && db.backend() == sea_orm::DbBackend::Postgres {
-                // Without statistics PostgreSQL checked each record's foreign key through an index
-                // that leads with the province only (one of the list's), reading every worker
-                // inserted so far: 13 minutes instead of half of one. Measured, the key wins.
-                sea_orm::ConnectionTrait::execute_unprepared(&*txn, "ANALYZE workers").await?;
+            // A closed writer has failed: its error is returned below.
+            if batches.send(Some(std::mem::take(&mut batch))).await.is_err() {
+                break;
             }
             progress(ci as u64 + 1, total, "社区工作者");
         }
     }
-    txn.commit().await?;
+    // Closed only if the writer failed, whose error is then returned.
+    let _ = batches.send(None).await;
+    writer.await.map_err(|e| anyhow::anyhow!("写入演示数据的任务失败：{e}"))??;
     crate::stats::rebuild_province(db, &opts.province).await?;
+    lap.done("workers");
     career_and_pay(db, opts, &mut rng, &communities, last_year, progress).await?;
+    lap.done("career and pay");
 
     // One login per role.
     let first = &communities[0];
@@ -581,18 +609,27 @@ pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
         .await?;
         summary.logins.push((u.username, role.label().to_string(), DEMO_PASSWORD.to_string()));
     }
+    lap.done("logins");
     // Each part on the heap: their futures together outgrow a test thread's stack in a debug build.
     summary.grid_duties = Box::pin(super::grids::load(db, prov, &hc, opts.today, opts.seed)).await?;
+    lap.done("grids");
     summary.events = Box::pin(super::events::load(db, &hc, opts.today, opts.seed, &departments)).await?;
+    lap.done("events");
     Box::pin(super::recruitment::load(db, &hc, opts.today, haining.0)).await?;
+    lap.done("recruitment");
     (summary.households, summary.visits, summary.wishes) =
         Box::pin(super::residents::load(db, &hc, opts.today, opts.seed)).await?;
+    lap.done("residents");
     Box::pin(super::work_items::load(db, &hc, opts.today, opts.seed)).await?;
+    lap.done("work items");
     Box::pin(super::openness::load(db, &hc, opts.today, opts.seed)).await?;
+    lap.done("openness");
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
     crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
+    lap.done("search keys");
     // The planner's statistics for the tables just filled.
     db.analyze().await?;
+    lap.done("analyze");
     Ok(summary)
 }
 
@@ -635,22 +672,29 @@ pub(super) fn edu_row(
 }
 
 pub(super) async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
-    async fn many<A>(txn: &sea_orm::DatabaseTransaction, rows: Vec<A>, chunk: usize) -> Result<()>
-    where
-        A: ActiveModelTrait + Send + Clone,
-    {
-        for c in rows.chunks(chunk) {
-            <A::Entity as EntityTrait>::insert_many(c.to_vec()).exec_without_returning(txn).await?;
-        }
-        Ok(())
-    }
-    many(txn, b.workers, 1000).await?;
-    many(txn, b.registry, 3000).await?;
-    many(txn, b.appointments, 2000).await?;
-    many(txn, b.educations, 2500).await?;
-    many(txn, b.certificates, 2500).await?;
-    many(txn, b.agreements, 2500).await?;
-    many(txn, b.assessments, 3000).await?;
-    many(txn, b.training_records, 3000).await?;
+    crate::bulk::insert_models(txn, b.workers, 1000).await?;
+    crate::bulk::insert_models(txn, b.registry, 3000).await?;
+    crate::bulk::insert_models(txn, b.appointments, 2000).await?;
+    crate::bulk::insert_models(txn, b.educations, 2500).await?;
+    crate::bulk::insert_models(txn, b.certificates, 2500).await?;
+    crate::bulk::insert_models(txn, b.agreements, 2500).await?;
+    crate::bulk::insert_models(txn, b.assessments, 3000).await?;
+    crate::bulk::insert_models(txn, b.training_records, 3000).await?;
     Ok(())
+}
+
+/// How long each part of the load took, logged (`RUST_LOG=shegong_store=debug`).
+struct Lap(std::time::Instant);
+
+impl Default for Lap {
+    fn default() -> Self {
+        Self(std::time::Instant::now())
+    }
+}
+
+impl Lap {
+    fn done(&mut self, part: &str) {
+        tracing::debug!(part, secs = self.0.elapsed().as_secs_f64(), "demo load");
+        self.0 = std::time::Instant::now();
+    }
 }

@@ -45,6 +45,7 @@ mod m0037_talks;
 mod m0038_work_items;
 mod m0039_admissions;
 mod m0040_openness;
+mod m0041_workers_found;
 
 pub struct Migrator;
 
@@ -99,6 +100,7 @@ impl MigratorTrait for Migrator {
             m0038_work_items,
             m0039_admissions,
             m0040_openness,
+            m0041_workers_found,
         ]
     }
 }
