@@ -230,8 +230,8 @@ impl Db {
     /// on SQLite every pooled reader is then told (see [`Db::statistics_changed`]).
     pub async fn analyze(&self) -> Result<(), DbErr> {
         // On SQLite from a sample of each index (its first thousand rows and an estimate of the
-        // rest, as `PRAGMA optimize` measures), not every row: a second instead of a tenth of one
-        // after a demo load, and the same plans (`crates/store/tests/list_plans.rs`).
+        // rest, as `PRAGMA optimize` measures), not every row: 0.2 s instead of 1 s after a demo
+        // load, and the plans the list's test asks for (`crates/store/tests/list_plans.rs`).
         self.writer
             .execute_unprepared(if self.backend() == DbBackend::Sqlite {
                 "PRAGMA analysis_limit = 1000; ANALYZE; PRAGMA analysis_limit = 0;"
