@@ -244,6 +244,7 @@ async fn national(db: &Db) {
 
 #[tokio::main]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));
     println!("engine: {}", if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });

@@ -87,6 +87,7 @@ fn raw_insert(path: &std::path::Path, tables: &[Rows]) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let db = shegong_store::Db::connect(&shegong_store::db::sqlite_url(dir.path())).await.unwrap();
     shegong_store::setup::run(&db).await.unwrap();

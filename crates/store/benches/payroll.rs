@@ -73,6 +73,7 @@ fn pure() {
 
 #[tokio::main]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     pure();
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("SHEGONG_BENCH_DATABASE_URL").unwrap_or_else(|_| shegong_store::db::sqlite_url(dir.path()));

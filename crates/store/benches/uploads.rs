@@ -19,6 +19,7 @@ fn peak_mb() -> u64 {
 }
 
 fn main() {
+    shegong_store::process::no_huge_pages();
     let files = shegong_store::testing::hostile::files();
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let mut worst = Duration::ZERO;

@@ -25,6 +25,7 @@ pub mod migration;
 pub mod openness;
 pub mod payroll;
 pub mod policies;
+pub mod process;
 pub mod recruitment;
 pub mod region_names;
 pub mod regions;

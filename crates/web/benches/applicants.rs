@@ -96,6 +96,7 @@ async fn open_round(
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, engine) = bench_db(dir.path()).await;
     let today = shegong_domain::time::date_in_china(chrono::Utc::now());

@@ -92,6 +92,7 @@ async fn client(addr: std::net::SocketAddr, token: String, path: String, n: usiz
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, app) = common::demo_app(dir.path(), " (target ≤ 60 s)").await;
     let province = token(&app, "province").await;

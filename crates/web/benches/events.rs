@@ -46,6 +46,7 @@ impl Reporter {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, app) = common::demo_app(dir.path(), "").await;
     let demo_events = event::Entity::find().count(&db.conn).await.unwrap();

@@ -25,6 +25,7 @@ fn month(first: NaiveDate) -> String {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, app) = common::demo_app(dir.path(), "").await;
     let total: u64 = std::env::var("SHEGONG_BENCH_EVENTS_TOTAL").ok().and_then(|s| s.parse().ok()).unwrap_or(5_000_000);

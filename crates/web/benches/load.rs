@@ -68,6 +68,7 @@ impl Mix {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, app) = common::demo_app(dir.path(), " (target ≤ 15 s on SQLite)").await;
     let province = token(&app, "province").await;

@@ -186,6 +186,7 @@ async fn measure(db: &Db) -> Vec<(&'static str, (Duration, Duration))> {
 
 #[tokio::main]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let url = |var: &str, file: &str| {
         std::env::var(var).unwrap_or_else(|_| {

@@ -21,6 +21,7 @@ use common::{ms, percentile, round_trip, timed, token};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, app) = common::demo_app(dir.path(), "").await;
     let today = shegong_domain::time::in_china(chrono::Utc::now()).date();

@@ -113,6 +113,7 @@ async fn user(
 
 #[tokio::main]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, app) = common::demo_app(dir.path(), "").await;
     let province = token(&app, "province").await;

@@ -19,6 +19,7 @@ use common::{ms, percentile, round_trip, timed, token};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
+    shegong_store::process::no_huge_pages();
     let dir = tempfile::tempdir().unwrap();
     let (db, app) = common::demo_app(dir.path(), "").await;
     let total: u64 = std::env::var("SHEGONG_BENCH_VISITS").ok().and_then(|s| s.parse().ok()).unwrap_or(10_000_000);

@@ -188,48 +188,60 @@ pub(super) async fn career_and_pay(
         }
     }
     crate::bulk::insert_models(&txn, reserves, 2000).await?;
-    txn.commit().await?;
     // A year of locked payroll: last year's twelve months, one run per county. Levels change on
     // 1 January, so December's computation serves every month, less those not yet in service
     // (the demo's policy has no performance pool, whose split would depend on the month's members).
     let mut counties: Vec<String> = communities.iter().map(|c| c.county.clone()).collect();
     counties.dedup();
     let total = counties.len() as u64;
+    txn.commit().await?;
+    // One transaction for all of it: one commit writes each page once (a commit per county wrote
+    // the payslips' worker index out again ninety times).
+    let mut loader = crate::bulk::Loader::begin(db).await?;
     for (i, county) in counties.iter().enumerate() {
-        let txn = db.begin_write().await?;
         let (december, _) =
-            crate::payroll::compute_month(crate::scan::Source::In(&*txn), county, ymd(last, 12, 1), None).await?;
-        for m in 1..=12 {
-            let month = ymd(last, m, 1);
+            crate::payroll::compute_month(crate::scan::Source::db(db), county, ymd(last, 12, 1), None).await?;
+        let at = Utc::now();
+        let in_service = |month: chrono::NaiveDate| {
             let month_end =
                 month.checked_add_months(chrono::Months::new(1)).expect("valid") - chrono::Duration::days(1);
-            let computed: Vec<_> = december.iter().filter(|c| c.service_start <= month_end).cloned().collect();
-            let at = Utc::now();
-            let run = payroll_run::ActiveModel {
-                province_code: Set(province.clone()),
-                id: Set(v7(rng, month)),
-                region_code: Set(county.clone()),
-                month: Set(month.format("%Y-%m").to_string()),
-                status: Set("locked".into()),
-                policy_name: Set(policy_name.into()),
-                policy_version: Set(1),
-                workers: Set(computed.len() as i32),
-                total_fen: Set(computed.iter().map(|c| c.slip.total).sum()),
-                skipped: Set(0),
-                // Made by two people, as the policy's separate duties ask (制表 and 审核).
-                created_by: Set("演示：制表人".into()),
-                created_at: Set(at),
-                reviewed_by: Set(Some("演示：审核人".into())),
-                reviewed_at: Set(Some(at)),
-                locked_by: Set(Some("演示：制表人".into())),
-                locked_at: Set(Some(at)),
-            }
-            .insert(&txn)
-            .await?;
-            crate::payroll::store_slips(&txn, &run, &computed).await?;
-        }
-        txn.commit().await?;
+            december.iter().filter(move |c| c.service_start <= month_end)
+        };
+        let runs: Vec<payroll_run::Model> = (1..=12)
+            .map(|m| {
+                let month = ymd(last, m, 1);
+                payroll_run::Model {
+                    province_code: province.clone(),
+                    id: v7(rng, month),
+                    region_code: county.clone(),
+                    month: month.format("%Y-%m").to_string(),
+                    status: "locked".into(),
+                    policy_name: policy_name.into(),
+                    policy_version: 1,
+                    workers: in_service(month).count() as i32,
+                    total_fen: in_service(month).map(|c| c.slip.total).sum(),
+                    skipped: 0,
+                    // Made by two people, as the policy's separate duties ask (制表 and 审核).
+                    created_by: "演示：制表人".into(),
+                    created_at: at,
+                    reviewed_by: Some("演示：审核人".into()),
+                    reviewed_at: Some(at),
+                    locked_by: Some("演示：制表人".into()),
+                    locked_at: Some(at),
+                }
+            })
+            .collect();
+        // The twelve runs, then their payslips, each statement made while the one before is written.
+        let backend = db.backend();
+        let cols = crate::payroll::slip_columns();
+        let run_rows = runs.iter().cloned().map(sea_orm::IntoActiveModel::into_active_model).collect();
+        let slips = runs.iter().zip(1..=12).flat_map(|(run, m)| {
+            let rows = crate::payroll::slip_rows(run, in_service(ymd(last, m, 1)));
+            crate::bulk::statements(backend, "payslips", &cols, rows)
+        });
+        loader.run(crate::bulk::model_statements(backend, run_rows, 12).chain(slips)).await?;
         progress(i as u64 + 1, total, "薪酬");
     }
+    loader.commit().await?;
     Ok(())
 }

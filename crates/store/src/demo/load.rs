@@ -185,7 +185,7 @@ async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let mut batch = Batch::default();
     let today = opts.today;
     let created = Utc::now();
-    let txn = db.begin_write().await?;
+    let mut loader = crate::bulk::Loader::begin(db).await?;
     // Each county's yearly 履职培训 (two days in October) since 2023.
     let mut county_trainings: std::collections::HashMap<String, Vec<(Uuid, NaiveDate, i32)>> = Default::default();
     let mut training_rows = Vec::new();
@@ -216,26 +216,30 @@ async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
             });
         }
     }
-    crate::bulk::insert_models(&*txn, training_rows, 500).await?;
+    loader.run(crate::bulk::model_statements(db.backend(), training_rows, 500)).await?;
     // The records are written by a task of their own while the next batch is made (the two took
     // turns before, each waiting for the other).
     // `None` ends the work: a maker that stopped before it (a panic) leaves nothing committed.
     let (batches, mut to_write) = tokio::sync::mpsc::channel::<Option<Batch>>(1);
+    let backend = db.backend();
     let writer = tokio::spawn(async move {
         let mut first = true;
         loop {
             let Some(b) = to_write.recv().await.ok_or_else(|| anyhow::anyhow!("演示数据未生成完"))? else {
                 break;
             };
-            flush(&txn, b).await?;
-            if std::mem::take(&mut first) && txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            flush(&mut loader, backend, b).await?;
+            if let crate::bulk::Loader::Other(txn) = &loader
+                && std::mem::take(&mut first)
+                && backend == sea_orm::DbBackend::Postgres
+            {
                 // Without statistics PostgreSQL checked each record's foreign key through an index
                 // that leads with the province only (one of the list's), reading every worker
                 // inserted so far: 13 minutes instead of half of one. Measured, the key wins.
                 txn.execute_unprepared("ANALYZE workers").await?;
             }
         }
-        txn.commit().await?;
+        loader.commit().await?;
         Ok::<(), crate::error::StoreError>(())
     });
     let total = communities.len() as u64;
@@ -671,16 +675,18 @@ pub(super) fn edu_row(
     }
 }
 
-pub(super) async fn flush(txn: &sea_orm::DatabaseTransaction, b: Batch) -> Result<()> {
-    crate::bulk::insert_models(txn, b.workers, 1000).await?;
-    crate::bulk::insert_models(txn, b.registry, 3000).await?;
-    crate::bulk::insert_models(txn, b.appointments, 2000).await?;
-    crate::bulk::insert_models(txn, b.educations, 2500).await?;
-    crate::bulk::insert_models(txn, b.certificates, 2500).await?;
-    crate::bulk::insert_models(txn, b.agreements, 2500).await?;
-    crate::bulk::insert_models(txn, b.assessments, 3000).await?;
-    crate::bulk::insert_models(txn, b.training_records, 3000).await?;
-    Ok(())
+pub(super) async fn flush(loader: &mut crate::bulk::Loader, backend: sea_orm::DbBackend, b: Batch) -> Result<()> {
+    use crate::bulk::model_statements;
+    // One run for the batch: each table's statements made while the one before is written.
+    let statements = model_statements(backend, b.workers, 1000)
+        .chain(model_statements(backend, b.registry, 3000))
+        .chain(model_statements(backend, b.appointments, 2000))
+        .chain(model_statements(backend, b.educations, 2500))
+        .chain(model_statements(backend, b.certificates, 2500))
+        .chain(model_statements(backend, b.agreements, 2500))
+        .chain(model_statements(backend, b.assessments, 3000))
+        .chain(model_statements(backend, b.training_records, 3000));
+    loader.run(statements).await
 }
 
 /// How long each part of the load took, logged (`RUST_LOG=shegong_store=debug`).

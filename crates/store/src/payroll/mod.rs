@@ -14,8 +14,8 @@ pub use compute::{Computed, Problem, compute_month};
 pub use office::{AdjustmentLine, BankRow, Subtotal, adjustment_lines, bank_rows, labels_of, subtotals, without_card};
 pub use payslips::{Component, PayslipView, components_of, fen_of, level_of, payslips};
 pub use review::{adjust, for_each_slip, get, last_return, list, lock, people_in_run, review, send_back, slips};
-pub(crate) use run::store_slips;
 pub use run::{RunSummary, Totals, run};
+pub(crate) use run::{slip_columns, slip_rows};
 pub use shegong_domain::pay::WhatIf;
 
 use crate::error::{Result, StoreError};

@@ -175,19 +175,28 @@ pub async fn run(db: &Db, access: &Access, region: &str, month: &str) -> Result<
     Ok(RunSummary { run, totals, problems })
 }
 
-pub(crate) async fn store_slips(
-    db: &impl ConnectionTrait,
-    run: &payroll_run::Model,
-    computed: &[Computed],
-) -> Result<()> {
-    // One multi-row INSERT per chunk, written directly: the statement builder's per-value cost
-    // dominated a year of province payroll (480,000 rows).
-    use sea_orm::Value;
+async fn store_slips(db: &impl ConnectionTrait, run: &payroll_run::Model, computed: &[Computed]) -> Result<()> {
+    crate::bulk::insert(db, "payslips", &slip_columns(), slip_rows(run, computed)).await?;
+    Ok(())
+}
+
+/// The payslips' columns, in the order of [`slip_rows`].
+pub(crate) fn slip_columns() -> Vec<&'static str> {
     let mut cols = vec!["province_code", "id", "run_id", "worker_id", "region_code", "month", "post_category", "level"];
     cols.extend(Component::ALL.map(Component::column));
     cols.extend(["total_fen", "floor_shortfall_fen"]);
-    let rows: Vec<Vec<Value>> = computed
-        .iter()
+    cols
+}
+
+/// The run's payslips as rows of [`slip_columns`], written by one multi-row INSERT per chunk: the
+/// statement builder's per-value cost dominated a year of province payroll (480,000 rows).
+pub(crate) fn slip_rows<'a>(
+    run: &payroll_run::Model,
+    computed: impl IntoIterator<Item = &'a Computed>,
+) -> Vec<Vec<sea_orm::Value>> {
+    use sea_orm::Value;
+    computed
+        .into_iter()
         .map(|c| {
             let mut v = vec![
                 Value::from(c.province_code.clone()),
@@ -203,9 +212,7 @@ pub(crate) async fn store_slips(
             v.extend([Value::from(c.slip.total), Value::from(c.floor_shortfall)]);
             v
         })
-        .collect();
-    crate::bulk::insert(db, "payslips", &cols, rows).await?;
-    Ok(())
+        .collect()
 }
 
 pub(super) fn totals_of(c: &[Computed]) -> Totals {
