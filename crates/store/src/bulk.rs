@@ -138,7 +138,8 @@ pub(crate) async fn run<C: ConnectionTrait>(db: &C, statements: impl Iterator<It
 /// the demo's worker records' time. On PostgreSQL an ordinary write transaction.
 pub(crate) enum Loader {
     Sqlite(SqliteLoad),
-    Other(crate::db::WriteTxn),
+    /// `None` once a statement failed (the transaction rolled back).
+    Other(Option<crate::db::WriteTxn>),
 }
 
 pub(crate) struct SqliteLoad {
@@ -162,7 +163,7 @@ impl Drop for Held {
 
 impl Held {
     fn conn(&mut self) -> Result<&mut PoolConnection<Sqlite>> {
-        Ok(self.0.as_mut().ok_or_else(|| anyhow::anyhow!("批量写入的连接已停用"))?)
+        Ok(self.0.as_mut().ok_or_else(gone)?)
     }
 }
 
@@ -172,21 +173,29 @@ impl Loader {
     /// Begins the transaction, holding the write lock from the start as [`crate::Db::begin_write`].
     pub async fn begin(db: &crate::Db) -> Result<Self> {
         if db.backend() != DbBackend::Sqlite {
-            return Ok(Loader::Other(db.begin_write().await?));
+            return Ok(Loader::Other(Some(db.begin_write().await?)));
         }
-        let mut conn = db.writer.get_sqlite_connection_pool().acquire().await.map_err(driver)?;
+        // Held before `BEGIN`: a begin cancelled before its answer closes the connection too.
+        let mut held = Held(Some(db.writer.get_sqlite_connection_pool().acquire().await.map_err(driver)?));
         sea_orm::sqlx::raw_sql(sea_orm::sqlx::AssertSqlSafe("BEGIN IMMEDIATE"))
-            .execute(&mut *conn)
+            .execute(&mut **held.conn()?)
             .await
             .map_err(driver)?;
-        Ok(Loader::Sqlite(SqliteLoad { conn: Held(Some(conn)), cache: db.cache.clone() }))
+        Ok(Loader::Sqlite(SqliteLoad { conn: held, cache: db.cache.clone() }))
     }
 
     /// Runs `statements` in order, as [`run`] does.
     pub async fn run(&mut self, statements: impl Iterator<Item = Statement> + Send) -> Result<()> {
         use sea_orm::sqlx::IntoArguments;
         let slot = match self {
-            Loader::Other(txn) => return run(&**txn, statements).await,
+            Loader::Other(slot) => {
+                let done = run(&**slot.as_ref().ok_or_else(gone)?, statements).await;
+                if done.is_err() {
+                    // Rolled back as it drops: PostgreSQL would answer a commit with a rollback.
+                    *slot = None;
+                }
+                return done;
+            }
             Loader::Sqlite(l) => &mut l.conn,
         };
         let mut running: Option<Running> = None;
@@ -200,8 +209,7 @@ impl Loader {
         for (sql, args) in ready {
             if let Some(r) = running.take() {
                 let (held, done) = r.await;
-                *slot = held;
-                done.map_err(driver)?;
+                *slot = settled(held, done)?;
             }
             let mut held = std::mem::replace(slot, Held(None));
             held.conn()?;
@@ -217,17 +225,13 @@ impl Loader {
             });
             // Polled once, the statement goes to the engine's thread.
             match std::future::poll_fn(|cx| std::task::Poll::Ready(started.as_mut().poll(cx))).await {
-                std::task::Poll::Ready((held, done)) => {
-                    *slot = held;
-                    done.map_err(driver)?;
-                }
+                std::task::Poll::Ready((held, done)) => *slot = settled(held, done)?,
                 std::task::Poll::Pending => running = Some(started),
             }
         }
         if let Some(r) = running {
             let (held, done) = r.await;
-            *slot = held;
-            done.map_err(driver)?;
+            *slot = settled(held, done)?;
         }
         Ok(())
     }
@@ -235,7 +239,7 @@ impl Loader {
     /// Commits, and tells the figures' cache that the data changed.
     pub async fn commit(self) -> Result<()> {
         match self {
-            Loader::Other(txn) => Ok(txn.commit().await?),
+            Loader::Other(txn) => Ok(txn.ok_or_else(gone)?.commit().await?),
             Loader::Sqlite(mut l) => {
                 let c = l.conn.conn()?;
                 sea_orm::sqlx::raw_sql(sea_orm::sqlx::AssertSqlSafe("COMMIT"))
@@ -249,6 +253,24 @@ impl Loader {
             }
         }
     }
+}
+
+/// The connection back from a statement, or the statement's error with the connection closed (and
+/// the transaction with it): `INSERT OR FAIL` keeps the rows before a failing one, so a load that
+/// went on and committed would keep part of a statement (PostgreSQL refuses such a commit).
+fn settled(held: Held, done: std::result::Result<(), sea_orm::sqlx::Error>) -> Result<Held> {
+    match done {
+        Ok(()) => Ok(held),
+        Err(e) => {
+            drop(held);
+            Err(driver(e))
+        }
+    }
+}
+
+/// A load after one of its statements failed.
+fn gone() -> anyhow::Error {
+    anyhow::anyhow!("批量写入已因出错中止")
 }
 
 fn driver(e: sea_orm::sqlx::Error) -> crate::error::StoreError {
@@ -400,7 +422,7 @@ mod tests {
             let failed =
                 loader.run(model_statements(backend, rows, 8).chain(model_statements(backend, again, 8))).await;
             assert!(failed.is_err(), "{postgres}");
-            drop(loader);
+            assert!(loader.commit().await.is_err(), "{postgres}: a failed load cannot be committed");
             // Dropped without a commit after a statement that succeeded.
             let mut loader = Loader::begin(&db).await.unwrap();
             loader

@@ -229,7 +229,7 @@ async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 break;
             };
             flush(&mut loader, backend, b).await?;
-            if let crate::bulk::Loader::Other(txn) = &loader
+            if let crate::bulk::Loader::Other(Some(txn)) = &loader
                 && std::mem::take(&mut first)
                 && backend == sea_orm::DbBackend::Postgres
             {
