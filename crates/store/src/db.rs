@@ -213,6 +213,25 @@ impl Db {
         Ok(())
     }
 
+    /// During a bulk load on SQLite (see [`Db::bulk_load`]), copies what the log holds into the
+    /// database file every quarter of a second until `done` is notified: a reader connection does
+    /// it (`PASSIVE`: the writer goes on), on the core the load leaves idle, so the checkpoint at
+    /// the end has only the last part to copy. Nothing on PostgreSQL.
+    pub async fn checkpoints_until(&self, done: &tokio::sync::Notify) {
+        if self.backend() != DbBackend::Sqlite {
+            return;
+        }
+        loop {
+            tokio::select! {
+                _ = done.notified() => return,
+                _ = tokio::time::sleep(Duration::from_millis(250)) => {}
+            }
+            if let Err(e) = self.conn.execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)").await {
+                tracing::debug!(error = %e, "checkpoint during a bulk load");
+            }
+        }
+    }
+
     /// Runs the migrations, and nothing else (`setup::run` also installs the shipped policies and
     /// fills the statistics table).
     pub async fn migrate(&self) -> anyhow::Result<()> {

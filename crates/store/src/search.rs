@@ -67,13 +67,23 @@ fn id_tail(province: &str, worker: Uuid, id_number: &str) -> Key {
 /// Writes keys made with [`keys`] (for workers that have none yet), in the order of the table's
 /// primary key: each multi-row insert then fills neighbouring pages of the index instead of one
 /// page here and one there (a fifth faster for an import's thousands, far more into an empty table).
-pub(crate) async fn insert(db: &impl ConnectionTrait, mut keys: Vec<Key>) -> Result<u64> {
+pub(crate) async fn insert(db: &impl ConnectionTrait, keys: Vec<Key>) -> Result<u64> {
+    let n = keys.len() as u64;
+    bulk::run(db, statements(db.get_database_backend(), keys)).await?;
+    Ok(n)
+}
+
+/// The statements [`insert`] runs, the keys sorted first.
+pub(crate) fn statements(
+    backend: sea_orm::DbBackend,
+    mut keys: Vec<Key>,
+) -> impl Iterator<Item = sea_orm::Statement> + Send + use<> {
     keys.sort_unstable();
     let rows = keys
         .into_iter()
         .map(|k| vec![Value::from(k.province), Value::from(k.kind), Value::from(k.key), Value::from(k.worker)])
         .collect();
-    bulk::insert(db, TABLE, &COLS, rows).await
+    bulk::statements(backend, TABLE, &COLS, rows)
 }
 
 /// Replaces one worker's keys after their name or ID number changed.
@@ -160,22 +170,9 @@ pub fn whole_match(province: &str, q: &str, exact: bool) -> Option<sea_orm::sea_
 /// Writes the keys of these kinds of every worker of `province` anew (a database from before the
 /// keys existed, a bulk load). Returns how many keys.
 pub async fn rebuild_province(db: &Db, province: &str, kinds: &[Kind]) -> Result<u64> {
-    let people: Vec<(Uuid, String, String)> = worker::Entity::find()
-        .select_only()
-        .column(worker::Column::Id)
-        .column(worker::Column::Name)
-        .column(worker::Column::IdNumber)
-        .filter(worker::Column::ProvinceCode.eq(province))
-        .into_tuple()
-        .all(&db.conn)
-        .await?;
+    let all = province_keys(db, province, kinds).await?;
     let txn = db.begin_write().await?;
-    // The name's keys are of two kinds.
-    let mut kinds = kinds.to_vec();
-    if kinds.contains(&Kind::Name) {
-        kinds.push(Kind::Whole);
-    }
-    for kind in &kinds {
+    for kind in &with_whole(kinds) {
         txn.execute_raw(sea_orm::Statement::from_sql_and_values(
             db.backend(),
             match db.backend() {
@@ -186,6 +183,24 @@ pub async fn rebuild_province(db: &Db, province: &str, kinds: &[Kind]) -> Result
         ))
         .await?;
     }
+    // All of them sorted at once: the index is then written front to back.
+    let n = insert(&*txn, all).await?;
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// The keys of these kinds of every worker of `province`, as stored (committed data).
+pub(crate) async fn province_keys(db: &Db, province: &str, kinds: &[Kind]) -> Result<Vec<Key>> {
+    let people: Vec<(Uuid, String, String)> = worker::Entity::find()
+        .select_only()
+        .column(worker::Column::Id)
+        .column(worker::Column::Name)
+        .column(worker::Column::IdNumber)
+        .filter(worker::Column::ProvinceCode.eq(province))
+        .into_tuple()
+        .all(&db.conn)
+        .await?;
+    let kinds = with_whole(kinds);
     let mut all = Vec::new();
     for (id, name, number) in &people {
         if kinds.contains(&Kind::Name) {
@@ -195,10 +210,16 @@ pub async fn rebuild_province(db: &Db, province: &str, kinds: &[Kind]) -> Result
             all.push(id_tail(province, *id, number));
         }
     }
-    // All of them sorted at once: the index is then written front to back.
-    let n = insert(&*txn, all).await?;
-    txn.commit().await?;
-    Ok(n)
+    Ok(all)
+}
+
+/// The name's keys are of two kinds.
+fn with_whole(kinds: &[Kind]) -> Vec<Kind> {
+    let mut kinds = kinds.to_vec();
+    if kinds.contains(&Kind::Name) {
+        kinds.push(Kind::Whole);
+    }
+    kinds
 }
 
 /// Both kinds of keys.

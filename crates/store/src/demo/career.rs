@@ -197,7 +197,9 @@ pub(super) async fn career_and_pay(
     txn.commit().await?;
     // One transaction for all of it: one commit writes each page once (a commit per county wrote
     // the payslips' worker index out again ninety times).
+    let (drops, builds) = super::indexes::deferred(db, &["payslips"]).await?;
     let mut loader = crate::bulk::Loader::begin(db).await?;
+    loader.run(drops.into_iter()).await?;
     for (i, county) in counties.iter().enumerate() {
         let (december, _) =
             crate::payroll::compute_month(crate::scan::Source::db(db), county, ymd(last, 12, 1), None).await?;
@@ -242,6 +244,7 @@ pub(super) async fn career_and_pay(
         loader.run(crate::bulk::model_statements(backend, run_rows, 12).chain(slips)).await?;
         progress(i as u64 + 1, total, "薪酬");
     }
+    loader.run(builds.into_iter()).await?;
     loader.commit().await?;
     Ok(())
 }

@@ -75,7 +75,15 @@ pub(super) fn posts_for(n: usize) -> Vec<Post> {
 /// checks every key after a load: `crates/store/tests/demo.rs`); see [`Db::bulk_load`].
 pub async fn load(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str) + Sync)) -> Result<DemoSummary> {
     db.bulk_load(true).await?;
-    let loaded = Box::pin(load_all(db, opts, progress)).await;
+    let done = tokio::sync::Notify::new();
+    let (loaded, ()) = tokio::join!(
+        async {
+            let loaded = Box::pin(load_all(db, opts, progress)).await;
+            done.notify_one();
+            loaded
+        },
+        db.checkpoints_until(&done)
+    );
     db.bulk_load(false).await?;
     loaded
 }
@@ -185,7 +193,9 @@ async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     let mut batch = Batch::default();
     let today = opts.today;
     let created = Utc::now();
+    let (drops, builds) = super::indexes::deferred(db, &WORKER_TABLES).await?;
     let mut loader = crate::bulk::Loader::begin(db).await?;
+    loader.run(drops.into_iter()).await?;
     // Each county's yearly 履职培训 (two days in October) since 2023.
     let mut county_trainings: std::collections::HashMap<String, Vec<(Uuid, NaiveDate, i32)>> = Default::default();
     let mut training_rows = Vec::new();
@@ -239,6 +249,7 @@ async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
                 txn.execute_unprepared("ANALYZE workers").await?;
             }
         }
+        loader.run(builds.into_iter()).await?;
         loader.commit().await?;
         Ok::<(), crate::error::StoreError>(())
     });
@@ -629,7 +640,22 @@ async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     Box::pin(super::openness::load(db, &hc, opts.today, opts.seed)).await?;
     lap.done("openness");
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
-    crate::search::rebuild_province(db, &opts.province, &crate::search::ALL).await?;
+    // Every worker's keys written anew (those hired above have theirs), the index by worker built
+    // after them.
+    let keys = crate::search::province_keys(db, &opts.province, &crate::search::ALL).await?;
+    let (drops, builds) = super::indexes::deferred(db, &[crate::search::TABLE]).await?;
+    let clear = sea_orm::Statement::from_sql_and_values(
+        db.backend(),
+        match db.backend() {
+            sea_orm::DbBackend::Postgres => "DELETE FROM worker_search WHERE province_code = $1",
+            _ => "DELETE FROM worker_search WHERE province_code = ?",
+        },
+        [opts.province.as_str().into()],
+    );
+    let mut loader = crate::bulk::Loader::begin(db).await?;
+    let keys = crate::search::statements(db.backend(), keys);
+    loader.run(std::iter::once(clear).chain(drops).chain(keys).chain(builds)).await?;
+    loader.commit().await?;
     lap.done("search keys");
     // The planner's statistics for the tables just filled.
     db.analyze().await?;
@@ -674,6 +700,18 @@ pub(super) fn edu_row(
         full_time_study: Set(true),
     }
 }
+
+/// The tables [`flush`] writes, whose secondary indexes are built once their rows are in.
+const WORKER_TABLES: [&str; 8] = [
+    "workers",
+    "id_registry",
+    "appointments",
+    "educations",
+    "certificates",
+    "agreements",
+    "assessments",
+    "training_records",
+];
 
 pub(super) async fn flush(loader: &mut crate::bulk::Loader, backend: sea_orm::DbBackend, b: Batch) -> Result<()> {
     use crate::bulk::model_statements;

@@ -6,6 +6,7 @@ mod departments;
 pub mod events;
 mod grids;
 mod hiring;
+mod indexes;
 mod load;
 pub mod national;
 pub mod openness;
