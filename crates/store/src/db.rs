@@ -216,7 +216,8 @@ impl Db {
     /// During a bulk load on SQLite (see [`Db::bulk_load`]), copies what the log holds into the
     /// database file every quarter of a second until `done` is notified: a reader connection does
     /// it (`PASSIVE`: the writer goes on), on the core the load leaves idle, so the checkpoint at
-    /// the end has only the last part to copy. Nothing on PostgreSQL.
+    /// the end has only the last part to copy. Nothing on PostgreSQL. Stop it with
+    /// `done.notify_one()` (which is kept for it if it is busy checkpointing; `notify_waiters` is not).
     pub async fn checkpoints_until(&self, done: &tokio::sync::Notify) {
         if self.backend() != DbBackend::Sqlite {
             return;

@@ -172,16 +172,8 @@ pub fn whole_match(province: &str, q: &str, exact: bool) -> Option<sea_orm::sea_
 pub async fn rebuild_province(db: &Db, province: &str, kinds: &[Kind]) -> Result<u64> {
     let all = province_keys(db, province, kinds).await?;
     let txn = db.begin_write().await?;
-    for kind in &with_whole(kinds) {
-        txn.execute_raw(sea_orm::Statement::from_sql_and_values(
-            db.backend(),
-            match db.backend() {
-                sea_orm::DbBackend::Postgres => "DELETE FROM worker_search WHERE province_code = $1 AND kind = $2",
-                _ => "DELETE FROM worker_search WHERE province_code = ? AND kind = ?",
-            },
-            [province.into(), (*kind as i16).into()],
-        ))
-        .await?;
+    for clear in clear_statements(db.backend(), province, kinds) {
+        txn.execute_raw(clear).await?;
     }
     // All of them sorted at once: the index is then written front to back.
     let n = insert(&*txn, all).await?;
@@ -211,6 +203,18 @@ pub(crate) async fn province_keys(db: &Db, province: &str, kinds: &[Kind]) -> Re
         }
     }
     Ok(all)
+}
+
+/// The statements that delete the keys of these kinds of every worker of `province`.
+pub(crate) fn clear_statements(backend: sea_orm::DbBackend, province: &str, kinds: &[Kind]) -> Vec<sea_orm::Statement> {
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => "DELETE FROM worker_search WHERE province_code = $1 AND kind = $2",
+        _ => "DELETE FROM worker_search WHERE province_code = ? AND kind = ?",
+    };
+    with_whole(kinds)
+        .iter()
+        .map(|k| sea_orm::Statement::from_sql_and_values(backend, sql, [province.into(), (*k as i16).into()]))
+        .collect()
 }
 
 /// The name's keys are of two kinds.

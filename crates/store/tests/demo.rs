@@ -138,3 +138,32 @@ async fn every_foreign_key_holds_after_the_load() {
         .unwrap();
     assert_eq!(on.try_get_by_index::<i32>(0).unwrap(), 1, "the writer checks foreign keys again");
 }
+
+/// Every index of a database after the demo's load (which drops the secondary indexes of the tables
+/// it fills and builds them again) is the one the migrations made, with the same definition.
+#[tokio::test]
+async fn the_load_ends_with_the_migrations_indexes() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    async fn indexes(db: &shegong_store::Db) -> Vec<(String, String, String)> {
+        let rows = db
+            .writer
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT name, tbl_name, COALESCE(sql, '') AS sql FROM sqlite_master WHERE type = 'index' ORDER BY name",
+            ))
+            .await
+            .unwrap();
+        rows.iter()
+            .map(|r| {
+                (r.try_get("", "name").unwrap(), r.try_get("", "tbl_name").unwrap(), r.try_get("", "sql").unwrap())
+            })
+            .collect()
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = shegong_store::testing::fresh(false, dir.path()).await.unwrap();
+    let made = indexes(&db).await;
+    assert!(made.iter().any(|(n, _, _)| n == "idx_worker_search_worker_key"));
+    let opts = DemoOptions::counties(5, &["3301"], chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
+    demo::load(&db, &opts, &|_, _, _| {}).await.unwrap();
+    assert_eq!(indexes(&db).await, made);
+}

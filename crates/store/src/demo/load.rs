@@ -640,21 +640,14 @@ async fn load_all(db: &Db, opts: &DemoOptions, progress: &(dyn Fn(u64, u64, &str
     Box::pin(super::openness::load(db, &hc, opts.today, opts.seed)).await?;
     lap.done("openness");
     crate::audit::entry(&actor, "demo.load", prov).detail(format!("seed {}", opts.seed)).save(&db.writer).await?;
-    // Every worker's keys written anew (those hired above have theirs), the index by worker built
-    // after them.
+    // Every worker's keys written anew (those hired above have theirs), the index by worker dropped
+    // before and built after them; the keys made and sorted before the write lock is taken.
     let keys = crate::search::province_keys(db, &opts.province, &crate::search::ALL).await?;
-    let (drops, builds) = super::indexes::deferred(db, &[crate::search::TABLE]).await?;
-    let clear = sea_orm::Statement::from_sql_and_values(
-        db.backend(),
-        match db.backend() {
-            sea_orm::DbBackend::Postgres => "DELETE FROM worker_search WHERE province_code = $1",
-            _ => "DELETE FROM worker_search WHERE province_code = ?",
-        },
-        [opts.province.as_str().into()],
-    );
-    let mut loader = crate::bulk::Loader::begin(db).await?;
     let keys = crate::search::statements(db.backend(), keys);
-    loader.run(std::iter::once(clear).chain(drops).chain(keys).chain(builds)).await?;
+    let (drops, builds) = super::indexes::deferred(db, &[crate::search::TABLE]).await?;
+    let clear = crate::search::clear_statements(db.backend(), &opts.province, &crate::search::ALL);
+    let mut loader = crate::bulk::Loader::begin(db).await?;
+    loader.run(drops.into_iter().chain(clear).chain(keys).chain(builds)).await?;
     loader.commit().await?;
     lap.done("search keys");
     // The planner's statistics for the tables just filled.
